@@ -1,0 +1,77 @@
+//! The core's error type, and its translation into the IPC error the UI understands.
+//!
+//! Variants carry ids and numbers, never the content of a record, so they can be logged.
+
+use filrouge_model::ValidationError;
+use filrouge_model::ipc::IpcError;
+
+use crate::sync::TransportError;
+
+/// Everything that can go wrong in the offline engine.
+#[derive(Debug, thiserror::Error)]
+pub enum CoreError {
+    /// A value the user entered was rejected; nothing was saved.
+    #[error(transparent)]
+    Validation(#[from] ValidationError),
+    /// No record with this id (or it was erased).
+    #[error("record {id} not found")]
+    NotFound {
+        /// The id asked for.
+        id: String,
+    },
+    /// The record's stored document could not be loaded; it was quarantined.
+    #[error("document {id} is damaged: {reason}")]
+    Corrupt {
+        /// The document id.
+        id: String,
+        /// What the loader said (no record content).
+        reason: String,
+    },
+    /// The record's stored document is larger than the loader accepts; it was quarantined.
+    #[error("document {id} is {bytes} bytes, over the {limit}-byte limit")]
+    TooLarge {
+        /// The document id.
+        id: String,
+        /// Its stored size.
+        bytes: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// The store file was written by a newer version of the app.
+    #[error("store schema version {found} is newer than this app's {supported}")]
+    SchemaTooNew {
+        /// The file's version.
+        found: i64,
+        /// The newest version this app knows.
+        supported: i64,
+    },
+    /// SQLite failed.
+    #[error("local database: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// The store's directory could not be created.
+    #[error("creating the data directory: {0}")]
+    Io(#[from] std::io::Error),
+    /// The device is not enrolled in a team.
+    #[error("device not enrolled")]
+    NotEnrolled,
+    /// Talking to the server failed.
+    #[error(transparent)]
+    Transport(#[from] TransportError),
+}
+
+impl From<CoreError> for IpcError {
+    fn from(e: CoreError) -> Self {
+        match e {
+            CoreError::Validation(v) => IpcError::Validation(v),
+            CoreError::NotFound { id } => IpcError::NotFound { id },
+            CoreError::Corrupt { id, .. } | CoreError::TooLarge { id, .. } => {
+                IpcError::Corrupt { id }
+            }
+            CoreError::SchemaTooNew { .. } | CoreError::Sqlite(_) | CoreError::Io(_) => {
+                IpcError::Storage
+            }
+            CoreError::NotEnrolled => IpcError::NotEnrolled,
+            CoreError::Transport(t) => IpcError::Sync(t.failure()),
+        }
+    }
+}

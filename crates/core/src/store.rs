@@ -1,0 +1,428 @@
+//! The device's store: the handle whose methods are the app's use cases.
+//!
+//! Every write is one SQLite transaction holding the document bytes (a snapshot for a
+//! new record, an incremental chunk after the loaded heads for an edit), the new changes
+//! in the outbox, and the projection row. Reads go to projection tables only. A document
+//! that fails to load is put in `quarantine` with its id, and the error says so; the
+//! rest of the store keeps working.
+
+use std::path::Path;
+
+use automerge::{ActorId, AutoCommit, Change, ChangeHash};
+use filrouge_model::ipc::SyncStatus;
+use filrouge_model::{Rencontre, RencontreDraft};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+
+use crate::doc::{self, KIND_RENCONTRE};
+use crate::{CoreError, Env, db};
+
+/// Limits and tuning of a store.
+#[derive(Debug, Clone)]
+pub struct StoreOptions {
+    /// Largest stored document (snapshot plus chunks) the store will load, in bytes.
+    /// Loading untrusted Automerge bytes can take far more memory than their size; this
+    /// bounds it.
+    pub max_doc_bytes: usize,
+    /// After this many appended chunks, a document is compacted into a new snapshot.
+    pub compact_after: i64,
+}
+
+impl Default for StoreOptions {
+    fn default() -> Self {
+        StoreOptions {
+            max_doc_bytes: 4 * 1024 * 1024,
+            compact_after: 32,
+        }
+    }
+}
+
+/// What the store knows about one document, for tests and diagnostics.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocInfo {
+    /// The record kind.
+    pub kind: String,
+    /// The document's heads, sorted hex hashes.
+    pub heads: Vec<String>,
+}
+
+/// The device's local store.
+pub struct Store {
+    pub(crate) conn: Connection,
+    pub(crate) env: Env,
+    actor: ActorId,
+    options: StoreOptions,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").finish_non_exhaustive()
+    }
+}
+
+/// A document loaded for editing, with the heads it had when loaded.
+pub(crate) struct Loaded {
+    pub(crate) doc: AutoCommit,
+    pub(crate) heads: Vec<ChangeHash>,
+}
+
+impl Store {
+    /// Opens the store file at `path` (creating it and its directory if needed).
+    pub fn open(path: &Path, env: Env) -> Result<Store, CoreError> {
+        Self::open_with(path, env, StoreOptions::default())
+    }
+
+    /// Opens the store with explicit limits.
+    pub fn open_with(path: &Path, env: Env, options: StoreOptions) -> Result<Store, CoreError> {
+        let conn = db::open(path)?;
+        let mut store = Store {
+            conn,
+            env,
+            actor: ActorId::from(&[0u8][..]),
+            options,
+        };
+        // Each device writes with its own actor id, kept for the life of the file.
+        store.actor = match store.meta("actor")? {
+            Some(hex_actor) => ActorId::from(hex::decode(hex_actor).unwrap_or_default()),
+            None => {
+                let bytes = store.env.ids.new_id().as_bytes().to_vec();
+                store.set_meta("actor", &hex::encode(&bytes))?;
+                ActorId::from(bytes)
+            }
+        };
+        Ok(store)
+    }
+
+    /// Records a new rencontre and returns it as listed.
+    pub fn create_rencontre(&mut self, draft: RencontreDraft) -> Result<Rencontre, CoreError> {
+        let now = self.env.clock.now_ms();
+        let draft = draft.validate(now)?;
+        let id = self.env.ids.new_id().to_string();
+        let mut doc = AutoCommit::new().with_actor(self.actor.clone());
+        let occurred_at = draft.occurred_at.unwrap_or(now);
+        doc::write_rencontre(&mut doc, &draft, occurred_at, now, true)
+            .map_err(|e| corrupt(&id, &e))?;
+        doc.commit_with(automerge::transaction::CommitOptions::default().with_time(now));
+        let row = doc::read_rencontre(&doc, &id).ok_or_else(|| CoreError::Corrupt {
+            id: id.clone(),
+            reason: "new document unreadable".into(),
+        })?;
+        let changes = doc.get_changes(&[]);
+        let snapshot = doc.save();
+        let heads = heads_text(&doc.get_heads());
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT INTO documents (id, kind, snapshot, chunk_count, heads) VALUES (?1, ?2, ?3, 0, ?4)",
+            params![id, KIND_RENCONTRE, snapshot, heads],
+        )?;
+        queue_outbox(&tx, &id, KIND_RENCONTRE, changes)?;
+        upsert_rencontre(&tx, &row)?;
+        set_meta_tx(&tx, "last_place", &row.place)?;
+        tx.commit()?;
+        Ok(row)
+    }
+
+    /// Changes a rencontre; only the fields that differ are written.
+    pub fn update_rencontre(
+        &mut self,
+        id: &str,
+        draft: RencontreDraft,
+    ) -> Result<Rencontre, CoreError> {
+        let now = self.env.clock.now_ms();
+        let draft = draft.validate(now)?;
+        let Loaded { mut doc, heads } = self.load(id)?;
+        let occurred_at = match draft.occurred_at {
+            Some(at) => at,
+            None => doc::read_rencontre(&doc, id).map_or(now, |r| r.occurred_at),
+        };
+        doc::write_rencontre(&mut doc, &draft, occurred_at, now, false)
+            .map_err(|e| corrupt(id, &e))?;
+        doc.commit_with(automerge::transaction::CommitOptions::default().with_time(now));
+        let row = doc::read_rencontre(&doc, id).ok_or_else(|| CoreError::Corrupt {
+            id: id.to_owned(),
+            reason: "not a rencontre".into(),
+        })?;
+        let tx = self.conn.transaction()?;
+        let changes = doc.get_changes(&heads);
+        if !changes.is_empty() {
+            queue_outbox(&tx, id, KIND_RENCONTRE, changes)?;
+            persist_after(&tx, id, &mut doc, &heads, self.options.compact_after)?;
+            upsert_rencontre(&tx, &row)?;
+        }
+        tx.commit()?;
+        Ok(row)
+    }
+
+    /// The rencontres that happened at or after `since`, newest first.
+    pub fn list_rencontres_since(&self, since: i64) -> Result<Vec<Rencontre>, CoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, channel, place, occurred_at, headcount, pseudonym, note, updated_at
+             FROM rencontres WHERE occurred_at >= ?1 ORDER BY occurred_at DESC, id DESC",
+        )?;
+        let rows = stmt.query_map([since], row_to_rencontre)?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?.into_iter().flatten().collect())
+    }
+
+    /// One rencontre's projection row.
+    pub fn rencontre(&self, id: &str) -> Result<Rencontre, CoreError> {
+        self.conn
+            .query_row(
+                "SELECT id, channel, place, occurred_at, headcount, pseudonym, note, updated_at
+                 FROM rencontres WHERE id = ?1",
+                [id],
+                row_to_rencontre,
+            )
+            .optional()?
+            .flatten()
+            .ok_or_else(|| CoreError::NotFound { id: id.to_owned() })
+    }
+
+    /// The place of the last rencontre recorded on this device.
+    pub fn last_place(&self) -> Result<Option<String>, CoreError> {
+        self.meta("last_place")
+    }
+
+    /// The sync status as stored (enrolment, waiting changes, last success).
+    pub fn sync_status(&self) -> Result<SyncStatus, CoreError> {
+        let pending: i64 = self
+            .conn
+            .query_row("SELECT COUNT(*) FROM outbox", [], |r| r.get(0))?;
+        Ok(SyncStatus {
+            server_url: self.meta("server_url")?,
+            pending_changes: u64::try_from(pending).unwrap_or(0),
+            last_success_at: self.meta("last_success_at")?.and_then(|s| s.parse().ok()),
+            running: false,
+            last_failure: None,
+        })
+    }
+
+    /// The ids of documents in quarantine, for the UI and diagnostics.
+    pub fn quarantined(&self) -> Result<Vec<String>, CoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT doc_id FROM quarantine ORDER BY doc_id")?;
+        let ids = stmt.query_map([], |r| r.get(0))?;
+        Ok(ids.collect::<Result<_, _>>()?)
+    }
+
+    /// Every document's kind and heads, keyed by id, in id order.
+    pub fn doc_infos(&self) -> Result<Vec<(String, DocInfo)>, CoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, kind, heads FROM documents ORDER BY id")?;
+        let rows = stmt.query_map([], |r| {
+            let heads: String = r.get(2)?;
+            Ok((
+                r.get::<_, String>(0)?,
+                DocInfo {
+                    kind: r.get(1)?,
+                    heads: heads.split(',').filter(|h| !h.is_empty()).map(str::to_owned).collect(),
+                },
+            ))
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Loads a document for editing. A document that fails to load is quarantined.
+    pub(crate) fn load(&mut self, id: &str) -> Result<Loaded, CoreError> {
+        match load_doc(&self.conn, id, self.options.max_doc_bytes, &self.actor) {
+            Ok(Some(loaded)) => Ok(loaded),
+            Ok(None) => Err(CoreError::NotFound { id: id.to_owned() }),
+            Err(err) => {
+                quarantine(&self.conn, id, &err, self.env.clock.now_ms())?;
+                Err(err)
+            }
+        }
+    }
+
+    pub(crate) fn options(&self) -> &StoreOptions {
+        &self.options
+    }
+
+    pub(crate) fn actor(&self) -> &ActorId {
+        &self.actor
+    }
+
+    /// A value from the `meta` table.
+    pub(crate) fn meta(&self, key: &str) -> Result<Option<String>, CoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()?)
+    }
+
+    pub(crate) fn set_meta(&self, key: &str, value: &str) -> Result<(), CoreError> {
+        self.conn.execute(
+            "INSERT INTO meta (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            params![key, value],
+        )?;
+        Ok(())
+    }
+}
+
+/// Loads a document (snapshot plus chunks) within the size limit; `Ok(None)` if absent.
+///
+/// Takes a plain connection so it also works inside a transaction.
+pub(crate) fn load_doc(
+    conn: &Connection,
+    id: &str,
+    max_bytes: usize,
+    actor: &ActorId,
+) -> Result<Option<Loaded>, CoreError> {
+    let snapshot: Option<Vec<u8>> = conn
+        .query_row("SELECT snapshot FROM documents WHERE id = ?1", [id], |r| r.get(0))
+        .optional()?;
+    let Some(mut bytes) = snapshot else {
+        return Ok(None);
+    };
+    let mut stmt = conn.prepare_cached("SELECT data FROM doc_chunks WHERE doc_id = ?1 ORDER BY n")?;
+    let mut rows = stmt.query([id])?;
+    // Stop reading as soon as the limit is passed: the point is to bound memory.
+    while bytes.len() <= max_bytes
+        && let Some(row) = rows.next()?
+    {
+        bytes.extend_from_slice(row.get_ref(0)?.as_blob().map_err(rusqlite::Error::from)?);
+    }
+    if bytes.len() > max_bytes {
+        return Err(CoreError::TooLarge {
+            id: id.to_owned(),
+            bytes: bytes.len(),
+            limit: max_bytes,
+        });
+    }
+    let mut doc = AutoCommit::load(&bytes)
+        .map_err(|e| corrupt(id, &e))?
+        .with_actor(actor.clone());
+    let heads = doc.get_heads();
+    Ok(Some(Loaded { doc, heads }))
+}
+
+/// Appends what changed in `doc` since `heads`, compacting when chunks pile up.
+pub(crate) fn persist_after(
+    tx: &Transaction<'_>,
+    id: &str,
+    doc: &mut AutoCommit,
+    heads: &[ChangeHash],
+    compact_after: i64,
+) -> Result<(), CoreError> {
+    let new_heads = heads_text(&doc.get_heads());
+    let count: i64 = tx.query_row(
+        "SELECT chunk_count FROM documents WHERE id = ?1",
+        [id],
+        |r| r.get(0),
+    )?;
+    if count + 1 >= compact_after {
+        tx.execute("DELETE FROM doc_chunks WHERE doc_id = ?1", [id])?;
+        tx.execute(
+            "UPDATE documents SET snapshot = ?2, chunk_count = 0, heads = ?3 WHERE id = ?1",
+            params![id, doc.save(), new_heads],
+        )?;
+    } else {
+        tx.execute(
+            "INSERT INTO doc_chunks (doc_id, n, data) VALUES (?1, ?2, ?3)",
+            params![id, count + 1, doc.save_after(heads)],
+        )?;
+        tx.execute(
+            "UPDATE documents SET chunk_count = ?2, heads = ?3 WHERE id = ?1",
+            params![id, count + 1, new_heads],
+        )?;
+    }
+    Ok(())
+}
+
+/// Sets a document aside after it failed to load, so the rest of the store keeps working.
+pub(crate) fn quarantine(
+    conn: &Connection,
+    id: &str,
+    err: &CoreError,
+    now: i64,
+) -> Result<(), CoreError> {
+    tracing::warn!(doc_id = %id, error = %err, "document quarantined");
+    conn.execute(
+        "INSERT OR REPLACE INTO quarantine (doc_id, reason, at) VALUES (?1, ?2, ?3)",
+        params![id, err.to_string(), now],
+    )?;
+    Ok(())
+}
+
+pub(crate) fn set_meta_tx(tx: &Transaction<'_>, key: &str, value: &str) -> Result<(), CoreError> {
+    tx.execute(
+        "INSERT INTO meta (key, value) VALUES (?1, ?2)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        params![key, value],
+    )?;
+    Ok(())
+}
+
+/// Puts freshly made local changes in the outbox, in order.
+pub(crate) fn queue_outbox(
+    tx: &Transaction<'_>,
+    doc_id: &str,
+    kind: &str,
+    changes: Vec<Change>,
+) -> Result<(), CoreError> {
+    let mut stmt = tx.prepare_cached(
+        "INSERT OR IGNORE INTO outbox (hash, doc_id, kind, data) VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    for mut change in changes {
+        let hash = change.hash().to_string();
+        stmt.execute(params![hash, doc_id, kind, change.bytes().as_ref()])?;
+    }
+    Ok(())
+}
+
+/// Writes a rencontre's projection row.
+pub(crate) fn upsert_rencontre(tx: &Transaction<'_>, r: &Rencontre) -> Result<(), CoreError> {
+    tx.prepare_cached(
+        "INSERT OR REPLACE INTO rencontres
+         (id, channel, place, occurred_at, headcount, pseudonym, note, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?
+    .execute(params![
+        r.id,
+        r.channel.code(),
+        r.place,
+        r.occurred_at,
+        r.headcount,
+        r.pseudonym,
+        r.note,
+        r.updated_at
+    ])?;
+    Ok(())
+}
+
+/// A projection row, or `None` for a channel code this version does not know.
+fn row_to_rencontre(r: &rusqlite::Row<'_>) -> rusqlite::Result<Option<Rencontre>> {
+    let channel: String = r.get(1)?;
+    let Some(channel) = filrouge_model::Channel::from_code(&channel) else {
+        return Ok(None);
+    };
+    Ok(Some(Rencontre {
+        id: r.get(0)?,
+        channel,
+        place: r.get(2)?,
+        occurred_at: r.get(3)?,
+        headcount: r.get(4)?,
+        pseudonym: r.get(5)?,
+        note: r.get(6)?,
+        updated_at: r.get(7)?,
+    }))
+}
+
+/// Heads as stored: sorted lowercase hex, comma-separated.
+pub(crate) fn heads_text(heads: &[ChangeHash]) -> String {
+    let mut hex: Vec<String> = heads.iter().map(ToString::to_string).collect();
+    hex.sort();
+    hex.join(",")
+}
+
+pub(crate) fn corrupt(id: &str, e: &dyn std::fmt::Display) -> CoreError {
+    CoreError::Corrupt {
+        id: id.to_owned(),
+        reason: e.to_string(),
+    }
+}
+
+#[cfg(test)]
+#[path = "store_tests.rs"]
+pub(crate) mod tests;

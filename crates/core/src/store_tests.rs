@@ -1,0 +1,176 @@
+//! Store tests: round trips through real SQLite files, validation, corruption.
+
+use super::*;
+use crate::{Clock, Env, IdSource};
+use filrouge_model::{Channel, Field, Problem};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+
+pub(crate) struct TestClock(pub AtomicI64);
+impl Clock for TestClock {
+    fn now_ms(&self) -> i64 {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+/// Deterministic ids that still sort by creation, like UUIDv7.
+pub(crate) struct CountingIds(pub AtomicU64, pub u8);
+impl IdSource for CountingIds {
+    fn new_id(&self) -> uuid::Uuid {
+        let n = self.0.fetch_add(1, Ordering::SeqCst);
+        let mut bytes = [0u8; 16];
+        bytes[..8].copy_from_slice(&n.to_be_bytes());
+        bytes[15] = self.1;
+        uuid::Uuid::from_bytes(bytes)
+    }
+}
+
+pub(crate) fn test_env(now: i64, device: u8) -> Env {
+    Env {
+        clock: Arc::new(TestClock(AtomicI64::new(now))),
+        ids: Arc::new(CountingIds(AtomicU64::new(1), device)),
+    }
+}
+
+pub(crate) const NOW: i64 = 1_790_000_000_000;
+
+pub(crate) fn draft(place: &str, note: &str) -> RencontreDraft {
+    RencontreDraft {
+        channel: Channel::Maraude,
+        place: place.into(),
+        occurred_at: None,
+        headcount: 3,
+        pseudonym: None,
+        note: note.into(),
+    }
+}
+
+#[test]
+fn a_rencontre_survives_reopening_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("store.sqlite");
+    let created = {
+        let mut store = Store::open(&path, test_env(NOW, 1)).unwrap();
+        let r = store
+            .create_rencontre(draft("City stade", "3 jeunes, parlent foot"))
+            .unwrap();
+        assert_eq!(store.list_rencontres_since(NOW - 1000).unwrap(), vec![r.clone()]);
+        r
+    };
+    let mut store = Store::open(&path, test_env(NOW + 5, 1)).unwrap();
+    assert_eq!(store.list_rencontres_since(NOW - 1000).unwrap(), vec![created.clone()]);
+    assert_eq!(store.last_place().unwrap().as_deref(), Some("City stade"));
+    // And the document itself reloads and takes an edit after the reopen.
+    let edited = store
+        .update_rencontre(&created.id, draft("City stade", "3 jeunes, parlent foot et boxe"))
+        .unwrap();
+    assert_eq!(edited.note, "3 jeunes, parlent foot et boxe");
+    assert_eq!(edited.occurred_at, created.occurred_at, "an edit keeps the time");
+    drop(store);
+    let store = Store::open(&path, test_env(NOW + 9, 1)).unwrap();
+    assert_eq!(store.rencontre(&created.id).unwrap(), edited);
+    assert_eq!(store.sync_status().unwrap().pending_changes, 2);
+}
+
+#[test]
+fn invalid_input_names_the_field_and_saves_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("s.sqlite"), test_env(NOW, 1)).unwrap();
+    let ok = store.create_rencontre(draft("Gare", "ok")).unwrap();
+    let too_long = draft(&"x".repeat(500), "");
+    match store.create_rencontre(too_long.clone()) {
+        Err(CoreError::Validation(v)) => assert_eq!(v.field, Field::Place),
+        other => panic!("expected a validation error, got {other:?}"),
+    }
+    match store.update_rencontre(&ok.id, RencontreDraft { headcount: 0, ..draft("Gare", "") }) {
+        Err(CoreError::Validation(v)) => assert_eq!(v.problem, Problem::NobodyMet),
+        other => panic!("expected a validation error, got {other:?}"),
+    }
+    assert_eq!(store.list_rencontres_since(0).unwrap(), vec![ok.clone()]);
+    assert_eq!(store.rencontre(&ok.id).unwrap(), ok);
+    assert_eq!(store.sync_status().unwrap().pending_changes, 1);
+}
+
+#[test]
+fn an_unchanged_edit_queues_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("s.sqlite"), test_env(NOW, 1)).unwrap();
+    let r = store.create_rencontre(draft("Gare", "n")).unwrap();
+    store.update_rencontre(&r.id, draft("Gare", "n")).unwrap();
+    assert_eq!(store.sync_status().unwrap().pending_changes, 1);
+}
+
+#[test]
+fn many_edits_compact_and_still_reload() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.sqlite");
+    let mut store = Store::open(&path, test_env(NOW, 1)).unwrap();
+    let r = store.create_rencontre(draft("Gare", "0")).unwrap();
+    for i in 1..=80 {
+        store.update_rencontre(&r.id, draft("Gare", &i.to_string())).unwrap();
+    }
+    let chunks: i64 = store
+        .conn
+        .query_row("SELECT COUNT(*) FROM doc_chunks", [], |r| r.get(0))
+        .unwrap();
+    assert!(chunks < StoreOptions::default().compact_after, "{chunks} chunks");
+    drop(store);
+    let mut store = Store::open(&path, test_env(NOW, 1)).unwrap();
+    let loaded = store.load(&r.id).unwrap();
+    assert_eq!(doc::read_rencontre(&loaded.doc, &r.id).unwrap().note, "80");
+}
+
+#[test]
+fn a_corrupt_document_is_quarantined_and_the_rest_keeps_working() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.sqlite");
+    let mut store = Store::open(&path, test_env(NOW, 1)).unwrap();
+    let bad = store.create_rencontre(draft("Gare", "a")).unwrap();
+    let good = store.create_rencontre(draft("Marché", "b")).unwrap();
+    store
+        .conn
+        .execute(
+            "UPDATE documents SET snapshot = X'856f4a83deadbeef' WHERE id = ?1",
+            [&bad.id],
+        )
+        .unwrap();
+    drop(store);
+    let mut store = Store::open(&path, test_env(NOW, 1)).unwrap();
+    match store.update_rencontre(&bad.id, draft("Gare", "changed")) {
+        Err(CoreError::Corrupt { id, .. }) => assert_eq!(id, bad.id),
+        other => panic!("expected Corrupt, got {other:?}"),
+    }
+    assert_eq!(store.quarantined().unwrap(), vec![bad.id.clone()]);
+    // The list still shows both (projections do not need documents) and the good one edits.
+    assert_eq!(store.list_rencontres_since(0).unwrap().len(), 2);
+    store.update_rencontre(&good.id, draft("Marché", "b2")).unwrap();
+    assert_eq!(store.rencontre(&bad.id).unwrap().note, "a", "nothing saved is lost");
+}
+
+#[test]
+fn an_oversized_document_is_refused_before_loading() {
+    let dir = tempfile::tempdir().unwrap();
+    let options = StoreOptions {
+        max_doc_bytes: 64,
+        ..StoreOptions::default()
+    };
+    let mut store =
+        Store::open_with(&dir.path().join("s.sqlite"), test_env(NOW, 1), options).unwrap();
+    let r = store.create_rencontre(draft("Gare", &"n".repeat(300))).unwrap();
+    assert!(matches!(
+        store.update_rencontre(&r.id, draft("Gare", "short")),
+        Err(CoreError::TooLarge { limit: 64, .. })
+    ));
+    assert_eq!(store.quarantined().unwrap(), vec![r.id]);
+}
+
+#[test]
+fn unknown_ids_are_not_found() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("s.sqlite"), test_env(NOW, 1)).unwrap();
+    assert!(matches!(store.rencontre("nope"), Err(CoreError::NotFound { .. })));
+    assert!(matches!(
+        store.update_rencontre("nope", draft("a", "b")),
+        Err(CoreError::NotFound { .. })
+    ));
+}

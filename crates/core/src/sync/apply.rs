@@ -1,0 +1,163 @@
+//! Applying a pulled page of the team log to the local store.
+//!
+//! The page is grouped by document; each document is loaded once, the changes are
+//! applied, the bytes after its old heads appended, and its projection row rewritten.
+//! The whole page and the new cursor are one transaction. A change that cannot be
+//! applied yet (its dependencies have not arrived, or its document is quarantined) is
+//! kept in `pending_changes` and retried with the next change to the same document, so
+//! nothing pulled is ever dropped.
+
+use automerge::{AutoCommit, Change, ChangeHash};
+use filrouge_model::sync::PulledChange;
+use rusqlite::{OptionalExtension, Transaction, params};
+
+use crate::doc::{self, KIND_RENCONTRE};
+use crate::store::{
+    Loaded, heads_text, load_doc, persist_after, quarantine, set_meta_tx, upsert_rencontre,
+};
+use crate::{CoreError, Store};
+
+/// A change waiting to be applied, from the page or from `pending_changes`.
+struct Incoming {
+    hash: String,
+    kind: String,
+    data: Vec<u8>,
+}
+
+impl Store {
+    /// Applies a page of pulled changes and moves the cursor to `cursor`, atomically.
+    /// Returns how many documents changed.
+    pub(crate) fn apply_pulled(
+        &mut self,
+        changes: Vec<PulledChange>,
+        cursor: u64,
+    ) -> Result<usize, CoreError> {
+        // Group by document, keeping the log order within each document.
+        let mut groups: Vec<(String, Vec<Incoming>)> = Vec::new();
+        for c in changes {
+            let incoming = Incoming {
+                hash: c.blob.hash,
+                kind: c.blob.kind,
+                data: c.blob.data,
+            };
+            match groups.iter_mut().find(|(id, _)| *id == c.blob.doc_id) {
+                Some((_, list)) => list.push(incoming),
+                None => groups.push((c.blob.doc_id, vec![incoming])),
+            }
+        }
+        let now = self.env.clock.now_ms();
+        let max_bytes = self.options().max_doc_bytes;
+        let compact_after = self.options().compact_after;
+        let actor = self.actor().clone();
+        let tx = self.conn.transaction()?;
+        let mut changed = 0;
+        for (doc_id, mut incoming) in groups {
+            incoming.extend(take_pending(&tx, &doc_id)?);
+            let quarantined = tx
+                .query_row("SELECT 1 FROM quarantine WHERE doc_id = ?1", [&doc_id], |_| Ok(()))
+                .optional()?
+                .is_some();
+            if quarantined {
+                stash(&tx, &doc_id, &incoming)?;
+                continue;
+            }
+            let (mut doc, heads, is_new) = match load_doc(&tx, &doc_id, max_bytes, &actor) {
+                Ok(Some(Loaded { doc, heads })) => (doc, heads, false),
+                Ok(None) => (AutoCommit::new().with_actor(actor.clone()), Vec::new(), true),
+                Err(err) => {
+                    quarantine(&tx, &doc_id, &err, now)?;
+                    stash(&tx, &doc_id, &incoming)?;
+                    continue;
+                }
+            };
+            let waiting = apply_to_doc(&mut doc, &doc_id, incoming);
+            stash(&tx, &doc_id, &waiting)?;
+            if doc.get_heads() == heads {
+                continue;
+            }
+            let kind = doc::kind_of(&doc).unwrap_or_default();
+            if is_new {
+                tx.execute(
+                    "INSERT INTO documents (id, kind, snapshot, chunk_count, heads)
+                     VALUES (?1, ?2, ?3, 0, ?4)",
+                    params![doc_id, kind, doc.save(), heads_text(&doc.get_heads())],
+                )?;
+            } else {
+                persist_after(&tx, &doc_id, &mut doc, &heads, compact_after)?;
+            }
+            project(&tx, &doc_id, &kind, &doc)?;
+            changed += 1;
+        }
+        set_meta_tx(&tx, "cursor", &cursor.to_string())?;
+        tx.commit()?;
+        Ok(changed)
+    }
+}
+
+/// Applies what can be applied; returns the changes that must wait.
+fn apply_to_doc(doc: &mut AutoCommit, doc_id: &str, incoming: Vec<Incoming>) -> Vec<Incoming> {
+    let mut parsed = Vec::new();
+    for inc in incoming {
+        let Ok(hash) = inc.hash.parse::<ChangeHash>() else {
+            tracing::warn!(doc_id = %doc_id, "pulled change with a malformed hash dropped");
+            continue;
+        };
+        if doc.get_change_by_hash(&hash).is_some() {
+            continue; // Already here: our own change coming back, or a duplicate.
+        }
+        match Change::from_bytes(inc.data.clone()) {
+            Ok(change) if change.hash() == hash => parsed.push((inc, change)),
+            _ => tracing::warn!(doc_id = %doc_id, hash = %hash, "pulled change does not decode to its hash; dropped"),
+        }
+    }
+    if parsed.is_empty() {
+        return Vec::new();
+    }
+    let changes: Vec<Change> = parsed.iter().map(|(_, c)| c.clone()).collect();
+    if let Err(e) = doc.apply_changes(changes) {
+        tracing::warn!(doc_id = %doc_id, error = %e, "pulled changes failed to apply; kept pending");
+        return parsed.into_iter().map(|(inc, _)| inc).collect();
+    }
+    // Automerge queues a change whose dependencies are missing; such a change is not
+    // in the document yet and must be kept for later.
+    parsed
+        .into_iter()
+        .filter(|(_, c)| doc.get_change_by_hash(&c.hash()).is_none())
+        .map(|(inc, _)| inc)
+        .collect()
+}
+
+fn take_pending(tx: &Transaction<'_>, doc_id: &str) -> Result<Vec<Incoming>, CoreError> {
+    let mut stmt =
+        tx.prepare_cached("SELECT hash, kind, data FROM pending_changes WHERE doc_id = ?1")?;
+    let rows = stmt.query_map([doc_id], |r| {
+        Ok(Incoming {
+            hash: r.get(0)?,
+            kind: r.get(1)?,
+            data: r.get(2)?,
+        })
+    })?;
+    let pending = rows.collect::<Result<Vec<_>, _>>()?;
+    tx.execute("DELETE FROM pending_changes WHERE doc_id = ?1", [doc_id])?;
+    Ok(pending)
+}
+
+fn stash(tx: &Transaction<'_>, doc_id: &str, changes: &[Incoming]) -> Result<(), CoreError> {
+    let mut stmt = tx.prepare_cached(
+        "INSERT OR IGNORE INTO pending_changes (hash, doc_id, kind, data) VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    for c in changes {
+        stmt.execute(params![c.hash, doc_id, c.kind, c.data])?;
+    }
+    Ok(())
+}
+
+/// Rewrites the projection row of a document after it changed.
+fn project(tx: &Transaction<'_>, id: &str, kind: &str, doc: &AutoCommit) -> Result<(), CoreError> {
+    if kind == KIND_RENCONTRE
+        && let Some(row) = doc::read_rencontre(doc, id)
+    {
+        upsert_rencontre(tx, &row)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,125 @@
+//! The HTTP transport: the sync API over blocking reqwest, for the shell's background
+//! sync thread and the CLI.
+//!
+//! Requests carry the device token as a bearer token. Error answers are the server's
+//! JSON [`ApiError`]; they are turned into [`TransportError`] so the engine and the UI
+//! never see HTTP details.
+
+use std::time::Duration;
+
+use filrouge_model::sync::{
+    API_VERSION, ApiError, EnrolRequest, EnrolResponse, ErrorCode, PullQuery, PullResponse,
+    PushRequest, PushResponse,
+};
+use reqwest::blocking::{Client, RequestBuilder};
+use serde::de::DeserializeOwned;
+
+use super::{Transport, TransportError};
+
+/// A transport to one team server with one device token.
+#[derive(Debug, Clone)]
+pub struct HttpTransport {
+    client: Client,
+    base: String,
+    token: String,
+}
+
+impl HttpTransport {
+    /// A transport to `base_url` (e.g. `http://127.0.0.1:8787`) with a device token.
+    pub fn new(base_url: &str, token: &str) -> Result<HttpTransport, TransportError> {
+        Ok(HttpTransport {
+            client: client()?,
+            base: base_url.trim_end_matches('/').to_owned(),
+            token: token.to_owned(),
+        })
+    }
+}
+
+impl Transport for HttpTransport {
+    fn push(&mut self, req: &PushRequest) -> Result<PushResponse, TransportError> {
+        let builder = self
+            .client
+            .post(format!("{}/v1/push", self.base))
+            .bearer_auth(&self.token)
+            .json(req);
+        send(builder)
+    }
+
+    fn pull(&mut self, query: &PullQuery) -> Result<PullResponse, TransportError> {
+        let mut url = format!(
+            "{}/v1/pull?api_version={}&after={}",
+            self.base, query.api_version, query.after
+        );
+        if let Some(max) = query.max_bytes {
+            url.push_str(&format!("&max_bytes={max}"));
+        }
+        send(self.client.get(url).bearer_auth(&self.token))
+    }
+}
+
+/// Exchanges an enrolment code for a device token.
+pub fn enrol(
+    base_url: &str,
+    code: &str,
+    device_name: &str,
+) -> Result<EnrolResponse, TransportError> {
+    let req = EnrolRequest {
+        api_version: API_VERSION,
+        code: code.to_owned(),
+        device_name: device_name.to_owned(),
+    };
+    let url = format!("{}/v1/enrol", base_url.trim_end_matches('/'));
+    let resp: EnrolResponse = send(client()?.post(url).json(&req))?;
+    if resp.api_version != API_VERSION {
+        return Err(TransportError::VersionMismatch {
+            server: resp.api_version,
+        });
+    }
+    Ok(resp)
+}
+
+fn client() -> Result<Client, TransportError> {
+    Client::builder()
+        .connect_timeout(Duration::from_secs(10))
+        .timeout(Duration::from_secs(60))
+        .build()
+        .map_err(|e| TransportError::Unreachable {
+            detail: e.to_string(),
+        })
+}
+
+fn send<T: DeserializeOwned>(builder: RequestBuilder) -> Result<T, TransportError> {
+    let resp = builder.send().map_err(|e| TransportError::Unreachable {
+        detail: e.without_url().to_string(),
+    })?;
+    let status = resp.status();
+    let body = resp.bytes().map_err(|e| TransportError::Unreachable {
+        detail: e.without_url().to_string(),
+    })?;
+    if status.is_success() {
+        return serde_json::from_slice(&body).map_err(|e| TransportError::Protocol {
+            detail: e.to_string(),
+        });
+    }
+    if status == reqwest::StatusCode::UNAUTHORIZED {
+        return Err(TransportError::Unauthorized);
+    }
+    match serde_json::from_slice::<ApiError>(&body) {
+        Ok(err) if err.code == ErrorCode::VersionMismatch => {
+            Err(TransportError::VersionMismatch {
+                server: err.api_version,
+            })
+        }
+        Ok(err) => Err(TransportError::Rejected {
+            status: status.as_u16(),
+            code: serde_json::to_value(err.code)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default(),
+        }),
+        Err(_) => Err(TransportError::Rejected {
+            status: status.as_u16(),
+            code: String::new(),
+        }),
+    }
+}

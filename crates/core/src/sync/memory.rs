@@ -1,0 +1,116 @@
+//! An in-memory team log and transport, for tests of the engine without a server.
+//!
+//! [`MemoryHub`] behaves like the server's change log (sequence numbers, idempotent by
+//! hash, pages bounded in bytes); [`MemoryTransport`] can be switched offline to test
+//! what a device does when the network is gone.
+
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use filrouge_model::sync::{
+    API_VERSION, MAX_PULL_BYTES, PullQuery, PullResponse, PulledChange, PushRequest,
+    PushResponse,
+};
+
+use super::{Transport, TransportError};
+
+#[derive(Debug, Default)]
+struct Log {
+    changes: Vec<PulledChange>,
+    hashes: HashSet<String>,
+}
+
+/// A shared in-memory change log.
+#[derive(Debug, Default, Clone)]
+pub struct MemoryHub {
+    log: Arc<Mutex<Log>>,
+}
+
+impl MemoryHub {
+    /// An empty log.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A transport to this hub.
+    pub fn transport(&self) -> MemoryTransport {
+        MemoryTransport {
+            hub: self.clone(),
+            online: true,
+        }
+    }
+
+    /// How many distinct changes the log holds.
+    pub fn len(&self) -> usize {
+        self.log.lock().unwrap_or_else(PoisonError::into_inner).changes.len()
+    }
+
+    /// Whether the log is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// A device's connection to a [`MemoryHub`].
+#[derive(Debug, Clone)]
+pub struct MemoryTransport {
+    hub: MemoryHub,
+    /// When false, every request fails as unreachable.
+    pub online: bool,
+}
+
+impl MemoryTransport {
+    fn check_online(&self) -> Result<(), TransportError> {
+        if self.online {
+            Ok(())
+        } else {
+            Err(TransportError::Unreachable {
+                detail: "offline".into(),
+            })
+        }
+    }
+}
+
+impl Transport for MemoryTransport {
+    fn push(&mut self, req: &PushRequest) -> Result<PushResponse, TransportError> {
+        self.check_online()?;
+        let mut log = self.hub.log.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut acknowledged = Vec::new();
+        for blob in &req.changes {
+            if log.hashes.insert(blob.hash.clone()) {
+                let seq = log.changes.len() as u64 + 1;
+                log.changes.push(PulledChange {
+                    seq,
+                    blob: blob.clone(),
+                });
+            }
+            acknowledged.push(blob.hash.clone());
+        }
+        Ok(PushResponse {
+            api_version: API_VERSION,
+            acknowledged,
+        })
+    }
+
+    fn pull(&mut self, query: &PullQuery) -> Result<PullResponse, TransportError> {
+        self.check_online()?;
+        let log = self.hub.log.lock().unwrap_or_else(PoisonError::into_inner);
+        let budget = query.max_bytes.unwrap_or(MAX_PULL_BYTES).min(MAX_PULL_BYTES);
+        let start = usize::try_from(query.after).unwrap_or(usize::MAX).min(log.changes.len());
+        let (mut page, mut bytes) = (Vec::new(), 0u64);
+        for c in &log.changes[start..] {
+            if !page.is_empty() && bytes + c.blob.data.len() as u64 > budget {
+                break;
+            }
+            bytes += c.blob.data.len() as u64;
+            page.push(c.clone());
+        }
+        let cursor = page.last().map_or(query.after, |c| c.seq);
+        Ok(PullResponse {
+            api_version: API_VERSION,
+            more: (cursor as usize) < log.changes.len(),
+            changes: page,
+            cursor,
+        })
+    }
+}

@@ -1,0 +1,293 @@
+//! Device-side sync: a sans-I/O engine, the transport trait it is driven through, and
+//! the driver that runs one sync without holding the store during network waits.
+//!
+//! One sync is: push the outbox in pages until it is empty, then pull the team log
+//! "after my cursor" in pages until the server says there is no more. The engine
+//! ([`SyncEngine`]) decides the next request from the store ([`SyncEngine::next`]) and
+//! takes each response ([`SyncEngine::on_push`], [`SyncEngine::on_pull`]); it never
+//! touches the network. Each response is applied in one SQLite transaction together
+//! with what it acknowledges (outbox rows removed) or advances (the pull cursor), so a
+//! sync cut at any byte resumes without re-applying or losing anything: pushes are
+//! idempotent by change hash on the server, and pulled changes are idempotent in
+//! Automerge.
+//!
+//! ```text
+//!  device                                   server
+//!  next() -> Push(page of outbox) ───────▶ store new hashes, give seq numbers
+//!  on_push(acknowledged hashes)   ◀─────── acknowledged (new and already-known)
+//!  next() -> Pull(after = cursor) ───────▶ changes with seq > cursor, bounded in bytes
+//!  on_pull(page, cursor, more)    ◀─────── apply + advance cursor in one transaction
+//!  next() -> Done(report)
+//! ```
+
+mod apply;
+#[cfg(feature = "http")]
+mod http;
+mod memory;
+mod transport;
+
+#[cfg(feature = "http")]
+pub use http::{HttpTransport, enrol};
+pub use memory::{MemoryHub, MemoryTransport};
+pub use transport::{Transport, TransportError};
+
+use std::sync::Mutex;
+
+use filrouge_model::sync::{
+    API_VERSION, ChangeBlob, EnrolResponse, MAX_BLOB_BYTES, MAX_PULL_BYTES, PullQuery,
+    PullResponse, PushRequest, PushResponse,
+};
+use rusqlite::params;
+
+use crate::{CoreError, Store};
+
+/// Most changes the engine puts in one push page.
+pub const PUSH_PAGE_CHANGES: usize = 500;
+/// Byte budget of one push page (blob bytes before base64, which adds a third).
+pub const PUSH_PAGE_BYTES: usize = 2 * 1024 * 1024;
+
+/// The next thing the driver must do.
+#[derive(Debug)]
+pub enum Step {
+    /// Send this page of the outbox, then call [`SyncEngine::on_push`].
+    Push(PushRequest),
+    /// Ask for this page of the log, then call [`SyncEngine::on_pull`].
+    Pull(PullQuery),
+    /// The sync is complete.
+    Done(SyncReport),
+}
+
+/// What one sync did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct SyncReport {
+    /// Local changes the server acknowledged.
+    pub pushed: usize,
+    /// Changes pulled from the log.
+    pub pulled: usize,
+    /// Documents changed locally by the pulled changes.
+    pub docs_changed: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    Push,
+    Pull,
+    Done,
+}
+
+/// The sans-I/O sync state machine for one sync.
+#[derive(Debug)]
+pub struct SyncEngine {
+    phase: Phase,
+    report: SyncReport,
+}
+
+impl Default for SyncEngine {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl SyncEngine {
+    /// A new sync, starting with the push phase.
+    pub fn new() -> Self {
+        SyncEngine {
+            phase: Phase::Push,
+            report: SyncReport::default(),
+        }
+    }
+
+    /// Decides the next request from the store's outbox and cursor.
+    pub fn next(&mut self, store: &Store) -> Result<Step, CoreError> {
+        if self.phase == Phase::Push {
+            let changes = store.outbox_page(PUSH_PAGE_CHANGES, PUSH_PAGE_BYTES)?;
+            if !changes.is_empty() {
+                return Ok(Step::Push(PushRequest {
+                    api_version: API_VERSION,
+                    changes,
+                }));
+            }
+            self.phase = Phase::Pull;
+        }
+        if self.phase == Phase::Pull {
+            return Ok(Step::Pull(PullQuery {
+                api_version: API_VERSION,
+                after: store.cursor()?,
+                max_bytes: Some(MAX_PULL_BYTES),
+            }));
+        }
+        Ok(Step::Done(self.report.clone()))
+    }
+
+    /// Takes the server's answer to a push page.
+    pub fn on_push(
+        &mut self,
+        store: &mut Store,
+        sent: &PushRequest,
+        resp: PushResponse,
+    ) -> Result<(), CoreError> {
+        check_version(resp.api_version)?;
+        // A server that acknowledges nothing of a non-empty page would make the engine
+        // send the same page forever.
+        if resp.acknowledged.is_empty() && !sent.changes.is_empty() {
+            return Err(TransportError::Protocol {
+                detail: "push acknowledged nothing".into(),
+            }
+            .into());
+        }
+        self.report.pushed += store.acknowledge(&resp.acknowledged)?;
+        Ok(())
+    }
+
+    /// Takes one page of the team log.
+    pub fn on_pull(
+        &mut self,
+        store: &mut Store,
+        asked: &PullQuery,
+        resp: PullResponse,
+    ) -> Result<(), CoreError> {
+        check_version(resp.api_version)?;
+        if resp.more && resp.cursor <= asked.after {
+            return Err(TransportError::Protocol {
+                detail: "pull cursor did not advance".into(),
+            }
+            .into());
+        }
+        self.report.pulled += resp.changes.len();
+        self.report.docs_changed += store.apply_pulled(resp.changes, resp.cursor)?;
+        if !resp.more {
+            self.phase = Phase::Done;
+        }
+        Ok(())
+    }
+}
+
+fn check_version(server: u32) -> Result<(), TransportError> {
+    if server == API_VERSION {
+        Ok(())
+    } else {
+        Err(TransportError::VersionMismatch { server })
+    }
+}
+
+/// Runs one whole sync through `transport`, locking the store only between requests so
+/// the UI's commands are never kept waiting on the network.
+pub fn run(store: &Mutex<Store>, transport: &mut dyn Transport) -> Result<SyncReport, CoreError> {
+    let lock = || store.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut engine = SyncEngine::new();
+    loop {
+        let step = engine.next(&lock())?;
+        match step {
+            Step::Push(req) => {
+                let resp = transport.push(&req)?;
+                engine.on_push(&mut lock(), &req, resp)?;
+            }
+            Step::Pull(query) => {
+                let resp = transport.pull(&query)?;
+                engine.on_pull(&mut lock(), &query, resp)?;
+            }
+            Step::Done(report) => {
+                let guard = lock();
+                let now = guard.env.clock.now_ms();
+                guard.set_meta("last_success_at", &now.to_string())?;
+                return Ok(report);
+            }
+        }
+    }
+}
+
+impl Store {
+    /// The oldest outbox changes, within a count and byte budget (always at least one).
+    pub(crate) fn outbox_page(
+        &self,
+        max_changes: usize,
+        max_bytes: usize,
+    ) -> Result<Vec<ChangeBlob>, CoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT hash, doc_id, kind, data FROM outbox ORDER BY n LIMIT ?1")?;
+        let mut rows = stmt.query([max_changes as i64])?;
+        let (mut page, mut bytes) = (Vec::new(), 0usize);
+        while let Some(r) = rows.next()? {
+            let data: Vec<u8> = r.get(3)?;
+            if !page.is_empty() && bytes + data.len() > max_bytes {
+                break;
+            }
+            bytes += data.len();
+            if data.len() > MAX_BLOB_BYTES {
+                // The server would refuse the whole page; log and leave it for a later
+                // version that splits documents, rather than block every other change.
+                tracing::warn!(hash = %r.get::<_, String>(0)?, size = data.len(), "change too large to push");
+                continue;
+            }
+            page.push(ChangeBlob {
+                hash: r.get(0)?,
+                doc_id: r.get(1)?,
+                kind: r.get(2)?,
+                data,
+            });
+        }
+        Ok(page)
+    }
+
+    /// Removes acknowledged changes from the outbox; returns how many were removed.
+    pub(crate) fn acknowledge(&mut self, hashes: &[String]) -> Result<usize, CoreError> {
+        let tx = self.conn.transaction()?;
+        let mut removed = 0;
+        {
+            let mut stmt = tx.prepare_cached("DELETE FROM outbox WHERE hash = ?1")?;
+            for h in hashes {
+                removed += stmt.execute([h])?;
+            }
+        }
+        tx.commit()?;
+        Ok(removed)
+    }
+
+    /// The sequence number of the last team-log change applied here.
+    pub(crate) fn cursor(&self) -> Result<u64, CoreError> {
+        Ok(self
+            .meta("cursor")?
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(0))
+    }
+
+    /// Saves the credentials of an enrolment. Joining another team or server restarts
+    /// the pull from the beginning of its log; local changes stay in the outbox.
+    pub fn save_enrolment(
+        &mut self,
+        server_url: &str,
+        enrolment: &EnrolResponse,
+    ) -> Result<(), CoreError> {
+        let tx = self.conn.transaction()?;
+        let same_team = tx
+            .query_row(
+                "SELECT value FROM meta WHERE key = 'team_id'",
+                [],
+                |r| r.get::<_, String>(0),
+            )
+            .ok()
+            .is_some_and(|t| t == enrolment.team_id);
+        if !same_team {
+            tx.execute("DELETE FROM meta WHERE key = 'cursor'", params![])?;
+        }
+        crate::store::set_meta_tx(&tx, "server_url", server_url)?;
+        crate::store::set_meta_tx(&tx, "team_id", &enrolment.team_id)?;
+        crate::store::set_meta_tx(&tx, "device_id", &enrolment.device_id)?;
+        crate::store::set_meta_tx(&tx, "token", &enrolment.token)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The server address and device token, if this device is enrolled.
+    pub fn credentials(&self) -> Result<Option<(String, String)>, CoreError> {
+        Ok(match (self.meta("server_url")?, self.meta("token")?) {
+            (Some(url), Some(token)) => Some((url, token)),
+            _ => None,
+        })
+    }
+}
+
+#[cfg(test)]
+#[path = "tests.rs"]
+mod tests;

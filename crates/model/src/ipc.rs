@@ -1,0 +1,205 @@
+//! The one IPC contract between the UI (wasm) and the Tauri shell.
+//!
+//! Each command is a struct implementing [`Command`], which ties its Tauri command name
+//! to its result type. The UI sends the struct as the single argument `args`; the shell
+//! answers with `Result<C::Output, IpcError>`. [`IpcError`] is serde-tagged so the UI can
+//! tell a validation error from a storage or network failure and say so in French.
+
+use serde::{Deserialize, Serialize, de::DeserializeOwned};
+
+use crate::error::ValidationError;
+use crate::rencontre::{Rencontre, RencontreDraft};
+
+/// A command the UI can send to the shell.
+pub trait Command: Serialize + DeserializeOwned {
+    /// The Tauri command name (the handler function's name in `src-tauri`).
+    const NAME: &'static str;
+    /// What the command returns on success.
+    type Output: Serialize + DeserializeOwned;
+}
+
+/// Records a new rencontre on this device.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CreateRencontre {
+    /// What the user filled in.
+    pub draft: RencontreDraft,
+}
+impl Command for CreateRencontre {
+    const NAME: &'static str = "create_rencontre";
+    type Output = Rencontre;
+}
+
+/// Changes an existing rencontre; only the fields that differ are written, so that
+/// concurrent edits of other fields on other devices survive.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct UpdateRencontre {
+    /// The record to change.
+    pub id: String,
+    /// Its new content.
+    pub draft: RencontreDraft,
+}
+impl Command for UpdateRencontre {
+    const NAME: &'static str = "update_rencontre";
+    type Output = Rencontre;
+}
+
+/// Lists the rencontres that happened since `since` (the start of the local day),
+/// newest first.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ListRencontres {
+    /// Lower bound, milliseconds since the epoch.
+    pub since: i64,
+}
+impl Command for ListRencontres {
+    const NAME: &'static str = "list_rencontres";
+    type Output = Vec<Rencontre>;
+}
+
+/// The place of the last rencontre recorded on this device, to prefill the form.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LastPlace {}
+impl Command for LastPlace {
+    const NAME: &'static str = "last_place";
+    type Output = Option<String>;
+}
+
+/// The sync status, for the status line.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct GetSyncStatus {}
+impl Command for GetSyncStatus {
+    const NAME: &'static str = "get_sync_status";
+    type Output = SyncStatus;
+}
+
+/// Enrols this device in a team with a coordinator's code.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Enrol {
+    /// The team server's address, e.g. `http://192.168.1.20:8787`.
+    pub server_url: String,
+    /// The enrolment code.
+    pub code: String,
+    /// A name for this device, shown to the coordinator.
+    pub device_name: String,
+}
+impl Command for Enrol {
+    const NAME: &'static str = "enrol";
+    type Output = SyncStatus;
+}
+
+/// Asks the background sync to run now; returns at once with the current status.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SyncNow {}
+impl Command for SyncNow {
+    const NAME: &'static str = "sync_now";
+    type Output = SyncStatus;
+}
+
+/// The name of the event the shell emits whenever the sync status changes; its payload
+/// is a [`SyncStatus`].
+pub const SYNC_STATUS_EVENT: &str = "sync-status";
+
+/// What the status line shows.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncStatus {
+    /// The team server this device is enrolled with, if any.
+    pub server_url: Option<String>,
+    /// Local changes not yet acknowledged by the server.
+    pub pending_changes: u64,
+    /// When the last sync succeeded, milliseconds since the epoch.
+    pub last_success_at: Option<i64>,
+    /// Whether a sync is running now.
+    pub running: bool,
+    /// Why the last attempt failed, if it did.
+    pub last_failure: Option<SyncFailure>,
+}
+
+/// Why a sync attempt failed, in terms the UI can explain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "reason", rename_all = "snake_case")]
+pub enum SyncFailure {
+    /// The server could not be reached (no network, wrong address, server down).
+    Unreachable,
+    /// The server refused this device's token: revoked, or never enrolled.
+    Unauthorized,
+    /// The server and the app speak different sync API versions.
+    VersionMismatch {
+        /// The server's version.
+        server: u32,
+        /// This app's version.
+        app: u32,
+    },
+    /// The server refused a request with a stable error code.
+    Rejected {
+        /// HTTP status.
+        status: u16,
+        /// The server's stable error code.
+        code: String,
+    },
+    /// The server answered something this app could not understand.
+    Protocol,
+    /// This device's own store failed.
+    Storage,
+}
+
+/// An error returned by any command.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum IpcError {
+    /// A value the user entered was rejected; nothing was saved.
+    #[error("invalid input: {0}")]
+    Validation(ValidationError),
+    /// The record does not exist (or was erased).
+    #[error("record {id} not found")]
+    NotFound {
+        /// The record id asked for.
+        id: String,
+    },
+    /// The record's stored document is damaged and was set aside.
+    #[error("record {id} is damaged")]
+    Corrupt {
+        /// The damaged record's id.
+        id: String,
+    },
+    /// The device's local store failed (disk full, file locked…).
+    #[error("local storage failed")]
+    Storage,
+    /// The command needs the device to be enrolled in a team first.
+    #[error("device not enrolled")]
+    NotEnrolled,
+    /// Talking to the team server failed.
+    #[error("sync failed: {0:?}")]
+    Sync(SyncFailure),
+}
+
+impl From<ValidationError> for IpcError {
+    fn from(e: ValidationError) -> Self {
+        IpcError::Validation(e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::{Field, Problem};
+
+    #[test]
+    fn errors_are_tagged_for_the_ui() {
+        let e = IpcError::Validation(ValidationError::new(
+            Field::Note,
+            Problem::TooLong { max: 3 },
+        ));
+        let json = serde_json::to_value(&e).unwrap();
+        assert_eq!(json["kind"], "validation");
+        assert_eq!(json["field"], "note");
+        assert_eq!(json["problem"]["rule"], "too_long");
+        assert_eq!(serde_json::from_value::<IpcError>(json).unwrap(), e);
+
+        let s = IpcError::Sync(SyncFailure::Rejected {
+            status: 413,
+            code: "too_large".into(),
+        });
+        let json = serde_json::to_value(&s).unwrap();
+        assert_eq!(json["kind"], "sync");
+        assert_eq!(serde_json::from_value::<IpcError>(json).unwrap(), s);
+    }
+}

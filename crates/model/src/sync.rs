@@ -1,0 +1,230 @@
+//! The sync API between devices and the team server, version [`API_VERSION`].
+//!
+//! Sync is a change log, not a per-document conversation: a device pushes the Automerge
+//! changes in its outbox ([`PushRequest`]); the server gives each new change a per-team
+//! sequence number and acknowledges it by hash (a change it already has is acknowledged
+//! again, never stored twice). A device then pulls pages of changes "after cursor N"
+//! ([`PullResponse`]). Change payloads are opaque to the server: it stores the bytes and
+//! the metadata beside them, so that end-to-end encryption can later wrap the bytes.
+//!
+//! Every request and response carries the version; either side refuses a version it does
+//! not speak with [`ErrorCode::VersionMismatch`].
+
+use serde::{Deserialize, Serialize};
+
+/// The version of this API. Bump on any incompatible change.
+pub const API_VERSION: u32 = 1;
+
+/// Largest request body the server reads, in bytes (a push page, base64 included).
+pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
+/// Largest single change blob, in bytes, before base64.
+pub const MAX_BLOB_BYTES: usize = 512 * 1024;
+/// Most changes in one push page.
+pub const MAX_PUSH_CHANGES: usize = 1000;
+/// Default and largest byte budget of one pull page (blob bytes before base64).
+pub const MAX_PULL_BYTES: u64 = 1024 * 1024;
+
+/// Exchanges an enrolment code for a device token.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct EnrolRequest {
+    /// The client's [`API_VERSION`].
+    pub api_version: u32,
+    /// The single-use code a coordinator gave.
+    pub code: String,
+    /// A name for the device, shown to coordinators.
+    pub device_name: String,
+}
+
+/// A device's credentials, returned once at enrolment.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct EnrolResponse {
+    /// The server's [`API_VERSION`].
+    pub api_version: u32,
+    /// The team the device joined.
+    pub team_id: String,
+    /// The device's id in that team.
+    pub device_id: String,
+    /// The bearer token for every later request. The server keeps only its hash.
+    pub token: String,
+}
+
+impl std::fmt::Debug for EnrolResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EnrolResponse")
+            .field("team_id", &self.team_id)
+            .field("device_id", &self.device_id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// One Automerge change and what the server may know about it.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangeBlob {
+    /// The record (document) the change belongs to.
+    pub doc_id: String,
+    /// The record kind's stable code, e.g. `rencontre`.
+    pub kind: String,
+    /// The change hash, lowercase hex; the idempotency key.
+    pub hash: String,
+    /// The change bytes, opaque to the server.
+    #[serde(with = "base64_bytes")]
+    pub data: Vec<u8>,
+}
+
+impl std::fmt::Debug for ChangeBlob {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ChangeBlob")
+            .field("doc_id", &self.doc_id)
+            .field("kind", &self.kind)
+            .field("hash", &self.hash)
+            .field("bytes", &self.data.len())
+            .finish()
+    }
+}
+
+/// A page of the device's outbox.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PushRequest {
+    /// The client's [`API_VERSION`].
+    pub api_version: u32,
+    /// The changes, in the order they were made on the device.
+    pub changes: Vec<ChangeBlob>,
+}
+
+/// What the server did with a push page.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PushResponse {
+    /// The server's [`API_VERSION`].
+    pub api_version: u32,
+    /// Hashes now held by the server (newly stored or already there): the device may
+    /// drop them from its outbox.
+    pub acknowledged: Vec<String>,
+}
+
+/// A page of the team's change log.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PullResponse {
+    /// The server's [`API_VERSION`].
+    pub api_version: u32,
+    /// Changes with a sequence number above the cursor asked for, in order.
+    pub changes: Vec<PulledChange>,
+    /// The cursor to ask for next (the last sequence number in this page, or the same
+    /// cursor when the page is empty).
+    pub cursor: u64,
+    /// Whether more changes wait after this page.
+    pub more: bool,
+}
+
+/// A change from the team log with its sequence number.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PulledChange {
+    /// The per-team sequence number the server gave it.
+    pub seq: u64,
+    /// The change.
+    #[serde(flatten)]
+    pub blob: ChangeBlob,
+}
+
+/// The query of `GET /v1/pull`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PullQuery {
+    /// The client's [`API_VERSION`].
+    pub api_version: u32,
+    /// Return changes with a sequence number strictly above this.
+    pub after: u64,
+    /// Byte budget for the page (at least one change is always returned).
+    pub max_bytes: Option<u64>,
+}
+
+/// The health probe's answer.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Health {
+    /// Always `"ok"` when the server answers.
+    pub status: String,
+    /// The server's [`API_VERSION`].
+    pub api_version: u32,
+}
+
+/// A stable error code, part of the API: clients branch on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// Missing, unknown or revoked device token.
+    Unauthorized,
+    /// The enrolment code is unknown, used or expired.
+    InvalidEnrolmentCode,
+    /// The request body is too large.
+    TooLarge,
+    /// The request is malformed (bad JSON, bad hash, empty field…).
+    BadRequest,
+    /// The client speaks another API version.
+    VersionMismatch,
+    /// The server failed; the request may be retried.
+    Internal,
+}
+
+/// The JSON body of every error response.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiError {
+    /// The stable code.
+    pub code: ErrorCode,
+    /// A human-readable explanation, in English, for logs and developers.
+    pub message: String,
+    /// The server's [`API_VERSION`], so a client can explain a mismatch.
+    pub api_version: u32,
+}
+
+mod base64_bytes {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::STANDARD;
+    use serde::{Deserialize, Deserializer, Serializer, de::Error as _};
+
+    pub fn serialize<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&STANDARD.encode(bytes))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
+        let text = String::deserialize(d)?;
+        STANDARD.decode(text).map_err(D::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pulled_change_round_trips_with_base64_payload() {
+        let c = PulledChange {
+            seq: 7,
+            blob: ChangeBlob {
+                doc_id: "d".into(),
+                kind: "rencontre".into(),
+                hash: "ab".repeat(32),
+                data: vec![0, 1, 2, 255],
+            },
+        };
+        let json = serde_json::to_value(&c).unwrap();
+        assert_eq!(json["data"], "AAEC/w==");
+        assert_eq!(json["seq"], 7);
+        let back: PulledChange = serde_json::from_value(json).unwrap();
+        assert_eq!(back, c);
+    }
+
+    #[test]
+    fn bad_base64_is_an_error_not_a_panic() {
+        let json = r#"{"doc_id":"d","kind":"k","hash":"h","data":"***"}"#;
+        assert!(serde_json::from_str::<ChangeBlob>(json).is_err());
+    }
+
+    #[test]
+    fn error_codes_are_snake_case() {
+        let e = ApiError {
+            code: ErrorCode::InvalidEnrolmentCode,
+            message: "x".into(),
+            api_version: API_VERSION,
+        };
+        let json = serde_json::to_value(&e).unwrap();
+        assert_eq!(json["code"], "invalid_enrolment_code");
+    }
+}

@@ -1,0 +1,228 @@
+//! The server's one error type, and how each variant becomes an HTTP answer.
+//!
+//! Storage, validation and the HTTP extractors all return [`ServerError`]. The HTTP layer
+//! turns it into a status and an [`ApiError`] body with a stable [`ErrorCode`]
+//! ([`ServerError::status_and_code`]). Client mistakes are explained to the client;
+//! server failures are logged here, once, by variant and source only (never request
+//! data, which may be about the people the team follows) and answered with a bare
+//! `internal`.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use filrouge_model::sync::{API_VERSION, ApiError, ErrorCode};
+
+/// What went wrong in the team server.
+#[derive(Debug, thiserror::Error)]
+pub enum ServerError {
+    /// The token is missing, malformed, unknown or revoked.
+    #[error("missing, unknown or revoked device token")]
+    Unauthorized,
+    /// The enrolment code is unknown, already used or expired.
+    #[error("unknown, used or expired enrolment code")]
+    InvalidEnrolmentCode,
+    /// The client speaks another version of the sync API.
+    #[error("API version {client} is not supported; this server speaks {server}")]
+    VersionMismatch {
+        /// The version the client sent.
+        client: u32,
+        /// The version this server speaks.
+        server: u32,
+    },
+    /// A push page holds more changes than one page may.
+    #[error("a push page holds {count} changes; at most {max} are accepted")]
+    TooManyChanges {
+        /// Changes in the page.
+        count: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// One change blob is larger than allowed.
+    #[error("change #{index} has {size} bytes; at most {max} are accepted")]
+    BlobTooLarge {
+        /// Position of the change in the page.
+        index: usize,
+        /// Its size in bytes.
+        size: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// A change's hash is not 64 lowercase hex characters.
+    #[error("change #{index} has a hash that is not 64 lowercase hex characters")]
+    BadHash {
+        /// Position of the change in the page.
+        index: usize,
+    },
+    /// A text field is empty, too long or holds control characters.
+    #[error("`{field}` must be 1 to {max_len} bytes without control characters")]
+    BadField {
+        /// The field's name in the API.
+        field: &'static str,
+        /// Its largest allowed length in bytes.
+        max_len: usize,
+        /// Position of the change in a push page, when the field belongs to one.
+        index: Option<usize>,
+    },
+    /// The request body is larger than the server reads.
+    #[error("the request body is larger than {limit} bytes")]
+    BodyTooLarge {
+        /// The limit in bytes.
+        limit: usize,
+    },
+    /// The request could not be read: bad JSON, missing field, bad query string.
+    #[error("malformed request: {reason}")]
+    MalformedRequest {
+        /// What the parser said; sent back to the client, never logged.
+        reason: String,
+    },
+    /// No route has this path.
+    #[error("no such route")]
+    NoSuchRoute,
+    /// The route exists but not with this HTTP method.
+    #[error("method not allowed on this route")]
+    MethodNotAllowed,
+    /// No team has this id.
+    #[error("no team has id {team_id}")]
+    UnknownTeam {
+        /// The id asked for.
+        team_id: String,
+    },
+    /// No device has this id.
+    #[error("no device has id {device_id}")]
+    UnknownDevice {
+        /// The id asked for.
+        device_id: String,
+    },
+    /// The operating system could not provide random bytes.
+    #[error("no randomness available")]
+    Random {
+        /// The OS error.
+        #[source]
+        source: getrandom::Error,
+    },
+    /// An SQLite call failed.
+    #[error("SQLite failed while trying to {operation}")]
+    Sqlite {
+        /// What the server was doing, e.g. `append changes`.
+        operation: &'static str,
+        /// The driver's error.
+        #[source]
+        source: rusqlite::Error,
+    },
+    /// The database was written by a newer server, whose schema this one does not know.
+    #[error("the database schema is at version {found}; this server knows up to {known}")]
+    SchemaTooNew {
+        /// The schema version recorded in the database.
+        found: i64,
+        /// The latest version this server knows.
+        known: i64,
+    },
+    /// A stored value cannot be read back (e.g. an unknown role or a negative number).
+    #[error("stored data is corrupt: {what}")]
+    Corrupt {
+        /// Which column or value, never its content.
+        what: &'static str,
+    },
+    /// A blocking storage task panicked or was cancelled.
+    #[error("a background storage task failed")]
+    TaskFailed {
+        /// Tokio's error.
+        #[source]
+        source: tokio::task::JoinError,
+    },
+}
+
+impl ServerError {
+    /// The HTTP status and the stable API code this error is answered with.
+    pub fn status_and_code(&self) -> (StatusCode, ErrorCode) {
+        use ServerError as E;
+        match self {
+            E::Unauthorized => (StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized),
+            E::InvalidEnrolmentCode => (StatusCode::FORBIDDEN, ErrorCode::InvalidEnrolmentCode),
+            E::VersionMismatch { .. } => (StatusCode::BAD_REQUEST, ErrorCode::VersionMismatch),
+            // Too much in one page: the client can retry with smaller pages, so these
+            // share `too_large` with an oversized body rather than `bad_request`.
+            E::TooManyChanges { .. } | E::BlobTooLarge { .. } | E::BodyTooLarge { .. } => {
+                (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::TooLarge)
+            }
+            E::BadHash { .. } | E::BadField { .. } | E::MalformedRequest { .. } => {
+                (StatusCode::BAD_REQUEST, ErrorCode::BadRequest)
+            }
+            E::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, ErrorCode::BadRequest),
+            E::NoSuchRoute | E::UnknownTeam { .. } | E::UnknownDevice { .. } => {
+                (StatusCode::NOT_FOUND, ErrorCode::BadRequest)
+            }
+            E::Random { .. }
+            | E::Sqlite { .. }
+            | E::SchemaTooNew { .. }
+            | E::Corrupt { .. }
+            | E::TaskFailed { .. } => (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal),
+        }
+    }
+}
+
+impl IntoResponse for ServerError {
+    fn into_response(self) -> Response {
+        let (status, code) = self.status_and_code();
+        let message = if code == ErrorCode::Internal {
+            // The variant and its source chain name the failing operation and the
+            // driver's message; neither carries request data. Clients learn nothing.
+            tracing::error!(error = %self, source = ?std::error::Error::source(&self), "request failed");
+            "internal server error".to_owned()
+        } else {
+            tracing::debug!(?code, status = status.as_u16(), "request refused");
+            self.to_string()
+        };
+        let body = ApiError {
+            code,
+            message,
+            api_version: API_VERSION,
+        };
+        (status, Json(body)).into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn internal_errors_hide_their_details() {
+        let error = ServerError::Corrupt { what: "devices.role" };
+        let response = error.into_response();
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    }
+
+    #[test]
+    fn client_errors_map_to_stable_codes() {
+        let cases = [
+            (ServerError::Unauthorized, StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized),
+            (
+                ServerError::InvalidEnrolmentCode,
+                StatusCode::FORBIDDEN,
+                ErrorCode::InvalidEnrolmentCode,
+            ),
+            (
+                ServerError::VersionMismatch {
+                    client: 9,
+                    server: API_VERSION,
+                },
+                StatusCode::BAD_REQUEST,
+                ErrorCode::VersionMismatch,
+            ),
+            (
+                ServerError::BodyTooLarge { limit: 1 },
+                StatusCode::PAYLOAD_TOO_LARGE,
+                ErrorCode::TooLarge,
+            ),
+            (
+                ServerError::BadHash { index: 0 },
+                StatusCode::BAD_REQUEST,
+                ErrorCode::BadRequest,
+            ),
+        ];
+        for (error, status, code) in cases {
+            assert_eq!(error.status_and_code(), (status, code));
+        }
+    }
+}

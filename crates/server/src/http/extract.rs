@@ -1,0 +1,127 @@
+//! Request extractors that fail with the API's own JSON errors.
+//!
+//! axum's `Json` and `Query` answer a bad request with plain text and their own status
+//! codes (422 for a missing field, for instance). The wrappers here run them and turn
+//! any rejection into a [`ServerError`], so every failure a client sees is an
+//! `ApiError` body: an over-limit body becomes `too_large`, anything else `bad_request`.
+//! [`AuthedDevice`] reads the bearer token and asks the [`TeamServer`] who it belongs
+//! to, on a blocking thread since that is a database lookup.
+
+use axum::Json;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, FromRequestParts, Query, Request};
+use axum::http::header::AUTHORIZATION;
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode};
+use filrouge_model::sync::MAX_BODY_BYTES;
+use serde::de::DeserializeOwned;
+
+use super::blocking;
+use crate::TeamServer;
+use crate::error::ServerError;
+use crate::storage::Device;
+
+/// A JSON body, or a JSON error.
+#[derive(Debug, Clone)]
+pub struct ApiJson<T>(pub T);
+
+impl<S, T> FromRequest<S> for ApiJson<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ServerError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match Json::<T>::from_request(request, state).await {
+            Ok(Json(value)) => Ok(ApiJson(value)),
+            Err(rejection) => Err(json_rejection(&rejection)),
+        }
+    }
+}
+
+fn json_rejection(rejection: &JsonRejection) -> ServerError {
+    // The body limit (`DefaultBodyLimit`) surfaces as a rejection with status 413,
+    // whether the client announced the length or streamed past the limit.
+    if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        ServerError::BodyTooLarge {
+            limit: MAX_BODY_BYTES,
+        }
+    } else {
+        ServerError::MalformedRequest {
+            reason: rejection.body_text(),
+        }
+    }
+}
+
+/// A query string, or a JSON error.
+#[derive(Debug, Clone)]
+pub struct ApiQuery<T>(pub T);
+
+impl<S, T> FromRequestParts<S> for ApiQuery<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ServerError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match Query::<T>::from_request_parts(parts, state).await {
+            Ok(Query(value)) => Ok(ApiQuery(value)),
+            Err(rejection) => Err(ServerError::MalformedRequest {
+                reason: rejection.body_text(),
+            }),
+        }
+    }
+}
+
+/// The active device whose token is in `Authorization: Bearer …`.
+#[derive(Debug, Clone)]
+pub struct AuthedDevice(pub Device);
+
+impl FromRequestParts<TeamServer> for AuthedDevice {
+    type Rejection = ServerError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        server: &TeamServer,
+    ) -> Result<Self, Self::Rejection> {
+        let token = bearer_token(&parts.headers)
+            .ok_or(ServerError::Unauthorized)?
+            .to_owned();
+        let server = server.clone();
+        let device = blocking(move || server.authenticate(&token)).await?;
+        Ok(AuthedDevice(device))
+    }
+}
+
+/// The token of an `Authorization: Bearer <token>` header (scheme in any case).
+fn bearer_token(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then_some(token.trim())
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::http::HeaderValue;
+
+    use super::*;
+
+    fn headers(value: &'static str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(AUTHORIZATION, HeaderValue::from_static(value));
+        headers
+    }
+
+    #[test]
+    fn bearer_tokens_are_read_in_any_scheme_case() {
+        assert_eq!(bearer_token(&headers("Bearer abc")), Some("abc"));
+        assert_eq!(bearer_token(&headers("bearer  abc ")), Some("abc"));
+        assert_eq!(bearer_token(&headers("Basic abc")), None);
+        assert_eq!(bearer_token(&headers("Bearer")), None);
+        assert_eq!(bearer_token(&HeaderMap::new()), None);
+    }
+}

@@ -1,0 +1,140 @@
+//! The HTTP face of the team server: routes, handlers and [`serve`].
+//!
+//! A request goes through the trace layer (method, path, status and latency; never
+//! bodies, queries or headers), the body limit, then an extractor ([`extract`]) that
+//! authenticates the device and parses JSON into the `model::sync` types. The handler
+//! moves the [`TeamServer`] call onto a blocking thread, since SQLite blocks, and
+//! answers JSON. Every failure is a [`ServerError`], answered as an `ApiError` body.
+//!
+//! | route | auth | body / query | answer |
+//! |---|---|---|---|
+//! | `GET /health` | none | none | `Health` |
+//! | `POST /v1/enrol` | none | `EnrolRequest` | `EnrolResponse` |
+//! | `POST /v1/push` | bearer | `PushRequest` | `PushResponse` |
+//! | `GET /v1/pull` | bearer | `PullQuery` | `PullResponse` |
+
+use axum::Json;
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::Request;
+use axum::routing::{get, post};
+use filrouge_model::sync::{
+    API_VERSION, EnrolRequest, EnrolResponse, Health, MAX_BODY_BYTES, PullQuery, PullResponse,
+    PushRequest, PushResponse,
+};
+use tower_http::LatencyUnit;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tracing::Level;
+
+use crate::TeamServer;
+use crate::error::ServerError;
+
+pub mod extract;
+
+use extract::{ApiJson, ApiQuery, AuthedDevice};
+
+impl TeamServer {
+    /// The whole HTTP app. Tests drive it without a socket (`tower::ServiceExt::oneshot`);
+    /// [`serve`] puts it on a listener.
+    pub fn router(&self) -> Router {
+        Router::new()
+            .route("/health", get(health))
+            .route("/v1/enrol", post(enrol))
+            .route("/v1/push", post(push))
+            .route("/v1/pull", get(pull))
+            .fallback(no_such_route)
+            .method_not_allowed_fallback(method_not_allowed)
+            .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+            .layer(
+                TraceLayer::new_for_http()
+                    // Path only: the query and headers are left out on principle.
+                    .make_span_with(|request: &Request<Body>| {
+                        tracing::info_span!(
+                            "request",
+                            method = %request.method(),
+                            path = %request.uri().path(),
+                        )
+                    })
+                    .on_response(
+                        DefaultOnResponse::new()
+                            .level(Level::INFO)
+                            .latency_unit(LatencyUnit::Millis),
+                    ),
+            )
+            .with_state(self.clone())
+    }
+}
+
+/// Serves `server` on `listener` until `shutdown` completes, then lets requests in
+/// flight finish.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    server: TeamServer,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let address = listener.local_addr()?;
+    tracing::info!(%address, api_version = API_VERSION, "team server listening");
+    axum::serve(listener, server.router())
+        .with_graceful_shutdown(shutdown)
+        .await?;
+    tracing::info!("team server stopped");
+    Ok(())
+}
+
+/// Runs blocking storage work off the async threads.
+pub(crate) async fn blocking<T, F>(work: F) -> Result<T, ServerError>
+where
+    F: FnOnce() -> Result<T, ServerError> + Send + 'static,
+    T: Send + 'static,
+{
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|source| ServerError::TaskFailed { source })?
+}
+
+async fn health() -> Json<Health> {
+    Json(Health {
+        status: "ok".to_owned(),
+        api_version: API_VERSION,
+    })
+}
+
+async fn enrol(
+    State(server): State<TeamServer>,
+    ApiJson(request): ApiJson<EnrolRequest>,
+) -> Result<Json<EnrolResponse>, ServerError> {
+    let response = blocking(move || server.enrol(&request)).await?;
+    Ok(Json(response))
+}
+
+async fn push(
+    State(server): State<TeamServer>,
+    AuthedDevice(device): AuthedDevice,
+    ApiJson(request): ApiJson<PushRequest>,
+) -> Result<Json<PushResponse>, ServerError> {
+    let response = blocking(move || server.push(&device, &request)).await?;
+    Ok(Json(response))
+}
+
+async fn pull(
+    State(server): State<TeamServer>,
+    AuthedDevice(device): AuthedDevice,
+    ApiQuery(query): ApiQuery<PullQuery>,
+) -> Result<Json<PullResponse>, ServerError> {
+    let response = blocking(move || server.pull(&device, &query)).await?;
+    Ok(Json(response))
+}
+
+async fn no_such_route() -> ServerError {
+    ServerError::NoSuchRoute
+}
+
+async fn method_not_allowed() -> ServerError {
+    ServerError::MethodNotAllowed
+}
+
+#[cfg(test)]
+mod tests;
+#[cfg(test)]
+mod tests_errors;

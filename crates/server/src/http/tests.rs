@@ -1,0 +1,288 @@
+//! The HTTP app driven without a socket (`oneshot`), on a temporary SQLite file: the
+//! sync story a device lives through, plus the helpers the error tests share.
+
+use std::error::Error;
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
+use axum::http::{Method, Request, StatusCode};
+use filrouge_model::sync::{
+    API_VERSION, ChangeBlob, EnrolRequest, EnrolResponse, PullResponse, PushRequest,
+};
+use http_body_util::BodyExt as _;
+use serde_json::Value;
+use tower::ServiceExt as _;
+
+use crate::storage::suite::change;
+use crate::{ManualClock, Role, SqliteStorage, Team, TeamServer};
+
+pub(super) type TestResult<T = ()> = Result<T, Box<dyn Error>>;
+
+/// A server on a temporary SQLite file with a hand-driven clock, and its team.
+pub(super) struct Fixture {
+    pub _dir: tempfile::TempDir,
+    pub clock: Arc<ManualClock>,
+    pub server: TeamServer,
+    pub team: Team,
+}
+
+pub(super) const START_MS: i64 = 1_750_000_000_000;
+
+pub(super) fn fixture() -> TestResult<Fixture> {
+    let dir = tempfile::tempdir()?;
+    let clock = Arc::new(ManualClock::new(START_MS));
+    let storage = SqliteStorage::open(&dir.path().join("server.sqlite3"))?;
+    let server = TeamServer::with_storage(Arc::new(storage), clock.clone());
+    let team = server.ensure_team("Maraude de test")?;
+    Ok(Fixture {
+        _dir: dir,
+        clock,
+        server,
+        team,
+    })
+}
+
+/// Sends one request through the router; every answer must be JSON.
+pub(super) async fn call(
+    server: &TeamServer,
+    method: Method,
+    uri: &str,
+    token: Option<&str>,
+    body: Option<Vec<u8>>,
+) -> TestResult<(StatusCode, Value)> {
+    let mut request = Request::builder().method(method).uri(uri);
+    if let Some(token) = token {
+        request = request.header(AUTHORIZATION, format!("Bearer {token}"));
+    }
+    let body = match body {
+        Some(bytes) => {
+            request = request.header(CONTENT_TYPE, "application/json");
+            Body::from(bytes)
+        }
+        None => Body::empty(),
+    };
+    let response = server.router().oneshot(request.body(body)?).await?;
+    let status = response.status();
+    let bytes = response.into_body().collect().await?.to_bytes();
+    let json = serde_json::from_slice(&bytes)
+        .map_err(|e| format!("status {status}: body is not JSON ({e})"))?;
+    Ok((status, json))
+}
+
+/// Asserts an `ApiError` answer with this status and code.
+pub(super) fn assert_api_error(answer: &(StatusCode, Value), status: StatusCode, code: &str) {
+    assert_eq!(answer.0, status, "{}", answer.1);
+    assert_eq!(answer.1["code"], code, "{}", answer.1);
+    assert_eq!(answer.1["api_version"], API_VERSION);
+    assert!(answer.1["message"].is_string());
+}
+
+pub(super) async fn try_enrol(server: &TeamServer, code: &str) -> TestResult<(StatusCode, Value)> {
+    let request = EnrolRequest {
+        api_version: API_VERSION,
+        code: code.to_owned(),
+        device_name: "Téléphone de test".to_owned(),
+    };
+    let body = serde_json::to_vec(&request)?;
+    call(server, Method::POST, "/v1/enrol", None, Some(body)).await
+}
+
+/// Enrols a new device of `fixture`'s team and returns its credentials.
+pub(super) async fn enrol(fixture: &Fixture) -> TestResult<EnrolResponse> {
+    let code = fixture
+        .server
+        .create_enrolment_code(&fixture.team.id, Role::Intervenant)?;
+    let (status, json) = try_enrol(&fixture.server, &code).await?;
+    assert_eq!(status, StatusCode::OK, "{json}");
+    Ok(serde_json::from_value(json)?)
+}
+
+pub(super) async fn push(
+    server: &TeamServer,
+    token: &str,
+    changes: &[ChangeBlob],
+) -> TestResult<(StatusCode, Value)> {
+    let request = PushRequest {
+        api_version: API_VERSION,
+        changes: changes.to_vec(),
+    };
+    let body = serde_json::to_vec(&request)?;
+    call(server, Method::POST, "/v1/push", Some(token), Some(body)).await
+}
+
+pub(super) async fn pull(
+    server: &TeamServer,
+    token: &str,
+    after: u64,
+    max_bytes: Option<u64>,
+) -> TestResult<PullResponse> {
+    let mut uri = format!("/v1/pull?api_version={API_VERSION}&after={after}");
+    if let Some(max) = max_bytes {
+        uri.push_str(&format!("&max_bytes={max}"));
+    }
+    let (status, json) = call(server, Method::GET, &uri, Some(token), None).await?;
+    assert_eq!(status, StatusCode::OK, "{json}");
+    Ok(serde_json::from_value(json)?)
+}
+
+fn hashes(changes: &[ChangeBlob]) -> Vec<String> {
+    changes.iter().map(|c| c.hash.clone()).collect()
+}
+
+#[tokio::test]
+async fn health_answers_ok() -> TestResult {
+    let f = fixture()?;
+    let (status, json) = call(&f.server, Method::GET, "/health", None, None).await?;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(json["status"], "ok");
+    assert_eq!(json["api_version"], API_VERSION);
+    Ok(())
+}
+
+#[tokio::test]
+async fn enrol_push_pull_round_trip() -> TestResult {
+    let f = fixture()?;
+    let writer = enrol(&f).await?;
+    let reader = enrol(&f).await?;
+    assert_eq!(writer.team_id, f.team.id);
+    assert_ne!(writer.device_id, reader.device_id);
+    assert_ne!(writer.token, reader.token);
+
+    let changes = vec![change("one", 3), change("two", 300), change("three", 0)];
+    let (status, json) = push(&f.server, &writer.token, &changes).await?;
+    assert_eq!(status, StatusCode::OK, "{json}");
+    assert_eq!(json["acknowledged"], serde_json::to_value(hashes(&changes))?);
+
+    let page = pull(&f.server, &reader.token, 0, None).await?;
+    assert_eq!(page.api_version, API_VERSION);
+    assert!(!page.more);
+    assert_eq!(page.cursor, 3);
+    let pulled: Vec<ChangeBlob> = page.changes.iter().map(|c| c.blob.clone()).collect();
+    assert_eq!(pulled, changes, "bytes come back exactly as pushed");
+
+    let empty = pull(&f.server, &reader.token, page.cursor, None).await?;
+    assert!(empty.changes.is_empty());
+    assert_eq!((empty.cursor, empty.more), (3, false));
+    Ok(())
+}
+
+#[tokio::test]
+async fn codes_are_accepted_in_lowercase_without_dashes() -> TestResult {
+    let f = fixture()?;
+    let code = f.server.create_enrolment_code(&f.team.id, Role::Coordinateur)?;
+    let typed = format!(" {} ", code.replace('-', "").to_lowercase());
+    let (status, json) = try_enrol(&f.server, &typed).await?;
+    assert_eq!(status, StatusCode::OK, "{json}");
+    let devices = f.server.devices(&f.team.id)?;
+    assert_eq!(devices.len(), 1);
+    assert_eq!(devices[0].role, Role::Coordinateur);
+    Ok(())
+}
+
+#[tokio::test]
+async fn pushing_the_same_page_twice_stores_each_change_once() -> TestResult {
+    let f = fixture()?;
+    let device = enrol(&f).await?;
+    let first: Vec<ChangeBlob> = (0..5).map(|i| change(&format!("a{i}"), 10)).collect();
+    let second: Vec<ChangeBlob> = (0..3).map(|i| change(&format!("b{i}"), 10)).collect();
+
+    for page in [&first, &first, &second, &first] {
+        let (status, json) = push(&f.server, &device.token, page).await?;
+        assert_eq!(status, StatusCode::OK, "{json}");
+        assert_eq!(json["acknowledged"], serde_json::to_value(hashes(page))?);
+    }
+
+    let log = pull(&f.server, &device.token, 0, None).await?;
+    let seqs: Vec<u64> = log.changes.iter().map(|c| c.seq).collect();
+    assert_eq!(seqs, (1..=8).collect::<Vec<u64>>(), "dense, no gaps");
+    let pulled: Vec<String> = log.changes.iter().map(|c| c.blob.hash.clone()).collect();
+    assert_eq!(pulled, [hashes(&first), hashes(&second)].concat());
+    Ok(())
+}
+
+#[tokio::test]
+async fn pull_pages_by_bytes_return_every_change_once() -> TestResult {
+    let f = fixture()?;
+    let device = enrol(&f).await?;
+    let changes: Vec<ChangeBlob> = (0..25)
+        .map(|i| change(&format!("page{i}"), (i * 37) % 200))
+        .collect();
+    let (status, _) = push(&f.server, &device.token, &changes).await?;
+    assert_eq!(status, StatusCode::OK);
+
+    for max_bytes in [0u64, 150, 500, 10_000] {
+        let mut cursor = 0;
+        let mut seen = Vec::new();
+        let mut pages = 0;
+        loop {
+            let page = pull(&f.server, &device.token, cursor, Some(max_bytes)).await?;
+            let bytes: usize = page.changes.iter().map(|c| c.blob.data.len()).sum();
+            assert!(page.changes.len() == 1 || bytes as u64 <= max_bytes);
+            cursor = page.cursor;
+            seen.extend(page.changes.into_iter().map(|c| c.blob));
+            pages += 1;
+            if !page.more {
+                break;
+            }
+            assert!(pages <= changes.len(), "paging must progress");
+        }
+        assert_eq!(seen, changes, "max_bytes {max_bytes}");
+        assert_eq!(cursor, changes.len() as u64);
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn data_survives_reopening_the_sqlite_file() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let path = dir.path().join("team.sqlite3");
+    let changes = vec![change("persisted", 64), change("also", 1)];
+    let device = {
+        let server = TeamServer::open_sqlite(&path)?;
+        let team = server.ensure_team("Équipe")?;
+        let code = server.create_enrolment_code(&team.id, Role::Intervenant)?;
+        let (status, json) = try_enrol(&server, &code).await?;
+        assert_eq!(status, StatusCode::OK, "{json}");
+        let device: EnrolResponse = serde_json::from_value(json)?;
+        let (status, _) = push(&server, &device.token, &changes).await?;
+        assert_eq!(status, StatusCode::OK);
+        device
+    };
+
+    let reopened = TeamServer::open_sqlite(&path)?;
+    assert_eq!(reopened.ensure_team("Autre nom")?.id, device.team_id);
+    let page = pull(&reopened, &device.token, 0, None).await?;
+    let pulled: Vec<ChangeBlob> = page.changes.into_iter().map(|c| c.blob).collect();
+    assert_eq!(pulled, changes);
+    Ok(())
+}
+
+#[tokio::test]
+async fn serve_answers_on_a_socket_and_shuts_down_gracefully() -> TestResult {
+    use std::io::{Read as _, Write as _};
+
+    let f = fixture()?;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let address = listener.local_addr()?;
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(crate::serve(listener, f.server.clone(), async {
+        let _ = stopped.await;
+    }));
+
+    let answer = tokio::task::spawn_blocking(move || -> std::io::Result<String> {
+        let mut stream = std::net::TcpStream::connect(address)?;
+        stream.set_read_timeout(Some(std::time::Duration::from_secs(10)))?;
+        stream.write_all(b"GET /health HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n")?;
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer)?;
+        Ok(answer)
+    })
+    .await??;
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(answer.contains(r#""status":"ok""#), "{answer}");
+
+    let _ = stop.send(());
+    tokio::time::timeout(std::time::Duration::from_secs(10), task).await???;
+    Ok(())
+}

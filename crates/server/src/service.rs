@@ -1,0 +1,249 @@
+//! [`TeamServer`]: the server's use cases, one method each, free of HTTP.
+//!
+//! The CLI calls the operator's methods (create the team, hand out an enrolment code,
+//! revoke a device) directly; the HTTP layer ([`crate::http`]) authenticates a request,
+//! then calls [`TeamServer::enrol`], [`TeamServer::push`] or [`TeamServer::pull`] on a
+//! blocking thread. Each method validates its input, takes the time from the injected
+//! [`Clock`], makes any secret it needs ([`crate::secret`]) and hands finished records to
+//! the [`Storage`]. Logs name teams and devices by id only.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use filrouge_model::sync::{
+    API_VERSION, EnrolRequest, EnrolResponse, MAX_PULL_BYTES, PullQuery, PullResponse,
+    PushRequest, PushResponse,
+};
+
+use crate::clock::{Clock, SystemClock};
+use crate::error::ServerError;
+use crate::secret;
+use crate::storage::{
+    Device, NewDevice, NewEnrolmentCode, Redemption, Role, SqliteStorage, Storage, Team,
+};
+use crate::validate::{self, MAX_NAME_LEN};
+
+/// How long an enrolment code stays valid by default: 7 days, in milliseconds.
+pub const ENROLMENT_CODE_TTL_MS: i64 = 7 * 24 * 60 * 60 * 1000;
+/// Most changes in one pull page, whatever the byte budget, so that a log of tiny
+/// changes still makes bounded responses.
+pub const MAX_PULL_CHANGES: usize = 5_000;
+/// How many fresh codes to try if one collides with a stored hash (about never).
+const CODE_ATTEMPTS: usize = 4;
+
+/// The team server: storage plus clock. Cheap to clone (two `Arc`s).
+///
+/// Its methods block on the database: from async code, call them through
+/// `tokio::task::spawn_blocking`, as the HTTP layer does.
+#[derive(Clone)]
+pub struct TeamServer {
+    storage: Arc<dyn Storage>,
+    clock: Arc<dyn Clock>,
+}
+
+impl std::fmt::Debug for TeamServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TeamServer").finish_non_exhaustive()
+    }
+}
+
+impl TeamServer {
+    /// A server on the SQLite file at `path` (created if missing), with the system clock.
+    pub fn open_sqlite(path: &Path) -> Result<TeamServer, ServerError> {
+        let storage = SqliteStorage::open(path)?;
+        Ok(TeamServer::with_storage(
+            Arc::new(storage),
+            Arc::new(SystemClock),
+        ))
+    }
+
+    /// A server on any storage and clock (tests pass a [`crate::ManualClock`]).
+    pub fn with_storage(storage: Arc<dyn Storage>, clock: Arc<dyn Clock>) -> TeamServer {
+        TeamServer { storage, clock }
+    }
+
+    /// The current time from the injected clock, in ms since the Unix epoch.
+    pub fn now_ms(&self) -> i64 {
+        self.clock.now_ms()
+    }
+
+    /// Returns the first team, creating it with `name` if there is none yet.
+    pub fn ensure_team(&self, name: &str) -> Result<Team, ServerError> {
+        validate::check_text("team_name", name, MAX_NAME_LEN, None)?;
+        let candidate = Team {
+            id: uuid::Uuid::now_v7().to_string(),
+            name: name.trim().to_owned(),
+            created_at: self.now_ms(),
+        };
+        let team = self.storage.ensure_team(&candidate)?;
+        if team.id == candidate.id {
+            tracing::info!(team_id = %team.id, "team created");
+        }
+        Ok(team)
+    }
+
+    /// A new single-use code enrolling one device into `team_id` with `role`, valid for
+    /// [`ENROLMENT_CODE_TTL_MS`]. Returns the plaintext, shown once: only its hash is kept.
+    pub fn create_enrolment_code(&self, team_id: &str, role: Role) -> Result<String, ServerError> {
+        self.create_enrolment_code_with_ttl(team_id, role, ENROLMENT_CODE_TTL_MS)
+    }
+
+    /// Like [`TeamServer::create_enrolment_code`], valid for `ttl_ms` milliseconds.
+    pub fn create_enrolment_code_with_ttl(
+        &self,
+        team_id: &str,
+        role: Role,
+        ttl_ms: i64,
+    ) -> Result<String, ServerError> {
+        if self.storage.team(team_id)?.is_none() {
+            return Err(ServerError::UnknownTeam {
+                team_id: team_id.to_owned(),
+            });
+        }
+        let expires_at = self.now_ms().saturating_add(ttl_ms);
+        for _ in 0..CODE_ATTEMPTS {
+            let code = secret::new_enrolment_code()?;
+            let code_hash = secret::hash_code(&code).ok_or(ServerError::Corrupt {
+                what: "generated enrolment code",
+            })?;
+            let record = NewEnrolmentCode {
+                code_hash,
+                team_id: team_id.to_owned(),
+                role,
+                expires_at,
+            };
+            if self.storage.insert_enrolment_code(&record)? {
+                tracing::info!(team_id, %role, expires_at, "enrolment code created");
+                return Ok(code);
+            }
+        }
+        // Several collisions in a 49-bit space mean the random source is broken.
+        Err(ServerError::Corrupt {
+            what: "random enrolment codes keep colliding",
+        })
+    }
+
+    /// The team's devices, oldest first, revoked ones included.
+    pub fn devices(&self, team_id: &str) -> Result<Vec<Device>, ServerError> {
+        self.storage.devices(team_id)
+    }
+
+    /// Revokes a device: its token is refused from now on. Revoking twice is harmless.
+    pub fn revoke_device(&self, device_id: &str) -> Result<(), ServerError> {
+        match self.storage.revoke_device(device_id, self.now_ms())? {
+            Some(device) => {
+                tracing::info!(device_id, team_id = %device.team_id, "device revoked");
+                Ok(())
+            }
+            None => Err(ServerError::UnknownDevice {
+                device_id: device_id.to_owned(),
+            }),
+        }
+    }
+
+    /// Exchanges an enrolment code for a new device and its token.
+    pub fn enrol(&self, request: &EnrolRequest) -> Result<EnrolResponse, ServerError> {
+        validate::check_version(request.api_version)?;
+        validate::check_text("device_name", &request.device_name, MAX_NAME_LEN, None)?;
+        // A string that cannot be a code is refused like an unknown one, without a lookup.
+        let code_hash = secret::hash_code(&request.code).ok_or(ServerError::InvalidEnrolmentCode)?;
+        let token = secret::new_token()?;
+        let token_hash = secret::hash_token(&token).ok_or(ServerError::Corrupt {
+            what: "generated token",
+        })?;
+        let device = NewDevice {
+            id: uuid::Uuid::now_v7().to_string(),
+            name: request.device_name.trim().to_owned(),
+            token_hash,
+        };
+        match self
+            .storage
+            .redeem_enrolment_code(&code_hash, self.now_ms(), &device)?
+        {
+            Redemption::Enrolled(device) => {
+                tracing::info!(
+                    device_id = %device.id,
+                    team_id = %device.team_id,
+                    role = %device.role,
+                    "device enrolled"
+                );
+                Ok(EnrolResponse {
+                    api_version: API_VERSION,
+                    team_id: device.team_id,
+                    device_id: device.id,
+                    token,
+                })
+            }
+            refused => {
+                let reason = match refused {
+                    Redemption::AlreadyUsed => "already used",
+                    Redemption::Expired => "expired",
+                    _ => "unknown",
+                };
+                tracing::info!(reason, "enrolment refused");
+                Err(ServerError::InvalidEnrolmentCode)
+            }
+        }
+    }
+
+    /// The active device holding `token`; [`ServerError::Unauthorized`] otherwise.
+    pub fn authenticate(&self, token: &str) -> Result<Device, ServerError> {
+        let token_hash = secret::hash_token(token).ok_or(ServerError::Unauthorized)?;
+        match self.storage.device_by_token_hash(&token_hash)? {
+            Some(device) if device.revoked_at.is_none() => Ok(device),
+            Some(device) => {
+                tracing::info!(device_id = %device.id, "revoked device refused");
+                Err(ServerError::Unauthorized)
+            }
+            None => Err(ServerError::Unauthorized),
+        }
+    }
+
+    /// Stores a page of `device`'s changes in its team's log and acknowledges every
+    /// hash the log now holds, in the page's order.
+    pub fn push(&self, device: &Device, request: &PushRequest) -> Result<PushResponse, ServerError> {
+        validate::check_push(request)?;
+        let outcome = self.storage.append_changes(
+            &device.team_id,
+            &device.id,
+            &request.changes,
+            self.now_ms(),
+        )?;
+        tracing::info!(
+            device_id = %device.id,
+            team_id = %device.team_id,
+            stored = outcome.stored,
+            already_held = outcome.already_held,
+            "push stored"
+        );
+        Ok(PushResponse {
+            api_version: API_VERSION,
+            acknowledged: request.changes.iter().map(|c| c.hash.clone()).collect(),
+        })
+    }
+
+    /// A page of `device`'s team log after `query.after`, within
+    /// min(`query.max_bytes`, [`MAX_PULL_BYTES`]) blob bytes (one change at least).
+    pub fn pull(&self, device: &Device, query: &PullQuery) -> Result<PullResponse, ServerError> {
+        validate::check_version(query.api_version)?;
+        let budget = query.max_bytes.unwrap_or(MAX_PULL_BYTES).min(MAX_PULL_BYTES);
+        let page =
+            self.storage
+                .changes_after(&device.team_id, query.after, budget, MAX_PULL_CHANGES)?;
+        let cursor = page.changes.last().map_or(query.after, |c| c.seq);
+        tracing::debug!(
+            device_id = %device.id,
+            after = query.after,
+            cursor,
+            changes = page.changes.len(),
+            more = page.more,
+            "pull served"
+        );
+        Ok(PullResponse {
+            api_version: API_VERSION,
+            changes: page.changes,
+            cursor,
+            more: page.more,
+        })
+    }
+}

@@ -1,0 +1,296 @@
+//! What the server keeps, and the [`Storage`] trait every database backend implements.
+//!
+//! [`TeamServer`](crate::TeamServer) decides (validates, generates secrets, reads the
+//! clock) and hands finished records to a `Storage`, which only persists and queries:
+//! teams, enrolment codes (by hash), devices (with the hash of their token) and the
+//! per-team change log. Each method that changes several rows does so in one
+//! transaction, so a crash never leaves a code used without its device or half a push.
+//! Methods are synchronous; async callers run them on a blocking thread.
+//!
+//! [`SqliteStorage`] is the one backend today. A PostgreSQL backend would implement the
+//! same trait and pass the same story, [`suite`] (built for tests, or with the
+//! `storage-suite` feature).
+
+use filrouge_model::sync::{ChangeBlob, PulledChange};
+use serde::{Deserialize, Serialize};
+
+use crate::error::ServerError;
+
+mod sqlite;
+#[cfg(any(test, feature = "storage-suite"))]
+pub mod suite;
+
+pub use sqlite::SqliteStorage;
+
+/// What a device may do in its team.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// A field worker: writes and reads the team's records.
+    Intervenant,
+    /// A coordinator: also enrols and revokes devices.
+    Coordinateur,
+}
+
+impl Role {
+    /// The stable text form, as stored and as typed on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Intervenant => "intervenant",
+            Role::Coordinateur => "coordinateur",
+        }
+    }
+
+    /// Reads [`Role::as_str`] back.
+    pub fn parse(text: &str) -> Option<Role> {
+        match text {
+            "intervenant" => Some(Role::Intervenant),
+            "coordinateur" => Some(Role::Coordinateur),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Role {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A team: the devices that share one change log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Team {
+    /// Its id (a UUIDv7).
+    pub id: String,
+    /// Its display name.
+    pub name: String,
+    /// When it was created, in ms since the Unix epoch.
+    pub created_at: i64,
+}
+
+/// An enrolled device.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Device {
+    /// Its id (a UUIDv7).
+    pub id: String,
+    /// The team it belongs to.
+    pub team_id: String,
+    /// The name given at enrolment; may name a person, so kept out of logs.
+    pub name: String,
+    /// What it may do.
+    pub role: Role,
+    /// When it was enrolled, in ms since the Unix epoch.
+    pub created_at: i64,
+    /// When it was revoked, if it was.
+    pub revoked_at: Option<i64>,
+}
+
+impl std::fmt::Debug for Device {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Device")
+            .field("id", &self.id)
+            .field("team_id", &self.team_id)
+            .field("role", &self.role)
+            .field("created_at", &self.created_at)
+            .field("revoked_at", &self.revoked_at)
+            .finish_non_exhaustive()
+    }
+}
+
+/// An enrolment code to store; only its hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewEnrolmentCode {
+    /// SHA-256 (hex) of the canonical code.
+    pub code_hash: String,
+    /// The team the code enrols into.
+    pub team_id: String,
+    /// The role the enrolled device gets.
+    pub role: Role,
+    /// Past this time (ms since the Unix epoch) the code is refused.
+    pub expires_at: i64,
+}
+
+/// A device to create when a code is redeemed; team and role come from the code.
+#[derive(Clone, PartialEq, Eq)]
+pub struct NewDevice {
+    /// Its id (a UUIDv7).
+    pub id: String,
+    /// The name it asked for.
+    pub name: String,
+    /// SHA-256 (hex) of its token.
+    pub token_hash: String,
+}
+
+impl std::fmt::Debug for NewDevice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewDevice")
+            .field("id", &self.id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What became of an attempt to redeem an enrolment code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Redemption {
+    /// The code was valid: it is now used and the device exists.
+    Enrolled(Device),
+    /// No code has this hash.
+    Unknown,
+    /// The code was redeemed before.
+    AlreadyUsed,
+    /// The code expired before it was redeemed.
+    Expired,
+}
+
+/// What an append did with a page of changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct AppendOutcome {
+    /// Changes stored with a new sequence number.
+    pub stored: usize,
+    /// Changes whose hash the team's log already held (or that came twice in the page).
+    pub already_held: usize,
+}
+
+/// A page of a team's change log.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ChangePage {
+    /// Changes in sequence order.
+    pub changes: Vec<PulledChange>,
+    /// Whether more changes follow the last one.
+    pub more: bool,
+}
+
+/// The paging rule of [`Storage::changes_after`], shared so every backend pages alike:
+/// a page holds at most `max_changes` changes and at most `max_bytes` blob bytes, except
+/// that its first change is always admitted, however large, so a reader never stalls.
+#[derive(Debug, Clone)]
+pub struct PageBudget {
+    max_bytes: u64,
+    max_changes: usize,
+    bytes: u64,
+    count: usize,
+}
+
+impl PageBudget {
+    /// A budget of `max_bytes` blob bytes and `max_changes` changes (at least one).
+    pub fn new(max_bytes: u64, max_changes: usize) -> PageBudget {
+        PageBudget {
+            max_bytes,
+            max_changes: max_changes.max(1),
+            bytes: 0,
+            count: 0,
+        }
+    }
+
+    /// Whether the next change, of `size` blob bytes, joins the page; counts it if so.
+    pub fn admit(&mut self, size: u64) -> bool {
+        let full = self.count >= self.max_changes
+            || self.bytes.saturating_add(size) > self.max_bytes;
+        if self.count > 0 && full {
+            return false;
+        }
+        self.count += 1;
+        self.bytes = self.bytes.saturating_add(size);
+        true
+    }
+}
+
+/// A database the team server can run on. Implementations are shared between threads.
+pub trait Storage: Send + Sync {
+    /// Creates a team.
+    fn create_team(&self, team: &Team) -> Result<(), ServerError>;
+
+    /// Returns the oldest team, creating `candidate` first if there is none, atomically.
+    fn ensure_team(&self, candidate: &Team) -> Result<Team, ServerError>;
+
+    /// The team with this id.
+    fn team(&self, team_id: &str) -> Result<Option<Team>, ServerError>;
+
+    /// Stores an enrolment code; `false` (and nothing stored) if its hash is taken.
+    fn insert_enrolment_code(&self, code: &NewEnrolmentCode) -> Result<bool, ServerError>;
+
+    /// In one transaction: checks the code is known, unused and not expired at `now_ms`,
+    /// marks it used and creates `device` in the code's team with the code's role.
+    fn redeem_enrolment_code(
+        &self,
+        code_hash: &str,
+        now_ms: i64,
+        device: &NewDevice,
+    ) -> Result<Redemption, ServerError>;
+
+    /// The device holding this token hash, revoked or not.
+    fn device_by_token_hash(&self, token_hash: &str) -> Result<Option<Device>, ServerError>;
+
+    /// The team's devices, oldest first.
+    fn devices(&self, team_id: &str) -> Result<Vec<Device>, ServerError>;
+
+    /// Revokes a device at `now_ms` (keeping an earlier revocation time); `None` if no
+    /// device has this id.
+    fn revoke_device(&self, device_id: &str, now_ms: i64) -> Result<Option<Device>, ServerError>;
+
+    /// In one transaction: gives each change whose hash the team's log lacks the next
+    /// sequence number (dense, from 1) and stores it; skips the others.
+    fn append_changes(
+        &self,
+        team_id: &str,
+        device_id: &str,
+        changes: &[ChangeBlob],
+        now_ms: i64,
+    ) -> Result<AppendOutcome, ServerError>;
+
+    /// The team's changes with a sequence number above `after`, in order, paged by
+    /// [`PageBudget::new`]`(max_bytes, max_changes)`.
+    fn changes_after(
+        &self,
+        team_id: &str,
+        after: u64,
+        max_bytes: u64,
+        max_changes: usize,
+    ) -> Result<ChangePage, ServerError>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_round_trip_through_text() {
+        for role in [Role::Intervenant, Role::Coordinateur] {
+            assert_eq!(Role::parse(role.as_str()), Some(role));
+        }
+        assert_eq!(Role::parse("admin"), None);
+    }
+
+    #[test]
+    fn budget_admits_the_first_change_whatever_its_size() {
+        let mut budget = PageBudget::new(10, 100);
+        assert!(budget.admit(50));
+        // Over budget now: even an empty change waits for the next page.
+        assert!(!budget.admit(0));
+    }
+
+    #[test]
+    fn budget_stops_before_exceeding_bytes_or_count() {
+        let mut budget = PageBudget::new(10, 100);
+        assert!(budget.admit(4));
+        assert!(budget.admit(6));
+        assert!(!budget.admit(1));
+        let mut budget = PageBudget::new(1_000, 2);
+        assert!(budget.admit(1));
+        assert!(budget.admit(1));
+        assert!(!budget.admit(1));
+    }
+
+    #[test]
+    fn device_debug_hides_the_name() {
+        let device = Device {
+            id: "d1".into(),
+            team_id: "t1".into(),
+            name: "Téléphone de Marie".into(),
+            role: Role::Intervenant,
+            created_at: 0,
+            revoked_at: None,
+        };
+        assert!(!format!("{device:?}").contains("Marie"));
+    }
+}

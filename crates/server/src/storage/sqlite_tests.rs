@@ -1,0 +1,133 @@
+//! Tests of [`SqliteStorage`]: the shared storage story on a real file, plus what only
+//! SQLite has (pragmas, migrations, reopening the file).
+
+use std::sync::Arc;
+
+use super::*;
+use crate::storage::suite;
+
+fn file_storage() -> Result<(tempfile::TempDir, Arc<dyn Storage>), ServerError> {
+    let dir = tempfile::tempdir().map_err(|_| ServerError::Corrupt { what: "tempdir" })?;
+    let storage = SqliteStorage::open(&dir.path().join("server.sqlite3"))?;
+    Ok((dir, Arc::new(storage)))
+}
+
+#[test]
+fn suite_first_team_is_created_once() -> Result<(), ServerError> {
+    let (_dir, storage) = file_storage()?;
+    suite::first_team_is_created_once(storage)
+}
+
+#[test]
+fn suite_enrolment_codes_are_single_use_and_expire() -> Result<(), ServerError> {
+    let (_dir, storage) = file_storage()?;
+    suite::enrolment_codes_are_single_use_and_expire(storage)
+}
+
+#[test]
+fn suite_revocation_is_recorded_once() -> Result<(), ServerError> {
+    let (_dir, storage) = file_storage()?;
+    suite::revocation_is_recorded_once(storage)
+}
+
+#[test]
+fn suite_appends_are_idempotent_and_dense() -> Result<(), ServerError> {
+    let (_dir, storage) = file_storage()?;
+    suite::appends_are_idempotent_and_dense(storage)
+}
+
+#[test]
+fn suite_teams_have_separate_logs() -> Result<(), ServerError> {
+    let (_dir, storage) = file_storage()?;
+    suite::teams_have_separate_logs(storage)
+}
+
+#[test]
+fn suite_paging_returns_every_change_once() -> Result<(), ServerError> {
+    let (_dir, storage) = file_storage()?;
+    suite::paging_returns_every_change_once(storage)
+}
+
+#[test]
+fn suite_runs_whole_on_one_in_memory_database() -> Result<(), ServerError> {
+    suite::run_all(Arc::new(SqliteStorage::open_in_memory()?))
+}
+
+#[test]
+fn file_is_in_wal_mode_with_full_sync() -> Result<(), ServerError> {
+    let dir = tempfile::tempdir().map_err(|_| ServerError::Corrupt { what: "tempdir" })?;
+    let storage = SqliteStorage::open(&dir.path().join("s.sqlite3"))?;
+    let conn = storage.conn();
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .during("test")?;
+    let sync: i64 = conn
+        .query_row("PRAGMA synchronous", [], |r| r.get(0))
+        .during("test")?;
+    assert_eq!(mode, "wal");
+    assert_eq!(sync, 2, "FULL");
+    Ok(())
+}
+
+#[test]
+fn data_survives_reopening_the_file() -> Result<(), ServerError> {
+    let dir = tempfile::tempdir().map_err(|_| ServerError::Corrupt { what: "tempdir" })?;
+    let path = dir.path().join("s.sqlite3");
+    let team = Team {
+        id: "t1".into(),
+        name: "Équipe".into(),
+        created_at: 1,
+    };
+    {
+        let storage = SqliteStorage::open(&path)?;
+        storage.ensure_team(&team)?;
+    }
+    let reopened = SqliteStorage::open(&path)?;
+    assert_eq!(reopened.team("t1")?, Some(team));
+    let versions: i64 = reopened
+        .conn()
+        .query_row("SELECT COUNT(*) FROM schema_migrations", [], |r| r.get(0))
+        .during("test")?;
+    assert_eq!(versions, MIGRATIONS.len() as i64, "migrations run once");
+    Ok(())
+}
+
+#[test]
+fn a_newer_schema_is_refused() -> Result<(), ServerError> {
+    let dir = tempfile::tempdir().map_err(|_| ServerError::Corrupt { what: "tempdir" })?;
+    let path = dir.path().join("s.sqlite3");
+    {
+        let storage = SqliteStorage::open(&path)?;
+        storage
+            .conn()
+            .execute(
+                "INSERT INTO schema_migrations (version, applied_at) VALUES (999, 0)",
+                [],
+            )
+            .during("test")?;
+    }
+    match SqliteStorage::open(&path) {
+        Err(ServerError::SchemaTooNew { found: 999, .. }) => Ok(()),
+        other => panic!("expected SchemaTooNew, got {other:?}"),
+    }
+}
+
+#[test]
+fn unknown_roles_in_the_file_are_an_error_not_a_panic() -> Result<(), ServerError> {
+    let storage = SqliteStorage::open_in_memory()?;
+    {
+        let conn = storage.conn();
+        // Bypass the CHECK constraint, as a hand-edited or corrupted file might.
+        conn.execute_batch(
+            "PRAGMA ignore_check_constraints = ON;
+             INSERT INTO teams VALUES ('t', 'T', 0);
+             INSERT INTO devices VALUES ('d', 't', 'n', 'admin', 'h', 0, NULL);",
+        )
+        .during("test")?;
+    }
+    assert!(matches!(
+        storage.device_by_token_hash("h"),
+        Err(ServerError::Sqlite { .. })
+    ));
+    Ok(())
+}

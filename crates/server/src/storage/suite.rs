@@ -1,0 +1,254 @@
+//! The story every [`Storage`] backend must pass.
+//!
+//! Each function below exercises one promise of the trait through the trait alone, on
+//! its own team, so the stories can run one after the other on one database or each on
+//! a fresh one. A backend's tests call [`run_all`] (or the stories one by one, for
+//! sharper failure reports) with an empty storage. The functions panic with a message
+//! on a broken promise, like any test, and return storage errors as they come.
+
+use std::sync::Arc;
+
+use filrouge_model::sync::ChangeBlob;
+
+use super::{NewDevice, NewEnrolmentCode, Redemption, Role, Storage, Team};
+use crate::error::ServerError;
+use crate::secret::sha256_hex;
+
+const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+
+/// Runs every story on `storage`, which should start empty.
+pub fn run_all(storage: Arc<dyn Storage>) -> Result<(), ServerError> {
+    first_team_is_created_once(storage.clone())?;
+    enrolment_codes_are_single_use_and_expire(storage.clone())?;
+    revocation_is_recorded_once(storage.clone())?;
+    appends_are_idempotent_and_dense(storage.clone())?;
+    teams_have_separate_logs(storage.clone())?;
+    paging_returns_every_change_once(storage)
+}
+
+fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+/// A new team, stored.
+fn new_team(storage: &dyn Storage, name: &str) -> Result<Team, ServerError> {
+    let team = Team {
+        id: new_id(),
+        name: name.to_owned(),
+        created_at: 1_000,
+    };
+    storage.create_team(&team)?;
+    Ok(team)
+}
+
+/// A device enrolled in `team` through a fresh code.
+fn new_device(storage: &dyn Storage, team: &Team, role: Role) -> Result<NewDevice, ServerError> {
+    let code_hash = sha256_hex(new_id().as_bytes());
+    let stored = storage.insert_enrolment_code(&NewEnrolmentCode {
+        code_hash: code_hash.clone(),
+        team_id: team.id.clone(),
+        role,
+        expires_at: 10 * DAY_MS,
+    })?;
+    assert!(stored, "a fresh code hash must be stored");
+    let device = NewDevice {
+        id: new_id(),
+        name: "appareil de test".to_owned(),
+        token_hash: sha256_hex(new_id().as_bytes()),
+    };
+    let redemption = storage.redeem_enrolment_code(&code_hash, 2_000, &device)?;
+    assert!(matches!(redemption, Redemption::Enrolled(_)), "{redemption:?}");
+    Ok(device)
+}
+
+/// A change of `size` bytes whose hash derives from `seed`.
+pub fn change(seed: &str, size: usize) -> ChangeBlob {
+    ChangeBlob {
+        doc_id: format!("doc-{}", seed.len() % 3),
+        kind: "rencontre".to_owned(),
+        hash: sha256_hex(seed.as_bytes()),
+        data: seed.bytes().cycle().take(size).collect(),
+    }
+}
+
+/// `ensure_team` creates the first team once, then always returns it.
+pub fn first_team_is_created_once(storage: Arc<dyn Storage>) -> Result<(), ServerError> {
+    let a = Team {
+        id: new_id(),
+        name: "Maraude Nord".to_owned(),
+        created_at: 1,
+    };
+    let b = Team {
+        id: new_id(),
+        name: "Autre".to_owned(),
+        created_at: 2,
+    };
+    let first = storage.ensure_team(&a)?;
+    assert_eq!(storage.ensure_team(&b)?, first);
+    assert_eq!(storage.team(&first.id)?, Some(first.clone()));
+    assert_eq!(storage.team(&b.id)?, None, "a second team must not be created");
+    assert_eq!(storage.team("no-such-team")?, None);
+    Ok(())
+}
+
+/// A code enrols one device, with the code's team and role, until it expires.
+pub fn enrolment_codes_are_single_use_and_expire(
+    storage: Arc<dyn Storage>,
+) -> Result<(), ServerError> {
+    let team = new_team(&*storage, "Codes")?;
+    let code = NewEnrolmentCode {
+        code_hash: sha256_hex(new_id().as_bytes()),
+        team_id: team.id.clone(),
+        role: Role::Coordinateur,
+        expires_at: 5_000,
+    };
+    assert!(storage.insert_enrolment_code(&code)?);
+    assert!(!storage.insert_enrolment_code(&code)?, "hash already taken");
+
+    let device = NewDevice {
+        id: new_id(),
+        name: "Téléphone 1".to_owned(),
+        token_hash: sha256_hex(b"token 1"),
+    };
+    let unknown = storage.redeem_enrolment_code(&sha256_hex(b"nope"), 1_000, &device)?;
+    assert_eq!(unknown, Redemption::Unknown);
+
+    let Redemption::Enrolled(enrolled) =
+        storage.redeem_enrolment_code(&code.code_hash, 1_000, &device)?
+    else {
+        panic!("a fresh code must enrol");
+    };
+    assert_eq!(enrolled.team_id, team.id);
+    assert_eq!(enrolled.role, Role::Coordinateur);
+    assert_eq!(enrolled.revoked_at, None);
+    let found = storage.device_by_token_hash(&device.token_hash)?;
+    assert_eq!(found, Some(enrolled.clone()));
+
+    let again = NewDevice {
+        id: new_id(),
+        name: "Téléphone 2".to_owned(),
+        token_hash: sha256_hex(b"token 2"),
+    };
+    let used = storage.redeem_enrolment_code(&code.code_hash, 1_500, &again)?;
+    assert_eq!(used, Redemption::AlreadyUsed);
+    assert_eq!(storage.device_by_token_hash(&again.token_hash)?, None);
+
+    let late = NewEnrolmentCode {
+        code_hash: sha256_hex(new_id().as_bytes()),
+        expires_at: 3_000,
+        ..code
+    };
+    assert!(storage.insert_enrolment_code(&late)?);
+    let expired = storage.redeem_enrolment_code(&late.code_hash, 3_000, &again)?;
+    assert_eq!(expired, Redemption::Expired, "a code is dead at its expiry time");
+    assert_eq!(storage.device_by_token_hash(&again.token_hash)?, None);
+
+    assert_eq!(storage.devices(&team.id)?, vec![enrolled]);
+    Ok(())
+}
+
+/// Revoking records the first revocation time; the device stays findable.
+pub fn revocation_is_recorded_once(storage: Arc<dyn Storage>) -> Result<(), ServerError> {
+    let team = new_team(&*storage, "Révocation")?;
+    let device = new_device(&*storage, &team, Role::Intervenant)?;
+    let revoked = storage.revoke_device(&device.id, 7_000)?;
+    assert_eq!(revoked.map(|d| d.revoked_at), Some(Some(7_000)));
+    let again = storage.revoke_device(&device.id, 9_000)?;
+    assert_eq!(again.map(|d| d.revoked_at), Some(Some(7_000)));
+    let found = storage.device_by_token_hash(&device.token_hash)?;
+    assert_eq!(found.and_then(|d| d.revoked_at), Some(7_000));
+    assert_eq!(storage.revoke_device("no-such-device", 1)?, None);
+    Ok(())
+}
+
+/// A hash is stored once per team; sequence numbers are 1, 2, 3… without gaps.
+pub fn appends_are_idempotent_and_dense(storage: Arc<dyn Storage>) -> Result<(), ServerError> {
+    let team = new_team(&*storage, "Idempotence")?;
+    let device = new_device(&*storage, &team, Role::Intervenant)?;
+    let page: Vec<ChangeBlob> = ["a", "bb", "ccc"].iter().map(|s| change(s, 10)).collect();
+
+    let first = storage.append_changes(&team.id, &device.id, &page, 3_000)?;
+    assert_eq!((first.stored, first.already_held), (3, 0));
+
+    let mut second_page = page.clone();
+    second_page.push(change("dddd", 4));
+    second_page.push(change("dddd", 4));
+    let second = storage.append_changes(&team.id, &device.id, &second_page, 4_000)?;
+    assert_eq!((second.stored, second.already_held), (1, 4));
+
+    let log = storage.changes_after(&team.id, 0, u64::MAX, 1_000)?;
+    assert!(!log.more);
+    let seqs: Vec<u64> = log.changes.iter().map(|c| c.seq).collect();
+    assert_eq!(seqs, vec![1, 2, 3, 4]);
+    let blobs: Vec<&ChangeBlob> = log.changes.iter().map(|c| &c.blob).collect();
+    assert_eq!(blobs, second_page.iter().take(4).collect::<Vec<_>>());
+    Ok(())
+}
+
+/// Each team has its own log and numbering, even for the same change hash.
+pub fn teams_have_separate_logs(storage: Arc<dyn Storage>) -> Result<(), ServerError> {
+    let north = new_team(&*storage, "Nord")?;
+    let south = new_team(&*storage, "Sud")?;
+    let north_device = new_device(&*storage, &north, Role::Intervenant)?;
+    let south_device = new_device(&*storage, &south, Role::Intervenant)?;
+    let shared = change("shared", 8);
+    storage.append_changes(&north.id, &north_device.id, &[change("n", 3)], 1)?;
+    let outcome = storage.append_changes(&south.id, &south_device.id, &[shared.clone()], 1)?;
+    assert_eq!(outcome.stored, 1);
+    storage.append_changes(&north.id, &north_device.id, &[shared.clone()], 1)?;
+
+    let south_log = storage.changes_after(&south.id, 0, u64::MAX, 100)?;
+    assert_eq!(south_log.changes.len(), 1);
+    assert_eq!(south_log.changes[0].seq, 1);
+    let north_log = storage.changes_after(&north.id, 0, u64::MAX, 100)?;
+    let north_seqs: Vec<u64> = north_log.changes.iter().map(|c| c.seq).collect();
+    assert_eq!(north_seqs, vec![1, 2]);
+    Ok(())
+}
+
+/// Paging by bytes and by count returns each change exactly once, in order, and a
+/// change larger than the budget alone on its page.
+pub fn paging_returns_every_change_once(storage: Arc<dyn Storage>) -> Result<(), ServerError> {
+    let team = new_team(&*storage, "Pages")?;
+    let device = new_device(&*storage, &team, Role::Intervenant)?;
+    let sizes = [5usize, 40, 1, 0, 17, 100, 3, 3, 3, 60, 9, 0, 25];
+    let all: Vec<ChangeBlob> = sizes
+        .iter()
+        .enumerate()
+        .map(|(i, size)| change(&format!("page-{i}"), *size))
+        .collect();
+    storage.append_changes(&team.id, &device.id, &all, 5_000)?;
+
+    for (budget, max_changes) in [(30u64, 1_000usize), (0, 1_000), (1_000, 4), (50, 3)] {
+        let mut cursor = 0;
+        let mut seen = Vec::new();
+        loop {
+            let page = storage.changes_after(&team.id, cursor, budget, max_changes)?;
+            assert!(!page.changes.is_empty() || !page.more, "an empty page ends");
+            assert!(page.changes.len() <= max_changes);
+            let bytes: usize = page.changes.iter().map(|c| c.blob.data.len()).sum();
+            assert!(
+                page.changes.len() == 1 || bytes as u64 <= budget,
+                "page of {bytes} bytes over budget {budget}"
+            );
+            if let Some(last) = page.changes.last() {
+                cursor = last.seq;
+            }
+            seen.extend(page.changes);
+            if !page.more {
+                break;
+            }
+        }
+        let seqs: Vec<u64> = seen.iter().map(|c| c.seq).collect();
+        let expected: Vec<u64> = (1..=all.len() as u64).collect();
+        assert_eq!(seqs, expected, "budget {budget}, max {max_changes}");
+        let blobs: Vec<ChangeBlob> = seen.into_iter().map(|c| c.blob).collect();
+        assert_eq!(blobs, all);
+    }
+
+    let past_end = storage.changes_after(&team.id, all.len() as u64, 1_000, 10)?;
+    assert_eq!((past_end.changes.len(), past_end.more), (0, false));
+    let huge_cursor = storage.changes_after(&team.id, u64::MAX, 1_000, 10)?;
+    assert!(huge_cursor.changes.is_empty());
+    Ok(())
+}

@@ -1,0 +1,166 @@
+//! The whole screen and the state its parts share.
+//!
+//! [`App`] lays out the header (name, sync status line, settings button), the settings
+//! panel, the "Nouvelle rencontre" form and today's list. [`Shared`] holds what more
+//! than one part reads (today's rencontres, the sync status) and knows how to refresh
+//! it from the shell: on load, after a save, and whenever the shell announces a new
+//! sync status (a finished sync may have brought other devices' rencontres).
+
+use filrouge_model::Rencontre;
+use filrouge_model::ipc::{GetSyncStatus, ListRencontres, SyncStatus};
+use leptos::html;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::form::NewRencontre;
+use crate::list::TodayList;
+use crate::settings::Settings;
+use crate::{clock, i18n, ipc};
+
+/// What more than one part of the screen reads. Every field is a reactive handle, so
+/// the struct is `Copy` and each component gets its own.
+#[derive(Clone, Copy)]
+pub struct Shared {
+    /// Today's rencontres, newest first.
+    pub today: RwSignal<Vec<Rencontre>>,
+    /// Whether today's list is being read.
+    pub list_loading: RwSignal<bool>,
+    /// Why today's list could not be read, in French.
+    pub list_error: RwSignal<Option<String>>,
+    /// The last sync status the shell gave.
+    pub status: RwSignal<Option<SyncStatus>>,
+    /// Whether the status could not be read.
+    pub status_unavailable: RwSignal<bool>,
+    /// Counts list reads, so that a slow, older answer never replaces a newer one.
+    list_generation: StoredValue<u64>,
+}
+
+impl Shared {
+    fn new() -> Self {
+        Self {
+            today: RwSignal::new(Vec::new()),
+            list_loading: RwSignal::new(true),
+            list_error: RwSignal::new(None),
+            status: RwSignal::new(None),
+            status_unavailable: RwSignal::new(false),
+            list_generation: StoredValue::new(0),
+        }
+    }
+
+    /// Reads the list and the status again.
+    pub fn refresh(self) {
+        self.refresh_list();
+        self.refresh_status();
+    }
+
+    /// Reads today's rencontres again (today starts at local midnight).
+    pub fn refresh_list(self) {
+        self.list_generation.update_value(|g| *g += 1);
+        let generation = self.list_generation.get_value();
+        self.list_loading.set(true);
+        spawn_local(async move {
+            let since = clock::start_of_today_ms();
+            let result = ipc::call(&ListRencontres { since }).await;
+            if self.list_generation.get_value() != generation {
+                return;
+            }
+            self.list_loading.set(false);
+            match result {
+                Ok(rows) => {
+                    self.today.set(rows);
+                    self.list_error.set(None);
+                }
+                // Rows already shown stay: they are still true.
+                Err(e) => self.list_error.set(Some(i18n::list_unavailable(&e))),
+            }
+        });
+    }
+
+    /// Reads the sync status again.
+    pub fn refresh_status(self) {
+        spawn_local(async move {
+            match ipc::call(&GetSyncStatus {}).await {
+                Ok(status) => self.set_status(status),
+                Err(_) => self.status_unavailable.set(true),
+            }
+        });
+    }
+
+    /// Records a status the shell gave.
+    pub fn set_status(self, status: SyncStatus) {
+        self.status.set(Some(status));
+        self.status_unavailable.set(false);
+    }
+
+    /// The header's status line for the current status.
+    pub fn status_line(self) -> i18n::StatusLine {
+        self.status.with(|status| match status {
+            Some(status) => i18n::status_line(
+                status,
+                status.last_success_at.map(clock::local),
+                clock::local_now(),
+            ),
+            None => i18n::StatusLine {
+                summary: if self.status_unavailable.get() {
+                    i18n::STATUS_UNAVAILABLE
+                } else {
+                    i18n::STATUS_LOADING
+                }
+                .to_owned(),
+                detail: None,
+            },
+        })
+    }
+}
+
+/// `"true"` or `"false"`, for `aria-pressed` and `aria-expanded`.
+pub fn aria_bool(value: bool) -> &'static str {
+    if value { "true" } else { "false" }
+}
+
+/// The screen.
+#[component]
+pub fn App() -> impl IntoView {
+    let shared = Shared::new();
+    let settings_open = RwSignal::new(false);
+    let opener = NodeRef::<html::Button>::new();
+
+    shared.refresh();
+    spawn_local(ipc::listen_sync_status(move |status| {
+        let finished = !status.running;
+        shared.set_status(status);
+        if finished {
+            shared.refresh_list();
+        }
+    }));
+
+    let line = Memo::new(move |_| shared.status_line());
+
+    view! {
+        <header class="app-header">
+            <div class="header-row">
+                <h1>{i18n::APP_NAME}</h1>
+                <button
+                    id="open-settings"
+                    type="button"
+                    class="header-button"
+                    aria-controls="settings"
+                    aria-expanded=move || aria_bool(settings_open.get())
+                    node_ref=opener
+                    on:click=move |_| settings_open.update(|open| *open = !*open)
+                >
+                    {i18n::OPEN_SETTINGS}
+                </button>
+            </div>
+            <p id="sync-status" role="status">
+                <span class="summary">{move || line.get().summary}</span>
+                {move || line.get().detail.map(|d| view! { <span class="detail">{d}</span> })}
+            </p>
+        </header>
+        <main>
+            <Settings shared open=settings_open opener />
+            <NewRencontre shared />
+            <TodayList shared />
+        </main>
+    }
+}

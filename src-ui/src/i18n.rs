@@ -1,0 +1,544 @@
+//! Every French word the screen shows, in one place, so that a Fluent bundle can
+//! replace this module later without touching the components.
+//!
+//! Fixed labels are constants; anything built from data (an error, a count, a time,
+//! the status line) is a plain function of model types, tested on the host. Error
+//! sentences name the field and the rule, never the rejected value, and tell the
+//! user what to do next.
+
+use filrouge_model::error::{Field, Problem, ValidationError};
+use filrouge_model::ipc::{IpcError, SyncFailure, SyncStatus};
+use filrouge_model::rencontre::Channel;
+
+use crate::clock::LocalTime;
+
+/// The app's name, in the header.
+pub const APP_NAME: &str = "Fil rouge";
+/// The settings button.
+pub const OPEN_SETTINGS: &str = "Réglages";
+/// Closes the settings panel.
+pub const CLOSE_SETTINGS: &str = "Fermer";
+
+/// Title of the form.
+pub const NEW_RENCONTRE: &str = "Nouvelle rencontre";
+/// Legend of the channel chips.
+pub const CHANNEL: &str = "Canal";
+/// Label of the place input.
+pub const PLACE: &str = "Lieu";
+/// Example shown in the empty place input.
+pub const PLACE_EXAMPLE: &str = "ex. city stade, gare, pied d'immeuble";
+/// Label of the headcount stepper.
+pub const HEADCOUNT: &str = "Personnes (groupe anonyme)";
+/// Accessible name of the minus button.
+pub const HEADCOUNT_MINUS: &str = "Une personne de moins";
+/// Accessible name of the plus button.
+pub const HEADCOUNT_PLUS: &str = "Une personne de plus";
+/// Label of the pseudonym input.
+pub const PSEUDONYM: &str = "Pseudo ou prénom (facultatif)";
+/// Help under the pseudonym input.
+pub const PSEUDONYM_HINT: &str = "Si la personne était seule, le nombre passe à 0.";
+/// Label of the note.
+pub const NOTE: &str = "Note courte et factuelle";
+/// Help under the note.
+pub const NOTE_HINT: &str = "La personne peut la lire : des faits, pas d'avis.";
+/// The save button.
+pub const SAVE: &str = "Enregistrer";
+/// The save button while saving.
+pub const SAVING: &str = "Enregistrement…";
+
+/// Title of today's list.
+pub const TODAY: &str = "Aujourd'hui";
+/// Today's list when it is empty.
+pub const TODAY_EMPTY: &str = "Aucune rencontre aujourd'hui. Enregistrez la première ci-dessus.";
+/// Today's list while it is being read.
+pub const TODAY_LOADING: &str = "Lecture des rencontres…";
+/// Shown for a rencontre recorded without a place.
+pub const NO_PLACE: &str = "Lieu non précisé";
+/// The visible invitation to edit a row.
+pub const EDIT: &str = "Modifier";
+/// Accessible name of the inline edit form.
+pub const EDIT_TITLE: &str = "Modifier la rencontre";
+/// Saves an edit.
+pub const EDIT_SAVE: &str = "Enregistrer les modifications";
+/// Leaves an edit without saving.
+pub const CANCEL: &str = "Annuler";
+
+/// Title of the team part of the settings.
+pub const TEAM: &str = "Équipe";
+/// Label of the server address input.
+pub const SERVER_URL: &str = "Adresse du serveur de l'équipe";
+/// Example of a server address.
+pub const SERVER_URL_EXAMPLE: &str = "http://192.168.1.20:8787";
+/// Label of the enrolment code input.
+pub const ENROL_CODE: &str = "Code d'association";
+/// Help under the enrolment code.
+pub const ENROL_CODE_HINT: &str = "Donné par votre coordinateur·rice ; il ne sert qu'une fois.";
+/// Label of the device name input.
+pub const DEVICE_NAME: &str = "Nom de cet appareil";
+/// The device name proposed by default.
+pub const DEFAULT_DEVICE_NAME: &str = "Téléphone";
+/// The enrol button.
+pub const ENROL: &str = "Associer cet appareil";
+/// The enrol button while enrolling.
+pub const ENROLLING: &str = "Association…";
+/// Confirmation after enrolling.
+pub const ENROLLED: &str = "Cet appareil est associé à l'équipe.";
+/// The sync button.
+pub const SYNC_NOW: &str = "Synchroniser";
+/// The sync button, and the status line, while a sync runs.
+pub const SYNCING: &str = "Synchronisation…";
+/// Confirmation after asking for a sync.
+pub const SYNC_REQUESTED: &str = "Synchronisation demandée.";
+/// Term for the server in the settings summary.
+pub const STATUS_SERVER: &str = "Serveur";
+/// Value when there is no server.
+pub const STATUS_NO_SERVER: &str = "aucun";
+/// Term for the waiting changes in the settings summary.
+pub const STATUS_PENDING: &str = "Modifications en attente";
+/// Term for the last sync in the settings summary.
+pub const STATUS_LAST_SYNC: &str = "Dernière synchronisation";
+/// Value when no sync ever succeeded.
+pub const STATUS_NEVER: &str = "jamais";
+/// Term for the current state in the settings summary.
+pub const STATUS_STATE: &str = "État";
+/// Status line before the status is known.
+pub const STATUS_LOADING: &str = "Lecture de l'état de la synchronisation…";
+/// Status line when the status cannot be read.
+pub const STATUS_UNAVAILABLE: &str = "État de la synchronisation indisponible";
+/// A device not enrolled in a team.
+pub const NOT_ENROLLED: &str = "Non associé à une équipe";
+/// Could not reach the server.
+pub const OFFLINE: &str = "Hors ligne";
+/// The last sync failed for another reason.
+pub const SYNC_FAILED: &str = "Échec de la synchronisation";
+/// Enrolled but never synced.
+pub const NEVER_SYNCED: &str = "Jamais synchronisé";
+
+/// The name of a channel, as the chips and the list show it.
+pub fn channel_label(channel: Channel) -> &'static str {
+    match channel {
+        Channel::Maraude => "Maraude",
+        Channel::PorteAPorte => "Porte-à-porte",
+        Channel::EvenementSportif => "Événement sportif",
+        Channel::MaraudeNumerique => "Maraude numérique",
+        Channel::Autre => "Autre",
+    }
+}
+
+/// A whole number with French digit grouping ("1 000", with a narrow no-break space).
+pub fn number(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('\u{202f}');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// "1 personne", "3 personnes".
+pub fn persons(n: u64) -> String {
+    if n <= 1 {
+        format!("{n} personne")
+    } else {
+        format!("{} personnes", number(n))
+    }
+}
+
+/// Who was met, as one line of the list: "3 personnes", "Momo", "Momo · 2 personnes".
+pub fn people(headcount: u32, pseudonym: Option<&str>) -> String {
+    match (pseudonym.map(str::trim).filter(|p| !p.is_empty()), headcount) {
+        (Some(name), 0) => name.to_owned(),
+        (Some(name), n) => format!("{name} · {}", persons(u64::from(n))),
+        (None, n) => persons(u64::from(n)),
+    }
+}
+
+/// "3 modifications en attente", or nothing when there are none.
+pub fn pending_changes(n: u64) -> Option<String> {
+    match n {
+        0 => None,
+        1 => Some("1 modification en attente".to_owned()),
+        n => Some(format!("{} modifications en attente", number(n))),
+    }
+}
+
+/// When something happened, after a verb: "à 14:32" today, "le 24/11 à 14:32" this
+/// year, "le 24/11/2025 à 14:32" before.
+pub fn moment(then: LocalTime, today: LocalTime) -> String {
+    if then.same_day(today) {
+        format!("à {}", then.hhmm())
+    } else if then.year == today.year {
+        format!("le {:02}/{:02} à {}", then.day, then.month, then.hhmm())
+    } else {
+        format!(
+            "le {:02}/{:02}/{} à {}",
+            then.day,
+            then.month,
+            then.year,
+            then.hhmm()
+        )
+    }
+}
+
+/// The same moment as a value of its own: "aujourd'hui à 14:32", "le 24/11 à 14:32".
+pub fn day_and_time(then: LocalTime, today: LocalTime) -> String {
+    if then.same_day(today) {
+        format!("aujourd'hui à {}", then.hhmm())
+    } else {
+        moment(then, today)
+    }
+}
+
+/// The confirmation after saving a rencontre.
+pub fn saved_at(at: LocalTime) -> String {
+    format!("Rencontre enregistrée à {}.", at.hhmm())
+}
+
+/// How many rencontres today's list holds: "1 rencontre", "4 rencontres".
+pub fn rencontre_count(n: usize) -> String {
+    if n <= 1 {
+        format!("{n} rencontre")
+    } else {
+        format!("{n} rencontres")
+    }
+}
+
+/// Help under the note as it nears its limit: "Encore 12 caractères.", "3 caractères de trop."
+pub fn chars_left(used: usize, max: usize) -> Option<String> {
+    if used > max {
+        let over = (used - max) as u64;
+        let word = if over == 1 { "caractère" } else { "caractères" };
+        Some(format!("{} {word} de trop.", number(over)))
+    } else if used * 10 >= max * 9 {
+        let left = (max - used) as u64;
+        let word = if left <= 1 { "caractère" } else { "caractères" };
+        Some(format!("Encore {} {word}.", number(left)))
+    } else {
+        None
+    }
+}
+
+/// How a field is named at the start of a sentence, and whether its noun is feminine.
+fn subject(field: Field) -> (&'static str, bool) {
+    match field {
+        Field::Channel => ("Le canal", false),
+        Field::Place => ("Le lieu", false),
+        Field::Headcount => ("Le nombre de personnes", false),
+        Field::Pseudonym => ("Le pseudo", false),
+        Field::Note => ("La note", true),
+        Field::OccurredAt => ("La date", true),
+        Field::ServerUrl => ("L'adresse du serveur", true),
+        Field::EnrolmentCode => ("Le code d'association", false),
+    }
+}
+
+/// One French sentence for a rejected value: the field, the rule, and its numbers.
+pub fn validation_sentence(error: &ValidationError) -> String {
+    let (who, feminine) = subject(error.field);
+    let e = if feminine { "e" } else { "" };
+    match (&error.problem, error.field) {
+        (Problem::NobodyMet, _) => {
+            "Indiquez au moins une personne : un nombre de personnes ou un pseudo.".to_owned()
+        }
+        (Problem::Required, Field::Channel) => "Choisissez un canal.".to_owned(),
+        (Problem::Required, _) => format!("{who} est obligatoire."),
+        (Problem::TooLong { max }, _) => {
+            let chars = if *max == 1 { "caractère" } else { "caractères" };
+            format!(
+                "{who} est trop long{e} ({} {chars} au plus).",
+                number(*max as u64)
+            )
+        }
+        (Problem::OutOfRange { min, max }, _) => {
+            format!("{who} doit être compris{e} entre {min} et {max}.")
+        }
+        (Problem::InFuture, _) => format!("{who} est trop loin dans le futur."),
+        (Problem::Malformed, Field::ServerUrl) => format!(
+            "L'adresse du serveur n'est pas valable : elle ressemble à {SERVER_URL_EXAMPLE}."
+        ),
+        (Problem::Malformed, Field::EnrolmentCode) => {
+            "Le code d'association n'est pas valable : vérifiez-le auprès de votre coordinateur·rice."
+                .to_owned()
+        }
+        (Problem::Malformed, _) => format!("{who} n'a pas la bonne forme."),
+    }
+}
+
+/// Why a sync failed, in plain French, with what to do.
+pub fn sync_failure_sentence(failure: &SyncFailure) -> String {
+    match failure {
+        SyncFailure::Unreachable => {
+            "Serveur injoignable : pas de réseau, ou adresse incorrecte.".to_owned()
+        }
+        SyncFailure::Unauthorized => "Le serveur refuse cet appareil : il a peut-être été retiré \
+             de l'équipe. Demandez un nouveau code à votre coordinateur·rice."
+            .to_owned(),
+        SyncFailure::VersionMismatch { server, app } => {
+            let update = if app < server {
+                "mettez à jour l'application"
+            } else {
+                "le serveur doit être mis à jour"
+            };
+            format!(
+                "L'application (version {app}) et le serveur (version {server}) ne sont pas \
+                 compatibles : {update}."
+            )
+        }
+        SyncFailure::Rejected { status, code } => {
+            format!("Le serveur a refusé l'envoi (erreur {status}, « {code} »).")
+        }
+        SyncFailure::Protocol => {
+            "Le serveur a répondu de façon inattendue. Réessayez plus tard.".to_owned()
+        }
+        SyncFailure::Storage => {
+            "Le stockage de l'appareil a échoué pendant la synchronisation.".to_owned()
+        }
+    }
+}
+
+/// One French sentence for any command's error.
+pub fn error_sentence(error: &IpcError) -> String {
+    match error {
+        IpcError::Validation(v) => validation_sentence(v),
+        IpcError::NotFound { .. } => {
+            "Cette rencontre n'existe plus : elle a peut-être été effacée.".to_owned()
+        }
+        IpcError::Corrupt { .. } => "Cette rencontre est endommagée et a été mise de côté. \
+             Prévenez votre coordinateur·rice."
+            .to_owned(),
+        IpcError::Storage => "L'appareil n'a pas pu lire ou enregistrer les données. Réessayez ; \
+             si cela continue, redémarrez l'application."
+            .to_owned(),
+        IpcError::NotEnrolled => {
+            "Cet appareil n'est associé à aucune équipe : associez-le d'abord dans les Réglages."
+                .to_owned()
+        }
+        IpcError::Sync(failure) => sync_failure_sentence(failure),
+    }
+}
+
+/// Why today's list could not be read.
+pub fn list_unavailable(error: &IpcError) -> String {
+    format!(
+        "Impossible d'afficher les rencontres. {}",
+        error_sentence(error)
+    )
+}
+
+/// The header's status line: a short summary, and the last failure spelled out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusLine {
+    /// "Hors ligne · 3 modifications en attente", "Synchronisé à 14:32"…
+    pub summary: String,
+    /// Why the last attempt failed, when it did.
+    pub detail: Option<String>,
+}
+
+/// Builds the status line. `last_success` is the local reading of
+/// `status.last_success_at`, `today` of now.
+pub fn status_line(
+    status: &SyncStatus,
+    last_success: Option<LocalTime>,
+    today: LocalTime,
+) -> StatusLine {
+    let state = if status.server_url.is_none() {
+        NOT_ENROLLED.to_owned()
+    } else if status.running {
+        SYNCING.to_owned()
+    } else if status.last_failure == Some(SyncFailure::Unreachable) {
+        OFFLINE.to_owned()
+    } else if status.last_failure.is_some() {
+        SYNC_FAILED.to_owned()
+    } else if let Some(at) = last_success {
+        format!("Synchronisé {}", moment(at, today))
+    } else {
+        NEVER_SYNCED.to_owned()
+    };
+    let summary = match pending_changes(status.pending_changes) {
+        Some(pending) => format!("{state} · {pending}"),
+        None => state,
+    };
+    let detail = match (&status.last_failure, status.running) {
+        (Some(failure), false) => Some(sync_failure_sentence(failure)),
+        _ => None,
+    };
+    StatusLine { summary, detail }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(day: u32, hour: u32, minute: u32) -> LocalTime {
+        LocalTime {
+            year: 2026,
+            month: 11,
+            day,
+            hour,
+            minute,
+        }
+    }
+
+    fn enrolled() -> SyncStatus {
+        SyncStatus {
+            server_url: Some("http://127.0.0.1:8787".into()),
+            ..SyncStatus::default()
+        }
+    }
+
+    #[test]
+    fn validation_names_the_field_and_the_rule() {
+        let s = |field, problem| validation_sentence(&ValidationError::new(field, problem));
+        assert_eq!(
+            s(Field::Place, Problem::TooLong { max: 120 }),
+            "Le lieu est trop long (120 caractères au plus)."
+        );
+        assert_eq!(
+            s(Field::Note, Problem::TooLong { max: 1000 }),
+            "La note est trop longue (1\u{202f}000 caractères au plus)."
+        );
+        assert_eq!(
+            s(Field::Headcount, Problem::NobodyMet),
+            "Indiquez au moins une personne : un nombre de personnes ou un pseudo."
+        );
+        assert_eq!(
+            s(Field::OccurredAt, Problem::InFuture),
+            "La date est trop loin dans le futur."
+        );
+        assert_eq!(
+            s(Field::Headcount, Problem::OutOfRange { min: 0, max: 500 }),
+            "Le nombre de personnes doit être compris entre 0 et 500."
+        );
+        assert_eq!(
+            s(Field::ServerUrl, Problem::Required),
+            "L'adresse du serveur est obligatoire."
+        );
+        assert!(s(Field::ServerUrl, Problem::Malformed).contains("http://"));
+    }
+
+    #[test]
+    fn every_error_kind_has_its_own_sentence() {
+        let errors = [
+            IpcError::Validation(ValidationError::new(Field::Note, Problem::Required)),
+            IpcError::NotFound { id: "ID-42".into() },
+            IpcError::Corrupt { id: "ID-42".into() },
+            IpcError::Storage,
+            IpcError::NotEnrolled,
+            IpcError::Sync(SyncFailure::Unreachable),
+            IpcError::Sync(SyncFailure::Unauthorized),
+            IpcError::Sync(SyncFailure::Protocol),
+        ];
+        let sentences: Vec<String> = errors.iter().map(error_sentence).collect();
+        for (i, a) in sentences.iter().enumerate() {
+            assert!(a.ends_with('.'), "{a}");
+            assert!(!a.contains("ID-42"), "ids stay out of sentences: {a}");
+            for b in &sentences[i + 1..] {
+                assert_ne!(a, b);
+            }
+        }
+        let version = error_sentence(&IpcError::Sync(SyncFailure::VersionMismatch {
+            server: 2,
+            app: 1,
+        }));
+        assert!(version.contains("mettez à jour l'application"), "{version}");
+    }
+
+    #[test]
+    fn numbers_and_people_read_naturally() {
+        assert_eq!(number(7), "7");
+        assert_eq!(number(120), "120");
+        assert_eq!(number(1000), "1\u{202f}000");
+        assert_eq!(number(1_234_567), "1\u{202f}234\u{202f}567");
+        assert_eq!(people(1, None), "1 personne");
+        assert_eq!(people(3, None), "3 personnes");
+        assert_eq!(people(0, Some("Momo")), "Momo");
+        assert_eq!(people(2, Some("Momo")), "Momo · 2 personnes");
+        assert_eq!(people(2, Some("  ")), "2 personnes");
+        assert_eq!(rencontre_count(1), "1 rencontre");
+        assert_eq!(rencontre_count(4), "4 rencontres");
+    }
+
+    #[test]
+    fn note_help_appears_near_the_limit() {
+        assert_eq!(chars_left(10, 1000), None);
+        assert_eq!(chars_left(988, 1000).as_deref(), Some("Encore 12 caractères."));
+        assert_eq!(chars_left(1000, 1000).as_deref(), Some("Encore 0 caractère."));
+        assert_eq!(chars_left(1003, 1000).as_deref(), Some("3 caractères de trop."));
+    }
+
+    #[test]
+    fn moments_mention_the_day_only_when_needed() {
+        let now = at(26, 15, 0);
+        assert_eq!(moment(at(26, 14, 32), now), "à 14:32");
+        assert_eq!(moment(at(24, 9, 5), now), "le 24/11 à 09:05");
+        let last_year = LocalTime {
+            year: 2025,
+            ..at(24, 9, 5)
+        };
+        assert_eq!(moment(last_year, now), "le 24/11/2025 à 09:05");
+        assert_eq!(day_and_time(at(26, 14, 32), now), "aujourd'hui à 14:32");
+    }
+
+    #[test]
+    fn status_line_says_what_matters_first() {
+        let now = at(26, 15, 0);
+        let line = |s: &SyncStatus, last| status_line(s, last, now);
+
+        let unenrolled = SyncStatus {
+            pending_changes: 2,
+            ..SyncStatus::default()
+        };
+        assert_eq!(
+            line(&unenrolled, None).summary,
+            "Non associé à une équipe · 2 modifications en attente"
+        );
+
+        let offline = SyncStatus {
+            pending_changes: 3,
+            last_failure: Some(SyncFailure::Unreachable),
+            ..enrolled()
+        };
+        let shown = line(&offline, Some(at(26, 9, 0)));
+        assert_eq!(shown.summary, "Hors ligne · 3 modifications en attente");
+        assert_eq!(
+            shown.detail.as_deref(),
+            Some("Serveur injoignable : pas de réseau, ou adresse incorrecte.")
+        );
+
+        let synced = SyncStatus {
+            last_success_at: Some(1),
+            ..enrolled()
+        };
+        let shown = line(&synced, Some(at(26, 14, 32)));
+        assert_eq!(shown.summary, "Synchronisé à 14:32");
+        assert_eq!(shown.detail, None);
+
+        let running = SyncStatus {
+            running: true,
+            last_failure: Some(SyncFailure::Unauthorized),
+            ..enrolled()
+        };
+        assert_eq!(line(&running, None).summary, "Synchronisation…");
+        assert_eq!(line(&running, None).detail, None);
+
+        let refused = SyncStatus {
+            last_failure: Some(SyncFailure::Unauthorized),
+            ..enrolled()
+        };
+        assert_eq!(line(&refused, None).summary, "Échec de la synchronisation");
+        assert!(line(&refused, None).detail.is_some());
+
+        assert_eq!(line(&enrolled(), None).summary, "Jamais synchronisé");
+        let one = SyncStatus {
+            pending_changes: 1,
+            ..enrolled()
+        };
+        assert_eq!(
+            line(&one, None).summary,
+            "Jamais synchronisé · 1 modification en attente"
+        );
+    }
+}

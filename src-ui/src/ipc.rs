@@ -1,0 +1,111 @@
+//! The one module that talks to the Tauri shell: typed commands in, typed results out.
+//!
+//! [`call`] sends a [`Command`] as `window.__TAURI__.core.invoke(C::NAME, { args })`
+//! (the shell registers every command with a single parameter named `args`, and
+//! `withGlobalTauri` exposes `window.__TAURI__`) and reads the answer as `C::Output`.
+//! A rejection is read as the shell's [`IpcError`]; anything else (a Tauri-level string
+//! error, a missing `window.__TAURI__` when the page is opened in a plain browser, an
+//! answer of the wrong shape) is logged to the console and reported as
+//! [`IpcError::Storage`], so the screen always has a typed error to explain.
+//!
+//! [`listen_sync_status`] subscribes to the shell's [`SYNC_STATUS_EVENT`].
+//!
+//! The functions are looked up with `Reflect` at each call rather than bound with
+//! `extern` blocks, so that a page without Tauri gets an error value, not an exception.
+
+use filrouge_model::ipc::{Command, IpcError, SYNC_STATUS_EVENT, SyncStatus};
+use js_sys::{Function, Object, Promise, Reflect};
+use serde::Serialize;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+/// Sends `args` to the shell as command `C::NAME` and waits for its answer.
+pub async fn call<C: Command>(args: &C) -> Result<C::Output, IpcError> {
+    match invoke(C::NAME, args).await {
+        Ok(answer) => serde_wasm_bindgen::from_value(answer).map_err(|e| {
+            log_error(C::NAME, "unreadable answer", &JsValue::from(e));
+            IpcError::Storage
+        }),
+        Err(rejection) => Err(rejection_to_error(C::NAME, rejection)),
+    }
+}
+
+/// Calls `on_status` with every sync status the shell announces, for as long as the
+/// page lives. A failure to subscribe (no Tauri) is logged; the screen still works,
+/// it only misses live updates.
+pub async fn listen_sync_status(on_status: impl Fn(SyncStatus) + 'static) {
+    let handler = Closure::<dyn Fn(JsValue)>::new(move |event: JsValue| {
+        let payload = Reflect::get(&event, &JsValue::from_str("payload"))
+            .unwrap_or(JsValue::UNDEFINED);
+        match serde_wasm_bindgen::from_value::<SyncStatus>(payload) {
+            Ok(status) => on_status(status),
+            Err(e) => log_error(SYNC_STATUS_EVENT, "unreadable event", &JsValue::from(e)),
+        }
+    });
+    match subscribe(SYNC_STATUS_EVENT, handler.as_ref()).await {
+        // The subscription lasts as long as the page: the handler must stay alive
+        // with it, so it is deliberately never freed.
+        Ok(_unlisten) => handler.forget(),
+        Err(e) => log_error(SYNC_STATUS_EVENT, "cannot listen", &e),
+    }
+}
+
+/// `window.__TAURI__.core.invoke(name, { args })`.
+async fn invoke<C: Serialize>(name: &str, args: &C) -> Result<JsValue, JsValue> {
+    let (core, invoke) = tauri_function("core", "invoke")?;
+    // JSON-compatible: `None` becomes `null` and maps become plain objects, as the
+    // shell's serde_json expects.
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    let value = args.serialize(&serializer)?;
+    let payload = Object::new();
+    Reflect::set(&payload, &JsValue::from_str("args"), &value)?;
+    let promise = invoke.call2(&core, &JsValue::from_str(name), &payload)?;
+    JsFuture::from(promise.dyn_into::<Promise>()?).await
+}
+
+/// `window.__TAURI__.event.listen(event, handler)`; resolves to the unlisten function.
+async fn subscribe(event: &str, handler: &JsValue) -> Result<JsValue, JsValue> {
+    let (module, listen) = tauri_function("event", "listen")?;
+    let promise = listen.call2(&module, &JsValue::from_str(event), handler)?;
+    JsFuture::from(promise.dyn_into::<Promise>()?).await
+}
+
+/// Finds `window.__TAURI__[module][function]` and the object it must be called on.
+fn tauri_function(module: &str, function: &str) -> Result<(JsValue, Function), JsValue> {
+    let tauri = Reflect::get(&js_sys::global(), &JsValue::from_str("__TAURI__"))?;
+    if tauri.is_undefined() || tauri.is_null() {
+        return Err(JsValue::from_str(
+            "window.__TAURI__ is missing: the page is not running inside the Fil rouge app",
+        ));
+    }
+    let namespace = Reflect::get(&tauri, &JsValue::from_str(module))?;
+    let found = Reflect::get(&namespace, &JsValue::from_str(function))?;
+    let function = found.dyn_into::<Function>().map_err(|_| {
+        JsValue::from_str(&format!(
+            "window.__TAURI__.{module}.{function} is not a function"
+        ))
+    })?;
+    Ok((namespace, function))
+}
+
+/// Reads a rejection as the shell's typed error, or logs it and calls it a storage
+/// failure (the screen then says that the device could not read or save).
+fn rejection_to_error(command: &str, rejection: JsValue) -> IpcError {
+    match serde_wasm_bindgen::from_value::<IpcError>(rejection.clone()) {
+        Ok(error) => error,
+        Err(_) => {
+            log_error(command, "failed", &rejection);
+            IpcError::Storage
+        }
+    }
+}
+
+/// Logs an IPC failure to the webview's console: the command's name and the error
+/// value as the shell or the browser gave it, never the arguments sent.
+fn log_error(command: &str, what: &str, error: &JsValue) {
+    web_sys::console::error_2(
+        &JsValue::from_str(&format!("Fil rouge IPC: {command}: {what}:")),
+        error,
+    );
+}

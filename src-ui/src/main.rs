@@ -1,0 +1,26 @@
+//! Fil rouge's screen: a Leptos (client-side rendered) app compiled to
+//! `wasm32-unknown-unknown` and shown inside the Tauri shell's webview.
+//!
+//! The app talks to the device's store only through the typed commands of
+//! [`filrouge_model::ipc`], sent by [`ipc::call`], the one module that reaches into
+//! JavaScript for IPC. Everything the user reads is French and lives in [`i18n`], so
+//! that a Fluent bundle can replace it later. Pure helpers (sentences, times, the
+//! status line) compile and are tested on the host too: `cargo test -p filrouge-ui`.
+//!
+//! Layout of the screen, one module each: [`app`] (header, status line, shared state),
+//! [`form`] ("Nouvelle rencontre"), [`list`] ("Aujourd'hui", with inline editing) and
+//! [`settings`] (enrolment and manual sync). [`clock`] reads the device's local time.
+
+#![forbid(unsafe_code)]
+
+mod app;
+mod clock;
+mod form;
+mod i18n;
+mod ipc;
+mod list;
+mod settings;
+
+fn main() {
+    leptos::mount::mount_to_body(app::App);
+}

@@ -1,0 +1,252 @@
+//! The settings panel: enrol this device in a team, start a sync, see where sync stands.
+//!
+//! Hidden until the header's "Réglages" button opens it; it then takes the focus, and
+//! gives it back to that button when it closes. Enrolling sends [`Enrol`] with the
+//! server address, the coordinator's one-time code and a name for this device; the
+//! code is cleared once it has been used. Both buttons show a busy state and never
+//! block the rest of the screen.
+
+use filrouge_model::error::{Field, Problem, ValidationError};
+use filrouge_model::ipc::{Enrol, IpcError, SyncNow};
+use leptos::ev::SubmitEvent;
+use leptos::html;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::app::{Shared, aria_bool};
+use crate::{clock, i18n, ipc};
+
+/// The enrolment fields, checked before anything is sent.
+fn enrolment(server_url: &str, code: &str, device_name: &str) -> Result<Enrol, ValidationError> {
+    let required = |field| ValidationError::new(field, Problem::Required);
+    let server_url = server_url.trim();
+    if server_url.is_empty() {
+        return Err(required(Field::ServerUrl));
+    }
+    if !(server_url.starts_with("http://") || server_url.starts_with("https://")) {
+        return Err(ValidationError::new(Field::ServerUrl, Problem::Malformed));
+    }
+    let code = code.trim();
+    if code.is_empty() {
+        return Err(required(Field::EnrolmentCode));
+    }
+    let device_name = match device_name.trim() {
+        "" => i18n::DEFAULT_DEVICE_NAME,
+        name => name,
+    };
+    Ok(Enrol {
+        server_url: server_url.to_owned(),
+        code: code.to_owned(),
+        device_name: device_name.to_owned(),
+    })
+}
+
+/// The settings panel.
+#[component]
+pub fn Settings(
+    shared: Shared,
+    open: RwSignal<bool>,
+    opener: NodeRef<html::Button>,
+) -> impl IntoView {
+    let server_url = RwSignal::new(String::new());
+    let code = RwSignal::new(String::new());
+    let device_name = RwSignal::new(i18n::DEFAULT_DEVICE_NAME.to_owned());
+    let enrolling = RwSignal::new(false);
+    let syncing = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let message = RwSignal::new(None::<String>);
+    let first_input = NodeRef::<html::Input>::new();
+
+    // Show the address this device is enrolled with, unless the user is typing one.
+    Effect::new(move |_| {
+        let known = shared
+            .status
+            .with(|s| s.as_ref().and_then(|s| s.server_url.clone()));
+        if let Some(url) = known
+            && server_url.with_untracked(String::is_empty)
+        {
+            server_url.set(url);
+        }
+    });
+
+    // Move the focus in when the panel opens, and back to the opener when it closes.
+    Effect::new(move |was_open: Option<bool>| {
+        let is_open = open.get();
+        if was_open.is_some() {
+            request_animation_frame(move || {
+                let _ = if is_open {
+                    first_input.get_untracked().map(|el| el.focus())
+                } else {
+                    opener.get_untracked().map(|el| el.focus())
+                };
+            });
+        }
+        is_open
+    });
+
+    let fail = move |e: &IpcError| {
+        message.set(None);
+        error.set(Some(i18n::error_sentence(e)));
+    };
+    let succeed = move |text: &str| {
+        error.set(None);
+        message.set(Some(text.to_owned()));
+    };
+
+    let on_enrol = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if enrolling.get_untracked() {
+            return;
+        }
+        let args = match enrolment(
+            &server_url.get_untracked(),
+            &code.get_untracked(),
+            &device_name.get_untracked(),
+        ) {
+            Ok(args) => args,
+            Err(e) => return fail(&IpcError::Validation(e)),
+        };
+        enrolling.set(true);
+        error.set(None);
+        spawn_local(async move {
+            let result = ipc::call(&args).await;
+            enrolling.set(false);
+            match result {
+                Ok(status) => {
+                    code.set(String::new());
+                    shared.set_status(status);
+                    succeed(i18n::ENROLLED);
+                    shared.refresh_list();
+                }
+                Err(e) => fail(&e),
+            }
+        });
+    };
+
+    let on_sync = move |_| {
+        if syncing.get_untracked() {
+            return;
+        }
+        syncing.set(true);
+        error.set(None);
+        spawn_local(async move {
+            let result = ipc::call(&SyncNow {}).await;
+            syncing.set(false);
+            match result {
+                Ok(status) => {
+                    shared.set_status(status);
+                    succeed(i18n::SYNC_REQUESTED);
+                }
+                Err(e) => fail(&e),
+            }
+        });
+    };
+
+    let running = move || {
+        syncing.get() || shared.status.with(|s| s.as_ref().is_some_and(|s| s.running))
+    };
+    let status_rows = move || {
+        let today = clock::local_now();
+        shared.status.with(|status| {
+            let status = status.as_ref()?;
+            let last = match status.last_success_at {
+                Some(ms) => i18n::day_and_time(clock::local(ms), today),
+                None => i18n::STATUS_NEVER.to_owned(),
+            };
+            Some(view! {
+                <dt>{i18n::STATUS_SERVER}</dt>
+                <dd class="url">{status.server_url.clone().unwrap_or_else(|| i18n::STATUS_NO_SERVER.to_owned())}</dd>
+                <dt>{i18n::STATUS_PENDING}</dt>
+                <dd>{i18n::number(status.pending_changes)}</dd>
+                <dt>{i18n::STATUS_LAST_SYNC}</dt>
+                <dd>{last}</dd>
+            })
+        })
+    };
+
+    view! {
+        <section
+            id="settings"
+            class="card settings"
+            aria-labelledby="settings-title"
+            hidden=move || !open.get()
+        >
+            <div class="section-head">
+                <h2 id="settings-title">{i18n::OPEN_SETTINGS}</h2>
+                <button id="close-settings" type="button" on:click=move |_| open.set(false)>
+                    {i18n::CLOSE_SETTINGS}
+                </button>
+            </div>
+            <dl id="settings-status">
+                <dt>{i18n::STATUS_STATE}</dt>
+                <dd>{move || shared.status_line().summary}</dd>
+                {status_rows}
+            </dl>
+            <form id="enrol-form" novalidate on:submit=on_enrol aria-labelledby="team-title">
+                <h3 id="team-title">{i18n::TEAM}</h3>
+                <div class="field">
+                    <label for="server-url">{i18n::SERVER_URL}</label>
+                    <input
+                        id="server-url"
+                        type="url"
+                        inputmode="url"
+                        autocomplete="off"
+                        autocapitalize="none"
+                        spellcheck="false"
+                        placeholder=i18n::SERVER_URL_EXAMPLE
+                        node_ref=first_input
+                        bind:value=server_url
+                    />
+                </div>
+                <div class="field">
+                    <label for="enrol-code">{i18n::ENROL_CODE}</label>
+                    <input
+                        id="enrol-code"
+                        type="text"
+                        autocomplete="one-time-code"
+                        autocapitalize="characters"
+                        spellcheck="false"
+                        aria-describedby="enrol-code-hint"
+                        bind:value=code
+                    />
+                    <p class="hint" id="enrol-code-hint">{i18n::ENROL_CODE_HINT}</p>
+                </div>
+                <div class="field">
+                    <label for="device-name">{i18n::DEVICE_NAME}</label>
+                    <input id="device-name" type="text" autocomplete="off" bind:value=device_name />
+                </div>
+                <button id="enrol" type="submit" disabled=move || enrolling.get()>
+                    {move || if enrolling.get() { i18n::ENROLLING } else { i18n::ENROL }}
+                </button>
+            </form>
+            <button
+                id="sync-now"
+                type="button"
+                class="primary"
+                aria-busy=move || aria_bool(running())
+                disabled=move || syncing.get()
+                on:click=on_sync
+            >
+                {move || if running() { i18n::SYNCING } else { i18n::SYNC_NOW }}
+            </button>
+            <p id="settings-error" class="error" role="alert">{move || error.get()}</p>
+            <p id="settings-message" class="confirmation" role="status">{move || message.get()}</p>
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn enrolment_checks_each_field_in_order() {
+        let field = |url, code| enrolment(url, code, "").err().map(|e| e.field);
+        assert_eq!(field(" ", "ABC"), Some(Field::ServerUrl));
+        assert_eq!(field("192.168.1.20:8787", "ABC"), Some(Field::ServerUrl));
+        assert_eq!(field("http://192.168.1.20:8787", " "), Some(Field::EnrolmentCode));
+        let ok = enrolment(" http://h:8787 ", " ABC ", "  ").map_err(|e| e.field);
+        let ok = ok.as_ref().map(|e| (&*e.server_url, &*e.code, &*e.device_name));
+        assert_eq!(ok, Ok(("http://h:8787", "ABC", "Téléphone")));
+    }
+}
