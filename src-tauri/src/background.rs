@@ -1,0 +1,210 @@
+//! The background sync worker: one thread that runs a sync when asked, after each local
+//! change, and periodically, backing off exponentially (with jitter) while it fails.
+//!
+//! Commands never wait on it: they poke it ([`SyncWorker::trigger`]) and return. The
+//! worker locks the store only between network requests (see `filrouge_core::sync::run`)
+//! and emits the `sync-status` event whenever the status changes, so the status line
+//! follows without polling.
+
+use std::sync::mpsc::{self, RecvTimeoutError, Sender};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use filrouge_core::sync::{self, HttpTransport};
+use filrouge_core::{CoreError, Store};
+use filrouge_model::ipc::{Enrol, IpcError, SYNC_STATUS_EVENT, SyncFailure, SyncStatus};
+use filrouge_model::{Field, Problem, ValidationError};
+use tauri::Emitter;
+
+/// How often a healthy device syncs on its own.
+const PERIOD: Duration = Duration::from_secs(60);
+/// The longest wait between attempts while the server cannot be reached.
+const MAX_BACKOFF: Duration = Duration::from_secs(15 * 60);
+
+type Emit = Box<dyn Fn(&SyncStatus) + Send + Sync>;
+
+/// A handle to the background sync.
+#[derive(Clone)]
+pub struct SyncWorker {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: Arc<Mutex<Store>>,
+    live: Mutex<Live>,
+    wake: Mutex<Sender<()>>,
+    emit: Emit,
+}
+
+#[derive(Default)]
+struct Live {
+    running: bool,
+    last_failure: Option<SyncFailure>,
+    failures: u32,
+}
+
+impl SyncWorker {
+    /// Starts the worker thread for `app`'s store.
+    pub fn start<R: tauri::Runtime>(app: tauri::AppHandle<R>, store: Arc<Mutex<Store>>) -> Self {
+        let (tx, rx) = mpsc::channel::<()>();
+        let emit: Emit = Box::new(move |status| {
+            if let Err(e) = app.emit(SYNC_STATUS_EVENT, status) {
+                tracing::warn!(error = %e, "could not emit the sync status");
+            }
+        });
+        let worker = SyncWorker {
+            inner: Arc::new(Inner {
+                store,
+                live: Mutex::new(Live::default()),
+                wake: Mutex::new(tx),
+                emit,
+            }),
+        };
+        let this = worker.clone();
+        let spawned = std::thread::Builder::new()
+            .name("filrouge-sync".into())
+            .spawn(move || {
+                // First attempt soon after start: a device coming back online catches up.
+                let mut delay = Duration::from_secs(2);
+                loop {
+                    match rx.recv_timeout(delay) {
+                        Ok(()) | Err(RecvTimeoutError::Timeout) => {}
+                        Err(RecvTimeoutError::Disconnected) => break,
+                    }
+                    while rx.try_recv().is_ok() {} // several pokes make one sync
+                    delay = this.run_once();
+                }
+            });
+        if let Err(e) = spawned {
+            tracing::error!(error = %e, "could not start the sync thread");
+        }
+        worker
+    }
+
+    /// Asks for a sync as soon as possible.
+    pub fn trigger(&self) {
+        let _ = lock(&self.inner.wake).send(());
+    }
+
+    /// Tells the worker a local change is waiting: updates the status line and syncs.
+    pub fn local_change(&self) {
+        self.emit_status();
+        self.trigger();
+    }
+
+    /// The status as the UI shows it.
+    pub fn status(&self) -> Result<SyncStatus, CoreError> {
+        let mut status = lock(&self.inner.store).sync_status()?;
+        let live = lock(&self.inner.live);
+        status.running = live.running;
+        status.last_failure = live.last_failure.clone();
+        Ok(status)
+    }
+
+    /// Enrols the device with a coordinator's code, then syncs.
+    pub async fn enrol(&self, args: Enrol) -> Result<SyncStatus, IpcError> {
+        let url = args.server_url.trim().trim_end_matches('/').to_owned();
+        if !(url.starts_with("http://") || url.starts_with("https://")) || url.len() > 200 {
+            return Err(ValidationError::new(Field::ServerUrl, Problem::Malformed).into());
+        }
+        let code = args.code.trim().to_owned();
+        if code.is_empty() {
+            return Err(ValidationError::new(Field::EnrolmentCode, Problem::Required).into());
+        }
+        let name = match args.device_name.trim() {
+            "" => "Appareil".to_owned(),
+            n => n.chars().take(60).collect(),
+        };
+        let target = url.clone();
+        // Blocking HTTP must not run on the async runtime's threads.
+        let enrolment =
+            tauri::async_runtime::spawn_blocking(move || sync::enrol(&target, &code, &name))
+                .await
+                .map_err(|_| IpcError::Storage)?
+                .map_err(|e| IpcError::Sync(e.failure()))?;
+        lock(&self.inner.store)
+            .save_enrolment(&url, &enrolment)
+            .map_err(IpcError::from)?;
+        tracing::info!(device_id = %enrolment.device_id, "device enrolled");
+        lock(&self.inner.live).last_failure = None;
+        self.trigger();
+        self.status().map_err(IpcError::from)
+    }
+
+    /// Runs one sync if the device is enrolled; returns how long to wait before the next.
+    fn run_once(&self) -> Duration {
+        let creds = match lock(&self.inner.store).credentials() {
+            Ok(Some(creds)) => creds,
+            Ok(None) => return PERIOD,
+            Err(e) => {
+                tracing::warn!(error = %e, "reading credentials failed");
+                return PERIOD;
+            }
+        };
+        lock(&self.inner.live).running = true;
+        self.emit_status();
+        let result = HttpTransport::new(&creds.0, &creds.1)
+            .map_err(CoreError::from)
+            .and_then(|mut t| sync::run(&self.inner.store, &mut t));
+        let delay = {
+            let mut live = lock(&self.inner.live);
+            live.running = false;
+            match result {
+                Ok(report) => {
+                    tracing::info!(pushed = report.pushed, pulled = report.pulled, "sync done");
+                    live.last_failure = None;
+                    live.failures = 0;
+                    PERIOD
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "sync failed");
+                    live.failures = live.failures.saturating_add(1);
+                    live.last_failure = Some(match e {
+                        CoreError::Transport(t) => t.failure(),
+                        _ => SyncFailure::Storage,
+                    });
+                    backoff(live.failures)
+                }
+            }
+        };
+        self.emit_status();
+        delay
+    }
+
+    fn emit_status(&self) {
+        match self.status() {
+            Ok(status) => (self.inner.emit)(&status),
+            Err(e) => tracing::warn!(error = %e, "reading the sync status failed"),
+        }
+    }
+}
+
+/// 5 s, 10 s, 20 s… up to [`MAX_BACKOFF`], each shortened by up to a quarter at random
+/// so that a team's phones coming back together do not all knock at once.
+fn backoff(failures: u32) -> Duration {
+    let base = Duration::from_secs(5).saturating_mul(1 << failures.min(12).saturating_sub(1));
+    let base = base.min(MAX_BACKOFF);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    base - base.mul_f64(f64::from(nanos % 1000) / 4000.0)
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_then_caps_with_jitter() {
+        let first = backoff(1);
+        assert!(first <= Duration::from_secs(5) && first >= Duration::from_millis(3750));
+        assert!(backoff(3) > backoff(1));
+        assert!(backoff(40) <= MAX_BACKOFF);
+        assert!(backoff(40) >= MAX_BACKOFF.mul_f64(0.75));
+    }
+}

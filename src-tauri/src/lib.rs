@@ -1,0 +1,101 @@
+//! The Tauri shell of Fil rouge: opens the device's store, exposes the IPC commands,
+//! and runs sync in the background.
+//!
+//! Data flow: the UI calls a command (one per `filrouge_model::ipc::Command`), the
+//! command locks the [`filrouge_core::Store`] for the few milliseconds a local write or
+//! read takes, and returns. Sync never runs inside a command: [`background::SyncWorker`]
+//! runs it on its own thread and tells the UI through the `sync-status` event.
+//!
+//! The data directory is, in order: `--data DIR` on the command line, the
+//! `FILROUGE_DATA_DIR` environment variable, or the OS's app data directory. Two
+//! instances with two directories are two devices.
+
+#![forbid(unsafe_code)]
+
+mod background;
+mod commands;
+#[cfg(test)]
+mod tests;
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use filrouge_core::{Env, Store};
+use tauri::Manager;
+
+pub use background::SyncWorker;
+
+/// What every command can reach.
+pub struct AppState {
+    /// The device's store.
+    pub store: Arc<Mutex<Store>>,
+    /// The background sync.
+    pub sync: SyncWorker,
+}
+
+/// The store file inside a data directory.
+pub const STORE_FILE: &str = "filrouge.sqlite";
+
+/// Registers every command on `builder`. Shared by `run` and the mock-runtime tests.
+pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
+    builder.invoke_handler(tauri::generate_handler![
+        commands::create_rencontre,
+        commands::update_rencontre,
+        commands::list_rencontres,
+        commands::last_place,
+        commands::get_sync_status,
+        commands::enrol,
+        commands::sync_now,
+    ])
+}
+
+/// Opens the store in `dir` and starts the background sync for `app`.
+pub fn manage_state<R: tauri::Runtime>(
+    app: &tauri::AppHandle<R>,
+    dir: PathBuf,
+) -> Result<(), filrouge_core::CoreError> {
+    let store = Store::open(&dir.join(STORE_FILE), Env::default())?;
+    let store = Arc::new(Mutex::new(store));
+    let sync = SyncWorker::start(app.clone(), store.clone());
+    app.manage(AppState { store, sync });
+    Ok(())
+}
+
+/// Runs the desktop app.
+pub fn run() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("FILROUGE_LOG")
+                .unwrap_or_else(|_| "info".into()),
+        )
+        .init();
+    let result = with_commands(tauri::Builder::default())
+        .setup(|app| {
+            let dir = match data_dir_override() {
+                Some(dir) => dir,
+                None => app.path().app_data_dir()?,
+            };
+            tracing::info!(dir = %dir.display(), "opening the store");
+            manage_state(app.handle(), dir)?;
+            Ok(())
+        })
+        .run(tauri::generate_context!());
+    if let Err(e) = result {
+        tracing::error!(error = %e, "the app failed");
+        std::process::exit(1);
+    }
+}
+
+/// `--data DIR` or `FILROUGE_DATA_DIR`, if given.
+fn data_dir_override() -> Option<PathBuf> {
+    let mut args = std::env::args_os().skip(1);
+    while let Some(arg) = args.next() {
+        if arg == "--data" {
+            return args.next().map(PathBuf::from);
+        }
+        if let Some(dir) = arg.to_str().and_then(|a| a.strip_prefix("--data=")) {
+            return Some(PathBuf::from(dir));
+        }
+    }
+    std::env::var_os("FILROUGE_DATA_DIR").map(PathBuf::from)
+}

@@ -1,0 +1,106 @@
+//! Mock-runtime tests of the IPC boundary: every `Command::NAME` reaches its handler
+//! with the `args` shape the UI sends, and errors come back as the tagged `IpcError`.
+
+use filrouge_model::ipc::{
+    Command, CreateRencontre, GetSyncStatus, IpcError, LastPlace, ListRencontres, SyncNow,
+    UpdateRencontre,
+};
+use filrouge_model::{Channel, Field, RencontreDraft};
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder, mock_context, noop_assets};
+use tauri::webview::InvokeRequest;
+use tauri::{App, WebviewWindow, WebviewWindowBuilder};
+
+fn app(dir: &std::path::Path) -> (App<MockRuntime>, WebviewWindow<MockRuntime>) {
+    let app = crate::with_commands(mock_builder())
+        .build(mock_context(noop_assets()))
+        .unwrap();
+    crate::manage_state(app.handle(), dir.to_path_buf()).unwrap();
+    let window = WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .unwrap();
+    (app, window)
+}
+
+fn call<C: Command>(window: &WebviewWindow<MockRuntime>, args: &C) -> Result<C::Output, IpcError> {
+    let request = InvokeRequest {
+        cmd: C::NAME.into(),
+        callback: CallbackFn(0),
+        error: CallbackFn(1),
+        url: "tauri://localhost".parse().unwrap(),
+        body: InvokeBody::Json(serde_json::json!({ "args": args })),
+        headers: Default::default(),
+        invoke_key: INVOKE_KEY.to_string(),
+    };
+    match get_ipc_response(window, request) {
+        Ok(body) => Ok(body.deserialize::<C::Output>().unwrap()),
+        Err(value) => Err(serde_json::from_value(value.clone())
+            .unwrap_or_else(|e| panic!("{} returned a non-IpcError {value}: {e}", C::NAME))),
+    }
+}
+
+fn draft(note: &str) -> RencontreDraft {
+    RencontreDraft {
+        channel: Channel::MaraudeNumerique,
+        place: "Discord du club".into(),
+        occurred_at: None,
+        headcount: 0,
+        pseudonym: Some("Neo".into()),
+        note: note.into(),
+    }
+}
+
+#[test]
+fn every_command_round_trips_through_the_ipc_boundary() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, w) = app(dir.path());
+    assert_eq!(call(&w, &LastPlace {}).unwrap(), None);
+    let created = call(&w, &CreateRencontre { draft: draft("premier contact") }).unwrap();
+    let updated = call(
+        &w,
+        &UpdateRencontre {
+            id: created.id.clone(),
+            draft: draft("premier contact, aime le foot"),
+        },
+    )
+    .unwrap();
+    assert_eq!(call(&w, &ListRencontres { since: 0 }).unwrap(), vec![updated]);
+    assert_eq!(call(&w, &LastPlace {}).unwrap().as_deref(), Some("Discord du club"));
+    let status = call(&w, &GetSyncStatus {}).unwrap();
+    assert_eq!((status.server_url, status.pending_changes), (None, 2));
+    assert_eq!(call(&w, &SyncNow {}).unwrap().pending_changes, 2);
+}
+
+#[test]
+fn errors_reach_the_ui_tagged() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, w) = app(dir.path());
+    let bad = RencontreDraft {
+        pseudonym: None,
+        ..draft("")
+    };
+    match call(&w, &CreateRencontre { draft: bad }) {
+        Err(IpcError::Validation(v)) => assert_eq!(v.field, Field::Headcount),
+        other => panic!("expected a validation error, got {other:?}"),
+    }
+    let missing = call(
+        &w,
+        &UpdateRencontre {
+            id: "0190-nope".into(),
+            draft: draft("x"),
+        },
+    );
+    assert_eq!(missing.unwrap_err(), IpcError::NotFound { id: "0190-nope".into() });
+    let enrol = call(
+        &w,
+        &filrouge_model::ipc::Enrol {
+            server_url: "pas une adresse".into(),
+            code: "ABCD".into(),
+            device_name: "Tel".into(),
+        },
+    );
+    match enrol {
+        Err(IpcError::Validation(v)) => assert_eq!(v.field, Field::ServerUrl),
+        other => panic!("expected a validation error, got {other:?}"),
+    }
+}
