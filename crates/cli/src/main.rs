@@ -1,1 +1,124 @@
-fn main(){}
+//! `filrouge`: the command-line tool of Fil rouge.
+//!
+//! - `filrouge serve` runs the team server on a SQLite file in `--data DIR` (default: the
+//!   current directory). On start it makes sure a team exists and prints the address
+//!   and a fresh single-use enrolment code, so a coordinator can enrol the first phone.
+//! - `filrouge code` prints another enrolment code for the same data directory.
+//!
+//! The binary is thin: everything it does is a call into `filrouge-server` or
+//! `filrouge-core`. Logs go to stderr (`FILROUGE_LOG` sets the filter) and carry ids
+//! only; what a person reads goes to stdout.
+
+#![forbid(unsafe_code)]
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand, ValueEnum};
+use filrouge_server::{Role, TeamServer};
+
+/// The team server's database file inside its data directory.
+const SERVER_DB: &str = "filrouge-server.sqlite";
+/// The name given to the team created on first start.
+const DEFAULT_TEAM: &str = "Mon équipe";
+
+#[derive(Parser, Debug)]
+#[command(name = "filrouge", version, about = "Fil rouge : outils en ligne de commande")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Runs the team server.
+    Serve {
+        /// Directory of the server's SQLite file (created if missing).
+        #[arg(long, env = "FILROUGE_SERVER_DATA", default_value = ".")]
+        data: PathBuf,
+        /// Address to listen on. Use 0.0.0.0:8787 to let phones on the local network in;
+        /// port 0 picks a free port.
+        #[arg(long, default_value = "127.0.0.1:8787")]
+        listen: SocketAddr,
+    },
+    /// Prints a new single-use enrolment code for the team.
+    Code {
+        /// Directory of the server's SQLite file.
+        #[arg(long, env = "FILROUGE_SERVER_DATA", default_value = ".")]
+        data: PathBuf,
+        /// The role the enrolled device gets.
+        #[arg(long, value_enum, default_value_t = RoleArg::Intervenant)]
+        role: RoleArg,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum RoleArg {
+    /// An outreach worker's phone.
+    Intervenant,
+    /// A coordinator's laptop.
+    Coordinateur,
+}
+
+impl From<RoleArg> for Role {
+    fn from(r: RoleArg) -> Role {
+        match r {
+            RoleArg::Intervenant => Role::Intervenant,
+            RoleArg::Coordinateur => Role::Coordinateur,
+        }
+    }
+}
+
+fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("FILROUGE_LOG")
+                .unwrap_or_else(|_| "info".into()),
+        )
+        .init();
+    match Cli::parse().command {
+        Command::Serve { data, listen } => serve(&data, listen),
+        Command::Code { data, role } => {
+            let server = open(&data)?;
+            let team = server.ensure_team(DEFAULT_TEAM)?;
+            let code = server.create_enrolment_code(&team.id, role.into())?;
+            println!("{code}");
+            Ok(())
+        }
+    }
+}
+
+fn open(data: &Path) -> anyhow::Result<TeamServer> {
+    std::fs::create_dir_all(data)
+        .with_context(|| format!("creating the data directory {}", data.display()))?;
+    let path = data.join(SERVER_DB);
+    TeamServer::open_sqlite(&path).with_context(|| format!("opening {}", path.display()))
+}
+
+fn serve(data: &Path, listen: SocketAddr) -> anyhow::Result<()> {
+    let server = open(data)?;
+    let team = server.ensure_team(DEFAULT_TEAM)?;
+    let code = server.create_enrolment_code(&team.id, Role::Coordinateur)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(listen)
+            .await
+            .with_context(|| format!("listening on {listen}"))?;
+        let address = listener.local_addr()?;
+        println!("Serveur Fil rouge prêt : http://{address}");
+        println!("Équipe : {} ({})", team.name, team.id);
+        println!("Code d'association (usage unique, valable 7 jours) : {code}");
+        println!("Autres codes : filrouge code --data {}", data.display());
+        let shutdown = async {
+            // Ctrl-C ends the server after in-flight requests finish.
+            let _ = tokio::signal::ctrl_c().await;
+        };
+        filrouge_server::serve(listener, server, shutdown).await?;
+        Ok(())
+    })
+}

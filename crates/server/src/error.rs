@@ -188,7 +188,9 @@ mod tests {
 
     #[test]
     fn internal_errors_hide_their_details() {
-        let error = ServerError::Corrupt { what: "devices.role" };
+        let error = ServerError::Corrupt {
+            what: "devices.role",
+        };
         let response = error.into_response();
         assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
     }
@@ -196,7 +198,11 @@ mod tests {
     #[test]
     fn client_errors_map_to_stable_codes() {
         let cases = [
-            (ServerError::Unauthorized, StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized),
+            (
+                ServerError::Unauthorized,
+                StatusCode::UNAUTHORIZED,
+                ErrorCode::Unauthorized,
+            ),
             (
                 ServerError::InvalidEnrolmentCode,
                 StatusCode::FORBIDDEN,

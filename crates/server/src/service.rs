@@ -11,8 +11,8 @@ use std::path::Path;
 use std::sync::Arc;
 
 use filrouge_model::sync::{
-    API_VERSION, EnrolRequest, EnrolResponse, MAX_PULL_BYTES, PullQuery, PullResponse,
-    PushRequest, PushResponse,
+    API_VERSION, EnrolRequest, EnrolResponse, MAX_PULL_BYTES, PullQuery, PullResponse, PushRequest,
+    PushResponse,
 };
 
 use crate::clock::{Clock, SystemClock};
@@ -146,7 +146,8 @@ impl TeamServer {
         validate::check_version(request.api_version)?;
         validate::check_text("device_name", &request.device_name, MAX_NAME_LEN, None)?;
         // A string that cannot be a code is refused like an unknown one, without a lookup.
-        let code_hash = secret::hash_code(&request.code).ok_or(ServerError::InvalidEnrolmentCode)?;
+        let code_hash =
+            secret::hash_code(&request.code).ok_or(ServerError::InvalidEnrolmentCode)?;
         let token = secret::new_token()?;
         let token_hash = secret::hash_token(&token).ok_or(ServerError::Corrupt {
             what: "generated token",
@@ -201,7 +202,11 @@ impl TeamServer {
 
     /// Stores a page of `device`'s changes in its team's log and acknowledges every
     /// hash the log now holds, in the page's order.
-    pub fn push(&self, device: &Device, request: &PushRequest) -> Result<PushResponse, ServerError> {
+    pub fn push(
+        &self,
+        device: &Device,
+        request: &PushRequest,
+    ) -> Result<PushResponse, ServerError> {
         validate::check_push(request)?;
         let outcome = self.storage.append_changes(
             &device.team_id,
@@ -226,7 +231,10 @@ impl TeamServer {
     /// min(`query.max_bytes`, [`MAX_PULL_BYTES`]) blob bytes (one change at least).
     pub fn pull(&self, device: &Device, query: &PullQuery) -> Result<PullResponse, ServerError> {
         validate::check_version(query.api_version)?;
-        let budget = query.max_bytes.unwrap_or(MAX_PULL_BYTES).min(MAX_PULL_BYTES);
+        let budget = query
+            .max_bytes
+            .unwrap_or(MAX_PULL_BYTES)
+            .min(MAX_PULL_BYTES);
         let page =
             self.storage
                 .changes_after(&device.team_id, query.after, budget, MAX_PULL_CHANGES)?;

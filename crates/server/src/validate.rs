@@ -37,9 +37,8 @@ pub fn check_text(
     max_len: usize,
     index: Option<usize>,
 ) -> Result<(), ServerError> {
-    let ok = !value.trim().is_empty()
-        && value.len() <= max_len
-        && !value.chars().any(char::is_control);
+    let ok =
+        !value.trim().is_empty() && value.len() <= max_len && !value.chars().any(char::is_control);
     if ok {
         Ok(())
     } else {
@@ -141,7 +140,10 @@ mod tests {
         empty_doc.doc_id = String::new();
         assert!(matches!(
             check_push(&push(vec![empty_doc])),
-            Err(ServerError::BadField { field: "doc_id", .. })
+            Err(ServerError::BadField {
+                field: "doc_id",
+                ..
+            })
         ));
 
         let mut long_kind = blob();

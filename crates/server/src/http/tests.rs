@@ -152,7 +152,10 @@ async fn enrol_push_pull_round_trip() -> TestResult {
     let changes = vec![change("one", 3), change("two", 300), change("three", 0)];
     let (status, json) = push(&f.server, &writer.token, &changes).await?;
     assert_eq!(status, StatusCode::OK, "{json}");
-    assert_eq!(json["acknowledged"], serde_json::to_value(hashes(&changes))?);
+    assert_eq!(
+        json["acknowledged"],
+        serde_json::to_value(hashes(&changes))?
+    );
 
     let page = pull(&f.server, &reader.token, 0, None).await?;
     assert_eq!(page.api_version, API_VERSION);
@@ -170,7 +173,9 @@ async fn enrol_push_pull_round_trip() -> TestResult {
 #[tokio::test]
 async fn codes_are_accepted_in_lowercase_without_dashes() -> TestResult {
     let f = fixture()?;
-    let code = f.server.create_enrolment_code(&f.team.id, Role::Coordinateur)?;
+    let code = f
+        .server
+        .create_enrolment_code(&f.team.id, Role::Coordinateur)?;
     let typed = format!(" {} ", code.replace('-', "").to_lowercase());
     let (status, json) = try_enrol(&f.server, &typed).await?;
     assert_eq!(status, StatusCode::OK, "{json}");

@@ -8,7 +8,7 @@
 //! Methods are synchronous; async callers run them on a blocking thread.
 //!
 //! [`SqliteStorage`] is the one backend today. A PostgreSQL backend would implement the
-//! same trait and pass the same story, [`suite`] (built for tests, or with the
+//! same trait and pass the same story, `storage::suite` (built for tests, or with the
 //! `storage-suite` feature).
 
 use filrouge_model::sync::{ChangeBlob, PulledChange};
@@ -184,8 +184,8 @@ impl PageBudget {
 
     /// Whether the next change, of `size` blob bytes, joins the page; counts it if so.
     pub fn admit(&mut self, size: u64) -> bool {
-        let full = self.count >= self.max_changes
-            || self.bytes.saturating_add(size) > self.max_bytes;
+        let full =
+            self.count >= self.max_changes || self.bytes.saturating_add(size) > self.max_bytes;
         if self.count > 0 && full {
             return false;
         }

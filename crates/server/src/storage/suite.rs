@@ -57,7 +57,10 @@ fn new_device(storage: &dyn Storage, team: &Team, role: Role) -> Result<NewDevic
         token_hash: sha256_hex(new_id().as_bytes()),
     };
     let redemption = storage.redeem_enrolment_code(&code_hash, 2_000, &device)?;
-    assert!(matches!(redemption, Redemption::Enrolled(_)), "{redemption:?}");
+    assert!(
+        matches!(redemption, Redemption::Enrolled(_)),
+        "{redemption:?}"
+    );
     Ok(device)
 }
 
@@ -86,7 +89,11 @@ pub fn first_team_is_created_once(storage: Arc<dyn Storage>) -> Result<(), Serve
     let first = storage.ensure_team(&a)?;
     assert_eq!(storage.ensure_team(&b)?, first);
     assert_eq!(storage.team(&first.id)?, Some(first.clone()));
-    assert_eq!(storage.team(&b.id)?, None, "a second team must not be created");
+    assert_eq!(
+        storage.team(&b.id)?,
+        None,
+        "a second team must not be created"
+    );
     assert_eq!(storage.team("no-such-team")?, None);
     Ok(())
 }
@@ -140,7 +147,11 @@ pub fn enrolment_codes_are_single_use_and_expire(
     };
     assert!(storage.insert_enrolment_code(&late)?);
     let expired = storage.redeem_enrolment_code(&late.code_hash, 3_000, &again)?;
-    assert_eq!(expired, Redemption::Expired, "a code is dead at its expiry time");
+    assert_eq!(
+        expired,
+        Redemption::Expired,
+        "a code is dead at its expiry time"
+    );
     assert_eq!(storage.device_by_token_hash(&again.token_hash)?, None);
 
     assert_eq!(storage.devices(&team.id)?, vec![enrolled]);
@@ -193,9 +204,19 @@ pub fn teams_have_separate_logs(storage: Arc<dyn Storage>) -> Result<(), ServerE
     let south_device = new_device(&*storage, &south, Role::Intervenant)?;
     let shared = change("shared", 8);
     storage.append_changes(&north.id, &north_device.id, &[change("n", 3)], 1)?;
-    let outcome = storage.append_changes(&south.id, &south_device.id, &[shared.clone()], 1)?;
+    let outcome = storage.append_changes(
+        &south.id,
+        &south_device.id,
+        std::slice::from_ref(&shared),
+        1,
+    )?;
     assert_eq!(outcome.stored, 1);
-    storage.append_changes(&north.id, &north_device.id, &[shared.clone()], 1)?;
+    storage.append_changes(
+        &north.id,
+        &north_device.id,
+        std::slice::from_ref(&shared),
+        1,
+    )?;
 
     let south_log = storage.changes_after(&south.id, 0, u64::MAX, 100)?;
     assert_eq!(south_log.changes.len(), 1);

@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use super::schema::MIGRATIONS;
 use super::*;
 use crate::storage::suite;
 

@@ -1,0 +1,319 @@
+//! How the HTTP app refuses: every refusal is an `ApiError` JSON body with the status
+//! and stable code the API promises, and internal failures say nothing more.
+
+use std::sync::Arc;
+
+use axum::http::{Method, StatusCode};
+use filrouge_model::sync::{
+    API_VERSION, ChangeBlob, MAX_BLOB_BYTES, MAX_BODY_BYTES, MAX_PUSH_CHANGES,
+};
+use serde_json::json;
+
+use super::tests::{TestResult, assert_api_error, call, enrol, fixture, push, try_enrol};
+use crate::error::ServerError;
+use crate::storage::suite::change;
+use crate::storage::{
+    AppendOutcome, ChangePage, Device, NewDevice, NewEnrolmentCode, Redemption, Storage, Team,
+};
+use crate::{ENROLMENT_CODE_TTL_MS, ManualClock, Role, TeamServer};
+
+const PULL: &str = "/v1/pull?api_version=1&after=0";
+
+#[tokio::test]
+async fn missing_or_wrong_token_is_401() -> TestResult {
+    let f = fixture()?;
+    enrol(&f).await?;
+    let unknown = "ab".repeat(32);
+    let body = serde_json::to_vec(&json!({ "api_version": API_VERSION, "changes": [] }))?;
+    for token in [None, Some(unknown.as_str()), Some("not-a-token"), Some("")] {
+        let answer = call(
+            &f.server,
+            Method::POST,
+            "/v1/push",
+            token,
+            Some(body.clone()),
+        )
+        .await?;
+        assert_api_error(&answer, StatusCode::UNAUTHORIZED, "unauthorized");
+        let answer = call(&f.server, Method::GET, PULL, token, None).await?;
+        assert_api_error(&answer, StatusCode::UNAUTHORIZED, "unauthorized");
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn revoked_device_is_401_on_push_and_pull() -> TestResult {
+    let f = fixture()?;
+    let device = enrol(&f).await?;
+    let (status, _) = push(&f.server, &device.token, &[change("before", 4)]).await?;
+    assert_eq!(status, StatusCode::OK);
+
+    f.server.revoke_device(&device.device_id)?;
+    let answer = push(&f.server, &device.token, &[change("after", 4)]).await?;
+    assert_api_error(&answer, StatusCode::UNAUTHORIZED, "unauthorized");
+    let answer = call(&f.server, Method::GET, PULL, Some(&device.token), None).await?;
+    assert_api_error(&answer, StatusCode::UNAUTHORIZED, "unauthorized");
+
+    assert!(matches!(
+        f.server.revoke_device("no-such-device"),
+        Err(ServerError::UnknownDevice { .. })
+    ));
+    Ok(())
+}
+
+#[tokio::test]
+async fn used_code_is_refused() -> TestResult {
+    let f = fixture()?;
+    let code = f
+        .server
+        .create_enrolment_code(&f.team.id, Role::Intervenant)?;
+    let (status, _) = try_enrol(&f.server, &code).await?;
+    assert_eq!(status, StatusCode::OK);
+    let answer = try_enrol(&f.server, &code).await?;
+    assert_api_error(&answer, StatusCode::FORBIDDEN, "invalid_enrolment_code");
+    assert_eq!(f.server.devices(&f.team.id)?.len(), 1);
+    Ok(())
+}
+
+#[tokio::test]
+async fn expired_code_is_refused() -> TestResult {
+    let f = fixture()?;
+    let code = f
+        .server
+        .create_enrolment_code(&f.team.id, Role::Intervenant)?;
+    let fresh = f
+        .server
+        .create_enrolment_code(&f.team.id, Role::Intervenant)?;
+    f.clock.advance(ENROLMENT_CODE_TTL_MS - 1);
+    let (status, _) = try_enrol(&f.server, &fresh).await?;
+    assert_eq!(status, StatusCode::OK, "valid until the last millisecond");
+    f.clock.advance(1);
+    let answer = try_enrol(&f.server, &code).await?;
+    assert_api_error(&answer, StatusCode::FORBIDDEN, "invalid_enrolment_code");
+    Ok(())
+}
+
+#[tokio::test]
+async fn unknown_and_impossible_codes_are_refused() -> TestResult {
+    let f = fixture()?;
+    for code in ["ABCD-EFGH-JK", "", "0000-0000-00", "ABCD-EFGH-JKM"] {
+        let answer = try_enrol(&f.server, code).await?;
+        assert_api_error(&answer, StatusCode::FORBIDDEN, "invalid_enrolment_code");
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn oversized_body_is_413_json() -> TestResult {
+    let f = fixture()?;
+    let device = enrol(&f).await?;
+    let body = vec![b' '; MAX_BODY_BYTES + 1];
+    let answer = call(
+        &f.server,
+        Method::POST,
+        "/v1/push",
+        Some(&device.token),
+        Some(body.clone()),
+    )
+    .await?;
+    assert_api_error(&answer, StatusCode::PAYLOAD_TOO_LARGE, "too_large");
+    let answer = call(&f.server, Method::POST, "/v1/enrol", None, Some(body)).await?;
+    assert_api_error(&answer, StatusCode::PAYLOAD_TOO_LARGE, "too_large");
+    Ok(())
+}
+
+#[tokio::test]
+async fn oversized_blob_or_page_is_413_json() -> TestResult {
+    let f = fixture()?;
+    let device = enrol(&f).await?;
+    let answer = push(
+        &f.server,
+        &device.token,
+        &[change("big", MAX_BLOB_BYTES + 1)],
+    )
+    .await?;
+    assert_api_error(&answer, StatusCode::PAYLOAD_TOO_LARGE, "too_large");
+    let many: Vec<ChangeBlob> = (0..=MAX_PUSH_CHANGES)
+        .map(|i| change(&i.to_string(), 0))
+        .collect();
+    let answer = push(&f.server, &device.token, &many).await?;
+    assert_api_error(&answer, StatusCode::PAYLOAD_TOO_LARGE, "too_large");
+    Ok(())
+}
+
+#[tokio::test]
+async fn malformed_json_is_400_json() -> TestResult {
+    let f = fixture()?;
+    let device = enrol(&f).await?;
+    let bodies: [&[u8]; 4] = [
+        b"{not json",
+        br#"{"api_version":1}"#,
+        br#"{"api_version":1,"changes":[{"doc_id":"d","kind":"k","hash":"h","data":"***"}]}"#,
+        br#"{"api_version":"one","changes":[]}"#,
+    ];
+    for body in bodies {
+        let answer = call(
+            &f.server,
+            Method::POST,
+            "/v1/push",
+            Some(&device.token),
+            Some(body.to_vec()),
+        )
+        .await?;
+        assert_api_error(&answer, StatusCode::BAD_REQUEST, "bad_request");
+    }
+    let answer = call(
+        &f.server,
+        Method::POST,
+        "/v1/enrol",
+        None,
+        Some(b"[]".to_vec()),
+    )
+    .await?;
+    assert_api_error(&answer, StatusCode::BAD_REQUEST, "bad_request");
+    for uri in [
+        "/v1/pull",
+        "/v1/pull?after=0",
+        "/v1/pull?api_version=1&after=-1",
+    ] {
+        let answer = call(&f.server, Method::GET, uri, Some(&device.token), None).await?;
+        assert_api_error(&answer, StatusCode::BAD_REQUEST, "bad_request");
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn invalid_changes_are_400() -> TestResult {
+    let f = fixture()?;
+    let device = enrol(&f).await?;
+    let mut bad_hash = change("x", 1);
+    bad_hash.hash = "ABC".to_owned();
+    let mut no_doc = change("y", 1);
+    no_doc.doc_id = String::new();
+    for bad in [bad_hash, no_doc] {
+        let answer = push(&f.server, &device.token, &[change("ok", 1), bad]).await?;
+        assert_api_error(&answer, StatusCode::BAD_REQUEST, "bad_request");
+    }
+    let log = super::tests::pull(&f.server, &device.token, 0, None).await?;
+    assert!(log.changes.is_empty(), "a refused page stores nothing");
+    Ok(())
+}
+
+#[tokio::test]
+async fn version_mismatch_is_400() -> TestResult {
+    let f = fixture()?;
+    let device = enrol(&f).await?;
+    let other = API_VERSION + 1;
+    let push_body = serde_json::to_vec(&json!({ "api_version": other, "changes": [] }))?;
+    let answer = call(
+        &f.server,
+        Method::POST,
+        "/v1/push",
+        Some(&device.token),
+        Some(push_body),
+    )
+    .await?;
+    assert_api_error(&answer, StatusCode::BAD_REQUEST, "version_mismatch");
+
+    let uri = format!("/v1/pull?api_version={other}&after=0");
+    let answer = call(&f.server, Method::GET, &uri, Some(&device.token), None).await?;
+    assert_api_error(&answer, StatusCode::BAD_REQUEST, "version_mismatch");
+
+    let code = f
+        .server
+        .create_enrolment_code(&f.team.id, Role::Intervenant)?;
+    let enrol_body = serde_json::to_vec(
+        &json!({ "api_version": other, "code": code, "device_name": "Téléphone" }),
+    )?;
+    let answer = call(&f.server, Method::POST, "/v1/enrol", None, Some(enrol_body)).await?;
+    assert_api_error(&answer, StatusCode::BAD_REQUEST, "version_mismatch");
+    let (status, _) = try_enrol(&f.server, &code).await?;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "a refused attempt does not use the code"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn unknown_routes_and_methods_answer_json() -> TestResult {
+    let f = fixture()?;
+    let answer = call(&f.server, Method::GET, "/v2/nothing", None, None).await?;
+    assert_api_error(&answer, StatusCode::NOT_FOUND, "bad_request");
+    let answer = call(&f.server, Method::GET, "/v1/push", None, None).await?;
+    assert_api_error(&answer, StatusCode::METHOD_NOT_ALLOWED, "bad_request");
+    Ok(())
+}
+
+/// A storage whose every call fails, as a full disk or a corrupt file would.
+struct BrokenStorage;
+
+fn broken<T>() -> Result<T, ServerError> {
+    Err(ServerError::Corrupt {
+        what: "secret detail",
+    })
+}
+
+impl Storage for BrokenStorage {
+    fn create_team(&self, _: &Team) -> Result<(), ServerError> {
+        broken()
+    }
+    fn ensure_team(&self, _: &Team) -> Result<Team, ServerError> {
+        broken()
+    }
+    fn team(&self, _: &str) -> Result<Option<Team>, ServerError> {
+        broken()
+    }
+    fn insert_enrolment_code(&self, _: &NewEnrolmentCode) -> Result<bool, ServerError> {
+        broken()
+    }
+    fn redeem_enrolment_code(
+        &self,
+        _: &str,
+        _: i64,
+        _: &NewDevice,
+    ) -> Result<Redemption, ServerError> {
+        broken()
+    }
+    fn device_by_token_hash(&self, _: &str) -> Result<Option<Device>, ServerError> {
+        broken()
+    }
+    fn devices(&self, _: &str) -> Result<Vec<Device>, ServerError> {
+        broken()
+    }
+    fn revoke_device(&self, _: &str, _: i64) -> Result<Option<Device>, ServerError> {
+        broken()
+    }
+    fn append_changes(
+        &self,
+        _: &str,
+        _: &str,
+        _: &[ChangeBlob],
+        _: i64,
+    ) -> Result<AppendOutcome, ServerError> {
+        broken()
+    }
+    fn changes_after(&self, _: &str, _: u64, _: u64, _: usize) -> Result<ChangePage, ServerError> {
+        broken()
+    }
+}
+
+#[tokio::test]
+async fn internal_errors_are_500_without_details() -> TestResult {
+    let server = TeamServer::with_storage(Arc::new(BrokenStorage), Arc::new(ManualClock::new(0)));
+    let token = "ab".repeat(32);
+    let answers = [
+        call(&server, Method::GET, PULL, Some(&token), None).await?,
+        try_enrol(&server, "ABCD-EFGH-JK").await?,
+    ];
+    for answer in answers {
+        assert_api_error(&answer, StatusCode::INTERNAL_SERVER_ERROR, "internal");
+        assert!(
+            !answer.1.to_string().contains("secret detail"),
+            "{}",
+            answer.1
+        );
+    }
+    Ok(())
+}

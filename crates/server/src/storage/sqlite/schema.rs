@@ -1,0 +1,152 @@
+//! The SQLite schema and how its rows map to the storage records.
+//!
+//! [`migrate`] runs at every open and brings the file up to the last step of
+//! [`MIGRATIONS`], recording each step in `schema_migrations`, all in one transaction so
+//! a crash mid-upgrade leaves the old schema intact. The `read_*` functions turn rows
+//! into [`Device`], [`Team`] and [`ChangeBlob`]; [`During`] names the operation an
+//! SQLite error happened in, for [`ServerError::Sqlite`].
+
+use filrouge_model::sync::ChangeBlob;
+use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSqlOutput, ValueRef};
+use rusqlite::{Connection, Row, ToSql, TransactionBehavior};
+
+use crate::error::ServerError;
+use crate::storage::{Device, Role, Team};
+
+/// The schema, one step per entry. Append only: never edit or reorder a shipped step,
+/// since databases in the field have already run it.
+pub(super) const MIGRATIONS: &[&str] = &[
+    // 1: teams, enrolment codes, devices and the change log.
+    "CREATE TABLE teams (
+        id TEXT PRIMARY KEY NOT NULL,
+        name TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+    ) STRICT;
+    CREATE TABLE enrolment_codes (
+        code_hash TEXT PRIMARY KEY NOT NULL,
+        team_id TEXT NOT NULL REFERENCES teams(id),
+        role TEXT NOT NULL CHECK (role IN ('intervenant', 'coordinateur')),
+        expires_at INTEGER NOT NULL,
+        used_at INTEGER
+    ) STRICT;
+    CREATE TABLE devices (
+        id TEXT PRIMARY KEY NOT NULL,
+        team_id TEXT NOT NULL REFERENCES teams(id),
+        name TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('intervenant', 'coordinateur')),
+        token_hash TEXT NOT NULL UNIQUE,
+        created_at INTEGER NOT NULL,
+        revoked_at INTEGER
+    ) STRICT;
+    CREATE INDEX devices_by_team ON devices (team_id, created_at);
+    CREATE TABLE changes (
+        team_id TEXT NOT NULL REFERENCES teams(id),
+        seq INTEGER NOT NULL,
+        hash TEXT NOT NULL,
+        doc_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        device_id TEXT NOT NULL REFERENCES devices(id),
+        size INTEGER NOT NULL,
+        data BLOB NOT NULL,
+        received_at INTEGER NOT NULL,
+        PRIMARY KEY (team_id, seq),
+        UNIQUE (team_id, hash)
+    ) STRICT;",
+];
+
+/// The `devices` columns [`read_device`] expects, in order.
+pub(super) const DEVICE_COLUMNS: &str = "id, team_id, name, role, created_at, revoked_at";
+
+/// Names the operation an SQLite error happened in, for [`ServerError::Sqlite`].
+pub(super) trait During<T> {
+    /// Wraps an SQLite error in [`ServerError::Sqlite`] with `operation`.
+    fn during(self, operation: &'static str) -> Result<T, ServerError>;
+}
+
+impl<T> During<T> for rusqlite::Result<T> {
+    fn during(self, operation: &'static str) -> Result<T, ServerError> {
+        self.map_err(|source| ServerError::Sqlite { operation, source })
+    }
+}
+
+impl ToSql for Role {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::from(self.as_str()))
+    }
+}
+
+impl FromSql for Role {
+    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+        Role::parse(value.as_str()?).ok_or_else(|| FromSqlError::Other("unknown role".into()))
+    }
+}
+
+/// Reads a row of `SELECT {DEVICE_COLUMNS} FROM devices`.
+pub(super) fn read_device(row: &Row<'_>) -> rusqlite::Result<Device> {
+    Ok(Device {
+        id: row.get(0)?,
+        team_id: row.get(1)?,
+        name: row.get(2)?,
+        role: row.get(3)?,
+        created_at: row.get(4)?,
+        revoked_at: row.get(5)?,
+    })
+}
+
+/// Reads a row of `SELECT id, name, created_at FROM teams`.
+pub(super) fn read_team(row: &Row<'_>) -> rusqlite::Result<Team> {
+    Ok(Team {
+        id: row.get(0)?,
+        name: row.get(1)?,
+        created_at: row.get(2)?,
+    })
+}
+
+/// Runs the steps of [`MIGRATIONS`] the database has not run yet, in one transaction.
+pub(super) fn migrate(conn: &mut Connection) -> Result<(), ServerError> {
+    let known = i64::try_from(MIGRATIONS.len()).unwrap_or(i64::MAX);
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .during("begin migration")?;
+    tx.execute_batch(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (
+            version INTEGER PRIMARY KEY NOT NULL,
+            applied_at INTEGER NOT NULL
+        ) STRICT",
+    )
+    .during("create schema_migrations")?;
+    let found: i64 = tx
+        .query_row(
+            "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+            [],
+            |row| row.get(0),
+        )
+        .during("read schema version")?;
+    if found > known {
+        return Err(ServerError::SchemaTooNew { found, known });
+    }
+    for (version, sql) in (1..).zip(MIGRATIONS).skip_while(|(v, _)| *v <= found) {
+        tx.execute_batch(sql).during("apply a migration")?;
+        tx.execute(
+            "INSERT INTO schema_migrations (version, applied_at) VALUES (?1, unixepoch() * 1000)",
+            [version],
+        )
+        .during("record a migration")?;
+        tracing::info!(version, "applied schema migration");
+    }
+    tx.commit().during("commit migration")
+}
+
+/// Reads a row of `SELECT seq, size, hash, doc_id, kind, data FROM changes` (the size
+/// is read apart, before deciding whether the blob is loaded at all).
+pub(super) fn read_change(row: &Row<'_>) -> rusqlite::Result<(i64, ChangeBlob)> {
+    Ok((
+        row.get(0)?,
+        ChangeBlob {
+            hash: row.get(2)?,
+            doc_id: row.get(3)?,
+            kind: row.get(4)?,
+            data: row.get(5)?,
+        },
+    ))
+}
