@@ -66,11 +66,8 @@ impl SyncWorker {
             .spawn(move || {
                 // First attempt soon after start: a device coming back online catches up.
                 let mut delay = Duration::from_secs(2);
-                loop {
-                    match rx.recv_timeout(delay) {
-                        Ok(()) | Err(RecvTimeoutError::Timeout) => {}
-                        Err(RecvTimeoutError::Disconnected) => break,
-                    }
+                // Woken by a poke or by the period; the app quitting ends the loop.
+                while !matches!(rx.recv_timeout(delay), Err(RecvTimeoutError::Disconnected)) {
                     while rx.try_recv().is_ok() {} // several pokes make one sync
                     delay = this.run_once();
                 }

@@ -7,7 +7,9 @@ use filrouge_model::ipc::{
 };
 use filrouge_model::{Channel, Field, RencontreDraft};
 use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder, mock_context, noop_assets};
+use tauri::test::{
+    INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder, mock_context, noop_assets,
+};
 use tauri::webview::InvokeRequest;
 use tauri::{App, WebviewWindow, WebviewWindowBuilder};
 
@@ -55,7 +57,13 @@ fn every_command_round_trips_through_the_ipc_boundary() {
     let dir = tempfile::tempdir().unwrap();
     let (_app, w) = app(dir.path());
     assert_eq!(call(&w, &LastPlace {}).unwrap(), None);
-    let created = call(&w, &CreateRencontre { draft: draft("premier contact") }).unwrap();
+    let created = call(
+        &w,
+        &CreateRencontre {
+            draft: draft("premier contact"),
+        },
+    )
+    .unwrap();
     let updated = call(
         &w,
         &UpdateRencontre {
@@ -64,8 +72,14 @@ fn every_command_round_trips_through_the_ipc_boundary() {
         },
     )
     .unwrap();
-    assert_eq!(call(&w, &ListRencontres { since: 0 }).unwrap(), vec![updated]);
-    assert_eq!(call(&w, &LastPlace {}).unwrap().as_deref(), Some("Discord du club"));
+    assert_eq!(
+        call(&w, &ListRencontres { since: 0 }).unwrap(),
+        vec![updated]
+    );
+    assert_eq!(
+        call(&w, &LastPlace {}).unwrap().as_deref(),
+        Some("Discord du club")
+    );
     let status = call(&w, &GetSyncStatus {}).unwrap();
     assert_eq!((status.server_url, status.pending_changes), (None, 2));
     assert_eq!(call(&w, &SyncNow {}).unwrap().pending_changes, 2);
@@ -90,7 +104,12 @@ fn errors_reach_the_ui_tagged() {
             draft: draft("x"),
         },
     );
-    assert_eq!(missing.unwrap_err(), IpcError::NotFound { id: "0190-nope".into() });
+    assert_eq!(
+        missing.unwrap_err(),
+        IpcError::NotFound {
+            id: "0190-nope".into()
+        }
+    );
     let enrol = call(
         &w,
         &filrouge_model::ipc::Enrol {

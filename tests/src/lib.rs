@@ -7,6 +7,8 @@
 
 #![forbid(unsafe_code)]
 
+pub mod webdriver;
+
 use std::path::Path;
 use std::sync::Mutex;
 

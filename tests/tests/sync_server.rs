@@ -26,15 +26,21 @@ fn a_contact_reaches_the_second_device_and_offline_edits_converge() -> anyhow::R
     let mut a = server.device(dir.path(), "tel-a")?;
     let mut b = server.device(dir.path(), "tel-b")?;
 
-    let r = a.store().create_rencontre(draft("Tournoi futsal", "4 jeunes, 16-18 ans"))?;
+    let r = a
+        .store()
+        .create_rencontre(draft("Tournoi futsal", "4 jeunes, 16-18 ans"))?;
     assert_eq!(a.sync()?.pushed, 1);
     let report = b.sync()?;
     assert_eq!((report.pulled, report.docs_changed), (1, 1));
     assert_eq!(b.store().rencontre(&r.id)?, r);
 
     // Both offline: A changes the place, B the note; then both sync (B twice to see A's).
-    a.store().update_rencontre(&r.id, draft("Gymnase Jean Moulin", "4 jeunes, 16-18 ans"))?;
-    b.store().update_rencontre(&r.id, draft("Tournoi futsal", "4 jeunes, 16-18 ans, relance lundi"))?;
+    a.store()
+        .update_rencontre(&r.id, draft("Gymnase Jean Moulin", "4 jeunes, 16-18 ans"))?;
+    b.store().update_rencontre(
+        &r.id,
+        draft("Tournoi futsal", "4 jeunes, 16-18 ans, relance lundi"),
+    )?;
     a.sync()?;
     b.sync()?;
     a.sync()?;
@@ -43,8 +49,15 @@ fn a_contact_reaches_the_second_device_and_offline_edits_converge() -> anyhow::R
     assert_eq!(ra, rb);
     assert_eq!(ra.place, "Gymnase Jean Moulin");
     assert_eq!(ra.note, "4 jeunes, 16-18 ans, relance lundi");
-    assert_eq!(a.store().doc_infos()?, b.store().doc_infos()?, "same heads on both");
-    assert_eq!(a.store().list_rencontres_since(0)?, b.store().list_rencontres_since(0)?);
+    assert_eq!(
+        a.store().doc_infos()?,
+        b.store().doc_infos()?,
+        "same heads on both"
+    );
+    assert_eq!(
+        a.store().list_rencontres_since(0)?,
+        b.store().list_rencontres_since(0)?
+    );
     assert_eq!(a.store().sync_status()?.pending_changes, 0);
     assert_eq!(b.store().sync_status()?.pending_changes, 0);
     Ok(())
@@ -55,7 +68,8 @@ fn a_push_repeated_is_stored_once() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
     let server = TestServer::start(dir.path())?;
     let mut a = server.device(dir.path(), "tel-a")?;
-    a.store().create_rencontre(draft("Maraude gare", "2 personnes"))?;
+    a.store()
+        .create_rencontre(draft("Maraude gare", "2 personnes"))?;
     // Capture the page the engine would send, send it twice by hand, as if the first
     // answer had been lost on the network.
     let page = match filrouge_core::sync::SyncEngine::new().next(&a.store())? {
@@ -71,7 +85,11 @@ fn a_push_repeated_is_stored_once() -> anyhow::Result<()> {
         after: 0,
         max_bytes: None,
     })?;
-    assert_eq!(log.changes.len(), page.changes.len(), "each change stored once");
+    assert_eq!(
+        log.changes.len(),
+        page.changes.len(),
+        "each change stored once"
+    );
     let seqs: Vec<u64> = log.changes.iter().map(|c| c.seq).collect();
     assert_eq!(seqs, (1..=page.changes.len() as u64).collect::<Vec<_>>());
     Ok(())
@@ -82,7 +100,8 @@ fn a_wrong_token_gets_401_and_nothing() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
     let server = TestServer::start(dir.path())?;
     let mut a = server.device(dir.path(), "tel-a")?;
-    a.store().create_rencontre(draft("Maraude gare", "secret"))?;
+    a.store()
+        .create_rencontre(draft("Maraude gare", "secret"))?;
     a.sync()?;
     let mut intruder = HttpTransport::new(&server.url, &"0".repeat(64))?;
     let pulled = intruder.pull(&PullQuery {
@@ -104,7 +123,8 @@ fn a_wrong_token_gets_401_and_nothing() -> anyhow::Result<()> {
 
     // A revoked device is refused at once, and its store keeps its data.
     server.server.revoke_device(&a.device_id)?;
-    a.store().create_rencontre(draft("Maraude gare", "après révocation"))?;
+    a.store()
+        .create_rencontre(draft("Maraude gare", "après révocation"))?;
     assert!(matches!(
         a.sync(),
         Err(CoreError::Transport(TransportError::Unauthorized))

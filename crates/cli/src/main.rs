@@ -24,7 +24,11 @@ const SERVER_DB: &str = "filrouge-server.sqlite";
 const DEFAULT_TEAM: &str = "Mon équipe";
 
 #[derive(Parser, Debug)]
-#[command(name = "filrouge", version, about = "Fil rouge : outils en ligne de commande")]
+#[command(
+    name = "filrouge",
+    version,
+    about = "Fil rouge : outils en ligne de commande"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

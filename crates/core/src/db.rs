@@ -155,9 +155,6 @@ mod tests {
         conn.execute_batch(&format!("PRAGMA user_version = {}", SCHEMA_VERSION + 1))
             .unwrap();
         drop(conn);
-        assert!(matches!(
-            open(&path),
-            Err(CoreError::SchemaTooNew { .. })
-        ));
+        assert!(matches!(open(&path), Err(CoreError::SchemaTooNew { .. })));
     }
 }

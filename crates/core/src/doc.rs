@@ -169,7 +169,10 @@ mod tests {
         write_rencontre(&mut b, &draft("besoin logement et papiers"), 10, 22, false).unwrap();
         a.merge(&mut b).unwrap();
         b.merge(&mut a).unwrap();
-        let (ra, rb) = (read_rencontre(&a, "x").unwrap(), read_rencontre(&b, "x").unwrap());
+        let (ra, rb) = (
+            read_rencontre(&a, "x").unwrap(),
+            read_rencontre(&b, "x").unwrap(),
+        );
         assert_eq!(ra.note, "URGENT besoin logement et papiers");
         assert_eq!(ra, rb);
     }

@@ -159,7 +159,11 @@ impl Store {
              FROM rencontres WHERE occurred_at >= ?1 ORDER BY occurred_at DESC, id DESC",
         )?;
         let rows = stmt.query_map([since], row_to_rencontre)?;
-        Ok(rows.collect::<Result<Vec<_>, _>>()?.into_iter().flatten().collect())
+        Ok(rows
+            .collect::<Result<Vec<_>, _>>()?
+            .into_iter()
+            .flatten()
+            .collect())
     }
 
     /// One rencontre's projection row.
@@ -215,7 +219,11 @@ impl Store {
                 r.get::<_, String>(0)?,
                 DocInfo {
                     kind: r.get(1)?,
-                    heads: heads.split(',').filter(|h| !h.is_empty()).map(str::to_owned).collect(),
+                    heads: heads
+                        .split(',')
+                        .filter(|h| !h.is_empty())
+                        .map(str::to_owned)
+                        .collect(),
                 },
             ))
         })?;
@@ -270,12 +278,15 @@ pub(crate) fn load_doc(
     actor: &ActorId,
 ) -> Result<Option<Loaded>, CoreError> {
     let snapshot: Option<Vec<u8>> = conn
-        .query_row("SELECT snapshot FROM documents WHERE id = ?1", [id], |r| r.get(0))
+        .query_row("SELECT snapshot FROM documents WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })
         .optional()?;
     let Some(mut bytes) = snapshot else {
         return Ok(None);
     };
-    let mut stmt = conn.prepare_cached("SELECT data FROM doc_chunks WHERE doc_id = ?1 ORDER BY n")?;
+    let mut stmt =
+        conn.prepare_cached("SELECT data FROM doc_chunks WHERE doc_id = ?1 ORDER BY n")?;
     let mut rows = stmt.query([id])?;
     // Stop reading as soon as the limit is passed: the point is to bound memory.
     while bytes.len() <= max_bytes

@@ -54,18 +54,30 @@ fn a_rencontre_survives_reopening_the_file() {
         let r = store
             .create_rencontre(draft("City stade", "3 jeunes, parlent foot"))
             .unwrap();
-        assert_eq!(store.list_rencontres_since(NOW - 1000).unwrap(), vec![r.clone()]);
+        assert_eq!(
+            store.list_rencontres_since(NOW - 1000).unwrap(),
+            vec![r.clone()]
+        );
         r
     };
     let mut store = Store::open(&path, test_env(NOW + 5, 1)).unwrap();
-    assert_eq!(store.list_rencontres_since(NOW - 1000).unwrap(), vec![created.clone()]);
+    assert_eq!(
+        store.list_rencontres_since(NOW - 1000).unwrap(),
+        vec![created.clone()]
+    );
     assert_eq!(store.last_place().unwrap().as_deref(), Some("City stade"));
     // And the document itself reloads and takes an edit after the reopen.
     let edited = store
-        .update_rencontre(&created.id, draft("City stade", "3 jeunes, parlent foot et boxe"))
+        .update_rencontre(
+            &created.id,
+            draft("City stade", "3 jeunes, parlent foot et boxe"),
+        )
         .unwrap();
     assert_eq!(edited.note, "3 jeunes, parlent foot et boxe");
-    assert_eq!(edited.occurred_at, created.occurred_at, "an edit keeps the time");
+    assert_eq!(
+        edited.occurred_at, created.occurred_at,
+        "an edit keeps the time"
+    );
     drop(store);
     let store = Store::open(&path, test_env(NOW + 9, 1)).unwrap();
     assert_eq!(store.rencontre(&created.id).unwrap(), edited);
@@ -82,7 +94,13 @@ fn invalid_input_names_the_field_and_saves_nothing() {
         Err(CoreError::Validation(v)) => assert_eq!(v.field, Field::Place),
         other => panic!("expected a validation error, got {other:?}"),
     }
-    match store.update_rencontre(&ok.id, RencontreDraft { headcount: 0, ..draft("Gare", "") }) {
+    match store.update_rencontre(
+        &ok.id,
+        RencontreDraft {
+            headcount: 0,
+            ..draft("Gare", "")
+        },
+    ) {
         Err(CoreError::Validation(v)) => assert_eq!(v.problem, Problem::NobodyMet),
         other => panic!("expected a validation error, got {other:?}"),
     }
@@ -107,13 +125,18 @@ fn many_edits_compact_and_still_reload() {
     let mut store = Store::open(&path, test_env(NOW, 1)).unwrap();
     let r = store.create_rencontre(draft("Gare", "0")).unwrap();
     for i in 1..=80 {
-        store.update_rencontre(&r.id, draft("Gare", &i.to_string())).unwrap();
+        store
+            .update_rencontre(&r.id, draft("Gare", &i.to_string()))
+            .unwrap();
     }
     let chunks: i64 = store
         .conn
         .query_row("SELECT COUNT(*) FROM doc_chunks", [], |r| r.get(0))
         .unwrap();
-    assert!(chunks < StoreOptions::default().compact_after, "{chunks} chunks");
+    assert!(
+        chunks < StoreOptions::default().compact_after,
+        "{chunks} chunks"
+    );
     drop(store);
     let mut store = Store::open(&path, test_env(NOW, 1)).unwrap();
     let loaded = store.load(&r.id).unwrap();
@@ -143,8 +166,14 @@ fn a_corrupt_document_is_quarantined_and_the_rest_keeps_working() {
     assert_eq!(store.quarantined().unwrap(), vec![bad.id.clone()]);
     // The list still shows both (projections do not need documents) and the good one edits.
     assert_eq!(store.list_rencontres_since(0).unwrap().len(), 2);
-    store.update_rencontre(&good.id, draft("Marché", "b2")).unwrap();
-    assert_eq!(store.rencontre(&bad.id).unwrap().note, "a", "nothing saved is lost");
+    store
+        .update_rencontre(&good.id, draft("Marché", "b2"))
+        .unwrap();
+    assert_eq!(
+        store.rencontre(&bad.id).unwrap().note,
+        "a",
+        "nothing saved is lost"
+    );
 }
 
 #[test]
@@ -156,7 +185,9 @@ fn an_oversized_document_is_refused_before_loading() {
     };
     let mut store =
         Store::open_with(&dir.path().join("s.sqlite"), test_env(NOW, 1), options).unwrap();
-    let r = store.create_rencontre(draft("Gare", &"n".repeat(300))).unwrap();
+    let r = store
+        .create_rencontre(draft("Gare", &"n".repeat(300)))
+        .unwrap();
     assert!(matches!(
         store.update_rencontre(&r.id, draft("Gare", "short")),
         Err(CoreError::TooLarge { limit: 64, .. })
@@ -168,7 +199,10 @@ fn an_oversized_document_is_refused_before_loading() {
 fn unknown_ids_are_not_found() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(&dir.path().join("s.sqlite"), test_env(NOW, 1)).unwrap();
-    assert!(matches!(store.rencontre("nope"), Err(CoreError::NotFound { .. })));
+    assert!(matches!(
+        store.rencontre("nope"),
+        Err(CoreError::NotFound { .. })
+    ));
     assert!(matches!(
         store.update_rencontre("nope", draft("a", "b")),
         Err(CoreError::NotFound { .. })

@@ -234,10 +234,7 @@ mod tests {
             occurred_at: Some(now + 2 * FUTURE_TOLERANCE_MS),
             ..draft()
         };
-        assert_eq!(
-            future.validate(now).unwrap_err().field,
-            Field::OccurredAt
-        );
+        assert_eq!(future.validate(now).unwrap_err().field, Field::OccurredAt);
     }
 
     #[test]

@@ -54,7 +54,11 @@ impl Store {
         for (doc_id, mut incoming) in groups {
             incoming.extend(take_pending(&tx, &doc_id)?);
             let quarantined = tx
-                .query_row("SELECT 1 FROM quarantine WHERE doc_id = ?1", [&doc_id], |_| Ok(()))
+                .query_row(
+                    "SELECT 1 FROM quarantine WHERE doc_id = ?1",
+                    [&doc_id],
+                    |_| Ok(()),
+                )
                 .optional()?
                 .is_some();
             if quarantined {
@@ -63,7 +67,11 @@ impl Store {
             }
             let (mut doc, heads, is_new) = match load_doc(&tx, &doc_id, max_bytes, &actor) {
                 Ok(Some(Loaded { doc, heads })) => (doc, heads, false),
-                Ok(None) => (AutoCommit::new().with_actor(actor.clone()), Vec::new(), true),
+                Ok(None) => (
+                    AutoCommit::new().with_actor(actor.clone()),
+                    Vec::new(),
+                    true,
+                ),
                 Err(err) => {
                     quarantine(&tx, &doc_id, &err, now)?;
                     stash(&tx, &doc_id, &incoming)?;
@@ -107,7 +115,9 @@ fn apply_to_doc(doc: &mut AutoCommit, doc_id: &str, incoming: Vec<Incoming>) -> 
         }
         match Change::from_bytes(inc.data.clone()) {
             Ok(change) if change.hash() == hash => parsed.push((inc, change)),
-            _ => tracing::warn!(doc_id = %doc_id, hash = %hash, "pulled change does not decode to its hash; dropped"),
+            _ => {
+                tracing::warn!(doc_id = %doc_id, hash = %hash, "pulled change does not decode to its hash; dropped")
+            }
         }
     }
     if parsed.is_empty() {

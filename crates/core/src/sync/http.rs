@@ -105,11 +105,9 @@ fn send<T: DeserializeOwned>(builder: RequestBuilder) -> Result<T, TransportErro
         return Err(TransportError::Unauthorized);
     }
     match serde_json::from_slice::<ApiError>(&body) {
-        Ok(err) if err.code == ErrorCode::VersionMismatch => {
-            Err(TransportError::VersionMismatch {
-                server: err.api_version,
-            })
-        }
+        Ok(err) if err.code == ErrorCode::VersionMismatch => Err(TransportError::VersionMismatch {
+            server: err.api_version,
+        }),
         Ok(err) => Err(TransportError::Rejected {
             status: status.as_u16(),
             code: serde_json::to_value(err.code)

@@ -8,8 +8,7 @@ use std::collections::HashSet;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use filrouge_model::sync::{
-    API_VERSION, MAX_PULL_BYTES, PullQuery, PullResponse, PulledChange, PushRequest,
-    PushResponse,
+    API_VERSION, MAX_PULL_BYTES, PullQuery, PullResponse, PulledChange, PushRequest, PushResponse,
 };
 
 use super::{Transport, TransportError};
@@ -42,7 +41,11 @@ impl MemoryHub {
 
     /// How many distinct changes the log holds.
     pub fn len(&self) -> usize {
-        self.log.lock().unwrap_or_else(PoisonError::into_inner).changes.len()
+        self.log
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .changes
+            .len()
     }
 
     /// Whether the log is empty.
@@ -95,8 +98,13 @@ impl Transport for MemoryTransport {
     fn pull(&mut self, query: &PullQuery) -> Result<PullResponse, TransportError> {
         self.check_online()?;
         let log = self.hub.log.lock().unwrap_or_else(PoisonError::into_inner);
-        let budget = query.max_bytes.unwrap_or(MAX_PULL_BYTES).min(MAX_PULL_BYTES);
-        let start = usize::try_from(query.after).unwrap_or(usize::MAX).min(log.changes.len());
+        let budget = query
+            .max_bytes
+            .unwrap_or(MAX_PULL_BYTES)
+            .min(MAX_PULL_BYTES);
+        let start = usize::try_from(query.after)
+            .unwrap_or(usize::MAX)
+            .min(log.changes.len());
         let (mut page, mut bytes) = (Vec::new(), 0u64);
         for c in &log.changes[start..] {
             if !page.is_empty() && bytes + c.blob.data.len() as u64 > budget {

@@ -173,7 +173,11 @@ fn check_version(server: u32) -> Result<(), TransportError> {
 /// Runs one whole sync through `transport`, locking the store only between requests so
 /// the UI's commands are never kept waiting on the network.
 pub fn run(store: &Mutex<Store>, transport: &mut dyn Transport) -> Result<SyncReport, CoreError> {
-    let lock = || store.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let lock = || {
+        store
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    };
     let mut engine = SyncEngine::new();
     loop {
         let step = engine.next(&lock())?;
@@ -261,11 +265,9 @@ impl Store {
     ) -> Result<(), CoreError> {
         let tx = self.conn.transaction()?;
         let same_team = tx
-            .query_row(
-                "SELECT value FROM meta WHERE key = 'team_id'",
-                [],
-                |r| r.get::<_, String>(0),
-            )
+            .query_row("SELECT value FROM meta WHERE key = 'team_id'", [], |r| {
+                r.get::<_, String>(0)
+            })
             .ok()
             .is_some_and(|t| t == enrolment.team_id);
         if !same_team {

@@ -1,8 +1,8 @@
 //! Engine tests through the in-memory hub: convergence, idempotence, offline.
 
 use super::*;
-use filrouge_model::sync::PulledChange;
 use crate::store::tests::{NOW, draft, test_env};
+use filrouge_model::sync::PulledChange;
 use std::sync::Mutex;
 
 fn device(dir: &tempfile::TempDir, n: u8) -> Mutex<Store> {
@@ -10,7 +10,12 @@ fn device(dir: &tempfile::TempDir, n: u8) -> Mutex<Store> {
     Mutex::new(Store::open(&path, test_env(NOW, n)).unwrap())
 }
 
-fn state(store: &Mutex<Store>) -> (Vec<filrouge_model::Rencontre>, Vec<(String, crate::DocInfo)>) {
+fn state(
+    store: &Mutex<Store>,
+) -> (
+    Vec<filrouge_model::Rencontre>,
+    Vec<(String, crate::DocInfo)>,
+) {
     let s = store.lock().unwrap();
     (s.list_rencontres_since(0).unwrap(), s.doc_infos().unwrap())
 }
@@ -20,15 +25,25 @@ fn concurrent_offline_edits_converge_through_the_log() {
     let dir = tempfile::tempdir().unwrap();
     let hub = MemoryHub::new();
     let (a, b) = (device(&dir, 1), device(&dir, 2));
-    let r = a.lock().unwrap().create_rencontre(draft("Gare", "besoin logement")).unwrap();
+    let r = a
+        .lock()
+        .unwrap()
+        .create_rencontre(draft("Gare", "besoin logement"))
+        .unwrap();
     run(&a, &mut hub.transport()).unwrap();
     let report = run(&b, &mut hub.transport()).unwrap();
     assert_eq!((report.pulled, report.docs_changed), (1, 1));
     assert_eq!(state(&a), state(&b));
 
     // Both offline: A edits the place, B edits the note.
-    a.lock().unwrap().update_rencontre(&r.id, draft("Gare de l'Est", "besoin logement")).unwrap();
-    b.lock().unwrap().update_rencontre(&r.id, draft("Gare", "besoin logement, papiers")).unwrap();
+    a.lock()
+        .unwrap()
+        .update_rencontre(&r.id, draft("Gare de l'Est", "besoin logement"))
+        .unwrap();
+    b.lock()
+        .unwrap()
+        .update_rencontre(&r.id, draft("Gare", "besoin logement, papiers"))
+        .unwrap();
     for d in [&a, &b, &a] {
         run(d, &mut hub.transport()).unwrap();
     }
@@ -44,7 +59,10 @@ fn offline_sync_keeps_the_outbox_and_a_repeat_stores_nothing_twice() {
     let dir = tempfile::tempdir().unwrap();
     let hub = MemoryHub::new();
     let a = device(&dir, 1);
-    a.lock().unwrap().create_rencontre(draft("Gare", "x")).unwrap();
+    a.lock()
+        .unwrap()
+        .create_rencontre(draft("Gare", "x"))
+        .unwrap();
     let mut offline = hub.transport();
     offline.online = false;
     assert!(matches!(
@@ -52,17 +70,26 @@ fn offline_sync_keeps_the_outbox_and_a_repeat_stores_nothing_twice() {
         Err(CoreError::Transport(TransportError::Unreachable { .. }))
     ));
     assert_eq!(a.lock().unwrap().sync_status().unwrap().pending_changes, 1);
-    assert_eq!(a.lock().unwrap().sync_status().unwrap().last_success_at, None);
+    assert_eq!(
+        a.lock().unwrap().sync_status().unwrap().last_success_at,
+        None
+    );
 
     // A push whose answer was lost: the server has it, the device sends it again.
     let page = a.lock().unwrap().outbox_page(10, 1 << 20).unwrap();
     hub.transport()
-        .push(&PushRequest { api_version: API_VERSION, changes: page })
+        .push(&PushRequest {
+            api_version: API_VERSION,
+            changes: page,
+        })
         .unwrap();
     run(&a, &mut hub.transport()).unwrap();
     assert_eq!(hub.len(), 1);
     let status = a.lock().unwrap().sync_status().unwrap();
-    assert_eq!((status.pending_changes, status.last_success_at), (0, Some(NOW)));
+    assert_eq!(
+        (status.pending_changes, status.last_success_at),
+        (0, Some(NOW))
+    );
 }
 
 #[test]
@@ -71,7 +98,10 @@ fn pages_are_small_and_a_fresh_device_gets_everything() {
     let hub = MemoryHub::new();
     let a = device(&dir, 1);
     for i in 0..30 {
-        a.lock().unwrap().create_rencontre(draft("Gare", &"n".repeat(i * 30))).unwrap();
+        a.lock()
+            .unwrap()
+            .create_rencontre(draft("Gare", &"n".repeat(i * 30)))
+            .unwrap();
     }
     run(&a, &mut hub.transport()).unwrap();
     // Pull with a tiny byte budget through the engine, page by page.
@@ -103,11 +133,22 @@ fn a_server_speaking_another_version_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let a = device(&dir, 1);
     let mut engine = SyncEngine::new();
-    let q = PullQuery { api_version: API_VERSION, after: 0, max_bytes: None };
-    let resp = PullResponse { api_version: 99, changes: vec![], cursor: 0, more: false };
+    let q = PullQuery {
+        api_version: API_VERSION,
+        after: 0,
+        max_bytes: None,
+    };
+    let resp = PullResponse {
+        api_version: 99,
+        changes: vec![],
+        cursor: 0,
+        more: false,
+    };
     assert!(matches!(
         engine.on_pull(&mut a.lock().unwrap(), &q, resp),
-        Err(CoreError::Transport(TransportError::VersionMismatch { server: 99 }))
+        Err(CoreError::Transport(TransportError::VersionMismatch {
+            server: 99
+        }))
     ));
 }
 
@@ -116,16 +157,35 @@ fn a_change_whose_parent_is_missing_waits_and_is_applied_later() {
     let dir = tempfile::tempdir().unwrap();
     let hub = MemoryHub::new();
     let a = device(&dir, 1);
-    let r = a.lock().unwrap().create_rencontre(draft("Gare", "v1")).unwrap();
-    a.lock().unwrap().update_rencontre(&r.id, draft("Gare", "v2")).unwrap();
+    let r = a
+        .lock()
+        .unwrap()
+        .create_rencontre(draft("Gare", "v1"))
+        .unwrap();
+    a.lock()
+        .unwrap()
+        .update_rencontre(&r.id, draft("Gare", "v2"))
+        .unwrap();
     let page = a.lock().unwrap().outbox_page(10, 1 << 20).unwrap();
     assert_eq!(page.len(), 2);
     // Deliver the second change first, alone.
     let b = device(&dir, 2);
-    let second = PulledChange { seq: 2, blob: page[1].clone() };
-    let first = PulledChange { seq: 1, blob: page[0].clone() };
+    let second = PulledChange {
+        seq: 2,
+        blob: page[1].clone(),
+    };
+    let first = PulledChange {
+        seq: 1,
+        blob: page[0].clone(),
+    };
     b.lock().unwrap().apply_pulled(vec![second], 2).unwrap();
-    assert!(b.lock().unwrap().list_rencontres_since(0).unwrap().is_empty());
+    assert!(
+        b.lock()
+            .unwrap()
+            .list_rencontres_since(0)
+            .unwrap()
+            .is_empty()
+    );
     b.lock().unwrap().apply_pulled(vec![first], 2).unwrap();
     assert_eq!(b.lock().unwrap().rencontre(&r.id).unwrap().note, "v2");
     let _ = hub;

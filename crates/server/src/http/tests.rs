@@ -8,7 +8,7 @@ use axum::body::Body;
 use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
 use axum::http::{Method, Request, StatusCode};
 use filrouge_model::sync::{
-    API_VERSION, ChangeBlob, EnrolRequest, EnrolResponse, PullResponse, PushRequest,
+    API_VERSION, ChangeBlob, EnrolRequest, EnrolResponse, MAX_BLOB_BYTES, PullResponse, PushRequest,
 };
 use http_body_util::BodyExt as _;
 use serde_json::Value;
@@ -289,5 +289,18 @@ async fn serve_answers_on_a_socket_and_shuts_down_gracefully() -> TestResult {
 
     let _ = stop.send(());
     tokio::time::timeout(std::time::Duration::from_secs(10), task).await???;
+    Ok(())
+}
+
+#[tokio::test]
+async fn bodies_above_axums_default_limit_but_within_ours_are_accepted() -> TestResult {
+    // axum refuses bodies over 2 MiB by default; the API promises MAX_BODY_BYTES.
+    let f = fixture()?;
+    let device = enrol(&f).await?;
+    let changes: Vec<ChangeBlob> = (0..6)
+        .map(|i| change(&format!("large{i}"), MAX_BLOB_BYTES - 1_000))
+        .collect();
+    let (status, json) = push(&f.server, &device.token, &changes).await?;
+    assert_eq!(status, StatusCode::OK, "{json}");
     Ok(())
 }

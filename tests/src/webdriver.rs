@@ -1,0 +1,256 @@
+//! A small blocking W3C WebDriver client for driving the real app window through
+//! `tauri-driver` and WebKitWebDriver, plus a guard that runs `tauri-driver` itself.
+//!
+//! Tests find elements by CSS selector, click, type, read text and take screenshots;
+//! every wait polls with a deadline (no sleeps standing in for "long enough").
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context as _, anyhow, bail};
+use base64::Engine as _;
+use serde_json::{Value, json};
+
+const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4a4ec16f5e1e";
+
+/// A running `tauri-driver`, stopped (by its own PID) when dropped.
+pub struct Driver {
+    child: Child,
+    /// Its base URL.
+    pub url: String,
+    http: reqwest::blocking::Client,
+}
+
+fn free_port() -> anyhow::Result<u16> {
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port())
+}
+
+impl Driver {
+    /// Starts `tauri-driver` on free ports and waits until it answers `/status`.
+    pub fn start() -> anyhow::Result<Driver> {
+        let (port, native_port) = (free_port()?, free_port()?);
+        let native = std::env::var("FILROUGE_NATIVE_DRIVER")
+            .unwrap_or_else(|_| "/usr/bin/WebKitWebDriver".into());
+        let child = Command::new("tauri-driver")
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native_port.to_string(),
+            ])
+            .args(["--native-driver", &native])
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .context("starting tauri-driver (installed by scripts/setup.sh)")?;
+        let driver = Driver {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+            http: reqwest::blocking::Client::builder()
+                .timeout(Duration::from_secs(60))
+                .build()?,
+        };
+        poll(Duration::from_secs(30), "tauri-driver to answer", || {
+            Ok(driver
+                .http
+                .get(format!("{}/status", driver.url))
+                .send()
+                .ok()
+                .filter(|r| r.status().is_success())
+                .map(|_| ()))
+        })?;
+        Ok(driver)
+    }
+
+    /// Launches the app at `app` with `args` and opens a session on its window.
+    pub fn session(&self, app: &Path, args: &[&str]) -> anyhow::Result<Session> {
+        let caps = json!({"capabilities": {"alwaysMatch": {
+            "browserName": "wry",
+            "tauri:options": {"application": app, "args": args},
+        }}});
+        let resp = send(self.http.post(format!("{}/session", self.url)).json(&caps))?;
+        let id = resp["sessionId"]
+            .as_str()
+            .ok_or_else(|| anyhow!("no session id in {resp}"))?;
+        Ok(Session {
+            base: format!("{}/session/{id}", self.url),
+            http: self.http.clone(),
+        })
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// One app window under WebDriver; closing it quits the app.
+pub struct Session {
+    base: String,
+    http: reqwest::blocking::Client,
+}
+
+/// A reference to an element of the page.
+#[derive(Debug, Clone)]
+pub struct Element(String);
+
+impl Session {
+    fn post(&self, path: &str, body: Value) -> anyhow::Result<Value> {
+        send(self.http.post(format!("{}{path}", self.base)).json(&body))
+    }
+
+    fn get(&self, path: &str) -> anyhow::Result<Value> {
+        send(self.http.get(format!("{}{path}", self.base)))
+    }
+
+    /// Every element matching a CSS selector, now.
+    pub fn find_all(&self, css: &str) -> anyhow::Result<Vec<Element>> {
+        let v = self.post("/elements", json!({"using": "css selector", "value": css}))?;
+        Ok(v.as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|e| e[ELEMENT_KEY].as_str().map(|s| Element(s.to_owned())))
+            .collect())
+    }
+
+    /// Waits until an element matches `css` and returns the first.
+    pub fn wait_for(&self, css: &str) -> anyhow::Result<Element> {
+        poll(Duration::from_secs(20), css, || {
+            Ok(self.find_all(css)?.into_iter().next())
+        })
+    }
+
+    /// Waits until `css` matches exactly `n` elements.
+    pub fn wait_count(&self, css: &str, n: usize) -> anyhow::Result<Vec<Element>> {
+        poll(Duration::from_secs(20), &format!("{n} × {css}"), || {
+            let found = self.find_all(css)?;
+            Ok((found.len() == n).then_some(found))
+        })
+    }
+
+    /// Waits until the text of the first match of `css` satisfies `pred`; returns it.
+    pub fn wait_text(&self, css: &str, pred: impl Fn(&str) -> bool) -> anyhow::Result<String> {
+        poll(Duration::from_secs(30), &format!("text of {css}"), || {
+            let Some(el) = self.find_all(css)?.into_iter().next() else {
+                return Ok(None);
+            };
+            let text = self.text(&el)?;
+            Ok(pred(&text).then_some(text))
+        })
+    }
+
+    /// Clicks an element.
+    pub fn click(&self, el: &Element) -> anyhow::Result<()> {
+        self.post(&format!("/element/{}/click", el.0), json!({}))?;
+        Ok(())
+    }
+
+    /// Clicks the first element matching `css`, waiting for it.
+    pub fn click_css(&self, css: &str) -> anyhow::Result<()> {
+        let el = self.wait_for(css)?;
+        self.click(&el)
+    }
+
+    /// Replaces the content of an input with `text`.
+    pub fn fill(&self, css: &str, text: &str) -> anyhow::Result<()> {
+        let el = self.wait_for(css)?;
+        self.post(&format!("/element/{}/clear", el.0), json!({}))?;
+        self.post(&format!("/element/{}/value", el.0), json!({"text": text}))?;
+        Ok(())
+    }
+
+    /// The visible text of an element.
+    pub fn text(&self, el: &Element) -> anyhow::Result<String> {
+        Ok(self
+            .get(&format!("/element/{}/text", el.0))?
+            .as_str()
+            .unwrap_or_default()
+            .to_owned())
+    }
+
+    /// The value of an element's property (e.g. an input's `value`).
+    pub fn property(&self, el: &Element, name: &str) -> anyhow::Result<Value> {
+        self.get(&format!("/element/{}/property/{name}", el.0))
+    }
+
+    /// Resizes the window.
+    pub fn resize(&self, width: u32, height: u32) -> anyhow::Result<()> {
+        self.post("/window/rect", json!({"width": width, "height": height}))?;
+        Ok(())
+    }
+
+    /// Saves a PNG screenshot of the window to `path`.
+    pub fn screenshot(&self, path: &Path) -> anyhow::Result<()> {
+        let b64 = self.get("/screenshot")?;
+        let png = base64::engine::general_purpose::STANDARD
+            .decode(b64.as_str().unwrap_or_default())
+            .context("decoding the screenshot")?;
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        std::fs::write(path, png)?;
+        Ok(())
+    }
+
+    /// Ends the session, which closes the window and quits the app.
+    pub fn close(self) -> anyhow::Result<()> {
+        send(self.http.delete(&self.base))?;
+        Ok(())
+    }
+}
+
+fn send(req: reqwest::blocking::RequestBuilder) -> anyhow::Result<Value> {
+    let resp = req.send().context("WebDriver request")?;
+    let status = resp.status();
+    let body: Value = resp.json().context("WebDriver answer")?;
+    if !status.is_success() {
+        bail!("WebDriver error {status}: {}", body["value"]);
+    }
+    Ok(body["value"].clone())
+}
+
+/// Calls `check` until it returns `Some`, or fails after `limit` naming `what`.
+pub fn poll<T>(
+    limit: Duration,
+    what: &str,
+    mut check: impl FnMut() -> anyhow::Result<Option<T>>,
+) -> anyhow::Result<T> {
+    let deadline = Instant::now() + limit;
+    let mut last_err = None;
+    loop {
+        match check() {
+            Ok(Some(v)) => return Ok(v),
+            Ok(None) => {}
+            Err(e) => last_err = Some(e),
+        }
+        if Instant::now() > deadline {
+            bail!("timed out after {limit:?} waiting for {what} (last error: {last_err:?})");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// Where tests save screenshots: `$FILROUGE_ARTIFACTS` or `artifacts/` in the workspace.
+pub fn artifacts_dir() -> PathBuf {
+    std::env::var_os("FILROUGE_ARTIFACTS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../artifacts"))
+}
+
+/// The built app binary: `$FILROUGE_APP_BIN`, required for window tests.
+pub fn app_binary() -> anyhow::Result<PathBuf> {
+    let path = std::env::var_os("FILROUGE_APP_BIN")
+        .map(PathBuf::from)
+        .ok_or_else(|| {
+            anyhow!("FILROUGE_APP_BIN is not set: run scripts/test.sh, which builds the app")
+        })?;
+    if !path.is_file() {
+        bail!("FILROUGE_APP_BIN={} does not exist", path.display());
+    }
+    Ok(path)
+}

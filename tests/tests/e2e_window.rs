@@ -1,0 +1,92 @@
+//! End-to-end through the real app window (tauri-driver + WebKitWebDriver, under Xvfb):
+//! record a rencontre with the form, see it listed, restart the app and see it again;
+//! then enrol the window's device with a real server and check that a second device
+//! receives the rencontre.
+//!
+//! Ignored by a plain `cargo test` because it needs the built app, `tauri-driver` and a
+//! display; `scripts/test.sh` builds the app and runs it under `xvfb-run`.
+
+use filrouge_tests::TestServer;
+use filrouge_tests::webdriver::{Driver, app_binary, artifacts_dir};
+
+#[test]
+#[ignore = "needs the built app, tauri-driver and a display: run by scripts/test.sh"]
+fn record_a_rencontre_restart_and_sync_it() -> anyhow::Result<()> {
+    let app = app_binary()?;
+    let data = tempfile::tempdir()?;
+    let data_dir = data.path().join("app");
+    let data_arg = data_dir.to_string_lossy().into_owned();
+    let shots = artifacts_dir();
+    let driver = Driver::start()?;
+
+    // 1. Record an anonymous group contact at phone size.
+    let s = driver.session(&app, &["--data", &data_arg])?;
+    s.resize(360, 720)?;
+    s.wait_for("form#rencontre-form")?;
+    s.wait_text("#today-list, .empty", |t| t.contains("Aucune rencontre"))?;
+    s.screenshot(&shots.join("e2e-empty-360x720.png"))?;
+    s.click_css("[data-channel=porte_a_porte]")?;
+    s.fill("#place", "Résidence Les Tilleuls, bât. C")?;
+    s.click_css("#headcount-plus")?;
+    s.click_css("#headcount-plus")?;
+    s.fill("#note", "3 jeunes, intéressés par le tournoi")?;
+    s.click_css("#save")?;
+    let items = s.wait_count("#today-list li.rencontre", 1)?;
+    let text = s.text(&items[0])?;
+    assert!(text.contains("Résidence Les Tilleuls"), "{text}");
+    assert!(text.contains("3 personnes"), "{text}");
+    assert!(text.contains("Porte-à-porte"), "{text}");
+    // The form kept channel and place, and cleared the rest for the next contact.
+    let note = s.wait_for("#note")?;
+    assert_eq!(s.property(&note, "value")?, "");
+    s.screenshot(&shots.join("e2e-saved-360x720.png"))?;
+    s.resize(1280, 800)?;
+    s.screenshot(&shots.join("e2e-saved-1280x800.png"))?;
+    s.close()?;
+
+    // 2. Restart the app on the same data: the rencontre is still there, and the place
+    //    is prefilled from last time.
+    let s = driver.session(&app, &["--data", &data_arg])?;
+    let items = s.wait_count("#today-list li.rencontre", 1)?;
+    assert!(s.text(&items[0])?.contains("Résidence Les Tilleuls"));
+    let place = s.wait_for("#place")?;
+    filrouge_tests::webdriver::poll(std::time::Duration::from_secs(10), "place prefill", || {
+        Ok((s.property(&place, "value")? == "Résidence Les Tilleuls, bât. C").then_some(()))
+    })?;
+
+    // 3. Enrol with a real server through the settings, sync, and check a second device.
+    let server = TestServer::start(data.path())?;
+    let code = server
+        .server
+        .create_enrolment_code(&server.team_id, filrouge_server::Role::Intervenant)?;
+    s.click_css("#open-settings")?;
+    s.fill("#server-url", &server.url)?;
+    s.fill("#enrol-code", &code)?;
+    s.click_css("#enrol")?;
+    let status = s.wait_text("#sync-status", |t| t.contains("Synchronisé"))?;
+    s.screenshot(&shots.join("e2e-synced-1280x800.png"))?;
+    assert!(!status.contains("attente"), "{status}");
+    let mut other = server.device(data.path(), "tel-b")?;
+    other.sync()?;
+    let rows = other.store().list_rencontres_since(0)?;
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].place, "Résidence Les Tilleuls, bât. C");
+    assert_eq!(rows[0].headcount, 3);
+
+    // 4. And the other way: the second device's contact appears in the window after a sync.
+    other
+        .store()
+        .create_rencontre(filrouge_model::RencontreDraft {
+            channel: filrouge_model::Channel::Maraude,
+            place: "Gare routière".into(),
+            occurred_at: None,
+            headcount: 1,
+            pseudonym: None,
+            note: String::new(),
+        })?;
+    other.sync()?;
+    s.click_css("#sync-now")?;
+    s.wait_count("#today-list li.rencontre", 2)?;
+    s.close()?;
+    Ok(())
+}
