@@ -115,3 +115,25 @@ impl Device {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
+
+/// The records written into every schema-version fixture store (`tests/fixtures/`).
+pub fn fixture_drafts() -> Vec<filrouge_model::RencontreDraft> {
+    vec![
+        filrouge_model::RencontreDraft {
+            channel: filrouge_model::Channel::Maraude,
+            place: "Gare du Nord, parvis".into(),
+            occurred_at: Some(1_767_225_600_000), // 2026-01-01T00:00:00Z
+            headcount: 3,
+            pseudonym: None,
+            note: "Trois jeunes, échange sur le tournoi.".into(),
+        },
+        filrouge_model::RencontreDraft {
+            channel: filrouge_model::Channel::MaraudeNumerique,
+            place: "Serveur Discord du club".into(),
+            occurred_at: Some(1_767_312_000_000),
+            headcount: 0,
+            pseudonym: Some("Éloïse".into()),
+            note: String::new(),
+        },
+    ]
+}
