@@ -68,6 +68,16 @@ impl Fields {
     }
 }
 
+/// The headcount to show after the pseudonym changed, unless the user set it: 0 when
+/// someone is named (a person met alone), back to the default 1 when the name is erased.
+fn headcount_for_pseudonym(touched: bool, pseudonym: &str) -> Option<u32> {
+    match (touched, pseudonym.trim().is_empty()) {
+        (true, _) => None,
+        (false, true) => Some(1),
+        (false, false) => Some(0),
+    }
+}
+
 /// The "Nouvelle rencontre" form.
 #[component]
 pub fn NewRencontre(shared: Shared) -> impl IntoView {
@@ -153,16 +163,18 @@ pub fn NewRencontre(shared: Shared) -> impl IntoView {
 
     let on_pseudonym = move |ev| {
         let value = event_target_value(&ev);
-        if !fields.headcount_touched.get_untracked() {
-            fields
-                .headcount
-                .set(if value.trim().is_empty() { 1 } else { 0 });
+        if let Some(n) = headcount_for_pseudonym(fields.headcount_touched.get_untracked(), &value) {
+            fields.headcount.set(n);
         }
         fields.pseudonym.set(value);
     };
 
     let is_invalid = move |field: Field| move || aria_bool(invalid.get() == Some(field));
-    let note_help = move || fields.note.with(|n| i18n::chars_left(n.chars().count(), NOTE_MAX));
+    let note_help = move || {
+        fields
+            .note
+            .with(|n| i18n::chars_left(n.chars().count(), NOTE_MAX))
+    };
 
     view! {
         <form
@@ -274,13 +286,28 @@ pub fn NewRencontre(shared: Shared) -> impl IntoView {
                     {move || note_help().unwrap_or_else(|| i18n::NOTE_HINT.to_owned())}
                 </p>
             </div>
-            <p id="form-error" class="error" role="alert">{move || error.get()}</p>
-            <p id="form-confirmation" class="confirmation" role="status">
-                {move || confirmation.get()}
-            </p>
-            <button id="save" type="submit" class="primary" disabled=move || busy.get()>
-                {move || if busy.get() { i18n::SAVING } else { i18n::SAVE }}
-            </button>
+            // Messages sit with the button, which stays under the thumb on phones.
+            <div class="form-footer">
+                <p id="form-error" class="error" role="alert">{move || error.get()}</p>
+                <p id="form-confirmation" class="confirmation" role="status">
+                    {move || confirmation.get()}
+                </p>
+                <button id="save" type="submit" class="primary" disabled=move || busy.get()>
+                    {move || if busy.get() { i18n::SAVING } else { i18n::SAVE }}
+                </button>
+            </div>
         </form>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::headcount_for_pseudonym;
+
+    #[test]
+    fn a_named_person_is_not_also_counted_unless_the_user_says_so() {
+        assert_eq!(headcount_for_pseudonym(false, "Momo"), Some(0));
+        assert_eq!(headcount_for_pseudonym(false, "  "), Some(1));
+        assert_eq!(headcount_for_pseudonym(true, "Momo"), None);
     }
 }

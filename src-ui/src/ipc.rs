@@ -36,8 +36,8 @@ pub async fn call<C: Command>(args: &C) -> Result<C::Output, IpcError> {
 /// it only misses live updates.
 pub async fn listen_sync_status(on_status: impl Fn(SyncStatus) + 'static) {
     let handler = Closure::<dyn Fn(JsValue)>::new(move |event: JsValue| {
-        let payload = Reflect::get(&event, &JsValue::from_str("payload"))
-            .unwrap_or(JsValue::UNDEFINED);
+        let payload =
+            Reflect::get(&event, &JsValue::from_str("payload")).unwrap_or(JsValue::UNDEFINED);
         match serde_wasm_bindgen::from_value::<SyncStatus>(payload) {
             Ok(status) => on_status(status),
             Err(e) => log_error(SYNC_STATUS_EVENT, "unreadable event", &JsValue::from(e)),

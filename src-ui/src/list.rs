@@ -91,7 +91,11 @@ fn Row(row: Rencontre, editing: Editing, shared: Shared) -> impl IntoView {
     // A memo, so that opening another row does not redraw this one.
     let is_open = {
         let id = id.clone();
-        Memo::new(move |_| editing.open.with(|open| open.as_deref() == Some(id.as_str())))
+        Memo::new(move |_| {
+            editing
+                .open
+                .with(|open| open.as_deref() == Some(id.as_str()))
+        })
     };
     view! {
         <li class="rencontre" class:editing=move || is_open.get() data-id=id>
@@ -110,7 +114,10 @@ fn Row(row: Rencontre, editing: Editing, shared: Shared) -> impl IntoView {
 fn summary(row: &Rencontre, editing: Editing) -> impl IntoView + use<> {
     let id = row.id.clone();
     let button = NodeRef::<html::Button>::new();
-    if editing.focus_back.with_value(|f| f.as_deref() == Some(id.as_str())) {
+    if editing
+        .focus_back
+        .with_value(|f| f.as_deref() == Some(id.as_str()))
+    {
         editing.focus_back.set_value(None);
         button.on_load(|el| {
             let _ = el.focus();
@@ -240,7 +247,7 @@ fn EditForm(row: Rencontre, editing: Editing, shared: Shared) -> impl IntoView {
                     {i18n::CANCEL}
                 </button>
                 <button id="edit-save" type="submit" class="primary" disabled=move || busy.get()>
-                    {move || if busy.get() { i18n::SAVING } else { i18n::EDIT_SAVE }}
+                    {move || if busy.get() { i18n::SAVING } else { i18n::SAVE }}
                 </button>
             </div>
         </form>
@@ -253,7 +260,10 @@ mod tests {
 
     #[test]
     fn excerpt_keeps_short_notes_and_cuts_long_ones() {
-        assert_eq!(excerpt("Besoin d'un  lit\nce soir", 90), "Besoin d'un lit ce soir");
+        assert_eq!(
+            excerpt("Besoin d'un  lit\nce soir", 90),
+            "Besoin d'un lit ce soir"
+        );
         assert_eq!(excerpt("abc def ghi", 8), "abc def…");
         assert_eq!(excerpt("éééé", 3), "ééé…");
         assert_eq!(excerpt("", 3), "");

@@ -143,7 +143,10 @@ pub fn Settings(
     };
 
     let running = move || {
-        syncing.get() || shared.status.with(|s| s.as_ref().is_some_and(|s| s.running))
+        syncing.get()
+            || shared
+                .status
+                .with(|s| s.as_ref().is_some_and(|s| s.running))
     };
     let status_rows = move || {
         let today = clock::local_now();
@@ -244,9 +247,14 @@ mod tests {
         let field = |url, code| enrolment(url, code, "").err().map(|e| e.field);
         assert_eq!(field(" ", "ABC"), Some(Field::ServerUrl));
         assert_eq!(field("192.168.1.20:8787", "ABC"), Some(Field::ServerUrl));
-        assert_eq!(field("http://192.168.1.20:8787", " "), Some(Field::EnrolmentCode));
+        assert_eq!(
+            field("http://192.168.1.20:8787", " "),
+            Some(Field::EnrolmentCode)
+        );
         let ok = enrolment(" http://h:8787 ", " ABC ", "  ").map_err(|e| e.field);
-        let ok = ok.as_ref().map(|e| (&*e.server_url, &*e.code, &*e.device_name));
+        let ok = ok
+            .as_ref()
+            .map(|e| (&*e.server_url, &*e.code, &*e.device_name));
         assert_eq!(ok, Ok(("http://h:8787", "ABC", "Téléphone")));
     }
 }

@@ -23,7 +23,7 @@ fn record_a_rencontre_restart_and_sync_it() -> anyhow::Result<()> {
     let s = driver.session(&app, &["--data", &data_arg])?;
     s.resize(360, 720)?;
     s.wait_for("form#rencontre-form")?;
-    s.wait_text("#today-list, .empty", |t| t.contains("Aucune rencontre"))?;
+    s.wait_text("#today-empty", |t| t.contains("Aucune rencontre"))?;
     s.screenshot(&shots.join("e2e-empty-360x720.png"))?;
     s.click_css("[data-channel=porte_a_porte]")?;
     s.fill("#place", "Résidence Les Tilleuls, bât. C")?;

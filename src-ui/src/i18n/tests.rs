@@ -1,0 +1,183 @@
+//! Tests of the French sentences: the exact wording of those the screen must show,
+//! and the properties every other sentence must have.
+
+use super::*;
+
+fn at(day: u32, hour: u32, minute: u32) -> LocalTime {
+    LocalTime {
+        year: 2026,
+        month: 11,
+        day,
+        hour,
+        minute,
+    }
+}
+
+fn enrolled() -> SyncStatus {
+    SyncStatus {
+        server_url: Some("http://127.0.0.1:8787".into()),
+        ..SyncStatus::default()
+    }
+}
+
+#[test]
+fn validation_names_the_field_and_the_rule() {
+    let s = |field, problem| validation_sentence(&ValidationError::new(field, problem));
+    assert_eq!(
+        s(Field::Place, Problem::TooLong { max: 120 }),
+        "Le lieu est trop long (120 caractères au plus)."
+    );
+    assert_eq!(
+        s(Field::Note, Problem::TooLong { max: 1000 }),
+        "La note est trop longue (1\u{202f}000 caractères au plus)."
+    );
+    assert_eq!(
+        s(Field::Headcount, Problem::NobodyMet),
+        "Indiquez au moins une personne : un nombre de personnes ou un pseudo."
+    );
+    assert_eq!(
+        s(Field::OccurredAt, Problem::InFuture),
+        "La date est trop loin dans le futur."
+    );
+    assert_eq!(
+        s(Field::Headcount, Problem::OutOfRange { min: 0, max: 500 }),
+        "Le nombre de personnes doit être compris entre 0 et 500."
+    );
+    assert_eq!(
+        s(Field::ServerUrl, Problem::Required),
+        "L'adresse du serveur est obligatoire."
+    );
+    assert!(s(Field::ServerUrl, Problem::Malformed).contains("http://"));
+}
+
+#[test]
+fn every_error_kind_has_its_own_sentence() {
+    let errors = [
+        IpcError::Validation(ValidationError::new(Field::Note, Problem::Required)),
+        IpcError::NotFound { id: "ID-42".into() },
+        IpcError::Corrupt { id: "ID-42".into() },
+        IpcError::Storage,
+        IpcError::NotEnrolled,
+        IpcError::Sync(SyncFailure::Unreachable),
+        IpcError::Sync(SyncFailure::Unauthorized),
+        IpcError::Sync(SyncFailure::Protocol),
+    ];
+    let sentences: Vec<String> = errors.iter().map(error_sentence).collect();
+    for (i, a) in sentences.iter().enumerate() {
+        assert!(a.ends_with('.'), "{a}");
+        assert!(!a.contains("ID-42"), "ids stay out of sentences: {a}");
+        for b in &sentences[i + 1..] {
+            assert_ne!(a, b);
+        }
+    }
+    let version = error_sentence(&IpcError::Sync(SyncFailure::VersionMismatch {
+        server: 2,
+        app: 1,
+    }));
+    assert!(version.contains("mettez à jour l'application"), "{version}");
+}
+
+#[test]
+fn numbers_and_people_read_naturally() {
+    assert_eq!(number(7), "7");
+    assert_eq!(number(120), "120");
+    assert_eq!(number(1000), "1\u{202f}000");
+    assert_eq!(number(1_234_567), "1\u{202f}234\u{202f}567");
+    assert_eq!(people(1, None), "1 personne");
+    assert_eq!(people(3, None), "3 personnes");
+    assert_eq!(people(0, Some("Momo")), "Momo");
+    assert_eq!(people(2, Some("Momo")), "Momo · 2 personnes");
+    assert_eq!(people(2, Some("  ")), "2 personnes");
+    assert_eq!(rencontre_count(1), "1 rencontre");
+    assert_eq!(rencontre_count(4), "4 rencontres");
+}
+
+#[test]
+fn note_help_appears_near_the_limit() {
+    assert_eq!(chars_left(10, 1000), None);
+    assert_eq!(
+        chars_left(988, 1000).as_deref(),
+        Some("Encore 12 caractères.")
+    );
+    assert_eq!(
+        chars_left(1000, 1000).as_deref(),
+        Some("Encore 0 caractère.")
+    );
+    assert_eq!(
+        chars_left(1003, 1000).as_deref(),
+        Some("3 caractères de trop.")
+    );
+}
+
+#[test]
+fn moments_mention_the_day_only_when_needed() {
+    let now = at(26, 15, 0);
+    assert_eq!(moment(at(26, 14, 32), now), "à 14:32");
+    assert_eq!(moment(at(24, 9, 5), now), "le 24/11 à 09:05");
+    let last_year = LocalTime {
+        year: 2025,
+        ..at(24, 9, 5)
+    };
+    assert_eq!(moment(last_year, now), "le 24/11/2025 à 09:05");
+    assert_eq!(day_and_time(at(26, 14, 32), now), "aujourd'hui à 14:32");
+}
+
+#[test]
+fn status_line_says_what_matters_first() {
+    let now = at(26, 15, 0);
+    let line = |s: &SyncStatus, last| status_line(s, last, now);
+
+    let unenrolled = SyncStatus {
+        pending_changes: 2,
+        ..SyncStatus::default()
+    };
+    assert_eq!(
+        line(&unenrolled, None).summary,
+        "Non associé à une équipe · 2 modifications en attente"
+    );
+
+    let offline = SyncStatus {
+        pending_changes: 3,
+        last_failure: Some(SyncFailure::Unreachable),
+        ..enrolled()
+    };
+    let shown = line(&offline, Some(at(26, 9, 0)));
+    assert_eq!(shown.summary, "Hors ligne · 3 modifications en attente");
+    assert_eq!(
+        shown.detail.as_deref(),
+        Some("Serveur injoignable : pas de réseau, ou adresse incorrecte.")
+    );
+
+    let synced = SyncStatus {
+        last_success_at: Some(1),
+        ..enrolled()
+    };
+    let shown = line(&synced, Some(at(26, 14, 32)));
+    assert_eq!(shown.summary, "Synchronisé à 14:32");
+    assert_eq!(shown.detail, None);
+
+    let running = SyncStatus {
+        running: true,
+        last_failure: Some(SyncFailure::Unauthorized),
+        ..enrolled()
+    };
+    assert_eq!(line(&running, None).summary, "Synchronisation…");
+    assert_eq!(line(&running, None).detail, None);
+
+    let refused = SyncStatus {
+        last_failure: Some(SyncFailure::Unauthorized),
+        ..enrolled()
+    };
+    assert_eq!(line(&refused, None).summary, "Échec de la synchronisation");
+    assert!(line(&refused, None).detail.is_some());
+
+    assert_eq!(line(&enrolled(), None).summary, "Jamais synchronisé");
+    let one = SyncStatus {
+        pending_changes: 1,
+        ..enrolled()
+    };
+    assert_eq!(
+        line(&one, None).summary,
+        "Jamais synchronisé · 1 modification en attente"
+    );
+}
