@@ -21,6 +21,7 @@
 mod db;
 mod doc;
 mod error;
+pub mod record;
 mod store;
 pub mod sync;
 
