@@ -76,6 +76,128 @@ const MIGRATIONS: &[&str] = &[
     ) STRICT;
     CREATE INDEX rencontres_by_time ON rencontres (occurred_at DESC);
     "#,
+    // 2: every record kind of the outreach work, person search, deletion.
+    r#"
+    -- Rencontres gain the fields of the full model; the list columns stay as they were.
+    ALTER TABLE rencontres ADD COLUMN commune TEXT;
+    ALTER TABLE rencontres ADD COLUMN follow_up TEXT;
+    CREATE INDEX rencontres_by_channel ON rencontres (channel, occurred_at);
+    CREATE INDEX rencontres_by_commune ON rencontres (commune, occurred_at);
+
+    CREATE TABLE rencontre_persons (
+        rencontre_id TEXT NOT NULL,
+        person_id    TEXT NOT NULL,
+        occurred_at  INTEGER NOT NULL,
+        PRIMARY KEY (rencontre_id, person_id)
+    ) STRICT;
+    CREATE INDEX rencontre_persons_by_person ON rencontre_persons (person_id, occurred_at);
+
+    -- A person; `json` is the whole record for the person's screen.
+    CREATE TABLE personnes (
+        id              TEXT PRIMARY KEY,
+        pseudonym       TEXT NOT NULL,
+        last_name       TEXT,
+        commune         TEXT,
+        referent        TEXT,
+        stage           TEXT,
+
+        updated_at      INTEGER NOT NULL,
+        json            TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX personnes_by_referent ON personnes (referent, stage);
+
+    -- Accent- and case-insensitive prefix search over names ("Éloïse" finds "elo").
+    CREATE VIRTUAL TABLE personnes_fts USING fts5(
+        names,
+        content = '',
+        contentless_delete = 1,
+        tokenize = 'unicode61 remove_diacritics 2',
+        prefix = '1 2 3'
+    );
+
+    -- Fixed-vocabulary tags of persons, for grouped counts.
+    CREATE TABLE person_tags (
+        person_id TEXT NOT NULL,
+        vocab     TEXT NOT NULL,
+        code      TEXT NOT NULL,
+        PRIMARY KEY (person_id, vocab, code)
+    ) STRICT;
+    CREATE INDEX person_tags_by_code ON person_tags (vocab, code);
+
+    CREATE TABLE etapes (
+        id        TEXT PRIMARY KEY,
+        person_id TEXT NOT NULL,
+        stage     TEXT NOT NULL,
+        date      TEXT NOT NULL,
+        note      TEXT
+    ) STRICT;
+    CREATE INDEX etapes_by_person ON etapes (person_id, date);
+    CREATE INDEX etapes_by_date ON etapes (date, stage);
+
+    CREATE TABLE orientations (
+        id           TEXT PRIMARY KEY,
+        person_id    TEXT NOT NULL,
+        partner_id   TEXT,
+        partner_name TEXT,
+        reason       TEXT NOT NULL,
+        status       TEXT NOT NULL,
+        outcome      TEXT,
+        date         TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX orientations_by_person ON orientations (person_id, date);
+
+    CREATE TABLE relances (
+        id           TEXT PRIMARY KEY,
+        person_id    TEXT,
+        rencontre_id TEXT,
+        referent     TEXT NOT NULL,
+        due          TEXT NOT NULL,
+        reason       TEXT NOT NULL,
+        status       TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX relances_open_by_referent ON relances (referent, status, due);
+    CREATE INDEX relances_by_person ON relances (person_id, due);
+
+    CREATE TABLE evenements (
+        id    TEXT PRIMARY KEY,
+        name  TEXT NOT NULL,
+        kind  TEXT NOT NULL,
+        date  TEXT NOT NULL,
+        place TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX evenements_by_date ON evenements (date);
+
+    CREATE TABLE inscriptions (
+        id            TEXT PRIMARY KEY,
+        event_id      TEXT NOT NULL,
+        name          TEXT NOT NULL,
+        age_band      TEXT,
+        minor         INTEGER NOT NULL,
+        person_id     TEXT,
+        checked_in_at INTEGER
+    ) STRICT;
+    CREATE INDEX inscriptions_by_event ON inscriptions (event_id, name);
+
+    CREATE TABLE partenaires (
+        id      TEXT PRIMARY KEY,
+        name    TEXT NOT NULL,
+        kind    TEXT NOT NULL,
+        contact TEXT,
+        commune TEXT
+    ) STRICT;
+    CREATE INDEX partenaires_by_name ON partenaires (name);
+
+    -- Concurrent values of a field, for a coordinator to choose from.
+    CREATE TABLE conflicts (
+        doc_id TEXT NOT NULL,
+        field  TEXT NOT NULL,
+        json   TEXT NOT NULL,
+        PRIMARY KEY (doc_id, field)
+    ) STRICT;
+
+    -- Which documents are deleted: every projection row of theirs is gone.
+    ALTER TABLE documents ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;
+    "#,
 ];
 
 /// The schema version this code writes.

@@ -19,13 +19,18 @@
 #![forbid(unsafe_code)]
 
 mod db;
-mod doc;
 mod error;
+mod kinds;
+mod projection;
+pub mod queries;
 pub mod record;
+mod records_store;
 mod store;
 pub mod sync;
 
 pub use error::CoreError;
+pub use kinds::Record;
+pub use records_store::RebuildReport;
 pub use store::{DocInfo, Store, StoreOptions};
 
 use std::sync::Arc;

@@ -13,7 +13,6 @@ use filrouge_model::ipc::SyncStatus;
 use filrouge_model::{Rencontre, RencontreDraft};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
-use crate::doc::{self, KIND_RENCONTRE};
 use crate::{CoreError, Env, db};
 
 /// Limits and tuning of a store.
@@ -92,64 +91,27 @@ impl Store {
         Ok(store)
     }
 
-    /// Records a new rencontre and returns it as listed.
-    pub fn create_rencontre(&mut self, draft: RencontreDraft) -> Result<Rencontre, CoreError> {
-        let now = self.env.clock.now_ms();
-        let draft = draft.validate(now)?;
-        let id = self.env.ids.new_id().to_string();
-        let mut doc = AutoCommit::new().with_actor(self.actor.clone());
-        let occurred_at = draft.occurred_at.unwrap_or(now);
-        doc::write_rencontre(&mut doc, &draft, occurred_at, now, true)
-            .map_err(|e| corrupt(&id, &e))?;
-        doc.commit_with(automerge::transaction::CommitOptions::default().with_time(now));
-        let row = doc::read_rencontre(&doc, &id).ok_or_else(|| CoreError::Corrupt {
-            id: id.clone(),
-            reason: "new document unreadable".into(),
-        })?;
-        let changes = doc.get_changes(&[]);
-        let snapshot = doc.save();
-        let heads = heads_text(&doc.get_heads());
-        let tx = self.conn.transaction()?;
-        tx.execute(
-            "INSERT INTO documents (id, kind, snapshot, chunk_count, heads) VALUES (?1, ?2, ?3, 0, ?4)",
-            params![id, KIND_RENCONTRE, snapshot, heads],
-        )?;
-        queue_outbox(&tx, &id, KIND_RENCONTRE, changes)?;
-        upsert_rencontre(&tx, &row)?;
-        set_meta_tx(&tx, "last_place", &row.place)?;
-        tx.commit()?;
+    /// Records a new rencontre and returns it as listed. Without a time, it happened now.
+    pub fn create_rencontre(&mut self, mut draft: RencontreDraft) -> Result<Rencontre, CoreError> {
+        draft.occurred_at = Some(draft.occurred_at.unwrap_or(self.env.clock.now_ms()));
+        let id = self.create(draft)?;
+        let row = self.rencontre(&id)?;
+        self.set_meta("last_place", &row.place)?;
         Ok(row)
     }
 
-    /// Changes a rencontre; only the fields that differ are written.
+    /// Changes a rencontre; only the fields that differ are written. Without a time, it
+    /// keeps the time it had.
     pub fn update_rencontre(
         &mut self,
         id: &str,
-        draft: RencontreDraft,
+        mut draft: RencontreDraft,
     ) -> Result<Rencontre, CoreError> {
-        let now = self.env.clock.now_ms();
-        let draft = draft.validate(now)?;
-        let Loaded { mut doc, heads } = self.load(id)?;
-        let occurred_at = match draft.occurred_at {
-            Some(at) => at,
-            None => doc::read_rencontre(&doc, id).map_or(now, |r| r.occurred_at),
-        };
-        doc::write_rencontre(&mut doc, &draft, occurred_at, now, false)
-            .map_err(|e| corrupt(id, &e))?;
-        doc.commit_with(automerge::transaction::CommitOptions::default().with_time(now));
-        let row = doc::read_rencontre(&doc, id).ok_or_else(|| CoreError::Corrupt {
-            id: id.to_owned(),
-            reason: "not a rencontre".into(),
-        })?;
-        let tx = self.conn.transaction()?;
-        let changes = doc.get_changes(&heads);
-        if !changes.is_empty() {
-            queue_outbox(&tx, id, KIND_RENCONTRE, changes)?;
-            persist_after(&tx, id, &mut doc, &heads, self.options.compact_after)?;
-            upsert_rencontre(&tx, &row)?;
+        if draft.occurred_at.is_none() {
+            draft.occurred_at = Some(self.rencontre(id)?.occurred_at);
         }
-        tx.commit()?;
-        Ok(row)
+        self.update(id, draft)?;
+        self.rencontre(id)
     }
 
     /// The rencontres that happened at or after `since`, newest first.
@@ -379,26 +341,6 @@ pub(crate) fn queue_outbox(
         let hash = change.hash().to_string();
         stmt.execute(params![hash, doc_id, kind, change.bytes().as_ref()])?;
     }
-    Ok(())
-}
-
-/// Writes a rencontre's projection row.
-pub(crate) fn upsert_rencontre(tx: &Transaction<'_>, r: &Rencontre) -> Result<(), CoreError> {
-    tx.prepare_cached(
-        "INSERT OR REPLACE INTO rencontres
-         (id, channel, place, occurred_at, headcount, pseudonym, note, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-    )?
-    .execute(params![
-        r.id,
-        r.channel.code(),
-        r.place,
-        r.occurred_at,
-        r.headcount,
-        r.pseudonym,
-        r.note,
-        r.updated_at
-    ])?;
     Ok(())
 }
 

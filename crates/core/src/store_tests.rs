@@ -139,8 +139,7 @@ fn many_edits_compact_and_still_reload() {
     );
     drop(store);
     let mut store = Store::open(&path, test_env(NOW, 1)).unwrap();
-    let loaded = store.load(&r.id).unwrap();
-    assert_eq!(doc::read_rencontre(&loaded.doc, &r.id).unwrap().note, "80");
+    assert_eq!(store.get::<RencontreDraft>(&r.id).unwrap().note, "80");
 }
 
 #[test]

@@ -11,10 +11,11 @@ use automerge::{AutoCommit, Change, ChangeHash};
 use filrouge_model::sync::PulledChange;
 use rusqlite::{OptionalExtension, Transaction, params};
 
-use crate::doc::{self, KIND_RENCONTRE};
-use crate::store::{
-    Loaded, heads_text, load_doc, persist_after, quarantine, set_meta_tx, upsert_rencontre,
-};
+use filrouge_model::records::RecordKind;
+
+use crate::record::root_str;
+use crate::records_store::reproject;
+use crate::store::{Loaded, heads_text, load_doc, persist_after, quarantine, set_meta_tx};
 use crate::{CoreError, Store};
 
 /// A change waiting to be applied, from the page or from `pending_changes`.
@@ -83,7 +84,7 @@ impl Store {
             if doc.get_heads() == heads {
                 continue;
             }
-            let kind = doc::kind_of(&doc).unwrap_or_default();
+            let kind = root_str(&doc, "kind").unwrap_or_default();
             if is_new {
                 tx.execute(
                     "INSERT INTO documents (id, kind, snapshot, chunk_count, heads)
@@ -93,7 +94,9 @@ impl Store {
             } else {
                 persist_after(&tx, &doc_id, &mut doc, &heads, compact_after)?;
             }
-            project(&tx, &doc_id, &kind, &doc)?;
+            if let Some(kind) = RecordKind::from_code(&kind) {
+                reproject(&tx, kind, &doc_id, &mut doc)?;
+            }
             changed += 1;
         }
         set_meta_tx(&tx, "cursor", &cursor.to_string())?;
@@ -158,16 +161,6 @@ fn stash(tx: &Transaction<'_>, doc_id: &str, changes: &[Incoming]) -> Result<(),
     )?;
     for c in changes {
         stmt.execute(params![c.hash, doc_id, c.kind, c.data])?;
-    }
-    Ok(())
-}
-
-/// Rewrites the projection row of a document after it changed.
-fn project(tx: &Transaction<'_>, id: &str, kind: &str, doc: &AutoCommit) -> Result<(), CoreError> {
-    if kind == KIND_RENCONTRE
-        && let Some(row) = doc::read_rencontre(doc, id)
-    {
-        upsert_rencontre(tx, &row)?;
     }
     Ok(())
 }

@@ -1,0 +1,66 @@
+//! The record kinds the store keeps, and how each merges.
+//!
+//! A kind is a draft type from `filrouge-model` that implements [`Record`]: its code,
+//! which of its fields are texts and sets (see [`crate::record`]), and its validation.
+//! The store writes every kind through the same generic path; only the projection rows
+//! differ, and those live in `projection.rs`.
+
+use filrouge_model::records::RecordKind;
+use filrouge_model::{
+    EtapeDraft, EvenementDraft, InscriptionDraft, OrientationDraft, PartenaireDraft,
+    PersonneDraft, RelanceDraft, RencontreDraft, ValidationError,
+};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::record::Schema;
+
+/// A record kind the store can keep as an Automerge document.
+pub trait Record: Serialize + DeserializeOwned + Clone {
+    /// The kind's stable code.
+    const KIND: RecordKind;
+    /// Which fields merge as text or as sets.
+    const SCHEMA: Schema;
+    /// Normalises and checks a draft before anything is written.
+    fn validated(self, now: i64) -> Result<Self, ValidationError>;
+}
+
+macro_rules! record_kind {
+    ($draft:ty, $kind:ident, texts: $texts:expr, sets: $sets:expr) => {
+        impl Record for $draft {
+            const KIND: RecordKind = RecordKind::$kind;
+            const SCHEMA: Schema = Schema {
+                texts: $texts,
+                sets: $sets,
+            };
+            fn validated(self, now: i64) -> Result<Self, ValidationError> {
+                self.validate(now)
+            }
+        }
+    };
+}
+
+record_kind!(RencontreDraft, Rencontre, texts: &["note"], sets: &["persons", "needs", "actions"]);
+record_kind!(PersonneDraft, Personne, texts: &[], sets: &[
+    "categories", "freins", "interests", "skills", "consent.scopes"
+]);
+record_kind!(EtapeDraft, Etape, texts: &["note"], sets: &[]);
+record_kind!(OrientationDraft, Orientation, texts: &["outcome"], sets: &[]);
+record_kind!(RelanceDraft, Relance, texts: &[], sets: &[]);
+record_kind!(EvenementDraft, Evenement, texts: &[], sets: &["partners"]);
+record_kind!(InscriptionDraft, Inscription, texts: &[], sets: &[]);
+record_kind!(PartenaireDraft, Partenaire, texts: &[], sets: &[]);
+
+/// The merge schema of a kind known only by its code (documents pulled from the log).
+pub(crate) fn schema_of(kind: &str) -> Option<Schema> {
+    Some(match RecordKind::from_code(kind)? {
+        RecordKind::Rencontre => RencontreDraft::SCHEMA,
+        RecordKind::Personne => PersonneDraft::SCHEMA,
+        RecordKind::Etape => EtapeDraft::SCHEMA,
+        RecordKind::Orientation => OrientationDraft::SCHEMA,
+        RecordKind::Relance => RelanceDraft::SCHEMA,
+        RecordKind::Evenement => EvenementDraft::SCHEMA,
+        RecordKind::Inscription => InscriptionDraft::SCHEMA,
+        RecordKind::Partenaire => PartenaireDraft::SCHEMA,
+    })
+}

@@ -1,0 +1,230 @@
+//! Projection: from a document's merged JSON to the plain rows every query reads.
+//!
+//! [`project`] is the only writer of the projection tables. It is called in the same
+//! transaction as the document write (local edit, pulled change, rebuild), removes the
+//! record's old rows and writes the new ones, so a rebuild from the documents gives the
+//! same tables as incremental updates. A deleted record has no rows at all.
+
+use filrouge_model::records::RecordKind;
+use filrouge_model::{
+    EtapeDraft, EvenementDraft, InscriptionDraft, OrientationDraft, PartenaireDraft,
+    PersonneDraft, RelanceDraft, RencontreDraft, Vocab,
+};
+use rusqlite::{OptionalExtension, Transaction, params};
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value as Json};
+
+use crate::CoreError;
+
+/// What the store knows about a document beside its fields.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Meta {
+    pub deleted: bool,
+    pub updated_at: i64,
+}
+
+/// Rewrites every projection row of record `id` from its merged JSON.
+pub(crate) fn project(
+    tx: &Transaction<'_>,
+    kind: RecordKind,
+    id: &str,
+    json: &Map<String, Json>,
+    meta: Meta,
+) -> Result<(), CoreError> {
+    unproject(tx, kind, id)?;
+    tx.execute(
+        "UPDATE documents SET deleted = ?2 WHERE id = ?1",
+        params![id, meta.deleted],
+    )?;
+    if meta.deleted {
+        return Ok(());
+    }
+    // A document whose history has only partly arrived may not parse yet: no rows until
+    // the rest comes (the pending changes are kept by the sync layer).
+    match kind {
+        RecordKind::Rencontre => {
+            if let Some(mut r) = parse::<RencontreDraft>(json) {
+                if r.occurred_at.is_none() {
+                    return Ok(());
+                }
+                r.occurred_at = r.occurred_at.or(Some(0));
+                rencontre(tx, id, &r, meta)?;
+            }
+        }
+        RecordKind::Personne => {
+            if let Some(p) = parse::<PersonneDraft>(json) {
+                personne(tx, id, &p, json, meta)?;
+            }
+        }
+        RecordKind::Etape => {
+            if let Some(e) = parse::<EtapeDraft>(json) {
+                tx.execute(
+                    "INSERT INTO etapes (id, person_id, stage, date, note) VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![id, e.person_id, e.stage.code(), e.date.to_string(), e.note],
+                )?;
+            }
+        }
+        RecordKind::Orientation => {
+            if let Some(o) = parse::<OrientationDraft>(json) {
+                tx.execute(
+                    "INSERT INTO orientations (id, person_id, partner_id, partner_name, reason, status, outcome, date)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                    params![id, o.person_id, o.partner_id, o.partner_name, o.reason, o.status.code(), o.outcome, o.date.to_string()],
+                )?;
+            }
+        }
+        RecordKind::Relance => {
+            if let Some(r) = parse::<RelanceDraft>(json) {
+                tx.execute(
+                    "INSERT INTO relances (id, person_id, rencontre_id, referent, due, reason, status)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                    params![id, r.person_id, r.rencontre_id, r.referent, r.due.to_string(), r.reason, r.status.code()],
+                )?;
+            }
+        }
+        RecordKind::Evenement => {
+            if let Some(e) = parse::<EvenementDraft>(json) {
+                tx.execute(
+                    "INSERT INTO evenements (id, name, kind, date, place) VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![id, e.name, e.kind.code(), e.date.to_string(), e.place],
+                )?;
+            }
+        }
+        RecordKind::Inscription => {
+            if let Some(i) = parse::<InscriptionDraft>(json) {
+                tx.execute(
+                    "INSERT INTO inscriptions (id, event_id, name, age_band, minor, person_id, checked_in_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                    params![id, i.event_id, i.first_name_or_pseudonym, i.age_band.map(|a| a.code()), i.minor, i.person_id, i.checked_in_at],
+                )?;
+            }
+        }
+        RecordKind::Partenaire => {
+            if let Some(p) = parse::<PartenaireDraft>(json) {
+                tx.execute(
+                    "INSERT INTO partenaires (id, name, kind, contact, commune) VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![id, p.name, p.kind.code(), p.contact, p.commune],
+                )?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn parse<T: DeserializeOwned>(json: &Map<String, Json>) -> Option<T> {
+    serde_json::from_value(Json::Object(json.clone())).ok()
+}
+
+fn rencontre(
+    tx: &Transaction<'_>,
+    id: &str,
+    r: &RencontreDraft,
+    meta: Meta,
+) -> Result<(), CoreError> {
+    let at = r.occurred_at.unwrap_or(0);
+    tx.prepare_cached(
+        "INSERT INTO rencontres
+         (id, channel, place, occurred_at, headcount, pseudonym, note, updated_at, commune, follow_up)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?
+    .execute(params![
+        id,
+        r.channel.code(),
+        r.place,
+        at,
+        r.headcount,
+        r.pseudonym,
+        r.note,
+        meta.updated_at,
+        r.commune,
+        r.follow_up.map(|d| d.to_string()),
+    ])?;
+    let mut link = tx.prepare_cached(
+        "INSERT OR IGNORE INTO rencontre_persons (rencontre_id, person_id, occurred_at) VALUES (?1, ?2, ?3)",
+    )?;
+    for person in &r.persons {
+        link.execute(params![id, person, at])?;
+    }
+    Ok(())
+}
+
+fn personne(
+    tx: &Transaction<'_>,
+    id: &str,
+    p: &PersonneDraft,
+    json: &Map<String, Json>,
+    meta: Meta,
+) -> Result<(), CoreError> {
+    tx.prepare_cached(
+        "INSERT INTO personnes (id, pseudonym, last_name, commune, referent, stage, updated_at, json)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?
+    .execute(params![
+        id,
+        p.pseudonym,
+        p.last_name,
+        p.territory.commune,
+        p.referent,
+        p.stage.map(|s| s.code()),
+        meta.updated_at,
+        Json::Object(json.clone()).to_string(),
+    ])?;
+    let rowid: i64 = tx.query_row("SELECT rowid FROM personnes WHERE id = ?1", [id], |r| r.get(0))?;
+    let names = [Some(p.pseudonym.as_str()), p.last_name.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    tx.prepare_cached("INSERT INTO personnes_fts (rowid, names) VALUES (?1, ?2)")?
+        .execute(params![rowid, names])?;
+    let mut tag = tx.prepare_cached(
+        "INSERT OR IGNORE INTO person_tags (person_id, vocab, code) VALUES (?1, ?2, ?3)",
+    )?;
+    for c in &p.categories {
+        tag.execute(params![id, "category", c.code()])?;
+    }
+    for f in &p.freins {
+        tag.execute(params![id, "frein", f.code()])?;
+    }
+    Ok(())
+}
+
+/// Removes every projection row of record `id`.
+pub(crate) fn unproject(tx: &Transaction<'_>, kind: RecordKind, id: &str) -> Result<(), CoreError> {
+    match kind {
+        RecordKind::Rencontre => {
+            tx.execute("DELETE FROM rencontres WHERE id = ?1", [id])?;
+            tx.execute("DELETE FROM rencontre_persons WHERE rencontre_id = ?1", [id])?;
+        }
+        RecordKind::Personne => {
+            let rowid: Option<i64> = tx
+                .query_row("SELECT rowid FROM personnes WHERE id = ?1", [id], |r| r.get(0))
+                .optional()?;
+            if let Some(rowid) = rowid {
+                tx.execute("DELETE FROM personnes_fts WHERE rowid = ?1", [rowid])?;
+            }
+            tx.execute("DELETE FROM personnes WHERE id = ?1", [id])?;
+            tx.execute("DELETE FROM person_tags WHERE person_id = ?1", [id])?;
+        }
+        RecordKind::Etape => {
+            tx.execute("DELETE FROM etapes WHERE id = ?1", [id])?;
+        }
+        RecordKind::Orientation => {
+            tx.execute("DELETE FROM orientations WHERE id = ?1", [id])?;
+        }
+        RecordKind::Relance => {
+            tx.execute("DELETE FROM relances WHERE id = ?1", [id])?;
+        }
+        RecordKind::Evenement => {
+            tx.execute("DELETE FROM evenements WHERE id = ?1", [id])?;
+        }
+        RecordKind::Inscription => {
+            tx.execute("DELETE FROM inscriptions WHERE id = ?1", [id])?;
+        }
+        RecordKind::Partenaire => {
+            tx.execute("DELETE FROM partenaires WHERE id = ?1", [id])?;
+        }
+    }
+    tx.execute("DELETE FROM conflicts WHERE doc_id = ?1", [id])?;
+    Ok(())
+}

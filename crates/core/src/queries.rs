@@ -1,0 +1,288 @@
+//! The questions the app asks, answered from projection tables only.
+//!
+//! Person search uses the FTS5 table (accent- and case-insensitive, prefix as you
+//! type); every other query runs on an index made for it (see migration 2 in `db.rs`).
+//! No query loads an Automerge document.
+
+use filrouge_model::Day;
+use rusqlite::params;
+use serde::{Deserialize, Serialize};
+
+use crate::{CoreError, Store};
+
+/// A person found by search.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonHit {
+    /// The person's id.
+    pub id: String,
+    /// Pseudonym or first name.
+    pub pseudonym: String,
+    /// Last name, if known.
+    pub last_name: Option<String>,
+    /// Current parcours stage code.
+    pub stage: Option<String>,
+}
+
+/// One line of a person's timeline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimelineEntry {
+    /// When, as a date (`YYYY-MM-DD`, UTC for rencontres).
+    pub date: String,
+    /// The record kind code.
+    pub kind: String,
+    /// The record id.
+    pub id: String,
+    /// A short code for what happened (channel, stage, status).
+    pub what: String,
+}
+
+/// A follow-up to do.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DueRelance {
+    /// The relance id.
+    pub id: String,
+    /// The person concerned, if any.
+    pub person_id: Option<String>,
+    /// When it is due.
+    pub due: String,
+    /// Why.
+    pub reason: String,
+}
+
+/// A référent's caseload: how many persons at each stage.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StageCount {
+    /// Stage code, or `None` for persons without a stage.
+    pub stage: Option<String>,
+    /// How many persons.
+    pub count: u64,
+}
+
+/// Counts for a period, grouped several ways (for funders' tables).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PeriodCounts {
+    /// Rencontres and people met (headcount plus named persons) by channel code.
+    pub by_channel: Vec<(String, u64, u64)>,
+    /// Rencontres by commune (empty string when not given).
+    pub by_commune: Vec<(String, u64)>,
+    /// Distinct persons met, by public category code.
+    pub by_category: Vec<(String, u64)>,
+    /// Stage changes in the period, by stage code.
+    pub by_stage: Vec<(String, u64)>,
+}
+
+/// An event's registrations and headcount.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventRegistrations {
+    /// (inscription id, name, checked in) in name order.
+    pub registrations: Vec<(String, String, bool)>,
+    /// How many are registered.
+    pub registered: u64,
+    /// How many checked in.
+    pub checked_in: u64,
+}
+
+/// Turns what a user typed into an FTS5 prefix query: every word must match the start
+/// of a name word. Quotes are doubled so no input is read as FTS syntax.
+fn fts_prefix_query(input: &str) -> Option<String> {
+    let words: Vec<String> = input
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| format!("\"{}\"*", w.replace('"', "\"\"")))
+        .collect();
+    (!words.is_empty()).then(|| words.join(" "))
+}
+
+impl Store {
+    /// Persons whose names start with what was typed, best matches first.
+    pub fn search_persons(&self, typed: &str, limit: u32) -> Result<Vec<PersonHit>, CoreError> {
+        let Some(query) = fts_prefix_query(typed) else {
+            return Ok(Vec::new());
+        };
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT p.id, p.pseudonym, p.last_name, p.stage
+             FROM personnes_fts f JOIN personnes p ON p.rowid = f.rowid
+             WHERE personnes_fts MATCH ?1 ORDER BY rank, p.pseudonym LIMIT ?2",
+        )?;
+        let rows = stmt.query_map(params![query, limit], |r| {
+            Ok(PersonHit {
+                id: r.get(0)?,
+                pseudonym: r.get(1)?,
+                last_name: r.get(2)?,
+                stage: r.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// A person's rencontres, stage changes, orientations and relances, oldest first.
+    pub fn timeline(&self, person_id: &str) -> Result<Vec<TimelineEntry>, CoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT date, kind, id, what FROM (
+                SELECT r.occurred_at AS ms, NULL AS date, 'rencontre' AS kind, r.id, r.channel AS what
+                  FROM rencontre_persons rp JOIN rencontres r ON r.id = rp.rencontre_id
+                 WHERE rp.person_id = ?1
+                UNION ALL
+                SELECT NULL, date, 'etape', id, stage FROM etapes WHERE person_id = ?1
+                UNION ALL
+                SELECT NULL, date, 'orientation', id, status FROM orientations WHERE person_id = ?1
+                UNION ALL
+                SELECT NULL, due, 'relance', id, status FROM relances WHERE person_id = ?1
+             )",
+        )?;
+        let rows = stmt.query_map([person_id], |r| {
+            Ok((
+                r.get::<_, Option<String>>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (date, kind, id, what) = row?;
+            out.push(TimelineEntry {
+                date: date.unwrap_or_default(),
+                kind,
+                id,
+                what,
+            });
+        }
+        // Rencontres carry a time, not a date: read it from their own row.
+        for e in out.iter_mut().filter(|e| e.date.is_empty()) {
+            let ms: i64 = self
+                .conn
+                .query_row("SELECT occurred_at FROM rencontres WHERE id = ?1", [&e.id], |r| r.get(0))?;
+            e.date = Day::from_epoch_ms(ms).to_string();
+        }
+        out.sort_by(|a, b| (&a.date, &a.kind, &a.id).cmp(&(&b.date, &b.kind, &b.id)));
+        Ok(out)
+    }
+
+    /// A référent's open relances due on or before `today`, oldest first.
+    pub fn relances_due(&self, referent: &str, today: Day) -> Result<Vec<DueRelance>, CoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, person_id, due, reason FROM relances
+             WHERE referent = ?1 AND status = 'a_faire' AND due <= ?2 ORDER BY due, id",
+        )?;
+        let rows = stmt.query_map(params![referent, today.to_string()], |r| {
+            Ok(DueRelance {
+                id: r.get(0)?,
+                person_id: r.get(1)?,
+                due: r.get(2)?,
+                reason: r.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// How many persons a référent follows at each stage.
+    pub fn caseload(&self, referent: &str) -> Result<Vec<StageCount>, CoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT stage, COUNT(*) FROM personnes WHERE referent = ?1 GROUP BY stage ORDER BY stage",
+        )?;
+        let rows = stmt.query_map([referent], |r| {
+            Ok(StageCount {
+                stage: r.get(0)?,
+                count: r.get::<_, i64>(1)?.try_into().unwrap_or(0),
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Rencontres in `[from, to)` (milliseconds), optionally of one channel or commune,
+    /// newest first, at most `limit`.
+    pub fn rencontres_between(
+        &self,
+        from: i64,
+        to: i64,
+        channel: Option<&str>,
+        commune: Option<&str>,
+        limit: u32,
+    ) -> Result<Vec<String>, CoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id FROM rencontres
+             WHERE occurred_at >= ?1 AND occurred_at < ?2
+               AND (?3 IS NULL OR channel = ?3) AND (?4 IS NULL OR commune = ?4)
+             ORDER BY occurred_at DESC LIMIT ?5",
+        )?;
+        let rows = stmt.query_map(params![from, to, channel, commune, limit], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Counts for the period `[from, to)` in milliseconds.
+    pub fn period_counts(&self, from: i64, to: i64) -> Result<PeriodCounts, CoreError> {
+        let (from_day, to_day) = (Day::from_epoch_ms(from).to_string(), Day::from_epoch_ms(to).to_string());
+        let pairs = |sql: &str, p: &[&dyn rusqlite::ToSql]| -> Result<Vec<(String, u64)>, CoreError> {
+            let mut stmt = self.conn.prepare_cached(sql)?;
+            let rows = stmt.query_map(p, |r| {
+                Ok((r.get::<_, Option<String>>(0)?.unwrap_or_default(), r.get::<_, i64>(1)?.try_into().unwrap_or(0)))
+            })?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        };
+        let mut by_channel = Vec::new();
+        {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT r.channel, COUNT(*), SUM(r.headcount) + COALESCE(SUM(
+                    (SELECT COUNT(*) FROM rencontre_persons rp WHERE rp.rencontre_id = r.id)), 0)
+                 FROM rencontres r WHERE r.occurred_at >= ?1 AND r.occurred_at < ?2
+                 GROUP BY r.channel ORDER BY r.channel",
+            )?;
+            let rows = stmt.query_map(params![from, to], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, i64>(1)?.try_into().unwrap_or(0),
+                    r.get::<_, i64>(2)?.try_into().unwrap_or(0),
+                ))
+            })?;
+            for row in rows {
+                by_channel.push(row?);
+            }
+        }
+        Ok(PeriodCounts {
+            by_channel,
+            by_commune: pairs(
+                "SELECT commune, COUNT(*) FROM rencontres WHERE occurred_at >= ?1 AND occurred_at < ?2
+                 GROUP BY commune ORDER BY commune",
+                &[&from, &to],
+            )?,
+            by_category: pairs(
+                "SELECT t.code, COUNT(DISTINCT rp.person_id) FROM rencontre_persons rp
+                 JOIN person_tags t ON t.person_id = rp.person_id AND t.vocab = 'category'
+                 WHERE rp.occurred_at >= ?1 AND rp.occurred_at < ?2 GROUP BY t.code ORDER BY t.code",
+                &[&from, &to],
+            )?,
+            by_stage: pairs(
+                "SELECT stage, COUNT(*) FROM etapes WHERE date >= ?1 AND date < ?2 GROUP BY stage ORDER BY stage",
+                &[&from_day, &to_day],
+            )?,
+        })
+    }
+
+    /// An event's registrations and how many checked in.
+    pub fn event_registrations(&self, event_id: &str) -> Result<EventRegistrations, CoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, name, checked_in_at IS NOT NULL FROM inscriptions WHERE event_id = ?1 ORDER BY name, id",
+        )?;
+        let rows = stmt.query_map([event_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        let registrations: Vec<(String, String, bool)> = rows.collect::<Result<_, _>>()?;
+        Ok(EventRegistrations {
+            registered: registrations.len() as u64,
+            checked_in: registrations.iter().filter(|r| r.2).count() as u64,
+            registrations,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fts_prefix_query;
+
+    #[test]
+    fn typed_text_becomes_a_safe_prefix_query() {
+        assert_eq!(fts_prefix_query("Élo"), Some("\"Élo\"*".into()));
+        assert_eq!(fts_prefix_query("  mo  da "), Some("\"mo\"* \"da\"*".into()));
+        assert_eq!(fts_prefix_query("\" OR *"), None);
+        assert_eq!(fts_prefix_query("a\"b"), Some("\"a\"* \"b\"*".into()));
+    }
+}

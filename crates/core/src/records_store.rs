@@ -1,0 +1,273 @@
+//! The store's generic use cases for every record kind: create, edit, delete, correct.
+//!
+//! Each method is one SQLite transaction: the document bytes (a snapshot for a new
+//! record, the bytes after the loaded heads for an edit), its new changes in the outbox,
+//! its projection rows and its conflicts. Reads for lists go to projections; [`Store::get`]
+//! loads the document because it is meant for the edit form.
+
+use automerge::transaction::{CommitOptions, Transactable};
+use automerge::{AutoCommit, ObjType, ROOT, ReadDoc, Value};
+use filrouge_model::records::RecordKind;
+use rusqlite::{Transaction, params};
+use serde_json::{Map, Value as Json};
+
+use crate::kinds::{Record, schema_of};
+use crate::projection::{self, Meta};
+use crate::record::{self, Conflict, Schema};
+use crate::store::{Loaded, corrupt, heads_text, persist_after, queue_outbox};
+use crate::{CoreError, Store};
+
+/// The layout version written in each document's `schema` key.
+pub(crate) const DOC_SCHEMA: i64 = 1;
+
+impl Store {
+    /// Creates a record of kind `R` and returns its id.
+    pub fn create<R: Record>(&mut self, draft: R) -> Result<String, CoreError> {
+        let now = self.env.clock.now_ms();
+        let draft = draft.validated(now)?;
+        let id = self.env.ids.new_id().to_string();
+        let json = to_object(&draft, &id)?;
+        let mut doc = AutoCommit::new().with_actor(self.actor().clone());
+        let fail = |e: automerge::AutomergeError| corrupt(&id, &e);
+        doc.put(ROOT, "schema", DOC_SCHEMA).map_err(fail)?;
+        doc.put(ROOT, "kind", R::KIND.code()).map_err(fail)?;
+        record::write_object(&mut doc, &ROOT, &json, &R::SCHEMA, "").map_err(fail)?;
+        doc.put(ROOT, "updated_at", now).map_err(fail)?;
+        doc.commit_with(CommitOptions::default().with_time(now));
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT INTO documents (id, kind, snapshot, chunk_count, heads) VALUES (?1, ?2, ?3, 0, ?4)",
+            params![id, R::KIND.code(), doc.save(), heads_text(&doc.get_heads())],
+        )?;
+        queue_outbox(&tx, &id, R::KIND.code(), doc.get_changes(&[]))?;
+        reproject(&tx, R::KIND, &id, &mut doc)?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    /// Edits a record: only fields whose value differs are written, so concurrent edits
+    /// of other fields on other devices survive.
+    pub fn update<R: Record>(&mut self, id: &str, draft: R) -> Result<(), CoreError> {
+        let now = self.env.clock.now_ms();
+        let draft = draft.validated(now)?;
+        let json = to_object(&draft, id)?;
+        self.edit(id, R::KIND, now, |doc| {
+            record::write_object(doc, &ROOT, &json, &R::SCHEMA, "")
+        })
+    }
+
+    /// Deletes a record: it leaves every list and query on every device. The deletion is
+    /// a flag no edit clears, so a concurrent edit on another device cannot undo it.
+    pub fn delete(&mut self, id: &str) -> Result<(), CoreError> {
+        let kind = self.kind_of(id)?;
+        let now = self.env.clock.now_ms();
+        self.edit(id, kind, now, |doc| {
+            doc.put(ROOT, "deleted", true)?;
+            Ok(true)
+        })
+    }
+
+    /// A coordinator's correction of one top-level field (a redaction is a correction to
+    /// an empty or neutral value). It is written apart from the plain fields, so it wins
+    /// over any concurrent plain edit of that field, whatever the devices' actor ids.
+    pub fn correct(&mut self, id: &str, field: &str, value: Json) -> Result<(), CoreError> {
+        let kind = self.kind_of(id)?;
+        let now = self.env.clock.now_ms();
+        let text = value.to_string();
+        self.edit(id, kind, now, |doc| {
+            let overrides = match doc.get(ROOT, "overrides")? {
+                Some((Value::Object(ObjType::Map), obj)) => obj,
+                _ => doc.put_object(ROOT, "overrides", ObjType::Map)?,
+            };
+            doc.put(&overrides, field, text.as_str())?;
+            Ok(true)
+        })
+    }
+
+    /// A record as its edit form needs it (loads the document).
+    pub fn get<R: Record>(&mut self, id: &str) -> Result<R, CoreError> {
+        let Loaded { doc, .. } = self.load(id)?;
+        let (json, meta) = merged(&doc, &R::SCHEMA);
+        if meta.deleted || record::root_str(&doc, "kind").as_deref() != Some(R::KIND.code()) {
+            return Err(CoreError::NotFound { id: id.to_owned() });
+        }
+        serde_json::from_value(Json::Object(json)).map_err(|e| CoreError::Corrupt {
+            id: id.to_owned(),
+            reason: e.to_string(),
+        })
+    }
+
+    /// The fields of a record with concurrent values, as last projected.
+    pub fn conflicts(&self, id: &str) -> Result<Vec<(String, Json)>, CoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT field, json FROM conflicts WHERE doc_id = ?1 ORDER BY field")?;
+        let rows = stmt.query_map([id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (field, json) = row?;
+            out.push((field, serde_json::from_str(&json).unwrap_or(Json::Null)));
+        }
+        Ok(out)
+    }
+
+    /// Loads, changes, and persists a document in one transaction.
+    fn edit(
+        &mut self,
+        id: &str,
+        kind: RecordKind,
+        now: i64,
+        change: impl FnOnce(&mut AutoCommit) -> Result<bool, automerge::AutomergeError>,
+    ) -> Result<(), CoreError> {
+        let Loaded { mut doc, heads } = self.load(id)?;
+        if record::root_str(&doc, "kind").as_deref() != Some(kind.code()) {
+            return Err(CoreError::NotFound { id: id.to_owned() });
+        }
+        let fail = |e: automerge::AutomergeError| corrupt(id, &e);
+        if !change(&mut doc).map_err(fail)? {
+            return Ok(());
+        }
+        doc.put(ROOT, "updated_at", now).map_err(fail)?;
+        doc.commit_with(CommitOptions::default().with_time(now));
+        let compact_after = self.options().compact_after;
+        let tx = self.conn.transaction()?;
+        queue_outbox(&tx, id, kind.code(), doc.get_changes(&heads))?;
+        persist_after(&tx, id, &mut doc, &heads, compact_after)?;
+        reproject(&tx, kind, id, &mut doc)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn kind_of(&self, id: &str) -> Result<RecordKind, CoreError> {
+        let code: Option<String> = rusqlite::OptionalExtension::optional(self.conn.query_row(
+            "SELECT kind FROM documents WHERE id = ?1",
+            [id],
+            |r| r.get(0),
+        ))?;
+        code.as_deref()
+            .and_then(RecordKind::from_code)
+            .ok_or_else(|| CoreError::NotFound { id: id.to_owned() })
+    }
+}
+
+/// Rewrites the projection rows and the conflicts of a document after it changed.
+pub(crate) fn reproject(
+    tx: &Transaction<'_>,
+    kind: RecordKind,
+    id: &str,
+    doc: &mut AutoCommit,
+) -> Result<(), CoreError> {
+    let Some(schema) = schema_of(kind.code()) else {
+        return Ok(());
+    };
+    let (json, meta) = merged(doc, &schema);
+    projection::project(tx, kind, id, &json, meta)?;
+    if !meta.deleted {
+        let mut insert = tx.prepare_cached(
+            "INSERT OR REPLACE INTO conflicts (doc_id, field, json) VALUES (?1, ?2, ?3)",
+        )?;
+        for Conflict { field, values } in record::conflicts(doc, &schema) {
+            let values: Vec<Json> = values
+                .into_iter()
+                .map(|v| serde_json::json!({"value": v.value, "actor": v.actor, "at": v.at}))
+                .collect();
+            insert.execute(params![id, field, Json::Array(values).to_string()])?;
+        }
+    }
+    Ok(())
+}
+
+/// The record's fields with coordinator corrections applied, and its store metadata.
+pub(crate) fn merged(doc: &AutoCommit, schema: &Schema) -> (Map<String, Json>, Meta) {
+    let mut json = record::read_object(doc, &ROOT, schema, "");
+    let deleted = json.remove("deleted") == Some(Json::Bool(true));
+    let updated_at = json.remove("updated_at").and_then(|v| v.as_i64()).unwrap_or(0);
+    json.remove("kind");
+    json.remove("schema");
+    if let Some(Json::Object(overrides)) = json.remove("overrides") {
+        for (field, text) in overrides {
+            if let Some(value) = text.as_str().and_then(|t| serde_json::from_str(t).ok()) {
+                json.insert(field, value);
+            }
+        }
+    }
+    (json, Meta { deleted, updated_at })
+}
+
+fn to_object<R: Record>(draft: &R, id: &str) -> Result<Map<String, Json>, CoreError> {
+    match serde_json::to_value(draft) {
+        Ok(Json::Object(map)) => Ok(map),
+        Ok(_) | Err(_) => Err(CoreError::Corrupt {
+            id: id.to_owned(),
+            reason: "draft does not serialise to an object".into(),
+        }),
+    }
+}
+
+/// Every projection table, in the order a rebuild clears them.
+pub(crate) const PROJECTION_TABLES: &[&str] = &[
+    "rencontres",
+    "rencontre_persons",
+    "personnes_fts",
+    "personnes",
+    "person_tags",
+    "etapes",
+    "orientations",
+    "relances",
+    "evenements",
+    "inscriptions",
+    "partenaires",
+    "conflicts",
+];
+
+/// What a rebuild did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RebuildReport {
+    /// Documents read and projected.
+    pub documents: usize,
+    /// Documents that failed to load and were quarantined.
+    pub quarantined: usize,
+}
+
+impl Store {
+    /// Rebuilds every projection table from the documents, in one transaction. Gives the
+    /// same tables as the incremental updates (tested), so it repairs a damaged
+    /// projection and applies a new projection after an upgrade.
+    pub fn rebuild_projections(&mut self) -> Result<RebuildReport, CoreError> {
+        let max_bytes = self.options().max_doc_bytes;
+        let actor = self.actor().clone();
+        let now = self.env.clock.now_ms();
+        let tx = self.conn.transaction()?;
+        for table in PROJECTION_TABLES {
+            tx.execute(&format!("DELETE FROM {table}"), [])?;
+        }
+        let docs: Vec<(String, String)> = {
+            let mut stmt = tx.prepare("SELECT id, kind FROM documents ORDER BY id")?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.collect::<Result<_, _>>()?
+        };
+        let mut report = RebuildReport::default();
+        for (id, kind) in docs {
+            let Some(kind) = RecordKind::from_code(&kind) else {
+                continue;
+            };
+            match crate::store::load_doc(&tx, &id, max_bytes, &actor) {
+                Ok(Some(Loaded { mut doc, .. })) => {
+                    reproject(&tx, kind, &id, &mut doc)?;
+                    report.documents += 1;
+                }
+                Ok(None) => {}
+                Err(err) => {
+                    crate::store::quarantine(&tx, &id, &err, now)?;
+                    report.quarantined += 1;
+                }
+            }
+        }
+        tx.commit()?;
+        Ok(report)
+    }
+}
+
+#[cfg(test)]
+#[path = "records_tests.rs"]
+mod tests;

@@ -1,0 +1,241 @@
+//! Every record kind through the store: validation, queries, deletion, corrections,
+//! and the rebuild that must give the same tables as incremental updates.
+
+use super::*;
+use crate::store::tests::{NOW, test_env};
+use crate::sync::{MemoryHub, run};
+use filrouge_model::{
+    Channel, Day, EtapeDraft, Field, OrientationDraft, OrientationStatus, PersonneDraft,
+    PublicCategory, RelanceDraft, RelanceStatus, RencontreDraft, Stage,
+};
+use std::sync::Mutex;
+
+fn store(dir: &tempfile::TempDir, n: u8) -> Store {
+    Store::open(&dir.path().join(format!("d{n}.sqlite")), test_env(NOW, n)).unwrap()
+}
+
+fn today() -> Day {
+    Day::from_epoch_ms(NOW)
+}
+
+fn day(offset: i32) -> Day {
+    today().checked_add_days(offset).unwrap()
+}
+
+fn person(name: &str) -> PersonneDraft {
+    let mut p = PersonneDraft::new(name);
+    p.referent = Some("Karim".into());
+    p.stage = Some(Stage::EnContact);
+    p.categories.insert(PublicCategory::JeuneNeet);
+    p
+}
+
+fn rencontre_with(persons: &[&str]) -> RencontreDraft {
+    RencontreDraft {
+        channel: Channel::Maraude,
+        place: "City stade".into(),
+        occurred_at: Some(NOW - 3_600_000),
+        headcount: 0,
+        pseudonym: None,
+        note: String::new(),
+        persons: persons.iter().map(|p| p.to_string()).collect(),
+        ..RencontreDraft::default()
+    }
+}
+
+fn relance(person: &str, due: Day) -> RelanceDraft {
+    RelanceDraft {
+        person_id: Some(person.into()),
+        rencontre_id: None,
+        referent: "Karim".into(),
+        due,
+        reason: "Rappeler pour le CV".into(),
+        status: RelanceStatus::AFaire,
+    }
+}
+
+#[test]
+fn search_is_accent_and_case_insensitive_prefix_and_follows_edits() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = store(&dir, 1);
+    let eloise = s.create(person("Éloïse")).unwrap();
+    s.create(person("Momo")).unwrap();
+    for typed in ["elo", "ELOI", "éloïse", "Eloise"] {
+        let hits = s.search_persons(typed, 10).unwrap();
+        assert_eq!(hits.len(), 1, "{typed}");
+        assert_eq!(hits[0].id, eloise);
+    }
+    assert!(s.search_persons("loise", 10).unwrap().is_empty(), "prefix, not substring");
+    let mut renamed = person("Lina");
+    renamed.last_name = Some("Benali".into());
+    s.update(&eloise, renamed).unwrap();
+    assert!(s.search_persons("elo", 10).unwrap().is_empty());
+    assert_eq!(s.search_persons("lina ben", 10).unwrap()[0].id, eloise);
+}
+
+#[test]
+fn a_person_timeline_caseload_and_due_relances() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = store(&dir, 1);
+    let p = s.create(person("Yanis")).unwrap();
+    let other = s.create(person("Inès")).unwrap();
+    s.create(rencontre_with(&[&p, &other])).unwrap();
+    s.create(EtapeDraft { person_id: p.clone(), stage: Stage::Remobilisation, date: day(0), note: None })
+        .unwrap();
+    s.create(OrientationDraft {
+        person_id: p.clone(),
+        partner_id: None,
+        partner_name: Some("Mission locale Nord".into()),
+        reason: "Garantie jeunes".into(),
+        consent_given: true,
+        status: OrientationStatus::Proposee,
+        outcome: None,
+        date: day(-1),
+    })
+    .unwrap();
+    let overdue = s.create(relance(&p, day(-2))).unwrap();
+    let due_today = s.create(relance(&p, day(0))).unwrap();
+    s.create(relance(&p, day(3))).unwrap();
+
+    let kinds: Vec<String> = s.timeline(&p).unwrap().into_iter().map(|e| e.kind).collect();
+    assert_eq!(kinds, ["relance", "orientation", "etape", "rencontre", "relance", "relance"]);
+    let due: Vec<String> = s.relances_due("Karim", today()).unwrap().into_iter().map(|r| r.id).collect();
+    assert_eq!(due, [overdue.clone(), due_today.clone()]);
+    // Done disappears from the list.
+    let mut done = relance(&p, day(-2));
+    done.status = RelanceStatus::Faite;
+    s.update(&overdue, done).unwrap();
+    assert_eq!(s.relances_due("Karim", today()).unwrap().len(), 1);
+    let caseload = s.caseload("Karim").unwrap();
+    assert_eq!(caseload.len(), 1);
+    assert_eq!((caseload[0].stage.as_deref(), caseload[0].count), (Some("en_contact"), 2));
+    let counts = s.period_counts(NOW - 86_400_000, NOW + 1).unwrap();
+    assert_eq!(counts.by_channel, vec![("maraude".to_string(), 1, 2)]);
+    assert_eq!(counts.by_category, vec![("jeune_neet".to_string(), 2)]);
+}
+
+#[test]
+fn bad_input_names_the_field_and_nothing_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = store(&dir, 1);
+    let id = s.create(person("Yanis")).unwrap();
+    let before = s.get::<PersonneDraft>(&id).unwrap();
+    let mut bad = person("");
+    bad.last_name = Some("X".into());
+    match s.update(&id, bad) {
+        Err(CoreError::Validation(v)) => assert_eq!(v.field, Field::Pseudonym),
+        other => panic!("expected a validation error, got {other:?}"),
+    }
+    assert_eq!(s.get::<PersonneDraft>(&id).unwrap(), before);
+    assert_eq!(s.search_persons("yan", 5).unwrap().len(), 1);
+}
+
+#[test]
+fn a_deletion_survives_a_concurrent_edit_and_leaves_every_query() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = MemoryHub::new();
+    let (a, b) = (Mutex::new(store(&dir, 1)), Mutex::new(store(&dir, 2)));
+    let id = a.lock().unwrap().create(person("Yanis")).unwrap();
+    run(&a, &mut hub.transport()).unwrap();
+    run(&b, &mut hub.transport()).unwrap();
+    a.lock().unwrap().delete(&id).unwrap();
+    let mut edit = person("Yanis");
+    edit.stage = Some(Stage::Accompagnement);
+    b.lock().unwrap().update(&id, edit).unwrap();
+    for d in [&a, &b, &a] {
+        run(d, &mut hub.transport()).unwrap();
+    }
+    for d in [&a, &b] {
+        let s = d.lock().unwrap();
+        assert!(s.search_persons("yan", 5).unwrap().is_empty());
+        assert!(s.caseload("Karim").unwrap().is_empty());
+    }
+    assert!(matches!(a.lock().unwrap().get::<PersonneDraft>(&id), Err(CoreError::NotFound { .. })));
+}
+
+#[test]
+fn a_coordinator_correction_wins_over_a_concurrent_edit_whatever_the_actors() {
+    // Both orders of actor ids: the correction must win either way.
+    for (coord, worker) in [(1u8, 2u8), (2, 1)] {
+        let dir = tempfile::tempdir().unwrap();
+        let hub = MemoryHub::new();
+        let (c, w) = (Mutex::new(store(&dir, coord)), Mutex::new(store(&dir, worker)));
+        let id = w.lock().unwrap().create(person("Yanis")).unwrap();
+        run(&w, &mut hub.transport()).unwrap();
+        run(&c, &mut hub.transport()).unwrap();
+        c.lock().unwrap().correct(&id, "last_name", serde_json::json!(null)).unwrap();
+        let mut edit = person("Yanis");
+        edit.last_name = Some("Nom à retirer".into());
+        w.lock().unwrap().update(&id, edit).unwrap();
+        for d in [&c, &w, &c] {
+            run(d, &mut hub.transport()).unwrap();
+        }
+        for d in [&c, &w] {
+            assert_eq!(d.lock().unwrap().get::<PersonneDraft>(&id).unwrap().last_name, None);
+        }
+    }
+}
+
+#[test]
+fn same_field_conflicts_are_recorded_for_the_coordinator() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = MemoryHub::new();
+    let (a, b) = (Mutex::new(store(&dir, 1)), Mutex::new(store(&dir, 2)));
+    let id = a.lock().unwrap().create(person("Yanis")).unwrap();
+    run(&a, &mut hub.transport()).unwrap();
+    run(&b, &mut hub.transport()).unwrap();
+    let (mut pa, mut pb) = (person("Yanis"), person("Yanis"));
+    pa.stage = Some(Stage::Formation);
+    pb.stage = Some(Stage::Emploi);
+    a.lock().unwrap().update(&id, pa).unwrap();
+    b.lock().unwrap().update(&id, pb).unwrap();
+    for d in [&a, &b, &a] {
+        run(d, &mut hub.transport()).unwrap();
+    }
+    let ca = a.lock().unwrap().conflicts(&id).unwrap();
+    assert_eq!(ca, b.lock().unwrap().conflicts(&id).unwrap());
+    let stage = ca.iter().find(|(f, _)| f == "stage").expect("a stage conflict");
+    assert_eq!(stage.1.as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn rebuild_gives_the_same_tables_as_incremental_updates() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = store(&dir, 1);
+    let p = s.create(person("Éloïse")).unwrap();
+    let gone = s.create(person("Sam")).unwrap();
+    s.create(rencontre_with(&[&p])).unwrap();
+    s.create(relance(&p, day(1))).unwrap();
+    s.create(EtapeDraft { person_id: p.clone(), stage: Stage::Formation, date: day(0), note: Some("CAP".into()) })
+        .unwrap();
+    s.delete(&gone).unwrap();
+    let before = dump(&s);
+    let report = s.rebuild_projections().unwrap();
+    assert_eq!(report, RebuildReport { documents: 5, quarantined: 0 });
+    assert_eq!(dump(&s), before);
+    assert_eq!(s.search_persons("elo", 5).unwrap().len(), 1);
+    assert!(s.search_persons("sam", 5).unwrap().is_empty());
+}
+
+/// Every projection row, as text, without SQLite's own rowids.
+fn dump(s: &Store) -> Vec<String> {
+    let mut out = Vec::new();
+    for table in PROJECTION_TABLES.iter().filter(|t| **t != "personnes_fts") {
+        let mut stmt = s.conn.prepare(&format!("SELECT * FROM {table}")).unwrap();
+        let n = stmt.column_count();
+        let mut rows: Vec<String> = stmt
+            .query_map([], |r| {
+                let cells: Vec<String> = (0..n)
+                    .map(|i| format!("{:?}", r.get_ref(i).map(|v| v.data_type()).ok())
+                        + &r.get::<_, rusqlite::types::Value>(i).map(|v| format!("{v:?}")).unwrap_or_default())
+                    .collect();
+                Ok(format!("{table}: {}", cells.join(" | ")))
+            })
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        rows.sort();
+        out.extend(rows);
+    }
+    out
+}
