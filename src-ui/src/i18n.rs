@@ -114,13 +114,7 @@ pub const NEVER_SYNCED: &str = "Jamais synchronisé";
 
 /// The name of a channel, as the chips and the list show it.
 pub fn channel_label(channel: Channel) -> &'static str {
-    match channel {
-        Channel::Maraude => "Maraude",
-        Channel::PorteAPorte => "Porte-à-porte",
-        Channel::EvenementSportif => "Événement sportif",
-        Channel::MaraudeNumerique => "Maraude numérique",
-        Channel::Autre => "Autre",
-    }
+    channel.label_fr()
 }
 
 /// A whole number with French digit grouping ("1 000", with a narrow no-break space).
@@ -230,42 +224,129 @@ pub fn chars_left(used: usize, max: usize) -> Option<String> {
     }
 }
 
-/// How a field is named at the start of a sentence, and whether its noun is feminine.
-fn subject(field: Field) -> (&'static str, bool) {
-    match field {
-        Field::Channel => ("Le canal", false),
-        Field::Place => ("Le lieu", false),
-        Field::Headcount => ("Le nombre de personnes", false),
-        Field::Pseudonym => ("Le pseudo", false),
-        Field::Note => ("La note", true),
-        Field::OccurredAt => ("La date", true),
-        Field::ServerUrl => ("L'adresse du serveur", true),
-        Field::EnrolmentCode => ("Le code d'association", false),
+/// How a field is named at the start of a sentence, and what its words agree with.
+#[derive(Debug, Clone, Copy)]
+struct Subject {
+    /// The noun with its article: "Le lieu", "Les freins".
+    name: &'static str,
+    feminine: bool,
+    plural: bool,
+}
+
+impl Subject {
+    /// Picks the form of a word that agrees with the subject: masculine singular,
+    /// feminine singular, masculine plural, feminine plural.
+    fn agree(self, forms: [&'static str; 4]) -> &'static str {
+        forms[usize::from(self.feminine) + 2 * usize::from(self.plural)]
+    }
+
+    /// "est" or "sont".
+    fn is(self) -> &'static str {
+        if self.plural { "sont" } else { "est" }
+    }
+
+    /// The name inside a sentence: "le lieu", "l'année de naissance".
+    fn inner(self) -> String {
+        let mut chars = self.name.chars();
+        chars
+            .next()
+            .map(|c| c.to_lowercase().chain(chars).collect())
+            .unwrap_or_default()
+    }
+}
+
+/// How each field is named.
+fn subject(field: Field) -> Subject {
+    // (name, feminine, plural)
+    let (name, feminine, plural) = match field {
+        Field::Channel => ("Le canal", false, false),
+        Field::Place => ("Le lieu", false, false),
+        Field::Headcount => ("Le nombre de personnes", false, false),
+        Field::Pseudonym => ("Le pseudo", false, false),
+        Field::Note => ("La note", true, false),
+        Field::OccurredAt => ("La date", true, false),
+        Field::ServerUrl => ("L'adresse du serveur", true, false),
+        Field::EnrolmentCode => ("Le code d'association", false, false),
+        Field::LastName => ("Le nom de famille", false, false),
+        Field::BirthYear => ("L'année de naissance", true, false),
+        Field::AgeBand => ("La tranche d'âge", true, false),
+        Field::Gender => ("Le genre", false, false),
+        Field::Commune => ("La commune", true, false),
+        Field::Qpv => ("La case « QPV »", true, false),
+        Field::Zrr => ("La case « ZRR »", true, false),
+        Field::OutreMer => ("La case « outre-mer »", true, false),
+        Field::Categories => ("Les catégories de public", true, true),
+        Field::Freins => ("Les freins", false, true),
+        Field::Interests => ("Les centres d'intérêt", false, true),
+        Field::Skills => ("Les compétences", true, true),
+        Field::Phone => ("Le téléphone", false, false),
+        Field::Handle => ("Le compte de réseau social", false, false),
+        Field::Referent => ("Le ou la référent·e", false, false),
+        Field::ConsentDate => ("La date du consentement", true, false),
+        Field::ConsentScopes => ("L'objet du consentement", false, false),
+        Field::ConsentMethod => ("La forme du consentement", true, false),
+        Field::Stage => ("L'étape du parcours", true, false),
+        Field::PersonId => ("La personne", true, false),
+        Field::Date => ("La date", true, false),
+        Field::PartnerId => ("Le partenaire", false, false),
+        Field::PartnerName => ("Le nom du partenaire", false, false),
+        Field::Reason => ("Le motif", false, false),
+        Field::ConsentGiven => ("L'accord de la personne", false, false),
+        Field::Status => ("Le statut", false, false),
+        Field::Outcome => ("Le résultat", false, false),
+        Field::RencontreId => ("La rencontre", true, false),
+        Field::Due => ("L'échéance", true, false),
+        Field::Name => ("Le nom", false, false),
+        Field::Kind => ("Le type", false, false),
+        Field::Partners => ("Les partenaires", false, true),
+        Field::EventId => ("L'événement", false, false),
+        Field::FirstNameOrPseudonym => ("Le prénom ou pseudo", false, false),
+        Field::Minor => ("La case « mineur·e »", true, false),
+        Field::Contact => ("Le contact", false, false),
+        Field::CheckedInAt => ("L'heure d'arrivée", true, false),
+    };
+    Subject {
+        name,
+        feminine,
+        plural,
     }
 }
 
 /// One French sentence for a rejected value: the field, the rule, and its numbers.
 pub fn validation_sentence(error: &ValidationError) -> String {
-    let (who, feminine) = subject(error.field);
-    let e = if feminine { "e" } else { "" };
+    let who = subject(error.field);
+    let name = who.name;
     match (&error.problem, error.field) {
         (Problem::NobodyMet, _) => {
             "Indiquez au moins une personne : un nombre de personnes ou un pseudo.".to_owned()
         }
         (Problem::Required, Field::Channel) => "Choisissez un canal.".to_owned(),
-        (Problem::Required, _) => format!("{who} est obligatoire."),
+        (Problem::Required, Field::PartnerName) => {
+            "Indiquez le partenaire : choisissez-le dans l'annuaire ou écrivez son nom.".to_owned()
+        }
+        (Problem::Required, Field::ConsentScopes) => {
+            "Indiquez à quoi la personne a consenti.".to_owned()
+        }
+        (Problem::Required, _) => format!(
+            "{name} {} {}.",
+            who.is(),
+            who.agree(["obligatoire", "obligatoire", "obligatoires", "obligatoires"])
+        ),
         (Problem::TooLong { max }, _) => {
             let chars = if *max == 1 { "caractère" } else { "caractères" };
             format!(
-                "{who} est trop {} ({} {chars} au plus).",
-                if feminine { "longue" } else { "long" },
+                "{name} {} trop {} ({} {chars} au plus).",
+                who.is(),
+                who.agree(["long", "longue", "longs", "longues"]),
                 number(*max as u64)
             )
         }
-        (Problem::OutOfRange { min, max }, _) => {
-            format!("{who} doit être compris{e} entre {min} et {max}.")
-        }
-        (Problem::InFuture, _) => format!("{who} est trop loin dans le futur."),
+        (Problem::OutOfRange { min, max }, _) => format!(
+            "{name} {} être {} entre {min} et {max}.",
+            if who.plural { "doivent" } else { "doit" },
+            who.agree(["compris", "comprise", "compris", "comprises"])
+        ),
+        (Problem::InFuture, _) => format!("{name} {} trop loin dans le futur.", who.is()),
         (Problem::Malformed, Field::ServerUrl) => format!(
             "L'adresse du serveur n'est pas valable : elle ressemble à {SERVER_URL_EXAMPLE}."
         ),
@@ -273,7 +354,36 @@ pub fn validation_sentence(error: &ValidationError) -> String {
             "Le code d'association n'est pas valable : vérifiez-le auprès de votre coordinateur·rice."
                 .to_owned()
         }
-        (Problem::Malformed, _) => format!("{who} n'a pas la bonne forme."),
+        (Problem::Malformed, Field::Phone) => "Le numéro de téléphone n'est pas valable : \
+             de 6 à 15 chiffres, avec des espaces, des points ou des tirets si besoin."
+            .to_owned(),
+        (Problem::Malformed, _) => format!(
+            "{name} {} pas la bonne forme.",
+            if who.plural { "n'ont" } else { "n'a" }
+        ),
+        (Problem::ConsentRequired, Field::ConsentGiven) => {
+            "Une orientation demande l'accord de la personne : demandez-le avant de l'orienter."
+                .to_owned()
+        }
+        (Problem::ConsentRequired, _) => format!(
+            "{name} ne peut être {} qu'avec l'accord de la personne pour être contactée.",
+            who.agree(["enregistré", "enregistrée", "enregistrés", "enregistrées"])
+        ),
+        (Problem::TooMany { max }, Field::Partners) => {
+            format!("Trop de partenaires : {} au plus.", number(*max as u64))
+        }
+        (Problem::TooMany { max }, _) => format!("{name} : {} au plus.", number(*max as u64)),
+        (Problem::Conflict { with: Field::BirthYear }, Field::AgeBand) => {
+            "Indiquez l'année de naissance ou la tranche d'âge, pas les deux.".to_owned()
+        }
+        (Problem::Conflict { with: Field::Minor }, Field::AgeBand) => {
+            "La tranche d'âge ne correspond pas à la case « mineur·e ».".to_owned()
+        }
+        (Problem::Conflict { with }, _) => format!(
+            "{name} ne {} pas avec {}.",
+            if who.plural { "concordent" } else { "concorde" },
+            subject(*with).inner()
+        ),
     }
 }
 

@@ -6,16 +6,33 @@
 //! - the device's sync engine and the team server exchange [`sync`] messages, whose
 //!   payloads are opaque Automerge change blobs.
 //!
+//! - every other record kind of the outreach work (a personne, a stage change, an
+//!   orientation, a follow-up, an event and its registrations, a partner) has a draft in
+//!   [`records`], built from the fixed [`vocab`]ularies and dated by [`day::Day`].
+//!
 //! Validation lives here, next to the types, so that the UI, the core and any importer
 //! apply the same rules and report the same [`error::ValidationError`]. This crate does
 //! no I/O and pulls in nothing that would not build for `wasm32-unknown-unknown`.
 
 #![forbid(unsafe_code)]
 
+pub mod check;
+pub mod day;
 pub mod error;
 pub mod ipc;
+pub mod records;
 pub mod rencontre;
 pub mod sync;
+pub mod vocab;
 
+pub use day::Day;
 pub use error::{Field, Problem, ValidationError};
+pub use records::{
+    Consent, Contact, EtapeDraft, EvenementDraft, InscriptionDraft, OrientationDraft,
+    PartenaireDraft, PersonneDraft, RecordKind, RelanceDraft, Territory,
+};
 pub use rencontre::{Channel, Rencontre, RencontreDraft};
+pub use vocab::{
+    Action, AgeBand, ConsentMethod, ConsentScope, EventKind, Frein, Gender, Interest,
+    OrientationStatus, PartnerKind, PublicCategory, RelanceStatus, Skill, Stage, Vocab,
+};

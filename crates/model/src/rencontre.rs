@@ -9,6 +9,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Field, Problem, ValidationError, check_len};
+use crate::vocab::vocabulary;
 
 /// Longest place text, in characters: a street corner or a venue, not an address book.
 pub const PLACE_MAX: usize = 120;
@@ -21,46 +22,29 @@ pub const HEADCOUNT_MAX: u32 = 500;
 /// How far in the future a rencontre may be dated, to allow for a phone's clock drift.
 pub const FUTURE_TOLERANCE_MS: i64 = 24 * 60 * 60 * 1000;
 
-/// How the worker met the people: the channels of *aller-vers* work.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Channel {
-    /// Street patrol.
-    Maraude,
-    /// Door-to-door.
-    PorteAPorte,
-    /// A sports event or sports ground.
-    EvenementSportif,
-    /// Online outreach on social networks and gaming platforms.
-    MaraudeNumerique,
-    /// Any other channel.
-    Autre,
-}
-
-impl Channel {
-    /// Every channel, in the order the UI shows them.
-    pub const ALL: [Channel; 5] = [
-        Channel::Maraude,
-        Channel::PorteAPorte,
-        Channel::EvenementSportif,
-        Channel::MaraudeNumerique,
-        Channel::Autre,
-    ];
-
-    /// The stable code stored in documents and projections; never renamed.
-    pub fn code(self) -> &'static str {
-        match self {
-            Channel::Maraude => "maraude",
-            Channel::PorteAPorte => "porte_a_porte",
-            Channel::EvenementSportif => "evenement_sportif",
-            Channel::MaraudeNumerique => "maraude_numerique",
-            Channel::Autre => "autre",
-        }
-    }
-
-    /// Parses a stable code back into a channel.
-    pub fn from_code(code: &str) -> Option<Channel> {
-        Channel::ALL.into_iter().find(|c| c.code() == code)
+vocabulary! {
+    /// How the worker met the people: the channels of *aller-vers* work.
+    pub enum Channel {
+        /// Street patrol.
+        Maraude = "maraude", "Maraude", "Street outreach";
+        /// Door-to-door.
+        PorteAPorte = "porte_a_porte", "Porte-à-porte", "Door-to-door";
+        /// At the foot of the towers, in the entrance halls.
+        BasDImmeuble = "bas_d_immeuble", "Bas d'immeuble", "Foot of the buildings";
+        /// A sports event or sports ground.
+        EvenementSportif = "evenement_sportif", "Événement sportif", "Sports event";
+        /// An esport event or gaming venue.
+        EvenementEsport = "evenement_esport", "Événement esport", "Esports event";
+        /// A cultural event.
+        EvenementCulturel = "evenement_culturel", "Événement culturel", "Cultural event";
+        /// Online outreach on social networks and gaming platforms.
+        MaraudeNumerique = "maraude_numerique", "Maraude numérique", "Online outreach";
+        /// A drop-in session the team holds somewhere.
+        Permanence = "permanence", "Permanence", "Drop-in session";
+        /// Introduced by a peer or a local partner (club, shopkeeper, landlord, family).
+        ParUnPair = "par_un_pair", "Par un pair ou un partenaire", "Through a peer or partner";
+        /// Any other channel.
+        Autre = "autre", "Autre", "Other";
     }
 }
 
@@ -248,9 +232,10 @@ mod tests {
 
     #[test]
     fn channel_codes_round_trip_and_debug_hides_names() {
-        for c in Channel::ALL {
-            assert_eq!(Channel::from_code(c.code()), Some(c));
-        }
+        crate::vocab::tests::check::<Channel>();
+        // Codes already in stored documents keep their meaning.
+        assert_eq!(Channel::PorteAPorte.code(), "porte_a_porte");
+        assert_eq!(Channel::MaraudeNumerique.code(), "maraude_numerique");
         let d = RencontreDraft {
             pseudonym: Some("Samira".into()),
             note: "secret".into(),

@@ -51,6 +51,102 @@ fn validation_names_the_field_and_the_rule() {
 }
 
 #[test]
+fn new_rules_have_their_own_sentences() {
+    let s = |field, problem| validation_sentence(&ValidationError::new(field, problem));
+    assert_eq!(
+        s(Field::Phone, Problem::ConsentRequired),
+        "Le téléphone ne peut être enregistré qu'avec l'accord de la personne pour être \
+         contactée."
+    );
+    assert_eq!(
+        s(Field::ConsentGiven, Problem::ConsentRequired),
+        "Une orientation demande l'accord de la personne : demandez-le avant de l'orienter."
+    );
+    assert_eq!(
+        s(Field::Partners, Problem::TooMany { max: 20 }),
+        "Trop de partenaires : 20 au plus."
+    );
+    assert_eq!(
+        s(
+            Field::AgeBand,
+            Problem::Conflict {
+                with: Field::BirthYear
+            }
+        ),
+        "Indiquez l'année de naissance ou la tranche d'âge, pas les deux."
+    );
+    assert_eq!(
+        s(Field::Status, Problem::Conflict { with: Field::Date }),
+        "Le statut ne concorde pas avec la date."
+    );
+    assert_eq!(
+        s(
+            Field::BirthYear,
+            Problem::OutOfRange {
+                min: 1900,
+                max: 2026
+            }
+        ),
+        "L'année de naissance doit être comprise entre 1900 et 2026."
+    );
+    assert_eq!(
+        s(Field::Freins, Problem::Required),
+        "Les freins sont obligatoires."
+    );
+    assert_eq!(
+        s(Field::Skills, Problem::TooLong { max: 10 }),
+        "Les compétences sont trop longues (10 caractères au plus)."
+    );
+    assert_eq!(
+        s(Field::Due, Problem::InFuture),
+        "L'échéance est trop loin dans le futur."
+    );
+    assert_eq!(s(Field::Name, Problem::Required), "Le nom est obligatoire.");
+    assert!(s(Field::PartnerName, Problem::Required).contains("annuaire"));
+}
+
+#[test]
+fn every_field_and_rule_makes_a_sentence() {
+    let problems = [
+        Problem::Required,
+        Problem::TooLong { max: 1 },
+        Problem::TooLong { max: 80 },
+        Problem::OutOfRange { min: 0, max: 9 },
+        Problem::InFuture,
+        Problem::Malformed,
+        Problem::NobodyMet,
+        Problem::ConsentRequired,
+        Problem::TooMany { max: 3 },
+        Problem::Conflict { with: Field::Minor },
+        Problem::Conflict {
+            with: Field::BirthYear,
+        },
+    ];
+    for field in Field::ALL {
+        for problem in &problems {
+            let sentence = validation_sentence(&ValidationError::new(field, problem.clone()));
+            assert!(sentence.ends_with('.'), "{sentence}");
+            assert!(sentence.starts_with(char::is_uppercase), "{sentence}");
+            assert!(
+                !sentence.contains("  ") && !sentence.contains('{'),
+                "{sentence}"
+            );
+        }
+    }
+}
+
+#[test]
+fn every_channel_has_a_french_label() {
+    let labels: Vec<&str> = Channel::ALL.into_iter().map(channel_label).collect();
+    assert_eq!(labels[0], "Maraude");
+    assert!(labels.contains(&"Bas d'immeuble"));
+    assert!(labels.contains(&"Par un pair ou un partenaire"));
+    for (i, label) in labels.iter().enumerate() {
+        assert!(!labels[i + 1..].contains(label), "{label} twice");
+    }
+}
+
+#[test]
 fn every_error_kind_has_its_own_sentence() {
     let errors = [
         IpcError::Validation(ValidationError::new(Field::Note, Problem::Required)),
