@@ -33,9 +33,6 @@ pub struct AppState {
     pub sync: SyncWorker,
 }
 
-/// The store file inside a data directory.
-pub const STORE_FILE: &str = "filrouge.sqlite";
-
 /// Registers every command on `builder`. Shared by `run` and the mock-runtime tests.
 pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     builder.invoke_handler(tauri::generate_handler![
@@ -54,7 +51,7 @@ pub fn manage_state<R: tauri::Runtime>(
     app: &tauri::AppHandle<R>,
     dir: PathBuf,
 ) -> Result<(), filrouge_core::CoreError> {
-    let store = Store::open(&dir.join(STORE_FILE), Env::default())?;
+    let store = Store::open(&dir.join(filrouge_core::STORE_FILE), Env::default())?;
     let store = Arc::new(Mutex::new(store));
     let sync = SyncWorker::start(app.clone(), store.clone());
     app.manage(AppState { store, sync });

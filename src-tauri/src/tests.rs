@@ -49,6 +49,7 @@ fn draft(note: &str) -> RencontreDraft {
         headcount: 0,
         pseudonym: Some("Neo".into()),
         note: note.into(),
+        ..Default::default()
     }
 }
 

@@ -45,6 +45,7 @@ impl Fields {
             headcount: self.headcount.get_untracked(),
             pseudonym: Some(self.pseudonym.get_untracked()),
             note: self.note.get_untracked(),
+            ..Default::default()
         }
     }
 

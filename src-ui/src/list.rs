@@ -193,6 +193,7 @@ fn EditForm(row: Rencontre, editing: Editing, shared: Shared) -> impl IntoView {
             headcount: row.headcount,
             pseudonym: row.pseudonym.clone(),
             note: note.get_untracked(),
+            ..Default::default()
         };
         let draft = match draft.validate(clock::now_ms()) {
             Ok(draft) => draft,

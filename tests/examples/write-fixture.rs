@@ -19,8 +19,17 @@ fn main() -> anyhow::Result<()> {
         path.display()
     );
     let mut store = Store::open(&path, Env::default())?;
+    anyhow::ensure!(
+        i64::from(version) == filrouge_core::SCHEMA_VERSION,
+        "this code writes schema version {}",
+        filrouge_core::SCHEMA_VERSION
+    );
     for draft in filrouge_tests::fixture_drafts() {
         store.create_rencontre(draft)?;
+    }
+    if version >= 2 {
+        // Schema 2 brought persons and the other kinds.
+        store.create(filrouge_tests::fixture_person())?;
     }
     // Closing the last connection folds the WAL into the file: one self-contained file.
     drop(store);

@@ -126,6 +126,7 @@ pub fn fixture_drafts() -> Vec<filrouge_model::RencontreDraft> {
             headcount: 3,
             pseudonym: None,
             note: "Trois jeunes, échange sur le tournoi.".into(),
+            ..Default::default()
         },
         filrouge_model::RencontreDraft {
             channel: filrouge_model::Channel::MaraudeNumerique,
@@ -134,6 +135,16 @@ pub fn fixture_drafts() -> Vec<filrouge_model::RencontreDraft> {
             headcount: 0,
             pseudonym: Some("Éloïse".into()),
             note: String::new(),
+            ..Default::default()
         },
     ]
+}
+
+/// The person written into fixture stores from schema version 2 on.
+pub fn fixture_person() -> filrouge_model::PersonneDraft {
+    let mut p = filrouge_model::PersonneDraft::new("Éloïse");
+    p.referent = Some("Karim".into());
+    p.stage = Some(filrouge_model::Stage::Remobilisation);
+    p.freins.insert(filrouge_model::Frein::Mobilite);
+    p
 }

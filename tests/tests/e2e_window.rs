@@ -83,6 +83,7 @@ fn record_a_rencontre_restart_and_sync_it() -> anyhow::Result<()> {
             headcount: 1,
             pseudonym: None,
             note: String::new(),
+            ..Default::default()
         })?;
     other.sync()?;
     s.click_css("#sync-now")?;

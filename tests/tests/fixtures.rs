@@ -16,10 +16,39 @@ fn fixture(version: u32) -> PathBuf {
 }
 
 #[test]
+fn there_is_a_fixture_for_every_schema_version() {
+    for v in 1..=filrouge_core::SCHEMA_VERSION {
+        assert!(
+            fixture(v as u32).is_file(),
+            "missing tests/fixtures/store-v{v}.sqlite"
+        );
+    }
+}
+
+#[test]
 fn store_v1_still_opens_reads_and_edits() -> anyhow::Result<()> {
+    check_rencontres(1)
+}
+
+#[test]
+fn store_v2_still_opens_reads_and_edits() -> anyhow::Result<()> {
+    check_rencontres(2)?;
     let dir = tempfile::tempdir()?;
     let copy = dir.path().join("store.sqlite");
-    std::fs::copy(fixture(1), &copy)?;
+    std::fs::copy(fixture(2), &copy)?;
+    let mut store = Store::open(&copy, Env::default())?;
+    let hits = store.search_persons("elo", 5)?;
+    assert_eq!(hits.len(), 1);
+    let person: filrouge_model::PersonneDraft = store.get(&hits[0].id)?;
+    assert_eq!(person, filrouge_tests::fixture_person());
+    assert_eq!(store.rebuild_projections()?.quarantined, 0);
+    Ok(())
+}
+
+fn check_rencontres(version: u32) -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let copy = dir.path().join("store.sqlite");
+    std::fs::copy(fixture(version), &copy)?;
     let mut store = Store::open(&copy, Env::default())?;
     let rows = store.list_rencontres_since(0)?;
     assert_eq!(rows.len(), 2);

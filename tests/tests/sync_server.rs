@@ -16,6 +16,7 @@ fn draft(place: &str, note: &str) -> RencontreDraft {
         headcount: 4,
         pseudonym: None,
         note: note.into(),
+        ..Default::default()
     }
 }
 

@@ -4,6 +4,8 @@
 //!   current directory). On start it makes sure a team exists and prints the address
 //!   and a fresh single-use enrolment code, so a coordinator can enrol the first phone.
 //! - `filrouge code` prints another enrolment code for the same data directory.
+//! - `filrouge rebuild --data DIR` rebuilds a device store's projection tables from its
+//!   documents (the app must be closed).
 //!
 //! The binary is thin: everything it does is a call into `filrouge-server` or
 //! `filrouge-core`. Logs go to stderr (`FILROUGE_LOG` sets the filter) and carry ids
@@ -55,6 +57,12 @@ enum Command {
         #[arg(long, value_enum, default_value_t = RoleArg::Intervenant)]
         role: RoleArg,
     },
+    /// Rebuilds a device store's projection tables from its documents.
+    Rebuild {
+        /// The device's data directory (the one holding `filrouge.sqlite`).
+        #[arg(long, env = "FILROUGE_DATA_DIR")]
+        data: PathBuf,
+    },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -89,6 +97,20 @@ fn main() -> anyhow::Result<()> {
             let team = server.ensure_team(DEFAULT_TEAM)?;
             let code = server.create_enrolment_code(&team.id, role.into())?;
             println!("{code}");
+            Ok(())
+        }
+        Command::Rebuild { data } => {
+            let path = data.join(filrouge_core::STORE_FILE);
+            anyhow::ensure!(path.is_file(), "no store at {}", path.display());
+            let mut store = filrouge_core::Store::open(&path, filrouge_core::Env::default())?;
+            let started = std::time::Instant::now();
+            let report = store.rebuild_projections()?;
+            println!(
+                "Projections reconstruites : {} documents, {} mis en quarantaine, en {:.2?}",
+                report.documents,
+                report.quarantined,
+                started.elapsed()
+            );
             Ok(())
         }
     }

@@ -201,7 +201,7 @@ const MIGRATIONS: &[&str] = &[
 ];
 
 /// The schema version this code writes.
-pub(crate) const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
 /// Opens (creating if needed) the store file and brings its schema up to date.
 pub(crate) fn open(path: &Path) -> Result<Connection, CoreError> {

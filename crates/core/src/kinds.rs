@@ -7,8 +7,8 @@
 
 use filrouge_model::records::RecordKind;
 use filrouge_model::{
-    EtapeDraft, EvenementDraft, InscriptionDraft, OrientationDraft, PartenaireDraft,
-    PersonneDraft, RelanceDraft, RencontreDraft, ValidationError,
+    EtapeDraft, EvenementDraft, InscriptionDraft, OrientationDraft, PartenaireDraft, PersonneDraft,
+    RelanceDraft, RencontreDraft, ValidationError,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;

@@ -28,12 +28,16 @@ mod records_store;
 mod store;
 pub mod sync;
 
+pub use db::SCHEMA_VERSION;
 pub use error::CoreError;
 pub use kinds::Record;
 pub use records_store::RebuildReport;
 pub use store::{DocInfo, Store, StoreOptions};
 
 use std::sync::Arc;
+
+/// The store file's name inside a device's data directory.
+pub const STORE_FILE: &str = "filrouge.sqlite";
 
 /// A source of the current time, in milliseconds since the Unix epoch.
 pub trait Clock: Send + Sync {

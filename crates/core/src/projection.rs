@@ -7,8 +7,8 @@
 
 use filrouge_model::records::RecordKind;
 use filrouge_model::{
-    EtapeDraft, EvenementDraft, InscriptionDraft, OrientationDraft, PartenaireDraft,
-    PersonneDraft, RelanceDraft, RencontreDraft, Vocab,
+    EtapeDraft, EvenementDraft, InscriptionDraft, OrientationDraft, PartenaireDraft, PersonneDraft,
+    RelanceDraft, RencontreDraft,
 };
 use rusqlite::{OptionalExtension, Transaction, params};
 use serde::de::DeserializeOwned;
@@ -112,7 +112,14 @@ pub(crate) fn project(
 }
 
 fn parse<T: DeserializeOwned>(json: &Map<String, Json>) -> Option<T> {
-    serde_json::from_value(Json::Object(json.clone())).ok()
+    match serde_json::from_value(Json::Object(json.clone())) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            // Field names only: the error text never carries values.
+            tracing::debug!(error = %e, "record not projected yet");
+            None
+        }
+    }
 }
 
 fn rencontre(
@@ -169,7 +176,9 @@ fn personne(
         meta.updated_at,
         Json::Object(json.clone()).to_string(),
     ])?;
-    let rowid: i64 = tx.query_row("SELECT rowid FROM personnes WHERE id = ?1", [id], |r| r.get(0))?;
+    let rowid: i64 = tx.query_row("SELECT rowid FROM personnes WHERE id = ?1", [id], |r| {
+        r.get(0)
+    })?;
     let names = [Some(p.pseudonym.as_str()), p.last_name.as_deref()]
         .into_iter()
         .flatten()
@@ -194,11 +203,16 @@ pub(crate) fn unproject(tx: &Transaction<'_>, kind: RecordKind, id: &str) -> Res
     match kind {
         RecordKind::Rencontre => {
             tx.execute("DELETE FROM rencontres WHERE id = ?1", [id])?;
-            tx.execute("DELETE FROM rencontre_persons WHERE rencontre_id = ?1", [id])?;
+            tx.execute(
+                "DELETE FROM rencontre_persons WHERE rencontre_id = ?1",
+                [id],
+            )?;
         }
         RecordKind::Personne => {
             let rowid: Option<i64> = tx
-                .query_row("SELECT rowid FROM personnes WHERE id = ?1", [id], |r| r.get(0))
+                .query_row("SELECT rowid FROM personnes WHERE id = ?1", [id], |r| {
+                    r.get(0)
+                })
                 .optional()?;
             if let Some(rowid) = rowid {
                 tx.execute("DELETE FROM personnes_fts WHERE rowid = ?1", [rowid])?;

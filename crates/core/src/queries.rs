@@ -150,9 +150,11 @@ impl Store {
         }
         // Rencontres carry a time, not a date: read it from their own row.
         for e in out.iter_mut().filter(|e| e.date.is_empty()) {
-            let ms: i64 = self
-                .conn
-                .query_row("SELECT occurred_at FROM rencontres WHERE id = ?1", [&e.id], |r| r.get(0))?;
+            let ms: i64 = self.conn.query_row(
+                "SELECT occurred_at FROM rencontres WHERE id = ?1",
+                [&e.id],
+                |r| r.get(0),
+            )?;
             e.date = Day::from_epoch_ms(ms).to_string();
         }
         out.sort_by(|a, b| (&a.date, &a.kind, &a.id).cmp(&(&b.date, &b.kind, &b.id)));
@@ -212,14 +214,21 @@ impl Store {
 
     /// Counts for the period `[from, to)` in milliseconds.
     pub fn period_counts(&self, from: i64, to: i64) -> Result<PeriodCounts, CoreError> {
-        let (from_day, to_day) = (Day::from_epoch_ms(from).to_string(), Day::from_epoch_ms(to).to_string());
-        let pairs = |sql: &str, p: &[&dyn rusqlite::ToSql]| -> Result<Vec<(String, u64)>, CoreError> {
-            let mut stmt = self.conn.prepare_cached(sql)?;
-            let rows = stmt.query_map(p, |r| {
-                Ok((r.get::<_, Option<String>>(0)?.unwrap_or_default(), r.get::<_, i64>(1)?.try_into().unwrap_or(0)))
-            })?;
-            Ok(rows.collect::<Result<_, _>>()?)
-        };
+        let (from_day, to_day) = (
+            Day::from_epoch_ms(from).to_string(),
+            Day::from_epoch_ms(to).to_string(),
+        );
+        let pairs =
+            |sql: &str, p: &[&dyn rusqlite::ToSql]| -> Result<Vec<(String, u64)>, CoreError> {
+                let mut stmt = self.conn.prepare_cached(sql)?;
+                let rows = stmt.query_map(p, |r| {
+                    Ok((
+                        r.get::<_, Option<String>>(0)?.unwrap_or_default(),
+                        r.get::<_, i64>(1)?.try_into().unwrap_or(0),
+                    ))
+                })?;
+                Ok(rows.collect::<Result<_, _>>()?)
+            };
         let mut by_channel = Vec::new();
         {
             let mut stmt = self.conn.prepare_cached(
@@ -281,8 +290,13 @@ mod tests {
     #[test]
     fn typed_text_becomes_a_safe_prefix_query() {
         assert_eq!(fts_prefix_query("Élo"), Some("\"Élo\"*".into()));
-        assert_eq!(fts_prefix_query("  mo  da "), Some("\"mo\"* \"da\"*".into()));
-        assert_eq!(fts_prefix_query("\" OR *"), None);
+        assert_eq!(
+            fts_prefix_query("  mo  da "),
+            Some("\"mo\"* \"da\"*".into())
+        );
+        // Quoted, an operator word is only a word.
+        assert_eq!(fts_prefix_query("\" OR *"), Some("\"OR\"*".into()));
+        assert_eq!(fts_prefix_query(" * - "), None);
         assert_eq!(fts_prefix_query("a\"b"), Some("\"a\"* \"b\"*".into()));
     }
 }

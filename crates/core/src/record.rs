@@ -26,7 +26,7 @@ use serde_json::{Map, Number, Value as Json};
 
 /// How a kind's fields merge, beyond the defaults.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct Schema {
+pub struct Schema {
     /// Field paths (dot-separated for nested objects) stored as Automerge text.
     pub texts: &'static [&'static str],
     /// Field paths holding sets (JSON arrays of strings), stored as `{item: true}` maps.
@@ -163,7 +163,12 @@ fn same_scalar(old: &ScalarValue, new: &ScalarValue) -> bool {
 
 /// Reads the map `obj` (at `path`) back as a JSON object; sets come back as sorted
 /// arrays of their items, the same on every device.
-pub(crate) fn read_object(doc: &AutoCommit, obj: &ObjId, schema: &Schema, path: &str) -> Map<String, Json> {
+pub(crate) fn read_object(
+    doc: &AutoCommit,
+    obj: &ObjId,
+    schema: &Schema,
+    path: &str,
+) -> Map<String, Json> {
     let mut out = Map::new();
     let keys: Vec<String> = doc.keys(obj).collect();
     for key in keys {
@@ -281,7 +286,10 @@ fn collect_conflicts(
                 })
                 .collect();
             values.dedup_by(|a, b| a.value == b.value && a.actor == b.actor);
-            out.push(Conflict { field: full, values });
+            out.push(Conflict {
+                field: full,
+                values,
+            });
         } else if let Some((Value::Object(ObjType::Map), id)) = all.into_iter().next() {
             collect_conflicts(doc, &id, schema, &full, out);
         }

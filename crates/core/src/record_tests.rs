@@ -107,7 +107,10 @@ fn notes_merge_as_text() {
     write(&mut a, va, 2);
     write(&mut b, vb, 3);
     sync(&mut a, &mut b);
-    assert_eq!(read(&a)["note"], "URGENT rencontrée au city stade, revient jeudi");
+    assert_eq!(
+        read(&a)["note"],
+        "URGENT rencontrée au city stade, revient jeudi"
+    );
 }
 
 #[test]
@@ -121,19 +124,34 @@ fn same_field_conflicts_are_exposed_with_who_and_when_and_the_shown_value_is_sta
     write(&mut b, vb, 2000);
     sync(&mut a, &mut b);
     let shown = read(&a)["pseudonym"].clone();
-    assert_eq!(shown, read(&b)["pseudonym"], "deterministic on every device");
+    assert_eq!(
+        shown,
+        read(&b)["pseudonym"],
+        "deterministic on every device"
+    );
     let c = conflicts(&mut a, &SCHEMA);
     let view = |c: &[Conflict]| -> Vec<(String, Vec<(Json, String, i64)>)> {
         c.iter()
-            .map(|c| (c.field.clone(), c.values.iter().map(|v| (v.value.clone(), v.actor.clone(), v.at)).collect()))
+            .map(|c| {
+                (
+                    c.field.clone(),
+                    c.values
+                        .iter()
+                        .map(|v| (v.value.clone(), v.actor.clone(), v.at))
+                        .collect(),
+                )
+            })
             .collect()
     };
     assert_eq!(view(&c), view(&conflicts(&mut b, &SCHEMA)));
     assert_eq!(c.len(), 1);
     assert_eq!(c[0].field, "pseudonym");
     assert_eq!(c[0].values[0].value, shown, "the shown value comes first");
-    let mut seen: Vec<(String, i64)> =
-        c[0].values.iter().map(|v| (v.value.as_str().unwrap().to_owned(), v.at)).collect();
+    let mut seen: Vec<(String, i64)> = c[0]
+        .values
+        .iter()
+        .map(|v| (v.value.as_str().unwrap().to_owned(), v.at))
+        .collect();
     seen.sort();
     assert_eq!(seen, vec![("Elo".into(), 1000), ("Lili".into(), 2000)]);
     assert!(c[0].values.iter().all(|v| v.actor.len() == 32));

@@ -102,7 +102,9 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare_cached("SELECT field, json FROM conflicts WHERE doc_id = ?1 ORDER BY field")?;
-        let rows = stmt.query_map([id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        let rows = stmt.query_map([id], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })?;
         let mut out = Vec::new();
         for row in rows {
             let (field, json) = row?;
@@ -181,7 +183,10 @@ pub(crate) fn reproject(
 pub(crate) fn merged(doc: &AutoCommit, schema: &Schema) -> (Map<String, Json>, Meta) {
     let mut json = record::read_object(doc, &ROOT, schema, "");
     let deleted = json.remove("deleted") == Some(Json::Bool(true));
-    let updated_at = json.remove("updated_at").and_then(|v| v.as_i64()).unwrap_or(0);
+    let updated_at = json
+        .remove("updated_at")
+        .and_then(|v| v.as_i64())
+        .unwrap_or(0);
     json.remove("kind");
     json.remove("schema");
     if let Some(Json::Object(overrides)) = json.remove("overrides") {
@@ -191,7 +196,13 @@ pub(crate) fn merged(doc: &AutoCommit, schema: &Schema) -> (Map<String, Json>, M
             }
         }
     }
-    (json, Meta { deleted, updated_at })
+    (
+        json,
+        Meta {
+            deleted,
+            updated_at,
+        },
+    )
 }
 
 fn to_object<R: Record>(draft: &R, id: &str) -> Result<Map<String, Json>, CoreError> {

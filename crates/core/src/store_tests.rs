@@ -42,6 +42,7 @@ pub(crate) fn draft(place: &str, note: &str) -> RencontreDraft {
         headcount: 3,
         pseudonym: None,
         note: note.into(),
+        ..Default::default()
     }
 }
 

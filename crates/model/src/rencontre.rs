@@ -6,10 +6,14 @@
 //! the projection table. Times are milliseconds since the Unix epoch, UTC; the UI shows
 //! them in local time.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use serde::{Deserialize, Serialize};
 
+use crate::check;
+use crate::day::Day;
 use crate::error::{Field, Problem, ValidationError, check_len};
-use crate::vocab::vocabulary;
+use crate::vocab::{Action, AgeBand, Frein, Gender, vocabulary};
 
 /// Longest place text, in characters: a street corner or a venue, not an address book.
 pub const PLACE_MAX: usize = 120;
@@ -19,6 +23,12 @@ pub const PSEUDONYM_MAX: usize = 60;
 pub const NOTE_MAX: usize = 1000;
 /// Largest anonymous headcount for one rencontre (a whole stadium is an event, not a contact).
 pub const HEADCOUNT_MAX: u32 = 500;
+/// Most named persons on one rencontre (a bigger group is an event with registrations).
+pub const PERSONS_MAX: usize = 50;
+/// Longest next-step text, in characters.
+pub const NEXT_STEP_MAX: usize = 200;
+/// Longest commune name, in characters.
+pub const COMMUNE_MAX: usize = 80;
 /// How far in the future a rencontre may be dated, to allow for a phone's clock drift.
 pub const FUTURE_TOLERANCE_MS: i64 = 24 * 60 * 60 * 1000;
 
@@ -48,8 +58,17 @@ vocabulary! {
     }
 }
 
+impl Default for Channel {
+    fn default() -> Self {
+        Channel::Maraude
+    }
+}
+
 /// What a user fills in to record a rencontre, or to change one.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// The fields after `note` came with the full data model; they default to empty so that
+/// drafts from older clients still parse.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RencontreDraft {
     /// How the people were met.
     pub channel: Channel,
@@ -62,7 +81,32 @@ pub struct RencontreDraft {
     /// The pseudonym or first name of the person met, if they gave one.
     pub pseudonym: Option<String>,
     /// A short factual note.
+    #[serde(default)]
     pub note: String,
+    /// Known persons met (their record ids).
+    #[serde(default)]
+    pub persons: BTreeSet<String>,
+    /// Rough age split of the anonymous headcount (bands with zero may be listed).
+    #[serde(default)]
+    pub age_bands: BTreeMap<AgeBand, u32>,
+    /// Rough gender split of the anonymous headcount.
+    #[serde(default)]
+    pub genders: BTreeMap<Gender, u32>,
+    /// Needs expressed, in the freins vocabulary.
+    #[serde(default)]
+    pub needs: BTreeSet<Frein>,
+    /// What was done.
+    #[serde(default)]
+    pub actions: BTreeSet<Action>,
+    /// The commune, for counts by territory.
+    #[serde(default)]
+    pub commune: Option<String>,
+    /// The next step agreed, if any.
+    #[serde(default)]
+    pub next_step: Option<String>,
+    /// When to follow up, if a relance is planned.
+    #[serde(default)]
+    pub follow_up: Option<Day>,
 }
 
 // Debug hides what the person said or is called: drafts may end up in logs.
@@ -73,6 +117,8 @@ impl std::fmt::Debug for RencontreDraft {
             .field("headcount", &self.headcount)
             .field("has_pseudonym", &self.pseudonym.is_some())
             .field("note_chars", &self.note.chars().count())
+            .field("persons", &self.persons.len())
+            .field("needs", &self.needs.len())
             .finish_non_exhaustive()
     }
 }
@@ -102,8 +148,32 @@ impl RencontreDraft {
                 },
             ));
         }
-        if self.headcount == 0 && self.pseudonym.is_none() {
+        if self.headcount == 0 && self.pseudonym.is_none() && self.persons.is_empty() {
             return Err(ValidationError::new(Field::Headcount, Problem::NobodyMet));
+        }
+        check::at_most(Field::PersonId, self.persons.len(), PERSONS_MAX)?;
+        self.persons = std::mem::take(&mut self.persons)
+            .into_iter()
+            .map(|id| check::id(Field::PersonId, id))
+            .collect::<Result<_, _>>()?;
+        // A split describes the anonymous group: it cannot count more people than it has.
+        fn split<K>(counts: &BTreeMap<K, u32>) -> i64 {
+            counts.values().map(|c| i64::from(*c)).sum()
+        }
+        let limit = Problem::OutOfRange {
+            min: 0,
+            max: i64::from(self.headcount),
+        };
+        if split(&self.age_bands) > i64::from(self.headcount) {
+            return Err(ValidationError::new(Field::AgeBand, limit));
+        }
+        if split(&self.genders) > i64::from(self.headcount) {
+            return Err(ValidationError::new(Field::Gender, limit));
+        }
+        self.commune = check::optional(Field::Commune, self.commune.take(), COMMUNE_MAX)?;
+        self.next_step = check::optional(Field::Reason, self.next_step.take(), NEXT_STEP_MAX)?;
+        if let Some(day) = self.follow_up {
+            check::planned(Field::Due, day, now)?;
         }
         if let Some(at) = self.occurred_at
             && at > now.saturating_add(FUTURE_TOLERANCE_MS)
@@ -158,6 +228,7 @@ mod tests {
             headcount: 3,
             pseudonym: Some("  ".into()),
             note: "".into(),
+            ..Default::default()
         }
     }
 
