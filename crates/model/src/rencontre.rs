@@ -33,9 +33,12 @@ pub const COMMUNE_MAX: usize = 80;
 pub const FUTURE_TOLERANCE_MS: i64 = 24 * 60 * 60 * 1000;
 
 vocabulary! {
-    /// How the worker met the people: the channels of *aller-vers* work.
+    /// How the worker met the people: the channels of *aller-vers* work. The default is
+    /// the most common one, for a new draft.
+    #[derive(Default)]
     pub enum Channel {
         /// Street patrol.
+        #[default]
         Maraude = "maraude", "Maraude", "Street outreach";
         /// Door-to-door.
         PorteAPorte = "porte_a_porte", "Porte-à-porte", "Door-to-door";
@@ -55,12 +58,6 @@ vocabulary! {
         ParUnPair = "par_un_pair", "Par un pair ou un partenaire", "Through a peer or partner";
         /// Any other channel.
         Autre = "autre", "Autre", "Other";
-    }
-}
-
-impl Default for Channel {
-    fn default() -> Self {
-        Channel::Maraude
     }
 }
 
