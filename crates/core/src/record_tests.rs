@@ -130,7 +130,8 @@ fn same_field_conflicts_are_exposed_with_who_and_when_and_the_shown_value_is_sta
         "deterministic on every device"
     );
     let c = conflicts(&mut a, &SCHEMA);
-    let view = |c: &[Conflict]| -> Vec<(String, Vec<(Json, String, i64)>)> {
+    type Seen = Vec<(String, Vec<(Json, String, i64)>)>;
+    let view = |c: &[Conflict]| -> Seen {
         c.iter()
             .map(|c| {
                 (
