@@ -1,10 +1,10 @@
 //! The generic mapping between a record's JSON form and its Automerge document.
 //!
 //! Every record kind is stored the same way: its draft is serialised with serde to a
-//! JSON object, and [`write_object`] writes that object into the document's root map,
+//! JSON object, and `write_object` writes that object into the document's root map,
 //! touching only what differs, with these merge semantics:
 //! - a scalar field is a map key: concurrent writes of different keys both survive; of
-//!   the same key, Automerge keeps one deterministic winner and [`conflicts`] shows all;
+//!   the same key, Automerge keeps one deterministic winner and `conflicts` shows all;
 //! - an array of strings is a **set**, stored as a map `{item: true}`: concurrent
 //!   additions are all kept and a removal removes (JSON arrays come back sorted);
 //! - a field named in [`Schema::texts`] is an Automerge text, so concurrent edits merge
@@ -13,7 +13,7 @@
 //! - keys the draft does not mention are left alone, so a field written by a newer app
 //!   survives an edit made by an older one.
 //!
-//! [`read_object`] turns a document back into JSON for serde. Two reserved root keys
+//! `read_object` turns a document back into JSON for serde. Two reserved root keys
 //! sit beside the record's own fields: `overrides` (coordinator corrections, which win
 //! over any concurrent plain edit because plain edits never touch them) and `deleted`
 //! (set once, never cleared by an edit, so a deletion is never lost).
