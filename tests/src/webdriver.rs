@@ -4,6 +4,7 @@
 //! Tests find elements by CSS selector, click, type, read text and take screenshots;
 //! every wait polls with a deadline (no sleeps standing in for "long enough").
 
+use std::os::unix::process::CommandExt as _;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -12,7 +13,7 @@ use anyhow::{Context as _, anyhow, bail};
 use base64::Engine as _;
 use serde_json::{Value, json};
 
-const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4a4ec16f5e1e";
+const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
 
 /// A running `tauri-driver`, stopped (by its own PID) when dropped.
 pub struct Driver {
@@ -34,7 +35,10 @@ impl Driver {
         let (port, native_port) = (free_port()?, free_port()?);
         let native = std::env::var("FILROUGE_NATIVE_DRIVER")
             .unwrap_or_else(|_| "/usr/bin/WebKitWebDriver".into());
+        // Its own process group, so that dropping the driver also stops the native
+        // WebDriver and any app it launched.
         let child = Command::new("tauri-driver")
+            .process_group(0)
             .args([
                 "--port",
                 &port.to_string(),
@@ -84,7 +88,8 @@ impl Driver {
 
 impl Drop for Driver {
     fn drop(&mut self) {
-        let _ = self.child.kill();
+        let group = format!("-{}", self.child.id());
+        let _ = Command::new("kill").args(["-TERM", "--", &group]).status();
         let _ = self.child.wait();
     }
 }

@@ -47,6 +47,7 @@ fn record_a_rencontre_restart_and_sync_it() -> anyhow::Result<()> {
     // 2. Restart the app on the same data: the rencontre is still there, and the place
     //    is prefilled from last time.
     let s = driver.session(&app, &["--data", &data_arg])?;
+    s.resize(1280, 800)?;
     let items = s.wait_count("#today-list li.rencontre", 1)?;
     assert!(s.text(&items[0])?.contains("Résidence Les Tilleuls"));
     let place = s.wait_for("#place")?;
