@@ -6,6 +6,8 @@
 //! - `filrouge code` prints another enrolment code for the same data directory.
 //! - `filrouge rebuild --data DIR` rebuilds a device store's projection tables from its
 //!   documents (the app must be closed).
+//! - `filrouge bench store` measures the local store at 1,000 to 100,000 records next to
+//!   plain SQLite (build with `--release`).
 //!
 //! The binary is thin: everything it does is a call into `filrouge-server` or
 //! `filrouge-core`. Logs go to stderr (`FILROUGE_LOG` sets the filter) and carry ids
@@ -15,6 +17,9 @@
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+
+mod bench_store;
+mod generate;
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand, ValueEnum};
@@ -57,11 +62,29 @@ enum Command {
         #[arg(long, value_enum, default_value_t = RoleArg::Intervenant)]
         role: RoleArg,
     },
+    /// Benchmarks (run a release build: `cargo run --release -p filrouge-cli -- bench store`).
+    Bench {
+        #[command(subcommand)]
+        what: Bench,
+    },
     /// Rebuilds a device store's projection tables from its documents.
     Rebuild {
         /// The device's data directory (the one holding `filrouge.sqlite`).
         #[arg(long, env = "FILROUGE_DATA_DIR")]
         data: PathBuf,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum Bench {
+    /// The local store: create, edit, queries, open, rebuild, disk, next to plain SQLite.
+    Store {
+        /// Record counts to measure, comma-separated.
+        #[arg(long, value_delimiter = ',', default_value = "1000,10000,100000")]
+        sizes: Vec<usize>,
+        /// Scratch directory (default: the system's temporary directory).
+        #[arg(long)]
+        dir: Option<PathBuf>,
     },
 }
 
@@ -99,6 +122,9 @@ fn main() -> anyhow::Result<()> {
             println!("{code}");
             Ok(())
         }
+        Command::Bench {
+            what: Bench::Store { sizes, dir },
+        } => bench_store::run(&sizes, &dir.unwrap_or_else(std::env::temp_dir)),
         Command::Rebuild { data } => {
             let path = data.join(filrouge_core::STORE_FILE);
             anyhow::ensure!(path.is_file(), "no store at {}", path.display());
