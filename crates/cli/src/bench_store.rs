@@ -20,15 +20,18 @@ use crate::generate::{self, REFERENTS, Rng};
 /// Samples taken for each latency figure.
 const SAMPLES: usize = 300;
 
-/// Runs the benchmark for each size in `sizes`, in a scratch directory under `dir`.
-pub fn run(sizes: &[usize], dir: &Path) -> anyhow::Result<()> {
+/// Runs the benchmark for each size in `sizes`, in a scratch directory under `dir`
+/// (kept afterwards when `keep`, to inspect the files).
+pub fn run(sizes: &[usize], dir: &Path, keep: bool) -> anyhow::Result<()> {
     println!("filrouge bench store — release build expected; times are wall clock on this machine");
     for &n in sizes {
         let scratch = dir.join(format!("bench-store-{n}"));
         let _ = std::fs::remove_dir_all(&scratch);
         std::fs::create_dir_all(&scratch)?;
         one_size(n, &scratch).with_context(|| format!("benchmark at {n} records"))?;
-        let _ = std::fs::remove_dir_all(&scratch);
+        if !keep {
+            let _ = std::fs::remove_dir_all(&scratch);
+        }
     }
     Ok(())
 }

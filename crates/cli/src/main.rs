@@ -85,6 +85,9 @@ enum Bench {
         /// Scratch directory (default: the system's temporary directory).
         #[arg(long)]
         dir: Option<PathBuf>,
+        /// Keep the store files afterwards, to inspect them.
+        #[arg(long)]
+        keep: bool,
     },
 }
 
@@ -123,8 +126,8 @@ fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Bench {
-            what: Bench::Store { sizes, dir },
-        } => bench_store::run(&sizes, &dir.unwrap_or_else(std::env::temp_dir)),
+            what: Bench::Store { sizes, dir, keep },
+        } => bench_store::run(&sizes, &dir.unwrap_or_else(std::env::temp_dir), keep),
         Command::Rebuild { data } => {
             let path = data.join(filrouge_core::STORE_FILE);
             anyhow::ensure!(path.is_file(), "no store at {}", path.display());

@@ -198,6 +198,26 @@ const MIGRATIONS: &[&str] = &[
     -- Which documents are deleted: every projection row of theirs is gone.
     ALTER TABLE documents ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;
     "#,
+    // 3: the outbox no longer copies change bytes (they are read from the document at
+    // push time; rows from before keep theirs), and counts by period get their columns.
+    r#"
+    CREATE TABLE outbox_v3 (
+        n      INTEGER PRIMARY KEY AUTOINCREMENT,
+        hash   TEXT NOT NULL UNIQUE,
+        doc_id TEXT NOT NULL,
+        kind   TEXT NOT NULL,
+        data   BLOB
+    ) STRICT;
+    INSERT INTO outbox_v3 (n, hash, doc_id, kind, data)
+        SELECT n, hash, doc_id, kind, data FROM outbox;
+    DROP TABLE outbox;
+    ALTER TABLE outbox_v3 RENAME TO outbox;
+
+    ALTER TABLE rencontres ADD COLUMN person_count INTEGER NOT NULL DEFAULT 0;
+    UPDATE rencontres SET person_count =
+        (SELECT COUNT(*) FROM rencontre_persons rp WHERE rp.rencontre_id = rencontres.id);
+    CREATE INDEX rencontre_persons_by_time ON rencontre_persons (occurred_at);
+    "#,
 ];
 
 /// The schema version this code writes.

@@ -131,8 +131,9 @@ fn rencontre(
     let at = r.occurred_at.unwrap_or(0);
     tx.prepare_cached(
         "INSERT INTO rencontres
-         (id, channel, place, occurred_at, headcount, pseudonym, note, updated_at, commune, follow_up)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+         (id, channel, place, occurred_at, headcount, pseudonym, note, updated_at, commune,
+          follow_up, person_count)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     )?
     .execute(params![
         id,
@@ -145,6 +146,7 @@ fn rencontre(
         meta.updated_at,
         r.commune,
         r.follow_up.map(|d| d.to_string()),
+        r.persons.len() as i64,
     ])?;
     let mut link = tx.prepare_cached(
         "INSERT OR IGNORE INTO rencontre_persons (rencontre_id, person_id, occurred_at) VALUES (?1, ?2, ?3)",

@@ -232,10 +232,9 @@ impl Store {
         let mut by_channel = Vec::new();
         {
             let mut stmt = self.conn.prepare_cached(
-                "SELECT r.channel, COUNT(*), SUM(r.headcount) + COALESCE(SUM(
-                    (SELECT COUNT(*) FROM rencontre_persons rp WHERE rp.rencontre_id = r.id)), 0)
-                 FROM rencontres r WHERE r.occurred_at >= ?1 AND r.occurred_at < ?2
-                 GROUP BY r.channel ORDER BY r.channel",
+                "SELECT channel, COUNT(*), SUM(headcount + person_count)
+                 FROM rencontres WHERE occurred_at >= ?1 AND occurred_at < ?2
+                 GROUP BY channel ORDER BY channel",
             )?;
             let rows = stmt.query_map(params![from, to], |r| {
                 Ok((

@@ -263,36 +263,49 @@ fn collect_conflicts(
     path: &str,
     out: &mut Vec<Conflict>,
 ) {
-    let keys: Vec<String> = doc.keys(obj).collect();
-    for key in keys {
+    // map_range flags conflicted keys, so the common case (no conflict) costs one pass
+    // over the map and no get_all.
+    let items: Vec<(String, bool, Option<ObjId>)> = doc
+        .map_range(obj, ..)
+        .map(|item| {
+            let nested = match item.value {
+                automerge::ValueRef::Object(ObjType::Map) => Some(item.id()),
+                _ => None,
+            };
+            (item.key.to_string(), item.conflict, nested)
+        })
+        .collect();
+    for (key, conflicted, nested) in items {
         let full = if path.is_empty() {
             key.clone()
         } else {
             format!("{path}.{key}")
         };
+        if !conflicted {
+            if let Some(id) = nested {
+                collect_conflicts(doc, &id, schema, &full, out);
+            }
+            continue;
+        }
         let Ok(all) = doc.get_all(obj, key.as_str()) else {
             continue;
         };
-        if all.len() > 1 {
-            // get_all lists values in op order; the winner (what `get` shows) is last.
-            let mut values: Vec<ConflictValue> = all
-                .iter()
-                .rev()
-                .map(|(v, id)| ConflictValue {
-                    value: read_value(doc, v.clone(), id, schema, &full),
-                    actor: actor_of(id),
-                    at: 0,
-                    op: id.clone(),
-                })
-                .collect();
-            values.dedup_by(|a, b| a.value == b.value && a.actor == b.actor);
-            out.push(Conflict {
-                field: full,
-                values,
-            });
-        } else if let Some((Value::Object(ObjType::Map), id)) = all.into_iter().next() {
-            collect_conflicts(doc, &id, schema, &full, out);
-        }
+        // get_all lists values in op order; the winner (what `get` shows) is last.
+        let mut values: Vec<ConflictValue> = all
+            .iter()
+            .rev()
+            .map(|(v, id)| ConflictValue {
+                value: read_value(doc, v.clone(), id, schema, &full),
+                actor: actor_of(id),
+                at: 0,
+                op: id.clone(),
+            })
+            .collect();
+        values.dedup_by(|a, b| a.value == b.value && a.actor == b.actor);
+        out.push(Conflict {
+            field: full,
+            values,
+        });
     }
 }
 

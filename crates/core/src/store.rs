@@ -327,7 +327,8 @@ pub(crate) fn set_meta_tx(tx: &Transaction<'_>, key: &str, value: &str) -> Resul
     Ok(())
 }
 
-/// Puts freshly made local changes in the outbox, in order.
+/// Puts freshly made local changes in the outbox, in order. Only their hashes: the bytes
+/// are in the document, and are read from it when the change is pushed.
 pub(crate) fn queue_outbox(
     tx: &Transaction<'_>,
     doc_id: &str,
@@ -335,11 +336,10 @@ pub(crate) fn queue_outbox(
     changes: Vec<Change>,
 ) -> Result<(), CoreError> {
     let mut stmt = tx.prepare_cached(
-        "INSERT OR IGNORE INTO outbox (hash, doc_id, kind, data) VALUES (?1, ?2, ?3, ?4)",
+        "INSERT OR IGNORE INTO outbox (hash, doc_id, kind, data) VALUES (?1, ?2, ?3, NULL)",
     )?;
-    for mut change in changes {
-        let hash = change.hash().to_string();
-        stmt.execute(params![hash, doc_id, kind, change.bytes().as_ref()])?;
+    for change in changes {
+        stmt.execute(params![change.hash().to_string(), doc_id, kind])?;
     }
     Ok(())
 }

@@ -31,6 +31,7 @@ pub use http::{HttpTransport, enrol};
 pub use memory::{MemoryHub, MemoryTransport};
 pub use transport::{Transport, TransportError};
 
+use std::collections::HashMap;
 use std::sync::Mutex;
 
 use filrouge_model::sync::{
@@ -202,18 +203,49 @@ pub fn run(store: &Mutex<Store>, transport: &mut dyn Transport) -> Result<SyncRe
 
 impl Store {
     /// The oldest outbox changes, within a count and byte budget (always at least one).
+    /// Change bytes come from the documents (loaded once per document for the page);
+    /// rows written before schema 3 still carry their own bytes.
     pub(crate) fn outbox_page(
         &self,
         max_changes: usize,
         max_bytes: usize,
     ) -> Result<Vec<ChangeBlob>, CoreError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT hash, doc_id, kind, data FROM outbox ORDER BY n LIMIT ?1")?;
-        let mut rows = stmt.query([max_changes as i64])?;
+        let rows: Vec<(String, String, String, Option<Vec<u8>>)> = {
+            let mut stmt = self.conn.prepare_cached(
+                "SELECT hash, doc_id, kind, data FROM outbox ORDER BY n LIMIT ?1",
+            )?;
+            let rows = stmt.query_map([max_changes as i64], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })?;
+            rows.collect::<Result<_, _>>()?
+        };
+        let mut docs: HashMap<String, Option<automerge::AutoCommit>> = HashMap::new();
         let (mut page, mut bytes) = (Vec::new(), 0usize);
-        while let Some(r) = rows.next()? {
-            let data: Vec<u8> = r.get(3)?;
+        for (hash, doc_id, kind, data) in rows {
+            let data = match data {
+                Some(data) => data,
+                None => {
+                    let doc = match docs.entry(doc_id.clone()) {
+                        std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                        std::collections::hash_map::Entry::Vacant(e) => {
+                            e.insert(self.load_for_push(&doc_id)?)
+                        }
+                    };
+                    let change = match (doc.as_mut(), hash.parse::<automerge::ChangeHash>()) {
+                        (Some(doc), Ok(h)) => doc.get_change_by_hash(&h),
+                        _ => None,
+                    };
+                    match change {
+                        Some(mut change) => change.bytes().into_owned(),
+                        None => {
+                            // Its document is gone or quarantined: it cannot be sent now;
+                            // it stays queued, and the rest of the outbox goes on.
+                            tracing::warn!(doc_id = %doc_id, hash = %hash, "outbox change not found in its document");
+                            continue;
+                        }
+                    }
+                }
+            };
             if !page.is_empty() && bytes + data.len() > max_bytes {
                 break;
             }
@@ -221,17 +253,26 @@ impl Store {
             if data.len() > MAX_BLOB_BYTES {
                 // The server would refuse the whole page; log and leave it for a later
                 // version that splits documents, rather than block every other change.
-                tracing::warn!(hash = %r.get::<_, String>(0)?, size = data.len(), "change too large to push");
+                tracing::warn!(hash = %hash, size = data.len(), "change too large to push");
                 continue;
             }
             page.push(ChangeBlob {
-                hash: r.get(0)?,
-                doc_id: r.get(1)?,
-                kind: r.get(2)?,
+                hash,
+                doc_id,
+                kind,
                 data,
             });
         }
         Ok(page)
+    }
+
+    /// A document to read changes from for a push; `None` if it cannot be loaded.
+    fn load_for_push(&self, id: &str) -> Result<Option<automerge::AutoCommit>, CoreError> {
+        match crate::store::load_doc(&self.conn, id, self.options().max_doc_bytes, self.actor()) {
+            Ok(loaded) => Ok(loaded.map(|l| l.doc)),
+            Err(CoreError::Sqlite(e)) => Err(CoreError::Sqlite(e)),
+            Err(_) => Ok(None),
+        }
     }
 
     /// Removes acknowledged changes from the outbox; returns how many were removed.
