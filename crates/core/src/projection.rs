@@ -32,10 +32,9 @@ pub(crate) fn project(
     meta: Meta,
 ) -> Result<(), CoreError> {
     unproject(tx, kind, id)?;
-    tx.execute(
-        "UPDATE documents SET deleted = ?2 WHERE id = ?1",
-        params![id, meta.deleted],
-    )?;
+    // Only when it changes: rewriting a row that holds the document's bytes is not free.
+    tx.prepare_cached("UPDATE documents SET deleted = ?2 WHERE id = ?1 AND deleted != ?2")?
+        .execute(params![id, meta.deleted])?;
     if meta.deleted {
         return Ok(());
     }
