@@ -57,52 +57,40 @@ pub(crate) fn project(
         }
         RecordKind::Etape => {
             if let Some(e) = parse::<EtapeDraft>(json) {
-                tx.execute(
-                    "INSERT INTO etapes (id, person_id, stage, date, note) VALUES (?1, ?2, ?3, ?4, ?5)",
-                    params![id, e.person_id, e.stage.code(), e.date.to_string(), e.note],
+                tx.prepare_cached("INSERT INTO etapes (id, person_id, stage, date, note) VALUES (?1, ?2, ?3, ?4, ?5)")?.execute(params![id, e.person_id, e.stage.code(), e.date.to_string(), e.note],
                 )?;
             }
         }
         RecordKind::Orientation => {
             if let Some(o) = parse::<OrientationDraft>(json) {
-                tx.execute(
-                    "INSERT INTO orientations (id, person_id, partner_id, partner_name, reason, status, outcome, date)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                    params![id, o.person_id, o.partner_id, o.partner_name, o.reason, o.status.code(), o.outcome, o.date.to_string()],
+                tx.prepare_cached("INSERT INTO orientations (id, person_id, partner_id, partner_name, reason, status, outcome, date)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")?.execute(params![id, o.person_id, o.partner_id, o.partner_name, o.reason, o.status.code(), o.outcome, o.date.to_string()],
                 )?;
             }
         }
         RecordKind::Relance => {
             if let Some(r) = parse::<RelanceDraft>(json) {
-                tx.execute(
-                    "INSERT INTO relances (id, person_id, rencontre_id, referent, due, reason, status)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                    params![id, r.person_id, r.rencontre_id, r.referent, r.due.to_string(), r.reason, r.status.code()],
+                tx.prepare_cached("INSERT INTO relances (id, person_id, rencontre_id, referent, due, reason, status)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")?.execute(params![id, r.person_id, r.rencontre_id, r.referent, r.due.to_string(), r.reason, r.status.code()],
                 )?;
             }
         }
         RecordKind::Evenement => {
             if let Some(e) = parse::<EvenementDraft>(json) {
-                tx.execute(
-                    "INSERT INTO evenements (id, name, kind, date, place) VALUES (?1, ?2, ?3, ?4, ?5)",
-                    params![id, e.name, e.kind.code(), e.date.to_string(), e.place],
+                tx.prepare_cached("INSERT INTO evenements (id, name, kind, date, place) VALUES (?1, ?2, ?3, ?4, ?5)")?.execute(params![id, e.name, e.kind.code(), e.date.to_string(), e.place],
                 )?;
             }
         }
         RecordKind::Inscription => {
             if let Some(i) = parse::<InscriptionDraft>(json) {
-                tx.execute(
-                    "INSERT INTO inscriptions (id, event_id, name, age_band, minor, person_id, checked_in_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                    params![id, i.event_id, i.first_name_or_pseudonym, i.age_band.map(|a| a.code()), i.minor, i.person_id, i.checked_in_at],
+                tx.prepare_cached("INSERT INTO inscriptions (id, event_id, name, age_band, minor, person_id, checked_in_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")?.execute(params![id, i.event_id, i.first_name_or_pseudonym, i.age_band.map(|a| a.code()), i.minor, i.person_id, i.checked_in_at],
                 )?;
             }
         }
         RecordKind::Partenaire => {
             if let Some(p) = parse::<PartenaireDraft>(json) {
-                tx.execute(
-                    "INSERT INTO partenaires (id, name, kind, contact, commune) VALUES (?1, ?2, ?3, ?4, ?5)",
-                    params![id, p.name, p.kind.code(), p.contact, p.commune],
+                tx.prepare_cached("INSERT INTO partenaires (id, name, kind, contact, commune) VALUES (?1, ?2, ?3, ?4, ?5)")?.execute(params![id, p.name, p.kind.code(), p.contact, p.commune],
                 )?;
             }
         }
@@ -203,11 +191,10 @@ fn personne(
 pub(crate) fn unproject(tx: &Transaction<'_>, kind: RecordKind, id: &str) -> Result<(), CoreError> {
     match kind {
         RecordKind::Rencontre => {
-            tx.execute("DELETE FROM rencontres WHERE id = ?1", [id])?;
-            tx.execute(
-                "DELETE FROM rencontre_persons WHERE rencontre_id = ?1",
-                [id],
-            )?;
+            tx.prepare_cached("DELETE FROM rencontres WHERE id = ?1")?
+                .execute([id])?;
+            tx.prepare_cached("DELETE FROM rencontre_persons WHERE rencontre_id = ?1")?
+                .execute([id])?;
         }
         RecordKind::Personne => {
             let rowid: Option<i64> = tx
@@ -216,30 +203,40 @@ pub(crate) fn unproject(tx: &Transaction<'_>, kind: RecordKind, id: &str) -> Res
                 })
                 .optional()?;
             if let Some(rowid) = rowid {
-                tx.execute("DELETE FROM personnes_fts WHERE rowid = ?1", [rowid])?;
+                tx.prepare_cached("DELETE FROM personnes_fts WHERE rowid = ?1")?
+                    .execute([rowid])?;
             }
-            tx.execute("DELETE FROM personnes WHERE id = ?1", [id])?;
-            tx.execute("DELETE FROM person_tags WHERE person_id = ?1", [id])?;
+            tx.prepare_cached("DELETE FROM personnes WHERE id = ?1")?
+                .execute([id])?;
+            tx.prepare_cached("DELETE FROM person_tags WHERE person_id = ?1")?
+                .execute([id])?;
         }
         RecordKind::Etape => {
-            tx.execute("DELETE FROM etapes WHERE id = ?1", [id])?;
+            tx.prepare_cached("DELETE FROM etapes WHERE id = ?1")?
+                .execute([id])?;
         }
         RecordKind::Orientation => {
-            tx.execute("DELETE FROM orientations WHERE id = ?1", [id])?;
+            tx.prepare_cached("DELETE FROM orientations WHERE id = ?1")?
+                .execute([id])?;
         }
         RecordKind::Relance => {
-            tx.execute("DELETE FROM relances WHERE id = ?1", [id])?;
+            tx.prepare_cached("DELETE FROM relances WHERE id = ?1")?
+                .execute([id])?;
         }
         RecordKind::Evenement => {
-            tx.execute("DELETE FROM evenements WHERE id = ?1", [id])?;
+            tx.prepare_cached("DELETE FROM evenements WHERE id = ?1")?
+                .execute([id])?;
         }
         RecordKind::Inscription => {
-            tx.execute("DELETE FROM inscriptions WHERE id = ?1", [id])?;
+            tx.prepare_cached("DELETE FROM inscriptions WHERE id = ?1")?
+                .execute([id])?;
         }
         RecordKind::Partenaire => {
-            tx.execute("DELETE FROM partenaires WHERE id = ?1", [id])?;
+            tx.prepare_cached("DELETE FROM partenaires WHERE id = ?1")?
+                .execute([id])?;
         }
     }
-    tx.execute("DELETE FROM conflicts WHERE doc_id = ?1", [id])?;
+    tx.prepare_cached("DELETE FROM conflicts WHERE doc_id = ?1")?
+        .execute([id])?;
     Ok(())
 }

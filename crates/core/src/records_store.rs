@@ -35,9 +35,7 @@ impl Store {
         doc.put(ROOT, "updated_at", now).map_err(fail)?;
         doc.commit_with(CommitOptions::default().with_time(now));
         let tx = self.conn.transaction()?;
-        tx.execute(
-            "INSERT INTO documents (id, kind, snapshot, chunk_count, heads) VALUES (?1, ?2, ?3, 0, ?4)",
-            params![id, R::KIND.code(), doc.save(), heads_text(&doc.get_heads())],
+        tx.prepare_cached("INSERT INTO documents (id, kind, snapshot, chunk_count, heads) VALUES (?1, ?2, ?3, 0, ?4)")?.execute(params![id, R::KIND.code(), doc.save(), heads_text(&doc.get_heads())],
         )?;
         queue_outbox(&tx, &id, R::KIND.code(), doc.get_changes(&[]))?;
         reproject(&tx, R::KIND, &id, &mut doc)?;

@@ -221,12 +221,7 @@ impl Store {
     }
 
     pub(crate) fn set_meta(&self, key: &str, value: &str) -> Result<(), CoreError> {
-        self.conn.execute(
-            "INSERT INTO meta (key, value) VALUES (?1, ?2)
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            params![key, value],
-        )?;
-        Ok(())
+        set_meta_tx(&self.conn, key, value)
     }
 }
 
@@ -318,7 +313,8 @@ pub(crate) fn quarantine(
     Ok(())
 }
 
-pub(crate) fn set_meta_tx(tx: &Transaction<'_>, key: &str, value: &str) -> Result<(), CoreError> {
+/// Writes a `meta` value on a connection or inside a transaction.
+pub(crate) fn set_meta_tx(tx: &Connection, key: &str, value: &str) -> Result<(), CoreError> {
     tx.execute(
         "INSERT INTO meta (key, value) VALUES (?1, ?2)
          ON CONFLICT (key) DO UPDATE SET value = excluded.value",
