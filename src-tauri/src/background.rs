@@ -70,6 +70,10 @@ impl SyncWorker {
                 while !matches!(rx.recv_timeout(delay), Err(RecvTimeoutError::Disconnected)) {
                     while rx.try_recv().is_ok() {} // several pokes make one sync
                     delay = this.run_once();
+                    // Off the user's path: keeps the WAL short so edits never pay for it.
+                    if let Err(e) = lock(&this.inner.store).checkpoint() {
+                        tracing::warn!(error = %e, "checkpoint failed");
+                    }
                 }
             });
         if let Err(e) = spawned {

@@ -142,6 +142,17 @@ impl Store {
             .ok_or_else(|| CoreError::NotFound { id: id.to_owned() })
     }
 
+    /// Copies the WAL into the main file without waiting for readers or writers (a
+    /// passive checkpoint). The shell runs it in the background, off the user's path.
+    pub fn checkpoint(&self) -> Result<(), CoreError> {
+        let _: (i64, i64, i64) =
+            self.conn
+                .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                })?;
+        Ok(())
+    }
+
     /// The place of the last rencontre recorded on this device.
     pub fn last_place(&self) -> Result<Option<String>, CoreError> {
         self.meta("last_place")

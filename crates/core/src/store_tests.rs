@@ -208,3 +208,27 @@ fn unknown_ids_are_not_found() {
         Err(CoreError::NotFound { .. })
     ));
 }
+
+#[test]
+fn a_checkpoint_folds_the_whole_wal_into_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = {
+        let mut s = Store::open(&dir.path().join("s.sqlite"), test_env(NOW, 1)).unwrap();
+        for i in 0..20 {
+            s.create_rencontre(draft("Gare", &i.to_string())).unwrap();
+        }
+        s
+    };
+    store.checkpoint().unwrap();
+    let (busy, log, done): (i64, i64, i64) = store
+        .conn
+        .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .unwrap();
+    assert_eq!(
+        (busy, log),
+        (0, done),
+        "every WAL frame is in the main file"
+    );
+}
