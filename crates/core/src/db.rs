@@ -218,6 +218,51 @@ const MIGRATIONS: &[&str] = &[
         (SELECT COUNT(*) FROM rencontre_persons rp WHERE rp.rencontre_id = rencontres.id);
     CREATE INDEX rencontre_persons_by_time ON rencontre_persons (occurred_at);
     "#,
+    // 4: smaller files. Tables keyed by text lose their separate rowid b-tree, heads are
+    // stored as bytes, and the copy of a person's JSON goes (the edit form loads the
+    // document). Runs with foreign keys off (see `open`), so dropping the old documents
+    // table does not cascade to its chunks.
+    r#"
+    CREATE TABLE documents_v4 (
+        id          TEXT PRIMARY KEY,
+        kind        TEXT NOT NULL,
+        snapshot    BLOB NOT NULL,
+        chunk_count INTEGER NOT NULL DEFAULT 0,
+        heads       BLOB NOT NULL,
+        deleted     INTEGER NOT NULL DEFAULT 0
+    ) STRICT, WITHOUT ROWID;
+    INSERT INTO documents_v4 (id, kind, snapshot, chunk_count, heads, deleted)
+        SELECT id, kind, snapshot, chunk_count, unhex(replace(heads, ',', '')), deleted
+        FROM documents;
+    DROP TABLE documents;
+    ALTER TABLE documents_v4 RENAME TO documents;
+
+    CREATE TABLE rencontre_persons_v4 (
+        rencontre_id TEXT NOT NULL,
+        person_id    TEXT NOT NULL,
+        occurred_at  INTEGER NOT NULL,
+        PRIMARY KEY (rencontre_id, person_id)
+    ) STRICT, WITHOUT ROWID;
+    INSERT INTO rencontre_persons_v4 SELECT rencontre_id, person_id, occurred_at
+        FROM rencontre_persons;
+    DROP TABLE rencontre_persons;
+    ALTER TABLE rencontre_persons_v4 RENAME TO rencontre_persons;
+    CREATE INDEX rencontre_persons_by_person ON rencontre_persons (person_id, occurred_at);
+    CREATE INDEX rencontre_persons_by_time ON rencontre_persons (occurred_at);
+
+    CREATE TABLE person_tags_v4 (
+        person_id TEXT NOT NULL,
+        vocab     TEXT NOT NULL,
+        code      TEXT NOT NULL,
+        PRIMARY KEY (person_id, vocab, code)
+    ) STRICT, WITHOUT ROWID;
+    INSERT INTO person_tags_v4 SELECT person_id, vocab, code FROM person_tags;
+    DROP TABLE person_tags;
+    ALTER TABLE person_tags_v4 RENAME TO person_tags;
+    CREATE INDEX person_tags_by_code ON person_tags (vocab, code);
+
+    ALTER TABLE personnes DROP COLUMN json;
+    "#,
 ];
 
 /// The schema version this code writes.
@@ -242,10 +287,13 @@ pub(crate) fn open(path: &Path) -> Result<Connection, CoreError> {
     conn.execute_batch(
         "PRAGMA synchronous = FULL;
          PRAGMA secure_delete = ON;
-         PRAGMA foreign_keys = ON;
-         PRAGMA wal_autocheckpoint = 10000;",
+         PRAGMA wal_autocheckpoint = 10000;
+         PRAGMA foreign_keys = OFF;",
     )?;
+    // Migrations rebuild tables; with foreign keys on, dropping a parent table would
+    // delete its children. The pragma is a no-op inside a transaction, hence here.
     migrate(&mut conn)?;
+    conn.execute_batch("PRAGMA foreign_keys = ON;")?;
     Ok(conn)
 }
 

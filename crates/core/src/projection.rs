@@ -52,7 +52,7 @@ pub(crate) fn project(
         }
         RecordKind::Personne => {
             if let Some(p) = parse::<PersonneDraft>(json) {
-                personne(tx, id, &p, json, meta)?;
+                personne(tx, id, &p, meta)?;
             }
         }
         RecordKind::Etape => {
@@ -148,12 +148,11 @@ fn personne(
     tx: &Transaction<'_>,
     id: &str,
     p: &PersonneDraft,
-    json: &Map<String, Json>,
     meta: Meta,
 ) -> Result<(), CoreError> {
     tx.prepare_cached(
-        "INSERT INTO personnes (id, pseudonym, last_name, commune, referent, stage, updated_at, json)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO personnes (id, pseudonym, last_name, commune, referent, stage, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?
     .execute(params![
         id,
@@ -163,7 +162,6 @@ fn personne(
         p.referent,
         p.stage.map(|s| s.code()),
         meta.updated_at,
-        Json::Object(json.clone()).to_string(),
     ])?;
     let rowid: i64 = tx.query_row("SELECT rowid FROM personnes WHERE id = ?1", [id], |r| {
         r.get(0)

@@ -14,7 +14,7 @@ use serde_json::{Map, Value as Json};
 use crate::kinds::{Record, schema_of};
 use crate::projection::{self, Meta};
 use crate::record::{self, Conflict, Schema};
-use crate::store::{Loaded, corrupt, heads_text, persist_after, queue_outbox};
+use crate::store::{Loaded, corrupt, heads_bytes, persist_after, queue_outbox};
 use crate::{CoreError, Store};
 
 /// The layout version written in each document's `schema` key.
@@ -35,7 +35,7 @@ impl Store {
         doc.put(ROOT, "updated_at", now).map_err(fail)?;
         doc.commit_with(CommitOptions::default().with_time(now));
         let tx = self.conn.transaction()?;
-        tx.prepare_cached("INSERT INTO documents (id, kind, snapshot, chunk_count, heads) VALUES (?1, ?2, ?3, 0, ?4)")?.execute(params![id, R::KIND.code(), doc.save(), heads_text(&doc.get_heads())],
+        tx.prepare_cached("INSERT INTO documents (id, kind, snapshot, chunk_count, heads) VALUES (?1, ?2, ?3, 0, ?4)")?.execute(params![id, R::KIND.code(), doc.save(), heads_bytes(&doc.get_heads())],
         )?;
         queue_outbox(&tx, &id, R::KIND.code(), doc.get_changes(&[]))?;
         reproject(&tx, R::KIND, &id, &mut doc)?;

@@ -187,16 +187,12 @@ impl Store {
             .conn
             .prepare("SELECT id, kind, heads FROM documents ORDER BY id")?;
         let rows = stmt.query_map([], |r| {
-            let heads: String = r.get(2)?;
+            let heads: Vec<u8> = r.get(2)?;
             Ok((
                 r.get::<_, String>(0)?,
                 DocInfo {
                     kind: r.get(1)?,
-                    heads: heads
-                        .split(',')
-                        .filter(|h| !h.is_empty())
-                        .map(str::to_owned)
-                        .collect(),
+                    heads: heads.chunks(32).map(hex::encode).collect(),
                 },
             ))
         })?;
@@ -284,7 +280,7 @@ pub(crate) fn persist_after(
     heads: &[ChangeHash],
     compact_after: i64,
 ) -> Result<(), CoreError> {
-    let new_heads = heads_text(&doc.get_heads());
+    let new_heads = heads_bytes(&doc.get_heads());
     let count: i64 = tx.query_row(
         "SELECT chunk_count FROM documents WHERE id = ?1",
         [id],
@@ -369,11 +365,11 @@ fn row_to_rencontre(r: &rusqlite::Row<'_>) -> rusqlite::Result<Option<Rencontre>
     }))
 }
 
-/// Heads as stored: sorted lowercase hex, comma-separated.
-pub(crate) fn heads_text(heads: &[ChangeHash]) -> String {
-    let mut hex: Vec<String> = heads.iter().map(ToString::to_string).collect();
-    hex.sort();
-    hex.join(",")
+/// Heads as stored: the 32-byte hashes, sorted, one after the other.
+pub(crate) fn heads_bytes(heads: &[ChangeHash]) -> Vec<u8> {
+    let mut sorted: Vec<&ChangeHash> = heads.iter().collect();
+    sorted.sort();
+    sorted.iter().flat_map(|h| h.0).collect()
 }
 
 pub(crate) fn corrupt(id: &str, e: &dyn std::fmt::Display) -> CoreError {

@@ -15,7 +15,7 @@ use filrouge_model::records::RecordKind;
 
 use crate::record::root_str;
 use crate::records_store::reproject;
-use crate::store::{Loaded, heads_text, load_doc, persist_after, quarantine, set_meta_tx};
+use crate::store::{Loaded, heads_bytes, load_doc, persist_after, quarantine, set_meta_tx};
 use crate::{CoreError, Store};
 
 /// A change waiting to be applied, from the page or from `pending_changes`.
@@ -89,7 +89,7 @@ impl Store {
                 tx.execute(
                     "INSERT INTO documents (id, kind, snapshot, chunk_count, heads)
                      VALUES (?1, ?2, ?3, 0, ?4)",
-                    params![doc_id, kind, doc.save(), heads_text(&doc.get_heads())],
+                    params![doc_id, kind, doc.save(), heads_bytes(&doc.get_heads())],
                 )?;
             } else {
                 persist_after(&tx, &doc_id, &mut doc, &heads, compact_after)?;
