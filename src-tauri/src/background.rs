@@ -31,6 +31,7 @@ pub struct SyncWorker {
 
 struct Inner {
     store: Arc<Mutex<Store>>,
+    version: std::sync::atomic::AtomicU64,
     live: Mutex<Live>,
     wake: Mutex<Sender<()>>,
     emit: Emit,
@@ -55,6 +56,7 @@ impl SyncWorker {
         let worker = SyncWorker {
             inner: Arc::new(Inner {
                 store,
+                version: std::sync::atomic::AtomicU64::new(0),
                 live: Mutex::new(Live::default()),
                 wake: Mutex::new(tx),
                 emit,
@@ -95,10 +97,17 @@ impl SyncWorker {
 
     /// The status as the UI shows it.
     pub fn status(&self) -> Result<SyncStatus, CoreError> {
-        let mut status = lock(&self.inner.store).sync_status()?;
+        // `live` first and held throughout, so a higher version never carries an older
+        // reading of the store. (Nothing holds the store while taking `live`.)
         let live = lock(&self.inner.live);
+        let mut status = lock(&self.inner.store).sync_status()?;
         status.running = live.running;
         status.last_failure = live.last_failure.clone();
+        // Taken under the `live` lock, so versions follow the order statuses were read.
+        status.version = 1 + self
+            .inner
+            .version
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         Ok(status)
     }
 

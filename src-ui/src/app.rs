@@ -88,6 +88,13 @@ impl Shared {
 
     /// Records a status the shell gave.
     pub fn set_status(self, status: SyncStatus) {
+        // A command's answer can arrive after a newer event: keep the newest status.
+        if self
+            .status
+            .with_untracked(|s| s.as_ref().is_some_and(|old| old.version > status.version))
+        {
+            return;
+        }
         self.status.set(Some(status));
         self.status_unavailable.set(false);
     }

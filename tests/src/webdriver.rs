@@ -139,13 +139,31 @@ impl Session {
     }
 
     /// Waits until the text of the first match of `css` satisfies `pred`; returns it.
+    /// On timeout the error shows the last text seen, to tell "stuck" from "wrong".
     pub fn wait_text(&self, css: &str, pred: impl Fn(&str) -> bool) -> anyhow::Result<String> {
-        poll(Duration::from_secs(30), &format!("text of {css}"), || {
+        let last = std::cell::RefCell::new(String::new());
+        poll(Duration::from_secs(60), &format!("text of {css}"), || {
             let Some(el) = self.find_all(css)?.into_iter().next() else {
                 return Ok(None);
             };
             let text = self.text(&el)?;
-            Ok(pred(&text).then_some(text))
+            let ok = pred(&text);
+            *last.borrow_mut() = text.clone();
+            Ok(ok.then_some(text))
+        })
+        .with_context(|| format!("last text of {css}: {:?}", last.borrow()))
+    }
+
+    /// Waits until the element with this `id` has the keyboard focus (the app moves the
+    /// focus itself, e.g. into a panel it opens; typing before that lands elsewhere).
+    pub fn wait_focus(&self, id: &str) -> anyhow::Result<()> {
+        poll(Duration::from_secs(20), &format!("focus on #{id}"), || {
+            let active = self.get("/element/active")?;
+            let Some(el) = active[ELEMENT_KEY].as_str() else {
+                return Ok(None);
+            };
+            let have = self.get(&format!("/element/{el}/property/id"))?;
+            Ok((have == id).then_some(()))
         })
     }
 

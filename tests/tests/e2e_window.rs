@@ -61,10 +61,23 @@ fn record_a_rencontre_restart_and_sync_it() -> anyhow::Result<()> {
         .server
         .create_enrolment_code(&server.team_id, filrouge_server::Role::Intervenant)?;
     s.click_css("#open-settings")?;
+    s.wait_focus("server-url")?;
     s.fill("#server-url", &server.url)?;
     s.fill("#enrol-code", &code)?;
     s.click_css("#enrol")?;
-    let status = s.wait_text("#sync-status", |t| t.contains("Synchronisé"))?;
+    let status = match s.wait_text("#sync-status", |t| t.contains("Synchronisé")) {
+        Ok(status) => status,
+        Err(e) => {
+            // Leave what the user would have seen, to tell why.
+            let _ = s.screenshot(&shots.join("e2e-failure.png"));
+            let said: Vec<String> = ["#settings-error", "#settings-message", "#settings-status"]
+                .iter()
+                .filter_map(|css| s.find_all(css).ok()?.into_iter().next())
+                .filter_map(|el| s.text(&el).ok())
+                .collect();
+            return Err(e.context(format!("settings said: {said:?}")));
+        }
+    };
     s.screenshot(&shots.join("e2e-synced-1280x800.png"))?;
     assert!(!status.contains("attente"), "{status}");
     let mut other = server.device(data.path(), "tel-b")?;

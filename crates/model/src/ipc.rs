@@ -111,6 +111,10 @@ pub struct SyncStatus {
     pub running: bool,
     /// Why the last attempt failed, if it did.
     pub last_failure: Option<SyncFailure>,
+    /// Grows with every status the shell computes. Command answers and events travel on
+    /// different channels and can arrive out of order: the UI keeps the highest version.
+    #[serde(default)]
+    pub version: u64,
 }
 
 /// Why a sync attempt failed, in terms the UI can explain.
