@@ -54,6 +54,29 @@ fn relance(person: &str, due: Day) -> RelanceDraft {
     }
 }
 
+/// Two devices that both hold one person created on the first; returns them and its id.
+fn two_devices_sharing_a_person(
+    dir: &tempfile::TempDir,
+    hub: &MemoryHub,
+    first: u8,
+    second: u8,
+) -> (Mutex<Store>, Mutex<Store>, String) {
+    let (a, b) = (
+        Mutex::new(store(dir, first)),
+        Mutex::new(store(dir, second)),
+    );
+    let id = a.lock().unwrap().create(person("Yanis")).unwrap();
+    exchange(hub, &[&a, &b]);
+    (a, b, id)
+}
+
+/// Syncs each device in turn through the hub.
+fn exchange(hub: &MemoryHub, devices: &[&Mutex<Store>]) {
+    for d in devices {
+        run(d, &mut hub.transport()).unwrap();
+    }
+}
+
 #[test]
 fn search_is_accent_and_case_insensitive_prefix_and_follows_edits() {
     let dir = tempfile::tempdir().unwrap();
@@ -166,17 +189,12 @@ fn bad_input_names_the_field_and_nothing_changes() {
 fn a_deletion_survives_a_concurrent_edit_and_leaves_every_query() {
     let dir = tempfile::tempdir().unwrap();
     let hub = MemoryHub::new();
-    let (a, b) = (Mutex::new(store(&dir, 1)), Mutex::new(store(&dir, 2)));
-    let id = a.lock().unwrap().create(person("Yanis")).unwrap();
-    run(&a, &mut hub.transport()).unwrap();
-    run(&b, &mut hub.transport()).unwrap();
+    let (a, b, id) = two_devices_sharing_a_person(&dir, &hub, 1, 2);
     a.lock().unwrap().delete(&id).unwrap();
     let mut edit = person("Yanis");
     edit.stage = Some(Stage::Accompagnement);
     b.lock().unwrap().update(&id, edit).unwrap();
-    for d in [&a, &b, &a] {
-        run(d, &mut hub.transport()).unwrap();
-    }
+    exchange(&hub, &[&a, &b, &a]);
     for d in [&a, &b] {
         let s = d.lock().unwrap();
         assert!(s.search_persons("yan", 5).unwrap().is_empty());
@@ -194,13 +212,7 @@ fn a_coordinator_correction_wins_over_a_concurrent_edit_whatever_the_actors() {
     for (coord, worker) in [(1u8, 2u8), (2, 1)] {
         let dir = tempfile::tempdir().unwrap();
         let hub = MemoryHub::new();
-        let (c, w) = (
-            Mutex::new(store(&dir, coord)),
-            Mutex::new(store(&dir, worker)),
-        );
-        let id = w.lock().unwrap().create(person("Yanis")).unwrap();
-        run(&w, &mut hub.transport()).unwrap();
-        run(&c, &mut hub.transport()).unwrap();
+        let (w, c, id) = two_devices_sharing_a_person(&dir, &hub, worker, coord);
         c.lock()
             .unwrap()
             .correct(&id, "last_name", serde_json::json!(null))
@@ -208,9 +220,7 @@ fn a_coordinator_correction_wins_over_a_concurrent_edit_whatever_the_actors() {
         let mut edit = person("Yanis");
         edit.last_name = Some("Nom à retirer".into());
         w.lock().unwrap().update(&id, edit).unwrap();
-        for d in [&c, &w, &c] {
-            run(d, &mut hub.transport()).unwrap();
-        }
+        exchange(&hub, &[&c, &w, &c]);
         for d in [&c, &w] {
             assert_eq!(
                 d.lock()
@@ -228,18 +238,13 @@ fn a_coordinator_correction_wins_over_a_concurrent_edit_whatever_the_actors() {
 fn same_field_conflicts_are_recorded_for_the_coordinator() {
     let dir = tempfile::tempdir().unwrap();
     let hub = MemoryHub::new();
-    let (a, b) = (Mutex::new(store(&dir, 1)), Mutex::new(store(&dir, 2)));
-    let id = a.lock().unwrap().create(person("Yanis")).unwrap();
-    run(&a, &mut hub.transport()).unwrap();
-    run(&b, &mut hub.transport()).unwrap();
+    let (a, b, id) = two_devices_sharing_a_person(&dir, &hub, 1, 2);
     let (mut pa, mut pb) = (person("Yanis"), person("Yanis"));
     pa.stage = Some(Stage::Formation);
     pb.stage = Some(Stage::Emploi);
     a.lock().unwrap().update(&id, pa).unwrap();
     b.lock().unwrap().update(&id, pb).unwrap();
-    for d in [&a, &b, &a] {
-        run(d, &mut hub.transport()).unwrap();
-    }
+    exchange(&hub, &[&a, &b, &a]);
     let ca = a.lock().unwrap().conflicts(&id).unwrap();
     assert_eq!(ca, b.lock().unwrap().conflicts(&id).unwrap());
     let stage = ca
