@@ -63,7 +63,7 @@ pub fn run() {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("FILROUGE_LOG")
-                .unwrap_or_else(|_| "info".into()),
+                .unwrap_or_else(|_| filrouge_core::DEFAULT_LOG_FILTER.into()),
         )
         .init();
     let result = with_commands(tauri::Builder::default())

@@ -45,6 +45,38 @@ fn store_v4_still_opens_reads_and_edits() -> anyhow::Result<()> {
     check_persons(4)
 }
 
+#[test]
+fn store_v5_still_opens_reads_and_edits() -> anyhow::Result<()> {
+    check_persons(5)
+}
+
+/// Migration 5 turns the outbox's hex hashes into bytes: every queued change must still
+/// be there, under the same hash, and be acknowledged by it.
+#[test]
+fn migrating_a_v4_outbox_keeps_every_queued_change() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let copy = dir.path().join("store.sqlite");
+    std::fs::copy(fixture(4), &copy)?;
+    let mut before: Vec<String> = {
+        let c = rusqlite::Connection::open(&copy)?;
+        let mut stmt = c.prepare("SELECT hash FROM outbox")?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        rows.collect::<Result<_, _>>()?
+    };
+    before.sort();
+    assert!(!before.is_empty());
+    let store = std::sync::Mutex::new(Store::open(&copy, Env::default())?);
+    let hub = filrouge_core::sync::MemoryHub::new();
+    let report = filrouge_core::sync::run(&store, &mut hub.transport())?;
+    assert_eq!(report.pushed, before.len());
+    let mut on_server = hub.hashes();
+    on_server.sort();
+    assert_eq!(on_server, before);
+    let store = store.lock().map_err(|_| anyhow::anyhow!("poisoned"))?;
+    assert_eq!(store.sync_status()?.pending_changes, 0, "all acknowledged");
+    Ok(())
+}
+
 /// Migration 4 rebuilds the documents table: no chunk may be lost on the way.
 #[test]
 fn migrating_a_v3_store_keeps_every_chunk_and_heads() -> anyhow::Result<()> {

@@ -113,7 +113,7 @@ fn main() -> anyhow::Result<()> {
         .with_writer(std::io::stderr)
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("FILROUGE_LOG")
-                .unwrap_or_else(|_| "info".into()),
+                .unwrap_or_else(|_| filrouge_core::DEFAULT_LOG_FILTER.into()),
         )
         .init();
     match Cli::parse().command {

@@ -23,6 +23,7 @@ mod error;
 mod kinds;
 mod projection;
 pub mod queries;
+mod rebuild;
 pub mod record;
 mod records_store;
 mod store;
@@ -31,13 +32,18 @@ pub mod sync;
 pub use db::SCHEMA_VERSION;
 pub use error::CoreError;
 pub use kinds::Record;
-pub use records_store::RebuildReport;
+pub use rebuild::RebuildReport;
 pub use store::{DocInfo, Store, StoreOptions};
 
 use std::sync::Arc;
 
 /// The store file's name inside a device's data directory.
 pub const STORE_FILE: &str = "filrouge.sqlite";
+
+/// The log filter the binaries use unless `FILROUGE_LOG` says otherwise. Automerge opens
+/// an INFO span on every document load and formats its options into it: a fifth of a
+/// rebuild's time went there, so its spans are left out.
+pub const DEFAULT_LOG_FILTER: &str = "info,automerge=warn,hexane=warn";
 
 /// A source of the current time, in milliseconds since the Unix epoch.
 pub trait Clock: Send + Sync {

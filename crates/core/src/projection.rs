@@ -23,7 +23,8 @@ pub(crate) struct Meta {
     pub updated_at: i64,
 }
 
-/// Rewrites every projection row of record `id` from its merged JSON.
+/// Writes the projection rows of record `id` from its merged JSON; the caller has removed
+/// its old rows (see [`unproject`]).
 pub(crate) fn project(
     tx: &Transaction<'_>,
     kind: RecordKind,
@@ -31,7 +32,6 @@ pub(crate) fn project(
     json: &Map<String, Json>,
     meta: Meta,
 ) -> Result<(), CoreError> {
-    unproject(tx, kind, id)?;
     // Only when it changes: rewriting a row that holds the document's bytes is not free.
     tx.prepare_cached("UPDATE documents SET deleted = ?2 WHERE id = ?1 AND deleted != ?2")?
         .execute(params![id, meta.deleted])?;
@@ -163,9 +163,7 @@ fn personne(
         p.stage.map(|s| s.code()),
         meta.updated_at,
     ])?;
-    let rowid: i64 = tx.query_row("SELECT rowid FROM personnes WHERE id = ?1", [id], |r| {
-        r.get(0)
-    })?;
+    let rowid = tx.last_insert_rowid();
     let names = [Some(p.pseudonym.as_str()), p.last_name.as_deref()]
         .into_iter()
         .flatten()
@@ -196,9 +194,8 @@ pub(crate) fn unproject(tx: &Transaction<'_>, kind: RecordKind, id: &str) -> Res
         }
         RecordKind::Personne => {
             let rowid: Option<i64> = tx
-                .query_row("SELECT rowid FROM personnes WHERE id = ?1", [id], |r| {
-                    r.get(0)
-                })
+                .prepare_cached("SELECT rowid FROM personnes WHERE id = ?1")?
+                .query_row([id], |r| r.get(0))
                 .optional()?;
             if let Some(rowid) = rowid {
                 tx.prepare_cached("DELETE FROM personnes_fts WHERE rowid = ?1")?

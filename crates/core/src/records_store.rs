@@ -14,7 +14,7 @@ use serde_json::{Map, Value as Json};
 use crate::kinds::{Record, schema_of};
 use crate::projection::{self, Meta};
 use crate::record::{self, Conflict, Schema};
-use crate::store::{Loaded, corrupt, heads_bytes, persist_after, queue_outbox};
+use crate::store::{Loaded, corrupt, first_save, heads_bytes, persist_after, queue_outbox};
 use crate::{CoreError, Store};
 
 /// The layout version written in each document's `schema` key.
@@ -35,9 +35,17 @@ impl Store {
         doc.put(ROOT, "updated_at", now).map_err(fail)?;
         doc.commit_with(CommitOptions::default().with_time(now));
         let tx = self.conn.transaction()?;
-        tx.prepare_cached("INSERT INTO documents (id, kind, snapshot, chunk_count, heads) VALUES (?1, ?2, ?3, 0, ?4)")?.execute(params![id, R::KIND.code(), doc.save(), heads_bytes(&doc.get_heads())],
-        )?;
-        queue_outbox(&tx, &id, R::KIND.code(), doc.get_changes(&[]))?;
+        tx.prepare_cached(
+            "INSERT INTO documents (id, kind, snapshot, chunk_count, heads)
+             VALUES (?1, ?2, ?3, 0, ?4)",
+        )?
+        .execute(params![
+            id,
+            R::KIND.code(),
+            first_save(&mut doc),
+            heads_bytes(&doc.get_heads())
+        ])?;
+        queue_outbox(&tx, &id, doc.get_changes(&[]))?;
         reproject(&tx, R::KIND, &id, &mut doc)?;
         tx.commit()?;
         Ok(id)
@@ -131,7 +139,7 @@ impl Store {
         doc.commit_with(CommitOptions::default().with_time(now));
         let compact_after = self.options().compact_after;
         let tx = self.conn.transaction()?;
-        queue_outbox(&tx, id, kind.code(), doc.get_changes(&heads))?;
+        queue_outbox(&tx, id, doc.get_changes(&heads))?;
         persist_after(&tx, id, &mut doc, &heads, compact_after)?;
         reproject(&tx, kind, id, &mut doc)?;
         tx.commit()?;
@@ -139,11 +147,11 @@ impl Store {
     }
 
     fn kind_of(&self, id: &str) -> Result<RecordKind, CoreError> {
-        let code: Option<String> = rusqlite::OptionalExtension::optional(self.conn.query_row(
-            "SELECT kind FROM documents WHERE id = ?1",
-            [id],
-            |r| r.get(0),
-        ))?;
+        let code: Option<String> = rusqlite::OptionalExtension::optional(
+            self.conn
+                .prepare_cached("SELECT kind FROM documents WHERE id = ?1")?
+                .query_row([id], |r| r.get(0)),
+        )?;
         code.as_deref()
             .and_then(RecordKind::from_code)
             .ok_or_else(|| CoreError::NotFound { id: id.to_owned() })
@@ -157,22 +165,64 @@ pub(crate) fn reproject(
     id: &str,
     doc: &mut AutoCommit,
 ) -> Result<(), CoreError> {
-    let Some(schema) = schema_of(kind.code()) else {
-        return Ok(());
-    };
+    match decode(kind, doc) {
+        Some(decoded) => write_projection(tx, kind, id, &decoded, true),
+        None => Ok(()),
+    }
+}
+
+/// What a document projects to. Computed from the document alone, without the database,
+/// so a rebuild computes it on other threads while this one writes rows.
+pub(crate) struct Decoded {
+    json: Map<String, Json>,
+    meta: Meta,
+    /// Conflicted fields and their values as stored in the `conflicts` table.
+    conflicts: Vec<(String, String)>,
+}
+
+/// The merged fields, metadata and conflicts of a document of kind `kind`.
+pub(crate) fn decode(kind: RecordKind, doc: &mut AutoCommit) -> Option<Decoded> {
+    let schema = schema_of(kind.code())?;
     let (json, meta) = merged(doc, &schema);
-    projection::project(tx, kind, id, &json, meta)?;
-    if !meta.deleted {
-        let mut insert = tx.prepare_cached(
-            "INSERT OR REPLACE INTO conflicts (doc_id, field, json) VALUES (?1, ?2, ?3)",
-        )?;
-        for Conflict { field, values } in record::conflicts(doc, &schema) {
-            let values: Vec<Json> = values
-                .into_iter()
-                .map(|v| serde_json::json!({"value": v.value, "actor": v.actor, "at": v.at}))
-                .collect();
-            insert.execute(params![id, field, Json::Array(values).to_string()])?;
-        }
+    let conflicts = if meta.deleted {
+        Vec::new()
+    } else {
+        record::conflicts(doc, &schema)
+            .into_iter()
+            .map(|Conflict { field, values }| {
+                let values: Vec<Json> = values
+                    .into_iter()
+                    .map(|v| serde_json::json!({"value": v.value, "actor": v.actor, "at": v.at}))
+                    .collect();
+                (field, Json::Array(values).to_string())
+            })
+            .collect()
+    };
+    Some(Decoded {
+        json,
+        meta,
+        conflicts,
+    })
+}
+
+/// Writes a decoded document's rows; `replace` first removes its old ones (a rebuild,
+/// which starts from empty tables, skips that).
+pub(crate) fn write_projection(
+    tx: &Transaction<'_>,
+    kind: RecordKind,
+    id: &str,
+    decoded: &Decoded,
+    replace: bool,
+) -> Result<(), CoreError> {
+    if replace {
+        projection::unproject(tx, kind, id)?;
+    }
+    projection::project(tx, kind, id, &decoded.json, decoded.meta)?;
+    let mut insert = tx.prepare_cached(
+        "INSERT OR REPLACE INTO conflicts (doc_id, field, json) VALUES (?1, ?2, ?3)",
+    )?;
+    for (field, json) in &decoded.conflicts {
+        insert.execute(params![id, field, json])?;
     }
     Ok(())
 }
@@ -210,70 +260,6 @@ fn to_object<R: Record>(draft: &R, id: &str) -> Result<Map<String, Json>, CoreEr
             id: id.to_owned(),
             reason: "draft does not serialise to an object".into(),
         }),
-    }
-}
-
-/// Every projection table, in the order a rebuild clears them.
-pub(crate) const PROJECTION_TABLES: &[&str] = &[
-    "rencontres",
-    "rencontre_persons",
-    "personnes_fts",
-    "personnes",
-    "person_tags",
-    "etapes",
-    "orientations",
-    "relances",
-    "evenements",
-    "inscriptions",
-    "partenaires",
-    "conflicts",
-];
-
-/// What a rebuild did.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct RebuildReport {
-    /// Documents read and projected.
-    pub documents: usize,
-    /// Documents that failed to load and were quarantined.
-    pub quarantined: usize,
-}
-
-impl Store {
-    /// Rebuilds every projection table from the documents, in one transaction. Gives the
-    /// same tables as the incremental updates (tested), so it repairs a damaged
-    /// projection and applies a new projection after an upgrade.
-    pub fn rebuild_projections(&mut self) -> Result<RebuildReport, CoreError> {
-        let max_bytes = self.options().max_doc_bytes;
-        let actor = self.actor().clone();
-        let now = self.env.clock.now_ms();
-        let tx = self.conn.transaction()?;
-        for table in PROJECTION_TABLES {
-            tx.execute(&format!("DELETE FROM {table}"), [])?;
-        }
-        let docs: Vec<(String, String)> = {
-            let mut stmt = tx.prepare("SELECT id, kind FROM documents ORDER BY id")?;
-            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-            rows.collect::<Result<_, _>>()?
-        };
-        let mut report = RebuildReport::default();
-        for (id, kind) in docs {
-            let Some(kind) = RecordKind::from_code(&kind) else {
-                continue;
-            };
-            match crate::store::load_doc(&tx, &id, max_bytes, &actor) {
-                Ok(Some(Loaded { mut doc, .. })) => {
-                    reproject(&tx, kind, &id, &mut doc)?;
-                    report.documents += 1;
-                }
-                Ok(None) => {}
-                Err(err) => {
-                    crate::store::quarantine(&tx, &id, &err, now)?;
-                    report.quarantined += 1;
-                }
-            }
-        }
-        tx.commit()?;
-        Ok(report)
     }
 }
 

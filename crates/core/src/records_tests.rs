@@ -2,6 +2,8 @@
 //! and the rebuild that must give the same tables as incremental updates.
 
 use super::*;
+use crate::RebuildReport;
+use crate::rebuild::PROJECTION_TABLES;
 use crate::store::tests::{NOW, test_env};
 use crate::sync::{MemoryHub, run};
 use filrouge_model::{
@@ -282,6 +284,56 @@ fn rebuild_gives_the_same_tables_as_incremental_updates() {
     assert_eq!(dump(&s), before);
     assert_eq!(s.search_persons("elo", 5).unwrap().len(), 1);
     assert!(s.search_persons("sam", 5).unwrap().is_empty());
+}
+
+#[test]
+fn a_rebuild_across_many_batches_gives_the_same_rows_and_quarantines_only_the_damaged() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = store(&dir, 1);
+    let mut persons = Vec::new();
+    for i in 0..20 {
+        let p = s.create(person(&format!("Personne {i}"))).unwrap();
+        s.create(rencontre_with(&[&p])).unwrap();
+        persons.push(p);
+    }
+    s.update(&persons[3], person("Éloïse")).unwrap();
+    let before = dump(&s);
+    // One damaged snapshot and one over the 4 MB limit, in different batches.
+    s.conn
+        .execute(
+            "UPDATE documents SET snapshot = X'856f4a83deadbeef' WHERE id = ?1",
+            [&persons[5]],
+        )
+        .unwrap();
+    s.conn
+        .execute(
+            "UPDATE documents SET snapshot = zeroblob(5000000) WHERE id = ?1",
+            [&persons[17]],
+        )
+        .unwrap();
+    let report = s.rebuild_projections().unwrap();
+    assert_eq!(
+        report,
+        RebuildReport {
+            documents: 38,
+            quarantined: 2
+        }
+    );
+    let mut quarantined = vec![persons[5].clone(), persons[17].clone()];
+    quarantined.sort();
+    assert_eq!(s.quarantined().unwrap(), quarantined);
+    // Everything else is exactly as before, minus the two damaged persons' rows.
+    let after = dump(&s);
+    let expected: Vec<&String> = before
+        .iter()
+        .filter(|row| {
+            !(row.starts_with("personnes:") || row.starts_with("person_tags:"))
+                || !(row.contains(&persons[5]) || row.contains(&persons[17]))
+        })
+        .collect();
+    assert_eq!(after.iter().collect::<Vec<_>>(), expected);
+    assert_eq!(s.search_persons("elo", 5).unwrap().len(), 1);
+    assert_eq!(s.search_persons("personne", 50).unwrap().len(), 17);
 }
 
 /// Every projection row, as text, without SQLite's own rowids.

@@ -15,7 +15,9 @@ use filrouge_model::records::RecordKind;
 
 use crate::record::root_str;
 use crate::records_store::reproject;
-use crate::store::{Loaded, heads_bytes, load_doc, persist_after, quarantine, set_meta_tx};
+use crate::store::{
+    Loaded, first_save, heads_bytes, load_doc, persist_after, quarantine, set_meta_tx,
+};
 use crate::{CoreError, Store};
 
 /// A change waiting to be applied, from the page or from `pending_changes`.
@@ -55,11 +57,8 @@ impl Store {
         for (doc_id, mut incoming) in groups {
             incoming.extend(take_pending(&tx, &doc_id)?);
             let quarantined = tx
-                .query_row(
-                    "SELECT 1 FROM quarantine WHERE doc_id = ?1",
-                    [&doc_id],
-                    |_| Ok(()),
-                )
+                .prepare_cached("SELECT 1 FROM quarantine WHERE doc_id = ?1")?
+                .query_row([&doc_id], |_| Ok(()))
                 .optional()?
                 .is_some();
             if quarantined {
@@ -86,11 +85,16 @@ impl Store {
             }
             let kind = root_str(&doc, "kind").unwrap_or_default();
             if is_new {
-                tx.execute(
+                tx.prepare_cached(
                     "INSERT INTO documents (id, kind, snapshot, chunk_count, heads)
                      VALUES (?1, ?2, ?3, 0, ?4)",
-                    params![doc_id, kind, doc.save(), heads_bytes(&doc.get_heads())],
-                )?;
+                )?
+                .execute(params![
+                    doc_id,
+                    kind,
+                    first_save(&mut doc),
+                    heads_bytes(&doc.get_heads())
+                ])?;
             } else {
                 persist_after(&tx, &doc_id, &mut doc, &heads, compact_after)?;
             }
@@ -151,7 +155,8 @@ fn take_pending(tx: &Transaction<'_>, doc_id: &str) -> Result<Vec<Incoming>, Cor
         })
     })?;
     let pending = rows.collect::<Result<Vec<_>, _>>()?;
-    tx.execute("DELETE FROM pending_changes WHERE doc_id = ?1", [doc_id])?;
+    tx.prepare_cached("DELETE FROM pending_changes WHERE doc_id = ?1")?
+        .execute([doc_id])?;
     Ok(pending)
 }
 

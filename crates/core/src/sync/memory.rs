@@ -48,6 +48,17 @@ impl MemoryHub {
             .len()
     }
 
+    /// The hashes of every change in the log, in log order.
+    pub fn hashes(&self) -> Vec<String> {
+        self.log
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .changes
+            .iter()
+            .map(|c| c.blob.hash.clone())
+            .collect()
+    }
+
     /// Whether the log is empty.
     pub fn is_empty(&self) -> bool {
         self.len() == 0

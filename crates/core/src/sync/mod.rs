@@ -211,11 +211,16 @@ impl Store {
         max_bytes: usize,
     ) -> Result<Vec<ChangeBlob>, CoreError> {
         let rows: Vec<(String, String, String, Option<Vec<u8>>)> = {
+            // The kind comes from the document row; a change whose document row is gone
+            // keeps its own bytes (rows from before schema 3) or is skipped below.
             let mut stmt = self.conn.prepare_cached(
-                "SELECT hash, doc_id, kind, data FROM outbox ORDER BY n LIMIT ?1",
+                "SELECT o.hash, o.doc_id, COALESCE(d.kind, ''), o.data
+                   FROM outbox o LEFT JOIN documents d ON d.id = o.doc_id
+                  ORDER BY o.n LIMIT ?1",
             )?;
             let rows = stmt.query_map([max_changes as i64], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                let hash: Vec<u8> = r.get(0)?;
+                Ok((hex_hash(&hash), r.get(1)?, r.get(2)?, r.get(3)?))
             })?;
             rows.collect::<Result<_, _>>()?
         };
@@ -282,7 +287,10 @@ impl Store {
         {
             let mut stmt = tx.prepare_cached("DELETE FROM outbox WHERE hash = ?1")?;
             for h in hashes {
-                removed += stmt.execute([h])?;
+                // A hash the server sends back that is not a change hash matches nothing.
+                if let Ok(h) = h.parse::<automerge::ChangeHash>() {
+                    removed += stmt.execute([&h.0[..]])?;
+                }
             }
         }
         tx.commit()?;
@@ -329,6 +337,12 @@ impl Store {
             _ => None,
         })
     }
+}
+
+/// A change hash as the sync API spells it (lowercase hex, as `ChangeHash` displays),
+/// from its 32 stored bytes.
+fn hex_hash(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]
