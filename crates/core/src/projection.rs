@@ -10,6 +10,8 @@ use filrouge_model::{
     EtapeDraft, EvenementDraft, InscriptionDraft, OrientationDraft, PartenaireDraft, PersonneDraft,
     RelanceDraft, RencontreDraft,
 };
+use std::collections::BTreeSet;
+
 use rusqlite::{OptionalExtension, Transaction, params};
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value as Json};
@@ -23,18 +25,28 @@ pub(crate) struct Meta {
     pub updated_at: i64,
 }
 
-/// Writes the projection rows of record `id` from its merged JSON; the caller has removed
-/// its old rows (see [`unproject`]).
+/// Writes the projection rows of record `id` from its merged JSON. With `replace`, its
+/// old rows go first (a rebuild, starting from empty tables, passes `false`). Conflicts
+/// are the caller's: they are removed here and written after.
 pub(crate) fn project(
     tx: &Transaction<'_>,
     kind: RecordKind,
     id: &str,
     json: &Map<String, Json>,
     meta: Meta,
+    replace: bool,
 ) -> Result<(), CoreError> {
     // Only when it changes: rewriting a row that holds the document's bytes is not free.
     tx.prepare_cached("UPDATE documents SET deleted = ?2 WHERE id = ?1 AND deleted != ?2")?
         .execute(params![id, meta.deleted])?;
+    // A person still shown is updated in place (see `personne`); the rest is rewritten.
+    let in_place = replace && kind == RecordKind::Personne && !meta.deleted;
+    if in_place {
+        tx.prepare_cached("DELETE FROM conflicts WHERE doc_id = ?1")?
+            .execute([id])?;
+    } else if replace {
+        unproject(tx, kind, id)?;
+    }
     if meta.deleted {
         return Ok(());
     }
@@ -50,11 +62,11 @@ pub(crate) fn project(
                 rencontre(tx, id, &r, meta)?;
             }
         }
-        RecordKind::Personne => {
-            if let Some(p) = parse::<PersonneDraft>(json) {
-                personne(tx, id, &p, meta)?;
-            }
-        }
+        RecordKind::Personne => match parse::<PersonneDraft>(json) {
+            Some(p) => personne(tx, id, &p, meta)?,
+            None if in_place => unproject(tx, kind, id)?,
+            None => {}
+        },
         RecordKind::Etape => {
             if let Some(e) = parse::<EtapeDraft>(json) {
                 tx.prepare_cached("INSERT INTO etapes (id, person_id, stage, date, note) VALUES (?1, ?2, ?3, ?4, ?5)")?.execute(params![id, e.person_id, e.stage.code(), e.date.to_string(), e.note],
@@ -144,17 +156,26 @@ fn rencontre(
     Ok(())
 }
 
+/// A person's rows. An existing row is updated in place, and its search entry and tags
+/// are rewritten only where they changed: an edit of the stage then dirties a page or
+/// two instead of a new full-text segment and every tag (the edit path's p99 at 100,000
+/// records came from those writes).
 fn personne(
     tx: &Transaction<'_>,
     id: &str,
     p: &PersonneDraft,
     meta: Meta,
 ) -> Result<(), CoreError> {
-    tx.prepare_cached(
-        "INSERT INTO personnes (id, pseudonym, last_name, commune, referent, stage, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    )?
-    .execute(params![
+    let names = [Some(p.pseudonym.as_str()), p.last_name.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let existing: Option<(i64, String, Option<String>)> = tx
+        .prepare_cached("SELECT rowid, pseudonym, last_name FROM personnes WHERE id = ?1")?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?;
+    let values = params![
         id,
         p.pseudonym,
         p.last_name,
@@ -162,23 +183,62 @@ fn personne(
         p.referent,
         p.stage.map(|s| s.code()),
         meta.updated_at,
-    ])?;
-    let rowid = tx.last_insert_rowid();
-    let names = [Some(p.pseudonym.as_str()), p.last_name.as_deref()]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" ");
-    tx.prepare_cached("INSERT INTO personnes_fts (rowid, names) VALUES (?1, ?2)")?
-        .execute(params![rowid, names])?;
-    let mut tag = tx.prepare_cached(
+    ];
+    let (rowid, names_changed) = match existing {
+        Some((rowid, pseudonym, last_name)) => {
+            tx.prepare_cached(
+                "UPDATE personnes SET pseudonym = ?2, last_name = ?3, commune = ?4,
+                        referent = ?5, stage = ?6, updated_at = ?7
+                  WHERE id = ?1",
+            )?
+            .execute(values)?;
+            let changed = pseudonym != p.pseudonym || last_name != p.last_name;
+            if changed {
+                tx.prepare_cached("DELETE FROM personnes_fts WHERE rowid = ?1")?
+                    .execute([rowid])?;
+            }
+            (rowid, changed)
+        }
+        None => {
+            tx.prepare_cached(
+                "INSERT INTO personnes (id, pseudonym, last_name, commune, referent, stage, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?
+            .execute(values)?;
+            (tx.last_insert_rowid(), true)
+        }
+    };
+    if names_changed {
+        tx.prepare_cached("INSERT INTO personnes_fts (rowid, names) VALUES (?1, ?2)")?
+            .execute(params![rowid, names])?;
+    }
+    let wanted: BTreeSet<(&str, &str)> = p
+        .categories
+        .iter()
+        .map(|c| ("category", c.code()))
+        .chain(p.freins.iter().map(|f| ("frein", f.code())))
+        .collect();
+    let have: BTreeSet<(String, String)> = {
+        let mut stmt =
+            tx.prepare_cached("SELECT vocab, code FROM person_tags WHERE person_id = ?1")?;
+        let rows = stmt.query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        rows.collect::<Result<_, _>>()?
+    };
+    let mut drop_tag = tx.prepare_cached(
+        "DELETE FROM person_tags WHERE person_id = ?1 AND vocab = ?2 AND code = ?3",
+    )?;
+    for (vocab, code) in &have {
+        if !wanted.contains(&(vocab.as_str(), code.as_str())) {
+            drop_tag.execute(params![id, vocab, code])?;
+        }
+    }
+    let mut add_tag = tx.prepare_cached(
         "INSERT OR IGNORE INTO person_tags (person_id, vocab, code) VALUES (?1, ?2, ?3)",
     )?;
-    for c in &p.categories {
-        tag.execute(params![id, "category", c.code()])?;
-    }
-    for f in &p.freins {
-        tag.execute(params![id, "frein", f.code()])?;
+    for (vocab, code) in wanted {
+        if !have.contains(&(vocab.to_owned(), code.to_owned())) {
+            add_tag.execute(params![id, vocab, code])?;
+        }
     }
     Ok(())
 }

@@ -65,9 +65,42 @@ impl Store {
     pub fn rebuild_projections(&mut self) -> Result<RebuildReport, CoreError> {
         let max_bytes = self.options().max_doc_bytes;
         let now = self.env.clock.now_ms();
+        // A larger page cache for the rebuild only: every index takes inserts all over.
+        let cache: i64 = self.conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
+        self.conn.execute_batch("PRAGMA cache_size = -65536")?;
+        let result = self.rebuild_in_transaction(max_bytes, now);
+        self.conn
+            .execute_batch(&format!("PRAGMA cache_size = {cache}"))?;
+        result
+    }
+
+    fn rebuild_in_transaction(
+        &mut self,
+        max_bytes: usize,
+        now: i64,
+    ) -> Result<RebuildReport, CoreError> {
         let tx = self.conn.transaction()?;
         for table in PROJECTION_TABLES {
             tx.execute(&format!("DELETE FROM {table}"), [])?;
+        }
+        // Secondary indexes are dropped and made again at the end: one sort per index is
+        // much cheaper than a hundred thousand scattered inserts into each. Their SQL
+        // comes from the schema itself, so this follows any migration.
+        let indexes: Vec<(String, String)> = {
+            let list = PROJECTION_TABLES
+                .iter()
+                .map(|t| format!("'{t}'"))
+                .collect::<Vec<_>>()
+                .join(",");
+            let mut stmt = tx.prepare(&format!(
+                "SELECT name, sql FROM sqlite_schema
+                  WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ({list})"
+            ))?;
+            let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get(1)?)))?;
+            rows.collect::<Result<Vec<(String, String)>, _>>()?
+        };
+        for (name, _) in &indexes {
+            tx.execute_batch(&format!("DROP INDEX \"{name}\""))?;
         }
         let docs: Vec<(String, RecordKind)> = {
             let mut stmt = tx.prepare("SELECT id, kind FROM documents ORDER BY id")?;
@@ -166,6 +199,9 @@ impl Store {
             }
             Ok(())
         })?;
+        for (_, sql) in &indexes {
+            tx.execute_batch(sql)?;
+        }
         tx.commit()?;
         Ok(report)
     }

@@ -169,21 +169,52 @@ pub(crate) fn read_object(
     schema: &Schema,
     path: &str,
 ) -> Map<String, Json> {
+    read_object_flagging(doc, obj, schema, path, &mut Vec::new())
+}
+
+/// A field whose value is concurrent: its path, the map holding it, and its key.
+pub(crate) type Flagged = (String, ObjId, String);
+
+/// [`read_object`], also noting the fields with concurrent values in `flags` (Automerge
+/// flags them as it walks the map, so conflicts cost no second pass).
+pub(crate) fn read_object_flagging(
+    doc: &AutoCommit,
+    obj: &ObjId,
+    schema: &Schema,
+    path: &str,
+    flags: &mut Vec<Flagged>,
+) -> Map<String, Json> {
     // One pass over the map: a `get` per key would seek each key again (a quarter of a
     // rebuild's time when it did).
-    let items: Vec<(String, Value<'static>, ObjId)> = doc
+    let items: Vec<(String, Value<'static>, ObjId, bool)> = doc
         .map_range(obj, ..)
         .map(|item| {
             let id = item.id();
-            (item.key.into_owned(), Value::from(item.value), id)
+            (
+                item.key.into_owned(),
+                Value::from(item.value),
+                id,
+                item.conflict,
+            )
         })
         .collect();
     let mut out = Map::new();
-    for (key, v, id) in items {
-        let value = if path.is_empty() {
-            read_value(doc, v, &id, schema, &key)
+    for (key, v, id, conflict) in items {
+        let full = if path.is_empty() {
+            key.clone()
         } else {
-            read_value(doc, v, &id, schema, &format!("{path}.{key}"))
+            format!("{path}.{key}")
+        };
+        if conflict {
+            flags.push((full.clone(), obj.clone(), key.clone()));
+        }
+        let value = match v {
+            Value::Object(ObjType::Map | ObjType::Table)
+                if !schema.sets.contains(&full.as_str()) =>
+            {
+                Json::Object(read_object_flagging(doc, &id, schema, &full, flags))
+            }
+            v => read_value(doc, v, &id, schema, &full),
         };
         out.insert(key, value);
     }
@@ -245,11 +276,41 @@ pub struct ConflictValue {
     op: ObjId,
 }
 
-/// Every field of the root map (and nested maps) with concurrent values.
+/// Every field of the root map (and nested maps) with concurrent values. Items of a set
+/// added on two devices at once are not conflicts: both added the same thing.
+#[cfg(test)]
 pub(crate) fn conflicts(doc: &mut AutoCommit, schema: &Schema) -> Vec<Conflict> {
-    // The history is only needed to date conflicting values; most documents have none.
+    let mut flags = Vec::new();
+    read_object_flagging(doc, &ROOT, schema, "", &mut flags);
+    conflicts_of(doc, schema, flags)
+}
+
+/// The concurrent values of the fields [`read_object_flagging`] flagged.
+pub(crate) fn conflicts_of(
+    doc: &mut AutoCommit,
+    schema: &Schema,
+    flags: Vec<Flagged>,
+) -> Vec<Conflict> {
     let mut out = Vec::new();
-    collect_conflicts(doc, &ROOT, schema, "", &mut out);
+    for (field, obj, key) in flags {
+        let Ok(all) = doc.get_all(&obj, key.as_str()) else {
+            continue;
+        };
+        // get_all lists values in op order; the winner (what `get` shows) is last.
+        let mut values: Vec<ConflictValue> = all
+            .iter()
+            .rev()
+            .map(|(v, id)| ConflictValue {
+                value: read_value(doc, v.clone(), id, schema, &field),
+                actor: actor_of(id),
+                at: 0,
+                op: id.clone(),
+            })
+            .collect();
+        values.dedup_by(|a, b| a.value == b.value && a.actor == b.actor);
+        out.push(Conflict { field, values });
+    }
+    // The history is only needed to date conflicting values; most documents have none.
     if !out.is_empty() {
         let history = doc.get_changes(&[]);
         for conflict in &mut out {
@@ -259,59 +320,6 @@ pub(crate) fn conflicts(doc: &mut AutoCommit, schema: &Schema) -> Vec<Conflict> 
         }
     }
     out
-}
-
-fn collect_conflicts(
-    doc: &AutoCommit,
-    obj: &ObjId,
-    schema: &Schema,
-    path: &str,
-    out: &mut Vec<Conflict>,
-) {
-    // map_range flags conflicted keys, so the common case (no conflict) costs one pass
-    // over the map and no get_all.
-    let items: Vec<(String, bool, Option<ObjId>)> = doc
-        .map_range(obj, ..)
-        .map(|item| {
-            let nested = match item.value {
-                automerge::ValueRef::Object(ObjType::Map) => Some(item.id()),
-                _ => None,
-            };
-            (item.key.to_string(), item.conflict, nested)
-        })
-        .collect();
-    for (key, conflicted, nested) in items {
-        let full = if path.is_empty() {
-            key.clone()
-        } else {
-            format!("{path}.{key}")
-        };
-        if !conflicted {
-            if let Some(id) = nested {
-                collect_conflicts(doc, &id, schema, &full, out);
-            }
-            continue;
-        }
-        let Ok(all) = doc.get_all(obj, key.as_str()) else {
-            continue;
-        };
-        // get_all lists values in op order; the winner (what `get` shows) is last.
-        let mut values: Vec<ConflictValue> = all
-            .iter()
-            .rev()
-            .map(|(v, id)| ConflictValue {
-                value: read_value(doc, v.clone(), id, schema, &full),
-                actor: actor_of(id),
-                at: 0,
-                op: id.clone(),
-            })
-            .collect();
-        values.dedup_by(|a, b| a.value == b.value && a.actor == b.actor);
-        out.push(Conflict {
-            field: full,
-            values,
-        });
-    }
 }
 
 fn actor_of(id: &ObjId) -> String {

@@ -183,11 +183,12 @@ pub(crate) struct Decoded {
 /// The merged fields, metadata and conflicts of a document of kind `kind`.
 pub(crate) fn decode(kind: RecordKind, doc: &mut AutoCommit) -> Option<Decoded> {
     let schema = schema_of(kind.code())?;
-    let (json, meta) = merged(doc, &schema);
+    let mut flags = Vec::new();
+    let (json, meta) = merged_flagging(doc, &schema, &mut flags);
     let conflicts = if meta.deleted {
         Vec::new()
     } else {
-        record::conflicts(doc, &schema)
+        record::conflicts_of(doc, &schema, flags)
             .into_iter()
             .map(|Conflict { field, values }| {
                 let values: Vec<Json> = values
@@ -214,10 +215,7 @@ pub(crate) fn write_projection(
     decoded: &Decoded,
     replace: bool,
 ) -> Result<(), CoreError> {
-    if replace {
-        projection::unproject(tx, kind, id)?;
-    }
-    projection::project(tx, kind, id, &decoded.json, decoded.meta)?;
+    projection::project(tx, kind, id, &decoded.json, decoded.meta, replace)?;
     let mut insert = tx.prepare_cached(
         "INSERT OR REPLACE INTO conflicts (doc_id, field, json) VALUES (?1, ?2, ?3)",
     )?;
@@ -229,7 +227,16 @@ pub(crate) fn write_projection(
 
 /// The record's fields with coordinator corrections applied, and its store metadata.
 pub(crate) fn merged(doc: &AutoCommit, schema: &Schema) -> (Map<String, Json>, Meta) {
-    let mut json = record::read_object(doc, &ROOT, schema, "");
+    merged_flagging(doc, schema, &mut Vec::new())
+}
+
+/// [`merged`], noting the fields with concurrent values.
+fn merged_flagging(
+    doc: &AutoCommit,
+    schema: &Schema,
+    flags: &mut Vec<record::Flagged>,
+) -> (Map<String, Json>, Meta) {
+    let mut json = record::read_object_flagging(doc, &ROOT, schema, "", flags);
     let deleted = json.remove("deleted") == Some(Json::Bool(true));
     let updated_at = json
         .remove("updated_at")

@@ -7,7 +7,7 @@ use crate::rebuild::PROJECTION_TABLES;
 use crate::store::tests::{NOW, test_env};
 use crate::sync::{MemoryHub, run};
 use filrouge_model::{
-    Channel, Day, EtapeDraft, Field, OrientationDraft, OrientationStatus, PersonneDraft,
+    Channel, Day, EtapeDraft, Field, Frein, OrientationDraft, OrientationStatus, PersonneDraft,
     PublicCategory, RelanceDraft, RelanceStatus, RencontreDraft, Stage,
 };
 use std::sync::Mutex;
@@ -272,8 +272,38 @@ fn rebuild_gives_the_same_tables_as_incremental_updates() {
     })
     .unwrap();
     s.delete(&gone).unwrap();
+    // Edits update a person's rows in place: a stage alone, then tags, then the name.
+    let mut edited = person("Éloïse");
+    edited.stage = Some(Stage::Formation);
+    s.update(&p, edited.clone()).unwrap();
+    edited.categories = [PublicCategory::Refugie].into();
+    edited.freins = [Frein::Logement, Frein::Mobilite].into();
+    s.update(&p, edited.clone()).unwrap();
+    assert_eq!(s.search_persons("elo", 5).unwrap().len(), 1);
+    edited.pseudonym = "Éloïse B".into();
+    s.update(&p, edited).unwrap();
     let before = dump(&s);
+    assert!(
+        before
+            .iter()
+            .any(|r| r.starts_with("person_tags:") && r.contains("refugie"))
+    );
+    assert!(
+        !before
+            .iter()
+            .any(|r| r.starts_with("person_tags:") && r.contains("jeune_neet"))
+    );
+    let schema = |s: &Store| -> Vec<(String, Option<String>)> {
+        let mut stmt = s
+            .conn
+            .prepare("SELECT name, sql FROM sqlite_schema ORDER BY name")
+            .unwrap();
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+        rows.collect::<Result<_, _>>().unwrap()
+    };
+    let schema_before = schema(&s);
     let report = s.rebuild_projections().unwrap();
+    assert_eq!(schema(&s), schema_before, "every index is back");
     assert_eq!(
         report,
         RebuildReport {
