@@ -6,7 +6,7 @@
 //! loads the document because it is meant for the edit form.
 
 use automerge::transaction::{CommitOptions, Transactable};
-use automerge::{AutoCommit, ObjType, ROOT, ReadDoc, Value};
+use automerge::{AutoCommit, ObjType, ROOT, ReadDoc, ScalarValue, Value};
 use filrouge_model::records::RecordKind;
 use rusqlite::{Transaction, params};
 use serde_json::{Map, Value as Json};
@@ -25,12 +25,19 @@ impl Store {
     pub fn create<R: Record>(&mut self, draft: R) -> Result<String, CoreError> {
         let now = self.env.clock.now_ms();
         let draft = draft.validated(now)?;
-        let id = self.env.ids.new_id().to_string();
+        let uuid = self.env.ids.new_id();
+        let id = uuid.to_string();
         let json = to_object(&draft, &id)?;
         let mut doc = AutoCommit::new().with_actor(self.actor().clone());
         let fail = |e: automerge::AutomergeError| corrupt(&id, &e);
         doc.put(ROOT, "schema", DOC_SCHEMA).map_err(fail)?;
         doc.put(ROOT, "kind", R::KIND.code()).map_err(fail)?;
+        // The record's id in its first change makes that change unique to this record.
+        // Without it, two records with the same fields saved by one device in the same
+        // millisecond (a double tap on "Enregistrer" at an event) made byte-identical
+        // changes with one hash, and the log, idempotent by hash, kept only one of them.
+        doc.put(ROOT, "id", ScalarValue::Bytes(uuid.as_bytes().to_vec()))
+            .map_err(fail)?;
         record::write_object(&mut doc, &ROOT, &json, &R::SCHEMA, "").map_err(fail)?;
         doc.put(ROOT, "updated_at", now).map_err(fail)?;
         doc.commit_with(CommitOptions::default().with_time(now));
@@ -244,6 +251,7 @@ fn merged_flagging(
         .unwrap_or(0);
     json.remove("kind");
     json.remove("schema");
+    json.remove("id");
     if let Some(Json::Object(overrides)) = json.remove("overrides") {
         for (field, text) in overrides {
             if let Some(value) = text.as_str().and_then(|t| serde_json::from_str(t).ok()) {

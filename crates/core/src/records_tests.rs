@@ -3,8 +3,7 @@
 
 use super::*;
 use crate::RebuildReport;
-use crate::rebuild::PROJECTION_TABLES;
-use crate::store::tests::{NOW, test_env};
+use crate::store::tests::{NOW, dump, test_env};
 use crate::sync::{MemoryHub, run};
 use filrouge_model::{
     Channel, Day, EtapeDraft, Field, Frein, OrientationDraft, OrientationStatus, PersonneDraft,
@@ -364,31 +363,4 @@ fn a_rebuild_across_many_batches_gives_the_same_rows_and_quarantines_only_the_da
     assert_eq!(after.iter().collect::<Vec<_>>(), expected);
     assert_eq!(s.search_persons("elo", 5).unwrap().len(), 1);
     assert_eq!(s.search_persons("personne", 50).unwrap().len(), 17);
-}
-
-/// Every projection row, as text, without SQLite's own rowids.
-fn dump(s: &Store) -> Vec<String> {
-    let mut out = Vec::new();
-    for table in PROJECTION_TABLES.iter().filter(|t| **t != "personnes_fts") {
-        let mut stmt = s.conn.prepare(&format!("SELECT * FROM {table}")).unwrap();
-        let n = stmt.column_count();
-        let mut rows: Vec<String> = stmt
-            .query_map([], |r| {
-                let cells: Vec<String> = (0..n)
-                    .map(|i| {
-                        format!("{:?}", r.get_ref(i).map(|v| v.data_type()).ok())
-                            + &r.get::<_, rusqlite::types::Value>(i)
-                                .map(|v| format!("{v:?}"))
-                                .unwrap_or_default()
-                    })
-                    .collect();
-                Ok(format!("{table}: {}", cells.join(" | ")))
-            })
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap();
-        rows.sort();
-        out.extend(rows);
-    }
-    out
 }

@@ -1,6 +1,7 @@
 //! Store tests: round trips through real SQLite files, validation, corruption.
 
 use super::*;
+use crate::rebuild::PROJECTION_TABLES;
 use crate::{Clock, Env, IdSource};
 use filrouge_model::{Channel, Field, Problem};
 use std::sync::Arc;
@@ -231,4 +232,31 @@ fn a_checkpoint_folds_the_whole_wal_into_the_file() {
         (0, done),
         "every WAL frame is in the main file"
     );
+}
+
+/// Every projection row, as text, without SQLite's own rowids.
+pub(crate) fn dump(s: &Store) -> Vec<String> {
+    let mut out = Vec::new();
+    for table in PROJECTION_TABLES.iter().filter(|t| **t != "personnes_fts") {
+        let mut stmt = s.conn.prepare(&format!("SELECT * FROM {table}")).unwrap();
+        let n = stmt.column_count();
+        let mut rows: Vec<String> = stmt
+            .query_map([], |r| {
+                let cells: Vec<String> = (0..n)
+                    .map(|i| {
+                        format!("{:?}", r.get_ref(i).map(|v| v.data_type()).ok())
+                            + &r.get::<_, rusqlite::types::Value>(i)
+                                .map(|v| format!("{v:?}"))
+                                .unwrap_or_default()
+                    })
+                    .collect();
+                Ok(format!("{table}: {}", cells.join(" | ")))
+            })
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        rows.sort();
+        out.extend(rows);
+    }
+    out
 }

@@ -21,11 +21,13 @@
 //! ```
 
 mod apply;
+mod faults;
 #[cfg(feature = "http")]
 mod http;
 mod memory;
 mod transport;
 
+pub use faults::{FaultRates, FaultyTransport};
 #[cfg(feature = "http")]
 pub use http::{HttpTransport, enrol};
 pub use memory::{MemoryHub, MemoryTransport};
@@ -345,6 +347,8 @@ fn hex_hash(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+#[cfg(test)]
+mod prop_tests;
 #[cfg(test)]
 #[path = "tests.rs"]
 mod tests;

@@ -190,3 +190,23 @@ fn a_change_whose_parent_is_missing_waits_and_is_applied_later() {
     assert_eq!(b.lock().unwrap().rencontre(&r.id).unwrap().note, "v2");
     let _ = hub;
 }
+
+/// Found by the property test: a double tap on "Enregistrer" at an event makes two
+/// records with the same fields in the same millisecond; both must reach other devices.
+#[test]
+fn two_identical_records_saved_in_the_same_millisecond_both_sync() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = MemoryHub::new();
+    let (a, b) = (device(&dir, 1), device(&dir, 2));
+    for _ in 0..2 {
+        a.lock()
+            .unwrap()
+            .create_rencontre(draft("Gare", ""))
+            .unwrap();
+    }
+    run(&a, &mut hub.transport()).unwrap();
+    run(&b, &mut hub.transport()).unwrap();
+    assert_eq!(hub.len(), 2);
+    assert_eq!(state(&b), state(&a));
+    assert_eq!(state(&b).0.len(), 2);
+}
