@@ -37,6 +37,17 @@ pub enum CoreError {
         /// The limit.
         limit: usize,
     },
+    /// The record's document holds more operations than the loader accepts; it was
+    /// quarantined.
+    #[error("document {id} holds {ops} operations, over the {limit} limit")]
+    TooComplex {
+        /// The document id.
+        id: String,
+        /// Its operation count.
+        ops: u64,
+        /// The limit.
+        limit: u64,
+    },
     /// The store file was written by a newer version of the app.
     #[error("store schema version {found} is newer than this app's {supported}")]
     SchemaTooNew {
@@ -64,9 +75,9 @@ impl From<CoreError> for IpcError {
         match e {
             CoreError::Validation(v) => IpcError::Validation(v),
             CoreError::NotFound { id } => IpcError::NotFound { id },
-            CoreError::Corrupt { id, .. } | CoreError::TooLarge { id, .. } => {
-                IpcError::Corrupt { id }
-            }
+            CoreError::Corrupt { id, .. }
+            | CoreError::TooLarge { id, .. }
+            | CoreError::TooComplex { id, .. } => IpcError::Corrupt { id },
             CoreError::SchemaTooNew { .. } | CoreError::Sqlite(_) | CoreError::Io(_) => {
                 IpcError::Storage
             }

@@ -63,12 +63,12 @@ impl Store {
     /// same tables as the incremental updates (tested), so it repairs a damaged
     /// projection and applies a new projection after an upgrade.
     pub fn rebuild_projections(&mut self) -> Result<RebuildReport, CoreError> {
-        let max_bytes = self.options().max_doc_bytes;
+        let (max_bytes, max_ops) = (self.options().max_doc_bytes, self.options().max_doc_ops);
         let now = self.env.clock.now_ms();
         // A larger page cache for the rebuild only: every index takes inserts all over.
         let cache: i64 = self.conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
         self.conn.execute_batch("PRAGMA cache_size = -65536")?;
-        let result = self.rebuild_in_transaction(max_bytes, now);
+        let result = self.rebuild_in_transaction(max_bytes, max_ops, now);
         self.conn
             .execute_batch(&format!("PRAGMA cache_size = {cache}"))?;
         result
@@ -77,6 +77,7 @@ impl Store {
     fn rebuild_in_transaction(
         &mut self,
         max_bytes: usize,
+        max_ops: u64,
         now: i64,
     ) -> Result<RebuildReport, CoreError> {
         let tx = self.conn.transaction()?;
@@ -135,7 +136,7 @@ impl Store {
                         };
                         let Ok((seq, mut batch)) = next else { return };
                         for item in &mut batch {
-                            item.decoded = Some(decode_item(item));
+                            item.decoded = Some(decode_item(item, max_ops));
                         }
                         if done_tx.send((seq, batch)).is_err() {
                             return;
@@ -208,9 +209,9 @@ impl Store {
 }
 
 /// Parses one document and computes its projection.
-fn decode_item(item: &mut Item) -> Result<Decoded, CoreError> {
+fn decode_item(item: &mut Item, max_ops: u64) -> Result<Decoded, CoreError> {
     let bytes = std::mem::replace(&mut item.bytes, Ok(Vec::new()))?;
-    let mut doc = decode_doc(&item.id, &bytes)?;
+    let mut doc = decode_doc(&item.id, &bytes, max_ops)?;
     // Every kind the store knows has a schema; `docs` only holds known kinds.
     decode(item.kind, &mut doc).ok_or_else(|| CoreError::Corrupt {
         id: item.id.clone(),

@@ -22,6 +22,10 @@ pub struct StoreOptions {
     /// Loading untrusted Automerge bytes can take far more memory than their size; this
     /// bounds it.
     pub max_doc_bytes: usize,
+    /// Most operations a loaded document may hold. Automerge's columns are run-length
+    /// encoded, so a few bytes can describe a very long history; past this count the
+    /// document is quarantined instead of being worked with.
+    pub max_doc_ops: u64,
     /// After this many appended chunks, a document is compacted into a new snapshot.
     pub compact_after: i64,
 }
@@ -30,6 +34,8 @@ impl Default for StoreOptions {
     fn default() -> Self {
         StoreOptions {
             max_doc_bytes: 4 * 1024 * 1024,
+            // A record edited every day for years stays far below this.
+            max_doc_ops: 200_000,
             compact_after: 32,
         }
     }
@@ -202,7 +208,7 @@ impl Store {
 
     /// Loads a document for editing. A document that fails to load is quarantined.
     pub(crate) fn load(&mut self, id: &str) -> Result<Loaded, CoreError> {
-        match load_doc(&self.conn, id, self.options.max_doc_bytes, &self.actor) {
+        match load_doc(&self.conn, id, &self.options, &self.actor) {
             Ok(Some(loaded)) => Ok(loaded),
             Ok(None) => Err(CoreError::NotFound { id: id.to_owned() }),
             Err(err) => {
@@ -239,20 +245,29 @@ impl Store {
 pub(crate) fn load_doc(
     conn: &Connection,
     id: &str,
-    max_bytes: usize,
+    limits: &StoreOptions,
     actor: &ActorId,
 ) -> Result<Option<Loaded>, CoreError> {
-    let Some(bytes) = read_doc_bytes(conn, id, max_bytes)? else {
+    let Some(bytes) = read_doc_bytes(conn, id, limits.max_doc_bytes)? else {
         return Ok(None);
     };
-    let mut doc = decode_doc(id, &bytes)?.with_actor(actor.clone());
+    let mut doc = decode_doc(id, &bytes, limits.max_doc_ops)?.with_actor(actor.clone());
     let heads = doc.get_heads();
     Ok(Some(Loaded { doc, heads }))
 }
 
 /// Parses a document's bytes; needs no database, so a rebuild runs it on other threads.
-pub(crate) fn decode_doc(id: &str, bytes: &[u8]) -> Result<AutoCommit, CoreError> {
-    AutoCommit::load(bytes).map_err(|e| corrupt(id, &e))
+pub(crate) fn decode_doc(id: &str, bytes: &[u8], max_ops: u64) -> Result<AutoCommit, CoreError> {
+    let doc = AutoCommit::load(bytes).map_err(|e| corrupt(id, &e))?;
+    let ops = automerge::ReadDoc::stats(&doc).num_ops;
+    if ops > max_ops {
+        return Err(CoreError::TooComplex {
+            id: id.to_owned(),
+            ops,
+            limit: max_ops,
+        });
+    }
+    Ok(doc)
 }
 
 /// A document's bytes (snapshot then chunks) within the size limit; `Ok(None)` if absent.

@@ -197,6 +197,32 @@ fn an_oversized_document_is_refused_before_loading() {
 }
 
 #[test]
+fn a_document_with_too_many_operations_is_quarantined() {
+    let dir = tempfile::tempdir().unwrap();
+    let options = StoreOptions {
+        max_doc_ops: 40,
+        ..StoreOptions::default()
+    };
+    let mut store =
+        Store::open_with(&dir.path().join("s.sqlite"), test_env(NOW, 1), options).unwrap();
+    let small = store.create_rencontre(draft("Gare", "court")).unwrap();
+    // Each character of a note is an operation.
+    let long = store
+        .create_rencontre(draft("Gare", &"n".repeat(60)))
+        .unwrap();
+    assert!(matches!(
+        store.update_rencontre(&long.id, draft("Gare", "short")),
+        Err(CoreError::TooComplex { limit: 40, .. })
+    ));
+    assert_eq!(store.quarantined().unwrap(), vec![long.id.clone()]);
+    store
+        .update_rencontre(&small.id, draft("Gare", "ok"))
+        .unwrap();
+    let report = store.rebuild_projections().unwrap();
+    assert_eq!((report.documents, report.quarantined), (1, 1));
+}
+
+#[test]
 fn unknown_ids_are_not_found() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(&dir.path().join("s.sqlite"), test_env(NOW, 1)).unwrap();

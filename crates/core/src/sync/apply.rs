@@ -49,7 +49,7 @@ impl Store {
             }
         }
         let now = self.env.clock.now_ms();
-        let max_bytes = self.options().max_doc_bytes;
+        let limits = self.options().clone();
         let compact_after = self.options().compact_after;
         let actor = self.actor().clone();
         let tx = self.conn.transaction()?;
@@ -65,7 +65,7 @@ impl Store {
                 stash(&tx, &doc_id, &incoming)?;
                 continue;
             }
-            let (mut doc, heads, is_new) = match load_doc(&tx, &doc_id, max_bytes, &actor) {
+            let (mut doc, heads, is_new) = match load_doc(&tx, &doc_id, &limits, &actor) {
                 Ok(Some(Loaded { doc, heads })) => (doc, heads, false),
                 Ok(None) => (
                     AutoCommit::new().with_actor(actor.clone()),

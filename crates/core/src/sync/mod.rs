@@ -275,7 +275,7 @@ impl Store {
 
     /// A document to read changes from for a push; `None` if it cannot be loaded.
     fn load_for_push(&self, id: &str) -> Result<Option<automerge::AutoCommit>, CoreError> {
-        match crate::store::load_doc(&self.conn, id, self.options().max_doc_bytes, self.actor()) {
+        match crate::store::load_doc(&self.conn, id, self.options(), self.actor()) {
             Ok(loaded) => Ok(loaded.map(|l| l.doc)),
             Err(CoreError::Sqlite(e)) => Err(CoreError::Sqlite(e)),
             Err(_) => Ok(None),
