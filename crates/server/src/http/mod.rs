@@ -1,7 +1,8 @@
 //! The HTTP face of the team server: routes, handlers and [`serve`].
 //!
 //! A request goes through the trace layer (method, path, status and latency; never
-//! bodies, queries or headers), the body limit, then an extractor ([`extract`]) that
+//! bodies, queries or headers), gzip (request bodies are inflated, answers compressed
+//! when the client accepts it), the body limit, then an extractor ([`extract`]) that
 //! authenticates the device and parses JSON into the `model::sync` types. The handler
 //! moves the [`TeamServer`] call onto a blocking thread, since SQLite blocks, and
 //! answers JSON. Every failure is a [`ServerError`], answered as an `ApiError` body.
@@ -24,6 +25,8 @@ use filrouge_model::sync::{
     PushRequest, PushResponse,
 };
 use tower_http::LatencyUnit;
+use tower_http::compression::CompressionLayer;
+use tower_http::decompression::RequestDecompressionLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
@@ -45,7 +48,11 @@ impl TeamServer {
             .route("/v1/pull", get(pull))
             .fallback(no_such_route)
             .method_not_allowed_fallback(method_not_allowed)
+            // The limit counts the body as the handler reads it, after decompression: a
+            // small gzip that inflates past it is refused like a large plain body.
             .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+            .layer(RequestDecompressionLayer::new().gzip(true))
+            .layer(CompressionLayer::new().gzip(true))
             .layer(
                 TraceLayer::new_for_http()
                     // Path only: the query and headers are left out on principle.
