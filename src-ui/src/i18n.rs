@@ -407,6 +407,10 @@ pub fn sync_failure_sentence(failure: &SyncFailure) -> String {
                  compatibles : {update}."
             )
         }
+        SyncFailure::Rejected { status: 429, .. } => {
+            "Le serveur reçoit trop de demandes de cet appareil ; nouvel essai automatique dans un moment."
+                .to_owned()
+        }
         SyncFailure::Rejected { status, code } => {
             format!("Le serveur a refusé l'envoi (erreur {status}, « {code} »).")
         }

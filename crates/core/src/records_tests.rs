@@ -364,3 +364,77 @@ fn a_rebuild_across_many_batches_gives_the_same_rows_and_quarantines_only_the_da
     assert_eq!(s.search_persons("elo", 5).unwrap().len(), 1);
     assert_eq!(s.search_persons("personne", 50).unwrap().len(), 17);
 }
+
+/// Device clocks set ten years ahead and ten years behind: merge results do not depend
+/// on them (Automerge orders by causality and actor, not by wall time). Deletions,
+/// corrections and field merges come out the same on both; conflicts carry each
+/// device's own clock reading, which is all a coordinator can know.
+#[test]
+fn device_clocks_years_apart_change_no_merge() {
+    const DECADE: i64 = 10 * 365 * 86_400_000;
+    let dir = tempfile::tempdir().unwrap();
+    let hub = MemoryHub::new();
+    let open = |n: u8, now: i64| {
+        Mutex::new(Store::open(&dir.path().join(format!("c{n}.sqlite")), test_env(now, n)).unwrap())
+    };
+    let (ahead, behind) = (open(1, NOW + DECADE), open(2, NOW - DECADE));
+    let kept = ahead.lock().unwrap().create(person("Yanis")).unwrap();
+    let gone = ahead.lock().unwrap().create(person("Inès")).unwrap();
+    exchange(&hub, &[&ahead, &behind]);
+
+    // Different fields on each side, a same-field conflict, a deletion by the late clock
+    // against an edit by the early one, a correction by the late clock.
+    let mut a_edit = person("Yanis");
+    a_edit.referent = Some("Léa".into());
+    a_edit.stage = Some(Stage::Formation);
+    ahead.lock().unwrap().update(&kept, a_edit).unwrap();
+    let mut b_edit = person("Yanis");
+    b_edit.categories.insert(PublicCategory::Refugie);
+    b_edit.stage = Some(Stage::Emploi);
+    behind.lock().unwrap().update(&kept, b_edit).unwrap();
+    let mut a_gone = person("Inès");
+    a_gone.stage = Some(Stage::Accompagnement);
+    ahead.lock().unwrap().update(&gone, a_gone).unwrap();
+    behind.lock().unwrap().delete(&gone).unwrap();
+    behind
+        .lock()
+        .unwrap()
+        .correct(&kept, "pseudonym", serde_json::json!("Y."))
+        .unwrap();
+    exchange(&hub, &[&ahead, &behind, &ahead]);
+
+    let mut a = ahead.lock().unwrap();
+    let b = behind.lock().unwrap();
+    assert_eq!(dump(&a), dump(&b));
+    assert_eq!(a.doc_infos().unwrap(), b.doc_infos().unwrap());
+    let p: PersonneDraft = a.get(&kept).unwrap();
+    assert_eq!(
+        p.referent.as_deref(),
+        Some("Léa"),
+        "the early clock's field kept"
+    );
+    assert!(
+        p.categories.contains(&PublicCategory::Refugie),
+        "the late clock's tag kept"
+    );
+    assert_eq!(p.pseudonym, "Y.", "the late clock's correction wins");
+    assert!(matches!(
+        a.get::<PersonneDraft>(&gone),
+        Err(CoreError::NotFound { .. })
+    ));
+    let conflicts = a.conflicts(&kept).unwrap();
+    assert_eq!(conflicts, b.conflicts(&kept).unwrap());
+    let stage = conflicts
+        .iter()
+        .find(|(field, _)| field == "stage")
+        .expect("a stage conflict");
+    let mut times: Vec<i64> = stage
+        .1
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["at"].as_i64().unwrap())
+        .collect();
+    times.sort();
+    assert_eq!(times, vec![NOW - DECADE, NOW + DECADE]);
+}

@@ -159,6 +159,8 @@ pub enum ErrorCode {
     BadRequest,
     /// The client speaks another API version.
     VersionMismatch,
+    /// Too many requests from this device; wait the `Retry-After` seconds.
+    RateLimited,
     /// The server failed; the request may be retried.
     Internal,
 }

@@ -8,7 +8,8 @@
 //! `internal`.
 
 use axum::Json;
-use axum::http::StatusCode;
+use axum::http::header::RETRY_AFTER;
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use filrouge_model::sync::{API_VERSION, ApiError, ErrorCode};
 
@@ -74,6 +75,12 @@ pub enum ServerError {
     MalformedRequest {
         /// What the parser said; sent back to the client, never logged.
         reason: String,
+    },
+    /// The device made more requests than its rate allows.
+    #[error("too many requests; retry after {retry_after_secs} s")]
+    RateLimited {
+        /// Seconds until the next request is admitted.
+        retry_after_secs: u64,
     },
     /// No route has this path.
     #[error("no such route")]
@@ -149,6 +156,7 @@ impl ServerError {
                 (StatusCode::BAD_REQUEST, ErrorCode::BadRequest)
             }
             E::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, ErrorCode::BadRequest),
+            E::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::RateLimited),
             E::NoSuchRoute | E::UnknownTeam { .. } | E::UnknownDevice { .. } => {
                 (StatusCode::NOT_FOUND, ErrorCode::BadRequest)
             }
@@ -178,7 +186,13 @@ impl IntoResponse for ServerError {
             message,
             api_version: API_VERSION,
         };
-        (status, Json(body)).into_response()
+        let mut response = (status, Json(body)).into_response();
+        if let ServerError::RateLimited { retry_after_secs } = self {
+            response
+                .headers_mut()
+                .insert(RETRY_AFTER, HeaderValue::from(retry_after_secs));
+        }
+        response
     }
 }
 

@@ -17,6 +17,7 @@ use filrouge_model::sync::{
 
 use crate::clock::{Clock, SystemClock};
 use crate::error::ServerError;
+use crate::rate::RateLimiter;
 use crate::secret;
 use crate::storage::{
     Device, NewDevice, NewEnrolmentCode, Redemption, Role, SqliteStorage, Storage, Team,
@@ -39,6 +40,7 @@ const CODE_ATTEMPTS: usize = 4;
 pub struct TeamServer {
     storage: Arc<dyn Storage>,
     clock: Arc<dyn Clock>,
+    limiter: Arc<RateLimiter>,
 }
 
 impl std::fmt::Debug for TeamServer {
@@ -59,7 +61,24 @@ impl TeamServer {
 
     /// A server on any storage and clock (tests pass a [`crate::ManualClock`]).
     pub fn with_storage(storage: Arc<dyn Storage>, clock: Arc<dyn Clock>) -> TeamServer {
-        TeamServer { storage, clock }
+        TeamServer {
+            storage,
+            clock,
+            limiter: Arc::new(RateLimiter::default()),
+        }
+    }
+
+    /// The same server with another request rate per device (see [`crate::rate`]).
+    pub fn with_rate_limit(mut self, burst: u32, per_second: u32) -> TeamServer {
+        self.limiter = Arc::new(RateLimiter::new(burst, per_second));
+        self
+    }
+
+    /// Admits one more request from `device_id`, or says how long it must wait.
+    pub fn admit(&self, device_id: &str) -> Result<(), ServerError> {
+        self.limiter
+            .admit(device_id, self.now_ms())
+            .map_err(|retry_after_secs| ServerError::RateLimited { retry_after_secs })
     }
 
     /// The current time from the injected clock, in ms since the Unix epoch.

@@ -89,8 +89,11 @@ impl FromRequestParts<TeamServer> for AuthedDevice {
         let token = bearer_token(&parts.headers)
             .ok_or(ServerError::Unauthorized)?
             .to_owned();
+        let server_ref = server;
         let server = server.clone();
         let device = blocking(move || server.authenticate(&token)).await?;
+        // Counted per device once it is known: unknown tokens cost a lookup, not a slot.
+        server_ref.admit(&device.id)?;
         Ok(AuthedDevice(device))
     }
 }

@@ -317,3 +317,35 @@ async fn internal_errors_are_500_without_details() -> TestResult {
     }
     Ok(())
 }
+
+#[tokio::test]
+async fn a_device_over_its_rate_gets_429_with_retry_after_and_others_do_not() -> TestResult {
+    let mut f = fixture()?;
+    f.server = f.server.clone().with_rate_limit(3, 1);
+    let (a, b) = (enrol(&f).await?, enrol(&f).await?);
+    for _ in 0..3 {
+        let (status, json) = call(&f.server, Method::GET, PULL, Some(&a.token), None).await?;
+        assert_eq!(status, StatusCode::OK, "{json}");
+    }
+    let refused = call(&f.server, Method::GET, PULL, Some(&a.token), None).await?;
+    assert_api_error(&refused, StatusCode::TOO_MANY_REQUESTS, "rate_limited");
+    // The header, which the JSON helper does not show.
+    let response = tower::ServiceExt::oneshot(
+        f.server.router(),
+        axum::http::Request::get(PULL)
+            .header("authorization", format!("Bearer {}", a.token))
+            .body(axum::body::Body::empty())?,
+    )
+    .await?;
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(
+        response.headers().get("retry-after").map(|v| v.as_bytes()),
+        Some(&b"1"[..])
+    );
+    let other = call(&f.server, Method::GET, PULL, Some(&b.token), None).await?;
+    assert_eq!(other.0, StatusCode::OK, "another device is not slowed down");
+    f.clock.advance(1_000);
+    let again = call(&f.server, Method::GET, PULL, Some(&a.token), None).await?;
+    assert_eq!(again.0, StatusCode::OK, "a second later, one more");
+    Ok(())
+}

@@ -1,0 +1,113 @@
+//! Request rate per device: a token bucket per device id.
+//!
+//! Every authenticated request takes one token from its device's bucket; the bucket
+//! refills continuously up to its capacity. An empty bucket answers 429 `rate_limited`
+//! with the seconds to wait in `Retry-After`, which the device's backoff honours (a 429
+//! is transient for it). The burst is large enough for a fresh device to pull a team's
+//! whole log page after page; the refill rate is what a device may keep up for long.
+//! Time comes from the server's injected clock, so tests need no sleeping.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+/// Requests a device may make in a burst.
+pub const DEFAULT_BURST: u32 = 240;
+/// Requests per second a device may sustain.
+pub const DEFAULT_PER_SECOND: u32 = 20;
+
+/// Token buckets, one per device.
+#[derive(Debug)]
+pub struct RateLimiter {
+    burst: f64,
+    per_ms: f64,
+    buckets: Mutex<HashMap<String, Bucket>>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Bucket {
+    tokens: f64,
+    at_ms: i64,
+}
+
+impl RateLimiter {
+    /// A limiter allowing `burst` requests at once and `per_second` sustained.
+    pub fn new(burst: u32, per_second: u32) -> RateLimiter {
+        RateLimiter {
+            burst: f64::from(burst.max(1)),
+            per_ms: f64::from(per_second.max(1)) / 1000.0,
+            buckets: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Takes a token for `key` at `now_ms`; `Err(seconds)` to wait when there is none.
+    pub fn admit(&self, key: &str, now_ms: i64) -> Result<(), u64> {
+        // A poisoned lock only means another request panicked mid-update of a number.
+        let mut buckets = self
+            .buckets
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let bucket = buckets.entry(key.to_owned()).or_insert(Bucket {
+            tokens: self.burst,
+            at_ms: now_ms,
+        });
+        // A clock going backwards refills nothing (and takes nothing away).
+        let elapsed = (now_ms - bucket.at_ms).max(0) as f64;
+        bucket.tokens = (bucket.tokens + elapsed * self.per_ms).min(self.burst);
+        bucket.at_ms = bucket.at_ms.max(now_ms);
+        if bucket.tokens >= 1.0 {
+            bucket.tokens -= 1.0;
+            Ok(())
+        } else {
+            let wait_ms = (1.0 - bucket.tokens) / self.per_ms;
+            Err((wait_ms / 1000.0).ceil().max(1.0) as u64)
+        }
+    }
+}
+
+impl Default for RateLimiter {
+    fn default() -> Self {
+        RateLimiter::new(DEFAULT_BURST, DEFAULT_PER_SECOND)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_burst_passes_then_waits_then_refills_per_device() {
+        let limiter = RateLimiter::new(3, 2);
+        for _ in 0..3 {
+            assert_eq!(limiter.admit("a", 0), Ok(()));
+        }
+        assert_eq!(limiter.admit("a", 0), Err(1));
+        assert_eq!(
+            limiter.admit("b", 0),
+            Ok(()),
+            "another device has its own bucket"
+        );
+        assert_eq!(
+            limiter.admit("a", 499),
+            Err(1),
+            "half a token is not enough"
+        );
+        assert_eq!(
+            limiter.admit("a", 500),
+            Ok(()),
+            "one token after 500 ms at 2/s"
+        );
+        assert_eq!(
+            limiter.admit("a", -10_000),
+            Err(1),
+            "a clock going back refills nothing"
+        );
+        assert_eq!(limiter.admit("a", 60_000), Ok(()));
+        assert_eq!(limiter.admit("a", 60_000), Ok(()));
+        assert_eq!(limiter.admit("a", 60_000), Ok(()));
+        assert_eq!(
+            limiter.admit("a", 60_000),
+            Err(1),
+            "never more than the burst"
+        );
+    }
+}
