@@ -67,9 +67,12 @@ impl TestServer {
 
     /// Opens a device store in `dir/name.sqlite` and enrols it in the team.
     pub fn device(&self, dir: &Path, name: &str) -> anyhow::Result<Device> {
-        let code = self
-            .server
-            .create_enrolment_code(&self.team_id, Role::Intervenant)?;
+        self.device_with_role(dir, name, Role::Intervenant)
+    }
+
+    /// Like [`TestServer::device`], with a role (a coordinator can erase).
+    pub fn device_with_role(&self, dir: &Path, name: &str, role: Role) -> anyhow::Result<Device> {
+        let code = self.server.create_enrolment_code(&self.team_id, role)?;
         let enrolment = sync::enrol(&self.url, &code, name)?;
         let mut store = Store::open(&dir.join(format!("{name}.sqlite")), Env::default())?;
         store.save_enrolment(&self.url, &enrolment)?;

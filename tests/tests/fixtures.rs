@@ -50,6 +50,11 @@ fn store_v5_still_opens_reads_and_edits() -> anyhow::Result<()> {
     check_persons(5)
 }
 
+#[test]
+fn store_v6_still_opens_reads_and_edits() -> anyhow::Result<()> {
+    check_persons(6)
+}
+
 /// Migration 5 turns the outbox's hex hashes into bytes: every queued change must still
 /// be there, under the same hash, and be acknowledged by it.
 #[test]

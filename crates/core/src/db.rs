@@ -278,6 +278,14 @@ const MIGRATIONS: &[&str] = &[
     DROP TABLE outbox;
     ALTER TABLE outbox_v5 RENAME TO outbox;
     "#,
+    // 6: erasure. The ids of records erased by a coordinator (ids are random and say
+    // nothing of the person), so a late change for one is never applied again.
+    r#"
+    CREATE TABLE erased (
+        doc_id    TEXT PRIMARY KEY,
+        erased_at INTEGER NOT NULL
+    ) STRICT, WITHOUT ROWID;
+    "#,
 ];
 
 /// The schema version this code writes.

@@ -99,6 +99,35 @@ pub struct PushResponse {
     /// Hashes now held by the server (newly stored or already there): the device may
     /// drop them from its outbox.
     pub acknowledged: Vec<String>,
+    /// Hashes the server will never take: their record was erased. The device drops
+    /// them from its outbox too (the erasure itself reaches it through the log).
+    #[serde(default)]
+    pub refused: Vec<String>,
+}
+
+/// The `kind` of a log entry that erases a record: its `doc_id` names the record, its
+/// `data` is empty. A device that pulls one deletes the record for real; the server has
+/// already deleted every blob of it and refuses any later upload for it.
+pub const ERASURE_KIND: &str = "erasure";
+
+/// `POST /v1/erase`: a coordinator erases a record from the whole team.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct EraseRequest {
+    /// The client's [`API_VERSION`].
+    pub api_version: u32,
+    /// The record (document) to erase.
+    pub doc_id: String,
+}
+
+/// The answer to an erasure.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct EraseResponse {
+    /// The server's [`API_VERSION`].
+    pub api_version: u32,
+    /// The sequence number of the erasure in the team log.
+    pub seq: u64,
+    /// How many stored changes of the record were deleted.
+    pub deleted: u64,
 }
 
 /// A page of the team's change log.
@@ -161,6 +190,8 @@ pub enum ErrorCode {
     VersionMismatch,
     /// Too many requests from this device; wait the `Retry-After` seconds.
     RateLimited,
+    /// The device's role does not allow this (erasure is for coordinators).
+    Forbidden,
     /// The server failed; the request may be retried.
     Internal,
 }

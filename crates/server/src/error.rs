@@ -76,6 +76,12 @@ pub enum ServerError {
         /// What the parser said; sent back to the client, never logged.
         reason: String,
     },
+    /// The device's role does not allow the request.
+    #[error("this device's role does not allow {action}")]
+    Forbidden {
+        /// What was refused.
+        action: &'static str,
+    },
     /// The device made more requests than its rate allows.
     #[error("too many requests; retry after {retry_after_secs} s")]
     RateLimited {
@@ -157,6 +163,7 @@ impl ServerError {
             }
             E::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, ErrorCode::BadRequest),
             E::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::RateLimited),
+            E::Forbidden { .. } => (StatusCode::FORBIDDEN, ErrorCode::Forbidden),
             E::NoSuchRoute | E::UnknownTeam { .. } | E::UnknownDevice { .. } => {
                 (StatusCode::NOT_FOUND, ErrorCode::BadRequest)
             }

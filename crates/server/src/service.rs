@@ -11,8 +11,8 @@ use std::path::Path;
 use std::sync::Arc;
 
 use filrouge_model::sync::{
-    API_VERSION, EnrolRequest, EnrolResponse, MAX_PULL_BYTES, PullQuery, PullResponse, PushRequest,
-    PushResponse,
+    API_VERSION, EnrolRequest, EnrolResponse, EraseRequest, EraseResponse, MAX_PULL_BYTES,
+    PullQuery, PullResponse, PushRequest, PushResponse,
 };
 
 use crate::clock::{Clock, SystemClock};
@@ -238,11 +238,53 @@ impl TeamServer {
             team_id = %device.team_id,
             stored = outcome.stored,
             already_held = outcome.already_held,
+            refused = outcome.refused.len(),
             "push stored"
         );
+        let acknowledged = request
+            .changes
+            .iter()
+            .filter(|c| !outcome.refused.contains(&c.hash))
+            .map(|c| c.hash.clone())
+            .collect();
         Ok(PushResponse {
             api_version: API_VERSION,
-            acknowledged: request.changes.iter().map(|c| c.hash.clone()).collect(),
+            acknowledged,
+            refused: outcome.refused,
+        })
+    }
+
+    /// Erases a record from `device`'s team: every stored change of it is deleted, an
+    /// erasure entry goes into the log for devices to delete their copy, and later
+    /// uploads for it are refused. Coordinators only.
+    pub fn erase(
+        &self,
+        device: &Device,
+        request: &EraseRequest,
+    ) -> Result<EraseResponse, ServerError> {
+        validate::check_erase(request)?;
+        if device.role != Role::Coordinateur {
+            return Err(ServerError::Forbidden { action: "erasure" });
+        }
+        let erasure = self.storage.erase_document(
+            &device.team_id,
+            &request.doc_id,
+            &device.id,
+            self.now_ms(),
+        )?;
+        // Record ids are random; they say nothing about the person.
+        tracing::info!(
+            device_id = %device.id,
+            team_id = %device.team_id,
+            doc_id = %request.doc_id,
+            deleted = erasure.deleted,
+            seq = erasure.seq,
+            "record erased"
+        );
+        Ok(EraseResponse {
+            api_version: API_VERSION,
+            seq: erasure.seq,
+            deleted: erasure.deleted,
         })
     }
 

@@ -5,7 +5,9 @@
 //! [`ServerError`], which names the field and the position in the page but never echoes
 //! the value. The blob itself is never looked into: it is opaque, maybe encrypted.
 
-use filrouge_model::sync::{API_VERSION, MAX_BLOB_BYTES, MAX_PUSH_CHANGES, PushRequest};
+use filrouge_model::sync::{
+    API_VERSION, ERASURE_KIND, EraseRequest, MAX_BLOB_BYTES, MAX_PUSH_CHANGES, PushRequest,
+};
 
 use crate::error::ServerError;
 use crate::secret::is_lower_hex_64;
@@ -73,8 +75,20 @@ pub fn check_push(request: &PushRequest) -> Result<(), ServerError> {
         }
         check_text("doc_id", &change.doc_id, MAX_DOC_ID_LEN, Some(index))?;
         check_text("kind", &change.kind, MAX_KIND_LEN, Some(index))?;
+        if change.kind == ERASURE_KIND {
+            // Only the server writes erasure entries, through `POST /v1/erase`.
+            return Err(ServerError::MalformedRequest {
+                reason: format!("change {index}: the kind \"{ERASURE_KIND}\" is reserved"),
+            });
+        }
     }
     Ok(())
+}
+
+/// Checks an erasure request's version and record id.
+pub fn check_erase(request: &EraseRequest) -> Result<(), ServerError> {
+    check_version(request.api_version)?;
+    check_text("doc_id", &request.doc_id, MAX_DOC_ID_LEN, None)
 }
 
 #[cfg(test)]

@@ -8,11 +8,12 @@
 //! nothing pulled is ever dropped.
 
 use automerge::{AutoCommit, Change, ChangeHash};
-use filrouge_model::sync::PulledChange;
+use filrouge_model::sync::{ERASURE_KIND, PulledChange};
 use rusqlite::{OptionalExtension, Transaction, params};
 
 use filrouge_model::records::RecordKind;
 
+use crate::projection::unproject;
 use crate::record::root_str;
 use crate::records_store::reproject;
 use crate::store::{
@@ -54,7 +55,19 @@ impl Store {
         let actor = self.actor().clone();
         let tx = self.conn.transaction()?;
         let mut changed = 0;
+        let mut erased_any = false;
         for (doc_id, mut incoming) in groups {
+            if incoming.iter().any(|c| c.kind == ERASURE_KIND) {
+                erase_local(&tx, &doc_id, now)?;
+                erased_any = true;
+                changed += 1;
+                continue;
+            }
+            if is_erased(&tx, &doc_id)? {
+                // A change to an erased record (sent before the erasure, or repeated by
+                // a flaky network) is never applied.
+                continue;
+            }
             incoming.extend(take_pending(&tx, &doc_id)?);
             let quarantined = tx
                 .prepare_cached("SELECT 1 FROM quarantine WHERE doc_id = ?1")?
@@ -105,8 +118,61 @@ impl Store {
         }
         set_meta_tx(&tx, "cursor", &cursor.to_string())?;
         tx.commit()?;
+        if erased_any {
+            self.scrub()?;
+        }
         Ok(changed)
     }
+
+    /// Makes deleted bytes unrecoverable from the files after an erasure. Deleted rows
+    /// are overwritten in the database file (`secure_delete`), but the full-text index
+    /// keeps deleted entries in its segments until they are merged, and the WAL keeps
+    /// old page images until it is checkpointed and truncated.
+    pub(crate) fn scrub(&mut self) -> Result<(), CoreError> {
+        self.conn.execute(
+            "INSERT INTO personnes_fts (personnes_fts) VALUES ('optimize')",
+            [],
+        )?;
+        let busy: i64 = self
+            .conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
+        if busy != 0 {
+            tracing::warn!("WAL not truncated after an erasure (a reader is open); next time");
+        }
+        Ok(())
+    }
+}
+
+/// Deletes a record for real: its document, chunks, projection rows, conflicts,
+/// queued changes and pending changes, and remembers its id as erased.
+fn erase_local(tx: &Transaction<'_>, doc_id: &str, now: i64) -> Result<(), CoreError> {
+    let kind: Option<String> = tx
+        .prepare_cached("SELECT kind FROM documents WHERE id = ?1")?
+        .query_row([doc_id], |r| r.get(0))
+        .optional()?;
+    if let Some(kind) = kind.as_deref().and_then(RecordKind::from_code) {
+        unproject(tx, kind, doc_id)?;
+    }
+    for sql in [
+        "DELETE FROM doc_chunks WHERE doc_id = ?1",
+        "DELETE FROM documents WHERE id = ?1",
+        "DELETE FROM outbox WHERE doc_id = ?1",
+        "DELETE FROM pending_changes WHERE doc_id = ?1",
+        "DELETE FROM quarantine WHERE doc_id = ?1",
+        "DELETE FROM conflicts WHERE doc_id = ?1",
+    ] {
+        tx.prepare_cached(sql)?.execute([doc_id])?;
+    }
+    tx.prepare_cached("INSERT OR IGNORE INTO erased (doc_id, erased_at) VALUES (?1, ?2)")?
+        .execute(params![doc_id, now])?;
+    tracing::info!(doc_id = %doc_id, "record erased on this device");
+    Ok(())
+}
+
+fn is_erased(tx: &Transaction<'_>, doc_id: &str) -> Result<bool, CoreError> {
+    Ok(tx
+        .prepare_cached("SELECT 1 FROM erased WHERE doc_id = ?1")?
+        .exists([doc_id])?)
 }
 
 /// Applies what can be applied; returns the changes that must wait.

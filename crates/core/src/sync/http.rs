@@ -8,8 +8,8 @@
 use std::time::Duration;
 
 use filrouge_model::sync::{
-    API_VERSION, ApiError, EnrolRequest, EnrolResponse, ErrorCode, PullQuery, PullResponse,
-    PushRequest, PushResponse,
+    API_VERSION, ApiError, EnrolRequest, EnrolResponse, EraseRequest, EraseResponse, ErrorCode,
+    PullQuery, PullResponse, PushRequest, PushResponse,
 };
 use reqwest::blocking::{Client, RequestBuilder};
 use serde::de::DeserializeOwned;
@@ -36,6 +36,22 @@ impl HttpTransport {
 }
 
 impl HttpTransport {
+    /// Asks the server to erase a record from the whole team (coordinator devices only;
+    /// others get `Rejected { status: 403, code: "forbidden" }`). This device deletes its
+    /// own copy when the erasure comes back through its next pull, like every device.
+    pub fn erase(&self, doc_id: &str) -> Result<EraseResponse, TransportError> {
+        let req = EraseRequest {
+            api_version: API_VERSION,
+            doc_id: doc_id.to_owned(),
+        };
+        send(
+            self.client
+                .post(format!("{}/v1/erase", self.base))
+                .bearer_auth(&self.token)
+                .json(&req),
+        )
+    }
+
     /// The device token this transport sends (for tests that talk HTTP directly).
     pub fn token(&self) -> &str {
         &self.token

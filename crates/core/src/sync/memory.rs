@@ -8,7 +8,8 @@ use std::collections::HashSet;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use filrouge_model::sync::{
-    API_VERSION, MAX_PULL_BYTES, PullQuery, PullResponse, PulledChange, PushRequest, PushResponse,
+    API_VERSION, ChangeBlob, ERASURE_KIND, MAX_PULL_BYTES, PullQuery, PullResponse, PulledChange,
+    PushRequest, PushResponse,
 };
 
 use super::{Transport, TransportError};
@@ -17,6 +18,9 @@ use super::{Transport, TransportError};
 struct Log {
     changes: Vec<PulledChange>,
     hashes: HashSet<String>,
+    erased: HashSet<String>,
+    /// The next sequence number: erasure removes entries, numbers are never reused.
+    next_seq: u64,
 }
 
 /// A shared in-memory change log.
@@ -59,6 +63,27 @@ impl MemoryHub {
             .collect()
     }
 
+    /// Erases a record as the server does: its changes leave the log, an erasure entry
+    /// is appended, and later pushes for it are refused.
+    pub fn erase(&self, doc_id: &str) {
+        let mut log = self.log.lock().unwrap_or_else(PoisonError::into_inner);
+        if !log.erased.insert(doc_id.to_owned()) {
+            return;
+        }
+        log.changes.retain(|c| c.blob.doc_id != doc_id);
+        log.next_seq += 1;
+        let seq = log.next_seq;
+        log.changes.push(PulledChange {
+            seq,
+            blob: ChangeBlob {
+                doc_id: doc_id.to_owned(),
+                kind: ERASURE_KIND.to_owned(),
+                hash: format!("{ERASURE_KIND}:{doc_id}"),
+                data: Vec::new(),
+            },
+        });
+    }
+
     /// Whether the log is empty.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
@@ -89,10 +114,15 @@ impl Transport for MemoryTransport {
     fn push(&mut self, req: &PushRequest) -> Result<PushResponse, TransportError> {
         self.check_online()?;
         let mut log = self.hub.log.lock().unwrap_or_else(PoisonError::into_inner);
-        let mut acknowledged = Vec::new();
+        let (mut acknowledged, mut refused) = (Vec::new(), Vec::new());
         for blob in &req.changes {
+            if log.erased.contains(&blob.doc_id) {
+                refused.push(blob.hash.clone());
+                continue;
+            }
             if log.hashes.insert(blob.hash.clone()) {
-                let seq = log.changes.len() as u64 + 1;
+                log.next_seq += 1;
+                let seq = log.next_seq;
                 log.changes.push(PulledChange {
                     seq,
                     blob: blob.clone(),
@@ -103,6 +133,7 @@ impl Transport for MemoryTransport {
         Ok(PushResponse {
             api_version: API_VERSION,
             acknowledged,
+            refused,
         })
     }
 
@@ -113,9 +144,8 @@ impl Transport for MemoryTransport {
             .max_bytes
             .unwrap_or(MAX_PULL_BYTES)
             .min(MAX_PULL_BYTES);
-        let start = usize::try_from(query.after)
-            .unwrap_or(usize::MAX)
-            .min(log.changes.len());
+        // Numbers have gaps once a record is erased: find the first entry after `after`.
+        let start = log.changes.partition_point(|c| c.seq <= query.after);
         let (mut page, mut bytes) = (Vec::new(), 0u64);
         for c in &log.changes[start..] {
             if !page.is_empty() && bytes + c.blob.data.len() as u64 > budget {
@@ -127,7 +157,7 @@ impl Transport for MemoryTransport {
         let cursor = page.last().map_or(query.after, |c| c.seq);
         Ok(PullResponse {
             api_version: API_VERSION,
-            more: (cursor as usize) < log.changes.len(),
+            more: log.changes.last().is_some_and(|c| c.seq > cursor),
             changes: page,
             cursor,
         })

@@ -69,6 +69,8 @@ pub struct SyncReport {
     pub pulled: usize,
     /// Documents changed locally by the pulled changes.
     pub docs_changed: usize,
+    /// Local changes the server refused for good (their record was erased).
+    pub refused: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -132,13 +134,16 @@ impl SyncEngine {
         check_version(resp.api_version)?;
         // A server that acknowledges nothing of a non-empty page would make the engine
         // send the same page forever.
-        if resp.acknowledged.is_empty() && !sent.changes.is_empty() {
+        if resp.acknowledged.is_empty() && resp.refused.is_empty() && !sent.changes.is_empty() {
             return Err(TransportError::Protocol {
                 detail: "push acknowledged nothing".into(),
             }
             .into());
         }
         self.report.pushed += store.acknowledge(&resp.acknowledged)?;
+        // Changes to a record a coordinator erased: the server will never take them, so
+        // they leave the outbox; the erasure itself arrives with the pull.
+        self.report.refused += store.acknowledge(&resp.refused)?;
         Ok(())
     }
 

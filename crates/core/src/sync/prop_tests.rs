@@ -1,4 +1,5 @@
-//! Property test of sync: 3 to 5 devices make random edits of random record kinds and
+//! Property test of sync: 3 to 5 devices make random edits of random record kinds (and a
+//! coordinator erases some records on the server) and
 //! sync through a network that drops, duplicates, holds back, cuts short and reorders,
 //! with app restarts in between. Once the network heals, every device must hold the
 //! same projections and the same document heads, with nothing left to send, and every
@@ -56,6 +57,10 @@ enum Op {
         at: usize,
         target: usize,
     },
+    /// A coordinator erases a record on the server.
+    Erase {
+        target: usize,
+    },
     Sync {
         at: usize,
         seed: u64,
@@ -75,6 +80,7 @@ fn op() -> impl Strategy<Value = Op> {
         2 => (i(), i(), any::<u8>()).prop_map(|(at, target, text)| Op::EditNote { at, target, text }),
         1 => (i(), i()).prop_map(|(at, target)| Op::Correct { at, target }),
         1 => (i(), i()).prop_map(|(at, target)| Op::Delete { at, target }),
+        1 => i().prop_map(|target| Op::Erase { target }),
         4 => (i(), any::<u64>()).prop_map(|(at, seed)| Op::Sync { at, seed }),
         1 => i().prop_map(|at| Op::Restart { at }),
     ]
@@ -124,6 +130,7 @@ struct World {
     rencontres: Vec<String>,
     all: Vec<String>,
     deleted: BTreeSet<String>,
+    erased: BTreeSet<String>,
 }
 
 fn pick(list: &[String], i: usize) -> Option<&String> {
@@ -240,6 +247,13 @@ fn apply(op: &Op, devices: &mut [Device], world: &mut World, hub: &MemoryHub) {
                 world.deleted.insert(id.clone());
             }
         }
+        Op::Erase { target } => {
+            let Some(id) = pick(&world.all, target) else {
+                return;
+            };
+            hub.erase(id);
+            world.erased.insert(id.clone());
+        }
         Op::Sync { at, seed } => {
             let d = &devices[at % count];
             let mut t = FaultyTransport::new(hub, FaultRates::HOSTILE, seed);
@@ -317,9 +331,18 @@ proptest! {
                 assert_eq!(waiting, 0, "no change waits for a dependency");
             });
         }
-        // Every record made is on every device, and exactly the deleted ones are gone.
-        prop_assert_eq!(first.1.len(), world.all.len());
-        let live_persons = world.persons.iter().filter(|p| !world.deleted.contains(*p)).count();
+        // Every record made and not erased is on every device; erased ones are nowhere;
+        // deleted ones have no rows.
+        let kept = world.all.iter().filter(|id| !world.erased.contains(*id)).count();
+        prop_assert_eq!(first.1.len(), kept);
+        for (id, _) in &first.1 {
+            prop_assert!(!world.erased.contains(id), "an erased record came back");
+        }
+        let live_persons = world
+            .persons
+            .iter()
+            .filter(|p| !world.deleted.contains(*p) && !world.erased.contains(*p))
+            .count();
         let projected: i64 = devices[0].with(|s| {
             s.conn.query_row("SELECT COUNT(*) FROM personnes", [], |r| r.get(0)).unwrap()
         });

@@ -13,6 +13,7 @@
 //! | `POST /v1/enrol` | none | `EnrolRequest` | `EnrolResponse` |
 //! | `POST /v1/push` | bearer | `PushRequest` | `PushResponse` |
 //! | `GET /v1/pull` | bearer | `PullQuery` | `PullResponse` |
+//! | `POST /v1/erase` | bearer, coordinator | `EraseRequest` | `EraseResponse` |
 
 use axum::Json;
 use axum::Router;
@@ -21,8 +22,8 @@ use axum::extract::{DefaultBodyLimit, State};
 use axum::http::Request;
 use axum::routing::{get, post};
 use filrouge_model::sync::{
-    API_VERSION, EnrolRequest, EnrolResponse, Health, MAX_BODY_BYTES, PullQuery, PullResponse,
-    PushRequest, PushResponse,
+    API_VERSION, EnrolRequest, EnrolResponse, EraseRequest, EraseResponse, Health, MAX_BODY_BYTES,
+    PullQuery, PullResponse, PushRequest, PushResponse,
 };
 use tower_http::LatencyUnit;
 use tower_http::compression::CompressionLayer;
@@ -46,6 +47,7 @@ impl TeamServer {
             .route("/v1/enrol", post(enrol))
             .route("/v1/push", post(push))
             .route("/v1/pull", get(pull))
+            .route("/v1/erase", post(erase))
             .fallback(no_such_route)
             .method_not_allowed_fallback(method_not_allowed)
             // The limit counts the body as the handler reads it, after decompression: a
@@ -130,6 +132,15 @@ async fn pull(
     ApiQuery(query): ApiQuery<PullQuery>,
 ) -> Result<Json<PullResponse>, ServerError> {
     let response = blocking(move || server.pull(&device, &query)).await?;
+    Ok(Json(response))
+}
+
+async fn erase(
+    State(server): State<TeamServer>,
+    AuthedDevice(device): AuthedDevice,
+    ApiJson(request): ApiJson<EraseRequest>,
+) -> Result<Json<EraseResponse>, ServerError> {
+    let response = blocking(move || server.erase(&device, &request)).await?;
     Ok(Json(response))
 }
 

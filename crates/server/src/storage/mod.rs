@@ -143,12 +143,24 @@ pub enum Redemption {
 }
 
 /// What an append did with a page of changes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct AppendOutcome {
     /// Changes stored with a new sequence number.
     pub stored: usize,
     /// Changes whose hash the team's log already held (or that came twice in the page).
     pub already_held: usize,
+    /// Hashes of changes to erased records: not stored, never will be.
+    pub refused: Vec<String>,
+}
+
+/// What an erasure did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Erasure {
+    /// The sequence number of the erasure entry in the team log (the same if the
+    /// record was erased before).
+    pub seq: u64,
+    /// How many stored changes of the record were deleted.
+    pub deleted: u64,
 }
 
 /// A page of a team's change log.
@@ -237,6 +249,18 @@ pub trait Storage: Send + Sync {
         changes: &[ChangeBlob],
         now_ms: i64,
     ) -> Result<AppendOutcome, ServerError>;
+
+    /// In one transaction: deletes every stored change of record `doc_id` in the team's
+    /// log, remembers the record as erased (later appends for it are refused), and
+    /// appends an [`ERASURE_KIND`](filrouge_model::sync::ERASURE_KIND) entry with the
+    /// next sequence number. Erasing twice changes nothing the second time.
+    fn erase_document(
+        &self,
+        team_id: &str,
+        doc_id: &str,
+        device_id: &str,
+        now_ms: i64,
+    ) -> Result<Erasure, ServerError>;
 
     /// The team's changes with a sequence number above `after`, in order, paged by
     /// [`PageBudget::new`]`(max_bytes, max_changes)`.

@@ -8,7 +8,7 @@
 
 use std::sync::Arc;
 
-use filrouge_model::sync::ChangeBlob;
+use filrouge_model::sync::{ChangeBlob, ERASURE_KIND};
 
 use super::{NewDevice, NewEnrolmentCode, Redemption, Role, Storage, Team};
 use crate::error::ServerError;
@@ -23,6 +23,7 @@ pub fn run_all(storage: Arc<dyn Storage>) -> Result<(), ServerError> {
     revocation_is_recorded_once(storage.clone())?;
     appends_are_idempotent_and_dense(storage.clone())?;
     teams_have_separate_logs(storage.clone())?;
+    erasure_deletes_refuses_and_never_lowers_the_log(storage.clone())?;
     paging_returns_every_change_once(storage)
 }
 
@@ -193,6 +194,54 @@ pub fn appends_are_idempotent_and_dense(storage: Arc<dyn Storage>) -> Result<(),
     assert_eq!(seqs, vec![1, 2, 3, 4]);
     let blobs: Vec<&ChangeBlob> = log.changes.iter().map(|c| &c.blob).collect();
     assert_eq!(blobs, second_page.iter().take(4).collect::<Vec<_>>());
+    Ok(())
+}
+
+/// An erasure deletes every change of the record, leaves one erasure entry numbered
+/// above everything (even when the record's changes were the last ones), refuses later
+/// appends for the record, and is idempotent.
+pub fn erasure_deletes_refuses_and_never_lowers_the_log(
+    storage: Arc<dyn Storage>,
+) -> Result<(), ServerError> {
+    let team = new_team(&*storage, "Effacement")?;
+    let device = new_device(&*storage, &team, Role::Coordinateur)?;
+    let blob = |seed: &str, doc: &str| ChangeBlob {
+        doc_id: doc.to_owned(),
+        ..change(seed, 16)
+    };
+    let page = [blob("k1", "keep"), blob("e1", "gone"), blob("e2", "gone")];
+    storage.append_changes(&team.id, &device.id, &page, 1)?;
+
+    let erasure = storage.erase_document(&team.id, "gone", &device.id, 2)?;
+    assert_eq!((erasure.seq, erasure.deleted), (4, 2));
+    let log = storage.changes_after(&team.id, 0, u64::MAX, 100)?;
+    let entries: Vec<(u64, &str, &str)> = log
+        .changes
+        .iter()
+        .map(|c| (c.seq, c.blob.doc_id.as_str(), c.blob.kind.as_str()))
+        .collect();
+    assert_eq!(
+        entries,
+        vec![(1, "keep", "rencontre"), (4, "gone", ERASURE_KIND)]
+    );
+    assert!(log.changes[1].blob.data.is_empty());
+
+    let again = storage.erase_document(&team.id, "gone", &device.id, 3)?;
+    assert_eq!((again.seq, again.deleted), (4, 0), "idempotent");
+    let late = storage.append_changes(
+        &team.id,
+        &device.id,
+        &[blob("e3", "gone"), blob("k2", "keep")],
+        4,
+    )?;
+    assert_eq!(late.refused, vec![blob("e3", "gone").hash]);
+    assert_eq!(late.stored, 1);
+    let tail = storage.changes_after(&team.id, 4, u64::MAX, 100)?;
+    assert_eq!(tail.changes.len(), 1);
+    assert_eq!(
+        tail.changes[0].seq, 5,
+        "numbering goes on above the erasure"
+    );
     Ok(())
 }
 

@@ -52,6 +52,17 @@ pub(super) const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (team_id, seq),
         UNIQUE (team_id, hash)
     ) STRICT;",
+    // 2: erasure. Erased records (their later uploads are refused), and an index to
+    // find a record's changes without scanning the team's whole log.
+    "CREATE TABLE erasures (
+        team_id TEXT NOT NULL REFERENCES teams(id),
+        doc_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        device_id TEXT NOT NULL REFERENCES devices(id),
+        erased_at INTEGER NOT NULL,
+        PRIMARY KEY (team_id, doc_id)
+    ) STRICT;
+    CREATE INDEX changes_by_doc ON changes (team_id, doc_id);",
 ];
 
 /// The `devices` columns [`read_device`] expects, in order.

@@ -1,0 +1,101 @@
+//! Erasure against a real server on port 0: a coordinator erases a person; afterwards
+//! the person's name is in no file any more (the other device's store and its WAL, the
+//! server's database and its WAL), a device that edited it offline has its upload
+//! refused and drops it, and a worker's device may not erase.
+
+use std::path::Path;
+
+use filrouge_core::sync::TransportError;
+use filrouge_model::PersonneDraft;
+use filrouge_server::Role;
+use filrouge_tests::TestServer;
+
+/// A name no other test data contains, to look for in raw file bytes.
+const MARKER: &str = "Zorglubine Marqueur-4242";
+
+/// Whether `needle` is in the database file or its WAL, as raw bytes.
+fn file_contains(db: &Path, needle: &[u8]) -> bool {
+    let wal = format!("{}-wal", db.display());
+    [db.to_path_buf(), wal.into()].iter().any(|path| {
+        std::fs::read(path).is_ok_and(|bytes| bytes.windows(needle.len()).any(|w| w == needle))
+    })
+}
+
+fn contains_marker(db: &Path) -> anyhow::Result<bool> {
+    Ok(file_contains(db, MARKER.as_bytes()))
+}
+
+#[test]
+fn an_erased_person_leaves_every_file_and_cannot_come_back() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let server = TestServer::start(dir.path())?;
+    let mut a = server.device(dir.path(), "tel-a")?;
+    let mut b = server.device(dir.path(), "tel-b")?;
+    let mut coordinator =
+        server.device_with_role(dir.path(), "portable-coord", Role::Coordinateur)?;
+
+    let mut draft = PersonneDraft::new(MARKER);
+    draft.referent = Some("Karim".into());
+    let id = a.store().create(draft.clone())?;
+    a.sync()?;
+    b.sync()?;
+    coordinator.sync()?;
+    let b_file = dir.path().join("tel-b.sqlite");
+    let server_file = dir.path().join("server.sqlite");
+    b.store().checkpoint()?;
+    assert!(
+        contains_marker(&b_file)?,
+        "the marker is there before: the search can find it"
+    );
+    // The server holds the change as the device sent it (Automerge deflates it, so the
+    // name is not readable there): look for the blob's own bytes instead.
+    let blob: Vec<u8> = rusqlite::Connection::open(&server_file)?.query_row(
+        "SELECT data FROM changes WHERE doc_id = ?1",
+        [&id],
+        |r| r.get(0),
+    )?;
+    let blob_slice = &blob[blob.len() / 4..blob.len() / 4 + 48];
+    assert!(file_contains(&server_file, blob_slice));
+
+    // A edits the person offline while the coordinator erases it.
+    draft.stage = Some(filrouge_model::Stage::Formation);
+    a.store().update(&id, draft)?;
+
+    // A worker's device may not erase.
+    match b.transport.erase(&id) {
+        Err(TransportError::Rejected { status: 403, code }) => assert_eq!(code, "forbidden"),
+        other => panic!("expected 403 forbidden, got {other:?}"),
+    }
+    let erased = coordinator.transport.erase(&id)?;
+    assert!(erased.deleted >= 1);
+
+    let report = b.sync()?;
+    assert_eq!(report.docs_changed, 1);
+    assert!(b.store().search_persons("zorglub", 5)?.is_empty());
+    assert!(b.store().doc_infos()?.is_empty());
+    assert!(
+        !contains_marker(&b_file)?,
+        "gone from the other device's file and WAL"
+    );
+
+    // A's offline edit is refused and leaves its outbox; its own copy goes too.
+    let report = a.sync()?;
+    assert_eq!((report.pushed, report.refused), (0, 1));
+    assert_eq!(a.store().sync_status()?.pending_changes, 0);
+    assert!(a.store().doc_infos()?.is_empty());
+    assert!(!contains_marker(&dir.path().join("tel-a.sqlite"))?);
+
+    coordinator.sync()?;
+    assert!(coordinator.store().doc_infos()?.is_empty());
+    assert!(
+        !file_contains(&server_file, blob_slice),
+        "the blob is gone from the server's file and WAL"
+    );
+
+    // A fresh device never sees it, and a second erasure changes nothing.
+    let mut fresh = server.device(dir.path(), "tel-neuf")?;
+    fresh.sync()?;
+    assert!(fresh.store().doc_infos()?.is_empty());
+    assert_eq!(coordinator.transport.erase(&id)?.deleted, 0);
+    Ok(())
+}
