@@ -7,6 +7,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod proxy;
 pub mod webdriver;
 
 use std::path::Path;

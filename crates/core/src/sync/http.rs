@@ -52,6 +52,13 @@ impl HttpTransport {
         )
     }
 
+    /// The same transport with another whole-request timeout (60 s by default: a page
+    /// on 2G takes a while; tests of stalled networks use less).
+    pub fn with_timeout(mut self, timeout: Duration) -> Result<HttpTransport, TransportError> {
+        self.client = client_with(timeout)?;
+        Ok(self)
+    }
+
     /// The device token this transport sends (for tests that talk HTTP directly).
     pub fn token(&self) -> &str {
         &self.token
@@ -128,9 +135,13 @@ pub fn enrol(
 }
 
 fn client() -> Result<Client, TransportError> {
+    client_with(Duration::from_secs(60))
+}
+
+fn client_with(timeout: Duration) -> Result<Client, TransportError> {
     Client::builder()
-        .connect_timeout(Duration::from_secs(10))
-        .timeout(Duration::from_secs(60))
+        .connect_timeout(Duration::from_secs(10).min(timeout))
+        .timeout(timeout)
         .build()
         .map_err(|e| TransportError::Unreachable {
             detail: e.to_string(),
