@@ -8,6 +8,8 @@
 //!   documents (the app must be closed).
 //! - `filrouge bench store` measures the local store at 1,000 to 100,000 records next to
 //!   plain SQLite (build with `--release`).
+//! - `filrouge bench sync` measures a fresh device's full pull (records/s, bytes on the
+//!   wire next to gzipped JSON) and the steady state, against a server on loopback.
 //!
 //! The binary is thin: everything it does is a call into `filrouge-server` or
 //! `filrouge-core`. Logs go to stderr (`FILROUGE_LOG` sets the filter) and carry ids
@@ -19,6 +21,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 mod bench_store;
+mod bench_sync;
 mod generate;
 
 use anyhow::Context as _;
@@ -89,6 +92,18 @@ enum Bench {
         #[arg(long)]
         keep: bool,
     },
+    /// The sync protocol on loopback: a fresh device's full pull, and the steady state.
+    Sync {
+        /// Records a fresh device pulls.
+        #[arg(long, default_value_t = 100_000)]
+        records: usize,
+        /// Records two devices already share in the steady-state run.
+        #[arg(long, default_value_t = 20_000)]
+        shared: usize,
+        /// Scratch directory (default: the system's temporary directory).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -134,6 +149,14 @@ fn main() -> anyhow::Result<()> {
         Command::Bench {
             what: Bench::Store { sizes, dir, keep },
         } => bench_store::run(&sizes, &dir.unwrap_or_else(std::env::temp_dir), keep),
+        Command::Bench {
+            what:
+                Bench::Sync {
+                    records,
+                    shared,
+                    dir,
+                },
+        } => bench_sync::run(records, shared, &dir.unwrap_or_else(std::env::temp_dir)),
         Command::Rebuild { data } => {
             let path = data.join(filrouge_core::STORE_FILE);
             anyhow::ensure!(path.is_file(), "no store at {}", path.display());

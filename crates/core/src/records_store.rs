@@ -25,37 +25,30 @@ impl Store {
     pub fn create<R: Record>(&mut self, draft: R) -> Result<String, CoreError> {
         let now = self.env.clock.now_ms();
         let draft = draft.validated(now)?;
-        let uuid = self.env.ids.new_id();
-        let id = uuid.to_string();
-        let json = to_object(&draft, &id)?;
-        let mut doc = AutoCommit::new().with_actor(self.actor().clone());
-        let fail = |e: automerge::AutomergeError| corrupt(&id, &e);
-        doc.put(ROOT, "schema", DOC_SCHEMA).map_err(fail)?;
-        doc.put(ROOT, "kind", R::KIND.code()).map_err(fail)?;
-        // The record's id in its first change makes that change unique to this record.
-        // Without it, two records with the same fields saved by one device in the same
-        // millisecond (a double tap on "Enregistrer" at an event) made byte-identical
-        // changes with one hash, and the log, idempotent by hash, kept only one of them.
-        doc.put(ROOT, "id", ScalarValue::Bytes(uuid.as_bytes().to_vec()))
-            .map_err(fail)?;
-        record::write_object(&mut doc, &ROOT, &json, &R::SCHEMA, "").map_err(fail)?;
-        doc.put(ROOT, "updated_at", now).map_err(fail)?;
-        doc.commit_with(CommitOptions::default().with_time(now));
+        let actor = self.actor().clone();
         let tx = self.conn.transaction()?;
-        tx.prepare_cached(
-            "INSERT INTO documents (id, kind, snapshot, chunk_count, heads)
-             VALUES (?1, ?2, ?3, 0, ?4)",
-        )?
-        .execute(params![
-            id,
-            R::KIND.code(),
-            first_save(&mut doc),
-            heads_bytes(&doc.get_heads())
-        ])?;
-        queue_outbox(&tx, &id, doc.get_changes(&[]))?;
-        reproject(&tx, R::KIND, &id, &mut doc)?;
+        let id = create_in(&tx, &self.env, &actor, draft, now)?;
         tx.commit()?;
         Ok(id)
+    }
+
+    /// Creates many records of kind `R` in one transaction (an import): all of them or,
+    /// if one draft is refused, none. Returns their ids in order.
+    pub fn create_all<R: Record>(&mut self, drafts: Vec<R>) -> Result<Vec<String>, CoreError> {
+        let now = self.env.clock.now_ms();
+        // Every draft is checked before anything is written.
+        let drafts = drafts
+            .into_iter()
+            .map(|d| d.validated(now))
+            .collect::<Result<Vec<R>, _>>()?;
+        let actor = self.actor().clone();
+        let tx = self.conn.transaction()?;
+        let mut ids = Vec::with_capacity(drafts.len());
+        for draft in drafts {
+            ids.push(create_in(&tx, &self.env, &actor, draft, now)?);
+        }
+        tx.commit()?;
+        Ok(ids)
     }
 
     /// Edits a record: only fields whose value differs are written, so concurrent edits
@@ -163,6 +156,46 @@ impl Store {
             .and_then(RecordKind::from_code)
             .ok_or_else(|| CoreError::NotFound { id: id.to_owned() })
     }
+}
+
+/// Makes a new record's document and writes it, its outbox entry and its projection
+/// inside `tx`; the draft is already validated.
+fn create_in<R: Record>(
+    tx: &Transaction<'_>,
+    env: &crate::Env,
+    actor: &automerge::ActorId,
+    draft: R,
+    now: i64,
+) -> Result<String, CoreError> {
+    let uuid = env.ids.new_id();
+    let id = uuid.to_string();
+    let json = to_object(&draft, &id)?;
+    let mut doc = AutoCommit::new().with_actor(actor.clone());
+    let fail = |e: automerge::AutomergeError| corrupt(&id, &e);
+    doc.put(ROOT, "schema", DOC_SCHEMA).map_err(fail)?;
+    doc.put(ROOT, "kind", R::KIND.code()).map_err(fail)?;
+    // The record's id in its first change makes that change unique to this record.
+    // Without it, two records with the same fields saved by one device in the same
+    // millisecond (a double tap on "Enregistrer" at an event) made byte-identical
+    // changes with one hash, and the log, idempotent by hash, kept only one of them.
+    doc.put(ROOT, "id", ScalarValue::Bytes(uuid.as_bytes().to_vec()))
+        .map_err(fail)?;
+    record::write_object(&mut doc, &ROOT, &json, &R::SCHEMA, "").map_err(fail)?;
+    doc.put(ROOT, "updated_at", now).map_err(fail)?;
+    doc.commit_with(CommitOptions::default().with_time(now));
+    tx.prepare_cached(
+        "INSERT INTO documents (id, kind, snapshot, chunk_count, heads)
+         VALUES (?1, ?2, ?3, 0, ?4)",
+    )?
+    .execute(params![
+        id,
+        R::KIND.code(),
+        first_save(&mut doc),
+        heads_bytes(&doc.get_heads())
+    ])?;
+    queue_outbox(tx, &id, doc.get_changes(&[]))?;
+    reproject(tx, R::KIND, &id, &mut doc)?;
+    Ok(id)
 }
 
 /// Rewrites the projection rows and the conflicts of a document after it changed.

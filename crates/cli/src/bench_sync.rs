@@ -1,0 +1,380 @@
+//! `filrouge bench sync`: the change-log protocol on loopback, measured.
+//!
+//! 1. **Fresh device.** A device creates a team's records (`create_all`, in batches) and
+//!    pushes them to a real team server on a free loopback port; a fresh device then
+//!    pulls everything. Printed: records applied per second, and bytes on the wire (both
+//!    ways, counted by a relay in front of the server) next to the floor: the same
+//!    records as plain JSON, gzip-compressed.
+//! 2. **Steady state.** Two devices share a team's records; then 50 new records reach
+//!    the server from one and 10 are made on the other, which syncs: bytes both ways and
+//!    requests each way.
+//!
+//! Everything runs in this process: the server on its own tokio runtime, devices on
+//! blocking HTTP, the relay on plain threads.
+
+use std::io::{Read as _, Write as _};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use anyhow::Context as _;
+use filrouge_core::sync::{self, HttpTransport, Transport, TransportError};
+use filrouge_core::{Env, Store};
+use filrouge_model::sync::{PullQuery, PullResponse, PushRequest, PushResponse};
+use filrouge_server::{Role, TeamServer};
+
+use crate::generate::{self, Rng};
+
+/// Records per `create_all` transaction while setting up.
+const SETUP_BATCH: usize = 5_000;
+
+/// Runs both parts: a fresh device pulling `records`, and the steady state on `shared`.
+pub fn run(records: usize, shared: usize, dir: &Path) -> anyhow::Result<()> {
+    println!("filrouge bench sync — release build expected; loopback, this machine");
+    let scratch = dir.join("bench-sync");
+    let _ = std::fs::remove_dir_all(&scratch);
+    std::fs::create_dir_all(&scratch)?;
+    let result = fresh_device(records, &scratch.join("fresh"))
+        .and_then(|()| steady_state(shared, &scratch.join("steady")));
+    let _ = std::fs::remove_dir_all(&scratch);
+    result
+}
+
+fn fresh_device(records: usize, dir: &Path) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let server = LocalServer::start(dir)?;
+    let relay = Relay::start(server.address)?;
+    let mut maker = server.device(dir, "maker", &server.url)?;
+    let t = Instant::now();
+    let json = populate(&mut maker, records, 0xB0B)?;
+    let made = t.elapsed();
+    let t = Instant::now();
+    let pushed = maker.sync()?.pushed;
+    let push_time = t.elapsed();
+    anyhow::ensure!(pushed == records, "pushed {pushed} of {records}");
+
+    let mut fresh = server.device(dir, "fresh", &relay.url)?;
+    relay.reset();
+    let t = Instant::now();
+    let report = fresh.sync()?;
+    let pull_time = t.elapsed();
+    anyhow::ensure!(
+        report.pulled == records,
+        "pulled {} of {records}",
+        report.pulled
+    );
+    let (up, down) = relay.bytes();
+    let floor = gzip_len(json.as_bytes())?;
+
+    println!();
+    println!("fresh device, {records} records");
+    println!("{:<44}{:>16}", "measure", "value");
+    println!(
+        "{:<44}{:>16}",
+        "setup: create (records/s, batches of 5,000)",
+        format!("{:.0}", records as f64 / made.as_secs_f64())
+    );
+    println!(
+        "{:<44}{:>16}",
+        "setup: push to the server (records/s)",
+        format!("{:.0}", records as f64 / push_time.as_secs_f64())
+    );
+    println!(
+        "{:<44}{:>16}   target ≥ 20,000",
+        "pull + apply (records/s)",
+        format!("{:.0}", records as f64 / pull_time.as_secs_f64())
+    );
+    println!("{:<44}{:>16}", "bytes on the wire, up", up);
+    println!("{:<44}{:>16}", "bytes on the wire, down", down);
+    println!("{:<44}{:>16}", "floor: the records as JSON, gzip", floor);
+    println!(
+        "{:<44}{:>16}   target ≤ 1.25×",
+        "wire / floor",
+        format!("{:.2}×", (up + down) as f64 / floor as f64)
+    );
+    Ok(())
+}
+
+fn steady_state(shared: usize, dir: &Path) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let server = LocalServer::start(dir)?;
+    let relay = Relay::start(server.address)?;
+    let mut other = server.device(dir, "other", &server.url)?;
+    let mut phone = server.device(dir, "phone", &relay.url)?;
+    populate(&mut other, shared, 0x5EED)?;
+    other.sync()?;
+    phone.sync()?;
+    // 50 new on the server (from the other device), 10 new on the phone.
+    populate(&mut other, 50, 0xA)?;
+    other.sync()?;
+    populate(&mut phone, 10, 0xB)?;
+    relay.reset();
+    let mut counting = Counting {
+        inner: phone.transport.clone(),
+        pushes: 0,
+        pulls: 0,
+    };
+    let report = sync::run(&phone.store, &mut counting)?;
+    anyhow::ensure!(report.pushed == 10 && report.pulled >= 50, "{report:?}");
+    let (up, down) = relay.bytes();
+    println!();
+    println!("steady state: {shared} records shared, 10 new on the phone, 50 on the server");
+    println!("{:<44}{:>16}", "measure", "value");
+    println!(
+        "{:<44}{:>16}   target ≤ 10 KB",
+        "bytes both ways",
+        up + down
+    );
+    println!("{:<44}{:>16}", "  up (the phone's 10 records)", up);
+    println!("{:<44}{:>16}", "  down (the server's 50 records)", down);
+    println!(
+        "{:<44}{:>16}   target 1 each way",
+        "requests: pushes / pulls",
+        format!("{} / {}", counting.pushes, counting.pulls)
+    );
+    Ok(())
+}
+
+/// Creates `n` generated records (persons first, then rencontres, stages, relances) on
+/// `device`; returns them as one JSON array, for the floor.
+fn populate(device: &mut LocalDevice, n: usize, seed: u64) -> anyhow::Result<String> {
+    let now = filrouge_core::Clock::now_ms(&filrouge_core::SystemClock);
+    let mut rng = Rng::new(seed ^ n as u64);
+    let (n_persons, n_rencontres, n_etapes, n_relances) = generate::split(n);
+    let mut json = Vec::with_capacity(n);
+    let mut store = device
+        .store
+        .lock()
+        .map_err(|_| anyhow::anyhow!("poisoned"))?;
+    let mut persons = Vec::with_capacity(n_persons);
+    let mut left = n_persons;
+    while left > 0 {
+        let batch: Vec<_> = (0..left.min(SETUP_BATCH))
+            .map(|_| generate::person(&mut rng))
+            .collect();
+        left -= batch.len();
+        for p in &batch {
+            json.push(serde_json::to_value(p)?);
+        }
+        persons.extend(store.create_all(batch)?);
+    }
+    macro_rules! kind {
+        ($count:expr, $make:path) => {{
+            let mut left = $count;
+            while left > 0 {
+                let batch: Vec<_> = (0..left.min(SETUP_BATCH))
+                    .map(|_| $make(&mut rng, &persons, now))
+                    .collect();
+                left -= batch.len();
+                for r in &batch {
+                    json.push(serde_json::to_value(r)?);
+                }
+                store.create_all(batch)?;
+            }
+        }};
+    }
+    kind!(n_rencontres, generate::rencontre);
+    kind!(n_etapes, generate::etape);
+    kind!(n_relances, generate::relance);
+    Ok(serde_json::to_string(&json)?)
+}
+
+fn gzip_len(bytes: &[u8]) -> anyhow::Result<u64> {
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    e.write_all(bytes)?;
+    Ok(e.finish()?.len() as u64)
+}
+
+/// A team server on a free loopback port, on its own runtime; stopped on drop.
+struct LocalServer {
+    url: String,
+    address: SocketAddr,
+    server: TeamServer,
+    team_id: String,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl LocalServer {
+    fn start(dir: &Path) -> anyhow::Result<LocalServer> {
+        // The bench plays many devices from one address: no rate limit here.
+        let server = TeamServer::open_sqlite(&dir.join("server.sqlite"))?
+            .with_rate_limit(u32::MAX, u32::MAX);
+        let team = server.ensure_team("Équipe de mesure")?;
+        let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+        listener.set_nonblocking(true)?;
+        let address = listener.local_addr()?;
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let handle = server.clone();
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()?;
+        let thread = std::thread::spawn(move || {
+            runtime.block_on(async move {
+                let Ok(listener) = tokio::net::TcpListener::from_std(listener) else {
+                    return;
+                };
+                let shutdown = async {
+                    let _ = stopped.await;
+                };
+                if let Err(e) = filrouge_server::serve(listener, handle, shutdown).await {
+                    tracing::error!(error = %e, "bench server stopped");
+                }
+            });
+        });
+        Ok(LocalServer {
+            url: format!("http://{address}"),
+            address,
+            server,
+            team_id: team.id,
+            stop: Some(stop),
+            thread: Some(thread),
+        })
+    }
+
+    /// A device store in `dir`, enrolled, talking to the server through `url`.
+    fn device(&self, dir: &Path, name: &str, url: &str) -> anyhow::Result<LocalDevice> {
+        let code = self
+            .server
+            .create_enrolment_code(&self.team_id, Role::Intervenant)?;
+        let enrolment = sync::enrol(&self.url, &code, name)?;
+        let mut store = Store::open(&dir.join(format!("{name}.sqlite")), Env::default())?;
+        store.save_enrolment(url, &enrolment)?;
+        Ok(LocalDevice {
+            store: Mutex::new(store),
+            transport: HttpTransport::new(url, &enrolment.token)?,
+        })
+    }
+}
+
+impl Drop for LocalServer {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+struct LocalDevice {
+    store: Mutex<Store>,
+    transport: HttpTransport,
+}
+
+impl LocalDevice {
+    fn sync(&mut self) -> anyhow::Result<sync::SyncReport> {
+        sync::run(&self.store, &mut self.transport).context("sync")
+    }
+}
+
+/// Counts the requests a sync makes.
+struct Counting {
+    inner: HttpTransport,
+    pushes: usize,
+    pulls: usize,
+}
+
+impl Transport for Counting {
+    fn push(&mut self, req: &PushRequest) -> Result<PushResponse, TransportError> {
+        self.pushes += 1;
+        self.inner.push(req)
+    }
+    fn pull(&mut self, query: &PullQuery) -> Result<PullResponse, TransportError> {
+        self.pulls += 1;
+        self.inner.pull(query)
+    }
+}
+
+/// A TCP relay in front of the server that counts the bytes each way: what a phone's
+/// radio would carry (HTTP headers, JSON, compression and all).
+struct Relay {
+    url: String,
+    address: SocketAddr,
+    up: Arc<AtomicU64>,
+    down: Arc<AtomicU64>,
+    stop: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Relay {
+    fn start(upstream: SocketAddr) -> anyhow::Result<Relay> {
+        let listener = TcpListener::bind("127.0.0.1:0")?;
+        let address = listener.local_addr()?;
+        let (up, down) = (Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)));
+        let stop = Arc::new(AtomicBool::new(false));
+        let thread = {
+            let (up, down, stop) = (up.clone(), down.clone(), stop.clone());
+            std::thread::spawn(move || {
+                for client in listener.incoming() {
+                    if stop.load(Ordering::SeqCst) {
+                        return;
+                    }
+                    let (Ok(client), Ok(server)) = (client, TcpStream::connect(upstream)) else {
+                        continue;
+                    };
+                    let (up, down) = (up.clone(), down.clone());
+                    std::thread::spawn(move || {
+                        let (Ok(c2), Ok(s2)) = (client.try_clone(), server.try_clone()) else {
+                            return;
+                        };
+                        let upward = std::thread::spawn(move || pump(c2, s2, &up));
+                        pump(server, client, &down);
+                        let _ = upward.join();
+                    });
+                }
+            })
+        };
+        Ok(Relay {
+            url: format!("http://{address}"),
+            address,
+            up,
+            down,
+            stop,
+            thread: Some(thread),
+        })
+    }
+
+    fn reset(&self) {
+        self.up.store(0, Ordering::SeqCst);
+        self.down.store(0, Ordering::SeqCst);
+    }
+
+    /// Bytes counted (up, down) since the last reset. Bytes are counted before they
+    /// are passed on, so whatever a client has received is already counted.
+    fn bytes(&self) -> (u64, u64) {
+        (
+            self.up.load(Ordering::SeqCst),
+            self.down.load(Ordering::SeqCst),
+        )
+    }
+}
+
+impl Drop for Relay {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        let _ = TcpStream::connect(self.address);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+fn pump(mut from: TcpStream, mut to: TcpStream, count: &AtomicU64) {
+    let mut buf = [0u8; 16 * 1024];
+    while let Ok(n) = from.read(&mut buf) {
+        if n == 0 {
+            break;
+        }
+        count.fetch_add(n as u64, Ordering::SeqCst);
+        if to.write_all(&buf[..n]).is_err() {
+            break;
+        }
+    }
+    let _ = from.shutdown(Shutdown::Both);
+    let _ = to.shutdown(Shutdown::Both);
+}
