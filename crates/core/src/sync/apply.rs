@@ -91,7 +91,11 @@ impl Store {
                     continue;
                 }
             };
+            // A new record arriving as one change (the usual case) is stored as the bytes
+            // it came in: the sender already encoded and compressed them.
+            let single = (is_new && incoming.len() == 1).then(|| incoming[0].data.clone());
             let waiting = apply_to_doc(&mut doc, &doc_id, incoming);
+            let single = single.filter(|_| waiting.is_empty());
             stash(&tx, &doc_id, &waiting)?;
             if doc.get_heads() == heads {
                 continue;
@@ -105,7 +109,7 @@ impl Store {
                 .execute(params![
                     doc_id,
                     kind,
-                    first_save(&mut doc),
+                    single.unwrap_or_else(|| first_save(&mut doc)),
                     heads_bytes(&doc.get_heads())
                 ])?;
             } else {

@@ -54,6 +54,8 @@ impl TeamServer {
             // small gzip that inflates past it is refused like a large plain body.
             .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
             .layer(RequestDecompressionLayer::new().gzip(true))
+            // The default level: the fastest one made pulls 30% larger for little CPU
+            // (measured with `filrouge bench sync`), and phones pay for bytes.
             .layer(CompressionLayer::new().gzip(true))
             .layer(
                 TraceLayer::new_for_http()
