@@ -12,12 +12,16 @@ use std::time::Duration;
 
 use filrouge_core::sync::{self, HttpTransport};
 use filrouge_core::{CoreError, Store};
-use filrouge_model::ipc::{Enrol, IpcError, SYNC_STATUS_EVENT, SyncFailure, SyncStatus};
+use filrouge_model::ipc::{
+    Enrol, IpcError, SYNC_STATUS_EVENT, SyncFailure, SyncProgress, SyncStatus,
+};
 use filrouge_model::{Field, Problem, ValidationError};
 use tauri::Emitter;
 
 /// How often a healthy device syncs on its own.
 const PERIOD: Duration = Duration::from_secs(60);
+/// Log entries to catch up on before the status shows a progress bar (about two pages).
+const PROGRESS_FROM: u64 = 2_000;
 /// The longest wait between attempts while the server cannot be reached.
 const MAX_BACKOFF: Duration = Duration::from_secs(15 * 60);
 
@@ -40,6 +44,7 @@ struct Inner {
 #[derive(Default)]
 struct Live {
     running: bool,
+    progress: Option<SyncProgress>,
     last_failure: Option<SyncFailure>,
     failures: u32,
 }
@@ -102,6 +107,7 @@ impl SyncWorker {
         let live = lock(&self.inner.live);
         let mut status = lock(&self.inner.store).sync_status()?;
         status.running = live.running;
+        status.progress = live.progress.filter(|_| live.running);
         status.last_failure = live.last_failure.clone();
         // Taken under the `live` lock, so versions follow the order statuses were read.
         status.version = 1 + self
@@ -153,12 +159,20 @@ impl SyncWorker {
         };
         lock(&self.inner.live).running = true;
         self.emit_status();
+        // A bar only for a long catch-up: a page or two is over before anyone reads it.
+        let mut on_progress = |p: SyncProgress| {
+            if p.total > PROGRESS_FROM {
+                lock(&self.inner.live).progress = Some(p);
+                self.emit_status();
+            }
+        };
         let result = HttpTransport::new(&creds.0, &creds.1)
             .map_err(CoreError::from)
-            .and_then(|mut t| sync::run(&self.inner.store, &mut t));
+            .and_then(|mut t| sync::run_with_progress(&self.inner.store, &mut t, &mut on_progress));
         let delay = {
             let mut live = lock(&self.inner.live);
             live.running = false;
+            live.progress = None;
             match result {
                 Ok(report) => {
                     tracing::info!(pushed = report.pushed, pulled = report.pulled, "sync done");

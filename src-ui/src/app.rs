@@ -163,6 +163,23 @@ pub fn App() -> impl IntoView {
                 <span class="summary">{move || line.get().summary}</span>
                 {move || line.get().detail.map(|d| view! { <span class="detail">{d}</span> })}
             </p>
+            {move || {
+                shared
+                    .status
+                    .get()
+                    .and_then(|s| s.progress)
+                    .filter(|p| p.total > 0)
+                    .map(|p| {
+                        view! {
+                            <progress
+                                id="sync-progress"
+                                max=p.total
+                                value=p.done.min(p.total)
+                                aria-label=i18n::sync_progress(p.done, p.total)
+                            ></progress>
+                        }
+                    })
+            }}
         </header>
         <main>
             <Settings shared open=settings_open opener />

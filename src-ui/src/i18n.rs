@@ -461,6 +461,15 @@ pub struct StatusLine {
     pub detail: Option<String>,
 }
 
+/// The progress bar's label during a long catch-up.
+pub fn sync_progress(done: u64, total: u64) -> String {
+    format!(
+        "Réception de l'équipe : {} sur {}",
+        number(done.min(total)),
+        number(total)
+    )
+}
+
 /// Builds the status line. `last_success` is the local reading of
 /// `status.last_success_at`, `today` of now.
 pub fn status_line(

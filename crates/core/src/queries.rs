@@ -4,6 +4,8 @@
 //! type); every other query runs on an index made for it (see migration 2 in `db.rs`).
 //! No query loads an Automerge document.
 
+use std::collections::BTreeMap;
+
 use filrouge_model::Day;
 use rusqlite::params;
 use serde::{Deserialize, Serialize};
@@ -229,31 +231,38 @@ impl Store {
                 })?;
                 Ok(rows.collect::<Result<_, _>>()?)
             };
-        let mut by_channel = Vec::new();
+        // One pass over the period's rencontres for both channel and commune: each row is
+        // a table lookup from the time index, the bulk of this query's cost.
+        let mut channels: BTreeMap<String, (u64, u64)> = BTreeMap::new();
+        let mut communes: BTreeMap<String, u64> = BTreeMap::new();
         {
             let mut stmt = self.conn.prepare_cached(
-                "SELECT channel, COUNT(*), SUM(headcount + person_count)
+                "SELECT channel, commune, COUNT(*), SUM(headcount + person_count)
                  FROM rencontres WHERE occurred_at >= ?1 AND occurred_at < ?2
-                 GROUP BY channel ORDER BY channel",
+                 GROUP BY channel, commune",
             )?;
             let rows = stmt.query_map(params![from, to], |r| {
                 Ok((
                     r.get::<_, String>(0)?,
-                    r.get::<_, i64>(1)?.try_into().unwrap_or(0),
-                    r.get::<_, i64>(2)?.try_into().unwrap_or(0),
+                    r.get::<_, Option<String>>(1)?.unwrap_or_default(),
+                    u64::try_from(r.get::<_, i64>(2)?).unwrap_or(0),
+                    u64::try_from(r.get::<_, i64>(3)?).unwrap_or(0),
                 ))
             })?;
             for row in rows {
-                by_channel.push(row?);
+                let (channel, commune, count, people) = row?;
+                let c = channels.entry(channel).or_default();
+                c.0 += count;
+                c.1 += people;
+                *communes.entry(commune).or_default() += count;
             }
         }
         Ok(PeriodCounts {
-            by_channel,
-            by_commune: pairs(
-                "SELECT commune, COUNT(*) FROM rencontres WHERE occurred_at >= ?1 AND occurred_at < ?2
-                 GROUP BY commune ORDER BY commune",
-                &[&from, &to],
-            )?,
+            by_channel: channels
+                .into_iter()
+                .map(|(channel, (count, people))| (channel, count, people))
+                .collect(),
+            by_commune: communes.into_iter().collect(),
             by_category: pairs(
                 // The persons met in the period first (by time index), then their tags:
                 // CROSS JOIN keeps SQLite from scanning every person's tags instead.

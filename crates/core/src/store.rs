@@ -175,6 +175,7 @@ impl Store {
             last_success_at: self.meta("last_success_at")?.and_then(|s| s.parse().ok()),
             running: false,
             last_failure: None,
+            progress: None,
             version: 0,
         })
     }

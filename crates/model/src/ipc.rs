@@ -111,10 +111,22 @@ pub struct SyncStatus {
     pub running: bool,
     /// Why the last attempt failed, if it did.
     pub last_failure: Option<SyncFailure>,
+    /// How far a running pull has got, when the log has more than a page to catch up.
+    #[serde(default)]
+    pub progress: Option<SyncProgress>,
     /// Grows with every status the shell computes. Command answers and events travel on
     /// different channels and can arrive out of order: the UI keeps the highest version.
     #[serde(default)]
     pub version: u64,
+}
+
+/// A running pull's progress, in team-log entries since the sync started.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncProgress {
+    /// Entries received and applied.
+    pub done: u64,
+    /// Entries the log held after this device's cursor when the sync began (it may grow).
+    pub total: u64,
 }
 
 /// Why a sync attempt failed, in terms the UI can explain.

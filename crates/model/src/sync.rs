@@ -142,6 +142,10 @@ pub struct PullResponse {
     pub cursor: u64,
     /// Whether more changes wait after this page.
     pub more: bool,
+    /// The highest sequence number in the team log when the page was read, so a device
+    /// pulling a long log can show how far along it is. Absent from older servers.
+    #[serde(default)]
+    pub head: u64,
 }
 
 /// A change from the team log with its sequence number.

@@ -313,6 +313,7 @@ impl TeamServer {
             changes: page.changes,
             cursor,
             more: page.more,
+            head: page.head.max(cursor),
         })
     }
 }

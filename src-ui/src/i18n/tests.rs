@@ -174,6 +174,15 @@ fn every_error_kind_has_its_own_sentence() {
 }
 
 #[test]
+fn the_progress_label_counts_in_french() {
+    assert_eq!(
+        sync_progress(2_500, 100_000),
+        "Réception de l'équipe : 2\u{202f}500 sur 100\u{202f}000"
+    );
+    assert_eq!(sync_progress(9, 3), "Réception de l'équipe : 3 sur 3");
+}
+
+#[test]
 fn numbers_and_people_read_naturally() {
     assert_eq!(number(7), "7");
     assert_eq!(number(120), "120");

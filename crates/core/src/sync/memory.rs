@@ -158,6 +158,7 @@ impl Transport for MemoryTransport {
         Ok(PullResponse {
             api_version: API_VERSION,
             more: log.changes.last().is_some_and(|c| c.seq > cursor),
+            head: log.changes.last().map_or(0, |c| c.seq),
             changes: page,
             cursor,
         })

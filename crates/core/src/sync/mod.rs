@@ -36,6 +36,7 @@ pub use transport::{Transport, TransportError};
 use std::collections::HashMap;
 use std::sync::Mutex;
 
+use filrouge_model::ipc::SyncProgress;
 use filrouge_model::sync::{
     API_VERSION, ChangeBlob, EnrolResponse, MAX_BLOB_BYTES, MAX_PULL_BYTES, PullQuery,
     PullResponse, PushRequest, PushResponse,
@@ -85,6 +86,10 @@ enum Phase {
 pub struct SyncEngine {
     phase: Phase,
     report: SyncReport,
+    /// The cursor the pull started from, and the latest cursor and log head seen.
+    pull_from: Option<u64>,
+    pulled_to: u64,
+    head: u64,
 }
 
 impl Default for SyncEngine {
@@ -99,7 +104,21 @@ impl SyncEngine {
         SyncEngine {
             phase: Phase::Push,
             report: SyncReport::default(),
+            pull_from: None,
+            pulled_to: 0,
+            head: 0,
         }
+    }
+
+    /// How far the pull has got, once a page has come back: entries applied since the
+    /// pull started, out of those the log held past the starting cursor.
+    pub fn progress(&self) -> Option<SyncProgress> {
+        let from = self.pull_from?;
+        let total = self.head.max(self.pulled_to).saturating_sub(from);
+        Some(SyncProgress {
+            done: self.pulled_to.saturating_sub(from),
+            total,
+        })
     }
 
     /// Decides the next request from the store's outbox and cursor.
@@ -161,6 +180,9 @@ impl SyncEngine {
             }
             .into());
         }
+        self.pull_from.get_or_insert(asked.after);
+        self.pulled_to = resp.cursor;
+        self.head = self.head.max(resp.head);
         self.report.pulled += resp.changes.len();
         self.report.docs_changed += store.apply_pulled(resp.changes, resp.cursor)?;
         if !resp.more {
@@ -181,6 +203,15 @@ fn check_version(server: u32) -> Result<(), TransportError> {
 /// Runs one whole sync through `transport`, locking the store only between requests so
 /// the UI's commands are never kept waiting on the network.
 pub fn run(store: &Mutex<Store>, transport: &mut dyn Transport) -> Result<SyncReport, CoreError> {
+    run_with_progress(store, transport, &mut |_| {})
+}
+
+/// [`run`], telling `progress` after each pulled page how far the pull has got.
+pub fn run_with_progress(
+    store: &Mutex<Store>,
+    transport: &mut dyn Transport,
+    progress: &mut dyn FnMut(SyncProgress),
+) -> Result<SyncReport, CoreError> {
     let lock = || {
         store
             .lock()
@@ -197,6 +228,9 @@ pub fn run(store: &Mutex<Store>, transport: &mut dyn Transport) -> Result<SyncRe
             Step::Pull(query) => {
                 let resp = transport.pull(&query)?;
                 engine.on_pull(&mut lock(), &query, resp)?;
+                if let Some(p) = engine.progress() {
+                    progress(p);
+                }
             }
             Step::Done(report) => {
                 let guard = lock();

@@ -116,10 +116,15 @@ fn pages_are_small_and_a_fresh_device_gets_everything() {
                 let resp = hub.transport().pull(&q).unwrap();
                 engine.on_pull(&mut b.lock().unwrap(), &q, resp).unwrap();
                 pages += 1;
+                // Progress counts up to the whole log, page by page.
+                let p = engine.progress().unwrap();
+                assert_eq!(p.total, 30);
+                assert!(p.done <= p.total && p.done > 0);
             }
             Step::Push(_) => panic!("nothing to push"),
             Step::Done(report) => {
                 assert_eq!(report.pulled, 30);
+                assert_eq!(engine.progress().map(|p| (p.done, p.total)), Some((30, 30)));
                 break;
             }
         }
@@ -143,6 +148,7 @@ fn a_server_speaking_another_version_is_refused() {
         changes: vec![],
         cursor: 0,
         more: false,
+        head: 0,
     };
     assert!(matches!(
         engine.on_pull(&mut a.lock().unwrap(), &q, resp),

@@ -170,6 +170,8 @@ pub struct ChangePage {
     pub changes: Vec<PulledChange>,
     /// Whether more changes follow the last one.
     pub more: bool,
+    /// The highest sequence number in the team's log.
+    pub head: u64,
 }
 
 /// The paging rule of [`Storage::changes_after`], shared so every backend pages alike:

@@ -225,6 +225,7 @@ pub fn erasure_deletes_refuses_and_never_lowers_the_log(
         vec![(1, "keep", "rencontre"), (4, "gone", ERASURE_KIND)]
     );
     assert!(log.changes[1].blob.data.is_empty());
+    assert_eq!(log.head, 4, "the head is the highest number");
 
     let again = storage.erase_document(&team.id, "gone", &device.id, 3)?;
     assert_eq!((again.seq, again.deleted), (4, 0), "idempotent");

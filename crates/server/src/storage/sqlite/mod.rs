@@ -431,6 +431,14 @@ impl Storage for SqliteStorage {
                 blob: change.1,
             });
         }
+        drop(rows);
+        drop(stmt);
+        let head: i64 = conn
+            .prepare_cached("SELECT COALESCE(MAX(seq), 0) FROM changes WHERE team_id = ?1")
+            .during("read the log head")?
+            .query_row([team_id], |row| row.get(0))
+            .during("read the log head")?;
+        page.head = u64::try_from(head).unwrap_or(0);
         Ok(page)
     }
 }
