@@ -25,14 +25,50 @@ pub(crate) struct Meta {
     pub updated_at: i64,
 }
 
-/// Writes the projection rows of record `id` from its merged JSON. With `replace`, its
-/// old rows go first (a rebuild, starting from empty tables, passes `false`). Conflicts
-/// are the caller's: they are removed here and written after.
+/// A record's fields in the type its projection is written from. Parsed from the merged
+/// JSON without the database ([`Row::parse`]), so a rebuild parses on decoder threads.
+pub(crate) enum Row {
+    Rencontre(RencontreDraft),
+    Personne(PersonneDraft),
+    Etape(EtapeDraft),
+    Orientation(OrientationDraft),
+    Relance(RelanceDraft),
+    Evenement(EvenementDraft),
+    Inscription(InscriptionDraft),
+    Partenaire(PartenaireDraft),
+}
+
+impl Row {
+    /// The typed fields, or `None` when they do not parse yet: a document whose history
+    /// has only partly arrived has no rows until the rest comes (the pending changes are
+    /// kept by the sync layer).
+    pub(crate) fn parse(kind: RecordKind, json: &Map<String, Json>) -> Option<Row> {
+        Some(match kind {
+            RecordKind::Rencontre => {
+                let r = parse::<RencontreDraft>(json)?;
+                r.occurred_at?;
+                Row::Rencontre(r)
+            }
+            RecordKind::Personne => Row::Personne(parse(json)?),
+            RecordKind::Etape => Row::Etape(parse(json)?),
+            RecordKind::Orientation => Row::Orientation(parse(json)?),
+            RecordKind::Relance => Row::Relance(parse(json)?),
+            RecordKind::Evenement => Row::Evenement(parse(json)?),
+            RecordKind::Inscription => Row::Inscription(parse(json)?),
+            RecordKind::Partenaire => Row::Partenaire(parse(json)?),
+        })
+    }
+}
+
+/// Writes the projection rows of record `id`. With `replace`, its old rows go first (a
+/// rebuild, starting from empty tables, passes `false`). `row` is `None` for a deleted
+/// record or one whose fields do not parse yet. Conflicts are the caller's: they are
+/// removed here and written after.
 pub(crate) fn project(
     tx: &Transaction<'_>,
     kind: RecordKind,
     id: &str,
-    json: &Map<String, Json>,
+    row: Option<&Row>,
     meta: Meta,
     replace: bool,
 ) -> Result<(), CoreError> {
@@ -40,71 +76,71 @@ pub(crate) fn project(
     tx.prepare_cached("UPDATE documents SET deleted = ?2 WHERE id = ?1 AND deleted != ?2")?
         .execute(params![id, meta.deleted])?;
     // A person still shown is updated in place (see `personne`); the rest is rewritten.
-    let in_place = replace && kind == RecordKind::Personne && !meta.deleted;
+    let in_place = replace && matches!(row, Some(Row::Personne(_))) && !meta.deleted;
     if in_place {
         tx.prepare_cached("DELETE FROM conflicts WHERE doc_id = ?1")?
             .execute([id])?;
     } else if replace {
         unproject(tx, kind, id)?;
     }
-    if meta.deleted {
+    let Some(row) = row.filter(|_| !meta.deleted) else {
         return Ok(());
-    }
-    // A document whose history has only partly arrived may not parse yet: no rows until
-    // the rest comes (the pending changes are kept by the sync layer).
-    match kind {
-        RecordKind::Rencontre => {
-            if let Some(mut r) = parse::<RencontreDraft>(json) {
-                if r.occurred_at.is_none() {
-                    return Ok(());
-                }
-                r.occurred_at = r.occurred_at.or(Some(0));
-                rencontre(tx, id, &r, meta)?;
-            }
+    };
+    match row {
+        Row::Rencontre(r) => rencontre(tx, id, r, meta)?,
+        Row::Personne(p) => personne(tx, id, p, meta)?,
+        Row::Etape(e) => {
+            tx.prepare_cached(
+                "INSERT INTO etapes (id, person_id, stage, date, note) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
+            .execute(params![
+                id,
+                e.person_id,
+                e.stage.code(),
+                e.date.to_string(),
+                e.note
+            ])?;
         }
-        RecordKind::Personne => match parse::<PersonneDraft>(json) {
-            Some(p) => personne(tx, id, &p, meta)?,
-            None if in_place => unproject(tx, kind, id)?,
-            None => {}
-        },
-        RecordKind::Etape => {
-            if let Some(e) = parse::<EtapeDraft>(json) {
-                tx.prepare_cached("INSERT INTO etapes (id, person_id, stage, date, note) VALUES (?1, ?2, ?3, ?4, ?5)")?.execute(params![id, e.person_id, e.stage.code(), e.date.to_string(), e.note],
-                )?;
-            }
+        Row::Orientation(o) => {
+            tx.prepare_cached("INSERT INTO orientations (id, person_id, partner_id, partner_name, reason, status, outcome, date)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")?.execute(params![id, o.person_id, o.partner_id, o.partner_name, o.reason, o.status.code(), o.outcome, o.date.to_string()],
+            )?;
         }
-        RecordKind::Orientation => {
-            if let Some(o) = parse::<OrientationDraft>(json) {
-                tx.prepare_cached("INSERT INTO orientations (id, person_id, partner_id, partner_name, reason, status, outcome, date)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")?.execute(params![id, o.person_id, o.partner_id, o.partner_name, o.reason, o.status.code(), o.outcome, o.date.to_string()],
-                )?;
-            }
+        Row::Relance(r) => {
+            tx.prepare_cached(
+                "INSERT INTO relances (id, person_id, rencontre_id, referent, due, reason, status)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?
+            .execute(params![
+                id,
+                r.person_id,
+                r.rencontre_id,
+                r.referent,
+                r.due.to_string(),
+                r.reason,
+                r.status.code()
+            ])?;
         }
-        RecordKind::Relance => {
-            if let Some(r) = parse::<RelanceDraft>(json) {
-                tx.prepare_cached("INSERT INTO relances (id, person_id, rencontre_id, referent, due, reason, status)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")?.execute(params![id, r.person_id, r.rencontre_id, r.referent, r.due.to_string(), r.reason, r.status.code()],
-                )?;
-            }
+        Row::Evenement(e) => {
+            tx.prepare_cached(
+                "INSERT INTO evenements (id, name, kind, date, place) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
+            .execute(params![
+                id,
+                e.name,
+                e.kind.code(),
+                e.date.to_string(),
+                e.place
+            ])?;
         }
-        RecordKind::Evenement => {
-            if let Some(e) = parse::<EvenementDraft>(json) {
-                tx.prepare_cached("INSERT INTO evenements (id, name, kind, date, place) VALUES (?1, ?2, ?3, ?4, ?5)")?.execute(params![id, e.name, e.kind.code(), e.date.to_string(), e.place],
-                )?;
-            }
+        Row::Inscription(i) => {
+            tx.prepare_cached("INSERT INTO inscriptions (id, event_id, name, age_band, minor, person_id, checked_in_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")?.execute(params![id, i.event_id, i.first_name_or_pseudonym, i.age_band.map(|a| a.code()), i.minor, i.person_id, i.checked_in_at],
+            )?;
         }
-        RecordKind::Inscription => {
-            if let Some(i) = parse::<InscriptionDraft>(json) {
-                tx.prepare_cached("INSERT INTO inscriptions (id, event_id, name, age_band, minor, person_id, checked_in_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")?.execute(params![id, i.event_id, i.first_name_or_pseudonym, i.age_band.map(|a| a.code()), i.minor, i.person_id, i.checked_in_at],
-                )?;
-            }
-        }
-        RecordKind::Partenaire => {
-            if let Some(p) = parse::<PartenaireDraft>(json) {
-                tx.prepare_cached("INSERT INTO partenaires (id, name, kind, contact, commune) VALUES (?1, ?2, ?3, ?4, ?5)")?.execute(params![id, p.name, p.kind.code(), p.contact, p.commune],
-                )?;
-            }
+        Row::Partenaire(p) => {
+            tx.prepare_cached("INSERT INTO partenaires (id, name, kind, contact, commune) VALUES (?1, ?2, ?3, ?4, ?5)")?.execute(params![id, p.name, p.kind.code(), p.contact, p.commune],
+            )?;
         }
     }
     Ok(())

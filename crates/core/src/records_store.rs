@@ -12,7 +12,7 @@ use rusqlite::{Transaction, params};
 use serde_json::{Map, Value as Json};
 
 use crate::kinds::{Record, schema_of};
-use crate::projection::{self, Meta};
+use crate::projection::{self, Meta, Row};
 use crate::record::{self, Conflict, Schema};
 use crate::store::{Loaded, corrupt, first_save, heads_bytes, persist_after, queue_outbox};
 use crate::{CoreError, Store};
@@ -214,7 +214,8 @@ pub(crate) fn reproject(
 /// What a document projects to. Computed from the document alone, without the database,
 /// so a rebuild computes it on other threads while this one writes rows.
 pub(crate) struct Decoded {
-    json: Map<String, Json>,
+    /// The typed fields, if the record is not deleted and its fields parse.
+    row: Option<Row>,
     meta: Meta,
     /// Conflicted fields and their values as stored in the `conflicts` table.
     conflicts: Vec<(String, String)>,
@@ -239,8 +240,13 @@ pub(crate) fn decode(kind: RecordKind, doc: &mut AutoCommit) -> Option<Decoded> 
             })
             .collect()
     };
+    let row = if meta.deleted {
+        None
+    } else {
+        Row::parse(kind, &json)
+    };
     Some(Decoded {
-        json,
+        row,
         meta,
         conflicts,
     })
@@ -255,7 +261,7 @@ pub(crate) fn write_projection(
     decoded: &Decoded,
     replace: bool,
 ) -> Result<(), CoreError> {
-    projection::project(tx, kind, id, &decoded.json, decoded.meta, replace)?;
+    projection::project(tx, kind, id, decoded.row.as_ref(), decoded.meta, replace)?;
     let mut insert = tx.prepare_cached(
         "INSERT OR REPLACE INTO conflicts (doc_id, field, json) VALUES (?1, ?2, ?3)",
     )?;
