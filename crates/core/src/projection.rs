@@ -42,7 +42,7 @@ impl Row {
     /// The typed fields, or `None` when they do not parse yet: a document whose history
     /// has only partly arrived has no rows until the rest comes (the pending changes are
     /// kept by the sync layer).
-    pub(crate) fn parse(kind: RecordKind, json: &Map<String, Json>) -> Option<Row> {
+    pub(crate) fn parse(kind: RecordKind, json: Map<String, Json>) -> Option<Row> {
         Some(match kind {
             RecordKind::Rencontre => {
                 let r = parse::<RencontreDraft>(json)?;
@@ -146,8 +146,8 @@ pub(crate) fn project(
     Ok(())
 }
 
-fn parse<T: DeserializeOwned>(json: &Map<String, Json>) -> Option<T> {
-    match serde_json::from_value(Json::Object(json.clone())) {
+fn parse<T: DeserializeOwned>(json: Map<String, Json>) -> Option<T> {
+    match serde_json::from_value(Json::Object(json)) {
         Ok(v) => Some(v),
         Err(e) => {
             // Field names only: the error text never carries values.

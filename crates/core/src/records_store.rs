@@ -243,7 +243,7 @@ pub(crate) fn decode(kind: RecordKind, doc: &mut AutoCommit) -> Option<Decoded> 
     let row = if meta.deleted {
         None
     } else {
-        Row::parse(kind, &json)
+        Row::parse(kind, json)
     };
     Some(Decoded {
         row,
