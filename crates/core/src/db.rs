@@ -286,6 +286,11 @@ const MIGRATIONS: &[&str] = &[
         erased_at INTEGER NOT NULL
     ) STRICT, WITHOUT ROWID;
     "#,
+    // 7: no copy of each document's heads (32 bytes a record): nothing but diagnostics
+    // read them, and those load the document.
+    r#"
+    ALTER TABLE documents DROP COLUMN heads;
+    "#,
 ];
 
 /// The schema version this code writes.

@@ -14,7 +14,7 @@ use serde_json::{Map, Value as Json};
 use crate::kinds::{Record, schema_of};
 use crate::projection::{self, Meta, Row};
 use crate::record::{self, Conflict, Schema};
-use crate::store::{Loaded, corrupt, first_save, heads_bytes, persist_after, queue_outbox};
+use crate::store::{Loaded, corrupt, first_save, persist_after, queue_outbox};
 use crate::{CoreError, Store};
 
 /// The layout version written in each document's `schema` key.
@@ -184,15 +184,9 @@ fn create_in<R: Record>(
     doc.put(ROOT, "updated_at", now).map_err(fail)?;
     doc.commit_with(CommitOptions::default().with_time(now));
     tx.prepare_cached(
-        "INSERT INTO documents (id, kind, snapshot, chunk_count, heads)
-         VALUES (?1, ?2, ?3, 0, ?4)",
+        "INSERT INTO documents (id, kind, snapshot, chunk_count) VALUES (?1, ?2, ?3, 0)",
     )?
-    .execute(params![
-        id,
-        R::KIND.code(),
-        first_save(&mut doc),
-        heads_bytes(&doc.get_heads())
-    ])?;
+    .execute(params![id, R::KIND.code(), first_save(&mut doc)])?;
     queue_outbox(tx, &id, doc.get_changes(&[]))?;
     reproject(tx, R::KIND, &id, &mut doc)?;
     Ok(id)

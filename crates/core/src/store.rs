@@ -189,22 +189,30 @@ impl Store {
         Ok(ids.collect::<Result<_, _>>()?)
     }
 
-    /// Every document's kind and heads, keyed by id, in id order.
+    /// Every document's kind and heads, keyed by id, in id order. Loads every document
+    /// (heads are not stored apart): for tests and diagnostics, not for screens. A
+    /// document that does not load shows no heads.
     pub fn doc_infos(&self) -> Result<Vec<(String, DocInfo)>, CoreError> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT id, kind, heads FROM documents ORDER BY id")?;
-        let rows = stmt.query_map([], |r| {
-            let heads: Vec<u8> = r.get(2)?;
-            Ok((
-                r.get::<_, String>(0)?,
-                DocInfo {
-                    kind: r.get(1)?,
-                    heads: heads.chunks(32).map(hex::encode).collect(),
-                },
-            ))
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        let docs: Vec<(String, String)> = {
+            let mut stmt = self
+                .conn
+                .prepare("SELECT id, kind FROM documents ORDER BY id")?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.collect::<Result<_, _>>()?
+        };
+        let mut out = Vec::with_capacity(docs.len());
+        for (id, kind) in docs {
+            let heads = match load_doc(&self.conn, &id, &self.options, &self.actor) {
+                Ok(Some(Loaded { heads, .. })) => {
+                    heads_bytes(&heads).chunks(32).map(hex::encode).collect()
+                }
+                Ok(None) => continue,
+                Err(CoreError::Sqlite(e)) => return Err(CoreError::Sqlite(e)),
+                Err(_) => Vec::new(),
+            };
+            out.push((id, DocInfo { kind, heads }));
+        }
+        Ok(out)
     }
 
     /// Loads a document for editing. A document that fails to load is quarantined.
@@ -321,7 +329,6 @@ pub(crate) fn persist_after(
     heads: &[ChangeHash],
     compact_after: i64,
 ) -> Result<(), CoreError> {
-    let new_heads = heads_bytes(&doc.get_heads());
     // Cached statements: this runs on every edit and every pulled change.
     let count: i64 = tx
         .prepare_cached("SELECT chunk_count FROM documents WHERE id = ?1")?
@@ -329,15 +336,13 @@ pub(crate) fn persist_after(
     if count + 1 >= compact_after {
         tx.prepare_cached("DELETE FROM doc_chunks WHERE doc_id = ?1")?
             .execute([id])?;
-        tx.prepare_cached(
-            "UPDATE documents SET snapshot = ?2, chunk_count = 0, heads = ?3 WHERE id = ?1",
-        )?
-        .execute(params![id, doc.save(), new_heads])?;
+        tx.prepare_cached("UPDATE documents SET snapshot = ?2, chunk_count = 0 WHERE id = ?1")?
+            .execute(params![id, doc.save()])?;
     } else {
         tx.prepare_cached("INSERT INTO doc_chunks (doc_id, n, data) VALUES (?1, ?2, ?3)")?
             .execute(params![id, count + 1, doc.save_after(heads)])?;
-        tx.prepare_cached("UPDATE documents SET chunk_count = ?2, heads = ?3 WHERE id = ?1")?
-            .execute(params![id, count + 1, new_heads])?;
+        tx.prepare_cached("UPDATE documents SET chunk_count = ?2 WHERE id = ?1")?
+            .execute(params![id, count + 1])?;
     }
     Ok(())
 }

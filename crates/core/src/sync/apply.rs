@@ -16,9 +16,7 @@ use filrouge_model::records::RecordKind;
 use crate::projection::unproject;
 use crate::record::root_str;
 use crate::records_store::reproject;
-use crate::store::{
-    Loaded, first_save, heads_bytes, load_doc, persist_after, quarantine, set_meta_tx,
-};
+use crate::store::{Loaded, first_save, load_doc, persist_after, quarantine, set_meta_tx};
 use crate::{CoreError, Store};
 
 /// A change waiting to be applied, from the page or from `pending_changes`.
@@ -103,14 +101,12 @@ impl Store {
             let kind = root_str(&doc, "kind").unwrap_or_default();
             if is_new {
                 tx.prepare_cached(
-                    "INSERT INTO documents (id, kind, snapshot, chunk_count, heads)
-                     VALUES (?1, ?2, ?3, 0, ?4)",
+                    "INSERT INTO documents (id, kind, snapshot, chunk_count) VALUES (?1, ?2, ?3, 0)",
                 )?
                 .execute(params![
                     doc_id,
                     kind,
-                    single.unwrap_or_else(|| first_save(&mut doc)),
-                    heads_bytes(&doc.get_heads())
+                    single.unwrap_or_else(|| first_save(&mut doc))
                 ])?;
             } else {
                 persist_after(&tx, &doc_id, &mut doc, &heads, compact_after)?;
