@@ -26,6 +26,7 @@ pub mod queries;
 mod rebuild;
 pub mod record;
 mod records_store;
+mod single;
 mod store;
 pub mod sync;
 

@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex};
 
 use filrouge_model::records::RecordKind;
 
-use crate::records_store::{Decoded, decode, write_projection};
+use crate::records_store::{Decoded, decode, decode_single, write_projection};
 use crate::store::{decode_doc, quarantine, read_doc_bytes};
 use crate::{CoreError, Store};
 
@@ -211,6 +211,10 @@ impl Store {
 /// Parses one document and computes its projection.
 fn decode_item(item: &mut Item, max_ops: u64) -> Result<Decoded, CoreError> {
     let bytes = std::mem::replace(&mut item.bytes, Ok(Vec::new()))?;
+    // Most records were never edited: read them from their one change.
+    if let Some(decoded) = decode_single(item.kind, &bytes, max_ops) {
+        return Ok(decoded);
+    }
     let mut doc = decode_doc(&item.id, &bytes, max_ops)?;
     // Every kind the store knows has a schema; `docs` only holds known kinds.
     decode(item.kind, &mut doc).ok_or_else(|| CoreError::Corrupt {

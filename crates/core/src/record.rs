@@ -243,7 +243,7 @@ fn read_value(doc: &AutoCommit, v: Value<'_>, id: &ObjId, schema: &Schema, path:
     }
 }
 
-fn scalar_json(s: &ScalarValue) -> Json {
+pub(crate) fn scalar_json(s: &ScalarValue) -> Json {
     match s {
         ScalarValue::Str(s) => Json::String(s.to_string()),
         ScalarValue::Int(i) | ScalarValue::Timestamp(i) => Json::Number((*i).into()),

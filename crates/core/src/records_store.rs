@@ -276,7 +276,30 @@ fn merged_flagging(
     schema: &Schema,
     flags: &mut Vec<record::Flagged>,
 ) -> (Map<String, Json>, Meta) {
-    let mut json = record::read_object_flagging(doc, &ROOT, schema, "", flags);
+    finish(record::read_object_flagging(doc, &ROOT, schema, "", flags))
+}
+
+/// What a document made of one change projects to, read from the change itself (see
+/// `single.rs`); `None` when that reader does not handle it.
+pub(crate) fn decode_single(kind: RecordKind, bytes: &[u8], max_ops: u64) -> Option<Decoded> {
+    let schema = schema_of(kind.code())?;
+    let json = crate::single::read_single_change(bytes, &schema, max_ops)?;
+    let (json, meta) = finish(json);
+    // One change by one device: nothing can be concurrent.
+    let row = if meta.deleted {
+        None
+    } else {
+        Row::parse(kind, json)
+    };
+    Some(Decoded {
+        row,
+        meta,
+        conflicts: Vec::new(),
+    })
+}
+
+/// The record's fields with its bookkeeping keys taken out and corrections applied.
+fn finish(mut json: Map<String, Json>) -> (Map<String, Json>, Meta) {
     let deleted = json.remove("deleted") == Some(Json::Bool(true));
     let updated_at = json
         .remove("updated_at")
