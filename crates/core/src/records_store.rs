@@ -284,6 +284,10 @@ fn merged_flagging(
 pub(crate) fn decode_single(kind: RecordKind, bytes: &[u8], max_ops: u64) -> Option<Decoded> {
     let schema = schema_of(kind.code())?;
     let json = crate::single::read_single_change(bytes, &schema, max_ops)?;
+    // The document says what it is; a blob labelled otherwise takes the full path.
+    if json.get("kind").and_then(Json::as_str) != Some(kind.code()) {
+        return None;
+    }
     let (json, meta) = finish(json);
     // One change by one device: nothing can be concurrent.
     let row = if meta.deleted {

@@ -15,7 +15,7 @@ use filrouge_model::records::RecordKind;
 
 use crate::projection::unproject;
 use crate::record::root_str;
-use crate::records_store::reproject;
+use crate::records_store::{Decoded, decode_single, reproject, write_projection};
 use crate::store::{Loaded, first_save, load_doc, persist_after, quarantine, set_meta_tx};
 use crate::{CoreError, Store};
 
@@ -89,8 +89,23 @@ impl Store {
                     continue;
                 }
             };
-            // A new record arriving as one change (the usual case) is stored as the bytes
-            // it came in: the sender already encoded and compressed them.
+            // A new record arriving as one change (a fresh device catching up is
+            // thousands of them) is stored as the bytes it came in and projected straight
+            // from that change, without building an Automerge document.
+            if is_new
+                && incoming.len() == 1
+                && let Some((kind, decoded)) = fresh_single(&incoming[0], limits.max_doc_ops)
+            {
+                tx.prepare_cached(
+                    "INSERT INTO documents (id, kind, snapshot, chunk_count) VALUES (?1, ?2, ?3, 0)",
+                )?
+                .execute(params![doc_id, kind.code(), incoming[0].data])?;
+                write_projection(&tx, kind, &doc_id, &decoded, true)?;
+                changed += 1;
+                continue;
+            }
+            // Otherwise a new record made of one change is still stored as the bytes it
+            // came in: the sender already encoded and compressed them.
             let single = (is_new && incoming.len() == 1).then(|| incoming[0].data.clone());
             let waiting = apply_to_doc(&mut doc, &doc_id, incoming);
             let single = single.filter(|_| waiting.is_empty());
@@ -173,6 +188,18 @@ fn is_erased(tx: &Transaction<'_>, doc_id: &str) -> Result<bool, CoreError> {
     Ok(tx
         .prepare_cached("SELECT 1 FROM erased WHERE doc_id = ?1")?
         .exists([doc_id])?)
+}
+
+/// A pulled change that makes a whole record on its own (no dependencies, the hash it
+/// claims, a kind this version knows), with its projection; `None` for anything else.
+fn fresh_single(inc: &Incoming, max_ops: u64) -> Option<(RecordKind, Decoded)> {
+    let change = Change::try_from(&inc.data[..]).ok()?;
+    let claimed = inc.hash.parse::<ChangeHash>().ok()?;
+    if change.hash() != claimed || !change.deps().is_empty() {
+        return None;
+    }
+    let kind = RecordKind::from_code(&inc.kind)?;
+    Some((kind, decode_single(kind, &inc.data, max_ops)?))
 }
 
 /// Applies what can be applied; returns the changes that must wait.
