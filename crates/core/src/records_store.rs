@@ -234,16 +234,28 @@ pub(crate) fn decode(kind: RecordKind, doc: &mut AutoCommit) -> Option<Decoded> 
             })
             .collect()
     };
-    let row = if meta.deleted {
-        None
-    } else {
-        Row::parse(kind, json)
-    };
-    Some(Decoded {
-        row,
-        meta,
-        conflicts,
-    })
+    Some(Decoded::new(kind, json, meta, conflicts))
+}
+
+impl Decoded {
+    fn new(
+        kind: RecordKind,
+        json: Map<String, Json>,
+        meta: Meta,
+        conflicts: Vec<(String, String)>,
+    ) -> Decoded {
+        // A deleted record has no rows, whatever its fields.
+        let row = if meta.deleted {
+            None
+        } else {
+            Row::parse(kind, json)
+        };
+        Decoded {
+            row,
+            meta,
+            conflicts,
+        }
+    }
 }
 
 /// Writes a decoded document's rows; `replace` first removes its old ones (a rebuild,
@@ -290,16 +302,7 @@ pub(crate) fn decode_single(kind: RecordKind, bytes: &[u8], max_ops: u64) -> Opt
     }
     let (json, meta) = finish(json);
     // One change by one device: nothing can be concurrent.
-    let row = if meta.deleted {
-        None
-    } else {
-        Row::parse(kind, json)
-    };
-    Some(Decoded {
-        row,
-        meta,
-        conflicts: Vec::new(),
-    })
+    Some(Decoded::new(kind, json, meta, Vec::new()))
 }
 
 /// The record's fields with its bookkeeping keys taken out and corrections applied.
