@@ -295,7 +295,23 @@ fn merged_flagging(
 /// `single.rs`); `None` when that reader does not handle it.
 pub(crate) fn decode_single(kind: RecordKind, bytes: &[u8], max_ops: u64) -> Option<Decoded> {
     let schema = schema_of(kind.code())?;
-    let json = crate::single::read_single_change(bytes, &schema, max_ops)?;
+    decoded_from_json(
+        kind,
+        crate::single::read_single_change(bytes, &schema, max_ops)?,
+    )
+}
+
+/// [`decode_single`] for a change already parsed (see `single::read_change`).
+pub(crate) fn decode_change(
+    kind: RecordKind,
+    change: &automerge::Change,
+    max_ops: u64,
+) -> Option<Decoded> {
+    let schema = schema_of(kind.code())?;
+    decoded_from_json(kind, crate::single::read_change(change, &schema, max_ops)?)
+}
+
+fn decoded_from_json(kind: RecordKind, json: Map<String, Json>) -> Option<Decoded> {
     // The document says what it is; a blob labelled otherwise takes the full path.
     if json.get("kind").and_then(Json::as_str) != Some(kind.code()) {
         return None;

@@ -39,12 +39,23 @@ pub(crate) fn read_single_change(
     max_ops: u64,
 ) -> Option<Map<String, Json>> {
     let change = automerge::Change::try_from(bytes).ok()?;
-    // Not a first change, more operations than a load accepts, or a checksum that does
-    // not match (the full load then reports the damage): the caller loads the document.
-    if !change.deps().is_empty()
-        || change.len() as u64 > max_ops
-        || bytes.get(4..8) != Some(&change.hash().0[..4])
-    {
+    // A checksum that does not match: the full load then reports the damage.
+    if bytes.get(4..8) != Some(&change.hash().0[..4]) {
+        return None;
+    }
+    read_change(&change, schema, max_ops)
+}
+
+/// [`read_single_change`] for a change already parsed (a pulled one, whose hash the
+/// caller checked against the one it was sent under).
+pub(crate) fn read_change(
+    change: &automerge::Change,
+    schema: &Schema,
+    max_ops: u64,
+) -> Option<Map<String, Json>> {
+    // Not a first change, or more operations than a load accepts: the caller loads the
+    // document.
+    if !change.deps().is_empty() || change.len() as u64 > max_ops {
         return None;
     }
     let expanded = change.decode();

@@ -15,7 +15,7 @@ use filrouge_model::records::RecordKind;
 
 use crate::projection::unproject;
 use crate::record::root_str;
-use crate::records_store::{Decoded, decode_single, reproject, write_projection};
+use crate::records_store::{Decoded, decode_change, reproject, write_projection};
 use crate::store::{Loaded, first_save, load_doc, persist_after, quarantine, set_meta_tx};
 use crate::{CoreError, Store};
 
@@ -195,11 +195,11 @@ fn is_erased(tx: &Transaction<'_>, doc_id: &str) -> Result<bool, CoreError> {
 fn fresh_single(inc: &Incoming, max_ops: u64) -> Option<(RecordKind, Decoded)> {
     let change = Change::try_from(&inc.data[..]).ok()?;
     let claimed = inc.hash.parse::<ChangeHash>().ok()?;
-    if change.hash() != claimed || !change.deps().is_empty() {
+    if change.hash() != claimed {
         return None;
     }
     let kind = RecordKind::from_code(&inc.kind)?;
-    Some((kind, decode_single(kind, &inc.data, max_ops)?))
+    Some((kind, decode_change(kind, &change, max_ops)?))
 }
 
 /// Applies what can be applied; returns the changes that must wait.
