@@ -1,10 +1,12 @@
-//! HTTP compression both ways against a real server on port 0: pushes large enough are
-//! sent gzipped and accepted, pull answers come back gzipped to a client that asks, and a
-//! small gzip that inflates past the body limit is refused as `too_large`.
+//! HTTP compression both ways against a real server on port 0: devices push binary pages
+//! compressed with zstd and pull binary pages answered in zstd; a JSON client asking for
+//! gzip gets gzip; a small gzip or zstd body that inflates past the body limit is
+//! refused as `too_large`.
 
 use std::io::{Read as _, Write as _};
 
 use filrouge_model::sync::{API_VERSION, MAX_BODY_BYTES};
+use filrouge_model::wire::{self, PAGE_MEDIA_TYPE, PUSH_MEDIA_TYPE};
 use filrouge_model::{Channel, RencontreDraft};
 use filrouge_tests::TestServer;
 
@@ -29,14 +31,17 @@ fn pushes_and_pulls_are_compressed_and_a_gzip_bomb_is_refused() -> anyhow::Resul
             ..Default::default()
         })?;
     }
-    // One push page of 40 changes is well over the gzip threshold.
+    // One push page of 40 changes is well over the compression threshold.
     assert_eq!(a.sync()?.pushed, 40);
     assert_eq!(b.sync()?.pulled, 40);
     assert_eq!(b.store().list_rencontres_since(0)?.len(), 40);
 
     // The same pull as raw HTTP, asking for gzip and not inflating automatically.
     let token = server.device(dir.path(), "tel-raw")?;
-    let raw = reqwest::blocking::Client::builder().no_gzip().build()?;
+    let raw = reqwest::blocking::Client::builder()
+        .no_gzip()
+        .no_zstd()
+        .build()?;
     let url = format!("{}/v1/pull?api_version={API_VERSION}&after=0", server.url);
     let resp = raw
         .get(&url)
@@ -61,9 +66,44 @@ fn pushes_and_pulls_are_compressed_and_a_gzip_bomb_is_refused() -> anyhow::Resul
         wire.len(),
         100.0 * wire.len() as f64 / plain.len() as f64
     );
-    // Change bytes are already deflated by Automerge; gzip takes back at least the base64
-    // and JSON overhead (about 38% measured).
+    // gzip takes back at least the base64 and JSON overhead.
     assert!(wire.len() * 4 < plain.len() * 3, "gzip takes a quarter off");
+
+    // What a device asks for: the binary page, in zstd, far smaller than the JSON.
+    let resp = raw
+        .get(&url)
+        .bearer_auth(token.transport.token())
+        .header("accept", PAGE_MEDIA_TYPE)
+        .header("accept-encoding", "zstd, gzip")
+        .send()?;
+    assert!(resp.status().is_success());
+    assert_eq!(
+        resp.headers()
+            .get("content-encoding")
+            .and_then(|v| v.to_str().ok()),
+        Some("zstd")
+    );
+    let binary = resp.bytes()?;
+    let page = wire::decode_pull(&zstd::stream::decode_all(&binary[..])?)?;
+    assert_eq!(page.entries.len(), 40);
+    println!("the same page as a device gets it: {} bytes", binary.len());
+    assert!(
+        binary.len() * 2 < wire.len(),
+        "half the gzipped JSON at most"
+    );
+
+    // A zstd bomb in a binary push: refused like the gzip one below.
+    let zbomb = zstd::bulk::compress(&vec![0u8; MAX_BODY_BYTES + 1024], 3)?;
+    let resp = raw
+        .post(format!("{}/v1/push", server.url))
+        .bearer_auth(token.transport.token())
+        .header("content-type", PUSH_MEDIA_TYPE)
+        .header("content-encoding", "zstd")
+        .body(zbomb)
+        .send()?;
+    assert_eq!(resp.status().as_u16(), 413);
+    let err: serde_json::Value = resp.json()?;
+    assert_eq!(err["code"], "too_large");
 
     // A bomb: a few kilobytes that inflate past the body limit.
     let mut huge = br#"{"api_version":1,"changes":[],"pad":""#.to_vec();

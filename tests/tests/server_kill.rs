@@ -29,14 +29,21 @@ fn start(dir: &std::path::Path) -> anyhow::Result<(Child, String)> {
     Ok((child, url.trim().to_owned()))
 }
 
-fn blob(n: u64) -> ChangeBlob {
-    ChangeBlob {
+/// The `n`th change: a real one, since devices compute each pulled change's hash from
+/// its bytes.
+fn blob(n: u64) -> anyhow::Result<ChangeBlob> {
+    let mut doc = automerge::AutoCommit::new();
+    automerge::transaction::Transactable::put(&mut doc, automerge::ROOT, "n", n)?;
+    doc.commit();
+    let change = doc
+        .get_last_local_change()
+        .ok_or_else(|| anyhow::anyhow!("no change after a commit"))?;
+    Ok(ChangeBlob {
         doc_id: format!("doc-{}", n % 17),
         kind: "rencontre".into(),
-        // The server checks the hash's form, not its content (it never parses blobs).
-        hash: format!("{n:064x}"),
-        data: n.to_le_bytes().repeat(40),
-    }
+        hash: change.hash().to_string(),
+        data: filrouge_core::sync::pages::blob_of(&change),
+    })
 }
 
 #[test]
@@ -69,7 +76,10 @@ fn killing_the_server_never_loses_an_acknowledged_push() -> anyhow::Result<()> {
                 let mut n = first;
                 loop {
                     let size = 1 + (n % 4);
-                    let changes: Vec<ChangeBlob> = (n..n + size).map(blob).collect();
+                    let Ok(changes) = (n..n + size).map(blob).collect::<anyhow::Result<Vec<_>>>()
+                    else {
+                        return n;
+                    };
                     n += size;
                     let req = PushRequest {
                         api_version: API_VERSION,

@@ -4,7 +4,8 @@
 //!    pushes them to a real team server on a free loopback port; a fresh device then
 //!    pulls everything. Printed: records applied per second, and bytes on the wire (both
 //!    ways, counted by a relay in front of the server) next to the floor: the same
-//!    records as plain JSON, gzip-compressed.
+//!    records as plain JSON (each with its id, which any sync must carry), gzip-
+//!    compressed at gzip's default level.
 //! 2. **Steady state.** Two devices share a team's records; then 50 new records reach
 //!    the server from one and 10 are made on the other, which syncs: bytes both ways and
 //!    requests each way.
@@ -88,7 +89,10 @@ fn fresh_device(records: usize, dir: &Path) -> anyhow::Result<()> {
     );
     println!("{:<44}{:>16}", "bytes on the wire, up", up);
     println!("{:<44}{:>16}", "bytes on the wire, down", down);
-    println!("{:<44}{:>16}", "floor: the records as JSON, gzip", floor);
+    println!(
+        "{:<44}{:>16}",
+        "floor: the records (id + fields) as JSON, gzip", floor
+    );
     println!(
         "{:<44}{:>16}   target ≤ 1.25×",
         "wire / floor",
@@ -138,7 +142,8 @@ fn steady_state(shared: usize, dir: &Path) -> anyhow::Result<()> {
 }
 
 /// Creates `n` generated records (persons first, then rencontres, stages, relances) on
-/// `device`; returns them as one JSON array, for the floor.
+/// `device`; returns them as one JSON array of `{"id": …, fields…}` objects, for the
+/// floor.
 fn populate(device: &mut LocalDevice, n: usize, seed: u64) -> anyhow::Result<String> {
     let now = filrouge_core::Clock::now_ms(&filrouge_core::SystemClock);
     let mut rng = Rng::new(seed ^ n as u64);
@@ -155,10 +160,13 @@ fn populate(device: &mut LocalDevice, n: usize, seed: u64) -> anyhow::Result<Str
             .map(|_| generate::person(&mut rng))
             .collect();
         left -= batch.len();
-        for p in &batch {
-            json.push(serde_json::to_value(p)?);
-        }
-        persons.extend(store.create_all(batch)?);
+        let values = batch
+            .iter()
+            .map(serde_json::to_value)
+            .collect::<Result<Vec<_>, _>>()?;
+        let ids = store.create_all(batch)?;
+        json.extend(with_ids(&ids, values));
+        persons.extend(ids);
     }
     macro_rules! kind {
         ($count:expr, $make:path) => {{
@@ -168,10 +176,12 @@ fn populate(device: &mut LocalDevice, n: usize, seed: u64) -> anyhow::Result<Str
                     .map(|_| $make(&mut rng, &persons, now))
                     .collect();
                 left -= batch.len();
-                for r in &batch {
-                    json.push(serde_json::to_value(r)?);
-                }
-                store.create_all(batch)?;
+                let values = batch
+                    .iter()
+                    .map(serde_json::to_value)
+                    .collect::<Result<Vec<_>, _>>()?;
+                let ids = store.create_all(batch)?;
+                json.extend(with_ids(&ids, values));
             }
         }};
     }
@@ -179,6 +189,21 @@ fn populate(device: &mut LocalDevice, n: usize, seed: u64) -> anyhow::Result<Str
     kind!(n_etapes, generate::etape);
     kind!(n_relances, generate::relance);
     Ok(serde_json::to_string(&json)?)
+}
+
+/// The records as a plain export would write them: the id, then the fields.
+fn with_ids(ids: &[String], values: Vec<serde_json::Value>) -> Vec<serde_json::Value> {
+    ids.iter()
+        .zip(values)
+        .map(|(id, value)| {
+            let mut object = serde_json::Map::new();
+            object.insert("id".into(), id.clone().into());
+            if let serde_json::Value::Object(fields) = value {
+                object.extend(fields);
+            }
+            serde_json::Value::Object(object)
+        })
+        .collect()
 }
 
 fn gzip_len(bytes: &[u8]) -> anyhow::Result<u64> {

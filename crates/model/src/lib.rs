@@ -24,6 +24,7 @@ pub mod records;
 pub mod rencontre;
 pub mod sync;
 pub mod vocab;
+pub mod wire;
 
 pub use day::Day;
 pub use error::{Field, Problem, ValidationError};

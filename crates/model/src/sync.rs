@@ -21,8 +21,11 @@ pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
 pub const MAX_BLOB_BYTES: usize = 512 * 1024;
 /// Most changes in one push page.
 pub const MAX_PUSH_CHANGES: usize = 1000;
-/// Default and largest byte budget of one pull page (blob bytes before base64).
-pub const MAX_PULL_BYTES: u64 = 1024 * 1024;
+/// Byte budget of a pull page that names none (blob bytes, before any encoding).
+pub const DEFAULT_PULL_BYTES: u64 = 1024 * 1024;
+/// Largest byte budget of one pull page. Devices start lower and grow the budget while
+/// pages come back quickly: large pages compress better and save round trips.
+pub const MAX_PULL_BYTES: u64 = 8 * 1024 * 1024;
 
 /// Exchanges an enrolment code for a device token.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -83,7 +86,7 @@ impl std::fmt::Debug for ChangeBlob {
 }
 
 /// A page of the device's outbox.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PushRequest {
     /// The client's [`API_VERSION`].
     pub api_version: u32,

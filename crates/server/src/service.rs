@@ -11,8 +11,8 @@ use std::path::Path;
 use std::sync::Arc;
 
 use filrouge_model::sync::{
-    API_VERSION, EnrolRequest, EnrolResponse, EraseRequest, EraseResponse, MAX_PULL_BYTES,
-    PullQuery, PullResponse, PushRequest, PushResponse,
+    API_VERSION, DEFAULT_PULL_BYTES, EnrolRequest, EnrolResponse, EraseRequest, EraseResponse,
+    MAX_PULL_BYTES, PullQuery, PullResponse, PushRequest, PushResponse,
 };
 
 use crate::clock::{Clock, SystemClock};
@@ -27,8 +27,9 @@ use crate::validate::{self, MAX_NAME_LEN};
 /// How long an enrolment code stays valid by default: 7 days, in milliseconds.
 pub const ENROLMENT_CODE_TTL_MS: i64 = 7 * 24 * 60 * 60 * 1000;
 /// Most changes in one pull page, whatever the byte budget, so that a log of tiny
-/// changes still makes bounded responses.
-pub const MAX_PULL_CHANGES: usize = 5_000;
+/// changes still makes bounded responses (a full 8 MB page of typical records is about
+/// 25,000 changes).
+pub const MAX_PULL_CHANGES: usize = 30_000;
 /// How many fresh codes to try if one collides with a stored hash (about never).
 const CODE_ATTEMPTS: usize = 4;
 
@@ -289,12 +290,13 @@ impl TeamServer {
     }
 
     /// A page of `device`'s team log after `query.after`, within
-    /// min(`query.max_bytes`, [`MAX_PULL_BYTES`]) blob bytes (one change at least).
+    /// min(`query.max_bytes` or [`DEFAULT_PULL_BYTES`], [`MAX_PULL_BYTES`]) blob bytes
+    /// (one change at least).
     pub fn pull(&self, device: &Device, query: &PullQuery) -> Result<PullResponse, ServerError> {
         validate::check_version(query.api_version)?;
         let budget = query
             .max_bytes
-            .unwrap_or(MAX_PULL_BYTES)
+            .unwrap_or(DEFAULT_PULL_BYTES)
             .min(MAX_PULL_BYTES);
         let page =
             self.storage

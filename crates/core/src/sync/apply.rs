@@ -7,12 +7,15 @@
 //! kept in `pending_changes` and retried with the next change to the same document, so
 //! nothing pulled is ever dropped.
 
+use std::collections::HashMap;
+
 use automerge::{AutoCommit, Change, ChangeHash};
 use filrouge_model::sync::{ERASURE_KIND, PulledChange};
 use rusqlite::{OptionalExtension, Transaction, params};
 
 use filrouge_model::records::RecordKind;
 
+use super::pages::normalize;
 use crate::projection::unproject;
 use crate::record::root_str;
 use crate::records_store::{Decoded, decode_change, reproject, write_projection};
@@ -36,15 +39,24 @@ impl Store {
     ) -> Result<usize, CoreError> {
         // Group by document, keeping the log order within each document.
         let mut groups: Vec<(String, Vec<Incoming>)> = Vec::new();
+        let mut index: HashMap<String, usize> = HashMap::with_capacity(changes.len());
         for c in changes {
-            let incoming = Incoming {
-                hash: c.blob.hash,
-                kind: c.blob.kind,
-                data: c.blob.data,
+            // Blobs are the hashed bytes of a change; Automerge reads whole chunks.
+            let (hash, data) = match normalize(c.blob.hash, c.blob.data) {
+                (Some(hash), data) => (hash.to_string(), data),
+                (None, data) => (String::new(), data),
             };
-            match groups.iter_mut().find(|(id, _)| *id == c.blob.doc_id) {
-                Some((_, list)) => list.push(incoming),
-                None => groups.push((c.blob.doc_id, vec![incoming])),
+            let incoming = Incoming {
+                hash,
+                kind: c.blob.kind,
+                data,
+            };
+            match index.get(&c.blob.doc_id) {
+                Some(&i) => groups[i].1.push(incoming),
+                None => {
+                    index.insert(c.blob.doc_id.clone(), groups.len());
+                    groups.push((c.blob.doc_id, vec![incoming]));
+                }
             }
         }
         let now = self.env.clock.now_ms();

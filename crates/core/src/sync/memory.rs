@@ -8,8 +8,8 @@ use std::collections::HashSet;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use filrouge_model::sync::{
-    API_VERSION, ChangeBlob, ERASURE_KIND, MAX_PULL_BYTES, PullQuery, PullResponse, PulledChange,
-    PushRequest, PushResponse,
+    API_VERSION, ChangeBlob, DEFAULT_PULL_BYTES, ERASURE_KIND, MAX_PULL_BYTES, PullQuery,
+    PullResponse, PulledChange, PushRequest, PushResponse,
 };
 
 use super::{Transport, TransportError};
@@ -142,7 +142,7 @@ impl Transport for MemoryTransport {
         let log = self.hub.log.lock().unwrap_or_else(PoisonError::into_inner);
         let budget = query
             .max_bytes
-            .unwrap_or(MAX_PULL_BYTES)
+            .unwrap_or(DEFAULT_PULL_BYTES)
             .min(MAX_PULL_BYTES);
         // Numbers have gaps once a record is erased: find the first entry after `after`.
         let start = log.changes.partition_point(|c| c.seq <= query.after);

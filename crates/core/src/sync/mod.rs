@@ -21,12 +21,15 @@
 //! ```
 
 mod apply;
+mod driver;
 mod faults;
 #[cfg(feature = "http")]
 mod http;
 mod memory;
+pub mod pages;
 mod transport;
 
+pub use driver::{PageBudget, run, run_with_progress};
 pub use faults::{FaultRates, FaultyTransport};
 #[cfg(feature = "http")]
 pub use http::{HttpTransport, enrol};
@@ -34,12 +37,11 @@ pub use memory::{MemoryHub, MemoryTransport};
 pub use transport::{Transport, TransportError};
 
 use std::collections::HashMap;
-use std::sync::Mutex;
 
 use filrouge_model::ipc::SyncProgress;
 use filrouge_model::sync::{
-    API_VERSION, ChangeBlob, EnrolResponse, MAX_BLOB_BYTES, MAX_PULL_BYTES, PullQuery,
-    PullResponse, PushRequest, PushResponse,
+    API_VERSION, ChangeBlob, EnrolResponse, MAX_BLOB_BYTES, PullQuery, PullResponse, PushRequest,
+    PushResponse,
 };
 use rusqlite::params;
 
@@ -137,7 +139,7 @@ impl SyncEngine {
             return Ok(Step::Pull(PullQuery {
                 api_version: API_VERSION,
                 after: store.cursor()?,
-                max_bytes: Some(MAX_PULL_BYTES),
+                max_bytes: Some(PageBudget::FIRST),
             }));
         }
         Ok(Step::Done(self.report.clone()))
@@ -200,48 +202,6 @@ fn check_version(server: u32) -> Result<(), TransportError> {
     }
 }
 
-/// Runs one whole sync through `transport`, locking the store only between requests so
-/// the UI's commands are never kept waiting on the network.
-pub fn run(store: &Mutex<Store>, transport: &mut dyn Transport) -> Result<SyncReport, CoreError> {
-    run_with_progress(store, transport, &mut |_| {})
-}
-
-/// [`run`], telling `progress` after each pulled page how far the pull has got.
-pub fn run_with_progress(
-    store: &Mutex<Store>,
-    transport: &mut dyn Transport,
-    progress: &mut dyn FnMut(SyncProgress),
-) -> Result<SyncReport, CoreError> {
-    let lock = || {
-        store
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-    };
-    let mut engine = SyncEngine::new();
-    loop {
-        let step = engine.next(&lock())?;
-        match step {
-            Step::Push(req) => {
-                let resp = transport.push(&req)?;
-                engine.on_push(&mut lock(), &req, resp)?;
-            }
-            Step::Pull(query) => {
-                let resp = transport.pull(&query)?;
-                engine.on_pull(&mut lock(), &query, resp)?;
-                if let Some(p) = engine.progress() {
-                    progress(p);
-                }
-            }
-            Step::Done(report) => {
-                let guard = lock();
-                let now = guard.env.clock.now_ms();
-                guard.set_meta("last_success_at", &now.to_string())?;
-                return Ok(report);
-            }
-        }
-    }
-}
-
 impl Store {
     /// The oldest outbox changes, within a count and byte budget (always at least one).
     /// Change bytes come from the documents (loaded once per document for the page);
@@ -282,7 +242,7 @@ impl Store {
                         _ => None,
                     };
                     match change {
-                        Some(mut change) => change.bytes().into_owned(),
+                        Some(change) => pages::blob_of(&change),
                         None => {
                             // Its document is gone or quarantined: it cannot be sent now;
                             // it stays queued, and the rest of the outbox goes on.

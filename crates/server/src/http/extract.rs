@@ -5,15 +5,18 @@
 //! any rejection into a [`ServerError`], so every failure a client sees is an
 //! `ApiError` body: an over-limit body becomes `too_large`, anything else `bad_request`.
 //! [`AuthedDevice`] reads the bearer token and asks the [`TeamServer`] who it belongs
-//! to, on a blocking thread since that is a database lookup.
+//! to, on a blocking thread since that is a database lookup. [`PushBody`] and
+//! [`WantsPage`] choose between JSON and the binary pages of [`filrouge_model::wire`]
+//! from the `Content-Type` and `Accept` headers.
 
 use axum::Json;
-use axum::extract::rejection::JsonRejection;
+use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Query, Request};
-use axum::http::header::AUTHORIZATION;
+use axum::http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
-use filrouge_model::sync::MAX_BODY_BYTES;
+use filrouge_model::sync::{MAX_BODY_BYTES, PushRequest};
+use filrouge_model::wire::{self, PAGE_MEDIA_TYPE, PUSH_MEDIA_TYPE};
 use serde::de::DeserializeOwned;
 
 use super::blocking;
@@ -35,22 +38,63 @@ where
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
         match Json::<T>::from_request(request, state).await {
             Ok(Json(value)) => Ok(ApiJson(value)),
-            Err(rejection) => Err(json_rejection(&rejection)),
+            Err(rejection) => Err(body_rejection(rejection.status(), rejection.body_text())),
         }
     }
 }
 
-fn json_rejection(rejection: &JsonRejection) -> ServerError {
+fn body_rejection(status: StatusCode, reason: String) -> ServerError {
     // The body limit (`DefaultBodyLimit`) surfaces as a rejection with status 413,
     // whether the client announced the length or streamed past the limit.
-    if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+    if status == StatusCode::PAYLOAD_TOO_LARGE {
         ServerError::BodyTooLarge {
             limit: MAX_BODY_BYTES,
         }
     } else {
-        ServerError::MalformedRequest {
-            reason: rejection.body_text(),
+        ServerError::MalformedRequest { reason }
+    }
+}
+
+/// A push page: binary when the body is [`PUSH_MEDIA_TYPE`], JSON otherwise.
+#[derive(Debug, Clone)]
+pub struct PushBody(pub PushRequest);
+
+impl<S: Send + Sync> FromRequest<S> for PushBody {
+    type Rejection = ServerError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let binary = request
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.trim_start().starts_with(PUSH_MEDIA_TYPE));
+        if !binary {
+            let ApiJson(request) = ApiJson::from_request(request, state).await?;
+            return Ok(PushBody(request));
         }
+        let bytes = Bytes::from_request(request, state)
+            .await
+            .map_err(|rejection| body_rejection(rejection.status(), rejection.body_text()))?;
+        wire::decode_push(&bytes)
+            .map(PushBody)
+            .map_err(|e| ServerError::MalformedRequest {
+                reason: e.to_string(),
+            })
+    }
+}
+
+/// Whether the client asked for the binary pull page ([`PAGE_MEDIA_TYPE`] in `Accept`).
+#[derive(Debug, Clone, Copy)]
+pub struct WantsPage(pub bool);
+
+impl<S: Send + Sync> FromRequestParts<S> for WantsPage {
+    type Rejection = ServerError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(WantsPage(parts.headers.get_all(ACCEPT).iter().any(|v| {
+            v.to_str()
+                .is_ok_and(|v| v.split(',').any(|t| t.trim().starts_with(PAGE_MEDIA_TYPE)))
+        })))
     }
 }
 
