@@ -3,9 +3,9 @@
 //!
 //! Pushes go one page at a time (each answer changes the outbox the next page is read
 //! from). The pull is a two-stage pipeline: this thread asks for page n + 1 (its cursor
-//! is in page n's answer) while an applier thread writes page n into the store, so a
-//! device catching up on a long log spends the network's time and the disk's time at
-//! once. Pages are applied strictly in order, each in its own transaction with its
+//! is in page n's answer) and prepares it (decoding its records, on this thread), while
+//! an applier thread writes page n into the store, so a device catching up on a long
+//! log spends the network's time, the decoding's and the disk's at once. Pages are applied strictly in order, each in its own transaction with its
 //! cursor, exactly as without the pipeline: a sync cut anywhere resumes from the last
 //! applied page.
 //!
@@ -18,9 +18,9 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use filrouge_model::ipc::SyncProgress;
-use filrouge_model::sync::{API_VERSION, MAX_PULL_BYTES, PullQuery, PullResponse};
+use filrouge_model::sync::{API_VERSION, MAX_PULL_BYTES, PullQuery};
 
-use super::{Step, SyncEngine, SyncReport, Transport, TransportError};
+use super::{PreparedPull, Step, SyncEngine, SyncReport, Transport, TransportError};
 use crate::{CoreError, Store};
 
 /// Runs one whole sync through `transport`, locking the store only between requests so
@@ -72,11 +72,12 @@ fn pull_pipelined(
     progress: &mut (dyn FnMut(SyncProgress) + Send),
 ) -> Result<(), CoreError> {
     // One page waits while one is applied: memory stays at about two pages.
-    let (pages, received) = sync_channel::<(PullQuery, PullResponse)>(1);
+    let (pages, received) = sync_channel::<(PullQuery, PreparedPull)>(1);
+    let max_ops = lock(store).options().max_doc_ops;
     std::thread::scope(|scope| {
         let applier = scope.spawn(move || -> Result<(), CoreError> {
-            for (query, resp) in received {
-                engine.on_pull(&mut lock(store), &query, resp)?;
+            for (query, page) in received {
+                engine.on_pull_prepared(&mut lock(store), &query, page)?;
                 if let Some(p) = engine.progress() {
                     progress(p);
                 }
@@ -93,7 +94,8 @@ fn pull_pipelined(
             };
             let (more, cursor) = (resp.more, resp.cursor);
             budget.record(started.elapsed(), more);
-            if pages.send((query.clone(), resp)).is_err() {
+            let page = PreparedPull::new(resp, max_ops);
+            if pages.send((query.clone(), page)).is_err() {
                 break Ok(()); // The applier stopped on an error, which it returns.
             }
             if !more {

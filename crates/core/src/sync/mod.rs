@@ -175,6 +175,18 @@ impl SyncEngine {
         asked: &PullQuery,
         resp: PullResponse,
     ) -> Result<(), CoreError> {
+        let page = PreparedPull::new(resp, store.options().max_doc_ops);
+        self.on_pull_prepared(store, asked, page)
+    }
+
+    /// [`SyncEngine::on_pull`] for a page already prepared (by the driver's network
+    /// thread, while the previous page was written).
+    pub(crate) fn on_pull_prepared(
+        &mut self,
+        store: &mut Store,
+        asked: &PullQuery,
+        resp: PreparedPull,
+    ) -> Result<(), CoreError> {
         check_version(resp.api_version)?;
         if resp.more && resp.cursor <= asked.after {
             return Err(TransportError::Protocol {
@@ -185,12 +197,36 @@ impl SyncEngine {
         self.pull_from.get_or_insert(asked.after);
         self.pulled_to = resp.cursor;
         self.head = self.head.max(resp.head);
-        self.report.pulled += resp.changes.len();
-        self.report.docs_changed += store.apply_pulled(resp.changes, resp.cursor)?;
+        self.report.pulled += resp.count;
+        self.report.docs_changed += store.apply_prepared(resp.page, resp.cursor)?;
         if !resp.more {
             self.phase = Phase::Done;
         }
         Ok(())
+    }
+}
+
+/// A pulled page whose changes are prepared for writing ([`apply::prepare`]).
+pub(crate) struct PreparedPull {
+    api_version: u32,
+    cursor: u64,
+    more: bool,
+    head: u64,
+    count: usize,
+    page: apply::PreparedPage,
+}
+
+impl PreparedPull {
+    /// Prepares `resp`'s changes; `max_ops` is the store's operation limit.
+    pub(crate) fn new(resp: PullResponse, max_ops: u64) -> Self {
+        PreparedPull {
+            api_version: resp.api_version,
+            cursor: resp.cursor,
+            more: resp.more,
+            head: resp.head,
+            count: resp.changes.len(),
+            page: apply::prepare(resp.changes, max_ops),
+        }
     }
 }
 
