@@ -1,5 +1,9 @@
 //! The background sync worker: one thread that runs a sync when asked, after each local
 //! change, and periodically, backing off exponentially (with jitter) while it fails.
+//! When connectivity returns, the sync starts at once: the webview's `online` event
+//! makes the UI ask for one (`sync_now`); where no such event comes (a laptop without
+//! a network manager), a device without network retries at least every minute, since
+//! an attempt with no network costs nothing to anyone.
 //!
 //! Commands never wait on it: they poke it ([`SyncWorker::trigger`]) and return. The
 //! worker locks the store only between network requests (see `filrouge_core::sync::run`)
@@ -183,11 +187,13 @@ impl SyncWorker {
                 Err(e) => {
                     tracing::warn!(error = %e, "sync failed");
                     live.failures = live.failures.saturating_add(1);
-                    live.last_failure = Some(match e {
+                    let failure = match e {
                         CoreError::Transport(t) => t.failure(),
                         _ => SyncFailure::Storage,
-                    });
-                    backoff(live.failures)
+                    };
+                    let delay = retry_delay(&failure, live.failures);
+                    live.last_failure = Some(failure);
+                    delay
                 }
             }
         };
@@ -200,6 +206,17 @@ impl SyncWorker {
             Ok(status) => (self.inner.emit)(&status),
             Err(e) => tracing::warn!(error = %e, "reading the sync status failed"),
         }
+    }
+}
+
+/// How long to wait after `failures` failed syncs in a row, the last one `failure`.
+/// Server trouble backs off for long ([`backoff`]) to spare the server; no network at
+/// all is retried at least every [`PERIOD`], to catch connectivity coming back.
+fn retry_delay(failure: &SyncFailure, failures: u32) -> Duration {
+    let delay = backoff(failures);
+    match failure {
+        SyncFailure::Unreachable => delay.min(PERIOD),
+        _ => delay,
     }
 }
 
@@ -230,5 +247,16 @@ mod tests {
         assert!(backoff(3) > backoff(1));
         assert!(backoff(40) <= MAX_BACKOFF);
         assert!(backoff(40) >= MAX_BACKOFF.mul_f64(0.75));
+    }
+
+    #[test]
+    fn no_network_is_retried_within_a_minute_and_server_trouble_backs_off() {
+        assert!(retry_delay(&SyncFailure::Unreachable, 40) <= PERIOD);
+        assert!(retry_delay(&SyncFailure::Unreachable, 1) <= Duration::from_secs(5));
+        let busy = SyncFailure::Rejected {
+            status: 503,
+            code: String::new(),
+        };
+        assert!(retry_delay(&busy, 40) >= MAX_BACKOFF.mul_f64(0.75));
     }
 }

@@ -7,7 +7,7 @@
 //! sync status (a finished sync may have brought other devices' rencontres).
 
 use filrouge_model::Rencontre;
-use filrouge_model::ipc::{GetSyncStatus, ListRencontres, SyncStatus};
+use filrouge_model::ipc::{GetSyncStatus, ListRencontres, SyncNow, SyncStatus};
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -140,6 +140,17 @@ pub fn App() -> impl IntoView {
             shared.refresh_list();
         }
     }));
+
+    // The network is back (the webview hears it first): sync now rather than at the
+    // next retry. The listener lives as long as the app.
+    let _online = window_event_listener(leptos::ev::online, move |_| {
+        spawn_local(async move {
+            // A failure of the sync itself reaches the status line as an event.
+            if let Ok(status) = ipc::call(&SyncNow {}).await {
+                shared.set_status(status);
+            }
+        });
+    });
 
     let line = Memo::new(move |_| shared.status_line());
 

@@ -1,4 +1,5 @@
-//! Request rate per device: a token bucket per device id.
+//! Request rate per device: a token bucket per device id; and failed enrolments per
+//! client address, the same way.
 //!
 //! Every authenticated request takes one token from its device's bucket; the bucket
 //! refills continuously up to its capacity. An empty bucket answers 429 `rate_limited`
@@ -6,6 +7,13 @@
 //! is transient for it). The burst is large enough for a fresh device to pull a team's
 //! whole log page after page; the refill rate is what a device may keep up for long.
 //! Time comes from the server's injected clock, so tests need no sleeping.
+//!
+//! Enrolment has no device yet: there, only **failed** attempts take a token, from the
+//! bucket of the client's address ([`ENROL_FAILURES_BURST`], then
+//! [`ENROL_FAILURES_PER_MINUTE`]). A team enrolling thirty phones from one office is
+//! never slowed; guessing codes stays hopeless on top of their 50 bits. Behind a
+//! reverse proxy every client shares the proxy's address, so the limit becomes the
+//! server's as a whole, which still stops guessing.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -15,7 +23,12 @@ pub const DEFAULT_BURST: u32 = 240;
 /// Requests per second a device may sustain.
 pub const DEFAULT_PER_SECOND: u32 = 20;
 
-/// Token buckets, one per device.
+/// Failed enrolments an address may make in a burst.
+pub const ENROL_FAILURES_BURST: u32 = 10;
+/// Failed enrolments per minute an address may sustain after the burst.
+pub const ENROL_FAILURES_PER_MINUTE: u32 = 6;
+
+/// Token buckets, one per key (a device, or a client address).
 #[derive(Debug)]
 pub struct RateLimiter {
     burst: f64,
@@ -39,8 +52,26 @@ impl RateLimiter {
         }
     }
 
+    /// A limiter allowing `burst` at once and `per_minute` sustained.
+    pub fn per_minute(burst: u32, per_minute: u32) -> RateLimiter {
+        RateLimiter {
+            burst: f64::from(burst.max(1)),
+            per_ms: f64::from(per_minute.max(1)) / 60_000.0,
+            buckets: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Whether `key` has a token at `now_ms`, without taking it; `Err(seconds)` to wait.
+    pub fn check(&self, key: &str, now_ms: i64) -> Result<(), u64> {
+        self.with_bucket(key, now_ms, false)
+    }
+
     /// Takes a token for `key` at `now_ms`; `Err(seconds)` to wait when there is none.
     pub fn admit(&self, key: &str, now_ms: i64) -> Result<(), u64> {
+        self.with_bucket(key, now_ms, true)
+    }
+
+    fn with_bucket(&self, key: &str, now_ms: i64, take: bool) -> Result<(), u64> {
         // A poisoned lock only means another request panicked mid-update of a number.
         let mut buckets = self
             .buckets
@@ -55,7 +86,9 @@ impl RateLimiter {
         bucket.tokens = (bucket.tokens + elapsed * self.per_ms).min(self.burst);
         bucket.at_ms = bucket.at_ms.max(now_ms);
         if bucket.tokens >= 1.0 {
-            bucket.tokens -= 1.0;
+            if take {
+                bucket.tokens -= 1.0;
+            }
             Ok(())
         } else {
             let wait_ms = (1.0 - bucket.tokens) / self.per_ms;
@@ -70,9 +103,29 @@ impl Default for RateLimiter {
     }
 }
 
+impl RateLimiter {
+    /// The limiter of failed enrolments.
+    pub fn enrolments() -> RateLimiter {
+        RateLimiter::per_minute(ENROL_FAILURES_BURST, ENROL_FAILURES_PER_MINUTE)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn checking_takes_nothing_and_minutes_refill_slowly() {
+        let limiter = RateLimiter::per_minute(2, 6);
+        for _ in 0..5 {
+            assert_eq!(limiter.check("ip", 0), Ok(()));
+        }
+        assert_eq!(limiter.admit("ip", 0), Ok(()));
+        assert_eq!(limiter.admit("ip", 0), Ok(()));
+        assert_eq!(limiter.check("ip", 0), Err(10), "one every 10 s");
+        assert_eq!(limiter.check("ip", 9_999), Err(1));
+        assert_eq!(limiter.check("ip", 10_000), Ok(()));
+    }
 
     #[test]
     fn a_burst_passes_then_waits_then_refills_per_device() {

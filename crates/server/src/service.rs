@@ -42,6 +42,7 @@ pub struct TeamServer {
     storage: Arc<dyn Storage>,
     clock: Arc<dyn Clock>,
     limiter: Arc<RateLimiter>,
+    enrol_failures: Arc<RateLimiter>,
 }
 
 impl std::fmt::Debug for TeamServer {
@@ -66,6 +67,7 @@ impl TeamServer {
             storage,
             clock,
             limiter: Arc::new(RateLimiter::default()),
+            enrol_failures: Arc::new(RateLimiter::enrolments()),
         }
     }
 
@@ -163,6 +165,31 @@ impl TeamServer {
 
     /// Exchanges an enrolment code for a new device and its token.
     pub fn enrol(&self, request: &EnrolRequest) -> Result<EnrolResponse, ServerError> {
+        self.enrol_from("", request)
+    }
+
+    /// [`TeamServer::enrol`] for a client at `address`: an address with too many failed
+    /// attempts waits ([`crate::rate`]) before its next one is even looked at.
+    pub fn enrol_from(
+        &self,
+        address: &str,
+        request: &EnrolRequest,
+    ) -> Result<EnrolResponse, ServerError> {
+        let now = self.now_ms();
+        self.enrol_failures
+            .check(address, now)
+            .map_err(|retry_after_secs| ServerError::RateLimited { retry_after_secs })?;
+        let result = self.redeem(request);
+        if matches!(result, Err(ServerError::InvalidEnrolmentCode)) {
+            // Checked above; if another failure took the last token meanwhile, the
+            // next attempt waits.
+            let _ = self.enrol_failures.admit(address, now);
+            tracing::info!("failed enrolment counted against its address");
+        }
+        result
+    }
+
+    fn redeem(&self, request: &EnrolRequest) -> Result<EnrolResponse, ServerError> {
         validate::check_version(request.api_version)?;
         validate::check_text("device_name", &request.device_name, MAX_NAME_LEN, None)?;
         // A string that cannot be a code is refused like an unknown one, without a lookup.

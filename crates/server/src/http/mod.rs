@@ -41,7 +41,7 @@ use crate::error::ServerError;
 
 pub mod extract;
 
-use extract::{ApiJson, ApiQuery, AuthedDevice, PushBody, WantsPage};
+use extract::{ApiJson, ApiQuery, AuthedDevice, ClientAddress, PushBody, WantsPage};
 
 /// The compression level of answers. zstd at 9 makes a fresh device's full pull of
 /// binary pages 16% smaller than at its default of 3, for about 30 ms of server time
@@ -99,7 +99,11 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let address = listener.local_addr()?;
     tracing::info!(%address, api_version = API_VERSION, "team server listening");
-    axum::serve(listener, server.router())
+    // The peer address reaches handlers (enrolment failures are counted per address).
+    let app = server
+        .router()
+        .into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await?;
     tracing::info!("team server stopped");
@@ -126,9 +130,10 @@ async fn health() -> Json<Health> {
 
 async fn enrol(
     State(server): State<TeamServer>,
+    address: ClientAddress,
     ApiJson(request): ApiJson<EnrolRequest>,
 ) -> Result<Json<EnrolResponse>, ServerError> {
-    let response = blocking(move || server.enrol(&request)).await?;
+    let response = blocking(move || server.enrol_from(&address.0, &request)).await?;
     Ok(Json(response))
 }
 

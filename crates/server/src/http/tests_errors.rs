@@ -104,6 +104,38 @@ async fn unknown_and_impossible_codes_are_refused() -> TestResult {
     Ok(())
 }
 
+#[test]
+fn failed_enrolments_are_limited_per_address_and_successes_are_not() -> TestResult {
+    let f = fixture()?;
+    let request = |code: &str| filrouge_model::sync::EnrolRequest {
+        api_version: API_VERSION,
+        code: code.to_owned(),
+        device_name: "Téléphone".to_owned(),
+    };
+    // A team enrolling many phones from one address is never held back.
+    for _ in 0..30 {
+        let code = f.server.create_enrolment_code(&f.team.id, Role::Intervenant)?;
+        f.server.enrol_from("10.0.0.1", &request(&code))?;
+    }
+    // Guessing: ten wrong codes, then even a right one waits.
+    for _ in 0..crate::rate::ENROL_FAILURES_BURST {
+        let refused = f.server.enrol_from("10.0.0.2", &request("ABCD-EFGH-JK"));
+        assert!(matches!(refused, Err(ServerError::InvalidEnrolmentCode)));
+    }
+    let code = f.server.create_enrolment_code(&f.team.id, Role::Intervenant)?;
+    let limited = f.server.enrol_from("10.0.0.2", &request(&code));
+    assert!(
+        matches!(limited, Err(ServerError::RateLimited { retry_after_secs: 10 })),
+        "{limited:?}"
+    );
+    // Another address is not affected, and the code was not used up by the refusal.
+    f.server.enrol_from("10.0.0.3", &request(&code))?;
+    f.clock.advance(10_000);
+    let code = f.server.create_enrolment_code(&f.team.id, Role::Intervenant)?;
+    f.server.enrol_from("10.0.0.2", &request(&code))?;
+    Ok(())
+}
+
 #[tokio::test]
 async fn oversized_body_is_413_json() -> TestResult {
     let f = fixture()?;
