@@ -23,6 +23,8 @@ use std::path::{Path, PathBuf};
 mod bench_store;
 mod bench_sync;
 mod generate;
+mod loopback;
+mod stats;
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand, ValueEnum};
