@@ -25,7 +25,7 @@ use filrouge_core::{Env, Store};
 use filrouge_model::sync::{PullQuery, PullResponse, PushRequest, PushResponse};
 
 use crate::generate::{self, Rng};
-use crate::loopback::LocalServer;
+use crate::loopback::{LocalServer, RateLimit};
 
 /// Records per `create_all` transaction while setting up.
 const SETUP_BATCH: usize = 5_000;
@@ -44,7 +44,7 @@ pub fn run(records: usize, shared: usize, dir: &Path) -> anyhow::Result<()> {
 
 fn fresh_device(records: usize, dir: &Path) -> anyhow::Result<()> {
     std::fs::create_dir_all(dir)?;
-    let server = LocalServer::start(dir)?;
+    let server = LocalServer::start(dir, RateLimit::Off)?;
     let relay = Relay::start(server.address)?;
     let mut maker = device(&server, dir, "maker", &server.url)?;
     let t = Instant::now();
@@ -99,7 +99,7 @@ fn fresh_device(records: usize, dir: &Path) -> anyhow::Result<()> {
 
 fn steady_state(shared: usize, dir: &Path) -> anyhow::Result<()> {
     std::fs::create_dir_all(dir)?;
-    let server = LocalServer::start(dir)?;
+    let server = LocalServer::start(dir, RateLimit::Off)?;
     let relay = Relay::start(server.address)?;
     let mut other = device(&server, dir, "other", &server.url)?;
     let mut phone = device(&server, dir, "phone", &relay.url)?;

@@ -13,6 +13,15 @@ use std::path::Path;
 use filrouge_model::sync::EnrolResponse;
 use filrouge_server::{Role, TeamServer};
 
+/// The per-device request limit the benchmark server applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RateLimit {
+    /// None: one bench device may stand for a whole team's traffic.
+    Off,
+    /// The server's default, as every real device meets it.
+    Default,
+}
+
 /// A team server on a free loopback port, on its own runtime; stopped on drop.
 pub struct LocalServer {
     /// `http://127.0.0.1:<port>`.
@@ -29,10 +38,12 @@ pub struct LocalServer {
 
 impl LocalServer {
     /// Starts a server on `dir/server.sqlite` (created if missing).
-    pub fn start(dir: &Path) -> anyhow::Result<LocalServer> {
-        // The bench plays many devices from one address: no rate limit here.
-        let server = TeamServer::open_sqlite(&dir.join("server.sqlite"))?
-            .with_rate_limit(u32::MAX, u32::MAX);
+    pub fn start(dir: &Path, rate: RateLimit) -> anyhow::Result<LocalServer> {
+        let server = TeamServer::open_sqlite(&dir.join("server.sqlite"))?;
+        let server = match rate {
+            RateLimit::Off => server.with_rate_limit(u32::MAX, u32::MAX),
+            RateLimit::Default => server,
+        };
         let team = server.ensure_team("Équipe de mesure")?;
         let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
         listener.set_nonblocking(true)?;
