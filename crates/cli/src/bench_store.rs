@@ -16,6 +16,7 @@ use filrouge_model::{Day, Stage};
 use rusqlite::{Connection, params};
 
 use crate::generate::{self, REFERENTS, Rng};
+use crate::stats;
 
 /// Samples taken for each latency figure.
 const SAMPLES: usize = 300;
@@ -293,12 +294,9 @@ fn file_bytes(path: &Path) -> u64 {
         .sum()
 }
 
+/// A percentile of samples that are never empty here (each figure takes dozens).
 fn percentile(samples: &mut [Duration], p: usize) -> Duration {
-    samples.sort();
-    let i = ((samples.len() * p).div_ceil(100))
-        .saturating_sub(1)
-        .min(samples.len() - 1);
-    samples[i]
+    stats::percentile(samples, p).unwrap_or_default()
 }
 
 fn ms(d: Duration) -> String {

@@ -24,9 +24,9 @@ use anyhow::Context as _;
 use filrouge_core::sync::{self, HttpTransport, Transport, TransportError};
 use filrouge_core::{Env, Store};
 use filrouge_model::sync::{PullQuery, PullResponse, PushRequest, PushResponse};
-use filrouge_server::{Role, TeamServer};
 
 use crate::generate::{self, Rng};
+use crate::loopback::{LocalServer, RateLimit};
 
 /// Records per `create_all` transaction while setting up.
 const SETUP_BATCH: usize = 5_000;
@@ -45,9 +45,9 @@ pub fn run(records: usize, shared: usize, dir: &Path) -> anyhow::Result<()> {
 
 fn fresh_device(records: usize, dir: &Path) -> anyhow::Result<()> {
     std::fs::create_dir_all(dir)?;
-    let server = LocalServer::start(dir)?;
+    let server = LocalServer::start(dir, RateLimit::Off)?;
     let relay = Relay::start(server.address)?;
-    let mut maker = server.device(dir, "maker", &server.url)?;
+    let mut maker = device(&server, dir, "maker", &server.url)?;
     let t = Instant::now();
     let json = populate(&mut maker, records, 0xB0B)?;
     let made = t.elapsed();
@@ -56,7 +56,7 @@ fn fresh_device(records: usize, dir: &Path) -> anyhow::Result<()> {
     let push_time = t.elapsed();
     anyhow::ensure!(pushed == records, "pushed {pushed} of {records}");
 
-    let mut fresh = server.device(dir, "fresh", &relay.url)?;
+    let mut fresh = device(&server, dir, "fresh", &relay.url)?;
     relay.reset();
     let t = Instant::now();
     let report = fresh.sync()?;
@@ -103,10 +103,10 @@ fn fresh_device(records: usize, dir: &Path) -> anyhow::Result<()> {
 
 fn steady_state(shared: usize, dir: &Path) -> anyhow::Result<()> {
     std::fs::create_dir_all(dir)?;
-    let server = LocalServer::start(dir)?;
+    let server = LocalServer::start(dir, RateLimit::Off)?;
     let relay = Relay::start(server.address)?;
-    let mut other = server.device(dir, "other", &server.url)?;
-    let mut phone = server.device(dir, "phone", &relay.url)?;
+    let mut other = device(&server, dir, "other", &server.url)?;
+    let mut phone = device(&server, dir, "phone", &relay.url)?;
     populate(&mut other, shared, 0x5EED)?;
     other.sync()?;
     phone.sync()?;
@@ -212,78 +212,16 @@ fn gzip_len(bytes: &[u8]) -> anyhow::Result<u64> {
     Ok(e.finish()?.len() as u64)
 }
 
-/// A team server on a free loopback port, on its own runtime; stopped on drop.
-struct LocalServer {
-    url: String,
-    address: SocketAddr,
-    server: TeamServer,
-    team_id: String,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
-}
-
-impl LocalServer {
-    fn start(dir: &Path) -> anyhow::Result<LocalServer> {
-        // The bench plays many devices from one address: no rate limit here.
-        let server = TeamServer::open_sqlite(&dir.join("server.sqlite"))?
-            .with_rate_limit(u32::MAX, u32::MAX);
-        let team = server.ensure_team("Équipe de mesure")?;
-        let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
-        listener.set_nonblocking(true)?;
-        let address = listener.local_addr()?;
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let handle = server.clone();
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()?;
-        let thread = std::thread::spawn(move || {
-            runtime.block_on(async move {
-                let Ok(listener) = tokio::net::TcpListener::from_std(listener) else {
-                    return;
-                };
-                let shutdown = async {
-                    let _ = stopped.await;
-                };
-                if let Err(e) = filrouge_server::serve(listener, handle, shutdown).await {
-                    tracing::error!(error = %e, "bench server stopped");
-                }
-            });
-        });
-        Ok(LocalServer {
-            url: format!("http://{address}"),
-            address,
-            server,
-            team_id: team.id,
-            stop: Some(stop),
-            thread: Some(thread),
-        })
-    }
-
-    /// A device store in `dir`, enrolled, talking to the server through `url`.
-    fn device(&self, dir: &Path, name: &str, url: &str) -> anyhow::Result<LocalDevice> {
-        let code = self
-            .server
-            .create_enrolment_code(&self.team_id, Role::Intervenant)?;
-        let enrolment = sync::enrol(&self.url, &code, name)?;
-        let mut store = Store::open(&dir.join(format!("{name}.sqlite")), Env::default())?;
-        store.save_enrolment(url, &enrolment)?;
-        Ok(LocalDevice {
-            store: Mutex::new(store),
-            transport: HttpTransport::new(url, &enrolment.token)?,
-        })
-    }
-}
-
-impl Drop for LocalServer {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
-    }
+/// A device store in `dir`, enrolled on `server`, talking to it through `url` (the
+/// server's own address, or a relay in front of it).
+fn device(server: &LocalServer, dir: &Path, name: &str, url: &str) -> anyhow::Result<LocalDevice> {
+    let enrolment = server.enrol(name)?;
+    let mut store = Store::open(&dir.join(format!("{name}.sqlite")), Env::default())?;
+    store.save_enrolment(url, &enrolment)?;
+    Ok(LocalDevice {
+        store: Mutex::new(store),
+        transport: HttpTransport::new(url, &enrolment.token)?,
+    })
 }
 
 struct LocalDevice {

@@ -10,6 +10,8 @@
 //!   plain SQLite (build with `--release`).
 //! - `filrouge bench sync` measures a fresh device's full pull (records/s, bytes on the
 //!   wire next to gzipped JSON) and the steady state, against a server on loopback.
+//! - `filrouge bench load` puts a server on loopback under 200 devices pushing and
+//!   pulling at once: changes/s ingested and request latency, next to plain SQLite.
 //!
 //! The binary is thin: everything it does is a call into `filrouge-server` or
 //! `filrouge-core`. Logs go to stderr (`FILROUGE_LOG` sets the filter) and carry ids
@@ -20,9 +22,13 @@
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
+mod bench_load;
 mod bench_store;
 mod bench_sync;
 mod generate;
+mod load_changes;
+mod loopback;
+mod stats;
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand, ValueEnum};
@@ -104,6 +110,18 @@ enum Bench {
         #[arg(long)]
         dir: Option<PathBuf>,
     },
+    /// The team server under many devices pushing and pulling at once, next to plain SQLite.
+    Load {
+        /// Devices syncing at once, each with its own enrolment and token.
+        #[arg(long, default_value_t = 200)]
+        devices: usize,
+        /// How long they sync.
+        #[arg(long, default_value_t = 60)]
+        seconds: u64,
+        /// Scratch directory (default: the system's temporary directory).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -157,6 +175,14 @@ fn main() -> anyhow::Result<()> {
                     dir,
                 },
         } => bench_sync::run(records, shared, &dir.unwrap_or_else(std::env::temp_dir)),
+        Command::Bench {
+            what:
+                Bench::Load {
+                    devices,
+                    seconds,
+                    dir,
+                },
+        } => bench_load::run(devices, seconds, &dir.unwrap_or_else(std::env::temp_dir)),
         Command::Rebuild { data } => {
             let path = data.join(filrouge_core::STORE_FILE);
             anyhow::ensure!(path.is_file(), "no store at {}", path.display());

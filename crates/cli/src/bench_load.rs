@@ -1,0 +1,460 @@
+//! `filrouge bench load`: the team server under a whole team syncing at once.
+//!
+//! A real team server runs on a free loopback port (see `loopback.rs`) on its SQLite
+//! file, its per-device rate limit on. 200 devices (by default) are enrolled the way
+//! phones are (an operator's code traded for a token over HTTP), each with its own
+//! token and its own `HttpTransport`, on its own OS thread. Devices have no store: their
+//! changes, real Automerge changes with their true hashes, are made before the clock
+//! starts (`load_changes.rs`), so a device costs the machine only its HTTP requests.
+//!
+//! For `seconds` (60 by default) every device runs a closed loop, starting spread over
+//! the first second: push its next page (mostly 1–20 changes, now and then a backlog of
+//! 200–500), then pull "after my cursor" with the app's page budget until `more` is
+//! false, then again at once. A 429 makes the device wait a second (the least the
+//! server's `Retry-After` ever says) and try again; a connection failure or a 5xx waits
+//! 100 ms; both are counted, and any other failure stops the device and fails the run.
+//! Every answered request's latency is kept (waits excluded), and percentiles are exact,
+//! from the sorted samples. Ingest is the changes the server acknowledged over the time
+//! from the first device's start to the last one's end (requests in flight at the end
+//! finish and count).
+//!
+//! Pulls are the bulk of the work, on purpose. Every device receives everybody's changes,
+//! so the server sends about as many changes as there are devices for each one it takes
+//! in, and the faster the team pushes, the bigger each pull: in a closed loop every pull
+//! carries the other devices' last pages, about a megabyte. That is what keeping 200
+//! phones up to date costs, so it is measured as it is rather than trimmed (a pull budget
+//! below the app's, or pulling less often than pushing, would set the result by choice of
+//! a knob). The figures therefore say how much a team can push while the server keeps
+//! every device current, not how fast the server alone can write. Two things to read them
+//! with: the devices decode what they pull on the same two cores as the server (phones
+//! would do it on their own), and both the server and the baseline wait on `fsync`, whose
+//! time depends on what else the disk is doing.
+//!
+//! The baseline, in the same run after the load: plain SQLite with the server storage's
+//! pragmas (WAL, `synchronous=FULL`, foreign keys, secure delete), a table like the
+//! server's `changes` (team, seq, hash, record id, kind, bytes; unique hash per team),
+//! the pushed pages inserted again, one transaction each, single-threaded.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use anyhow::Context as _;
+use filrouge_core::sync::{HttpTransport, Transport as _, TransportError};
+use filrouge_model::sync::{API_VERSION, MAX_PULL_BYTES, PullQuery, PushRequest};
+use rusqlite::{Connection, TransactionBehavior, params};
+
+use crate::load_changes::{self, Page};
+use crate::loopback::{LocalServer, RateLimit};
+use crate::stats::percentile;
+
+/// How long a device waits after a 429. The server's `Retry-After` is a whole number of
+/// seconds, never less than one, and a phone honours it; the transport does not pass
+/// the header on, so the bench waits the least the server ever asks.
+const RATE_LIMITED_WAIT: Duration = Duration::from_secs(1);
+/// How long a device waits after a transient failure (connection cut, 5xx).
+const TRANSIENT_WAIT: Duration = Duration::from_millis(100);
+/// Devices start spread over this, so they do not all hit the server in the same
+/// millisecond (phones never do).
+const STAGGER: Duration = Duration::from_secs(1);
+/// The latency target for all requests, p99.
+const P99_TARGET: Duration = Duration::from_millis(500);
+/// The ingest target: changes/s ingested over plain SQLite's rows/s, in percent.
+const INGEST_TARGET_PERCENT: f64 = 25.0;
+/// Byte budget of a pull page: what the app's sync engine asks for.
+const PULL_BUDGET: Option<u64> = Some(MAX_PULL_BYTES);
+
+/// Runs the benchmark with `devices` devices for `seconds`, in a scratch directory
+/// under `dir` (removed afterwards).
+pub fn run(devices: usize, seconds: u64, dir: &Path) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        devices > 0 && seconds > 0,
+        "devices and seconds must be > 0"
+    );
+    println!("filrouge bench load — release build expected; loopback, this machine");
+    let scratch = dir.join("bench-load");
+    let _ = std::fs::remove_dir_all(&scratch);
+    std::fs::create_dir_all(&scratch)?;
+    let result = measure(devices, seconds, &scratch);
+    let _ = std::fs::remove_dir_all(&scratch);
+    result
+}
+
+fn measure(devices: usize, seconds: u64, scratch: &Path) -> anyhow::Result<()> {
+    let server = LocalServer::start(scratch, RateLimit::Default)?;
+    let mut transports = Vec::with_capacity(devices);
+    for i in 0..devices {
+        let enrolment = server
+            .enrol(&format!("Téléphone {}", i + 1))
+            .with_context(|| format!("enrolling device {}", i + 1))?;
+        transports.push(HttpTransport::new(&server.url, &enrolment.token)?);
+    }
+    let t = Instant::now();
+    let plans = load_changes::plans(devices, load_changes::pages_for(seconds))?;
+    let prepared: usize = plans.iter().flatten().map(Vec::len).sum();
+    println!(
+        "{devices} devices enrolled; {prepared} changes prepared in {:.1?}",
+        t.elapsed()
+    );
+
+    let load = drive(transports, plans, Duration::from_secs(seconds));
+    // The server is idle now; stop it all the same so the baseline has the machine.
+    drop(server);
+    let baseline = baseline(&scratch.join("plain.sqlite"), &load.tallies)?;
+    let failures: Vec<&String> = load
+        .tallies
+        .iter()
+        .filter_map(|t| t.errors.failure.as_ref())
+        .collect();
+    print_table(devices, &load, baseline);
+    if let Some(first) = failures.first() {
+        anyhow::bail!("{} device(s) failed; first: {first}", failures.len());
+    }
+    Ok(())
+}
+
+/// What one device did.
+#[derive(Default)]
+struct Tally {
+    push_latencies: Vec<Duration>,
+    pull_latencies: Vec<Duration>,
+    /// The pages the server acknowledged, in order: the baseline inserts them again.
+    pushed: Vec<Page>,
+    acknowledged: u64,
+    pulled: u64,
+    errors: Errors,
+    /// It pushed every page prepared for it before the end (the figures are then a
+    /// lower bound: prepare more pages).
+    ran_dry: bool,
+}
+
+/// Failed requests of one device.
+#[derive(Default)]
+struct Errors {
+    /// 429 answers (rate limited).
+    rate_limited: u64,
+    /// Transient failures retried: connection trouble, 5xx.
+    transient: u64,
+    /// A failure that stopped the device (anything else).
+    failure: Option<String>,
+}
+
+/// The whole run.
+struct Load {
+    tallies: Vec<Tally>,
+    /// From the first device's start to the last device's end.
+    wall: Duration,
+}
+
+/// Runs every device on its own thread until `length` has passed since the first one
+/// started; requests in flight then finish and count.
+fn drive(transports: Vec<HttpTransport>, plans: Vec<Vec<Page>>, length: Duration) -> Load {
+    // Time to spawn every thread before the first one starts.
+    let epoch = Instant::now() + Duration::from_millis(200);
+    let deadline = epoch + length;
+    let count = transports.len() as u32;
+    let tallies = std::thread::scope(|scope| {
+        let handles: Vec<_> = transports
+            .into_iter()
+            .zip(plans)
+            .zip(0u32..)
+            .map(|((transport, plan), i)| {
+                let start = epoch + STAGGER * i / count;
+                scope.spawn(move || play(transport, plan, start, deadline))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join().unwrap_or_else(|_| Tally {
+                    errors: Errors {
+                        failure: Some("device thread panicked".into()),
+                        ..Errors::default()
+                    },
+                    ..Tally::default()
+                })
+            })
+            .collect()
+    });
+    Load {
+        tallies,
+        wall: epoch.elapsed(),
+    }
+}
+
+/// One device's closed loop: push the next page, pull until up to date, again.
+fn play(mut transport: HttpTransport, plan: Vec<Page>, start: Instant, deadline: Instant) -> Tally {
+    std::thread::sleep(start.saturating_duration_since(Instant::now()));
+    let mut tally = Tally::default();
+    let mut cursor = 0;
+    let mut plan = plan.into_iter();
+    'run: while Instant::now() < deadline {
+        let Some(changes) = plan.next() else {
+            tally.ran_dry = true;
+            break;
+        };
+        let request = PushRequest {
+            api_version: API_VERSION,
+            changes,
+        };
+        let Some(answer) = attempt(
+            &mut tally.errors,
+            &mut tally.push_latencies,
+            deadline,
+            || transport.push(&request),
+        ) else {
+            break;
+        };
+        if answer.acknowledged.len() != request.changes.len() {
+            tally.errors.failure = Some(format!(
+                "push of {} changes acknowledged {}",
+                request.changes.len(),
+                answer.acknowledged.len()
+            ));
+            break;
+        }
+        tally.acknowledged += request.changes.len() as u64;
+        tally.pushed.push(request.changes);
+        loop {
+            let query = PullQuery {
+                api_version: API_VERSION,
+                after: cursor,
+                max_bytes: PULL_BUDGET,
+            };
+            let Some(page) = attempt(
+                &mut tally.errors,
+                &mut tally.pull_latencies,
+                deadline,
+                || transport.pull(&query),
+            ) else {
+                break 'run;
+            };
+            tally.pulled += page.changes.len() as u64;
+            cursor = page.cursor;
+            if !page.more {
+                break;
+            }
+            if Instant::now() >= deadline {
+                break 'run;
+            }
+        }
+    }
+    tally
+}
+
+/// Sends one request, retrying after 429s and transient failures; records the latency
+/// of the answer that came back. `None` when the device stops: a failure that is not
+/// transient, or the deadline passing while it waits.
+fn attempt<T>(
+    errors: &mut Errors,
+    latencies: &mut Vec<Duration>,
+    deadline: Instant,
+    mut send: impl FnMut() -> Result<T, TransportError>,
+) -> Option<T> {
+    loop {
+        let t = Instant::now();
+        let wait = match send() {
+            Ok(answer) => {
+                latencies.push(t.elapsed());
+                return Some(answer);
+            }
+            Err(TransportError::Rejected { status: 429, .. }) => {
+                errors.rate_limited += 1;
+                RATE_LIMITED_WAIT
+            }
+            Err(e) if e.is_transient() => {
+                errors.transient += 1;
+                TRANSIENT_WAIT
+            }
+            Err(e) => {
+                errors.failure = Some(e.to_string());
+                return None;
+            }
+        };
+        if Instant::now() + wait >= deadline {
+            return None;
+        }
+        std::thread::sleep(wait);
+    }
+}
+
+/// Plain SQLite doing the server's writes and nothing else: the pushed pages, one
+/// transaction each, single-threaded, into a table like the server's `changes`, with the
+/// pragmas of the server's storage. Returns (rows, time).
+fn baseline(path: &Path, tallies: &[Tally]) -> anyhow::Result<(u64, Duration)> {
+    let mut conn = Connection::open(path)?;
+    let _: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+    conn.execute_batch(
+        "PRAGMA synchronous = FULL;
+         PRAGMA foreign_keys = ON;
+         PRAGMA secure_delete = ON;
+         CREATE TABLE changes (
+             team_id TEXT NOT NULL,
+             seq INTEGER NOT NULL,
+             hash TEXT NOT NULL,
+             doc_id TEXT NOT NULL,
+             kind TEXT NOT NULL,
+             data BLOB NOT NULL,
+             PRIMARY KEY (team_id, seq),
+             UNIQUE (team_id, hash)
+         ) STRICT;",
+    )?;
+    conn.busy_timeout(Duration::from_secs(5))?;
+    // A team id of the server's shape (a UUID).
+    let team = uuid::Uuid::now_v7().to_string();
+    let started = Instant::now();
+    let mut seq: i64 = 0;
+    for page in tallies.iter().flat_map(|t| &t.pushed) {
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        {
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO changes (team_id, seq, hash, doc_id, kind, data)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?;
+            for change in page {
+                seq += 1;
+                insert.execute(params![
+                    team,
+                    seq,
+                    change.hash,
+                    change.doc_id,
+                    change.kind,
+                    change.data
+                ])?;
+            }
+        }
+        tx.commit()?;
+    }
+    Ok((u64::try_from(seq)?, started.elapsed()))
+}
+
+fn ms(d: Option<Duration>) -> String {
+    d.map_or_else(
+        || "—".into(),
+        |d| format!("{:.1} ms", d.as_secs_f64() * 1000.0),
+    )
+}
+
+fn verdict(met: bool) -> &'static str {
+    if met { "met" } else { "MISSED" }
+}
+
+fn print_table(devices: usize, load: &Load, (rows, time): (u64, Duration)) {
+    let sum = |f: &dyn Fn(&Tally) -> u64| load.tallies.iter().map(f).sum::<u64>();
+    let gather = |f: &dyn Fn(&Tally) -> &Vec<Duration>| {
+        load.tallies
+            .iter()
+            .flat_map(|t| f(t).iter().copied())
+            .collect::<Vec<_>>()
+    };
+    let mut push = gather(&|t| &t.push_latencies);
+    let mut pull = gather(&|t| &t.pull_latencies);
+    let mut all: Vec<Duration> = push.iter().chain(&pull).copied().collect();
+    let ingested = sum(&|t| t.acknowledged);
+    let ingest_rate = ingested as f64 / load.wall.as_secs_f64();
+    let baseline_rate = rows as f64 / time.as_secs_f64().max(1e-9);
+    let ratio = 100.0 * ingest_rate / baseline_rate.max(1e-9);
+    let p99_all = percentile(&mut all, 99);
+    let dry = load.tallies.iter().filter(|t| t.ran_dry).count();
+    let pages = load.tallies.iter().map(|t| t.pushed.len()).sum::<usize>();
+    let failed = load
+        .tallies
+        .iter()
+        .filter(|t| t.errors.failure.is_some())
+        .count();
+
+    let rows_out: Vec<(&str, String, String)> = vec![
+        ("devices", devices.to_string(), String::new()),
+        (
+            "seconds (first start to last end)",
+            format!("{:.1}", load.wall.as_secs_f64()),
+            String::new(),
+        ),
+        ("push requests", push.len().to_string(), String::new()),
+        ("pull requests", pull.len().to_string(), String::new()),
+        ("changes ingested", ingested.to_string(), String::new()),
+        (
+            "changes pulled (all devices)",
+            sum(&|t| t.pulled).to_string(),
+            String::new(),
+        ),
+        (
+            "changes/s ingested (while serving pulls)",
+            format!("{ingest_rate:.0}"),
+            String::new(),
+        ),
+        (
+            "push latency p50",
+            ms(percentile(&mut push, 50)),
+            String::new(),
+        ),
+        (
+            "push latency p99",
+            ms(percentile(&mut push, 99)),
+            String::new(),
+        ),
+        (
+            "pull latency p50",
+            ms(percentile(&mut pull, 50)),
+            String::new(),
+        ),
+        (
+            "pull latency p99",
+            ms(percentile(&mut pull, 99)),
+            String::new(),
+        ),
+        (
+            "all requests p50",
+            ms(percentile(&mut all, 50)),
+            String::new(),
+        ),
+        (
+            "all requests p99",
+            ms(p99_all),
+            format!(
+                "≤ {} ms: {}",
+                P99_TARGET.as_millis(),
+                verdict(p99_all.is_some_and(|p| p <= P99_TARGET))
+            ),
+        ),
+        (
+            "429 answers (rate limited, waited 1 s)",
+            sum(&|t| t.errors.rate_limited).to_string(),
+            String::new(),
+        ),
+        (
+            "errors: transient (retried) / fatal",
+            format!("{} / {failed}", sum(&|t| t.errors.transient)),
+            String::new(),
+        ),
+        (
+            "plain SQLite, same pages (rows/s)",
+            format!("{baseline_rate:.0}"),
+            String::new(),
+        ),
+        (
+            // Its commits wait on fsync: this says what the disk allowed during it.
+            "plain SQLite commits/s",
+            format!("{:.0}", pages as f64 / time.as_secs_f64().max(1e-9)),
+            String::new(),
+        ),
+        (
+            "ingest ÷ plain SQLite",
+            format!("{ratio:.1}%"),
+            format!(
+                "≥ {INGEST_TARGET_PERCENT}%: {}",
+                verdict(ratio >= INGEST_TARGET_PERCENT && dry == 0)
+            ),
+        ),
+    ];
+    println!();
+    println!("{:<42}{:>16}   target", "measure", "value");
+    for (what, value, target) in rows_out {
+        println!("{what:<42}{value:>16}   {target}");
+    }
+    if dry > 0 {
+        println!(
+            "{dry} device(s) pushed every page prepared for them: ingest is a lower bound, \
+             not a measure (prepare more pages)"
+        );
+    }
+}
