@@ -136,6 +136,13 @@ pub enum ServerError {
         /// Which column or value, never its content.
         what: &'static str,
     },
+    /// A pull page could not be compressed.
+    #[error("compressing a page failed")]
+    Compression {
+        /// zstd's error.
+        #[source]
+        source: std::io::Error,
+    },
     /// A blocking storage task panicked or was cancelled.
     #[error("a background storage task failed")]
     TaskFailed {
@@ -171,6 +178,7 @@ impl ServerError {
             | E::Sqlite { .. }
             | E::SchemaTooNew { .. }
             | E::Corrupt { .. }
+            | E::Compression { .. }
             | E::TaskFailed { .. } => (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal),
         }
     }

@@ -14,7 +14,7 @@ use axum::body::Bytes;
 use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Query, Request};
-use axum::http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE};
+use axum::http::header::{ACCEPT, ACCEPT_ENCODING, AUTHORIZATION, CONTENT_TYPE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use filrouge_model::sync::{MAX_BODY_BYTES, PushRequest};
@@ -83,6 +83,35 @@ impl<S: Send + Sync> FromRequest<S> for PushBody {
                 reason: e.to_string(),
             })
     }
+}
+
+/// Whether the client accepts zstd answers (`Accept-Encoding`, without `q=0`).
+#[derive(Debug, Clone, Copy)]
+pub struct AcceptsZstd(pub bool);
+
+impl<S: Send + Sync> FromRequestParts<S> for AcceptsZstd {
+    type Rejection = ServerError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let accepts = parts
+            .headers
+            .get_all(ACCEPT_ENCODING)
+            .iter()
+            .any(|v| v.to_str().is_ok_and(|v| lists_coding(v, "zstd")));
+        Ok(AcceptsZstd(accepts))
+    }
+}
+
+/// Whether an `Accept-Encoding` value lists `name` with a weight above zero.
+fn lists_coding(value: &str, name: &str) -> bool {
+    value.split(',').any(|coding| {
+        let mut parts = coding.split(';').map(str::trim);
+        parts.next().is_some_and(|c| c.eq_ignore_ascii_case(name))
+            && parts.all(|p| match p.strip_prefix("q=") {
+                Some(q) => q.parse::<f32>().is_ok_and(|q| q > 0.0),
+                None => true,
+            })
+    })
 }
 
 /// The client's IP address, as the connection shows it (empty when the app runs
@@ -181,6 +210,15 @@ mod tests {
         let mut headers = HeaderMap::new();
         headers.insert(AUTHORIZATION, HeaderValue::from_static(value));
         headers
+    }
+
+    #[test]
+    fn zstd_is_accepted_unless_weighted_zero() {
+        assert!(lists_coding("gzip, zstd", "zstd"));
+        assert!(lists_coding("ZSTD;q=0.5", "zstd"));
+        assert!(!lists_coding("gzip, zstd;q=0", "zstd"));
+        assert!(!lists_coding("zstd; q=0.0", "zstd"));
+        assert!(!lists_coding("gzip, br", "zstd"));
     }
 
     #[test]

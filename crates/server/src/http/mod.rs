@@ -22,7 +22,7 @@ use axum::Router;
 use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::Request;
-use axum::http::header::CONTENT_TYPE;
+use axum::http::header::{CONTENT_ENCODING, CONTENT_TYPE};
 use axum::response::{IntoResponse as _, Response};
 use axum::routing::{get, post};
 use filrouge_model::sync::{
@@ -41,12 +41,19 @@ use crate::error::ServerError;
 
 pub mod extract;
 
-use extract::{ApiJson, ApiQuery, AuthedDevice, ClientAddress, PushBody, WantsPage};
+use extract::{AcceptsZstd, ApiJson, ApiQuery, AuthedDevice, ClientAddress, PushBody, WantsPage};
 
-/// The compression level of answers. zstd at 9 makes a fresh device's full pull of
-/// binary pages 16% smaller than at its default of 3, for about 30 ms of server time
-/// per 1 MB page (measured with `filrouge bench sync`); phones pay for bytes.
-const ANSWER_COMPRESSION: i32 = 9;
+/// The compression level of JSON answers (gzip or zstd, by the layer).
+const ANSWER_COMPRESSION: i32 = 6;
+/// Binary pull pages are compressed here, with a level by size: a page of a fresh
+/// device's catch-up (large) is 16% smaller at zstd 9 than at 3, for about 30 ms of
+/// server time a megabyte, and phones pay for bytes; the small pages of a team's
+/// steady state gain little from it, while every device asks for them all day
+/// (`filrouge bench load`: level 9 everywhere made compression most of the server's
+/// time).
+const LARGE_PAGE_BYTES: usize = 256 * 1024;
+const LARGE_PAGE_LEVEL: i32 = 9;
+const SMALL_PAGE_LEVEL: i32 = 3;
 
 impl TeamServer {
     /// The whole HTTP app. Tests drive it without a socket (`tower::ServiceExt::oneshot`);
@@ -150,19 +157,39 @@ async fn pull(
     State(server): State<TeamServer>,
     AuthedDevice(device): AuthedDevice,
     WantsPage(binary): WantsPage,
+    AcceptsZstd(zstd): AcceptsZstd,
     ApiQuery(query): ApiQuery<PullQuery>,
 ) -> Result<Response, ServerError> {
     let page = blocking(move || {
         let response = server.pull(&device, &query)?;
-        Ok(if binary {
-            Ok(wire::encode_pull(&response))
+        if !binary {
+            return Ok(Err(response));
+        }
+        let bytes = wire::encode_pull(&response);
+        if !zstd {
+            return Ok(Ok((bytes, None)));
+        }
+        let level = if bytes.len() >= LARGE_PAGE_BYTES {
+            LARGE_PAGE_LEVEL
         } else {
-            Err(response)
-        })
+            SMALL_PAGE_LEVEL
+        };
+        let compressed = zstd::bulk::compress(&bytes, level)
+            .map_err(|source| ServerError::Compression { source })?;
+        Ok(Ok((compressed, Some("zstd"))))
     })
     .await?;
     Ok(match page {
-        Ok(bytes) => ([(CONTENT_TYPE, PAGE_MEDIA_TYPE)], bytes).into_response(),
+        // A response with its Content-Encoding set passes the compression layer as is.
+        Ok((bytes, Some(encoding))) => (
+            [
+                (CONTENT_TYPE, PAGE_MEDIA_TYPE),
+                (CONTENT_ENCODING, encoding),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Ok((bytes, None)) => ([(CONTENT_TYPE, PAGE_MEDIA_TYPE)], bytes).into_response(),
         Err(json) => Json(json).into_response(),
     })
 }

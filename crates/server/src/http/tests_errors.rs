@@ -114,7 +114,9 @@ fn failed_enrolments_are_limited_per_address_and_successes_are_not() -> TestResu
     };
     // A team enrolling many phones from one address is never held back.
     for _ in 0..30 {
-        let code = f.server.create_enrolment_code(&f.team.id, Role::Intervenant)?;
+        let code = f
+            .server
+            .create_enrolment_code(&f.team.id, Role::Intervenant)?;
         f.server.enrol_from("10.0.0.1", &request(&code))?;
     }
     // Guessing: ten wrong codes, then even a right one waits.
@@ -122,16 +124,25 @@ fn failed_enrolments_are_limited_per_address_and_successes_are_not() -> TestResu
         let refused = f.server.enrol_from("10.0.0.2", &request("ABCD-EFGH-JK"));
         assert!(matches!(refused, Err(ServerError::InvalidEnrolmentCode)));
     }
-    let code = f.server.create_enrolment_code(&f.team.id, Role::Intervenant)?;
+    let code = f
+        .server
+        .create_enrolment_code(&f.team.id, Role::Intervenant)?;
     let limited = f.server.enrol_from("10.0.0.2", &request(&code));
     assert!(
-        matches!(limited, Err(ServerError::RateLimited { retry_after_secs: 10 })),
+        matches!(
+            limited,
+            Err(ServerError::RateLimited {
+                retry_after_secs: 10
+            })
+        ),
         "{limited:?}"
     );
     // Another address is not affected, and the code was not used up by the refusal.
     f.server.enrol_from("10.0.0.3", &request(&code))?;
     f.clock.advance(10_000);
-    let code = f.server.create_enrolment_code(&f.team.id, Role::Intervenant)?;
+    let code = f
+        .server
+        .create_enrolment_code(&f.team.id, Role::Intervenant)?;
     f.server.enrol_from("10.0.0.2", &request(&code))?;
     Ok(())
 }
