@@ -17,6 +17,8 @@
 //! | `GET /v1/pull` | bearer | `PullQuery` | `PullResponse` (JSON or binary page) |
 //! | `POST /v1/erase` | bearer, coordinator | `EraseRequest` | `EraseResponse` |
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use axum::Json;
 use axum::Router;
 use axum::body::Body;
@@ -45,15 +47,36 @@ use extract::{AcceptsZstd, ApiJson, ApiQuery, AuthedDevice, ClientAddress, PushB
 
 /// The compression level of JSON answers (gzip or zstd, by the layer).
 const ANSWER_COMPRESSION: i32 = 6;
-/// Binary pull pages are compressed here, with a level by size: a page of a fresh
-/// device's catch-up (large) is 16% smaller at zstd 9 than at 3, for about 30 ms of
-/// server time a megabyte, and phones pay for bytes; the small pages of a team's
-/// steady state gain little from it, while every device asks for them all day
-/// (`filrouge bench load`: level 9 everywhere made compression most of the server's
-/// time).
+/// Binary pull pages are compressed here, with a level by size and load: a page of a
+/// fresh device's catch-up (large) is 16% smaller at zstd 9 than at 3, for about 30 ms
+/// of server time a megabyte, and phones pay for bytes; small pages gain little from
+/// it. When pulls already keep the cores busy compressing, the fast level keeps
+/// everyone's latency down (`filrouge bench load`: level 9 on every large page was
+/// half of the server's time under load).
 const LARGE_PAGE_BYTES: usize = 256 * 1024;
 const LARGE_PAGE_LEVEL: i32 = 9;
 const SMALL_PAGE_LEVEL: i32 = 3;
+/// Compressions at the high level allowed at once.
+const HIGH_LEVEL_AT_ONCE: usize = 1;
+
+/// Pages being compressed at the high level right now.
+static HIGH_LEVEL_BUSY: AtomicUsize = AtomicUsize::new(0);
+
+/// Compresses a binary page at the level its size and the server's load call for.
+fn compress_page(bytes: &[u8]) -> Result<Vec<u8>, ServerError> {
+    let fail = |source| ServerError::Compression { source };
+    if bytes.len() >= LARGE_PAGE_BYTES
+        && HIGH_LEVEL_BUSY.fetch_add(1, Ordering::SeqCst) < HIGH_LEVEL_AT_ONCE
+    {
+        let compressed = zstd::bulk::compress(bytes, LARGE_PAGE_LEVEL);
+        HIGH_LEVEL_BUSY.fetch_sub(1, Ordering::SeqCst);
+        return compressed.map_err(fail);
+    }
+    if bytes.len() >= LARGE_PAGE_BYTES {
+        HIGH_LEVEL_BUSY.fetch_sub(1, Ordering::SeqCst);
+    }
+    zstd::bulk::compress(bytes, SMALL_PAGE_LEVEL).map_err(fail)
+}
 
 impl TeamServer {
     /// The whole HTTP app. Tests drive it without a socket (`tower::ServiceExt::oneshot`);
@@ -169,14 +192,7 @@ async fn pull(
         if !zstd {
             return Ok(Ok((bytes, None)));
         }
-        let level = if bytes.len() >= LARGE_PAGE_BYTES {
-            LARGE_PAGE_LEVEL
-        } else {
-            SMALL_PAGE_LEVEL
-        };
-        let compressed = zstd::bulk::compress(&bytes, level)
-            .map_err(|source| ServerError::Compression { source })?;
-        Ok(Ok((compressed, Some("zstd"))))
+        Ok(Ok((compress_page(&bytes)?, Some("zstd"))))
     })
     .await?;
     Ok(match page {
