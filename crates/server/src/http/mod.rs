@@ -140,12 +140,23 @@ pub async fn serve(
     Ok(())
 }
 
-/// Runs blocking storage work off the async threads.
+/// Storage work running at once. Requests beyond it wait their turn in arrival order
+/// (tokio's semaphore is first-come, first-served): left to the connections' locks,
+/// which are not fair, a few requests waited seconds under load while most took
+/// milliseconds (`filrouge bench load`).
+const STORAGE_WORK_AT_ONCE: usize = 4;
+static STORAGE_TURNS: tokio::sync::Semaphore =
+    tokio::sync::Semaphore::const_new(STORAGE_WORK_AT_ONCE);
+
+/// Runs blocking storage work off the async threads, in turn.
 pub(crate) async fn blocking<T, F>(work: F) -> Result<T, ServerError>
 where
     F: FnOnce() -> Result<T, ServerError> + Send + 'static,
     T: Send + 'static,
 {
+    // The semaphore is never closed, so acquiring cannot fail; if it did, the work
+    // would simply run without waiting its turn.
+    let _turn = STORAGE_TURNS.acquire().await.ok();
     tokio::task::spawn_blocking(work)
         .await
         .map_err(|source| ServerError::TaskFailed { source })?

@@ -25,9 +25,17 @@ use schema::{DEVICE_COLUMNS, During, migrate, read_change, read_device, read_tea
 /// How long a statement waits for another process's write lock before failing.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// Read-only connections beside the writer: in WAL mode they read while it writes, so
+/// a device's pull or token check never waits behind another device's push (whose
+/// commit waits on the disk). Two, for two cores.
+const READERS: usize = 2;
+
 /// The team server's storage in one SQLite file.
 pub struct SqliteStorage {
     conn: Mutex<Connection>,
+    /// Connections for reads that need no transaction with a write (pulls, token
+    /// checks); empty for an in-memory database, which has no second connection.
+    readers: Vec<Mutex<Connection>>,
 }
 
 impl std::fmt::Debug for SqliteStorage {
@@ -49,7 +57,13 @@ impl SqliteStorage {
             // only with readers and the writer taking turns.
             tracing::warn!(journal_mode = %mode, "SQLite refused WAL mode");
         }
-        SqliteStorage::setup(conn)
+        let mut storage = SqliteStorage::setup(conn)?;
+        if mode.eq_ignore_ascii_case("wal") {
+            for _ in 0..READERS {
+                storage.readers.push(Mutex::new(open_reader(path)?));
+            }
+        }
+        Ok(storage)
     }
 
     /// A database in memory, for tests and trials; gone when dropped.
@@ -71,7 +85,22 @@ impl SqliteStorage {
         migrate(&mut conn)?;
         Ok(SqliteStorage {
             conn: Mutex::new(conn),
+            readers: Vec::new(),
         })
+    }
+
+    /// A connection to read with: a free reader, else the first reader, else (in
+    /// memory) the writer.
+    fn reader(&self) -> MutexGuard<'_, Connection> {
+        for reader in &self.readers {
+            if let Ok(guard) = reader.try_lock() {
+                return guard;
+            }
+        }
+        match self.readers.first() {
+            Some(reader) => reader.lock().unwrap_or_else(PoisonError::into_inner),
+            None => self.conn(),
+        }
     }
 
     fn conn(&self) -> MutexGuard<'_, Connection> {
@@ -201,13 +230,13 @@ impl Storage for SqliteStorage {
     }
 
     fn device_by_token_hash(&self, token_hash: &str) -> Result<Option<Device>, ServerError> {
-        self.conn()
-            .query_row(
-                &format!("SELECT {DEVICE_COLUMNS} FROM devices WHERE token_hash = ?1"),
-                [token_hash],
-                read_device,
-            )
-            .optional()
+        // Read on a reader: a revocation committed by the writer is seen by the next
+        // statement here, so a revoked token stops working at once all the same.
+        self.reader()
+            .prepare_cached(&format!(
+                "SELECT {DEVICE_COLUMNS} FROM devices WHERE token_hash = ?1"
+            ))
+            .and_then(|mut stmt| stmt.query_row([token_hash], read_device).optional())
             .during("authenticate a device")
     }
 
@@ -400,7 +429,7 @@ impl Storage for SqliteStorage {
         let after = i64::try_from(after).unwrap_or(i64::MAX);
         // One row past the count limit tells whether more remain.
         let limit = i64::try_from(max_changes.saturating_add(1)).unwrap_or(i64::MAX);
-        let conn = self.conn();
+        let conn = self.reader();
         let mut stmt = conn
             .prepare_cached(
                 "SELECT seq, size, hash, doc_id, kind, data FROM changes
@@ -441,6 +470,17 @@ impl Storage for SqliteStorage {
         page.head = u64::try_from(head).unwrap_or(0);
         Ok(page)
     }
+}
+
+/// A read-only connection to the (already migrated, WAL) database at `path`.
+fn open_reader(path: &Path) -> Result<Connection, ServerError> {
+    let conn = Connection::open_with_flags(
+        path,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .during("open a reader")?;
+    conn.busy_timeout(BUSY_TIMEOUT).during("set busy timeout")?;
+    Ok(conn)
 }
 
 mod schema;
