@@ -201,6 +201,11 @@ impl Session {
         self.get(&format!("/element/{}/property/{name}", el.0))
     }
 
+    /// Runs `script` in the page (WebDriver's "execute script") and returns its value.
+    pub fn execute(&self, script: &str) -> anyhow::Result<Value> {
+        self.post("/execute/sync", json!({"script": script, "args": []}))
+    }
+
     /// Resizes the window.
     pub fn resize(&self, width: u32, height: u32) -> anyhow::Result<()> {
         self.post("/window/rect", json!({"width": width, "height": height}))?;

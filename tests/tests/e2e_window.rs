@@ -1,7 +1,8 @@
 //! End-to-end through the real app window (tauri-driver + WebKitWebDriver, under Xvfb):
 //! record a rencontre with the form, see it listed, restart the app and see it again;
 //! then enrol the window's device with a real server and check that a second device
-//! receives the rencontre.
+//! receives the rencontre, and that the window receives the second device's contacts on
+//! "Synchroniser" and when the network comes back (the webview's `online` event).
 //!
 //! Ignored by a plain `cargo test` because it needs the built app, `tauri-driver` and a
 //! display; `scripts/test.sh` builds the app and runs it under `xvfb-run`.
@@ -102,6 +103,20 @@ fn record_a_rencontre_restart_and_sync_it() -> anyhow::Result<()> {
     other.sync()?;
     s.click_css("#sync-now")?;
     s.wait_count("#today-list li.rencontre", 2)?;
+
+    // 5. The network comes back: the webview's `online` event starts a sync at once.
+    // The worker's own next sync is a minute after the last one, well past the wait.
+    other
+        .store()
+        .create_rencontre(filrouge_model::RencontreDraft {
+            channel: filrouge_model::Channel::Maraude,
+            place: "Square Marcel Pagnol".into(),
+            headcount: 2,
+            ..Default::default()
+        })?;
+    other.sync()?;
+    s.execute("window.dispatchEvent(new Event('online'))")?;
+    s.wait_count("#today-list li.rencontre", 3)?;
     s.close()?;
     Ok(())
 }
