@@ -160,13 +160,7 @@ fn populate(device: &mut LocalDevice, n: usize, seed: u64) -> anyhow::Result<Str
             .map(|_| generate::person(&mut rng))
             .collect();
         left -= batch.len();
-        let values = batch
-            .iter()
-            .map(serde_json::to_value)
-            .collect::<Result<Vec<_>, _>>()?;
-        let ids = store.create_all(batch)?;
-        json.extend(with_ids(&ids, values));
-        persons.extend(ids);
+        persons.extend(create_recorded(&mut store, batch, &mut json)?);
     }
     macro_rules! kind {
         ($count:expr, $make:path) => {{
@@ -176,12 +170,7 @@ fn populate(device: &mut LocalDevice, n: usize, seed: u64) -> anyhow::Result<Str
                     .map(|_| $make(&mut rng, &persons, now))
                     .collect();
                 left -= batch.len();
-                let values = batch
-                    .iter()
-                    .map(serde_json::to_value)
-                    .collect::<Result<Vec<_>, _>>()?;
-                let ids = store.create_all(batch)?;
-                json.extend(with_ids(&ids, values));
+                create_recorded(&mut store, batch, &mut json)?;
             }
         }};
     }
@@ -191,19 +180,27 @@ fn populate(device: &mut LocalDevice, n: usize, seed: u64) -> anyhow::Result<Str
     Ok(serde_json::to_string(&json)?)
 }
 
-/// The records as a plain export would write them: the id, then the fields.
-fn with_ids(ids: &[String], values: Vec<serde_json::Value>) -> Vec<serde_json::Value> {
-    ids.iter()
-        .zip(values)
-        .map(|(id, value)| {
-            let mut object = serde_json::Map::new();
-            object.insert("id".into(), id.clone().into());
-            if let serde_json::Value::Object(fields) = value {
-                object.extend(fields);
-            }
-            serde_json::Value::Object(object)
-        })
-        .collect()
+/// Creates `batch` in one transaction and adds the records to `json` as a plain export
+/// would write them: the id, then the fields. Returns the ids.
+fn create_recorded<R: filrouge_core::Record>(
+    store: &mut Store,
+    batch: Vec<R>,
+    json: &mut Vec<serde_json::Value>,
+) -> anyhow::Result<Vec<String>> {
+    let values = batch
+        .iter()
+        .map(serde_json::to_value)
+        .collect::<Result<Vec<_>, _>>()?;
+    let ids = store.create_all(batch)?;
+    json.extend(ids.iter().zip(values).map(|(id, value)| {
+        let mut object = serde_json::Map::new();
+        object.insert("id".into(), id.clone().into());
+        if let serde_json::Value::Object(fields) = value {
+            object.extend(fields);
+        }
+        serde_json::Value::Object(object)
+    }));
+    Ok(ids)
 }
 
 fn gzip_len(bytes: &[u8]) -> anyhow::Result<u64> {
