@@ -55,10 +55,7 @@ pub(crate) fn prepare(changes: Vec<PulledChange>, max_ops: u64) -> PreparedPage 
     let mut index: HashMap<String, usize> = HashMap::with_capacity(changes.len());
     for c in changes {
         // Blobs are the hashed bytes of a change; Automerge reads whole chunks.
-        let (hash, data) = match normalize(c.blob.hash, c.blob.data) {
-            (Some(hash), data) => (hash.to_string(), data),
-            (None, data) => (String::new(), data),
-        };
+        let (hash, data) = normalize(c.blob.hash, c.blob.data);
         let incoming = Incoming {
             hash,
             kind: c.blob.kind,

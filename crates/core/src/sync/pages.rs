@@ -35,14 +35,19 @@ pub fn chunk_of(blob: Vec<u8>) -> Option<(ChangeHash, Vec<u8>)> {
     if blob.starts_with(&MAGIC) {
         return change_hash(&blob).map(|hash| (hash, blob));
     }
+    rebuild(&blob)
+}
+
+/// The whole chunk of a blob of [`blob_of`], with its hash.
+fn rebuild(blob: &[u8]) -> Option<(ChangeHash, Vec<u8>)> {
     if blob.first() != Some(&CHANGE_CHUNK) || !framed(&blob[1..]) {
         return None;
     }
-    let digest: [u8; 32] = Sha256::digest(&blob).into();
+    let digest: [u8; 32] = Sha256::digest(blob).into();
     let mut chunk = Vec::with_capacity(blob.len() + 8);
     chunk.extend_from_slice(&MAGIC);
     chunk.extend_from_slice(&digest[..4]);
-    chunk.extend_from_slice(&blob);
+    chunk.extend_from_slice(blob);
     Some((ChangeHash(digest), chunk))
 }
 
@@ -93,10 +98,7 @@ pub fn into_response(page: PullPage) -> PullResponse {
             .entries
             .into_iter()
             .map(|e| {
-                let (hash, data) = match normalize(String::new(), e.data) {
-                    (Some(hash), data) => (hash.to_string(), data),
-                    (None, data) => (String::new(), data),
-                };
+                let (hash, data) = normalize(String::new(), e.data);
                 PulledChange {
                     seq: e.seq,
                     blob: ChangeBlob {
@@ -111,20 +113,25 @@ pub fn into_response(page: PullPage) -> PullResponse {
     }
 }
 
-/// A pulled change's bytes as a whole chunk, with the hash computed from them when the
-/// blob was not a whole chunk already (then `claimed` is checked later, on parsing).
-pub(crate) fn normalize(claimed: String, data: Vec<u8>) -> (Option<ChangeHash>, Vec<u8>) {
-    if data.is_empty() {
-        return (claimed.parse().ok(), data);
-    }
-    if data.starts_with(&MAGIC) {
+/// A pulled change's bytes as a whole chunk, and its hash in the API's spelling: the
+/// one computed from the bytes when the blob was not a whole chunk already, else
+/// `claimed` (checked later, on parsing); empty when there is none.
+pub(crate) fn normalize(claimed: String, data: Vec<u8>) -> (String, Vec<u8>) {
+    let (hash, data) = if data.is_empty() {
+        (claimed.parse().ok(), data)
+    } else if data.starts_with(&MAGIC) {
         let hash = claimed.parse().ok().or_else(|| change_hash(&data));
-        return (hash, data);
-    }
-    match chunk_of(data.clone()) {
-        Some((hash, chunk)) => (Some(hash), chunk),
-        None => (None, data),
-    }
+        (hash, data)
+    } else {
+        match rebuild(&data) {
+            Some((hash, chunk)) => (Some(hash), chunk),
+            None => (None, data),
+        }
+    };
+    (
+        hash.map(|h: ChangeHash| h.to_string()).unwrap_or_default(),
+        data,
+    )
 }
 
 #[cfg(test)]

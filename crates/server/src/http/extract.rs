@@ -16,7 +16,7 @@ use std::net::SocketAddr;
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Query, Request};
 use axum::http::header::{ACCEPT, ACCEPT_ENCODING, AUTHORIZATION, CONTENT_TYPE};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, HeaderName, StatusCode};
 use filrouge_model::sync::{MAX_BODY_BYTES, PushRequest};
 use filrouge_model::wire::{self, PAGE_MEDIA_TYPE, PUSH_MEDIA_TYPE};
 use serde::de::DeserializeOwned;
@@ -93,17 +93,25 @@ impl<S: Send + Sync> FromRequestParts<S> for AcceptsZstd {
     type Rejection = ServerError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let accepts = parts
-            .headers
-            .get_all(ACCEPT_ENCODING)
-            .iter()
-            .any(|v| v.to_str().is_ok_and(|v| lists_coding(v, "zstd")));
-        Ok(AcceptsZstd(accepts))
+        Ok(AcceptsZstd(header_lists(
+            &parts.headers,
+            ACCEPT_ENCODING,
+            "zstd",
+        )))
     }
 }
 
-/// Whether an `Accept-Encoding` value lists `name` with a weight above zero.
-fn lists_coding(value: &str, name: &str) -> bool {
+/// Whether any `header` line (`Accept`, `Accept-Encoding`) lists `name` with a weight
+/// above zero.
+fn header_lists(headers: &HeaderMap, header: HeaderName, name: &str) -> bool {
+    headers
+        .get_all(header)
+        .iter()
+        .any(|v| v.to_str().is_ok_and(|v| lists(v, name)))
+}
+
+/// Whether one `Accept`-style value lists `name` with a weight above zero.
+fn lists(value: &str, name: &str) -> bool {
     value.split(',').any(|coding| {
         let mut parts = coding.split(';').map(str::trim);
         parts.next().is_some_and(|c| c.eq_ignore_ascii_case(name))
@@ -140,10 +148,11 @@ impl<S: Send + Sync> FromRequestParts<S> for WantsPage {
     type Rejection = ServerError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(WantsPage(parts.headers.get_all(ACCEPT).iter().any(|v| {
-            v.to_str()
-                .is_ok_and(|v| v.split(',').any(|t| t.trim().starts_with(PAGE_MEDIA_TYPE)))
-        })))
+        Ok(WantsPage(header_lists(
+            &parts.headers,
+            ACCEPT,
+            PAGE_MEDIA_TYPE,
+        )))
     }
 }
 
@@ -214,11 +223,11 @@ mod tests {
 
     #[test]
     fn zstd_is_accepted_unless_weighted_zero() {
-        assert!(lists_coding("gzip, zstd", "zstd"));
-        assert!(lists_coding("ZSTD;q=0.5", "zstd"));
-        assert!(!lists_coding("gzip, zstd;q=0", "zstd"));
-        assert!(!lists_coding("zstd; q=0.0", "zstd"));
-        assert!(!lists_coding("gzip, br", "zstd"));
+        assert!(lists("gzip, zstd", "zstd"));
+        assert!(lists("ZSTD;q=0.5", "zstd"));
+        assert!(!lists("gzip, zstd;q=0", "zstd"));
+        assert!(!lists("zstd; q=0.0", "zstd"));
+        assert!(!lists("gzip, br", "zstd"));
     }
 
     #[test]

@@ -64,18 +64,36 @@ static HIGH_LEVEL_BUSY: AtomicUsize = AtomicUsize::new(0);
 
 /// Compresses a binary page at the level its size and the server's load call for.
 fn compress_page(bytes: &[u8]) -> Result<Vec<u8>, ServerError> {
-    let fail = |source| ServerError::Compression { source };
-    if bytes.len() >= LARGE_PAGE_BYTES
-        && HIGH_LEVEL_BUSY.fetch_add(1, Ordering::SeqCst) < HIGH_LEVEL_AT_ONCE
-    {
-        let compressed = zstd::bulk::compress(bytes, LARGE_PAGE_LEVEL);
-        HIGH_LEVEL_BUSY.fetch_sub(1, Ordering::SeqCst);
-        return compressed.map_err(fail);
+    // The slot is held until the page is compressed.
+    let high = (bytes.len() >= LARGE_PAGE_BYTES)
+        .then(HighLevelSlot::take)
+        .flatten();
+    let level = if high.is_some() {
+        LARGE_PAGE_LEVEL
+    } else {
+        SMALL_PAGE_LEVEL
+    };
+    zstd::bulk::compress(bytes, level).map_err(|source| ServerError::Compression { source })
+}
+
+/// One of the [`HIGH_LEVEL_AT_ONCE`] slots, given back on drop.
+struct HighLevelSlot;
+
+impl HighLevelSlot {
+    fn take() -> Option<HighLevelSlot> {
+        HIGH_LEVEL_BUSY
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |busy| {
+                (busy < HIGH_LEVEL_AT_ONCE).then_some(busy + 1)
+            })
+            .ok()
+            .map(|_| HighLevelSlot)
     }
-    if bytes.len() >= LARGE_PAGE_BYTES {
+}
+
+impl Drop for HighLevelSlot {
+    fn drop(&mut self) {
         HIGH_LEVEL_BUSY.fetch_sub(1, Ordering::SeqCst);
     }
-    zstd::bulk::compress(bytes, SMALL_PAGE_LEVEL).map_err(fail)
 }
 
 impl TeamServer {
