@@ -2,15 +2,17 @@
 //! the core and map its error to the tagged [`IpcError`] the UI understands.
 //!
 //! Each handler takes the command struct as its single argument `args` and returns
-//! `Result<C::Output, IpcError>`; the `ipc_names_match_handlers` test checks that every
-//! `Command::NAME` reaches a handler.
+//! `Result<C::Output, IpcError>`; the mock-runtime tests (`tests.rs`) call every
+//! `Command::NAME` the way the UI does, so a name without a handler fails them.
 
 use filrouge_core::Store;
 use filrouge_model::Rencontre;
 use filrouge_model::ipc::{
-    CreateRencontre, Enrol, GetSyncStatus, IpcError, LastPlace, ListRencontres, SyncNow,
-    SyncStatus, UpdateRencontre,
+    ChangeStage, CreatePersonne, CreateRencontre, Enrol, GetPersonne, GetProfile, GetSyncStatus,
+    IpcError, LastPlace, ListRelances, ListRencontres, SearchPersons, SetProfile, SetRelanceStatus,
+    SyncNow, SyncStatus, UpdatePersonne, UpdateRencontre,
 };
+use filrouge_model::views::{DueRelance, PersonHit, PersonneView, Profile};
 use tauri::State;
 
 use crate::AppState;
@@ -75,4 +77,84 @@ pub async fn sync_now(state: State<'_, AppState>, args: SyncNow) -> Res<SyncStat
     let SyncNow {} = args;
     state.sync.trigger();
     state.sync.status().map_err(IpcError::from)
+}
+
+#[tauri::command]
+pub async fn search_persons(
+    state: State<'_, AppState>,
+    args: SearchPersons,
+) -> Res<Vec<PersonHit>> {
+    with_store(&state, |s| s.search_persons(&args.typed, args.limit))
+}
+
+#[tauri::command]
+pub async fn create_personne(state: State<'_, AppState>, args: CreatePersonne) -> Res<PersonHit> {
+    let hit = with_store(&state, |s| {
+        let id = s.create(args.draft)?;
+        let view = s.person_view(&id)?;
+        Ok(PersonHit {
+            id,
+            pseudonym: view.person.pseudonym,
+            last_name: view.person.last_name,
+            stage: view.person.stage.map(|s| s.code().to_owned()),
+        })
+    })?;
+    state.sync.local_change();
+    Ok(hit)
+}
+
+#[tauri::command]
+pub async fn get_personne(state: State<'_, AppState>, args: GetPersonne) -> Res<PersonneView> {
+    with_store(&state, |s| s.person_view(&args.id))
+}
+
+#[tauri::command]
+pub async fn update_personne(
+    state: State<'_, AppState>,
+    args: UpdatePersonne,
+) -> Res<PersonneView> {
+    let view = with_store(&state, |s| {
+        s.update(&args.id, args.draft)?;
+        s.person_view(&args.id)
+    })?;
+    state.sync.local_change();
+    Ok(view)
+}
+
+#[tauri::command]
+pub async fn change_stage(state: State<'_, AppState>, args: ChangeStage) -> Res<PersonneView> {
+    let view = with_store(&state, |s| {
+        s.change_stage(&args.person_id, args.stage, args.date, args.note)?;
+        s.person_view(&args.person_id)
+    })?;
+    state.sync.local_change();
+    Ok(view)
+}
+
+#[tauri::command]
+pub async fn list_relances(state: State<'_, AppState>, args: ListRelances) -> Res<Vec<DueRelance>> {
+    with_store(&state, |s| {
+        let me = s.profile()?.worker_name;
+        s.open_relances(me.as_deref(), args.until)
+    })
+}
+
+#[tauri::command]
+pub async fn set_relance_status(state: State<'_, AppState>, args: SetRelanceStatus) -> Res<()> {
+    with_store(&state, |s| {
+        s.set_relance_status(&args.id, args.status, args.due)
+    })?;
+    state.sync.local_change();
+    Ok(())
+}
+
+#[tauri::command]
+pub async fn get_profile(state: State<'_, AppState>, args: GetProfile) -> Res<Profile> {
+    let GetProfile {} = args;
+    with_store(&state, |s| s.profile())
+}
+
+#[tauri::command]
+pub async fn set_profile(state: State<'_, AppState>, args: SetProfile) -> Res<Profile> {
+    with_store(&state, |s| s.set_profile(args.profile))
 }

@@ -43,6 +43,15 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::get_sync_status,
         commands::enrol,
         commands::sync_now,
+        commands::search_persons,
+        commands::create_personne,
+        commands::get_personne,
+        commands::update_personne,
+        commands::change_stage,
+        commands::list_relances,
+        commands::set_relance_status,
+        commands::get_profile,
+        commands::set_profile,
     ])
 }
 

@@ -130,3 +130,112 @@ fn errors_reach_the_ui_tagged() {
         other => panic!("expected a validation error, got {other:?}"),
     }
 }
+
+#[test]
+fn the_persons_commands_round_trip_through_the_ipc_boundary() {
+    use filrouge_model::ipc::{
+        ChangeStage, CreatePersonne, GetPersonne, GetProfile, ListRelances, SearchPersons,
+        SetProfile, SetRelanceStatus,
+    };
+    use filrouge_model::views::Profile;
+    use filrouge_model::{Day, PersonneDraft, RelanceStatus, Stage};
+
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, w) = app(dir.path());
+    assert_eq!(call(&w, &GetProfile {}).unwrap(), Profile::default());
+    let me = Profile {
+        worker_name: Some("Karim".into()),
+    };
+    assert_eq!(
+        call(
+            &w,
+            &SetProfile {
+                profile: me.clone()
+            }
+        )
+        .unwrap(),
+        me
+    );
+
+    let eloise = call(
+        &w,
+        &CreatePersonne {
+            draft: PersonneDraft::new("Éloïse"),
+        },
+    )
+    .unwrap();
+    let hits = call(
+        &w,
+        &SearchPersons {
+            typed: "elo".into(),
+            limit: 5,
+        },
+    )
+    .unwrap();
+    assert_eq!(hits, vec![eloise.clone()]);
+
+    let today = Day::from_epoch_ms(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_millis() as i64,
+    );
+    let view = call(
+        &w,
+        &ChangeStage {
+            person_id: eloise.id.clone(),
+            stage: Stage::Accompagnement,
+            date: today,
+            note: None,
+        },
+    )
+    .unwrap();
+    assert_eq!(view.person.stage, Some(Stage::Accompagnement));
+    assert_eq!(view.timeline.len(), 1);
+    assert_eq!(
+        call(
+            &w,
+            &GetPersonne {
+                id: eloise.id.clone()
+            }
+        )
+        .unwrap(),
+        view
+    );
+
+    let mut with_relance = draft("à rappeler");
+    with_relance.persons.insert(eloise.id.clone());
+    with_relance.follow_up = Some(today);
+    call(
+        &w,
+        &CreateRencontre {
+            draft: with_relance,
+        },
+    )
+    .unwrap();
+    let due = call(&w, &ListRelances { until: today }).unwrap();
+    assert_eq!(due.len(), 1);
+    assert_eq!(due[0].person.as_deref(), Some("Éloïse"));
+    call(
+        &w,
+        &SetRelanceStatus {
+            id: due[0].id.clone(),
+            status: RelanceStatus::Faite,
+            due: None,
+        },
+    )
+    .unwrap();
+    assert!(call(&w, &ListRelances { until: today }).unwrap().is_empty());
+
+    let missing = "01890000-0000-7000-8000-000000000000".to_string();
+    assert_eq!(
+        call(
+            &w,
+            &GetPersonne {
+                id: missing.clone()
+            }
+        )
+        .unwrap_err(),
+        IpcError::NotFound { id: missing }
+    );
+}

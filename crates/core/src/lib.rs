@@ -20,6 +20,7 @@
 
 mod db;
 mod error;
+mod flows;
 mod kinds;
 mod projection;
 pub mod queries;
@@ -32,6 +33,7 @@ pub mod sync;
 
 pub use db::SCHEMA_VERSION;
 pub use error::CoreError;
+pub use flows::TEAM_REFERENT;
 pub use kinds::Record;
 pub use rebuild::RebuildReport;
 pub use store::{DocInfo, Store, StoreOptions};

@@ -8,81 +8,12 @@ use std::collections::BTreeMap;
 
 use filrouge_model::Day;
 use rusqlite::params;
-use serde::{Deserialize, Serialize};
 
 use crate::{CoreError, Store};
 
-/// A person found by search.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PersonHit {
-    /// The person's id.
-    pub id: String,
-    /// Pseudonym or first name.
-    pub pseudonym: String,
-    /// Last name, if known.
-    pub last_name: Option<String>,
-    /// Current parcours stage code.
-    pub stage: Option<String>,
-}
-
-/// One line of a person's timeline.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TimelineEntry {
-    /// When, as a date (`YYYY-MM-DD`, UTC for rencontres).
-    pub date: String,
-    /// The record kind code.
-    pub kind: String,
-    /// The record id.
-    pub id: String,
-    /// A short code for what happened (channel, stage, status).
-    pub what: String,
-}
-
-/// A follow-up to do.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DueRelance {
-    /// The relance id.
-    pub id: String,
-    /// The person concerned, if any.
-    pub person_id: Option<String>,
-    /// When it is due.
-    pub due: String,
-    /// Why.
-    pub reason: String,
-}
-
-/// A référent's caseload: how many persons at each stage.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StageCount {
-    /// Stage code, or `None` for persons without a stage.
-    pub stage: Option<String>,
-    /// How many persons.
-    pub count: u64,
-}
-
-/// Counts for a period, grouped several ways (for funders' tables).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PeriodCounts {
-    /// Rencontres and people met (headcount plus named persons) by channel code.
-    pub by_channel: Vec<(String, u64, u64)>,
-    /// Rencontres by commune (empty string when not given).
-    pub by_commune: Vec<(String, u64)>,
-    /// Distinct persons met, by public category code.
-    pub by_category: Vec<(String, u64)>,
-    /// Stage changes in the period, by stage code.
-    pub by_stage: Vec<(String, u64)>,
-}
-
-/// An event's registrations and headcount.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct EventRegistrations {
-    /// (inscription id, name, checked in) in name order.
-    pub registrations: Vec<(String, String, bool)>,
-    /// How many are registered.
-    pub registered: u64,
-    /// How many checked in.
-    pub checked_in: u64,
-}
+pub use filrouge_model::views::{
+    DueRelance, EventRegistrations, PeriodCounts, PersonHit, StageCount, TimelineEntry,
+};
 
 /// Turns what a user typed into an FTS5 prefix query: every word must match the start
 /// of a name word. Quotes are doubled so no input is read as FTS syntax.
@@ -165,16 +96,41 @@ impl Store {
 
     /// A référent's open relances due on or before `today`, oldest first.
     pub fn relances_due(&self, referent: &str, today: Day) -> Result<Vec<DueRelance>, CoreError> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT id, person_id, due, reason FROM relances
-             WHERE referent = ?1 AND status = 'a_faire' AND due <= ?2 ORDER BY due, id",
-        )?;
-        let rows = stmt.query_map(params![referent, today.to_string()], |r| {
+        self.open_relances(Some(referent), today)
+    }
+
+    /// Open relances due on or before `until`, oldest first, each with the pseudonym of
+    /// the person it concerns: one référent's, or the whole team's when `referent` is
+    /// `None` (a worker who has not said who they are sees every task on the device).
+    pub fn open_relances(
+        &self,
+        referent: Option<&str>,
+        until: Day,
+    ) -> Result<Vec<DueRelance>, CoreError> {
+        // Two statements rather than `?1 IS NULL OR referent = ?1`, which would keep
+        // SQLite from using the (referent, status, due) index.
+        let sql = match referent {
+            Some(_) => {
+                "SELECT r.id, r.person_id, r.due, r.reason, p.pseudonym
+                   FROM relances r LEFT JOIN personnes p ON p.id = r.person_id
+                  WHERE r.referent = ?1 AND r.status = 'a_faire' AND r.due <= ?2
+                  ORDER BY r.due, r.id"
+            }
+            None => {
+                "SELECT r.id, r.person_id, r.due, r.reason, p.pseudonym
+                   FROM relances r LEFT JOIN personnes p ON p.id = r.person_id
+                  WHERE ?1 IS NULL AND r.status = 'a_faire' AND r.due <= ?2
+                  ORDER BY r.due, r.id"
+            }
+        };
+        let mut stmt = self.conn.prepare_cached(sql)?;
+        let rows = stmt.query_map(params![referent, until.to_string()], |r| {
             Ok(DueRelance {
                 id: r.get(0)?,
                 person_id: r.get(1)?,
                 due: r.get(2)?,
                 reason: r.get(3)?,
+                person: r.get(4)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)

@@ -127,23 +127,22 @@ impl Store {
         now: i64,
         change: impl FnOnce(&mut AutoCommit) -> Result<bool, automerge::AutomergeError>,
     ) -> Result<(), CoreError> {
-        let Loaded { mut doc, heads } = self.load(id)?;
-        if record::root_str(&doc, "kind").as_deref() != Some(kind.code()) {
-            return Err(CoreError::NotFound { id: id.to_owned() });
-        }
-        let fail = |e: automerge::AutomergeError| corrupt(id, &e);
-        if !change(&mut doc).map_err(fail)? {
-            return Ok(());
-        }
-        doc.put(ROOT, "updated_at", now).map_err(fail)?;
-        doc.commit_with(CommitOptions::default().with_time(now));
+        let loaded = self.load_kind(id, kind)?;
         let compact_after = self.options().compact_after;
         let tx = self.conn.transaction()?;
-        queue_outbox(&tx, id, doc.get_changes(&heads))?;
-        persist_after(&tx, id, &mut doc, &heads, compact_after)?;
-        reproject(&tx, kind, id, &mut doc)?;
-        tx.commit()?;
+        if edit_in(&tx, id, kind, now, loaded, compact_after, change)? {
+            tx.commit()?;
+        }
         Ok(())
+    }
+
+    /// Loads a document for an edit, checking that it is of `kind`.
+    pub(crate) fn load_kind(&mut self, id: &str, kind: RecordKind) -> Result<Loaded, CoreError> {
+        let loaded = self.load(id)?;
+        if record::root_str(&loaded.doc, "kind").as_deref() != Some(kind.code()) {
+            return Err(CoreError::NotFound { id: id.to_owned() });
+        }
+        Ok(loaded)
     }
 
     fn kind_of(&self, id: &str) -> Result<RecordKind, CoreError> {
@@ -158,9 +157,32 @@ impl Store {
     }
 }
 
+/// Changes a loaded document and writes the change, its outbox entry and its projection
+/// inside `tx`. Returns whether anything changed (nothing to write otherwise).
+pub(crate) fn edit_in(
+    tx: &Transaction<'_>,
+    id: &str,
+    kind: RecordKind,
+    now: i64,
+    Loaded { mut doc, heads }: Loaded,
+    compact_after: i64,
+    change: impl FnOnce(&mut AutoCommit) -> Result<bool, automerge::AutomergeError>,
+) -> Result<bool, CoreError> {
+    let fail = |e: automerge::AutomergeError| corrupt(id, &e);
+    if !change(&mut doc).map_err(fail)? {
+        return Ok(false);
+    }
+    doc.put(ROOT, "updated_at", now).map_err(fail)?;
+    doc.commit_with(CommitOptions::default().with_time(now));
+    queue_outbox(tx, id, doc.get_changes(&heads))?;
+    persist_after(tx, id, &mut doc, &heads, compact_after)?;
+    reproject(tx, kind, id, &mut doc)?;
+    Ok(true)
+}
+
 /// Makes a new record's document and writes it, its outbox entry and its projection
 /// inside `tx`; the draft is already validated.
-fn create_in<R: Record>(
+pub(crate) fn create_in<R: Record>(
     tx: &Transaction<'_>,
     env: &crate::Env,
     actor: &automerge::ActorId,
@@ -347,7 +369,7 @@ fn finish(mut json: Map<String, Json>) -> (Map<String, Json>, Meta) {
     )
 }
 
-fn to_object<R: Record>(draft: &R, id: &str) -> Result<Map<String, Json>, CoreError> {
+pub(crate) fn to_object<R: Record>(draft: &R, id: &str) -> Result<Map<String, Json>, CoreError> {
     match serde_json::to_value(draft) {
         Ok(Json::Object(map)) => Ok(map),
         Ok(_) | Err(_) => Err(CoreError::Corrupt {

@@ -97,15 +97,6 @@ impl Store {
         Ok(store)
     }
 
-    /// Records a new rencontre and returns it as listed. Without a time, it happened now.
-    pub fn create_rencontre(&mut self, mut draft: RencontreDraft) -> Result<Rencontre, CoreError> {
-        draft.occurred_at = Some(draft.occurred_at.unwrap_or(self.env.clock.now_ms()));
-        let id = self.create(draft)?;
-        let row = self.rencontre(&id)?;
-        self.set_meta("last_place", &row.place)?;
-        Ok(row)
-    }
-
     /// Changes a rencontre; only the fields that differ are written. Without a time, it
     /// keeps the time it had.
     pub fn update_rencontre(

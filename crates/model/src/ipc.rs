@@ -10,6 +10,13 @@ use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use crate::error::ValidationError;
 use crate::rencontre::{Rencontre, RencontreDraft};
 
+mod people;
+
+pub use people::{
+    ChangeStage, CreatePersonne, GetPersonne, GetProfile, ListRelances, SearchPersons, SetProfile,
+    SetRelanceStatus, UpdatePersonne,
+};
+
 /// A command the UI can send to the shell.
 pub trait Command: Serialize + DeserializeOwned {
     /// The Tauri command name (the handler function's name in `src-tauri`).

@@ -23,6 +23,7 @@ pub mod ipc;
 pub mod records;
 pub mod rencontre;
 pub mod sync;
+pub mod views;
 pub mod vocab;
 pub mod wire;
 

@@ -1,0 +1,164 @@
+//! The field app's use cases that write more than one record, or read a whole screen:
+//! each write is one SQLite transaction, so a crash never leaves half of it.
+//!
+//! - A rencontre saved with a relance date also creates that relance, for the worker
+//!   who saved it (see [`Store::referent`]).
+//! - A stage change is an `etape` record (the history) and the person's current stage,
+//!   written together.
+//! - A relance is done or postponed by editing its status and due date.
+//! - A person's screen is their record (the document, loaded because the screen edits
+//!   it) and their timeline (projection rows).
+//!
+//! Who uses the device is a local setting, kept in the store's `meta` table: it never
+//! syncs, as two phones of one worker are two devices.
+
+use automerge::ROOT;
+use filrouge_model::records::RecordKind;
+use filrouge_model::views::{PersonneView, Profile};
+use filrouge_model::vocab::RelanceStatus;
+use filrouge_model::{
+    Day, EtapeDraft, PersonneDraft, RelanceDraft, Rencontre, RencontreDraft, Stage,
+};
+
+use crate::kinds::Record;
+use crate::record;
+use crate::records_store::{create_in, edit_in, to_object};
+use crate::{CoreError, Store};
+
+/// The référent of a relance planned on a device whose worker has not said who they
+/// are: the team as a whole.
+pub const TEAM_REFERENT: &str = "Équipe";
+
+/// The `meta` key of the worker's name.
+const WORKER_NAME: &str = "worker_name";
+
+impl Store {
+    /// Who uses this device.
+    pub fn profile(&self) -> Result<Profile, CoreError> {
+        Ok(Profile {
+            worker_name: self.meta(WORKER_NAME)?.filter(|n| !n.is_empty()),
+        })
+    }
+
+    /// Changes who uses this device; returns the profile as stored (trimmed).
+    pub fn set_profile(&mut self, profile: Profile) -> Result<Profile, CoreError> {
+        let profile = profile.validate()?;
+        self.set_meta(WORKER_NAME, profile.worker_name.as_deref().unwrap_or(""))?;
+        Ok(profile)
+    }
+
+    /// Whose task a relance planned on this device is: the worker's, or the team's.
+    pub fn referent(&self) -> Result<String, CoreError> {
+        Ok(self
+            .profile()?
+            .worker_name
+            .unwrap_or_else(|| TEAM_REFERENT.to_owned()))
+    }
+
+    /// Records a new rencontre and returns it as listed. Without a time, it happened
+    /// now. With a relance date, the relance is created in the same transaction, about
+    /// the first person named (if any), for this device's worker, its reason the next
+    /// step agreed.
+    pub fn create_rencontre(&mut self, mut draft: RencontreDraft) -> Result<Rencontre, CoreError> {
+        let now = self.env.clock.now_ms();
+        draft.occurred_at = Some(draft.occurred_at.unwrap_or(now));
+        let draft = draft.validated(now)?;
+        // Checked before anything is written, like the rencontre itself.
+        let relance = match draft.follow_up {
+            Some(due) => Some(
+                RelanceDraft {
+                    person_id: draft.persons.iter().next().cloned(),
+                    rencontre_id: None,
+                    referent: self.referent()?,
+                    due,
+                    reason: draft.next_step.clone().unwrap_or_default(),
+                    status: RelanceStatus::AFaire,
+                }
+                .validated(now)?,
+            ),
+            None => None,
+        };
+        let actor = self.actor().clone();
+        let tx = self.conn.transaction()?;
+        let id = create_in(&tx, &self.env, &actor, draft, now)?;
+        if let Some(mut relance) = relance {
+            relance.rencontre_id = Some(id.clone());
+            create_in(&tx, &self.env, &actor, relance, now)?;
+        }
+        tx.commit()?;
+        let row = self.rencontre(&id)?;
+        self.set_meta("last_place", &row.place)?;
+        Ok(row)
+    }
+
+    /// Moves a person to `stage` on `date`: the stage change is kept in their history
+    /// and becomes their current stage, in one transaction.
+    pub fn change_stage(
+        &mut self,
+        person_id: &str,
+        stage: Stage,
+        date: Day,
+        note: Option<String>,
+    ) -> Result<(), CoreError> {
+        let now = self.env.clock.now_ms();
+        let etape = EtapeDraft {
+            person_id: person_id.to_owned(),
+            stage,
+            date,
+            note,
+        }
+        .validated(now)?;
+        let loaded = self.load_kind(person_id, RecordKind::Personne)?;
+        let (json, _) = crate::records_store::merged(&loaded.doc, &PersonneDraft::SCHEMA);
+        let mut person: PersonneDraft = serde_json::from_value(serde_json::Value::Object(json))
+            .map_err(|e| CoreError::Corrupt {
+                id: person_id.to_owned(),
+                reason: e.to_string(),
+            })?;
+        person.stage = Some(stage);
+        let person = to_object(&person.validated(now)?, person_id)?;
+        let actor = self.actor().clone();
+        let compact_after = self.options().compact_after;
+        let tx = self.conn.transaction()?;
+        create_in(&tx, &self.env, &actor, etape, now)?;
+        edit_in(
+            &tx,
+            person_id,
+            RecordKind::Personne,
+            now,
+            loaded,
+            compact_after,
+            |doc| record::write_object(doc, &ROOT, &person, &PersonneDraft::SCHEMA, ""),
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Marks a relance done, postponed to `due`, or cancelled.
+    pub fn set_relance_status(
+        &mut self,
+        id: &str,
+        status: RelanceStatus,
+        due: Option<Day>,
+    ) -> Result<(), CoreError> {
+        let mut relance: RelanceDraft = self.get(id)?;
+        relance.status = status;
+        if let Some(due) = due {
+            relance.due = due;
+        }
+        self.update(id, relance)
+    }
+
+    /// A person's screen: their record and their timeline.
+    pub fn person_view(&mut self, id: &str) -> Result<PersonneView, CoreError> {
+        Ok(PersonneView {
+            id: id.to_owned(),
+            person: self.get(id)?,
+            timeline: self.timeline(id)?,
+        })
+    }
+}
+
+#[cfg(test)]
+#[path = "flows_tests.rs"]
+mod tests;

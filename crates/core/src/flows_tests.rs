@@ -1,0 +1,231 @@
+//! The field app's use cases through a real store file: what a worker does, what the
+//! screens then read, and that a refused input writes nothing at all.
+
+use super::*;
+use crate::store::tests::{NOW, dump, test_env};
+use filrouge_model::{Channel, Field, Problem};
+
+fn open(dir: &tempfile::TempDir) -> Store {
+    Store::open(&dir.path().join("device.sqlite"), test_env(NOW, 1)).unwrap()
+}
+
+fn today() -> Day {
+    Day::from_epoch_ms(NOW)
+}
+
+fn day(offset: i32) -> Day {
+    today().checked_add_days(offset).unwrap()
+}
+
+fn rencontre(persons: &[&str], follow_up: Option<Day>) -> RencontreDraft {
+    RencontreDraft {
+        channel: Channel::BasDImmeuble,
+        place: "Tour 12".into(),
+        // An anonymous group when nobody is named.
+        headcount: if persons.is_empty() { 2 } else { 0 },
+        persons: persons.iter().map(|p| p.to_string()).collect(),
+        next_step: Some("Rappeler pour la Mission locale".into()),
+        follow_up,
+        ..RencontreDraft::default()
+    }
+}
+
+/// Every row of every projection table and of the outbox: what a failed use case must
+/// leave exactly as it was.
+fn everything(s: &Store) -> (Vec<String>, i64) {
+    let outbox: i64 = s
+        .conn
+        .query_row("SELECT COUNT(*) FROM outbox", [], |r| r.get(0))
+        .unwrap();
+    (dump(s), outbox)
+}
+
+#[test]
+fn a_rencontre_with_a_relance_date_plans_the_workers_relance() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = open(&dir);
+    s.set_profile(Profile {
+        worker_name: Some("  Karim ".into()),
+    })
+    .unwrap();
+    let lina = s.create(PersonneDraft::new("Lina")).unwrap();
+    let r = s
+        .create_rencontre(rencontre(&[&lina], Some(day(2))))
+        .unwrap();
+    // Not due yet; due on the day, with the person's pseudonym and the next step.
+    assert!(s.open_relances(Some("Karim"), day(1)).unwrap().is_empty());
+    let due = s.open_relances(Some("Karim"), day(2)).unwrap();
+    assert_eq!(due.len(), 1);
+    assert_eq!(due[0].person.as_deref(), Some("Lina"));
+    assert_eq!(due[0].person_id.as_deref(), Some(lina.as_str()));
+    assert_eq!(due[0].reason, "Rappeler pour la Mission locale");
+    let relance: RelanceDraft = s.get(&due[0].id).unwrap();
+    assert_eq!(relance.rencontre_id.as_deref(), Some(r.id.as_str()));
+    // It is on the person's timeline, after the rencontre.
+    let kinds: Vec<String> = s
+        .timeline(&lina)
+        .unwrap()
+        .into_iter()
+        .map(|e| e.kind)
+        .collect();
+    assert_eq!(kinds, ["rencontre", "relance"]);
+
+    // Another worker's list does not show it; the team's does.
+    assert!(s.open_relances(Some("Inès"), day(9)).unwrap().is_empty());
+    assert_eq!(s.open_relances(None, day(9)).unwrap().len(), 1);
+}
+
+#[test]
+fn without_a_name_the_relance_is_the_teams() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = open(&dir);
+    assert_eq!(s.profile().unwrap(), Profile::default());
+    s.create_rencontre(rencontre(&[], Some(day(0)))).unwrap();
+    let due = s.open_relances(Some(TEAM_REFERENT), day(0)).unwrap();
+    assert_eq!(due.len(), 1);
+    assert_eq!(due[0].person, None, "an anonymous group's relance");
+}
+
+#[test]
+fn a_refused_relance_date_saves_neither_the_rencontre_nor_the_relance() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = open(&dir);
+    let before = everything(&s);
+    // Three years ahead: more than records are kept.
+    let err = s
+        .create_rencontre(rencontre(&[], Some(day(3 * 366))))
+        .unwrap_err();
+    match err {
+        CoreError::Validation(e) => assert_eq!(e.field, Field::Due),
+        other => panic!("expected a validation error, got {other:?}"),
+    }
+    assert_eq!(everything(&s), before);
+    assert_eq!(s.last_place().unwrap(), None);
+}
+
+#[test]
+fn a_stage_change_is_the_current_stage_and_a_line_of_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let lina = {
+        let mut s = open(&dir);
+        let mut p = PersonneDraft::new("Lina");
+        p.stage = Some(Stage::Repere);
+        let lina = s.create(p).unwrap();
+        s.change_stage(
+            &lina,
+            Stage::Accompagnement,
+            day(-1),
+            Some(" Premier RDV ".into()),
+        )
+        .unwrap();
+        lina
+    };
+    // Reopened from the file, as after the app was closed.
+    let mut s = open(&dir);
+    let view = s.person_view(&lina).unwrap();
+    assert_eq!(view.person.stage, Some(Stage::Accompagnement));
+    assert_eq!(view.person.pseudonym, "Lina");
+    let etapes: Vec<(String, String)> = view
+        .timeline
+        .iter()
+        .filter(|e| e.kind == "etape")
+        .map(|e| (e.date.clone(), e.what.clone()))
+        .collect();
+    assert_eq!(
+        etapes,
+        [(day(-1).to_string(), "accompagnement".to_string())]
+    );
+    assert_eq!(
+        s.search_persons("lin", 5).unwrap()[0].stage.as_deref(),
+        Some("accompagnement")
+    );
+}
+
+#[test]
+fn a_refused_stage_change_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = open(&dir);
+    let lina = s.create(PersonneDraft::new("Lina")).unwrap();
+    let before = everything(&s);
+    let err = s
+        .change_stage(&lina, Stage::Emploi, day(30), None)
+        .unwrap_err();
+    assert!(
+        matches!(err, CoreError::Validation(ref e) if e.field == Field::Date),
+        "{err:?}"
+    );
+    let missing = "01890000-0000-7000-8000-000000000000";
+    assert!(matches!(
+        s.change_stage(missing, Stage::Emploi, day(0), None),
+        Err(CoreError::NotFound { .. })
+    ));
+    // A relance is not a person.
+    let relance = s
+        .create(RelanceDraft {
+            person_id: None,
+            rencontre_id: None,
+            referent: "Karim".into(),
+            due: day(1),
+            reason: String::new(),
+            status: RelanceStatus::AFaire,
+        })
+        .unwrap();
+    let before_relance = everything(&s);
+    assert!(matches!(
+        s.change_stage(&relance, Stage::Emploi, day(0), None),
+        Err(CoreError::NotFound { .. })
+    ));
+    assert_eq!(everything(&s), before_relance);
+    assert_ne!(before, before_relance);
+}
+
+#[test]
+fn a_relance_done_leaves_the_list_and_a_postponed_one_comes_back_later() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = open(&dir);
+    s.create_rencontre(rencontre(&[], Some(day(-1)))).unwrap();
+    s.create_rencontre(rencontre(&[], Some(day(0)))).unwrap();
+    let due = s.open_relances(None, day(0)).unwrap();
+    assert_eq!(due.len(), 2);
+    s.set_relance_status(&due[0].id, RelanceStatus::Faite, None)
+        .unwrap();
+    s.set_relance_status(&due[1].id, RelanceStatus::AFaire, Some(day(7)))
+        .unwrap();
+    assert!(s.open_relances(None, day(0)).unwrap().is_empty());
+    let later = s.open_relances(None, day(7)).unwrap();
+    assert_eq!(later.len(), 1);
+    assert_eq!(later[0].id, due[1].id);
+    assert_eq!(later[0].due, day(7).to_string());
+}
+
+#[test]
+fn the_profile_is_trimmed_checked_and_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let mut s = open(&dir);
+        let stored = s
+            .set_profile(Profile {
+                worker_name: Some(" Inès ".into()),
+            })
+            .unwrap();
+        assert_eq!(stored.worker_name.as_deref(), Some("Inès"));
+        let err = s
+            .set_profile(Profile {
+                worker_name: Some("x".repeat(61)),
+            })
+            .unwrap_err();
+        assert!(matches!(
+            err,
+            CoreError::Validation(ref e) if e.field == Field::Referent
+                && matches!(e.problem, Problem::TooLong { .. })
+        ));
+    }
+    let mut s = open(&dir);
+    assert_eq!(s.referent().unwrap(), "Inès");
+    s.set_profile(Profile {
+        worker_name: Some("   ".into()),
+    })
+    .unwrap();
+    assert_eq!(s.profile().unwrap().worker_name, None);
+    assert_eq!(s.referent().unwrap(), TEAM_REFERENT);
+}

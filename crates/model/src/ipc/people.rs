@@ -1,0 +1,146 @@
+//! The IPC commands of the persons' side of the app: search, a person's screen, stage
+//! changes, relances, and who uses the device.
+//!
+//! Like every command, each is a struct tied to its result type by [`Command`]; the
+//! shell answers from the device's store and never waits on the network.
+
+use serde::{Deserialize, Serialize};
+
+use super::Command;
+use crate::day::Day;
+use crate::records::PersonneDraft;
+use crate::views::{DueRelance, PersonHit, PersonneView, Profile};
+use crate::vocab::{RelanceStatus, Stage};
+
+/// Persons whose names start with what was typed (accent- and case-insensitive), best
+/// matches first, at most `limit`.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct SearchPersons {
+    /// What the user typed so far.
+    pub typed: String,
+    /// How many hits at most.
+    pub limit: u32,
+}
+impl Command for SearchPersons {
+    const NAME: &'static str = "search_persons";
+    type Output = Vec<PersonHit>;
+}
+
+// Debug leaves out what was typed: a name.
+impl std::fmt::Debug for SearchPersons {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SearchPersons")
+            .field("limit", &self.limit)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Records a new person (often from the rencontre form, with only a pseudonym) and
+/// returns them as search lists them.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CreatePersonne {
+    /// What the user filled in.
+    pub draft: PersonneDraft,
+}
+impl Command for CreatePersonne {
+    const NAME: &'static str = "create_personne";
+    type Output = PersonHit;
+}
+
+/// A person's screen.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct GetPersonne {
+    /// The person's id.
+    pub id: String,
+}
+impl Command for GetPersonne {
+    const NAME: &'static str = "get_personne";
+    type Output = PersonneView;
+}
+
+/// Changes what is known of a person; only fields that differ are written.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct UpdatePersonne {
+    /// The person's id.
+    pub id: String,
+    /// The whole record as the form now holds it.
+    pub draft: PersonneDraft,
+}
+impl Command for UpdatePersonne {
+    const NAME: &'static str = "update_personne";
+    type Output = PersonneView;
+}
+
+/// Moves a person to a stage of their path on a date (suspend, resume and "perdu de
+/// vue" are stages too); answers with their screen.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct ChangeStage {
+    /// The person's id.
+    pub person_id: String,
+    /// The stage entered.
+    pub stage: Stage,
+    /// The day it happened.
+    pub date: Day,
+    /// A short factual note.
+    pub note: Option<String>,
+}
+impl Command for ChangeStage {
+    const NAME: &'static str = "change_stage";
+    type Output = PersonneView;
+}
+
+impl std::fmt::Debug for ChangeStage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ChangeStage")
+            .field("person_id", &self.person_id)
+            .field("stage", &self.stage)
+            .field("date", &self.date)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Open relances due on or before `until`: the worker's when they said who they are,
+/// else the team's.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ListRelances {
+    /// The last due day listed (today, for today's and overdue ones).
+    pub until: Day,
+}
+impl Command for ListRelances {
+    const NAME: &'static str = "list_relances";
+    type Output = Vec<DueRelance>;
+}
+
+/// Marks a relance done or cancelled, or postpones it to `due`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SetRelanceStatus {
+    /// The relance's id.
+    pub id: String,
+    /// Its new status.
+    pub status: RelanceStatus,
+    /// Its new due day, when postponed.
+    pub due: Option<Day>,
+}
+impl Command for SetRelanceStatus {
+    const NAME: &'static str = "set_relance_status";
+    type Output = ();
+}
+
+/// Who uses this device.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct GetProfile {}
+impl Command for GetProfile {
+    const NAME: &'static str = "get_profile";
+    type Output = Profile;
+}
+
+/// Changes who uses this device; answers with the profile as stored.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SetProfile {
+    /// The new profile.
+    pub profile: Profile,
+}
+impl Command for SetProfile {
+    const NAME: &'static str = "set_profile";
+    type Output = Profile;
+}

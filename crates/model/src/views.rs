@@ -1,0 +1,127 @@
+//! What the app's screens read: rows answered by the device's projection tables, shared
+//! by the core (which fills them) and the UI (which shows them), so that they cross the
+//! IPC boundary as they are.
+//!
+//! Codes (kinds, channels, stages, statuses) travel as the vocabularies' stable codes;
+//! the UI turns them into words in the user's language.
+
+use serde::{Deserialize, Serialize};
+
+use crate::check;
+use crate::error::{Field, ValidationError};
+use crate::records::PersonneDraft;
+use crate::records::personne::REFERENT_MAX;
+
+/// A person found by search.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonHit {
+    /// The person's id.
+    pub id: String,
+    /// Pseudonym or first name.
+    pub pseudonym: String,
+    /// Last name, if known.
+    pub last_name: Option<String>,
+    /// Current parcours stage code.
+    pub stage: Option<String>,
+}
+
+/// One line of a person's timeline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimelineEntry {
+    /// When, as a date (`YYYY-MM-DD`, UTC for rencontres).
+    pub date: String,
+    /// The record kind code.
+    pub kind: String,
+    /// The record id.
+    pub id: String,
+    /// A short code for what happened (channel, stage, status).
+    pub what: String,
+}
+
+/// A follow-up to do.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DueRelance {
+    /// The relance id.
+    pub id: String,
+    /// The person concerned, if any.
+    pub person_id: Option<String>,
+    /// When it is due.
+    pub due: String,
+    /// Why.
+    pub reason: String,
+    /// The person's pseudonym, to name the task in a list.
+    #[serde(default)]
+    pub person: Option<String>,
+}
+
+/// A référent's caseload: how many persons at each stage.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StageCount {
+    /// Stage code, or `None` for persons without a stage.
+    pub stage: Option<String>,
+    /// How many persons.
+    pub count: u64,
+}
+
+/// Counts for a period, grouped several ways (for funders' tables).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PeriodCounts {
+    /// Rencontres and people met (headcount plus named persons) by channel code.
+    pub by_channel: Vec<(String, u64, u64)>,
+    /// Rencontres by commune (empty string when not given).
+    pub by_commune: Vec<(String, u64)>,
+    /// Distinct persons met, by public category code.
+    pub by_category: Vec<(String, u64)>,
+    /// Stage changes in the period, by stage code.
+    pub by_stage: Vec<(String, u64)>,
+}
+
+/// An event's registrations and headcount.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventRegistrations {
+    /// (inscription id, name, checked in) in name order.
+    pub registrations: Vec<(String, String, bool)>,
+    /// How many are registered.
+    pub registered: u64,
+    /// How many checked in.
+    pub checked_in: u64,
+}
+
+/// A person's screen: what is known of them and their thread.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonneView {
+    /// The person's id.
+    pub id: String,
+    /// Everything recorded about them, as their edit form takes it.
+    pub person: PersonneDraft,
+    /// Rencontres, stage changes, orientations and relances, oldest first.
+    pub timeline: Vec<TimelineEntry>,
+}
+
+// Debug names the record, never what it says about the person.
+impl std::fmt::Debug for PersonneView {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PersonneView")
+            .field("id", &self.id)
+            .field("timeline", &self.timeline.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Who uses this device, as the worker set it in the settings.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Profile {
+    /// The worker's name as the team writes it (the référent of their persons and
+    /// relances). `None` until they say.
+    pub worker_name: Option<String>,
+}
+
+impl Profile {
+    /// Trims the name, turns an empty one into `None`, and checks its length (a
+    /// référent's, since relances carry it).
+    pub fn validate(self) -> Result<Profile, ValidationError> {
+        Ok(Profile {
+            worker_name: check::optional(Field::Referent, self.worker_name, REFERENT_MAX)?,
+        })
+    }
+}
