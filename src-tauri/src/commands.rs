@@ -9,8 +9,8 @@ use filrouge_core::Store;
 use filrouge_model::Rencontre;
 use filrouge_model::ipc::{
     ChangeStage, CreatePersonne, CreateRencontre, Enrol, GetPersonne, GetProfile, GetSyncStatus,
-    IpcError, LastPlace, ListRelances, ListRencontres, SearchPersons, SetProfile, SetRelanceStatus,
-    SyncNow, SyncStatus, UpdatePersonne, UpdateRencontre,
+    IpcError, LastPlace, ListRelances, ListRencontres, PlanRelance, SearchPersons, SetProfile,
+    SetRelanceStatus, SyncNow, SyncStatus, UpdatePersonne, UpdateRencontre,
 };
 use filrouge_model::views::{DueRelance, PersonHit, PersonneView, Profile};
 use tauri::State;
@@ -157,4 +157,13 @@ pub async fn get_profile(state: State<'_, AppState>, args: GetProfile) -> Res<Pr
 #[tauri::command]
 pub async fn set_profile(state: State<'_, AppState>, args: SetProfile) -> Res<Profile> {
     with_store(&state, |s| s.set_profile(args.profile))
+}
+
+#[tauri::command]
+pub async fn plan_relance(state: State<'_, AppState>, args: PlanRelance) -> Res<String> {
+    let id = with_store(&state, |s| {
+        s.plan_relance(args.person_id, args.due, args.reason)
+    })?;
+    state.sync.local_change();
+    Ok(id)
 }

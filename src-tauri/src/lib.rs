@@ -50,6 +50,7 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::change_stage,
         commands::list_relances,
         commands::set_relance_status,
+        commands::plan_relance,
         commands::get_profile,
         commands::set_profile,
     ])

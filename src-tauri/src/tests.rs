@@ -226,6 +226,18 @@ fn the_persons_commands_round_trip_through_the_ipc_boundary() {
     )
     .unwrap();
     assert!(call(&w, &ListRelances { until: today }).unwrap().is_empty());
+    let planned = call(
+        &w,
+        &filrouge_model::ipc::PlanRelance {
+            person_id: Some(eloise.id.clone()),
+            due: today,
+            reason: "Appeler la Mission locale".into(),
+        },
+    )
+    .unwrap();
+    let due = call(&w, &ListRelances { until: today }).unwrap();
+    assert_eq!(due.len(), 1);
+    assert_eq!(due[0].id, planned);
 
     let missing = "01890000-0000-7000-8000-000000000000".to_string();
     assert_eq!(

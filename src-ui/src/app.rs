@@ -7,13 +7,18 @@
 //! sync status (a finished sync may have brought other devices' rencontres).
 
 use filrouge_model::Rencontre;
-use filrouge_model::ipc::{GetSyncStatus, ListRencontres, SyncNow, SyncStatus};
+use filrouge_model::ipc::{GetSyncStatus, ListRelances, ListRencontres, SyncNow, SyncStatus};
+use filrouge_model::views::DueRelance;
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::form::NewRencontre;
 use crate::list::TodayList;
+use crate::nav::{Screen, Tabs};
+use crate::person::PersonScreen;
+use crate::persons::PersonsScreen;
+use crate::relances::RelanceList;
 use crate::settings::Settings;
 use crate::{clock, i18n, ipc};
 
@@ -33,6 +38,14 @@ pub struct Shared {
     pub status_unavailable: RwSignal<bool>,
     /// Counts list reads, so that a slow, older answer never replaces a newer one.
     list_generation: StoredValue<u64>,
+    /// The screen shown.
+    pub screen: RwSignal<Screen>,
+    /// Open relances due today or before, oldest first.
+    pub relances: RwSignal<Vec<DueRelance>>,
+    /// What was typed in the persons search, kept while a person's screen is open.
+    pub person_query: RwSignal<String>,
+    /// Counts relance reads, like `list_generation`.
+    relances_generation: StoredValue<u64>,
 }
 
 impl Shared {
@@ -44,13 +57,37 @@ impl Shared {
             status: RwSignal::new(None),
             status_unavailable: RwSignal::new(false),
             list_generation: StoredValue::new(0),
+            screen: RwSignal::new(Screen::Today),
+            relances: RwSignal::new(Vec::new()),
+            person_query: RwSignal::new(String::new()),
+            relances_generation: StoredValue::new(0),
         }
     }
 
-    /// Reads the list and the status again.
+    /// Reads the lists and the status again.
     pub fn refresh(self) {
         self.refresh_list();
+        self.refresh_relances();
         self.refresh_status();
+    }
+
+    /// Reads the relances due again. A failure keeps the lines shown: the relances
+    /// screen says so when the user acts on one.
+    pub fn refresh_relances(self) {
+        self.relances_generation.update_value(|g| *g += 1);
+        let generation = self.relances_generation.get_value();
+        spawn_local(async move {
+            let result = ipc::call(&ListRelances {
+                until: clock::today(),
+            })
+            .await;
+            if self.relances_generation.get_value() != generation {
+                return;
+            }
+            if let Ok(rows) = result {
+                self.relances.set(rows);
+            }
+        });
     }
 
     /// Reads today's rencontres again (today starts at local midnight).
@@ -138,6 +175,7 @@ pub fn App() -> impl IntoView {
         shared.set_status(status);
         if finished {
             shared.refresh_list();
+            shared.refresh_relances();
         }
     }));
 
@@ -153,6 +191,8 @@ pub fn App() -> impl IntoView {
     });
 
     let line = Memo::new(move |_| shared.status_line());
+    // Screens are drawn again only when the screen really changes.
+    let screen = Memo::new(move |_| shared.screen.get());
 
     view! {
         <header class="app-header">
@@ -192,10 +232,22 @@ pub fn App() -> impl IntoView {
                     })
             }}
         </header>
+        <Tabs shared />
         <main>
             <Settings shared open=settings_open opener />
-            <NewRencontre shared />
-            <TodayList shared />
+            // Today stays mounted while another screen shows, so that a rencontre being
+            // typed survives a look at a person's thread.
+            <div id="screen-today" hidden=move || screen.with(|s| *s != Screen::Today)>
+                <RelanceList shared main_screen=true />
+                <NewRencontre shared />
+                <TodayList shared />
+            </div>
+            {move || match screen.get() {
+                Screen::Today => ().into_any(),
+                Screen::Persons => view! { <PersonsScreen shared /> }.into_any(),
+                Screen::Person(id) => view! { <PersonScreen shared id /> }.into_any(),
+                Screen::Relances => view! { <RelanceList shared /> }.into_any(),
+            }}
         </main>
     }
 }

@@ -4,6 +4,7 @@
 //! what happened since local midnight. Only the three functions that ask `Date` need
 //! a browser; [`LocalTime`] and its formatting are plain Rust, tested on the host.
 
+use filrouge_model::Day;
 use js_sys::Date;
 
 /// A moment as the device's local calendar and clock show it.
@@ -25,6 +26,13 @@ impl LocalTime {
     /// "14:32".
     pub fn hhmm(self) -> String {
         format!("{:02}:{:02}", self.hour, self.minute)
+    }
+
+    /// The local calendar day of this moment.
+    pub fn date(self) -> Day {
+        let year = i32::try_from(self.year).unwrap_or(i32::MAX);
+        // A reading of JavaScript's Date is always a real day; the fallback is never used.
+        Day::from_ymd(year, self.month, self.day).unwrap_or_else(|| Day::from_epoch_ms(0))
     }
 
     /// Whether both moments fall on the same local day.
@@ -65,6 +73,11 @@ pub fn local(ms: i64) -> LocalTime {
 /// The local reading of now.
 pub fn local_now() -> LocalTime {
     local(now_ms())
+}
+
+/// Today's local date: the day relances and stage changes are dated by default.
+pub fn today() -> Day {
+    local_now().date()
 }
 
 #[cfg(test)]

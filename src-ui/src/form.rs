@@ -2,16 +2,22 @@
 //!
 //! The channel and the place stay from one rencontre to the next (a maraude meets many
 //! people in one spot); the place starts from the last one recorded on this device.
-//! Who was met is an anonymous headcount (1 by default) and/or a pseudonym: typing a
-//! pseudonym while the count is untouched sets the count to 0, so that a named person
-//! met alone is not also counted as anonymous. The draft is checked here with the
+//! Who was met is an anonymous headcount (1 by default) and/or known persons, chosen or
+//! created in place with the [`PersonPicker`]: naming someone while the count is
+//! untouched sets the count to 0, so that a named person met alone is not also counted
+//! as anonymous. Needs, what was done and the next step with a relance date are folded
+//! under one summary, off the quick path. The draft is checked here with the
 //! model's own rules before it is sent, so mistakes are explained at once, offline;
 //! the shell checks again. After a save, what changes from one person to the next
-//! (count, pseudonym, note) is cleared; after an error, nothing typed is lost.
+//! (count, persons, note, needs, next step) is cleared; after an error, nothing typed is lost.
+
+use std::collections::BTreeSet;
 
 use filrouge_model::error::{Field, ValidationError};
 use filrouge_model::ipc::{CreateRencontre, IpcError, LastPlace};
 use filrouge_model::rencontre::{Channel, HEADCOUNT_MAX, NOTE_MAX, RencontreDraft};
+use filrouge_model::views::PersonHit;
+use filrouge_model::{Action, Day, Frein};
 use leptos::ev::SubmitEvent;
 use leptos::html;
 use leptos::prelude::*;
@@ -19,6 +25,7 @@ use leptos::task::spawn_local;
 use std::time::Duration;
 
 use crate::app::{Shared, aria_bool};
+use crate::picker::PersonPicker;
 use crate::{clock, i18n, ipc};
 
 /// How long the "Rencontre enregistrée" confirmation stays.
@@ -32,8 +39,14 @@ struct Fields {
     headcount: RwSignal<u32>,
     /// Whether the user changed the count since the last save.
     headcount_touched: RwSignal<bool>,
-    pseudonym: RwSignal<String>,
+    /// Known persons met, chosen or created with the picker.
+    persons: RwSignal<Vec<PersonHit>>,
     note: RwSignal<String>,
+    needs: RwSignal<BTreeSet<Frein>>,
+    actions: RwSignal<BTreeSet<Action>>,
+    next_step: RwSignal<String>,
+    /// The relance date as the date input holds it (`YYYY-MM-DD`), empty for none.
+    follow_up: RwSignal<String>,
 }
 
 impl Fields {
@@ -43,8 +56,15 @@ impl Fields {
             place: self.place.get_untracked(),
             occurred_at: None,
             headcount: self.headcount.get_untracked(),
-            pseudonym: Some(self.pseudonym.get_untracked()),
+            pseudonym: None,
             note: self.note.get_untracked(),
+            persons: self
+                .persons
+                .with_untracked(|p| p.iter().map(|p| p.id.clone()).collect()),
+            needs: self.needs.get_untracked(),
+            actions: self.actions.get_untracked(),
+            next_step: Some(self.next_step.get_untracked()).filter(|s| !s.trim().is_empty()),
+            follow_up: Day::parse(&self.follow_up.get_untracked()).ok(),
             ..Default::default()
         }
     }
@@ -53,8 +73,12 @@ impl Fields {
     fn reset_person(self) {
         self.headcount.set(1);
         self.headcount_touched.set(false);
-        self.pseudonym.set(String::new());
+        self.persons.set(Vec::new());
         self.note.set(String::new());
+        self.needs.set(BTreeSet::new());
+        self.actions.set(BTreeSet::new());
+        self.next_step.set(String::new());
+        self.follow_up.set(String::new());
     }
 
     fn step(self, up: bool) {
@@ -69,13 +93,13 @@ impl Fields {
     }
 }
 
-/// The headcount to show after the pseudonym changed, unless the user set it: 0 when
-/// someone is named (a person met alone), back to the default 1 when the name is erased.
-fn headcount_for_pseudonym(touched: bool, pseudonym: &str) -> Option<u32> {
-    match (touched, pseudonym.trim().is_empty()) {
+/// The headcount to show after the persons named changed, unless the user set it: 0
+/// when someone is named (a person met alone), back to the default 1 when nobody is.
+fn headcount_for_persons(touched: bool, named: usize) -> Option<u32> {
+    match (touched, named) {
         (true, _) => None,
-        (false, true) => Some(1),
-        (false, false) => Some(0),
+        (false, 0) => Some(1),
+        (false, _) => Some(0),
     }
 }
 
@@ -87,15 +111,18 @@ pub fn NewRencontre(shared: Shared) -> impl IntoView {
         place: RwSignal::new(String::new()),
         headcount: RwSignal::new(1),
         headcount_touched: RwSignal::new(false),
-        pseudonym: RwSignal::new(String::new()),
+        persons: RwSignal::new(Vec::new()),
         note: RwSignal::new(String::new()),
+        needs: RwSignal::new(BTreeSet::new()),
+        actions: RwSignal::new(BTreeSet::new()),
+        next_step: RwSignal::new(String::new()),
+        follow_up: RwSignal::new(String::new()),
     };
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
     let invalid = RwSignal::new(None::<Field>);
     let confirmation = RwSignal::new(None::<String>);
     let place_ref = NodeRef::<html::Input>::new();
-    let pseudonym_ref = NodeRef::<html::Input>::new();
     let note_ref = NodeRef::<html::Textarea>::new();
     let plus_ref = NodeRef::<html::Button>::new();
 
@@ -118,7 +145,6 @@ pub fn NewRencontre(shared: Shared) -> impl IntoView {
         // Take the user to the field to fix.
         let _ = match field {
             Some(Field::Place) => place_ref.get_untracked().map(|el| el.focus()),
-            Some(Field::Pseudonym) => pseudonym_ref.get_untracked().map(|el| el.focus()),
             Some(Field::Note) => note_ref.get_untracked().map(|el| el.focus()),
             Some(Field::Headcount) => plus_ref.get_untracked().map(|el| el.focus()),
             _ => None,
@@ -162,13 +188,13 @@ pub fn NewRencontre(shared: Shared) -> impl IntoView {
         });
     };
 
-    let on_pseudonym = move |ev| {
-        let value = event_target_value(&ev);
-        if let Some(n) = headcount_for_pseudonym(fields.headcount_touched.get_untracked(), &value) {
+    // Naming someone sets the anonymous count, unless the user set it.
+    Effect::new(move |_| {
+        let named = fields.persons.with(Vec::len);
+        if let Some(n) = headcount_for_persons(fields.headcount_touched.get_untracked(), named) {
             fields.headcount.set(n);
         }
-        fields.pseudonym.set(value);
-    };
+    });
 
     let is_invalid = move |field: Field| move || aria_bool(invalid.get() == Some(field));
     let note_help = move || {
@@ -255,22 +281,7 @@ pub fn NewRencontre(shared: Shared) -> impl IntoView {
                         </button>
                     </div>
                 </div>
-                <div class="field">
-                    <label for="pseudonym">{i18n::PSEUDONYM}</label>
-                    <input
-                        id="pseudonym"
-                        name="pseudonym"
-                        type="text"
-                        autocomplete="off"
-                        enterkeyhint="next"
-                        aria-describedby="pseudonym-hint"
-                        aria-invalid=is_invalid(Field::Pseudonym)
-                        node_ref=pseudonym_ref
-                        prop:value=move || fields.pseudonym.get()
-                        on:input=on_pseudonym
-                    />
-                    <p class="hint" id="pseudonym-hint">{i18n::PSEUDONYM_HINT}</p>
-                </div>
+                <PersonPicker chosen=fields.persons error />
             </div>
             <div class="field">
                 <label for="note">{i18n::NOTE}</label>
@@ -287,6 +298,7 @@ pub fn NewRencontre(shared: Shared) -> impl IntoView {
                     {move || note_help().unwrap_or_else(|| i18n::NOTE_HINT.to_owned())}
                 </p>
             </div>
+            <MoreDetails fields />
             // Messages sit with the button, which stays under the thumb on phones.
             <div class="form-footer">
                 <p id="form-error" class="error" role="alert">{move || error.get()}</p>
@@ -301,14 +313,79 @@ pub fn NewRencontre(shared: Shared) -> impl IntoView {
     }
 }
 
+/// Needs, what was done, and the next step with its relance: folded, so that the
+/// quick path (channel, count, save) stays on one phone screen.
+#[component]
+fn MoreDetails(fields: Fields) -> impl IntoView {
+    view! {
+        <details id="more-details" class="more">
+            <summary>{i18n::people::MORE_DETAILS}</summary>
+            <fieldset class="chips-set">
+                <legend>{i18n::people::NEEDS}</legend>
+                <div class="chips">
+                    {Frein::ALL
+                        .into_iter()
+                        .map(|f| chip(f.code(), f.label_fr(), fields.needs, f))
+                        .collect_view()}
+                </div>
+            </fieldset>
+            <fieldset class="chips-set">
+                <legend>{i18n::people::ACTIONS}</legend>
+                <div class="chips">
+                    {Action::ALL
+                        .into_iter()
+                        .map(|a| chip(a.code(), a.label_fr(), fields.actions, a))
+                        .collect_view()}
+                </div>
+            </fieldset>
+            <div class="row">
+                <div class="field grow">
+                    <label for="next-step">{i18n::people::NEXT_STEP}</label>
+                    <input id="next-step" type="text" autocomplete="off" bind:value=fields.next_step />
+                </div>
+                <div class="field">
+                    <label for="follow-up">{i18n::people::FOLLOW_UP}</label>
+                    <input id="follow-up" type="date" bind:value=fields.follow_up />
+                </div>
+            </div>
+        </details>
+    }
+}
+
+/// A chip that toggles `value` in `set`.
+fn chip<T: Ord + Copy + Send + Sync + 'static>(
+    code: &'static str,
+    label: &'static str,
+    set: RwSignal<BTreeSet<T>>,
+    value: T,
+) -> impl IntoView {
+    view! {
+        <button
+            type="button"
+            class="chip small"
+            data-code=code
+            aria-pressed=move || aria_bool(set.with(|s| s.contains(&value)))
+            on:click=move |_| {
+                set.update(|s| {
+                    if !s.remove(&value) {
+                        s.insert(value);
+                    }
+                })
+            }
+        >
+            {label}
+        </button>
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::headcount_for_pseudonym;
+    use super::headcount_for_persons;
 
     #[test]
     fn a_named_person_is_not_also_counted_unless_the_user_says_so() {
-        assert_eq!(headcount_for_pseudonym(false, "Momo"), Some(0));
-        assert_eq!(headcount_for_pseudonym(false, "  "), Some(1));
-        assert_eq!(headcount_for_pseudonym(true, "Momo"), None);
+        assert_eq!(headcount_for_persons(false, 1), Some(0));
+        assert_eq!(headcount_for_persons(false, 0), Some(1));
+        assert_eq!(headcount_for_persons(true, 2), None);
     }
 }

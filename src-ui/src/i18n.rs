@@ -6,6 +6,8 @@
 //! sentences name the field and the rule, never the rejected value, and tell the
 //! user what to do next.
 
+pub mod people;
+
 use filrouge_model::error::{Field, Problem, ValidationError};
 use filrouge_model::ipc::{IpcError, SyncFailure, SyncStatus};
 use filrouge_model::rencontre::Channel;
@@ -33,10 +35,6 @@ pub const HEADCOUNT: &str = "Personnes (groupe anonyme)";
 pub const HEADCOUNT_MINUS: &str = "Une personne de moins";
 /// Accessible name of the plus button.
 pub const HEADCOUNT_PLUS: &str = "Une personne de plus";
-/// Label of the pseudonym input.
-pub const PSEUDONYM: &str = "Pseudo ou prénom (facultatif)";
-/// Help under the pseudonym input.
-pub const PSEUDONYM_HINT: &str = "Personne seule : le nombre passe à 0.";
 /// Label of the note.
 pub const NOTE: &str = "Note courte et factuelle";
 /// Help under the note.

@@ -8,8 +8,11 @@
 //! status line) compile and are tested on the host too: `cargo test -p filrouge-ui`.
 //!
 //! Layout of the screen, one module each: [`app`] (header, status line, shared state),
-//! [`form`] ("Nouvelle rencontre"), [`list`] ("Aujourd'hui", with inline editing) and
-//! [`settings`] (enrolment and manual sync). [`clock`] reads the device's local time.
+//! [`nav`] (which screen shows, the tab bar), [`form`] ("Nouvelle rencontre", with the
+//! person [`picker`]), [`list`] ("Aujourd'hui", with inline editing), [`relances`]
+//! (due and overdue, done or postponed in a tap), [`persons`] (search) and [`person`]
+//! (a person's thread), and [`settings`] (enrolment, manual sync, who uses the device).
+//! [`clock`] reads the device's local time.
 
 #![forbid(unsafe_code)]
 
@@ -19,6 +22,12 @@ mod form;
 mod i18n;
 mod ipc;
 mod list;
+mod nav;
+mod person;
+mod persons;
+mod picker;
+mod profile;
+mod relances;
 mod settings;
 
 fn main() {

@@ -14,6 +14,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::app::{Shared, aria_bool};
+use crate::profile::WhoAmI;
 use crate::{clock, i18n, ipc};
 
 /// The enrolment fields, checked before anything is sent.
@@ -185,6 +186,7 @@ pub fn Settings(
                 <dd>{move || shared.status_line().summary}</dd>
                 {status_rows}
             </dl>
+            <WhoAmI shared />
             <form id="enrol-form" novalidate on:submit=on_enrol aria-labelledby="team-title">
                 <h3 id="team-title">{i18n::TEAM}</h3>
                 <div class="field">

@@ -167,8 +167,17 @@ impl Session {
         })
     }
 
-    /// Clicks an element.
+    /// Clicks an element, first scrolled to the middle of the window as a user would
+    /// scroll it: WebDriver scrolls it only to the bottom edge, where the phone layout's
+    /// tab bar and sticky save button cover it.
     pub fn click(&self, el: &Element) -> anyhow::Result<()> {
+        self.post(
+            "/execute/sync",
+            json!({
+                "script": "arguments[0].scrollIntoView({ block: 'center', inline: 'center' });",
+                "args": [{ ELEMENT_KEY: el.0 }],
+            }),
+        )?;
         self.post(&format!("/element/{}/click", el.0), json!({}))?;
         Ok(())
     }

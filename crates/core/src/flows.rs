@@ -134,6 +134,25 @@ impl Store {
         Ok(())
     }
 
+    /// Plans a relance for this device's worker (or the team), about a person or not;
+    /// returns its id.
+    pub fn plan_relance(
+        &mut self,
+        person_id: Option<String>,
+        due: Day,
+        reason: String,
+    ) -> Result<String, CoreError> {
+        let referent = self.referent()?;
+        self.create(RelanceDraft {
+            person_id,
+            rencontre_id: None,
+            referent,
+            due,
+            reason,
+            status: RelanceStatus::AFaire,
+        })
+    }
+
     /// Marks a relance done, postponed to `due`, or cancelled.
     pub fn set_relance_status(
         &mut self,

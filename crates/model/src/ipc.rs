@@ -13,8 +13,8 @@ use crate::rencontre::{Rencontre, RencontreDraft};
 mod people;
 
 pub use people::{
-    ChangeStage, CreatePersonne, GetPersonne, GetProfile, ListRelances, SearchPersons, SetProfile,
-    SetRelanceStatus, UpdatePersonne,
+    ChangeStage, CreatePersonne, GetPersonne, GetProfile, ListRelances, PlanRelance, SearchPersons,
+    SetProfile, SetRelanceStatus, UpdatePersonne,
 };
 
 /// A command the UI can send to the shell.

@@ -111,6 +111,31 @@ impl Command for ListRelances {
     type Output = Vec<DueRelance>;
 }
 
+/// Plans a relance for the device's worker (or the team, when they have not said who
+/// they are); answers with its id.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct PlanRelance {
+    /// The person concerned, if any.
+    pub person_id: Option<String>,
+    /// When it is due.
+    pub due: Day,
+    /// What to do.
+    pub reason: String,
+}
+impl Command for PlanRelance {
+    const NAME: &'static str = "plan_relance";
+    type Output = String;
+}
+
+impl std::fmt::Debug for PlanRelance {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PlanRelance")
+            .field("person_id", &self.person_id)
+            .field("due", &self.due)
+            .finish_non_exhaustive()
+    }
+}
+
 /// Marks a relance done or cancelled, or postpones it to `due`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SetRelanceStatus {

@@ -1,0 +1,108 @@
+//! Which screen is shown, and the tab bar that switches between the main ones.
+//!
+//! The app has no URL router: a screen is a value of [`Screen`] in the shared state,
+//! set by the tabs and by links (a person's name opens their screen). The tab bar sits
+//! under the thumb on phones and under the header on laptops (see `styles.css`).
+
+use leptos::prelude::*;
+
+use crate::app::Shared;
+use crate::i18n;
+
+/// A screen of the app.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Screen {
+    /// Aujourd'hui: the rencontre form, today's relances and rencontres.
+    Today,
+    /// Person search, to open a person's thread.
+    Persons,
+    /// One person's thread.
+    Person(String),
+    /// Due and overdue relances.
+    Relances,
+}
+
+impl Screen {
+    /// The tab this screen belongs to (a person's screen is under "Personnes").
+    fn tab(&self) -> Tab {
+        match self {
+            Screen::Today => Tab::Today,
+            Screen::Persons | Screen::Person(_) => Tab::Persons,
+            Screen::Relances => Tab::Relances,
+        }
+    }
+}
+
+/// A tab of the tab bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tab {
+    Today,
+    Persons,
+    Relances,
+}
+
+impl Tab {
+    const ALL: [Tab; 3] = [Tab::Today, Tab::Persons, Tab::Relances];
+
+    fn screen(self) -> Screen {
+        match self {
+            Tab::Today => Screen::Today,
+            Tab::Persons => Screen::Persons,
+            Tab::Relances => Screen::Relances,
+        }
+    }
+
+    fn id(self) -> &'static str {
+        match self {
+            Tab::Today => "tab-today",
+            Tab::Persons => "tab-persons",
+            Tab::Relances => "tab-relances",
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Tab::Today => i18n::TODAY,
+            Tab::Persons => i18n::people::PERSONS,
+            Tab::Relances => i18n::people::RELANCES,
+        }
+    }
+}
+
+/// The tab bar.
+#[component]
+pub fn Tabs(shared: Shared) -> impl IntoView {
+    let due = move || shared.relances.with(Vec::len);
+    view! {
+        <nav class="tabs" aria-label=i18n::people::NAVIGATION>
+            {Tab::ALL
+                .into_iter()
+                .map(|tab| {
+                    let current = move || shared.screen.with(|s| s.tab() == tab);
+                    view! {
+                        <button
+                            type="button"
+                            id=tab.id()
+                            class="tab"
+                            aria-current=move || current().then_some("page")
+                            on:click=move |_| shared.screen.set(tab.screen())
+                        >
+                            <span>{tab.label()}</span>
+                            {(tab == Tab::Relances)
+                                .then(|| {
+                                    view! {
+                                        <span class="badge" aria-hidden="true" hidden=move || due() == 0>
+                                            {due}
+                                        </span>
+                                        <span class="visually-hidden">
+                                            {move || i18n::people::relances_due(due())}
+                                        </span>
+                                    }
+                                })}
+                        </button>
+                    }
+                })
+                .collect_view()}
+        </nav>
+    }
+}

@@ -1,0 +1,114 @@
+//! The "Personnes" screen: find a person by the first letters of a pseudonym or name,
+//! then open their thread.
+//!
+//! The search is the store's FTS index (accent- and case-insensitive prefixes), asked
+//! at every keystroke; a generation counter drops answers older than the last
+//! keystroke's. At most [`HITS`] lines are shown, so the list stays short however many
+//! persons the team follows: typing one more letter narrows it.
+
+use filrouge_model::ipc::SearchPersons;
+use filrouge_model::views::PersonHit;
+use filrouge_model::vocab::Stage;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::app::Shared;
+use crate::nav::Screen;
+use crate::{i18n, ipc};
+
+/// Lines shown at most.
+const HITS: u32 = 50;
+
+/// The screen. What was typed survives a visit to a person and back.
+#[component]
+pub fn PersonsScreen(shared: Shared) -> impl IntoView {
+    let typed = shared.person_query;
+    let hits = RwSignal::new(Vec::<PersonHit>::new());
+    let searched = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let generation = StoredValue::new(0u64);
+    let search = move |text: String| {
+        generation.update_value(|g| *g += 1);
+        let mine = generation.get_value();
+        if text.trim().is_empty() {
+            hits.set(Vec::new());
+            searched.set(false);
+            return;
+        }
+        spawn_local(async move {
+            let found = ipc::call(&SearchPersons {
+                typed: text,
+                limit: HITS,
+            })
+            .await;
+            if generation.get_value() != mine {
+                return;
+            }
+            searched.set(true);
+            match found {
+                Ok(found) => {
+                    hits.set(found);
+                    error.set(None);
+                }
+                Err(e) => error.set(Some(i18n::error_sentence(&e))),
+            }
+        });
+    };
+    search(typed.get_untracked());
+
+    view! {
+        <section class="card persons" aria-labelledby="persons-title">
+            <h2 id="persons-title">{i18n::people::PERSONS}</h2>
+            <div class="field">
+                <label for="persons-search">{i18n::people::SEARCH_PERSONS}</label>
+                <input
+                    id="persons-search"
+                    type="search"
+                    autocomplete="off"
+                    enterkeyhint="search"
+                    prop:value=move || typed.get()
+                    on:input=move |ev| {
+                        let value = event_target_value(&ev);
+                        typed.set(value.clone());
+                        search(value);
+                    }
+                />
+            </div>
+            <p class="error" role="alert">{move || error.get()}</p>
+            <p class="empty" hidden=move || searched.get()>{i18n::people::SEARCH_EMPTY}</p>
+            <p class="empty" hidden=move || !searched.get() || !hits.with(Vec::is_empty)>
+                {i18n::people::NO_MATCH}
+            </p>
+            <ul id="persons-list" class="person-list">
+                <For
+                    each=move || hits.get()
+                    key=|p| p.id.clone()
+                    children=move |p: PersonHit| {
+                        let id = p.id.clone();
+                        let name = match &p.last_name {
+                            Some(last) => format!("{} {last}", p.pseudonym),
+                            None => p.pseudonym.clone(),
+                        };
+                        let stage = p
+                            .stage
+                            .as_deref()
+                            .and_then(Stage::from_code)
+                            .map(i18n::people::stage_label);
+                        view! {
+                            <li>
+                                <button
+                                    type="button"
+                                    class="person-row"
+                                    on:click=move |_| shared.screen.set(Screen::Person(id.clone()))
+                                >
+                                    <span class="name">{name}</span>
+                                    <span class="stage">{stage}</span>
+                                </button>
+                            </li>
+                        }
+                    }
+                />
+            </ul>
+        </section>
+    }
+}

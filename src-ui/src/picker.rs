@@ -1,0 +1,178 @@
+//! "Ajouter une personne": search-as-you-type over the persons this device knows, or a
+//! new pseudonym created in place, for the rencontre form.
+//!
+//! Every keystroke asks the shell's FTS index ([`SearchPersons`], accent- and
+//! case-insensitive prefixes); a generation counter drops answers that arrive after a
+//! newer keystroke's. Choosing a hit, or creating the person ([`CreatePersonne`], a
+//! record with only a pseudonym: the least the team needs), adds a chip to `chosen`
+//! and clears the input for the next name. The form owns `chosen` and sends the ids.
+
+use filrouge_model::PersonneDraft;
+use filrouge_model::ipc::{CreatePersonne, SearchPersons};
+use filrouge_model::views::PersonHit;
+use leptos::html;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::{i18n, ipc};
+
+/// How many hits the picker shows: a short list under the thumb.
+const HITS: u32 = 6;
+
+/// The picker. `chosen` is the form's list of persons met; `error` its error line.
+#[component]
+pub fn PersonPicker(
+    chosen: RwSignal<Vec<PersonHit>>,
+    error: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let typed = RwSignal::new(String::new());
+    let hits = RwSignal::new(Vec::<PersonHit>::new());
+    let generation = StoredValue::new(0u64);
+    let busy = RwSignal::new(false);
+    let input = NodeRef::<html::Input>::new();
+
+    let search = move |text: String| {
+        generation.update_value(|g| *g += 1);
+        let mine = generation.get_value();
+        if text.trim().is_empty() {
+            hits.set(Vec::new());
+            return;
+        }
+        spawn_local(async move {
+            let found = ipc::call(&SearchPersons {
+                typed: text,
+                limit: HITS,
+            })
+            .await;
+            if generation.get_value() != mine {
+                return;
+            }
+            match found {
+                Ok(found) => hits.set(found),
+                Err(e) => error.set(Some(i18n::error_sentence(&e))),
+            }
+        });
+    };
+    let choose = move |hit: PersonHit| {
+        chosen.update(|list| {
+            if !list.iter().any(|p| p.id == hit.id) {
+                list.push(hit);
+            }
+        });
+        typed.set(String::new());
+        search(String::new());
+        if let Some(el) = input.get_untracked() {
+            let _ = el.focus();
+        }
+    };
+    let create = move |_| {
+        let pseudonym = typed.get_untracked();
+        if busy.get_untracked() || pseudonym.trim().is_empty() {
+            return;
+        }
+        busy.set(true);
+        spawn_local(async move {
+            let result = ipc::call(&CreatePersonne {
+                draft: PersonneDraft::new(pseudonym),
+            })
+            .await;
+            busy.set(false);
+            match result {
+                Ok(hit) => {
+                    error.set(None);
+                    choose(hit);
+                }
+                // What was typed stays, to correct.
+                Err(e) => error.set(Some(i18n::error_sentence(&e))),
+            }
+        });
+    };
+    // Offer to create the person unless the name typed is exactly a hit's.
+    let can_create = move || {
+        let t = typed.get();
+        let t = t.trim();
+        !t.is_empty()
+            && hits.with(|h| {
+                !h.iter()
+                    .any(|p| p.pseudonym.to_lowercase() == t.to_lowercase())
+            })
+    };
+
+    view! {
+        <div class="field picker">
+            <label for="person-search">{i18n::people::ADD_PERSON}</label>
+            <ul class="chips chosen" aria-label=i18n::people::ADDED_PERSONS hidden=move || chosen.with(Vec::is_empty)>
+                <For
+                    each=move || chosen.get()
+                    key=|p| p.id.clone()
+                    children=move |p: PersonHit| {
+                        let id = p.id.clone();
+                        view! {
+                            <li class="chip person-chip">
+                                <span>{p.pseudonym.clone()}</span>
+                                <button
+                                    type="button"
+                                    class="remove"
+                                    aria-label=i18n::people::remove_person(&p.pseudonym)
+                                    on:click=move |_| chosen.update(|l| l.retain(|x| x.id != id))
+                                >
+                                    "×"
+                                </button>
+                            </li>
+                        }
+                    }
+                />
+            </ul>
+            <input
+                id="person-search"
+                type="search"
+                autocomplete="off"
+                enterkeyhint="search"
+                aria-describedby="person-search-hint"
+                aria-controls="person-hits"
+                node_ref=input
+                prop:value=move || typed.get()
+                on:input=move |ev| {
+                    let value = event_target_value(&ev);
+                    typed.set(value.clone());
+                    search(value);
+                }
+            />
+            <p class="hint" id="person-search-hint">{i18n::people::ADD_PERSON_HINT}</p>
+            <ul id="person-hits" class="hits">
+                <For
+                    each=move || hits.get()
+                    key=|p| p.id.clone()
+                    children=move |p: PersonHit| {
+                        let label = match &p.last_name {
+                            Some(last) => format!("{} {last}", p.pseudonym),
+                            None => p.pseudonym.clone(),
+                        };
+                        view! {
+                            <li>
+                                <button
+                                    type="button"
+                                    class="hit"
+                                    on:click=move |_| choose(p.clone())
+                                >
+                                    {label}
+                                </button>
+                            </li>
+                        }
+                    }
+                />
+                <li hidden=move || !can_create()>
+                    <button
+                        type="button"
+                        id="person-create"
+                        class="hit create"
+                        disabled=move || busy.get()
+                        on:click=create
+                    >
+                        {move || i18n::people::create_person(&typed.get())}
+                    </button>
+                </li>
+            </ul>
+        </div>
+    }
+}

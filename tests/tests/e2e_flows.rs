@@ -1,0 +1,162 @@
+//! End-to-end through the real app window (tauri-driver + WebKitWebDriver, under Xvfb),
+//! one test per field flow: an anonymous group in a few taps; a new person created
+//! from a rencontre, found again by search, moved to a stage that shows on their
+//! timeline; a relance planned with a rencontre and done from the main screen.
+//!
+//! Each test starts its own app on its own empty data directory, at phone size first
+//! (360×720), and saves screenshots into the artefacts directory. Ignored by a plain
+//! `cargo test`: `scripts/test.sh` builds the app and runs them under `xvfb-run`.
+
+use filrouge_tests::webdriver::{Driver, Session, app_binary, artifacts_dir};
+
+/// Starts the app on a fresh data directory at phone size, once the form is there.
+fn fresh_app(driver: &Driver, data: &tempfile::TempDir) -> anyhow::Result<Session> {
+    let dir = data.path().join("app");
+    let s = driver.session(&app_binary()?, &["--data", &dir.to_string_lossy()])?;
+    s.resize(360, 720)?;
+    s.wait_for("form#rencontre-form")?;
+    Ok(s)
+}
+
+/// Runs `steps`; on failure, leaves a screenshot of what the window showed.
+fn shot_on_failure(
+    s: &Session,
+    name: &str,
+    steps: impl FnOnce() -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    let result = steps();
+    if result.is_err() {
+        let _ = s.screenshot(&artifacts_dir().join(format!("e2e-failure-{name}.png")));
+    }
+    result
+}
+
+/// Today's date as the app's date inputs hold it, from the page's own clock.
+fn today_in_page(s: &Session) -> anyhow::Result<String> {
+    let v = s.execute(
+        "const d = new Date(); \
+         return d.getFullYear() + '-' + String(d.getMonth() + 1).padStart(2, '0') \
+         + '-' + String(d.getDate()).padStart(2, '0');",
+    )?;
+    Ok(v.as_str().unwrap_or_default().to_owned())
+}
+
+#[test]
+#[ignore = "needs the built app, tauri-driver and a display: run by scripts/test.sh"]
+fn an_anonymous_group_takes_at_most_five_taps() -> anyhow::Result<()> {
+    let data = tempfile::tempdir()?;
+    let driver = Driver::start()?;
+    let s = fresh_app(&driver, &data)?;
+    shot_on_failure(&s, "anonymous", || {
+        // From the main screen: a channel, one more person, save. Nothing typed.
+        let taps = ["[data-channel=bas_d_immeuble]", "#headcount-plus", "#save"];
+        assert!(taps.len() <= 5);
+        for css in taps {
+            s.click_css(css)?;
+        }
+        let items = s.wait_count("#today-list li.rencontre", 1)?;
+        let text = s.text(&items[0])?;
+        assert!(text.contains("2 personnes"), "{text}");
+        assert!(text.contains("Bas d'immeuble"), "{text}");
+        Ok(())
+    })?;
+    s.close()?;
+    Ok(())
+}
+
+#[test]
+#[ignore = "needs the built app, tauri-driver and a display: run by scripts/test.sh"]
+fn a_new_person_from_a_rencontre_and_a_stage_change_on_their_timeline() -> anyhow::Result<()> {
+    let shots = artifacts_dir();
+    let data = tempfile::tempdir()?;
+    let driver = Driver::start()?;
+    let s = fresh_app(&driver, &data)?;
+    shot_on_failure(&s, "person", || {
+        // A pseudonym nobody has yet: created in place, it becomes a chip of the form.
+        s.fill("#person-search", "Éloïse")?;
+        s.click_css("#person-create")?;
+        let chip = s.wait_text(".person-chip", |t| t.contains("Éloïse"))?;
+        assert!(chip.contains("Éloïse"));
+        // Named and met alone: the anonymous count went to 0 by itself.
+        s.wait_text("#headcount-value", |t| t.trim() == "0")?;
+        s.click_css("#save")?;
+        s.wait_count("#today-list li.rencontre", 1)?;
+        s.wait_count(".person-chip", 0)?;
+
+        // The next rencontre finds her by the first letters, without the accents.
+        s.fill("#person-search", "elo")?;
+        s.wait_text("#person-hits .hit", |t| t.contains("Éloïse"))?;
+
+        // Her thread, from the persons tab.
+        s.click_css("#tab-persons")?;
+        s.fill("#persons-search", "ELO")?;
+        s.click_css("#persons-list .person-row")?;
+        s.wait_text("#person-name", |t| t == "Éloïse")?;
+        s.wait_count("#timeline li.timeline-entry[data-kind=rencontre]", 1)?;
+
+        // A stage change: the current stage and a line of the timeline, at once.
+        s.execute(
+            "const e = document.querySelector('#stage-select'); e.value = 'accompagnement'; \
+             e.dispatchEvent(new Event('change', { bubbles: true }));",
+        )?;
+        s.click_css("#stage-save")?;
+        s.wait_text("#person-stage", |t| t == "Accompagnement")?;
+        let stage_lines = s.wait_count("#timeline li.timeline-entry[data-kind=etape]", 1)?;
+        let line = s.text(&stage_lines[0])?;
+        assert!(line.contains("Accompagnement"), "{line}");
+        s.screenshot(&shots.join("e2e-person-360x720.png"))?;
+        s.resize(1280, 800)?;
+        s.screenshot(&shots.join("e2e-person-1280x800.png"))?;
+
+        // Back on the main screen, the rencontre being typed was kept.
+        s.click_css("#tab-today")?;
+        let search = s.wait_for("#person-search")?;
+        assert_eq!(s.property(&search, "value")?, "elo");
+        Ok(())
+    })?;
+    s.close()?;
+    Ok(())
+}
+
+#[test]
+#[ignore = "needs the built app, tauri-driver and a display: run by scripts/test.sh"]
+fn a_relance_planned_with_a_rencontre_is_done_from_today() -> anyhow::Result<()> {
+    let shots = artifacts_dir();
+    let data = tempfile::tempdir()?;
+    let driver = Driver::start()?;
+    let s = fresh_app(&driver, &data)?;
+    shot_on_failure(&s, "relance", || {
+        s.fill("#person-search", "Moussa")?;
+        s.click_css("#person-create")?;
+        s.wait_text(".person-chip", |t| t.contains("Moussa"))?;
+        s.click_css("#more-details summary")?;
+        s.click_css("#more-details [data-code=logement]")?;
+        s.fill("#next-step", "Appeler le 115 avec lui")?;
+        let today = today_in_page(&s)?;
+        s.execute(&format!(
+            "const e = document.querySelector('#follow-up'); e.value = '{today}'; \
+             e.dispatchEvent(new Event('input', {{ bubbles: true }}));"
+        ))?;
+        s.click_css("#save")?;
+        s.wait_count("#today-list li.rencontre", 1)?;
+
+        // Due today: on the main screen, with the person and the next step.
+        let due = s.wait_count("#relances-today li.relance", 1)?;
+        let text = s.text(&due[0])?;
+        assert!(text.contains("Moussa"), "{text}");
+        assert!(text.contains("Appeler le 115"), "{text}");
+        assert!(text.contains("Aujourd'hui"), "{text}");
+        s.wait_text("#tab-relances .badge", |t| t.trim() == "1")?;
+        s.screenshot(&shots.join("e2e-relance-360x720.png"))?;
+
+        // Done in one tap: it leaves today's list and the relances screen.
+        s.click_css("#relances-today .relance-done")?;
+        s.wait_count("#relances-today li.relance", 0)?;
+        s.click_css("#tab-relances")?;
+        s.wait_text("#relances .empty", |t| t.contains("Aucune relance"))?;
+        s.wait_count("#relances li.relance", 0)?;
+        Ok(())
+    })?;
+    s.close()?;
+    Ok(())
+}
