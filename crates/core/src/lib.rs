@@ -20,6 +20,7 @@
 
 mod db;
 mod error;
+mod events;
 mod flows;
 mod kinds;
 mod projection;

@@ -125,3 +125,100 @@ impl Profile {
         })
     }
 }
+
+/// An event as the events list shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventSummary {
+    /// The event's id.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// Its kind's code.
+    pub kind: String,
+    /// Its day (`YYYY-MM-DD`).
+    pub date: String,
+    /// Where.
+    pub place: String,
+    /// Registrations on this device (from every phone, once synced).
+    pub registered: u64,
+    /// Of which checked in.
+    pub checked_in: u64,
+}
+
+/// One registration of an event, for the check-in list.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Registration {
+    /// The inscription's id.
+    pub id: String,
+    /// The first name or pseudonym given.
+    pub name: String,
+    /// Its age band's code, if given.
+    pub age_band: Option<String>,
+    /// Under 18.
+    pub minor: bool,
+    /// Whether the participant arrived.
+    pub checked_in: bool,
+    /// Another registration of the event has the same name (accents and case aside)
+    /// and age band: perhaps one person registered twice, on two phones. Flagged for a
+    /// worker to decide, never merged by the app.
+    pub possible_duplicate: bool,
+}
+
+impl std::fmt::Debug for Registration {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Registration")
+            .field("id", &self.id)
+            .field("checked_in", &self.checked_in)
+            .field("possible_duplicate", &self.possible_duplicate)
+            .finish_non_exhaustive()
+    }
+}
+
+/// An event's screen: the event and its registrations, in name order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventView {
+    /// The event, with its counts.
+    pub event: EventSummary,
+    /// Every registration.
+    pub registrations: Vec<Registration>,
+}
+
+/// A name folded for comparison: lowercase, without French accents, spaces collapsed.
+/// "  Éloïse  Ben " and "eloise ben" fold the same.
+pub fn fold_name(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for word in name.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        for c in word.chars().flat_map(char::to_lowercase) {
+            match c {
+                'à' | 'â' | 'ä' | 'á' | 'ã' | 'å' => out.push('a'),
+                'é' | 'è' | 'ê' | 'ë' => out.push('e'),
+                'î' | 'ï' | 'í' | 'ì' => out.push('i'),
+                'ô' | 'ö' | 'ó' | 'ò' | 'õ' => out.push('o'),
+                'ù' | 'û' | 'ü' | 'ú' => out.push('u'),
+                'ç' => out.push('c'),
+                'ÿ' | 'ý' => out.push('y'),
+                'ñ' => out.push('n'),
+                'œ' => out.push_str("oe"),
+                'æ' => out.push_str("ae"),
+                c => out.push(c),
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fold_name;
+
+    #[test]
+    fn names_fold_without_accents_case_or_extra_spaces() {
+        assert_eq!(fold_name("  Éloïse  BEN "), "eloise ben");
+        assert_eq!(fold_name("Chloé"), fold_name("chloe"));
+        assert_eq!(fold_name("Œdipe"), "oedipe");
+        assert_ne!(fold_name("Lina"), fold_name("Lena"));
+    }
+}

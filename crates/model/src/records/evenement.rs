@@ -23,7 +23,9 @@ pub const EVENT_PARTNERS_MAX: usize = 20;
 pub struct EvenementDraft {
     /// Its name ("Tournoi de foot du city stade"). Required.
     pub name: String,
-    /// Its kind.
+    /// Its kind. Stored as `event_kind`: a record's root `kind` is its record kind,
+    /// which the store writes itself.
+    #[serde(rename = "event_kind")]
     pub kind: EventKind,
     /// The day it takes place.
     pub date: Day,
@@ -158,7 +160,7 @@ mod tests {
         let d = draft().validate(NOW).unwrap();
         round_trips(&d);
         let json = serde_json::to_value(&d).unwrap();
-        assert_eq!(json["kind"], "tournoi_sportif");
+        assert_eq!(json["event_kind"], "tournoi_sportif");
         assert_eq!(json["date"], "2027-06-12");
     }
 }

@@ -18,7 +18,9 @@ pub const PARTNER_CONTACT_MAX: usize = 120;
 pub struct PartenaireDraft {
     /// The structure's name. Required.
     pub name: String,
-    /// Its kind.
+    /// Its kind. Stored as `partner_kind`: a record's root `kind` is its record kind,
+    /// which the store writes itself.
+    #[serde(rename = "partner_kind")]
     pub kind: PartnerKind,
     /// How to reach it; may name a staff member, so it stays out of logs.
     #[serde(default)]
@@ -109,6 +111,6 @@ mod tests {
         hides(&format!("{d:?}"), &["Diallo", "01 48"]);
         let d = d.validate(NOW).unwrap();
         round_trips(&d);
-        assert_eq!(serde_json::to_value(&d).unwrap()["kind"], "mission_locale");
+        assert_eq!(serde_json::to_value(&d).unwrap()["partner_kind"], "mission_locale");
     }
 }
