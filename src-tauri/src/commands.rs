@@ -12,7 +12,10 @@ use filrouge_model::ipc::{
     IpcError, LastPlace, ListRelances, ListRencontres, PlanRelance, SearchPersons, SetProfile,
     SetRelanceStatus, SyncNow, SyncStatus, UpdatePersonne, UpdateRencontre,
 };
-use filrouge_model::views::{DueRelance, PersonHit, PersonneView, Profile};
+use filrouge_model::ipc::{CheckIn, CreateEvent, GetEvent, ListEvents, Register};
+use filrouge_model::views::{
+    DueRelance, EventSummary, EventView, PersonHit, PersonneView, Profile,
+};
 use tauri::State;
 
 use crate::AppState;
@@ -166,4 +169,45 @@ pub async fn plan_relance(state: State<'_, AppState>, args: PlanRelance) -> Res<
     })?;
     state.sync.local_change();
     Ok(id)
+}
+
+#[tauri::command]
+pub async fn list_events(state: State<'_, AppState>, args: ListEvents) -> Res<Vec<EventSummary>> {
+    with_store(&state, |s| s.list_events(args.limit))
+}
+
+#[tauri::command]
+pub async fn create_event(state: State<'_, AppState>, args: CreateEvent) -> Res<EventSummary> {
+    let event = with_store(&state, |s| {
+        let id = s.create(args.draft)?;
+        Ok(s.event_view(&id)?.event)
+    })?;
+    state.sync.local_change();
+    Ok(event)
+}
+
+#[tauri::command]
+pub async fn get_event(state: State<'_, AppState>, args: GetEvent) -> Res<EventView> {
+    with_store(&state, |s| s.event_view(&args.id))
+}
+
+#[tauri::command]
+pub async fn register(state: State<'_, AppState>, args: Register) -> Res<EventView> {
+    let view = with_store(&state, |s| {
+        let event = args.draft.event_id.clone();
+        s.register(args.draft)?;
+        s.event_view(&event)
+    })?;
+    state.sync.local_change();
+    Ok(view)
+}
+
+#[tauri::command]
+pub async fn check_in(state: State<'_, AppState>, args: CheckIn) -> Res<EventView> {
+    let view = with_store(&state, |s| {
+        s.check_in(&args.id, args.arrived)?;
+        s.event_view(&args.event_id)
+    })?;
+    state.sync.local_change();
+    Ok(view)
 }

@@ -51,6 +51,11 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::list_relances,
         commands::set_relance_status,
         commands::plan_relance,
+        commands::list_events,
+        commands::create_event,
+        commands::get_event,
+        commands::register,
+        commands::check_in,
         commands::get_profile,
         commands::set_profile,
     ])

@@ -251,3 +251,63 @@ fn the_persons_commands_round_trip_through_the_ipc_boundary() {
         IpcError::NotFound { id: missing }
     );
 }
+
+#[test]
+fn the_events_commands_round_trip_through_the_ipc_boundary() {
+    use filrouge_model::ipc::{CheckIn, CreateEvent, GetEvent, ListEvents, Register};
+    use filrouge_model::{AgeBand, Day, EvenementDraft, EventKind, InscriptionDraft};
+
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, w) = app(dir.path());
+    let today = Day::from_epoch_ms(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_millis() as i64,
+    );
+    let event = call(
+        &w,
+        &CreateEvent {
+            draft: EvenementDraft {
+                name: "Tournoi esport".into(),
+                kind: EventKind::Esport,
+                date: today,
+                place: "Médiathèque".into(),
+                partners: Vec::new(),
+            },
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        call(&w, &ListEvents { limit: 10 }).unwrap(),
+        vec![event.clone()]
+    );
+    let registered = call(
+        &w,
+        &Register {
+            draft: InscriptionDraft {
+                event_id: event.id.clone(),
+                first_name_or_pseudonym: "Neo".into(),
+                age_band: Some(AgeBand::From16To17),
+                minor: true,
+                contact: None,
+                consent_given: false,
+                checked_in_at: None,
+                person_id: None,
+            },
+        },
+    )
+    .unwrap();
+    assert_eq!(registered.event.registered, 1);
+    let arrived = call(
+        &w,
+        &CheckIn {
+            id: registered.registrations[0].id.clone(),
+            event_id: event.id.clone(),
+            arrived: true,
+        },
+    )
+    .unwrap();
+    assert_eq!(arrived.event.checked_in, 1);
+    assert_eq!(call(&w, &GetEvent { id: event.id }).unwrap(), arrived);
+}

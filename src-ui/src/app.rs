@@ -13,6 +13,8 @@ use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::event::EventScreen;
+use crate::events::EventsScreen;
 use crate::form::NewRencontre;
 use crate::list::TodayList;
 use crate::nav::{Screen, Tabs};
@@ -247,6 +249,8 @@ pub fn App() -> impl IntoView {
                 Screen::Persons => view! { <PersonsScreen shared /> }.into_any(),
                 Screen::Person(id) => view! { <PersonScreen shared id /> }.into_any(),
                 Screen::Relances => view! { <RelanceList shared /> }.into_any(),
+                Screen::Events => view! { <EventsScreen shared /> }.into_any(),
+                Screen::Event(id) => view! { <EventScreen shared id /> }.into_any(),
             }}
         </main>
     }

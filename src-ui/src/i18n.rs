@@ -6,6 +6,7 @@
 //! sentences name the field and the rule, never the rejected value, and tell the
 //! user what to do next.
 
+pub mod events;
 pub mod people;
 
 use filrouge_model::error::{Field, Problem, ValidationError};

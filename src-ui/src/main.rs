@@ -11,13 +11,16 @@
 //! [`nav`] (which screen shows, the tab bar), [`form`] ("Nouvelle rencontre", with the
 //! person [`picker`]), [`list`] ("Aujourd'hui", with inline editing), [`relances`]
 //! (due and overdue, done or postponed in a tap), [`persons`] (search) and [`person`]
-//! (a person's thread), and [`settings`] (enrolment, manual sync, who uses the device).
+//! (a person's thread), [`events`] and [`event`] (registration mode and check-in),
+//! and [`settings`] (enrolment, manual sync, who uses the device).
 //! [`clock`] reads the device's local time.
 
 #![forbid(unsafe_code)]
 
 mod app;
 mod clock;
+mod event;
+mod events;
 mod form;
 mod i18n;
 mod ipc;

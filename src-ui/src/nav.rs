@@ -20,6 +20,10 @@ pub enum Screen {
     Person(String),
     /// Due and overdue relances.
     Relances,
+    /// The events list and the create form.
+    Events,
+    /// One event: registration and check-in.
+    Event(String),
 }
 
 impl Screen {
@@ -29,6 +33,7 @@ impl Screen {
             Screen::Today => Tab::Today,
             Screen::Persons | Screen::Person(_) => Tab::Persons,
             Screen::Relances => Tab::Relances,
+            Screen::Events | Screen::Event(_) => Tab::Events,
         }
     }
 }
@@ -39,16 +44,18 @@ enum Tab {
     Today,
     Persons,
     Relances,
+    Events,
 }
 
 impl Tab {
-    const ALL: [Tab; 3] = [Tab::Today, Tab::Persons, Tab::Relances];
+    const ALL: [Tab; 4] = [Tab::Today, Tab::Persons, Tab::Relances, Tab::Events];
 
     fn screen(self) -> Screen {
         match self {
             Tab::Today => Screen::Today,
             Tab::Persons => Screen::Persons,
             Tab::Relances => Screen::Relances,
+            Tab::Events => Screen::Events,
         }
     }
 
@@ -57,6 +64,7 @@ impl Tab {
             Tab::Today => "tab-today",
             Tab::Persons => "tab-persons",
             Tab::Relances => "tab-relances",
+            Tab::Events => "tab-events",
         }
     }
 
@@ -65,6 +73,7 @@ impl Tab {
             Tab::Today => i18n::TODAY,
             Tab::Persons => i18n::people::PERSONS,
             Tab::Relances => i18n::people::RELANCES,
+            Tab::Events => i18n::events::EVENTS,
         }
     }
 }

@@ -1,7 +1,8 @@
 //! End-to-end through the real app window (tauri-driver + WebKitWebDriver, under Xvfb),
 //! one test per field flow: an anonymous group in a few taps; a new person created
 //! from a rencontre, found again by search, moved to a stage that shows on their
-//! timeline; a relance planned with a rencontre and done from the main screen.
+//! timeline; a relance planned with a rencontre and done from the main screen; an
+//! event where ten participants register on the phone, then three check in.
 //!
 //! Each test starts its own app on its own empty data directory, at phone size first
 //! (360×720), and saves screenshots into the artefacts directory. Ignored by a plain
@@ -155,6 +156,70 @@ fn a_relance_planned_with_a_rencontre_is_done_from_today() -> anyhow::Result<()>
         s.click_css("#tab-relances")?;
         s.wait_text("#relances .empty", |t| t.contains("Aucune relance"))?;
         s.wait_count("#relances li.relance", 0)?;
+        Ok(())
+    })?;
+    s.close()?;
+    Ok(())
+}
+
+#[test]
+#[ignore = "needs the built app, tauri-driver and a display: run by scripts/test.sh"]
+fn an_event_registers_ten_people_then_checks_three_in() -> anyhow::Result<()> {
+    let shots = artifacts_dir();
+    let data = tempfile::tempdir()?;
+    let driver = Driver::start()?;
+    let s = fresh_app(&driver, &data)?;
+    shot_on_failure(&s, "event", || {
+        s.click_css("#tab-events")?;
+        s.wait_text(".events .empty", |t| t.contains("Aucun événement"))?;
+        s.fill("#event-name", "Tournoi du city stade")?;
+        s.fill("#event-place", "City stade Pablo Picasso")?;
+        s.click_css("#create-event")?;
+        s.wait_text("#event-title", |t| t == "Tournoi du city stade")?;
+        s.wait_text("#event-count", |t| t.contains("Aucun inscrit"))?;
+
+        // Ten participants at the table, one after the other.
+        let names = [
+            "Yanis", "Inès", "Moussa", "Lina", "Kevin", "Sarah", "Nour", "Théo", "Awa", "Yanis",
+        ];
+        for (i, name) in names.iter().enumerate() {
+            s.fill("#reg-name", name)?;
+            let band = if i % 3 == 0 { "16_17" } else { "18_25" };
+            s.click_css(&format!("#registration-form [data-band='{band}']"))?;
+            if i == 1 {
+                // With consent, a contact may be kept.
+                s.click_css("#reg-consent")?;
+                s.fill("#reg-contact", "06 00 00 00 00")?;
+            }
+            s.click_css("#reg-next")?;
+            // The form is clear for the next one at once.
+            let field = s.wait_for("#reg-name")?;
+            assert_eq!(s.property(&field, "value")?, "");
+            let want = format!("{} inscrit", i + 1);
+            s.wait_text("#event-count", |t| t.starts_with(&want))?;
+        }
+        s.screenshot(&shots.join("e2e-event-register-360x720.png"))?;
+
+        // Check-in: the list has all ten; the two "Yanis" of the same age band are
+        // flagged as a possible duplicate, and both kept.
+        s.click_css("#mode-check-in")?;
+        s.wait_count("#checkin-list li.registration-row", 10)?;
+        s.wait_count("#checkin-list .duplicate", 2)?;
+        for name in ["Lina", "Théo", "Awa"] {
+            s.fill("#checkin-search", &name.to_lowercase().replace('é', "e"))?;
+            s.wait_count("#checkin-list li.registration-row", 1)?;
+            s.click_css("#checkin-list .checkin")?;
+            s.wait_for("#checkin-list .checkin[aria-pressed=true]")?;
+        }
+        s.wait_text("#event-count", |t| t == "10 inscrits · 3 arrivés")?;
+        s.execute(
+            "const e = document.querySelector('#checkin-search'); e.value = ''; \
+             e.dispatchEvent(new Event('input', { bubbles: true }));",
+        )?;
+        s.wait_count("#checkin-list .checkin[aria-pressed=true]", 3)?;
+        s.screenshot(&shots.join("e2e-event-checkin-360x720.png"))?;
+        s.resize(1280, 800)?;
+        s.screenshot(&shots.join("e2e-event-checkin-1280x800.png"))?;
         Ok(())
     })?;
     s.close()?;

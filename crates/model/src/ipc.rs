@@ -10,7 +10,10 @@ use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use crate::error::ValidationError;
 use crate::rencontre::{Rencontre, RencontreDraft};
 
+mod events;
 mod people;
+
+pub use events::{CheckIn, CreateEvent, GetEvent, ListEvents, Register};
 
 pub use people::{
     ChangeStage, CreatePersonne, GetPersonne, GetProfile, ListRelances, PlanRelance, SearchPersons,

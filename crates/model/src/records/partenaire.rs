@@ -111,6 +111,9 @@ mod tests {
         hides(&format!("{d:?}"), &["Diallo", "01 48"]);
         let d = d.validate(NOW).unwrap();
         round_trips(&d);
-        assert_eq!(serde_json::to_value(&d).unwrap()["partner_kind"], "mission_locale");
+        assert_eq!(
+            serde_json::to_value(&d).unwrap()["partner_kind"],
+            "mission_locale"
+        );
     }
 }

@@ -1,0 +1,170 @@
+//! The "Événements" screen: the team's events, latest first, and a form to create one
+//! (name, kind, day, place). Tapping an event opens it (see `event.rs`).
+//!
+//! The list is read from the shell when the screen opens and after a creation; the
+//! new event opens at once, since it is usually created to register people now.
+
+use filrouge_model::ipc::{CreateEvent, IpcError, ListEvents};
+use filrouge_model::views::EventSummary;
+use filrouge_model::vocab::EventKind;
+use filrouge_model::{Day, EvenementDraft};
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::app::Shared;
+use crate::nav::Screen;
+use crate::{clock, i18n, ipc};
+
+/// Events listed at most.
+const LISTED: u32 = 100;
+
+/// The screen.
+#[component]
+pub fn EventsScreen(shared: Shared) -> impl IntoView {
+    let events = RwSignal::new(None::<Vec<EventSummary>>);
+    let error = RwSignal::new(None::<String>);
+    spawn_local(async move {
+        match ipc::call(&ListEvents { limit: LISTED }).await {
+            Ok(list) => events.set(Some(list)),
+            Err(e) => error.set(Some(i18n::error_sentence(&e))),
+        }
+    });
+    view! {
+        <section class="card events" aria-labelledby="events-title">
+            <h2 id="events-title">{i18n::events::EVENTS}</h2>
+            <p class="error" role="alert">{move || error.get()}</p>
+            <p
+                class="empty"
+                hidden=move || events.with(|e| e.as_ref().is_none_or(|e| !e.is_empty()))
+            >
+                {i18n::events::NO_EVENTS}
+            </p>
+            <ul id="events-list" class="person-list">
+                {move || {
+                    events
+                        .get()
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|e| {
+                            let id = e.id.clone();
+                            let date = Day::parse(&e.date)
+                                .map(i18n::people::short_date)
+                                .unwrap_or_else(|_| e.date.clone());
+                            view! {
+                                <li>
+                                    <button
+                                        type="button"
+                                        class="person-row event-row"
+                                        on:click=move |_| shared.screen.set(Screen::Event(id.clone()))
+                                    >
+                                        <span class="name">{e.name.clone()}</span>
+                                        <span class="stage">
+                                            {format!(
+                                                "{date} · {}",
+                                                i18n::events::headcount(e.registered, e.checked_in),
+                                            )}
+                                        </span>
+                                    </button>
+                                </li>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </ul>
+        </section>
+        <NewEvent shared />
+    }
+}
+
+/// The create form.
+#[component]
+fn NewEvent(shared: Shared) -> impl IntoView {
+    let name = RwSignal::new(String::new());
+    let kind = RwSignal::new(EventKind::TournoiSportif);
+    let date = RwSignal::new(clock::today().to_string());
+    let place = RwSignal::new(String::new());
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        let Ok(day) = Day::parse(&date.get_untracked()) else {
+            error.set(Some(i18n::people::BAD_DATE.to_owned()));
+            return;
+        };
+        let draft = EvenementDraft {
+            name: name.get_untracked(),
+            kind: kind.get_untracked(),
+            date: day,
+            place: place.get_untracked(),
+            partners: Vec::new(),
+        };
+        if let Err(e) = draft.clone().validate(clock::now_ms()) {
+            error.set(Some(i18n::error_sentence(&IpcError::Validation(e))));
+            return;
+        }
+        busy.set(true);
+        spawn_local(async move {
+            let result = ipc::call(&CreateEvent { draft }).await;
+            busy.set(false);
+            match result {
+                Ok(event) => shared.screen.set(Screen::Event(event.id)),
+                Err(e) => error.set(Some(i18n::error_sentence(&e))),
+            }
+        });
+    };
+    view! {
+        <form id="event-form" class="card" novalidate on:submit=on_submit aria-labelledby="new-event-title">
+            <h2 id="new-event-title">{i18n::events::NEW_EVENT}</h2>
+            <div class="field">
+                <label for="event-name">{i18n::events::NAME}</label>
+                <input
+                    id="event-name"
+                    type="text"
+                    autocomplete="off"
+                    placeholder=i18n::events::NAME_EXAMPLE
+                    bind:value=name
+                />
+            </div>
+            <div class="row">
+                <div class="field">
+                    <label for="event-kind">{i18n::events::KIND}</label>
+                    <select
+                        id="event-kind"
+                        on:change=move |ev| {
+                            if let Some(k) = EventKind::from_code(&event_target_value(&ev)) {
+                                kind.set(k);
+                            }
+                        }
+                    >
+                        {EventKind::ALL
+                            .into_iter()
+                            .map(|k| {
+                                view! {
+                                    <option value=k.code() selected=move || kind.get() == k>
+                                        {k.label_fr()}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="event-date">{i18n::people::DATE}</label>
+                    <input id="event-date" type="date" bind:value=date />
+                </div>
+            </div>
+            <div class="field">
+                <label for="event-place">{i18n::events::PLACE}</label>
+                <input id="event-place" type="text" autocomplete="off" bind:value=place />
+            </div>
+            <p class="error" role="alert">{move || error.get()}</p>
+            <button id="create-event" type="submit" class="primary" disabled=move || busy.get()>
+                {i18n::events::CREATE}
+            </button>
+        </form>
+    }
+}
