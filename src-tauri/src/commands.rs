@@ -13,8 +13,9 @@ use filrouge_model::ipc::{
     SetRelanceStatus, SyncNow, SyncStatus, UpdatePersonne, UpdateRencontre,
 };
 use filrouge_model::ipc::{CheckIn, CreateEvent, GetEvent, ListEvents, Register};
+use filrouge_model::ipc::{GetFormDraft, SaveFormDraft};
 use filrouge_model::views::{
-    DueRelance, EventSummary, EventView, PersonHit, PersonneView, Profile,
+    DueRelance, EventSummary, EventView, PersonHit, PersonneView, Profile, RencontreFormDraft,
 };
 use tauri::State;
 
@@ -38,7 +39,12 @@ fn with_store<T>(
 
 #[tauri::command]
 pub async fn create_rencontre(state: State<'_, AppState>, args: CreateRencontre) -> Res<Rencontre> {
-    let row = with_store(&state, |s| s.create_rencontre(args.draft))?;
+    let row = with_store(&state, |s| {
+        let row = s.create_rencontre(args.draft)?;
+        // Saved: the draft kept for a restart has served.
+        s.set_form_draft(None)?;
+        Ok(row)
+    })?;
     state.sync.local_change();
     Ok(row)
 }
@@ -210,4 +216,18 @@ pub async fn check_in(state: State<'_, AppState>, args: CheckIn) -> Res<EventVie
     })?;
     state.sync.local_change();
     Ok(view)
+}
+
+#[tauri::command]
+pub async fn get_form_draft(
+    state: State<'_, AppState>,
+    args: GetFormDraft,
+) -> Res<Option<RencontreFormDraft>> {
+    let GetFormDraft {} = args;
+    with_store(&state, |s| s.form_draft())
+}
+
+#[tauri::command]
+pub async fn save_form_draft(state: State<'_, AppState>, args: SaveFormDraft) -> Res<()> {
+    with_store(&state, |s| s.set_form_draft(args.draft.as_ref()))
 }

@@ -56,6 +56,8 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::get_event,
         commands::register,
         commands::check_in,
+        commands::get_form_draft,
+        commands::save_form_draft,
         commands::get_profile,
         commands::set_profile,
     ])

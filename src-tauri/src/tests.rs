@@ -81,13 +81,40 @@ fn every_command_round_trips_through_the_ipc_boundary() {
         call(&w, &LastPlace {}).unwrap().as_deref(),
         Some("Discord du club")
     );
+    // A draft kept while typing is forgotten once a rencontre is saved.
+    let kept = filrouge_model::views::RencontreFormDraft {
+        draft: draft("à moitié tapé"),
+        ..Default::default()
+    };
+    call(
+        &w,
+        &filrouge_model::ipc::SaveFormDraft {
+            draft: Some(kept.clone()),
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        call(&w, &filrouge_model::ipc::GetFormDraft {}).unwrap(),
+        Some(kept)
+    );
+    call(
+        &w,
+        &CreateRencontre {
+            draft: draft("fini"),
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        call(&w, &filrouge_model::ipc::GetFormDraft {}).unwrap(),
+        None
+    );
     let status = call(&w, &GetSyncStatus {}).unwrap();
     assert_eq!(
         (status.server_url.clone(), status.pending_changes),
-        (None, 2)
+        (None, 3)
     );
     let now = call(&w, &SyncNow {}).unwrap();
-    assert_eq!(now.pending_changes, 2);
+    assert_eq!(now.pending_changes, 3);
     // Each status is newer than the last, so the UI can drop answers that arrive late.
     assert!(now.version > status.version);
 }

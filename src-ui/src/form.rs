@@ -14,9 +14,9 @@
 use std::collections::BTreeSet;
 
 use filrouge_model::error::{Field, ValidationError};
-use filrouge_model::ipc::{CreateRencontre, IpcError, LastPlace};
+use filrouge_model::ipc::{CreateRencontre, GetFormDraft, IpcError, LastPlace, SaveFormDraft};
 use filrouge_model::rencontre::{Channel, HEADCOUNT_MAX, NOTE_MAX, RencontreDraft};
-use filrouge_model::views::PersonHit;
+use filrouge_model::views::{PersonHit, RencontreFormDraft};
 use filrouge_model::{Action, Day, Frein};
 use leptos::ev::SubmitEvent;
 use leptos::html;
@@ -27,6 +27,10 @@ use std::time::Duration;
 use crate::app::{Shared, aria_bool};
 use crate::picker::PersonPicker;
 use crate::{clock, i18n, ipc};
+
+/// How long after the last keystroke the form is kept for a restart: often enough to
+/// lose at most a word, rarely enough to write the store once per pause.
+const KEEP_AFTER: Duration = Duration::from_millis(700);
 
 /// How long the "Rencontre enregistrée" confirmation stays.
 const CONFIRMATION_FOR: Duration = Duration::from_secs(5);
@@ -67,6 +71,51 @@ impl Fields {
             follow_up: Day::parse(&self.follow_up.get_untracked()).ok(),
             ..Default::default()
         }
+    }
+
+    /// The form as kept for a restart.
+    fn kept(self) -> RencontreFormDraft {
+        RencontreFormDraft {
+            draft: self.draft(),
+            persons: self.persons.get_untracked(),
+            follow_up: self.follow_up.get_untracked(),
+        }
+    }
+
+    /// Puts a kept form back.
+    fn restore(self, kept: RencontreFormDraft) {
+        let d = kept.draft;
+        self.channel.set(d.channel);
+        if !d.place.is_empty() {
+            self.place.set(d.place);
+        }
+        self.headcount.set(d.headcount);
+        // A count that differs from what the persons imply was set by the user.
+        self.headcount_touched
+            .set(headcount_for_persons(false, kept.persons.len()) != Some(d.headcount));
+        self.persons.set(kept.persons);
+        self.note.set(d.note);
+        self.needs.set(d.needs);
+        self.actions.set(d.actions);
+        self.next_step.set(d.next_step.unwrap_or_default());
+        self.follow_up.set(kept.follow_up);
+    }
+
+    /// Whether nothing worth keeping was typed since the last save (channel and place
+    /// stay from one rencontre to the next, so they do not count).
+    fn is_pristine(self) -> bool {
+        !self.headcount_touched.get()
+            && self.persons.with(Vec::is_empty)
+            && self.note.with(|n| n.trim().is_empty())
+            && self.needs.with(BTreeSet::is_empty)
+            && self.actions.with(BTreeSet::is_empty)
+            && self.next_step.with(|n| n.trim().is_empty())
+            && self.follow_up.with(String::is_empty)
+    }
+
+    /// [`Fields::is_pristine`] without subscribing the caller.
+    fn is_pristine_untracked(self) -> bool {
+        untrack(|| self.is_pristine())
     }
 
     /// Clears what changes from one person to the next; keeps channel and place.
@@ -187,6 +236,49 @@ pub fn NewRencontre(shared: Shared) -> impl IntoView {
             }
         });
     };
+
+    // What was being typed when the app stopped comes back, unless the user was faster.
+    spawn_local(async move {
+        if let Ok(Some(kept)) = ipc::call(&GetFormDraft {}).await
+            && fields.is_pristine()
+        {
+            fields.restore(kept);
+        }
+    });
+    // Keep the form a moment after each change; an empty form forgets what was kept.
+    let keeping = StoredValue::new(0u64);
+    Effect::new(move |first: Option<()>| {
+        // Subscribe to every field (is_pristine stops reading at the first answer).
+        fields.channel.track();
+        fields.place.track();
+        fields.headcount.track();
+        fields.headcount_touched.track();
+        fields.persons.track();
+        fields.note.track();
+        fields.needs.track();
+        fields.actions.track();
+        fields.next_step.track();
+        fields.follow_up.track();
+        if first.is_none() {
+            return;
+        }
+        keeping.update_value(|g| *g += 1);
+        let mine = keeping.get_value();
+        set_timeout(
+            move || {
+                if keeping.get_value() != mine {
+                    return;
+                }
+                let draft = (!fields.is_pristine_untracked()).then(|| fields.kept());
+                spawn_local(async move {
+                    // A failure to keep a draft must not disturb the user: the next
+                    // change tries again, and the save itself reports real trouble.
+                    let _ = ipc::call(&SaveFormDraft { draft }).await;
+                });
+            },
+            KEEP_AFTER,
+        );
+    });
 
     // Naming someone sets the anonymous count, unless the user set it.
     Effect::new(move |_| {

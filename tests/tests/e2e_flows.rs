@@ -225,3 +225,63 @@ fn an_event_registers_ten_people_then_checks_three_in() -> anyhow::Result<()> {
     s.close()?;
     Ok(())
 }
+
+#[test]
+#[ignore = "needs the built app, tauri-driver and a display: run by scripts/test.sh"]
+fn a_rencontre_being_typed_survives_the_app_closing() -> anyhow::Result<()> {
+    let data = tempfile::tempdir()?;
+    let driver = Driver::start()?;
+    let s = fresh_app(&driver, &data)?;
+    shot_on_failure(&s, "draft", || {
+        s.click_css("[data-channel=maraude_numerique]")?;
+        s.fill("#person-search", "Sami")?;
+        s.click_css("#person-create")?;
+        s.wait_text(".person-chip", |t| t.contains("Sami"))?;
+        s.fill("#note", "Contact sur Discord, cherche un stage")?;
+        Ok(())
+    })?;
+    // The app keeps the form in its store a moment after the last keystroke: wait
+    // for it there, then close the window as the phone would kill the app.
+    let store = data.path().join("app").join(filrouge_core::STORE_FILE);
+    filrouge_tests::webdriver::poll(std::time::Duration::from_secs(20), "draft kept", || {
+        let conn = rusqlite::Connection::open_with_flags(
+            &store,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+        )?;
+        let kept: Option<String> = conn
+            .query_row(
+                "SELECT value FROM meta WHERE key = 'rencontre_form_draft'",
+                [],
+                |r| r.get(0),
+            )
+            .ok();
+        Ok(kept.filter(|k| k.contains("cherche un stage")).map(|_| ()))
+    })?;
+    s.close()?;
+
+    let s = fresh_app(&driver, &data)?;
+    shot_on_failure(&s, "draft-restored", || {
+        s.wait_text(".person-chip", |t| t.contains("Sami"))?;
+        let note = s.wait_for("#note")?;
+        filrouge_tests::webdriver::poll(std::time::Duration::from_secs(10), "note back", || {
+            Ok(
+                (s.property(&note, "value")? == "Contact sur Discord, cherche un stage")
+                    .then_some(()),
+            )
+        })?;
+        s.wait_for("[data-channel=maraude_numerique][aria-pressed=true]")?;
+        // Saved, it is gone for good: a restart shows an empty form.
+        s.click_css("#save")?;
+        s.wait_count("#today-list li.rencontre", 1)?;
+        s.wait_count(".person-chip", 0)?;
+        Ok(())
+    })?;
+    s.close()?;
+    let s = fresh_app(&driver, &data)?;
+    s.wait_count("#today-list li.rencontre", 1)?;
+    let note = s.wait_for("#note")?;
+    assert_eq!(s.property(&note, "value")?, "");
+    assert!(s.find_all(".person-chip")?.is_empty());
+    s.close()?;
+    Ok(())
+}

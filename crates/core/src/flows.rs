@@ -14,7 +14,7 @@
 
 use automerge::ROOT;
 use filrouge_model::records::RecordKind;
-use filrouge_model::views::{PersonneView, Profile};
+use filrouge_model::views::{PersonneView, Profile, RencontreFormDraft};
 use filrouge_model::vocab::RelanceStatus;
 use filrouge_model::{
     Day, EtapeDraft, PersonneDraft, RelanceDraft, Rencontre, RencontreDraft, Stage,
@@ -31,6 +31,8 @@ pub const TEAM_REFERENT: &str = "Équipe";
 
 /// The `meta` key of the worker's name.
 const WORKER_NAME: &str = "worker_name";
+/// The `meta` key of the rencontre being typed.
+const FORM_DRAFT: &str = "rencontre_form_draft";
 
 impl Store {
     /// Who uses this device.
@@ -45,6 +47,34 @@ impl Store {
         let profile = profile.validate()?;
         self.set_meta(WORKER_NAME, profile.worker_name.as_deref().unwrap_or(""))?;
         Ok(profile)
+    }
+
+    /// The rencontre being typed when the app last stopped, if any.
+    pub fn form_draft(&self) -> Result<Option<RencontreFormDraft>, CoreError> {
+        // A draft from an older version that no longer parses is dropped, not an error:
+        // it must never stop the form from opening.
+        Ok(self
+            .meta(FORM_DRAFT)?
+            .and_then(|json| serde_json::from_str(&json).ok()))
+    }
+
+    /// Keeps the rencontre being typed, or forgets it (`None`, after a save). It stays
+    /// on this device only, in the store's file, like everything else typed.
+    pub fn set_form_draft(&mut self, draft: Option<&RencontreFormDraft>) -> Result<(), CoreError> {
+        match draft {
+            Some(d) => {
+                let json = serde_json::to_string(d).map_err(|e| CoreError::Corrupt {
+                    id: FORM_DRAFT.to_owned(),
+                    reason: e.to_string(),
+                })?;
+                self.set_meta(FORM_DRAFT, &json)
+            }
+            None => {
+                self.conn
+                    .execute("DELETE FROM meta WHERE key = ?1", [FORM_DRAFT])?;
+                Ok(())
+            }
+        }
     }
 
     /// Whose task a relance planned on this device is: the worker's, or the team's.

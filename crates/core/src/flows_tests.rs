@@ -229,3 +229,34 @@ fn the_profile_is_trimmed_checked_and_kept() {
     assert_eq!(s.profile().unwrap().worker_name, None);
     assert_eq!(s.referent().unwrap(), TEAM_REFERENT);
 }
+
+#[test]
+fn the_rencontre_being_typed_survives_a_restart_and_goes_after_the_save() {
+    use filrouge_model::views::{PersonHit, RencontreFormDraft};
+    let dir = tempfile::tempdir().unwrap();
+    let typed = RencontreFormDraft {
+        draft: RencontreDraft {
+            note: "A parlé du permis".into(),
+            ..rencontre(&[], None)
+        },
+        persons: vec![PersonHit {
+            id: "01890000-0000-7000-8000-000000000001".into(),
+            pseudonym: "Lina".into(),
+            last_name: None,
+            stage: None,
+        }],
+        follow_up: "2026-1".into(),
+    };
+    {
+        let mut s = open(&dir);
+        assert_eq!(s.form_draft().unwrap(), None);
+        s.set_form_draft(Some(&typed)).unwrap();
+    }
+    let mut s = open(&dir);
+    assert_eq!(s.form_draft().unwrap(), Some(typed));
+    s.set_form_draft(None).unwrap();
+    assert_eq!(s.form_draft().unwrap(), None);
+    // A draft that no longer parses never stops the form from opening.
+    s.set_meta(FORM_DRAFT, "{not json").unwrap();
+    assert_eq!(s.form_draft().unwrap(), None);
+}

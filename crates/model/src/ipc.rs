@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize, de::DeserializeOwned};
 
 use crate::error::ValidationError;
 use crate::rencontre::{Rencontre, RencontreDraft};
+use crate::views::RencontreFormDraft;
 
 mod events;
 mod people;
@@ -63,6 +64,26 @@ pub struct ListRencontres {
 impl Command for ListRencontres {
     const NAME: &'static str = "list_rencontres";
     type Output = Vec<Rencontre>;
+}
+
+/// The rencontre being typed when the app last stopped, to put back into the form.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct GetFormDraft {}
+impl Command for GetFormDraft {
+    const NAME: &'static str = "get_form_draft";
+    type Output = Option<RencontreFormDraft>;
+}
+
+/// Keeps the rencontre being typed (the UI sends it a moment after each change), or
+/// forgets it (`None`: the form is back to empty). Saving the rencontre forgets it too.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SaveFormDraft {
+    /// The form as it stands, or `None`.
+    pub draft: Option<RencontreFormDraft>,
+}
+impl Command for SaveFormDraft {
+    const NAME: &'static str = "save_form_draft";
+    type Output = ();
 }
 
 /// The place of the last rencontre recorded on this device, to prefill the form.

@@ -11,9 +11,10 @@ use crate::check;
 use crate::error::{Field, ValidationError};
 use crate::records::PersonneDraft;
 use crate::records::personne::REFERENT_MAX;
+use crate::rencontre::RencontreDraft;
 
 /// A person found by search.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PersonHit {
     /// The person's id.
     pub id: String,
@@ -23,6 +24,16 @@ pub struct PersonHit {
     pub last_name: Option<String>,
     /// Current parcours stage code.
     pub stage: Option<String>,
+}
+
+// Debug names the record, never the person.
+impl std::fmt::Debug for PersonHit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PersonHit")
+            .field("id", &self.id)
+            .field("stage", &self.stage)
+            .finish_non_exhaustive()
+    }
 }
 
 /// One line of a person's timeline.
@@ -124,6 +135,20 @@ impl Profile {
             worker_name: check::optional(Field::Referent, self.worker_name, REFERENT_MAX)?,
         })
     }
+}
+
+/// A rencontre being typed, kept by the device so that closing the app (or the phone
+/// killing it) loses nothing: the draft as the form holds it, and the persons it names
+/// as their chips show them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RencontreFormDraft {
+    /// The form's fields.
+    pub draft: RencontreDraft,
+    /// The persons named, with their pseudonyms for the chips.
+    pub persons: Vec<PersonHit>,
+    /// The relance date as typed (`YYYY-MM-DD`), even if not a full date yet.
+    #[serde(default)]
+    pub follow_up: String,
 }
 
 /// An event as the events list shows it.
