@@ -144,7 +144,7 @@ pub async fn change_stage(state: State<'_, AppState>, args: ChangeStage) -> Res<
 pub async fn list_relances(state: State<'_, AppState>, args: ListRelances) -> Res<Vec<DueRelance>> {
     with_store(&state, |s| {
         let me = s.profile()?.worker_name;
-        s.open_relances(me.as_deref(), args.until)
+        s.open_relances(me.as_deref(), args.until, args.limit)
     })
 }
 

@@ -240,7 +240,14 @@ fn the_persons_commands_round_trip_through_the_ipc_boundary() {
         },
     )
     .unwrap();
-    let due = call(&w, &ListRelances { until: today }).unwrap();
+    let due = call(
+        &w,
+        &ListRelances {
+            until: today,
+            limit: 10,
+        },
+    )
+    .unwrap();
     assert_eq!(due.len(), 1);
     assert_eq!(due[0].person.as_deref(), Some("Éloïse"));
     call(
@@ -252,7 +259,17 @@ fn the_persons_commands_round_trip_through_the_ipc_boundary() {
         },
     )
     .unwrap();
-    assert!(call(&w, &ListRelances { until: today }).unwrap().is_empty());
+    assert!(
+        call(
+            &w,
+            &ListRelances {
+                until: today,
+                limit: 10,
+            }
+        )
+        .unwrap()
+        .is_empty()
+    );
     let planned = call(
         &w,
         &filrouge_model::ipc::PlanRelance {
@@ -262,7 +279,14 @@ fn the_persons_commands_round_trip_through_the_ipc_boundary() {
         },
     )
     .unwrap();
-    let due = call(&w, &ListRelances { until: today }).unwrap();
+    let due = call(
+        &w,
+        &ListRelances {
+            until: today,
+            limit: 10,
+        },
+    )
+    .unwrap();
     assert_eq!(due.len(), 1);
     assert_eq!(due[0].id, planned);
 

@@ -24,6 +24,10 @@ use crate::relances::RelanceList;
 use crate::settings::Settings;
 use crate::{clock, i18n, ipc};
 
+/// Relances listed at most, the oldest first: a long backlog stays one short screen,
+/// and what is done makes room for the next.
+pub const RELANCES_SHOWN: u32 = 100;
+
 /// What more than one part of the screen reads. Every field is a reactive handle, so
 /// the struct is `Copy` and each component gets its own.
 #[derive(Clone, Copy)]
@@ -81,6 +85,7 @@ impl Shared {
         spawn_local(async move {
             let result = ipc::call(&ListRelances {
                 until: clock::today(),
+                limit: RELANCES_SHOWN,
             })
             .await;
             if self.relances_generation.get_value() != generation {

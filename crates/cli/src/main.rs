@@ -4,6 +4,8 @@
 //!   current directory). On start it makes sure a team exists and prints the address
 //!   and a fresh single-use enrolment code, so a coordinator can enrol the first phone.
 //! - `filrouge code` prints another enrolment code for the same data directory.
+//! - `filrouge generate --data DIR --records N` fills a device store with made-up
+//!   records, to try the app at scale (the app must be closed).
 //! - `filrouge rebuild --data DIR` rebuilds a device store's projection tables from its
 //!   documents (the app must be closed).
 //! - `filrouge bench store` measures the local store at 1,000 to 100,000 records next to
@@ -25,6 +27,7 @@ use std::path::{Path, PathBuf};
 mod bench_load;
 mod bench_store;
 mod bench_sync;
+mod fill;
 mod generate;
 mod load_changes;
 mod loopback;
@@ -75,6 +78,18 @@ enum Command {
     Bench {
         #[command(subcommand)]
         what: Bench,
+    },
+    /// Fills a device store with made-up records, to try the app at scale.
+    Generate {
+        /// The device's data directory (created if missing; the app must be closed).
+        #[arg(long, env = "FILROUGE_DATA_DIR")]
+        data: PathBuf,
+        /// How many records to add.
+        #[arg(long, default_value_t = 100_000)]
+        records: usize,
+        /// Seed of the made-up data (the same seed makes the same records).
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
     },
     /// Rebuilds a device store's projection tables from its documents.
     Rebuild {
@@ -183,6 +198,11 @@ fn main() -> anyhow::Result<()> {
                     dir,
                 },
         } => bench_load::run(devices, seconds, &dir.unwrap_or_else(std::env::temp_dir)),
+        Command::Generate {
+            data,
+            records,
+            seed,
+        } => fill::run(records, &data, seed),
         Command::Rebuild { data } => {
             let path = data.join(filrouge_core::STORE_FILE);
             anyhow::ensure!(path.is_file(), "no store at {}", path.display());

@@ -53,8 +53,12 @@ fn a_rencontre_with_a_relance_date_plans_the_workers_relance() {
         .create_rencontre(rencontre(&[&lina], Some(day(2))))
         .unwrap();
     // Not due yet; due on the day, with the person's pseudonym and the next step.
-    assert!(s.open_relances(Some("Karim"), day(1)).unwrap().is_empty());
-    let due = s.open_relances(Some("Karim"), day(2)).unwrap();
+    assert!(
+        s.open_relances(Some("Karim"), day(1), 50)
+            .unwrap()
+            .is_empty()
+    );
+    let due = s.open_relances(Some("Karim"), day(2), 50).unwrap();
     assert_eq!(due.len(), 1);
     assert_eq!(due[0].person.as_deref(), Some("Lina"));
     assert_eq!(due[0].person_id.as_deref(), Some(lina.as_str()));
@@ -71,8 +75,12 @@ fn a_rencontre_with_a_relance_date_plans_the_workers_relance() {
     assert_eq!(kinds, ["rencontre", "relance"]);
 
     // Another worker's list does not show it; the team's does.
-    assert!(s.open_relances(Some("Inès"), day(9)).unwrap().is_empty());
-    assert_eq!(s.open_relances(None, day(9)).unwrap().len(), 1);
+    assert!(
+        s.open_relances(Some("Inès"), day(9), 50)
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(s.open_relances(None, day(9), 50).unwrap().len(), 1);
 }
 
 #[test]
@@ -81,7 +89,7 @@ fn without_a_name_the_relance_is_the_teams() {
     let mut s = open(&dir);
     assert_eq!(s.profile().unwrap(), Profile::default());
     s.create_rencontre(rencontre(&[], Some(day(0)))).unwrap();
-    let due = s.open_relances(Some(TEAM_REFERENT), day(0)).unwrap();
+    let due = s.open_relances(Some(TEAM_REFERENT), day(0), 50).unwrap();
     assert_eq!(due.len(), 1);
     assert_eq!(due[0].person, None, "an anonymous group's relance");
 }
@@ -185,14 +193,18 @@ fn a_relance_done_leaves_the_list_and_a_postponed_one_comes_back_later() {
     let mut s = open(&dir);
     s.create_rencontre(rencontre(&[], Some(day(-1)))).unwrap();
     s.create_rencontre(rencontre(&[], Some(day(0)))).unwrap();
-    let due = s.open_relances(None, day(0)).unwrap();
+    let due = s.open_relances(None, day(0), 50).unwrap();
     assert_eq!(due.len(), 2);
+    // A limit keeps the oldest.
+    let oldest = s.open_relances(None, day(0), 1).unwrap();
+    assert_eq!(oldest.len(), 1);
+    assert_eq!(oldest[0].due, day(-1).to_string());
     s.set_relance_status(&due[0].id, RelanceStatus::Faite, None)
         .unwrap();
     s.set_relance_status(&due[1].id, RelanceStatus::AFaire, Some(day(7)))
         .unwrap();
-    assert!(s.open_relances(None, day(0)).unwrap().is_empty());
-    let later = s.open_relances(None, day(7)).unwrap();
+    assert!(s.open_relances(None, day(0), 50).unwrap().is_empty());
+    let later = s.open_relances(None, day(7), 50).unwrap();
     assert_eq!(later.len(), 1);
     assert_eq!(later[0].id, due[1].id);
     assert_eq!(later[0].due, day(7).to_string());

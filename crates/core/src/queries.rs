@@ -96,16 +96,18 @@ impl Store {
 
     /// A référent's open relances due on or before `today`, oldest first.
     pub fn relances_due(&self, referent: &str, today: Day) -> Result<Vec<DueRelance>, CoreError> {
-        self.open_relances(Some(referent), today)
+        self.open_relances(Some(referent), today, u32::MAX)
     }
 
-    /// Open relances due on or before `until`, oldest first, each with the pseudonym of
-    /// the person it concerns: one référent's, or the whole team's when `referent` is
-    /// `None` (a worker who has not said who they are sees every task on the device).
+    /// Open relances due on or before `until`, oldest first, at most `limit`, each with
+    /// the pseudonym of the person it concerns: one référent's, or the whole team's when
+    /// `referent` is `None` (a worker who has not said who they are sees every task on
+    /// the device).
     pub fn open_relances(
         &self,
         referent: Option<&str>,
         until: Day,
+        limit: u32,
     ) -> Result<Vec<DueRelance>, CoreError> {
         // Two statements rather than `?1 IS NULL OR referent = ?1`, which would keep
         // SQLite from using the (referent, status, due) index.
@@ -114,17 +116,17 @@ impl Store {
                 "SELECT r.id, r.person_id, r.due, r.reason, p.pseudonym
                    FROM relances r LEFT JOIN personnes p ON p.id = r.person_id
                   WHERE r.referent = ?1 AND r.status = 'a_faire' AND r.due <= ?2
-                  ORDER BY r.due, r.id"
+                  ORDER BY r.due, r.id LIMIT ?3"
             }
             None => {
                 "SELECT r.id, r.person_id, r.due, r.reason, p.pseudonym
                    FROM relances r LEFT JOIN personnes p ON p.id = r.person_id
                   WHERE ?1 IS NULL AND r.status = 'a_faire' AND r.due <= ?2
-                  ORDER BY r.due, r.id"
+                  ORDER BY r.due, r.id LIMIT ?3"
             }
         };
         let mut stmt = self.conn.prepare_cached(sql)?;
-        let rows = stmt.query_map(params![referent, until.to_string()], |r| {
+        let rows = stmt.query_map(params![referent, until.to_string(), limit], |r| {
             Ok(DueRelance {
                 id: r.get(0)?,
                 person_id: r.get(1)?,

@@ -105,6 +105,8 @@ impl std::fmt::Debug for ChangeStage {
 pub struct ListRelances {
     /// The last due day listed (today, for today's and overdue ones).
     pub until: Day,
+    /// How many at most, the oldest first.
+    pub limit: u32,
 }
 impl Command for ListRelances {
     const NAME: &'static str = "list_relances";
