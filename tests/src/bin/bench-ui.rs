@@ -1,0 +1,251 @@
+//! `bench-ui`: the field app's responsiveness on a big store, through the real window
+//! (tauri-driver + WebKitWebDriver), next to the same work done by the store alone.
+//!
+//! Run by `scripts/bench-ui.sh`, which builds the release app, fills a store with
+//! `filrouge generate` and runs this under Xvfb:
+//!
+//! ```text
+//! bench-ui --app target/release/filrouge-app --data DIR [--rounds 100]
+//! ```
+//!
+//! Three figures, as the issue sets them:
+//! - **start**: from launching the app to "Aujourd'hui" interactive (the form there and
+//!   today's list read), measured from outside, five starts;
+//! - **save → listed**: from the tap on "Enregistrer" to the new row in today's list,
+//!   measured inside the page with a `MutationObserver` (no WebDriver round trip in it);
+//! - **search → result**: from a keystroke in the persons search to the list redrawn,
+//!   measured the same way.
+//!
+//! The baseline, in the same run once the app is closed: the same store file opened by
+//! `filrouge-core` in this process, doing the same reads and writes with no window,
+//! webview or IPC. The ratio says what the app adds around the store.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use anyhow::Context as _;
+use filrouge_core::{Env, STORE_FILE, Store};
+use filrouge_model::{Channel, RencontreDraft};
+use filrouge_tests::webdriver::{Driver, Session, poll};
+
+/// Searches typed, cycled so that two in a row never give the same list.
+const PREFIXES: &[&str] = &["ya", "in", "mo", "ka", "lé", "th", "sa", "ch", "am", "ju"];
+/// App starts measured.
+const STARTS: usize = 5;
+
+fn main() -> anyhow::Result<()> {
+    let mut args = std::env::args().skip(1);
+    let (mut app, mut data, mut rounds) = (None, None, 100usize);
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "--app" => app = args.next().map(PathBuf::from),
+            "--data" => data = args.next().map(PathBuf::from),
+            "--rounds" => rounds = args.next().context("--rounds N")?.parse()?,
+            other => anyhow::bail!("unknown argument {other}"),
+        }
+    }
+    let app = std::fs::canonicalize(app.context("--app PATH")?)?;
+    let data = data.context("--data DIR")?;
+    let records = Store::open(&data.join(STORE_FILE), Env::default())?
+        .doc_infos()?
+        .len();
+    println!("bench ui — {records} records in the store; release app expected");
+
+    let driver = Driver::start()?;
+    let mut starts = Vec::new();
+    for _ in 0..STARTS {
+        let (s, took) = start(&driver, &app, &data)?;
+        starts.push(took);
+        s.close()?;
+    }
+    let (s, _) = start(&driver, &app, &data)?;
+    let mut saves = in_page(&s, rounds, SAVE_SCRIPT, |_| "window.__step()".to_owned())?;
+    s.click_css("#tab-persons")?;
+    s.wait_for("#persons-search")?;
+    let mut searches = in_page(&s, rounds, SEARCH_SCRIPT, |i| {
+        format!("window.__step('{}')", PREFIXES[i % PREFIXES.len()])
+    })?;
+    s.close()?;
+    drop(driver);
+
+    let (store_open, mut store_saves, mut store_searches) = baseline(&data, rounds)?;
+    starts.sort();
+    let row = |what: &str, ui: Duration, store: Duration, target: &str| {
+        let ratio = ui.as_secs_f64() / store.as_secs_f64().max(1e-9);
+        println!(
+            "{what:<34} {:>10} {:>10} {:>8.1}×   {target}",
+            ms(ui),
+            ms(store),
+            ratio
+        );
+    };
+    println!();
+    println!(
+        "{:<34} {:>10} {:>10} {:>9}   target",
+        "measure", "app", "store", "app/store"
+    );
+    row(
+        "start → Aujourd'hui, median of 5",
+        starts[STARTS / 2],
+        store_open,
+        "≤ 1.5 s",
+    );
+    row(
+        "start → Aujourd'hui, slowest",
+        starts[STARTS - 1],
+        store_open,
+        "",
+    );
+    row(
+        "save → listed, p50",
+        pct(&mut saves, 50),
+        pct(&mut store_saves, 50),
+        "",
+    );
+    row(
+        "save → listed, p99",
+        pct(&mut saves, 99),
+        pct(&mut store_saves, 99),
+        "≤ 100 ms",
+    );
+    row(
+        "keystroke → search result, p50",
+        pct(&mut searches, 50),
+        pct(&mut store_searches, 50),
+        "",
+    );
+    row(
+        "keystroke → search result, p99",
+        pct(&mut searches, 99),
+        pct(&mut store_searches, 99),
+        "≤ 100 ms",
+    );
+    println!(
+        "({rounds} saves and {rounds} keystrokes; store = filrouge-core alone on the same file)"
+    );
+    Ok(())
+}
+
+/// Launches the app and waits, polling every few milliseconds, until the form is there
+/// and today's list has been read.
+fn start(
+    driver: &Driver,
+    app: &std::path::Path,
+    data: &std::path::Path,
+) -> anyhow::Result<(Session, Duration)> {
+    let t = Instant::now();
+    let s = driver.session(app, &["--data", &data.to_string_lossy()])?;
+    let ready = "const l = document.querySelector('#today-list'); \
+                 return !!document.querySelector('#save') && !!l && l.getAttribute('aria-busy') === 'false';";
+    loop {
+        if s.execute(ready)?.as_bool() == Some(true) {
+            break;
+        }
+        anyhow::ensure!(
+            t.elapsed() < Duration::from_secs(60),
+            "the app never got ready"
+        );
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let took = t.elapsed();
+    s.resize(360, 720)?;
+    Ok((s, took))
+}
+
+/// Saves the form as it stands (the count of 1 it comes back to is valid) and times the
+/// new row's arrival in today's list.
+const SAVE_SCRIPT: &str = "window.__lat = []; window.__step = () => { \
+    const list = document.querySelector('#today-list'); \
+    const n = list.querySelectorAll('li.rencontre').length; const t0 = performance.now(); \
+    const obs = new MutationObserver(() => { \
+        if (list.querySelectorAll('li.rencontre').length > n) { \
+            obs.disconnect(); window.__lat.push(performance.now() - t0); } }); \
+    obs.observe(list, { childList: true, subtree: true }); \
+    document.querySelector('#save').click(); };";
+
+/// Types a whole prefix as one input event and times the redrawn list.
+const SEARCH_SCRIPT: &str = "window.__lat = []; window.__step = (q) => { \
+    const input = document.querySelector('#persons-search'); \
+    const list = document.querySelector('#persons-list'); const t0 = performance.now(); \
+    const obs = new MutationObserver(() => { obs.disconnect(); \
+        window.__lat.push(performance.now() - t0); }); \
+    obs.observe(list, { childList: true, subtree: true, characterData: true }); \
+    input.value = q; input.dispatchEvent(new Event('input', { bubbles: true })); };";
+
+/// Installs `setup`, runs `step(i)` `rounds` times, each once the previous one's time is
+/// in, and returns the times the page measured.
+fn in_page(
+    s: &Session,
+    rounds: usize,
+    setup: &str,
+    step: impl Fn(usize) -> String,
+) -> anyhow::Result<Vec<Duration>> {
+    s.execute(setup)?;
+    for i in 0..rounds {
+        s.execute(&step(i))?;
+        poll(Duration::from_secs(20), "a measure", || {
+            let n = s
+                .execute("return window.__lat.length;")?
+                .as_u64()
+                .unwrap_or(0);
+            Ok((n as usize > i).then_some(()))
+        })?;
+    }
+    let v = s.execute("return window.__lat;")?;
+    Ok(v.as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(serde_json::Value::as_f64)
+        .map(|ms| Duration::from_secs_f64(ms / 1000.0))
+        .collect())
+}
+
+/// The same work on the same file by the store alone: open and read what "Aujourd'hui"
+/// reads; save and read the day's list; search.
+fn baseline(
+    data: &std::path::Path,
+    rounds: usize,
+) -> anyhow::Result<(Duration, Vec<Duration>, Vec<Duration>)> {
+    let midnight = {
+        let now = filrouge_core::Clock::now_ms(&filrouge_core::SystemClock);
+        now - now.rem_euclid(86_400_000)
+    };
+    let t = Instant::now();
+    let mut store = Store::open(&data.join(STORE_FILE), Env::default())?;
+    store.list_rencontres_since(midnight)?;
+    store.open_relances(None, filrouge_model::Day::from_epoch_ms(midnight), 100)?;
+    store.sync_status()?;
+    let open = t.elapsed();
+    let mut saves = Vec::with_capacity(rounds);
+    for _ in 0..rounds {
+        let t = Instant::now();
+        store.create_rencontre(RencontreDraft {
+            channel: Channel::Maraude,
+            place: "Banc d'essai".into(),
+            headcount: 1,
+            ..RencontreDraft::default()
+        })?;
+        store.list_rencontres_since(midnight)?;
+        saves.push(t.elapsed());
+    }
+    let mut searches = Vec::with_capacity(rounds);
+    for i in 0..rounds {
+        let t = Instant::now();
+        store.search_persons(PREFIXES[i % PREFIXES.len()], 50)?;
+        searches.push(t.elapsed());
+    }
+    Ok((open, saves, searches))
+}
+
+fn pct(samples: &mut [Duration], p: usize) -> Duration {
+    if samples.is_empty() {
+        return Duration::ZERO;
+    }
+    samples.sort();
+    let rank = (p * samples.len()).div_ceil(100).clamp(1, samples.len());
+    samples[rank - 1]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
+}
