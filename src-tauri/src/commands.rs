@@ -13,9 +13,11 @@ use filrouge_model::ipc::{
     SetRelanceStatus, SyncNow, SyncStatus, UpdatePersonne, UpdateRencontre,
 };
 use filrouge_model::ipc::{CheckIn, CreateEvent, GetEvent, ListEvents, Register};
+use filrouge_model::ipc::{CreatePartner, ListPartners, Orient};
 use filrouge_model::ipc::{GetFormDraft, SaveFormDraft};
 use filrouge_model::views::{
-    DueRelance, EventSummary, EventView, PersonHit, PersonneView, Profile, RencontreFormDraft,
+    DueRelance, EventSummary, EventView, PartnerRow, PersonHit, PersonneView, Profile,
+    RencontreFormDraft,
 };
 use tauri::State;
 
@@ -230,4 +232,27 @@ pub async fn get_form_draft(
 #[tauri::command]
 pub async fn save_form_draft(state: State<'_, AppState>, args: SaveFormDraft) -> Res<()> {
     with_store(&state, |s| s.set_form_draft(args.draft.as_ref()))
+}
+
+#[tauri::command]
+pub async fn list_partners(state: State<'_, AppState>, args: ListPartners) -> Res<Vec<PartnerRow>> {
+    with_store(&state, |s| s.list_partners(args.limit))
+}
+
+#[tauri::command]
+pub async fn create_partner(state: State<'_, AppState>, args: CreatePartner) -> Res<PartnerRow> {
+    let row = with_store(&state, |s| s.create_partner(args.draft))?;
+    state.sync.local_change();
+    Ok(row)
+}
+
+#[tauri::command]
+pub async fn orient(state: State<'_, AppState>, args: Orient) -> Res<PersonneView> {
+    let view = with_store(&state, |s| {
+        let person = args.draft.person_id.clone();
+        s.orient(args.draft)?;
+        s.person_view(&person)
+    })?;
+    state.sync.local_change();
+    Ok(view)
 }

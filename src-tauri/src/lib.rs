@@ -58,6 +58,9 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::check_in,
         commands::get_form_draft,
         commands::save_form_draft,
+        commands::list_partners,
+        commands::create_partner,
+        commands::orient,
         commands::get_profile,
         commands::set_profile,
     ])

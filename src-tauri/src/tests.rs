@@ -362,3 +362,65 @@ fn the_events_commands_round_trip_through_the_ipc_boundary() {
     assert_eq!(arrived.event.checked_in, 1);
     assert_eq!(call(&w, &GetEvent { id: event.id }).unwrap(), arrived);
 }
+
+#[test]
+fn the_partners_commands_round_trip_through_the_ipc_boundary() {
+    use filrouge_model::PersonneDraft;
+    use filrouge_model::ipc::{CreatePartner, CreatePersonne, ListPartners, Orient};
+    use filrouge_model::{Day, OrientationDraft, OrientationStatus, PartenaireDraft, PartnerKind};
+
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, w) = app(dir.path());
+    let partner = call(
+        &w,
+        &CreatePartner {
+            draft: PartenaireDraft {
+                name: "France Travail Bobigny".into(),
+                kind: PartnerKind::FranceTravail,
+                contact: None,
+                commune: Some("Bobigny".into()),
+            },
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        call(&w, &ListPartners { limit: 10 }).unwrap(),
+        vec![partner.clone()]
+    );
+    let person = call(
+        &w,
+        &CreatePersonne {
+            draft: PersonneDraft::new("Samir"),
+        },
+    )
+    .unwrap();
+    let today = Day::from_epoch_ms(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_millis() as i64,
+    );
+    let mut draft = OrientationDraft {
+        person_id: person.id.clone(),
+        partner_id: Some(partner.id),
+        partner_name: None,
+        reason: "Inscription".into(),
+        consent_given: false,
+        status: OrientationStatus::Proposee,
+        outcome: None,
+        date: today,
+    };
+    match call(
+        &w,
+        &Orient {
+            draft: draft.clone(),
+        },
+    ) {
+        Err(IpcError::Validation(v)) => assert_eq!(v.field, Field::ConsentGiven),
+        other => panic!("expected the consent to be required, got {other:?}"),
+    }
+    draft.consent_given = true;
+    let view = call(&w, &Orient { draft }).unwrap();
+    assert_eq!(view.timeline.len(), 1);
+    assert_eq!(view.timeline[0].kind, "orientation");
+}

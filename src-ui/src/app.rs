@@ -18,6 +18,7 @@ use crate::events::EventsScreen;
 use crate::form::NewRencontre;
 use crate::list::TodayList;
 use crate::nav::{Screen, Tabs};
+use crate::partners::PartnersScreen;
 use crate::person::PersonScreen;
 use crate::persons::PersonsScreen;
 use crate::relances::RelanceList;
@@ -254,6 +255,7 @@ pub fn App() -> impl IntoView {
                 Screen::Persons => view! { <PersonsScreen shared /> }.into_any(),
                 Screen::Person(id) => view! { <PersonScreen shared id /> }.into_any(),
                 Screen::Relances => view! { <RelanceList shared /> }.into_any(),
+                Screen::Partners => view! { <PartnersScreen shared /> }.into_any(),
                 Screen::Events => view! { <EventsScreen shared /> }.into_any(),
                 Screen::Event(id) => view! { <EventScreen shared id /> }.into_any(),
             }}

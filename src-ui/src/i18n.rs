@@ -7,6 +7,7 @@
 //! user what to do next.
 
 pub mod events;
+pub mod partners;
 pub mod people;
 
 use filrouge_model::error::{Field, Problem, ValidationError};

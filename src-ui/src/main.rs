@@ -10,8 +10,9 @@
 //! Layout of the screen, one module each: [`app`] (header, status line, shared state),
 //! [`nav`] (which screen shows, the tab bar), [`form`] ("Nouvelle rencontre", with the
 //! person [`picker`]), [`list`] ("Aujourd'hui", with inline editing), [`relances`]
-//! (due and overdue, done or postponed in a tap), [`persons`] (search) and [`person`]
-//! (a person's thread), [`events`] and [`event`] (registration mode and check-in),
+//! (due and overdue, done or postponed in a tap), [`persons`] (search), [`person`]
+//! (a person's thread: stage, relance, orientation, consent), [`partners`] (the
+//! directory), [`events`] and [`event`] (registration mode and check-in),
 //! and [`settings`] (enrolment, manual sync, who uses the device).
 //! [`clock`] reads the device's local time.
 
@@ -26,6 +27,7 @@ mod i18n;
 mod ipc;
 mod list;
 mod nav;
+mod partners;
 mod person;
 mod persons;
 mod picker;

@@ -20,6 +20,8 @@ pub enum Screen {
     Person(String),
     /// Due and overdue relances.
     Relances,
+    /// The partners' directory.
+    Partners,
     /// The events list and the create form.
     Events,
     /// One event: registration and check-in.
@@ -31,7 +33,7 @@ impl Screen {
     fn tab(&self) -> Tab {
         match self {
             Screen::Today => Tab::Today,
-            Screen::Persons | Screen::Person(_) => Tab::Persons,
+            Screen::Persons | Screen::Person(_) | Screen::Partners => Tab::Persons,
             Screen::Relances => Tab::Relances,
             Screen::Events | Screen::Event(_) => Tab::Events,
         }

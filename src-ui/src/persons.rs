@@ -58,7 +58,17 @@ pub fn PersonsScreen(shared: Shared) -> impl IntoView {
 
     view! {
         <section class="card persons" aria-labelledby="persons-title">
-            <h2 id="persons-title">{i18n::people::PERSONS}</h2>
+            <div class="section-head">
+                <h2 id="persons-title">{i18n::people::PERSONS}</h2>
+                <button
+                    type="button"
+                    id="open-partners"
+                    class="link"
+                    on:click=move |_| shared.screen.set(Screen::Partners)
+                >
+                    {i18n::partners::PARTNERS}
+                </button>
+            </div>
             <div class="field">
                 <label for="persons-search">{i18n::people::SEARCH_PERSONS}</label>
                 <input

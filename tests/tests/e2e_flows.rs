@@ -285,3 +285,55 @@ fn a_rencontre_being_typed_survives_the_app_closing() -> anyhow::Result<()> {
     s.close()?;
     Ok(())
 }
+
+#[test]
+#[ignore = "needs the built app, tauri-driver and a display: run by scripts/test.sh"]
+fn consent_then_an_orientation_to_a_partner_of_the_directory() -> anyhow::Result<()> {
+    let shots = artifacts_dir();
+    let data = tempfile::tempdir()?;
+    let driver = Driver::start()?;
+    let s = fresh_app(&driver, &data)?;
+    shot_on_failure(&s, "orientation", || {
+        // The directory first.
+        s.click_css("#tab-persons")?;
+        s.click_css("#open-partners")?;
+        s.fill("#partner-name", "Mission locale de Bondy")?;
+        s.fill("#partner-commune", "Bondy")?;
+        s.click_css("#add-partner")?;
+        s.wait_text("#partners-list", |t| t.contains("Mission locale de Bondy"))?;
+
+        // A person, from a rencontre.
+        s.click_css("#tab-today")?;
+        s.fill("#person-search", "Samir")?;
+        s.click_css("#person-create")?;
+        s.wait_text(".person-chip", |t| t.contains("Samir"))?;
+        s.click_css("#save")?;
+        s.wait_count("#today-list li.rencontre", 1)?;
+        s.click_css("#tab-persons")?;
+        s.fill("#persons-search", "sam")?;
+        s.click_css("#persons-list .person-row")?;
+        s.wait_text("#person-name", |t| t == "Samir")?;
+
+        // Without his consent ticked, the orientation is refused and says why.
+        s.execute(
+            "const e = document.querySelector('#orient-partner'); \
+             e.value = e.options[1].value; e.dispatchEvent(new Event('change', { bubbles: true }));",
+        )?;
+        s.fill("#orient-reason", "Garantie jeunes")?;
+        s.click_css("#orient-save")?;
+        s.wait_text("#person-notice", |t| t.contains("accord"))?;
+        s.wait_count("#timeline li.timeline-entry[data-kind=orientation]", 0)?;
+        s.click_css("#orient-consent")?;
+        s.click_css("#orient-save")?;
+        s.wait_count("#timeline li.timeline-entry[data-kind=orientation]", 1)?;
+
+        // Consent to be followed and contacted, recorded today.
+        s.click_css("#consent-form [data-scope=contact]")?;
+        s.click_css("#consent-save")?;
+        s.wait_text("#person-consent", |t| t.starts_with("Recueilli le"))?;
+        s.screenshot(&shots.join("e2e-orientation-360x720.png"))?;
+        Ok(())
+    })?;
+    s.close()?;
+    Ok(())
+}

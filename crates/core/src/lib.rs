@@ -23,6 +23,7 @@ mod error;
 mod events;
 mod flows;
 mod kinds;
+mod partners;
 mod projection;
 pub mod queries;
 mod rebuild;

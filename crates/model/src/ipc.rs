@@ -12,9 +12,11 @@ use crate::rencontre::{Rencontre, RencontreDraft};
 use crate::views::RencontreFormDraft;
 
 mod events;
+mod partners;
 mod people;
 
 pub use events::{CheckIn, CreateEvent, GetEvent, ListEvents, Register};
+pub use partners::{CreatePartner, ListPartners, Orient};
 
 pub use people::{
     ChangeStage, CreatePersonne, GetPersonne, GetProfile, ListRelances, PlanRelance, SearchPersons,

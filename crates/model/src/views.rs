@@ -208,6 +208,31 @@ pub struct EventView {
     pub registrations: Vec<Registration>,
 }
 
+/// A partner as the directory lists it.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartnerRow {
+    /// The partner's id.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// Its kind's code.
+    pub kind: String,
+    /// How to reach it (may name a staff member).
+    pub contact: Option<String>,
+    /// Its commune.
+    pub commune: Option<String>,
+}
+
+// Debug leaves out the contact, which may name someone.
+impl std::fmt::Debug for PartnerRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PartnerRow")
+            .field("id", &self.id)
+            .field("kind", &self.kind)
+            .finish_non_exhaustive()
+    }
+}
+
 /// A name folded for comparison: lowercase, without French accents, spaces collapsed.
 /// "  Éloïse  Ben " and "eloise ben" fold the same.
 pub fn fold_name(name: &str) -> String {
