@@ -13,10 +13,10 @@ use filrouge_model::ipc::{
     SetRelanceStatus, SyncNow, SyncStatus, UpdatePersonne, UpdateRencontre,
 };
 use filrouge_model::ipc::{CheckIn, CreateEvent, GetEvent, ListEvents, Register};
-use filrouge_model::ipc::{CreatePartner, ListPartners, Orient};
+use filrouge_model::ipc::{CreatePartner, ListPartners, MyCaseload, Orient};
 use filrouge_model::ipc::{GetFormDraft, SaveFormDraft};
 use filrouge_model::views::{
-    DueRelance, EventSummary, EventView, PartnerRow, PersonHit, PersonneView, Profile,
+    Caseload, DueRelance, EventSummary, EventView, PartnerRow, PersonHit, PersonneView, Profile,
     RencontreFormDraft,
 };
 use tauri::State;
@@ -101,7 +101,7 @@ pub async fn search_persons(
 #[tauri::command]
 pub async fn create_personne(state: State<'_, AppState>, args: CreatePersonne) -> Res<PersonHit> {
     let hit = with_store(&state, |s| {
-        let id = s.create(args.draft)?;
+        let id = s.create_person(args.draft)?;
         let view = s.person_view(&id)?;
         Ok(PersonHit {
             id,
@@ -255,4 +255,9 @@ pub async fn orient(state: State<'_, AppState>, args: Orient) -> Res<PersonneVie
     })?;
     state.sync.local_change();
     Ok(view)
+}
+
+#[tauri::command]
+pub async fn my_caseload(state: State<'_, AppState>, args: MyCaseload) -> Res<Caseload> {
+    with_store(&state, |s| s.caseload_of_worker(args.limit))
 }

@@ -61,6 +61,7 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::list_partners,
         commands::create_partner,
         commands::orient,
+        commands::my_caseload,
         commands::get_profile,
         commands::set_profile,
     ])

@@ -10,7 +10,7 @@
 //! Layout of the screen, one module each: [`app`] (header, status line, shared state),
 //! [`nav`] (which screen shows, the tab bar), [`form`] ("Nouvelle rencontre", with the
 //! person [`picker`]), [`list`] ("Aujourd'hui", with inline editing), [`relances`]
-//! (due and overdue, done or postponed in a tap), [`persons`] (search), [`person`]
+//! (due and overdue, done or postponed in a tap), [`persons`] (search, and [`caseload`]: "Mes suivis"), [`person`]
 //! (a person's thread: stage, relance, orientation, consent), [`partners`] (the
 //! directory), [`events`] and [`event`] (registration mode and check-in),
 //! and [`settings`] (enrolment, manual sync, who uses the device).
@@ -19,6 +19,7 @@
 #![forbid(unsafe_code)]
 
 mod app;
+mod caseload;
 mod clock;
 mod event;
 mod events;

@@ -1,5 +1,6 @@
 //! The "Personnes" screen: find a person by the first letters of a pseudonym or name,
-//! then open their thread.
+//! then open their thread; before anything is typed, the worker's caseload ("Mes
+//! suivis", see `caseload.rs`).
 //!
 //! The search is the store's FTS index (accent- and case-insensitive prefixes), asked
 //! at every keystroke; a generation counter drops answers older than the last
@@ -13,6 +14,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::app::Shared;
+use crate::caseload::MyFollowUps;
 use crate::nav::Screen;
 use crate::{i18n, ipc};
 
@@ -86,6 +88,9 @@ pub fn PersonsScreen(shared: Shared) -> impl IntoView {
             </div>
             <p class="error" role="alert">{move || error.get()}</p>
             <p class="empty" hidden=move || searched.get()>{i18n::people::SEARCH_EMPTY}</p>
+            <div hidden=move || searched.get()>
+                <MyFollowUps shared />
+            </div>
             <p class="empty" hidden=move || !searched.get() || !hits.with(Vec::is_empty)>
                 {i18n::people::NO_MATCH}
             </p>

@@ -113,6 +113,26 @@ fn a_new_person_from_a_rencontre_and_a_stage_change_on_their_timeline() -> anyho
         s.click_css("#tab-today")?;
         let search = s.wait_for("#person-search")?;
         assert_eq!(s.property(&search, "value")?, "elo");
+
+        // Her référent is the worker who met her, once they said who they are.
+        s.click_css("#open-settings")?;
+        s.fill("#worker-name", "Karim")?;
+        s.click_css("#save-profile")?;
+        s.wait_text("#profile-message", |t| t.contains("enregistré"))?;
+        s.click_css("#close-settings")?;
+        s.click_css("#tab-today")?;
+        s.fill("#person-search", "Awa")?;
+        s.click_css("#person-create")?;
+        s.wait_text(".person-chip", |t| t.contains("Awa"))?;
+        s.click_css("#tab-persons")?;
+        s.execute(
+            "const e = document.querySelector('#persons-search'); e.value = ''; \
+             e.dispatchEvent(new Event('input', { bubbles: true }));",
+        )?;
+        s.wait_text("#caseload", |t| {
+            t.contains("Awa") && t.contains("Jamais rencontré")
+        })?;
+
         Ok(())
     })?;
     s.close()?;

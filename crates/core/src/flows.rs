@@ -14,7 +14,7 @@
 
 use automerge::ROOT;
 use filrouge_model::records::RecordKind;
-use filrouge_model::views::{PersonneView, Profile, RencontreFormDraft};
+use filrouge_model::views::{Caseload, CaseloadEntry, PersonneView, Profile, RencontreFormDraft};
 use filrouge_model::vocab::RelanceStatus;
 use filrouge_model::{
     Day, EtapeDraft, PersonneDraft, RelanceDraft, Rencontre, RencontreDraft, Stage,
@@ -121,6 +121,15 @@ impl Store {
         Ok(row)
     }
 
+    /// Records a new person; without a référent, the worker who records them (when they
+    /// said who they are) becomes it, as the one who met them. Returns the id.
+    pub fn create_person(&mut self, mut draft: PersonneDraft) -> Result<String, CoreError> {
+        if draft.referent.is_none() {
+            draft.referent = self.profile()?.worker_name;
+        }
+        self.create(draft)
+    }
+
     /// Moves a person to `stage` on `date`: the stage change is kept in their history
     /// and becomes their current stage, in one transaction.
     pub fn change_stage(
@@ -196,6 +205,35 @@ impl Store {
             relance.due = due;
         }
         self.update(id, relance)
+    }
+
+    /// The worker's caseload, at most `limit` persons: by stage, and within a stage the
+    /// longest unseen first (never seen before anyone).
+    pub fn caseload_of_worker(&self, limit: u32) -> Result<Caseload, CoreError> {
+        let Some(worker) = self.profile()?.worker_name else {
+            return Ok(Caseload::default());
+        };
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT p.id, p.pseudonym, p.last_name, p.stage,
+                    (SELECT MAX(rp.occurred_at) FROM rencontre_persons rp
+                      WHERE rp.person_id = p.id) AS last_seen
+               FROM personnes p WHERE p.referent = ?1
+              ORDER BY p.stage IS NULL, p.stage, last_seen IS NOT NULL, last_seen, p.id
+              LIMIT ?2",
+        )?;
+        let rows = stmt.query_map(rusqlite::params![worker, limit], |r| {
+            Ok(CaseloadEntry {
+                id: r.get(0)?,
+                pseudonym: r.get(1)?,
+                last_name: r.get(2)?,
+                stage: r.get(3)?,
+                last_seen: r.get(4)?,
+            })
+        })?;
+        Ok(Caseload {
+            worker_name: Some(worker),
+            persons: rows.collect::<Result<_, _>>()?,
+        })
     }
 
     /// A person's screen: their record and their timeline.

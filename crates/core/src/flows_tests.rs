@@ -272,3 +272,52 @@ fn the_rencontre_being_typed_survives_a_restart_and_goes_after_the_save() {
     s.set_meta(FORM_DRAFT, "{not json").unwrap();
     assert_eq!(s.form_draft().unwrap(), None);
 }
+
+#[test]
+fn the_caseload_is_the_workers_by_stage_longest_unseen_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = open(&dir);
+    assert_eq!(s.caseload_of_worker(50).unwrap(), Default::default());
+    s.set_profile(Profile {
+        worker_name: Some("Karim".into()),
+    })
+    .unwrap();
+    let person = |s: &mut Store, name: &str, referent: &str, stage: Stage| {
+        let mut p = PersonneDraft::new(name);
+        p.referent = Some(referent.into());
+        p.stage = Some(stage);
+        s.create(p).unwrap()
+    };
+    let seen_lately = person(&mut s, "Lina", "Karim", Stage::Accompagnement);
+    let seen_long_ago = person(&mut s, "Yanis", "Karim", Stage::Accompagnement);
+    let never_seen = person(&mut s, "Inès", "Karim", Stage::Accompagnement);
+    let other_stage = person(&mut s, "Moussa", "Karim", Stage::EnContact);
+    person(&mut s, "Sarah", "Inès", Stage::Accompagnement);
+    for (who, days_ago) in [(&seen_lately, 2), (&seen_long_ago, 60)] {
+        s.create_rencontre(RencontreDraft {
+            occurred_at: Some(NOW - days_ago * 86_400_000),
+            ..rencontre(&[who], None)
+        })
+        .unwrap();
+    }
+    let c = s.caseload_of_worker(50).unwrap();
+    assert_eq!(c.worker_name.as_deref(), Some("Karim"));
+    let ids: Vec<&str> = c.persons.iter().map(|p| p.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [&never_seen, &seen_long_ago, &seen_lately, &other_stage]
+    );
+    assert_eq!(c.persons[1].last_seen, Some(NOW - 60 * 86_400_000));
+    assert_eq!(s.caseload_of_worker(2).unwrap().persons.len(), 2);
+    // A person the worker records is theirs unless said otherwise.
+    let met = s.create_person(PersonneDraft::new("Awa")).unwrap();
+    let p: PersonneDraft = s.get(&met).unwrap();
+    assert_eq!(p.referent.as_deref(), Some("Karim"));
+    assert!(
+        s.caseload_of_worker(50)
+            .unwrap()
+            .persons
+            .iter()
+            .any(|p| p.id == met)
+    );
+}

@@ -19,8 +19,8 @@ pub use events::{CheckIn, CreateEvent, GetEvent, ListEvents, Register};
 pub use partners::{CreatePartner, ListPartners, Orient};
 
 pub use people::{
-    ChangeStage, CreatePersonne, GetPersonne, GetProfile, ListRelances, PlanRelance, SearchPersons,
-    SetProfile, SetRelanceStatus, UpdatePersonne,
+    ChangeStage, CreatePersonne, GetPersonne, GetProfile, ListRelances, MyCaseload, PlanRelance,
+    SearchPersons, SetProfile, SetRelanceStatus, UpdatePersonne,
 };
 
 /// A command the UI can send to the shell.

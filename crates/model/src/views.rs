@@ -233,6 +233,41 @@ impl std::fmt::Debug for PartnerRow {
     }
 }
 
+/// One person of a référent's caseload ("Mes suivis").
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseloadEntry {
+    /// The person's id.
+    pub id: String,
+    /// Pseudonym or first name.
+    pub pseudonym: String,
+    /// Last name, if known.
+    pub last_name: Option<String>,
+    /// Current stage code.
+    pub stage: Option<String>,
+    /// When they were last met in a rencontre, milliseconds since the epoch.
+    pub last_seen: Option<i64>,
+}
+
+impl std::fmt::Debug for CaseloadEntry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CaseloadEntry")
+            .field("id", &self.id)
+            .field("stage", &self.stage)
+            .field("last_seen", &self.last_seen)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The worker's caseload: the persons they are the référent of, by stage, the longest
+/// unseen first within a stage.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Caseload {
+    /// Who the device's worker said they are; `None` (and no persons) until they do.
+    pub worker_name: Option<String>,
+    /// Their persons.
+    pub persons: Vec<CaseloadEntry>,
+}
+
 /// A name folded for comparison: lowercase, without French accents, spaces collapsed.
 /// "  Éloïse  Ben " and "eloise ben" fold the same.
 pub fn fold_name(name: &str) -> String {

@@ -49,6 +49,24 @@ pub const NEXT_STEP: &str = "Prochaine étape convenue";
 /// Label of the relance date.
 pub const FOLLOW_UP: &str = "Relancer le";
 
+/// Title of the caseload.
+pub const MY_FOLLOW_UPS: &str = "Mes suivis";
+/// The caseload before the worker gave their name.
+pub const SAY_WHO_YOU_ARE: &str =
+    "Indiquez votre prénom dans Réglages pour voir les personnes dont vous êtes référent·e.";
+/// An empty caseload.
+pub const NO_FOLLOW_UPS: &str = "Personne ne vous a encore pour référent·e.";
+
+/// When a person was last met, in days: "vu·e aujourd'hui", "vu·e il y a 12 jours".
+pub fn last_seen(days: Option<i64>) -> String {
+    match days {
+        None => "Jamais rencontré·e".into(),
+        Some(0) => "Vu·e aujourd'hui".into(),
+        Some(1) => "Vu·e hier".into(),
+        Some(n) => format!("Vu·e il y a {n} jours"),
+    }
+}
+
 /// Back from a person's screen.
 pub const BACK: &str = "Retour";
 /// A person's screen while it loads.
@@ -177,6 +195,13 @@ mod tests {
 
     fn day(y: i32, m: u32, d: u32) -> Day {
         Day::from_ymd(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn last_seen_counts_days() {
+        assert_eq!(last_seen(None), "Jamais rencontré·e");
+        assert_eq!(last_seen(Some(0)), "Vu·e aujourd'hui");
+        assert_eq!(last_seen(Some(45)), "Vu·e il y a 45 jours");
     }
 
     #[test]

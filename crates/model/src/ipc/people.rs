@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::Command;
 use crate::day::Day;
 use crate::records::PersonneDraft;
-use crate::views::{DueRelance, PersonHit, PersonneView, Profile};
+use crate::views::{Caseload, DueRelance, PersonHit, PersonneView, Profile};
 use crate::vocab::{RelanceStatus, Stage};
 
 /// Persons whose names start with what was typed (accent- and case-insensitive), best
@@ -170,4 +170,15 @@ pub struct SetProfile {
 impl Command for SetProfile {
     const NAME: &'static str = "set_profile";
     type Output = Profile;
+}
+
+/// The worker's caseload ("Mes suivis"), at most `limit` persons.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct MyCaseload {
+    /// How many persons at most.
+    pub limit: u32,
+}
+impl Command for MyCaseload {
+    const NAME: &'static str = "my_caseload";
+    type Output = Caseload;
 }
