@@ -19,7 +19,9 @@ use leptos::task::spawn_local;
 use std::time::Duration;
 
 use crate::app::{Shared, aria_bool};
-use crate::{clock, i18n, ipc};
+use crate::clock::LocalTime;
+use crate::i18n::{self, key, use_i18n};
+use crate::{clock, ipc};
 
 /// How long the "Rencontre enregistrée" confirmation stays.
 const CONFIRMATION_FOR: Duration = Duration::from_secs(5);
@@ -82,6 +84,7 @@ fn headcount_for_pseudonym(touched: bool, pseudonym: &str) -> Option<u32> {
 /// The "Nouvelle rencontre" form.
 #[component]
 pub fn NewRencontre(shared: Shared) -> impl IntoView {
+    let i18n = use_i18n();
     let fields = Fields {
         channel: RwSignal::new(Channel::Maraude),
         place: RwSignal::new(String::new()),
@@ -91,9 +94,10 @@ pub fn NewRencontre(shared: Shared) -> impl IntoView {
         note: RwSignal::new(String::new()),
     };
     let busy = RwSignal::new(false);
-    let error = RwSignal::new(None::<String>);
+    // The error and the saved time, not their sentences: those follow the language.
+    let error = RwSignal::new(None::<IpcError>);
     let invalid = RwSignal::new(None::<Field>);
-    let confirmation = RwSignal::new(None::<String>);
+    let confirmation = RwSignal::new(None::<LocalTime>);
     let place_ref = NodeRef::<html::Input>::new();
     let pseudonym_ref = NodeRef::<html::Input>::new();
     let note_ref = NodeRef::<html::Textarea>::new();
@@ -108,12 +112,12 @@ pub fn NewRencontre(shared: Shared) -> impl IntoView {
         }
     });
 
-    let show_error = move |e: &IpcError| {
-        error.set(Some(i18n::error_sentence(e)));
-        let field = match e {
+    let show_error = move |e: IpcError| {
+        let field = match &e {
             IpcError::Validation(ValidationError { field, .. }) => Some(*field),
             _ => None,
         };
+        error.set(Some(e));
         invalid.set(field);
         // Take the user to the field to fix.
         let _ = match field {
@@ -133,7 +137,7 @@ pub fn NewRencontre(shared: Shared) -> impl IntoView {
         confirmation.set(None);
         let draft = match fields.draft().validate(clock::now_ms()) {
             Ok(draft) => draft,
-            Err(e) => return show_error(&IpcError::Validation(e)),
+            Err(e) => return show_error(IpcError::Validation(e)),
         };
         error.set(None);
         invalid.set(None);
@@ -144,12 +148,12 @@ pub fn NewRencontre(shared: Shared) -> impl IntoView {
             match result {
                 Ok(saved) => {
                     fields.reset_person();
-                    let message = i18n::saved_at(clock::local(saved.occurred_at));
-                    confirmation.set(Some(message.clone()));
+                    let saved_at = clock::local(saved.occurred_at);
+                    confirmation.set(Some(saved_at));
                     // Clear it later, unless a newer confirmation replaced it.
                     set_timeout(
                         move || {
-                            if confirmation.get_untracked().as_ref() == Some(&message) {
+                            if confirmation.get_untracked() == Some(saved_at) {
                                 confirmation.set(None);
                             }
                         },
@@ -157,7 +161,7 @@ pub fn NewRencontre(shared: Shared) -> impl IntoView {
                     );
                     shared.refresh();
                 }
-                Err(e) => show_error(&e),
+                Err(e) => show_error(e),
             }
         });
     };
@@ -174,7 +178,7 @@ pub fn NewRencontre(shared: Shared) -> impl IntoView {
     let note_help = move || {
         fields
             .note
-            .with(|n| i18n::chars_left(n.chars().count(), NOTE_MAX))
+            .with(|n| i18n::chars_left(i18n.lang(), n.chars().count(), NOTE_MAX))
     };
 
     view! {
@@ -186,9 +190,9 @@ pub fn NewRencontre(shared: Shared) -> impl IntoView {
             novalidate
             on:submit=on_submit
         >
-            <h2 id="rencontre-title">{i18n::NEW_RENCONTRE}</h2>
+            <h2 id="rencontre-title">{move || i18n.t(key::NEW_RENCONTRE)}</h2>
             <fieldset class="channels">
-                <legend>{i18n::CHANNEL}</legend>
+                <legend>{move || i18n.t(key::CHANNEL)}</legend>
                 <div class="chips">
                     {Channel::ALL
                         .into_iter()
@@ -201,7 +205,7 @@ pub fn NewRencontre(shared: Shared) -> impl IntoView {
                                     aria-pressed=move || aria_bool(fields.channel.get() == channel)
                                     on:click=move |_| fields.channel.set(channel)
                                 >
-                                    {i18n::channel_label(channel)}
+                                    {move || i18n.label(channel)}
                                 </button>
                             }
                         })
@@ -209,14 +213,14 @@ pub fn NewRencontre(shared: Shared) -> impl IntoView {
                 </div>
             </fieldset>
             <div class="field">
-                <label for="place">{i18n::PLACE}</label>
+                <label for="place">{move || i18n.t(key::PLACE)}</label>
                 <input
                     id="place"
                     name="place"
                     type="text"
                     autocomplete="off"
                     enterkeyhint="next"
-                    placeholder=i18n::PLACE_EXAMPLE
+                    placeholder=move || i18n.t(key::PLACE_EXAMPLE)
                     aria-invalid=is_invalid(Field::Place)
                     node_ref=place_ref
                     bind:value=fields.place
@@ -224,12 +228,14 @@ pub fn NewRencontre(shared: Shared) -> impl IntoView {
             </div>
             <div class="who">
                 <div class="field">
-                    <span class="label" id="headcount-label">{i18n::HEADCOUNT}</span>
+                    <span class="label" id="headcount-label">
+                        {move || i18n.t(key::HEADCOUNT)}
+                    </span>
                     <div class="stepper" role="group" aria-labelledby="headcount-label">
                         <button
                             id="headcount-minus"
                             type="button"
-                            aria-label=i18n::HEADCOUNT_MINUS
+                            aria-label=move || i18n.t(key::HEADCOUNT_MINUS)
                             aria-disabled=move || aria_bool(fields.headcount.get() == 0)
                             on:click=move |_| fields.step(false)
                         >
@@ -246,7 +252,7 @@ pub fn NewRencontre(shared: Shared) -> impl IntoView {
                         <button
                             id="headcount-plus"
                             type="button"
-                            aria-label=i18n::HEADCOUNT_PLUS
+                            aria-label=move || i18n.t(key::HEADCOUNT_PLUS)
                             aria-disabled=move || aria_bool(fields.headcount.get() >= HEADCOUNT_MAX)
                             node_ref=plus_ref
                             on:click=move |_| fields.step(true)
@@ -256,7 +262,7 @@ pub fn NewRencontre(shared: Shared) -> impl IntoView {
                     </div>
                 </div>
                 <div class="field">
-                    <label for="pseudonym">{i18n::PSEUDONYM}</label>
+                    <label for="pseudonym">{move || i18n.t(key::PSEUDONYM)}</label>
                     <input
                         id="pseudonym"
                         name="pseudonym"
@@ -269,11 +275,11 @@ pub fn NewRencontre(shared: Shared) -> impl IntoView {
                         prop:value=move || fields.pseudonym.get()
                         on:input=on_pseudonym
                     />
-                    <p class="hint" id="pseudonym-hint">{i18n::PSEUDONYM_HINT}</p>
+                    <p class="hint" id="pseudonym-hint">{move || i18n.t(key::PSEUDONYM_HINT)}</p>
                 </div>
             </div>
             <div class="field">
-                <label for="note">{i18n::NOTE}</label>
+                <label for="note">{move || i18n.t(key::NOTE)}</label>
                 <textarea
                     id="note"
                     name="note"
@@ -284,17 +290,19 @@ pub fn NewRencontre(shared: Shared) -> impl IntoView {
                     bind:value=fields.note
                 ></textarea>
                 <p class="hint" id="note-hint">
-                    {move || note_help().unwrap_or_else(|| i18n::NOTE_HINT.to_owned())}
+                    {move || note_help().unwrap_or_else(|| i18n.t(key::NOTE_HINT))}
                 </p>
             </div>
             // Messages sit with the button, which stays under the thumb on phones.
             <div class="form-footer">
-                <p id="form-error" class="error" role="alert">{move || error.get()}</p>
+                <p id="form-error" class="error" role="alert">
+                    {move || error.with(|e| e.as_ref().map(|e| i18n::error_sentence(i18n.lang(), e)))}
+                </p>
                 <p id="form-confirmation" class="confirmation" role="status">
-                    {move || confirmation.get()}
+                    {move || confirmation.get().map(|at| i18n::saved_at(i18n.lang(), at))}
                 </p>
                 <button id="save" type="submit" class="primary" disabled=move || busy.get()>
-                    {move || if busy.get() { i18n::SAVING } else { i18n::SAVE }}
+                    {move || i18n.t(if busy.get() { key::SAVING } else { key::SAVE })}
                 </button>
             </div>
         </form>

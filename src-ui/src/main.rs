@@ -3,13 +3,14 @@
 //!
 //! The app talks to the device's store only through the typed commands of
 //! [`filrouge_model::ipc`], sent by [`ipc::call`], the one module that reaches into
-//! JavaScript for IPC. Everything the user reads is French and lives in [`i18n`], so
-//! that a Fluent bundle can replace it later. Pure helpers (sentences, times, the
-//! status line) compile and are tested on the host too: `cargo test -p filrouge-ui`.
+//! JavaScript for IPC. Everything the user reads comes from the Fluent files
+//! `assets/locales/{fr,en}.ftl` through [`i18n`], in French unless the user chose
+//! English in the settings. Pure helpers (sentences, times, the status line) compile
+//! and are tested on the host too: `cargo test -p filrouge-ui`.
 //!
 //! Layout of the screen, one module each: [`app`] (header, status line, shared state),
 //! [`form`] ("Nouvelle rencontre"), [`list`] ("Aujourd'hui", with inline editing) and
-//! [`settings`] (enrolment and manual sync). [`clock`] reads the device's local time.
+//! [`settings`] (enrolment, manual sync, language). [`clock`] reads the device's local time.
 
 #![forbid(unsafe_code)]
 
