@@ -1,13 +1,17 @@
 //! The whole screen and the state its parts share.
 //!
 //! [`App`] lays out the header (name, sync status line, settings button), the settings
-//! panel, the "Nouvelle rencontre" form and today's list. [`Shared`] holds what more
-//! than one part reads (today's rencontres, the sync status) and knows how to refresh
-//! it from the shell: on load, after a save, and whenever the shell announces a new
-//! sync status (a finished sync may have brought other devices' rencontres).
+//! panel, the "Nouvelle rencontre" form and today's list, and provides the screen's
+//! language ([`I18n`]) to all of them. [`Shared`] holds what more than one part reads
+//! (today's rencontres, the sync status) and knows how to refresh it from the shell: on
+//! load, after a save, and whenever the shell announces a new sync status (a finished
+//! sync may have brought other devices' rencontres). It keeps data, never sentences:
+//! they are written when shown, in the language of the moment.
 
 use filrouge_model::Rencontre;
-use filrouge_model::ipc::{GetSyncStatus, ListRelances, ListRencontres, SyncNow, SyncStatus};
+use filrouge_model::ipc::{
+    GetSyncStatus, IpcError, ListRelances, ListRencontres, SyncNow, SyncStatus,
+};
 use filrouge_model::views::DueRelance;
 use leptos::html;
 use leptos::prelude::*;
@@ -16,6 +20,7 @@ use leptos::task::spawn_local;
 use crate::event::EventScreen;
 use crate::events::EventsScreen;
 use crate::form::NewRencontre;
+use crate::i18n::{self, I18n, Lang, key};
 use crate::list::TodayList;
 use crate::nav::{Screen, Tabs};
 use crate::partners::PartnersScreen;
@@ -23,7 +28,7 @@ use crate::person::PersonScreen;
 use crate::persons::PersonsScreen;
 use crate::relances::RelanceList;
 use crate::settings::Settings;
-use crate::{clock, i18n, ipc};
+use crate::{clock, ipc};
 
 /// Relances listed at most, the oldest first: a long backlog stays one short screen,
 /// and what is done makes room for the next.
@@ -37,8 +42,8 @@ pub struct Shared {
     pub today: RwSignal<Vec<Rencontre>>,
     /// Whether today's list is being read.
     pub list_loading: RwSignal<bool>,
-    /// Why today's list could not be read, in French.
-    pub list_error: RwSignal<Option<String>>,
+    /// Why today's list could not be read.
+    pub list_error: RwSignal<Option<IpcError>>,
     /// The last sync status the shell gave.
     pub status: RwSignal<Option<SyncStatus>>,
     /// Whether the status could not be read.
@@ -116,7 +121,7 @@ impl Shared {
                     self.list_error.set(None);
                 }
                 // Rows already shown stay: they are still true.
-                Err(e) => self.list_error.set(Some(i18n::list_unavailable(&e))),
+                Err(e) => self.list_error.set(Some(e)),
             }
         });
     }
@@ -144,21 +149,24 @@ impl Shared {
         self.status_unavailable.set(false);
     }
 
-    /// The header's status line for the current status.
-    pub fn status_line(self) -> i18n::StatusLine {
+    /// The header's status line for the current status, in `lang`.
+    pub fn status_line(self, lang: Lang) -> i18n::StatusLine {
         self.status.with(|status| match status {
             Some(status) => i18n::status_line(
+                lang,
                 status,
                 status.last_success_at.map(clock::local),
                 clock::local_now(),
             ),
             None => i18n::StatusLine {
-                summary: if self.status_unavailable.get() {
-                    i18n::STATUS_UNAVAILABLE
-                } else {
-                    i18n::STATUS_LOADING
-                }
-                .to_owned(),
+                summary: i18n::tr(
+                    lang,
+                    if self.status_unavailable.get() {
+                        key::STATUS_UNAVAILABLE
+                    } else {
+                        key::STATUS_LOADING
+                    },
+                ),
                 detail: None,
             },
         })
@@ -173,6 +181,7 @@ pub fn aria_bool(value: bool) -> &'static str {
 /// The screen.
 #[component]
 pub fn App() -> impl IntoView {
+    let i18n = I18n::provide();
     let shared = Shared::new();
     let settings_open = RwSignal::new(false);
     let opener = NodeRef::<html::Button>::new();
@@ -198,14 +207,14 @@ pub fn App() -> impl IntoView {
         });
     });
 
-    let line = Memo::new(move |_| shared.status_line());
+    let line = Memo::new(move |_| shared.status_line(i18n.lang()));
     // Screens are drawn again only when the screen really changes.
     let screen = Memo::new(move |_| shared.screen.get());
 
     view! {
         <header class="app-header">
             <div class="header-row">
-                <h1>{i18n::APP_NAME}</h1>
+                <h1>{move || i18n.t(key::APP_NAME)}</h1>
                 <button
                     id="open-settings"
                     type="button"
@@ -215,7 +224,7 @@ pub fn App() -> impl IntoView {
                     node_ref=opener
                     on:click=move |_| settings_open.update(|open| *open = !*open)
                 >
-                    {i18n::OPEN_SETTINGS}
+                    {move || i18n.t(key::OPEN_SETTINGS)}
                 </button>
             </div>
             <p id="sync-status" role="status">
@@ -234,7 +243,7 @@ pub fn App() -> impl IntoView {
                                 id="sync-progress"
                                 max=p.total
                                 value=p.done.min(p.total)
-                                aria-label=i18n::sync_progress(p.done, p.total)
+                                aria-label=i18n::sync_progress(i18n.lang(), p.done, p.total)
                             ></progress>
                         }
                     })

@@ -12,6 +12,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::app::Shared;
+use crate::i18n::{Said, use_i18n};
 use crate::nav::Screen;
 use crate::{clock, i18n, ipc};
 
@@ -23,15 +24,17 @@ pub const LONG_UNSEEN_DAYS: i64 = 30;
 /// The caseload.
 #[component]
 pub fn MyFollowUps(shared: Shared) -> impl IntoView {
+    let i18n = use_i18n();
     let caseload = RwSignal::new(None::<Caseload>);
-    let error = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<Said>);
     spawn_local(async move {
         match ipc::call(&MyCaseload { limit: SHOWN }).await {
             Ok(c) => caseload.set(Some(c)),
-            Err(e) => error.set(Some(i18n::error_sentence(&e))),
+            Err(e) => error.set(Some(Said::Error(e))),
         }
     });
     let groups = move || {
+        let lang = i18n.lang();
         let now = clock::now_ms();
         let mut groups: Vec<(Option<String>, Vec<CaseloadEntry>)> = Vec::new();
         for p in caseload.get().map(|c| c.persons).unwrap_or_default() {
@@ -46,7 +49,10 @@ pub fn MyFollowUps(shared: Shared) -> impl IntoView {
                 let title = stage
                     .as_deref()
                     .and_then(Stage::from_code)
-                    .map_or(i18n::people::NO_STAGE, i18n::people::stage_label);
+                    .map_or_else(
+                        || i18n::tr(lang, i18n::people::NO_STAGE),
+                        |s| i18n::people::stage_label(lang, s).to_owned(),
+                    );
                 view! {
                     <li class="stage-group">
                         <h3>{format!("{title} ({})", people.len())}</h3>
@@ -66,7 +72,7 @@ pub fn MyFollowUps(shared: Shared) -> impl IntoView {
                                                 on:click=move |_| shared.screen.set(Screen::Person(id.clone()))
                                             >
                                                 <span class="name">{p.pseudonym.clone()}</span>
-                                                <span class="stage">{i18n::people::last_seen(days)}</span>
+                                                <span class="stage">{i18n::people::last_seen(lang, days)}</span>
                                             </button>
                                         </li>
                                     }
@@ -80,13 +86,13 @@ pub fn MyFollowUps(shared: Shared) -> impl IntoView {
     };
     view! {
         <section class="caseload" aria-labelledby="caseload-title">
-            <h3 id="caseload-title">{i18n::people::MY_FOLLOW_UPS}</h3>
-            <p class="error" role="alert">{move || error.get()}</p>
+            <h3 id="caseload-title">{move || i18n.t(i18n::people::MY_FOLLOW_UPS)}</h3>
+            <p class="error" role="alert">{move || error.get().map(|m| m.text(i18n.lang()))}</p>
             <p
                 class="empty"
                 hidden=move || caseload.with(|c| c.as_ref().is_none_or(|c| c.worker_name.is_some()))
             >
-                {i18n::people::SAY_WHO_YOU_ARE}
+                {move || i18n.t(i18n::people::SAY_WHO_YOU_ARE)}
             </p>
             <p
                 class="empty"
@@ -97,7 +103,7 @@ pub fn MyFollowUps(shared: Shared) -> impl IntoView {
                         })
                 }
             >
-                {i18n::people::NO_FOLLOW_UPS}
+                {move || i18n.t(i18n::people::NO_FOLLOW_UPS)}
             </p>
             <ul id="caseload" class="stage-groups">{groups}</ul>
         </section>

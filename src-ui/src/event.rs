@@ -20,28 +20,31 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::app::{Shared, aria_bool};
+use crate::i18n::{Said, use_i18n};
 use crate::nav::Screen;
 use crate::{clock, i18n, ipc};
 
 /// An event's screen.
 #[component]
 pub fn EventScreen(shared: Shared, id: String) -> impl IntoView {
+    let i18n = use_i18n();
     let event = RwSignal::new(None::<EventView>);
-    let error = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<Said>);
     let checking_in = RwSignal::new(false);
     {
         let id = id.clone();
         spawn_local(async move {
             match ipc::call(&GetEvent { id }).await {
                 Ok(v) => event.set(Some(v)),
-                Err(e) => error.set(Some(i18n::error_sentence(&e))),
+                Err(e) => error.set(Some(Said::Error(e))),
             }
         });
     }
     let count = move || {
         event.with(|e| {
-            e.as_ref()
-                .map(|e| i18n::events::headcount(e.event.registered, e.event.checked_in))
+            e.as_ref().map(|e| {
+                i18n::events::headcount(i18n.lang(), e.event.registered, e.event.checked_in)
+            })
         })
     };
     view! {
@@ -52,18 +55,18 @@ pub fn EventScreen(shared: Shared, id: String) -> impl IntoView {
                 class="link back"
                 on:click=move |_| shared.screen.set(Screen::Events)
             >
-                {format!("← {}", i18n::events::BACK)}
+                {move || format!("← {}", i18n.t(i18n::events::BACK))}
             </button>
             <h2 id="event-title">
                 {move || {
                     event
                         .with(|e| e.as_ref().map(|e| e.event.name.clone()))
-                        .unwrap_or_else(|| i18n::events::LOADING.to_owned())
+                        .unwrap_or_else(|| i18n.t(i18n::events::LOADING))
                 }}
             </h2>
             <p id="event-count" class="headcount" aria-live="polite">{count}</p>
-            <p class="error" role="alert">{move || error.get()}</p>
-            <div class="modes" role="group" aria-label=i18n::events::MODES>
+            <p class="error" role="alert">{move || error.get().map(|m| m.text(i18n.lang()))}</p>
+            <div class="modes" role="group" aria-label=move || i18n.t(i18n::events::MODES)>
                 <button
                     type="button"
                     id="mode-register"
@@ -71,7 +74,7 @@ pub fn EventScreen(shared: Shared, id: String) -> impl IntoView {
                     aria-pressed=move || aria_bool(!checking_in.get())
                     on:click=move |_| checking_in.set(false)
                 >
-                    {i18n::events::MODE_REGISTER}
+                    {move || i18n.t(i18n::events::MODE_REGISTER)}
                 </button>
                 <button
                     type="button"
@@ -80,7 +83,7 @@ pub fn EventScreen(shared: Shared, id: String) -> impl IntoView {
                     aria-pressed=move || aria_bool(checking_in.get())
                     on:click=move |_| checking_in.set(true)
                 >
-                    {i18n::events::MODE_CHECK_IN}
+                    {move || i18n.t(i18n::events::MODE_CHECK_IN)}
                 </button>
             </div>
             <div hidden=move || checking_in.get()>
@@ -96,13 +99,14 @@ pub fn EventScreen(shared: Shared, id: String) -> impl IntoView {
 /// The registration form.
 #[component]
 fn RegistrationForm(event_id: String, event: RwSignal<Option<EventView>>) -> impl IntoView {
+    let i18n = use_i18n();
     let name = RwSignal::new(String::new());
     let band = RwSignal::new(None::<AgeBand>);
     let minor = RwSignal::new(false);
     let consent = RwSignal::new(false);
     let contact = RwSignal::new(String::new());
-    let message = RwSignal::new(None::<String>);
-    let error = RwSignal::new(None::<String>);
+    let message = RwSignal::new(None::<Said>);
+    let error = RwSignal::new(None::<Said>);
     let name_ref = NodeRef::<html::Input>::new();
     let event_id = StoredValue::new(event_id);
 
@@ -134,7 +138,7 @@ fn RegistrationForm(event_id: String, event: RwSignal<Option<EventView>>) -> imp
         let checked = match typed.clone().validate(clock::now_ms()) {
             Ok(d) => d,
             Err(e) => {
-                error.set(Some(i18n::error_sentence(&IpcError::Validation(e))));
+                error.set(Some(Said::Error(IpcError::Validation(e))));
                 focus_name();
                 return;
             }
@@ -155,12 +159,12 @@ fn RegistrationForm(event_id: String, event: RwSignal<Option<EventView>>) -> imp
             match ipc::call(&Register { draft: checked }).await {
                 Ok(v) => {
                     event.set(Some(v));
-                    message.set(Some(i18n::events::REGISTERED.to_owned()));
+                    message.set(Some(Said::Message(i18n::events::REGISTERED)));
                 }
                 Err(e) => {
                     // Nothing given is lost: the answers come back to be corrected.
                     fill(&typed);
-                    error.set(Some(i18n::error_sentence(&e)));
+                    error.set(Some(Said::Error(e)));
                 }
             }
         });
@@ -168,7 +172,7 @@ fn RegistrationForm(event_id: String, event: RwSignal<Option<EventView>>) -> imp
     view! {
         <form id="registration-form" class="registration" novalidate on:submit=on_submit>
             <div class="field">
-                <label for="reg-name">{i18n::events::FIRST_NAME}</label>
+                <label for="reg-name">{move || i18n.t(i18n::events::FIRST_NAME)}</label>
                 <input
                     id="reg-name"
                     class="large"
@@ -180,7 +184,7 @@ fn RegistrationForm(event_id: String, event: RwSignal<Option<EventView>>) -> imp
                 />
             </div>
             <fieldset class="chips-set">
-                <legend>{i18n::events::AGE_BAND}</legend>
+                <legend>{move || i18n.t(i18n::events::AGE_BAND)}</legend>
                 <div class="chips">
                     {AgeBand::ALL
                         .into_iter()
@@ -196,7 +200,7 @@ fn RegistrationForm(event_id: String, event: RwSignal<Option<EventView>>) -> imp
                                         minor.set(b.is_minor());
                                     }
                                 >
-                                    {b.label_fr()}
+                                    {move || i18n.label(b)}
                                 </button>
                             }
                         })
@@ -205,20 +209,20 @@ fn RegistrationForm(event_id: String, event: RwSignal<Option<EventView>>) -> imp
             </fieldset>
             <label class="check">
                 <input id="reg-minor" type="checkbox" bind:checked=minor />
-                <span>{i18n::events::MINOR}</span>
+                <span>{move || i18n.t(i18n::events::MINOR)}</span>
             </label>
             <label class="check consent">
                 <input id="reg-consent" type="checkbox" bind:checked=consent />
-                <span>{i18n::events::CONSENT}</span>
+                <span>{move || i18n.t(i18n::events::CONSENT)}</span>
             </label>
             <div class="field" hidden=move || !consent.get()>
-                <label for="reg-contact">{i18n::events::CONTACT}</label>
+                <label for="reg-contact">{move || i18n.t(i18n::events::CONTACT)}</label>
                 <input id="reg-contact" type="text" autocomplete="off" bind:value=contact />
             </div>
-            <p id="reg-error" class="error" role="alert">{move || error.get()}</p>
-            <p id="reg-message" class="confirmation" role="status">{move || message.get()}</p>
+            <p id="reg-error" class="error" role="alert">{move || error.get().map(|m| m.text(i18n.lang()))}</p>
+            <p id="reg-message" class="confirmation" role="status">{move || message.get().map(|m| m.text(i18n.lang()))}</p>
             <button id="reg-next" type="submit" class="primary">
-                {i18n::events::NEXT}
+                {move || i18n.t(i18n::events::NEXT)}
             </button>
         </form>
     }
@@ -229,8 +233,9 @@ fn RegistrationForm(event_id: String, event: RwSignal<Option<EventView>>) -> imp
 fn CheckInList(
     event_id: String,
     event: RwSignal<Option<EventView>>,
-    error: RwSignal<Option<String>>,
+    error: RwSignal<Option<Said>>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let typed = RwSignal::new(String::new());
     let event_id = StoredValue::new(event_id);
     let shown = move || {
@@ -260,13 +265,13 @@ fn CheckInList(
             };
             match ipc::call(&args).await {
                 Ok(v) => event.set(Some(v)),
-                Err(e) => error.set(Some(i18n::error_sentence(&e))),
+                Err(e) => error.set(Some(Said::Error(e))),
             }
         });
     };
     view! {
         <div class="field">
-            <label for="checkin-search">{i18n::events::SEARCH}</label>
+            <label for="checkin-search">{move || i18n.t(i18n::events::SEARCH)}</label>
             <input
                 id="checkin-search"
                 type="search"
@@ -276,23 +281,22 @@ fn CheckInList(
             />
         </div>
         <p class="empty" hidden=move || event.with(|e| e.as_ref().is_none_or(|e| !e.registrations.is_empty()))>
-            {i18n::events::NO_REGISTRATIONS}
+            {move || i18n.t(i18n::events::NO_REGISTRATIONS)}
         </p>
         <ul id="checkin-list" class="relance-list">
             <For
                 each=shown
                 key=|r| (r.id.clone(), r.checked_in, r.possible_duplicate)
                 children=move |r: Registration| {
-                    let band = r
-                        .age_band
-                        .as_deref()
-                        .and_then(AgeBand::from_code)
-                        .map(AgeBand::label_fr)
-                        .unwrap_or_default();
+                    let code = r.age_band.as_deref().and_then(AgeBand::from_code);
+                    let band = move || code.map(|b| i18n.label(b)).unwrap_or_default();
                     let arrived = r.checked_in;
                     let duplicate = r.possible_duplicate;
                     let name = r.name.clone();
-                    let label = format!("{name} — {}", i18n::events::ARRIVED);
+                    let label = {
+                        let name = name.clone();
+                        move || format!("{name} — {}", i18n.t(i18n::events::ARRIVED))
+                    };
                     view! {
                         <li class="registration-row relance">
                             <div class="relance-text">
@@ -301,7 +305,7 @@ fn CheckInList(
                                 {duplicate
                                     .then(|| {
                                         view! {
-                                            <span class="duplicate">{i18n::events::POSSIBLE_DUPLICATE}</span>
+                                            <span class="duplicate">{move || i18n.t(i18n::events::POSSIBLE_DUPLICATE)}</span>
                                         }
                                     })}
                             </div>
@@ -312,7 +316,7 @@ fn CheckInList(
                                 aria-label=label
                                 on:click=move |_| toggle(r.clone())
                             >
-                                {i18n::events::ARRIVED}
+                                {move || i18n.t(i18n::events::ARRIVED)}
                             </button>
                         </li>
                     }

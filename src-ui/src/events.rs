@@ -13,6 +13,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::app::Shared;
+use crate::i18n::{Said, use_i18n};
 use crate::nav::Screen;
 use crate::{clock, i18n, ipc};
 
@@ -22,23 +23,24 @@ const LISTED: u32 = 100;
 /// The screen.
 #[component]
 pub fn EventsScreen(shared: Shared) -> impl IntoView {
+    let i18n = use_i18n();
     let events = RwSignal::new(None::<Vec<EventSummary>>);
-    let error = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<Said>);
     spawn_local(async move {
         match ipc::call(&ListEvents { limit: LISTED }).await {
             Ok(list) => events.set(Some(list)),
-            Err(e) => error.set(Some(i18n::error_sentence(&e))),
+            Err(e) => error.set(Some(Said::Error(e))),
         }
     });
     view! {
         <section class="card events" aria-labelledby="events-title">
-            <h2 id="events-title">{i18n::events::EVENTS}</h2>
-            <p class="error" role="alert">{move || error.get()}</p>
+            <h2 id="events-title">{move || i18n.t(i18n::events::EVENTS)}</h2>
+            <p class="error" role="alert">{move || error.get().map(|m| m.text(i18n.lang()))}</p>
             <p
                 class="empty"
                 hidden=move || events.with(|e| e.as_ref().is_none_or(|e| !e.is_empty()))
             >
-                {i18n::events::NO_EVENTS}
+                {move || i18n.t(i18n::events::NO_EVENTS)}
             </p>
             <ul id="events-list" class="person-list">
                 {move || {
@@ -62,7 +64,7 @@ pub fn EventsScreen(shared: Shared) -> impl IntoView {
                                         <span class="stage">
                                             {format!(
                                                 "{date} · {}",
-                                                i18n::events::headcount(e.registered, e.checked_in),
+                                                i18n::events::headcount(i18n.lang(), e.registered, e.checked_in),
                                             )}
                                         </span>
                                     </button>
@@ -80,19 +82,20 @@ pub fn EventsScreen(shared: Shared) -> impl IntoView {
 /// The create form.
 #[component]
 fn NewEvent(shared: Shared) -> impl IntoView {
+    let i18n = use_i18n();
     let name = RwSignal::new(String::new());
     let kind = RwSignal::new(EventKind::TournoiSportif);
     let date = RwSignal::new(clock::today().to_string());
     let place = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
-    let error = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<Said>);
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         if busy.get_untracked() {
             return;
         }
         let Ok(day) = Day::parse(&date.get_untracked()) else {
-            error.set(Some(i18n::people::BAD_DATE.to_owned()));
+            error.set(Some(Said::Message(i18n::people::BAD_DATE)));
             return;
         };
         let draft = EvenementDraft {
@@ -103,7 +106,7 @@ fn NewEvent(shared: Shared) -> impl IntoView {
             partners: Vec::new(),
         };
         if let Err(e) = draft.clone().validate(clock::now_ms()) {
-            error.set(Some(i18n::error_sentence(&IpcError::Validation(e))));
+            error.set(Some(Said::Error(IpcError::Validation(e))));
             return;
         }
         busy.set(true);
@@ -112,26 +115,26 @@ fn NewEvent(shared: Shared) -> impl IntoView {
             busy.set(false);
             match result {
                 Ok(event) => shared.screen.set(Screen::Event(event.id)),
-                Err(e) => error.set(Some(i18n::error_sentence(&e))),
+                Err(e) => error.set(Some(Said::Error(e))),
             }
         });
     };
     view! {
         <form id="event-form" class="card" novalidate on:submit=on_submit aria-labelledby="new-event-title">
-            <h2 id="new-event-title">{i18n::events::NEW_EVENT}</h2>
+            <h2 id="new-event-title">{move || i18n.t(i18n::events::NEW_EVENT)}</h2>
             <div class="field">
-                <label for="event-name">{i18n::events::NAME}</label>
+                <label for="event-name">{move || i18n.t(i18n::events::NAME)}</label>
                 <input
                     id="event-name"
                     type="text"
                     autocomplete="off"
-                    placeholder=i18n::events::NAME_EXAMPLE
+                    placeholder=move || i18n.t(i18n::events::NAME_EXAMPLE)
                     bind:value=name
                 />
             </div>
             <div class="row">
                 <div class="field">
-                    <label for="event-kind">{i18n::events::KIND}</label>
+                    <label for="event-kind">{move || i18n.t(i18n::events::KIND)}</label>
                     <select
                         id="event-kind"
                         on:change=move |ev| {
@@ -145,7 +148,7 @@ fn NewEvent(shared: Shared) -> impl IntoView {
                             .map(|k| {
                                 view! {
                                     <option value=k.code() selected=move || kind.get() == k>
-                                        {k.label_fr()}
+                                        {move || i18n.label(k)}
                                     </option>
                                 }
                             })
@@ -153,17 +156,17 @@ fn NewEvent(shared: Shared) -> impl IntoView {
                     </select>
                 </div>
                 <div class="field">
-                    <label for="event-date">{i18n::people::DATE}</label>
+                    <label for="event-date">{move || i18n.t(i18n::people::DATE)}</label>
                     <input id="event-date" type="date" bind:value=date />
                 </div>
             </div>
             <div class="field">
-                <label for="event-place">{i18n::events::PLACE}</label>
+                <label for="event-place">{move || i18n.t(i18n::events::PLACE)}</label>
                 <input id="event-place" type="text" autocomplete="off" bind:value=place />
             </div>
-            <p class="error" role="alert">{move || error.get()}</p>
+            <p class="error" role="alert">{move || error.get().map(|m| m.text(i18n.lang()))}</p>
             <button id="create-event" type="submit" class="primary" disabled=move || busy.get()>
-                {i18n::events::CREATE}
+                {move || i18n.t(i18n::events::CREATE)}
             </button>
         </form>
     }

@@ -17,6 +17,7 @@ use filrouge_model::error::{Field, ValidationError};
 use filrouge_model::ipc::{CreateRencontre, GetFormDraft, IpcError, LastPlace, SaveFormDraft};
 use filrouge_model::rencontre::{Channel, HEADCOUNT_MAX, NOTE_MAX, RencontreDraft};
 use filrouge_model::views::{PersonHit, RencontreFormDraft};
+use filrouge_model::vocab::Vocab;
 use filrouge_model::{Action, Day, Frein};
 use leptos::ev::SubmitEvent;
 use leptos::html;
@@ -25,8 +26,10 @@ use leptos::task::spawn_local;
 use std::time::Duration;
 
 use crate::app::{Shared, aria_bool};
+use crate::clock::LocalTime;
+use crate::i18n::{self, I18n, key, use_i18n};
 use crate::picker::PersonPicker;
-use crate::{clock, i18n, ipc};
+use crate::{clock, ipc};
 
 /// How long after the last keystroke the form is kept for a restart: often enough to
 /// lose at most a word, rarely enough to write the store once per pause.
@@ -155,6 +158,7 @@ fn headcount_for_persons(touched: bool, named: usize) -> Option<u32> {
 /// The "Nouvelle rencontre" form.
 #[component]
 pub fn NewRencontre(shared: Shared) -> impl IntoView {
+    let i18n = use_i18n();
     let fields = Fields {
         channel: RwSignal::new(Channel::Maraude),
         place: RwSignal::new(String::new()),
@@ -168,9 +172,10 @@ pub fn NewRencontre(shared: Shared) -> impl IntoView {
         follow_up: RwSignal::new(String::new()),
     };
     let busy = RwSignal::new(false);
-    let error = RwSignal::new(None::<String>);
+    // The error and the saved time, not their sentences: those follow the language.
+    let error = RwSignal::new(None::<IpcError>);
     let invalid = RwSignal::new(None::<Field>);
-    let confirmation = RwSignal::new(None::<String>);
+    let confirmation = RwSignal::new(None::<LocalTime>);
     let place_ref = NodeRef::<html::Input>::new();
     let note_ref = NodeRef::<html::Textarea>::new();
     let plus_ref = NodeRef::<html::Button>::new();
@@ -184,12 +189,12 @@ pub fn NewRencontre(shared: Shared) -> impl IntoView {
         }
     });
 
-    let show_error = move |e: &IpcError| {
-        error.set(Some(i18n::error_sentence(e)));
-        let field = match e {
+    let show_error = move |e: IpcError| {
+        let field = match &e {
             IpcError::Validation(ValidationError { field, .. }) => Some(*field),
             _ => None,
         };
+        error.set(Some(e));
         invalid.set(field);
         // Take the user to the field to fix.
         let _ = match field {
@@ -208,7 +213,7 @@ pub fn NewRencontre(shared: Shared) -> impl IntoView {
         confirmation.set(None);
         let draft = match fields.draft().validate(clock::now_ms()) {
             Ok(draft) => draft,
-            Err(e) => return show_error(&IpcError::Validation(e)),
+            Err(e) => return show_error(IpcError::Validation(e)),
         };
         error.set(None);
         invalid.set(None);
@@ -219,12 +224,12 @@ pub fn NewRencontre(shared: Shared) -> impl IntoView {
             match result {
                 Ok(saved) => {
                     fields.reset_person();
-                    let message = i18n::saved_at(clock::local(saved.occurred_at));
-                    confirmation.set(Some(message.clone()));
+                    let saved_at = clock::local(saved.occurred_at);
+                    confirmation.set(Some(saved_at));
                     // Clear it later, unless a newer confirmation replaced it.
                     set_timeout(
                         move || {
-                            if confirmation.get_untracked().as_ref() == Some(&message) {
+                            if confirmation.get_untracked() == Some(saved_at) {
                                 confirmation.set(None);
                             }
                         },
@@ -232,7 +237,7 @@ pub fn NewRencontre(shared: Shared) -> impl IntoView {
                     );
                     shared.refresh();
                 }
-                Err(e) => show_error(&e),
+                Err(e) => show_error(e),
             }
         });
     };
@@ -292,7 +297,7 @@ pub fn NewRencontre(shared: Shared) -> impl IntoView {
     let note_help = move || {
         fields
             .note
-            .with(|n| i18n::chars_left(n.chars().count(), NOTE_MAX))
+            .with(|n| i18n::chars_left(i18n.lang(), n.chars().count(), NOTE_MAX))
     };
 
     view! {
@@ -304,9 +309,9 @@ pub fn NewRencontre(shared: Shared) -> impl IntoView {
             novalidate
             on:submit=on_submit
         >
-            <h2 id="rencontre-title">{i18n::NEW_RENCONTRE}</h2>
+            <h2 id="rencontre-title">{move || i18n.t(key::NEW_RENCONTRE)}</h2>
             <fieldset class="channels">
-                <legend>{i18n::CHANNEL}</legend>
+                <legend>{move || i18n.t(key::CHANNEL)}</legend>
                 <div class="chips">
                     {Channel::ALL
                         .into_iter()
@@ -319,7 +324,7 @@ pub fn NewRencontre(shared: Shared) -> impl IntoView {
                                     aria-pressed=move || aria_bool(fields.channel.get() == channel)
                                     on:click=move |_| fields.channel.set(channel)
                                 >
-                                    {i18n::channel_label(channel)}
+                                    {move || i18n.label(channel)}
                                 </button>
                             }
                         })
@@ -327,14 +332,14 @@ pub fn NewRencontre(shared: Shared) -> impl IntoView {
                 </div>
             </fieldset>
             <div class="field">
-                <label for="place">{i18n::PLACE}</label>
+                <label for="place">{move || i18n.t(key::PLACE)}</label>
                 <input
                     id="place"
                     name="place"
                     type="text"
                     autocomplete="off"
                     enterkeyhint="next"
-                    placeholder=i18n::PLACE_EXAMPLE
+                    placeholder=move || i18n.t(key::PLACE_EXAMPLE)
                     aria-invalid=is_invalid(Field::Place)
                     node_ref=place_ref
                     bind:value=fields.place
@@ -342,12 +347,14 @@ pub fn NewRencontre(shared: Shared) -> impl IntoView {
             </div>
             <div class="who">
                 <div class="field">
-                    <span class="label" id="headcount-label">{i18n::HEADCOUNT}</span>
+                    <span class="label" id="headcount-label">
+                        {move || i18n.t(key::HEADCOUNT)}
+                    </span>
                     <div class="stepper" role="group" aria-labelledby="headcount-label">
                         <button
                             id="headcount-minus"
                             type="button"
-                            aria-label=i18n::HEADCOUNT_MINUS
+                            aria-label=move || i18n.t(key::HEADCOUNT_MINUS)
                             aria-disabled=move || aria_bool(fields.headcount.get() == 0)
                             on:click=move |_| fields.step(false)
                         >
@@ -364,7 +371,7 @@ pub fn NewRencontre(shared: Shared) -> impl IntoView {
                         <button
                             id="headcount-plus"
                             type="button"
-                            aria-label=i18n::HEADCOUNT_PLUS
+                            aria-label=move || i18n.t(key::HEADCOUNT_PLUS)
                             aria-disabled=move || aria_bool(fields.headcount.get() >= HEADCOUNT_MAX)
                             node_ref=plus_ref
                             on:click=move |_| fields.step(true)
@@ -376,7 +383,7 @@ pub fn NewRencontre(shared: Shared) -> impl IntoView {
                 <PersonPicker chosen=fields.persons error />
             </div>
             <div class="field">
-                <label for="note">{i18n::NOTE}</label>
+                <label for="note">{move || i18n.t(key::NOTE)}</label>
                 <textarea
                     id="note"
                     name="note"
@@ -387,18 +394,20 @@ pub fn NewRencontre(shared: Shared) -> impl IntoView {
                     bind:value=fields.note
                 ></textarea>
                 <p class="hint" id="note-hint">
-                    {move || note_help().unwrap_or_else(|| i18n::NOTE_HINT.to_owned())}
+                    {move || note_help().unwrap_or_else(|| i18n.t(key::NOTE_HINT))}
                 </p>
             </div>
             <MoreDetails fields />
             // Messages sit with the button, which stays under the thumb on phones.
             <div class="form-footer">
-                <p id="form-error" class="error" role="alert">{move || error.get()}</p>
+                <p id="form-error" class="error" role="alert">
+                    {move || error.with(|e| e.as_ref().map(|e| i18n::error_sentence(i18n.lang(), e)))}
+                </p>
                 <p id="form-confirmation" class="confirmation" role="status">
-                    {move || confirmation.get()}
+                    {move || confirmation.get().map(|at| i18n::saved_at(i18n.lang(), at))}
                 </p>
                 <button id="save" type="submit" class="primary" disabled=move || busy.get()>
-                    {move || if busy.get() { i18n::SAVING } else { i18n::SAVE }}
+                    {move || i18n.t(if busy.get() { key::SAVING } else { key::SAVE })}
                 </button>
             </div>
         </form>
@@ -409,34 +418,35 @@ pub fn NewRencontre(shared: Shared) -> impl IntoView {
 /// quick path (channel, count, save) stays on one phone screen.
 #[component]
 fn MoreDetails(fields: Fields) -> impl IntoView {
+    let i18n = use_i18n();
     view! {
         <details id="more-details" class="more">
-            <summary>{i18n::people::MORE_DETAILS}</summary>
+            <summary>{move || i18n.t(i18n::people::MORE_DETAILS)}</summary>
             <fieldset class="chips-set">
-                <legend>{i18n::people::NEEDS}</legend>
+                <legend>{move || i18n.t(i18n::people::NEEDS)}</legend>
                 <div class="chips">
                     {Frein::ALL
                         .into_iter()
-                        .map(|f| chip(f.code(), f.label_fr(), fields.needs, f))
+                        .map(|f| chip(i18n, fields.needs, f))
                         .collect_view()}
                 </div>
             </fieldset>
             <fieldset class="chips-set">
-                <legend>{i18n::people::ACTIONS}</legend>
+                <legend>{move || i18n.t(i18n::people::ACTIONS)}</legend>
                 <div class="chips">
                     {Action::ALL
                         .into_iter()
-                        .map(|a| chip(a.code(), a.label_fr(), fields.actions, a))
+                        .map(|a| chip(i18n, fields.actions, a))
                         .collect_view()}
                 </div>
             </fieldset>
             <div class="row">
                 <div class="field grow">
-                    <label for="next-step">{i18n::people::NEXT_STEP}</label>
+                    <label for="next-step">{move || i18n.t(i18n::people::NEXT_STEP)}</label>
                     <input id="next-step" type="text" autocomplete="off" bind:value=fields.next_step />
                 </div>
                 <div class="field">
-                    <label for="follow-up">{i18n::people::FOLLOW_UP}</label>
+                    <label for="follow-up">{move || i18n.t(i18n::people::FOLLOW_UP)}</label>
                     <input id="follow-up" type="date" bind:value=fields.follow_up />
                 </div>
             </div>
@@ -444,10 +454,9 @@ fn MoreDetails(fields: Fields) -> impl IntoView {
     }
 }
 
-/// A chip that toggles `value` in `set`.
-fn chip<T: Ord + Copy + Send + Sync + 'static>(
-    code: &'static str,
-    label: &'static str,
+/// A chip that toggles the vocabulary value `value` in `set`.
+fn chip<T: Vocab + Ord + Copy + Send + Sync + 'static>(
+    i18n: I18n,
     set: RwSignal<BTreeSet<T>>,
     value: T,
 ) -> impl IntoView {
@@ -455,7 +464,7 @@ fn chip<T: Ord + Copy + Send + Sync + 'static>(
         <button
             type="button"
             class="chip small"
-            data-code=code
+            data-code=value.code()
             aria-pressed=move || aria_bool(set.with(|s| s.contains(&value)))
             on:click=move |_| {
                 set.update(|s| {
@@ -465,7 +474,7 @@ fn chip<T: Ord + Copy + Send + Sync + 'static>(
                 })
             }
         >
-            {label}
+            {move || i18n.label(value)}
         </button>
     }
 }

@@ -7,7 +7,7 @@
 //! closes, the focus goes back to the row.
 
 use filrouge_model::Rencontre;
-use filrouge_model::ipc::UpdateRencontre;
+use filrouge_model::ipc::{IpcError, UpdateRencontre};
 use filrouge_model::rencontre::RencontreDraft;
 use leptos::ev::SubmitEvent;
 use leptos::html;
@@ -15,7 +15,8 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::app::{Shared, aria_bool};
-use crate::{clock, i18n, ipc};
+use crate::i18n::{self, I18n, key, use_i18n};
+use crate::{clock, ipc};
 
 /// How many characters of a note the list shows.
 const EXCERPT_CHARS: usize = 90;
@@ -47,6 +48,7 @@ impl Editing {
 /// Today's list.
 #[component]
 pub fn TodayList(shared: Shared) -> impl IntoView {
+    let i18n = use_i18n();
     let editing = Editing {
         open: RwSignal::new(None),
         focus_back: StoredValue::new(None),
@@ -54,7 +56,7 @@ pub fn TodayList(shared: Shared) -> impl IntoView {
     let count = move || {
         shared.today.with(|rows| match rows.len() {
             0 => String::new(),
-            n => i18n::rencontre_count(n),
+            n => i18n::rencontre_count(i18n.lang(), n),
         })
     };
     let empty = move || shared.today.with(Vec::is_empty) && !shared.list_loading.get();
@@ -63,10 +65,16 @@ pub fn TodayList(shared: Shared) -> impl IntoView {
     view! {
         <section class="card today" aria-labelledby="today-title">
             <div class="section-head">
-                <h2 id="today-title">{i18n::TODAY}</h2>
+                <h2 id="today-title">{move || i18n.t(key::TODAY)}</h2>
                 <span class="count">{count}</span>
             </div>
-            <p id="list-error" class="notice" role="status">{move || shared.list_error.get()}</p>
+            <p id="list-error" class="notice" role="status">
+                {move || {
+                    shared
+                        .list_error
+                        .with(|e| e.as_ref().map(|e| i18n::list_unavailable(i18n.lang(), e)))
+                }}
+            </p>
             <ul id="today-list" aria-labelledby="today-title" aria-busy=move || aria_bool(shared.list_loading.get())>
                 <For
                     each=move || shared.today.get()
@@ -75,10 +83,10 @@ pub fn TodayList(shared: Shared) -> impl IntoView {
                 />
             </ul>
             <Show when=empty>
-                <p id="today-empty" class="empty">{i18n::TODAY_EMPTY}</p>
+                <p id="today-empty" class="empty">{move || i18n.t(key::TODAY_EMPTY)}</p>
             </Show>
             <Show when=loading_first>
-                <p class="empty">{i18n::TODAY_LOADING}</p>
+                <p class="empty">{move || i18n.t(key::TODAY_LOADING)}</p>
             </Show>
         </section>
     }
@@ -87,6 +95,7 @@ pub fn TodayList(shared: Shared) -> impl IntoView {
 /// One rencontre: its summary, or its edit form.
 #[component]
 fn Row(row: Rencontre, editing: Editing, shared: Shared) -> impl IntoView {
+    let i18n = use_i18n();
     let id = row.id.clone();
     // A memo, so that opening another row does not redraw this one.
     let is_open = {
@@ -103,7 +112,7 @@ fn Row(row: Rencontre, editing: Editing, shared: Shared) -> impl IntoView {
                 if is_open.get() {
                     view! { <EditForm row=row.clone() editing shared /> }.into_any()
                 } else {
-                    summary(&row, editing).into_any()
+                    summary(&row, editing, i18n).into_any()
                 }
             }}
         </li>
@@ -111,7 +120,7 @@ fn Row(row: Rencontre, editing: Editing, shared: Shared) -> impl IntoView {
 }
 
 /// A row as the list shows it: a button that opens the edit form.
-fn summary(row: &Rencontre, editing: Editing) -> impl IntoView + use<> {
+fn summary(row: &Rencontre, editing: Editing, i18n: I18n) -> impl IntoView + use<> {
     let id = row.id.clone();
     let button = NodeRef::<html::Button>::new();
     if editing
@@ -123,11 +132,9 @@ fn summary(row: &Rencontre, editing: Editing) -> impl IntoView + use<> {
             let _ = el.focus();
         });
     }
-    let place = if row.place.trim().is_empty() {
-        i18n::NO_PLACE.to_owned()
-    } else {
-        row.place.clone()
-    };
+    let place = (!row.place.trim().is_empty()).then(|| row.place.clone());
+    let (channel, headcount) = (row.channel, row.headcount);
+    let pseudonym = row.pseudonym.clone();
     let note = excerpt(&row.note, EXCERPT_CHARS);
     view! {
         <button
@@ -139,12 +146,16 @@ fn summary(row: &Rencontre, editing: Editing) -> impl IntoView + use<> {
             <span class="meta">
                 <time>{clock::local(row.occurred_at).hhmm()}</time>
                 " · "
-                <span class="channel">{i18n::channel_label(row.channel)}</span>
+                <span class="channel">{move || i18n.label(channel)}</span>
             </span>
-            <span class="place">{place}</span>
-            <span class="people">{i18n::people(row.headcount, row.pseudonym.as_deref())}</span>
+            <span class="place">
+                {move || place.clone().unwrap_or_else(|| i18n.t(key::NO_PLACE))}
+            </span>
+            <span class="people">
+                {move || i18n::people(i18n.lang(), headcount, pseudonym.as_deref())}
+            </span>
             {(!note.is_empty()).then(|| view! { <span class="note">{note}</span> })}
-            <span class="edit-hint">{i18n::EDIT}</span>
+            <span class="edit-hint">{move || i18n.t(key::EDIT)}</span>
         </button>
     }
 }
@@ -152,10 +163,11 @@ fn summary(row: &Rencontre, editing: Editing) -> impl IntoView + use<> {
 /// The inline edit of one row: place and note.
 #[component]
 fn EditForm(row: Rencontre, editing: Editing, shared: Shared) -> impl IntoView {
+    let i18n = use_i18n();
     let place = RwSignal::new(row.place.clone());
     let note = RwSignal::new(row.note.clone());
     let busy = RwSignal::new(false);
-    let error = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<IpcError>);
     let note_ref = NodeRef::<html::Textarea>::new();
     note_ref.on_load(|el| {
         let _ = el.focus();
@@ -174,12 +186,23 @@ fn EditForm(row: Rencontre, editing: Editing, shared: Shared) -> impl IntoView {
             }
         }
     };
-    let meta = format!(
-        "{} · {} · {}",
-        clock::local(row.occurred_at).hhmm(),
-        i18n::channel_label(row.channel),
-        i18n::people(row.headcount, row.pseudonym.as_deref())
-    );
+    let meta = {
+        let row = row.clone();
+        move || {
+            let lang = i18n.lang();
+            i18n.t_args(
+                key::EDIT_META,
+                &[
+                    ("time", clock::local(row.occurred_at).hhmm().into()),
+                    ("channel", i18n::label(row.channel, lang).into()),
+                    (
+                        "people",
+                        i18n::people(lang, row.headcount, row.pseudonym.as_deref()).into(),
+                    ),
+                ],
+            )
+        }
+    };
 
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
@@ -197,7 +220,7 @@ fn EditForm(row: Rencontre, editing: Editing, shared: Shared) -> impl IntoView {
         };
         let draft = match draft.validate(clock::now_ms()) {
             Ok(draft) => draft,
-            Err(e) => return error.set(Some(i18n::validation_sentence(&e))),
+            Err(e) => return error.set(Some(IpcError::Validation(e))),
         };
         error.set(None);
         busy.set(true);
@@ -219,7 +242,7 @@ fn EditForm(row: Rencontre, editing: Editing, shared: Shared) -> impl IntoView {
                     editing.close(&id);
                     shared.refresh_status();
                 }
-                Err(e) => error.set(Some(i18n::error_sentence(&e))),
+                Err(e) => error.set(Some(e)),
             }
         });
     };
@@ -227,7 +250,7 @@ fn EditForm(row: Rencontre, editing: Editing, shared: Shared) -> impl IntoView {
     view! {
         <form
             class="edit-form"
-            aria-label=i18n::EDIT_TITLE
+            aria-label=move || i18n.t(key::EDIT_TITLE)
             aria-busy=move || aria_bool(busy.get())
             novalidate
             on:submit=on_submit
@@ -235,20 +258,22 @@ fn EditForm(row: Rencontre, editing: Editing, shared: Shared) -> impl IntoView {
         >
             <p class="meta">{meta}</p>
             <div class="field">
-                <label for="edit-place">{i18n::PLACE}</label>
+                <label for="edit-place">{move || i18n.t(key::PLACE)}</label>
                 <input id="edit-place" type="text" autocomplete="off" bind:value=place />
             </div>
             <div class="field">
-                <label for="edit-note">{i18n::NOTE}</label>
+                <label for="edit-note">{move || i18n.t(key::NOTE)}</label>
                 <textarea id="edit-note" rows="4" node_ref=note_ref bind:value=note></textarea>
             </div>
-            <p id="edit-error" class="error" role="alert">{move || error.get()}</p>
+            <p id="edit-error" class="error" role="alert">
+                {move || error.with(|e| e.as_ref().map(|e| i18n::error_sentence(i18n.lang(), e)))}
+            </p>
             <div class="actions">
                 <button id="edit-cancel" type="button" on:click=move |_| cancel()>
-                    {i18n::CANCEL}
+                    {move || i18n.t(key::CANCEL)}
                 </button>
                 <button id="edit-save" type="submit" class="primary" disabled=move || busy.get()>
-                    {move || if busy.get() { i18n::SAVING } else { i18n::SAVE }}
+                    {move || i18n.t(if busy.get() { key::SAVING } else { key::SAVE })}
                 </button>
             </div>
         </form>

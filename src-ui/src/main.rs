@@ -3,9 +3,10 @@
 //!
 //! The app talks to the device's store only through the typed commands of
 //! [`filrouge_model::ipc`], sent by [`ipc::call`], the one module that reaches into
-//! JavaScript for IPC. Everything the user reads is French and lives in [`i18n`], so
-//! that a Fluent bundle can replace it later. Pure helpers (sentences, times, the
-//! status line) compile and are tested on the host too: `cargo test -p filrouge-ui`.
+//! JavaScript for IPC. Everything the user reads comes from the Fluent files
+//! `assets/locales/{fr,en}.ftl` through [`i18n`], in French unless the user chose
+//! English in the settings. Pure helpers (sentences, times, the status line) compile
+//! and are tested on the host too: `cargo test -p filrouge-ui`.
 //!
 //! Layout of the screen, one module each: [`app`] (header, status line, shared state),
 //! [`nav`] (which screen shows, the tab bar), [`form`] ("Nouvelle rencontre", with the
@@ -13,7 +14,7 @@
 //! (due and overdue, done or postponed in a tap), [`persons`] (search, and [`caseload`]: "Mes suivis"), [`person`]
 //! (a person's thread: stage, relance, orientation, consent), [`partners`] (the
 //! directory), [`events`] and [`event`] (registration mode and check-in),
-//! and [`settings`] (enrolment, manual sync, who uses the device).
+//! and [`settings`] (enrolment, manual sync, language, who uses the device).
 //! [`clock`] reads the device's local time.
 
 #![forbid(unsafe_code)]

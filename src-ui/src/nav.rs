@@ -7,7 +7,7 @@
 use leptos::prelude::*;
 
 use crate::app::Shared;
-use crate::i18n;
+use crate::i18n::{self, Key, use_i18n};
 
 /// A screen of the app.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,9 +70,9 @@ impl Tab {
         }
     }
 
-    fn label(self) -> &'static str {
+    fn label(self) -> Key {
         match self {
-            Tab::Today => i18n::TODAY,
+            Tab::Today => i18n::key::TODAY,
             Tab::Persons => i18n::people::PERSONS,
             Tab::Relances => i18n::people::RELANCES,
             Tab::Events => i18n::events::EVENTS,
@@ -83,9 +83,10 @@ impl Tab {
 /// The tab bar.
 #[component]
 pub fn Tabs(shared: Shared) -> impl IntoView {
+    let i18n = use_i18n();
     let due = move || shared.relances.with(Vec::len);
     view! {
-        <nav class="tabs" aria-label=i18n::people::NAVIGATION>
+        <nav class="tabs" aria-label=move || i18n.t(i18n::people::NAVIGATION)>
             {Tab::ALL
                 .into_iter()
                 .map(|tab| {
@@ -98,7 +99,7 @@ pub fn Tabs(shared: Shared) -> impl IntoView {
                             aria-current=move || current().then_some("page")
                             on:click=move |_| shared.screen.set(tab.screen())
                         >
-                            <span>{tab.label()}</span>
+                            <span>{move || i18n.t(tab.label())}</span>
                             {(tab == Tab::Relances)
                                 .then(|| {
                                     view! {
@@ -106,7 +107,7 @@ pub fn Tabs(shared: Shared) -> impl IntoView {
                                             {due}
                                         </span>
                                         <span class="visually-hidden">
-                                            {move || i18n::people::relances_due(due())}
+                                            {move || i18n::people::relances_due(i18n.lang(), due())}
                                         </span>
                                     }
                                 })}

@@ -13,6 +13,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::app::Shared;
+use crate::i18n::{Said, use_i18n};
 use crate::nav::Screen;
 use crate::{clock, i18n, ipc};
 
@@ -22,13 +23,14 @@ pub const LISTED: u32 = 500;
 /// The screen.
 #[component]
 pub fn PartnersScreen(shared: Shared) -> impl IntoView {
+    let i18n = use_i18n();
     let partners = RwSignal::new(None::<Vec<PartnerRow>>);
-    let error = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<Said>);
     let reload = move || {
         spawn_local(async move {
             match ipc::call(&ListPartners { limit: LISTED }).await {
                 Ok(list) => partners.set(Some(list)),
-                Err(e) => error.set(Some(i18n::error_sentence(&e))),
+                Err(e) => error.set(Some(Said::Error(e))),
             }
         });
     };
@@ -40,15 +42,15 @@ pub fn PartnersScreen(shared: Shared) -> impl IntoView {
                 class="link back"
                 on:click=move |_| shared.screen.set(Screen::Persons)
             >
-                {format!("← {}", i18n::people::PERSONS)}
+                {move || format!("← {}", i18n.t(i18n::people::PERSONS))}
             </button>
-            <h2 id="partners-title">{i18n::partners::PARTNERS}</h2>
-            <p class="error" role="alert">{move || error.get()}</p>
+            <h2 id="partners-title">{move || i18n.t(i18n::partners::PARTNERS)}</h2>
+            <p class="error" role="alert">{move || error.get().map(|m| m.text(i18n.lang()))}</p>
             <p
                 class="empty"
                 hidden=move || partners.with(|p| p.as_ref().is_none_or(|p| !p.is_empty()))
             >
-                {i18n::partners::NO_PARTNERS}
+                {move || i18n.t(i18n::partners::NO_PARTNERS)}
             </p>
             <ul id="partners-list" class="person-list">
                 {move || {
@@ -58,7 +60,7 @@ pub fn PartnersScreen(shared: Shared) -> impl IntoView {
                         .into_iter()
                         .map(|p| {
                             let kind = PartnerKind::from_code(&p.kind)
-                                .map(PartnerKind::label_fr)
+                                .map(|k| i18n.label(k))
                                 .unwrap_or_default();
                             let place = p.commune.clone().unwrap_or_default();
                             view! {
@@ -86,12 +88,13 @@ pub fn PartnersScreen(shared: Shared) -> impl IntoView {
 /// The form that adds a partner.
 #[component]
 fn NewPartner(on_added: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+    let i18n = use_i18n();
     let name = RwSignal::new(String::new());
     let kind = RwSignal::new(PartnerKind::MissionLocale);
     let contact = RwSignal::new(String::new());
     let commune = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
-    let message = RwSignal::new(None::<String>);
+    let message = RwSignal::new(None::<Said>);
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         if busy.get_untracked() {
@@ -104,7 +107,7 @@ fn NewPartner(on_added: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoVi
             commune: Some(commune.get_untracked()),
         };
         if let Err(e) = draft.clone().validate(clock::now_ms()) {
-            message.set(Some(i18n::error_sentence(&IpcError::Validation(e))));
+            message.set(Some(Said::Error(IpcError::Validation(e))));
             return;
         }
         busy.set(true);
@@ -116,22 +119,22 @@ fn NewPartner(on_added: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoVi
                     for field in [name, contact, commune] {
                         field.set(String::new());
                     }
-                    message.set(Some(i18n::partners::ADDED.to_owned()));
+                    message.set(Some(Said::Message(i18n::partners::ADDED)));
                     on_added();
                 }
-                Err(e) => message.set(Some(i18n::error_sentence(&e))),
+                Err(e) => message.set(Some(Said::Error(e))),
             }
         });
     };
     view! {
         <form id="partner-form" class="card" novalidate on:submit=on_submit aria-labelledby="new-partner-title">
-            <h2 id="new-partner-title">{i18n::partners::NEW_PARTNER}</h2>
+            <h2 id="new-partner-title">{move || i18n.t(i18n::partners::NEW_PARTNER)}</h2>
             <div class="field">
-                <label for="partner-name">{i18n::partners::NAME}</label>
+                <label for="partner-name">{move || i18n.t(i18n::partners::NAME)}</label>
                 <input id="partner-name" type="text" autocomplete="off" bind:value=name />
             </div>
             <div class="field">
-                <label for="partner-kind">{i18n::partners::KIND}</label>
+                <label for="partner-kind">{move || i18n.t(i18n::partners::KIND)}</label>
                 <select
                     id="partner-kind"
                     on:change=move |ev| {
@@ -145,7 +148,7 @@ fn NewPartner(on_added: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoVi
                         .map(|k| {
                             view! {
                                 <option value=k.code() selected=move || kind.get() == k>
-                                    {k.label_fr()}
+                                    {move || i18n.label(k)}
                                 </option>
                             }
                         })
@@ -154,17 +157,17 @@ fn NewPartner(on_added: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoVi
             </div>
             <div class="row">
                 <div class="field grow">
-                    <label for="partner-contact">{i18n::partners::CONTACT}</label>
+                    <label for="partner-contact">{move || i18n.t(i18n::partners::CONTACT)}</label>
                     <input id="partner-contact" type="text" autocomplete="off" bind:value=contact />
                 </div>
                 <div class="field">
-                    <label for="partner-commune">{i18n::partners::COMMUNE}</label>
+                    <label for="partner-commune">{move || i18n.t(i18n::partners::COMMUNE)}</label>
                     <input id="partner-commune" type="text" autocomplete="off" bind:value=commune />
                 </div>
             </div>
-            <p id="partner-message" class="confirmation" role="status">{move || message.get()}</p>
+            <p id="partner-message" class="confirmation" role="status">{move || message.get().map(|m| m.text(i18n.lang()))}</p>
             <button id="add-partner" type="submit" class="primary" disabled=move || busy.get()>
-                {i18n::partners::ADD}
+                {move || i18n.t(i18n::partners::ADD)}
             </button>
         </form>
     }

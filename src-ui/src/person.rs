@@ -22,22 +22,24 @@ use leptos::task::spawn_local;
 use std::collections::BTreeSet;
 
 use crate::app::{Shared, aria_bool};
+use crate::i18n::{Said, use_i18n};
 use crate::nav::Screen;
 use crate::{clock, i18n, ipc};
 
 /// A person's screen.
 #[component]
 pub fn PersonScreen(shared: Shared, id: String) -> impl IntoView {
+    let i18n = use_i18n();
     let view_of = RwSignal::new(None::<PersonneView>);
-    let error = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<Said>);
     // Outlives the details, which are drawn again when a stage change answers.
-    let notice = RwSignal::new(None::<String>);
+    let notice = RwSignal::new(None::<Said>);
     {
         let id = id.clone();
         spawn_local(async move {
             match ipc::call(&GetPersonne { id }).await {
                 Ok(v) => view_of.set(Some(v)),
-                Err(e) => error.set(Some(i18n::error_sentence(&e))),
+                Err(e) => error.set(Some(Said::Error(e))),
             }
         });
     }
@@ -50,12 +52,12 @@ pub fn PersonScreen(shared: Shared, id: String) -> impl IntoView {
                 class="link back"
                 on:click=move |_| shared.screen.set(Screen::Persons)
             >
-                {format!("← {}", i18n::people::BACK)}
+                {move || format!("← {}", i18n.t(i18n::people::BACK))}
             </button>
-            <p class="error" role="alert">{move || error.get()}</p>
-            <p id="person-notice" class="confirmation" role="status">{move || notice.get()}</p>
+            <p class="error" role="alert">{move || error.get().map(|m| m.text(i18n.lang()))}</p>
+            <p id="person-notice" class="confirmation" role="status">{move || notice.get().map(|m| m.text(i18n.lang()))}</p>
             {move || match view_of.get() {
-                None => view! { <p class="empty">{i18n::people::PERSON_LOADING}</p> }.into_any(),
+                None => view! { <p class="empty">{move || i18n.t(i18n::people::PERSON_LOADING)}</p> }.into_any(),
                 Some(v) => view! { <PersonDetails shared view_of notice v /> }.into_any(),
             }}
         </section>
@@ -67,51 +69,64 @@ pub fn PersonScreen(shared: Shared, id: String) -> impl IntoView {
 fn PersonDetails(
     shared: Shared,
     view_of: RwSignal<Option<PersonneView>>,
-    notice: RwSignal<Option<String>>,
+    notice: RwSignal<Option<Said>>,
     v: PersonneView,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let p = &v.person;
     let name = match &p.last_name {
         Some(last) => format!("{} {last}", p.pseudonym),
         None => p.pseudonym.clone(),
     };
-    let stage = p
-        .stage
-        .map_or(i18n::people::NO_STAGE, i18n::people::stage_label);
-    let referent = p
-        .referent
-        .clone()
-        .unwrap_or_else(|| i18n::people::NO_REFERENT.to_owned());
-    let consent = p.consent.as_ref().map_or_else(
-        || i18n::people::NO_CONSENT.to_owned(),
-        |c| i18n::people::consent_given(c.date),
-    );
+    let stage = {
+        let current = p.stage;
+        move || match current {
+            Some(s) => i18n::people::stage_label(i18n.lang(), s).to_owned(),
+            None => i18n.t(i18n::people::NO_STAGE),
+        }
+    };
+    let referent = {
+        let referent = p.referent.clone();
+        move || {
+            referent
+                .clone()
+                .unwrap_or_else(|| i18n.t(i18n::people::NO_REFERENT))
+        }
+    };
+    let consent = {
+        let given = p.consent.as_ref().map(|c| c.date);
+        move || match given {
+            Some(day) => i18n::people::consent_given(i18n.lang(), day),
+            None => i18n.t(i18n::people::NO_CONSENT),
+        }
+    };
     let timeline = v.timeline.clone();
     let empty = timeline.is_empty();
     view! {
         <h2 id="person-name">{name}</h2>
         <dl class="facts">
-            <dt>{i18n::people::STAGE}</dt>
+            <dt>{move || i18n.t(i18n::people::STAGE)}</dt>
             <dd id="person-stage">{stage}</dd>
-            <dt>{i18n::people::REFERENT}</dt>
+            <dt>{move || i18n.t(i18n::people::REFERENT)}</dt>
             <dd>{referent}</dd>
-            <dt>{i18n::people::CONSENT}</dt>
+            <dt>{move || i18n.t(i18n::people::CONSENT)}</dt>
             <dd id="person-consent">{consent}</dd>
         </dl>
-        <h3 id="timeline-title">{i18n::people::TIMELINE}</h3>
-        <p class="empty" hidden=!empty>{i18n::people::TIMELINE_EMPTY}</p>
+        <h3 id="timeline-title">{move || i18n.t(i18n::people::TIMELINE)}</h3>
+        <p class="empty" hidden=!empty>{move || i18n.t(i18n::people::TIMELINE_EMPTY)}</p>
         <ol id="timeline" class="timeline" aria-labelledby="timeline-title">
             {timeline
                 .into_iter()
                 .rev()
                 .map(|e| {
+                    let kind = e.kind.clone();
                     let date = Day::parse(&e.date)
                         .map(i18n::people::short_date)
                         .unwrap_or_else(|_| e.date.clone());
                     view! {
-                        <li class="timeline-entry" data-kind=e.kind.clone()>
+                        <li class="timeline-entry" data-kind=kind>
                             <span class="date">{date}</span>
-                            <span class="what">{i18n::people::timeline_line(&e)}</span>
+                            <span class="what">{move || i18n::people::timeline_line(i18n.lang(), &e)}</span>
                         </li>
                     }
                 })
@@ -129,10 +144,11 @@ fn PersonDetails(
 fn StageForm(
     shared: Shared,
     view_of: RwSignal<Option<PersonneView>>,
-    notice: RwSignal<Option<String>>,
+    notice: RwSignal<Option<Said>>,
     id: String,
     current: Option<Stage>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     // Propose the stage after the current one: the usual next step of a path.
     let proposed = current
         .and_then(|s| Stage::ALL.iter().position(|x| *x == s))
@@ -148,7 +164,7 @@ fn StageForm(
             return;
         }
         let Ok(day) = Day::parse(&date.get_untracked()) else {
-            message.set(Some(i18n::people::BAD_DATE.to_owned()));
+            message.set(Some(Said::Message(i18n::people::BAD_DATE)));
             return;
         };
         busy.set(true);
@@ -163,20 +179,20 @@ fn StageForm(
             busy.set(false);
             match result {
                 Ok(v) => {
-                    message.set(Some(i18n::people::STAGE_SAVED.to_owned()));
+                    message.set(Some(Said::Message(i18n::people::STAGE_SAVED)));
                     view_of.set(Some(v));
                     shared.refresh_relances();
                 }
-                Err(e) => message.set(Some(i18n::error_sentence(&e))),
+                Err(e) => message.set(Some(Said::Error(e))),
             }
         });
     };
     view! {
         <form id="stage-form" class="inline-form" on:submit=on_submit novalidate>
-            <h3>{i18n::people::CHANGE_STAGE}</h3>
+            <h3>{move || i18n.t(i18n::people::CHANGE_STAGE)}</h3>
             <div class="row">
                 <div class="field">
-                    <label for="stage-select">{i18n::people::NEW_STAGE}</label>
+                    <label for="stage-select">{move || i18n.t(i18n::people::NEW_STAGE)}</label>
                     <select
                         id="stage-select"
                         on:change=move |ev| {
@@ -190,7 +206,7 @@ fn StageForm(
                             .map(|s| {
                                 view! {
                                     <option value=s.code() selected=move || stage.get() == s>
-                                        {i18n::people::stage_label(s)}
+                                        {move || i18n::people::stage_label(i18n.lang(), s)}
                                     </option>
                                 }
                             })
@@ -198,12 +214,12 @@ fn StageForm(
                     </select>
                 </div>
                 <div class="field">
-                    <label for="stage-date">{i18n::people::DATE}</label>
+                    <label for="stage-date">{move || i18n.t(i18n::people::DATE)}</label>
                     <input id="stage-date" type="date" bind:value=date />
                 </div>
             </div>
             <button id="stage-save" type="submit" class="secondary" disabled=move || busy.get()>
-                {i18n::people::SAVE_STAGE}
+                {move || i18n.t(i18n::people::SAVE_STAGE)}
             </button>
         </form>
     }
@@ -211,7 +227,8 @@ fn StageForm(
 
 /// The relance form of a person's screen.
 #[component]
-fn RelanceForm(shared: Shared, notice: RwSignal<Option<String>>, id: String) -> impl IntoView {
+fn RelanceForm(shared: Shared, notice: RwSignal<Option<Said>>, id: String) -> impl IntoView {
+    let i18n = use_i18n();
     let due = RwSignal::new(
         clock::today()
             .checked_add_days(7)
@@ -227,7 +244,7 @@ fn RelanceForm(shared: Shared, notice: RwSignal<Option<String>>, id: String) -> 
             return;
         }
         let Ok(day) = Day::parse(&due.get_untracked()) else {
-            message.set(Some(i18n::people::BAD_DATE.to_owned()));
+            message.set(Some(Said::Message(i18n::people::BAD_DATE)));
             return;
         };
         busy.set(true);
@@ -242,28 +259,28 @@ fn RelanceForm(shared: Shared, notice: RwSignal<Option<String>>, id: String) -> 
             match result {
                 Ok(_) => {
                     reason.set(String::new());
-                    message.set(Some(i18n::people::RELANCE_SAVED.to_owned()));
+                    message.set(Some(Said::Message(i18n::people::RELANCE_SAVED)));
                     shared.refresh_relances();
                 }
-                Err(e) => message.set(Some(i18n::error_sentence(&e))),
+                Err(e) => message.set(Some(Said::Error(e))),
             }
         });
     };
     view! {
         <form id="relance-form" class="inline-form" on:submit=on_submit novalidate>
-            <h3>{i18n::people::PLAN_RELANCE}</h3>
+            <h3>{move || i18n.t(i18n::people::PLAN_RELANCE)}</h3>
             <div class="row">
                 <div class="field">
-                    <label for="relance-due">{i18n::people::DATE}</label>
+                    <label for="relance-due">{move || i18n.t(i18n::people::DATE)}</label>
                     <input id="relance-due" type="date" bind:value=due />
                 </div>
                 <div class="field grow">
-                    <label for="relance-reason">{i18n::people::RELANCE_REASON}</label>
+                    <label for="relance-reason">{move || i18n.t(i18n::people::RELANCE_REASON)}</label>
                     <input id="relance-reason" type="text" autocomplete="off" bind:value=reason />
                 </div>
             </div>
             <button id="relance-save" type="submit" class="secondary" disabled=move || busy.get()>
-                {i18n::people::SAVE_RELANCE}
+                {move || i18n.t(i18n::people::SAVE_RELANCE)}
             </button>
         </form>
     }
@@ -274,9 +291,10 @@ fn RelanceForm(shared: Shared, notice: RwSignal<Option<String>>, id: String) -> 
 #[component]
 fn OrientForm(
     view_of: RwSignal<Option<PersonneView>>,
-    notice: RwSignal<Option<String>>,
+    notice: RwSignal<Option<Said>>,
     id: String,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let partners = RwSignal::new(Vec::<PartnerRow>::new());
     spawn_local(async move {
         if let Ok(list) = ipc::call(&ListPartners {
@@ -313,7 +331,7 @@ fn OrientForm(
             date: clock::today(),
         };
         if let Err(e) = draft.clone().validate(clock::now_ms()) {
-            notice.set(Some(i18n::error_sentence(&IpcError::Validation(e))));
+            notice.set(Some(Said::Error(IpcError::Validation(e))));
             return;
         }
         busy.set(true);
@@ -322,20 +340,20 @@ fn OrientForm(
             busy.set(false);
             match result {
                 Ok(v) => {
-                    notice.set(Some(i18n::partners::ORIENTED.to_owned()));
+                    notice.set(Some(Said::Message(i18n::partners::ORIENTED)));
                     view_of.set(Some(v));
                 }
-                Err(e) => notice.set(Some(i18n::error_sentence(&e))),
+                Err(e) => notice.set(Some(Said::Error(e))),
             }
         });
     };
     view! {
         <form id="orient-form" class="inline-form" on:submit=on_submit novalidate>
-            <h3>{i18n::partners::ORIENT}</h3>
+            <h3>{move || i18n.t(i18n::partners::ORIENT)}</h3>
             <div class="field">
-                <label for="orient-partner">{i18n::partners::PARTNER}</label>
+                <label for="orient-partner">{move || i18n.t(i18n::partners::PARTNER)}</label>
                 <select id="orient-partner" on:change=move |ev| partner.set(event_target_value(&ev))>
-                    <option value="">{i18n::partners::OTHER_PARTNER}</option>
+                    <option value="">{move || i18n.t(i18n::partners::OTHER_PARTNER)}</option>
                     {move || {
                         partners
                             .get()
@@ -346,19 +364,19 @@ fn OrientForm(
                 </select>
             </div>
             <div class="field" hidden=move || !partner.with(String::is_empty)>
-                <label for="orient-name">{i18n::partners::PARTNER_NAME}</label>
+                <label for="orient-name">{move || i18n.t(i18n::partners::PARTNER_NAME)}</label>
                 <input id="orient-name" type="text" autocomplete="off" bind:value=typed_name />
             </div>
             <div class="field">
-                <label for="orient-reason">{i18n::partners::REASON}</label>
+                <label for="orient-reason">{move || i18n.t(i18n::partners::REASON)}</label>
                 <input id="orient-reason" type="text" autocomplete="off" bind:value=reason />
             </div>
             <label class="check">
                 <input id="orient-consent" type="checkbox" bind:checked=consent />
-                <span>{i18n::partners::ORIENT_CONSENT}</span>
+                <span>{move || i18n.t(i18n::partners::ORIENT_CONSENT)}</span>
             </label>
             <button id="orient-save" type="submit" class="secondary" disabled=move || busy.get()>
-                {i18n::partners::SAVE_ORIENTATION}
+                {move || i18n.t(i18n::partners::SAVE_ORIENTATION)}
             </button>
         </form>
     }
@@ -370,9 +388,10 @@ fn OrientForm(
 #[component]
 fn ConsentForm(
     view_of: RwSignal<Option<PersonneView>>,
-    notice: RwSignal<Option<String>>,
+    notice: RwSignal<Option<Said>>,
     v: PersonneView,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let current = v.person.consent.clone();
     let scopes = RwSignal::new(
         current
@@ -400,18 +419,18 @@ fn ConsentForm(
             busy.set(false);
             match result {
                 Ok(v) => {
-                    notice.set(Some(i18n::partners::CONSENT_SAVED.to_owned()));
+                    notice.set(Some(Said::Message(i18n::partners::CONSENT_SAVED)));
                     view_of.set(Some(v));
                 }
-                Err(e) => notice.set(Some(i18n::error_sentence(&e))),
+                Err(e) => notice.set(Some(Said::Error(e))),
             }
         });
     };
     view! {
         <form id="consent-form" class="inline-form" on:submit=on_submit novalidate>
-            <h3>{i18n::partners::RECORD_CONSENT}</h3>
+            <h3>{move || i18n.t(i18n::partners::RECORD_CONSENT)}</h3>
             <fieldset class="chips-set">
-                <legend>{i18n::partners::SCOPES}</legend>
+                <legend>{move || i18n.t(i18n::partners::SCOPES)}</legend>
                 <div class="chips">
                     {ConsentScope::ALL
                         .into_iter()
@@ -430,7 +449,7 @@ fn ConsentForm(
                                         })
                                     }
                                 >
-                                    {scope.label_fr()}
+                                    {move || i18n.label(scope)}
                                 </button>
                             }
                         })
@@ -438,7 +457,7 @@ fn ConsentForm(
                 </div>
             </fieldset>
             <div class="field">
-                <label for="consent-method">{i18n::partners::METHOD}</label>
+                <label for="consent-method">{move || i18n.t(i18n::partners::METHOD)}</label>
                 <select
                     id="consent-method"
                     on:change=move |ev| {
@@ -452,7 +471,7 @@ fn ConsentForm(
                         .map(|m| {
                             view! {
                                 <option value=m.code() selected=move || method.get() == m>
-                                    {m.label_fr()}
+                                    {move || i18n.label(m)}
                                 </option>
                             }
                         })
@@ -460,7 +479,7 @@ fn ConsentForm(
                 </select>
             </div>
             <button id="consent-save" type="submit" class="secondary" disabled=move || busy.get()>
-                {i18n::partners::SAVE_CONSENT}
+                {move || i18n.t(i18n::partners::SAVE_CONSENT)}
             </button>
         </form>
     }

@@ -15,6 +15,7 @@ use leptos::task::spawn_local;
 
 use crate::app::Shared;
 use crate::caseload::MyFollowUps;
+use crate::i18n::{Said, use_i18n};
 use crate::nav::Screen;
 use crate::{i18n, ipc};
 
@@ -24,10 +25,11 @@ const HITS: u32 = 50;
 /// The screen. What was typed survives a visit to a person and back.
 #[component]
 pub fn PersonsScreen(shared: Shared) -> impl IntoView {
+    let i18n = use_i18n();
     let typed = shared.person_query;
     let hits = RwSignal::new(Vec::<PersonHit>::new());
     let searched = RwSignal::new(false);
-    let error = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<Said>);
     let generation = StoredValue::new(0u64);
     let search = move |text: String| {
         generation.update_value(|g| *g += 1);
@@ -52,7 +54,7 @@ pub fn PersonsScreen(shared: Shared) -> impl IntoView {
                     hits.set(found);
                     error.set(None);
                 }
-                Err(e) => error.set(Some(i18n::error_sentence(&e))),
+                Err(e) => error.set(Some(Said::Error(e))),
             }
         });
     };
@@ -61,18 +63,18 @@ pub fn PersonsScreen(shared: Shared) -> impl IntoView {
     view! {
         <section class="card persons" aria-labelledby="persons-title">
             <div class="section-head">
-                <h2 id="persons-title">{i18n::people::PERSONS}</h2>
+                <h2 id="persons-title">{move || i18n.t(i18n::people::PERSONS)}</h2>
                 <button
                     type="button"
                     id="open-partners"
                     class="link"
                     on:click=move |_| shared.screen.set(Screen::Partners)
                 >
-                    {i18n::partners::PARTNERS}
+                    {move || i18n.t(i18n::partners::PARTNERS)}
                 </button>
             </div>
             <div class="field">
-                <label for="persons-search">{i18n::people::SEARCH_PERSONS}</label>
+                <label for="persons-search">{move || i18n.t(i18n::people::SEARCH_PERSONS)}</label>
                 <input
                     id="persons-search"
                     type="search"
@@ -86,13 +88,13 @@ pub fn PersonsScreen(shared: Shared) -> impl IntoView {
                     }
                 />
             </div>
-            <p class="error" role="alert">{move || error.get()}</p>
-            <p class="empty" hidden=move || searched.get()>{i18n::people::SEARCH_EMPTY}</p>
+            <p class="error" role="alert">{move || error.get().map(|m| m.text(i18n.lang()))}</p>
+            <p class="empty" hidden=move || searched.get()>{move || i18n.t(i18n::people::SEARCH_EMPTY)}</p>
             <div hidden=move || searched.get()>
                 <MyFollowUps shared />
             </div>
             <p class="empty" hidden=move || !searched.get() || !hits.with(Vec::is_empty)>
-                {i18n::people::NO_MATCH}
+                {move || i18n.t(i18n::people::NO_MATCH)}
             </p>
             <ul id="persons-list" class="person-list">
                 <For
@@ -108,7 +110,7 @@ pub fn PersonsScreen(shared: Shared) -> impl IntoView {
                             .stage
                             .as_deref()
                             .and_then(Stage::from_code)
-                            .map(i18n::people::stage_label);
+                            .map(|s| i18n::people::stage_label(i18n.lang(), s));
                         view! {
                             <li>
                                 <button

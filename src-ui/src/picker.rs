@@ -8,13 +8,14 @@
 //! and clears the input for the next name. The form owns `chosen` and sends the ids.
 
 use filrouge_model::PersonneDraft;
-use filrouge_model::ipc::{CreatePersonne, SearchPersons};
+use filrouge_model::ipc::{CreatePersonne, IpcError, SearchPersons};
 use filrouge_model::views::PersonHit;
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::{i18n, ipc};
+use crate::i18n::{self, use_i18n};
+use crate::ipc;
 
 /// How many hits the picker shows: a short list under the thumb.
 const HITS: u32 = 6;
@@ -23,8 +24,9 @@ const HITS: u32 = 6;
 #[component]
 pub fn PersonPicker(
     chosen: RwSignal<Vec<PersonHit>>,
-    error: RwSignal<Option<String>>,
+    error: RwSignal<Option<IpcError>>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let typed = RwSignal::new(String::new());
     let hits = RwSignal::new(Vec::<PersonHit>::new());
     let generation = StoredValue::new(0u64);
@@ -49,7 +51,7 @@ pub fn PersonPicker(
             }
             match found {
                 Ok(found) => hits.set(found),
-                Err(e) => error.set(Some(i18n::error_sentence(&e))),
+                Err(e) => error.set(Some(e)),
             }
         });
     };
@@ -83,7 +85,7 @@ pub fn PersonPicker(
                     choose(hit);
                 }
                 // What was typed stays, to correct.
-                Err(e) => error.set(Some(i18n::error_sentence(&e))),
+                Err(e) => error.set(Some(e)),
             }
         });
     };
@@ -100,20 +102,21 @@ pub fn PersonPicker(
 
     view! {
         <div class="field picker">
-            <label for="person-search">{i18n::people::ADD_PERSON}</label>
-            <ul class="chips chosen" aria-label=i18n::people::ADDED_PERSONS hidden=move || chosen.with(Vec::is_empty)>
+            <label for="person-search">{move || i18n.t(i18n::people::ADD_PERSON)}</label>
+            <ul class="chips chosen" aria-label=move || i18n.t(i18n::people::ADDED_PERSONS) hidden=move || chosen.with(Vec::is_empty)>
                 <For
                     each=move || chosen.get()
                     key=|p| p.id.clone()
                     children=move |p: PersonHit| {
                         let id = p.id.clone();
+                        let name = p.pseudonym.clone();
                         view! {
                             <li class="chip person-chip">
                                 <span>{p.pseudonym.clone()}</span>
                                 <button
                                     type="button"
                                     class="remove"
-                                    aria-label=i18n::people::remove_person(&p.pseudonym)
+                                    aria-label=move || i18n::people::remove_person(i18n.lang(), &name)
                                     on:click=move |_| chosen.update(|l| l.retain(|x| x.id != id))
                                 >
                                     "×"
@@ -138,7 +141,7 @@ pub fn PersonPicker(
                     search(value);
                 }
             />
-            <p class="hint" id="person-search-hint">{i18n::people::ADD_PERSON_HINT}</p>
+            <p class="hint" id="person-search-hint">{move || i18n.t(i18n::people::ADD_PERSON_HINT)}</p>
             <ul id="person-hits" class="hits">
                 <For
                     each=move || hits.get()
@@ -169,7 +172,7 @@ pub fn PersonPicker(
                         disabled=move || busy.get()
                         on:click=create
                     >
-                        {move || i18n::people::create_person(&typed.get())}
+                        {move || i18n::people::create_person(i18n.lang(), &typed.get())}
                     </button>
                 </li>
             </ul>

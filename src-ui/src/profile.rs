@@ -11,13 +11,15 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::app::Shared;
+use crate::i18n::{Said, use_i18n};
 use crate::{i18n, ipc};
 
 /// The worker's name form.
 #[component]
 pub fn WhoAmI(shared: Shared) -> impl IntoView {
+    let i18n = use_i18n();
     let name = RwSignal::new(String::new());
-    let message = RwSignal::new(None::<String>);
+    let message = RwSignal::new(None::<Said>);
     let busy = RwSignal::new(false);
     spawn_local(async move {
         if let Ok(Profile {
@@ -43,18 +45,18 @@ pub fn WhoAmI(shared: Shared) -> impl IntoView {
             match result {
                 Ok(stored) => {
                     name.set(stored.worker_name.unwrap_or_default());
-                    message.set(Some(i18n::people::WORKER_NAME_SAVED.to_owned()));
+                    message.set(Some(Said::Message(i18n::people::WORKER_NAME_SAVED)));
                     shared.refresh_relances();
                 }
                 // What was typed stays, to correct.
-                Err(e) => message.set(Some(i18n::error_sentence(&e))),
+                Err(e) => message.set(Some(Said::Error(e))),
             }
         });
     };
     view! {
         <form id="profile-form" novalidate on:submit=on_submit>
             <div class="field">
-                <label for="worker-name">{i18n::people::WORKER_NAME}</label>
+                <label for="worker-name">{move || i18n.t(i18n::people::WORKER_NAME)}</label>
                 <input
                     id="worker-name"
                     type="text"
@@ -62,11 +64,11 @@ pub fn WhoAmI(shared: Shared) -> impl IntoView {
                     aria-describedby="worker-name-hint"
                     bind:value=name
                 />
-                <p class="hint" id="worker-name-hint">{i18n::people::WORKER_NAME_HINT}</p>
+                <p class="hint" id="worker-name-hint">{move || i18n.t(i18n::people::WORKER_NAME_HINT)}</p>
             </div>
-            <p id="profile-message" class="confirmation" role="status">{move || message.get()}</p>
+            <p id="profile-message" class="confirmation" role="status">{move || message.get().map(|m| m.text(i18n.lang()))}</p>
             <button id="save-profile" type="submit" class="secondary" disabled=move || busy.get()>
-                {i18n::people::SAVE_WORKER_NAME}
+                {move || i18n.t(i18n::people::SAVE_WORKER_NAME)}
             </button>
         </form>
     }

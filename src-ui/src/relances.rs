@@ -13,6 +13,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::app::Shared;
+use crate::i18n::{Said, use_i18n};
 use crate::nav::Screen;
 use crate::{clock, i18n, ipc};
 
@@ -22,7 +23,8 @@ const POSTPONE_DAYS: i32 = 7;
 /// The due relances, with a title; nothing at all on the main screen when none is due.
 #[component]
 pub fn RelanceList(shared: Shared, #[prop(optional)] main_screen: bool) -> impl IntoView {
-    let error = RwSignal::new(None::<String>);
+    let i18n = use_i18n();
+    let error = RwSignal::new(None::<Said>);
     let act = move |relance: DueRelance, status: RelanceStatus, due: Option<Day>| {
         let id = relance.id.clone();
         shared
@@ -31,7 +33,7 @@ pub fn RelanceList(shared: Shared, #[prop(optional)] main_screen: bool) -> impl 
         spawn_local(async move {
             match ipc::call(&SetRelanceStatus { id, status, due }).await {
                 Ok(()) => error.set(None),
-                Err(e) => error.set(Some(i18n::error_sentence(&e))),
+                Err(e) => error.set(Some(Said::Error(e))),
             }
             // Either way the list is read again: it is the store's word that counts.
             shared.refresh_relances();
@@ -52,11 +54,20 @@ pub fn RelanceList(shared: Shared, #[prop(optional)] main_screen: bool) -> impl 
             hidden=hidden
         >
             <h2 id=title_id>
-                {if main_screen { i18n::people::RELANCES_TODAY } else { i18n::people::RELANCES }}
+                {move || {
+                    i18n
+                        .t(
+                            if main_screen {
+                                i18n::people::RELANCES_TODAY
+                            } else {
+                                i18n::people::RELANCES
+                            },
+                        )
+                }}
             </h2>
-            <p class="error" role="alert">{move || error.get()}</p>
+            <p class="error" role="alert">{move || error.get().map(|m| m.text(i18n.lang()))}</p>
             <p class="empty" hidden=move || !shared.relances.with(Vec::is_empty)>
-                {i18n::people::RELANCES_EMPTY}
+                {move || i18n.t(i18n::people::RELANCES_EMPTY)}
             </p>
             <ul class="relance-list">
                 <For
@@ -65,7 +76,10 @@ pub fn RelanceList(shared: Shared, #[prop(optional)] main_screen: bool) -> impl 
                     children=move |r: DueRelance| {
                         let today = clock::today();
                         let due = Day::parse(&r.due).ok();
-                        let who = r.person.clone().unwrap_or_else(|| i18n::people::GROUP.to_owned());
+                        let named = r.person.clone();
+                        let who = move || {
+                            named.clone().unwrap_or_else(|| i18n.t(i18n::people::GROUP))
+                        };
                         let person_id = r.person_id.clone();
                         let (done, later) = (r.clone(), r.clone());
                         view! {
@@ -87,7 +101,10 @@ pub fn RelanceList(shared: Shared, #[prop(optional)] main_screen: bool) -> impl 
                                         None => view! { <strong>{who}</strong> }.into_any(),
                                     }}
                                     <span class="due">
-                                        {due.map(|d| i18n::people::due(d, today)).unwrap_or_default()}
+                                        {move || {
+                                            due.map(|d| i18n::people::due(i18n.lang(), d, today))
+                                                .unwrap_or_default()
+                                        }}
                                     </span>
                                     <span class="reason">{r.reason.clone()}</span>
                                 </div>
@@ -97,7 +114,7 @@ pub fn RelanceList(shared: Shared, #[prop(optional)] main_screen: bool) -> impl 
                                         class="relance-done"
                                         on:click=move |_| act(done.clone(), RelanceStatus::Faite, None)
                                     >
-                                        {i18n::people::DONE}
+                                        {move || i18n.t(i18n::people::DONE)}
                                     </button>
                                     <button
                                         type="button"
@@ -107,7 +124,7 @@ pub fn RelanceList(shared: Shared, #[prop(optional)] main_screen: bool) -> impl 
                                             act(later.clone(), RelanceStatus::AFaire, due)
                                         }
                                     >
-                                        {i18n::people::POSTPONE}
+                                        {move || i18n.t(i18n::people::POSTPONE)}
                                     </button>
                                 </div>
                             </li>

@@ -1,10 +1,12 @@
-//! The settings panel: enrol this device in a team, start a sync, see where sync stands.
+//! The settings panel: enrol this device in a team, start a sync, see where sync
+//! stands, choose the language of the screen.
 //!
 //! Hidden until the header's "Réglages" button opens it; it then takes the focus, and
 //! gives it back to that button when it closes. Enrolling sends [`Enrol`] with the
 //! server address, the coordinator's one-time code and a name for this device; the
 //! code is cleared once it has been used. Both buttons show a busy state and never
-//! block the rest of the screen.
+//! block the rest of the screen. The language choice ("Français", "English") switches
+//! every word at once and is kept for the next start ([`I18n::set_lang`]).
 
 use filrouge_model::error::{Field, Problem, ValidationError};
 use filrouge_model::ipc::{Enrol, IpcError, SyncNow};
@@ -14,11 +16,18 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::app::{Shared, aria_bool};
+use crate::i18n::{self, I18n, Key, Lang, key, use_i18n};
 use crate::profile::WhoAmI;
-use crate::{clock, i18n, ipc};
+use crate::{clock, ipc};
 
-/// The enrolment fields, checked before anything is sent.
-fn enrolment(server_url: &str, code: &str, device_name: &str) -> Result<Enrol, ValidationError> {
+/// The enrolment fields, checked before anything is sent. An empty device name
+/// becomes `default_name`.
+fn enrolment(
+    server_url: &str,
+    code: &str,
+    device_name: &str,
+    default_name: &str,
+) -> Result<Enrol, ValidationError> {
     let required = |field| ValidationError::new(field, Problem::Required);
     let server_url = server_url.trim();
     if server_url.is_empty() {
@@ -32,7 +41,7 @@ fn enrolment(server_url: &str, code: &str, device_name: &str) -> Result<Enrol, V
         return Err(required(Field::EnrolmentCode));
     }
     let device_name = match device_name.trim() {
-        "" => i18n::DEFAULT_DEVICE_NAME,
+        "" => default_name,
         name => name,
     };
     Ok(Enrol {
@@ -49,13 +58,15 @@ pub fn Settings(
     open: RwSignal<bool>,
     opener: NodeRef<html::Button>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let server_url = RwSignal::new(String::new());
     let code = RwSignal::new(String::new());
-    let device_name = RwSignal::new(i18n::DEFAULT_DEVICE_NAME.to_owned());
+    let device_name = RwSignal::new(i18n::tr(i18n.lang_untracked(), key::DEFAULT_DEVICE_NAME));
     let enrolling = RwSignal::new(false);
     let syncing = RwSignal::new(false);
-    let error = RwSignal::new(None::<String>);
-    let message = RwSignal::new(None::<String>);
+    // What happened, not its sentence: the sentence follows the language.
+    let error = RwSignal::new(None::<IpcError>);
+    let message = RwSignal::new(None::<Key>);
     let first_input = NodeRef::<html::Input>::new();
 
     // Show the address this device is enrolled with, unless the user is typing one.
@@ -68,6 +79,17 @@ pub fn Settings(
         {
             server_url.set(url);
         }
+    });
+
+    // The proposed device name follows the language, until the user changes it.
+    Effect::new(move |was: Option<Lang>| {
+        let lang = i18n.lang();
+        if let Some(was) = was
+            && device_name.with_untracked(|n| *n == i18n::tr(was, key::DEFAULT_DEVICE_NAME))
+        {
+            device_name.set(i18n::tr(lang, key::DEFAULT_DEVICE_NAME));
+        }
+        lang
     });
 
     // Move the focus in when the panel opens, and back to the opener when it closes.
@@ -85,13 +107,13 @@ pub fn Settings(
         is_open
     });
 
-    let fail = move |e: &IpcError| {
+    let fail = move |e: IpcError| {
         message.set(None);
-        error.set(Some(i18n::error_sentence(e)));
+        error.set(Some(e));
     };
-    let succeed = move |text: &str| {
+    let succeed = move |what: Key| {
         error.set(None);
-        message.set(Some(text.to_owned()));
+        message.set(Some(what));
     };
 
     let on_enrol = move |ev: SubmitEvent| {
@@ -103,9 +125,10 @@ pub fn Settings(
             &server_url.get_untracked(),
             &code.get_untracked(),
             &device_name.get_untracked(),
+            &i18n::tr(i18n.lang_untracked(), key::DEFAULT_DEVICE_NAME),
         ) {
             Ok(args) => args,
-            Err(e) => return fail(&IpcError::Validation(e)),
+            Err(e) => return fail(IpcError::Validation(e)),
         };
         enrolling.set(true);
         error.set(None);
@@ -116,10 +139,10 @@ pub fn Settings(
                 Ok(status) => {
                     code.set(String::new());
                     shared.set_status(status);
-                    succeed(i18n::ENROLLED);
+                    succeed(key::ENROLLED);
                     shared.refresh_list();
                 }
-                Err(e) => fail(&e),
+                Err(e) => fail(e),
             }
         });
     };
@@ -136,9 +159,9 @@ pub fn Settings(
             match result {
                 Ok(status) => {
                     shared.set_status(status);
-                    succeed(i18n::SYNC_REQUESTED);
+                    succeed(key::SYNC_REQUESTED);
                 }
-                Err(e) => fail(&e),
+                Err(e) => fail(e),
             }
         });
     };
@@ -150,19 +173,24 @@ pub fn Settings(
                 .with(|s| s.as_ref().is_some_and(|s| s.running))
     };
     let status_rows = move || {
+        let lang = i18n.lang();
         let today = clock::local_now();
         shared.status.with(|status| {
             let status = status.as_ref()?;
             let last = match status.last_success_at {
-                Some(ms) => i18n::day_and_time(clock::local(ms), today),
-                None => i18n::STATUS_NEVER.to_owned(),
+                Some(ms) => i18n::day_and_time(lang, clock::local(ms), today),
+                None => i18n::tr(lang, key::STATUS_NEVER),
+            };
+            let server = match &status.server_url {
+                Some(url) => url.clone(),
+                None => i18n::tr(lang, key::STATUS_NO_SERVER),
             };
             Some(view! {
-                <dt>{i18n::STATUS_SERVER}</dt>
-                <dd class="url">{status.server_url.clone().unwrap_or_else(|| i18n::STATUS_NO_SERVER.to_owned())}</dd>
-                <dt>{i18n::STATUS_PENDING}</dt>
-                <dd>{i18n::number(status.pending_changes)}</dd>
-                <dt>{i18n::STATUS_LAST_SYNC}</dt>
+                <dt>{i18n::tr(lang, key::STATUS_SERVER)}</dt>
+                <dd class="url">{server}</dd>
+                <dt>{i18n::tr(lang, key::STATUS_PENDING)}</dt>
+                <dd>{i18n::number(lang, status.pending_changes)}</dd>
+                <dt>{i18n::tr(lang, key::STATUS_LAST_SYNC)}</dt>
                 <dd>{last}</dd>
             })
         })
@@ -176,21 +204,21 @@ pub fn Settings(
             hidden=move || !open.get()
         >
             <div class="section-head">
-                <h2 id="settings-title">{i18n::OPEN_SETTINGS}</h2>
+                <h2 id="settings-title">{move || i18n.t(key::OPEN_SETTINGS)}</h2>
                 <button id="close-settings" type="button" on:click=move |_| open.set(false)>
-                    {i18n::CLOSE_SETTINGS}
+                    {move || i18n.t(key::CLOSE_SETTINGS)}
                 </button>
             </div>
             <dl id="settings-status">
-                <dt>{i18n::STATUS_STATE}</dt>
-                <dd>{move || shared.status_line().summary}</dd>
+                <dt>{move || i18n.t(key::STATUS_STATE)}</dt>
+                <dd>{move || shared.status_line(i18n.lang()).summary}</dd>
                 {status_rows}
             </dl>
             <WhoAmI shared />
             <form id="enrol-form" novalidate on:submit=on_enrol aria-labelledby="team-title">
-                <h3 id="team-title">{i18n::TEAM}</h3>
+                <h3 id="team-title">{move || i18n.t(key::TEAM)}</h3>
                 <div class="field">
-                    <label for="server-url">{i18n::SERVER_URL}</label>
+                    <label for="server-url">{move || i18n.t(key::SERVER_URL)}</label>
                     <input
                         id="server-url"
                         type="url"
@@ -204,7 +232,7 @@ pub fn Settings(
                     />
                 </div>
                 <div class="field">
-                    <label for="enrol-code">{i18n::ENROL_CODE}</label>
+                    <label for="enrol-code">{move || i18n.t(key::ENROL_CODE)}</label>
                     <input
                         id="enrol-code"
                         type="text"
@@ -214,14 +242,14 @@ pub fn Settings(
                         aria-describedby="enrol-code-hint"
                         bind:value=code
                     />
-                    <p class="hint" id="enrol-code-hint">{i18n::ENROL_CODE_HINT}</p>
+                    <p class="hint" id="enrol-code-hint">{move || i18n.t(key::ENROL_CODE_HINT)}</p>
                 </div>
                 <div class="field">
-                    <label for="device-name">{i18n::DEVICE_NAME}</label>
+                    <label for="device-name">{move || i18n.t(key::DEVICE_NAME)}</label>
                     <input id="device-name" type="text" autocomplete="off" bind:value=device_name />
                 </div>
                 <button id="enrol" type="submit" disabled=move || enrolling.get()>
-                    {move || if enrolling.get() { i18n::ENROLLING } else { i18n::ENROL }}
+                    {move || i18n.t(if enrolling.get() { key::ENROLLING } else { key::ENROL })}
                 </button>
             </form>
             <button
@@ -232,11 +260,46 @@ pub fn Settings(
                 disabled=move || syncing.get()
                 on:click=on_sync
             >
-                {move || if running() { i18n::SYNCING } else { i18n::SYNC_NOW }}
+                {move || i18n.t(if running() { key::SYNCING } else { key::SYNC_NOW })}
             </button>
-            <p id="settings-error" class="error" role="alert">{move || error.get()}</p>
-            <p id="settings-message" class="confirmation" role="status">{move || message.get()}</p>
+            <p id="settings-error" class="error" role="alert">
+                {move || error.with(|e| e.as_ref().map(|e| i18n::error_sentence(i18n.lang(), e)))}
+            </p>
+            <p id="settings-message" class="confirmation" role="status">
+                {move || message.get().map(|what| i18n.t(what))}
+            </p>
+            <LanguageChoice i18n />
         </section>
+    }
+}
+
+/// "Langue / Language": one button per language, each named in its own language
+/// (and marked so, for screen readers), the current one pressed.
+#[component]
+fn LanguageChoice(i18n: I18n) -> impl IntoView {
+    view! {
+        <fieldset id="language" class="language">
+            <legend>{move || i18n.t(key::LANGUAGE)}</legend>
+            <div class="chips">
+                {Lang::ALL
+                    .into_iter()
+                    .map(|lang| {
+                        view! {
+                            <button
+                                id=format!("lang-{}", lang.code())
+                                type="button"
+                                class="chip"
+                                lang=lang.code()
+                                aria-pressed=move || aria_bool(i18n.lang() == lang)
+                                on:click=move |_| i18n.set_lang(lang)
+                            >
+                                {lang.endonym()}
+                            </button>
+                        }
+                    })
+                    .collect_view()}
+            </div>
+        </fieldset>
     }
 }
 
@@ -246,14 +309,14 @@ mod tests {
 
     #[test]
     fn enrolment_checks_each_field_in_order() {
-        let field = |url, code| enrolment(url, code, "").err().map(|e| e.field);
+        let field = |url, code| enrolment(url, code, "", "Téléphone").err().map(|e| e.field);
         assert_eq!(field(" ", "ABC"), Some(Field::ServerUrl));
         assert_eq!(field("192.168.1.20:8787", "ABC"), Some(Field::ServerUrl));
         assert_eq!(
             field("http://192.168.1.20:8787", " "),
             Some(Field::EnrolmentCode)
         );
-        let ok = enrolment(" http://h:8787 ", " ABC ", "  ").map_err(|e| e.field);
+        let ok = enrolment(" http://h:8787 ", " ABC ", "  ", "Téléphone").map_err(|e| e.field);
         let ok = ok
             .as_ref()
             .map(|e| (&*e.server_url, &*e.code, &*e.device_name));

@@ -1,77 +1,79 @@
 //! The words of the events screens: the list, creating an event, registration mode,
 //! check-in.
 
+use super::{Key, Lang, tr_args};
+
 /// The events tab and screen title.
-pub const EVENTS: &str = "Événements";
+pub const EVENTS: Key = Key("events-events");
 /// The list when there is no event.
-pub const NO_EVENTS: &str = "Aucun événement. Créez le premier ci-dessous.";
+pub const NO_EVENTS: Key = Key("events-no-events");
 /// Title of the create form.
-pub const NEW_EVENT: &str = "Nouvel événement";
+pub const NEW_EVENT: Key = Key("events-new-event");
 /// Label of the event's name.
-pub const NAME: &str = "Nom";
+pub const NAME: Key = Key("events-name");
 /// Example of a name.
-pub const NAME_EXAMPLE: &str = "ex. Tournoi du city stade";
+pub const NAME_EXAMPLE: Key = Key("events-name-example");
 /// Label of the kind select.
-pub const KIND: &str = "Type";
+pub const KIND: Key = Key("events-kind");
 /// Label of the place.
-pub const PLACE: &str = "Lieu";
+pub const PLACE: Key = Key("events-place");
 /// The create button.
-pub const CREATE: &str = "Créer l'événement";
+pub const CREATE: Key = Key("events-create");
 /// Back to the events list.
-pub const BACK: &str = "Événements";
+pub const BACK: Key = Key("events-back");
 /// The event screen while it loads.
-pub const LOADING: &str = "Lecture de l'événement…";
+pub const LOADING: Key = Key("events-loading");
 /// The registration mode switch.
-pub const MODE_REGISTER: &str = "Inscriptions";
+pub const MODE_REGISTER: Key = Key("events-mode-register");
 /// The check-in mode switch.
-pub const MODE_CHECK_IN: &str = "Pointage";
+pub const MODE_CHECK_IN: Key = Key("events-mode-check-in");
 /// Accessible name of the mode switch.
-pub const MODES: &str = "Mode";
+pub const MODES: Key = Key("events-modes");
 /// Label of the participant's name.
-pub const FIRST_NAME: &str = "Prénom ou pseudo";
+pub const FIRST_NAME: Key = Key("events-first-name");
 /// Legend of the age bands.
-pub const AGE_BAND: &str = "Âge";
+pub const AGE_BAND: Key = Key("events-age-band");
 /// The minor flag.
-pub const MINOR: &str = "Mineur·e (autorisation parentale)";
+pub const MINOR: Key = Key("events-minor");
 /// The consent checkbox, with the text the participant agrees to.
-pub const CONSENT: &str = "J'accepte que l'équipe garde ce contact pour me proposer d'autres activités. Je peux demander à tout moment qu'il soit effacé.";
+pub const CONSENT: Key = Key("events-consent");
 /// Label of the contact input.
-pub const CONTACT: &str = "Téléphone ou pseudo de réseau (si accord)";
+pub const CONTACT: Key = Key("events-contact");
 /// The "next participant" button.
-pub const NEXT: &str = "Suivant";
+pub const NEXT: Key = Key("events-next");
 /// Confirmation after a registration.
-pub const REGISTERED: &str = "Inscription enregistrée. Au suivant !";
+pub const REGISTERED: Key = Key("events-registered");
 /// Label of the check-in search.
-pub const SEARCH: &str = "Chercher un inscrit";
+pub const SEARCH: Key = Key("events-search");
 /// The check-in list when nobody is registered.
-pub const NO_REGISTRATIONS: &str = "Aucun inscrit pour l'instant.";
+pub const NO_REGISTRATIONS: Key = Key("events-no-registrations");
 /// The check-in toggle.
-pub const ARRIVED: &str = "Arrivé·e";
+pub const ARRIVED: Key = Key("events-arrived");
 /// The flag on look-alike registrations.
-pub const POSSIBLE_DUPLICATE: &str = "Doublon possible";
+pub const POSSIBLE_DUPLICATE: Key = Key("events-possible-duplicate");
 
 /// The live headcount on this device.
-pub fn headcount(registered: u64, checked_in: u64) -> String {
-    let r = match registered {
-        0 => "Aucun inscrit".to_owned(),
-        1 => "1 inscrit".to_owned(),
-        n => format!("{n} inscrits"),
-    };
-    let c = match checked_in {
-        0 | 1 => format!("{checked_in} arrivé"),
-        n => format!("{n} arrivés"),
-    };
-    format!("{r} · {c}")
+pub fn headcount(lang: Lang, registered: u64, checked_in: u64) -> String {
+    tr_args(
+        lang,
+        Key("events-headcount"),
+        &[
+            ("registered", registered.into()),
+            ("arrived", checked_in.into()),
+        ],
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::headcount;
+    use crate::i18n::Lang;
 
     #[test]
     fn the_headcount_agrees_in_number() {
-        assert_eq!(headcount(0, 0), "Aucun inscrit · 0 arrivé");
-        assert_eq!(headcount(1, 1), "1 inscrit · 1 arrivé");
-        assert_eq!(headcount(10, 3), "10 inscrits · 3 arrivés");
+        assert_eq!(headcount(Lang::Fr, 0, 0), "Aucun inscrit · 0 arrivé");
+        assert_eq!(headcount(Lang::Fr, 1, 1), "1 inscrit · 1 arrivé");
+        assert_eq!(headcount(Lang::Fr, 10, 3), "10 inscrits · 3 arrivés");
+        assert_eq!(headcount(Lang::En, 10, 3), "10 registered · 3 arrived");
     }
 }

@@ -1,49 +1,50 @@
 //! The words of the partners' directory, orientations and consent.
 
+use super::Key;
+
 /// The directory's title, and the link to it.
-pub const PARTNERS: &str = "Partenaires";
+pub const PARTNERS: Key = Key("partners-partners");
 /// The directory when empty.
-pub const NO_PARTNERS: &str = "Aucun partenaire. Ajoutez ceux vers qui l'équipe oriente.";
+pub const NO_PARTNERS: Key = Key("partners-no-partners");
 /// Title of the add form.
-pub const NEW_PARTNER: &str = "Ajouter un partenaire";
+pub const NEW_PARTNER: Key = Key("partners-new-partner");
 /// Label of the partner's name.
-pub const NAME: &str = "Nom de la structure";
+pub const NAME: Key = Key("partners-name");
 /// Label of its kind.
-pub const KIND: &str = "Type";
+pub const KIND: Key = Key("partners-kind");
 /// Label of its contact.
-pub const CONTACT: &str = "Contact (téléphone, courriel, personne)";
+pub const CONTACT: Key = Key("partners-contact");
 /// Label of its commune.
-pub const COMMUNE: &str = "Commune";
+pub const COMMUNE: Key = Key("partners-commune");
 /// The add button.
-pub const ADD: &str = "Ajouter";
+pub const ADD: Key = Key("partners-add");
 /// Confirmation.
-pub const ADDED: &str = "Partenaire ajouté.";
+pub const ADDED: Key = Key("partners-added");
 
 /// Title of the orientation form.
-pub const ORIENT: &str = "Orienter vers un partenaire";
+pub const ORIENT: Key = Key("partners-orient");
 /// Label of the partner select.
-pub const PARTNER: &str = "Partenaire";
+pub const PARTNER: Key = Key("partners-partner");
 /// The select's first choice, when the directory lacks the partner.
-pub const OTHER_PARTNER: &str = "Autre (saisir le nom)";
+pub const OTHER_PARTNER: Key = Key("partners-other-partner");
 /// Label of a partner name typed by hand.
-pub const PARTNER_NAME: &str = "Nom du partenaire";
+pub const PARTNER_NAME: Key = Key("partners-partner-name");
 /// Label of the reason.
-pub const REASON: &str = "Pour quoi";
+pub const REASON: Key = Key("partners-reason");
 /// The orientation's consent checkbox.
-pub const ORIENT_CONSENT: &str =
-    "La personne est d'accord pour cette orientation et pour ce qui sera dit au partenaire.";
+pub const ORIENT_CONSENT: Key = Key("partners-orient-consent");
 /// The orientation button.
-pub const SAVE_ORIENTATION: &str = "Orienter";
+pub const SAVE_ORIENTATION: Key = Key("partners-save-orientation");
 /// Confirmation.
-pub const ORIENTED: &str = "Orientation enregistrée.";
+pub const ORIENTED: Key = Key("partners-oriented");
 
 /// Title of the consent form.
-pub const RECORD_CONSENT: &str = "Recueillir le consentement";
+pub const RECORD_CONSENT: Key = Key("partners-record-consent");
 /// Legend of the scopes.
-pub const SCOPES: &str = "La personne accepte";
+pub const SCOPES: Key = Key("partners-scopes");
 /// Label of the method.
-pub const METHOD: &str = "Recueilli";
+pub const METHOD: Key = Key("partners-method");
 /// The consent button.
-pub const SAVE_CONSENT: &str = "Enregistrer le consentement";
+pub const SAVE_CONSENT: Key = Key("partners-save-consent");
 /// Confirmation.
-pub const CONSENT_SAVED: &str = "Consentement enregistré.";
+pub const CONSENT_SAVED: Key = Key("partners-consent-saved");

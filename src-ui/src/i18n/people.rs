@@ -5,188 +5,192 @@ use filrouge_model::Day;
 use filrouge_model::views::TimelineEntry;
 use filrouge_model::vocab::{RelanceStatus, Stage};
 use filrouge_model::{Channel, OrientationStatus};
+use fluent_bundle::FluentValue;
+
+use super::{Key, Lang, label, tr, tr_args};
 
 /// Accessible name of the tab bar.
-pub const NAVIGATION: &str = "Écrans";
+pub const NAVIGATION: Key = Key("people-navigation");
 /// The persons tab.
-pub const PERSONS: &str = "Personnes";
+pub const PERSONS: Key = Key("people-persons");
 /// The relances tab and screen title.
-pub const RELANCES: &str = "Relances";
+pub const RELANCES: Key = Key("people-relances");
 
 /// Label of the person picker in the rencontre form.
-pub const ADD_PERSON: &str = "Ajouter une personne";
+pub const ADD_PERSON: Key = Key("people-add-person");
 /// Help under the picker.
-pub const ADD_PERSON_HINT: &str =
-    "Tapez un pseudo : choisissez la personne, ou créez-la. Facultatif pour un groupe.";
+pub const ADD_PERSON_HINT: Key = Key("people-add-person-hint");
 /// Accessible name of the list of persons already added.
-pub const ADDED_PERSONS: &str = "Personnes rencontrées";
+pub const ADDED_PERSONS: Key = Key("people-added-persons");
 /// Label of the search on the persons screen.
-pub const SEARCH_PERSONS: &str = "Chercher une personne";
+pub const SEARCH_PERSONS: Key = Key("people-search-persons");
 /// The persons screen before anything is typed.
-pub const SEARCH_EMPTY: &str = "Tapez les premières lettres d'un pseudo ou d'un nom.";
+pub const SEARCH_EMPTY: Key = Key("people-search-empty");
 /// No person matches.
-pub const NO_MATCH: &str =
-    "Personne ne correspond. Vérifiez l'orthographe, ou créez la personne depuis une rencontre.";
+pub const NO_MATCH: Key = Key("people-no-match");
 
 /// The button that creates a person from what was typed.
-pub fn create_person(pseudonym: &str) -> String {
-    format!("Nouvelle personne : « {} »", pseudonym.trim())
+pub fn create_person(lang: Lang, pseudonym: &str) -> String {
+    tr_args(
+        lang,
+        Key("people-create-person"),
+        &[("name", pseudonym.trim().to_owned().into())],
+    )
 }
 
 /// Accessible name of the button that takes a person out of the rencontre.
-pub fn remove_person(pseudonym: &str) -> String {
-    format!("Retirer {pseudonym}")
+pub fn remove_person(lang: Lang, pseudonym: &str) -> String {
+    tr_args(
+        lang,
+        Key("people-remove-person"),
+        &[("name", pseudonym.to_owned().into())],
+    )
 }
 
 /// The fold with needs, actions and next step in the rencontre form.
-pub const MORE_DETAILS: &str = "Besoins, actions, suite à donner";
+pub const MORE_DETAILS: Key = Key("people-more-details");
 /// Legend of the needs chips.
-pub const NEEDS: &str = "Besoins exprimés";
+pub const NEEDS: Key = Key("people-needs");
 /// Legend of the actions chips.
-pub const ACTIONS: &str = "Ce qui a été fait";
+pub const ACTIONS: Key = Key("people-actions");
 /// Label of the next step.
-pub const NEXT_STEP: &str = "Prochaine étape convenue";
+pub const NEXT_STEP: Key = Key("people-next-step");
 /// Label of the relance date.
-pub const FOLLOW_UP: &str = "Relancer le";
+pub const FOLLOW_UP: Key = Key("people-follow-up");
 
 /// Title of the caseload.
-pub const MY_FOLLOW_UPS: &str = "Mes suivis";
+pub const MY_FOLLOW_UPS: Key = Key("people-my-follow-ups");
 /// The caseload before the worker gave their name.
-pub const SAY_WHO_YOU_ARE: &str =
-    "Indiquez votre prénom dans Réglages pour voir les personnes dont vous êtes référent·e.";
+pub const SAY_WHO_YOU_ARE: Key = Key("people-say-who-you-are");
 /// An empty caseload.
-pub const NO_FOLLOW_UPS: &str = "Personne ne vous a encore pour référent·e.";
+pub const NO_FOLLOW_UPS: Key = Key("people-no-follow-ups");
 
-/// When a person was last met, in days: "vu·e aujourd'hui", "vu·e il y a 12 jours".
-pub fn last_seen(days: Option<i64>) -> String {
+/// When a person was last met, in days: "Vu·e aujourd'hui", "Vu·e il y a 12 jours".
+pub fn last_seen(lang: Lang, days: Option<i64>) -> String {
     match days {
-        None => "Jamais rencontré·e".into(),
-        Some(0) => "Vu·e aujourd'hui".into(),
-        Some(1) => "Vu·e hier".into(),
-        Some(n) => format!("Vu·e il y a {n} jours"),
+        None => tr(lang, Key("people-never-seen")),
+        Some(n) => tr_args(lang, Key("people-seen-days"), &[("days", n.into())]),
     }
 }
 
 /// Back from a person's screen.
-pub const BACK: &str = "Retour";
+pub const BACK: Key = Key("people-back");
 /// A person's screen while it loads.
-pub const PERSON_LOADING: &str = "Lecture de la fiche…";
+pub const PERSON_LOADING: Key = Key("people-person-loading");
 /// Title of the current stage.
-pub const STAGE: &str = "Étape du parcours";
+pub const STAGE: Key = Key("people-stage");
 /// A person with no stage yet.
-pub const NO_STAGE: &str = "Pas encore d'étape";
+pub const NO_STAGE: Key = Key("people-no-stage");
 /// Title of the référent line.
-pub const REFERENT: &str = "Référent·e";
+pub const REFERENT: Key = Key("people-referent");
 /// Nobody is the person's référent.
-pub const NO_REFERENT: &str = "Personne pour l'instant";
+pub const NO_REFERENT: Key = Key("people-no-referent");
 /// Title of the consent line.
-pub const CONSENT: &str = "Consentement";
+pub const CONSENT: Key = Key("people-consent");
 /// No consent recorded.
-pub const NO_CONSENT: &str = "Non recueilli : aucune coordonnée ne peut être enregistrée.";
+pub const NO_CONSENT: Key = Key("people-no-consent");
 
 /// Consent recorded on a day.
-pub fn consent_given(day: Day) -> String {
-    format!("Recueilli le {}", short_date(day))
+pub fn consent_given(lang: Lang, day: Day) -> String {
+    tr_args(
+        lang,
+        Key("people-consent-given"),
+        &[("date", short_date(day).into())],
+    )
 }
 
 /// Title of the stage change form.
-pub const CHANGE_STAGE: &str = "Changer d'étape";
+pub const CHANGE_STAGE: Key = Key("people-change-stage");
 /// Label of the stage select.
-pub const NEW_STAGE: &str = "Nouvelle étape";
+pub const NEW_STAGE: Key = Key("people-new-stage");
 /// A date input left incomplete.
-pub const BAD_DATE: &str = "Indiquez une date complète : jour, mois et année.";
+pub const BAD_DATE: Key = Key("people-bad-date");
 /// Label of a date input.
-pub const DATE: &str = "Date";
+pub const DATE: Key = Key("people-date");
 /// The stage change button.
-pub const SAVE_STAGE: &str = "Enregistrer l'étape";
+pub const SAVE_STAGE: Key = Key("people-save-stage");
 /// Title of the relance form on a person's screen.
-pub const PLAN_RELANCE: &str = "Prévoir une relance";
+pub const PLAN_RELANCE: Key = Key("people-plan-relance");
 /// Label of the relance reason.
-pub const RELANCE_REASON: &str = "Quoi faire";
+pub const RELANCE_REASON: Key = Key("people-relance-reason");
 /// The relance button.
-pub const SAVE_RELANCE: &str = "Prévoir";
+pub const SAVE_RELANCE: Key = Key("people-save-relance");
 /// Title of the timeline.
-pub const TIMELINE: &str = "Fil des rencontres et des étapes";
+pub const TIMELINE: Key = Key("people-timeline");
 /// An empty timeline.
-pub const TIMELINE_EMPTY: &str =
-    "Rien encore. Ajoutez cette personne à une rencontre, ou changez son étape.";
+pub const TIMELINE_EMPTY: Key = Key("people-timeline-empty");
 /// Confirmation of a stage change.
-pub const STAGE_SAVED: &str = "Étape enregistrée.";
+pub const STAGE_SAVED: Key = Key("people-stage-saved");
 /// Confirmation of a planned relance.
-pub const RELANCE_SAVED: &str = "Relance prévue.";
+pub const RELANCE_SAVED: Key = Key("people-relance-saved");
 
 /// Title of today's relances on the main screen.
-pub const RELANCES_TODAY: &str = "À relancer";
+pub const RELANCES_TODAY: Key = Key("people-relances-today");
 /// The relances screen when nothing is due.
-pub const RELANCES_EMPTY: &str = "Aucune relance à faire aujourd'hui.";
+pub const RELANCES_EMPTY: Key = Key("people-relances-empty");
 /// A relance done.
-pub const DONE: &str = "Fait";
+pub const DONE: Key = Key("people-done");
 /// A relance postponed by a week.
-pub const POSTPONE: &str = "Dans 7 jours";
+pub const POSTPONE: Key = Key("people-postpone");
 /// A relance about nobody in particular.
-pub const GROUP: &str = "Groupe";
+pub const GROUP: Key = Key("people-group");
 /// Label of the "who I am" input in the settings.
-pub const WORKER_NAME: &str = "Votre prénom (référent·e des relances)";
+pub const WORKER_NAME: Key = Key("people-worker-name");
 /// Help under it.
-pub const WORKER_NAME_HINT: &str =
-    "Vos relances sont à ce nom. Sans nom, vous voyez celles de toute l'équipe.";
+pub const WORKER_NAME_HINT: Key = Key("people-worker-name-hint");
 /// The button that saves it.
-pub const SAVE_WORKER_NAME: &str = "Enregistrer le nom";
+pub const SAVE_WORKER_NAME: Key = Key("people-save-worker-name");
 /// Confirmation.
-pub const WORKER_NAME_SAVED: &str = "Nom enregistré.";
+pub const WORKER_NAME_SAVED: Key = Key("people-worker-name-saved");
 
-/// How many relances are due, for screen readers on the tab.
-pub fn relances_due(n: usize) -> String {
-    match n {
-        0 => String::new(),
-        1 => "1 à faire".into(),
-        n => format!("{n} à faire"),
+/// How many relances are due, for screen readers on the tab (nothing when none).
+pub fn relances_due(lang: Lang, n: usize) -> String {
+    if n == 0 {
+        return String::new();
     }
+    tr_args(lang, Key("people-relances-due"), &[("count", n.into())])
 }
 
-/// When a relance is due, said from today: "aujourd'hui", "en retard depuis le 12/11".
-pub fn due(due: Day, today: Day) -> String {
+/// When a relance is due, said from today: "Aujourd'hui", "En retard depuis le 12/11".
+pub fn due(lang: Lang, due: Day, today: Day) -> String {
+    let date = || -> [(&str, FluentValue<'static>); 1] { [("date", short_date(due).into())] };
     if due == today {
-        "Aujourd'hui".into()
+        tr(lang, Key("people-due-today"))
     } else if due < today {
-        format!("En retard depuis le {}", short_date(due))
+        tr_args(lang, Key("people-due-late"), &date())
     } else {
-        format!("Le {}", short_date(due))
+        tr_args(lang, Key("people-due-on"), &date())
     }
 }
 
-/// A day as the French write it in a list: "12/11/2026".
+/// A day as a list writes it, in both languages: "12/11/2026".
 pub fn short_date(day: Day) -> String {
     let (y, m, d) = day.ymd();
     format!("{d:02}/{m:02}/{y}")
 }
 
 /// A stage's name.
-pub fn stage_label(stage: Stage) -> &'static str {
-    stage.label_fr()
+pub fn stage_label(lang: Lang, stage: Stage) -> &'static str {
+    label(stage, lang)
 }
 
 /// What a timeline line says: the kind of record and what happened, from their codes.
-pub fn timeline_line(entry: &TimelineEntry) -> String {
-    match entry.kind.as_str() {
-        "rencontre" => format!(
-            "Rencontre · {}",
-            Channel::from_code(&entry.what).map_or("?", Channel::label_fr)
-        ),
-        "etape" => format!(
-            "Étape · {}",
-            Stage::from_code(&entry.what).map_or("?", Stage::label_fr)
-        ),
-        "orientation" => format!(
-            "Orientation · {}",
-            OrientationStatus::from_code(&entry.what).map_or("?", OrientationStatus::label_fr)
-        ),
-        "relance" => format!(
-            "Relance · {}",
-            RelanceStatus::from_code(&entry.what).map_or("?", RelanceStatus::label_fr)
-        ),
-        other => other.to_owned(),
-    }
+pub fn timeline_line(lang: Lang, entry: &TimelineEntry) -> String {
+    let what = match entry.kind.as_str() {
+        "rencontre" => Channel::from_code(&entry.what).map(|v| label(v, lang)),
+        "etape" => Stage::from_code(&entry.what).map(|v| label(v, lang)),
+        "orientation" => OrientationStatus::from_code(&entry.what).map(|v| label(v, lang)),
+        "relance" => RelanceStatus::from_code(&entry.what).map(|v| label(v, lang)),
+        _ => None,
+    };
+    tr_args(
+        lang,
+        Key("people-timeline-line"),
+        &[
+            ("kind", entry.kind.clone().into()),
+            ("what", what.unwrap_or("?").into()),
+        ],
+    )
 }
 
 #[cfg(test)]
@@ -199,35 +203,54 @@ mod tests {
 
     #[test]
     fn last_seen_counts_days() {
-        assert_eq!(last_seen(None), "Jamais rencontré·e");
-        assert_eq!(last_seen(Some(0)), "Vu·e aujourd'hui");
-        assert_eq!(last_seen(Some(45)), "Vu·e il y a 45 jours");
+        assert_eq!(last_seen(Lang::Fr, None), "Jamais rencontré·e");
+        assert_eq!(last_seen(Lang::Fr, Some(0)), "Vu·e aujourd'hui");
+        assert_eq!(last_seen(Lang::Fr, Some(45)), "Vu·e il y a 45 jours");
+        assert_eq!(last_seen(Lang::En, Some(1)), "Seen yesterday");
+        assert_eq!(last_seen(Lang::En, None), "Never met");
     }
 
     #[test]
     fn due_dates_are_said_from_today() {
         let today = day(2026, 11, 26);
-        assert_eq!(due(today, today), "Aujourd'hui");
+        assert_eq!(due(Lang::Fr, today, today), "Aujourd'hui");
         assert_eq!(
-            due(day(2026, 11, 2), today),
+            due(Lang::Fr, day(2026, 11, 2), today),
             "En retard depuis le 02/11/2026"
         );
-        assert_eq!(due(day(2026, 12, 3), today), "Le 03/12/2026");
+        assert_eq!(due(Lang::Fr, day(2026, 12, 3), today), "Le 03/12/2026");
+        assert_eq!(
+            due(Lang::En, day(2026, 11, 2), today),
+            "Overdue since 02/11/2026"
+        );
     }
 
     #[test]
     fn timeline_lines_name_the_kind_and_what_happened() {
         let line = |kind: &str, what: &str| {
-            timeline_line(&TimelineEntry {
-                date: "2026-11-26".into(),
-                kind: kind.into(),
-                id: "x".into(),
-                what: what.into(),
-            })
+            timeline_line(
+                Lang::Fr,
+                &TimelineEntry {
+                    date: "2026-11-26".into(),
+                    kind: kind.into(),
+                    id: "x".into(),
+                    what: what.into(),
+                },
+            )
         };
         assert_eq!(line("rencontre", "maraude"), "Rencontre · Maraude");
         assert_eq!(line("etape", "perdu_de_vue"), "Étape · Perdu·e de vue");
         assert_eq!(line("relance", "a_faire"), "Relance · À faire");
         assert_eq!(line("etape", "inconnu"), "Étape · ?");
+        let english = timeline_line(
+            Lang::En,
+            &TimelineEntry {
+                date: "2026-11-26".into(),
+                kind: "relance".into(),
+                id: "x".into(),
+                what: "faite".into(),
+            },
+        );
+        assert_eq!(english, "Follow-up · Done");
     }
 }

@@ -1,7 +1,16 @@
-//! Tests of the French sentences: the exact wording of those the screen must show,
-//! and the properties every other sentence must have.
+//! Tests of the sentences: the exact wording of those the screen must show, in French
+//! and in English, and the properties every other sentence must have.
 
+use filrouge_model::error::{Field, Problem, ValidationError};
+use filrouge_model::ipc::{IpcError, SyncFailure, SyncStatus};
+use filrouge_model::rencontre::Channel;
+
+use super::Lang::{En, Fr};
+use super::bundle::problems;
+use super::errors::*;
+use super::sentences::*;
 use super::*;
+use crate::clock::LocalTime;
 
 fn at(day: u32, hour: u32, minute: u32) -> LocalTime {
     LocalTime {
@@ -22,7 +31,7 @@ fn enrolled() -> SyncStatus {
 
 #[test]
 fn validation_names_the_field_and_the_rule() {
-    let s = |field, problem| validation_sentence(&ValidationError::new(field, problem));
+    let s = |field, problem| validation_sentence(Fr, &ValidationError::new(field, problem));
     assert_eq!(
         s(Field::Place, Problem::TooLong { max: 120 }),
         "Le lieu est trop long (120 caractères au plus)."
@@ -52,7 +61,7 @@ fn validation_names_the_field_and_the_rule() {
 
 #[test]
 fn new_rules_have_their_own_sentences() {
-    let s = |field, problem| validation_sentence(&ValidationError::new(field, problem));
+    let s = |field, problem| validation_sentence(Fr, &ValidationError::new(field, problem));
     assert_eq!(
         s(Field::Phone, Problem::ConsentRequired),
         "Le téléphone ne peut être enregistré qu'avec l'accord de la personne pour être \
@@ -107,7 +116,7 @@ fn new_rules_have_their_own_sentences() {
 
 #[test]
 fn every_field_and_rule_makes_a_sentence() {
-    let problems = [
+    let rules = [
         Problem::Required,
         Problem::TooLong { max: 1 },
         Problem::TooLong { max: 80 },
@@ -122,22 +131,26 @@ fn every_field_and_rule_makes_a_sentence() {
             with: Field::BirthYear,
         },
     ];
-    for field in Field::ALL {
-        for problem in &problems {
-            let sentence = validation_sentence(&ValidationError::new(field, problem.clone()));
-            assert!(sentence.ends_with('.'), "{sentence}");
-            assert!(sentence.starts_with(char::is_uppercase), "{sentence}");
-            assert!(
-                !sentence.contains("  ") && !sentence.contains('{'),
-                "{sentence}"
-            );
+    for lang in Lang::ALL {
+        for field in Field::ALL {
+            for problem in &rules {
+                let error = ValidationError::new(field, problem.clone());
+                let sentence = validation_sentence(lang, &error);
+                assert!(sentence.ends_with('.'), "{sentence}");
+                assert!(sentence.starts_with(char::is_uppercase), "{sentence}");
+                assert!(
+                    !sentence.contains("  ") && !sentence.contains('{'),
+                    "{sentence}"
+                );
+            }
         }
     }
+    assert_eq!(problems(), Vec::<String>::new());
 }
 
 #[test]
 fn every_channel_has_a_french_label() {
-    let labels: Vec<&str> = Channel::ALL.into_iter().map(channel_label).collect();
+    let labels: Vec<&str> = Channel::ALL.into_iter().map(|c| label(c, Fr)).collect();
     assert_eq!(labels[0], "Maraude");
     assert!(labels.contains(&"Bas d'immeuble"));
     assert!(labels.contains(&"Par un pair ou un partenaire"));
@@ -158,7 +171,7 @@ fn every_error_kind_has_its_own_sentence() {
         IpcError::Sync(SyncFailure::Unauthorized),
         IpcError::Sync(SyncFailure::Protocol),
     ];
-    let sentences: Vec<String> = errors.iter().map(error_sentence).collect();
+    let sentences: Vec<String> = errors.iter().map(|e| error_sentence(Fr, e)).collect();
     for (i, a) in sentences.iter().enumerate() {
         assert!(a.ends_with('.'), "{a}");
         assert!(!a.contains("ID-42"), "ids stay out of sentences: {a}");
@@ -166,50 +179,50 @@ fn every_error_kind_has_its_own_sentence() {
             assert_ne!(a, b);
         }
     }
-    let version = error_sentence(&IpcError::Sync(SyncFailure::VersionMismatch {
-        server: 2,
-        app: 1,
-    }));
+    let version = error_sentence(
+        Fr,
+        &IpcError::Sync(SyncFailure::VersionMismatch { server: 2, app: 1 }),
+    );
     assert!(version.contains("mettez à jour l'application"), "{version}");
 }
 
 #[test]
 fn the_progress_label_counts_in_french() {
     assert_eq!(
-        sync_progress(2_500, 100_000),
+        sync_progress(Fr, 2_500, 100_000),
         "Réception de l'équipe : 2\u{202f}500 sur 100\u{202f}000"
     );
-    assert_eq!(sync_progress(9, 3), "Réception de l'équipe : 3 sur 3");
+    assert_eq!(sync_progress(Fr, 9, 3), "Réception de l'équipe : 3 sur 3");
 }
 
 #[test]
 fn numbers_and_people_read_naturally() {
-    assert_eq!(number(7), "7");
-    assert_eq!(number(120), "120");
-    assert_eq!(number(1000), "1\u{202f}000");
-    assert_eq!(number(1_234_567), "1\u{202f}234\u{202f}567");
-    assert_eq!(people(1, None), "1 personne");
-    assert_eq!(people(3, None), "3 personnes");
-    assert_eq!(people(0, Some("Momo")), "Momo");
-    assert_eq!(people(2, Some("Momo")), "Momo · 2 personnes");
-    assert_eq!(people(2, Some("  ")), "2 personnes");
-    assert_eq!(rencontre_count(1), "1 rencontre");
-    assert_eq!(rencontre_count(4), "4 rencontres");
+    assert_eq!(number(Fr, 7), "7");
+    assert_eq!(number(Fr, 120), "120");
+    assert_eq!(number(Fr, 1000), "1\u{202f}000");
+    assert_eq!(number(Fr, 1_234_567), "1\u{202f}234\u{202f}567");
+    assert_eq!(people(Fr, 1, None), "1 personne");
+    assert_eq!(people(Fr, 3, None), "3 personnes");
+    assert_eq!(people(Fr, 0, Some("Momo")), "Momo");
+    assert_eq!(people(Fr, 2, Some("Momo")), "Momo · 2 personnes");
+    assert_eq!(people(Fr, 2, Some("  ")), "2 personnes");
+    assert_eq!(rencontre_count(Fr, 1), "1 rencontre");
+    assert_eq!(rencontre_count(Fr, 4), "4 rencontres");
 }
 
 #[test]
 fn note_help_appears_near_the_limit() {
-    assert_eq!(chars_left(10, 1000), None);
+    assert_eq!(chars_left(Fr, 10, 1000), None);
     assert_eq!(
-        chars_left(988, 1000).as_deref(),
+        chars_left(Fr, 988, 1000).as_deref(),
         Some("Encore 12 caractères.")
     );
     assert_eq!(
-        chars_left(1000, 1000).as_deref(),
+        chars_left(Fr, 1000, 1000).as_deref(),
         Some("Encore 0 caractère.")
     );
     assert_eq!(
-        chars_left(1003, 1000).as_deref(),
+        chars_left(Fr, 1003, 1000).as_deref(),
         Some("3 caractères de trop.")
     );
 }
@@ -217,20 +230,20 @@ fn note_help_appears_near_the_limit() {
 #[test]
 fn moments_mention_the_day_only_when_needed() {
     let now = at(26, 15, 0);
-    assert_eq!(moment(at(26, 14, 32), now), "à 14:32");
-    assert_eq!(moment(at(24, 9, 5), now), "le 24/11 à 09:05");
+    assert_eq!(moment(Fr, at(26, 14, 32), now), "à 14:32");
+    assert_eq!(moment(Fr, at(24, 9, 5), now), "le 24/11 à 09:05");
     let last_year = LocalTime {
         year: 2025,
         ..at(24, 9, 5)
     };
-    assert_eq!(moment(last_year, now), "le 24/11/2025 à 09:05");
-    assert_eq!(day_and_time(at(26, 14, 32), now), "aujourd'hui à 14:32");
+    assert_eq!(moment(Fr, last_year, now), "le 24/11/2025 à 09:05");
+    assert_eq!(day_and_time(Fr, at(26, 14, 32), now), "aujourd'hui à 14:32");
 }
 
 #[test]
 fn status_line_says_what_matters_first() {
     let now = at(26, 15, 0);
-    let line = |s: &SyncStatus, last| status_line(s, last, now);
+    let line = |s: &SyncStatus, last| status_line(Fr, s, last, now);
 
     let unenrolled = SyncStatus {
         pending_changes: 2,
@@ -285,4 +298,137 @@ fn status_line_says_what_matters_first() {
         line(&one, None).summary,
         "Jamais synchronisé · 1 modification en attente"
     );
+}
+
+#[test]
+fn english_sentences_read_naturally() {
+    let s = |field, problem| validation_sentence(En, &ValidationError::new(field, problem));
+    assert_eq!(
+        s(Field::Note, Problem::TooLong { max: 1000 }),
+        "The note is too long (1,000 characters at most)."
+    );
+    assert_eq!(
+        s(Field::Freins, Problem::Required),
+        "The barriers are required."
+    );
+    assert_eq!(
+        s(Field::Status, Problem::Conflict { with: Field::Date }),
+        "The status does not match the date."
+    );
+    assert_eq!(
+        s(
+            Field::BirthYear,
+            Problem::OutOfRange {
+                min: 1900,
+                max: 2026
+            }
+        ),
+        "The year of birth must be between 1900 and 2026."
+    );
+    assert_eq!(
+        s(Field::Headcount, Problem::NobodyMet),
+        "Enter at least one person: a number of people or a nickname."
+    );
+    assert_eq!(
+        error_sentence(En, &IpcError::Sync(SyncFailure::Unreachable)),
+        "Server unreachable: no network, or a wrong address."
+    );
+    assert_eq!(
+        error_sentence(
+            En,
+            &IpcError::Sync(SyncFailure::VersionMismatch { server: 2, app: 1 })
+        ),
+        "The app (version 1) and the server (version 2) do not work together: update the app."
+    );
+    assert_eq!(
+        list_unavailable(En, &IpcError::Storage),
+        "Today's contacts cannot be shown. The device could not read or save the data. \
+         Try again; if it keeps happening, restart the app."
+    );
+    assert_eq!(problems(), Vec::<String>::new());
+}
+
+#[test]
+fn english_counts_and_times() {
+    let now = at(26, 15, 0);
+    assert_eq!(number(En, 1_234_567), "1,234,567");
+    assert_eq!(people(En, 1, None), "1 person");
+    assert_eq!(people(En, 0, None), "0 people");
+    assert_eq!(people(En, 2, Some("Momo")), "Momo · 2 people");
+    assert_eq!(rencontre_count(En, 1), "1 contact");
+    assert_eq!(rencontre_count(En, 1200), "1,200 contacts");
+    assert_eq!(
+        chars_left(En, 999, 1000).as_deref(),
+        Some("1 character left.")
+    );
+    assert_eq!(
+        chars_left(En, 1003, 1000).as_deref(),
+        Some("3 characters too many.")
+    );
+    assert_eq!(
+        sync_progress(En, 2_500, 100_000),
+        "Receiving the team's records: 2,500 of 100,000"
+    );
+    assert_eq!(moment(En, at(24, 9, 5), now), "on 24/11 at 09:05");
+    assert_eq!(day_and_time(En, at(26, 14, 32), now), "today at 14:32");
+    assert_eq!(saved_at(En, at(26, 14, 32)), "Contact saved at 14:32.");
+
+    let offline = SyncStatus {
+        pending_changes: 3,
+        last_failure: Some(SyncFailure::Unreachable),
+        ..enrolled()
+    };
+    assert_eq!(
+        status_line(En, &offline, None, now).summary,
+        "Offline · 3 changes waiting"
+    );
+    let synced = SyncStatus {
+        pending_changes: 1,
+        last_success_at: Some(1),
+        ..enrolled()
+    };
+    assert_eq!(
+        status_line(En, &synced, Some(at(26, 14, 32)), now).summary,
+        "Synced at 14:32 · 1 change waiting"
+    );
+    assert_eq!(problems(), Vec::<String>::new());
+}
+
+#[test]
+fn labels_come_from_the_model_in_each_language() {
+    assert_eq!(label(Channel::PorteAPorte, Fr), "Porte-à-porte");
+    assert_eq!(label(Channel::PorteAPorte, En), "Door-to-door");
+    assert_eq!(tr(En, key::OPEN_SETTINGS), "Settings");
+    assert_eq!(tr(Fr, key::OPEN_SETTINGS), "Réglages");
+    assert_eq!(tr(En, key::NEW_RENCONTRE), "New contact");
+}
+
+#[test]
+fn a_missing_message_falls_back_to_french_then_to_its_id() {
+    // Not in the files on purpose; made here because only `i18n` can make keys.
+    let unknown = Key("no-such-message");
+    assert_eq!(tr(En, unknown), "no-such-message");
+    assert_eq!(
+        problems(),
+        vec![
+            "no-such-message is missing in en".to_owned(),
+            "no-such-message is missing in fr".to_owned(),
+        ]
+    );
+    // A variable the message does not get: Fluent's best effort, reported once.
+    let text = tr(Fr, Key("saved-at"));
+    assert!(text.starts_with("Rencontre enregistrée à "), "{text}");
+    let _ = tr(Fr, Key("saved-at"));
+    assert_eq!(problems().len(), 3, "{:?}", problems());
+}
+
+#[test]
+fn languages_have_codes_and_names_of_their_own() {
+    assert_eq!(Lang::default(), Fr);
+    for lang in Lang::ALL {
+        assert_eq!(Lang::from_code(lang.code()), Some(lang));
+    }
+    assert_eq!(Lang::from_code("de"), None);
+    assert_eq!(Fr.endonym(), "Français");
+    assert_eq!(En.endonym(), "English");
 }

@@ -1,0 +1,393 @@
+# Fil rouge: every word of the screen, in English.
+#
+# The same messages and attributes as fr.ftl, the reference; see its header. Written
+# for outreach workers who read British or international English: a "rencontre" is a
+# contact, a "relance" a follow-up.
+
+## Header
+
+app-name = Fil rouge
+open-settings = Settings
+close-settings = Close
+sync-progress = Receiving the team's records: { $done } of { $total }
+
+## The "Nouvelle rencontre" form
+
+new-rencontre = New contact
+channel = Channel
+place = Place
+place-example = e.g. sports ground, station, outside a block of flats
+headcount = People (anonymous group)
+headcount-minus = One person fewer
+headcount-plus = One more person
+note = Short, factual note
+note-hint = The person may read it: facts, not opinions.
+chars-left =
+    { $count } { $count ->
+        [one] character
+       *[other] characters
+    } left.
+chars-over =
+    { $count } { $count ->
+        [one] character
+       *[other] characters
+    } too many.
+save = Save
+saving = Saving…
+saved-at = Contact saved at { $time }.
+
+## Today's list
+
+today = Today
+today-empty = No contacts today. Record the first one above.
+today-loading = Reading today's contacts…
+rencontre-count =
+    { $count ->
+        [one] { $count } contact
+       *[other] { $count } contacts
+    }
+no-place = Place not given
+persons =
+    { $count ->
+        [one] { $count } person
+       *[other] { $count } people
+    }
+people-named = { $name } · { $persons }
+edit-meta = { $time } · { $channel } · { $people }
+edit = Edit
+edit-title = Edit the contact
+cancel = Cancel
+list-unavailable = Today's contacts cannot be shown. { $reason }
+
+## When something happened (day before month, as in the UK)
+
+moment-today = at { $time }
+moment-this-year = on { $day }/{ $month } at { $time }
+moment-other-year = on { $day }/{ $month }/{ $year } at { $time }
+day-and-time-today = today at { $time }
+
+## Settings
+
+team = Team
+server-url = Team server address
+enrol-code = Enrolment code
+enrol-code-hint = Given by your coordinator; it works only once.
+device-name = Name of this device
+default-device-name = Phone
+enrol = Enrol this device
+enrolling = Enrolling…
+enrolled = This device is now enrolled in the team.
+sync-now = Sync now
+syncing = Syncing…
+sync-requested = Sync requested.
+status-server = Server
+status-no-server = none
+status-pending = Changes waiting
+status-last-sync = Last sync
+status-never = never
+status-state = Status
+status-loading = Reading the sync status…
+status-unavailable = Sync status unavailable
+language = Language / Langue
+
+## The status line
+
+not-enrolled = Not enrolled in a team
+offline = Offline
+sync-failed = Sync failed
+never-synced = Never synced
+synced = Synced { $moment }
+pending-changes =
+    { $count ->
+        [one] { $count } change waiting
+       *[other] { $count } changes waiting
+    }
+status-with-pending = { $state } · { $pending }
+
+## Why a sync failed
+
+sync-failure-unreachable = Server unreachable: no network, or a wrong address.
+sync-failure-unauthorized = The server refuses this device: it may have been removed from the team. Ask your coordinator for a new code.
+sync-failure-version-mismatch =
+    The app (version { $app }) and the server (version { $server }) do not work together: { $outdated ->
+        [app] update the app
+       *[server] the server needs updating
+    }.
+sync-failure-rate-limited = The server is receiving too many requests from this device; it will try again automatically in a moment.
+sync-failure-rejected = The server refused the upload (error { $status }, “{ $code }”).
+sync-failure-protocol = The server gave an unexpected answer. Try again later.
+sync-failure-storage = The device's storage failed during the sync.
+
+## Why a command failed
+
+error-not-found = This contact no longer exists: it may have been erased.
+error-corrupt = This contact is damaged and has been set aside. Tell your coordinator.
+error-storage = The device could not read or save the data. Try again; if it keeps happening, restart the app.
+error-not-enrolled = This device is not enrolled in a team: enrol it first in Settings.
+
+## Rejected values
+##
+## $agreement is singular or plural here: English words agree in number only.
+
+validation-nobody-met = Enter at least one person: a number of people or a nickname.
+validation-channel-required = Choose a channel.
+validation-partner-name-required = Give the partner: choose it from the directory or type its name.
+validation-consent-scopes-required = Say what the person consented to.
+validation-required =
+    { $field } { $agreement ->
+        [plural] are
+       *[other] is
+    } required.
+validation-too-long =
+    { $field } { $agreement ->
+        [plural] are
+       *[other] is
+    } too long ({ $max } { $max ->
+        [one] character
+       *[other] characters
+    } at most).
+validation-out-of-range = { $field } must be between { $min } and { $max }.
+validation-in-future =
+    { $field } { $agreement ->
+        [plural] are
+       *[other] is
+    } too far in the future.
+validation-server-url-malformed = The server address is not valid: it looks like { $example }.
+validation-enrolment-code-malformed = The enrolment code is not valid: check it with your coordinator.
+validation-phone-malformed = The phone number is not valid: 6 to 15 digits, with spaces, dots or dashes if needed.
+validation-malformed =
+    { $field } { $agreement ->
+        [plural] are
+       *[other] is
+    } not in the right form.
+validation-consent-given-required = A referral needs the person's agreement: ask for it before referring them.
+validation-consent-required = { $field } can only be recorded if the person agrees to be contacted.
+validation-too-many-partners = Too many partners: { $max } at most.
+validation-too-many = { $field }: { $max } at most.
+validation-age-band-and-birth-year = Give the year of birth or the age band, not both.
+validation-age-band-and-minor = The age band does not match the “under 18” box.
+validation-conflict =
+    { $field } { $agreement ->
+        [plural] do
+       *[other] does
+    } not match { $other }.
+
+## Fields, as a sentence names them
+
+field-channel = The channel
+    .agreement = singular
+field-place = The place
+    .agreement = singular
+field-headcount = The number of people
+    .agreement = singular
+field-pseudonym = The nickname
+    .agreement = singular
+field-note = The note
+    .agreement = singular
+field-occurred-at = The date
+    .agreement = singular
+field-server-url = The server address
+    .agreement = singular
+field-enrolment-code = The enrolment code
+    .agreement = singular
+field-last-name = The surname
+    .agreement = singular
+field-birth-year = The year of birth
+    .agreement = singular
+field-age-band = The age band
+    .agreement = singular
+field-gender = The gender
+    .agreement = singular
+field-commune = The town
+    .agreement = singular
+field-qpv = The “QPV” box
+    .agreement = singular
+field-zrr = The “ZRR” box
+    .agreement = singular
+field-outre-mer = The “overseas” box
+    .agreement = singular
+field-categories = The public categories
+    .agreement = plural
+field-freins = The barriers
+    .agreement = plural
+field-interests = The interests
+    .agreement = plural
+field-skills = The skills
+    .agreement = plural
+field-phone = The phone number
+    .agreement = singular
+field-handle = The social media account
+    .agreement = singular
+field-referent = The key worker
+    .agreement = singular
+field-consent-date = The date of consent
+    .agreement = singular
+field-consent-scopes = What the person consented to
+    .agreement = singular
+field-consent-method = The form of consent
+    .agreement = singular
+field-stage = The stage of the pathway
+    .agreement = singular
+field-person-id = The person
+    .agreement = singular
+field-date = The date
+    .agreement = singular
+field-partner-id = The partner
+    .agreement = singular
+field-partner-name = The partner's name
+    .agreement = singular
+field-reason = The reason
+    .agreement = singular
+field-consent-given = The person's agreement
+    .agreement = singular
+field-status = The status
+    .agreement = singular
+field-outcome = The outcome
+    .agreement = singular
+field-rencontre-id = The contact
+    .agreement = singular
+field-due = The due date
+    .agreement = singular
+field-name = The name
+    .agreement = singular
+field-kind = The type
+    .agreement = singular
+field-partners = The partners
+    .agreement = plural
+field-event-id = The event
+    .agreement = singular
+field-first-name-or-pseudonym = The first name or nickname
+    .agreement = singular
+field-minor = The “under 18” box
+    .agreement = singular
+field-contact = The contact details
+    .agreement = plural
+field-checked-in-at = The arrival time
+    .agreement = singular
+
+## Persons, relances, caseload
+
+people-navigation = Screens
+people-persons = People
+people-relances = Follow-ups
+people-add-person = Add a person
+people-add-person-hint = Type a nickname: pick the person, or create them. Optional for a group.
+people-added-persons = People met
+people-search-persons = Find a person
+people-search-empty = Type the first letters of a nickname or a name.
+people-no-match = Nobody matches. Check the spelling, or create the person from a contact.
+people-more-details = Needs, actions, next step
+people-needs = Needs expressed
+people-actions = What was done
+people-next-step = Next step agreed
+people-follow-up = Follow up on
+people-my-follow-ups = My caseload
+people-say-who-you-are = Give your first name in Settings to see the people you are the key worker of.
+people-no-follow-ups = Nobody has you as key worker yet.
+people-back = Back
+people-person-loading = Reading the record…
+people-stage = Stage of the path
+people-no-stage = No stage yet
+people-referent = Key worker
+people-no-referent = Nobody yet
+people-consent = Consent
+people-no-consent = Not given: no contact details can be kept.
+people-change-stage = Change stage
+people-new-stage = New stage
+people-bad-date = Enter a full date: day, month and year.
+people-date = Date
+people-save-stage = Save the stage
+people-plan-relance = Plan a follow-up
+people-relance-reason = What to do
+people-save-relance = Plan
+people-timeline = Contacts and stages
+people-timeline-empty = Nothing yet. Add this person to a contact, or change their stage.
+people-stage-saved = Stage saved.
+people-relance-saved = Follow-up planned.
+people-relances-today = To follow up
+people-relances-empty = No follow-up due today.
+people-done = Done
+people-postpone = In 7 days
+people-group = Group
+people-worker-name = Your first name (key worker of follow-ups)
+people-worker-name-hint = Your follow-ups are under this name. Without a name, you see the whole team's.
+people-save-worker-name = Save the name
+people-worker-name-saved = Name saved.
+
+## Events
+
+events-events = Events
+events-no-events = No event yet. Create the first one below.
+events-new-event = New event
+events-name = Name
+events-name-example = e.g. Five-a-side tournament
+events-kind = Type
+events-place = Place
+events-create = Create the event
+events-back = Events
+events-loading = Reading the event…
+events-mode-register = Registration
+events-mode-check-in = Check-in
+events-modes = Mode
+events-first-name = First name or nickname
+events-age-band = Age
+events-minor = Under 18 (parental consent)
+events-consent = I agree that the team keeps this contact to offer me other activities. I can ask for it to be erased at any time.
+events-contact = Phone or social media handle (if agreed)
+events-next = Next
+events-registered = Registered. Next please!
+events-search = Find a participant
+events-no-registrations = Nobody registered yet.
+events-arrived = Arrived
+events-possible-duplicate = Possible duplicate
+
+## Partners, orientations, consent
+
+partners-partners = Partners
+partners-no-partners = No partner yet. Add those the team refers people to.
+partners-new-partner = Add a partner
+partners-name = Organisation name
+partners-kind = Type
+partners-contact = Contact (phone, email, person)
+partners-commune = Town
+partners-add = Add
+partners-added = Partner added.
+partners-orient = Refer to a partner
+partners-partner = Partner
+partners-other-partner = Other (type the name)
+partners-partner-name = Partner's name
+partners-reason = What for
+partners-orient-consent = The person agrees to this referral and to what will be told to the partner.
+partners-save-orientation = Refer
+partners-oriented = Referral saved.
+partners-record-consent = Record consent
+partners-scopes = The person agrees to
+partners-method = Given
+partners-save-consent = Save the consent
+partners-consent-saved = Consent saved.
+people-create-person = New person: “{ $name }”
+people-remove-person = Remove { $name }
+people-never-seen = Never met
+# $days is a whole number of days.
+people-seen-days = { $days ->
+    [0] Seen today
+    [1] Seen yesterday
+   *[other] Seen { $days } days ago
+}
+# $date is "12/11/2026".
+people-consent-given = Given on { $date }
+people-relances-due = { $count } to do
+people-due-today = Today
+people-due-late = Overdue since { $date }
+people-due-on = On { $date }
+# $kind is the record kind's code, $what the status, stage or channel, already in words.
+people-timeline-line = { $kind ->
+    [rencontre] Contact
+    [etape] Stage
+    [orientation] Referral
+   *[relance] Follow-up
+} · { $what }
+events-headcount = { $registered ->
+    [0] Nobody registered
+   *[other] { $registered } registered
+} · { $arrived } arrived

@@ -1,0 +1,432 @@
+# Fil rouge: every word of the screen, in French (the app's first language).
+#
+# en.ftl must have exactly the same messages and attributes, each with the same
+# variables in its text: `cargo test -p filrouge-ui` fails otherwise. Numbers passed
+# as numbers are written by the app (narrow no-break space between thousands); years,
+# versions and codes are passed as text. The names of channels and the other
+# vocabularies are not here: they come from the model (`label_fr`, `label_en`).
+
+## Header
+
+app-name = Fil rouge
+open-settings = Réglages
+close-settings = Fermer
+sync-progress = Réception de l'équipe : { $done } sur { $total }
+
+## The "Nouvelle rencontre" form
+
+new-rencontre = Nouvelle rencontre
+channel = Canal
+place = Lieu
+place-example = ex. city stade, gare, pied d'immeuble
+headcount = Personnes (groupe anonyme)
+headcount-minus = Une personne de moins
+headcount-plus = Une personne de plus
+note = Note courte et factuelle
+note-hint = La personne peut la lire : des faits, pas d'avis.
+# Shown under the note as it nears its limit; $count is how many are left.
+chars-left =
+    Encore { $count } { $count ->
+        [one] caractère
+       *[other] caractères
+    }.
+# $count is how many characters are over the limit.
+chars-over =
+    { $count } { $count ->
+        [one] caractère
+       *[other] caractères
+    } de trop.
+save = Enregistrer
+saving = Enregistrement…
+# $time is "14:32".
+saved-at = Rencontre enregistrée à { $time }.
+
+## Today's list
+
+today = Aujourd'hui
+today-empty = Aucune rencontre aujourd'hui. Enregistrez la première ci-dessus.
+today-loading = Lecture des rencontres…
+rencontre-count =
+    { $count ->
+        [one] { $count } rencontre
+       *[other] { $count } rencontres
+    }
+no-place = Lieu non précisé
+persons =
+    { $count ->
+        [one] { $count } personne
+       *[other] { $count } personnes
+    }
+# Who was met, when a pseudonym was given with a headcount: "Momo · 2 personnes".
+people-named = { $name } · { $persons }
+# Above the inline edit form: "14:32 · Maraude · 3 personnes".
+edit-meta = { $time } · { $channel } · { $people }
+edit = Modifier
+edit-title = Modifier la rencontre
+cancel = Annuler
+# $reason is one of the error sentences below.
+list-unavailable = Impossible d'afficher les rencontres. { $reason }
+
+## When something happened ($time is "14:32", $day and $month two digits each)
+
+moment-today = à { $time }
+moment-this-year = le { $day }/{ $month } à { $time }
+moment-other-year = le { $day }/{ $month }/{ $year } à { $time }
+day-and-time-today = aujourd'hui à { $time }
+
+## Settings
+
+team = Équipe
+server-url = Adresse du serveur de l'équipe
+enrol-code = Code d'association
+enrol-code-hint = Donné par votre coordinateur·rice ; il ne sert qu'une fois.
+device-name = Nom de cet appareil
+# Also what the device is called when the name is left empty.
+default-device-name = Téléphone
+enrol = Associer cet appareil
+enrolling = Association…
+enrolled = Cet appareil est associé à l'équipe.
+sync-now = Synchroniser
+syncing = Synchronisation…
+sync-requested = Synchronisation demandée.
+status-server = Serveur
+status-no-server = aucun
+status-pending = Modifications en attente
+status-last-sync = Dernière synchronisation
+status-never = jamais
+status-state = État
+status-loading = Lecture de l'état de la synchronisation…
+status-unavailable = État de la synchronisation indisponible
+# Kept in both languages, so that someone who chose the wrong one finds the way back.
+language = Langue / Language
+
+## The status line
+
+not-enrolled = Non associé à une équipe
+offline = Hors ligne
+sync-failed = Échec de la synchronisation
+never-synced = Jamais synchronisé
+# $moment is one of the moment-* messages.
+synced = Synchronisé { $moment }
+pending-changes =
+    { $count ->
+        [one] { $count } modification en attente
+       *[other] { $count } modifications en attente
+    }
+status-with-pending = { $state } · { $pending }
+
+## Why a sync failed
+
+sync-failure-unreachable = Serveur injoignable : pas de réseau, ou adresse incorrecte.
+sync-failure-unauthorized = Le serveur refuse cet appareil : il a peut-être été retiré de l'équipe. Demandez un nouveau code à votre coordinateur·rice.
+# $outdated is "app" when the app is older than the server, "server" otherwise.
+sync-failure-version-mismatch =
+    L'application (version { $app }) et le serveur (version { $server }) ne sont pas compatibles : { $outdated ->
+        [app] mettez à jour l'application
+       *[server] le serveur doit être mis à jour
+    }.
+sync-failure-rate-limited = Le serveur reçoit trop de demandes de cet appareil ; nouvel essai automatique dans un moment.
+# $status is the HTTP status, $code the server's error code.
+sync-failure-rejected = Le serveur a refusé l'envoi (erreur { $status }, « { $code } »).
+sync-failure-protocol = Le serveur a répondu de façon inattendue. Réessayez plus tard.
+sync-failure-storage = Le stockage de l'appareil a échoué pendant la synchronisation.
+
+## Why a command failed
+
+error-not-found = Cette rencontre n'existe plus : elle a peut-être été effacée.
+error-corrupt = Cette rencontre est endommagée et a été mise de côté. Prévenez votre coordinateur·rice.
+error-storage = L'appareil n'a pas pu lire ou enregistrer les données. Réessayez ; si cela continue, redémarrez l'application.
+error-not-enrolled = Cet appareil n'est associé à aucune équipe : associez-le d'abord dans les Réglages.
+
+## Rejected values
+##
+## $field is one of the field-* names below, $agreement its .agreement attribute
+## (masculine, feminine, masculine-plural or feminine-plural), $other another field's
+## name, lower-cased by the app.
+
+validation-nobody-met = Indiquez au moins une personne : un nombre de personnes ou un pseudo.
+validation-channel-required = Choisissez un canal.
+validation-partner-name-required = Indiquez le partenaire : choisissez-le dans l'annuaire ou écrivez son nom.
+validation-consent-scopes-required = Indiquez à quoi la personne a consenti.
+validation-required =
+    { $field } { $agreement ->
+        [masculine-plural] sont obligatoires
+        [feminine-plural] sont obligatoires
+       *[other] est obligatoire
+    }.
+validation-too-long =
+    { $field } { $agreement ->
+        [feminine] est trop longue
+        [masculine-plural] sont trop longs
+        [feminine-plural] sont trop longues
+       *[other] est trop long
+    } ({ $max } { $max ->
+        [one] caractère
+       *[other] caractères
+    } au plus).
+# $min and $max are written as they are (they may be years).
+validation-out-of-range =
+    { $field } { $agreement ->
+        [feminine] doit être comprise
+        [masculine-plural] doivent être compris
+        [feminine-plural] doivent être comprises
+       *[other] doit être compris
+    } entre { $min } et { $max }.
+validation-in-future =
+    { $field } { $agreement ->
+        [masculine-plural] sont
+        [feminine-plural] sont
+       *[other] est
+    } trop loin dans le futur.
+# $example is an address such as http://192.168.1.20:8787.
+validation-server-url-malformed = L'adresse du serveur n'est pas valable : elle ressemble à { $example }.
+validation-enrolment-code-malformed = Le code d'association n'est pas valable : vérifiez-le auprès de votre coordinateur·rice.
+validation-phone-malformed = Le numéro de téléphone n'est pas valable : de 6 à 15 chiffres, avec des espaces, des points ou des tirets si besoin.
+validation-malformed =
+    { $field } { $agreement ->
+        [masculine-plural] n'ont
+        [feminine-plural] n'ont
+       *[other] n'a
+    } pas la bonne forme.
+validation-consent-given-required = Une orientation demande l'accord de la personne : demandez-le avant de l'orienter.
+validation-consent-required =
+    { $field } ne peut être { $agreement ->
+        [feminine] enregistrée
+        [masculine-plural] enregistrés
+        [feminine-plural] enregistrées
+       *[other] enregistré
+    } qu'avec l'accord de la personne pour être contactée.
+validation-too-many-partners = Trop de partenaires : { $max } au plus.
+validation-too-many = { $field } : { $max } au plus.
+validation-age-band-and-birth-year = Indiquez l'année de naissance ou la tranche d'âge, pas les deux.
+validation-age-band-and-minor = La tranche d'âge ne correspond pas à la case « mineur·e ».
+validation-conflict =
+    { $field } ne { $agreement ->
+        [masculine-plural] concordent
+        [feminine-plural] concordent
+       *[other] concorde
+    } pas avec { $other }.
+
+## Fields, as a sentence names them
+
+field-channel = Le canal
+    .agreement = masculine
+field-place = Le lieu
+    .agreement = masculine
+field-headcount = Le nombre de personnes
+    .agreement = masculine
+field-pseudonym = Le pseudo
+    .agreement = masculine
+field-note = La note
+    .agreement = feminine
+field-occurred-at = La date
+    .agreement = feminine
+field-server-url = L'adresse du serveur
+    .agreement = feminine
+field-enrolment-code = Le code d'association
+    .agreement = masculine
+field-last-name = Le nom de famille
+    .agreement = masculine
+field-birth-year = L'année de naissance
+    .agreement = feminine
+field-age-band = La tranche d'âge
+    .agreement = feminine
+field-gender = Le genre
+    .agreement = masculine
+field-commune = La commune
+    .agreement = feminine
+field-qpv = La case « QPV »
+    .agreement = feminine
+field-zrr = La case « ZRR »
+    .agreement = feminine
+field-outre-mer = La case « outre-mer »
+    .agreement = feminine
+field-categories = Les catégories de public
+    .agreement = feminine-plural
+field-freins = Les freins
+    .agreement = masculine-plural
+field-interests = Les centres d'intérêt
+    .agreement = masculine-plural
+field-skills = Les compétences
+    .agreement = feminine-plural
+field-phone = Le téléphone
+    .agreement = masculine
+field-handle = Le compte de réseau social
+    .agreement = masculine
+field-referent = Le ou la référent·e
+    .agreement = masculine
+field-consent-date = La date du consentement
+    .agreement = feminine
+field-consent-scopes = L'objet du consentement
+    .agreement = masculine
+field-consent-method = La forme du consentement
+    .agreement = feminine
+field-stage = L'étape du parcours
+    .agreement = feminine
+field-person-id = La personne
+    .agreement = feminine
+field-date = La date
+    .agreement = feminine
+field-partner-id = Le partenaire
+    .agreement = masculine
+field-partner-name = Le nom du partenaire
+    .agreement = masculine
+field-reason = Le motif
+    .agreement = masculine
+field-consent-given = L'accord de la personne
+    .agreement = masculine
+field-status = Le statut
+    .agreement = masculine
+field-outcome = Le résultat
+    .agreement = masculine
+field-rencontre-id = La rencontre
+    .agreement = feminine
+field-due = L'échéance
+    .agreement = feminine
+field-name = Le nom
+    .agreement = masculine
+field-kind = Le type
+    .agreement = masculine
+field-partners = Les partenaires
+    .agreement = masculine-plural
+field-event-id = L'événement
+    .agreement = masculine
+field-first-name-or-pseudonym = Le prénom ou pseudo
+    .agreement = masculine
+field-minor = La case « mineur·e »
+    .agreement = feminine
+field-contact = Le contact
+    .agreement = masculine
+field-checked-in-at = L'heure d'arrivée
+    .agreement = feminine
+
+## Persons, relances, caseload
+
+people-navigation = Écrans
+people-persons = Personnes
+people-relances = Relances
+people-add-person = Ajouter une personne
+people-add-person-hint = Tapez un pseudo : choisissez la personne, ou créez-la. Facultatif pour un groupe.
+people-added-persons = Personnes rencontrées
+people-search-persons = Chercher une personne
+people-search-empty = Tapez les premières lettres d'un pseudo ou d'un nom.
+people-no-match = Personne ne correspond. Vérifiez l'orthographe, ou créez la personne depuis une rencontre.
+people-more-details = Besoins, actions, suite à donner
+people-needs = Besoins exprimés
+people-actions = Ce qui a été fait
+people-next-step = Prochaine étape convenue
+people-follow-up = Relancer le
+people-my-follow-ups = Mes suivis
+people-say-who-you-are = Indiquez votre prénom dans Réglages pour voir les personnes dont vous êtes référent·e.
+people-no-follow-ups = Personne ne vous a encore pour référent·e.
+people-back = Retour
+people-person-loading = Lecture de la fiche…
+people-stage = Étape du parcours
+people-no-stage = Pas encore d'étape
+people-referent = Référent·e
+people-no-referent = Personne pour l'instant
+people-consent = Consentement
+people-no-consent = Non recueilli : aucune coordonnée ne peut être enregistrée.
+people-change-stage = Changer d'étape
+people-new-stage = Nouvelle étape
+people-bad-date = Indiquez une date complète : jour, mois et année.
+people-date = Date
+people-save-stage = Enregistrer l'étape
+people-plan-relance = Prévoir une relance
+people-relance-reason = Quoi faire
+people-save-relance = Prévoir
+people-timeline = Fil des rencontres et des étapes
+people-timeline-empty = Rien encore. Ajoutez cette personne à une rencontre, ou changez son étape.
+people-stage-saved = Étape enregistrée.
+people-relance-saved = Relance prévue.
+people-relances-today = À relancer
+people-relances-empty = Aucune relance à faire aujourd'hui.
+people-done = Fait
+people-postpone = Dans 7 jours
+people-group = Groupe
+people-worker-name = Votre prénom (référent·e des relances)
+people-worker-name-hint = Vos relances sont à ce nom. Sans nom, vous voyez celles de toute l'équipe.
+people-save-worker-name = Enregistrer le nom
+people-worker-name-saved = Nom enregistré.
+
+## Events
+
+events-events = Événements
+events-no-events = Aucun événement. Créez le premier ci-dessous.
+events-new-event = Nouvel événement
+events-name = Nom
+events-name-example = ex. Tournoi du city stade
+events-kind = Type
+events-place = Lieu
+events-create = Créer l'événement
+events-back = Événements
+events-loading = Lecture de l'événement…
+events-mode-register = Inscriptions
+events-mode-check-in = Pointage
+events-modes = Mode
+events-first-name = Prénom ou pseudo
+events-age-band = Âge
+events-minor = Mineur·e (autorisation parentale)
+events-consent = J'accepte que l'équipe garde ce contact pour me proposer d'autres activités. Je peux demander à tout moment qu'il soit effacé.
+events-contact = Téléphone ou pseudo de réseau (si accord)
+events-next = Suivant
+events-registered = Inscription enregistrée. Au suivant !
+events-search = Chercher un inscrit
+events-no-registrations = Aucun inscrit pour l'instant.
+events-arrived = Arrivé·e
+events-possible-duplicate = Doublon possible
+
+## Partners, orientations, consent
+
+partners-partners = Partenaires
+partners-no-partners = Aucun partenaire. Ajoutez ceux vers qui l'équipe oriente.
+partners-new-partner = Ajouter un partenaire
+partners-name = Nom de la structure
+partners-kind = Type
+partners-contact = Contact (téléphone, courriel, personne)
+partners-commune = Commune
+partners-add = Ajouter
+partners-added = Partenaire ajouté.
+partners-orient = Orienter vers un partenaire
+partners-partner = Partenaire
+partners-other-partner = Autre (saisir le nom)
+partners-partner-name = Nom du partenaire
+partners-reason = Pour quoi
+partners-orient-consent = La personne est d'accord pour cette orientation et pour ce qui sera dit au partenaire.
+partners-save-orientation = Orienter
+partners-oriented = Orientation enregistrée.
+partners-record-consent = Recueillir le consentement
+partners-scopes = La personne accepte
+partners-method = Recueilli
+partners-save-consent = Enregistrer le consentement
+partners-consent-saved = Consentement enregistré.
+people-create-person = Nouvelle personne : « { $name } »
+people-remove-person = Retirer { $name }
+people-never-seen = Jamais rencontré·e
+# $days is a whole number of days.
+people-seen-days = { $days ->
+    [0] Vu·e aujourd'hui
+    [1] Vu·e hier
+   *[other] Vu·e il y a { $days } jours
+}
+# $date is "12/11/2026".
+people-consent-given = Recueilli le { $date }
+people-relances-due = { $count } à faire
+people-due-today = Aujourd'hui
+people-due-late = En retard depuis le { $date }
+people-due-on = Le { $date }
+# $kind is the record kind's code, $what the status, stage or channel, already in words.
+people-timeline-line = { $kind ->
+    [rencontre] Rencontre
+    [etape] Étape
+    [orientation] Orientation
+   *[relance] Relance
+} · { $what }
+events-headcount = { $registered ->
+    [0] Aucun inscrit
+    [one] { $registered } inscrit
+   *[other] { $registered } inscrits
+} · { $arrived ->
+    [one] { $arrived } arrivé
+   *[other] { $arrived } arrivés
+}

@@ -1,0 +1,207 @@
+//! Sentences for what went wrong: a rejected value, a failed sync, a failed command.
+//!
+//! A rejected value is told as "field, then rule": the field's name is a message of its
+//! own (`field-place = Le lieu`) whose `.agreement` attribute says what the rule's words
+//! agree with (French: `masculine`, `feminine`, `masculine-plural`, `feminine-plural`;
+//! English: `singular`, `plural`). Both go to the rule's message as `$field` and
+//! `$agreement`, which picks the right form ("est trop long", "sont trop longues").
+//! A few field and rule pairs have a sentence of their own.
+
+use filrouge_model::error::{Field, Problem, ValidationError};
+use filrouge_model::ipc::{IpcError, SyncFailure};
+
+use super::bundle::attribute;
+use super::{Key, Lang, tr, tr_args};
+
+/// An example of a team server's address, shown in the settings and in the error
+/// about a malformed one. Not a word: the same in every language.
+pub const SERVER_URL_EXAMPLE: &str = "http://192.168.1.20:8787";
+
+/// The message that names `field` at the start of a sentence.
+pub(super) fn field_key(field: Field) -> Key {
+    match field {
+        Field::Channel => Key("field-channel"),
+        Field::Place => Key("field-place"),
+        Field::Headcount => Key("field-headcount"),
+        Field::Pseudonym => Key("field-pseudonym"),
+        Field::Note => Key("field-note"),
+        Field::OccurredAt => Key("field-occurred-at"),
+        Field::ServerUrl => Key("field-server-url"),
+        Field::EnrolmentCode => Key("field-enrolment-code"),
+        Field::LastName => Key("field-last-name"),
+        Field::BirthYear => Key("field-birth-year"),
+        Field::AgeBand => Key("field-age-band"),
+        Field::Gender => Key("field-gender"),
+        Field::Commune => Key("field-commune"),
+        Field::Qpv => Key("field-qpv"),
+        Field::Zrr => Key("field-zrr"),
+        Field::OutreMer => Key("field-outre-mer"),
+        Field::Categories => Key("field-categories"),
+        Field::Freins => Key("field-freins"),
+        Field::Interests => Key("field-interests"),
+        Field::Skills => Key("field-skills"),
+        Field::Phone => Key("field-phone"),
+        Field::Handle => Key("field-handle"),
+        Field::Referent => Key("field-referent"),
+        Field::ConsentDate => Key("field-consent-date"),
+        Field::ConsentScopes => Key("field-consent-scopes"),
+        Field::ConsentMethod => Key("field-consent-method"),
+        Field::Stage => Key("field-stage"),
+        Field::PersonId => Key("field-person-id"),
+        Field::Date => Key("field-date"),
+        Field::PartnerId => Key("field-partner-id"),
+        Field::PartnerName => Key("field-partner-name"),
+        Field::Reason => Key("field-reason"),
+        Field::ConsentGiven => Key("field-consent-given"),
+        Field::Status => Key("field-status"),
+        Field::Outcome => Key("field-outcome"),
+        Field::RencontreId => Key("field-rencontre-id"),
+        Field::Due => Key("field-due"),
+        Field::Name => Key("field-name"),
+        Field::Kind => Key("field-kind"),
+        Field::Partners => Key("field-partners"),
+        Field::EventId => Key("field-event-id"),
+        Field::FirstNameOrPseudonym => Key("field-first-name-or-pseudonym"),
+        Field::Minor => Key("field-minor"),
+        Field::Contact => Key("field-contact"),
+        Field::CheckedInAt => Key("field-checked-in-at"),
+    }
+}
+
+/// The attribute of a field's message that its rule's words agree with.
+pub(super) const AGREEMENT: &str = "agreement";
+
+/// A field's name inside a sentence: "la date", "the date". Only the first letter
+/// changes, in both languages.
+fn inner_name(lang: Lang, field: Field) -> String {
+    let name = tr(lang, field_key(field));
+    let mut chars = name.chars();
+    chars
+        .next()
+        .map(|c| c.to_lowercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// One sentence for a rejected value: the field, the rule, and its numbers.
+pub fn validation_sentence(lang: Lang, error: &ValidationError) -> String {
+    let field = error.field;
+    let special = |key| Some(tr(lang, key));
+    let own_sentence = match (&error.problem, field) {
+        (Problem::NobodyMet, _) => special(Key("validation-nobody-met")),
+        (Problem::Required, Field::Channel) => special(Key("validation-channel-required")),
+        (Problem::Required, Field::PartnerName) => special(Key("validation-partner-name-required")),
+        (Problem::Required, Field::ConsentScopes) => {
+            special(Key("validation-consent-scopes-required"))
+        }
+        (Problem::Malformed, Field::ServerUrl) => Some(tr_args(
+            lang,
+            Key("validation-server-url-malformed"),
+            &[("example", SERVER_URL_EXAMPLE.into())],
+        )),
+        (Problem::Malformed, Field::EnrolmentCode) => {
+            special(Key("validation-enrolment-code-malformed"))
+        }
+        (Problem::Malformed, Field::Phone) => special(Key("validation-phone-malformed")),
+        (Problem::ConsentRequired, Field::ConsentGiven) => {
+            special(Key("validation-consent-given-required"))
+        }
+        (Problem::TooMany { max }, Field::Partners) => Some(tr_args(
+            lang,
+            Key("validation-too-many-partners"),
+            &[("max", (*max).into())],
+        )),
+        (
+            Problem::Conflict {
+                with: Field::BirthYear,
+            },
+            Field::AgeBand,
+        ) => special(Key("validation-age-band-and-birth-year")),
+        (Problem::Conflict { with: Field::Minor }, Field::AgeBand) => {
+            special(Key("validation-age-band-and-minor"))
+        }
+        _ => None,
+    };
+    if let Some(sentence) = own_sentence {
+        return sentence;
+    }
+
+    let subject = field_key(field);
+    let mut args = vec![
+        ("field", tr(lang, subject).into()),
+        ("agreement", attribute(lang, subject, AGREEMENT).into()),
+    ];
+    let rule = match &error.problem {
+        Problem::Required => Key("validation-required"),
+        Problem::TooLong { max } => {
+            args.push(("max", (*max).into()));
+            Key("validation-too-long")
+        }
+        Problem::OutOfRange { min, max } => {
+            // As they are: a range may be years, which take no thousands separator.
+            args.push(("min", min.to_string().into()));
+            args.push(("max", max.to_string().into()));
+            Key("validation-out-of-range")
+        }
+        Problem::InFuture => Key("validation-in-future"),
+        Problem::Malformed => Key("validation-malformed"),
+        Problem::ConsentRequired => Key("validation-consent-required"),
+        Problem::TooMany { max } => {
+            args.push(("max", (*max).into()));
+            Key("validation-too-many")
+        }
+        Problem::Conflict { with } => {
+            args.push(("other", inner_name(lang, *with).into()));
+            Key("validation-conflict")
+        }
+        // Told above, whatever the field.
+        Problem::NobodyMet => Key("validation-nobody-met"),
+    };
+    tr_args(lang, rule, &args)
+}
+
+/// Why a sync failed, in plain words, with what to do.
+pub fn sync_failure_sentence(lang: Lang, failure: &SyncFailure) -> String {
+    let key = match failure {
+        SyncFailure::Unreachable => Key("sync-failure-unreachable"),
+        SyncFailure::Unauthorized => Key("sync-failure-unauthorized"),
+        SyncFailure::VersionMismatch { server, app } => {
+            let outdated = if app < server { "app" } else { "server" };
+            return tr_args(
+                lang,
+                Key("sync-failure-version-mismatch"),
+                &[
+                    ("app", app.to_string().into()),
+                    ("server", server.to_string().into()),
+                    ("outdated", outdated.into()),
+                ],
+            );
+        }
+        SyncFailure::Rejected { status: 429, .. } => Key("sync-failure-rate-limited"),
+        SyncFailure::Rejected { status, code } => {
+            return tr_args(
+                lang,
+                Key("sync-failure-rejected"),
+                &[
+                    ("status", status.to_string().into()),
+                    ("code", code.as_str().into()),
+                ],
+            );
+        }
+        SyncFailure::Protocol => Key("sync-failure-protocol"),
+        SyncFailure::Storage => Key("sync-failure-storage"),
+    };
+    tr(lang, key)
+}
+
+/// One sentence for any command's error.
+pub fn error_sentence(lang: Lang, error: &IpcError) -> String {
+    let key = match error {
+        IpcError::Validation(v) => return validation_sentence(lang, v),
+        IpcError::Sync(failure) => return sync_failure_sentence(lang, failure),
+        IpcError::NotFound { .. } => Key("error-not-found"),
+        IpcError::Corrupt { .. } => Key("error-corrupt"),
+        IpcError::Storage => Key("error-storage"),
+        IpcError::NotEnrolled => Key("error-not-enrolled"),
+    };
+    tr(lang, key)
+}
