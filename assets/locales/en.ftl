@@ -391,3 +391,6 @@ events-headcount = { $registered ->
     [0] Nobody registered
    *[other] { $registered } registered
 } · { $arrived } arrived
+people-time = Time, if not just now
+people-split-age = Ages in the group (roughly)
+people-split-gender = Genders in the group (roughly)

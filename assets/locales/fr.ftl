@@ -430,3 +430,6 @@ events-headcount = { $registered ->
     [one] { $arrived } arrivé
    *[other] { $arrived } arrivés
 }
+people-time = Heure, si ce n'était pas à l'instant
+people-split-age = Âges dans le groupe (à peu près)
+people-split-gender = Genres dans le groupe (à peu près)

@@ -57,6 +57,22 @@ pub fn start_of_today_ms() -> i64 {
     date.get_time() as i64
 }
 
+/// Today at the local time `hhmm` ("14:32", as a time input holds it), in milliseconds
+/// since the epoch; `None` when it is empty or not a time (the rencontre is then now).
+pub fn today_at(hhmm: &str) -> Option<i64> {
+    let (h, m) = hhmm.trim().split_once(':')?;
+    let (h, m): (u32, u32) = (h.parse().ok()?, m.get(..2)?.parse().ok()?);
+    if h > 23 || m > 59 {
+        return None;
+    }
+    let date = Date::new_0();
+    date.set_hours(h);
+    date.set_minutes(m);
+    date.set_seconds(0);
+    date.set_milliseconds(0);
+    Some(date.get_time() as i64)
+}
+
 /// The local calendar and clock reading of `ms` (milliseconds since the epoch).
 pub fn local(ms: i64) -> LocalTime {
     let date = Date::new_0();

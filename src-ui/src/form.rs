@@ -11,14 +11,13 @@
 //! the shell checks again. After a save, what changes from one person to the next
 //! (count, persons, note, needs, next step) is cleared; after an error, nothing typed is lost.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use filrouge_model::error::{Field, ValidationError};
 use filrouge_model::ipc::{CreateRencontre, GetFormDraft, IpcError, LastPlace, SaveFormDraft};
 use filrouge_model::rencontre::{Channel, HEADCOUNT_MAX, NOTE_MAX, RencontreDraft};
 use filrouge_model::views::{PersonHit, RencontreFormDraft};
-use filrouge_model::vocab::Vocab;
-use filrouge_model::{Action, Day, Frein};
+use filrouge_model::{Action, AgeBand, Day, Frein, Gender};
 use leptos::ev::SubmitEvent;
 use leptos::html;
 use leptos::prelude::*;
@@ -27,7 +26,8 @@ use std::time::Duration;
 
 use crate::app::{Shared, aria_bool};
 use crate::clock::LocalTime;
-use crate::i18n::{self, I18n, key, use_i18n};
+use crate::form_more::MoreDetails;
+use crate::i18n::{self, key, use_i18n};
 use crate::picker::PersonPicker;
 use crate::{clock, ipc};
 
@@ -40,20 +40,26 @@ const CONFIRMATION_FOR: Duration = Duration::from_secs(5);
 
 /// The form's fields: each a reactive handle, so the struct is `Copy`.
 #[derive(Clone, Copy)]
-struct Fields {
-    channel: RwSignal<Channel>,
-    place: RwSignal<String>,
-    headcount: RwSignal<u32>,
+pub(crate) struct Fields {
+    pub(crate) channel: RwSignal<Channel>,
+    pub(crate) place: RwSignal<String>,
+    pub(crate) headcount: RwSignal<u32>,
     /// Whether the user changed the count since the last save.
-    headcount_touched: RwSignal<bool>,
+    pub(crate) headcount_touched: RwSignal<bool>,
     /// Known persons met, chosen or created with the picker.
-    persons: RwSignal<Vec<PersonHit>>,
-    note: RwSignal<String>,
-    needs: RwSignal<BTreeSet<Frein>>,
-    actions: RwSignal<BTreeSet<Action>>,
-    next_step: RwSignal<String>,
+    pub(crate) persons: RwSignal<Vec<PersonHit>>,
+    pub(crate) note: RwSignal<String>,
+    pub(crate) needs: RwSignal<BTreeSet<Frein>>,
+    pub(crate) actions: RwSignal<BTreeSet<Action>>,
+    pub(crate) next_step: RwSignal<String>,
     /// The relance date as the date input holds it (`YYYY-MM-DD`), empty for none.
-    follow_up: RwSignal<String>,
+    pub(crate) follow_up: RwSignal<String>,
+    /// The time it happened today as the time input holds it (`HH:MM`), empty for now.
+    pub(crate) time: RwSignal<String>,
+    /// Rough age split of the anonymous group.
+    pub(crate) age_bands: RwSignal<BTreeMap<AgeBand, u32>>,
+    /// Rough gender split of the anonymous group.
+    pub(crate) genders: RwSignal<BTreeMap<Gender, u32>>,
 }
 
 impl Fields {
@@ -61,7 +67,7 @@ impl Fields {
         RencontreDraft {
             channel: self.channel.get_untracked(),
             place: self.place.get_untracked(),
-            occurred_at: None,
+            occurred_at: clock::today_at(&self.time.get_untracked()),
             headcount: self.headcount.get_untracked(),
             pseudonym: None,
             note: self.note.get_untracked(),
@@ -72,6 +78,8 @@ impl Fields {
             actions: self.actions.get_untracked(),
             next_step: Some(self.next_step.get_untracked()).filter(|s| !s.trim().is_empty()),
             follow_up: Day::parse(&self.follow_up.get_untracked()).ok(),
+            age_bands: self.age_bands.get_untracked(),
+            genders: self.genders.get_untracked(),
             ..Default::default()
         }
     }
@@ -102,6 +110,13 @@ impl Fields {
         self.actions.set(d.actions);
         self.next_step.set(d.next_step.unwrap_or_default());
         self.follow_up.set(kept.follow_up);
+        self.time.set(
+            d.occurred_at
+                .map(|ms| clock::local(ms).hhmm())
+                .unwrap_or_default(),
+        );
+        self.age_bands.set(d.age_bands);
+        self.genders.set(d.genders);
     }
 
     /// Whether nothing worth keeping was typed since the last save (channel and place
@@ -114,6 +129,9 @@ impl Fields {
             && self.actions.with(BTreeSet::is_empty)
             && self.next_step.with(|n| n.trim().is_empty())
             && self.follow_up.with(String::is_empty)
+            && self.time.with(String::is_empty)
+            && self.age_bands.with(BTreeMap::is_empty)
+            && self.genders.with(BTreeMap::is_empty)
     }
 
     /// [`Fields::is_pristine`] without subscribing the caller.
@@ -131,6 +149,9 @@ impl Fields {
         self.actions.set(BTreeSet::new());
         self.next_step.set(String::new());
         self.follow_up.set(String::new());
+        self.time.set(String::new());
+        self.age_bands.set(BTreeMap::new());
+        self.genders.set(BTreeMap::new());
     }
 
     fn step(self, up: bool) {
@@ -170,6 +191,9 @@ pub fn NewRencontre(shared: Shared) -> impl IntoView {
         actions: RwSignal::new(BTreeSet::new()),
         next_step: RwSignal::new(String::new()),
         follow_up: RwSignal::new(String::new()),
+        time: RwSignal::new(String::new()),
+        age_bands: RwSignal::new(BTreeMap::new()),
+        genders: RwSignal::new(BTreeMap::new()),
     };
     let busy = RwSignal::new(false);
     // The error and the saved time, not their sentences: those follow the language.
@@ -264,6 +288,9 @@ pub fn NewRencontre(shared: Shared) -> impl IntoView {
         fields.actions.track();
         fields.next_step.track();
         fields.follow_up.track();
+        fields.time.track();
+        fields.age_bands.track();
+        fields.genders.track();
         if first.is_none() {
             return;
         }
@@ -411,71 +438,6 @@ pub fn NewRencontre(shared: Shared) -> impl IntoView {
                 </button>
             </div>
         </form>
-    }
-}
-
-/// Needs, what was done, and the next step with its relance: folded, so that the
-/// quick path (channel, count, save) stays on one phone screen.
-#[component]
-fn MoreDetails(fields: Fields) -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <details id="more-details" class="more">
-            <summary>{move || i18n.t(i18n::people::MORE_DETAILS)}</summary>
-            <fieldset class="chips-set">
-                <legend>{move || i18n.t(i18n::people::NEEDS)}</legend>
-                <div class="chips">
-                    {Frein::ALL
-                        .into_iter()
-                        .map(|f| chip(i18n, fields.needs, f))
-                        .collect_view()}
-                </div>
-            </fieldset>
-            <fieldset class="chips-set">
-                <legend>{move || i18n.t(i18n::people::ACTIONS)}</legend>
-                <div class="chips">
-                    {Action::ALL
-                        .into_iter()
-                        .map(|a| chip(i18n, fields.actions, a))
-                        .collect_view()}
-                </div>
-            </fieldset>
-            <div class="row">
-                <div class="field grow">
-                    <label for="next-step">{move || i18n.t(i18n::people::NEXT_STEP)}</label>
-                    <input id="next-step" type="text" autocomplete="off" bind:value=fields.next_step />
-                </div>
-                <div class="field">
-                    <label for="follow-up">{move || i18n.t(i18n::people::FOLLOW_UP)}</label>
-                    <input id="follow-up" type="date" bind:value=fields.follow_up />
-                </div>
-            </div>
-        </details>
-    }
-}
-
-/// A chip that toggles the vocabulary value `value` in `set`.
-fn chip<T: Vocab + Ord + Copy + Send + Sync + 'static>(
-    i18n: I18n,
-    set: RwSignal<BTreeSet<T>>,
-    value: T,
-) -> impl IntoView {
-    view! {
-        <button
-            type="button"
-            class="chip small"
-            data-code=value.code()
-            aria-pressed=move || aria_bool(set.with(|s| s.contains(&value)))
-            on:click=move |_| {
-                set.update(|s| {
-                    if !s.remove(&value) {
-                        s.insert(value);
-                    }
-                })
-            }
-        >
-            {move || i18n.label(value)}
-        </button>
     }
 }
 

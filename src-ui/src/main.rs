@@ -25,6 +25,7 @@ mod clock;
 mod event;
 mod events;
 mod form;
+mod form_more;
 mod i18n;
 mod ipc;
 mod list;

@@ -59,6 +59,28 @@ fn an_anonymous_group_takes_at_most_five_taps() -> anyhow::Result<()> {
         let text = s.text(&items[0])?;
         assert!(text.contains("2 personnes"), "{text}");
         assert!(text.contains("Bas d'immeuble"), "{text}");
+
+        // Recorded later: an earlier time of the day and the group's rough split.
+        s.click_css("#headcount-plus")?;
+        s.click_css("#headcount-plus")?;
+        s.click_css("#more-details summary")?;
+        s.execute(
+            "const e = document.querySelector('#occurred-time'); e.value = '00:01'; \
+             e.dispatchEvent(new Event('input', { bubbles: true }));",
+        )?;
+        s.fill("#band-16_17", "2")?;
+        s.fill("#gender-femme", "1")?;
+        // More people in the split than in the group: refused, saying so.
+        s.fill("#band-18_25", "5")?;
+        s.click_css("#save")?;
+        s.wait_text("#form-error", |t| !t.trim().is_empty())?;
+        s.fill("#band-18_25", "1")?;
+        s.click_css("#save")?;
+        let items = s.wait_count("#today-list li.rencontre", 2)?;
+        // Newest first: the one dated 00:01 comes last.
+        let last = s.text(&items[1])?;
+        assert!(last.contains("00:01"), "{last}");
+        assert!(last.contains("3 personnes"), "{last}");
         Ok(())
     })?;
     s.close()?;

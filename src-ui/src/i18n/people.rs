@@ -49,6 +49,12 @@ pub fn remove_person(lang: Lang, pseudonym: &str) -> String {
 
 /// The fold with needs, actions and next step in the rencontre form.
 pub const MORE_DETAILS: Key = Key("people-more-details");
+/// Label of the time input.
+pub const TIME: Key = Key("people-time");
+/// Legend of the age split.
+pub const SPLIT_AGE: Key = Key("people-split-age");
+/// Legend of the gender split.
+pub const SPLIT_GENDER: Key = Key("people-split-gender");
 /// Legend of the needs chips.
 pub const NEEDS: Key = Key("people-needs");
 /// Legend of the actions chips.
