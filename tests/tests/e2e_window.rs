@@ -2,13 +2,33 @@
 //! record a rencontre with the form, see it listed, restart the app and see it again;
 //! then enrol the window's device with a real server and check that a second device
 //! receives the rencontre, and that the window receives the second device's contacts on
-//! "Synchroniser" and when the network comes back (the webview's `online` event).
+//! "Synchroniser" and when the network comes back (the webview's `online` event);
+//! last, switch the screen to English in the settings, see it kept after a restart,
+//! and switch back to French.
 //!
 //! Ignored by a plain `cargo test` because it needs the built app, `tauri-driver` and a
 //! display; `scripts/test.sh` builds the app and runs it under `xvfb-run`.
 
+use std::time::Duration;
+
 use filrouge_tests::TestServer;
-use filrouge_tests::webdriver::{Driver, app_binary, artifacts_dir};
+use filrouge_tests::webdriver::{Driver, Session, app_binary, artifacts_dir, poll};
+use serde_json::Value;
+
+/// The language choice the UI keeps in the webview's `localStorage`.
+const LANG_KEY: &str = "filrouge.lang";
+
+/// Waits until `<html lang>` is `code`.
+fn wait_html_lang(s: &Session, code: &str) -> anyhow::Result<()> {
+    poll(
+        Duration::from_secs(20),
+        &format!("<html lang={code}>"),
+        || {
+            let lang = s.execute("return document.documentElement.lang")?;
+            Ok((lang == code).then_some(()))
+        },
+    )
+}
 
 #[test]
 #[ignore = "needs the built app, tauri-driver and a display: run by scripts/test.sh"]
@@ -24,7 +44,14 @@ fn record_a_rencontre_restart_and_sync_it() -> anyhow::Result<()> {
     let s = driver.session(&app, &["--data", &data_arg])?;
     s.resize(360, 720)?;
     s.wait_for("form#rencontre-form")?;
+    // The webview's storage belongs to the app, not to the data directory, so it
+    // outlives a run: start with no language chosen, which must mean French.
+    s.execute(&format!(
+        "const had = localStorage.getItem('{LANG_KEY}'); localStorage.removeItem('{LANG_KEY}'); \
+         if (had !== null && had !== 'fr') {{ setTimeout(() => location.reload(), 0); }}"
+    ))?;
     s.wait_text("#today-empty", |t| t.contains("Aucune rencontre"))?;
+    wait_html_lang(&s, "fr")?;
     s.screenshot(&shots.join("e2e-empty-360x720.png"))?;
     s.click_css("[data-channel=porte_a_porte]")?;
     s.fill("#place", "Résidence Les Tilleuls, bât. C")?;
@@ -52,7 +79,7 @@ fn record_a_rencontre_restart_and_sync_it() -> anyhow::Result<()> {
     let items = s.wait_count("#today-list li.rencontre", 1)?;
     assert!(s.text(&items[0])?.contains("Résidence Les Tilleuls"));
     let place = s.wait_for("#place")?;
-    filrouge_tests::webdriver::poll(std::time::Duration::from_secs(10), "place prefill", || {
+    poll(Duration::from_secs(10), "place prefill", || {
         Ok((s.property(&place, "value")? == "Résidence Les Tilleuls, bât. C").then_some(()))
     })?;
 
@@ -117,6 +144,39 @@ fn record_a_rencontre_restart_and_sync_it() -> anyhow::Result<()> {
     other.sync()?;
     s.execute("window.dispatchEvent(new Event('online'))")?;
     s.wait_count("#today-list li.rencontre", 3)?;
+
+    // 6. Switching to English, in the settings (still open from step 3): every word
+    //    changes at once, the vocabularies' labels too.
+    if s.execute("return document.getElementById('settings').hidden")? == Value::Bool(true) {
+        s.click_css("#open-settings")?;
+    }
+    s.click_css("#lang-en")?;
+    s.wait_text("#rencontre-title", |t| t == "New contact")?;
+    s.wait_text("#open-settings", |t| t == "Settings")?;
+    s.wait_text("#today-list", |t| {
+        t.contains("Door-to-door") && t.contains("3 people")
+    })?;
+    let pressed =
+        s.execute("return document.getElementById('lang-en').getAttribute('aria-pressed')")?;
+    assert_eq!(pressed, "true");
+    wait_html_lang(&s, "en")?;
+    s.resize(360, 720)?;
+    s.execute("document.getElementById('language').scrollIntoView()")?;
+    s.screenshot(&shots.join("e2e-english-settings-360x720.png"))?;
+    s.click_css("#close-settings")?;
+    s.execute("window.scrollTo(0, 0)")?;
+    s.screenshot(&shots.join("e2e-english-360x720.png"))?;
+    s.close()?;
+
+    // The choice is kept: the next start is in English. Back to French, which the next
+    // run's first step expects anyway.
+    let s = driver.session(&app, &["--data", &data_arg])?;
+    s.wait_text("#rencontre-title", |t| t == "New contact")?;
+    s.click_css("#open-settings")?;
+    s.click_css("#lang-fr")?;
+    s.wait_text("#rencontre-title", |t| t == "Nouvelle rencontre")?;
+    s.wait_text("#open-settings", |t| t == "Réglages")?;
+    wait_html_lang(&s, "fr")?;
     s.close()?;
     Ok(())
 }
