@@ -8,7 +8,8 @@
 //!
 //! The data directory is, in order: `--data DIR` on the command line, the
 //! `FILROUGE_DATA_DIR` environment variable, or the OS's app data directory. Two
-//! instances with two directories are two devices.
+//! instances with two directories are two devices, down to the webview's own storage
+//! (the language of the screen), which then lives in `DIR/webview`.
 
 #![forbid(unsafe_code)]
 
@@ -17,7 +18,7 @@ mod commands;
 #[cfg(test)]
 mod tests;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use filrouge_core::{Env, Store};
@@ -89,12 +90,14 @@ pub fn run() {
         .init();
     let result = with_commands(tauri::Builder::default())
         .setup(|app| {
-            let dir = match data_dir_override() {
-                Some(dir) => dir,
+            let chosen = data_dir_override();
+            let dir = match &chosen {
+                Some(dir) => dir.clone(),
                 None => app.path().app_data_dir()?,
             };
             tracing::info!(dir = %dir.display(), "opening the store");
             manage_state(app.handle(), dir)?;
+            open_windows(app, chosen.as_deref())?;
             Ok(())
         })
         .run(tauri::generate_context!());
@@ -102,6 +105,22 @@ pub fn run() {
         tracing::error!(error = %e, "the app failed");
         std::process::exit(1);
     }
+}
+
+/// Opens the windows of `tauri.conf.json`, which has them `create: false` so that they
+/// are made here, after the store is open. With a data directory chosen at launch, the
+/// webview keeps its storage (`localStorage`: the language choice) under it, not in the
+/// app's shared one: a second device on the same machine has its own settings, and each
+/// end-to-end test starts from a clean webview whatever ran before or beside it.
+fn open_windows(app: &tauri::App, chosen_dir: Option<&Path>) -> tauri::Result<()> {
+    for config in &app.config().app.windows {
+        let mut window = tauri::WebviewWindowBuilder::from_config(app.handle(), config)?;
+        if let Some(dir) = chosen_dir {
+            window = window.data_directory(dir.join("webview"));
+        }
+        window.build()?;
+    }
+    Ok(())
 }
 
 /// `--data DIR` or `FILROUGE_DATA_DIR`, if given.

@@ -15,9 +15,6 @@ use filrouge_tests::TestServer;
 use filrouge_tests::webdriver::{Driver, Session, app_binary, artifacts_dir, poll};
 use serde_json::Value;
 
-/// The language choice the UI keeps in the webview's `localStorage`.
-const LANG_KEY: &str = "filrouge.lang";
-
 /// Waits until `<html lang>` is `code`.
 fn wait_html_lang(s: &Session, code: &str) -> anyhow::Result<()> {
     poll(
@@ -44,12 +41,8 @@ fn record_a_rencontre_restart_and_sync_it() -> anyhow::Result<()> {
     let s = driver.session(&app, &["--data", &data_arg])?;
     s.resize(360, 720)?;
     s.wait_for("form#rencontre-form")?;
-    // The webview's storage belongs to the app, not to the data directory, so it
-    // outlives a run: start with no language chosen, which must mean French.
-    s.execute(&format!(
-        "const had = localStorage.getItem('{LANG_KEY}'); localStorage.removeItem('{LANG_KEY}'); \
-         if (had !== null && had !== 'fr') {{ setTimeout(() => location.reload(), 0); }}"
-    ))?;
+    // No language chosen yet (the webview's storage is under the fresh data
+    // directory): French, whatever the browser's own language.
     s.wait_text("#today-empty", |t| t.contains("Aucune rencontre"))?;
     wait_html_lang(&s, "fr")?;
     s.screenshot(&shots.join("e2e-empty-360x720.png"))?;
@@ -160,6 +153,15 @@ fn record_a_rencontre_restart_and_sync_it() -> anyhow::Result<()> {
         s.execute("return document.getElementById('lang-en').getAttribute('aria-pressed')")?;
     assert_eq!(pressed, "true");
     wait_html_lang(&s, "en")?;
+    let kept = s.execute("return localStorage.getItem('filrouge.lang')")?;
+    assert_eq!(kept, "en");
+    // Kept with this device's data, not in the app's shared webview storage.
+    let webview_dir = data_dir.join("webview");
+    poll(
+        Duration::from_secs(20),
+        "the webview's storage in --data",
+        || Ok(webview_dir.is_dir().then_some(())),
+    )?;
     s.resize(360, 720)?;
     s.execute("document.getElementById('language').scrollIntoView()")?;
     s.screenshot(&shots.join("e2e-english-settings-360x720.png"))?;
@@ -168,8 +170,7 @@ fn record_a_rencontre_restart_and_sync_it() -> anyhow::Result<()> {
     s.screenshot(&shots.join("e2e-english-360x720.png"))?;
     s.close()?;
 
-    // The choice is kept: the next start is in English. Back to French, which the next
-    // run's first step expects anyway.
+    // The choice is kept: the next start is in English. Then back to French.
     let s = driver.session(&app, &["--data", &data_arg])?;
     s.wait_text("#rencontre-title", |t| t == "New contact")?;
     s.click_css("#open-settings")?;
