@@ -379,3 +379,35 @@ fn consent_then_an_orientation_to_a_partner_of_the_directory() -> anyhow::Result
     s.close()?;
     Ok(())
 }
+
+#[test]
+#[ignore = "needs the built app, tauri-driver and a display: run by scripts/test.sh"]
+fn the_field_screens_speak_english_once_chosen() -> anyhow::Result<()> {
+    let shots = artifacts_dir();
+    let data = tempfile::tempdir()?;
+    let driver = Driver::start()?;
+    let s = fresh_app(&driver, &data)?;
+    shot_on_failure(&s, "english", || {
+        s.click_css("#open-settings")?;
+        s.click_css("#lang-en")?;
+        s.click_css("#close-settings")?;
+        s.wait_text("#tab-persons", |t| t.contains("People"))?;
+        s.wait_text("#tab-relances", |t| t.contains("Follow-ups"))?;
+        s.click_css("#more-details summary")?;
+        s.wait_text("#more-details summary", |t| {
+            t == "Needs, actions, next step"
+        })?;
+        s.click_css("#tab-relances")?;
+        s.wait_text("#relances .empty", |t| t == "No follow-up due today.")?;
+        s.click_css("#tab-events")?;
+        s.wait_text("#events-title", |t| t == "Events")?;
+        s.fill("#event-name", "Five-a-side")?;
+        s.click_css("#create-event")?;
+        s.wait_text("#event-count", |t| t == "Nobody registered · 0 arrived")?;
+        s.wait_text("#mode-check-in", |t| t.contains("Check-in"))?;
+        s.screenshot(&shots.join("e2e-event-english-360x720.png"))?;
+        Ok(())
+    })?;
+    s.close()?;
+    Ok(())
+}
