@@ -394,3 +394,7 @@ events-headcount = { $registered ->
 people-time = Time, if not just now
 people-split-age = Ages in the group (roughly)
 people-split-gender = Genders in the group (roughly)
+people-save-referent = Change key worker
+people-referent-saved = Key worker saved.
+people-freins = Barriers
+events-partners = Partners taking part

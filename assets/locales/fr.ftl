@@ -433,3 +433,7 @@ events-headcount = { $registered ->
 people-time = Heure, si ce n'était pas à l'instant
 people-split-age = Âges dans le groupe (à peu près)
 people-split-gender = Genres dans le groupe (à peu près)
+people-save-referent = Changer de référent·e
+people-referent-saved = Référent·e enregistré·e.
+people-freins = Freins
+events-partners = Partenaires présents

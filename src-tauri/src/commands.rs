@@ -14,7 +14,7 @@ use filrouge_model::ipc::{
 };
 use filrouge_model::ipc::{CheckIn, CreateEvent, GetEvent, ListEvents, Register};
 use filrouge_model::ipc::{CreatePartner, ListPartners, MyCaseload, Orient};
-use filrouge_model::ipc::{GetFormDraft, SaveFormDraft};
+use filrouge_model::ipc::{EditRencontre, GetFormDraft, SaveFormDraft};
 use filrouge_model::views::{
     Caseload, DueRelance, EventSummary, EventView, PartnerRow, PersonHit, PersonneView, Profile,
     RencontreFormDraft,
@@ -260,4 +260,13 @@ pub async fn orient(state: State<'_, AppState>, args: Orient) -> Res<PersonneVie
 #[tauri::command]
 pub async fn my_caseload(state: State<'_, AppState>, args: MyCaseload) -> Res<Caseload> {
     with_store(&state, |s| s.caseload_of_worker(args.limit))
+}
+
+#[tauri::command]
+pub async fn edit_rencontre(state: State<'_, AppState>, args: EditRencontre) -> Res<Rencontre> {
+    let row = with_store(&state, |s| {
+        s.edit_rencontre_text(&args.id, args.place, args.note)
+    })?;
+    state.sync.local_change();
+    Ok(row)
 }

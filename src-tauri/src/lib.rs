@@ -63,6 +63,7 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::create_partner,
         commands::orient,
         commands::my_caseload,
+        commands::edit_rencontre,
         commands::get_profile,
         commands::set_profile,
     ])

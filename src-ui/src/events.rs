@@ -4,15 +4,15 @@
 //! The list is read from the shell when the screen opens and after a creation; the
 //! new event opens at once, since it is usually created to register people now.
 
-use filrouge_model::ipc::{CreateEvent, IpcError, ListEvents};
-use filrouge_model::views::EventSummary;
+use filrouge_model::ipc::{CreateEvent, IpcError, ListEvents, ListPartners};
+use filrouge_model::views::{EventSummary, PartnerRow};
 use filrouge_model::vocab::EventKind;
 use filrouge_model::{Day, EvenementDraft};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::app::Shared;
+use crate::app::{Shared, aria_bool};
 use crate::i18n::{Said, use_i18n};
 use crate::nav::Screen;
 use crate::{clock, i18n, ipc};
@@ -87,6 +87,18 @@ fn NewEvent(shared: Shared) -> impl IntoView {
     let kind = RwSignal::new(EventKind::TournoiSportif);
     let date = RwSignal::new(clock::today().to_string());
     let place = RwSignal::new(String::new());
+    // The partners taking part, chosen from the team's directory.
+    let directory = RwSignal::new(Vec::<PartnerRow>::new());
+    let partners = RwSignal::new(Vec::<String>::new());
+    spawn_local(async move {
+        if let Ok(list) = ipc::call(&ListPartners {
+            limit: crate::partners::LISTED,
+        })
+        .await
+        {
+            directory.set(list);
+        }
+    });
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<Said>);
     let on_submit = move |ev: SubmitEvent| {
@@ -103,7 +115,7 @@ fn NewEvent(shared: Shared) -> impl IntoView {
             kind: kind.get_untracked(),
             date: day,
             place: place.get_untracked(),
-            partners: Vec::new(),
+            partners: partners.get_untracked(),
         };
         if let Err(e) = draft.clone().validate(clock::now_ms()) {
             error.set(Some(Said::Error(IpcError::Validation(e))));
@@ -164,6 +176,43 @@ fn NewEvent(shared: Shared) -> impl IntoView {
                 <label for="event-place">{move || i18n.t(i18n::events::PLACE)}</label>
                 <input id="event-place" type="text" autocomplete="off" bind:value=place />
             </div>
+            <fieldset class="chips-set" hidden=move || directory.with(Vec::is_empty)>
+                <legend>{move || i18n.t(i18n::events::PARTNERS)}</legend>
+                <div class="chips">
+                    {move || {
+                        directory
+                            .get()
+                            .into_iter()
+                            .map(|p| {
+                                let id = p.id.clone();
+                                let chosen = {
+                                    let id = id.clone();
+                                    move || aria_bool(partners.with(|l| l.contains(&id)))
+                                };
+                                view! {
+                                    <button
+                                        type="button"
+                                        class="chip small"
+                                        aria-pressed=chosen
+                                        on:click=move |_| {
+                                            partners
+                                                .update(|l| {
+                                                    if let Some(i) = l.iter().position(|x| *x == id) {
+                                                        l.remove(i);
+                                                    } else {
+                                                        l.push(id.clone());
+                                                    }
+                                                })
+                                        }
+                                    >
+                                        {p.name.clone()}
+                                    </button>
+                                }
+                            })
+                            .collect_view()
+                    }}
+                </div>
+            </fieldset>
             <p class="error" role="alert">{move || error.get().map(|m| m.text(i18n.lang()))}</p>
             <button id="create-event" type="submit" class="primary" disabled=move || busy.get()>
                 {move || i18n.t(i18n::events::CREATE)}

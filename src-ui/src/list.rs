@@ -2,12 +2,12 @@
 //! editable in place.
 //!
 //! Tapping a row turns it into a small form (place and note); saving sends
-//! [`UpdateRencontre`] with the full draft, the other fields copied from the row, so
-//! the shell writes only what changed. One row is edited at a time; when the edit
+//! [`EditRencontre`], and the store changes those two fields only, keeping persons,
+//! needs and the rest as stored. One row is edited at a time; when the edit
 //! closes, the focus goes back to the row.
 
 use filrouge_model::Rencontre;
-use filrouge_model::ipc::{IpcError, UpdateRencontre};
+use filrouge_model::ipc::{EditRencontre, IpcError};
 use filrouge_model::rencontre::RencontreDraft;
 use leptos::ev::SubmitEvent;
 use leptos::html;
@@ -133,7 +133,7 @@ fn summary(row: &Rencontre, editing: Editing, i18n: I18n) -> impl IntoView + use
         });
     }
     let place = (!row.place.trim().is_empty()).then(|| row.place.clone());
-    let (channel, headcount) = (row.channel, row.headcount);
+    let (channel, headcount) = (row.channel, row.headcount + row.named);
     let pseudonym = row.pseudonym.clone();
     let note = excerpt(&row.note, EXCERPT_CHARS);
     view! {
@@ -197,7 +197,8 @@ fn EditForm(row: Rencontre, editing: Editing, shared: Shared) -> impl IntoView {
                     ("channel", i18n::label(row.channel, lang).into()),
                     (
                         "people",
-                        i18n::people(lang, row.headcount, row.pseudonym.as_deref()).into(),
+                        i18n::people(lang, row.headcount + row.named, row.pseudonym.as_deref())
+                            .into(),
                     ),
                 ],
             )
@@ -209,11 +210,13 @@ fn EditForm(row: Rencontre, editing: Editing, shared: Shared) -> impl IntoView {
         if busy.get_untracked() {
             return;
         }
+        // Checked here with the model's rules for the two fields edited (the count
+        // stands for everyone met, named or not); the store checks the whole record.
         let draft = RencontreDraft {
             channel: row.channel,
             place: place.get_untracked(),
             occurred_at: Some(row.occurred_at),
-            headcount: row.headcount,
+            headcount: row.headcount + row.named,
             pseudonym: row.pseudonym.clone(),
             note: note.get_untracked(),
             ..Default::default()
@@ -226,9 +229,10 @@ fn EditForm(row: Rencontre, editing: Editing, shared: Shared) -> impl IntoView {
         busy.set(true);
         let id = id.clone();
         spawn_local(async move {
-            let result = ipc::call(&UpdateRencontre {
+            let result = ipc::call(&EditRencontre {
                 id: id.clone(),
-                draft,
+                place: draft.place,
+                note: draft.note,
             })
             .await;
             busy.set(false);

@@ -12,7 +12,8 @@
 //! [`nav`] (which screen shows, the tab bar), [`form`] ("Nouvelle rencontre", with the
 //! person [`picker`]), [`list`] ("Aujourd'hui", with inline editing), [`relances`]
 //! (due and overdue, done or postponed in a tap), [`persons`] (search, and [`caseload`]: "Mes suivis"), [`person`]
-//! (a person's thread: stage, relance, orientation, consent), [`partners`] (the
+//! (a person's thread: stage, relance; [`person_forms`]: orientation, référent,
+//! consent), [`partners`] (the
 //! directory), [`events`] and [`event`] (registration mode and check-in),
 //! and [`settings`] (enrolment, manual sync, language, who uses the device).
 //! [`clock`] reads the device's local time.
@@ -32,6 +33,7 @@ mod list;
 mod nav;
 mod partners;
 mod person;
+mod person_forms;
 mod persons;
 mod picker;
 mod profile;

@@ -8,22 +8,17 @@
 //! what was typed and says what to do.
 
 use filrouge_model::Day;
-use filrouge_model::ipc::{
-    ChangeStage, GetPersonne, IpcError, ListPartners, Orient, PlanRelance, UpdatePersonne,
-};
-use filrouge_model::views::PartnerRow;
+use filrouge_model::ipc::{ChangeStage, GetPersonne, PlanRelance};
 use filrouge_model::views::PersonneView;
 use filrouge_model::vocab::Stage;
-use filrouge_model::vocab::{ConsentMethod, ConsentScope, OrientationStatus};
-use filrouge_model::{Consent, OrientationDraft};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use std::collections::BTreeSet;
 
-use crate::app::{Shared, aria_bool};
+use crate::app::Shared;
 use crate::i18n::{Said, use_i18n};
 use crate::nav::Screen;
+use crate::person_forms::{ConsentForm, OrientForm, ReferentForm};
 use crate::{clock, i18n, ipc};
 
 /// A person's screen.
@@ -100,6 +95,16 @@ fn PersonDetails(
             None => i18n.t(i18n::people::NO_CONSENT),
         }
     };
+    let no_freins = p.freins.is_empty();
+    let freins = {
+        let set = p.freins.clone();
+        move || {
+            set.iter()
+                .map(|f| i18n.label(*f))
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+    };
     let timeline = v.timeline.clone();
     let empty = timeline.is_empty();
     view! {
@@ -108,7 +113,9 @@ fn PersonDetails(
             <dt>{move || i18n.t(i18n::people::STAGE)}</dt>
             <dd id="person-stage">{stage}</dd>
             <dt>{move || i18n.t(i18n::people::REFERENT)}</dt>
-            <dd>{referent}</dd>
+            <dd id="person-referent">{referent}</dd>
+            <dt hidden=no_freins>{move || i18n.t(i18n::people::FREINS)}</dt>
+            <dd hidden=no_freins>{freins}</dd>
             <dt>{move || i18n.t(i18n::people::CONSENT)}</dt>
             <dd id="person-consent">{consent}</dd>
         </dl>
@@ -135,6 +142,7 @@ fn PersonDetails(
         <StageForm shared view_of notice id=v.id.clone() current=p.stage />
         <RelanceForm shared notice id=v.id.clone() />
         <OrientForm view_of notice id=v.id.clone() />
+        <ReferentForm view_of notice v=v.clone() />
         <ConsentForm view_of notice v=v.clone() />
     }
 }
@@ -281,205 +289,6 @@ fn RelanceForm(shared: Shared, notice: RwSignal<Option<Said>>, id: String) -> im
             </div>
             <button id="relance-save" type="submit" class="secondary" disabled=move || busy.get()>
                 {move || i18n.t(i18n::people::SAVE_RELANCE)}
-            </button>
-        </form>
-    }
-}
-
-/// The orientation form: a partner from the directory (or a name typed), what for, and
-/// the person's consent, without which the store refuses it.
-#[component]
-fn OrientForm(
-    view_of: RwSignal<Option<PersonneView>>,
-    notice: RwSignal<Option<Said>>,
-    id: String,
-) -> impl IntoView {
-    let i18n = use_i18n();
-    let partners = RwSignal::new(Vec::<PartnerRow>::new());
-    spawn_local(async move {
-        if let Ok(list) = ipc::call(&ListPartners {
-            limit: crate::partners::LISTED,
-        })
-        .await
-        {
-            partners.set(list);
-        }
-    });
-    let partner = RwSignal::new(String::new());
-    let typed_name = RwSignal::new(String::new());
-    let reason = RwSignal::new(String::new());
-    let consent = RwSignal::new(false);
-    let busy = RwSignal::new(false);
-    let on_submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        if busy.get_untracked() {
-            return;
-        }
-        let chosen = Some(partner.get_untracked()).filter(|p| !p.is_empty());
-        let draft = OrientationDraft {
-            person_id: id.clone(),
-            partner_name: if chosen.is_some() {
-                None
-            } else {
-                Some(typed_name.get_untracked())
-            },
-            partner_id: chosen,
-            reason: reason.get_untracked(),
-            consent_given: consent.get_untracked(),
-            status: OrientationStatus::Proposee,
-            outcome: None,
-            date: clock::today(),
-        };
-        if let Err(e) = draft.clone().validate(clock::now_ms()) {
-            notice.set(Some(Said::Error(IpcError::Validation(e))));
-            return;
-        }
-        busy.set(true);
-        spawn_local(async move {
-            let result = ipc::call(&Orient { draft }).await;
-            busy.set(false);
-            match result {
-                Ok(v) => {
-                    notice.set(Some(Said::Message(i18n::partners::ORIENTED)));
-                    view_of.set(Some(v));
-                }
-                Err(e) => notice.set(Some(Said::Error(e))),
-            }
-        });
-    };
-    view! {
-        <form id="orient-form" class="inline-form" on:submit=on_submit novalidate>
-            <h3>{move || i18n.t(i18n::partners::ORIENT)}</h3>
-            <div class="field">
-                <label for="orient-partner">{move || i18n.t(i18n::partners::PARTNER)}</label>
-                <select id="orient-partner" on:change=move |ev| partner.set(event_target_value(&ev))>
-                    <option value="">{move || i18n.t(i18n::partners::OTHER_PARTNER)}</option>
-                    {move || {
-                        partners
-                            .get()
-                            .into_iter()
-                            .map(|p| view! { <option value=p.id.clone()>{p.name.clone()}</option> })
-                            .collect_view()
-                    }}
-                </select>
-            </div>
-            <div class="field" hidden=move || !partner.with(String::is_empty)>
-                <label for="orient-name">{move || i18n.t(i18n::partners::PARTNER_NAME)}</label>
-                <input id="orient-name" type="text" autocomplete="off" bind:value=typed_name />
-            </div>
-            <div class="field">
-                <label for="orient-reason">{move || i18n.t(i18n::partners::REASON)}</label>
-                <input id="orient-reason" type="text" autocomplete="off" bind:value=reason />
-            </div>
-            <label class="check">
-                <input id="orient-consent" type="checkbox" bind:checked=consent />
-                <span>{move || i18n.t(i18n::partners::ORIENT_CONSENT)}</span>
-            </label>
-            <button id="orient-save" type="submit" class="secondary" disabled=move || busy.get()>
-                {move || i18n.t(i18n::partners::SAVE_ORIENTATION)}
-            </button>
-        </form>
-    }
-}
-
-/// The consent form: what the person agrees to, and how it was given, dated today.
-/// Recorded before any contact detail can be kept (the model refuses contact details
-/// without it).
-#[component]
-fn ConsentForm(
-    view_of: RwSignal<Option<PersonneView>>,
-    notice: RwSignal<Option<Said>>,
-    v: PersonneView,
-) -> impl IntoView {
-    let i18n = use_i18n();
-    let current = v.person.consent.clone();
-    let scopes = RwSignal::new(
-        current
-            .as_ref()
-            .map(|c| c.scopes.clone())
-            .unwrap_or_else(|| BTreeSet::from([ConsentScope::SuiviEquipe])),
-    );
-    let method = RwSignal::new(current.as_ref().map_or(ConsentMethod::Oral, |c| c.method));
-    let busy = RwSignal::new(false);
-    let stored = StoredValue::new(v);
-    let on_submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        if busy.get_untracked() {
-            return;
-        }
-        let PersonneView { id, mut person, .. } = stored.get_value();
-        person.consent = Some(Consent {
-            date: clock::today(),
-            scopes: scopes.get_untracked(),
-            method: method.get_untracked(),
-        });
-        busy.set(true);
-        spawn_local(async move {
-            let result = ipc::call(&UpdatePersonne { id, draft: person }).await;
-            busy.set(false);
-            match result {
-                Ok(v) => {
-                    notice.set(Some(Said::Message(i18n::partners::CONSENT_SAVED)));
-                    view_of.set(Some(v));
-                }
-                Err(e) => notice.set(Some(Said::Error(e))),
-            }
-        });
-    };
-    view! {
-        <form id="consent-form" class="inline-form" on:submit=on_submit novalidate>
-            <h3>{move || i18n.t(i18n::partners::RECORD_CONSENT)}</h3>
-            <fieldset class="chips-set">
-                <legend>{move || i18n.t(i18n::partners::SCOPES)}</legend>
-                <div class="chips">
-                    {ConsentScope::ALL
-                        .into_iter()
-                        .map(|scope| {
-                            view! {
-                                <button
-                                    type="button"
-                                    class="chip small"
-                                    data-scope=scope.code()
-                                    aria-pressed=move || aria_bool(scopes.with(|s| s.contains(&scope)))
-                                    on:click=move |_| {
-                                        scopes.update(|s| {
-                                            if !s.remove(&scope) {
-                                                s.insert(scope);
-                                            }
-                                        })
-                                    }
-                                >
-                                    {move || i18n.label(scope)}
-                                </button>
-                            }
-                        })
-                        .collect_view()}
-                </div>
-            </fieldset>
-            <div class="field">
-                <label for="consent-method">{move || i18n.t(i18n::partners::METHOD)}</label>
-                <select
-                    id="consent-method"
-                    on:change=move |ev| {
-                        if let Some(m) = ConsentMethod::from_code(&event_target_value(&ev)) {
-                            method.set(m);
-                        }
-                    }
-                >
-                    {ConsentMethod::ALL
-                        .into_iter()
-                        .map(|m| {
-                            view! {
-                                <option value=m.code() selected=move || method.get() == m>
-                                    {move || i18n.label(m)}
-                                </option>
-                            }
-                        })
-                        .collect_view()}
-                </select>
-            </div>
-            <button id="consent-save" type="submit" class="secondary" disabled=move || busy.get()>
-                {move || i18n.t(i18n::partners::SAVE_CONSENT)}
             </button>
         </form>
     }

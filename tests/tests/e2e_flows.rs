@@ -97,6 +97,8 @@ fn a_new_person_from_a_rencontre_and_a_stage_change_on_their_timeline() -> anyho
     shot_on_failure(&s, "person", || {
         // A pseudonym nobody has yet: created in place, it becomes a chip of the form.
         s.fill("#person-search", "Éloïse")?;
+        // The button says whom it will create: what was typed has reached the app.
+        s.wait_text("#person-create", |t| t.contains("Éloïse"))?;
         s.click_css("#person-create")?;
         let chip = s.wait_text(".person-chip", |t| t.contains("Éloïse"))?;
         assert!(chip.contains("Éloïse"));
@@ -144,6 +146,8 @@ fn a_new_person_from_a_rencontre_and_a_stage_change_on_their_timeline() -> anyho
         s.click_css("#close-settings")?;
         s.click_css("#tab-today")?;
         s.fill("#person-search", "Awa")?;
+        // The button says whom it will create: what was typed has reached the app.
+        s.wait_text("#person-create", |t| t.contains("Awa"))?;
         s.click_css("#person-create")?;
         s.wait_text(".person-chip", |t| t.contains("Awa"))?;
         s.click_css("#tab-persons")?;
@@ -170,6 +174,8 @@ fn a_relance_planned_with_a_rencontre_is_done_from_today() -> anyhow::Result<()>
     let s = fresh_app(&driver, &data)?;
     shot_on_failure(&s, "relance", || {
         s.fill("#person-search", "Moussa")?;
+        // The button says whom it will create: what was typed has reached the app.
+        s.wait_text("#person-create", |t| t.contains("Moussa"))?;
         s.click_css("#person-create")?;
         s.wait_text(".person-chip", |t| t.contains("Moussa"))?;
         s.click_css("#more-details summary")?;
@@ -277,6 +283,8 @@ fn a_rencontre_being_typed_survives_the_app_closing() -> anyhow::Result<()> {
     shot_on_failure(&s, "draft", || {
         s.click_css("[data-channel=maraude_numerique]")?;
         s.fill("#person-search", "Sami")?;
+        // The button says whom it will create: what was typed has reached the app.
+        s.wait_text("#person-create", |t| t.contains("Sami"))?;
         s.click_css("#person-create")?;
         s.wait_text(".person-chip", |t| t.contains("Sami"))?;
         s.fill("#note", "Contact sur Discord, cherche un stage")?;
@@ -347,6 +355,8 @@ fn consent_then_an_orientation_to_a_partner_of_the_directory() -> anyhow::Result
         // A person, from a rencontre.
         s.click_css("#tab-today")?;
         s.fill("#person-search", "Samir")?;
+        // The button says whom it will create: what was typed has reached the app.
+        s.wait_text("#person-create", |t| t.contains("Samir"))?;
         s.click_css("#person-create")?;
         s.wait_text(".person-chip", |t| t.contains("Samir"))?;
         s.click_css("#save")?;
@@ -373,6 +383,11 @@ fn consent_then_an_orientation_to_a_partner_of_the_directory() -> anyhow::Result
         s.click_css("#consent-form [data-scope=contact]")?;
         s.click_css("#consent-save")?;
         s.wait_text("#person-consent", |t| t.starts_with("Recueilli le"))?;
+
+        // Another worker takes over.
+        s.fill("#referent-name", "Inès")?;
+        s.click_css("#referent-save")?;
+        s.wait_text("#person-referent", |t| t == "Inès")?;
         s.screenshot(&shots.join("e2e-orientation-360x720.png"))?;
         Ok(())
     })?;

@@ -130,6 +130,21 @@ impl Store {
         self.create(draft)
     }
 
+    /// Changes a rencontre's place and note, as the list's inline edit does: every other
+    /// field (persons, needs, split, relance date…) stays as it is in the document.
+    pub fn edit_rencontre_text(
+        &mut self,
+        id: &str,
+        place: String,
+        note: String,
+    ) -> Result<Rencontre, CoreError> {
+        let mut draft: RencontreDraft = self.get(id)?;
+        draft.place = place;
+        draft.note = note;
+        self.update(id, draft)?;
+        self.rencontre(id)
+    }
+
     /// Moves a person to `stage` on `date`: the stage change is kept in their history
     /// and becomes their current stage, in one transaction.
     pub fn change_stage(

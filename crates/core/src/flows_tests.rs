@@ -321,3 +321,26 @@ fn the_caseload_is_the_workers_by_stage_longest_unseen_first() {
             .any(|p| p.id == met)
     );
 }
+
+#[test]
+fn the_lists_edit_of_place_and_note_keeps_every_other_field() {
+    use filrouge_model::Frein;
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = open(&dir);
+    let lina = s.create(PersonneDraft::new("Lina")).unwrap();
+    let mut draft = rencontre(&[&lina], Some(day(3)));
+    draft.needs.insert(Frein::Logement);
+    let r = s.create_rencontre(draft).unwrap();
+    assert_eq!(r.named, 1);
+    let edited = s
+        .edit_rencontre_text(&r.id, "Gare routière".into(), "Revu avec sa sœur".into())
+        .unwrap();
+    assert_eq!(
+        (edited.place.as_str(), edited.note.as_str()),
+        ("Gare routière", "Revu avec sa sœur")
+    );
+    let kept: RencontreDraft = s.get(&r.id).unwrap();
+    assert!(kept.persons.contains(&lina));
+    assert!(kept.needs.contains(&Frein::Logement));
+    assert_eq!(kept.follow_up, Some(day(3)));
+}

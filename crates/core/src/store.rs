@@ -114,7 +114,8 @@ impl Store {
     /// The rencontres that happened at or after `since`, newest first.
     pub fn list_rencontres_since(&self, since: i64) -> Result<Vec<Rencontre>, CoreError> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT id, channel, place, occurred_at, headcount, pseudonym, note, updated_at
+            "SELECT id, channel, place, occurred_at, headcount, pseudonym, note, updated_at,
+                    person_count
              FROM rencontres WHERE occurred_at >= ?1 ORDER BY occurred_at DESC, id DESC",
         )?;
         let rows = stmt.query_map([since], row_to_rencontre)?;
@@ -129,7 +130,8 @@ impl Store {
     pub fn rencontre(&self, id: &str) -> Result<Rencontre, CoreError> {
         self.conn
             .query_row(
-                "SELECT id, channel, place, occurred_at, headcount, pseudonym, note, updated_at
+                "SELECT id, channel, place, occurred_at, headcount, pseudonym, note, updated_at,
+                    person_count
                  FROM rencontres WHERE id = ?1",
                 [id],
                 row_to_rencontre,
@@ -394,6 +396,7 @@ fn row_to_rencontre(r: &rusqlite::Row<'_>) -> rusqlite::Result<Option<Rencontre>
         pseudonym: r.get(5)?,
         note: r.get(6)?,
         updated_at: r.get(7)?,
+        named: r.get(8)?,
     }))
 }
 

@@ -56,6 +56,31 @@ impl Command for UpdateRencontre {
     type Output = Rencontre;
 }
 
+/// Changes a rencontre's place and note (the list's inline edit); every other field
+/// stays as stored.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct EditRencontre {
+    /// The record to change.
+    pub id: String,
+    /// Its new place.
+    pub place: String,
+    /// Its new note.
+    pub note: String,
+}
+impl Command for EditRencontre {
+    const NAME: &'static str = "edit_rencontre";
+    type Output = Rencontre;
+}
+
+// Debug leaves out the texts, which may say something of the people met.
+impl std::fmt::Debug for EditRencontre {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EditRencontre")
+            .field("id", &self.id)
+            .finish_non_exhaustive()
+    }
+}
+
 /// Lists the rencontres that happened since `since` (the start of the local day),
 /// newest first.
 #[derive(Debug, Clone, Serialize, Deserialize)]

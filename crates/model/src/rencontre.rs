@@ -194,6 +194,9 @@ pub struct Rencontre {
     pub occurred_at: i64,
     /// Anonymous headcount.
     pub headcount: u32,
+    /// Known persons named in it (their records are listed with the person).
+    #[serde(default)]
+    pub named: u32,
     /// The person's pseudonym, if any.
     pub pseudonym: Option<String>,
     /// The note.

@@ -17,6 +17,8 @@ pub const NAME_EXAMPLE: Key = Key("events-name-example");
 pub const KIND: Key = Key("events-kind");
 /// Label of the place.
 pub const PLACE: Key = Key("events-place");
+/// Legend of the partners taking part.
+pub const PARTNERS: Key = Key("events-partners");
 /// The create button.
 pub const CREATE: Key = Key("events-create");
 /// Back to the events list.

@@ -91,6 +91,12 @@ pub const NO_STAGE: Key = Key("people-no-stage");
 pub const REFERENT: Key = Key("people-referent");
 /// Nobody is the person's référent.
 pub const NO_REFERENT: Key = Key("people-no-referent");
+/// Saves the référent.
+pub const SAVE_REFERENT: Key = Key("people-save-referent");
+/// Confirmation.
+pub const REFERENT_SAVED: Key = Key("people-referent-saved");
+/// Title of the needs line of a person.
+pub const FREINS: Key = Key("people-freins");
 /// Title of the consent line.
 pub const CONSENT: Key = Key("people-consent");
 /// No consent recorded.
