@@ -32,6 +32,20 @@ fn shot_on_failure(
     result
 }
 
+/// Puts `text` into the input `css` as one input event, as a phone's keyboard
+/// suggestion does. WebDriver's synthetic keystrokes into the person picker were
+/// occasionally lost under the load of a cold CI run (the picker then saw "Aw" for
+/// "Awa"); one event makes the step deterministic.
+fn type_into(s: &Session, css: &str, text: &str) -> anyhow::Result<()> {
+    s.wait_for(css)?;
+    let script = format!(
+        "const e = document.querySelector({css:?}); e.focus(); e.value = {text:?}; \
+         e.dispatchEvent(new Event('input', {{ bubbles: true }}));"
+    );
+    s.execute(&script)?;
+    Ok(())
+}
+
 /// Today's date as the app's date inputs hold it, from the page's own clock.
 fn today_in_page(s: &Session) -> anyhow::Result<String> {
     let v = s.execute(
@@ -96,7 +110,7 @@ fn a_new_person_from_a_rencontre_and_a_stage_change_on_their_timeline() -> anyho
     let s = fresh_app(&driver, &data)?;
     shot_on_failure(&s, "person", || {
         // A pseudonym nobody has yet: created in place, it becomes a chip of the form.
-        s.fill("#person-search", "Éloïse")?;
+        type_into(&s, "#person-search", "Éloïse")?;
         // The button says whom it will create: what was typed has reached the app.
         s.wait_text("#person-create", |t| t.contains("Éloïse"))?;
         s.click_css("#person-create")?;
@@ -109,7 +123,7 @@ fn a_new_person_from_a_rencontre_and_a_stage_change_on_their_timeline() -> anyho
         s.wait_count(".person-chip", 0)?;
 
         // The next rencontre finds her by the first letters, without the accents.
-        s.fill("#person-search", "elo")?;
+        type_into(&s, "#person-search", "elo")?;
         s.wait_text("#person-hits .hit", |t| t.contains("Éloïse"))?;
 
         // Her thread, from the persons tab.
@@ -145,7 +159,7 @@ fn a_new_person_from_a_rencontre_and_a_stage_change_on_their_timeline() -> anyho
         s.wait_text("#profile-message", |t| t.contains("enregistré"))?;
         s.click_css("#close-settings")?;
         s.click_css("#tab-today")?;
-        s.fill("#person-search", "Awa")?;
+        type_into(&s, "#person-search", "Awa")?;
         // The button says whom it will create: what was typed has reached the app.
         s.wait_text("#person-create", |t| t.contains("Awa"))?;
         s.click_css("#person-create")?;
@@ -173,7 +187,7 @@ fn a_relance_planned_with_a_rencontre_is_done_from_today() -> anyhow::Result<()>
     let driver = Driver::start()?;
     let s = fresh_app(&driver, &data)?;
     shot_on_failure(&s, "relance", || {
-        s.fill("#person-search", "Moussa")?;
+        type_into(&s, "#person-search", "Moussa")?;
         // The button says whom it will create: what was typed has reached the app.
         s.wait_text("#person-create", |t| t.contains("Moussa"))?;
         s.click_css("#person-create")?;
@@ -282,7 +296,7 @@ fn a_rencontre_being_typed_survives_the_app_closing() -> anyhow::Result<()> {
     let s = fresh_app(&driver, &data)?;
     shot_on_failure(&s, "draft", || {
         s.click_css("[data-channel=maraude_numerique]")?;
-        s.fill("#person-search", "Sami")?;
+        type_into(&s, "#person-search", "Sami")?;
         // The button says whom it will create: what was typed has reached the app.
         s.wait_text("#person-create", |t| t.contains("Sami"))?;
         s.click_css("#person-create")?;
@@ -354,7 +368,7 @@ fn consent_then_an_orientation_to_a_partner_of_the_directory() -> anyhow::Result
 
         // A person, from a rencontre.
         s.click_css("#tab-today")?;
-        s.fill("#person-search", "Samir")?;
+        type_into(&s, "#person-search", "Samir")?;
         // The button says whom it will create: what was typed has reached the app.
         s.wait_text("#person-create", |t| t.contains("Samir"))?;
         s.click_css("#person-create")?;
