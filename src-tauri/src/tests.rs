@@ -41,6 +41,16 @@ fn call<C: Command>(window: &WebviewWindow<MockRuntime>, args: &C) -> Result<C::
     }
 }
 
+/// Today, by the system clock the shell's store uses.
+fn today() -> filrouge_model::Day {
+    filrouge_model::Day::from_epoch_ms(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_millis() as i64,
+    )
+}
+
 fn draft(note: &str) -> RencontreDraft {
     RencontreDraft {
         channel: Channel::MaraudeNumerique,
@@ -165,7 +175,7 @@ fn the_persons_commands_round_trip_through_the_ipc_boundary() {
         SetProfile, SetRelanceStatus,
     };
     use filrouge_model::views::Profile;
-    use filrouge_model::{Day, PersonneDraft, RelanceStatus, Stage};
+    use filrouge_model::{PersonneDraft, RelanceStatus, Stage};
 
     let dir = tempfile::tempdir().unwrap();
     let (_app, w) = app(dir.path());
@@ -201,12 +211,7 @@ fn the_persons_commands_round_trip_through_the_ipc_boundary() {
     .unwrap();
     assert_eq!(hits, vec![eloise.clone()]);
 
-    let today = Day::from_epoch_ms(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_millis() as i64,
-    );
+    let today = today();
     let view = call(
         &w,
         &ChangeStage {
@@ -306,16 +311,11 @@ fn the_persons_commands_round_trip_through_the_ipc_boundary() {
 #[test]
 fn the_events_commands_round_trip_through_the_ipc_boundary() {
     use filrouge_model::ipc::{CheckIn, CreateEvent, GetEvent, ListEvents, Register};
-    use filrouge_model::{AgeBand, Day, EvenementDraft, EventKind, InscriptionDraft};
+    use filrouge_model::{AgeBand, EvenementDraft, EventKind, InscriptionDraft};
 
     let dir = tempfile::tempdir().unwrap();
     let (_app, w) = app(dir.path());
-    let today = Day::from_epoch_ms(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_millis() as i64,
-    );
+    let today = today();
     let event = call(
         &w,
         &CreateEvent {
@@ -367,7 +367,7 @@ fn the_events_commands_round_trip_through_the_ipc_boundary() {
 fn the_partners_commands_round_trip_through_the_ipc_boundary() {
     use filrouge_model::PersonneDraft;
     use filrouge_model::ipc::{CreatePartner, CreatePersonne, ListPartners, Orient};
-    use filrouge_model::{Day, OrientationDraft, OrientationStatus, PartenaireDraft, PartnerKind};
+    use filrouge_model::{OrientationDraft, OrientationStatus, PartenaireDraft, PartnerKind};
 
     let dir = tempfile::tempdir().unwrap();
     let (_app, w) = app(dir.path());
@@ -394,12 +394,7 @@ fn the_partners_commands_round_trip_through_the_ipc_boundary() {
         },
     )
     .unwrap();
-    let today = Day::from_epoch_ms(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_millis() as i64,
-    );
+    let today = today();
     let mut draft = OrientationDraft {
         person_id: person.id.clone(),
         partner_id: Some(partner.id),

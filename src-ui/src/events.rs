@@ -4,8 +4,8 @@
 //! The list is read from the shell when the screen opens and after a creation; the
 //! new event opens at once, since it is usually created to register people now.
 
-use filrouge_model::ipc::{CreateEvent, IpcError, ListEvents, ListPartners};
-use filrouge_model::views::{EventSummary, PartnerRow};
+use filrouge_model::ipc::{CreateEvent, IpcError, ListEvents};
+use filrouge_model::views::EventSummary;
 use filrouge_model::vocab::EventKind;
 use filrouge_model::{Day, EvenementDraft};
 use leptos::ev::SubmitEvent;
@@ -88,17 +88,8 @@ fn NewEvent(shared: Shared) -> impl IntoView {
     let date = RwSignal::new(clock::today().to_string());
     let place = RwSignal::new(String::new());
     // The partners taking part, chosen from the team's directory.
-    let directory = RwSignal::new(Vec::<PartnerRow>::new());
+    let directory = crate::partners::directory();
     let partners = RwSignal::new(Vec::<String>::new());
-    spawn_local(async move {
-        if let Ok(list) = ipc::call(&ListPartners {
-            limit: crate::partners::LISTED,
-        })
-        .await
-        {
-            directory.set(list);
-        }
-    });
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<Said>);
     let on_submit = move |ev: SubmitEvent| {

@@ -20,6 +20,18 @@ use crate::{clock, i18n, ipc};
 /// Partners listed at most: a team's directory is a few dozen.
 pub const LISTED: u32 = 500;
 
+/// The team's directory, read once into a signal for a form's partner choice (empty
+/// until it arrives, and if it cannot be read: the choice then only offers a name).
+pub fn directory() -> RwSignal<Vec<PartnerRow>> {
+    let directory = RwSignal::new(Vec::new());
+    spawn_local(async move {
+        if let Ok(list) = ipc::call(&ListPartners { limit: LISTED }).await {
+            directory.set(list);
+        }
+    });
+    directory
+}
+
 /// The screen.
 #[component]
 pub fn PartnersScreen(shared: Shared) -> impl IntoView {

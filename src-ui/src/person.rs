@@ -9,7 +9,7 @@
 
 use filrouge_model::Day;
 use filrouge_model::ipc::{ChangeStage, GetPersonne, PlanRelance};
-use filrouge_model::views::PersonneView;
+use filrouge_model::views::{PartnerRow, PersonneView};
 use filrouge_model::vocab::Stage;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -27,8 +27,9 @@ pub fn PersonScreen(shared: Shared, id: String) -> impl IntoView {
     let i18n = use_i18n();
     let view_of = RwSignal::new(None::<PersonneView>);
     let error = RwSignal::new(None::<Said>);
-    // Outlives the details, which are drawn again when a stage change answers.
+    // Both outlive the details, which are drawn again when a stage change answers.
     let notice = RwSignal::new(None::<Said>);
+    let partners = crate::partners::directory();
     {
         let id = id.clone();
         spawn_local(async move {
@@ -53,7 +54,7 @@ pub fn PersonScreen(shared: Shared, id: String) -> impl IntoView {
             <p id="person-notice" class="confirmation" role="status">{move || notice.get().map(|m| m.text(i18n.lang()))}</p>
             {move || match view_of.get() {
                 None => view! { <p class="empty">{move || i18n.t(i18n::people::PERSON_LOADING)}</p> }.into_any(),
-                Some(v) => view! { <PersonDetails shared view_of notice v /> }.into_any(),
+                Some(v) => view! { <PersonDetails shared view_of notice partners v /> }.into_any(),
             }}
         </section>
     }
@@ -65,6 +66,7 @@ fn PersonDetails(
     shared: Shared,
     view_of: RwSignal<Option<PersonneView>>,
     notice: RwSignal<Option<Said>>,
+    partners: RwSignal<Vec<PartnerRow>>,
     v: PersonneView,
 ) -> impl IntoView {
     let i18n = use_i18n();
@@ -141,7 +143,7 @@ fn PersonDetails(
         </ol>
         <StageForm shared view_of notice id=v.id.clone() current=p.stage />
         <RelanceForm shared notice id=v.id.clone() />
-        <OrientForm view_of notice id=v.id.clone() />
+        <OrientForm view_of notice partners id=v.id.clone() />
         <ReferentForm view_of notice v=v.clone() />
         <ConsentForm view_of notice v=v.clone() />
     }

@@ -7,7 +7,7 @@
 
 use std::collections::BTreeSet;
 
-use filrouge_model::ipc::{IpcError, ListPartners, Orient, UpdatePersonne};
+use filrouge_model::ipc::{IpcError, Orient, UpdatePersonne};
 use filrouge_model::views::{PartnerRow, PersonneView};
 use filrouge_model::vocab::{ConsentMethod, ConsentScope, OrientationStatus};
 use filrouge_model::{Consent, OrientationDraft};
@@ -20,24 +20,16 @@ use crate::i18n::{Said, use_i18n};
 use crate::{clock, i18n, ipc};
 
 /// The orientation form: a partner from the directory (or a name typed), what for, and
-/// the person's consent, without which the store refuses it.
+/// the person's consent, without which the store refuses it. `partners` is the
+/// directory, read once by the person's screen.
 #[component]
 pub(crate) fn OrientForm(
     view_of: RwSignal<Option<PersonneView>>,
     notice: RwSignal<Option<Said>>,
+    partners: RwSignal<Vec<PartnerRow>>,
     id: String,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let partners = RwSignal::new(Vec::<PartnerRow>::new());
-    spawn_local(async move {
-        if let Ok(list) = ipc::call(&ListPartners {
-            limit: crate::partners::LISTED,
-        })
-        .await
-        {
-            partners.set(list);
-        }
-    });
     let partner = RwSignal::new(String::new());
     let typed_name = RwSignal::new(String::new());
     let reason = RwSignal::new(String::new());

@@ -46,6 +46,17 @@ fn type_into(s: &Session, css: &str, text: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Creates the person `name` in place with the rencontre form's picker and waits for
+/// their chip. The button says whom it will create, so the click waits for the name
+/// typed to have reached the app.
+fn create_in_picker(s: &Session, name: &str) -> anyhow::Result<()> {
+    type_into(s, "#person-search", name)?;
+    s.wait_text("#person-create", |t| t.contains(name))?;
+    s.click_css("#person-create")?;
+    s.wait_text(".person-chip", |t| t.contains(name))?;
+    Ok(())
+}
+
 /// Today's date as the app's date inputs hold it, from the page's own clock.
 fn today_in_page(s: &Session) -> anyhow::Result<String> {
     let v = s.execute(
@@ -78,10 +89,7 @@ fn an_anonymous_group_takes_at_most_five_taps() -> anyhow::Result<()> {
         s.click_css("#headcount-plus")?;
         s.click_css("#headcount-plus")?;
         s.click_css("#more-details summary")?;
-        s.execute(
-            "const e = document.querySelector('#occurred-time'); e.value = '00:01'; \
-             e.dispatchEvent(new Event('input', { bubbles: true }));",
-        )?;
+        type_into(&s, "#occurred-time", "00:01")?;
         s.fill("#band-16_17", "2")?;
         s.fill("#gender-femme", "1")?;
         // More people in the split than in the group: refused, saying so.
@@ -110,10 +118,7 @@ fn a_new_person_from_a_rencontre_and_a_stage_change_on_their_timeline() -> anyho
     let s = fresh_app(&driver, &data)?;
     shot_on_failure(&s, "person", || {
         // A pseudonym nobody has yet: created in place, it becomes a chip of the form.
-        type_into(&s, "#person-search", "Éloïse")?;
-        // The button says whom it will create: what was typed has reached the app.
-        s.wait_text("#person-create", |t| t.contains("Éloïse"))?;
-        s.click_css("#person-create")?;
+        create_in_picker(&s, "Éloïse")?;
         let chip = s.wait_text(".person-chip", |t| t.contains("Éloïse"))?;
         assert!(chip.contains("Éloïse"));
         // Named and met alone: the anonymous count went to 0 by itself.
@@ -159,16 +164,9 @@ fn a_new_person_from_a_rencontre_and_a_stage_change_on_their_timeline() -> anyho
         s.wait_text("#profile-message", |t| t.contains("enregistré"))?;
         s.click_css("#close-settings")?;
         s.click_css("#tab-today")?;
-        type_into(&s, "#person-search", "Awa")?;
-        // The button says whom it will create: what was typed has reached the app.
-        s.wait_text("#person-create", |t| t.contains("Awa"))?;
-        s.click_css("#person-create")?;
-        s.wait_text(".person-chip", |t| t.contains("Awa"))?;
+        create_in_picker(&s, "Awa")?;
         s.click_css("#tab-persons")?;
-        s.execute(
-            "const e = document.querySelector('#persons-search'); e.value = ''; \
-             e.dispatchEvent(new Event('input', { bubbles: true }));",
-        )?;
+        type_into(&s, "#persons-search", "")?;
         s.wait_text("#caseload", |t| {
             t.contains("Awa") && t.contains("Jamais rencontré")
         })?;
@@ -187,11 +185,7 @@ fn a_relance_planned_with_a_rencontre_is_done_from_today() -> anyhow::Result<()>
     let driver = Driver::start()?;
     let s = fresh_app(&driver, &data)?;
     shot_on_failure(&s, "relance", || {
-        type_into(&s, "#person-search", "Moussa")?;
-        // The button says whom it will create: what was typed has reached the app.
-        s.wait_text("#person-create", |t| t.contains("Moussa"))?;
-        s.click_css("#person-create")?;
-        s.wait_text(".person-chip", |t| t.contains("Moussa"))?;
+        create_in_picker(&s, "Moussa")?;
         s.click_css("#more-details summary")?;
         s.click_css("#more-details [data-code=logement]")?;
         s.fill("#next-step", "Appeler le 115 avec lui")?;
@@ -274,10 +268,7 @@ fn an_event_registers_ten_people_then_checks_three_in() -> anyhow::Result<()> {
             s.wait_for("#checkin-list .checkin[aria-pressed=true]")?;
         }
         s.wait_text("#event-count", |t| t == "10 inscrits · 3 arrivés")?;
-        s.execute(
-            "const e = document.querySelector('#checkin-search'); e.value = ''; \
-             e.dispatchEvent(new Event('input', { bubbles: true }));",
-        )?;
+        type_into(&s, "#checkin-search", "")?;
         s.wait_count("#checkin-list .checkin[aria-pressed=true]", 3)?;
         s.screenshot(&shots.join("e2e-event-checkin-360x720.png"))?;
         s.resize(1280, 800)?;
@@ -296,11 +287,7 @@ fn a_rencontre_being_typed_survives_the_app_closing() -> anyhow::Result<()> {
     let s = fresh_app(&driver, &data)?;
     shot_on_failure(&s, "draft", || {
         s.click_css("[data-channel=maraude_numerique]")?;
-        type_into(&s, "#person-search", "Sami")?;
-        // The button says whom it will create: what was typed has reached the app.
-        s.wait_text("#person-create", |t| t.contains("Sami"))?;
-        s.click_css("#person-create")?;
-        s.wait_text(".person-chip", |t| t.contains("Sami"))?;
+        create_in_picker(&s, "Sami")?;
         s.fill("#note", "Contact sur Discord, cherche un stage")?;
         Ok(())
     })?;
@@ -368,11 +355,7 @@ fn consent_then_an_orientation_to_a_partner_of_the_directory() -> anyhow::Result
 
         // A person, from a rencontre.
         s.click_css("#tab-today")?;
-        type_into(&s, "#person-search", "Samir")?;
-        // The button says whom it will create: what was typed has reached the app.
-        s.wait_text("#person-create", |t| t.contains("Samir"))?;
-        s.click_css("#person-create")?;
-        s.wait_text(".person-chip", |t| t.contains("Samir"))?;
+        create_in_picker(&s, "Samir")?;
         s.click_css("#save")?;
         s.wait_count("#today-list li.rencontre", 1)?;
         s.click_css("#tab-persons")?;
