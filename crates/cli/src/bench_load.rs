@@ -25,10 +25,14 @@
 //! phones up to date costs, so it is measured as it is rather than trimmed (a pull budget
 //! below the app's, or pulling less often than pushing, would set the result by choice of
 //! a knob). The figures therefore say how much a team can push while the server keeps
-//! every device current, not how fast the server alone can write. Two things to read them
-//! with: the devices decode what they pull on the same two cores as the server (phones
-//! would do it on their own), and both the server and the baseline wait on `fsync`, whose
-//! time depends on what else the disk is doing.
+//! every device current, not how fast the server alone can write.
+//!
+//! A phone decodes its pulls on its own processor, so the simulated devices, which share
+//! the server's two cores, read only each page's head (`load_device.rs`); the first
+//! device pulls with the app's own transport, decoding and hashing every change, and
+//! after the run a fresh device pulls the whole log that way and checks that it holds
+//! every acknowledged change exactly once (`check_log`). Both the server and the
+//! baseline wait on `fsync`, whose time depends on what else the disk is doing.
 //!
 //! The baseline, in the same run after the load: plain SQLite with the server storage's
 //! pragmas (WAL, `synchronous=FULL`, foreign keys, secure delete), a table like the
@@ -44,6 +48,7 @@ use filrouge_model::sync::{API_VERSION, MAX_PULL_BYTES, PullQuery, PushRequest};
 use rusqlite::{Connection, TransactionBehavior, params};
 
 use crate::load_changes::{self, Page};
+use crate::load_device::HeadPuller;
 use crate::loopback::{LocalServer, RateLimit};
 use crate::stats::percentile;
 
@@ -86,7 +91,14 @@ fn measure(devices: usize, seconds: u64, scratch: &Path) -> anyhow::Result<()> {
         let enrolment = server
             .enrol(&format!("Téléphone {}", i + 1))
             .with_context(|| format!("enrolling device {}", i + 1))?;
-        transports.push(HttpTransport::new(&server.url, &enrolment.token)?);
+        // The first device pulls as the app does; the others read only the pages' heads
+        // (see `load_device.rs`).
+        let puller = if i == 0 {
+            Puller::App
+        } else {
+            Puller::Head(HeadPuller::new(&server.url, &enrolment.token)?)
+        };
+        transports.push((HttpTransport::new(&server.url, &enrolment.token)?, puller));
     }
     let t = Instant::now();
     let plans = load_changes::plans(devices, load_changes::pages_for(seconds))?;
@@ -97,6 +109,7 @@ fn measure(devices: usize, seconds: u64, scratch: &Path) -> anyhow::Result<()> {
     );
 
     let load = drive(transports, plans, Duration::from_secs(seconds));
+    let held = check_log(&server, &load.tallies)?;
     // The server is idle now; stop it all the same so the baseline has the machine.
     drop(server);
     let baseline = baseline(&scratch.join("plain.sqlite"), &load.tallies)?;
@@ -106,10 +119,19 @@ fn measure(devices: usize, seconds: u64, scratch: &Path) -> anyhow::Result<()> {
         .filter_map(|t| t.errors.failure.as_ref())
         .collect();
     print_table(devices, &load, baseline);
+    println!("log check: a fresh device pulled {held} changes, each acknowledged change once");
     if let Some(first) = failures.first() {
         anyhow::bail!("{} device(s) failed; first: {first}", failures.len());
     }
     Ok(())
+}
+
+/// How a device pulls.
+enum Puller {
+    /// With the app's transport: every change decoded and hashed.
+    App,
+    /// Reading only each page's head.
+    Head(HeadPuller),
 }
 
 /// What one device did.
@@ -121,6 +143,8 @@ struct Tally {
     pushed: Vec<Page>,
     acknowledged: u64,
     pulled: u64,
+    /// Compressed bytes of the pulled pages (devices reading heads only).
+    pulled_wire_bytes: u64,
     errors: Errors,
     /// It pushed every page prepared for it before the end (the figures are then a
     /// lower bound: prepare more pages).
@@ -147,7 +171,11 @@ struct Load {
 
 /// Runs every device on its own thread until `length` has passed since the first one
 /// started; requests in flight then finish and count.
-fn drive(transports: Vec<HttpTransport>, plans: Vec<Vec<Page>>, length: Duration) -> Load {
+fn drive(
+    transports: Vec<(HttpTransport, Puller)>,
+    plans: Vec<Vec<Page>>,
+    length: Duration,
+) -> Load {
     // Time to spawn every thread before the first one starts.
     let epoch = Instant::now() + Duration::from_millis(200);
     let deadline = epoch + length;
@@ -182,7 +210,12 @@ fn drive(transports: Vec<HttpTransport>, plans: Vec<Vec<Page>>, length: Duration
 }
 
 /// One device's closed loop: push the next page, pull until up to date, again.
-fn play(mut transport: HttpTransport, plan: Vec<Page>, start: Instant, deadline: Instant) -> Tally {
+fn play(
+    (mut transport, puller): (HttpTransport, Puller),
+    plan: Vec<Page>,
+    start: Instant,
+    deadline: Instant,
+) -> Tally {
     std::thread::sleep(start.saturating_duration_since(Instant::now()));
     let mut tally = Tally::default();
     let mut cursor = 0;
@@ -220,17 +253,25 @@ fn play(mut transport: HttpTransport, plan: Vec<Page>, start: Instant, deadline:
                 after: cursor,
                 max_bytes: PULL_BUDGET,
             };
-            let Some(page) = attempt(
+            let Some((count, next, more, wire)) = attempt(
                 &mut tally.errors,
                 &mut tally.pull_latencies,
                 deadline,
-                || transport.pull(&query),
+                || match &puller {
+                    Puller::App => transport
+                        .pull(&query)
+                        .map(|p| (p.changes.len(), p.cursor, p.more, 0)),
+                    Puller::Head(head) => head
+                        .pull(&query)
+                        .map(|p| (p.header.count, p.header.cursor, p.header.more, p.wire_bytes)),
+                },
             ) else {
                 break 'run;
             };
-            tally.pulled += page.changes.len() as u64;
-            cursor = page.cursor;
-            if !page.more {
+            tally.pulled += count as u64;
+            tally.pulled_wire_bytes += wire;
+            cursor = next;
+            if !more {
                 break;
             }
             if Instant::now() >= deadline {
@@ -275,6 +316,45 @@ fn attempt<T>(
         }
         std::thread::sleep(wait);
     }
+}
+
+/// After the run, a fresh device pulls the whole log with the app's transport (every
+/// change decoded and hashed): it must hold every acknowledged change exactly once and
+/// nothing else. Returns how many it held.
+fn check_log(server: &LocalServer, tallies: &[Tally]) -> anyhow::Result<usize> {
+    let enrolment = server.enrol("Vérification")?;
+    let mut transport = HttpTransport::new(&server.url, &enrolment.token)?;
+    let mut held = Vec::new();
+    let mut after = 0;
+    loop {
+        let page = transport.pull(&PullQuery {
+            api_version: API_VERSION,
+            after,
+            max_bytes: PULL_BUDGET,
+        })?;
+        held.extend(page.changes.into_iter().map(|c| c.blob.hash));
+        after = page.cursor;
+        if !page.more {
+            break;
+        }
+    }
+    let count = held.len();
+    held.sort_unstable();
+    held.dedup();
+    anyhow::ensure!(held.len() == count, "the log holds a change twice");
+    let mut acknowledged: Vec<&str> = tallies
+        .iter()
+        .flat_map(|t| t.pushed.iter().flatten().map(|c| c.hash.as_str()))
+        .collect();
+    acknowledged.sort_unstable();
+    anyhow::ensure!(
+        held.iter()
+            .map(String::as_str)
+            .eq(acknowledged.iter().copied()),
+        "the log holds {count} changes, {} were acknowledged: they differ",
+        acknowledged.len()
+    );
+    Ok(count)
 }
 
 /// Plain SQLite doing the server's writes and nothing else: the pushed pages, one
@@ -375,6 +455,14 @@ fn print_table(devices: usize, load: &Load, (rows, time): (u64, Duration)) {
         (
             "changes pulled (all devices)",
             sum(&|t| t.pulled).to_string(),
+            String::new(),
+        ),
+        (
+            "pulled on the wire, MB/s (head-reading devices)",
+            format!(
+                "{:.1}",
+                sum(&|t| t.pulled_wire_bytes) as f64 / 1e6 / load.wall.as_secs_f64()
+            ),
             String::new(),
         ),
         (

@@ -30,6 +30,7 @@ mod bench_sync;
 mod fill;
 mod generate;
 mod load_changes;
+mod load_device;
 mod loopback;
 mod stats;
 

@@ -27,7 +27,7 @@
 //! Ids are written as 16 bytes only when they are canonical lowercase hyphenated UUIDs,
 //! so every id, canonical or not, decodes to exactly the string that was encoded.
 
-use crate::sync::{ChangeBlob, PullResponse, PushRequest};
+use crate::sync::{ChangeBlob, PullResponse, PulledChange, PushRequest};
 
 /// Media type of a binary push page (request body of `POST /v1/push`).
 pub const PUSH_MEDIA_TYPE: &str = "application/vnd.filrouge.push";
@@ -113,27 +113,77 @@ pub struct PullPage {
 /// Writes a pull response as a binary page (hashes left out, see the module doc).
 pub fn encode_pull(page: &PullResponse) -> Vec<u8> {
     let payload: usize = page.changes.iter().map(|c| c.blob.data.len() + 24).sum();
-    let mut out = Vec::with_capacity(payload + 32);
-    out.extend_from_slice(PAGE_MAGIC);
-    put_uint(&mut out, u64::from(page.api_version));
-    put_uint(&mut out, page.cursor);
-    put_uint(&mut out, page.head);
-    out.push(u8::from(page.more));
-    put_uint(&mut out, page.changes.len() as u64);
+    let mut out = Vec::with_capacity(payload + PAGE_HEADER_MAX_BYTES);
+    put_page_header(
+        &mut out,
+        &PageHeader {
+            api_version: page.api_version,
+            cursor: page.cursor,
+            head: page.head,
+            more: page.more,
+            count: page.changes.len(),
+        },
+    );
     let mut previous = 0u64;
     for c in &page.changes {
-        put_uint(&mut out, c.seq.wrapping_sub(previous));
+        put_seq_delta(&mut out, previous, c.seq);
         previous = c.seq;
-        put_doc_id(&mut out, &c.blob.doc_id);
-        put_bytes(&mut out, c.blob.kind.as_bytes());
-        put_bytes(&mut out, &c.blob.data);
+        put_entry_body(&mut out, c);
     }
     out
 }
 
-/// Reads a binary pull page.
-pub fn decode_pull(bytes: &[u8]) -> Result<PullPage, WireError> {
-    let mut r = Reader::new(bytes);
+/// Writes a page's head. With [`put_seq_delta`] and [`put_entry_body`] it lets a server
+/// build a page from pieces made at different times (see the server's `pages` module):
+/// the page is the head, then for each entry its delta and its body.
+pub fn put_page_header(out: &mut Vec<u8>, header: &PageHeader) {
+    out.extend_from_slice(PAGE_MAGIC);
+    put_uint(out, u64::from(header.api_version));
+    put_uint(out, header.cursor);
+    put_uint(out, header.head);
+    out.push(u8::from(header.more));
+    put_uint(out, header.count as u64);
+}
+
+/// Writes an entry's sequence number as the delta from the entry before it in the page
+/// (`previous` is 0 for the first).
+pub fn put_seq_delta(out: &mut Vec<u8>, previous: u64, seq: u64) {
+    put_uint(out, seq.wrapping_sub(previous));
+}
+
+/// Writes the rest of an entry: record id, kind and bytes.
+pub fn put_entry_body(out: &mut Vec<u8>, change: &PulledChange) {
+    put_doc_id(out, &change.blob.doc_id);
+    put_bytes(out, change.blob.kind.as_bytes());
+    put_bytes(out, &change.blob.data);
+}
+
+/// The head of a pulled page: everything it says before its entries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageHeader {
+    /// The server's API version.
+    pub api_version: u32,
+    /// The cursor to ask for next.
+    pub cursor: u64,
+    /// The log's highest sequence number when the page was read.
+    pub head: u64,
+    /// Whether more entries wait after this page.
+    pub more: bool,
+    /// How many entries follow.
+    pub count: usize,
+}
+
+/// Reads the head of a binary pull page; `bytes` may be any prefix that holds it (at
+/// most [`PAGE_HEADER_MAX_BYTES`]), so a reader that only wants the cursor need not
+/// decompress the whole page.
+pub fn decode_pull_header(bytes: &[u8]) -> Result<PageHeader, WireError> {
+    read_header(&mut Reader::new(bytes))
+}
+
+/// The most bytes a page's head can take: the magic, then five LEB128 numbers.
+pub const PAGE_HEADER_MAX_BYTES: usize = 4 + 5 + 10 + 10 + 1 + 10;
+
+fn read_header(r: &mut Reader<'_>) -> Result<PageHeader, WireError> {
     r.magic(PAGE_MAGIC, "pull")?;
     let api_version = r.u32()?;
     let cursor = r.uint()?;
@@ -145,9 +195,22 @@ pub fn decode_pull(bytes: &[u8]) -> Result<PullPage, WireError> {
         tag => return Err(WireError::UnknownTag { tag, at }),
     };
     let count = r.count()?;
-    let mut entries = Vec::with_capacity(r.room(count));
+    Ok(PageHeader {
+        api_version,
+        cursor,
+        head,
+        more,
+        count,
+    })
+}
+
+/// Reads a binary pull page.
+pub fn decode_pull(bytes: &[u8]) -> Result<PullPage, WireError> {
+    let mut r = Reader::new(bytes);
+    let header = read_header(&mut r)?;
+    let mut entries = Vec::with_capacity(r.room(header.count));
     let mut seq = 0u64;
-    for _ in 0..count {
+    for _ in 0..header.count {
         seq = seq.wrapping_add(r.uint()?);
         entries.push(PageEntry {
             seq,
@@ -158,11 +221,11 @@ pub fn decode_pull(bytes: &[u8]) -> Result<PullPage, WireError> {
     }
     r.finish()?;
     Ok(PullPage {
-        api_version,
+        api_version: header.api_version,
         entries,
-        cursor,
-        more,
-        head,
+        cursor: header.cursor,
+        more: header.more,
+        head: header.head,
     })
 }
 

@@ -71,6 +71,17 @@ fn a_pull_page_round_trips_without_its_hashes() {
         (API_VERSION, 1 << 40, true, 9_000)
     );
     assert!(!bytes.windows(64).any(|w| w == "ab".repeat(32).as_bytes()));
+
+    // The head alone reads from any prefix long enough to hold it.
+    let head = decode_pull_header(&bytes[..PAGE_HEADER_MAX_BYTES]).unwrap();
+    assert_eq!(
+        (head.api_version, head.cursor, head.head, head.more, head.count),
+        (API_VERSION, 1 << 40, 9_000, true, 4)
+    );
+    assert!(matches!(
+        decode_pull_header(&bytes[..6]),
+        Err(WireError::Truncated { .. })
+    ));
 }
 
 #[test]

@@ -31,6 +31,7 @@
 pub mod clock;
 pub mod error;
 pub mod http;
+mod pages;
 pub mod rate;
 pub mod secret;
 mod service;

@@ -15,8 +15,11 @@ use filrouge_model::sync::{
     MAX_PULL_BYTES, PullQuery, PullResponse, PushRequest, PushResponse,
 };
 
+use filrouge_model::wire;
+
 use crate::clock::{Clock, SystemClock};
 use crate::error::ServerError;
+use crate::pages::{self, BlockCache};
 use crate::rate::RateLimiter;
 use crate::secret;
 use crate::storage::{
@@ -33,7 +36,8 @@ pub const MAX_PULL_CHANGES: usize = 30_000;
 /// How many fresh codes to try if one collides with a stored hash (about never).
 const CODE_ATTEMPTS: usize = 4;
 
-/// The team server: storage plus clock. Cheap to clone (two `Arc`s).
+/// The team server: storage plus clock, rate limits and the pull pages' block cache.
+/// Cheap to clone (`Arc`s).
 ///
 /// Its methods block on the database: from async code, call them through
 /// `tokio::task::spawn_blocking`, as the HTTP layer does.
@@ -43,6 +47,8 @@ pub struct TeamServer {
     clock: Arc<dyn Clock>,
     limiter: Arc<RateLimiter>,
     enrol_failures: Arc<RateLimiter>,
+    /// Compressed sealed blocks of the team logs, for binary pulls.
+    blocks: Arc<BlockCache>,
 }
 
 impl std::fmt::Debug for TeamServer {
@@ -68,6 +74,7 @@ impl TeamServer {
             clock,
             limiter: Arc::new(RateLimiter::default()),
             enrol_failures: Arc::new(RateLimiter::enrolments()),
+            blocks: Arc::new(BlockCache::default()),
         }
     }
 
@@ -300,6 +307,8 @@ impl TeamServer {
             &device.id,
             self.now_ms(),
         )?;
+        // Cached blocks may hold the deleted changes: none is served again.
+        self.blocks.forget_team(&device.team_id);
         // Record ids are random; they say nothing about the person.
         tracing::info!(
             device_id = %device.id,
@@ -316,18 +325,38 @@ impl TeamServer {
         })
     }
 
+    /// [`TeamServer::pull`]'s page as a binary page ([`filrouge_model::wire`]), zstd
+    /// compressed: from the log's cached blocks when the device is near the head, as
+    /// one frame for a long catch-up (see `pages.rs`).
+    pub fn pull_page(&self, device: &Device, query: &PullQuery) -> Result<Vec<u8>, ServerError> {
+        validate::check_version(query.api_version)?;
+        let head = self.storage.head(&device.team_id)?;
+        if head.saturating_sub(query.after) > pages::CATCH_UP_SEQS {
+            // A long catch-up: one frame, the fewest bytes for the phone.
+            let response = self.pull(device, query)?;
+            return pages::compress_whole(&wire::encode_pull(&response));
+        }
+        pages::page(
+            &*self.storage,
+            &self.blocks,
+            &device.team_id,
+            query.after,
+            pull_budget(query),
+            MAX_PULL_CHANGES,
+        )
+    }
+
     /// A page of `device`'s team log after `query.after`, within
     /// min(`query.max_bytes` or [`DEFAULT_PULL_BYTES`], [`MAX_PULL_BYTES`]) blob bytes
     /// (one change at least).
     pub fn pull(&self, device: &Device, query: &PullQuery) -> Result<PullResponse, ServerError> {
         validate::check_version(query.api_version)?;
-        let budget = query
-            .max_bytes
-            .unwrap_or(DEFAULT_PULL_BYTES)
-            .min(MAX_PULL_BYTES);
-        let page =
-            self.storage
-                .changes_after(&device.team_id, query.after, budget, MAX_PULL_CHANGES)?;
+        let page = self.storage.changes_after(
+            &device.team_id,
+            query.after,
+            pull_budget(query),
+            MAX_PULL_CHANGES,
+        )?;
         let cursor = page.changes.last().map_or(query.after, |c| c.seq);
         tracing::debug!(
             device_id = %device.id,
@@ -345,4 +374,13 @@ impl TeamServer {
             head: page.head.max(cursor),
         })
     }
+}
+
+/// The byte budget of a pull: the device's, or [`DEFAULT_PULL_BYTES`], at most
+/// [`MAX_PULL_BYTES`].
+fn pull_budget(query: &PullQuery) -> u64 {
+    query
+        .max_bytes
+        .unwrap_or(DEFAULT_PULL_BYTES)
+        .min(MAX_PULL_BYTES)
 }

@@ -6,7 +6,8 @@
 //! extractor ([`extract`]) that authenticates the device and parses the body into the
 //! `model::sync` types. The handler moves the [`TeamServer`] call onto a blocking
 //! thread, since SQLite blocks, and answers JSON, or the binary page of
-//! [`filrouge_model::wire`] to a pull that asks for it. Every failure is a
+//! [`filrouge_model::wire`] to a pull that asks for it (zstd-compressed from the log's
+//! cached blocks when the client takes zstd, see `pages.rs`). Every failure is a
 //! [`ServerError`], answered as an `ApiError` body.
 //!
 //! | route | auth | body / query | answer |
@@ -16,8 +17,6 @@
 //! | `POST /v1/push` | bearer | `PushRequest` (JSON or binary push page) | `PushResponse` |
 //! | `GET /v1/pull` | bearer | `PullQuery` | `PullResponse` (JSON or binary page) |
 //! | `POST /v1/erase` | bearer, coordinator | `EraseRequest` | `EraseResponse` |
-
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use axum::Json;
 use axum::Router;
@@ -47,55 +46,6 @@ use extract::{AcceptsZstd, ApiJson, ApiQuery, AuthedDevice, ClientAddress, PushB
 
 /// The compression level of JSON answers (gzip or zstd, by the layer).
 const ANSWER_COMPRESSION: i32 = 6;
-/// Binary pull pages are compressed here, with a level by size and load: a page of a
-/// fresh device's catch-up (large) is 16% smaller at zstd 9 than at 3, for about 30 ms
-/// of server time a megabyte, and phones pay for bytes; small pages gain little from
-/// it. When pulls already keep the cores busy compressing, the fast level keeps
-/// everyone's latency down (`filrouge bench load`: level 9 on every large page was
-/// half of the server's time under load).
-const LARGE_PAGE_BYTES: usize = 256 * 1024;
-const LARGE_PAGE_LEVEL: i32 = 9;
-const SMALL_PAGE_LEVEL: i32 = 3;
-/// Compressions at the high level allowed at once.
-const HIGH_LEVEL_AT_ONCE: usize = 1;
-
-/// Pages being compressed at the high level right now.
-static HIGH_LEVEL_BUSY: AtomicUsize = AtomicUsize::new(0);
-
-/// Compresses a binary page at the level its size and the server's load call for.
-fn compress_page(bytes: &[u8]) -> Result<Vec<u8>, ServerError> {
-    // The slot is held until the page is compressed.
-    let high = (bytes.len() >= LARGE_PAGE_BYTES)
-        .then(HighLevelSlot::take)
-        .flatten();
-    let level = if high.is_some() {
-        LARGE_PAGE_LEVEL
-    } else {
-        SMALL_PAGE_LEVEL
-    };
-    zstd::bulk::compress(bytes, level).map_err(|source| ServerError::Compression { source })
-}
-
-/// One of the [`HIGH_LEVEL_AT_ONCE`] slots, given back on drop.
-struct HighLevelSlot;
-
-impl HighLevelSlot {
-    fn take() -> Option<HighLevelSlot> {
-        HIGH_LEVEL_BUSY
-            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |busy| {
-                (busy < HIGH_LEVEL_AT_ONCE).then_some(busy + 1)
-            })
-            .ok()
-            .map(|_| HighLevelSlot)
-    }
-}
-
-impl Drop for HighLevelSlot {
-    fn drop(&mut self) {
-        HIGH_LEVEL_BUSY.fetch_sub(1, Ordering::SeqCst);
-    }
-}
-
 impl TeamServer {
     /// The whole HTTP app. Tests drive it without a socket (`tower::ServiceExt::oneshot`);
     /// [`serve`] puts it on a listener.
@@ -213,15 +163,14 @@ async fn pull(
     ApiQuery(query): ApiQuery<PullQuery>,
 ) -> Result<Response, ServerError> {
     let page = blocking(move || {
+        if binary && zstd {
+            return Ok(Ok((server.pull_page(&device, &query)?, Some("zstd"))));
+        }
         let response = server.pull(&device, &query)?;
         if !binary {
             return Ok(Err(response));
         }
-        let bytes = wire::encode_pull(&response);
-        if !zstd {
-            return Ok(Ok((bytes, None)));
-        }
-        Ok(Ok((compress_page(&bytes)?, Some("zstd"))))
+        Ok(Ok((wire::encode_pull(&response), None)))
     })
     .await?;
     Ok(match page {

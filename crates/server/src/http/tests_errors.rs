@@ -326,6 +326,9 @@ impl Storage for BrokenStorage {
     fn devices(&self, _: &str) -> Result<Vec<Device>, ServerError> {
         broken()
     }
+    fn head(&self, _: &str) -> Result<u64, ServerError> {
+        broken()
+    }
     fn revoke_device(&self, _: &str, _: i64) -> Result<Option<Device>, ServerError> {
         broken()
     }

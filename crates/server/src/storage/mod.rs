@@ -264,6 +264,9 @@ pub trait Storage: Send + Sync {
         now_ms: i64,
     ) -> Result<Erasure, ServerError>;
 
+    /// The highest sequence number in the team's log (0 for an empty log).
+    fn head(&self, team_id: &str) -> Result<u64, ServerError>;
+
     /// The team's changes with a sequence number above `after`, in order, paged by
     /// [`PageBudget::new`]`(max_bytes, max_changes)`.
     fn changes_after(

@@ -317,6 +317,12 @@ pub fn paging_returns_every_change_once(storage: Arc<dyn Storage>) -> Result<(),
         assert_eq!(blobs, all);
     }
 
+    assert_eq!(storage.head(&team.id)?, all.len() as u64);
+    assert_eq!(
+        storage.head(&new_id())?,
+        0,
+        "an unknown team's log is empty"
+    );
     let past_end = storage.changes_after(&team.id, all.len() as u64, 1_000, 10)?;
     assert_eq!((past_end.changes.len(), past_end.more), (0, false));
     let huge_cursor = storage.changes_after(&team.id, u64::MAX, 1_000, 10)?;

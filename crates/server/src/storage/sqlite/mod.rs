@@ -462,14 +462,23 @@ impl Storage for SqliteStorage {
         }
         drop(rows);
         drop(stmt);
-        let head: i64 = conn
-            .prepare_cached("SELECT COALESCE(MAX(seq), 0) FROM changes WHERE team_id = ?1")
-            .during("read the log head")?
-            .query_row([team_id], |row| row.get(0))
-            .during("read the log head")?;
-        page.head = u64::try_from(head).unwrap_or(0);
+        page.head = read_head(&conn, team_id)?;
         Ok(page)
     }
+
+    fn head(&self, team_id: &str) -> Result<u64, ServerError> {
+        read_head(&self.reader(), team_id)
+    }
+}
+
+/// The highest sequence number in a team's log, 0 if it is empty.
+fn read_head(conn: &Connection, team_id: &str) -> Result<u64, ServerError> {
+    let head: i64 = conn
+        .prepare_cached("SELECT COALESCE(MAX(seq), 0) FROM changes WHERE team_id = ?1")
+        .during("read the log head")?
+        .query_row([team_id], |row| row.get(0))
+        .during("read the log head")?;
+    Ok(u64::try_from(head).unwrap_or(0))
 }
 
 /// A read-only connection to the (already migrated, WAL) database at `path`.

@@ -1,0 +1,130 @@
+//! The simulated devices' pull for `filrouge bench load`: the real request, read only as
+//! far as the page's head.
+//!
+//! A phone decodes what it pulls on its own processor. 200 simulated phones on the
+//! server's two cores would instead spend those cores decompressing and hashing the
+//! team's changes 199 times over, and the benchmark would measure them, not the server.
+//! So a simulated device sends exactly the app's pull (the same URL, budget, token,
+//! `Accept` and `Accept-Encoding`), receives the whole compressed body, and decompresses
+//! only the page's head: the cursor to ask for next and whether more waits. One device
+//! in the team still pulls with the app's own transport, decoding and hashing every
+//! change, and after the run a fresh device pulls the whole log that way to check that
+//! it holds every acknowledged change exactly once (see `bench_load.rs`).
+
+use std::io::Read as _;
+use std::time::Duration;
+
+use filrouge_core::sync::TransportError;
+use filrouge_model::sync::{ApiError, ErrorCode, PullQuery};
+use filrouge_model::wire::{self, PAGE_HEADER_MAX_BYTES, PAGE_MEDIA_TYPE, PageHeader};
+use reqwest::blocking::Client;
+use reqwest::header::{ACCEPT, ACCEPT_ENCODING, CONTENT_ENCODING, CONTENT_TYPE};
+
+/// A device that pulls and reads only each page's head.
+pub struct HeadPuller {
+    client: Client,
+    base: String,
+    token: String,
+}
+
+/// What one pull brought.
+pub struct Pulled {
+    /// The page's head.
+    pub header: PageHeader,
+    /// The body's size on the wire (compressed).
+    pub wire_bytes: u64,
+}
+
+impl HeadPuller {
+    /// A puller to `base_url` with a device token.
+    pub fn new(base_url: &str, token: &str) -> Result<HeadPuller, TransportError> {
+        let client = Client::builder()
+            // The body is kept compressed: only its head is decompressed, here.
+            .no_zstd()
+            .no_gzip()
+            .timeout(Duration::from_secs(60))
+            .build()
+            .map_err(|e| TransportError::Unreachable {
+                detail: e.to_string(),
+            })?;
+        Ok(HeadPuller {
+            client,
+            base: base_url.trim_end_matches('/').to_owned(),
+            token: token.to_owned(),
+        })
+    }
+
+    /// The app's pull of the page after `query.after`.
+    pub fn pull(&self, query: &PullQuery) -> Result<Pulled, TransportError> {
+        let mut url = format!(
+            "{}/v1/pull?api_version={}&after={}",
+            self.base, query.api_version, query.after
+        );
+        if let Some(max) = query.max_bytes {
+            url.push_str(&format!("&max_bytes={max}"));
+        }
+        let unreachable = |e: reqwest::Error| TransportError::Unreachable {
+            detail: e.without_url().to_string(),
+        };
+        let resp = self
+            .client
+            .get(url)
+            .bearer_auth(&self.token)
+            .header(ACCEPT, format!("{PAGE_MEDIA_TYPE}, application/json;q=0.5"))
+            .header(ACCEPT_ENCODING, "zstd")
+            .send()
+            .map_err(unreachable)?;
+        let status = resp.status();
+        let zstd = resp
+            .headers()
+            .get(CONTENT_ENCODING)
+            .is_some_and(|v| v.as_bytes() == b"zstd");
+        let binary = resp
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with(PAGE_MEDIA_TYPE));
+        let body = resp.bytes().map_err(unreachable)?;
+        if !status.is_success() {
+            return Err(refusal(status.as_u16(), &body));
+        }
+        let protocol = |detail: String| TransportError::Protocol { detail };
+        if !binary || !zstd {
+            return Err(protocol("the server sent no compressed binary page".into()));
+        }
+        let mut head = Vec::with_capacity(PAGE_HEADER_MAX_BYTES);
+        zstd::stream::read::Decoder::new(&body[..])
+            .map_err(|e| protocol(e.to_string()))?
+            .take(PAGE_HEADER_MAX_BYTES as u64)
+            .read_to_end(&mut head)
+            .map_err(|e| protocol(e.to_string()))?;
+        let header = wire::decode_pull_header(&head).map_err(|e| protocol(e.to_string()))?;
+        Ok(Pulled {
+            header,
+            wire_bytes: body.len() as u64,
+        })
+    }
+}
+
+/// The error a refused request's JSON body names, as the app's transport reads it.
+fn refusal(status: u16, body: &[u8]) -> TransportError {
+    if status == 401 {
+        return TransportError::Unauthorized;
+    }
+    match serde_json::from_slice::<ApiError>(body) {
+        Ok(err) if err.code == ErrorCode::VersionMismatch => TransportError::VersionMismatch {
+            server: err.api_version,
+        },
+        Ok(err) => TransportError::Rejected {
+            status,
+            code: serde_json::to_value(err.code)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default(),
+        },
+        Err(_) => TransportError::Rejected {
+            status,
+            code: String::new(),
+        },
+    }
+}

@@ -1,0 +1,288 @@
+//! The page built from cached blocks is the plain page, byte for byte, whatever the log,
+//! the cursor and the budget; an erasure is never served from the cache.
+
+use std::io::Read as _;
+
+use filrouge_model::sync::{
+    API_VERSION, ChangeBlob, EnrolRequest, EraseRequest, PullQuery, PushRequest,
+};
+use filrouge_model::wire;
+use proptest::prelude::*;
+
+use super::BLOCK_SEQS;
+use crate::TeamServer;
+use crate::secret::sha256_hex;
+use crate::storage::{Device, Role, Storage as _};
+
+/// A server on a scratch file, with an intervenant's and a coordinator's device.
+struct Scratch {
+    _dir: tempfile::TempDir,
+    server: TeamServer,
+    phone: Device,
+    coordinator: Device,
+}
+
+fn scratch() -> Scratch {
+    let dir = tempfile::tempdir().expect("scratch dir");
+    let server = TeamServer::open_sqlite(&dir.path().join("team.sqlite3")).expect("server");
+    let team = server.ensure_team("Pages").expect("team");
+    let device = |role, name: &str| {
+        let code = server.create_enrolment_code(&team.id, role).expect("code");
+        let enrolled = server
+            .enrol(&EnrolRequest {
+                api_version: API_VERSION,
+                code,
+                device_name: name.into(),
+            })
+            .expect("enrol");
+        server.authenticate(&enrolled.token).expect("device")
+    };
+    let phone = device(Role::Intervenant, "téléphone");
+    let coordinator = device(Role::Coordinateur, "portable");
+    Scratch {
+        _dir: dir,
+        server,
+        phone,
+        coordinator,
+    }
+}
+
+/// Change `i`, of `size` bytes, in one of `docs` records.
+fn change(i: usize, size: usize, docs: usize) -> ChangeBlob {
+    let data: Vec<u8> = format!("change {i} ").bytes().cycle().take(size).collect();
+    ChangeBlob {
+        doc_id: format!("0190f3a2-7c1e-7d4b-9a1e-{:012x}", i % docs.max(1)),
+        kind: if i.is_multiple_of(5) {
+            "personne"
+        } else {
+            "rencontre"
+        }
+        .into(),
+        hash: sha256_hex(&data),
+        data,
+    }
+}
+
+fn push(s: &Scratch, changes: Vec<ChangeBlob>) {
+    for page in changes.chunks(500) {
+        s.server
+            .push(
+                &s.phone,
+                &PushRequest {
+                    api_version: API_VERSION,
+                    changes: page.to_vec(),
+                },
+            )
+            .expect("push");
+    }
+}
+
+fn unzstd(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    zstd::stream::read::Decoder::new(bytes)
+        .expect("decoder")
+        .read_to_end(&mut out)
+        .expect("a run of zstd frames");
+    out
+}
+
+/// The two pages for one query: from the cached blocks, and plain.
+fn both(s: &Scratch, after: u64, max_bytes: Option<u64>) -> (Vec<u8>, Vec<u8>) {
+    let query = PullQuery {
+        api_version: API_VERSION,
+        after,
+        max_bytes,
+    };
+    let blocks = s.server.pull_page(&s.phone, &query).expect("page");
+    let plain = wire::encode_pull(&s.server.pull(&s.phone, &query).expect("pull"));
+    (unzstd(&blocks), plain)
+}
+
+/// Pulls the whole log from 0 with a budget, checking each page against the plain one.
+fn walk(s: &Scratch, max_bytes: Option<u64>) -> usize {
+    let (mut after, mut pages) = (0, 0);
+    loop {
+        let (blocks, plain) = both(s, after, max_bytes);
+        assert_eq!(blocks, plain, "page after {after}, budget {max_bytes:?}");
+        let page = wire::decode_pull(&blocks).expect("a page");
+        pages += 1;
+        after = page.cursor;
+        if !page.more {
+            return pages;
+        }
+    }
+}
+
+#[test]
+fn a_page_from_blocks_is_the_plain_page() {
+    let s = scratch();
+    let count = 3 * BLOCK_SEQS as usize + 40;
+    push(&s, (0..count).map(|i| change(i, 20 + i % 90, 50)).collect());
+    // Every cursor around the block boundaries, before and after they are cached.
+    for _ in 0..2 {
+        for after in [
+            0, 1, 255, 256, 257, 511, 512, 700, 767, 768, 769, 800, 808, 900,
+        ] {
+            for budget in [None, Some(1), Some(3_000), Some(40_000)] {
+                let (blocks, plain) = both(&s, after, budget);
+                assert_eq!(blocks, plain, "after {after}, budget {budget:?}");
+            }
+        }
+    }
+    assert_eq!(walk(&s, None), 1);
+    assert!(walk(&s, Some(5_000)) > 10);
+}
+
+/// The two pages straight from the storage, with a count limit of `max_changes`.
+fn both_limited(
+    s: &Scratch,
+    cache: &super::BlockCache,
+    after: u64,
+    max_bytes: u64,
+    max_changes: usize,
+) -> (Vec<u8>, Vec<u8>) {
+    let storage = crate::SqliteStorage::open(&s._dir.path().join("team.sqlite3")).expect("open");
+    let team = &s.phone.team_id;
+    let blocks = super::page(&storage, cache, team, after, max_bytes, max_changes).expect("page");
+    let page = storage
+        .changes_after(team, after, max_bytes, max_changes)
+        .expect("changes");
+    let cursor = page.changes.last().map_or(after, |c| c.seq);
+    let plain = wire::encode_pull(&filrouge_model::sync::PullResponse {
+        api_version: API_VERSION,
+        changes: page.changes,
+        cursor,
+        more: page.more,
+        head: page.head.max(cursor),
+    });
+    (unzstd(&blocks), plain)
+}
+
+#[test]
+fn a_long_catch_up_is_one_frame_of_the_plain_page() {
+    let s = scratch();
+    let count = super::CATCH_UP_SEQS as usize + 300;
+    push(&s, (0..count).map(|i| change(i, 16, 100)).collect());
+    let (blocks, plain) = both(&s, 0, None);
+    assert_eq!(blocks, plain);
+    let query = PullQuery {
+        api_version: API_VERSION,
+        after: 0,
+        max_bytes: None,
+    };
+    let wire = s.server.pull_page(&s.phone, &query).expect("page");
+    assert_eq!(frames(&wire), 1, "a catch-up is one frame");
+    let near = PullQuery {
+        after: count as u64 - 600,
+        ..query
+    };
+    let wire = s.server.pull_page(&s.phone, &near).expect("page");
+    assert!(frames(&wire) > 2, "a device near the head reads blocks");
+}
+
+/// How many zstd frames a body holds.
+fn frames(mut body: &[u8]) -> usize {
+    let mut n = 0;
+    while !body.is_empty() {
+        let size = zstd::zstd_safe::find_frame_compressed_size(body).expect("a frame");
+        body = &body[size..];
+        n += 1;
+    }
+    n
+}
+
+#[test]
+fn the_count_limit_cuts_pages_alike() {
+    let s = scratch();
+    let count = 3 * BLOCK_SEQS as usize + 7;
+    push(&s, (0..count).map(|i| change(i, 30, 20)).collect());
+    let cache = super::BlockCache::default();
+    for max_changes in [1, 2, 100, 255, 256, 257, 300, 512, 600, 10_000] {
+        for after in [0, 1, 255, 256, 300, 512, 700, 770] {
+            let (blocks, plain) = both_limited(&s, &cache, after, u64::MAX, max_changes);
+            assert_eq!(blocks, plain, "after {after}, max {max_changes}");
+        }
+    }
+}
+
+#[test]
+fn an_erased_record_is_not_served_from_a_cached_block() {
+    let s = scratch();
+    let count = 2 * BLOCK_SEQS as usize + 10;
+    let changes: Vec<ChangeBlob> = (0..count).map(|i| change(i, 64, 40)).collect();
+    let victim = changes[3].doc_id.clone();
+    let marker = changes[3].data.clone();
+    push(&s, changes);
+    // Both sealed blocks are cached by this walk.
+    walk(&s, None);
+    let before = both(&s, 0, None).0;
+    assert!(contains(&before, &marker), "the record is there before");
+
+    s.server
+        .erase(
+            &s.coordinator,
+            &EraseRequest {
+                api_version: API_VERSION,
+                doc_id: victim.clone(),
+            },
+        )
+        .expect("erase");
+    let (blocks, plain) = both(&s, 0, None);
+    assert_eq!(blocks, plain);
+    assert!(!contains(&blocks, &marker), "an erased change was served");
+    let page = wire::decode_pull(&blocks).expect("page");
+    let tombstone = page.entries.last().expect("entries");
+    assert_eq!(tombstone.doc_id, victim);
+    assert_eq!(tombstone.kind, filrouge_model::sync::ERASURE_KIND);
+    walk(&s, Some(2_000));
+}
+
+#[test]
+fn the_page_head_is_a_raw_frame_any_zstd_reader_takes() {
+    let mut out = Vec::new();
+    super::raw_frame(&mut out, b"FRPG head").expect("frame");
+    super::raw_frame(&mut out, b"").expect("empty frame");
+    assert_eq!(out.len(), 9 + 9 + 9);
+    assert_eq!(
+        zstd::stream::decode_all(&out[..]).expect("decode"),
+        b"FRPG head"
+    );
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    /// Logs with erasures, any cursor and budget: the two pages agree.
+    #[test]
+    fn pages_agree_on_any_log(
+        sizes in prop::collection::vec(0usize..300, 1..700),
+        erased in prop::collection::vec(0usize..30, 0..4),
+        queries in prop::collection::vec((0u64..800, prop::option::of(0u64..20_000)), 1..12),
+    ) {
+        let s = scratch();
+        let changes: Vec<ChangeBlob> =
+            sizes.iter().enumerate().map(|(i, size)| change(i, *size, 30)).collect();
+        let (first, rest) = changes.split_at(changes.len() / 2);
+        push(&s, first.to_vec());
+        // Cache what is sealed so far, so the erasures must drop blocks.
+        walk(&s, None);
+        for doc in &erased {
+            let doc_id = change(*doc, 0, 30).doc_id;
+            s.server
+                .erase(&s.coordinator, &EraseRequest { api_version: API_VERSION, doc_id })
+                .expect("erase");
+        }
+        push(&s, rest.iter().filter(|c| {
+            !erased.iter().any(|d| change(*d, 0, 30).doc_id == c.doc_id)
+        }).cloned().collect());
+        for (after, budget) in queries {
+            let (blocks, plain) = both(&s, after, budget);
+            prop_assert_eq!(blocks, plain, "after {}, budget {:?}", after, budget);
+        }
+        walk(&s, Some(4_000));
+    }
+}
