@@ -75,7 +75,13 @@ fn a_pull_page_round_trips_without_its_hashes() {
     // The head alone reads from any prefix long enough to hold it.
     let head = decode_pull_header(&bytes[..PAGE_HEADER_MAX_BYTES]).unwrap();
     assert_eq!(
-        (head.api_version, head.cursor, head.head, head.more, head.count),
+        (
+            head.api_version,
+            head.cursor,
+            head.head,
+            head.more,
+            head.count
+        ),
         (API_VERSION, 1 << 40, 9_000, true, 4)
     );
     assert!(matches!(
