@@ -3,19 +3,20 @@
 //! A real team server runs on a free loopback port (see `loopback.rs`) on its SQLite
 //! file, its per-device rate limit on. 200 devices (by default) are enrolled the way
 //! phones are (an operator's code traded for a token over HTTP), each with its own
-//! token and its own `HttpTransport`, on its own OS thread. Devices have no store: their
-//! changes, real Automerge changes with their true hashes, are made before the clock
-//! starts (`load_changes.rs`), so a device costs the machine only its HTTP requests.
+//! token, on its own OS thread. Devices have no store: their changes, real Automerge
+//! changes with their true hashes, are made before the clock starts
+//! (`load_changes.rs`), so a device costs the machine only its HTTP requests.
 //!
-//! For `seconds` (60 by default) every device runs a closed loop, starting spread over
-//! the first second: push its next page (mostly 1–20 changes, now and then a backlog of
-//! 200–500), then pull "after my cursor" with the app's page budget until `more` is
-//! false, then again at once. A 429 makes the device wait a second (the least the
-//! server's `Retry-After` ever says) and try again; a connection failure or a 5xx waits
-//! 100 ms; both are counted, and any other failure stops the device and fails the run.
-//! Every answered request's latency is kept (waits excluded), and percentiles are exact,
-//! from the sorted samples. Ingest is the changes the server acknowledged over the time
-//! from the first device's start to the last one's end (requests in flight at the end
+//! Every device runs a closed loop, starting spread over the first second: push its
+//! next page (mostly 1–20 changes, now and then a backlog of 200–500), then pull "after
+//! my cursor" with the app's page budget until `more` is false, then again at once. A
+//! 429 makes the device wait a second (the least the server's `Retry-After` ever says)
+//! and try again; a connection failure or a 5xx waits 100 ms; both are counted, and any
+//! other failure stops the device and fails the run. The first 5 seconds are a warm-up
+//! ([`WARM_UP`]), then `seconds` (60 by default) are measured: every answered request
+//! sent in them has its latency kept (waits excluded), and percentiles are exact, from
+//! the sorted samples. Ingest is the changes acknowledged to pushes sent in that time,
+//! over the time from its start to the last device's end (requests in flight at the end
 //! finish and count).
 //!
 //! Pulls are the bulk of the work, on purpose. Every device receives everybody's changes,
@@ -27,9 +28,10 @@
 //! a knob). The figures therefore say how much a team can push while the server keeps
 //! every device current, not how fast the server alone can write.
 //!
-//! A phone decodes its pulls on its own processor, so the simulated devices, which share
-//! the server's two cores, read only each page's head (`load_device.rs`); the first
-//! device pulls with the app's own transport, decoding and hashing every change, and
+//! A phone compresses its pushes and decodes its pulls on its own processor, so the
+//! simulated devices, which share the server's two cores, send push bodies made before
+//! the clock starts and read only each pulled page's head (`load_device.rs`); the first
+//! device syncs with the app's own transport, decoding and hashing every change, and
 //! after the run a fresh device pulls the whole log that way and checks that it holds
 //! every acknowledged change exactly once (`check_log`). Both the server and the
 //! baseline wait on `fsync`, whose time depends on what else the disk is doing.
@@ -43,12 +45,12 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
-use filrouge_core::sync::{HttpTransport, Transport as _, TransportError};
+use filrouge_core::sync::{HttpTransport, PushBody, Transport as _, TransportError};
 use filrouge_model::sync::{API_VERSION, MAX_PULL_BYTES, PullQuery, PushRequest};
 use rusqlite::{Connection, TransactionBehavior, params};
 
 use crate::load_changes::{self, Page};
-use crate::load_device::HeadPuller;
+use crate::load_device::LightDevice;
 use crate::loopback::{LocalServer, RateLimit};
 use crate::stats::percentile;
 
@@ -61,6 +63,11 @@ const TRANSIENT_WAIT: Duration = Duration::from_millis(100);
 /// Devices start spread over this, so they do not all hit the server in the same
 /// millisecond (phones never do).
 const STAGGER: Duration = Duration::from_secs(1);
+/// The first seconds, not counted: 200 devices connecting, each catching up with what
+/// the others pushed before it started, and the server's caches filling. What is
+/// measured is a team syncing, not a team being switched on; the table still shows the
+/// warm-up's slowest requests.
+const WARM_UP: Duration = Duration::from_secs(5);
 /// The latency target for all requests, p99.
 const P99_TARGET: Duration = Duration::from_millis(500);
 /// The ingest target: changes/s ingested over plain SQLite's rows/s, in percent.
@@ -91,18 +98,32 @@ fn measure(devices: usize, seconds: u64, scratch: &Path) -> anyhow::Result<()> {
         let enrolment = server
             .enrol(&format!("Téléphone {}", i + 1))
             .with_context(|| format!("enrolling device {}", i + 1))?;
-        // The first device pulls as the app does; the others read only the pages' heads
-        // (see `load_device.rs`).
-        let puller = if i == 0 {
-            Puller::App
+        // The first device is the app's transport; the others send ready-made pushes
+        // and read only the pulled pages' heads (see `load_device.rs`).
+        transports.push(if i == 0 {
+            Device::App(HttpTransport::new(&server.url, &enrolment.token)?)
         } else {
-            Puller::Head(HeadPuller::new(&server.url, &enrolment.token)?)
-        };
-        transports.push((HttpTransport::new(&server.url, &enrolment.token)?, puller));
+            Device::Light(LightDevice::new(&server.url, &enrolment.token)?)
+        });
     }
     let t = Instant::now();
     let plans = load_changes::plans(devices, load_changes::pages_for(seconds))?;
     let prepared: usize = plans.iter().flatten().map(Vec::len).sum();
+    // The phones' own work, done before the clock starts: each push's body.
+    let plans = plans
+        .into_iter()
+        .map(|plan| {
+            plan.into_iter()
+                .map(|changes| {
+                    let request = PushRequest {
+                        api_version: API_VERSION,
+                        changes,
+                    };
+                    PushBody::of(&request).map(|body| (request, body))
+                })
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     println!(
         "{devices} devices enrolled; {prepared} changes prepared in {:.1?}",
         t.elapsed()
@@ -126,21 +147,28 @@ fn measure(devices: usize, seconds: u64, scratch: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// How a device pulls.
-enum Puller {
-    /// With the app's transport: every change decoded and hashed.
-    App,
-    /// Reading only each page's head.
-    Head(HeadPuller),
+/// A simulated device.
+enum Device {
+    /// The app's transport: every push compressed, every pulled change decoded and
+    /// hashed.
+    App(HttpTransport),
+    /// Ready-made pushes; only the pulled pages' heads read.
+    Light(LightDevice),
 }
+
+/// A page to push, with the body the app would send for it.
+type Prepared = (PushRequest, PushBody);
 
 /// What one device did.
 #[derive(Default)]
 struct Tally {
     push_latencies: Vec<Duration>,
     pull_latencies: Vec<Duration>,
+    /// Requests sent during the warm-up (not in the figures above).
+    warm_up_latencies: Vec<Duration>,
     /// The pages the server acknowledged, in order: the baseline inserts them again.
     pushed: Vec<Page>,
+    /// Changes acknowledged to pushes sent after the warm-up.
     acknowledged: u64,
     pulled: u64,
     /// Compressed bytes of the pulled pages (devices reading heads only).
@@ -165,20 +193,28 @@ struct Errors {
 /// The whole run.
 struct Load {
     tallies: Vec<Tally>,
-    /// From the first device's start to the last device's end.
+    /// From the end of the warm-up to the last device's end.
     wall: Duration,
 }
 
-/// Runs every device on its own thread until `length` has passed since the first one
-/// started; requests in flight then finish and count.
-fn drive(
-    transports: Vec<(HttpTransport, Puller)>,
-    plans: Vec<Vec<Page>>,
-    length: Duration,
-) -> Load {
+/// When a device's requests count, and when it stops.
+#[derive(Clone, Copy)]
+struct Window {
+    /// Requests sent from here on are measured.
+    from: Instant,
+    /// No request is sent after this.
+    deadline: Instant,
+}
+
+/// Runs every device on its own thread for the warm-up then `length`; requests in
+/// flight at the end finish and count.
+fn drive(transports: Vec<Device>, plans: Vec<Vec<Prepared>>, length: Duration) -> Load {
     // Time to spawn every thread before the first one starts.
     let epoch = Instant::now() + Duration::from_millis(200);
-    let deadline = epoch + length;
+    let window = Window {
+        from: epoch + WARM_UP,
+        deadline: epoch + WARM_UP + length,
+    };
     let count = transports.len() as u32;
     let tallies = std::thread::scope(|scope| {
         let handles: Vec<_> = transports
@@ -187,7 +223,7 @@ fn drive(
             .zip(0u32..)
             .map(|((transport, plan), i)| {
                 let start = epoch + STAGGER * i / count;
-                scope.spawn(move || play(transport, plan, start, deadline))
+                scope.spawn(move || play(transport, plan, start, window))
             })
             .collect();
         handles
@@ -205,35 +241,35 @@ fn drive(
     });
     Load {
         tallies,
-        wall: epoch.elapsed(),
+        wall: window.from.elapsed(),
     }
 }
 
 /// One device's closed loop: push the next page, pull until up to date, again.
-fn play(
-    (mut transport, puller): (HttpTransport, Puller),
-    plan: Vec<Page>,
-    start: Instant,
-    deadline: Instant,
-) -> Tally {
+fn play(mut device: Device, plan: Vec<Prepared>, start: Instant, window: Window) -> Tally {
+    let deadline = window.deadline;
     std::thread::sleep(start.saturating_duration_since(Instant::now()));
     let mut tally = Tally::default();
     let mut cursor = 0;
     let mut plan = plan.into_iter();
     'run: while Instant::now() < deadline {
-        let Some(changes) = plan.next() else {
+        let Some((request, body)) = plan.next() else {
             tally.ran_dry = true;
             break;
         };
-        let request = PushRequest {
-            api_version: API_VERSION,
-            changes,
-        };
+        let measured = Instant::now() >= window.from;
         let Some(answer) = attempt(
             &mut tally.errors,
-            &mut tally.push_latencies,
+            if measured {
+                &mut tally.push_latencies
+            } else {
+                &mut tally.warm_up_latencies
+            },
             deadline,
-            || transport.push(&request),
+            || match &mut device {
+                Device::App(transport) => transport.push(&request),
+                Device::Light(light) => light.push(&body),
+            },
         ) else {
             break;
         };
@@ -245,7 +281,9 @@ fn play(
             ));
             break;
         }
-        tally.acknowledged += request.changes.len() as u64;
+        if measured {
+            tally.acknowledged += request.changes.len() as u64;
+        }
         tally.pushed.push(request.changes);
         loop {
             let query = PullQuery {
@@ -253,23 +291,30 @@ fn play(
                 after: cursor,
                 max_bytes: PULL_BUDGET,
             };
+            let measured = Instant::now() >= window.from;
             let Some((count, next, more, wire)) = attempt(
                 &mut tally.errors,
-                &mut tally.pull_latencies,
+                if measured {
+                    &mut tally.pull_latencies
+                } else {
+                    &mut tally.warm_up_latencies
+                },
                 deadline,
-                || match &puller {
-                    Puller::App => transport
+                || match &mut device {
+                    Device::App(transport) => transport
                         .pull(&query)
                         .map(|p| (p.changes.len(), p.cursor, p.more, 0)),
-                    Puller::Head(head) => head
+                    Device::Light(light) => light
                         .pull(&query)
                         .map(|p| (p.header.count, p.header.cursor, p.header.more, p.wire_bytes)),
                 },
             ) else {
                 break 'run;
             };
-            tally.pulled += count as u64;
-            tally.pulled_wire_bytes += wire;
+            if measured {
+                tally.pulled += count as u64;
+                tally.pulled_wire_bytes += wire;
+            }
             cursor = next;
             if !more {
                 break;
@@ -428,6 +473,7 @@ fn print_table(devices: usize, load: &Load, (rows, time): (u64, Duration)) {
     };
     let mut push = gather(&|t| &t.push_latencies);
     let mut pull = gather(&|t| &t.pull_latencies);
+    let warm_up = gather(&|t| &t.warm_up_latencies);
     let mut all: Vec<Duration> = push.iter().chain(&pull).copied().collect();
     let ingested = sum(&|t| t.acknowledged);
     let ingest_rate = ingested as f64 / load.wall.as_secs_f64();
@@ -445,7 +491,17 @@ fn print_table(devices: usize, load: &Load, (rows, time): (u64, Duration)) {
     let rows_out: Vec<(&str, String, String)> = vec![
         ("devices", devices.to_string(), String::new()),
         (
-            "seconds (first start to last end)",
+            "warm-up, not counted: requests",
+            warm_up.len().to_string(),
+            String::new(),
+        ),
+        (
+            "warm-up, not counted: slowest request",
+            ms(warm_up.iter().max().copied()),
+            String::new(),
+        ),
+        (
+            "seconds measured (after the warm-up)",
             format!("{:.1}", load.wall.as_secs_f64()),
             String::new(),
         ),

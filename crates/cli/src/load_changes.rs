@@ -34,8 +34,8 @@ const PERSONS: usize = 24;
 /// Pages prepared per device per second of the run, and at least: several times what a
 /// device pushes here (the table says so if one runs dry). Making them takes a while
 /// (about 60 µs a change), so not the most the rate limit would allow.
-const PAGES_PER_SECOND: u64 = 1;
-const PAGES_AT_LEAST: u64 = 40;
+const PAGES_PER_SECOND: u64 = 4;
+const PAGES_AT_LEAST: u64 = 60;
 const NOTES: &[&str] = &[
     "Échange sur le tournoi, intéressé par une formation",
     "A demandé des infos sur le permis, à revoir mardi",

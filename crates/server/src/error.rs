@@ -143,6 +143,13 @@ pub enum ServerError {
         #[source]
         source: std::io::Error,
     },
+    /// A thread of the server could not be started.
+    #[error("could not start a server thread")]
+    Thread {
+        /// The OS error.
+        #[source]
+        source: std::io::Error,
+    },
     /// A blocking storage task panicked or was cancelled.
     #[error("a background storage task failed")]
     TaskFailed {
@@ -179,6 +186,7 @@ impl ServerError {
             | E::SchemaTooNew { .. }
             | E::Corrupt { .. }
             | E::Compression { .. }
+            | E::Thread { .. }
             | E::TaskFailed { .. } => (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal),
         }
     }

@@ -71,22 +71,17 @@ impl HttpTransport {
 
 impl Transport for HttpTransport {
     fn push(&mut self, req: &PushRequest) -> Result<PushResponse, TransportError> {
-        let page = wire::encode_push(req);
+        let body = PushBody::of(req)?;
         let builder = self
             .client
             .post(format!("{}/v1/push", self.base))
             .bearer_auth(&self.token)
             .header(CONTENT_TYPE, PUSH_MEDIA_TYPE);
-        // A push of a few changes still halves once compressed: the changes of one
-        // device share their actor, field names and vocabulary.
-        let builder = if page.len() >= COMPRESS_FROM_BYTES {
-            builder
-                .header(CONTENT_ENCODING, "zstd")
-                .body(compress(&page)?)
-        } else {
-            builder.body(page)
+        let builder = match body.encoding {
+            Some(encoding) => builder.header(CONTENT_ENCODING, encoding),
+            None => builder,
         };
-        json(send(builder)?)
+        json(send(builder.body(body.bytes))?)
     }
 
     fn pull(&mut self, query: &PullQuery) -> Result<PullResponse, TransportError> {
@@ -114,6 +109,36 @@ impl Transport for HttpTransport {
             detail: e.to_string(),
         })?;
         Ok(pages::into_response(page))
+    }
+}
+
+/// The body of `POST /v1/push` as the app sends it: a binary push page, compressed
+/// unless tiny. `filrouge bench load` makes its devices' bodies ahead of time with it.
+#[derive(Debug, Clone)]
+pub struct PushBody {
+    /// The bytes on the wire.
+    pub bytes: Vec<u8>,
+    /// Their `Content-Encoding`, if compressed.
+    pub encoding: Option<&'static str>,
+}
+
+impl PushBody {
+    /// The body for a push request.
+    pub fn of(req: &PushRequest) -> Result<PushBody, TransportError> {
+        let page = wire::encode_push(req);
+        // A push of a few changes still halves once compressed: the changes of one
+        // device share their actor, field names and vocabulary.
+        Ok(if page.len() >= COMPRESS_FROM_BYTES {
+            PushBody {
+                bytes: compress(&page)?,
+                encoding: Some("zstd"),
+            }
+        } else {
+            PushBody {
+                bytes: page,
+                encoding: None,
+            }
+        })
     }
 }
 

@@ -32,7 +32,7 @@ mod transport;
 pub use driver::{PageBudget, run, run_with_progress};
 pub use faults::{FaultRates, FaultyTransport};
 #[cfg(feature = "http")]
-pub use http::{HttpTransport, enrol};
+pub use http::{HttpTransport, PushBody, enrol};
 pub use memory::{MemoryHub, MemoryTransport};
 pub use transport::{Transport, TransportError};
 

@@ -65,6 +65,13 @@ fn new_device(storage: &dyn Storage, team: &Team, role: Role) -> Result<NewDevic
     Ok(device)
 }
 
+/// A new team and a device enrolled in it, stored: their ids.
+pub fn team_and_device(storage: &dyn Storage) -> Result<(String, String), ServerError> {
+    let team = new_team(storage, "Équipe")?;
+    let device = new_device(storage, &team, Role::Intervenant)?;
+    Ok((team.id, device.id))
+}
+
 /// A change of `size` bytes whose hash derives from `seed`.
 pub fn change(seed: &str, size: usize) -> ChangeBlob {
     ChangeBlob {

@@ -5,7 +5,9 @@
 //! WAL mode with `synchronous=FULL`, so an acknowledged push survives a power cut, and a
 //! `busy_timeout`, so a CLI command run beside the server waits instead of failing.
 //! Writes open `BEGIN IMMEDIATE` transactions, taking the write lock up front, so two
-//! processes never deadlock upgrading a read. The schema lives in [`schema`]: an
+//! processes never deadlock upgrading a read. Pushes that wait for the writer are
+//! committed together ([`append`]); WAL checkpoints run on a thread of their own
+//! ([`checkpoint`]). The schema lives in [`schema`]: an
 //! append-only list of migrations whose progress is recorded in `schema_migrations`.
 
 use std::path::Path;
@@ -20,6 +22,9 @@ use super::{
     Redemption, Role, Storage, Team,
 };
 use crate::error::ServerError;
+mod append;
+mod checkpoint;
+
 use schema::{DEVICE_COLUMNS, During, migrate, read_change, read_device, read_team};
 
 /// How long a statement waits for another process's write lock before failing.
@@ -36,6 +41,10 @@ pub struct SqliteStorage {
     /// Connections for reads that need no transaction with a write (pulls, token
     /// checks); empty for an in-memory database, which has no second connection.
     readers: Vec<Mutex<Connection>>,
+    /// Pushes waiting for the writer, committed together (see [`append`]).
+    appends: append::AppendQueue,
+    /// The WAL's checkpoints, off the writer (see [`checkpoint`]); none in memory.
+    _checkpointer: Option<checkpoint::Checkpointer>,
 }
 
 impl std::fmt::Debug for SqliteStorage {
@@ -62,6 +71,15 @@ impl SqliteStorage {
             for _ in 0..READERS {
                 storage.readers.push(Mutex::new(open_reader(path)?));
             }
+            storage
+                .conn()
+                .pragma_update(
+                    None,
+                    "wal_autocheckpoint",
+                    checkpoint::WRITER_FALLBACK_PAGES,
+                )
+                .during("set the writer's checkpoint")?;
+            storage._checkpointer = Some(checkpoint::Checkpointer::start(path)?);
         }
         Ok(storage)
     }
@@ -86,6 +104,8 @@ impl SqliteStorage {
         Ok(SqliteStorage {
             conn: Mutex::new(conn),
             readers: Vec::new(),
+            appends: append::AppendQueue::default(),
+            _checkpointer: None,
         })
     }
 
@@ -285,63 +305,7 @@ impl Storage for SqliteStorage {
         changes: &[ChangeBlob],
         now_ms: i64,
     ) -> Result<AppendOutcome, ServerError> {
-        let mut conn = self.conn();
-        let tx = conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .during("begin append")?;
-        // The write lock is held from here to commit, so MAX(seq)+1 cannot race.
-        let mut next: i64 = tx
-            .query_row(
-                "SELECT COALESCE(MAX(seq), 0) + 1 FROM changes WHERE team_id = ?1",
-                [team_id],
-                |row| row.get(0),
-            )
-            .during("read the last sequence number")?;
-        let mut outcome = AppendOutcome::default();
-        {
-            let mut insert = tx
-                .prepare_cached(
-                    "INSERT INTO changes
-                     (team_id, seq, hash, doc_id, kind, device_id, size, data, received_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
-                     ON CONFLICT (team_id, hash) DO NOTHING",
-                )
-                .during("append changes")?;
-            let mut erased = tx
-                .prepare_cached("SELECT 1 FROM erasures WHERE team_id = ?1 AND doc_id = ?2")
-                .during("check erasures")?;
-            for change in changes {
-                if erased
-                    .exists(params![team_id, change.doc_id])
-                    .during("check erasures")?
-                {
-                    outcome.refused.push(change.hash.clone());
-                    continue;
-                }
-                let size = i64::try_from(change.data.len()).unwrap_or(i64::MAX);
-                let inserted = insert
-                    .execute(params![
-                        team_id,
-                        next,
-                        change.hash,
-                        change.doc_id,
-                        change.kind,
-                        device_id,
-                        size,
-                        change.data,
-                        now_ms
-                    ])
-                    .during("append changes")?;
-                if inserted == 1 {
-                    next += 1;
-                    outcome.stored += 1;
-                } else {
-                    outcome.already_held += 1;
-                }
-            }
-        }
-        tx.commit().during("commit append")?;
-        Ok(outcome)
+        self.append_in_group(team_id, device_id, changes, now_ms)
     }
 
     fn erase_document(
