@@ -70,7 +70,7 @@ pub(crate) fn MoreDetails(fields: Fields) -> impl IntoView {
 }
 
 /// A chip that toggles the vocabulary value `value` in `set`.
-fn chip<T: Vocab + Ord + Copy + Send + Sync + 'static>(
+pub(crate) fn chip<T: Vocab + Ord + Copy + Send + Sync + 'static>(
     i18n: I18n,
     set: RwSignal<BTreeSet<T>>,
     value: T,

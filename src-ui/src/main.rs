@@ -23,6 +23,8 @@
 mod app;
 mod caseload;
 mod clock;
+#[cfg(test)]
+mod contrast_tests;
 mod event;
 mod events;
 mod form;
@@ -34,6 +36,7 @@ mod nav;
 mod partners;
 mod person;
 mod person_forms;
+mod person_known;
 mod persons;
 mod picker;
 mod profile;

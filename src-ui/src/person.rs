@@ -19,6 +19,7 @@ use crate::app::Shared;
 use crate::i18n::{Said, use_i18n};
 use crate::nav::Screen;
 use crate::person_forms::{ConsentForm, OrientForm, ReferentForm};
+use crate::person_known::KnownForm;
 use crate::{clock, i18n, ipc};
 
 /// A person's screen.
@@ -30,6 +31,9 @@ pub fn PersonScreen(shared: Shared, id: String) -> impl IntoView {
     // Both outlive the details, which are drawn again when a stage change answers.
     let notice = RwSignal::new(None::<Said>);
     let partners = crate::partners::directory();
+    // Whether "Ce qu'on sait" is open: kept while the details are drawn again, so a
+    // worker who records the consent below finds the fold as they left it.
+    let known_open = RwSignal::new(false);
     {
         let id = id.clone();
         spawn_local(async move {
@@ -54,7 +58,7 @@ pub fn PersonScreen(shared: Shared, id: String) -> impl IntoView {
             <p id="person-notice" class="confirmation" role="status">{move || notice.get().map(|m| m.text(i18n.lang()))}</p>
             {move || match view_of.get() {
                 None => view! { <p class="empty">{move || i18n.t(i18n::people::PERSON_LOADING)}</p> }.into_any(),
-                Some(v) => view! { <PersonDetails shared view_of notice partners v /> }.into_any(),
+                Some(v) => view! { <PersonDetails shared view_of notice partners known_open v /> }.into_any(),
             }}
         </section>
     }
@@ -67,6 +71,7 @@ fn PersonDetails(
     view_of: RwSignal<Option<PersonneView>>,
     notice: RwSignal<Option<Said>>,
     partners: RwSignal<Vec<PartnerRow>>,
+    known_open: RwSignal<bool>,
     v: PersonneView,
 ) -> impl IntoView {
     let i18n = use_i18n();
@@ -107,6 +112,18 @@ fn PersonDetails(
                 .join(", ")
         }
     };
+    let commune = p.territory.commune.clone();
+    let no_commune = commune.is_none();
+    let no_categories = p.categories.is_empty();
+    let categories = {
+        let set = p.categories.clone();
+        move || {
+            set.iter()
+                .map(|c| i18n.label(*c))
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+    };
     let timeline = v.timeline.clone();
     let empty = timeline.is_empty();
     view! {
@@ -118,9 +135,14 @@ fn PersonDetails(
             <dd id="person-referent">{referent}</dd>
             <dt hidden=no_freins>{move || i18n.t(i18n::people::FREINS)}</dt>
             <dd hidden=no_freins>{freins}</dd>
+            <dt hidden=no_commune>{move || i18n.t(i18n::people::COMMUNE_SHOWN)}</dt>
+            <dd id="person-commune" hidden=no_commune>{commune}</dd>
+            <dt hidden=no_categories>{move || i18n.t(i18n::people::CATEGORIES)}</dt>
+            <dd id="person-categories" hidden=no_categories>{categories}</dd>
             <dt>{move || i18n.t(i18n::people::CONSENT)}</dt>
             <dd id="person-consent">{consent}</dd>
         </dl>
+        <KnownForm view_of notice open=known_open v=v.clone() />
         <h3 id="timeline-title">{move || i18n.t(i18n::people::TIMELINE)}</h3>
         <p class="empty" hidden=!empty>{move || i18n.t(i18n::people::TIMELINE_EMPTY)}</p>
         <ol id="timeline" class="timeline" aria-labelledby="timeline-title">

@@ -2,13 +2,16 @@
 //! one test per field flow: an anonymous group in a few taps; a new person created
 //! from a rencontre, found again by search, moved to a stage that shows on their
 //! timeline; a relance planned with a rencontre and done from the main screen; an
-//! event where ten participants register on the phone, then three check in.
+//! event where ten participants register on the phone, then three check in; what is
+//! known about a person, with a contact only once they consent to it.
 //!
 //! Each test starts its own app on its own empty data directory, at phone size first
 //! (360×720), and saves screenshots into the artefacts directory. Ignored by a plain
 //! `cargo test`: `scripts/test.sh` builds the app and runs them under `xvfb-run`.
 
-use filrouge_tests::webdriver::{Driver, Session, app_binary, artifacts_dir};
+use std::time::Duration;
+
+use filrouge_tests::webdriver::{Driver, Session, app_binary, artifacts_dir, poll};
 
 /// Starts the app on a fresh data directory at phone size, once the form is there.
 fn fresh_app(driver: &Driver, data: &tempfile::TempDir) -> anyhow::Result<Session> {
@@ -55,6 +58,21 @@ fn create_in_picker(s: &Session, name: &str) -> anyhow::Result<()> {
     s.click_css("#person-create")?;
     s.wait_text(".person-chip", |t| t.contains(name))?;
     Ok(())
+}
+
+/// Whether the element `css` is shown (it and its ancestors not hidden).
+fn shown(s: &Session, css: &str) -> anyhow::Result<bool> {
+    let v = s.execute(&format!(
+        "const e = document.querySelector({css:?}); return !!e && e.getClientRects().length > 0;"
+    ))?;
+    Ok(v.as_bool().unwrap_or(false))
+}
+
+/// Waits until `css` is shown (`true`) or hidden (`false`).
+fn wait_shown(s: &Session, css: &str, want: bool) -> anyhow::Result<()> {
+    poll(Duration::from_secs(10), css, || {
+        Ok((shown(s, css)? == want).then_some(()))
+    })
 }
 
 /// Today's date as the app's date inputs hold it, from the page's own clock.
@@ -418,6 +436,58 @@ fn the_field_screens_speak_english_once_chosen() -> anyhow::Result<()> {
         s.wait_text("#event-count", |t| t == "Nobody registered · 0 arrived")?;
         s.wait_text("#mode-check-in", |t| t.contains("Check-in"))?;
         s.screenshot(&shots.join("e2e-event-english-360x720.png"))?;
+        Ok(())
+    })?;
+    s.close()?;
+    Ok(())
+}
+
+#[test]
+#[ignore = "needs the built app, tauri-driver and a display: run by scripts/test.sh"]
+fn what_is_known_takes_a_contact_only_after_consent() -> anyhow::Result<()> {
+    let shots = artifacts_dir();
+    let data = tempfile::tempdir()?;
+    let driver = Driver::start()?;
+    let s = fresh_app(&driver, &data)?;
+    shot_on_failure(&s, "known", || {
+        create_in_picker(&s, "Lina")?;
+        s.click_css("#save")?;
+        s.wait_count("#today-list li.rencontre", 1)?;
+        s.click_css("#tab-persons")?;
+        s.fill("#persons-search", "lin")?;
+        s.click_css("#persons-list .person-row")?;
+        s.wait_text("#person-name", |t| t == "Lina")?;
+
+        // Without consent, the fold says why there is no contact field.
+        s.click_css("#known summary")?;
+        wait_shown(&s, "#known-contact-consent", true)?;
+        assert!(!shown(&s, "#known-phone")?, "a phone field before consent");
+        s.fill("#known-commune", "Bondy")?;
+        s.click_css("#known-qpv")?;
+        s.click_css("#known-categories [data-code=jeune_neet]")?;
+        s.click_css("#known-save")?;
+        s.wait_text("#person-commune", |t| t == "Bondy")?;
+        s.wait_text("#person-categories", |t| t.contains("NEET"))?;
+
+        // Her consent to be contacted, then her phone.
+        s.click_css("#consent-form [data-scope=contact]")?;
+        s.click_css("#consent-save")?;
+        s.wait_text("#person-consent", |t| t.starts_with("Recueilli le"))?;
+        // The fold stayed open while the screen was drawn again.
+        wait_shown(&s, "#known-phone", true)?;
+        assert!(!shown(&s, "#known-contact-consent")?);
+        // A number that is not one is named, and nothing is saved.
+        type_into(&s, "#known-phone", "12")?;
+        s.click_css("#known-save")?;
+        s.wait_text("#person-notice", |t| t.contains("numéro de téléphone"))?;
+        type_into(&s, "#known-phone", "06 12 34 56 78")?;
+        s.click_css("#known-save")?;
+        s.wait_text("#person-notice", |t| t == "Enregistré.")?;
+        let phone = s.execute("return document.querySelector('#known-phone').value")?;
+        assert_eq!(phone.as_str(), Some("06 12 34 56 78"));
+        let qpv = s.execute("return document.querySelector('#known-qpv').checked")?;
+        assert_eq!(qpv.as_bool(), Some(true), "the QPV flag was kept");
+        s.screenshot(&shots.join("e2e-known-360x720.png"))?;
         Ok(())
     })?;
     s.close()?;

@@ -205,6 +205,48 @@ pub fn timeline_line(lang: Lang, entry: &TimelineEntry) -> String {
     )
 }
 
+// The "Ce qu'on sait" fold of a person's screen.
+/// What is known about the person: the fold's title.
+pub const KNOWN: Key = Key("people-known");
+/// Label of the last name.
+pub const LAST_NAME: Key = Key("people-last-name");
+/// Label of the birth year.
+pub const BIRTH_YEAR: Key = Key("people-birth-year");
+/// Label of the rough age.
+pub const AGE_BAND: Key = Key("people-age-band");
+/// The empty choice of a select.
+pub const UNKNOWN: Key = Key("people-unknown");
+/// Label of the gender.
+pub const GENDER: Key = Key("people-gender");
+/// Label of the commune.
+pub const COMMUNE: Key = Key("people-commune");
+/// The QPV flag.
+pub const QPV: Key = Key("people-qpv");
+/// The ZRR flag.
+pub const ZRR: Key = Key("people-zrr");
+/// The overseas flag.
+pub const OUTRE_MER: Key = Key("people-outre-mer");
+/// Legend of the public categories.
+pub const CATEGORIES: Key = Key("people-categories");
+/// Legend of what the person likes.
+pub const INTERESTS: Key = Key("people-interests");
+/// Legend of the skills revealed.
+pub const SKILLS: Key = Key("people-skills");
+/// Legend of the contact fields.
+pub const CONTACT: Key = Key("people-contact");
+/// Label of the phone.
+pub const PHONE: Key = Key("people-phone");
+/// Label of the social handle.
+pub const HANDLE: Key = Key("people-handle");
+/// Why the contact fields are hidden.
+pub const CONTACT_NEEDS_CONSENT: Key = Key("people-contact-needs-consent");
+/// The fold's save button.
+pub const SAVE_KNOWN: Key = Key("people-save-known");
+/// After saving the fold.
+pub const KNOWN_SAVED: Key = Key("people-known-saved");
+/// Label of the commune in the facts.
+pub const COMMUNE_SHOWN: Key = Key("people-commune-shown");
+
 #[cfg(test)]
 mod tests {
     use super::*;
