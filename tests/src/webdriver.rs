@@ -167,6 +167,24 @@ impl Session {
         })
     }
 
+    /// Presses and releases one key on whatever has the keyboard focus ([`TAB`],
+    /// [`ENTER`], or a character), as a keyboard does: through WebDriver's actions, not
+    /// into a given element.
+    pub fn press(&self, key: &str) -> anyhow::Result<()> {
+        self.post(
+            "/actions",
+            json!({ "actions": [{
+                "type": "key",
+                "id": "keyboard",
+                "actions": [
+                    { "type": "keyDown", "value": key },
+                    { "type": "keyUp", "value": key },
+                ],
+            }]}),
+        )?;
+        Ok(())
+    }
+
     /// Clicks an element, first scrolled to the middle of the window as a user would
     /// scroll it: WebDriver scrolls it only to the bottom edge, where the phone layout's
     /// tab bar and sticky save button cover it.
@@ -250,6 +268,11 @@ fn send(req: reqwest::blocking::RequestBuilder) -> anyhow::Result<Value> {
     }
     Ok(body["value"].clone())
 }
+
+/// WebDriver's code of the Tab key.
+pub const TAB: &str = "\u{E004}";
+/// WebDriver's code of the Enter key.
+pub const ENTER: &str = "\u{E007}";
 
 /// Calls `check` until it returns `Some`, or fails after `limit` naming `what`.
 pub fn poll<T>(

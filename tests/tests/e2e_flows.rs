@@ -3,7 +3,8 @@
 //! from a rencontre, found again by search, moved to a stage that shows on their
 //! timeline; a relance planned with a rencontre and done from the main screen; an
 //! event where ten participants register on the phone, then three check in; what is
-//! known about a person, with a contact only once they consent to it.
+//! known about a person, with a contact only once they consent to it; a rencontre
+//! recorded with the keyboard alone, on a laptop.
 //!
 //! Each test starts its own app on its own empty data directory, at phone size first
 //! (360×720), and saves screenshots into the artefacts directory. Ignored by a plain
@@ -11,7 +12,7 @@
 
 use std::time::Duration;
 
-use filrouge_tests::webdriver::{Driver, Session, app_binary, artifacts_dir, poll};
+use filrouge_tests::webdriver::{Driver, ENTER, Session, TAB, app_binary, artifacts_dir, poll};
 
 /// Starts the app on a fresh data directory at phone size, once the form is there.
 fn fresh_app(driver: &Driver, data: &tempfile::TempDir) -> anyhow::Result<Session> {
@@ -488,6 +489,64 @@ fn what_is_known_takes_a_contact_only_after_consent() -> anyhow::Result<()> {
         let qpv = s.execute("return document.querySelector('#known-qpv').checked")?;
         assert_eq!(qpv.as_bool(), Some(true), "the QPV flag was kept");
         s.screenshot(&shots.join("e2e-known-360x720.png"))?;
+        Ok(())
+    })?;
+    s.close()?;
+    Ok(())
+}
+
+/// Presses Tab until the focus is on `css`, checking that the focus ring shows there;
+/// fails after `most` presses.
+fn tab_to(s: &Session, css: &str, most: usize) -> anyhow::Result<()> {
+    let script = format!(
+        "const e = document.activeElement; \
+         if (!e || !e.matches({css:?})) return 'elsewhere'; \
+         const st = getComputedStyle(e); \
+         return st.outlineStyle !== 'none' && parseFloat(st.outlineWidth) >= 2 ? 'ring' : 'no ring';"
+    );
+    for _ in 0..most {
+        match s.execute(&script)?.as_str() {
+            Some("ring") => return Ok(()),
+            Some("no ring") => anyhow::bail!("{css} has the focus but no visible focus ring"),
+            _ => s.press(TAB)?,
+        }
+    }
+    anyhow::bail!("{css} not reached in {most} presses of Tab")
+}
+
+#[test]
+#[ignore = "needs the built app, tauri-driver and a display: run by scripts/test.sh"]
+fn a_rencontre_with_the_keyboard_alone_on_a_laptop() -> anyhow::Result<()> {
+    let shots = artifacts_dir();
+    let data = tempfile::tempdir()?;
+    let driver = Driver::start()?;
+    let s = fresh_app(&driver, &data)?;
+    s.resize(1280, 800)?;
+    shot_on_failure(&s, "keyboard", || {
+        // From the top of the page, every step is Tab to a control, then Space or Enter.
+        s.execute(
+            "document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0);",
+        )?;
+        tab_to(&s, "[data-channel=maraude_numerique]", 60)?;
+        s.press(" ")?;
+        s.wait_for("[data-channel=maraude_numerique][aria-pressed=true]")?;
+        tab_to(&s, "#headcount-plus", 40)?;
+        s.press(ENTER)?;
+        s.press(ENTER)?;
+        tab_to(&s, "#save", 40)?;
+        s.press(ENTER)?;
+        let items = s.wait_count("#today-list li.rencontre", 1)?;
+        let text = s.text(&items[0])?;
+        assert!(text.contains("3 personnes"), "{text}");
+        assert!(text.contains("Maraude numérique"), "{text}");
+        // The tabs are reached and opened the same way, from the top of the page.
+        s.execute(
+            "document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0);",
+        )?;
+        tab_to(&s, "#tab-persons", 60)?;
+        s.press(ENTER)?;
+        s.wait_for("#persons-search")?;
+        s.screenshot(&shots.join("e2e-keyboard-1280x800.png"))?;
         Ok(())
     })?;
     s.close()?;
