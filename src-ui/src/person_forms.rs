@@ -10,13 +10,13 @@ use std::collections::BTreeSet;
 use filrouge_model::ipc::{IpcError, Orient, UpdatePersonne};
 use filrouge_model::views::{PartnerRow, PersonneView};
 use filrouge_model::vocab::{ConsentMethod, ConsentScope, OrientationStatus};
-use filrouge_model::{Consent, OrientationDraft};
+use filrouge_model::{Consent, OrientationDraft, PersonneDraft};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::app::aria_bool;
-use crate::i18n::{Said, use_i18n};
+use crate::i18n::{Key, Said, use_i18n};
 use crate::{clock, i18n, ipc};
 
 /// The orientation form: a partner from the directory (or a name typed), what for, and
@@ -138,18 +138,14 @@ pub(crate) fn ConsentForm(
             scopes: scopes.get_untracked(),
             method: method.get_untracked(),
         });
-        busy.set(true);
-        spawn_local(async move {
-            let result = ipc::call(&UpdatePersonne { id, draft: person }).await;
-            busy.set(false);
-            match result {
-                Ok(v) => {
-                    notice.set(Some(Said::Message(i18n::partners::CONSENT_SAVED)));
-                    view_of.set(Some(v));
-                }
-                Err(e) => notice.set(Some(Said::Error(e))),
-            }
-        });
+        save_person(
+            view_of,
+            notice,
+            busy,
+            id,
+            person,
+            i18n::partners::CONSENT_SAVED,
+        );
     };
     view! {
         <form id="consent-form" class="inline-form" on:submit=on_submit novalidate>
@@ -228,18 +224,14 @@ pub(crate) fn ReferentForm(
         }
         let PersonneView { id, mut person, .. } = stored.get_value();
         person.referent = Some(name.get_untracked()).filter(|n| !n.trim().is_empty());
-        busy.set(true);
-        spawn_local(async move {
-            let result = ipc::call(&UpdatePersonne { id, draft: person }).await;
-            busy.set(false);
-            match result {
-                Ok(v) => {
-                    notice.set(Some(Said::Message(i18n::people::REFERENT_SAVED)));
-                    view_of.set(Some(v));
-                }
-                Err(e) => notice.set(Some(Said::Error(e))),
-            }
-        });
+        save_person(
+            view_of,
+            notice,
+            busy,
+            id,
+            person,
+            i18n::people::REFERENT_SAVED,
+        );
     };
     view! {
         <form id="referent-form" class="inline-form" on:submit=on_submit novalidate>
@@ -254,4 +246,29 @@ pub(crate) fn ReferentForm(
             </button>
         </form>
     }
+}
+
+/// Saves `person` (the whole record) and shows the screen the store answers with,
+/// saying `saved`; an error is said instead and the form keeps what was typed. `busy`
+/// is set while the call runs, so the form's button is disabled meanwhile.
+pub(crate) fn save_person(
+    view_of: RwSignal<Option<PersonneView>>,
+    notice: RwSignal<Option<Said>>,
+    busy: RwSignal<bool>,
+    id: String,
+    person: PersonneDraft,
+    saved: Key,
+) {
+    busy.set(true);
+    spawn_local(async move {
+        let result = ipc::call(&UpdatePersonne { id, draft: person }).await;
+        busy.set(false);
+        match result {
+            Ok(v) => {
+                notice.set(Some(Said::Message(saved)));
+                view_of.set(Some(v));
+            }
+            Err(e) => notice.set(Some(Said::Error(e))),
+        }
+    });
 }

@@ -4,23 +4,23 @@
 //! age, gender, commune and its flags, public categories, freins, what they like, the
 //! skills they showed, and a way to reach them. The contact fields are shown only once
 //! the person's consent covers being contacted; before that the fold says so, and the
-//! store would refuse them anyway. Saving sends the whole record ([`UpdatePersonne`]),
+//! store would refuse them anyway. Saving sends the whole record (`UpdatePersonne`),
 //! checked here first with the model's own validation so a mistake is named before any
 //! round trip, and the answer, the screen as stored, replaces the one shown.
 
 use std::collections::BTreeSet;
 
-use filrouge_model::ipc::{IpcError, UpdatePersonne};
+use filrouge_model::ipc::IpcError;
 use filrouge_model::views::PersonneView;
 use filrouge_model::vocab::{ConsentScope, Vocab};
 use filrouge_model::{Contact, Field, Problem, ValidationError};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use crate::form_more::chip;
 use crate::i18n::{I18n, Key, Said, use_i18n};
-use crate::{clock, i18n, ipc};
+use crate::person_forms::save_person;
+use crate::{clock, i18n};
 
 /// The fold and its form. `v` is the screen as loaded; `open` is the fold's state,
 /// which outlives the form.
@@ -98,18 +98,7 @@ pub(crate) fn KnownForm(
                 return;
             }
         };
-        busy.set(true);
-        spawn_local(async move {
-            let result = ipc::call(&UpdatePersonne { id, draft: person }).await;
-            busy.set(false);
-            match result {
-                Ok(v) => {
-                    notice.set(Some(Said::Message(i18n::people::KNOWN_SAVED)));
-                    view_of.set(Some(v));
-                }
-                Err(e) => notice.set(Some(Said::Error(e))),
-            }
-        });
+        save_person(view_of, notice, busy, id, person, i18n::people::KNOWN_SAVED);
     };
 
     view! {
