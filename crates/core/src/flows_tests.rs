@@ -150,6 +150,27 @@ fn a_stage_change_is_the_current_stage_and_a_line_of_history() {
 }
 
 #[test]
+fn a_days_entries_are_on_the_timeline_in_the_order_they_were_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = open(&dir);
+    let lina = s.create(PersonneDraft::new("Lina")).unwrap();
+    s.create_rencontre(rencontre(&[&lina], None)).unwrap();
+    s.change_stage(&lina, Stage::EnContact, today(), None)
+        .unwrap();
+    let kinds: Vec<(String, String)> = s
+        .timeline(&lina)
+        .unwrap()
+        .into_iter()
+        .map(|e| (e.date, e.kind))
+        .collect();
+    let today = today().to_string();
+    assert_eq!(
+        kinds,
+        [(today.clone(), "rencontre".into()), (today, "etape".into())]
+    );
+}
+
+#[test]
 fn a_refused_stage_change_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let mut s = open(&dir);

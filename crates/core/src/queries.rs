@@ -48,10 +48,12 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// A person's rencontres, stage changes, orientations and relances, oldest first.
+    /// A person's rencontres, stage changes, orientations and relances, oldest first;
+    /// entries of the same day in the order they were recorded (ids are UUIDv7, which
+    /// begin with their creation time).
     pub fn timeline(&self, person_id: &str) -> Result<Vec<TimelineEntry>, CoreError> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT date, kind, id, what FROM (
+            "SELECT ms, date, kind, id, what FROM (
                 SELECT r.occurred_at AS ms, NULL AS date, 'rencontre' AS kind, r.id, r.channel AS what
                   FROM rencontre_persons rp JOIN rencontres r ON r.id = rp.rencontre_id
                  WHERE rp.person_id = ?1
@@ -64,33 +66,21 @@ impl Store {
              )",
         )?;
         let rows = stmt.query_map([person_id], |r| {
-            Ok((
-                r.get::<_, Option<String>>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-            ))
+            let ms: Option<i64> = r.get(0)?;
+            let date: Option<String> = r.get(1)?;
+            Ok(TimelineEntry {
+                // Rencontres carry a time, not a date.
+                date: match (ms, date) {
+                    (Some(ms), _) => Day::from_epoch_ms(ms).to_string(),
+                    (None, date) => date.unwrap_or_default(),
+                },
+                kind: r.get(2)?,
+                id: r.get(3)?,
+                what: r.get(4)?,
+            })
         })?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (date, kind, id, what) = row?;
-            out.push(TimelineEntry {
-                date: date.unwrap_or_default(),
-                kind,
-                id,
-                what,
-            });
-        }
-        // Rencontres carry a time, not a date: read it from their own row.
-        for e in out.iter_mut().filter(|e| e.date.is_empty()) {
-            let ms: i64 = self.conn.query_row(
-                "SELECT occurred_at FROM rencontres WHERE id = ?1",
-                [&e.id],
-                |r| r.get(0),
-            )?;
-            e.date = Day::from_epoch_ms(ms).to_string();
-        }
-        out.sort_by(|a, b| (&a.date, &a.kind, &a.id).cmp(&(&b.date, &b.kind, &b.id)));
+        let mut out = rows.collect::<Result<Vec<_>, _>>()?;
+        out.sort_by(|a, b| (&a.date, &a.id).cmp(&(&b.date, &b.id)));
         Ok(out)
     }
 

@@ -135,15 +135,16 @@ fn a_person_timeline_caseload_and_due_relances() {
         .into_iter()
         .map(|e| e.kind)
         .collect();
-    // By date; on the same day, by kind code (deterministic on every device).
+    // By date; on the same day, in the order they were recorded (by id: UUIDv7, the
+    // same on every device).
     assert_eq!(
         kinds,
         [
             "relance",
             "orientation",
+            "rencontre",
             "etape",
             "relance",
-            "rencontre",
             "relance"
         ]
     );
