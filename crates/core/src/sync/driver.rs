@@ -2,12 +2,15 @@
 //! while the engine reads or writes it, never during a network wait.
 //!
 //! Pushes go one page at a time (each answer changes the outbox the next page is read
-//! from). The pull is a two-stage pipeline: this thread asks for page n + 1 (its cursor
-//! is in page n's answer) and prepares it (decoding its records, on this thread), while
-//! an applier thread writes page n into the store, so a device catching up on a long
-//! log spends the network's time, the decoding's and the disk's at once. Pages are applied strictly in order, each in its own transaction with its
-//! cursor, exactly as without the pipeline: a sync cut anywhere resumes from the last
-//! applied page.
+//! from). The pull is a three-stage pipeline: this thread asks for page n + 2 (its
+//! cursor is in page n + 1's answer) while a preparer thread decodes page n + 1's
+//! records and an applier thread writes page n into the store. Decoding is the most
+//! processor a catch-up takes (`filrouge bench sync`: half of it), so it runs while the
+//! next page is asked for, compressed by the server and carried, instead of after. Pages
+//! are applied strictly in order, each in its own transaction with its cursor, exactly
+//! as without the pipeline: a sync cut anywhere resumes from the last applied page. At
+//! most four pages are in memory: one arriving, one waiting to be decoded, one decoded
+//! and waiting, one being written.
 //!
 //! The page budget grows while pages come back quickly and full ([`PageBudget`]):
 //! larger pages compress better and cost fewer round trips, but a page must stay well
@@ -18,7 +21,7 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use filrouge_model::ipc::SyncProgress;
-use filrouge_model::sync::{API_VERSION, MAX_PULL_BYTES, PullQuery};
+use filrouge_model::sync::{API_VERSION, MAX_PULL_BYTES, PullQuery, PullResponse};
 
 use super::{PreparedPull, Step, SyncEngine, SyncReport, Transport, TransportError};
 use crate::{CoreError, Store};
@@ -61,9 +64,10 @@ fn lock(store: &Mutex<Store>) -> MutexGuard<'_, Store> {
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-/// Pulls until the server says there is no more, applying each page on a second thread
-/// while the next one travels. On a network failure the pages already received are
-/// still applied before the error is returned; an apply failure stops the requests.
+/// Pulls until the server says there is no more, decoding each page on a second thread
+/// and applying it on a third while the next one travels. On a network failure the
+/// pages already received are still applied before the error is returned; an apply
+/// failure stops the requests.
 fn pull_pipelined(
     store: &Mutex<Store>,
     transport: &mut dyn Transport,
@@ -71,7 +75,7 @@ fn pull_pipelined(
     first: PullQuery,
     progress: &mut (dyn FnMut(SyncProgress) + Send),
 ) -> Result<(), CoreError> {
-    // One page waits while one is applied: memory stays at about two pages.
+    let (answers, to_prepare) = sync_channel::<(PullQuery, PullResponse)>(1);
     let (pages, received) = sync_channel::<(PullQuery, PreparedPull)>(1);
     let max_ops = lock(store).options().max_doc_ops;
     std::thread::scope(|scope| {
@@ -84,6 +88,14 @@ fn pull_pipelined(
             }
             Ok(())
         });
+        let preparer = scope.spawn(move || {
+            for (query, resp) in to_prepare {
+                let page = PreparedPull::new(resp, max_ops);
+                if pages.send((query, page)).is_err() {
+                    return; // The applier stopped on an error, which it returns.
+                }
+            }
+        });
         let mut budget = PageBudget::new();
         let mut query = first;
         let fetched = loop {
@@ -94,8 +106,7 @@ fn pull_pipelined(
             };
             let (more, cursor) = (resp.more, resp.cursor);
             budget.record(started.elapsed(), more);
-            let page = PreparedPull::new(resp, max_ops);
-            if pages.send((query.clone(), page)).is_err() {
+            if answers.send((query.clone(), resp)).is_err() {
                 break Ok(()); // The applier stopped on an error, which it returns.
             }
             if !more {
@@ -114,11 +125,15 @@ fn pull_pipelined(
                 max_bytes: Some(budget.bytes()),
             };
         };
-        drop(pages);
-        let applied = applier.join().unwrap_or_else(|panic| {
-            // Not expected; re-raised so that it is not mistaken for a network error.
-            std::panic::resume_unwind(panic)
-        });
+        drop(answers);
+        // Neither is expected to panic; a panic is re-raised so that it is not mistaken
+        // for a network error.
+        if let Err(panic) = preparer.join() {
+            std::panic::resume_unwind(panic);
+        }
+        let applied = applier
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         applied.and(fetched)
     })
 }
