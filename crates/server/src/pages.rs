@@ -13,10 +13,11 @@
 //!
 //! Blocks compressed apart lose what one frame would share between them: a fresh
 //! device's catch-up of 100,000 records took 1.43× the bytes of the gzip-JSON floor
-//! in blocks, 1.10× in one frame (`filrouge bench sync`). So a device more than
-//! [`CATCH_UP_SEQS`] behind the head gets its page as one frame ([`compress_whole`]):
-//! the blocks serve the devices that keep up, who read the same recent stretch of the
-//! log again and again, and a long catch-up, rare, costs the phone the fewest bytes.
+//! in blocks, 1.16× in one frame at zstd 6 (`filrouge bench sync`). So a device more
+//! than [`CATCH_UP_SEQS`] behind the head gets its page as one frame
+//! ([`compress_whole`]): the blocks serve the devices that keep up, who read the same
+//! recent stretch of the log again and again, and a long catch-up, rare, costs the phone
+//! few bytes.
 //!
 //! The decompressed page is byte for byte the page [`wire::encode_pull`] makes of
 //! [`TeamServer::pull`](crate::TeamServer::pull)'s answer (a test holds it to that): the
@@ -277,9 +278,11 @@ pub fn page(
 }
 
 /// A whole page compressed as one frame (a long catch-up), at a level by size and
-/// load: a large page is 16% smaller at zstd 9 than at 3, for about 30 ms of server
-/// time a megabyte, and phones pay for bytes; when several large pages are being
-/// compressed at once the fast level keeps everyone's latency down.
+/// load. zstd 6 on a large page: 1.16× the floor's bytes for 100,000 records, where 9
+/// gave 1.09× for about twice the server's time, and a fresh device waits for that
+/// time on each page (at 9, `filrouge bench sync` applied 17,000–24,500 records/s, at
+/// 6, 21,000–26,800). When another large page is being compressed, the fast level keeps
+/// everyone's latency down.
 pub fn compress_whole(bytes: &[u8]) -> Result<Vec<u8>, ServerError> {
     // The slot is held until the page is compressed.
     let high = (bytes.len() >= LARGE_PAGE_BYTES)
@@ -294,7 +297,7 @@ pub fn compress_whole(bytes: &[u8]) -> Result<Vec<u8>, ServerError> {
 }
 
 const LARGE_PAGE_BYTES: usize = 256 * 1024;
-const LARGE_PAGE_LEVEL: i32 = 9;
+const LARGE_PAGE_LEVEL: i32 = 6;
 /// Compressions at the high level allowed at once.
 const HIGH_LEVEL_AT_ONCE: usize = 1;
 /// Pages being compressed at the high level right now.
