@@ -280,8 +280,8 @@ pub fn page(
 /// A whole page compressed as one frame (a long catch-up), at a level by size and
 /// load. zstd 6 on a large page: 1.16× the floor's bytes for 100,000 records, where 9
 /// gave 1.09× for about twice the server's time, and a fresh device waits for that
-/// time on each page (at 9, `filrouge bench sync` applied 17,000–24,500 records/s, at
-/// 6, 21,000–26,800). When another large page is being compressed, the fast level keeps
+/// time on each page (`filrouge bench sync` applied 19,400–23,900 records/s at 9 and
+/// 21,000–26,800 at 6, with the same device). When another large page is being compressed, the fast level keeps
 /// everyone's latency down.
 pub fn compress_whole(bytes: &[u8]) -> Result<Vec<u8>, ServerError> {
     // The slot is held until the page is compressed.
