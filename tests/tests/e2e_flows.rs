@@ -61,6 +61,19 @@ fn create_in_picker(s: &Session, name: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Records a rencontre with the new person `name` (the app on Aujourd'hui), then finds
+/// them by typing `typed` in Personnes and opens their screen.
+fn met_then_opened(s: &Session, name: &str, typed: &str) -> anyhow::Result<()> {
+    create_in_picker(s, name)?;
+    s.click_css("#save")?;
+    s.wait_count("#today-list li.rencontre", 1)?;
+    s.click_css("#tab-persons")?;
+    s.fill("#persons-search", typed)?;
+    s.click_css("#persons-list .person-row")?;
+    s.wait_text("#person-name", |t| t == name)?;
+    Ok(())
+}
+
 /// Whether the element `css` is shown (it and its ancestors not hidden).
 fn shown(s: &Session, css: &str) -> anyhow::Result<bool> {
     let v = s.execute(&format!(
@@ -374,13 +387,7 @@ fn consent_then_an_orientation_to_a_partner_of_the_directory() -> anyhow::Result
 
         // A person, from a rencontre.
         s.click_css("#tab-today")?;
-        create_in_picker(&s, "Samir")?;
-        s.click_css("#save")?;
-        s.wait_count("#today-list li.rencontre", 1)?;
-        s.click_css("#tab-persons")?;
-        s.fill("#persons-search", "sam")?;
-        s.click_css("#persons-list .person-row")?;
-        s.wait_text("#person-name", |t| t == "Samir")?;
+        met_then_opened(&s, "Samir", "sam")?;
 
         // Without his consent ticked, the orientation is refused and says why.
         s.execute(
@@ -451,13 +458,7 @@ fn what_is_known_takes_a_contact_only_after_consent() -> anyhow::Result<()> {
     let driver = Driver::start()?;
     let s = fresh_app(&driver, &data)?;
     shot_on_failure(&s, "known", || {
-        create_in_picker(&s, "Lina")?;
-        s.click_css("#save")?;
-        s.wait_count("#today-list li.rencontre", 1)?;
-        s.click_css("#tab-persons")?;
-        s.fill("#persons-search", "lin")?;
-        s.click_css("#persons-list .person-row")?;
-        s.wait_text("#person-name", |t| t == "Lina")?;
+        met_then_opened(&s, "Lina", "lin")?;
 
         // Without consent, the fold says why there is no contact field.
         s.click_css("#known summary")?;

@@ -16,8 +16,8 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use filrouge_model::sync::ChangeBlob;
 use rusqlite::{Connection, TransactionBehavior, params};
 
-use super::SqliteStorage;
 use super::schema::During;
+use super::{SqliteStorage, next_seq};
 use crate::error::ServerError;
 use crate::storage::AppendOutcome;
 
@@ -133,14 +133,8 @@ fn store_page(
     let seq = match next.get_mut(team_id) {
         Some(seq) => seq,
         None => {
-            // The write lock is held until commit, so MAX(seq)+1 cannot race.
-            let first: i64 = conn
-                .query_row(
-                    "SELECT COALESCE(MAX(seq), 0) + 1 FROM changes WHERE team_id = ?1",
-                    [team_id],
-                    |row| row.get(0),
-                )
-                .during("read the last sequence number")?;
+            // The write lock is held until commit, so the number cannot race.
+            let first = next_seq(conn, team_id)?;
             next.entry(team_id.to_owned()).or_insert(first)
         }
     };

@@ -335,13 +335,7 @@ impl Storage for SqliteStorage {
         }
         // The entry takes a number above every change, deleted or not, so the log's
         // highest number never goes down and no device's cursor skips a later change.
-        let seq: i64 = tx
-            .query_row(
-                "SELECT COALESCE(MAX(seq), 0) + 1 FROM changes WHERE team_id = ?1",
-                [team_id],
-                |row| row.get(0),
-            )
-            .during("read the last sequence number")?;
+        let seq = next_seq(&tx, team_id)?;
         let deleted = tx
             .execute(
                 "DELETE FROM changes WHERE team_id = ?1 AND doc_id = ?2",
@@ -433,6 +427,17 @@ impl Storage for SqliteStorage {
     fn head(&self, team_id: &str) -> Result<u64, ServerError> {
         read_head(&self.reader(), team_id)
     }
+}
+
+/// The sequence number the team's next entry takes. Only under the write lock (in a
+/// write transaction), so that no other writer can take it meanwhile.
+fn next_seq(conn: &Connection, team_id: &str) -> Result<i64, ServerError> {
+    conn.query_row(
+        "SELECT COALESCE(MAX(seq), 0) + 1 FROM changes WHERE team_id = ?1",
+        [team_id],
+        |row| row.get(0),
+    )
+    .during("read the last sequence number")
 }
 
 /// The highest sequence number in a team's log, 0 if it is empty.
