@@ -14,6 +14,9 @@ sync-progress = Receiving the team's records: { $done } of { $total }
 ## The "Nouvelle rencontre" form
 
 new-rencontre = New contact
+resume-rencontre = Resume the contact in progress
+close-form = Close
+close-form-label = Close the form (what you typed is kept)
 channel = Channel
 place = Place
 place-example = e.g. sports ground, station, outside a block of flats
@@ -39,7 +42,7 @@ saved-at = Contact saved at { $time }.
 ## Today's list
 
 today = Today
-today-empty = No contacts today. Record the first one above.
+today-empty = No contacts today. Tap “New contact” to record the first one.
 today-loading = Reading today's contacts…
 rencontre-count =
     { $count ->

@@ -16,6 +16,9 @@ sync-progress = Réception de l'équipe : { $done } sur { $total }
 ## The "Nouvelle rencontre" form
 
 new-rencontre = Nouvelle rencontre
+resume-rencontre = Reprendre la rencontre en cours
+close-form = Fermer
+close-form-label = Fermer le formulaire (ce qui est saisi est gardé)
 channel = Canal
 place = Lieu
 place-example = ex. city stade, gare, pied d'immeuble
@@ -44,7 +47,7 @@ saved-at = Rencontre enregistrée à { $time }.
 ## Today's list
 
 today = Aujourd'hui
-today-empty = Aucune rencontre aujourd'hui. Enregistrez la première ci-dessus.
+today-empty = Aucune rencontre aujourd'hui. Touchez « Nouvelle rencontre » pour enregistrer la première.
 today-loading = Lecture des rencontres…
 rencontre-count =
     { $count ->

@@ -1,7 +1,7 @@
 //! The whole screen and the state its parts share.
 //!
-//! [`App`] lays out the header (name, sync status line, settings button), the settings
-//! panel, the "Nouvelle rencontre" form and today's list, and provides the screen's
+//! [`App`] lays out the header (name, sync status line, settings button), the tabs,
+//! the settings panel and the screen shown (Aujourd'hui stays mounted underneath), and provides the screen's
 //! language ([`I18n`]) to all of them. [`Shared`] holds what more than one part reads
 //! (today's rencontres, the sync status) and knows how to refresh it from the shell: on
 //! load, after a save, and whenever the shell announces a new sync status (a finished
@@ -19,15 +19,14 @@ use leptos::task::spawn_local;
 
 use crate::event::EventScreen;
 use crate::events::EventsScreen;
-use crate::form::NewRencontre;
 use crate::i18n::{self, I18n, Lang, key};
-use crate::list::TodayList;
 use crate::nav::{Screen, Tabs};
 use crate::partners::PartnersScreen;
 use crate::person::PersonScreen;
 use crate::persons::PersonsScreen;
 use crate::relances::RelanceList;
 use crate::settings::Settings;
+use crate::today::TodayScreen;
 use crate::{clock, ipc};
 
 /// Relances listed at most, the oldest first: a long backlog stays one short screen,
@@ -254,11 +253,7 @@ pub fn App() -> impl IntoView {
             <Settings shared open=settings_open opener />
             // Today stays mounted while another screen shows, so that a rencontre being
             // typed survives a look at a person's thread.
-            <div id="screen-today" hidden=move || screen.with(|s| *s != Screen::Today)>
-                <RelanceList shared main_screen=true />
-                <NewRencontre shared />
-                <TodayList shared />
-            </div>
+            <TodayScreen shared />
             {move || match screen.get() {
                 Screen::Today => ().into_any(),
                 Screen::Persons => view! { <PersonsScreen shared /> }.into_any(),

@@ -25,18 +25,15 @@ use leptos::task::spawn_local;
 use std::time::Duration;
 
 use crate::app::{Shared, aria_bool};
-use crate::clock::LocalTime;
 use crate::form_more::MoreDetails;
 use crate::i18n::{self, key, use_i18n};
 use crate::picker::PersonPicker;
+use crate::today::Composer;
 use crate::{clock, ipc};
 
 /// How long after the last keystroke the form is kept for a restart: often enough to
 /// lose at most a word, rarely enough to write the store once per pause.
 const KEEP_AFTER: Duration = Duration::from_millis(700);
-
-/// How long the "Rencontre enregistrée" confirmation stays.
-const CONFIRMATION_FOR: Duration = Duration::from_secs(5);
 
 /// The form's fields: each a reactive handle, so the struct is `Copy`.
 #[derive(Clone, Copy)]
@@ -176,9 +173,9 @@ fn headcount_for_persons(touched: bool, named: usize) -> Option<u32> {
     }
 }
 
-/// The "Nouvelle rencontre" form.
+/// The "Nouvelle rencontre" form, shown while `composer` says it is open.
 #[component]
-pub fn NewRencontre(shared: Shared) -> impl IntoView {
+pub fn NewRencontre(shared: Shared, composer: Composer) -> impl IntoView {
     let i18n = use_i18n();
     let fields = Fields {
         channel: RwSignal::new(Channel::Maraude),
@@ -199,7 +196,6 @@ pub fn NewRencontre(shared: Shared) -> impl IntoView {
     // The error and the saved time, not their sentences: those follow the language.
     let error = RwSignal::new(None::<IpcError>);
     let invalid = RwSignal::new(None::<Field>);
-    let confirmation = RwSignal::new(None::<LocalTime>);
     let place_ref = NodeRef::<html::Input>::new();
     let note_ref = NodeRef::<html::Textarea>::new();
     let plus_ref = NodeRef::<html::Button>::new();
@@ -234,7 +230,6 @@ pub fn NewRencontre(shared: Shared) -> impl IntoView {
         if busy.get_untracked() {
             return;
         }
-        confirmation.set(None);
         let draft = match fields.draft().validate(clock::now_ms()) {
             Ok(draft) => draft,
             Err(e) => return show_error(IpcError::Validation(e)),
@@ -248,17 +243,7 @@ pub fn NewRencontre(shared: Shared) -> impl IntoView {
             match result {
                 Ok(saved) => {
                     fields.reset_person();
-                    let saved_at = clock::local(saved.occurred_at);
-                    confirmation.set(Some(saved_at));
-                    // Clear it later, unless a newer confirmation replaced it.
-                    set_timeout(
-                        move || {
-                            if confirmation.get_untracked() == Some(saved_at) {
-                                confirmation.set(None);
-                            }
-                        },
-                        CONFIRMATION_FOR,
-                    );
+                    composer.saved(clock::local(saved.occurred_at));
                     shared.refresh();
                 }
                 Err(e) => show_error(e),
@@ -272,6 +257,8 @@ pub fn NewRencontre(shared: Shared) -> impl IntoView {
             && fields.is_pristine()
         {
             fields.restore(kept);
+            // What was being typed is in front of the user again, as they left it.
+            composer.open();
         }
     });
     // Keep the form a moment after each change; an empty form forgets what was kept.
@@ -291,6 +278,7 @@ pub fn NewRencontre(shared: Shared) -> impl IntoView {
         fields.time.track();
         fields.age_bands.track();
         fields.genders.track();
+        composer.pending.set(!fields.is_pristine_untracked());
         if first.is_none() {
             return;
         }
@@ -333,10 +321,28 @@ pub fn NewRencontre(shared: Shared) -> impl IntoView {
             class="card"
             aria-labelledby="rencontre-title"
             aria-busy=move || aria_bool(busy.get())
+            hidden=move || !composer.open.get()
             novalidate
             on:submit=on_submit
+            on:keydown=move |ev| {
+                if ev.key() == "Escape" {
+                    composer.close();
+                }
+            }
         >
-            <h2 id="rencontre-title">{move || i18n.t(key::NEW_RENCONTRE)}</h2>
+            <div class="section-head">
+                <h2 id="rencontre-title" tabindex="-1" node_ref=composer.title>
+                    {move || i18n.t(key::NEW_RENCONTRE)}
+                </h2>
+                <button
+                    id="close-form"
+                    type="button"
+                    aria-label=move || i18n.t(key::CLOSE_FORM_LABEL)
+                    on:click=move |_| composer.close()
+                >
+                    {move || i18n.t(key::CLOSE_FORM)}
+                </button>
+            </div>
             <fieldset class="channels">
                 <legend>{move || i18n.t(key::CHANNEL)}</legend>
                 <div class="chips">
@@ -429,9 +435,6 @@ pub fn NewRencontre(shared: Shared) -> impl IntoView {
             <div class="form-footer">
                 <p id="form-error" class="error" role="alert">
                     {move || error.with(|e| e.as_ref().map(|e| i18n::error_sentence(i18n.lang(), e)))}
-                </p>
-                <p id="form-confirmation" class="confirmation" role="status">
-                    {move || confirmation.get().map(|at| i18n::saved_at(i18n.lang(), at))}
                 </p>
                 <button id="save" type="submit" class="primary" disabled=move || busy.get()>
                     {move || i18n.t(if busy.get() { key::SAVING } else { key::SAVE })}

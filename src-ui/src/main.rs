@@ -42,6 +42,7 @@ mod picker;
 mod profile;
 mod relances;
 mod settings;
+mod today;
 
 fn main() {
     leptos::mount::mount_to_body(app::App);

@@ -167,6 +167,13 @@ impl Session {
         })
     }
 
+    /// Opens the "Nouvelle rencontre" form from Aujourd'hui with its big button (one
+    /// tap) and waits until the form has the focus on its title.
+    pub fn open_rencontre_form(&self) -> anyhow::Result<()> {
+        self.click_css("#new-rencontre")?;
+        self.wait_focus("rencontre-title")
+    }
+
     /// Presses and releases one key on whatever has the keyboard focus ([`TAB`],
     /// [`ENTER`], or a character), as a keyboard does: through WebDriver's actions, not
     /// into a given element.

@@ -40,12 +40,14 @@ fn record_a_rencontre_restart_and_sync_it() -> anyhow::Result<()> {
     // 1. Record an anonymous group contact at phone size.
     let s = driver.session(&app, &["--data", &data_arg])?;
     s.resize(360, 720)?;
-    s.wait_for("form#rencontre-form")?;
+    s.wait_for("#new-rencontre")?;
     // No language chosen yet (the webview's storage is under the fresh data
     // directory): French, whatever the browser's own language.
     s.wait_text("#today-empty", |t| t.contains("Aucune rencontre"))?;
     wait_html_lang(&s, "fr")?;
     s.screenshot(&shots.join("e2e-empty-360x720.png"))?;
+    s.open_rencontre_form()?;
+    s.screenshot(&shots.join("e2e-form-360x720.png"))?;
     s.click_css("[data-channel=porte_a_porte]")?;
     s.fill("#place", "Résidence Les Tilleuls, bât. C")?;
     s.click_css("#headcount-plus")?;
@@ -57,12 +59,15 @@ fn record_a_rencontre_restart_and_sync_it() -> anyhow::Result<()> {
     assert!(text.contains("Résidence Les Tilleuls"), "{text}");
     assert!(text.contains("3 personnes"), "{text}");
     assert!(text.contains("Porte-à-porte"), "{text}");
-    // The form kept channel and place, and cleared the rest for the next contact.
-    let note = s.wait_for("#note")?;
-    assert_eq!(s.property(&note, "value")?, "");
     s.screenshot(&shots.join("e2e-saved-360x720.png"))?;
     s.resize(1280, 800)?;
     s.screenshot(&shots.join("e2e-saved-1280x800.png"))?;
+    // The form kept channel and place, and cleared the rest for the next contact.
+    s.open_rencontre_form()?;
+    s.wait_for("[data-channel=porte_a_porte][aria-pressed=true]")?;
+    let note = s.wait_for("#note")?;
+    assert_eq!(s.property(&note, "value")?, "");
+    s.screenshot(&shots.join("e2e-form-1280x800.png"))?;
     s.close()?;
 
     // 2. Restart the app on the same data: the rencontre is still there, and the place
@@ -71,6 +76,7 @@ fn record_a_rencontre_restart_and_sync_it() -> anyhow::Result<()> {
     s.resize(1280, 800)?;
     let items = s.wait_count("#today-list li.rencontre", 1)?;
     assert!(s.text(&items[0])?.contains("Résidence Les Tilleuls"));
+    s.open_rencontre_form()?;
     let place = s.wait_for("#place")?;
     poll(Duration::from_secs(10), "place prefill", || {
         Ok((s.property(&place, "value")? == "Résidence Les Tilleuls, bât. C").then_some(()))
@@ -172,10 +178,14 @@ fn record_a_rencontre_restart_and_sync_it() -> anyhow::Result<()> {
 
     // The choice is kept: the next start is in English. Then back to French.
     let s = driver.session(&app, &["--data", &data_arg])?;
-    s.wait_text("#rencontre-title", |t| t == "New contact")?;
+    s.wait_text("#new-rencontre", |t| t.contains("New contact"))?;
+    // Once the screen has settled (the list read, the status line written): a click
+    // computed before a line of the header wraps can land beside its button.
+    s.wait_count("#today-list li.rencontre", 3)?;
+    s.wait_text("#sync-status", |t| !t.contains("Reading"))?;
     s.click_css("#open-settings")?;
     s.click_css("#lang-fr")?;
-    s.wait_text("#rencontre-title", |t| t == "Nouvelle rencontre")?;
+    s.wait_text("#new-rencontre", |t| t.contains("Nouvelle rencontre"))?;
     s.wait_text("#open-settings", |t| t == "Réglages")?;
     wait_html_lang(&s, "fr")?;
     s.close()?;

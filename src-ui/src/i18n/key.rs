@@ -15,8 +15,14 @@ pub const OPEN_SETTINGS: Key = Key("open-settings");
 /// Closes the settings panel.
 pub const CLOSE_SETTINGS: Key = Key("close-settings");
 
-/// Title of the form.
+/// Title of the form, and the big button on Aujourd'hui that opens it.
 pub const NEW_RENCONTRE: Key = Key("new-rencontre");
+/// The big button when the form, closed, holds a rencontre not saved yet.
+pub const RESUME_RENCONTRE: Key = Key("resume-rencontre");
+/// The button that closes the form, keeping what it holds.
+pub const CLOSE_FORM: Key = Key("close-form");
+/// Accessible name of that button: says that nothing typed is lost.
+pub const CLOSE_FORM_LABEL: Key = Key("close-form-label");
 /// Legend of the channel chips.
 pub const CHANNEL: Key = Key("channel");
 /// Label of the place input.

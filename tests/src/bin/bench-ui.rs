@@ -139,7 +139,7 @@ fn main() -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Launches the app and waits, polling every few milliseconds, until the form is there
+/// Launches the app and waits, polling every few milliseconds, until the "Nouvelle rencontre" button is there
 /// and today's list has been read.
 fn start(
     driver: &Driver,
@@ -150,7 +150,7 @@ fn start(
     let s = driver.session(app, &["--data", &data.to_string_lossy()])?;
     let session = t.elapsed();
     let ready = "const l = document.querySelector('#today-list'); \
-                 return !!document.querySelector('#save') && !!l && l.getAttribute('aria-busy') === 'false';";
+                 return !!document.querySelector('#new-rencontre') && !!l && l.getAttribute('aria-busy') === 'false';";
     loop {
         if s.execute(ready)?.as_bool() == Some(true) {
             break;
@@ -189,16 +189,18 @@ struct Start {
     in_page: Duration,
 }
 
-/// Saves the form as it stands (the count of 1 it comes back to is valid) and times the
-/// new row's arrival in today's list.
+/// Opens the form with the big button, then (once the form is drawn) saves it as it
+/// stands (the count of 1 it comes back to is valid) and times the new row's arrival in
+/// today's list from the tap on "Enregistrer".
 const SAVE_SCRIPT: &str = "window.__lat = []; window.__step = () => { \
+    document.querySelector('#new-rencontre').click(); requestAnimationFrame(() => { \
     const list = document.querySelector('#today-list'); \
     const n = list.querySelectorAll('li.rencontre').length; const t0 = performance.now(); \
     const obs = new MutationObserver(() => { \
         if (list.querySelectorAll('li.rencontre').length > n) { \
             obs.disconnect(); window.__lat.push(performance.now() - t0); } }); \
     obs.observe(list, { childList: true, subtree: true }); \
-    document.querySelector('#save').click(); };";
+    document.querySelector('#save').click(); }); };";
 
 /// Types a whole prefix as one input event and times the redrawn list.
 const SEARCH_SCRIPT: &str = "window.__lat = []; window.__step = (q) => { \
