@@ -74,7 +74,7 @@ day-and-time-today = today at { $time }
 team = Team
 server-url = Team server address
 enrol-code = Enrolment code
-enrol-code-hint = Given by your coordinator; it works only once.
+enrol-code-hint = Given by your coordinator; it works once. An invitation link pasted here fills in the address too.
 device-name = Name of this device
 default-device-name = Phone
 enrol = Enrol this device
@@ -117,6 +117,8 @@ sync-failure-version-mismatch =
        *[server] the server needs updating
     }.
 sync-failure-rate-limited = The server is receiving too many requests from this device; it will try again automatically in a moment.
+sync-failure-forbidden = Only a coordinator's device can do this: ask your coordinator.
+sync-failure-invalid-code = This enrolment code does not work: it was already used, it has expired, or it was mistyped. Ask your coordinator for a new one.
 sync-failure-rejected = The server refused the upload (error { $status }, “{ $code }”).
 sync-failure-protocol = The server gave an unexpected answer. Try again later.
 sync-failure-storage = The device's storage failed during the sync.
@@ -421,3 +423,20 @@ people-contact-needs-consent = To note a phone number or a social media account,
 people-save-known = Save what we know
 people-known-saved = Saved.
 people-commune-shown = Town
+
+## Invite a device (Settings of a coordinator's device)
+
+team-invite-title = Invite a device
+team-invite-hint = For a new phone or computer of the team: a code that works once, for 24 hours.
+team-invite-role = Role of the new device
+team-role-intervenant = Field worker
+team-role-coordinateur = Coordinator
+team-create-invite = Create a code
+team-creating-invite = Creating the code…
+team-invite-qr = QR code of the invitation link
+team-invite-how = On the new device: Settings, then the server's address and this code. Or scan the QR code and paste the link into the code field: the address fills itself in.
+team-invite-valid-until =
+    { $role ->
+        [coordinateur] For a coordinator
+       *[intervenant] For a field worker
+    }, once only. Expires { $until }.

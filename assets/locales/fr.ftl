@@ -82,7 +82,7 @@ day-and-time-today = aujourd'hui à { $time }
 team = Équipe
 server-url = Adresse du serveur de l'équipe
 enrol-code = Code d'association
-enrol-code-hint = Donné par votre coordinateur·rice ; il ne sert qu'une fois.
+enrol-code-hint = Donné par votre coordinateur·rice ; il ne sert qu'une fois. Un lien d'invitation collé ici remplit aussi l'adresse.
 device-name = Nom de cet appareil
 # Also what the device is called when the name is left empty.
 default-device-name = Téléphone
@@ -129,6 +129,8 @@ sync-failure-version-mismatch =
        *[server] le serveur doit être mis à jour
     }.
 sync-failure-rate-limited = Le serveur reçoit trop de demandes de cet appareil ; nouvel essai automatique dans un moment.
+sync-failure-forbidden = Seul un appareil de la coordination peut faire cela : demandez à votre coordinateur·rice.
+sync-failure-invalid-code = Ce code d'association ne fonctionne pas : il a déjà servi, il a expiré, ou il a été mal recopié. Demandez-en un nouveau à votre coordinateur·rice.
 # $status is the HTTP status, $code the server's error code.
 sync-failure-rejected = Le serveur a refusé l'envoi (erreur { $status }, « { $code } »).
 sync-failure-protocol = Le serveur a répondu de façon inattendue. Réessayez plus tard.
@@ -460,3 +462,20 @@ people-contact-needs-consent = Pour noter un téléphone ou un compte de réseau
 people-save-known = Enregistrer ce qu'on sait
 people-known-saved = Enregistré.
 people-commune-shown = Commune
+
+## Inviter un appareil (Réglages d'un appareil de la coordination)
+
+team-invite-title = Inviter un appareil
+team-invite-hint = Pour un nouveau téléphone ou ordinateur de l'équipe : un code qui ne sert qu'une fois, pendant 24 heures.
+team-invite-role = Rôle du nouvel appareil
+team-role-intervenant = Intervenant·e
+team-role-coordinateur = Coordination
+team-create-invite = Créer un code
+team-creating-invite = Création du code…
+team-invite-qr = QR code du lien d'invitation
+team-invite-how = Sur le nouvel appareil : Réglages, puis l'adresse du serveur et ce code. Ou scannez le QR code et collez le lien obtenu dans le champ du code : l'adresse se remplit toute seule.
+team-invite-valid-until =
+    { $role ->
+        [coordinateur] Pour la coordination
+       *[intervenant] Pour un·e intervenant·e
+    }, une seule fois. Expire { $until }.

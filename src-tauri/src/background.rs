@@ -17,7 +17,7 @@ use std::time::Duration;
 use filrouge_core::sync::{self, HttpTransport};
 use filrouge_core::{CoreError, Store};
 use filrouge_model::ipc::{
-    Enrol, IpcError, SYNC_STATUS_EVENT, SyncFailure, SyncProgress, SyncStatus,
+    CreateInvite, Enrol, Invite, IpcError, SYNC_STATUS_EVENT, SyncFailure, SyncProgress, SyncStatus,
 };
 use filrouge_model::{Field, Problem, ValidationError};
 use tauri::Emitter;
@@ -149,6 +149,30 @@ impl SyncWorker {
         lock(&self.inner.live).last_failure = None;
         self.trigger();
         self.status().map_err(IpcError::from)
+    }
+
+    /// Asks the team server for a code enrolling another device (coordinators' devices
+    /// only). The one command that waits on the network: the user asked for a code.
+    pub async fn create_invite(&self, args: CreateInvite) -> Result<Invite, IpcError> {
+        let (url, token) = lock(&self.inner.store)
+            .credentials()
+            .map_err(IpcError::from)?
+            .ok_or(IpcError::NotEnrolled)?;
+        let role = args.role;
+        let target = url.clone();
+        let made = tauri::async_runtime::spawn_blocking(move || {
+            HttpTransport::new(&target, &token)?.create_code(role)
+        })
+        .await
+        .map_err(|_| IpcError::Storage)?
+        .map_err(|e| IpcError::Sync(e.failure()))?;
+        tracing::info!(role = %made.role, "enrolment code made");
+        Ok(Invite {
+            server_url: url,
+            code: made.code,
+            role: made.role,
+            expires_at: made.expires_at,
+        })
     }
 
     /// Runs one sync if the device is enrolled; returns how long to wait before the next.

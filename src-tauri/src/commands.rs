@@ -8,13 +8,13 @@
 use filrouge_core::Store;
 use filrouge_model::Rencontre;
 use filrouge_model::ipc::{
-    ChangeStage, CreatePersonne, CreateRencontre, Enrol, GetPersonne, GetProfile, GetSyncStatus,
-    IpcError, LastPlace, ListRelances, ListRencontres, PlanRelance, SearchPersons, SetProfile,
-    SetRelanceStatus, SyncNow, SyncStatus, UpdatePersonne, UpdateRencontre,
+    ChangeStage, CreateInvite, CreatePersonne, CreateRencontre, Enrol, GetPersonne, GetProfile,
+    GetSyncStatus, IpcError, LastPlace, ListRelances, ListRencontres, PlanRelance, SearchPersons,
+    SetProfile, SetRelanceStatus, SyncNow, SyncStatus, UpdatePersonne, UpdateRencontre,
 };
 use filrouge_model::ipc::{CheckIn, CreateEvent, GetEvent, ListEvents, Register};
 use filrouge_model::ipc::{CreatePartner, ListPartners, MyCaseload, Orient};
-use filrouge_model::ipc::{EditRencontre, GetFormDraft, SaveFormDraft};
+use filrouge_model::ipc::{EditRencontre, GetFormDraft, Invite, SaveFormDraft};
 use filrouge_model::views::{
     Caseload, DueRelance, EventSummary, EventView, PartnerRow, PersonHit, PersonneView, Profile,
     RencontreFormDraft,
@@ -81,6 +81,11 @@ pub async fn get_sync_status(state: State<'_, AppState>, args: GetSyncStatus) ->
 #[tauri::command]
 pub async fn enrol(state: State<'_, AppState>, args: Enrol) -> Res<SyncStatus> {
     state.sync.enrol(args).await
+}
+
+#[tauri::command]
+pub async fn create_invite(state: State<'_, AppState>, args: CreateInvite) -> Res<Invite> {
+    state.sync.create_invite(args).await
 }
 
 #[tauri::command]

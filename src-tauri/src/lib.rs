@@ -43,6 +43,7 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::last_place,
         commands::get_sync_status,
         commands::enrol,
+        commands::create_invite,
         commands::sync_now,
         commands::search_persons,
         commands::create_personne,

@@ -166,6 +166,14 @@ fn errors_reach_the_ui_tagged() {
         Err(IpcError::Validation(v)) => assert_eq!(v.field, Field::ServerUrl),
         other => panic!("expected a validation error, got {other:?}"),
     }
+    // An invite needs a team first; nothing is sent anywhere.
+    let invite = call(
+        &w,
+        &filrouge_model::ipc::CreateInvite {
+            role: filrouge_model::sync::Role::Intervenant,
+        },
+    );
+    assert_eq!(invite.unwrap_err(), IpcError::NotEnrolled);
 }
 
 #[test]

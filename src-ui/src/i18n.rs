@@ -40,6 +40,7 @@ pub mod key;
 pub mod partners;
 pub mod people;
 mod sentences;
+pub mod team;
 
 use filrouge_model::vocab::Vocab;
 
@@ -53,6 +54,7 @@ pub use sentences::{
     StatusLine, chars_left, day_and_time, list_unavailable, number, people, rencontre_count,
     saved_at, status_line, sync_progress,
 };
+pub use team::{invite_valid_until, role_label};
 
 /// A language of the screen. French is the default, whatever the device's language:
 /// the app is made for French teams.

@@ -30,6 +30,7 @@ mod events;
 mod form;
 mod form_more;
 mod i18n;
+mod invite;
 mod ipc;
 mod list;
 mod nav;

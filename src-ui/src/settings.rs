@@ -1,5 +1,6 @@
-//! The settings panel: enrol this device in a team, start a sync, see where sync
-//! stands, choose the language of the screen.
+//! The settings panel: enrol this device in a team (a pasted invitation link fills the
+//! server's address and the code), start a sync, see where sync stands, invite another
+//! device from a coordinator's ([`InviteDevice`]), choose the language of the screen.
 //!
 //! Hidden until the header's "Réglages" button opens it; it then takes the focus, and
 //! gives it back to that button when it closes. Enrolling sends [`Enrol`] with the
@@ -9,6 +10,7 @@
 //! every word at once and is kept for the next start ([`I18n::set_lang`]).
 
 use filrouge_model::error::{Field, Problem, ValidationError};
+use filrouge_model::invite::parse_invite_link;
 use filrouge_model::ipc::{Enrol, IpcError, SyncNow};
 use leptos::ev::SubmitEvent;
 use leptos::html;
@@ -17,6 +19,7 @@ use leptos::task::spawn_local;
 
 use crate::app::{Shared, aria_bool};
 use crate::i18n::{self, I18n, Key, Lang, key, use_i18n};
+use crate::invite::InviteDevice;
 use crate::profile::WhoAmI;
 use crate::{clock, ipc};
 
@@ -78,6 +81,14 @@ pub fn Settings(
             && server_url.with_untracked(String::is_empty)
         {
             server_url.set(url);
+        }
+    });
+
+    // A pasted invitation link fills the server's address and the code at once.
+    Effect::new(move |_| {
+        if let Some((url, plain)) = code.with(|c| parse_invite_link(c)) {
+            server_url.set(url);
+            code.set(plain);
         }
     });
 
@@ -268,6 +279,7 @@ pub fn Settings(
             <p id="settings-message" class="confirmation" role="status">
                 {move || message.get().map(|what| i18n.t(what))}
             </p>
+            <InviteDevice shared />
             <LanguageChoice i18n />
         </section>
     }

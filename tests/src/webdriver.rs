@@ -167,6 +167,18 @@ impl Session {
         })
     }
 
+    /// Puts `text` into the input `css` as one input event, as a paste or a phone
+    /// keyboard's suggestion does (WebDriver's typing sends a key at a time).
+    pub fn paste(&self, css: &str, text: &str) -> anyhow::Result<()> {
+        self.wait_for(css)?;
+        let script = format!(
+            "const e = document.querySelector({css:?}); e.focus(); e.value = {text:?}; \
+             e.dispatchEvent(new Event('input', {{ bubbles: true }}));"
+        );
+        self.execute(&script)?;
+        Ok(())
+    }
+
     /// Opens the "Nouvelle rencontre" form from Aujourd'hui with its big button (one
     /// tap) and waits until the form has the focus on its title.
     pub fn open_rencontre_form(&self) -> anyhow::Result<()> {

@@ -41,13 +41,7 @@ fn shot_on_failure(
 /// occasionally lost under the load of a cold CI run (the picker then saw "Aw" for
 /// "Awa"); one event makes the step deterministic.
 fn type_into(s: &Session, css: &str, text: &str) -> anyhow::Result<()> {
-    s.wait_for(css)?;
-    let script = format!(
-        "const e = document.querySelector({css:?}); e.focus(); e.value = {text:?}; \
-         e.dispatchEvent(new Event('input', {{ bubbles: true }}));"
-    );
-    s.execute(&script)?;
-    Ok(())
+    s.paste(css, text)
 }
 
 /// Creates the person `name` in place with the rencontre form's picker and waits for

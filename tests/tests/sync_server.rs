@@ -149,3 +149,40 @@ fn a_used_enrolment_code_is_refused() -> anyhow::Result<()> {
     );
     Ok(())
 }
+
+#[test]
+fn a_coordinators_device_invites_a_phone_that_then_syncs_with_the_team() -> anyhow::Result<()> {
+    use filrouge_core::{Env, Store, sync};
+    use filrouge_model::sync::Role;
+
+    let dir = tempfile::tempdir()?;
+    let server = TestServer::start(dir.path())?;
+    let mut laptop = server.device_with_role(dir.path(), "portable", Role::Coordinateur)?;
+    assert_eq!(laptop.store().sync_status()?.role, Some(Role::Coordinateur));
+    let r = laptop
+        .store()
+        .create_rencontre(draft("Local de l'équipe", ""))?;
+    laptop.sync()?;
+
+    // The laptop asks for a code; a new phone enrols with it and gets the team's data.
+    let made = laptop.transport.create_code(Role::Intervenant)?;
+    let enrolment = sync::enrol(&server.url, &made.code, "Téléphone de Lina")?;
+    assert_eq!(enrolment.role, Some(Role::Intervenant));
+    let phone = std::sync::Mutex::new(Store::open(&dir.path().join("tel.sqlite"), Env::default())?);
+    phone
+        .lock()
+        .map_err(|_| anyhow::anyhow!("poisoned"))?
+        .save_enrolment(&server.url, &enrolment)?;
+    let mut transport = HttpTransport::new(&server.url, &enrolment.token)?;
+    sync::run(&phone, &mut transport)?;
+    let store = phone.lock().map_err(|_| anyhow::anyhow!("poisoned"))?;
+    assert_eq!(store.rencontre(&r.id)?, r);
+    assert_eq!(store.sync_status()?.role, Some(Role::Intervenant));
+
+    // The phone cannot make codes: a worker's device is refused with 403.
+    match transport.create_code(Role::Coordinateur) {
+        Err(TransportError::Rejected { status: 403, code }) => assert_eq!(code, "forbidden"),
+        other => anyhow::bail!("expected a 403, got {other:?}"),
+    }
+    Ok(())
+}

@@ -169,6 +169,9 @@ impl Store {
             running: false,
             last_failure: None,
             progress: None,
+            role: self
+                .meta("role")?
+                .and_then(|r| filrouge_model::sync::Role::parse(&r)),
             version: 0,
         })
     }

@@ -144,6 +144,40 @@ impl Command for Enrol {
     type Output = SyncStatus;
 }
 
+/// Makes a single-use code enrolling another device into this device's team, with
+/// `role`. Needs the network, and a coordinator's device: the server refuses others.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CreateInvite {
+    /// The role the new device will get.
+    pub role: crate::sync::Role,
+}
+impl Command for CreateInvite {
+    const NAME: &'static str = "create_invite";
+    type Output = Invite;
+}
+
+/// A code made by [`CreateInvite`], and what a new device needs with it.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Invite {
+    /// The team server's address, as this device uses it.
+    pub server_url: String,
+    /// The single-use code, e.g. `K7PF-3MQX-W9`.
+    pub code: String,
+    /// The role it gives.
+    pub role: crate::sync::Role,
+    /// When it stops working, in ms since the Unix epoch.
+    pub expires_at: i64,
+}
+
+impl std::fmt::Debug for Invite {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Invite")
+            .field("role", &self.role)
+            .field("expires_at", &self.expires_at)
+            .finish_non_exhaustive()
+    }
+}
+
 /// Asks the background sync to run now; returns at once with the current status.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SyncNow {}
@@ -172,6 +206,9 @@ pub struct SyncStatus {
     /// How far a running pull has got, when the log has more than a page to catch up.
     #[serde(default)]
     pub progress: Option<SyncProgress>,
+    /// What this device may do in its team, once enrolled with a server that says it.
+    #[serde(default)]
+    pub role: Option<crate::sync::Role>,
     /// Grows with every status the shell computes. Command answers and events travel on
     /// different channels and can arrive out of order: the UI keeps the highest version.
     #[serde(default)]

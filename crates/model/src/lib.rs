@@ -19,6 +19,7 @@
 pub mod check;
 pub mod day;
 pub mod error;
+pub mod invite;
 pub mod ipc;
 pub mod records;
 pub mod rencontre;

@@ -49,6 +49,79 @@ pub struct EnrolResponse {
     pub device_id: String,
     /// The bearer token for every later request. The server keeps only its hash.
     pub token: String,
+    /// What the device may do in the team (absent from servers older than this field).
+    #[serde(default)]
+    pub role: Option<Role>,
+}
+
+/// What a device may do in its team.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// A field worker: writes and reads the team's records.
+    Intervenant,
+    /// A coordinator: also enrols and revokes devices, and erases records.
+    Coordinateur,
+}
+
+impl Role {
+    /// Both roles, the everyday one first.
+    pub const ALL: [Role; 2] = [Role::Intervenant, Role::Coordinateur];
+
+    /// The stable text form, as stored and as typed on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Intervenant => "intervenant",
+            Role::Coordinateur => "coordinateur",
+        }
+    }
+
+    /// Reads [`Role::as_str`] back.
+    pub fn parse(text: &str) -> Option<Role> {
+        match text {
+            "intervenant" => Some(Role::Intervenant),
+            "coordinateur" => Some(Role::Coordinateur),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Role {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// `POST /v1/codes`: a coordinator's device asks for a single-use enrolment code, to
+/// enrol a new device into its own team with `role`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CodeRequest {
+    /// The client's [`API_VERSION`].
+    pub api_version: u32,
+    /// The role the enrolled device will get.
+    pub role: Role,
+}
+
+/// The answer to a [`CodeRequest`]: the code, shown once (the server keeps its hash).
+#[derive(Clone, Serialize, Deserialize)]
+pub struct CodeResponse {
+    /// The server's [`API_VERSION`].
+    pub api_version: u32,
+    /// The code, e.g. `K7PF-3MQX-W9`.
+    pub code: String,
+    /// The role it gives.
+    pub role: Role,
+    /// When it stops working, in ms since the Unix epoch.
+    pub expires_at: i64,
+}
+
+impl std::fmt::Debug for CodeResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CodeResponse")
+            .field("role", &self.role)
+            .field("expires_at", &self.expires_at)
+            .finish_non_exhaustive()
+    }
 }
 
 impl std::fmt::Debug for EnrolResponse {

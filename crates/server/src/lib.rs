@@ -41,5 +41,5 @@ pub mod validate;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::ServerError;
 pub use http::serve;
-pub use service::{ENROLMENT_CODE_TTL_MS, MAX_PULL_CHANGES, TeamServer};
+pub use service::{ENROLMENT_CODE_TTL_MS, INVITE_CODE_TTL_MS, MAX_PULL_CHANGES, TeamServer};
 pub use storage::{Device, Role, SqliteStorage, Storage, Team};

@@ -177,6 +177,12 @@ pub fn sync_failure_sentence(lang: Lang, failure: &SyncFailure) -> String {
             );
         }
         SyncFailure::Rejected { status: 429, .. } => Key("sync-failure-rate-limited"),
+        SyncFailure::Rejected { status: 403, code } if code == "forbidden" => {
+            Key("sync-failure-forbidden")
+        }
+        SyncFailure::Rejected { status: 403, code } if code == "invalid_enrolment_code" => {
+            Key("sync-failure-invalid-code")
+        }
         SyncFailure::Rejected { status, code } => {
             return tr_args(
                 lang,

@@ -330,6 +330,14 @@ fn every_builder_finds_its_messages_in_both_languages() {
             status: 413,
             code: "too_large".into(),
         },
+        SyncFailure::Rejected {
+            status: 403,
+            code: "forbidden".into(),
+        },
+        SyncFailure::Rejected {
+            status: 403,
+            code: "invalid_enrolment_code".into(),
+        },
         SyncFailure::Protocol,
         SyncFailure::Storage,
     ];
@@ -380,6 +388,13 @@ fn every_builder_finds_its_messages_in_both_languages() {
         }
         let _ = (chars_left(lang, 999, 1000), chars_left(lang, 1001, 1000));
         let _ = saved_at(lang, now);
+        for role in filrouge_model::sync::Role::ALL {
+            let tomorrow = LocalTime { day: 27, ..now };
+            let _ = (
+                crate::i18n::role_label(lang, role),
+                crate::i18n::invite_valid_until(lang, tomorrow, now, role),
+            );
+        }
     }
     assert_eq!(problems(), Vec::<String>::new());
 }

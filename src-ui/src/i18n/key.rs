@@ -8,6 +8,10 @@
 
 use super::Key;
 
+pub use super::team::{
+    CREATE_INVITE, CREATING_INVITE, INVITE_HINT, INVITE_HOW, INVITE_QR, INVITE_ROLE, INVITE_TITLE,
+};
+
 /// The app's name, in the header.
 pub const APP_NAME: Key = Key("app-name");
 /// The settings button, and the settings panel's title.

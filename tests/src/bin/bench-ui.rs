@@ -14,7 +14,10 @@
 //! - **save → listed**: from the tap on "Enregistrer" to the new row in today's list,
 //!   measured inside the page with a `MutationObserver` (no WebDriver round trip in it);
 //! - **search → result**: from a keystroke in the persons search to the list redrawn,
-//!   measured the same way.
+//!   measured the same way;
+//! - **registration "Suivant"**: at an event's table, from the tap on "Suivant" to the
+//!   form cleared for the next participant (the issue asks for under a second), and to
+//!   the event's headcount counting the registration (stored and read back).
 //!
 //! The baseline, in the same run once the app is closed: the same store file opened by
 //! `filrouge-core` in this process, doing the same reads and writes with no window,
@@ -65,6 +68,14 @@ fn main() -> anyhow::Result<()> {
     let mut searches = in_page(&s, rounds, SEARCH_SCRIPT, |i| {
         format!("window.__step('{}')", PREFIXES[i % PREFIXES.len()])
     })?;
+    s.click_css("#tab-events")?;
+    s.fill("#event-name", "Tournoi du banc d'essai")?;
+    s.click_css("#create-event")?;
+    s.wait_for("#reg-name")?;
+    let mut cleared = in_page(&s, rounds, REGISTER_SCRIPT, |i| {
+        format!("window.__step('Participant {i}')")
+    })?;
+    let mut counted: Vec<Duration> = in_page_values(&s, "window.__counted")?;
     s.close()?;
     drop(driver);
 
@@ -133,8 +144,23 @@ fn main() -> anyhow::Result<()> {
         pct(&mut store_searches, 99),
         "≤ 100 ms",
     );
+    let no_store = "";
+    let plain = |what: &str, ui: Duration, target: &str| {
+        println!(
+            "{what:<34} {:>10} {no_store:>10} {no_store:>9}   {target}",
+            ms(ui)
+        );
+    };
+    plain("\"Suivant\" → form cleared, p50", pct(&mut cleared, 50), "");
+    plain(
+        "\"Suivant\" → form cleared, p99",
+        pct(&mut cleared, 99),
+        "< 1 s",
+    );
+    plain("\"Suivant\" → headcount +1, p99", pct(&mut counted, 99), "");
     println!(
-        "({rounds} saves and {rounds} keystrokes; store = filrouge-core alone on the same file)"
+        "({rounds} saves, {rounds} keystrokes and {rounds} registrations; \
+         store = filrouge-core alone on the same file)"
     );
     Ok(())
 }
@@ -189,18 +215,20 @@ struct Start {
     in_page: Duration,
 }
 
-/// Opens the form with the big button, then (once the form is drawn) saves it as it
-/// stands (the count of 1 it comes back to is valid) and times the new row's arrival in
-/// today's list from the tap on "Enregistrer".
+/// Opens the form with the big button, then, once the form is on the screen (the frame
+/// after the one that drew it: a thumb cannot tap a button before it shows), saves it
+/// as it stands (the count of 1 it comes back to is valid) and times the new row's
+/// arrival in today's list from the tap on "Enregistrer".
 const SAVE_SCRIPT: &str = "window.__lat = []; window.__step = () => { \
-    document.querySelector('#new-rencontre').click(); requestAnimationFrame(() => { \
+    document.querySelector('#new-rencontre').click(); \
+    requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(() => { \
     const list = document.querySelector('#today-list'); \
     const n = list.querySelectorAll('li.rencontre').length; const t0 = performance.now(); \
     const obs = new MutationObserver(() => { \
         if (list.querySelectorAll('li.rencontre').length > n) { \
             obs.disconnect(); window.__lat.push(performance.now() - t0); } }); \
     obs.observe(list, { childList: true, subtree: true }); \
-    document.querySelector('#save').click(); }); };";
+    document.querySelector('#save').click(); }, 0))); };";
 
 /// Types a whole prefix as one input event and times the redrawn list.
 const SEARCH_SCRIPT: &str = "window.__lat = []; window.__step = (q) => { \
@@ -210,6 +238,37 @@ const SEARCH_SCRIPT: &str = "window.__lat = []; window.__step = (q) => { \
         window.__lat.push(performance.now() - t0); }); \
     obs.observe(list, { childList: true, subtree: true, characterData: true }); \
     input.value = q; input.dispatchEvent(new Event('input', { bubbles: true })); };";
+
+/// Registers one participant at the event's table (a name and an age band, as a
+/// worker would), timing from the tap on "Suivant" to the name field cleared for the
+/// next one (`__lat`), and to the headcount counting them (`__counted`); both are
+/// written once the second is seen, so that a round ends when its registration is in.
+const REGISTER_SCRIPT: &str = "window.__lat = []; window.__counted = []; \
+    window.__step = (name) => { \
+    const input = document.querySelector('#reg-name'); \
+    input.value = name; input.dispatchEvent(new Event('input', { bubbles: true })); \
+    document.querySelector('#registration-form [data-band=\"18_25\"]').click(); \
+    requestAnimationFrame(() => { \
+    const count = document.querySelector('#event-count'); const before = count.textContent; \
+    const t0 = performance.now(); let cleared = null; \
+    const check = () => { \
+        const t = performance.now() - t0; \
+        if (cleared === null && input.value === '') { cleared = t; } \
+        if (cleared !== null && count.textContent !== before) { \
+            window.__counted.push(t); window.__lat.push(cleared); } \
+        else { setTimeout(check, 0); } }; \
+    document.querySelector('#reg-next').click(); check(); }); };";
+
+/// The durations (ms) a page script left in the array `expr`.
+fn in_page_values(s: &Session, expr: &str) -> anyhow::Result<Vec<Duration>> {
+    let v = s.execute(&format!("return {expr};"))?;
+    Ok(v.as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(serde_json::Value::as_f64)
+        .map(|ms| Duration::from_secs_f64(ms / 1000.0))
+        .collect())
+}
 
 /// Installs `setup`, runs `step(i)` `rounds` times, each once the previous one's time is
 /// in, and returns the times the page measured.
@@ -230,13 +289,7 @@ fn in_page(
             Ok((n as usize > i).then_some(()))
         })?;
     }
-    let v = s.execute("return window.__lat;")?;
-    Ok(v.as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(serde_json::Value::as_f64)
-        .map(|ms| Duration::from_secs_f64(ms / 1000.0))
-        .collect())
+    in_page_values(s, "window.__lat")
 }
 
 /// The same work on the same file by the store alone: open and read what "Aujourd'hui"

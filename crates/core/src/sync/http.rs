@@ -10,8 +10,8 @@
 use std::time::Duration;
 
 use filrouge_model::sync::{
-    API_VERSION, ApiError, EnrolRequest, EnrolResponse, EraseRequest, EraseResponse, ErrorCode,
-    PullQuery, PullResponse, PushRequest, PushResponse,
+    API_VERSION, ApiError, CodeRequest, CodeResponse, EnrolRequest, EnrolResponse, EraseRequest,
+    EraseResponse, ErrorCode, PullQuery, PullResponse, PushRequest, PushResponse, Role,
 };
 use filrouge_model::wire::{self, PAGE_MEDIA_TYPE, PUSH_MEDIA_TYPE};
 use reqwest::blocking::{Client, RequestBuilder};
@@ -40,6 +40,27 @@ impl HttpTransport {
 }
 
 impl HttpTransport {
+    /// Asks the server for a single-use code enrolling a new device into this device's
+    /// team with `role` (coordinators' devices only; others get `Rejected` 403).
+    pub fn create_code(&self, role: Role) -> Result<CodeResponse, TransportError> {
+        let req = CodeRequest {
+            api_version: API_VERSION,
+            role,
+        };
+        let resp: CodeResponse = json(send(
+            self.client
+                .post(format!("{}/v1/codes", self.base))
+                .bearer_auth(&self.token)
+                .json(&req),
+        )?)?;
+        if resp.api_version != API_VERSION {
+            return Err(TransportError::VersionMismatch {
+                server: resp.api_version,
+            });
+        }
+        Ok(resp)
+    }
+
     /// Asks the server to erase a record from the whole team (coordinator devices only;
     /// others get `Rejected { status: 403, code: "forbidden" }`). This device deletes its
     /// own copy when the erasure comes back through its next pull, like every device.

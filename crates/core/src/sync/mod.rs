@@ -363,6 +363,12 @@ impl Store {
         crate::store::set_meta_tx(&tx, "team_id", &enrolment.team_id)?;
         crate::store::set_meta_tx(&tx, "device_id", &enrolment.device_id)?;
         crate::store::set_meta_tx(&tx, "token", &enrolment.token)?;
+        match enrolment.role {
+            Some(role) => crate::store::set_meta_tx(&tx, "role", role.as_str())?,
+            None => {
+                tx.execute("DELETE FROM meta WHERE key = 'role'", params![])?;
+            }
+        }
         tx.commit()?;
         Ok(())
     }

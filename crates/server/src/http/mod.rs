@@ -17,6 +17,7 @@
 //! | `POST /v1/push` | bearer | `PushRequest` (JSON or binary push page) | `PushResponse` |
 //! | `GET /v1/pull` | bearer | `PullQuery` | `PullResponse` (JSON or binary page) |
 //! | `POST /v1/erase` | bearer, coordinator | `EraseRequest` | `EraseResponse` |
+//! | `POST /v1/codes` | bearer, coordinator | `CodeRequest` | `CodeResponse` |
 
 use axum::Json;
 use axum::Router;
@@ -27,8 +28,8 @@ use axum::http::header::{CONTENT_ENCODING, CONTENT_TYPE};
 use axum::response::{IntoResponse as _, Response};
 use axum::routing::{get, post};
 use filrouge_model::sync::{
-    API_VERSION, EnrolRequest, EnrolResponse, EraseRequest, EraseResponse, Health, MAX_BODY_BYTES,
-    PullQuery, PushResponse,
+    API_VERSION, CodeRequest, CodeResponse, EnrolRequest, EnrolResponse, EraseRequest,
+    EraseResponse, Health, MAX_BODY_BYTES, PullQuery, PushResponse,
 };
 use filrouge_model::wire::{self, PAGE_MEDIA_TYPE};
 use tower_http::LatencyUnit;
@@ -56,6 +57,7 @@ impl TeamServer {
             .route("/v1/push", post(push))
             .route("/v1/pull", get(pull))
             .route("/v1/erase", post(erase))
+            .route("/v1/codes", post(codes))
             .fallback(no_such_route)
             .method_not_allowed_fallback(method_not_allowed)
             // The limit counts the body as the handler reads it, after decompression: a
@@ -143,6 +145,15 @@ async fn enrol(
     ApiJson(request): ApiJson<EnrolRequest>,
 ) -> Result<Json<EnrolResponse>, ServerError> {
     let response = blocking(move || server.enrol_from(&address.0, &request)).await?;
+    Ok(Json(response))
+}
+
+async fn codes(
+    State(server): State<TeamServer>,
+    AuthedDevice(device): AuthedDevice,
+    ApiJson(request): ApiJson<CodeRequest>,
+) -> Result<Json<CodeResponse>, ServerError> {
+    let response = blocking(move || server.create_code_for(&device, &request)).await?;
     Ok(Json(response))
 }
 

@@ -8,7 +8,8 @@ use axum::body::Body;
 use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
 use axum::http::{Method, Request, StatusCode};
 use filrouge_model::sync::{
-    API_VERSION, ChangeBlob, EnrolRequest, EnrolResponse, MAX_BLOB_BYTES, PullResponse, PushRequest,
+    API_VERSION, ChangeBlob, CodeRequest, CodeResponse, EnrolRequest, EnrolResponse,
+    MAX_BLOB_BYTES, PullResponse, PushRequest,
 };
 use http_body_util::BodyExt as _;
 use serde_json::Value;
@@ -302,5 +303,80 @@ async fn bodies_above_axums_default_limit_but_within_ours_are_accepted() -> Test
         .collect();
     let (status, json) = push(&f.server, &device.token, &changes).await?;
     assert_eq!(status, StatusCode::OK, "{json}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_coordinators_device_makes_codes_for_its_team_and_a_workers_cannot() -> TestResult {
+    let f = fixture()?;
+    let code = f
+        .server
+        .create_enrolment_code(&f.team.id, Role::Coordinateur)?;
+    let (status, json) = try_enrol(&f.server, &code).await?;
+    assert_eq!(status, StatusCode::OK, "{json}");
+    let coordinator: EnrolResponse = serde_json::from_value(json)?;
+    assert_eq!(coordinator.role, Some(Role::Coordinateur));
+
+    let ask = |role: Role| {
+        serde_json::to_vec(&CodeRequest {
+            api_version: API_VERSION,
+            role,
+        })
+    };
+    let (status, json) = call(
+        &f.server,
+        Method::POST,
+        "/v1/codes",
+        Some(&coordinator.token),
+        Some(ask(Role::Intervenant)?),
+    )
+    .await?;
+    assert_eq!(status, StatusCode::OK, "{json}");
+    let made: CodeResponse = serde_json::from_value(json)?;
+    assert_eq!(made.role, Role::Intervenant);
+    assert_eq!(made.expires_at, START_MS + crate::INVITE_CODE_TTL_MS);
+
+    // The code enrols one device into the same team, with the role asked for.
+    let (status, json) = try_enrol(&f.server, &made.code).await?;
+    assert_eq!(status, StatusCode::OK, "{json}");
+    let worker: EnrolResponse = serde_json::from_value(json)?;
+    assert_eq!(worker.team_id, f.team.id);
+    assert_eq!(worker.role, Some(Role::Intervenant));
+    let again = try_enrol(&f.server, &made.code).await?;
+    assert_api_error(&again, StatusCode::FORBIDDEN, "invalid_enrolment_code");
+
+    // A worker's device may not make codes, nor may a request without a token.
+    let refused = call(
+        &f.server,
+        Method::POST,
+        "/v1/codes",
+        Some(&worker.token),
+        Some(ask(Role::Coordinateur)?),
+    )
+    .await?;
+    assert_api_error(&refused, StatusCode::FORBIDDEN, "forbidden");
+    let anonymous = call(
+        &f.server,
+        Method::POST,
+        "/v1/codes",
+        None,
+        Some(ask(Role::Intervenant)?),
+    )
+    .await?;
+    assert_api_error(&anonymous, StatusCode::UNAUTHORIZED, "unauthorized");
+
+    // An app code is good for a day, not the operator's week.
+    let (_, json) = call(
+        &f.server,
+        Method::POST,
+        "/v1/codes",
+        Some(&coordinator.token),
+        Some(ask(Role::Intervenant)?),
+    )
+    .await?;
+    let late: CodeResponse = serde_json::from_value(json)?;
+    f.clock.advance(crate::INVITE_CODE_TTL_MS + 1);
+    let expired = try_enrol(&f.server, &late.code).await?;
+    assert_api_error(&expired, StatusCode::FORBIDDEN, "invalid_enrolment_code");
     Ok(())
 }

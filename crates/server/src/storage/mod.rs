@@ -12,7 +12,6 @@
 //! `storage-suite` feature).
 
 use filrouge_model::sync::{ChangeBlob, PulledChange};
-use serde::{Deserialize, Serialize};
 
 use crate::error::ServerError;
 
@@ -22,40 +21,7 @@ pub mod suite;
 
 pub use sqlite::SqliteStorage;
 
-/// What a device may do in its team.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    /// A field worker: writes and reads the team's records.
-    Intervenant,
-    /// A coordinator: also enrols and revokes devices.
-    Coordinateur,
-}
-
-impl Role {
-    /// The stable text form, as stored and as typed on the command line.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Intervenant => "intervenant",
-            Role::Coordinateur => "coordinateur",
-        }
-    }
-
-    /// Reads [`Role::as_str`] back.
-    pub fn parse(text: &str) -> Option<Role> {
-        match text {
-            "intervenant" => Some(Role::Intervenant),
-            "coordinateur" => Some(Role::Coordinateur),
-            _ => None,
-        }
-    }
-}
-
-impl std::fmt::Display for Role {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub use filrouge_model::sync::Role;
 
 /// A team: the devices that share one change log.
 #[derive(Debug, Clone, PartialEq, Eq)]

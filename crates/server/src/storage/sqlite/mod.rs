@@ -19,13 +19,13 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 use super::{
     AppendOutcome, ChangePage, Device, Erasure, NewDevice, NewEnrolmentCode, PageBudget,
-    Redemption, Role, Storage, Team,
+    Redemption, Storage, Team,
 };
 use crate::error::ServerError;
 mod append;
 mod checkpoint;
 
-use schema::{DEVICE_COLUMNS, During, migrate, read_change, read_device, read_team};
+use schema::{DEVICE_COLUMNS, During, SqlRole, migrate, read_change, read_device, read_team};
 
 /// How long a statement waits for another process's write lock before failing.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -186,7 +186,12 @@ impl Storage for SqliteStorage {
             .execute(
                 "INSERT INTO enrolment_codes (code_hash, team_id, role, expires_at)
                  VALUES (?1, ?2, ?3, ?4) ON CONFLICT (code_hash) DO NOTHING",
-                params![code.code_hash, code.team_id, code.role, code.expires_at],
+                params![
+                    code.code_hash,
+                    code.team_id,
+                    SqlRole(code.role),
+                    code.expires_at
+                ],
             )
             .during("store an enrolment code")?;
         Ok(inserted == 1)
@@ -202,7 +207,7 @@ impl Storage for SqliteStorage {
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .during("begin enrolment")?;
-        let code: Option<(String, Role, i64, Option<i64>)> = tx
+        let code: Option<(String, SqlRole, i64, Option<i64>)> = tx
             .query_row(
                 "SELECT team_id, role, expires_at, used_at FROM enrolment_codes
                  WHERE code_hash = ?1",
@@ -211,7 +216,7 @@ impl Storage for SqliteStorage {
             )
             .optional()
             .during("read an enrolment code")?;
-        let Some((team_id, role, expires_at, used_at)) = code else {
+        let Some((team_id, SqlRole(role), expires_at, used_at)) = code else {
             return Ok(Redemption::Unknown);
         };
         if used_at.is_some() {
@@ -232,7 +237,7 @@ impl Storage for SqliteStorage {
                 device.id,
                 team_id,
                 device.name,
-                role,
+                SqlRole(role),
                 device.token_hash,
                 now_ms
             ],

@@ -80,15 +80,20 @@ impl<T> During<T> for rusqlite::Result<T> {
     }
 }
 
-impl ToSql for Role {
+/// A [`Role`] as its column holds it (the type is the sync API's, in `filrouge-model`).
+pub(super) struct SqlRole(pub(super) Role);
+
+impl ToSql for SqlRole {
     fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
-        Ok(ToSqlOutput::from(self.as_str()))
+        Ok(ToSqlOutput::from(self.0.as_str()))
     }
 }
 
-impl FromSql for Role {
+impl FromSql for SqlRole {
     fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
-        Role::parse(value.as_str()?).ok_or_else(|| FromSqlError::Other("unknown role".into()))
+        Role::parse(value.as_str()?)
+            .map(SqlRole)
+            .ok_or_else(|| FromSqlError::Other("unknown role".into()))
     }
 }
 
@@ -98,7 +103,7 @@ pub(super) fn read_device(row: &Row<'_>) -> rusqlite::Result<Device> {
         id: row.get(0)?,
         team_id: row.get(1)?,
         name: row.get(2)?,
-        role: row.get(3)?,
+        role: row.get::<_, SqlRole>(3)?.0,
         created_at: row.get(4)?,
         revoked_at: row.get(5)?,
     })

@@ -1,0 +1,103 @@
+//! The invitation link: a team server's address and a single-use enrolment code in one
+//! line, `filrouge://enrol?server=…&code=…`.
+//!
+//! A coordinator's app shows it as a QR code and as text beside the code itself; the
+//! new device's camera (or a message) carries it over, and pasting it into the code
+//! field of the enrolment form fills both the server's address and the code, so that
+//! nobody types a URL on a phone. Only the two values travel: nothing about the team or
+//! the people in it.
+
+/// What every invitation link starts with.
+pub const INVITE_PREFIX: &str = "filrouge://enrol?";
+
+/// The link for `server_url` and `code`.
+pub fn invite_link(server_url: &str, code: &str) -> String {
+    format!(
+        "{INVITE_PREFIX}server={}&code={}",
+        encode(server_url),
+        encode(code)
+    )
+}
+
+/// The server address and code of a pasted link (spaces around it ignored), or `None`
+/// when `text` is not an invitation link (a bare code, say).
+pub fn parse_invite_link(text: &str) -> Option<(String, String)> {
+    let query = text.trim().strip_prefix(INVITE_PREFIX)?;
+    let (mut server, mut code) = (None, None);
+    for pair in query.split('&') {
+        let (key, value) = pair.split_once('=')?;
+        match key {
+            "server" => server = Some(decode(value)?),
+            "code" => code = Some(decode(value)?),
+            _ => {}
+        }
+    }
+    let (server, code) = (server?, code?);
+    (!server.is_empty() && !code.is_empty()).then_some((server, code))
+}
+
+/// Percent-encodes every byte but the URL-safe unreserved ones (RFC 3986).
+fn encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+/// Reads [`encode`] back; `None` for a broken escape or bytes that are not UTF-8.
+fn decode(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_link_carries_the_address_and_the_code_back() {
+        let link = invite_link("http://192.168.1.20:8787/équipe", "K7PF-3MQX-W9");
+        assert_eq!(
+            link,
+            "filrouge://enrol?server=http%3A%2F%2F192.168.1.20%3A8787%2F%C3%A9quipe&code=K7PF-3MQX-W9"
+        );
+        assert_eq!(
+            parse_invite_link(&format!("  {link}\n")),
+            Some((
+                "http://192.168.1.20:8787/équipe".to_owned(),
+                "K7PF-3MQX-W9".to_owned()
+            ))
+        );
+    }
+
+    #[test]
+    fn anything_else_is_not_a_link() {
+        for text in [
+            "K7PF-3MQX-W9",
+            "filrouge://enrol?code=K7PF",
+            "filrouge://enrol?server=&code=K7PF",
+            "filrouge://enrol?server=http%3&code=K7PF",
+            "filrouge://enrol?server=%FF&code=K7PF",
+            "https://example.org/?server=a&code=b",
+        ] {
+            assert_eq!(parse_invite_link(text), None, "{text}");
+        }
+    }
+}

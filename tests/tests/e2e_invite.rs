@@ -1,0 +1,123 @@
+//! End-to-end through the real app window (tauri-driver + WebKitWebDriver, under Xvfb):
+//! a coordinator's laptop joins the team by pasting an invitation link (the server's
+//! address fills itself in), then invites a phone from its settings: the code and its
+//! QR code show, and a phone enrols with that code and receives the team's data. A
+//! field worker's device is never offered the invitation.
+//!
+//! Ignored by a plain `cargo test`: `scripts/test.sh` builds the app and runs it under
+//! `xvfb-run`.
+
+use filrouge_core::{Env, Store, sync};
+use filrouge_model::invite::invite_link;
+use filrouge_model::sync::Role;
+use filrouge_tests::TestServer;
+use filrouge_tests::webdriver::{Driver, Session, app_binary, artifacts_dir};
+
+/// Whether the element `css` is shown (it and its ancestors not hidden).
+fn shown(s: &Session, css: &str) -> anyhow::Result<bool> {
+    let v = s.execute(&format!(
+        "const e = document.querySelector({css:?}); return !!e && e.getClientRects().length > 0;"
+    ))?;
+    Ok(v.as_bool().unwrap_or(false))
+}
+
+/// Opens the settings of a fresh app and enrols it by pasting `link` into the code field.
+fn enrol_by_link(s: &Session, link: &str, server_url: &str) -> anyhow::Result<()> {
+    s.click_css("#open-settings")?;
+    s.wait_focus("server-url")?;
+    assert!(!shown(s, "#invite")?, "no invitation before joining a team");
+    s.paste("#enrol-code", link)?;
+    let url = s.wait_for("#server-url")?;
+    filrouge_tests::webdriver::poll(
+        std::time::Duration::from_secs(10),
+        "the address from the link",
+        || Ok((s.property(&url, "value")? == server_url).then_some(())),
+    )?;
+    let code = s.wait_for("#enrol-code")?;
+    let typed = s.property(&code, "value")?;
+    assert!(
+        !typed.as_str().unwrap_or_default().contains("filrouge://"),
+        "{typed}"
+    );
+    s.click_css("#enrol")?;
+    s.wait_text("#sync-status", |t| t.contains("Synchronisé"))?;
+    Ok(())
+}
+
+#[test]
+#[ignore = "needs the built app, tauri-driver and a display: run by scripts/test.sh"]
+fn a_coordinator_invites_a_phone_from_the_settings() -> anyhow::Result<()> {
+    let shots = artifacts_dir();
+    let data = tempfile::tempdir()?;
+    let server = TestServer::start(data.path())?;
+    let driver = Driver::start()?;
+    let dir = data.path().join("laptop");
+    let s = driver.session(&app_binary()?, &["--data", &dir.to_string_lossy()])?;
+    s.resize(1280, 800)?;
+    let result = (|| {
+        let code = server
+            .server
+            .create_enrolment_code(&server.team_id, Role::Coordinateur)?;
+        enrol_by_link(&s, &invite_link(&server.url, &code), &server.url)?;
+
+        // A coordinator's device: the invitation is offered.
+        s.wait_for("#invite:not([hidden])")?;
+        s.click_css("#invite [data-role=intervenant]")?;
+        s.click_css("#create-invite")?;
+        let code = s.wait_text("#invite-code", |t| t.len() >= 8)?;
+        s.wait_text("#invite-result", |t| t.contains("Pour un·e intervenant·e"))?;
+        s.wait_for("#invite-qr svg")?;
+        let link = s.wait_text("#invite-link", |t| t.starts_with("filrouge://enrol?"))?;
+        assert_eq!(link, invite_link(&server.url, &code));
+        s.execute("document.getElementById('invite').scrollIntoView()")?;
+        s.screenshot(&shots.join("e2e-invite-1280x800.png"))?;
+        s.resize(360, 720)?;
+        s.execute("document.getElementById('invite-result').scrollIntoView()")?;
+        s.screenshot(&shots.join("e2e-invite-360x720.png"))?;
+
+        // A phone enrols with the code shown and receives the team's data.
+        let enrolment = sync::enrol(&server.url, &code, "Téléphone de Lina")?;
+        assert_eq!(enrolment.role, Some(Role::Intervenant));
+        let phone = std::sync::Mutex::new(Store::open(
+            &data.path().join("phone.sqlite"),
+            Env::default(),
+        )?);
+        phone
+            .lock()
+            .map_err(|_| anyhow::anyhow!("poisoned"))?
+            .save_enrolment(&server.url, &enrolment)?;
+        let mut transport = sync::HttpTransport::new(&server.url, &enrolment.token)?;
+        sync::run(&phone, &mut transport)?;
+        let devices = server.server.devices(&server.team_id)?;
+        assert_eq!(devices.len(), 2);
+        assert_eq!(devices[1].role, Role::Intervenant);
+
+        Ok::<_, anyhow::Error>(code)
+    })();
+    if result.is_err() {
+        let _ = s.screenshot(&shots.join("e2e-failure-invite.png"));
+    }
+    s.close()?;
+    let used = result?;
+
+    // A field worker's device. The used code is refused, in words that say what to do;
+    // a fresh one enrols it, and it is never offered the invitation.
+    let dir = data.path().join("worker");
+    let s = driver.session(&app_binary()?, &["--data", &dir.to_string_lossy()])?;
+    s.resize(360, 720)?;
+    s.click_css("#open-settings")?;
+    s.wait_focus("server-url")?;
+    s.paste("#enrol-code", &invite_link(&server.url, &used))?;
+    s.click_css("#enrol")?;
+    s.wait_text("#settings-error", |t| {
+        t.contains("ne fonctionne pas") && t.contains("nouveau")
+    })?;
+    s.click_css("#close-settings")?;
+    let code = server
+        .server
+        .create_enrolment_code(&server.team_id, Role::Intervenant)?;
+    enrol_by_link(&s, &invite_link(&server.url, &code), &server.url)?;
+    assert!(!shown(&s, "#invite")?);
+    s.close()?;
+    Ok(())
+}
