@@ -281,7 +281,7 @@ people-added-persons = People met
 people-search-persons = Find a person
 people-search-empty = Type the first letters of a nickname or a name.
 people-no-match = Nobody matches. Check the spelling, or create the person from a contact.
-people-more-details = Needs, actions, next step
+people-more-details = Needs, actions, time, next step
 people-needs = Needs expressed
 people-actions = What was done
 people-next-step = Next step agreed
@@ -345,6 +345,10 @@ events-search = Find a participant
 events-no-registrations = Nobody registered yet.
 events-arrived = Arrived
 events-possible-duplicate = Possible duplicate
+events-more-registrations = { $count ->
+    [one] And { $count } more: type the first letters of a name to find them.
+   *[other] And { $count } more: type the first letters of a name to find them.
+}
 
 ## Partners, orientations, consent
 

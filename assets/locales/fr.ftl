@@ -316,7 +316,7 @@ people-added-persons = Personnes rencontrées
 people-search-persons = Chercher une personne
 people-search-empty = Tapez les premières lettres d'un pseudo ou d'un nom.
 people-no-match = Personne ne correspond. Vérifiez l'orthographe, ou créez la personne depuis une rencontre.
-people-more-details = Besoins, actions, suite à donner
+people-more-details = Besoins, actions, heure, suite à donner
 people-needs = Besoins exprimés
 people-actions = Ce qui a été fait
 people-next-step = Prochaine étape convenue
@@ -380,6 +380,10 @@ events-search = Chercher un inscrit
 events-no-registrations = Aucun inscrit pour l'instant.
 events-arrived = Arrivé·e
 events-possible-duplicate = Doublon possible
+events-more-registrations = { $count ->
+    [one] Et { $count } autre : tapez les premières lettres d'un nom pour le trouver.
+   *[other] Et { $count } autres : tapez les premières lettres d'un nom pour les trouver.
+}
 
 ## Partners, orientations, consent
 

@@ -102,6 +102,17 @@ impl Shared {
         });
     }
 
+    /// Puts a rencontre the store has just saved into today's list at once, if it
+    /// happened today, in the list's order (newest first, then by id, as the store
+    /// sorts). The row is the store's own projection row, as `CreateRencontre` returns
+    /// it; the list's next read, which follows every save, confirms it.
+    pub fn show_saved(self, saved: Rencontre) {
+        if saved.occurred_at < clock::start_of_today_ms() {
+            return;
+        }
+        self.today.update(|rows| insert_newest_first(rows, saved));
+    }
+
     /// Reads today's rencontres again (today starts at local midnight).
     pub fn refresh_list(self) {
         self.list_generation.update_value(|g| *g += 1);
@@ -170,6 +181,16 @@ impl Shared {
             },
         })
     }
+}
+
+/// Puts `saved` into `rows` (newest first, then by id, descending: the store's order),
+/// in place of any row with its id.
+fn insert_newest_first(rows: &mut Vec<Rencontre>, saved: Rencontre) {
+    rows.retain(|r| r.id != saved.id);
+    let at = rows.partition_point(|r| {
+        (r.occurred_at, r.id.as_str()) > (saved.occurred_at, saved.id.as_str())
+    });
+    rows.insert(at, saved);
 }
 
 /// `"true"` or `"false"`, for `aria-pressed` and `aria-expanded`.
@@ -264,5 +285,36 @@ pub fn App() -> impl IntoView {
                 Screen::Event(id) => view! { <EventScreen shared id /> }.into_any(),
             }}
         </main>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::insert_newest_first;
+    use filrouge_model::Rencontre;
+
+    fn row(id: &str, at: i64) -> Rencontre {
+        Rencontre {
+            id: id.into(),
+            channel: filrouge_model::rencontre::Channel::Maraude,
+            place: String::new(),
+            occurred_at: at,
+            headcount: 1,
+            named: 0,
+            pseudonym: None,
+            note: String::new(),
+            updated_at: at,
+        }
+    }
+
+    #[test]
+    fn a_saved_rencontre_takes_the_place_the_store_would_give_it() {
+        let mut rows = vec![row("c", 30), row("b", 20), row("a", 20), row("z", 10)];
+        insert_newest_first(&mut rows, row("d", 20));
+        insert_newest_first(&mut rows, row("e", 40));
+        // Saved again (an edit): replaced, not doubled.
+        insert_newest_first(&mut rows, row("z", 5));
+        let order: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(order, ["e", "c", "d", "b", "a", "z"]);
     }
 }

@@ -8,7 +8,8 @@
 //! store refuse it, the participant's answers come back into the form with the reason.
 //! Every answer of the shell is the whole event ([`EventView`]), so the headcount and
 //! the list are always the store's. The check-in list filters by name as one types
-//! (accents and case aside) and flags look-alikes without merging them.
+//! (accents and case aside), shows the first 200 matches with how many more there are,
+//! and flags look-alikes without merging them.
 
 use filrouge_model::InscriptionDraft;
 use filrouge_model::ipc::{CheckIn, GetEvent, IpcError, Register};
@@ -23,6 +24,10 @@ use crate::app::{Shared, aria_bool};
 use crate::i18n::{Said, use_i18n};
 use crate::nav::Screen;
 use crate::{clock, i18n, ipc};
+
+/// Registrations the check-in list shows at most: a big event's list stays quick to
+/// draw on a phone, and a few letters typed find anyone beyond.
+const CHECKIN_SHOWN: usize = 200;
 
 /// An event's screen.
 #[component]
@@ -238,24 +243,24 @@ fn CheckInList(
     let i18n = use_i18n();
     let typed = RwSignal::new(String::new());
     let event_id = StoredValue::new(event_id);
-    let shown = move || {
+    // The registrations whose name matches what is typed, the first CHECKIN_SHOWN of
+    // them, and how many more match.
+    let matches = Memo::new(move |_| {
         let wanted = fold_name(&typed.get());
         event.with(|e| {
-            e.as_ref()
-                .map(|e| {
-                    e.registrations
-                        .iter()
-                        .filter(|r| {
-                            let name = fold_name(&r.name);
-                            name.starts_with(&wanted)
-                                || name.split(' ').any(|w| w.starts_with(&wanted))
-                        })
-                        .cloned()
-                        .collect::<Vec<_>>()
-                })
-                .unwrap_or_default()
+            let Some(e) = e.as_ref() else {
+                return (Vec::new(), 0);
+            };
+            let mut all = e.registrations.iter().filter(|r| {
+                let name = fold_name(&r.name);
+                name.starts_with(&wanted) || name.split(' ').any(|w| w.starts_with(&wanted))
+            });
+            let shown: Vec<Registration> = all.by_ref().take(CHECKIN_SHOWN).cloned().collect();
+            (shown, all.count())
         })
-    };
+    });
+    let shown = move || matches.with(|(shown, _)| shown.clone());
+    let more = move || matches.with(|(_, more)| *more);
     let toggle = move |r: Registration| {
         spawn_local(async move {
             let args = CheckIn {
@@ -282,6 +287,9 @@ fn CheckInList(
         </div>
         <p class="empty" hidden=move || event.with(|e| e.as_ref().is_none_or(|e| !e.registrations.is_empty()))>
             {move || i18n.t(i18n::events::NO_REGISTRATIONS)}
+        </p>
+        <p id="checkin-more" class="hint" hidden=move || more() == 0>
+            {move || i18n::events::more_registrations(i18n.lang(), more())}
         </p>
         <ul id="checkin-list" class="relance-list">
             <For

@@ -244,6 +244,8 @@ pub fn NewRencontre(shared: Shared, composer: Composer) -> impl IntoView {
                 Ok(saved) => {
                     fields.reset_person();
                     composer.saved(clock::local(saved.occurred_at));
+                    // Listed at once; the reads that follow confirm it.
+                    shared.show_saved(saved);
                     shared.refresh();
                 }
                 Err(e) => show_error(e),

@@ -179,6 +179,14 @@ impl Session {
         Ok(())
     }
 
+    /// Opens Réglages and waits until the panel has moved the focus (and the scroll) to
+    /// its first field, a frame after it opens: a click placed before that lands beside
+    /// its button.
+    pub fn open_settings(&self) -> anyhow::Result<()> {
+        self.click_css("#open-settings")?;
+        self.wait_focus("server-url")
+    }
+
     /// Opens the "Nouvelle rencontre" form from Aujourd'hui with its big button (one
     /// tap) and waits until the form has the focus on its title.
     pub fn open_rencontre_form(&self) -> anyhow::Result<()> {

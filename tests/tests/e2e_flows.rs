@@ -207,7 +207,7 @@ fn a_new_person_from_a_rencontre_and_a_stage_change_on_their_timeline() -> anyho
         assert_eq!(s.property(&search, "value")?, "elo");
 
         // Her référent is the worker who met her, once they said who they are.
-        s.click_css("#open-settings")?;
+        s.open_settings()?;
         s.fill("#worker-name", "Karim")?;
         s.click_css("#save-profile")?;
         s.wait_text("#profile-message", |t| t.contains("enregistré"))?;
@@ -451,7 +451,7 @@ fn the_field_screens_speak_english_once_chosen() -> anyhow::Result<()> {
     let driver = Driver::start()?;
     let s = fresh_app(&driver, &data)?;
     shot_on_failure(&s, "english", || {
-        s.click_css("#open-settings")?;
+        s.open_settings()?;
         s.click_css("#lang-en")?;
         s.click_css("#close-settings")?;
         s.wait_text("#tab-persons", |t| t.contains("People"))?;
@@ -460,7 +460,7 @@ fn the_field_screens_speak_english_once_chosen() -> anyhow::Result<()> {
         s.open_rencontre_form()?;
         s.click_css("#more-details summary")?;
         s.wait_text("#more-details summary", |t| {
-            t == "Needs, actions, next step"
+            t == "Needs, actions, time, next step"
         })?;
         s.click_css("#tab-relances")?;
         s.wait_text("#relances .empty", |t| t == "No follow-up due today.")?;

@@ -23,8 +23,7 @@ fn shown(s: &Session, css: &str) -> anyhow::Result<bool> {
 
 /// Opens the settings of a fresh app and enrols it by pasting `link` into the code field.
 fn enrol_by_link(s: &Session, link: &str, server_url: &str) -> anyhow::Result<()> {
-    s.click_css("#open-settings")?;
-    s.wait_focus("server-url")?;
+    s.open_settings()?;
     assert!(!shown(s, "#invite")?, "no invitation before joining a team");
     s.paste("#enrol-code", link)?;
     let url = s.wait_for("#server-url")?;
@@ -105,8 +104,7 @@ fn a_coordinator_invites_a_phone_from_the_settings() -> anyhow::Result<()> {
     let dir = data.path().join("worker");
     let s = driver.session(&app_binary()?, &["--data", &dir.to_string_lossy()])?;
     s.resize(360, 720)?;
-    s.click_css("#open-settings")?;
-    s.wait_focus("server-url")?;
+    s.open_settings()?;
     s.paste("#enrol-code", &invite_link(&server.url, &used))?;
     s.click_css("#enrol")?;
     s.wait_text("#settings-error", |t| {

@@ -87,8 +87,7 @@ fn record_a_rencontre_restart_and_sync_it() -> anyhow::Result<()> {
     let code = server
         .server
         .create_enrolment_code(&server.team_id, filrouge_server::Role::Intervenant)?;
-    s.click_css("#open-settings")?;
-    s.wait_focus("server-url")?;
+    s.open_settings()?;
     s.fill("#server-url", &server.url)?;
     s.fill("#enrol-code", &code)?;
     s.click_css("#enrol")?;
@@ -147,7 +146,7 @@ fn record_a_rencontre_restart_and_sync_it() -> anyhow::Result<()> {
     // 6. Switching to English, in the settings (still open from step 3): every word
     //    changes at once, the vocabularies' labels too.
     if s.execute("return document.getElementById('settings').hidden")? == Value::Bool(true) {
-        s.click_css("#open-settings")?;
+        s.open_settings()?;
     }
     s.click_css("#lang-en")?;
     s.wait_text("#rencontre-title", |t| t == "New contact")?;
@@ -179,11 +178,8 @@ fn record_a_rencontre_restart_and_sync_it() -> anyhow::Result<()> {
     // The choice is kept: the next start is in English. Then back to French.
     let s = driver.session(&app, &["--data", &data_arg])?;
     s.wait_text("#new-rencontre", |t| t.contains("New contact"))?;
-    // Once the screen has settled (the list read, the status line written): a click
-    // computed before a line of the header wraps can land beside its button.
     s.wait_count("#today-list li.rencontre", 3)?;
-    s.wait_text("#sync-status", |t| !t.contains("Reading"))?;
-    s.click_css("#open-settings")?;
+    s.open_settings()?;
     s.click_css("#lang-fr")?;
     s.wait_text("#new-rencontre", |t| t.contains("Nouvelle rencontre"))?;
     s.wait_text("#open-settings", |t| t == "Réglages")?;

@@ -43,7 +43,7 @@ vocabulary! {
         /// Door-to-door.
         PorteAPorte = "porte_a_porte", "Porte-à-porte", "Door-to-door";
         /// At the foot of the towers, in the entrance halls.
-        BasDImmeuble = "bas_d_immeuble", "Bas d'immeuble", "Foot of the buildings";
+        BasDImmeuble = "bas_d_immeuble", "Bas d'immeuble", "Outside housing blocks";
         /// A sports event or sports ground.
         EvenementSportif = "evenement_sportif", "Événement sportif", "Sports event";
         /// An esport event or gaming venue.

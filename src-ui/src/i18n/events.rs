@@ -54,6 +54,15 @@ pub const ARRIVED: Key = Key("events-arrived");
 /// The flag on look-alike registrations.
 pub const POSSIBLE_DUPLICATE: Key = Key("events-possible-duplicate");
 
+/// Under a check-in list cut short: how many more match, and how to find them.
+pub fn more_registrations(lang: Lang, more: usize) -> String {
+    tr_args(
+        lang,
+        Key("events-more-registrations"),
+        &[("count", more.into())],
+    )
+}
+
 /// The live headcount on this device.
 pub fn headcount(lang: Lang, registered: u64, checked_in: u64) -> String {
     tr_args(
@@ -77,5 +86,9 @@ mod tests {
         assert_eq!(headcount(Lang::Fr, 1, 1), "1 inscrit · 1 arrivé");
         assert_eq!(headcount(Lang::Fr, 10, 3), "10 inscrits · 3 arrivés");
         assert_eq!(headcount(Lang::En, 10, 3), "10 registered · 3 arrived");
+        assert_eq!(
+            super::more_registrations(Lang::Fr, 1),
+            "Et 1 autre : tapez les premières lettres d'un nom pour le trouver."
+        );
     }
 }

@@ -17,7 +17,10 @@
 //!   measured the same way;
 //! - **registration "Suivant"**: at an event's table, from the tap on "Suivant" to the
 //!   form cleared for the next participant (the issue asks for under a second), and to
-//!   the event's headcount counting the registration (stored and read back).
+//!   the event's headcount counting the registration (stored and read back);
+//! - **tab → list**: from the tap on a tab to its list drawn, for the two lists that
+//!   grow with the store: "Mes suivis" (the worker's 300 longest unseen of ~3,750
+//!   persons) and the relances due (100 oldest).
 //!
 //! The baseline, in the same run once the app is closed: the same store file opened by
 //! `filrouge-core` in this process, doing the same reads and writes with no window,
@@ -35,6 +38,10 @@ use filrouge_tests::webdriver::{Driver, Session, poll};
 const PREFIXES: &[&str] = &["ya", "in", "mo", "ka", "lé", "th", "sa", "ch", "am", "ju"];
 /// App starts measured.
 const STARTS: usize = 5;
+/// Tab openings measured, per tab.
+const TAB_ROUNDS: usize = 20;
+/// A worker of the generated team (`filrouge generate`'s référents).
+const WORKER: &str = "Karim";
 
 fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
@@ -68,6 +75,20 @@ fn main() -> anyhow::Result<()> {
     let mut searches = in_page(&s, rounds, SEARCH_SCRIPT, |i| {
         format!("window.__step('{}')", PREFIXES[i % PREFIXES.len()])
     })?;
+    // The lists that grow with the store, for a worker of the generated team.
+    s.open_settings()?;
+    s.fill("#worker-name", WORKER)?;
+    s.click_css("#save-profile")?;
+    s.wait_text("#profile-message", |t| !t.trim().is_empty())?;
+    s.click_css("#close-settings")?;
+    s.paste("#persons-search", "")?;
+    let mut caseloads = in_page(&s, TAB_ROUNDS, TAB_SCRIPT, |_| {
+        "window.__step('#tab-persons', '#caseload .person-row')".to_owned()
+    })?;
+    let mut relance_tabs = in_page(&s, TAB_ROUNDS, TAB_SCRIPT, |_| {
+        "window.__step('#tab-relances', '#relances li.relance, #relances .empty:not([hidden])')"
+            .to_owned()
+    })?;
     s.click_css("#tab-events")?;
     s.fill("#event-name", "Tournoi du banc d'essai")?;
     s.click_css("#create-event")?;
@@ -80,6 +101,7 @@ fn main() -> anyhow::Result<()> {
     drop(driver);
 
     let (store_open, mut store_saves, mut store_searches) = baseline(&data, rounds)?;
+    let (mut store_caseloads, mut store_relances) = baseline_lists(&data, TAB_ROUNDS)?;
     starts.sort();
     let median = starts[STARTS / 2];
     let row = |what: &str, ui: Duration, store: Duration, target: &str| {
@@ -143,6 +165,18 @@ fn main() -> anyhow::Result<()> {
         pct(&mut searches, 99),
         pct(&mut store_searches, 99),
         "≤ 100 ms",
+    );
+    row(
+        "Personnes → Mes suivis drawn, p99",
+        pct(&mut caseloads, 99),
+        pct(&mut store_caseloads, 99),
+        "",
+    );
+    row(
+        "Relances → list drawn, p99",
+        pct(&mut relance_tabs, 99),
+        pct(&mut store_relances, 99),
+        "",
     );
     let no_store = "";
     let plain = |what: &str, ui: Duration, target: &str| {
@@ -239,6 +273,16 @@ const SEARCH_SCRIPT: &str = "window.__lat = []; window.__step = (q) => { \
     obs.observe(list, { childList: true, subtree: true, characterData: true }); \
     input.value = q; input.dispatchEvent(new Event('input', { bubbles: true })); };";
 
+/// Goes to Aujourd'hui, then (once it is on the screen) taps the tab `tab` and times
+/// until `ready` matches: the list read through the shell and drawn.
+const TAB_SCRIPT: &str = "window.__lat = []; window.__step = (tab, ready) => { \
+    document.querySelector('#tab-today').click(); \
+    requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(() => { \
+    const t0 = performance.now(); document.querySelector(tab).click(); \
+    const check = () => { if (document.querySelector(ready)) { \
+        window.__lat.push(performance.now() - t0); } else { setTimeout(check, 0); } }; \
+    check(); }, 0))); };";
+
 /// Registers one participant at the event's table (a name and an age band, as a
 /// worker would), timing from the tap on "Suivant" to the name field cleared for the
 /// next one (`__lat`), and to the headcount counting them (`__counted`); both are
@@ -327,6 +371,27 @@ fn baseline(
         searches.push(t.elapsed());
     }
     Ok((open, saves, searches))
+}
+
+/// The same lists read by the store alone: the worker's caseload and their relances due.
+fn baseline_lists(
+    data: &std::path::Path,
+    rounds: usize,
+) -> anyhow::Result<(Vec<Duration>, Vec<Duration>)> {
+    let store = Store::open(&data.join(STORE_FILE), Env::default())?;
+    let today = filrouge_model::Day::from_epoch_ms(filrouge_core::Clock::now_ms(
+        &filrouge_core::SystemClock,
+    ));
+    let (mut caseloads, mut relances) = (Vec::new(), Vec::new());
+    for _ in 0..rounds {
+        let t = Instant::now();
+        store.caseload_of_worker(300)?;
+        caseloads.push(t.elapsed());
+        let t = Instant::now();
+        store.open_relances(Some(WORKER), today, 100)?;
+        relances.push(t.elapsed());
+    }
+    Ok((caseloads, relances))
 }
 
 fn pct(samples: &mut [Duration], p: usize) -> Duration {
