@@ -126,27 +126,21 @@ pub(crate) fn ConsentForm(
     );
     let method = RwSignal::new(current.as_ref().map_or(ConsentMethod::Oral, |c| c.method));
     let busy = RwSignal::new(false);
-    let stored = StoredValue::new(v);
-    let on_submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        if busy.get_untracked() {
-            return;
-        }
-        let PersonneView { id, mut person, .. } = stored.get_value();
-        person.consent = Some(Consent {
-            date: clock::today(),
-            scopes: scopes.get_untracked(),
-            method: method.get_untracked(),
-        });
-        save_person(
-            view_of,
-            notice,
-            busy,
-            id,
-            person,
-            i18n::partners::CONSENT_SAVED,
-        );
-    };
+    let on_submit = person_submit(
+        view_of,
+        notice,
+        busy,
+        v,
+        i18n::partners::CONSENT_SAVED,
+        move |person| {
+            person.consent = Some(Consent {
+                date: clock::today(),
+                scopes: scopes.get_untracked(),
+                method: method.get_untracked(),
+            });
+            Ok(())
+        },
+    );
     view! {
         <form id="consent-form" class="inline-form" on:submit=on_submit novalidate>
             <h3>{move || i18n.t(i18n::partners::RECORD_CONSENT)}</h3>
@@ -216,23 +210,17 @@ pub(crate) fn ReferentForm(
     let i18n = use_i18n();
     let name = RwSignal::new(v.person.referent.clone().unwrap_or_default());
     let busy = RwSignal::new(false);
-    let stored = StoredValue::new(v);
-    let on_submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        if busy.get_untracked() {
-            return;
-        }
-        let PersonneView { id, mut person, .. } = stored.get_value();
-        person.referent = Some(name.get_untracked()).filter(|n| !n.trim().is_empty());
-        save_person(
-            view_of,
-            notice,
-            busy,
-            id,
-            person,
-            i18n::people::REFERENT_SAVED,
-        );
-    };
+    let on_submit = person_submit(
+        view_of,
+        notice,
+        busy,
+        v,
+        i18n::people::REFERENT_SAVED,
+        move |person| {
+            person.referent = Some(name.get_untracked()).filter(|n| !n.trim().is_empty());
+            Ok(())
+        },
+    );
     view! {
         <form id="referent-form" class="inline-form" on:submit=on_submit novalidate>
             <div class="row">
@@ -248,27 +236,42 @@ pub(crate) fn ReferentForm(
     }
 }
 
-/// Saves `person` (the whole record) and shows the screen the store answers with,
-/// saying `saved`; an error is said instead and the form keeps what was typed. `busy`
-/// is set while the call runs, so the form's button is disabled meanwhile.
-pub(crate) fn save_person(
+/// The submit handler of a form that edits the person: unless a save is running,
+/// `change` edits the person as the screen last read it (`v`), and the whole record is
+/// saved (`UpdatePersonne`). The screen the store answers with replaces the one shown,
+/// saying `saved`; an error (from `change`, which then saves nothing, or from the
+/// store) is said instead, and the form keeps what was typed. `busy` is set while the
+/// call runs, so the form's button is disabled meanwhile.
+pub(crate) fn person_submit(
     view_of: RwSignal<Option<PersonneView>>,
     notice: RwSignal<Option<Said>>,
     busy: RwSignal<bool>,
-    id: String,
-    person: PersonneDraft,
+    v: PersonneView,
     saved: Key,
-) {
-    busy.set(true);
-    spawn_local(async move {
-        let result = ipc::call(&UpdatePersonne { id, draft: person }).await;
-        busy.set(false);
-        match result {
-            Ok(v) => {
-                notice.set(Some(Said::Message(saved)));
-                view_of.set(Some(v));
-            }
-            Err(e) => notice.set(Some(Said::Error(e))),
+    change: impl Fn(&mut PersonneDraft) -> Result<(), IpcError> + 'static,
+) -> impl Fn(SubmitEvent) + 'static {
+    let stored = StoredValue::new(v);
+    move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
         }
-    });
+        let PersonneView { id, mut person, .. } = stored.get_value();
+        if let Err(e) = change(&mut person) {
+            notice.set(Some(Said::Error(e)));
+            return;
+        }
+        busy.set(true);
+        spawn_local(async move {
+            let result = ipc::call(&UpdatePersonne { id, draft: person }).await;
+            busy.set(false);
+            match result {
+                Ok(v) => {
+                    notice.set(Some(Said::Message(saved)));
+                    view_of.set(Some(v));
+                }
+                Err(e) => notice.set(Some(Said::Error(e))),
+            }
+        });
+    }
 }

@@ -14,12 +14,11 @@ use filrouge_model::ipc::IpcError;
 use filrouge_model::views::PersonneView;
 use filrouge_model::vocab::{ConsentScope, Vocab};
 use filrouge_model::{Contact, Field, Problem, ValidationError};
-use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
 use crate::form_more::chip;
 use crate::i18n::{I18n, Key, Said, use_i18n};
-use crate::person_forms::save_person;
+use crate::person_forms::person_submit;
 use crate::{clock, i18n};
 
 /// The fold and its form. `v` is the screen as loaded; `open` is the fold's state,
@@ -54,52 +53,43 @@ pub(crate) fn KnownForm(
         .as_ref()
         .is_some_and(|c| c.scopes.contains(&ConsentScope::Contact));
     let busy = RwSignal::new(false);
-    let stored = StoredValue::new(v);
-
-    let on_submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        if busy.get_untracked() {
-            return;
-        }
-        let PersonneView { id, mut person, .. } = stored.get_value();
-        let filled = |s: RwSignal<String>| Some(s.get_untracked()).filter(|t| !t.trim().is_empty());
-        person.birth_year = match filled(birth_year) {
-            None => None,
-            Some(year) => match year.trim().parse() {
-                Ok(year) => Some(year),
-                Err(_) => {
-                    let e = ValidationError::new(Field::BirthYear, Problem::Malformed);
-                    notice.set(Some(Said::Error(IpcError::Validation(e))));
-                    return;
-                }
-            },
-        };
-        person.last_name = filled(last_name);
-        person.age_band = age_band.get_untracked();
-        person.gender = gender.get_untracked();
-        person.territory.commune = filled(commune);
-        person.territory.qpv = qpv.get_untracked();
-        person.territory.zrr = zrr.get_untracked();
-        person.territory.outre_mer = outre_mer.get_untracked();
-        person.categories = categories.get_untracked();
-        person.freins = freins.get_untracked();
-        person.interests = interests.get_untracked();
-        person.skills = skills.get_untracked();
-        if may_contact {
-            person.contact = Some(Contact {
-                phone: filled(phone),
-                handle: filled(handle),
-            });
-        }
-        let person = match person.validate(clock::now_ms()) {
-            Ok(person) => person,
-            Err(e) => {
-                notice.set(Some(Said::Error(IpcError::Validation(e))));
-                return;
+    let on_submit = person_submit(
+        view_of,
+        notice,
+        busy,
+        v,
+        i18n::people::KNOWN_SAVED,
+        move |person| {
+            let filled =
+                |s: RwSignal<String>| Some(s.get_untracked()).filter(|t| !t.trim().is_empty());
+            person.birth_year = match filled(birth_year) {
+                None => None,
+                Some(year) => Some(year.trim().parse().map_err(|_| {
+                    IpcError::Validation(ValidationError::new(Field::BirthYear, Problem::Malformed))
+                })?),
+            };
+            person.last_name = filled(last_name);
+            person.age_band = age_band.get_untracked();
+            person.gender = gender.get_untracked();
+            person.territory.commune = filled(commune);
+            person.territory.qpv = qpv.get_untracked();
+            person.territory.zrr = zrr.get_untracked();
+            person.territory.outre_mer = outre_mer.get_untracked();
+            person.categories = categories.get_untracked();
+            person.freins = freins.get_untracked();
+            person.interests = interests.get_untracked();
+            person.skills = skills.get_untracked();
+            if may_contact {
+                person.contact = Some(Contact {
+                    phone: filled(phone),
+                    handle: filled(handle),
+                });
             }
-        };
-        save_person(view_of, notice, busy, id, person, i18n::people::KNOWN_SAVED);
-    };
+            // Checked here with the model's rules, so a mistake is named at once.
+            *person = person.clone().validate(clock::now_ms())?;
+            Ok(())
+        },
+    );
 
     view! {
         <details id="known" class="more" prop:open=move || open.get()>

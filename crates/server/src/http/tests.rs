@@ -306,6 +306,19 @@ async fn bodies_above_axums_default_limit_but_within_ours_are_accepted() -> Test
     Ok(())
 }
 
+/// `POST /v1/codes` for `role`, with `token` if any.
+async fn ask_code(
+    server: &TeamServer,
+    token: Option<&str>,
+    role: Role,
+) -> TestResult<(StatusCode, Value)> {
+    let body = serde_json::to_vec(&CodeRequest {
+        api_version: API_VERSION,
+        role,
+    })?;
+    call(server, Method::POST, "/v1/codes", token, Some(body)).await
+}
+
 #[tokio::test]
 async fn a_coordinators_device_makes_codes_for_its_team_and_a_workers_cannot() -> TestResult {
     let f = fixture()?;
@@ -317,22 +330,9 @@ async fn a_coordinators_device_makes_codes_for_its_team_and_a_workers_cannot() -
     let coordinator: EnrolResponse = serde_json::from_value(json)?;
     assert_eq!(coordinator.role, Some(Role::Coordinateur));
 
-    let ask = |role: Role| {
-        serde_json::to_vec(&CodeRequest {
-            api_version: API_VERSION,
-            role,
-        })
-    };
-    let (status, json) = call(
-        &f.server,
-        Method::POST,
-        "/v1/codes",
-        Some(&coordinator.token),
-        Some(ask(Role::Intervenant)?),
-    )
-    .await?;
-    assert_eq!(status, StatusCode::OK, "{json}");
-    let made: CodeResponse = serde_json::from_value(json)?;
+    let made = ask_code(&f.server, Some(&coordinator.token), Role::Intervenant).await?;
+    assert_eq!(made.0, StatusCode::OK, "{}", made.1);
+    let made: CodeResponse = serde_json::from_value(made.1)?;
     assert_eq!(made.role, Role::Intervenant);
     assert_eq!(made.expires_at, START_MS + crate::INVITE_CODE_TTL_MS);
 
@@ -346,35 +346,14 @@ async fn a_coordinators_device_makes_codes_for_its_team_and_a_workers_cannot() -
     assert_api_error(&again, StatusCode::FORBIDDEN, "invalid_enrolment_code");
 
     // A worker's device may not make codes, nor may a request without a token.
-    let refused = call(
-        &f.server,
-        Method::POST,
-        "/v1/codes",
-        Some(&worker.token),
-        Some(ask(Role::Coordinateur)?),
-    )
-    .await?;
+    let refused = ask_code(&f.server, Some(&worker.token), Role::Coordinateur).await?;
     assert_api_error(&refused, StatusCode::FORBIDDEN, "forbidden");
-    let anonymous = call(
-        &f.server,
-        Method::POST,
-        "/v1/codes",
-        None,
-        Some(ask(Role::Intervenant)?),
-    )
-    .await?;
+    let anonymous = ask_code(&f.server, None, Role::Intervenant).await?;
     assert_api_error(&anonymous, StatusCode::UNAUTHORIZED, "unauthorized");
 
     // An app code is good for a day, not the operator's week.
-    let (_, json) = call(
-        &f.server,
-        Method::POST,
-        "/v1/codes",
-        Some(&coordinator.token),
-        Some(ask(Role::Intervenant)?),
-    )
-    .await?;
-    let late: CodeResponse = serde_json::from_value(json)?;
+    let late = ask_code(&f.server, Some(&coordinator.token), Role::Intervenant).await?;
+    let late: CodeResponse = serde_json::from_value(late.1)?;
     f.clock.advance(crate::INVITE_CODE_TTL_MS + 1);
     let expired = try_enrol(&f.server, &late.code).await?;
     assert_api_error(&expired, StatusCode::FORBIDDEN, "invalid_enrolment_code");
