@@ -444,3 +444,14 @@ team-invite-valid-until =
         [coordinateur] For a coordinator
        *[intervenant] For a field worker
     }, once only. Expires { $until }.
+
+team-devices-title = Team devices
+team-devices-show = Show the devices
+team-devices-loading = Reading the devices…
+team-device-this = This device
+team-device-meta = { $role } · enrolled { $when }
+team-device-revoked = Removed { $when }
+team-device-revoke = Remove
+team-device-revoke-question = Remove “{ $name }” from the team? It will no longer sync; what it has not sent yet stays on it.
+team-device-revoke-confirm = Confirm the removal
+team-device-revoke-cancel = Cancel

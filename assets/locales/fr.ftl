@@ -483,3 +483,14 @@ team-invite-valid-until =
         [coordinateur] Pour la coordination
        *[intervenant] Pour un·e intervenant·e
     }, une seule fois. Expire { $until }.
+
+team-devices-title = Appareils de l'équipe
+team-devices-show = Voir les appareils
+team-devices-loading = Lecture des appareils…
+team-device-this = Cet appareil
+team-device-meta = { $role } · associé { $when }
+team-device-revoked = Retiré { $when }
+team-device-revoke = Retirer
+team-device-revoke-question = Retirer « { $name } » de l'équipe ? Il ne pourra plus synchroniser ; ce qu'il n'a pas encore envoyé restera sur lui.
+team-device-revoke-confirm = Confirmer le retrait
+team-device-revoke-cancel = Annuler

@@ -14,11 +14,13 @@ use std::sync::mpsc::{self, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use filrouge_core::sync::{self, HttpTransport};
+use filrouge_core::sync::{self, HttpTransport, TransportError};
 use filrouge_core::{CoreError, Store};
 use filrouge_model::ipc::{
-    CreateInvite, Enrol, Invite, IpcError, SYNC_STATUS_EVENT, SyncFailure, SyncProgress, SyncStatus,
+    CreateInvite, Enrol, Invite, IpcError, RevokeDevice, SYNC_STATUS_EVENT, SyncFailure,
+    SyncProgress, SyncStatus, TeamDevice,
 };
+use filrouge_model::sync::DeviceList;
 use filrouge_model::{Field, Problem, ValidationError};
 use tauri::Emitter;
 
@@ -152,27 +154,57 @@ impl SyncWorker {
     }
 
     /// Asks the team server for a code enrolling another device (coordinators' devices
-    /// only). The one command that waits on the network: the user asked for a code.
+    /// only).
     pub async fn create_invite(&self, args: CreateInvite) -> Result<Invite, IpcError> {
-        let (url, token) = lock(&self.inner.store)
-            .credentials()
-            .map_err(IpcError::from)?
-            .ok_or(IpcError::NotEnrolled)?;
         let role = args.role;
-        let target = url.clone();
-        let made = tauri::async_runtime::spawn_blocking(move || {
-            HttpTransport::new(&target, &token)?.create_code(role)
-        })
-        .await
-        .map_err(|_| IpcError::Storage)?
-        .map_err(|e| IpcError::Sync(e.failure()))?;
+        let (server_url, made) = self
+            .ask_server(move |server, url| Ok((url.to_owned(), server.create_code(role)?)))
+            .await?;
         tracing::info!(role = %made.role, "enrolment code made");
         Ok(Invite {
-            server_url: url,
+            server_url,
             code: made.code,
             role: made.role,
             expires_at: made.expires_at,
         })
+    }
+
+    /// The team's devices (coordinators' devices only).
+    pub async fn list_devices(&self) -> Result<Vec<TeamDevice>, IpcError> {
+        let me = lock(&self.inner.store)
+            .device_id()
+            .map_err(IpcError::from)?;
+        let list = self.ask_server(|server, _| server.devices()).await?;
+        Ok(team_devices(list, me.as_deref()))
+    }
+
+    /// Revokes a device of the team (coordinators' devices only).
+    pub async fn revoke_device(&self, args: RevokeDevice) -> Result<Vec<TeamDevice>, IpcError> {
+        let me = lock(&self.inner.store)
+            .device_id()
+            .map_err(IpcError::from)?;
+        let list = self
+            .ask_server(move |server, _| server.revoke(&args.id))
+            .await?;
+        tracing::info!("device revoked by this coordinator's device");
+        Ok(team_devices(list, me.as_deref()))
+    }
+
+    /// Runs `call` with this device's transport (and the server's address) on a
+    /// blocking thread. The commands a coordinator asks of the server are the only
+    /// ones that wait on the network: the user asked for something only it can answer.
+    async fn ask_server<T: Send + 'static>(
+        &self,
+        call: impl FnOnce(&HttpTransport, &str) -> Result<T, TransportError> + Send + 'static,
+    ) -> Result<T, IpcError> {
+        let (url, token) = lock(&self.inner.store)
+            .credentials()
+            .map_err(IpcError::from)?
+            .ok_or(IpcError::NotEnrolled)?;
+        tauri::async_runtime::spawn_blocking(move || call(&HttpTransport::new(&url, &token)?, &url))
+            .await
+            .map_err(|_| IpcError::Storage)?
+            .map_err(|e| IpcError::Sync(e.failure()))
     }
 
     /// Runs one sync if the device is enrolled; returns how long to wait before the next.
@@ -258,6 +290,21 @@ fn backoff(failures: u32) -> Duration {
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// The server's list of the team's devices, as the settings show it.
+fn team_devices(list: DeviceList, me: Option<&str>) -> Vec<TeamDevice> {
+    list.devices
+        .into_iter()
+        .map(|d| TeamDevice {
+            this_device: me == Some(d.id.as_str()),
+            id: d.id,
+            name: d.name,
+            role: d.role,
+            enrolled_at: d.enrolled_at,
+            revoked_at: d.revoked_at,
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ use filrouge_model::ipc::{
 use filrouge_model::ipc::{CheckIn, CreateEvent, GetEvent, ListEvents, Register};
 use filrouge_model::ipc::{CreatePartner, ListPartners, MyCaseload, Orient};
 use filrouge_model::ipc::{EditRencontre, GetFormDraft, Invite, SaveFormDraft};
+use filrouge_model::ipc::{ListDevices, RevokeDevice, TeamDevice};
 use filrouge_model::views::{
     Caseload, DueRelance, EventSummary, EventView, PartnerRow, PersonHit, PersonneView, Profile,
     RencontreFormDraft,
@@ -86,6 +87,17 @@ pub async fn enrol(state: State<'_, AppState>, args: Enrol) -> Res<SyncStatus> {
 #[tauri::command]
 pub async fn create_invite(state: State<'_, AppState>, args: CreateInvite) -> Res<Invite> {
     state.sync.create_invite(args).await
+}
+
+#[tauri::command]
+pub async fn list_devices(state: State<'_, AppState>, args: ListDevices) -> Res<Vec<TeamDevice>> {
+    let ListDevices {} = args;
+    state.sync.list_devices().await
+}
+
+#[tauri::command]
+pub async fn revoke_device(state: State<'_, AppState>, args: RevokeDevice) -> Res<Vec<TeamDevice>> {
+    state.sync.revoke_device(args).await
 }
 
 #[tauri::command]

@@ -44,6 +44,8 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::get_sync_status,
         commands::enrol,
         commands::create_invite,
+        commands::list_devices,
+        commands::revoke_device,
         commands::sync_now,
         commands::search_persons,
         commands::create_personne,

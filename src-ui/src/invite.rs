@@ -38,6 +38,15 @@ pub fn qr_svg(link: &str) -> Option<String> {
     })
 }
 
+/// Whether this device acts for the team's coordination: enrolled, and not known to be
+/// a field worker's (older servers do not say; the server refuses others anyway).
+pub fn coordinating(shared: Shared) -> bool {
+    shared.status.with(|s| {
+        s.as_ref()
+            .is_some_and(|s| s.server_url.is_some() && s.role != Some(Role::Intervenant))
+    })
+}
+
 /// The "Inviter un appareil" part of the settings.
 #[component]
 pub fn InviteDevice(shared: Shared) -> impl IntoView {
@@ -46,12 +55,6 @@ pub fn InviteDevice(shared: Shared) -> impl IntoView {
     let invite = RwSignal::new(None::<Invite>);
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<IpcError>);
-    let shown = move || {
-        shared.status.with(|s| {
-            s.as_ref()
-                .is_some_and(|s| s.server_url.is_some() && s.role != Some(Role::Intervenant))
-        })
-    };
     let create = move |_| {
         if busy.get_untracked() {
             return;
@@ -101,7 +104,7 @@ pub fn InviteDevice(shared: Shared) -> impl IntoView {
         })
     };
     view! {
-        <section id="invite" class="invite" aria-labelledby="invite-title" hidden=move || !shown()>
+        <section id="invite" class="invite" aria-labelledby="invite-title" hidden=move || !coordinating(shared)>
             <h3 id="invite-title">{move || i18n.t(i18n::key::INVITE_TITLE)}</h3>
             <p class="hint">{move || i18n.t(i18n::key::INVITE_HINT)}</p>
             <fieldset class="chips-set">

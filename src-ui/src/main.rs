@@ -25,6 +25,7 @@ mod caseload;
 mod clock;
 #[cfg(test)]
 mod contrast_tests;
+mod devices;
 mod event;
 mod events;
 mod form;

@@ -18,6 +18,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::app::{Shared, aria_bool};
+use crate::devices::TeamDevices;
 use crate::i18n::{self, I18n, Key, Lang, key, use_i18n};
 use crate::invite::InviteDevice;
 use crate::profile::WhoAmI;
@@ -280,6 +281,7 @@ pub fn Settings(
                 {move || message.get().map(|what| i18n.t(what))}
             </p>
             <InviteDevice shared />
+            <TeamDevices shared />
             <LanguageChoice i18n />
         </section>
     }

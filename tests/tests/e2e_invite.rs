@@ -1,8 +1,9 @@
 //! End-to-end through the real app window (tauri-driver + WebKitWebDriver, under Xvfb):
 //! a coordinator's laptop joins the team by pasting an invitation link (the server's
 //! address fills itself in), then invites a phone from its settings: the code and its
-//! QR code show, and a phone enrols with that code and receives the team's data. A
-//! field worker's device is never offered the invitation.
+//! QR code show, and a phone enrols with that code and receives the team's data. The
+//! phone is then lost: the laptop lists the team's devices and revokes it, and its
+//! next sync is refused. A field worker's device is never offered any of this.
 //!
 //! Ignored by a plain `cargo test`: `scripts/test.sh` builds the app and runs it under
 //! `xvfb-run`.
@@ -90,6 +91,26 @@ fn a_coordinator_invites_a_phone_from_the_settings() -> anyhow::Result<()> {
         let devices = server.server.devices(&server.team_id)?;
         assert_eq!(devices.len(), 2);
         assert_eq!(devices[1].role, Role::Intervenant);
+
+        // The phone is lost: the laptop lists the team's devices and cuts it off, in
+        // two taps, the second on a sentence that names it.
+        s.resize(1280, 800)?;
+        s.click_css("#list-devices")?;
+        s.wait_count("#devices-list li.device-row", 2)?;
+        s.wait_text("#devices-list", |t| {
+            t.contains("Cet appareil") && t.contains("Téléphone de Lina")
+        })?;
+        let row = format!("#devices-list li[data-device='{}']", enrolment.device_id);
+        s.click_css(&format!("{row} .revoke"))?;
+        s.wait_text(".revoke-confirm", |t| t.contains("Téléphone de Lina"))?;
+        s.click_css("#revoke-confirm")?;
+        s.wait_text(&row, |t| t.contains("Retiré"))?;
+        s.execute("document.getElementById('devices').scrollIntoView()")?;
+        s.screenshot(&shots.join("e2e-devices-1280x800.png"))?;
+        match sync::run(&phone, &mut transport) {
+            Err(filrouge_core::CoreError::Transport(sync::TransportError::Unauthorized)) => {}
+            other => anyhow::bail!("a revoked phone must be refused, got {other:?}"),
+        }
 
         Ok::<_, anyhow::Error>(code)
     })();

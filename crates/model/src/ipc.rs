@@ -178,6 +178,43 @@ impl std::fmt::Debug for Invite {
     }
 }
 
+/// The team's devices, read from the server (a coordinator's device only).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ListDevices {}
+impl Command for ListDevices {
+    const NAME: &'static str = "list_devices";
+    type Output = Vec<TeamDevice>;
+}
+
+/// Cuts a device of the team off (a lost phone): the server refuses its token from
+/// then on. Answers the team's devices after it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RevokeDevice {
+    /// The device's id.
+    pub id: String,
+}
+impl Command for RevokeDevice {
+    const NAME: &'static str = "revoke_device";
+    type Output = Vec<TeamDevice>;
+}
+
+/// A device of the team, as the settings list it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamDevice {
+    /// Its id on the server.
+    pub id: String,
+    /// The name given at enrolment.
+    pub name: String,
+    /// What it may do.
+    pub role: crate::sync::Role,
+    /// When it was enrolled, in ms since the Unix epoch.
+    pub enrolled_at: i64,
+    /// When it was revoked, if it was.
+    pub revoked_at: Option<i64>,
+    /// Whether it is the device showing the list (which cannot revoke itself).
+    pub this_device: bool,
+}
+
 /// Asks the background sync to run now; returns at once with the current status.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SyncNow {}

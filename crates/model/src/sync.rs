@@ -133,6 +133,40 @@ impl std::fmt::Debug for EnrolResponse {
     }
 }
 
+/// `GET /v1/devices` (a coordinator's device): the team's devices, oldest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceList {
+    /// The server's [`API_VERSION`].
+    pub api_version: u32,
+    /// Every device enrolled in the team, revoked ones included.
+    pub devices: Vec<DeviceInfo>,
+}
+
+/// One device of the team, as a coordinator sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceInfo {
+    /// Its id.
+    pub id: String,
+    /// The name given at enrolment (may name a person: never logged).
+    pub name: String,
+    /// What it may do.
+    pub role: Role,
+    /// When it was enrolled, in ms since the Unix epoch.
+    pub enrolled_at: i64,
+    /// When it was revoked, if it was.
+    pub revoked_at: Option<i64>,
+}
+
+/// `POST /v1/revoke` (a coordinator's device): cut a device of the team off, a lost
+/// phone say; its token is refused from then on. Answered with the [`DeviceList`].
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RevokeRequest {
+    /// The client's [`API_VERSION`].
+    pub api_version: u32,
+    /// The device to revoke.
+    pub device_id: String,
+}
+
 /// One Automerge change and what the server may know about it.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChangeBlob {

@@ -29,6 +29,7 @@
 #![forbid(unsafe_code)]
 
 pub mod clock;
+mod coordinator;
 pub mod error;
 pub mod http;
 mod pages;
@@ -39,7 +40,8 @@ pub mod storage;
 pub mod validate;
 
 pub use clock::{Clock, ManualClock, SystemClock};
+pub use coordinator::INVITE_CODE_TTL_MS;
 pub use error::ServerError;
 pub use http::serve;
-pub use service::{ENROLMENT_CODE_TTL_MS, INVITE_CODE_TTL_MS, MAX_PULL_CHANGES, TeamServer};
+pub use service::{ENROLMENT_CODE_TTL_MS, MAX_PULL_CHANGES, TeamServer};
 pub use storage::{Device, Role, SqliteStorage, Storage, Team};

@@ -11,9 +11,8 @@ use std::path::Path;
 use std::sync::Arc;
 
 use filrouge_model::sync::{
-    API_VERSION, CodeRequest, CodeResponse, DEFAULT_PULL_BYTES, EnrolRequest, EnrolResponse,
-    EraseRequest, EraseResponse, MAX_PULL_BYTES, PullQuery, PullResponse, PushRequest,
-    PushResponse,
+    API_VERSION, DEFAULT_PULL_BYTES, EnrolRequest, EnrolResponse, EraseRequest, EraseResponse,
+    MAX_PULL_BYTES, PullQuery, PullResponse, PushRequest, PushResponse,
 };
 
 use filrouge_model::wire;
@@ -30,10 +29,6 @@ use crate::validate::{self, MAX_NAME_LEN};
 
 /// How long an enrolment code stays valid by default: 7 days, in milliseconds.
 pub const ENROLMENT_CODE_TTL_MS: i64 = 7 * 24 * 60 * 60 * 1000;
-/// How long a code a coordinator makes in the app stays valid: a day, in milliseconds.
-/// It is meant for a phone in the same room, or a message read the same day; a code
-/// left unused in a conversation should not open the team's data a week later.
-pub const INVITE_CODE_TTL_MS: i64 = 24 * 60 * 60 * 1000;
 /// Most changes in one pull page, whatever the byte budget, so that a log of tiny
 /// changes still makes bounded responses (a full 8 MB page of typical records is about
 /// 25,000 changes).
@@ -132,32 +127,8 @@ impl TeamServer {
         Ok(self.mint_code(team_id, role, ttl_ms)?.0)
     }
 
-    /// A coordinator's device asks for a code enrolling a new device into its own team
-    /// (`POST /v1/codes`), valid for [`INVITE_CODE_TTL_MS`]. Coordinators only.
-    pub fn create_code_for(
-        &self,
-        device: &Device,
-        request: &CodeRequest,
-    ) -> Result<CodeResponse, ServerError> {
-        validate::check_version(request.api_version)?;
-        if device.role != Role::Coordinateur {
-            return Err(ServerError::Forbidden {
-                action: "enrolment codes",
-            });
-        }
-        let (code, expires_at) =
-            self.mint_code(&device.team_id, request.role, INVITE_CODE_TTL_MS)?;
-        tracing::info!(device_id = %device.id, "enrolment code made by a coordinator's device");
-        Ok(CodeResponse {
-            api_version: API_VERSION,
-            code,
-            role: request.role,
-            expires_at,
-        })
-    }
-
     /// A new code and when it expires.
-    fn mint_code(
+    pub(crate) fn mint_code(
         &self,
         team_id: &str,
         role: Role,

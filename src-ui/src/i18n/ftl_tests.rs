@@ -393,7 +393,10 @@ fn every_builder_finds_its_messages_in_both_languages() {
             let _ = (
                 crate::i18n::role_label(lang, role),
                 crate::i18n::invite_valid_until(lang, tomorrow, now, role),
+                crate::i18n::team::device_meta(lang, role, now, now),
             );
+            let _ = crate::i18n::team::device_revoked(lang, tomorrow, now);
+            let _ = crate::i18n::team::revoke_question(lang, "Téléphone de Lina");
         }
     }
     assert_eq!(problems(), Vec::<String>::new());

@@ -22,6 +22,52 @@ pub const INVITE_QR: Key = Key("team-invite-qr");
 /// What to do with the code on the new device.
 pub const INVITE_HOW: Key = Key("team-invite-how");
 
+/// Title of the team's devices.
+pub const DEVICES_TITLE: Key = Key("team-devices-title");
+/// The button that reads them from the server.
+pub const DEVICES_SHOW: Key = Key("team-devices-show");
+/// That button while the server answers.
+pub const DEVICES_LOADING: Key = Key("team-devices-loading");
+/// The device showing the list.
+pub const THIS_DEVICE: Key = Key("team-device-this");
+/// The first tap of a revocation.
+pub const REVOKE: Key = Key("team-device-revoke");
+/// The second tap.
+pub const REVOKE_CONFIRM: Key = Key("team-device-revoke-confirm");
+/// Changing one's mind.
+pub const REVOKE_CANCEL: Key = Key("team-device-revoke-cancel");
+
+/// Under a device's name: its role and when it joined, "Intervenant·e · associé le
+/// 24/11 à 14:32".
+pub fn device_meta(lang: Lang, role: Role, enrolled: LocalTime, now: LocalTime) -> String {
+    tr_args(
+        lang,
+        Key("team-device-meta"),
+        &[
+            ("role", role_label(lang, role).into()),
+            ("when", day_and_time(lang, enrolled, now).into()),
+        ],
+    )
+}
+
+/// A revoked device's state: "Retiré le 24/11 à 14:32".
+pub fn device_revoked(lang: Lang, at: LocalTime, now: LocalTime) -> String {
+    tr_args(
+        lang,
+        Key("team-device-revoked"),
+        &[("when", day_and_time(lang, at, now).into())],
+    )
+}
+
+/// The confirmation's sentence, naming the device and what follows.
+pub fn revoke_question(lang: Lang, name: &str) -> String {
+    tr_args(
+        lang,
+        Key("team-device-revoke-question"),
+        &[("name", name.to_owned().into())],
+    )
+}
+
 /// A role as a chip names it: "Intervenant·e", "Coordination".
 pub fn role_label(lang: Lang, role: Role) -> String {
     tr(

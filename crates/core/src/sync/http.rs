@@ -10,8 +10,9 @@
 use std::time::Duration;
 
 use filrouge_model::sync::{
-    API_VERSION, ApiError, CodeRequest, CodeResponse, EnrolRequest, EnrolResponse, EraseRequest,
-    EraseResponse, ErrorCode, PullQuery, PullResponse, PushRequest, PushResponse, Role,
+    API_VERSION, ApiError, CodeRequest, CodeResponse, DeviceList, EnrolRequest, EnrolResponse,
+    EraseRequest, EraseResponse, ErrorCode, PullQuery, PullResponse, PushRequest, PushResponse,
+    RevokeRequest, Role,
 };
 use filrouge_model::wire::{self, PAGE_MEDIA_TYPE, PUSH_MEDIA_TYPE};
 use reqwest::blocking::{Client, RequestBuilder};
@@ -53,12 +54,36 @@ impl HttpTransport {
                 .bearer_auth(&self.token)
                 .json(&req),
         )?)?;
-        if resp.api_version != API_VERSION {
-            return Err(TransportError::VersionMismatch {
-                server: resp.api_version,
-            });
-        }
+        same_version(resp.api_version)?;
         Ok(resp)
+    }
+
+    /// The team's devices (coordinators' devices only; others get `Rejected` 403).
+    pub fn devices(&self) -> Result<DeviceList, TransportError> {
+        let list: DeviceList = json(send(
+            self.client
+                .get(format!("{}/v1/devices", self.base))
+                .bearer_auth(&self.token),
+        )?)?;
+        same_version(list.api_version)?;
+        Ok(list)
+    }
+
+    /// Revokes a device of the team (coordinators' devices only); answers the team's
+    /// devices after it.
+    pub fn revoke(&self, device_id: &str) -> Result<DeviceList, TransportError> {
+        let req = RevokeRequest {
+            api_version: API_VERSION,
+            device_id: device_id.to_owned(),
+        };
+        let list: DeviceList = json(send(
+            self.client
+                .post(format!("{}/v1/revoke", self.base))
+                .bearer_auth(&self.token)
+                .json(&req),
+        )?)?;
+        same_version(list.api_version)?;
+        Ok(list)
     }
 
     /// Asks the server to erase a record from the whole team (coordinator devices only;
@@ -187,12 +212,17 @@ pub fn enrol(
     };
     let url = format!("{}/v1/enrol", base_url.trim_end_matches('/'));
     let resp: EnrolResponse = json(send(client()?.post(url).json(&req))?)?;
-    if resp.api_version != API_VERSION {
-        return Err(TransportError::VersionMismatch {
-            server: resp.api_version,
-        });
-    }
+    same_version(resp.api_version)?;
     Ok(resp)
+}
+
+/// Refuses an answer in another API version than this client's.
+fn same_version(server: u32) -> Result<(), TransportError> {
+    if server == API_VERSION {
+        Ok(())
+    } else {
+        Err(TransportError::VersionMismatch { server })
+    }
 }
 
 fn client() -> Result<Client, TransportError> {

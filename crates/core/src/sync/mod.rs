@@ -380,6 +380,11 @@ impl Store {
             _ => None,
         })
     }
+
+    /// This device's id on the team server, if it is enrolled.
+    pub fn device_id(&self) -> Result<Option<String>, CoreError> {
+        self.meta("device_id")
+    }
 }
 
 /// A change hash as the sync API spells it (lowercase hex, as `ChangeHash` displays),

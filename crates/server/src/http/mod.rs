@@ -18,6 +18,8 @@
 //! | `GET /v1/pull` | bearer | `PullQuery` | `PullResponse` (JSON or binary page) |
 //! | `POST /v1/erase` | bearer, coordinator | `EraseRequest` | `EraseResponse` |
 //! | `POST /v1/codes` | bearer, coordinator | `CodeRequest` | `CodeResponse` |
+//! | `GET /v1/devices` | bearer, coordinator | none | `DeviceList` |
+//! | `POST /v1/revoke` | bearer, coordinator | `RevokeRequest` | `DeviceList` |
 
 use axum::Json;
 use axum::Router;
@@ -28,8 +30,8 @@ use axum::http::header::{CONTENT_ENCODING, CONTENT_TYPE};
 use axum::response::{IntoResponse as _, Response};
 use axum::routing::{get, post};
 use filrouge_model::sync::{
-    API_VERSION, CodeRequest, CodeResponse, EnrolRequest, EnrolResponse, EraseRequest,
-    EraseResponse, Health, MAX_BODY_BYTES, PullQuery, PushResponse,
+    API_VERSION, CodeRequest, CodeResponse, DeviceList, EnrolRequest, EnrolResponse, EraseRequest,
+    EraseResponse, Health, MAX_BODY_BYTES, PullQuery, PushResponse, RevokeRequest,
 };
 use filrouge_model::wire::{self, PAGE_MEDIA_TYPE};
 use tower_http::LatencyUnit;
@@ -58,6 +60,8 @@ impl TeamServer {
             .route("/v1/pull", get(pull))
             .route("/v1/erase", post(erase))
             .route("/v1/codes", post(codes))
+            .route("/v1/devices", get(devices))
+            .route("/v1/revoke", post(revoke))
             .fallback(no_such_route)
             .method_not_allowed_fallback(method_not_allowed)
             // The limit counts the body as the handler reads it, after decompression: a
@@ -154,6 +158,23 @@ async fn codes(
     ApiJson(request): ApiJson<CodeRequest>,
 ) -> Result<Json<CodeResponse>, ServerError> {
     let response = blocking(move || server.create_code_for(&device, &request)).await?;
+    Ok(Json(response))
+}
+
+async fn devices(
+    State(server): State<TeamServer>,
+    AuthedDevice(device): AuthedDevice,
+) -> Result<Json<DeviceList>, ServerError> {
+    let response = blocking(move || server.devices_for(&device)).await?;
+    Ok(Json(response))
+}
+
+async fn revoke(
+    State(server): State<TeamServer>,
+    AuthedDevice(device): AuthedDevice,
+    ApiJson(request): ApiJson<RevokeRequest>,
+) -> Result<Json<DeviceList>, ServerError> {
+    let response = blocking(move || server.revoke_for(&device, &request)).await?;
     Ok(Json(response))
 }
 

@@ -8,8 +8,8 @@ use axum::body::Body;
 use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
 use axum::http::{Method, Request, StatusCode};
 use filrouge_model::sync::{
-    API_VERSION, ChangeBlob, CodeRequest, CodeResponse, EnrolRequest, EnrolResponse,
-    MAX_BLOB_BYTES, PullResponse, PushRequest,
+    API_VERSION, ChangeBlob, CodeRequest, CodeResponse, DeviceList, EnrolRequest, EnrolResponse,
+    MAX_BLOB_BYTES, PullResponse, PushRequest, RevokeRequest,
 };
 use http_body_util::BodyExt as _;
 use serde_json::Value;
@@ -357,5 +357,97 @@ async fn a_coordinators_device_makes_codes_for_its_team_and_a_workers_cannot() -
     f.clock.advance(crate::INVITE_CODE_TTL_MS + 1);
     let expired = try_enrol(&f.server, &late.code).await?;
     assert_api_error(&expired, StatusCode::FORBIDDEN, "invalid_enrolment_code");
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_coordinators_device_lists_the_team_and_cuts_a_lost_phone_off() -> TestResult {
+    let f = fixture()?;
+    let code = f
+        .server
+        .create_enrolment_code(&f.team.id, Role::Coordinateur)?;
+    let (_, json) = try_enrol(&f.server, &code).await?;
+    let coordinator: EnrolResponse = serde_json::from_value(json)?;
+    let phone = enrol(&f).await?;
+    let revoke = |id: &str| {
+        serde_json::to_vec(&RevokeRequest {
+            api_version: API_VERSION,
+            device_id: id.to_owned(),
+        })
+    };
+
+    let (status, json) = call(
+        &f.server,
+        Method::GET,
+        "/v1/devices",
+        Some(&coordinator.token),
+        None,
+    )
+    .await?;
+    assert_eq!(status, StatusCode::OK, "{json}");
+    let list: DeviceList = serde_json::from_value(json)?;
+    let ids: Vec<&str> = list.devices.iter().map(|d| d.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [coordinator.device_id.as_str(), phone.device_id.as_str()]
+    );
+    assert_eq!(list.devices[1].name, "Téléphone de test");
+    assert!(list.devices.iter().all(|d| d.revoked_at.is_none()));
+
+    // A worker's device sees no list and revokes nobody.
+    let (status, _) = call(
+        &f.server,
+        Method::GET,
+        "/v1/devices",
+        Some(&phone.token),
+        None,
+    )
+    .await?;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let refused = call(
+        &f.server,
+        Method::POST,
+        "/v1/revoke",
+        Some(&phone.token),
+        Some(revoke(&coordinator.device_id)?),
+    )
+    .await?;
+    assert_api_error(&refused, StatusCode::FORBIDDEN, "forbidden");
+    // The coordinator's device cannot lock itself out.
+    let itself = call(
+        &f.server,
+        Method::POST,
+        "/v1/revoke",
+        Some(&coordinator.token),
+        Some(revoke(&coordinator.device_id)?),
+    )
+    .await?;
+    assert_api_error(&itself, StatusCode::FORBIDDEN, "forbidden");
+    // A device the team does not have (the check is by the asking device's team).
+    let (status, _) = call(
+        &f.server,
+        Method::POST,
+        "/v1/revoke",
+        Some(&coordinator.token),
+        Some(revoke("0190ffff-0000-7000-8000-000000000000")?),
+    )
+    .await?;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // The lost phone: revoked, listed so, and refused from then on.
+    let (status, json) = call(
+        &f.server,
+        Method::POST,
+        "/v1/revoke",
+        Some(&coordinator.token),
+        Some(revoke(&phone.device_id)?),
+    )
+    .await?;
+    assert_eq!(status, StatusCode::OK, "{json}");
+    let list: DeviceList = serde_json::from_value(json)?;
+    assert_eq!(list.devices[1].revoked_at, Some(START_MS));
+    assert_eq!(list.devices[0].revoked_at, None);
+    let (status, _) = push(&f.server, &phone.token, &[change("après", 3)]).await?;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
     Ok(())
 }

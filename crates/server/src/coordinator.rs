@@ -1,0 +1,104 @@
+//! What a coordinator's device may ask of the server about its own team, beside the
+//! sync itself: a code to enrol a new device (`POST /v1/codes`), the team's devices
+//! (`GET /v1/devices`) and the revocation of one, a lost phone say (`POST /v1/revoke`).
+//!
+//! Every method takes the authenticated [`Device`] and refuses any other role with
+//! `403 forbidden`; it acts on that device's team only, so a device id from another
+//! team is as unknown as one that never existed. Device names may name a person: they
+//! go to the coordinator, never to the logs.
+
+use filrouge_model::sync::{
+    API_VERSION, CodeRequest, CodeResponse, DeviceInfo, DeviceList, RevokeRequest, Role,
+};
+
+use crate::TeamServer;
+use crate::error::ServerError;
+use crate::storage::Device;
+use crate::validate;
+
+/// How long a code a coordinator makes in the app stays valid: a day, in milliseconds.
+/// It is meant for a phone in the same room, or a message read the same day; a code
+/// left unused in a conversation should not open the team's data a week later.
+pub const INVITE_CODE_TTL_MS: i64 = 24 * 60 * 60 * 1000;
+
+impl TeamServer {
+    /// A code enrolling a new device into `device`'s team with the role asked for,
+    /// valid for [`INVITE_CODE_TTL_MS`].
+    pub fn create_code_for(
+        &self,
+        device: &Device,
+        request: &CodeRequest,
+    ) -> Result<CodeResponse, ServerError> {
+        validate::check_version(request.api_version)?;
+        coordinator(device, "enrolment codes")?;
+        let (code, expires_at) =
+            self.mint_code(&device.team_id, request.role, INVITE_CODE_TTL_MS)?;
+        tracing::info!(device_id = %device.id, "enrolment code made by a coordinator's device");
+        Ok(CodeResponse {
+            api_version: API_VERSION,
+            code,
+            role: request.role,
+            expires_at,
+        })
+    }
+
+    /// `device`'s team's devices, oldest first, revoked ones included.
+    pub fn devices_for(&self, device: &Device) -> Result<DeviceList, ServerError> {
+        coordinator(device, "the list of devices")?;
+        self.device_list(&device.team_id)
+    }
+
+    /// Revokes a device of `device`'s own team, then lists the team's devices. A device
+    /// cannot revoke itself: the coordinator would lock themselves out.
+    pub fn revoke_for(
+        &self,
+        device: &Device,
+        request: &RevokeRequest,
+    ) -> Result<DeviceList, ServerError> {
+        validate::check_version(request.api_version)?;
+        coordinator(device, "revocation")?;
+        if request.device_id == device.id {
+            return Err(ServerError::Forbidden {
+                action: "revoking the device asking",
+            });
+        }
+        let in_team = self
+            .devices(&device.team_id)?
+            .iter()
+            .any(|d| d.id == request.device_id);
+        if !in_team {
+            return Err(ServerError::UnknownDevice {
+                device_id: request.device_id.clone(),
+            });
+        }
+        self.revoke_device(&request.device_id)?;
+        self.device_list(&device.team_id)
+    }
+
+    fn device_list(&self, team_id: &str) -> Result<DeviceList, ServerError> {
+        let devices = self
+            .devices(team_id)?
+            .into_iter()
+            .map(|d| DeviceInfo {
+                id: d.id,
+                name: d.name,
+                role: d.role,
+                enrolled_at: d.created_at,
+                revoked_at: d.revoked_at,
+            })
+            .collect();
+        Ok(DeviceList {
+            api_version: API_VERSION,
+            devices,
+        })
+    }
+}
+
+/// Refuses `action` to a device that is not a coordinator's.
+fn coordinator(device: &Device, action: &'static str) -> Result<(), ServerError> {
+    if device.role == Role::Coordinateur {
+        Ok(())
+    } else {
+        Err(ServerError::Forbidden { action })
+    }
+}
