@@ -168,7 +168,9 @@ impl Session {
     }
 
     /// Puts `text` into the input `css` as one input event, as a paste or a phone
-    /// keyboard's suggestion does (WebDriver's typing sends a key at a time).
+    /// keyboard's suggestion does (WebDriver's typing sends a key at a time). Synthetic
+    /// keystrokes into the person picker were occasionally lost under the load of a
+    /// cold CI run (the picker then saw "Aw" for "Awa"); one event is deterministic.
     pub fn paste(&self, css: &str, text: &str) -> anyhow::Result<()> {
         self.wait_for(css)?;
         let script = format!(
@@ -177,6 +179,21 @@ impl Session {
         );
         self.execute(&script)?;
         Ok(())
+    }
+
+    /// Whether the element `css` is shown (it and its ancestors not hidden).
+    pub fn is_shown(&self, css: &str) -> anyhow::Result<bool> {
+        let v = self.execute(&format!(
+            "const e = document.querySelector({css:?}); return !!e && e.getClientRects().length > 0;"
+        ))?;
+        Ok(v.as_bool().unwrap_or(false))
+    }
+
+    /// Waits until `css` is shown (`true`) or hidden (`false`).
+    pub fn wait_shown(&self, css: &str, want: bool) -> anyhow::Result<()> {
+        poll(Duration::from_secs(10), css, || {
+            Ok((self.is_shown(css)? == want).then_some(()))
+        })
     }
 
     /// Opens Réglages and waits until the panel has moved the focus (and the scroll) to

@@ -36,19 +36,11 @@ fn shot_on_failure(
     result
 }
 
-/// Puts `text` into the input `css` as one input event, as a phone's keyboard
-/// suggestion does. WebDriver's synthetic keystrokes into the person picker were
-/// occasionally lost under the load of a cold CI run (the picker then saw "Aw" for
-/// "Awa"); one event makes the step deterministic.
-fn type_into(s: &Session, css: &str, text: &str) -> anyhow::Result<()> {
-    s.paste(css, text)
-}
-
 /// Creates the person `name` in place with the rencontre form's picker and waits for
 /// their chip. The button says whom it will create, so the click waits for the name
 /// typed to have reached the app.
 fn create_in_picker(s: &Session, name: &str) -> anyhow::Result<()> {
-    type_into(s, "#person-search", name)?;
+    s.paste("#person-search", name)?;
     s.wait_text("#person-create", |t| t.contains(name))?;
     s.click_css("#person-create")?;
     s.wait_text(".person-chip", |t| t.contains(name))?;
@@ -67,21 +59,6 @@ fn met_then_opened(s: &Session, name: &str, typed: &str) -> anyhow::Result<()> {
     s.click_css("#persons-list .person-row")?;
     s.wait_text("#person-name", |t| t == name)?;
     Ok(())
-}
-
-/// Whether the element `css` is shown (it and its ancestors not hidden).
-fn shown(s: &Session, css: &str) -> anyhow::Result<bool> {
-    let v = s.execute(&format!(
-        "const e = document.querySelector({css:?}); return !!e && e.getClientRects().length > 0;"
-    ))?;
-    Ok(v.as_bool().unwrap_or(false))
-}
-
-/// Waits until `css` is shown (`true`) or hidden (`false`).
-fn wait_shown(s: &Session, css: &str, want: bool) -> anyhow::Result<()> {
-    poll(Duration::from_secs(10), css, || {
-        Ok((shown(s, css)? == want).then_some(()))
-    })
 }
 
 /// Today's date as the app's date inputs hold it, from the page's own clock.
@@ -119,7 +96,7 @@ fn an_anonymous_group_takes_at_most_five_taps() -> anyhow::Result<()> {
         assert!(text.contains("Bas d'immeuble"), "{text}");
         // Saved, the form closes: the confirmation and the list are on the screen,
         // and the focus is back on the button for the next contact.
-        wait_shown(&s, "#rencontre-form", false)?;
+        s.wait_shown("#rencontre-form", false)?;
         s.wait_text("#form-confirmation", |t| {
             t.starts_with("Rencontre enregistrée")
         })?;
@@ -132,7 +109,7 @@ fn an_anonymous_group_takes_at_most_five_taps() -> anyhow::Result<()> {
         s.click_css("#headcount-plus")?;
         s.click_css("#headcount-plus")?;
         s.click_css("#more-details summary")?;
-        type_into(&s, "#occurred-time", "00:01")?;
+        s.paste("#occurred-time", "00:01")?;
         s.fill("#band-16_17", "2")?;
         s.fill("#gender-femme", "1")?;
         // More people in the split than in the group: refused, saying so.
@@ -177,7 +154,7 @@ fn a_new_person_from_a_rencontre_and_a_stage_change_on_their_timeline() -> anyho
 
         // The next rencontre finds her by the first letters, without the accents.
         s.open_rencontre_form()?;
-        type_into(&s, "#person-search", "elo")?;
+        s.paste("#person-search", "elo")?;
         s.wait_text("#person-hits .hit", |t| t.contains("Éloïse"))?;
 
         // Her thread, from the persons tab.
@@ -215,7 +192,7 @@ fn a_new_person_from_a_rencontre_and_a_stage_change_on_their_timeline() -> anyho
         s.click_css("#tab-today")?;
         create_in_picker(&s, "Awa")?;
         s.click_css("#tab-persons")?;
-        type_into(&s, "#persons-search", "")?;
+        s.paste("#persons-search", "")?;
         s.wait_text("#caseload", |t| {
             t.contains("Awa") && t.contains("Jamais rencontré")
         })?;
@@ -318,7 +295,7 @@ fn an_event_registers_ten_people_then_checks_three_in() -> anyhow::Result<()> {
             s.wait_for("#checkin-list .checkin[aria-pressed=true]")?;
         }
         s.wait_text("#event-count", |t| t == "10 inscrits · 3 arrivés")?;
-        type_into(&s, "#checkin-search", "")?;
+        s.paste("#checkin-search", "")?;
         s.wait_count("#checkin-list .checkin[aria-pressed=true]", 3)?;
         s.screenshot(&shots.join("e2e-event-checkin-360x720.png"))?;
         s.resize(1280, 800)?;
@@ -364,7 +341,7 @@ fn a_rencontre_being_typed_survives_the_app_closing() -> anyhow::Result<()> {
     let s = fresh_app(&driver, &data)?;
     shot_on_failure(&s, "draft-restored", || {
         // The form opens by itself on what was being typed.
-        wait_shown(&s, "#rencontre-form", true)?;
+        s.wait_shown("#rencontre-form", true)?;
         s.wait_text(".person-chip", |t| t.contains("Sami"))?;
         let note = s.wait_for("#note")?;
         filrouge_tests::webdriver::poll(std::time::Duration::from_secs(10), "note back", || {
@@ -385,7 +362,7 @@ fn a_rencontre_being_typed_survives_the_app_closing() -> anyhow::Result<()> {
     s.wait_count("#today-list li.rencontre", 1)?;
     // Nothing left to finish: the form stays closed, the button says "Nouvelle".
     s.wait_text("#new-rencontre", |t| t.contains("Nouvelle rencontre"))?;
-    assert!(!shown(&s, "#rencontre-form")?);
+    assert!(!s.is_shown("#rencontre-form")?);
     s.open_rencontre_form()?;
     let note = s.wait_for("#note")?;
     assert_eq!(s.property(&note, "value")?, "");
@@ -489,8 +466,8 @@ fn what_is_known_takes_a_contact_only_after_consent() -> anyhow::Result<()> {
 
         // Without consent, the fold says why there is no contact field.
         s.click_css("#known summary")?;
-        wait_shown(&s, "#known-contact-consent", true)?;
-        assert!(!shown(&s, "#known-phone")?, "a phone field before consent");
+        s.wait_shown("#known-contact-consent", true)?;
+        assert!(!s.is_shown("#known-phone")?, "a phone field before consent");
         s.fill("#known-commune", "Bondy")?;
         s.click_css("#known-qpv")?;
         s.click_css("#known-categories [data-code=jeune_neet]")?;
@@ -503,13 +480,13 @@ fn what_is_known_takes_a_contact_only_after_consent() -> anyhow::Result<()> {
         s.click_css("#consent-save")?;
         s.wait_text("#person-consent", |t| t.starts_with("Recueilli le"))?;
         // The fold stayed open while the screen was drawn again.
-        wait_shown(&s, "#known-phone", true)?;
-        assert!(!shown(&s, "#known-contact-consent")?);
+        s.wait_shown("#known-phone", true)?;
+        assert!(!s.is_shown("#known-contact-consent")?);
         // A number that is not one is named, and nothing is saved.
-        type_into(&s, "#known-phone", "12")?;
+        s.paste("#known-phone", "12")?;
         s.click_css("#known-save")?;
         s.wait_text("#person-notice", |t| t.contains("numéro de téléphone"))?;
-        type_into(&s, "#known-phone", "06 12 34 56 78")?;
+        s.paste("#known-phone", "06 12 34 56 78")?;
         s.click_css("#known-save")?;
         s.wait_text("#person-notice", |t| t == "Enregistré.")?;
         let phone = s.execute("return document.querySelector('#known-phone').value")?;

@@ -14,18 +14,13 @@ use filrouge_model::sync::Role;
 use filrouge_tests::TestServer;
 use filrouge_tests::webdriver::{Driver, Session, app_binary, artifacts_dir};
 
-/// Whether the element `css` is shown (it and its ancestors not hidden).
-fn shown(s: &Session, css: &str) -> anyhow::Result<bool> {
-    let v = s.execute(&format!(
-        "const e = document.querySelector({css:?}); return !!e && e.getClientRects().length > 0;"
-    ))?;
-    Ok(v.as_bool().unwrap_or(false))
-}
-
 /// Opens the settings of a fresh app and enrols it by pasting `link` into the code field.
 fn enrol_by_link(s: &Session, link: &str, server_url: &str) -> anyhow::Result<()> {
     s.open_settings()?;
-    assert!(!shown(s, "#invite")?, "no invitation before joining a team");
+    assert!(
+        !s.is_shown("#invite")?,
+        "no invitation before joining a team"
+    );
     s.paste("#enrol-code", link)?;
     let url = s.wait_for("#server-url")?;
     filrouge_tests::webdriver::poll(
@@ -136,7 +131,7 @@ fn a_coordinator_invites_a_phone_from_the_settings() -> anyhow::Result<()> {
         .server
         .create_enrolment_code(&server.team_id, Role::Intervenant)?;
     enrol_by_link(&s, &invite_link(&server.url, &code), &server.url)?;
-    assert!(!shown(&s, "#invite")?);
+    assert!(!s.is_shown("#invite")?);
     s.close()?;
     Ok(())
 }

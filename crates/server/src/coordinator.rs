@@ -62,22 +62,26 @@ impl TeamServer {
                 action: "revoking the device asking",
             });
         }
-        let in_team = self
-            .devices(&device.team_id)?
-            .iter()
-            .any(|d| d.id == request.device_id);
-        if !in_team {
+        let mut devices = self.devices(&device.team_id)?;
+        let Some(target) = devices.iter_mut().find(|d| d.id == request.device_id) else {
             return Err(ServerError::UnknownDevice {
                 device_id: request.device_id.clone(),
             });
-        }
-        self.revoke_device(&request.device_id)?;
-        self.device_list(&device.team_id)
+        };
+        *target = self.revoke_device(&request.device_id)?;
+        Ok(device_list(devices))
     }
 
     fn device_list(&self, team_id: &str) -> Result<DeviceList, ServerError> {
-        let devices = self
-            .devices(team_id)?
+        Ok(device_list(self.devices(team_id)?))
+    }
+}
+
+/// The team's devices as the API gives them to a coordinator.
+fn device_list(devices: Vec<Device>) -> DeviceList {
+    DeviceList {
+        api_version: API_VERSION,
+        devices: devices
             .into_iter()
             .map(|d| DeviceInfo {
                 id: d.id,
@@ -86,11 +90,7 @@ impl TeamServer {
                 enrolled_at: d.created_at,
                 revoked_at: d.revoked_at,
             })
-            .collect();
-        Ok(DeviceList {
-            api_version: API_VERSION,
-            devices,
-        })
+            .collect(),
     }
 }
 

@@ -168,11 +168,12 @@ impl TeamServer {
     }
 
     /// Revokes a device: its token is refused from now on. Revoking twice is harmless.
-    pub fn revoke_device(&self, device_id: &str) -> Result<(), ServerError> {
+    /// Returns the device as revoked.
+    pub fn revoke_device(&self, device_id: &str) -> Result<Device, ServerError> {
         match self.storage.revoke_device(device_id, self.now_ms())? {
             Some(device) => {
                 tracing::info!(device_id, team_id = %device.team_id, "device revoked");
-                Ok(())
+                Ok(device)
             }
             None => Err(ServerError::UnknownDevice {
                 device_id: device_id.to_owned(),
