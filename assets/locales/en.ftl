@@ -129,6 +129,7 @@ error-not-found = This contact no longer exists: it may have been erased.
 error-corrupt = This contact is damaged and has been set aside. Tell your coordinator.
 error-storage = The device could not read or save the data. Try again; if it keeps happening, restart the app.
 error-not-enrolled = This device is not enrolled in a team: enrol it first in Settings.
+error-interrupted = The action stopped before it finished. Check whether it was saved, then try again.
 
 ## Rejected values
 ##

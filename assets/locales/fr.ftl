@@ -142,6 +142,7 @@ error-not-found = Cette rencontre n'existe plus : elle a peut-être été effac�
 error-corrupt = Cette rencontre est endommagée et a été mise de côté. Prévenez votre coordinateur·rice.
 error-storage = L'appareil n'a pas pu lire ou enregistrer les données. Réessayez ; si cela continue, redémarrez l'application.
 error-not-enrolled = Cet appareil n'est associé à aucune équipe : associez-le d'abord dans les Réglages.
+error-interrupted = L'action s'est interrompue avant la fin. Vérifiez si elle a été enregistrée, puis réessayez.
 
 ## Rejected values
 ##

@@ -1,21 +1,25 @@
-//! The Tauri commands: one per `filrouge_model::ipc` command, each a few lines that call
-//! the core and map its error to the tagged [`IpcError`] the UI understands.
+//! The Tauri commands: one per `filrouge_model::ipc` command, each a line or two that
+//! calls the [`Device`] method of the same name and answers its result.
 //!
-//! Each handler takes the command struct as its single argument `args` and returns
-//! `Result<C::Output, IpcError>`; the mock-runtime tests (`tests.rs`) call every
-//! `Command::NAME` the way the UI does, so a name without a handler fails them.
+//! No rule lives here. A handler calls the core (which locks the store and runs one
+//! transaction), maps the error to the tagged [`IpcError`] the UI understands, and,
+//! when the command changed something, wakes the sync worker. The commands that wait
+//! on the team server run on a blocking thread ([`on_network`]).
+//!
+//! Each handler takes the command struct as its single argument `args`; the
+//! mock-runtime tests (`tests.rs`) call every `Command::NAME` the way the UI does, so a
+//! name without a handler fails them.
 
-use filrouge_core::Store;
+use filrouge_core::{CoreError, Device};
 use filrouge_model::Rencontre;
 use filrouge_model::ipc::{
-    ChangeStage, CreateInvite, CreatePersonne, CreateRencontre, Enrol, GetPersonne, GetProfile,
-    GetSyncStatus, IpcError, LastPlace, ListRelances, ListRencontres, PlanRelance, SearchPersons,
-    SetProfile, SetRelanceStatus, SyncNow, SyncStatus, UpdatePersonne, UpdateRencontre,
+    ChangeStage, CheckIn, CreateEvent, CreateInvite, CreatePartner, CreatePersonne,
+    CreateRencontre, EditRencontre, Enrol, GetEvent, GetFormDraft, GetPersonne, GetProfile,
+    GetSyncStatus, Invite, IpcError, LastPlace, ListDevices, ListEvents, ListPartners,
+    ListRelances, ListRencontres, MyCaseload, Orient, PlanRelance, Register, RevokeDevice,
+    SaveFormDraft, SearchPersons, SetProfile, SetRelanceStatus, SyncNow, SyncStatus, TeamDevice,
+    UpdatePersonne, UpdateRencontre,
 };
-use filrouge_model::ipc::{CheckIn, CreateEvent, GetEvent, ListEvents, Register};
-use filrouge_model::ipc::{CreatePartner, ListPartners, MyCaseload, Orient};
-use filrouge_model::ipc::{EditRencontre, GetFormDraft, Invite, SaveFormDraft};
-use filrouge_model::ipc::{ListDevices, RevokeDevice, TeamDevice};
 use filrouge_model::views::{
     Caseload, DueRelance, EventSummary, EventView, PartnerRow, PersonHit, PersonneView, Profile,
     RencontreFormDraft,
@@ -26,37 +30,50 @@ use crate::AppState;
 
 type Res<T> = Result<T, IpcError>;
 
-fn with_store<T>(
-    state: &AppState,
-    f: impl FnOnce(&mut Store) -> Result<T, filrouge_core::CoreError>,
-) -> Res<T> {
-    let mut store = state
-        .store
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    f(&mut store).map_err(|e| {
+/// A read's answer, its error mapped for the UI.
+fn answer<T>(result: Result<T, CoreError>) -> Res<T> {
+    result.map_err(|e| {
         tracing::warn!(error = %e, "command failed");
         IpcError::from(e)
     })
 }
 
+/// A write's answer: mapped like a read's, and the sync worker told a change waits.
+fn changed<T>(state: &AppState, result: Result<T, CoreError>) -> Res<T> {
+    let value = answer(result)?;
+    state.sync.local_change();
+    Ok(value)
+}
+
+/// Runs a command that waits on the team server on a blocking thread, off the async
+/// runtime's threads.
+async fn on_network<T: Send + 'static>(
+    state: &AppState,
+    call: impl FnOnce(&Device) -> Result<T, CoreError> + Send + 'static,
+) -> Res<T> {
+    let device = state.device.clone();
+    match tauri::async_runtime::spawn_blocking(move || call(&device)).await {
+        Ok(result) => answer(result),
+        Err(e) => {
+            tracing::warn!(error = %e, "a command's thread stopped");
+            Err(IpcError::Interrupted)
+        }
+    }
+}
+
 #[tauri::command]
 pub async fn create_rencontre(state: State<'_, AppState>, args: CreateRencontre) -> Res<Rencontre> {
-    let row = with_store(&state, |s| {
-        let row = s.create_rencontre(args.draft)?;
-        // Saved: the draft kept for a restart has served.
-        s.set_form_draft(None)?;
-        Ok(row)
-    })?;
-    state.sync.local_change();
-    Ok(row)
+    changed(&state, state.device.create_rencontre(args))
 }
 
 #[tauri::command]
 pub async fn update_rencontre(state: State<'_, AppState>, args: UpdateRencontre) -> Res<Rencontre> {
-    let row = with_store(&state, |s| s.update_rencontre(&args.id, args.draft))?;
-    state.sync.local_change();
-    Ok(row)
+    changed(&state, state.device.update_rencontre(args))
+}
+
+#[tauri::command]
+pub async fn edit_rencontre(state: State<'_, AppState>, args: EditRencontre) -> Res<Rencontre> {
+    changed(&state, state.device.edit_rencontre(args))
 }
 
 #[tauri::command]
@@ -64,177 +81,12 @@ pub async fn list_rencontres(
     state: State<'_, AppState>,
     args: ListRencontres,
 ) -> Res<Vec<Rencontre>> {
-    with_store(&state, |s| s.list_rencontres_since(args.since))
+    answer(state.device.list_rencontres(args))
 }
 
 #[tauri::command]
 pub async fn last_place(state: State<'_, AppState>, args: LastPlace) -> Res<Option<String>> {
-    let LastPlace {} = args;
-    with_store(&state, |s| s.last_place())
-}
-
-#[tauri::command]
-pub async fn get_sync_status(state: State<'_, AppState>, args: GetSyncStatus) -> Res<SyncStatus> {
-    let GetSyncStatus {} = args;
-    state.sync.status().map_err(IpcError::from)
-}
-
-#[tauri::command]
-pub async fn enrol(state: State<'_, AppState>, args: Enrol) -> Res<SyncStatus> {
-    state.sync.enrol(args).await
-}
-
-#[tauri::command]
-pub async fn create_invite(state: State<'_, AppState>, args: CreateInvite) -> Res<Invite> {
-    state.sync.create_invite(args).await
-}
-
-#[tauri::command]
-pub async fn list_devices(state: State<'_, AppState>, args: ListDevices) -> Res<Vec<TeamDevice>> {
-    let ListDevices {} = args;
-    state.sync.list_devices().await
-}
-
-#[tauri::command]
-pub async fn revoke_device(state: State<'_, AppState>, args: RevokeDevice) -> Res<Vec<TeamDevice>> {
-    state.sync.revoke_device(args).await
-}
-
-#[tauri::command]
-pub async fn sync_now(state: State<'_, AppState>, args: SyncNow) -> Res<SyncStatus> {
-    let SyncNow {} = args;
-    state.sync.trigger();
-    state.sync.status().map_err(IpcError::from)
-}
-
-#[tauri::command]
-pub async fn search_persons(
-    state: State<'_, AppState>,
-    args: SearchPersons,
-) -> Res<Vec<PersonHit>> {
-    with_store(&state, |s| s.search_persons(&args.typed, args.limit))
-}
-
-#[tauri::command]
-pub async fn create_personne(state: State<'_, AppState>, args: CreatePersonne) -> Res<PersonHit> {
-    let hit = with_store(&state, |s| {
-        let id = s.create_person(args.draft)?;
-        let view = s.person_view(&id)?;
-        Ok(PersonHit {
-            id,
-            pseudonym: view.person.pseudonym,
-            last_name: view.person.last_name,
-            stage: view.person.stage.map(|s| s.code().to_owned()),
-        })
-    })?;
-    state.sync.local_change();
-    Ok(hit)
-}
-
-#[tauri::command]
-pub async fn get_personne(state: State<'_, AppState>, args: GetPersonne) -> Res<PersonneView> {
-    with_store(&state, |s| s.person_view(&args.id))
-}
-
-#[tauri::command]
-pub async fn update_personne(
-    state: State<'_, AppState>,
-    args: UpdatePersonne,
-) -> Res<PersonneView> {
-    let view = with_store(&state, |s| {
-        s.update(&args.id, args.draft)?;
-        s.person_view(&args.id)
-    })?;
-    state.sync.local_change();
-    Ok(view)
-}
-
-#[tauri::command]
-pub async fn change_stage(state: State<'_, AppState>, args: ChangeStage) -> Res<PersonneView> {
-    let view = with_store(&state, |s| {
-        s.change_stage(&args.person_id, args.stage, args.date, args.note)?;
-        s.person_view(&args.person_id)
-    })?;
-    state.sync.local_change();
-    Ok(view)
-}
-
-#[tauri::command]
-pub async fn list_relances(state: State<'_, AppState>, args: ListRelances) -> Res<Vec<DueRelance>> {
-    with_store(&state, |s| {
-        let me = s.profile()?.worker_name;
-        s.open_relances(me.as_deref(), args.until, args.limit)
-    })
-}
-
-#[tauri::command]
-pub async fn set_relance_status(state: State<'_, AppState>, args: SetRelanceStatus) -> Res<()> {
-    with_store(&state, |s| {
-        s.set_relance_status(&args.id, args.status, args.due)
-    })?;
-    state.sync.local_change();
-    Ok(())
-}
-
-#[tauri::command]
-pub async fn get_profile(state: State<'_, AppState>, args: GetProfile) -> Res<Profile> {
-    let GetProfile {} = args;
-    with_store(&state, |s| s.profile())
-}
-
-#[tauri::command]
-pub async fn set_profile(state: State<'_, AppState>, args: SetProfile) -> Res<Profile> {
-    with_store(&state, |s| s.set_profile(args.profile))
-}
-
-#[tauri::command]
-pub async fn plan_relance(state: State<'_, AppState>, args: PlanRelance) -> Res<String> {
-    let id = with_store(&state, |s| {
-        s.plan_relance(args.person_id, args.due, args.reason)
-    })?;
-    state.sync.local_change();
-    Ok(id)
-}
-
-#[tauri::command]
-pub async fn list_events(state: State<'_, AppState>, args: ListEvents) -> Res<Vec<EventSummary>> {
-    with_store(&state, |s| s.list_events(args.limit))
-}
-
-#[tauri::command]
-pub async fn create_event(state: State<'_, AppState>, args: CreateEvent) -> Res<EventSummary> {
-    let event = with_store(&state, |s| {
-        let id = s.create(args.draft)?;
-        Ok(s.event_view(&id)?.event)
-    })?;
-    state.sync.local_change();
-    Ok(event)
-}
-
-#[tauri::command]
-pub async fn get_event(state: State<'_, AppState>, args: GetEvent) -> Res<EventView> {
-    with_store(&state, |s| s.event_view(&args.id))
-}
-
-#[tauri::command]
-pub async fn register(state: State<'_, AppState>, args: Register) -> Res<EventView> {
-    let view = with_store(&state, |s| {
-        let event = args.draft.event_id.clone();
-        s.register(args.draft)?;
-        s.event_view(&event)
-    })?;
-    state.sync.local_change();
-    Ok(view)
-}
-
-#[tauri::command]
-pub async fn check_in(state: State<'_, AppState>, args: CheckIn) -> Res<EventView> {
-    let view = with_store(&state, |s| {
-        s.check_in(&args.id, args.arrived)?;
-        s.event_view(&args.event_id)
-    })?;
-    state.sync.local_change();
-    Ok(view)
+    answer(state.device.last_place(args))
 }
 
 #[tauri::command]
@@ -242,48 +94,148 @@ pub async fn get_form_draft(
     state: State<'_, AppState>,
     args: GetFormDraft,
 ) -> Res<Option<RencontreFormDraft>> {
-    let GetFormDraft {} = args;
-    with_store(&state, |s| s.form_draft())
+    answer(state.device.get_form_draft(args))
 }
 
 #[tauri::command]
 pub async fn save_form_draft(state: State<'_, AppState>, args: SaveFormDraft) -> Res<()> {
-    with_store(&state, |s| s.set_form_draft(args.draft.as_ref()))
+    // The draft stays on this device: nothing for the sync worker.
+    answer(state.device.save_form_draft(args))
 }
 
 #[tauri::command]
-pub async fn list_partners(state: State<'_, AppState>, args: ListPartners) -> Res<Vec<PartnerRow>> {
-    with_store(&state, |s| s.list_partners(args.limit))
+pub async fn get_sync_status(state: State<'_, AppState>, args: GetSyncStatus) -> Res<SyncStatus> {
+    let GetSyncStatus {} = args;
+    answer(state.sync.status())
 }
 
 #[tauri::command]
-pub async fn create_partner(state: State<'_, AppState>, args: CreatePartner) -> Res<PartnerRow> {
-    let row = with_store(&state, |s| s.create_partner(args.draft))?;
-    state.sync.local_change();
-    Ok(row)
+pub async fn sync_now(state: State<'_, AppState>, args: SyncNow) -> Res<SyncStatus> {
+    let SyncNow {} = args;
+    state.sync.trigger();
+    answer(state.sync.status())
 }
 
 #[tauri::command]
-pub async fn orient(state: State<'_, AppState>, args: Orient) -> Res<PersonneView> {
-    let view = with_store(&state, |s| {
-        let person = args.draft.person_id.clone();
-        s.orient(args.draft)?;
-        s.person_view(&person)
-    })?;
-    state.sync.local_change();
-    Ok(view)
+pub async fn enrol(state: State<'_, AppState>, args: Enrol) -> Res<SyncStatus> {
+    on_network(&state, |device| device.enrol(args)).await?;
+    state.sync.enrolled();
+    answer(state.sync.status())
+}
+
+#[tauri::command]
+pub async fn create_invite(state: State<'_, AppState>, args: CreateInvite) -> Res<Invite> {
+    on_network(&state, |device| device.create_invite(args)).await
+}
+
+#[tauri::command]
+pub async fn list_devices(state: State<'_, AppState>, args: ListDevices) -> Res<Vec<TeamDevice>> {
+    on_network(&state, |device| device.list_devices(args)).await
+}
+
+#[tauri::command]
+pub async fn revoke_device(state: State<'_, AppState>, args: RevokeDevice) -> Res<Vec<TeamDevice>> {
+    on_network(&state, |device| device.revoke_device(args)).await
+}
+
+#[tauri::command]
+pub async fn search_persons(
+    state: State<'_, AppState>,
+    args: SearchPersons,
+) -> Res<Vec<PersonHit>> {
+    answer(state.device.search_persons(args))
+}
+
+#[tauri::command]
+pub async fn create_personne(state: State<'_, AppState>, args: CreatePersonne) -> Res<PersonHit> {
+    changed(&state, state.device.create_person(args))
+}
+
+#[tauri::command]
+pub async fn get_personne(state: State<'_, AppState>, args: GetPersonne) -> Res<PersonneView> {
+    answer(state.device.get_person(args))
+}
+
+#[tauri::command]
+pub async fn update_personne(
+    state: State<'_, AppState>,
+    args: UpdatePersonne,
+) -> Res<PersonneView> {
+    changed(&state, state.device.update_person(args))
+}
+
+#[tauri::command]
+pub async fn change_stage(state: State<'_, AppState>, args: ChangeStage) -> Res<PersonneView> {
+    changed(&state, state.device.change_stage(args))
+}
+
+#[tauri::command]
+pub async fn list_relances(state: State<'_, AppState>, args: ListRelances) -> Res<Vec<DueRelance>> {
+    answer(state.device.list_relances(args))
+}
+
+#[tauri::command]
+pub async fn set_relance_status(state: State<'_, AppState>, args: SetRelanceStatus) -> Res<()> {
+    changed(&state, state.device.set_relance_status(args))
+}
+
+#[tauri::command]
+pub async fn plan_relance(state: State<'_, AppState>, args: PlanRelance) -> Res<String> {
+    changed(&state, state.device.plan_relance(args))
+}
+
+#[tauri::command]
+pub async fn get_profile(state: State<'_, AppState>, args: GetProfile) -> Res<Profile> {
+    answer(state.device.get_profile(args))
+}
+
+#[tauri::command]
+pub async fn set_profile(state: State<'_, AppState>, args: SetProfile) -> Res<Profile> {
+    // Who uses the device is a local setting: nothing for the sync worker.
+    answer(state.device.set_profile(args))
 }
 
 #[tauri::command]
 pub async fn my_caseload(state: State<'_, AppState>, args: MyCaseload) -> Res<Caseload> {
-    with_store(&state, |s| s.caseload_of_worker(args.limit))
+    answer(state.device.my_caseload(args))
 }
 
 #[tauri::command]
-pub async fn edit_rencontre(state: State<'_, AppState>, args: EditRencontre) -> Res<Rencontre> {
-    let row = with_store(&state, |s| {
-        s.edit_rencontre_text(&args.id, args.place, args.note)
-    })?;
-    state.sync.local_change();
-    Ok(row)
+pub async fn list_events(state: State<'_, AppState>, args: ListEvents) -> Res<Vec<EventSummary>> {
+    answer(state.device.list_events(args))
+}
+
+#[tauri::command]
+pub async fn create_event(state: State<'_, AppState>, args: CreateEvent) -> Res<EventSummary> {
+    changed(&state, state.device.create_event(args))
+}
+
+#[tauri::command]
+pub async fn get_event(state: State<'_, AppState>, args: GetEvent) -> Res<EventView> {
+    answer(state.device.get_event(args))
+}
+
+#[tauri::command]
+pub async fn register(state: State<'_, AppState>, args: Register) -> Res<EventView> {
+    changed(&state, state.device.register(args))
+}
+
+#[tauri::command]
+pub async fn check_in(state: State<'_, AppState>, args: CheckIn) -> Res<EventView> {
+    changed(&state, state.device.check_in(args))
+}
+
+#[tauri::command]
+pub async fn list_partners(state: State<'_, AppState>, args: ListPartners) -> Res<Vec<PartnerRow>> {
+    answer(state.device.list_partners(args))
+}
+
+#[tauri::command]
+pub async fn create_partner(state: State<'_, AppState>, args: CreatePartner) -> Res<PartnerRow> {
+    changed(&state, state.device.create_partner(args))
+}
+
+#[tauri::command]
+pub async fn orient(state: State<'_, AppState>, args: Orient) -> Res<PersonneView> {
+    changed(&state, state.device.orient(args))
 }

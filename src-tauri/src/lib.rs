@@ -2,8 +2,8 @@
 //! and runs sync in the background.
 //!
 //! Data flow: the UI calls a command (one per `filrouge_model::ipc::Command`), the
-//! command locks the [`filrouge_core::Store`] for the few milliseconds a local write or
-//! read takes, and returns. Sync never runs inside a command: [`background::SyncWorker`]
+//! command calls the [`filrouge_core::Device`] method of the same name, which locks the
+//! store for the few milliseconds one local transaction takes, and returns. Sync never runs inside a command: [`background::SyncWorker`]
 //! runs it on its own thread and tells the UI through the `sync-status` event.
 //!
 //! The data directory is, in order: `--data DIR` on the command line, the
@@ -18,18 +18,16 @@ mod commands;
 #[cfg(test)]
 mod tests;
 
+use filrouge_core::{Device, Env};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
-
-use filrouge_core::{Env, Store};
 use tauri::Manager;
 
 pub use background::SyncWorker;
 
 /// What every command can reach.
 pub struct AppState {
-    /// The device's store.
-    pub store: Arc<Mutex<Store>>,
+    /// The app on this device: one method per command.
+    pub device: Device,
     /// The background sync.
     pub sync: SyncWorker,
 }
@@ -77,10 +75,9 @@ pub fn manage_state<R: tauri::Runtime>(
     app: &tauri::AppHandle<R>,
     dir: PathBuf,
 ) -> Result<(), filrouge_core::CoreError> {
-    let store = Store::open(&dir.join(filrouge_core::STORE_FILE), Env::default())?;
-    let store = Arc::new(Mutex::new(store));
-    let sync = SyncWorker::start(app.clone(), store.clone());
-    app.manage(AppState { store, sync });
+    let device = Device::open(&dir.join(filrouge_core::STORE_FILE), Env::default())?;
+    let sync = SyncWorker::start(app.clone(), device.clone());
+    app.manage(AppState { device, sync });
     Ok(())
 }
 

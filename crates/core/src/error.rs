@@ -56,6 +56,20 @@ pub enum CoreError {
         /// The newest version this app knows.
         supported: i64,
     },
+    /// A setting the store keeps for itself (in its `meta` table) is damaged.
+    #[error("the store's {key} setting is damaged")]
+    DamagedSetting {
+        /// The setting's key.
+        key: &'static str,
+    },
+    /// A value could not be turned into what is stored (a bug, never the user's input).
+    #[error("{what} could not be encoded: {reason}")]
+    Unencodable {
+        /// What was being encoded.
+        what: &'static str,
+        /// What the encoder said (no record content).
+        reason: String,
+    },
     /// SQLite failed.
     #[error("local database: {0}")]
     Sqlite(#[from] rusqlite::Error),
@@ -78,9 +92,11 @@ impl From<CoreError> for IpcError {
             CoreError::Corrupt { id, .. }
             | CoreError::TooLarge { id, .. }
             | CoreError::TooComplex { id, .. } => IpcError::Corrupt { id },
-            CoreError::SchemaTooNew { .. } | CoreError::Sqlite(_) | CoreError::Io(_) => {
-                IpcError::Storage
-            }
+            CoreError::SchemaTooNew { .. }
+            | CoreError::DamagedSetting { .. }
+            | CoreError::Unencodable { .. }
+            | CoreError::Sqlite(_)
+            | CoreError::Io(_) => IpcError::Storage,
             CoreError::NotEnrolled => IpcError::NotEnrolled,
             CoreError::Transport(t) => IpcError::Sync(t.failure()),
         }

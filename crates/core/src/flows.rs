@@ -23,6 +23,7 @@ use filrouge_model::{
 use crate::kinds::Record;
 use crate::record;
 use crate::records_store::{create_in, edit_in, to_object};
+use crate::store::{LAST_PLACE, rencontre_row};
 use crate::{CoreError, Store};
 
 /// The référent of a relance planned on a device whose worker has not said who they
@@ -63,8 +64,8 @@ impl Store {
     pub fn set_form_draft(&mut self, draft: Option<&RencontreFormDraft>) -> Result<(), CoreError> {
         match draft {
             Some(d) => {
-                let json = serde_json::to_string(d).map_err(|e| CoreError::Corrupt {
-                    id: FORM_DRAFT.to_owned(),
+                let json = serde_json::to_string(d).map_err(|e| CoreError::Unencodable {
+                    what: "the rencontre form's draft",
                     reason: e.to_string(),
                 })?;
                 self.set_meta(FORM_DRAFT, &json)
@@ -109,15 +110,15 @@ impl Store {
             None => None,
         };
         let actor = self.actor().clone();
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.savepoint()?;
         let id = create_in(&tx, &self.env, &actor, draft, now)?;
         if let Some(mut relance) = relance {
             relance.rencontre_id = Some(id.clone());
             create_in(&tx, &self.env, &actor, relance, now)?;
         }
+        let row = rencontre_row(&tx, &id)?;
+        crate::store::set_meta_tx(&tx, LAST_PLACE, &row.place)?;
         tx.commit()?;
-        let row = self.rencontre(&id)?;
-        self.set_meta("last_place", &row.place)?;
         Ok(row)
     }
 
@@ -173,7 +174,7 @@ impl Store {
         let person = to_object(&person.validated(now)?, person_id)?;
         let actor = self.actor().clone();
         let compact_after = self.options().compact_after;
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.savepoint()?;
         create_in(&tx, &self.env, &actor, etape, now)?;
         edit_in(
             &tx,

@@ -18,6 +18,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod app;
 mod db;
 mod error;
 mod events;
@@ -33,6 +34,7 @@ mod single;
 mod store;
 pub mod sync;
 
+pub use app::Device;
 pub use db::SCHEMA_VERSION;
 pub use error::CoreError;
 pub use flows::TEAM_REFERENT;

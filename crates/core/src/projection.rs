@@ -12,7 +12,7 @@ use filrouge_model::{
 };
 use std::collections::BTreeSet;
 
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value as Json};
 
@@ -65,7 +65,7 @@ impl Row {
 /// record or one whose fields do not parse yet. Conflicts are the caller's: they are
 /// removed here and written after.
 pub(crate) fn project(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     kind: RecordKind,
     id: &str,
     row: Option<&Row>,
@@ -157,12 +157,7 @@ fn parse<T: DeserializeOwned>(json: Map<String, Json>) -> Option<T> {
     }
 }
 
-fn rencontre(
-    tx: &Transaction<'_>,
-    id: &str,
-    r: &RencontreDraft,
-    meta: Meta,
-) -> Result<(), CoreError> {
+fn rencontre(tx: &Connection, id: &str, r: &RencontreDraft, meta: Meta) -> Result<(), CoreError> {
     let at = r.occurred_at.unwrap_or(0);
     tx.prepare_cached(
         "INSERT INTO rencontres
@@ -196,12 +191,7 @@ fn rencontre(
 /// are rewritten only where they changed: an edit of the stage then dirties a page or
 /// two instead of a new full-text segment and every tag (the edit path's p99 at 100,000
 /// records came from those writes).
-fn personne(
-    tx: &Transaction<'_>,
-    id: &str,
-    p: &PersonneDraft,
-    meta: Meta,
-) -> Result<(), CoreError> {
+fn personne(tx: &Connection, id: &str, p: &PersonneDraft, meta: Meta) -> Result<(), CoreError> {
     let names = [Some(p.pseudonym.as_str()), p.last_name.as_deref()]
         .into_iter()
         .flatten()
@@ -280,7 +270,7 @@ fn personne(
 }
 
 /// Removes every projection row of record `id`.
-pub(crate) fn unproject(tx: &Transaction<'_>, kind: RecordKind, id: &str) -> Result<(), CoreError> {
+pub(crate) fn unproject(tx: &Connection, kind: RecordKind, id: &str) -> Result<(), CoreError> {
     match kind {
         RecordKind::Rencontre => {
             tx.prepare_cached("DELETE FROM rencontres WHERE id = ?1")?

@@ -26,6 +26,15 @@ fn fts_prefix_query(input: &str) -> Option<String> {
     (!words.is_empty()).then(|| words.join(" "))
 }
 
+fn person_hit(r: &rusqlite::Row<'_>) -> rusqlite::Result<PersonHit> {
+    Ok(PersonHit {
+        id: r.get(0)?,
+        pseudonym: r.get(1)?,
+        last_name: r.get(2)?,
+        stage: r.get(3)?,
+    })
+}
+
 impl Store {
     /// Persons whose names start with what was typed, best matches first.
     pub fn search_persons(&self, typed: &str, limit: u32) -> Result<Vec<PersonHit>, CoreError> {
@@ -37,15 +46,20 @@ impl Store {
              FROM personnes_fts f JOIN personnes p ON p.rowid = f.rowid
              WHERE personnes_fts MATCH ?1 ORDER BY rank, p.pseudonym LIMIT ?2",
         )?;
-        let rows = stmt.query_map(params![query, limit], |r| {
-            Ok(PersonHit {
-                id: r.get(0)?,
-                pseudonym: r.get(1)?,
-                last_name: r.get(2)?,
-                stage: r.get(3)?,
-            })
-        })?;
+        let rows = stmt.query_map(params![query, limit], person_hit)?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// One person as a search lists them.
+    pub fn person_hit(&self, id: &str) -> Result<PersonHit, CoreError> {
+        rusqlite::OptionalExtension::optional(
+            self.conn
+                .prepare_cached(
+                    "SELECT id, pseudonym, last_name, stage FROM personnes WHERE id = ?1",
+                )?
+                .query_row([id], person_hit),
+        )?
+        .ok_or_else(|| CoreError::NotFound { id: id.to_owned() })
     }
 
     /// A person's rencontres, stage changes, orientations and relances, oldest first;

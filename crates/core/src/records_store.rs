@@ -8,7 +8,7 @@
 use automerge::transaction::{CommitOptions, Transactable};
 use automerge::{AutoCommit, ObjType, ROOT, ReadDoc, ScalarValue, Value};
 use filrouge_model::records::RecordKind;
-use rusqlite::{Transaction, params};
+use rusqlite::{Connection, params};
 use serde_json::{Map, Value as Json};
 
 use crate::kinds::{Record, schema_of};
@@ -26,7 +26,7 @@ impl Store {
         let now = self.env.clock.now_ms();
         let draft = draft.validated(now)?;
         let actor = self.actor().clone();
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.savepoint()?;
         let id = create_in(&tx, &self.env, &actor, draft, now)?;
         tx.commit()?;
         Ok(id)
@@ -42,7 +42,7 @@ impl Store {
             .map(|d| d.validated(now))
             .collect::<Result<Vec<R>, _>>()?;
         let actor = self.actor().clone();
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.savepoint()?;
         let mut ids = Vec::with_capacity(drafts.len());
         for draft in drafts {
             ids.push(create_in(&tx, &self.env, &actor, draft, now)?);
@@ -129,7 +129,7 @@ impl Store {
     ) -> Result<(), CoreError> {
         let loaded = self.load_kind(id, kind)?;
         let compact_after = self.options().compact_after;
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.savepoint()?;
         if edit_in(&tx, id, kind, now, loaded, compact_after, change)? {
             tx.commit()?;
         }
@@ -160,7 +160,7 @@ impl Store {
 /// Changes a loaded document and writes the change, its outbox entry and its projection
 /// inside `tx`. Returns whether anything changed (nothing to write otherwise).
 pub(crate) fn edit_in(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     id: &str,
     kind: RecordKind,
     now: i64,
@@ -183,7 +183,7 @@ pub(crate) fn edit_in(
 /// Makes a new record's document and writes it, its outbox entry and its projection
 /// inside `tx`; the draft is already validated.
 pub(crate) fn create_in<R: Record>(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     env: &crate::Env,
     actor: &automerge::ActorId,
     draft: R,
@@ -216,7 +216,7 @@ pub(crate) fn create_in<R: Record>(
 
 /// Rewrites the projection rows and the conflicts of a document after it changed.
 pub(crate) fn reproject(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     kind: RecordKind,
     id: &str,
     doc: &mut AutoCommit,
@@ -283,7 +283,7 @@ impl Decoded {
 /// Writes a decoded document's rows; `replace` first removes its old ones (a rebuild,
 /// which starts from empty tables, skips that).
 pub(crate) fn write_projection(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     kind: RecordKind,
     id: &str,
     decoded: &Decoded,
@@ -372,9 +372,9 @@ fn finish(mut json: Map<String, Json>) -> (Map<String, Json>, Meta) {
 pub(crate) fn to_object<R: Record>(draft: &R, id: &str) -> Result<Map<String, Json>, CoreError> {
     match serde_json::to_value(draft) {
         Ok(Json::Object(map)) => Ok(map),
-        Ok(_) | Err(_) => Err(CoreError::Corrupt {
-            id: id.to_owned(),
-            reason: "draft does not serialise to an object".into(),
+        Ok(_) | Err(_) => Err(CoreError::Unencodable {
+            what: "a record's draft",
+            reason: format!("record {id}: not a JSON object"),
         }),
     }
 }

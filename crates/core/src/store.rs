@@ -11,7 +11,7 @@ use std::path::Path;
 use automerge::{ActorId, AutoCommit, Change, ChangeHash};
 use filrouge_model::ipc::SyncStatus;
 use filrouge_model::{Rencontre, RencontreDraft};
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::{CoreError, Env, db};
 
@@ -56,6 +56,9 @@ pub struct Store {
     pub(crate) env: Env,
     actor: ActorId,
     options: StoreOptions,
+    /// Documents that failed to load inside a unit of work, quarantined once that unit
+    /// has ended: a unit that fails rolls back, and the quarantine must outlive it.
+    failed_loads: Vec<(String, String)>,
 }
 
 impl std::fmt::Debug for Store {
@@ -84,10 +87,16 @@ impl Store {
             env,
             actor: ActorId::from(&[0u8][..]),
             options,
+            failed_loads: Vec::new(),
         };
-        // Each device writes with its own actor id, kept for the life of the file.
+        // Each device writes with its own actor id, kept for the life of the file. A
+        // damaged one is an error: writing with another actor id would let this
+        // device's next changes collide with another device's history.
         store.actor = match store.meta("actor")? {
-            Some(hex_actor) => ActorId::from(hex::decode(hex_actor).unwrap_or_default()),
+            Some(hex_actor) => match hex::decode(&hex_actor) {
+                Ok(bytes) if !bytes.is_empty() => ActorId::from(bytes),
+                _ => return Err(CoreError::DamagedSetting { key: "actor" }),
+            },
             None => {
                 let bytes = store.env.ids.new_id().as_bytes().to_vec();
                 store.set_meta("actor", &hex::encode(&bytes))?;
@@ -95,6 +104,37 @@ impl Store {
             }
         };
         Ok(store)
+    }
+
+    /// Runs `work` as one SQLite transaction: everything it writes is committed together,
+    /// or nothing is. The store's own methods open savepoints, which nest inside it, so
+    /// a user action made of several of them (the record, the form draft forgotten, the
+    /// last place) is still one commit.
+    pub(crate) fn unit<T>(
+        &mut self,
+        work: impl FnOnce(&mut Store) -> Result<T, CoreError>,
+    ) -> Result<T, CoreError> {
+        // A transaction left open by a unit that panicked half-way is abandoned first.
+        if !self.conn.is_autocommit() {
+            self.conn.execute_batch("ROLLBACK")?;
+        }
+        // IMMEDIATE: the write lock is taken now, so the sync's writer cannot make the
+        // unit fail with SQLITE_BUSY half-way through.
+        self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        let result = work(self).and_then(|value| {
+            self.conn.execute_batch("COMMIT")?;
+            Ok(value)
+        });
+        if result.is_err() && !self.conn.is_autocommit() {
+            // Rolled back as a whole; a failed COMMIT may already have done it.
+            if let Err(e) = self.conn.execute_batch("ROLLBACK") {
+                tracing::warn!(error = %e, "rollback failed");
+            }
+        }
+        for (id, reason) in std::mem::take(&mut self.failed_loads) {
+            quarantine_reason(&self.conn, &id, &reason, self.env.clock.now_ms())?;
+        }
+        result
     }
 
     /// Changes a rencontre; only the fields that differ are written. Without a time, it
@@ -128,17 +168,7 @@ impl Store {
 
     /// One rencontre's projection row.
     pub fn rencontre(&self, id: &str) -> Result<Rencontre, CoreError> {
-        self.conn
-            .query_row(
-                "SELECT id, channel, place, occurred_at, headcount, pseudonym, note, updated_at,
-                    person_count
-                 FROM rencontres WHERE id = ?1",
-                [id],
-                row_to_rencontre,
-            )
-            .optional()?
-            .flatten()
-            .ok_or_else(|| CoreError::NotFound { id: id.to_owned() })
+        rencontre_row(&self.conn, id)
     }
 
     /// Copies the WAL into the main file without waiting for readers or writers (a
@@ -154,7 +184,7 @@ impl Store {
 
     /// The place of the last rencontre recorded on this device.
     pub fn last_place(&self) -> Result<Option<String>, CoreError> {
-        self.meta("last_place")
+        self.meta(LAST_PLACE)
     }
 
     /// The sync status as stored (enrolment, waiting changes, last success).
@@ -216,8 +246,13 @@ impl Store {
         match load_doc(&self.conn, id, &self.options, &self.actor) {
             Ok(Some(loaded)) => Ok(loaded),
             Ok(None) => Err(CoreError::NotFound { id: id.to_owned() }),
-            Err(err) => {
+            Err(err) if self.conn.is_autocommit() => {
                 quarantine(&self.conn, id, &err, self.env.clock.now_ms())?;
+                Err(err)
+            }
+            // Inside a unit of work, which may roll back: quarantined when it ends.
+            Err(err) => {
+                self.failed_loads.push((id.to_owned(), err.to_string()));
                 Err(err)
             }
         }
@@ -319,7 +354,7 @@ pub(crate) fn read_doc_bytes(
 
 /// Appends what changed in `doc` since `heads`, compacting when chunks pile up.
 pub(crate) fn persist_after(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     id: &str,
     doc: &mut AutoCommit,
     heads: &[ChangeHash],
@@ -350,10 +385,14 @@ pub(crate) fn quarantine(
     err: &CoreError,
     now: i64,
 ) -> Result<(), CoreError> {
-    tracing::warn!(doc_id = %id, error = %err, "document quarantined");
+    quarantine_reason(conn, id, &err.to_string(), now)
+}
+
+fn quarantine_reason(conn: &Connection, id: &str, reason: &str, now: i64) -> Result<(), CoreError> {
+    tracing::warn!(doc_id = %id, error = %reason, "document quarantined");
     conn.execute(
         "INSERT OR REPLACE INTO quarantine (doc_id, reason, at) VALUES (?1, ?2, ?3)",
-        params![id, err.to_string(), now],
+        params![id, reason, now],
     )?;
     Ok(())
 }
@@ -371,7 +410,7 @@ pub(crate) fn set_meta_tx(tx: &Connection, key: &str, value: &str) -> Result<(),
 /// Puts freshly made local changes in the outbox, in order. Only their hashes: the bytes
 /// are in the document, and are read from it when the change is pushed.
 pub(crate) fn queue_outbox(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     doc_id: &str,
     changes: Vec<Change>,
 ) -> Result<(), CoreError> {
@@ -382,6 +421,22 @@ pub(crate) fn queue_outbox(
         stmt.execute(params![&change.hash().0[..], doc_id])?;
     }
     Ok(())
+}
+
+/// The `meta` key of the place of the last rencontre recorded on this device.
+pub(crate) const LAST_PLACE: &str = "last_place";
+
+/// One rencontre's projection row, on a connection or inside a transaction.
+pub(crate) fn rencontre_row(conn: &Connection, id: &str) -> Result<Rencontre, CoreError> {
+    conn.prepare_cached(
+        "SELECT id, channel, place, occurred_at, headcount, pseudonym, note, updated_at,
+                person_count
+           FROM rencontres WHERE id = ?1",
+    )?
+    .query_row([id], row_to_rencontre)
+    .optional()?
+    .flatten()
+    .ok_or_else(|| CoreError::NotFound { id: id.to_owned() })
 }
 
 /// A projection row, or `None` for a channel code this version does not know.

@@ -311,6 +311,10 @@ pub enum IpcError {
     /// The device's local store failed (disk full, file locked…).
     #[error("local storage failed")]
     Storage,
+    /// The command stopped before it answered (its thread ended: the app is closing,
+    /// or a bug); what it was doing may or may not have been saved.
+    #[error("the command was interrupted")]
+    Interrupted,
     /// The command needs the device to be enrolled in a team first.
     #[error("device not enrolled")]
     NotEnrolled,

@@ -208,6 +208,7 @@ pub fn error_sentence(lang: Lang, error: &IpcError) -> String {
         IpcError::Corrupt { .. } => Key("error-corrupt"),
         IpcError::Storage => Key("error-storage"),
         IpcError::NotEnrolled => Key("error-not-enrolled"),
+        IpcError::Interrupted => Key("error-interrupted"),
     };
     tr(lang, key)
 }

@@ -346,6 +346,7 @@ fn every_builder_finds_its_messages_in_both_languages() {
         IpcError::Corrupt { id: "x".into() },
         IpcError::Storage,
         IpcError::NotEnrolled,
+        IpcError::Interrupted,
     ];
     for lang in Lang::ALL {
         for then in earlier {

@@ -27,6 +27,7 @@ mod faults;
 mod http;
 mod memory;
 pub mod pages;
+mod retry;
 mod transport;
 
 pub use driver::{PageBudget, run, run_with_progress};
@@ -34,6 +35,7 @@ pub use faults::{FaultRates, FaultyTransport};
 #[cfg(feature = "http")]
 pub use http::{HttpTransport, PushBody, enrol};
 pub use memory::{MemoryHub, MemoryTransport};
+pub use retry::{MAX_BACKOFF, PERIOD, RetrySchedule};
 pub use transport::{Transport, TransportError};
 
 use std::collections::HashMap;
@@ -349,7 +351,7 @@ impl Store {
         server_url: &str,
         enrolment: &EnrolResponse,
     ) -> Result<(), CoreError> {
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.savepoint()?;
         let same_team = tx
             .query_row("SELECT value FROM meta WHERE key = 'team_id'", [], |r| {
                 r.get::<_, String>(0)

@@ -1,0 +1,85 @@
+//! Persons, their parcours and their relances: the person picker, a person's screen and
+//! its forms, "Mes suivis", the relances due, and who uses the device.
+
+use filrouge_model::ipc::{
+    ChangeStage, CreatePersonne, GetPersonne, GetProfile, ListRelances, MyCaseload, PlanRelance,
+    SearchPersons, SetProfile, SetRelanceStatus, UpdatePersonne,
+};
+use filrouge_model::views::{Caseload, DueRelance, PersonHit, PersonneView, Profile};
+
+use super::Device;
+use crate::CoreError;
+
+impl Device {
+    /// Persons whose names start with what was typed.
+    pub fn search_persons(&self, cmd: SearchPersons) -> Result<Vec<PersonHit>, CoreError> {
+        self.read(|s| s.search_persons(&cmd.typed, cmd.limit))
+    }
+
+    /// Records a new person (met just now, typed in the picker) and answers them as the
+    /// picker lists them.
+    pub fn create_person(&self, cmd: CreatePersonne) -> Result<PersonHit, CoreError> {
+        self.unit(|s| {
+            let id = s.create_person(cmd.draft)?;
+            s.person_hit(&id)
+        })
+    }
+
+    /// A person's screen.
+    pub fn get_person(&self, cmd: GetPersonne) -> Result<PersonneView, CoreError> {
+        self.read_doc(|s| s.person_view(&cmd.id))
+    }
+
+    /// Saves a person's record (consent, référent, what is known) and answers their
+    /// screen as it now is.
+    pub fn update_person(&self, cmd: UpdatePersonne) -> Result<PersonneView, CoreError> {
+        self.unit(|s| {
+            s.update(&cmd.id, cmd.draft)?;
+            s.person_view(&cmd.id)
+        })
+    }
+
+    /// Moves a person to another étape of their parcours.
+    pub fn change_stage(&self, cmd: ChangeStage) -> Result<PersonneView, CoreError> {
+        self.unit(|s| {
+            s.change_stage(&cmd.person_id, cmd.stage, cmd.date, cmd.note)?;
+            s.person_view(&cmd.person_id)
+        })
+    }
+
+    /// The open relances due by `until`: the worker's own once they said who they are
+    /// (the same rule as "Mes suivis", by référent), every open relance on the device
+    /// until then, so that nothing planned is out of sight.
+    pub fn list_relances(&self, cmd: ListRelances) -> Result<Vec<DueRelance>, CoreError> {
+        self.read(|s| {
+            let me = s.profile()?.worker_name;
+            s.open_relances(me.as_deref(), cmd.until, cmd.limit)
+        })
+    }
+
+    /// Marks a relance done, postponed or cancelled.
+    pub fn set_relance_status(&self, cmd: SetRelanceStatus) -> Result<(), CoreError> {
+        self.unit(|s| s.set_relance_status(&cmd.id, cmd.status, cmd.due))
+    }
+
+    /// Plans a relance for this device's worker; answers its id.
+    pub fn plan_relance(&self, cmd: PlanRelance) -> Result<String, CoreError> {
+        self.unit(|s| s.plan_relance(cmd.person_id, cmd.due, cmd.reason))
+    }
+
+    /// Who uses this device.
+    pub fn get_profile(&self, cmd: GetProfile) -> Result<Profile, CoreError> {
+        let GetProfile {} = cmd;
+        self.read(|s| s.profile())
+    }
+
+    /// Changes who uses this device.
+    pub fn set_profile(&self, cmd: SetProfile) -> Result<Profile, CoreError> {
+        self.unit(|s| s.set_profile(cmd.profile))
+    }
+
+    /// The worker's caseload ("Mes suivis").
+    pub fn my_caseload(&self, cmd: MyCaseload) -> Result<Caseload, CoreError> {
+        self.read(|s| s.caseload_of_worker(cmd.limit))
+    }
+}

@@ -1,0 +1,160 @@
+//! This device in its team: the sync status, enrolment, and the commands a
+//! coordinator's device asks of the team server (invitations, the team's devices).
+//!
+//! These are the only user actions that wait on the network: the user asked for
+//! something only the server can answer. They never hold the store's lock while they
+//! wait, and they read and write the store each in one short unit.
+
+use filrouge_model::ipc::{Enrol, SyncStatus};
+use filrouge_model::{Field, Problem, ValidationError};
+
+use super::Device;
+use crate::CoreError;
+
+/// The name a device gets when whoever enrols it leaves the name empty. The team's
+/// coordinator reads it in the list of devices, in the team's language.
+pub const DEFAULT_DEVICE_NAME: &str = "Appareil";
+
+/// The longest server address an enrolment accepts.
+const MAX_URL_CHARS: usize = 200;
+/// The longest device name kept (longer ones are cut).
+const MAX_NAME_CHARS: usize = 60;
+
+/// An enrolment as the user typed it, checked: where to enrol, with which code, under
+/// which name.
+#[derive(Clone, PartialEq, Eq)]
+pub struct EnrolTarget {
+    /// The team server's address, without a trailing slash.
+    pub server_url: String,
+    /// The coordinator's code, trimmed.
+    pub code: String,
+    /// The device's name, trimmed and at most 60 characters.
+    pub device_name: String,
+}
+
+// The code is a secret until used: never in logs.
+impl std::fmt::Debug for EnrolTarget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EnrolTarget")
+            .field("server_url", &self.server_url)
+            .finish_non_exhaustive()
+    }
+}
+
+impl EnrolTarget {
+    /// Checks what the user typed: an `http(s)://` address, a code, and a name (the
+    /// default one when left empty).
+    pub fn check(cmd: &Enrol) -> Result<EnrolTarget, ValidationError> {
+        let server_url = cmd.server_url.trim().trim_end_matches('/');
+        let has_scheme = server_url.starts_with("http://") || server_url.starts_with("https://");
+        if !has_scheme || server_url.len() > MAX_URL_CHARS {
+            return Err(ValidationError::new(Field::ServerUrl, Problem::Malformed));
+        }
+        let code = cmd.code.trim();
+        if code.is_empty() {
+            return Err(ValidationError::new(
+                Field::EnrolmentCode,
+                Problem::Required,
+            ));
+        }
+        let device_name = match cmd.device_name.trim() {
+            "" => DEFAULT_DEVICE_NAME.to_owned(),
+            name => name.chars().take(MAX_NAME_CHARS).collect(),
+        };
+        Ok(EnrolTarget {
+            server_url: server_url.to_owned(),
+            code: code.to_owned(),
+            device_name,
+        })
+    }
+}
+
+impl Device {
+    /// The sync status as stored: enrolment, changes waiting, last success. (What a
+    /// running sync adds, the background worker knows.)
+    pub fn sync_status(&self) -> Result<SyncStatus, CoreError> {
+        self.read(|s| s.sync_status())
+    }
+}
+
+#[cfg(feature = "http")]
+mod server {
+    use filrouge_model::ipc::{CreateInvite, Enrol, Invite, ListDevices, RevokeDevice, TeamDevice};
+    use filrouge_model::sync::DeviceList;
+
+    use super::EnrolTarget;
+    use crate::CoreError;
+    use crate::app::Device;
+    use crate::sync::{self, HttpTransport, TransportError};
+
+    impl Device {
+        /// Enrols this device in a team with a coordinator's code (blocks on the
+        /// network), and keeps the credentials.
+        pub fn enrol(&self, cmd: Enrol) -> Result<(), CoreError> {
+            let target = EnrolTarget::check(&cmd)?;
+            let enrolment = sync::enrol(&target.server_url, &target.code, &target.device_name)?;
+            self.unit(|s| s.save_enrolment(&target.server_url, &enrolment))?;
+            tracing::info!(device_id = %enrolment.device_id, "device enrolled");
+            Ok(())
+        }
+
+        /// A single-use code enrolling another device into this device's team
+        /// (coordinators' devices only; the server refuses others).
+        pub fn create_invite(&self, cmd: CreateInvite) -> Result<Invite, CoreError> {
+            let role = cmd.role;
+            let (server_url, made) =
+                self.ask_server(|server, url| Ok((url.to_owned(), server.create_code(role)?)))?;
+            tracing::info!(role = %made.role, "enrolment code made");
+            Ok(Invite {
+                server_url,
+                code: made.code,
+                role: made.role,
+                expires_at: made.expires_at,
+            })
+        }
+
+        /// The team's devices (coordinators' devices only).
+        pub fn list_devices(&self, cmd: ListDevices) -> Result<Vec<TeamDevice>, CoreError> {
+            let ListDevices {} = cmd;
+            let list = self.ask_server(|server, _| server.devices())?;
+            self.team_devices(list)
+        }
+
+        /// Revokes a device of the team (coordinators' devices only); answers the
+        /// team's devices after it.
+        pub fn revoke_device(&self, cmd: RevokeDevice) -> Result<Vec<TeamDevice>, CoreError> {
+            let list = self.ask_server(|server, _| server.revoke(&cmd.id))?;
+            tracing::info!("device revoked by this coordinator's device");
+            self.team_devices(list)
+        }
+
+        /// Runs `call` with this device's transport and the server's address, without
+        /// holding the store while it waits.
+        fn ask_server<T>(
+            &self,
+            call: impl FnOnce(&HttpTransport, &str) -> Result<T, TransportError>,
+        ) -> Result<T, CoreError> {
+            let (url, token) = self
+                .read(|s| s.credentials())?
+                .ok_or(CoreError::NotEnrolled)?;
+            Ok(call(&HttpTransport::new(&url, &token)?, &url)?)
+        }
+
+        /// The server's list of the team's devices, this one marked.
+        fn team_devices(&self, list: DeviceList) -> Result<Vec<TeamDevice>, CoreError> {
+            let me = self.read(|s| s.device_id())?;
+            Ok(list
+                .devices
+                .into_iter()
+                .map(|d| TeamDevice {
+                    this_device: me.as_deref() == Some(d.id.as_str()),
+                    id: d.id,
+                    name: d.name,
+                    role: d.role,
+                    enrolled_at: d.enrolled_at,
+                    revoked_at: d.revoked_at,
+                })
+                .collect())
+        }
+    }
+}

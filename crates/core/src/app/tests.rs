@@ -1,0 +1,447 @@
+//! The application layer's promises, on real SQLite files: each user action is one
+//! transaction (a commit that fails leaves every table as it was, and a success commits
+//! exactly once), and the rules that used to live in the shell hold here.
+
+use std::fmt::Debug;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use filrouge_model::ipc::{
+    ChangeStage, CheckIn, CreateEvent, CreatePartner, CreatePersonne, CreateRencontre,
+    EditRencontre, Enrol, GetFormDraft, LastPlace, ListRelances, ListRencontres, Orient,
+    PlanRelance, Register, SaveFormDraft, SetProfile, SetRelanceStatus, UpdatePersonne,
+    UpdateRencontre,
+};
+use filrouge_model::views::{Profile, RencontreFormDraft};
+use filrouge_model::vocab::RelanceStatus;
+use filrouge_model::{
+    AgeBand, Day, EvenementDraft, EventKind, Field, InscriptionDraft, OrientationDraft,
+    OrientationStatus, PartenaireDraft, PartnerKind, PersonneDraft, Problem, Stage,
+    ValidationError,
+};
+use rusqlite::types::ValueRef;
+
+use super::*;
+use crate::store::tests::{NOW, draft, test_env};
+
+fn device(dir: &tempfile::TempDir) -> Device {
+    let env = test_env(NOW, 1);
+    Device::open(&dir.path().join("device.sqlite"), env).unwrap()
+}
+
+/// Every row of every table, as text, sorted: what the device holds on disk.
+fn dump(device: &Device) -> Vec<String> {
+    let store = device.lock();
+    let tables: Vec<String> = store
+        .conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let mut out = Vec::new();
+    for table in tables {
+        let mut stmt = store
+            .conn
+            .prepare(&format!("SELECT * FROM \"{table}\""))
+            .unwrap();
+        let width = stmt.column_count();
+        let mut rows = stmt.query([]).unwrap();
+        while let Some(row) = rows.next().unwrap() {
+            let cells: Vec<String> = (0..width)
+                .map(|i| match row.get_ref(i).unwrap() {
+                    ValueRef::Null => "NULL".to_owned(),
+                    ValueRef::Integer(n) => n.to_string(),
+                    ValueRef::Real(x) => x.to_string(),
+                    ValueRef::Text(t) => String::from_utf8_lossy(t).into_owned(),
+                    ValueRef::Blob(b) => hex::encode(b),
+                })
+                .collect();
+            out.push(format!("{table}: {}", cells.join(" | ")));
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Runs `action` twice: first with every commit failing (the hook fires after all its
+/// writes, at COMMIT), which must leave the store exactly as it was; then for real,
+/// which must commit exactly once and change the store.
+fn one_transaction<T: Debug>(
+    device: &Device,
+    action: impl Fn(&Device) -> Result<T, CoreError>,
+) -> T {
+    let before = dump(device);
+    device.lock().conn.commit_hook(Some(|| true)).unwrap();
+    let failed = action(device);
+    device
+        .lock()
+        .conn
+        .commit_hook(None::<fn() -> bool>)
+        .unwrap();
+    assert!(
+        matches!(failed, Err(CoreError::Sqlite(_))),
+        "the injected failure is reported: {failed:?}"
+    );
+    assert_eq!(
+        dump(device),
+        before,
+        "a failed action leaves the store as it was"
+    );
+
+    let commits = Arc::new(AtomicUsize::new(0));
+    let counter = commits.clone();
+    device
+        .lock()
+        .conn
+        .commit_hook(Some(move || {
+            counter.fetch_add(1, Ordering::SeqCst);
+            false
+        }))
+        .unwrap();
+    let done = action(device);
+    device
+        .lock()
+        .conn
+        .commit_hook(None::<fn() -> bool>)
+        .unwrap();
+    let done = done.expect("the action succeeds without the injected failure");
+    assert_eq!(
+        commits.load(Ordering::SeqCst),
+        1,
+        "one user action, one commit"
+    );
+    assert_ne!(dump(device), before, "the action changed the store");
+    done
+}
+
+fn form(place: &str) -> RencontreFormDraft {
+    RencontreFormDraft {
+        draft: draft(place, "en cours"),
+        persons: Vec::new(),
+        follow_up: String::new(),
+    }
+}
+
+#[test]
+fn saving_a_rencontre_writes_the_record_the_relance_the_draft_and_the_place_together() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = device(&dir);
+    d.set_profile(SetProfile {
+        profile: Profile {
+            worker_name: Some("Lina".into()),
+        },
+    })
+    .unwrap();
+    d.create_rencontre(CreateRencontre {
+        draft: draft("Gare", ""),
+    })
+    .unwrap();
+    d.save_form_draft(SaveFormDraft {
+        draft: Some(form("City stade")),
+    })
+    .unwrap();
+
+    let mut with_relance = draft("City stade", "parle de foot");
+    with_relance.follow_up = Some(Day::from_epoch_ms(NOW).checked_add_days(7).unwrap());
+    let cmd = CreateRencontre {
+        draft: with_relance,
+    };
+    let row = one_transaction(&d, |d| d.create_rencontre(cmd.clone()));
+
+    assert_eq!(row.place, "City stade");
+    assert_eq!(d.get_form_draft(GetFormDraft {}).unwrap(), None);
+    assert_eq!(
+        d.last_place(LastPlace {}).unwrap().as_deref(),
+        Some("City stade")
+    );
+    let listed = d.list_rencontres(ListRencontres { since: 0 }).unwrap();
+    assert_eq!(listed.len(), 2);
+    let relances = d
+        .list_relances(ListRelances {
+            until: Day::from_epoch_ms(NOW).checked_add_days(30).unwrap(),
+            limit: 10,
+        })
+        .unwrap();
+    assert_eq!(relances.len(), 1, "the rencontre's relance, for Lina");
+}
+
+#[test]
+fn editing_a_rencontre_is_one_transaction() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = device(&dir);
+    let row = d
+        .create_rencontre(CreateRencontre {
+            draft: draft("Gare", "a"),
+        })
+        .unwrap();
+    let update = UpdateRencontre {
+        id: row.id.clone(),
+        draft: draft("Gare du Nord", "b"),
+    };
+    let changed = one_transaction(&d, |d| d.update_rencontre(update.clone()));
+    assert_eq!(changed.place, "Gare du Nord");
+    let edit = EditRencontre {
+        id: row.id.clone(),
+        place: "Parvis".into(),
+        note: "c".into(),
+    };
+    let edited = one_transaction(&d, |d| d.edit_rencontre(edit.clone()));
+    assert_eq!(
+        (edited.place.as_str(), edited.note.as_str()),
+        ("Parvis", "c")
+    );
+}
+
+#[test]
+fn a_persons_actions_are_each_one_transaction() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = device(&dir);
+    let create = CreatePersonne {
+        draft: PersonneDraft::new("Momo"),
+    };
+    let hit = one_transaction(&d, |d| d.create_person(create.clone()));
+    assert_eq!(hit.pseudonym, "Momo");
+
+    let mut known = PersonneDraft::new("Momo");
+    known.age_band = Some(AgeBand::From16To17);
+    let update = UpdatePersonne {
+        id: hit.id.clone(),
+        draft: known,
+    };
+    let view = one_transaction(&d, |d| d.update_person(update.clone()));
+    assert_eq!(view.person.age_band, Some(AgeBand::From16To17));
+
+    let stage = ChangeStage {
+        person_id: hit.id.clone(),
+        stage: Stage::EnContact,
+        date: Day::from_epoch_ms(NOW),
+        note: None,
+    };
+    let view = one_transaction(&d, |d| d.change_stage(stage.clone()));
+    assert_eq!(view.person.stage, Some(Stage::EnContact));
+
+    let plan = PlanRelance {
+        person_id: Some(hit.id.clone()),
+        due: Day::from_epoch_ms(NOW),
+        reason: "rappeler".into(),
+    };
+    let relance = one_transaction(&d, |d| d.plan_relance(plan.clone()));
+    let done = SetRelanceStatus {
+        id: relance,
+        status: RelanceStatus::Faite,
+        due: None,
+    };
+    one_transaction(&d, |d| d.set_relance_status(done.clone()));
+
+    let partner = CreatePartner {
+        draft: PartenaireDraft {
+            name: "Mission locale".into(),
+            kind: PartnerKind::MissionLocale,
+            contact: None,
+            commune: None,
+        },
+    };
+    let partner = one_transaction(&d, |d| d.create_partner(partner.clone()));
+    let orient = Orient {
+        draft: OrientationDraft {
+            person_id: hit.id.clone(),
+            partner_id: Some(partner.id.clone()),
+            partner_name: None,
+            reason: String::new(),
+            consent_given: true,
+            status: OrientationStatus::Proposee,
+            outcome: None,
+            date: Day::from_epoch_ms(NOW),
+        },
+    };
+    let view = one_transaction(&d, |d| d.orient(orient.clone()));
+    assert!(view.timeline.iter().any(|e| e.kind == "orientation"));
+}
+
+#[test]
+fn an_events_actions_are_each_one_transaction() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = device(&dir);
+    let create = CreateEvent {
+        draft: EvenementDraft {
+            name: "Tournoi".into(),
+            kind: EventKind::TournoiSportif,
+            date: Day::from_epoch_ms(NOW),
+            place: "City stade".into(),
+            partners: Default::default(),
+        },
+    };
+    let event = one_transaction(&d, |d| d.create_event(create.clone()));
+    let register = Register {
+        draft: InscriptionDraft {
+            event_id: event.id.clone(),
+            first_name_or_pseudonym: "Samir".into(),
+            age_band: Some(AgeBand::From18To25),
+            minor: false,
+            contact: None,
+            consent_given: true,
+            checked_in_at: None,
+            person_id: None,
+        },
+    };
+    let view = one_transaction(&d, |d| d.register(register.clone()));
+    assert_eq!(view.event.registered, 1);
+    let check_in = CheckIn {
+        id: view.registrations[0].id.clone(),
+        event_id: event.id.clone(),
+        arrived: true,
+    };
+    let view = one_transaction(&d, |d| d.check_in(check_in.clone()));
+    assert_eq!(view.event.checked_in, 1);
+}
+
+#[test]
+fn the_devices_settings_are_each_one_transaction() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = device(&dir);
+    let profile = SetProfile {
+        profile: Profile {
+            worker_name: Some(" Lina ".into()),
+        },
+    };
+    let kept = one_transaction(&d, |d| d.set_profile(profile.clone()));
+    assert_eq!(kept.worker_name.as_deref(), Some("Lina"));
+    let keep = SaveFormDraft {
+        draft: Some(form("Gare")),
+    };
+    one_transaction(&d, |d| d.save_form_draft(keep.clone()));
+}
+
+#[test]
+fn a_refused_rencontre_keeps_the_draft_and_the_last_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = device(&dir);
+    d.create_rencontre(CreateRencontre {
+        draft: draft("Gare", ""),
+    })
+    .unwrap();
+    d.save_form_draft(SaveFormDraft {
+        draft: Some(form("City stade")),
+    })
+    .unwrap();
+    let before = dump(&d);
+    let mut nobody = draft("City stade", "");
+    nobody.headcount = 0;
+    let refused = d.create_rencontre(CreateRencontre { draft: nobody });
+    assert!(
+        matches!(refused, Err(CoreError::Validation(_))),
+        "{refused:?}"
+    );
+    assert_eq!(dump(&d), before);
+    assert_eq!(
+        d.get_form_draft(GetFormDraft {}).unwrap(),
+        Some(form("City stade"))
+    );
+}
+
+#[test]
+fn relances_are_the_workers_own_once_they_said_who_they_are() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = device(&dir);
+    let today = Day::from_epoch_ms(NOW);
+    let plan = |reason: &str| PlanRelance {
+        person_id: None,
+        due: today,
+        reason: reason.into(),
+    };
+    // Planned before anyone said who uses the device: the team's.
+    d.plan_relance(plan("pour l'équipe")).unwrap();
+    let due = ListRelances {
+        until: today,
+        limit: 10,
+    };
+    assert_eq!(d.list_relances(due.clone()).unwrap().len(), 1);
+    for name in ["Lina", "Karim"] {
+        d.set_profile(SetProfile {
+            profile: Profile {
+                worker_name: Some(name.into()),
+            },
+        })
+        .unwrap();
+        d.plan_relance(plan(name)).unwrap();
+    }
+    let karims: Vec<String> = d
+        .list_relances(due)
+        .unwrap()
+        .into_iter()
+        .map(|r| r.reason)
+        .collect();
+    assert_eq!(karims, ["Karim"]);
+}
+
+#[test]
+fn an_enrolment_is_checked_before_any_request() {
+    let enrol = |url: &str, code: &str, name: &str| {
+        EnrolTarget::check(&Enrol {
+            server_url: url.into(),
+            code: code.into(),
+            device_name: name.into(),
+        })
+    };
+    let ok = enrol(" https://equipe.example.org/ ", " K7PF-3MQX ", "  ").unwrap();
+    assert_eq!(ok.server_url, "https://equipe.example.org");
+    assert_eq!(ok.code, "K7PF-3MQX");
+    assert_eq!(ok.device_name, DEFAULT_DEVICE_NAME);
+    let long = enrol("http://h", "c", &"é".repeat(100)).unwrap();
+    assert_eq!(long.device_name.chars().count(), 60);
+
+    let malformed = ValidationError::new(Field::ServerUrl, Problem::Malformed);
+    assert_eq!(enrol("equipe.example.org", "c", ""), Err(malformed.clone()));
+    assert_eq!(enrol("ftp://h", "c", ""), Err(malformed.clone()));
+    let too_long = format!("http://{}", "h".repeat(200));
+    assert_eq!(enrol(&too_long, "c", ""), Err(malformed));
+    assert_eq!(
+        enrol("http://h", "  ", ""),
+        Err(ValidationError::new(
+            Field::EnrolmentCode,
+            Problem::Required
+        ))
+    );
+}
+
+#[test]
+fn an_enrolment_that_cannot_reach_the_server_keeps_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = device(&dir);
+    let before = dump(&d);
+    // Port 9 on loopback: nothing listens, the connection is refused at once.
+    let failed = d.enrol(Enrol {
+        server_url: "http://127.0.0.1:9".into(),
+        code: "K7PF-3MQX-W9".into(),
+        device_name: String::new(),
+    });
+    assert!(
+        matches!(
+            failed,
+            Err(CoreError::Transport(
+                crate::sync::TransportError::Unreachable { .. }
+            ))
+        ),
+        "{failed:?}"
+    );
+    assert_eq!(dump(&d), before);
+    assert_eq!(d.sync_status().unwrap().server_url, None);
+}
+
+#[test]
+fn a_damaged_actor_id_is_an_error_not_an_empty_actor() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("device.sqlite");
+    drop(Store::open(&path, test_env(NOW, 1)).unwrap());
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute("UPDATE meta SET value = 'not hex' WHERE key = 'actor'", [])
+        .unwrap();
+    drop(conn);
+    let opened = Store::open(&path, test_env(NOW, 1));
+    assert!(
+        matches!(opened, Err(CoreError::DamagedSetting { key: "actor" })),
+        "{opened:?}"
+    );
+}
