@@ -119,7 +119,11 @@ sync-failure-version-mismatch =
 sync-failure-rate-limited = The server is receiving too many requests from this device; it will try again automatically in a moment.
 sync-failure-forbidden = Only a coordinator's device can do this: ask your coordinator.
 sync-failure-invalid-code = This enrolment code does not work: it was already used, it has expired, or it was mistyped. Ask your coordinator for a new one.
-sync-failure-rejected = The server refused the upload (error { $status }, “{ $code }”).
+sync-failure-rejected = The server refused the request (error { $status }). Try again later; if it keeps happening, tell your coordinator.
+sync-failure-too-large = The server refused an upload that was too large. Tell your coordinator.
+sync-failure-bad-request = The server did not understand a request from the app. Update the app; if it keeps happening, tell your coordinator.
+sync-failure-incompatible = The app and the server do not work together: update the app.
+sync-failure-server-error = The server ran into an error; it will try again automatically in a moment.
 sync-failure-protocol = The server gave an unexpected answer. Try again later.
 sync-failure-storage = The device's storage failed during the sync.
 

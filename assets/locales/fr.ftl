@@ -131,8 +131,12 @@ sync-failure-version-mismatch =
 sync-failure-rate-limited = Le serveur reçoit trop de demandes de cet appareil ; nouvel essai automatique dans un moment.
 sync-failure-forbidden = Seul un appareil de la coordination peut faire cela : demandez à votre coordinateur·rice.
 sync-failure-invalid-code = Ce code d'association ne fonctionne pas : il a déjà servi, il a expiré, ou il a été mal recopié. Demandez-en un nouveau à votre coordinateur·rice.
-# $status is the HTTP status, $code the server's error code.
-sync-failure-rejected = Le serveur a refusé l'envoi (erreur { $status }, « { $code } »).
+# $status is the HTTP status of an answer that carried no error code this app knows.
+sync-failure-rejected = Le serveur a refusé la demande (erreur { $status }). Réessayez plus tard ; si cela continue, prévenez votre coordinateur·rice.
+sync-failure-too-large = Le serveur a refusé un envoi trop volumineux. Prévenez votre coordinateur·rice.
+sync-failure-bad-request = Le serveur n'a pas compris une demande de l'application. Mettez l'application à jour ; si cela continue, prévenez votre coordinateur·rice.
+sync-failure-incompatible = L'application et le serveur ne sont pas compatibles : mettez l'application à jour.
+sync-failure-server-error = Le serveur a rencontré une erreur ; nouvel essai automatique dans un moment.
 sync-failure-protocol = Le serveur a répondu de façon inattendue. Réessayez plus tard.
 sync-failure-storage = Le stockage de l'appareil a échoué pendant la synchronisation.
 

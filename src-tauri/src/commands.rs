@@ -13,15 +13,14 @@
 use filrouge_core::{CoreError, Device};
 use filrouge_model::Rencontre;
 use filrouge_model::ipc::{
-    ChangeStage, CheckIn, CreateEvent, CreateInvite, CreatePartner, CreatePersonne,
-    CreateRencontre, EditRencontre, Enrol, GetEvent, GetFormDraft, GetPersonne, GetProfile,
-    GetSyncStatus, Invite, IpcError, LastPlace, ListDevices, ListEvents, ListPartners,
-    ListRelances, ListRencontres, MyCaseload, Orient, PlanRelance, Register, RevokeDevice,
-    SaveFormDraft, SearchPersons, SetProfile, SetRelanceStatus, SyncNow, SyncStatus, TeamDevice,
-    UpdatePersonne, UpdateRencontre,
+    ChangeStage, CheckIn, CreateEvent, CreateInvite, CreatePartner, CreatePerson, CreateRencontre,
+    EditRencontre, Enrol, GetEvent, GetFormDraft, GetPerson, GetProfile, GetSyncStatus, Invite,
+    IpcError, LastPlace, ListDevices, ListEvents, ListPartners, ListRelances, ListRencontres,
+    MyCaseload, Orient, PlanRelance, Register, RevokeDevice, SaveFormDraft, SearchPersons,
+    SetProfile, SetRelanceStatus, SyncNow, SyncStatus, TeamDevice, UpdatePerson, UpdateRencontre,
 };
 use filrouge_model::views::{
-    Caseload, DueRelance, EventSummary, EventView, PartnerRow, PersonHit, PersonneView, Profile,
+    Caseload, DueRelance, EventSummary, EventView, PartnerRow, PersonHit, PersonView, Profile,
     RencontreFormDraft,
 };
 use tauri::State;
@@ -147,25 +146,22 @@ pub async fn search_persons(
 }
 
 #[tauri::command]
-pub async fn create_personne(state: State<'_, AppState>, args: CreatePersonne) -> Res<PersonHit> {
+pub async fn create_person(state: State<'_, AppState>, args: CreatePerson) -> Res<PersonHit> {
     changed(&state, state.device.create_person(args))
 }
 
 #[tauri::command]
-pub async fn get_personne(state: State<'_, AppState>, args: GetPersonne) -> Res<PersonneView> {
+pub async fn get_person(state: State<'_, AppState>, args: GetPerson) -> Res<PersonView> {
     answer(state.device.get_person(args))
 }
 
 #[tauri::command]
-pub async fn update_personne(
-    state: State<'_, AppState>,
-    args: UpdatePersonne,
-) -> Res<PersonneView> {
+pub async fn update_person(state: State<'_, AppState>, args: UpdatePerson) -> Res<PersonView> {
     changed(&state, state.device.update_person(args))
 }
 
 #[tauri::command]
-pub async fn change_stage(state: State<'_, AppState>, args: ChangeStage) -> Res<PersonneView> {
+pub async fn change_stage(state: State<'_, AppState>, args: ChangeStage) -> Res<PersonView> {
     changed(&state, state.device.change_stage(args))
 }
 
@@ -236,6 +232,6 @@ pub async fn create_partner(state: State<'_, AppState>, args: CreatePartner) -> 
 }
 
 #[tauri::command]
-pub async fn orient(state: State<'_, AppState>, args: Orient) -> Res<PersonneView> {
+pub async fn orient(state: State<'_, AppState>, args: Orient) -> Res<PersonView> {
     changed(&state, state.device.orient(args))
 }

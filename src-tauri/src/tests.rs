@@ -179,11 +179,11 @@ fn errors_reach_the_ui_tagged() {
 #[test]
 fn the_persons_commands_round_trip_through_the_ipc_boundary() {
     use filrouge_model::ipc::{
-        ChangeStage, CreatePersonne, GetPersonne, GetProfile, ListRelances, SearchPersons,
-        SetProfile, SetRelanceStatus,
+        ChangeStage, CreatePerson, GetPerson, GetProfile, ListRelances, SearchPersons, SetProfile,
+        SetRelanceStatus,
     };
     use filrouge_model::views::Profile;
-    use filrouge_model::{PersonneDraft, RelanceStatus, Stage};
+    use filrouge_model::{PersonDraft, RelanceStatus, Stage};
 
     let dir = tempfile::tempdir().unwrap();
     let (_app, w) = app(dir.path());
@@ -204,8 +204,8 @@ fn the_persons_commands_round_trip_through_the_ipc_boundary() {
 
     let eloise = call(
         &w,
-        &CreatePersonne {
-            draft: PersonneDraft::new("Éloïse"),
+        &CreatePerson {
+            draft: PersonDraft::new("Éloïse"),
         },
     )
     .unwrap();
@@ -235,7 +235,7 @@ fn the_persons_commands_round_trip_through_the_ipc_boundary() {
     assert_eq!(
         call(
             &w,
-            &GetPersonne {
+            &GetPerson {
                 id: eloise.id.clone()
             }
         )
@@ -245,7 +245,7 @@ fn the_persons_commands_round_trip_through_the_ipc_boundary() {
 
     let mut with_relance = draft("à rappeler");
     with_relance.persons.insert(eloise.id.clone());
-    with_relance.follow_up = Some(today);
+    with_relance.relance_due = Some(today);
     call(
         &w,
         &CreateRencontre {
@@ -307,7 +307,7 @@ fn the_persons_commands_round_trip_through_the_ipc_boundary() {
     assert_eq!(
         call(
             &w,
-            &GetPersonne {
+            &GetPerson {
                 id: missing.clone()
             }
         )
@@ -319,7 +319,7 @@ fn the_persons_commands_round_trip_through_the_ipc_boundary() {
 #[test]
 fn the_events_commands_round_trip_through_the_ipc_boundary() {
     use filrouge_model::ipc::{CheckIn, CreateEvent, GetEvent, ListEvents, Register};
-    use filrouge_model::{AgeBand, EvenementDraft, EventKind, InscriptionDraft};
+    use filrouge_model::{AgeBand, EventDraft, EventKind, RegistrationDraft};
 
     let dir = tempfile::tempdir().unwrap();
     let (_app, w) = app(dir.path());
@@ -327,7 +327,7 @@ fn the_events_commands_round_trip_through_the_ipc_boundary() {
     let event = call(
         &w,
         &CreateEvent {
-            draft: EvenementDraft {
+            draft: EventDraft {
                 name: "Tournoi esport".into(),
                 kind: EventKind::Esport,
                 date: today,
@@ -344,7 +344,7 @@ fn the_events_commands_round_trip_through_the_ipc_boundary() {
     let registered = call(
         &w,
         &Register {
-            draft: InscriptionDraft {
+            draft: RegistrationDraft {
                 event_id: event.id.clone(),
                 first_name_or_pseudonym: "Neo".into(),
                 age_band: Some(AgeBand::From16To17),
@@ -373,16 +373,16 @@ fn the_events_commands_round_trip_through_the_ipc_boundary() {
 
 #[test]
 fn the_partners_commands_round_trip_through_the_ipc_boundary() {
-    use filrouge_model::PersonneDraft;
-    use filrouge_model::ipc::{CreatePartner, CreatePersonne, ListPartners, Orient};
-    use filrouge_model::{OrientationDraft, OrientationStatus, PartenaireDraft, PartnerKind};
+    use filrouge_model::PersonDraft;
+    use filrouge_model::ipc::{CreatePartner, CreatePerson, ListPartners, Orient};
+    use filrouge_model::{OrientationDraft, OrientationStatus, PartnerDraft, PartnerKind};
 
     let dir = tempfile::tempdir().unwrap();
     let (_app, w) = app(dir.path());
     let partner = call(
         &w,
         &CreatePartner {
-            draft: PartenaireDraft {
+            draft: PartnerDraft {
                 name: "France Travail Bobigny".into(),
                 kind: PartnerKind::FranceTravail,
                 contact: None,
@@ -397,8 +397,8 @@ fn the_partners_commands_round_trip_through_the_ipc_boundary() {
     );
     let person = call(
         &w,
-        &CreatePersonne {
-            draft: PersonneDraft::new("Samir"),
+        &CreatePerson {
+            draft: PersonDraft::new("Samir"),
         },
     )
     .unwrap();

@@ -47,16 +47,16 @@ pub struct Shared {
     pub status: RwSignal<Option<SyncStatus>>,
     /// Whether the status could not be read.
     pub status_unavailable: RwSignal<bool>,
-    /// Counts list reads, so that a slow, older answer never replaces a newer one.
-    list_generation: StoredValue<u64>,
+    /// List reads: a slow, older answer never replaces a newer one.
+    list_read: ipc::Latest,
     /// The screen shown.
     pub screen: RwSignal<Screen>,
     /// Open relances due today or before, oldest first.
     pub relances: RwSignal<Vec<DueRelance>>,
     /// What was typed in the persons search, kept while a person's screen is open.
     pub person_query: RwSignal<String>,
-    /// Counts relance reads, like `list_generation`.
-    relances_generation: StoredValue<u64>,
+    /// Relance reads, like `list_read`.
+    relances_read: ipc::Latest,
 }
 
 impl Shared {
@@ -67,11 +67,11 @@ impl Shared {
             list_error: RwSignal::new(None),
             status: RwSignal::new(None),
             status_unavailable: RwSignal::new(false),
-            list_generation: StoredValue::new(0),
+            list_read: ipc::Latest::new(),
             screen: RwSignal::new(Screen::Today),
             relances: RwSignal::new(Vec::new()),
             person_query: RwSignal::new(String::new()),
-            relances_generation: StoredValue::new(0),
+            relances_read: ipc::Latest::new(),
         }
     }
 
@@ -85,18 +85,12 @@ impl Shared {
     /// Reads the relances due again. A failure keeps the lines shown: the relances
     /// screen says so when the user acts on one.
     pub fn refresh_relances(self) {
-        self.relances_generation.update_value(|g| *g += 1);
-        let generation = self.relances_generation.get_value();
         spawn_local(async move {
-            let result = ipc::call(&ListRelances {
+            let due = ListRelances {
                 until: clock::today(),
                 limit: RELANCES_SHOWN,
-            })
-            .await;
-            if self.relances_generation.get_value() != generation {
-                return;
-            }
-            if let Ok(rows) = result {
+            };
+            if let Some(Ok(rows)) = self.relances_read.call(&due).await {
                 self.relances.set(rows);
             }
         });
@@ -115,15 +109,12 @@ impl Shared {
 
     /// Reads today's rencontres again (today starts at local midnight).
     pub fn refresh_list(self) {
-        self.list_generation.update_value(|g| *g += 1);
-        let generation = self.list_generation.get_value();
         self.list_loading.set(true);
         spawn_local(async move {
             let since = clock::start_of_today_ms();
-            let result = ipc::call(&ListRencontres { since }).await;
-            if self.list_generation.get_value() != generation {
+            let Some(result) = self.list_read.call(&ListRencontres { since }).await else {
                 return;
-            }
+            };
             self.list_loading.set(false);
             match result {
                 Ok(rows) => {

@@ -23,7 +23,7 @@ pub const LONG_UNSEEN_DAYS: i64 = 30;
 
 /// The caseload.
 #[component]
-pub fn MyFollowUps(shared: Shared) -> impl IntoView {
+pub fn CaseloadList(shared: Shared) -> impl IntoView {
     let i18n = use_i18n();
     let caseload = RwSignal::new(None::<Caseload>);
     let error = RwSignal::new(None::<Said>);
@@ -86,7 +86,7 @@ pub fn MyFollowUps(shared: Shared) -> impl IntoView {
     };
     view! {
         <section class="caseload" aria-labelledby="caseload-title">
-            <h3 id="caseload-title">{move || i18n.t(i18n::people::MY_FOLLOW_UPS)}</h3>
+            <h3 id="caseload-title">{move || i18n.t(i18n::people::MY_CASELOAD)}</h3>
             <p class="error" role="alert">{move || error.get().map(|m| m.text(i18n.lang()))}</p>
             <p
                 class="empty"

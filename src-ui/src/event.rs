@@ -11,7 +11,7 @@
 //! (accents and case aside), shows the first 200 matches with how many more there are,
 //! and flags look-alikes without merging them.
 
-use filrouge_model::InscriptionDraft;
+use filrouge_model::RegistrationDraft;
 use filrouge_model::ipc::{CheckIn, GetEvent, IpcError, Register};
 use filrouge_model::views::{EventView, Registration, fold_name};
 use filrouge_model::vocab::AgeBand;
@@ -115,7 +115,7 @@ fn RegistrationForm(event_id: String, event: RwSignal<Option<EventView>>) -> imp
     let name_ref = NodeRef::<html::Input>::new();
     let event_id = StoredValue::new(event_id);
 
-    let draft = move || InscriptionDraft {
+    let draft = move || RegistrationDraft {
         event_id: event_id.get_value(),
         first_name_or_pseudonym: name.get_untracked(),
         age_band: band.get_untracked(),
@@ -125,7 +125,7 @@ fn RegistrationForm(event_id: String, event: RwSignal<Option<EventView>>) -> imp
         checked_in_at: None,
         person_id: None,
     };
-    let fill = move |d: &InscriptionDraft| {
+    let fill = move |d: &RegistrationDraft| {
         name.set(d.first_name_or_pseudonym.clone());
         band.set(d.age_band);
         minor.set(d.minor);
@@ -149,7 +149,7 @@ fn RegistrationForm(event_id: String, event: RwSignal<Option<EventView>>) -> imp
             }
         };
         // The next participant is already at the table: clear now, send after.
-        fill(&InscriptionDraft {
+        fill(&RegistrationDraft {
             first_name_or_pseudonym: String::new(),
             age_band: None,
             minor: false,

@@ -7,7 +7,7 @@
 use filrouge_model::ipc::{CreateEvent, IpcError, ListEvents};
 use filrouge_model::views::EventSummary;
 use filrouge_model::vocab::EventKind;
-use filrouge_model::{Day, EvenementDraft};
+use filrouge_model::{Day, EventDraft};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -101,7 +101,7 @@ fn NewEvent(shared: Shared) -> impl IntoView {
             error.set(Some(Said::Message(i18n::people::BAD_DATE)));
             return;
         };
-        let draft = EvenementDraft {
+        let draft = EventDraft {
             name: name.get_untracked(),
             kind: kind.get_untracked(),
             date: day,

@@ -50,7 +50,7 @@ pub(crate) struct Fields {
     pub(crate) actions: RwSignal<BTreeSet<Action>>,
     pub(crate) next_step: RwSignal<String>,
     /// The relance date as the date input holds it (`YYYY-MM-DD`), empty for none.
-    pub(crate) follow_up: RwSignal<String>,
+    pub(crate) relance_due: RwSignal<String>,
     /// The time it happened today as the time input holds it (`HH:MM`), empty for now.
     pub(crate) time: RwSignal<String>,
     /// Rough age split of the anonymous group.
@@ -74,7 +74,7 @@ impl Fields {
             needs: self.needs.get_untracked(),
             actions: self.actions.get_untracked(),
             next_step: Some(self.next_step.get_untracked()).filter(|s| !s.trim().is_empty()),
-            follow_up: Day::parse(&self.follow_up.get_untracked()).ok(),
+            relance_due: Day::parse(&self.relance_due.get_untracked()).ok(),
             age_bands: self.age_bands.get_untracked(),
             genders: self.genders.get_untracked(),
             ..Default::default()
@@ -86,7 +86,7 @@ impl Fields {
         RencontreFormDraft {
             draft: self.draft(),
             persons: self.persons.get_untracked(),
-            follow_up: self.follow_up.get_untracked(),
+            relance_due: self.relance_due.get_untracked(),
         }
     }
 
@@ -106,7 +106,7 @@ impl Fields {
         self.needs.set(d.needs);
         self.actions.set(d.actions);
         self.next_step.set(d.next_step.unwrap_or_default());
-        self.follow_up.set(kept.follow_up);
+        self.relance_due.set(kept.relance_due);
         self.time.set(
             d.occurred_at
                 .map(|ms| clock::local(ms).hhmm())
@@ -125,7 +125,7 @@ impl Fields {
             && self.needs.with(BTreeSet::is_empty)
             && self.actions.with(BTreeSet::is_empty)
             && self.next_step.with(|n| n.trim().is_empty())
-            && self.follow_up.with(String::is_empty)
+            && self.relance_due.with(String::is_empty)
             && self.time.with(String::is_empty)
             && self.age_bands.with(BTreeMap::is_empty)
             && self.genders.with(BTreeMap::is_empty)
@@ -145,7 +145,7 @@ impl Fields {
         self.needs.set(BTreeSet::new());
         self.actions.set(BTreeSet::new());
         self.next_step.set(String::new());
-        self.follow_up.set(String::new());
+        self.relance_due.set(String::new());
         self.time.set(String::new());
         self.age_bands.set(BTreeMap::new());
         self.genders.set(BTreeMap::new());
@@ -187,7 +187,7 @@ pub fn NewRencontre(shared: Shared, composer: Composer) -> impl IntoView {
         needs: RwSignal::new(BTreeSet::new()),
         actions: RwSignal::new(BTreeSet::new()),
         next_step: RwSignal::new(String::new()),
-        follow_up: RwSignal::new(String::new()),
+        relance_due: RwSignal::new(String::new()),
         time: RwSignal::new(String::new()),
         age_bands: RwSignal::new(BTreeMap::new()),
         genders: RwSignal::new(BTreeMap::new()),
@@ -276,7 +276,7 @@ pub fn NewRencontre(shared: Shared, composer: Composer) -> impl IntoView {
         fields.needs.track();
         fields.actions.track();
         fields.next_step.track();
-        fields.follow_up.track();
+        fields.relance_due.track();
         fields.time.track();
         fields.age_bands.track();
         fields.genders.track();

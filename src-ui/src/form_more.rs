@@ -61,8 +61,8 @@ pub(crate) fn MoreDetails(fields: Fields) -> impl IntoView {
                     <input id="next-step" type="text" autocomplete="off" bind:value=fields.next_step />
                 </div>
                 <div class="field">
-                    <label for="follow-up">{move || i18n.t(i18n::people::FOLLOW_UP)}</label>
-                    <input id="follow-up" type="date" bind:value=fields.follow_up />
+                    <label for="follow-up">{move || i18n.t(i18n::people::RELANCE_DUE)}</label>
+                    <input id="follow-up" type="date" bind:value=fields.relance_due />
                 </div>
             </div>
         </details>

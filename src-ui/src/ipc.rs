@@ -15,6 +15,7 @@
 
 use filrouge_model::ipc::{Command, IpcError, SYNC_STATUS_EVENT, SyncStatus};
 use js_sys::{Function, Object, Promise, Reflect};
+use leptos::prelude::{GetValue, StoredValue, UpdateValue};
 use serde::Serialize;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
@@ -28,6 +29,33 @@ pub async fn call<C: Command>(args: &C) -> Result<C::Output, IpcError> {
             IpcError::Storage
         }),
         Err(rejection) => Err(rejection_to_error(C::NAME, rejection)),
+    }
+}
+
+/// A kind of call of which only the latest answer counts: a search sent at every
+/// keystroke, a list read again after each save. An answer that comes back after a
+/// newer call was started is dropped, whatever order the shell answers in.
+#[derive(Clone, Copy)]
+pub struct Latest(StoredValue<u64>);
+
+impl Latest {
+    /// No call made yet.
+    pub fn new() -> Latest {
+        Latest(StoredValue::new(0))
+    }
+
+    /// Sends `args` like [`call`]; answers `None` if another call of this kind was
+    /// started (or [`Latest::forget`] was called) before this one's answer came.
+    pub async fn call<C: Command>(self, args: &C) -> Option<Result<C::Output, IpcError>> {
+        self.forget();
+        let mine = self.0.get_value();
+        let answer = call(args).await;
+        (self.0.get_value() == mine).then_some(answer)
+    }
+
+    /// Makes the calls in flight stale (the search box was emptied).
+    pub fn forget(self) {
+        self.0.update_value(|g| *g += 1);
     }
 }
 

@@ -8,15 +8,19 @@
 //! English in the settings. Pure helpers (sentences, times, the status line) compile
 //! and are tested on the host too: `cargo test -p filrouge-ui`.
 //!
-//! Layout of the screen, one module each: [`app`] (header, status line, shared state),
-//! [`nav`] (which screen shows, the tab bar), [`form`] ("Nouvelle rencontre", with the
-//! person [`picker`]), [`list`] ("Aujourd'hui", with inline editing), [`relances`]
-//! (due and overdue, done or postponed in a tap), [`persons`] (search, and [`caseload`]: "Mes suivis"), [`person`]
-//! (a person's thread: stage, relance; [`person_forms`]: orientation, référent,
-//! consent), [`partners`] (the
-//! directory), [`events`] and [`event`] (registration mode and check-in),
-//! and [`settings`] (enrolment, manual sync, language, who uses the device).
-//! [`clock`] reads the device's local time.
+//! Layout of the screen, one module each:
+//! - the frame: [`app`] (header, status line, shared state), [`nav`] (which screen
+//!   shows, the tab bar), [`clock`] (the device's local time);
+//! - "Aujourd'hui": [`today`] (the big button, the relances due, the day's [`list`]
+//!   with inline editing), [`form`] and [`form_more`] (the rencontre form and its fold),
+//!   [`picker`] (finding or creating the persons met);
+//! - "Relances": [`relances`] (due and overdue, done or postponed in a tap);
+//! - "Personnes": [`persons`] (search, and [`caseload`]: "Mes suivis"), [`person`] (a
+//!   person's thread), [`person_forms`] (stage, orientation, référent, consent),
+//!   [`person_known`] ("Ce qu'on sait"), [`partners`] (the directory);
+//! - "Événements": [`events`] (the list) and [`event`] (registration mode, check-in);
+//! - "Réglages": [`settings`] (enrolment, manual sync, language), [`profile`] (who uses
+//!   the device), [`invite`] and [`devices`] (a coordinator's invitations and team).
 
 #![forbid(unsafe_code)]
 

@@ -4,7 +4,7 @@
 //! The list is read when the screen opens and after an addition; it is the store's,
 //! synced like every record, so a partner added on one phone reaches the team.
 
-use filrouge_model::PartenaireDraft;
+use filrouge_model::PartnerDraft;
 use filrouge_model::ipc::{CreatePartner, IpcError, ListPartners};
 use filrouge_model::views::PartnerRow;
 use filrouge_model::vocab::PartnerKind;
@@ -112,7 +112,7 @@ fn NewPartner(on_added: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoVi
         if busy.get_untracked() {
             return;
         }
-        let draft = PartenaireDraft {
+        let draft = PartnerDraft {
             name: name.get_untracked(),
             kind: kind.get_untracked(),
             contact: Some(contact.get_untracked()),

@@ -2,14 +2,14 @@
 //! thread of everything recorded with them, newest first; then what a worker does from
 //! here: change the stage, plan a relance, orient to a partner, record the consent.
 //!
-//! The screen reads [`GetPersonne`] when it opens. A stage change ([`ChangeStage`])
+//! The screen reads [`GetPerson`] when it opens. A stage change ([`ChangeStage`])
 //! answers with the whole screen again, so the new stage and its timeline line appear
 //! together, from the store. Dates default to today and can be changed; an error keeps
 //! what was typed and says what to do.
 
 use filrouge_model::Day;
-use filrouge_model::ipc::{ChangeStage, GetPersonne, PlanRelance};
-use filrouge_model::views::{PartnerRow, PersonneView};
+use filrouge_model::ipc::{ChangeStage, GetPerson, PlanRelance};
+use filrouge_model::views::{PartnerRow, PersonView};
 use filrouge_model::vocab::Stage;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -26,7 +26,7 @@ use crate::{clock, i18n, ipc};
 #[component]
 pub fn PersonScreen(shared: Shared, id: String) -> impl IntoView {
     let i18n = use_i18n();
-    let view_of = RwSignal::new(None::<PersonneView>);
+    let view_of = RwSignal::new(None::<PersonView>);
     let error = RwSignal::new(None::<Said>);
     // Both outlive the details, which are drawn again when a stage change answers.
     let notice = RwSignal::new(None::<Said>);
@@ -37,7 +37,7 @@ pub fn PersonScreen(shared: Shared, id: String) -> impl IntoView {
     {
         let id = id.clone();
         spawn_local(async move {
-            match ipc::call(&GetPersonne { id }).await {
+            match ipc::call(&GetPerson { id }).await {
                 Ok(v) => view_of.set(Some(v)),
                 Err(e) => error.set(Some(Said::Error(e))),
             }
@@ -68,11 +68,11 @@ pub fn PersonScreen(shared: Shared, id: String) -> impl IntoView {
 #[component]
 fn PersonDetails(
     shared: Shared,
-    view_of: RwSignal<Option<PersonneView>>,
+    view_of: RwSignal<Option<PersonView>>,
     notice: RwSignal<Option<Said>>,
     partners: RwSignal<Vec<PartnerRow>>,
     known_open: RwSignal<bool>,
-    v: PersonneView,
+    v: PersonView,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let p = &v.person;
@@ -175,7 +175,7 @@ fn PersonDetails(
 #[component]
 fn StageForm(
     shared: Shared,
-    view_of: RwSignal<Option<PersonneView>>,
+    view_of: RwSignal<Option<PersonView>>,
     notice: RwSignal<Option<Said>>,
     id: String,
     current: Option<Stage>,

@@ -1,16 +1,16 @@
 //! The forms at the bottom of a person's screen that change the person or file
 //! something about them with a partner: orientation, référent, consent.
 //!
-//! Each answers with the whole screen ([`PersonneView`]) from the store, which replaces
+//! Each answers with the whole screen ([`PersonView`]) from the store, which replaces
 //! the one shown, so what was saved is what the worker sees; what the screen says after
 //! an action goes to the screen's notice line.
 
 use std::collections::BTreeSet;
 
-use filrouge_model::ipc::{IpcError, Orient, UpdatePersonne};
-use filrouge_model::views::{PartnerRow, PersonneView};
+use filrouge_model::ipc::{IpcError, Orient, UpdatePerson};
+use filrouge_model::views::{PartnerRow, PersonView};
 use filrouge_model::vocab::{ConsentMethod, ConsentScope, OrientationStatus};
-use filrouge_model::{Consent, OrientationDraft, PersonneDraft};
+use filrouge_model::{Consent, OrientationDraft, PersonDraft};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -24,7 +24,7 @@ use crate::{clock, i18n, ipc};
 /// directory, read once by the person's screen.
 #[component]
 pub(crate) fn OrientForm(
-    view_of: RwSignal<Option<PersonneView>>,
+    view_of: RwSignal<Option<PersonView>>,
     notice: RwSignal<Option<Said>>,
     partners: RwSignal<Vec<PartnerRow>>,
     id: String,
@@ -112,9 +112,9 @@ pub(crate) fn OrientForm(
 /// without it).
 #[component]
 pub(crate) fn ConsentForm(
-    view_of: RwSignal<Option<PersonneView>>,
+    view_of: RwSignal<Option<PersonView>>,
     notice: RwSignal<Option<Said>>,
-    v: PersonneView,
+    v: PersonView,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let current = v.person.consent.clone();
@@ -203,9 +203,9 @@ pub(crate) fn ConsentForm(
 /// Who follows the person: a name, as the team writes it (empty for nobody).
 #[component]
 pub(crate) fn ReferentForm(
-    view_of: RwSignal<Option<PersonneView>>,
+    view_of: RwSignal<Option<PersonView>>,
     notice: RwSignal<Option<Said>>,
-    v: PersonneView,
+    v: PersonView,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let name = RwSignal::new(v.person.referent.clone().unwrap_or_default());
@@ -238,17 +238,17 @@ pub(crate) fn ReferentForm(
 
 /// The submit handler of a form that edits the person: unless a save is running,
 /// `change` edits the person as the screen last read it (`v`), and the whole record is
-/// saved (`UpdatePersonne`). The screen the store answers with replaces the one shown,
+/// saved (`UpdatePerson`). The screen the store answers with replaces the one shown,
 /// saying `saved`; an error (from `change`, which then saves nothing, or from the
 /// store) is said instead, and the form keeps what was typed. `busy` is set while the
 /// call runs, so the form's button is disabled meanwhile.
 pub(crate) fn person_submit(
-    view_of: RwSignal<Option<PersonneView>>,
+    view_of: RwSignal<Option<PersonView>>,
     notice: RwSignal<Option<Said>>,
     busy: RwSignal<bool>,
-    v: PersonneView,
+    v: PersonView,
     saved: Key,
-    change: impl Fn(&mut PersonneDraft) -> Result<(), IpcError> + 'static,
+    change: impl Fn(&mut PersonDraft) -> Result<(), IpcError> + 'static,
 ) -> impl Fn(SubmitEvent) + 'static {
     let stored = StoredValue::new(v);
     move |ev: SubmitEvent| {
@@ -256,14 +256,14 @@ pub(crate) fn person_submit(
         if busy.get_untracked() {
             return;
         }
-        let PersonneView { id, mut person, .. } = stored.get_value();
+        let PersonView { id, mut person, .. } = stored.get_value();
         if let Err(e) = change(&mut person) {
             notice.set(Some(Said::Error(e)));
             return;
         }
         busy.set(true);
         spawn_local(async move {
-            let result = ipc::call(&UpdatePersonne { id, draft: person }).await;
+            let result = ipc::call(&UpdatePerson { id, draft: person }).await;
             busy.set(false);
             match result {
                 Ok(v) => {

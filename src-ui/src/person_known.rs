@@ -4,14 +4,14 @@
 //! age, gender, commune and its flags, public categories, freins, what they like, the
 //! skills they showed, and a way to reach them. The contact fields are shown only once
 //! the person's consent covers being contacted; before that the fold says so, and the
-//! store would refuse them anyway. Saving sends the whole record (`UpdatePersonne`),
+//! store would refuse them anyway. Saving sends the whole record (`UpdatePerson`),
 //! checked here first with the model's own validation so a mistake is named before any
 //! round trip, and the answer, the screen as stored, replaces the one shown.
 
 use std::collections::BTreeSet;
 
 use filrouge_model::ipc::IpcError;
-use filrouge_model::views::PersonneView;
+use filrouge_model::views::PersonView;
 use filrouge_model::vocab::{ConsentScope, Vocab};
 use filrouge_model::{Contact, Field, Problem, ValidationError};
 use leptos::prelude::*;
@@ -25,10 +25,10 @@ use crate::{clock, i18n};
 /// which outlives the form.
 #[component]
 pub(crate) fn KnownForm(
-    view_of: RwSignal<Option<PersonneView>>,
+    view_of: RwSignal<Option<PersonView>>,
     notice: RwSignal<Option<Said>>,
     open: RwSignal<bool>,
-    v: PersonneView,
+    v: PersonView,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let p = &v.person;

@@ -3,7 +3,7 @@
 //! suivis", see `caseload.rs`).
 //!
 //! The search is the store's FTS index (accent- and case-insensitive prefixes), asked
-//! at every keystroke; a generation counter drops answers older than the last
+//! at every keystroke; [`ipc::Latest`] drops answers older than the last
 //! keystroke's. At most [`HITS`] lines are shown, so the list stays short however many
 //! persons the team follows: typing one more letter narrows it.
 
@@ -14,7 +14,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::app::Shared;
-use crate::caseload::MyFollowUps;
+use crate::caseload::CaseloadList;
 use crate::i18n::{Said, use_i18n};
 use crate::nav::Screen;
 use crate::{i18n, ipc};
@@ -30,24 +30,22 @@ pub fn PersonsScreen(shared: Shared) -> impl IntoView {
     let hits = RwSignal::new(Vec::<PersonHit>::new());
     let searched = RwSignal::new(false);
     let error = RwSignal::new(None::<Said>);
-    let generation = StoredValue::new(0u64);
+    let latest = ipc::Latest::new();
     let search = move |text: String| {
-        generation.update_value(|g| *g += 1);
-        let mine = generation.get_value();
         if text.trim().is_empty() {
+            latest.forget();
             hits.set(Vec::new());
             searched.set(false);
             return;
         }
         spawn_local(async move {
-            let found = ipc::call(&SearchPersons {
+            let search = SearchPersons {
                 typed: text,
                 limit: HITS,
-            })
-            .await;
-            if generation.get_value() != mine {
+            };
+            let Some(found) = latest.call(&search).await else {
                 return;
-            }
+            };
             searched.set(true);
             match found {
                 Ok(found) => {
@@ -91,7 +89,7 @@ pub fn PersonsScreen(shared: Shared) -> impl IntoView {
             <p class="error" role="alert">{move || error.get().map(|m| m.text(i18n.lang()))}</p>
             <p class="empty" hidden=move || searched.get()>{move || i18n.t(i18n::people::SEARCH_EMPTY)}</p>
             <div hidden=move || searched.get()>
-                <MyFollowUps shared />
+                <CaseloadList shared />
             </div>
             <p class="empty" hidden=move || !searched.get() || !hits.with(Vec::is_empty)>
                 {move || i18n.t(i18n::people::NO_MATCH)}

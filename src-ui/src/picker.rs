@@ -2,13 +2,13 @@
 //! new pseudonym created in place, for the rencontre form.
 //!
 //! Every keystroke asks the shell's FTS index ([`SearchPersons`], accent- and
-//! case-insensitive prefixes); a generation counter drops answers that arrive after a
-//! newer keystroke's. Choosing a hit, or creating the person ([`CreatePersonne`], a
+//! case-insensitive prefixes); [`ipc::Latest`] drops answers that arrive after a
+//! newer keystroke's. Choosing a hit, or creating the person ([`CreatePerson`], a
 //! record with only a pseudonym: the least the team needs), adds a chip to `chosen`
 //! and clears the input for the next name. The form owns `chosen` and sends the ids.
 
-use filrouge_model::PersonneDraft;
-use filrouge_model::ipc::{CreatePersonne, IpcError, SearchPersons};
+use filrouge_model::PersonDraft;
+use filrouge_model::ipc::{CreatePerson, IpcError, SearchPersons};
 use filrouge_model::views::PersonHit;
 use leptos::html;
 use leptos::prelude::*;
@@ -29,26 +29,24 @@ pub fn PersonPicker(
     let i18n = use_i18n();
     let typed = RwSignal::new(String::new());
     let hits = RwSignal::new(Vec::<PersonHit>::new());
-    let generation = StoredValue::new(0u64);
+    let latest = ipc::Latest::new();
     let busy = RwSignal::new(false);
     let input = NodeRef::<html::Input>::new();
 
     let search = move |text: String| {
-        generation.update_value(|g| *g += 1);
-        let mine = generation.get_value();
         if text.trim().is_empty() {
+            latest.forget();
             hits.set(Vec::new());
             return;
         }
         spawn_local(async move {
-            let found = ipc::call(&SearchPersons {
+            let search = SearchPersons {
                 typed: text,
                 limit: HITS,
-            })
-            .await;
-            if generation.get_value() != mine {
+            };
+            let Some(found) = latest.call(&search).await else {
                 return;
-            }
+            };
             match found {
                 Ok(found) => hits.set(found),
                 Err(e) => error.set(Some(e)),
@@ -74,8 +72,8 @@ pub fn PersonPicker(
         }
         busy.set(true);
         spawn_local(async move {
-            let result = ipc::call(&CreatePersonne {
-                draft: PersonneDraft::new(pseudonym),
+            let result = ipc::call(&CreatePerson {
+                draft: PersonDraft::new(pseudonym),
             })
             .await;
             busy.set(false);

@@ -15,55 +15,25 @@ use std::sync::Mutex;
 
 use filrouge_core::sync::{self, HttpTransport};
 use filrouge_core::{Env, Store};
+use filrouge_server::loopback::LoopbackServer;
 use filrouge_server::{Role, TeamServer};
 
-/// A team server listening on 127.0.0.1 with a port chosen by the OS.
-pub struct TestServer {
-    /// Its base URL, e.g. `http://127.0.0.1:40123`.
-    pub url: String,
-    /// The server library handle, to mint codes or revoke devices.
-    pub server: TeamServer,
-    /// The team created at start.
-    pub team_id: String,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
+/// A team server listening on 127.0.0.1 with a port chosen by the OS: the server
+/// library's [`LoopbackServer`] (the one the benchmarks use), on a SQLite file.
+pub struct TestServer(LoopbackServer);
+
+impl std::ops::Deref for TestServer {
+    type Target = LoopbackServer;
+    fn deref(&self) -> &LoopbackServer {
+        &self.0
+    }
 }
 
 impl TestServer {
     /// Starts a server on a SQLite file inside `dir`.
     pub fn start(dir: &Path) -> anyhow::Result<TestServer> {
         let server = TeamServer::open_sqlite(&dir.join("server.sqlite"))?;
-        let team = server.ensure_team("Équipe test")?;
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()?;
-        let std_listener = std::net::TcpListener::bind("127.0.0.1:0")?;
-        std_listener.set_nonblocking(true)?;
-        let url = format!("http://{}", std_listener.local_addr()?);
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let handle = server.clone();
-        let thread = std::thread::spawn(move || {
-            runtime.block_on(async move {
-                let listener = match tokio::net::TcpListener::from_std(std_listener) {
-                    Ok(l) => l,
-                    Err(e) => panic!("listener: {e}"),
-                };
-                let shutdown = async {
-                    let _ = stopped.await;
-                };
-                if let Err(e) = filrouge_server::serve(listener, handle, shutdown).await {
-                    panic!("server failed: {e}");
-                }
-            });
-        });
-        Ok(TestServer {
-            url,
-            server,
-            team_id: team.id,
-            stop: Some(stop),
-            thread: Some(thread),
-        })
+        Ok(TestServer(LoopbackServer::start(server, "Équipe test")?))
     }
 
     /// Opens a device store in `dir/name.sqlite` and enrols it in the team.
@@ -73,7 +43,7 @@ impl TestServer {
 
     /// Like [`TestServer::device`], with a role (a coordinator can erase).
     pub fn device_with_role(&self, dir: &Path, name: &str, role: Role) -> anyhow::Result<Device> {
-        let code = self.server.create_enrolment_code(&self.team_id, role)?;
+        let code = self.enrolment_code(role)?;
         let enrolment = sync::enrol(&self.url, &code, name)?;
         let mut store = Store::open(&dir.join(format!("{name}.sqlite")), Env::default())?;
         store.save_enrolment(&self.url, &enrolment)?;
@@ -82,17 +52,6 @@ impl TestServer {
             transport: HttpTransport::new(&self.url, &enrolment.token)?,
             device_id: enrolment.device_id,
         })
-    }
-}
-
-impl Drop for TestServer {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
     }
 }
 
@@ -145,8 +104,8 @@ pub fn fixture_drafts() -> Vec<filrouge_model::RencontreDraft> {
 }
 
 /// The person written into fixture stores from schema version 2 on.
-pub fn fixture_person() -> filrouge_model::PersonneDraft {
-    let mut p = filrouge_model::PersonneDraft::new("Éloïse");
+pub fn fixture_person() -> filrouge_model::PersonDraft {
+    let mut p = filrouge_model::PersonDraft::new("Éloïse");
     p.referent = Some("Karim".into());
     p.stage = Some(filrouge_model::Stage::Remobilisation);
     p.freins.insert(filrouge_model::Frein::Mobilite);

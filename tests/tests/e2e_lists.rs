@@ -8,7 +8,7 @@
 //! `xvfb-run`.
 
 use filrouge_core::{Env, STORE_FILE, Store};
-use filrouge_model::{AgeBand, Day, EvenementDraft, EventKind, InscriptionDraft};
+use filrouge_model::{AgeBand, Day, EventDraft, EventKind, RegistrationDraft};
 use filrouge_tests::webdriver::{Driver, app_binary, artifacts_dir};
 
 /// Registrations written before the app starts.
@@ -23,7 +23,7 @@ fn a_big_events_check_in_list_shows_two_hundred_and_finds_the_rest() -> anyhow::
     {
         let mut store = Store::open(&dir.join(STORE_FILE), Env::default())?;
         let today = Day::from_epoch_ms(filrouge_core::Clock::now_ms(&filrouge_core::SystemClock));
-        let event = store.create(EvenementDraft {
+        let event = store.create(EventDraft {
             name: "Grand tournoi inter-quartiers".into(),
             kind: EventKind::TournoiSportif,
             date: today,
@@ -31,7 +31,7 @@ fn a_big_events_check_in_list_shows_two_hundred_and_finds_the_rest() -> anyhow::
             partners: Vec::new(),
         })?;
         for n in 0..REGISTERED {
-            store.register(InscriptionDraft {
+            store.register(RegistrationDraft {
                 event_id: event.clone(),
                 first_name_or_pseudonym: format!("Joueur {n:03}"),
                 age_band: Some(AgeBand::From18To25),

@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use filrouge_core::sync::TransportError;
-use filrouge_model::PersonneDraft;
+use filrouge_model::PersonDraft;
 use filrouge_server::Role;
 use filrouge_tests::TestServer;
 
@@ -34,7 +34,7 @@ fn an_erased_person_leaves_every_file_and_cannot_come_back() -> anyhow::Result<(
     let mut coordinator =
         server.device_with_role(dir.path(), "portable-coord", Role::Coordinateur)?;
 
-    let mut draft = PersonneDraft::new(MARKER);
+    let mut draft = PersonDraft::new(MARKER);
     draft.referent = Some("Karim".into());
     let id = a.store().create(draft.clone())?;
     a.sync()?;
@@ -63,7 +63,9 @@ fn an_erased_person_leaves_every_file_and_cannot_come_back() -> anyhow::Result<(
 
     // A worker's device may not erase.
     match b.transport.erase(&id) {
-        Err(TransportError::Rejected { status: 403, code }) => assert_eq!(code, "forbidden"),
+        Err(TransportError::Rejected { status: 403, code }) => {
+            assert_eq!(code, Some(filrouge_model::sync::ErrorCode::Forbidden))
+        }
         other => panic!("expected 403 forbidden, got {other:?}"),
     }
     let erased = coordinator.transport.erase(&id)?;

@@ -4,7 +4,7 @@
 
 use filrouge_core::CoreError;
 use filrouge_core::sync::{HttpTransport, Transport, TransportError};
-use filrouge_model::sync::{API_VERSION, ChangeBlob, PullQuery, PushRequest};
+use filrouge_model::sync::{API_VERSION, ChangeBlob, ErrorCode, PullQuery, PushRequest};
 use filrouge_model::{Channel, RencontreDraft};
 use filrouge_tests::TestServer;
 
@@ -144,7 +144,13 @@ fn a_used_enrolment_code_is_refused() -> anyhow::Result<()> {
     filrouge_core::sync::enrol(&server.url, &code, "premier")?;
     let again = filrouge_core::sync::enrol(&server.url, &code, "second");
     assert!(
-        matches!(again, Err(TransportError::Rejected { status: 403, ref code }) if code == "invalid_enrolment_code"),
+        matches!(
+            again,
+            Err(TransportError::Rejected {
+                status: 403,
+                code: Some(ErrorCode::InvalidEnrolmentCode)
+            })
+        ),
         "{again:?}"
     );
     Ok(())
@@ -181,7 +187,9 @@ fn a_coordinators_device_invites_a_phone_that_then_syncs_with_the_team() -> anyh
 
     // The phone cannot make codes: a worker's device is refused with 403.
     match transport.create_code(Role::Coordinateur) {
-        Err(TransportError::Rejected { status: 403, code }) => assert_eq!(code, "forbidden"),
+        Err(TransportError::Rejected { status: 403, code }) => {
+            assert_eq!(code, Some(ErrorCode::Forbidden))
+        }
         other => anyhow::bail!("expected a 403, got {other:?}"),
     }
     Ok(())

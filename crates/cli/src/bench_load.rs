@@ -51,7 +51,7 @@ use rusqlite::{Connection, TransactionBehavior, params};
 
 use crate::load_changes::{self, Page};
 use crate::load_device::LightDevice;
-use crate::loopback::{LocalServer, RateLimit};
+use crate::loopback::{self, LocalServer, RateLimit};
 use crate::stats::percentile;
 
 /// How long a device waits after a 429. The server's `Retry-After` is a whole number of
@@ -92,11 +92,10 @@ pub fn run(devices: usize, seconds: u64, dir: &Path) -> anyhow::Result<()> {
 }
 
 fn measure(devices: usize, seconds: u64, scratch: &Path) -> anyhow::Result<()> {
-    let server = LocalServer::start(scratch, RateLimit::Default)?;
+    let server = loopback::start(scratch, RateLimit::Default)?;
     let mut transports = Vec::with_capacity(devices);
     for i in 0..devices {
-        let enrolment = server
-            .enrol(&format!("Téléphone {}", i + 1))
+        let enrolment = loopback::enrol(&server, &format!("Téléphone {}", i + 1))
             .with_context(|| format!("enrolling device {}", i + 1))?;
         // The first device is the app's transport; the others send ready-made pushes
         // and read only the pulled pages' heads (see `load_device.rs`).
@@ -367,7 +366,7 @@ fn attempt<T>(
 /// change decoded and hashed): it must hold every acknowledged change exactly once and
 /// nothing else. Returns how many it held.
 fn check_log(server: &LocalServer, tallies: &[Tally]) -> anyhow::Result<usize> {
-    let enrolment = server.enrol("Vérification")?;
+    let enrolment = loopback::enrol(server, "Vérification")?;
     let mut transport = HttpTransport::new(&server.url, &enrolment.token)?;
     let mut held = Vec::new();
     let mut after = 0;

@@ -127,7 +127,7 @@ fn one_size(n: usize, dir: &Path) -> anyhow::Result<()> {
     let mut base = Vec::new();
     for i in 0..SAMPLES {
         let id = &persons[rng.below(persons.len())];
-        let mut p: filrouge_model::PersonneDraft = store.get(id)?;
+        let mut p: filrouge_model::PersonDraft = store.get(id)?;
         p.stage = Some(Stage::ALL[i % Stage::ALL.len()]);
         let json = serde_json::to_string(&p)?;
         let t = Instant::now();

@@ -26,7 +26,7 @@ use filrouge_core::{Env, Store};
 use filrouge_model::sync::{PullQuery, PullResponse, PushRequest, PushResponse};
 
 use crate::generate::{self, Rng};
-use crate::loopback::{LocalServer, RateLimit};
+use crate::loopback::{self, LocalServer, RateLimit};
 
 /// Records per `create_all` transaction while setting up.
 const SETUP_BATCH: usize = 5_000;
@@ -45,7 +45,7 @@ pub fn run(records: usize, shared: usize, dir: &Path) -> anyhow::Result<()> {
 
 fn fresh_device(records: usize, dir: &Path) -> anyhow::Result<()> {
     std::fs::create_dir_all(dir)?;
-    let server = LocalServer::start(dir, RateLimit::Off)?;
+    let server = loopback::start(dir, RateLimit::Off)?;
     let relay = Relay::start(server.address)?;
     let mut maker = device(&server, dir, "maker", &server.url)?;
     let t = Instant::now();
@@ -103,7 +103,7 @@ fn fresh_device(records: usize, dir: &Path) -> anyhow::Result<()> {
 
 fn steady_state(shared: usize, dir: &Path) -> anyhow::Result<()> {
     std::fs::create_dir_all(dir)?;
-    let server = LocalServer::start(dir, RateLimit::Off)?;
+    let server = loopback::start(dir, RateLimit::Off)?;
     let relay = Relay::start(server.address)?;
     let mut other = device(&server, dir, "other", &server.url)?;
     let mut phone = device(&server, dir, "phone", &relay.url)?;
@@ -212,7 +212,7 @@ fn gzip_len(bytes: &[u8]) -> anyhow::Result<u64> {
 /// A device store in `dir`, enrolled on `server`, talking to it through `url` (the
 /// server's own address, or a relay in front of it).
 fn device(server: &LocalServer, dir: &Path, name: &str, url: &str) -> anyhow::Result<LocalDevice> {
-    let enrolment = server.enrol(name)?;
+    let enrolment = loopback::enrol(server, name)?;
     let mut store = Store::open(&dir.join(format!("{name}.sqlite")), Env::default())?;
     store.save_enrolment(url, &enrolment)?;
     Ok(LocalDevice {

@@ -8,7 +8,7 @@
 use std::collections::BTreeSet;
 
 use filrouge_model::{
-    Channel, Day, EtapeDraft, Frein, PersonneDraft, PublicCategory, RelanceDraft, RelanceStatus,
+    Channel, Day, EtapeDraft, Frein, PersonDraft, PublicCategory, RelanceDraft, RelanceStatus,
     RencontreDraft, Stage,
 };
 
@@ -144,8 +144,8 @@ pub fn split(n: usize) -> (usize, usize, usize, usize) {
 }
 
 /// A person.
-pub fn person(rng: &mut Rng) -> PersonneDraft {
-    let mut p = PersonneDraft::new(*rng.pick(NAMES));
+pub fn person(rng: &mut Rng) -> PersonDraft {
+    let mut p = PersonDraft::new(*rng.pick(NAMES));
     if rng.chance(40) {
         p.last_name = Some(rng.pick(LAST_NAMES).to_string());
     }

@@ -1,22 +1,26 @@
-//! The changes `bench load` devices push: real Automerge changes of rencontre records,
-//! made before the clock starts so the devices cost the server's machine nothing but
-//! their HTTP requests.
+//! The changes `bench load` devices push: made by `filrouge-core` itself, in one real
+//! device store per simulated device, before the clock starts, so the server receives
+//! exactly the documents the app makes and the devices cost the server's machine
+//! nothing but their HTTP requests.
 //!
-//! Each device has its own actor, as a phone does. Most changes make a new rencontre (a
-//! first change with the record's id, kind, channel, place, commune, date, headcount or
-//! persons, and often a note: 250 to 500 bytes); the rest edit one of the device's
-//! recent records (a new note and `updated_at`). A change travels as its uncompressed
-//! bytes (`raw_bytes`) with its true hash in lowercase hex, so a client or a server that
-//! checks a hash against its bytes would find it right. The changes come in pages, the
-//! size of one push: mostly 1 to 20 (a phone syncing after a few contacts), now and then
-//! 200 to 500 (a phone back after two weeks offline), see [`page_size`].
+//! Each device is a [`Store`] of its own (its own actor, as a phone has). It first meets
+//! the persons its rencontres will name (pushed before the run). Then, page after page,
+//! it records new rencontres ([`Store::create_rencontre`], as "Enregistrer" does) and
+//! corrects recent ones ([`Store::edit_rencontre_text`], the list's inline edit), and
+//! the sync engine drains its outbox into push pages, exactly the pages the phone
+//! would send. Pages are the size of one push: mostly 1 to 20 changes (a phone syncing
+//! after a few contacts), now and then 200 to 500 (a phone back after two weeks
+//! offline), see [`page_size`]. A change travels as the app sends it (its chunk
+//! without magic bytes and checksum, `sync::pages::blob_of`). The stores live in a memory-backed directory when the
+//! machine has one: their disks are the phones', not the server machine's.
 
 use std::collections::VecDeque;
+use std::path::Path;
 
-use anyhow::Context as _;
-use automerge::transaction::{CommitOptions, Transactable as _};
-use automerge::{ActorId, AutoCommit, ObjType, ROOT, ScalarValue};
-use filrouge_model::sync::ChangeBlob;
+use filrouge_core::sync::{Step, SyncEngine};
+use filrouge_core::{Env, Store};
+use filrouge_model::PersonDraft;
+use filrouge_model::sync::{API_VERSION, ChangeBlob, PushResponse};
 
 use crate::generate::{self, Rng};
 
@@ -32,8 +36,7 @@ const RECENT: usize = 16;
 /// Persons a device's rencontres may name.
 const PERSONS: usize = 24;
 /// Pages prepared per device per second of the run, and at least: several times what a
-/// device pushes here (the table says so if one runs dry). Making them takes a while
-/// (about 60 µs a change), so not the most the rate limit would allow.
+/// device pushes here (the table says so if one runs dry).
 const PAGES_PER_SECOND: u64 = 4;
 const PAGES_AT_LEAST: u64 = 60;
 const NOTES: &[&str] = &[
@@ -61,14 +64,20 @@ pub fn pages_for(seconds: u64) -> usize {
 /// `pages` pages for each of `devices` devices, made on every core.
 pub fn plans(devices: usize, pages: usize) -> anyhow::Result<Vec<Vec<Page>>> {
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let now = filrouge_core::Clock::now_ms(&filrouge_core::SystemClock);
+    let shm = Path::new("/dev/shm");
+    let dir = if shm.is_dir() {
+        tempfile::tempdir_in(shm)?
+    } else {
+        tempfile::tempdir()?
+    };
+    let dir = dir.path();
     let mut done: Vec<(usize, Vec<Page>)> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers)
             .map(|w| {
                 scope.spawn(move || {
                     (w..devices)
                         .step_by(workers)
-                        .map(|d| Ok((d, device_plan(d as u64, pages, now)?)))
+                        .map(|d| Ok((d, device_plan(d as u64, pages, dir)?)))
                         .collect::<anyhow::Result<Vec<_>>>()
                 })
             })
@@ -86,98 +95,62 @@ pub fn plans(devices: usize, pages: usize) -> anyhow::Result<Vec<Vec<Page>>> {
     Ok(done.into_iter().map(|(_, plan)| plan).collect())
 }
 
-/// One device's pages, deterministic for a device number (record ids aside: UUID v7).
-fn device_plan(device: u64, pages: usize, now: i64) -> anyhow::Result<Vec<Page>> {
+/// One device's pages, made in its own store under `dir`; deterministic for a device
+/// number but for the ids and times (UUIDv7, the system clock, as on a phone).
+fn device_plan(device: u64, pages: usize, dir: &Path) -> anyhow::Result<Vec<Page>> {
     let mut rng = Rng::new(0x10AD ^ device.wrapping_mul(0x9E37_79B9_7F4A_7C15));
-    let actor = ActorId::from(uuid::Uuid::now_v7().as_bytes());
-    let persons: Vec<String> = (0..PERSONS)
-        .map(|_| uuid::Uuid::now_v7().to_string())
-        .collect();
-    let mut recent: VecDeque<(String, AutoCommit)> = VecDeque::with_capacity(RECENT + 1);
+    let path = dir.join(format!("device-{device}.sqlite"));
+    let mut store = Store::open(&path, Env::default())?;
+    let now = filrouge_core::Clock::now_ms(&filrouge_core::SystemClock);
+    let met = (0..PERSONS).map(|i| PersonDraft::new(format!("Jeune {i}")));
+    let persons = store.create_all(met.collect())?;
+    // Pushed before the run: the persons are on the server when the rencontres come.
+    drain_outbox(&mut store)?;
+    let mut recent: VecDeque<String> = VecDeque::with_capacity(RECENT + 1);
     let mut plan = Vec::with_capacity(pages);
     for _ in 0..pages {
-        let size = page_size(&mut rng);
-        let mut page = Vec::with_capacity(size);
-        for _ in 0..size {
-            let edit = !recent.is_empty() && rng.chance(EDIT_PERCENT);
-            let change = if edit {
-                let i = rng.below(recent.len());
-                let (id, doc) = &mut recent[i];
-                edit_rencontre(doc, id, &mut rng, now)?
+        for _ in 0..page_size(&mut rng) {
+            if !recent.is_empty() && rng.chance(EDIT_PERCENT) {
+                let id = &recent[rng.below(recent.len())];
+                let place = store.rencontre(id)?.place;
+                store.edit_rencontre_text(id, place, (*rng.pick(NOTES)).to_owned())?;
             } else {
-                let (id, mut doc) = new_rencontre(&actor, &persons, &mut rng, now)?;
-                let change = take_change(&mut doc, &id)?;
-                recent.push_back((id, doc));
+                let mut draft = generate::rencontre(&mut rng, &persons, now);
+                if draft.note.is_empty() && rng.chance(50) {
+                    draft.note = (*rng.pick(NOTES)).to_owned();
+                }
+                recent.push_back(store.create_rencontre(draft)?.id);
                 if recent.len() > RECENT {
                     recent.pop_front();
                 }
-                change
-            };
-            page.push(change);
+            }
         }
-        plan.push(page);
+        plan.push(drain_outbox(&mut store)?);
+    }
+    drop(store);
+    // The device's file is not needed any more: the pages hold its changes.
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
     }
     Ok(plan)
 }
 
-/// A new rencontre's document, with its first change made, as the app makes one.
-fn new_rencontre(
-    actor: &ActorId,
-    persons: &[String],
-    rng: &mut Rng,
-    now: i64,
-) -> anyhow::Result<(String, AutoCommit)> {
-    let id = uuid::Uuid::now_v7();
-    let draft = generate::rencontre(rng, persons, now);
-    let mut doc = AutoCommit::new().with_actor(actor.clone());
-    doc.put(ROOT, "schema", 1)?;
-    doc.put(ROOT, "kind", "rencontre")?;
-    // The id makes the first change unique to the record, as in the app.
-    doc.put(ROOT, "id", ScalarValue::Bytes(id.as_bytes().to_vec()))?;
-    doc.put(ROOT, "channel", draft.channel.code())?;
-    doc.put(ROOT, "place", draft.place)?;
-    doc.put(ROOT, "occurred_at", draft.occurred_at.unwrap_or(now))?;
-    doc.put(ROOT, "commune", draft.commune.unwrap_or_default())?;
-    doc.put(ROOT, "headcount", i64::from(draft.headcount))?;
-    if !draft.persons.is_empty() {
-        let set = doc.put_object(ROOT, "persons", ObjType::Map)?;
-        for p in draft.persons {
-            doc.put(&set, p, true)?;
-        }
+/// Everything in the device's outbox, as the sync engine pages it for a push, each page
+/// then acknowledged as the server would: the changes, in the order they were made.
+fn drain_outbox(store: &mut Store) -> anyhow::Result<Page> {
+    let mut engine = SyncEngine::new();
+    let mut changes = Vec::new();
+    while let Step::Push(sent) = engine.next(store)? {
+        let acknowledged = sent.changes.iter().map(|c| c.hash.clone()).collect();
+        let answer = PushResponse {
+            api_version: API_VERSION,
+            acknowledged,
+            refused: Vec::new(),
+        };
+        engine.on_push(store, &sent, answer)?;
+        changes.extend(sent.changes);
     }
-    if !draft.note.is_empty() || rng.chance(50) {
-        doc.put(ROOT, "note", *rng.pick(NOTES))?;
-    }
-    doc.put(ROOT, "updated_at", now)?;
-    doc.commit_with(CommitOptions::default().with_time(now));
-    Ok((id.to_string(), doc))
-}
-
-/// An edit of a recent rencontre: a new note, and the time.
-fn edit_rencontre(
-    doc: &mut AutoCommit,
-    id: &str,
-    rng: &mut Rng,
-    now: i64,
-) -> anyhow::Result<ChangeBlob> {
-    let at = now + rng.below(3_600_000) as i64;
-    doc.put(ROOT, "note", *rng.pick(NOTES))?;
-    doc.put(ROOT, "updated_at", at)?;
-    doc.commit_with(CommitOptions::default().with_time(at));
-    take_change(doc, id)
-}
-
-/// The document's last change as the wire carries it.
-fn take_change(doc: &mut AutoCommit, id: &str) -> anyhow::Result<ChangeBlob> {
-    let change = doc
-        .get_last_local_change()
-        .context("a commit made no change")?;
-    Ok(ChangeBlob {
-        doc_id: id.to_owned(),
-        kind: "rencontre".to_owned(),
-        hash: change.hash().to_string(),
-        data: change.raw_bytes().to_vec(),
-    })
+    Ok(changes)
 }
 
 #[cfg(test)]
@@ -200,15 +173,35 @@ mod tests {
     }
 
     #[test]
-    fn changes_are_real_automerge_changes_with_their_hash() {
-        let plan = device_plan(3, 5, 1_700_000_000_000).unwrap();
+    fn changes_are_the_apps_own_and_carry_their_hash() {
+        let dir = tempfile::tempdir().unwrap();
+        let plan = device_plan(3, 5, dir.path()).unwrap();
         let changes: Vec<&ChangeBlob> = plan.iter().flatten().collect();
         assert!(changes.len() >= 5);
-        for blob in changes {
-            let change = automerge::Change::try_from(&blob.data[..]).unwrap();
-            assert_eq!(change.hash().to_string(), blob.hash);
-            assert_eq!(blob.hash.len(), 64);
+        for blob in &changes {
+            // The app pushes a change without its magic bytes and checksum.
+            let (hash, _) = filrouge_core::sync::pages::chunk_of(blob.data.clone()).unwrap();
+            assert_eq!(hash.to_string(), blob.hash);
+            assert_eq!(blob.kind, "rencontre");
             assert!(uuid::Uuid::parse_str(&blob.doc_id).is_ok());
         }
+        // A device that receives them sees the rencontres the app made, notes as text.
+        let mut reader = Store::open(&dir.path().join("reader.sqlite"), Env::default()).unwrap();
+        let hub = filrouge_core::sync::MemoryHub::new();
+        let mut to_hub = hub.transport();
+        for page in &plan {
+            let sent = filrouge_model::sync::PushRequest {
+                api_version: API_VERSION,
+                changes: page.clone(),
+            };
+            filrouge_core::sync::Transport::push(&mut to_hub, &sent).unwrap();
+        }
+        let reader_lock = std::sync::Mutex::new(reader);
+        filrouge_core::sync::run(&reader_lock, &mut hub.transport()).unwrap();
+        reader = reader_lock.into_inner().unwrap();
+        let made: std::collections::BTreeSet<&str> =
+            changes.iter().map(|c| c.doc_id.as_str()).collect();
+        let listed = reader.list_rencontres_since(0).unwrap();
+        assert_eq!(listed.len(), made.len(), "every rencontre made, once");
     }
 }

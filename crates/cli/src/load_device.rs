@@ -16,8 +16,8 @@
 use std::io::Read as _;
 use std::time::Duration;
 
-use filrouge_core::sync::{PushBody, TransportError};
-use filrouge_model::sync::{ApiError, ErrorCode, PullQuery, PushResponse};
+use filrouge_core::sync::{PushBody, TransportError, refusal};
+use filrouge_model::sync::{PullQuery, PushResponse};
 use filrouge_model::wire::{self, PAGE_HEADER_MAX_BYTES, PAGE_MEDIA_TYPE, PageHeader};
 use reqwest::blocking::Client;
 use reqwest::header::{ACCEPT, ACCEPT_ENCODING, CONTENT_ENCODING, CONTENT_TYPE};
@@ -143,28 +143,5 @@ impl LightDevice {
 fn unreachable(e: reqwest::Error) -> TransportError {
     TransportError::Unreachable {
         detail: e.without_url().to_string(),
-    }
-}
-
-/// The error a refused request's JSON body names, as the app's transport reads it.
-fn refusal(status: u16, body: &[u8]) -> TransportError {
-    if status == 401 {
-        return TransportError::Unauthorized;
-    }
-    match serde_json::from_slice::<ApiError>(body) {
-        Ok(err) if err.code == ErrorCode::VersionMismatch => TransportError::VersionMismatch {
-            server: err.api_version,
-        },
-        Ok(err) => TransportError::Rejected {
-            status,
-            code: serde_json::to_value(err.code)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_owned))
-                .unwrap_or_default(),
-        },
-        Err(_) => TransportError::Rejected {
-            status,
-            code: String::new(),
-        },
     }
 }

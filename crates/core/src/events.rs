@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 
-use filrouge_model::InscriptionDraft;
+use filrouge_model::RegistrationDraft;
 use filrouge_model::views::{EventSummary, EventView, Registration, fold_name};
 use rusqlite::{OptionalExtension, params};
 
@@ -84,7 +84,7 @@ impl Store {
 
     /// Registers a participant; returns the registration's id. The event must exist
     /// on this device, so that a registration is never filed under a wrong id.
-    pub fn register(&mut self, draft: InscriptionDraft) -> Result<String, CoreError> {
+    pub fn register(&mut self, draft: RegistrationDraft) -> Result<String, CoreError> {
         let known: Option<i64> = self
             .conn
             .prepare_cached("SELECT 1 FROM evenements WHERE id = ?1")?
@@ -98,7 +98,7 @@ impl Store {
 
     /// Marks a participant arrived now, or not arrived (a tap by mistake).
     pub fn check_in(&mut self, id: &str, arrived: bool) -> Result<(), CoreError> {
-        let mut draft: InscriptionDraft = self.get(id)?;
+        let mut draft: RegistrationDraft = self.get(id)?;
         if arrived == draft.checked_in_at.is_some() {
             // A second tap keeps the first arrival time.
             return Ok(());

@@ -4,15 +4,15 @@
 use super::*;
 use crate::store::tests::{NOW, test_env};
 use crate::sync::{MemoryHub, run};
-use filrouge_model::{AgeBand, Day, EvenementDraft, EventKind};
+use filrouge_model::{AgeBand, Day, EventDraft, EventKind};
 use std::sync::Mutex;
 
 fn phone(dir: &tempfile::TempDir, n: u8) -> Mutex<Store> {
     Mutex::new(Store::open(&dir.path().join(format!("p{n}.sqlite")), test_env(NOW, n)).unwrap())
 }
 
-fn participant(event: &str, name: &str, band: AgeBand) -> InscriptionDraft {
-    InscriptionDraft {
+fn participant(event: &str, name: &str, band: AgeBand) -> RegistrationDraft {
+    RegistrationDraft {
         event_id: event.into(),
         first_name_or_pseudonym: name.into(),
         age_band: Some(band),
@@ -32,7 +32,7 @@ fn two_phones_register_offline_and_every_registration_is_there_once() {
     let event = a
         .lock()
         .unwrap()
-        .create(EvenementDraft {
+        .create(EventDraft {
             name: "Tournoi du city stade".into(),
             kind: EventKind::TournoiSportif,
             date: Day::from_epoch_ms(NOW),
@@ -100,7 +100,7 @@ fn a_registration_needs_a_known_event_and_check_in_keeps_the_first_time() {
         Err(CoreError::NotFound { .. })
     ));
     let event = s
-        .create(EvenementDraft {
+        .create(EventDraft {
             name: "Job dating".into(),
             kind: EventKind::JobDating,
             date: Day::from_epoch_ms(NOW),
@@ -112,9 +112,9 @@ fn a_registration_needs_a_known_event_and_check_in_keeps_the_first_time() {
         .register(participant(&event, "Lina", AgeBand::From18To25))
         .unwrap();
     s.check_in(&lina, true).unwrap();
-    let first: InscriptionDraft = s.get(&lina).unwrap();
+    let first: RegistrationDraft = s.get(&lina).unwrap();
     s.check_in(&lina, true).unwrap();
-    let again: InscriptionDraft = s.get(&lina).unwrap();
+    let again: RegistrationDraft = s.get(&lina).unwrap();
     assert_eq!(first.checked_in_at, again.checked_in_at);
     s.check_in(&lina, false).unwrap();
     let view = s.event_view(&event).unwrap();
@@ -126,11 +126,11 @@ fn a_registration_needs_a_known_event_and_check_in_keeps_the_first_time() {
 /// dropped on write, so events and partners never reached their tables.
 #[test]
 fn events_and_partners_keep_their_own_kind() {
-    use filrouge_model::{PartenaireDraft, PartnerKind};
+    use filrouge_model::{PartnerDraft, PartnerKind};
     let dir = tempfile::tempdir().unwrap();
     let s = phone(&dir, 1);
     let mut s = s.lock().unwrap();
-    let event = EvenementDraft {
+    let event = EventDraft {
         name: "Forum de l'emploi".into(),
         kind: EventKind::Forum,
         date: Day::from_epoch_ms(NOW),
@@ -138,16 +138,16 @@ fn events_and_partners_keep_their_own_kind() {
         partners: Vec::new(),
     };
     let id = s.create(event.clone()).unwrap();
-    assert_eq!(s.get::<EvenementDraft>(&id).unwrap(), event);
+    assert_eq!(s.get::<EventDraft>(&id).unwrap(), event);
     assert_eq!(s.list_events(5).unwrap()[0].kind, "forum");
-    let partner: PartenaireDraft = serde_json::from_value(
+    let partner: PartnerDraft = serde_json::from_value(
         serde_json::json!({"name": "Mission locale", "partner_kind": "mission_locale"}),
     )
     .unwrap();
     assert_eq!(partner.kind, PartnerKind::MissionLocale);
     let pid = s.create(partner.clone()).unwrap();
     assert_eq!(
-        s.get::<PartenaireDraft>(&pid).unwrap().kind,
+        s.get::<PartnerDraft>(&pid).unwrap().kind,
         PartnerKind::MissionLocale
     );
     let kind: String = s

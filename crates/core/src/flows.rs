@@ -14,10 +14,10 @@
 
 use automerge::ROOT;
 use filrouge_model::records::RecordKind;
-use filrouge_model::views::{Caseload, CaseloadEntry, PersonneView, Profile, RencontreFormDraft};
+use filrouge_model::views::{Caseload, CaseloadEntry, PersonView, Profile, RencontreFormDraft};
 use filrouge_model::vocab::RelanceStatus;
 use filrouge_model::{
-    Day, EtapeDraft, PersonneDraft, RelanceDraft, Rencontre, RencontreDraft, Stage,
+    Day, EtapeDraft, PersonDraft, RelanceDraft, Rencontre, RencontreDraft, Stage,
 };
 
 use crate::kinds::Record;
@@ -95,7 +95,7 @@ impl Store {
         draft.occurred_at = Some(draft.occurred_at.unwrap_or(now));
         let draft = draft.validated(now)?;
         // Checked before anything is written, like the rencontre itself.
-        let relance = match draft.follow_up {
+        let relance = match draft.relance_due {
             Some(due) => Some(
                 RelanceDraft {
                     person_id: draft.persons.iter().next().cloned(),
@@ -124,7 +124,7 @@ impl Store {
 
     /// Records a new person; without a référent, the worker who records them (when they
     /// said who they are) becomes it, as the one who met them. Returns the id.
-    pub fn create_person(&mut self, mut draft: PersonneDraft) -> Result<String, CoreError> {
+    pub fn create_person(&mut self, mut draft: PersonDraft) -> Result<String, CoreError> {
         if draft.referent.is_none() {
             draft.referent = self.profile()?.worker_name;
         }
@@ -164,8 +164,8 @@ impl Store {
         }
         .validated(now)?;
         let loaded = self.load_kind(person_id, RecordKind::Personne)?;
-        let (json, _) = crate::records_store::merged(&loaded.doc, &PersonneDraft::SCHEMA);
-        let mut person: PersonneDraft = serde_json::from_value(serde_json::Value::Object(json))
+        let (json, _) = crate::records_store::merged(&loaded.doc, &PersonDraft::SCHEMA);
+        let mut person: PersonDraft = serde_json::from_value(serde_json::Value::Object(json))
             .map_err(|e| CoreError::Corrupt {
                 id: person_id.to_owned(),
                 reason: e.to_string(),
@@ -183,7 +183,7 @@ impl Store {
             now,
             loaded,
             compact_after,
-            |doc| record::write_object(doc, &ROOT, &person, &PersonneDraft::SCHEMA, ""),
+            |doc| record::write_object(doc, &ROOT, &person, &PersonDraft::SCHEMA, ""),
         )?;
         tx.commit()?;
         Ok(())
@@ -253,8 +253,8 @@ impl Store {
     }
 
     /// A person's screen: their record and their timeline.
-    pub fn person_view(&mut self, id: &str) -> Result<PersonneView, CoreError> {
-        Ok(PersonneView {
+    pub fn person_view(&mut self, id: &str) -> Result<PersonView, CoreError> {
+        Ok(PersonView {
             id: id.to_owned(),
             person: self.get(id)?,
             timeline: self.timeline(id)?,

@@ -17,7 +17,7 @@ fn day(offset: i32) -> Day {
     today().checked_add_days(offset).unwrap()
 }
 
-fn rencontre(persons: &[&str], follow_up: Option<Day>) -> RencontreDraft {
+fn rencontre(persons: &[&str], relance_due: Option<Day>) -> RencontreDraft {
     RencontreDraft {
         channel: Channel::BasDImmeuble,
         place: "Tour 12".into(),
@@ -25,7 +25,7 @@ fn rencontre(persons: &[&str], follow_up: Option<Day>) -> RencontreDraft {
         headcount: if persons.is_empty() { 2 } else { 0 },
         persons: persons.iter().map(|p| p.to_string()).collect(),
         next_step: Some("Rappeler pour la Mission locale".into()),
-        follow_up,
+        relance_due,
         ..RencontreDraft::default()
     }
 }
@@ -48,7 +48,7 @@ fn a_rencontre_with_a_relance_date_plans_the_workers_relance() {
         worker_name: Some("  Karim ".into()),
     })
     .unwrap();
-    let lina = s.create(PersonneDraft::new("Lina")).unwrap();
+    let lina = s.create(PersonDraft::new("Lina")).unwrap();
     let r = s
         .create_rencontre(rencontre(&[&lina], Some(day(2))))
         .unwrap();
@@ -116,7 +116,7 @@ fn a_stage_change_is_the_current_stage_and_a_line_of_history() {
     let dir = tempfile::tempdir().unwrap();
     let lina = {
         let mut s = open(&dir);
-        let mut p = PersonneDraft::new("Lina");
+        let mut p = PersonDraft::new("Lina");
         p.stage = Some(Stage::Repere);
         let lina = s.create(p).unwrap();
         s.change_stage(
@@ -153,7 +153,7 @@ fn a_stage_change_is_the_current_stage_and_a_line_of_history() {
 fn a_days_entries_are_on_the_timeline_in_the_order_they_were_recorded() {
     let dir = tempfile::tempdir().unwrap();
     let mut s = open(&dir);
-    let lina = s.create(PersonneDraft::new("Lina")).unwrap();
+    let lina = s.create(PersonDraft::new("Lina")).unwrap();
     s.create_rencontre(rencontre(&[&lina], None)).unwrap();
     s.change_stage(&lina, Stage::EnContact, today(), None)
         .unwrap();
@@ -174,7 +174,7 @@ fn a_days_entries_are_on_the_timeline_in_the_order_they_were_recorded() {
 fn a_refused_stage_change_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let mut s = open(&dir);
-    let lina = s.create(PersonneDraft::new("Lina")).unwrap();
+    let lina = s.create(PersonDraft::new("Lina")).unwrap();
     let before = everything(&s);
     let err = s
         .change_stage(&lina, Stage::Emploi, day(30), None)
@@ -278,7 +278,7 @@ fn the_rencontre_being_typed_survives_a_restart_and_goes_after_the_save() {
             last_name: None,
             stage: None,
         }],
-        follow_up: "2026-1".into(),
+        relance_due: "2026-1".into(),
     };
     {
         let mut s = open(&dir);
@@ -304,7 +304,7 @@ fn the_caseload_is_the_workers_by_stage_longest_unseen_first() {
     })
     .unwrap();
     let person = |s: &mut Store, name: &str, referent: &str, stage: Stage| {
-        let mut p = PersonneDraft::new(name);
+        let mut p = PersonDraft::new(name);
         p.referent = Some(referent.into());
         p.stage = Some(stage);
         s.create(p).unwrap()
@@ -331,8 +331,8 @@ fn the_caseload_is_the_workers_by_stage_longest_unseen_first() {
     assert_eq!(c.persons[1].last_seen, Some(NOW - 60 * 86_400_000));
     assert_eq!(s.caseload_of_worker(2).unwrap().persons.len(), 2);
     // A person the worker records is theirs unless said otherwise.
-    let met = s.create_person(PersonneDraft::new("Awa")).unwrap();
-    let p: PersonneDraft = s.get(&met).unwrap();
+    let met = s.create_person(PersonDraft::new("Awa")).unwrap();
+    let p: PersonDraft = s.get(&met).unwrap();
     assert_eq!(p.referent.as_deref(), Some("Karim"));
     assert!(
         s.caseload_of_worker(50)
@@ -348,7 +348,7 @@ fn the_lists_edit_of_place_and_note_keeps_every_other_field() {
     use filrouge_model::Frein;
     let dir = tempfile::tempdir().unwrap();
     let mut s = open(&dir);
-    let lina = s.create(PersonneDraft::new("Lina")).unwrap();
+    let lina = s.create(PersonDraft::new("Lina")).unwrap();
     let mut draft = rencontre(&[&lina], Some(day(3)));
     draft.needs.insert(Frein::Logement);
     let r = s.create_rencontre(draft).unwrap();
@@ -363,5 +363,5 @@ fn the_lists_edit_of_place_and_note_keeps_every_other_field() {
     let kept: RencontreDraft = s.get(&r.id).unwrap();
     assert!(kept.persons.contains(&lina));
     assert!(kept.needs.contains(&Frein::Logement));
-    assert_eq!(kept.follow_up, Some(day(3)));
+    assert_eq!(kept.relance_due, Some(day(3)));
 }

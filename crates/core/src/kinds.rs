@@ -7,7 +7,7 @@
 
 use filrouge_model::records::RecordKind;
 use filrouge_model::{
-    EtapeDraft, EvenementDraft, InscriptionDraft, OrientationDraft, PartenaireDraft, PersonneDraft,
+    EtapeDraft, EventDraft, OrientationDraft, PartnerDraft, PersonDraft, RegistrationDraft,
     RelanceDraft, RencontreDraft, ValidationError,
 };
 use serde::Serialize;
@@ -41,26 +41,26 @@ macro_rules! record_kind {
 }
 
 record_kind!(RencontreDraft, Rencontre, texts: &["note"], sets: &["persons", "needs", "actions"]);
-record_kind!(PersonneDraft, Personne, texts: &[], sets: &[
+record_kind!(PersonDraft, Personne, texts: &[], sets: &[
     "categories", "freins", "interests", "skills", "consent.scopes"
 ]);
 record_kind!(EtapeDraft, Etape, texts: &["note"], sets: &[]);
 record_kind!(OrientationDraft, Orientation, texts: &["outcome"], sets: &[]);
 record_kind!(RelanceDraft, Relance, texts: &[], sets: &[]);
-record_kind!(EvenementDraft, Evenement, texts: &[], sets: &["partners"]);
-record_kind!(InscriptionDraft, Inscription, texts: &[], sets: &[]);
-record_kind!(PartenaireDraft, Partenaire, texts: &[], sets: &[]);
+record_kind!(EventDraft, Evenement, texts: &[], sets: &["partners"]);
+record_kind!(RegistrationDraft, Inscription, texts: &[], sets: &[]);
+record_kind!(PartnerDraft, Partenaire, texts: &[], sets: &[]);
 
 /// The merge schema of a kind known only by its code (documents pulled from the log).
 pub(crate) fn schema_of(kind: &str) -> Option<Schema> {
     Some(match RecordKind::from_code(kind)? {
         RecordKind::Rencontre => RencontreDraft::SCHEMA,
-        RecordKind::Personne => PersonneDraft::SCHEMA,
+        RecordKind::Personne => PersonDraft::SCHEMA,
         RecordKind::Etape => EtapeDraft::SCHEMA,
         RecordKind::Orientation => OrientationDraft::SCHEMA,
         RecordKind::Relance => RelanceDraft::SCHEMA,
-        RecordKind::Evenement => EvenementDraft::SCHEMA,
-        RecordKind::Inscription => InscriptionDraft::SCHEMA,
-        RecordKind::Partenaire => PartenaireDraft::SCHEMA,
+        RecordKind::Evenement => EventDraft::SCHEMA,
+        RecordKind::Inscription => RegistrationDraft::SCHEMA,
+        RecordKind::Partenaire => PartnerDraft::SCHEMA,
     })
 }

@@ -7,7 +7,7 @@
 //! model refuses one without the person's consent.
 
 use filrouge_model::views::PartnerRow;
-use filrouge_model::{OrientationDraft, PartenaireDraft};
+use filrouge_model::{OrientationDraft, PartnerDraft};
 
 use crate::{CoreError, Store};
 
@@ -31,7 +31,7 @@ impl Store {
     }
 
     /// Adds a partner to the directory; returns it as listed.
-    pub fn create_partner(&mut self, draft: PartenaireDraft) -> Result<PartnerRow, CoreError> {
+    pub fn create_partner(&mut self, draft: PartnerDraft) -> Result<PartnerRow, CoreError> {
         let id = self.create(draft)?;
         let row = self.conn.query_row(
             "SELECT id, name, kind, contact, commune FROM partenaires WHERE id = ?1",
@@ -72,14 +72,14 @@ impl Store {
 mod tests {
     use super::*;
     use crate::store::tests::{NOW, test_env};
-    use filrouge_model::{Day, Field, OrientationStatus, PartnerKind, PersonneDraft};
+    use filrouge_model::{Day, Field, OrientationStatus, PartnerKind, PersonDraft};
 
     #[test]
     fn a_partner_in_the_directory_and_an_orientation_on_the_timeline() {
         let dir = tempfile::tempdir().unwrap();
         let mut s = Store::open(&dir.path().join("d.sqlite"), test_env(NOW, 1)).unwrap();
         let ml = s
-            .create_partner(PartenaireDraft {
+            .create_partner(PartnerDraft {
                 name: " Mission locale de Bondy ".into(),
                 kind: PartnerKind::MissionLocale,
                 contact: Some("01 48 00 00 00".into()),
@@ -90,7 +90,7 @@ mod tests {
         assert_eq!(ml.kind, "mission_locale");
         assert_eq!(s.list_partners(10).unwrap(), vec![ml.clone()]);
 
-        let lina = s.create(PersonneDraft::new("Lina")).unwrap();
+        let lina = s.create(PersonDraft::new("Lina")).unwrap();
         let orientation = OrientationDraft {
             person_id: lina.clone(),
             partner_id: Some(ml.id.clone()),

@@ -7,7 +7,7 @@
 
 use filrouge_model::records::RecordKind;
 use filrouge_model::{
-    EtapeDraft, EvenementDraft, InscriptionDraft, OrientationDraft, PartenaireDraft, PersonneDraft,
+    EtapeDraft, EventDraft, OrientationDraft, PartnerDraft, PersonDraft, RegistrationDraft,
     RelanceDraft, RencontreDraft,
 };
 use std::collections::BTreeSet;
@@ -29,13 +29,13 @@ pub(crate) struct Meta {
 /// JSON without the database ([`Row::parse`]), so a rebuild parses on decoder threads.
 pub(crate) enum Row {
     Rencontre(RencontreDraft),
-    Personne(PersonneDraft),
+    Personne(PersonDraft),
     Etape(EtapeDraft),
     Orientation(OrientationDraft),
     Relance(RelanceDraft),
-    Evenement(EvenementDraft),
-    Inscription(InscriptionDraft),
-    Partenaire(PartenaireDraft),
+    Evenement(EventDraft),
+    Inscription(RegistrationDraft),
+    Partenaire(PartnerDraft),
 }
 
 impl Row {
@@ -175,7 +175,7 @@ fn rencontre(tx: &Connection, id: &str, r: &RencontreDraft, meta: Meta) -> Resul
         r.note,
         meta.updated_at,
         r.commune,
-        r.follow_up.map(|d| d.to_string()),
+        r.relance_due.map(|d| d.to_string()),
         r.persons.len() as i64,
     ])?;
     let mut link = tx.prepare_cached(
@@ -191,7 +191,7 @@ fn rencontre(tx: &Connection, id: &str, r: &RencontreDraft, meta: Meta) -> Resul
 /// are rewritten only where they changed: an edit of the stage then dirties a page or
 /// two instead of a new full-text segment and every tag (the edit path's p99 at 100,000
 /// records came from those writes).
-fn personne(tx: &Connection, id: &str, p: &PersonneDraft, meta: Meta) -> Result<(), CoreError> {
+fn personne(tx: &Connection, id: &str, p: &PersonDraft, meta: Meta) -> Result<(), CoreError> {
     let names = [Some(p.pseudonym.as_str()), p.last_name.as_deref()]
         .into_iter()
         .flatten()

@@ -6,7 +6,7 @@ use crate::RebuildReport;
 use crate::store::tests::{NOW, dump, test_env};
 use crate::sync::{MemoryHub, run};
 use filrouge_model::{
-    Channel, Day, EtapeDraft, Field, Frein, OrientationDraft, OrientationStatus, PersonneDraft,
+    Channel, Day, EtapeDraft, Field, Frein, OrientationDraft, OrientationStatus, PersonDraft,
     PublicCategory, RelanceDraft, RelanceStatus, RencontreDraft, Stage,
 };
 use std::sync::Mutex;
@@ -23,8 +23,8 @@ fn day(offset: i32) -> Day {
     today().checked_add_days(offset).unwrap()
 }
 
-fn person(name: &str) -> PersonneDraft {
-    let mut p = PersonneDraft::new(name);
+fn person(name: &str) -> PersonDraft {
+    let mut p = PersonDraft::new(name);
     p.referent = Some("Karim".into());
     p.stage = Some(Stage::EnContact);
     p.categories.insert(PublicCategory::JeuneNeet);
@@ -176,14 +176,14 @@ fn bad_input_names_the_field_and_nothing_changes() {
     let dir = tempfile::tempdir().unwrap();
     let mut s = store(&dir, 1);
     let id = s.create(person("Yanis")).unwrap();
-    let before = s.get::<PersonneDraft>(&id).unwrap();
+    let before = s.get::<PersonDraft>(&id).unwrap();
     let mut bad = person("");
     bad.last_name = Some("X".into());
     match s.update(&id, bad) {
         Err(CoreError::Validation(v)) => assert_eq!(v.field, Field::Pseudonym),
         other => panic!("expected a validation error, got {other:?}"),
     }
-    assert_eq!(s.get::<PersonneDraft>(&id).unwrap(), before);
+    assert_eq!(s.get::<PersonDraft>(&id).unwrap(), before);
     assert_eq!(s.search_persons("yan", 5).unwrap().len(), 1);
 }
 
@@ -203,7 +203,7 @@ fn a_deletion_survives_a_concurrent_edit_and_leaves_every_query() {
         assert!(s.caseload("Karim").unwrap().is_empty());
     }
     assert!(matches!(
-        a.lock().unwrap().get::<PersonneDraft>(&id),
+        a.lock().unwrap().get::<PersonDraft>(&id),
         Err(CoreError::NotFound { .. })
     ));
 }
@@ -225,11 +225,7 @@ fn a_coordinator_correction_wins_over_a_concurrent_edit_whatever_the_actors() {
         exchange(&hub, &[&c, &w, &c]);
         for d in [&c, &w] {
             assert_eq!(
-                d.lock()
-                    .unwrap()
-                    .get::<PersonneDraft>(&id)
-                    .unwrap()
-                    .last_name,
+                d.lock().unwrap().get::<PersonDraft>(&id).unwrap().last_name,
                 None
             );
         }
@@ -408,7 +404,7 @@ fn device_clocks_years_apart_change_no_merge() {
     let b = behind.lock().unwrap();
     assert_eq!(dump(&a), dump(&b));
     assert_eq!(a.doc_infos().unwrap(), b.doc_infos().unwrap());
-    let p: PersonneDraft = a.get(&kept).unwrap();
+    let p: PersonDraft = a.get(&kept).unwrap();
     assert_eq!(
         p.referent.as_deref(),
         Some("Léa"),
@@ -420,7 +416,7 @@ fn device_clocks_years_apart_change_no_merge() {
     );
     assert_eq!(p.pseudonym, "Y.", "the late clock's correction wins");
     assert!(matches!(
-        a.get::<PersonneDraft>(&gone),
+        a.get::<PersonDraft>(&gone),
         Err(CoreError::NotFound { .. })
     ));
     let conflicts = a.conflicts(&kept).unwrap();

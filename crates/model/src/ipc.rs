@@ -19,8 +19,8 @@ pub use events::{CheckIn, CreateEvent, GetEvent, ListEvents, Register};
 pub use partners::{CreatePartner, ListPartners, Orient};
 
 pub use people::{
-    ChangeStage, CreatePersonne, GetPersonne, GetProfile, ListRelances, MyCaseload, PlanRelance,
-    SearchPersons, SetProfile, SetRelanceStatus, UpdatePersonne,
+    ChangeStage, CreatePerson, GetPerson, GetProfile, ListRelances, MyCaseload, PlanRelance,
+    SearchPersons, SetProfile, SetRelanceStatus, UpdatePerson,
 };
 
 /// A command the UI can send to the shell.
@@ -276,12 +276,13 @@ pub enum SyncFailure {
         /// This app's version.
         app: u32,
     },
-    /// The server refused a request with a stable error code.
+    /// The server refused a request.
     Rejected {
         /// HTTP status.
         status: u16,
-        /// The server's stable error code.
-        code: String,
+        /// The server's stable error code; `None` when the answer carried none this app
+        /// knows (a proxy's error page, a newer server's new code).
+        code: Option<crate::sync::ErrorCode>,
     },
     /// The server answered something this app could not understand.
     Protocol,
@@ -348,10 +349,11 @@ mod tests {
 
         let s = IpcError::Sync(SyncFailure::Rejected {
             status: 413,
-            code: "too_large".into(),
+            code: Some(crate::sync::ErrorCode::TooLarge),
         });
         let json = serde_json::to_value(&s).unwrap();
         assert_eq!(json["kind"], "sync");
+        assert_eq!(json["code"], "too_large");
         assert_eq!(serde_json::from_value::<IpcError>(json).unwrap(), s);
     }
 }

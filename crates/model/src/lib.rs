@@ -31,8 +31,8 @@ pub mod wire;
 pub use day::Day;
 pub use error::{Field, Problem, ValidationError};
 pub use records::{
-    Consent, Contact, EtapeDraft, EvenementDraft, InscriptionDraft, OrientationDraft,
-    PartenaireDraft, PersonneDraft, RecordKind, RelanceDraft, Territory,
+    Consent, Contact, EtapeDraft, EventDraft, OrientationDraft, PartnerDraft, PersonDraft,
+    RecordKind, RegistrationDraft, RelanceDraft, Territory,
 };
 pub use rencontre::{Channel, Rencontre, RencontreDraft};
 pub use vocab::{

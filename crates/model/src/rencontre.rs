@@ -101,9 +101,9 @@ pub struct RencontreDraft {
     /// The next step agreed, if any.
     #[serde(default)]
     pub next_step: Option<String>,
-    /// When to follow up, if a relance is planned.
-    #[serde(default)]
-    pub follow_up: Option<Day>,
+    /// When the relance agreed is due, if one is planned. Stored under its first name.
+    #[serde(default, rename = "follow_up")]
+    pub relance_due: Option<Day>,
 }
 
 // Debug hides what the person said or is called: drafts may end up in logs.
@@ -169,7 +169,7 @@ impl RencontreDraft {
         }
         self.commune = check::optional(Field::Commune, self.commune.take(), COMMUNE_MAX)?;
         self.next_step = check::optional(Field::Reason, self.next_step.take(), NEXT_STEP_MAX)?;
-        if let Some(day) = self.follow_up {
+        if let Some(day) = self.relance_due {
             check::planned(Field::Due, day, now)?;
         }
         if let Some(at) = self.occurred_at

@@ -310,6 +310,20 @@ pub enum ErrorCode {
     Internal,
 }
 
+impl ErrorCode {
+    /// Every code, in declaration order: the UI's tests say each one in every language.
+    pub const ALL: [ErrorCode; 8] = [
+        ErrorCode::Unauthorized,
+        ErrorCode::InvalidEnrolmentCode,
+        ErrorCode::TooLarge,
+        ErrorCode::BadRequest,
+        ErrorCode::VersionMismatch,
+        ErrorCode::RateLimited,
+        ErrorCode::Forbidden,
+        ErrorCode::Internal,
+    ];
+}
+
 /// The JSON body of every error response.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiError {
@@ -362,6 +376,23 @@ mod tests {
     fn bad_base64_is_an_error_not_a_panic() {
         let json = r#"{"doc_id":"d","kind":"k","hash":"h","data":"***"}"#;
         assert!(serde_json::from_str::<ChangeBlob>(json).is_err());
+    }
+
+    #[test]
+    fn all_lists_every_error_code_once() {
+        // No wildcard: a new code fails to compile here until it is given a place.
+        let place = |code: ErrorCode| match code {
+            ErrorCode::Unauthorized => 0,
+            ErrorCode::InvalidEnrolmentCode => 1,
+            ErrorCode::TooLarge => 2,
+            ErrorCode::BadRequest => 3,
+            ErrorCode::VersionMismatch => 4,
+            ErrorCode::RateLimited => 5,
+            ErrorCode::Forbidden => 6,
+            ErrorCode::Internal => 7,
+        };
+        let places: Vec<usize> = ErrorCode::ALL.iter().map(|c| place(*c)).collect();
+        assert_eq!(places, (0..ErrorCode::ALL.len()).collect::<Vec<_>>());
     }
 
     #[test]

@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::check;
 use crate::error::{Field, ValidationError};
-use crate::records::PersonneDraft;
-use crate::records::personne::REFERENT_MAX;
+use crate::records::PersonDraft;
+use crate::records::person::REFERENT_MAX;
 use crate::rencontre::RencontreDraft;
 
 /// A person found by search.
@@ -100,19 +100,19 @@ pub struct EventRegistrations {
 
 /// A person's screen: what is known of them and their thread.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PersonneView {
+pub struct PersonView {
     /// The person's id.
     pub id: String,
     /// Everything recorded about them, as their edit form takes it.
-    pub person: PersonneDraft,
+    pub person: PersonDraft,
     /// Rencontres, stage changes, orientations and relances, oldest first.
     pub timeline: Vec<TimelineEntry>,
 }
 
 // Debug names the record, never what it says about the person.
-impl std::fmt::Debug for PersonneView {
+impl std::fmt::Debug for PersonView {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PersonneView")
+        f.debug_struct("PersonView")
             .field("id", &self.id)
             .field("timeline", &self.timeline.len())
             .finish_non_exhaustive()
@@ -146,9 +146,10 @@ pub struct RencontreFormDraft {
     pub draft: RencontreDraft,
     /// The persons named, with their pseudonyms for the chips.
     pub persons: Vec<PersonHit>,
-    /// The relance date as typed (`YYYY-MM-DD`), even if not a full date yet.
-    #[serde(default)]
-    pub follow_up: String,
+    /// The relance date as typed (`YYYY-MM-DD`), even if not a full date yet. Kept
+    /// under its first name, so a draft saved by an older version still opens.
+    #[serde(default, rename = "follow_up")]
+    pub relance_due: String,
 }
 
 /// An event as the events list shows it.

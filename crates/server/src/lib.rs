@@ -32,6 +32,7 @@ pub mod clock;
 mod coordinator;
 pub mod error;
 pub mod http;
+pub mod loopback;
 mod pages;
 pub mod rate;
 pub mod secret;

@@ -9,6 +9,7 @@
 
 use filrouge_model::error::{Field, Problem, ValidationError};
 use filrouge_model::ipc::{IpcError, SyncFailure};
+use filrouge_model::sync::ErrorCode;
 
 use super::bundle::attribute;
 use super::{Key, Lang, tr, tr_args};
@@ -176,27 +177,37 @@ pub fn sync_failure_sentence(lang: Lang, failure: &SyncFailure) -> String {
                 ],
             );
         }
+        SyncFailure::Rejected {
+            code: Some(code), ..
+        } => rejection_key(*code),
+        // No code this app knows (a proxy's page, a newer server): the status says it.
         SyncFailure::Rejected { status: 429, .. } => Key("sync-failure-rate-limited"),
-        SyncFailure::Rejected { status: 403, code } if code == "forbidden" => {
-            Key("sync-failure-forbidden")
-        }
-        SyncFailure::Rejected { status: 403, code } if code == "invalid_enrolment_code" => {
-            Key("sync-failure-invalid-code")
-        }
-        SyncFailure::Rejected { status, code } => {
+        SyncFailure::Rejected { status, code: None } => {
             return tr_args(
                 lang,
                 Key("sync-failure-rejected"),
-                &[
-                    ("status", status.to_string().into()),
-                    ("code", code.as_str().into()),
-                ],
+                &[("status", status.to_string().into())],
             );
         }
         SyncFailure::Protocol => Key("sync-failure-protocol"),
         SyncFailure::Storage => Key("sync-failure-storage"),
     };
     tr(lang, key)
+}
+
+/// What the server's refusal means for the user. No wildcard: a new code of the sync
+/// API does not compile until it is given its sentence.
+pub(super) fn rejection_key(code: ErrorCode) -> Key {
+    match code {
+        ErrorCode::Unauthorized => Key("sync-failure-unauthorized"),
+        ErrorCode::InvalidEnrolmentCode => Key("sync-failure-invalid-code"),
+        ErrorCode::TooLarge => Key("sync-failure-too-large"),
+        ErrorCode::BadRequest => Key("sync-failure-bad-request"),
+        ErrorCode::VersionMismatch => Key("sync-failure-incompatible"),
+        ErrorCode::RateLimited => Key("sync-failure-rate-limited"),
+        ErrorCode::Forbidden => Key("sync-failure-forbidden"),
+        ErrorCode::Internal => Key("sync-failure-server-error"),
+    }
 }
 
 /// One sentence for any command's error.

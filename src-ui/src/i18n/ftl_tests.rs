@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 use filrouge_model::error::Field;
 use filrouge_model::ipc::{IpcError, SyncFailure, SyncStatus};
+use filrouge_model::sync::ErrorCode;
 use fluent_bundle::{FluentArgs, FluentValue};
 use fluent_syntax::ast;
 use fluent_syntax::parser;
@@ -324,19 +325,19 @@ fn every_builder_finds_its_messages_in_both_languages() {
         SyncFailure::VersionMismatch { server: 2, app: 3 },
         SyncFailure::Rejected {
             status: 429,
-            code: "rate_limited".into(),
+            code: None,
         },
         SyncFailure::Rejected {
-            status: 413,
-            code: "too_large".into(),
-        },
-        SyncFailure::Rejected {
-            status: 403,
-            code: "forbidden".into(),
+            status: 502,
+            code: None,
         },
         SyncFailure::Rejected {
             status: 403,
-            code: "invalid_enrolment_code".into(),
+            code: Some(ErrorCode::Forbidden),
+        },
+        SyncFailure::Rejected {
+            status: 403,
+            code: Some(ErrorCode::InvalidEnrolmentCode),
         },
         SyncFailure::Protocol,
         SyncFailure::Storage,
@@ -400,5 +401,36 @@ fn every_builder_finds_its_messages_in_both_languages() {
             let _ = crate::i18n::team::revoke_question(lang, "Téléphone de Lina");
         }
     }
+    assert_eq!(problems(), Vec::<String>::new());
+}
+
+/// The server's error codes reach the user typed: each has a sentence of its own, in
+/// French and in English, which is not the one said for an answer without a code.
+#[test]
+fn every_server_error_code_has_its_own_sentence_in_both_languages() {
+    let mut by_lang = Vec::new();
+    for lang in Lang::ALL {
+        let rejected = |code| SyncFailure::Rejected { status: 400, code };
+        let without_code = sync_failure_sentence(lang, &rejected(None));
+        let sentences: BTreeSet<String> = ErrorCode::ALL
+            .into_iter()
+            .map(|code| {
+                let said = sync_failure_sentence(lang, &rejected(Some(code)));
+                assert_ne!(said, without_code, "{code:?} in {lang:?}");
+                assert!(said.ends_with('.'), "{code:?} in {lang:?}: {said}");
+                said
+            })
+            .collect();
+        assert_eq!(
+            sentences.len(),
+            ErrorCode::ALL.len(),
+            "one sentence per code"
+        );
+        by_lang.push(sentences);
+    }
+    assert!(
+        by_lang[0].is_disjoint(&by_lang[1]),
+        "each language its own words"
+    );
     assert_eq!(problems(), Vec::<String>::new());
 }

@@ -62,10 +62,10 @@ pub const ACTIONS: Key = Key("people-actions");
 /// Label of the next step.
 pub const NEXT_STEP: Key = Key("people-next-step");
 /// Label of the relance date.
-pub const FOLLOW_UP: Key = Key("people-follow-up");
+pub const RELANCE_DUE: Key = Key("people-follow-up");
 
 /// Title of the caseload.
-pub const MY_FOLLOW_UPS: Key = Key("people-my-follow-ups");
+pub const MY_CASELOAD: Key = Key("people-my-follow-ups");
 /// The caseload before the worker gave their name.
 pub const SAY_WHO_YOU_ARE: Key = Key("people-say-who-you-are");
 /// An empty caseload.

@@ -6,7 +6,7 @@
 use std::io::Write as _;
 
 use filrouge_core::{Env, Store};
-use filrouge_model::{Channel, PersonneDraft, RencontreDraft};
+use filrouge_model::{Channel, PersonDraft, RencontreDraft};
 
 fn main() -> anyhow::Result<()> {
     let path = std::env::args()
@@ -16,7 +16,7 @@ fn main() -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
     for i in 0u64.. {
         let id = if i % 3 == 0 {
-            store.create(PersonneDraft::new(format!("Personne {i}")))?
+            store.create(PersonDraft::new(format!("Personne {i}")))?
         } else {
             store
                 .create_rencontre(RencontreDraft {

@@ -4,7 +4,7 @@
 use filrouge_model::ipc::{
     CheckIn, CreateEvent, CreatePartner, GetEvent, ListEvents, ListPartners, Orient, Register,
 };
-use filrouge_model::views::{EventSummary, EventView, PartnerRow, PersonneView};
+use filrouge_model::views::{EventSummary, EventView, PartnerRow, PersonView};
 
 use super::Device;
 use crate::CoreError;
@@ -56,7 +56,7 @@ impl Device {
     }
 
     /// Orients a person to a partner; answers the person's screen.
-    pub fn orient(&self, cmd: Orient) -> Result<PersonneView, CoreError> {
+    pub fn orient(&self, cmd: Orient) -> Result<PersonView, CoreError> {
         self.unit(|s| {
             let person = cmd.draft.person_id.clone();
             s.orient(cmd.draft)?;

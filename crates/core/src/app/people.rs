@@ -2,10 +2,10 @@
 //! its forms, "Mes suivis", the relances due, and who uses the device.
 
 use filrouge_model::ipc::{
-    ChangeStage, CreatePersonne, GetPersonne, GetProfile, ListRelances, MyCaseload, PlanRelance,
-    SearchPersons, SetProfile, SetRelanceStatus, UpdatePersonne,
+    ChangeStage, CreatePerson, GetPerson, GetProfile, ListRelances, MyCaseload, PlanRelance,
+    SearchPersons, SetProfile, SetRelanceStatus, UpdatePerson,
 };
-use filrouge_model::views::{Caseload, DueRelance, PersonHit, PersonneView, Profile};
+use filrouge_model::views::{Caseload, DueRelance, PersonHit, PersonView, Profile};
 
 use super::Device;
 use crate::CoreError;
@@ -18,7 +18,7 @@ impl Device {
 
     /// Records a new person (met just now, typed in the picker) and answers them as the
     /// picker lists them.
-    pub fn create_person(&self, cmd: CreatePersonne) -> Result<PersonHit, CoreError> {
+    pub fn create_person(&self, cmd: CreatePerson) -> Result<PersonHit, CoreError> {
         self.unit(|s| {
             let id = s.create_person(cmd.draft)?;
             s.person_hit(&id)
@@ -26,13 +26,13 @@ impl Device {
     }
 
     /// A person's screen.
-    pub fn get_person(&self, cmd: GetPersonne) -> Result<PersonneView, CoreError> {
+    pub fn get_person(&self, cmd: GetPerson) -> Result<PersonView, CoreError> {
         self.read_doc(|s| s.person_view(&cmd.id))
     }
 
     /// Saves a person's record (consent, référent, what is known) and answers their
     /// screen as it now is.
-    pub fn update_person(&self, cmd: UpdatePersonne) -> Result<PersonneView, CoreError> {
+    pub fn update_person(&self, cmd: UpdatePerson) -> Result<PersonView, CoreError> {
         self.unit(|s| {
             s.update(&cmd.id, cmd.draft)?;
             s.person_view(&cmd.id)
@@ -40,7 +40,7 @@ impl Device {
     }
 
     /// Moves a person to another étape of their parcours.
-    pub fn change_stage(&self, cmd: ChangeStage) -> Result<PersonneView, CoreError> {
+    pub fn change_stage(&self, cmd: ChangeStage) -> Result<PersonView, CoreError> {
         self.unit(|s| {
             s.change_stage(&cmd.person_id, cmd.stage, cmd.date, cmd.note)?;
             s.person_view(&cmd.person_id)

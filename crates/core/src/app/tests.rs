@@ -7,17 +7,15 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use filrouge_model::ipc::{
-    ChangeStage, CheckIn, CreateEvent, CreatePartner, CreatePersonne, CreateRencontre,
-    EditRencontre, Enrol, GetFormDraft, LastPlace, ListRelances, ListRencontres, Orient,
-    PlanRelance, Register, SaveFormDraft, SetProfile, SetRelanceStatus, UpdatePersonne,
-    UpdateRencontre,
+    ChangeStage, CheckIn, CreateEvent, CreatePartner, CreatePerson, CreateRencontre, EditRencontre,
+    Enrol, GetFormDraft, LastPlace, ListRelances, ListRencontres, Orient, PlanRelance, Register,
+    SaveFormDraft, SetProfile, SetRelanceStatus, UpdatePerson, UpdateRencontre,
 };
 use filrouge_model::views::{Profile, RencontreFormDraft};
 use filrouge_model::vocab::RelanceStatus;
 use filrouge_model::{
-    AgeBand, Day, EvenementDraft, EventKind, Field, InscriptionDraft, OrientationDraft,
-    OrientationStatus, PartenaireDraft, PartnerKind, PersonneDraft, Problem, Stage,
-    ValidationError,
+    AgeBand, Day, EventDraft, EventKind, Field, OrientationDraft, OrientationStatus, PartnerDraft,
+    PartnerKind, PersonDraft, Problem, RegistrationDraft, Stage, ValidationError,
 };
 use rusqlite::types::ValueRef;
 
@@ -120,7 +118,7 @@ fn form(place: &str) -> RencontreFormDraft {
     RencontreFormDraft {
         draft: draft(place, "en cours"),
         persons: Vec::new(),
-        follow_up: String::new(),
+        relance_due: String::new(),
     }
 }
 
@@ -144,7 +142,7 @@ fn saving_a_rencontre_writes_the_record_the_relance_the_draft_and_the_place_toge
     .unwrap();
 
     let mut with_relance = draft("City stade", "parle de foot");
-    with_relance.follow_up = Some(Day::from_epoch_ms(NOW).checked_add_days(7).unwrap());
+    with_relance.relance_due = Some(Day::from_epoch_ms(NOW).checked_add_days(7).unwrap());
     let cmd = CreateRencontre {
         draft: with_relance,
     };
@@ -198,15 +196,15 @@ fn editing_a_rencontre_is_one_transaction() {
 fn a_persons_actions_are_each_one_transaction() {
     let dir = tempfile::tempdir().unwrap();
     let d = device(&dir);
-    let create = CreatePersonne {
-        draft: PersonneDraft::new("Momo"),
+    let create = CreatePerson {
+        draft: PersonDraft::new("Momo"),
     };
     let hit = one_transaction(&d, |d| d.create_person(create.clone()));
     assert_eq!(hit.pseudonym, "Momo");
 
-    let mut known = PersonneDraft::new("Momo");
+    let mut known = PersonDraft::new("Momo");
     known.age_band = Some(AgeBand::From16To17);
-    let update = UpdatePersonne {
+    let update = UpdatePerson {
         id: hit.id.clone(),
         draft: known,
     };
@@ -236,7 +234,7 @@ fn a_persons_actions_are_each_one_transaction() {
     one_transaction(&d, |d| d.set_relance_status(done.clone()));
 
     let partner = CreatePartner {
-        draft: PartenaireDraft {
+        draft: PartnerDraft {
             name: "Mission locale".into(),
             kind: PartnerKind::MissionLocale,
             contact: None,
@@ -265,7 +263,7 @@ fn an_events_actions_are_each_one_transaction() {
     let dir = tempfile::tempdir().unwrap();
     let d = device(&dir);
     let create = CreateEvent {
-        draft: EvenementDraft {
+        draft: EventDraft {
             name: "Tournoi".into(),
             kind: EventKind::TournoiSportif,
             date: Day::from_epoch_ms(NOW),
@@ -275,7 +273,7 @@ fn an_events_actions_are_each_one_transaction() {
     };
     let event = one_transaction(&d, |d| d.create_event(create.clone()));
     let register = Register {
-        draft: InscriptionDraft {
+        draft: RegistrationDraft {
             event_id: event.id.clone(),
             first_name_or_pseudonym: "Samir".into(),
             age_band: Some(AgeBand::From18To25),

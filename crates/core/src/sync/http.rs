@@ -10,9 +10,8 @@
 use std::time::Duration;
 
 use filrouge_model::sync::{
-    API_VERSION, ApiError, CodeRequest, CodeResponse, DeviceList, EnrolRequest, EnrolResponse,
-    EraseRequest, EraseResponse, ErrorCode, PullQuery, PullResponse, PushRequest, PushResponse,
-    RevokeRequest, Role,
+    API_VERSION, CodeRequest, CodeResponse, DeviceList, EnrolRequest, EnrolResponse, EraseRequest,
+    EraseResponse, PullQuery, PullResponse, PushRequest, PushResponse, RevokeRequest, Role,
 };
 use filrouge_model::wire::{self, PAGE_MEDIA_TYPE, PUSH_MEDIA_TYPE};
 use reqwest::blocking::{Client, RequestBuilder};
@@ -87,7 +86,7 @@ impl HttpTransport {
     }
 
     /// Asks the server to erase a record from the whole team (coordinator devices only;
-    /// others get `Rejected { status: 403, code: "forbidden" }`). This device deletes its
+    /// others get `Rejected` 403 with [`filrouge_model::sync::ErrorCode::Forbidden`]). This device deletes its
     /// own copy when the erasure comes back through its next pull, like every device.
     pub fn erase(&self, doc_id: &str) -> Result<EraseResponse, TransportError> {
         let req = EraseRequest {
@@ -260,23 +259,5 @@ fn send(builder: RequestBuilder) -> Result<(HeaderMap, Vec<u8>), TransportError>
     if status.is_success() {
         return Ok((headers, body.to_vec()));
     }
-    if status == reqwest::StatusCode::UNAUTHORIZED {
-        return Err(TransportError::Unauthorized);
-    }
-    match serde_json::from_slice::<ApiError>(&body) {
-        Ok(err) if err.code == ErrorCode::VersionMismatch => Err(TransportError::VersionMismatch {
-            server: err.api_version,
-        }),
-        Ok(err) => Err(TransportError::Rejected {
-            status: status.as_u16(),
-            code: serde_json::to_value(err.code)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_owned))
-                .unwrap_or_default(),
-        }),
-        Err(_) => Err(TransportError::Rejected {
-            status: status.as_u16(),
-            code: String::new(),
-        }),
-    }
+    Err(super::refusal(status.as_u16(), &body))
 }

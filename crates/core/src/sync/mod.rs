@@ -36,7 +36,7 @@ pub use faults::{FaultRates, FaultyTransport};
 pub use http::{HttpTransport, PushBody, enrol};
 pub use memory::{MemoryHub, MemoryTransport};
 pub use retry::{MAX_BACKOFF, PERIOD, RetrySchedule};
-pub use transport::{Transport, TransportError};
+pub use transport::{Transport, TransportError, refusal};
 
 use std::collections::HashMap;
 

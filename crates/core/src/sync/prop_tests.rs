@@ -14,8 +14,8 @@ use std::sync::atomic::{AtomicI64, AtomicU64};
 use std::sync::{Arc, Mutex};
 
 use filrouge_model::{
-    Channel, Day, Frein, PersonneDraft, PublicCategory, RelanceDraft, RelanceStatus,
-    RencontreDraft, Stage,
+    Channel, Day, Frein, PersonDraft, PublicCategory, RelanceDraft, RelanceStatus, RencontreDraft,
+    Stage,
 };
 use proptest::prelude::*;
 
@@ -137,8 +137,8 @@ fn pick(list: &[String], i: usize) -> Option<&String> {
     (!list.is_empty()).then(|| &list[i % list.len()])
 }
 
-fn person_named(name: u8) -> PersonneDraft {
-    let mut p = PersonneDraft::new(format!("Personne {name}"));
+fn person_named(name: u8) -> PersonDraft {
+    let mut p = PersonDraft::new(format!("Personne {name}"));
     p.referent = Some("Karim".into());
     p
 }
@@ -158,7 +158,7 @@ fn apply(op: &Op, devices: &mut [Device], world: &mut World, hub: &MemoryHub) {
             let person = pick(&world.persons, person).cloned();
             let d = &devices[at % count];
             let persons: BTreeSet<String> = person
-                .filter(|p| d.with(|s| s.get::<PersonneDraft>(p)).is_ok())
+                .filter(|p| d.with(|s| s.get::<PersonDraft>(p)).is_ok())
                 .into_iter()
                 .collect();
             let draft = RencontreDraft {
@@ -194,7 +194,7 @@ fn apply(op: &Op, devices: &mut [Device], world: &mut World, hub: &MemoryHub) {
             };
             devices[at % count].with(|s| {
                 // Not on this device yet, or deleted: nothing to edit.
-                let Ok(mut p) = s.get::<PersonneDraft>(id) else {
+                let Ok(mut p) = s.get::<PersonDraft>(id) else {
                     return;
                 };
                 match change % 4 {
@@ -232,7 +232,7 @@ fn apply(op: &Op, devices: &mut [Device], world: &mut World, hub: &MemoryHub) {
                 return;
             };
             devices[at % count].with(|s| {
-                if s.get::<PersonneDraft>(id).is_ok() {
+                if s.get::<PersonDraft>(id).is_ok() {
                     s.correct(id, "pseudonym", serde_json::json!("Corrigé"))
                         .unwrap();
                 }

@@ -5,7 +5,9 @@
 //! into what the UI can explain ([`TransportError::failure`]).
 
 use filrouge_model::ipc::SyncFailure;
-use filrouge_model::sync::{PullQuery, PullResponse, PushRequest, PushResponse};
+use filrouge_model::sync::{
+    ApiError, ErrorCode, PullQuery, PullResponse, PushRequest, PushResponse,
+};
 
 /// Carries sync requests to a team server.
 pub trait Transport {
@@ -33,13 +35,13 @@ pub enum TransportError {
         /// The server's version.
         server: u32,
     },
-    /// The server refused the request with a stable error code.
-    #[error("server refused the request: {status} {code}")]
+    /// The server refused the request.
+    #[error("server refused the request: {status} {code:?}")]
     Rejected {
         /// HTTP status.
         status: u16,
-        /// The stable error code.
-        code: String,
+        /// The stable error code, when the answer carried one this app knows.
+        code: Option<ErrorCode>,
     },
     /// The answer could not be understood.
     #[error("unexpected answer from the server: {detail}")]
@@ -61,7 +63,7 @@ impl TransportError {
             },
             TransportError::Rejected { status, code } => SyncFailure::Rejected {
                 status: *status,
-                code: code.clone(),
+                code: *code,
             },
             TransportError::Protocol { .. } => SyncFailure::Protocol,
         }
@@ -75,5 +77,72 @@ impl TransportError {
             TransportError::Rejected { status, .. } => *status >= 500 || *status == 429,
             _ => false,
         }
+    }
+}
+
+/// The error an unsuccessful answer describes: its HTTP status and its body, the
+/// server's [`ApiError`] when it is one (a proxy may answer anything).
+pub fn refusal(status: u16, body: &[u8]) -> TransportError {
+    if status == 401 {
+        return TransportError::Unauthorized;
+    }
+    match serde_json::from_slice::<ApiError>(body) {
+        Ok(err) if err.code == ErrorCode::VersionMismatch => TransportError::VersionMismatch {
+            server: err.api_version,
+        },
+        Ok(err) => TransportError::Rejected {
+            status,
+            code: Some(err.code),
+        },
+        Err(_) => TransportError::Rejected { status, code: None },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use filrouge_model::sync::API_VERSION;
+
+    fn body(code: ErrorCode) -> Vec<u8> {
+        serde_json::to_vec(&ApiError {
+            code,
+            message: "m".into(),
+            api_version: API_VERSION + 1,
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn a_refusal_keeps_the_servers_code_typed() {
+        assert_eq!(
+            refusal(403, &body(ErrorCode::Forbidden)),
+            TransportError::Rejected {
+                status: 403,
+                code: Some(ErrorCode::Forbidden)
+            }
+        );
+        assert_eq!(
+            refusal(400, &body(ErrorCode::VersionMismatch)),
+            TransportError::VersionMismatch {
+                server: API_VERSION + 1
+            }
+        );
+        assert_eq!(refusal(401, b""), TransportError::Unauthorized);
+        // A proxy's page, or a code from a newer server: the status alone.
+        assert_eq!(
+            refusal(502, b"<html>Bad gateway</html>"),
+            TransportError::Rejected {
+                status: 502,
+                code: None
+            }
+        );
+        let newer = br#"{"code":"quota_exceeded","message":"m","api_version":2}"#;
+        assert_eq!(
+            refusal(409, newer),
+            TransportError::Rejected {
+                status: 409,
+                code: None
+            }
+        );
     }
 }

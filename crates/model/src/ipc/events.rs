@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::Command;
-use crate::records::{EvenementDraft, InscriptionDraft};
+use crate::records::{EventDraft, RegistrationDraft};
 use crate::views::{EventSummary, EventView};
 
 /// Events, the latest day first.
@@ -22,7 +22,7 @@ impl Command for ListEvents {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CreateEvent {
     /// What the user filled in.
-    pub draft: EvenementDraft,
+    pub draft: EventDraft,
 }
 impl Command for CreateEvent {
     const NAME: &'static str = "create_event";
@@ -44,7 +44,7 @@ impl Command for GetEvent {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Register {
     /// What the participant gave.
-    pub draft: InscriptionDraft,
+    pub draft: RegistrationDraft,
 }
 impl Command for Register {
     const NAME: &'static str = "register";

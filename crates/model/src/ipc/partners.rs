@@ -3,8 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::Command;
-use crate::records::{OrientationDraft, PartenaireDraft};
-use crate::views::{PartnerRow, PersonneView};
+use crate::records::{OrientationDraft, PartnerDraft};
+use crate::views::{PartnerRow, PersonView};
 
 /// The directory, by name.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -21,7 +21,7 @@ impl Command for ListPartners {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CreatePartner {
     /// What the user filled in.
-    pub draft: PartenaireDraft,
+    pub draft: PartnerDraft,
 }
 impl Command for CreatePartner {
     const NAME: &'static str = "create_partner";
@@ -37,5 +37,5 @@ pub struct Orient {
 }
 impl Command for Orient {
     const NAME: &'static str = "orient";
-    type Output = PersonneView;
+    type Output = PersonView;
 }

@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 
 use super::Command;
 use crate::day::Day;
-use crate::records::PersonneDraft;
-use crate::views::{Caseload, DueRelance, PersonHit, PersonneView, Profile};
+use crate::records::PersonDraft;
+use crate::views::{Caseload, DueRelance, PersonHit, PersonView, Profile};
 use crate::vocab::{RelanceStatus, Stage};
 
 /// Persons whose names start with what was typed (accent- and case-insensitive), best
@@ -38,37 +38,37 @@ impl std::fmt::Debug for SearchPersons {
 /// Records a new person (often from the rencontre form, with only a pseudonym) and
 /// returns them as search lists them.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct CreatePersonne {
+pub struct CreatePerson {
     /// What the user filled in.
-    pub draft: PersonneDraft,
+    pub draft: PersonDraft,
 }
-impl Command for CreatePersonne {
-    const NAME: &'static str = "create_personne";
+impl Command for CreatePerson {
+    const NAME: &'static str = "create_person";
     type Output = PersonHit;
 }
 
 /// A person's screen.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct GetPersonne {
+pub struct GetPerson {
     /// The person's id.
     pub id: String,
 }
-impl Command for GetPersonne {
-    const NAME: &'static str = "get_personne";
-    type Output = PersonneView;
+impl Command for GetPerson {
+    const NAME: &'static str = "get_person";
+    type Output = PersonView;
 }
 
 /// Changes what is known of a person; only fields that differ are written.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct UpdatePersonne {
+pub struct UpdatePerson {
     /// The person's id.
     pub id: String,
     /// The whole record as the form now holds it.
-    pub draft: PersonneDraft,
+    pub draft: PersonDraft,
 }
-impl Command for UpdatePersonne {
-    const NAME: &'static str = "update_personne";
-    type Output = PersonneView;
+impl Command for UpdatePerson {
+    const NAME: &'static str = "update_person";
+    type Output = PersonView;
 }
 
 /// Moves a person to a stage of their path on a date (suspend, resume and "perdu de
@@ -86,7 +86,7 @@ pub struct ChangeStage {
 }
 impl Command for ChangeStage {
     const NAME: &'static str = "change_stage";
-    type Output = PersonneView;
+    type Output = PersonView;
 }
 
 impl std::fmt::Debug for ChangeStage {

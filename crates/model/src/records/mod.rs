@@ -8,7 +8,7 @@
 //! Automerge document, whose `kind` is the [`RecordKind`] code.
 //!
 //! Records point to each other by id (a UUIDv7 as text): an [`Etape`](etape::EtapeDraft)
-//! to its person, an [`Inscription`](inscription::InscriptionDraft) to its event. Whether
+//! to its person, an [`Inscription`](registration::RegistrationDraft) to its event. Whether
 //! the target exists is the store's business, not this crate's: offline devices receive
 //! records in any order.
 //!
@@ -19,19 +19,19 @@
 use crate::vocab::vocabulary;
 
 pub mod etape;
-pub mod evenement;
-pub mod inscription;
+pub mod event;
 pub mod orientation;
-pub mod partenaire;
-pub mod personne;
+pub mod partner;
+pub mod person;
+pub mod registration;
 pub mod relance;
 
 pub use etape::EtapeDraft;
-pub use evenement::EvenementDraft;
-pub use inscription::InscriptionDraft;
+pub use event::EventDraft;
 pub use orientation::OrientationDraft;
-pub use partenaire::PartenaireDraft;
-pub use personne::{Consent, Contact, PersonneDraft, Territory};
+pub use partner::PartnerDraft;
+pub use person::{Consent, Contact, PersonDraft, Territory};
+pub use registration::RegistrationDraft;
 pub use relance::RelanceDraft;
 
 vocabulary! {

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::check;
 use crate::day::Day;
 use crate::error::{Field, ValidationError};
-use crate::records::personne::REFERENT_MAX;
+use crate::records::person::REFERENT_MAX;
 use crate::vocab::RelanceStatus;
 
 /// Longest reason, in characters.

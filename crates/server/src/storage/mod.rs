@@ -144,17 +144,17 @@ pub struct ChangePage {
 /// a page holds at most `max_changes` changes and at most `max_bytes` blob bytes, except
 /// that its first change is always admitted, however large, so a reader never stalls.
 #[derive(Debug, Clone)]
-pub struct PageBudget {
+pub struct PageFill {
     max_bytes: u64,
     max_changes: usize,
     bytes: u64,
     count: usize,
 }
 
-impl PageBudget {
+impl PageFill {
     /// A budget of `max_bytes` blob bytes and `max_changes` changes (at least one).
-    pub fn new(max_bytes: u64, max_changes: usize) -> PageBudget {
-        PageBudget {
+    pub fn new(max_bytes: u64, max_changes: usize) -> PageFill {
+        PageFill {
             max_bytes,
             max_changes: max_changes.max(1),
             bytes: 0,
@@ -234,7 +234,7 @@ pub trait Storage: Send + Sync {
     fn head(&self, team_id: &str) -> Result<u64, ServerError>;
 
     /// The team's changes with a sequence number above `after`, in order, paged by
-    /// [`PageBudget::new`]`(max_bytes, max_changes)`.
+    /// [`PageFill::new`]`(max_bytes, max_changes)`.
     fn changes_after(
         &self,
         team_id: &str,
@@ -258,7 +258,7 @@ mod tests {
 
     #[test]
     fn budget_admits_the_first_change_whatever_its_size() {
-        let mut budget = PageBudget::new(10, 100);
+        let mut budget = PageFill::new(10, 100);
         assert!(budget.admit(50));
         // Over budget now: even an empty change waits for the next page.
         assert!(!budget.admit(0));
@@ -266,11 +266,11 @@ mod tests {
 
     #[test]
     fn budget_stops_before_exceeding_bytes_or_count() {
-        let mut budget = PageBudget::new(10, 100);
+        let mut budget = PageFill::new(10, 100);
         assert!(budget.admit(4));
         assert!(budget.admit(6));
         assert!(!budget.admit(1));
-        let mut budget = PageBudget::new(1_000, 2);
+        let mut budget = PageFill::new(1_000, 2);
         assert!(budget.admit(1));
         assert!(budget.admit(1));
         assert!(!budget.admit(1));

@@ -18,8 +18,8 @@ use filrouge_model::sync::{ChangeBlob, ERASURE_KIND, PulledChange};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 use super::{
-    AppendOutcome, ChangePage, Device, Erasure, NewDevice, NewEnrolmentCode, PageBudget,
-    Redemption, Storage, Team,
+    AppendOutcome, ChangePage, Device, Erasure, NewDevice, NewEnrolmentCode, PageFill, Redemption,
+    Storage, Team,
 };
 use crate::error::ServerError;
 mod append;
@@ -402,7 +402,7 @@ impl Storage for SqliteStorage {
         let mut rows = stmt
             .query(params![team_id, after, limit])
             .during("read changes")?;
-        let mut budget = PageBudget::new(max_bytes, max_changes);
+        let mut budget = PageFill::new(max_bytes, max_changes);
         let mut page = ChangePage::default();
         while let Some(row) = rows.next().during("read changes")? {
             let size: i64 = row.get(1).during("read changes")?;

@@ -3,7 +3,7 @@
 //!
 //! Only the pseudonym is required: the first contacts are often anonymous and the rest
 //! comes with trust. Contact means are the exception to "fill in what you know": they
-//! may be kept only when the person agreed to be contacted, so a [`PersonneDraft`] with
+//! may be kept only when the person agreed to be contacted, so a [`PersonDraft`] with
 //! a phone or a handle but no [`Consent`] covering [`ConsentScope::Contact`] is refused.
 //! Tags (categories, *freins*, interests, skills) are sets of fixed codes; a set can hold
 //! each value once, so its size is bounded by its vocabulary.
@@ -99,7 +99,7 @@ impl Consent {
 
 /// What a user fills in to record a person, or to change one.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PersonneDraft {
+pub struct PersonDraft {
     /// Pseudonym or first name; may be a nickname. Required.
     pub pseudonym: String,
     /// Last name, if the person gave it.
@@ -145,9 +145,9 @@ pub struct PersonneDraft {
 
 // Debug shows presence and counts only: names, contact means, age, gender, commune and
 // tags (a frein may be "justice" or "addictions") are personal data.
-impl std::fmt::Debug for PersonneDraft {
+impl std::fmt::Debug for PersonDraft {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PersonneDraft")
+        f.debug_struct("PersonDraft")
             .field("has_last_name", &self.last_name.is_some())
             .field("has_birth_year", &self.birth_year.is_some())
             .field("has_age_band", &self.age_band.is_some())
@@ -163,10 +163,10 @@ impl std::fmt::Debug for PersonneDraft {
     }
 }
 
-impl PersonneDraft {
+impl PersonDraft {
     /// A draft with only a pseudonym, everything else empty.
-    pub fn new(pseudonym: impl Into<String>) -> PersonneDraft {
-        PersonneDraft {
+    pub fn new(pseudonym: impl Into<String>) -> PersonDraft {
+        PersonDraft {
             pseudonym: pseudonym.into(),
             last_name: None,
             birth_year: None,
@@ -188,7 +188,7 @@ impl PersonneDraft {
     ///
     /// `now_ms` is the device's clock in milliseconds since the epoch: it bounds the birth
     /// year and the consent date.
-    pub fn validate(mut self, now_ms: i64) -> Result<PersonneDraft, ValidationError> {
+    pub fn validate(mut self, now_ms: i64) -> Result<PersonDraft, ValidationError> {
         self.pseudonym = check::required(Field::Pseudonym, self.pseudonym, PSEUDONYM_MAX)?;
         self.last_name = check::optional(Field::LastName, self.last_name, LAST_NAME_MAX)?;
         if let Some(year) = self.birth_year {
@@ -260,5 +260,5 @@ fn validate_contact(
 }
 
 #[cfg(test)]
-#[path = "personne_tests.rs"]
+#[path = "person_tests.rs"]
 mod tests;

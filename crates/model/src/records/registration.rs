@@ -18,7 +18,7 @@ pub const INSCRIPTION_CONTACT_MAX: usize = 80;
 
 /// What a user fills in to register a participant, or to change a registration.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct InscriptionDraft {
+pub struct RegistrationDraft {
     /// The event.
     pub event_id: String,
     /// The first name or pseudonym the participant gave. Required.
@@ -43,9 +43,9 @@ pub struct InscriptionDraft {
     pub person_id: Option<String>,
 }
 
-impl std::fmt::Debug for InscriptionDraft {
+impl std::fmt::Debug for RegistrationDraft {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("InscriptionDraft")
+        f.debug_struct("RegistrationDraft")
             .field("event_id", &self.event_id)
             .field("minor", &self.minor)
             .field("has_contact", &self.contact.is_some())
@@ -56,9 +56,9 @@ impl std::fmt::Debug for InscriptionDraft {
     }
 }
 
-impl InscriptionDraft {
+impl RegistrationDraft {
     /// Trims the texts, drops empty ones, and checks every rule.
-    pub fn validate(mut self, now_ms: i64) -> Result<InscriptionDraft, ValidationError> {
+    pub fn validate(mut self, now_ms: i64) -> Result<RegistrationDraft, ValidationError> {
         self.event_id = check::id(Field::EventId, self.event_id)?;
         self.first_name_or_pseudonym = check::required(
             Field::FirstNameOrPseudonym,
@@ -93,8 +93,8 @@ mod tests {
     use super::*;
     use crate::records::testing::{ID, ID2, NOW, fails, hides, round_trips};
 
-    fn draft() -> InscriptionDraft {
-        InscriptionDraft {
+    fn draft() -> RegistrationDraft {
+        RegistrationDraft {
             event_id: ID.into(),
             first_name_or_pseudonym: " Samira ".into(),
             age_band: Some(AgeBand::From16To17),
@@ -112,7 +112,7 @@ mod tests {
         assert_eq!(i.first_name_or_pseudonym, "Samira");
         assert_eq!(i.contact.as_deref(), Some("@samira_93"));
         assert_eq!(i.person_id, None);
-        let bare = InscriptionDraft {
+        let bare = RegistrationDraft {
             age_band: None,
             minor: false,
             contact: Some("".into()),
@@ -127,12 +127,12 @@ mod tests {
 
     #[test]
     fn each_rule_names_its_field() {
-        let d = InscriptionDraft {
+        let d = RegistrationDraft {
             event_id: "tournoi".into(),
             ..draft()
         };
         fails(d.validate(NOW), Field::EventId, Problem::Malformed);
-        let d = InscriptionDraft {
+        let d = RegistrationDraft {
             first_name_or_pseudonym: "  ".into(),
             ..draft()
         };
@@ -141,7 +141,7 @@ mod tests {
             Field::FirstNameOrPseudonym,
             Problem::Required,
         );
-        let d = InscriptionDraft {
+        let d = RegistrationDraft {
             first_name_or_pseudonym: "é".repeat(PSEUDONYM_MAX + 1),
             ..draft()
         };
@@ -152,33 +152,33 @@ mod tests {
             Problem::TooLong { max },
         );
         let conflict = Problem::Conflict { with: Field::Minor };
-        let d = InscriptionDraft {
+        let d = RegistrationDraft {
             minor: false,
             ..draft()
         };
         fails(d.validate(NOW), Field::AgeBand, conflict.clone());
-        let d = InscriptionDraft {
+        let d = RegistrationDraft {
             age_band: Some(AgeBand::From18To25),
             ..draft()
         };
         fails(d.validate(NOW), Field::AgeBand, conflict);
-        let d = InscriptionDraft {
+        let d = RegistrationDraft {
             contact: Some("é".repeat(INSCRIPTION_CONTACT_MAX + 1)),
             ..draft()
         };
         let max = INSCRIPTION_CONTACT_MAX;
         fails(d.validate(NOW), Field::Contact, Problem::TooLong { max });
-        let d = InscriptionDraft {
+        let d = RegistrationDraft {
             consent_given: false,
             ..draft()
         };
         fails(d.validate(NOW), Field::Contact, Problem::ConsentRequired);
-        let d = InscriptionDraft {
+        let d = RegistrationDraft {
             checked_in_at: Some(NOW + 3 * 24 * 3_600_000),
             ..draft()
         };
         fails(d.validate(NOW), Field::CheckedInAt, Problem::InFuture);
-        let d = InscriptionDraft {
+        let d = RegistrationDraft {
             person_id: Some("samira".into()),
             ..draft()
         };
@@ -192,7 +192,7 @@ mod tests {
         let d = d.validate(NOW).unwrap();
         round_trips(&d);
         assert_eq!(serde_json::to_value(&d).unwrap()["age_band"], "16_17");
-        let minimal: InscriptionDraft = serde_json::from_str(&format!(
+        let minimal: RegistrationDraft = serde_json::from_str(&format!(
             r#"{{"event_id":"{ID}","first_name_or_pseudonym":"Samira"}}"#
         ))
         .unwrap();

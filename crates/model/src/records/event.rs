@@ -1,7 +1,7 @@
 //! The événement: a sports tournament, a job dating, a forum, a workshop.
 //!
 //! An event is planned ahead (up to two years) or entered afterwards; its registrations
-//! are [`InscriptionDraft`](super::InscriptionDraft)s pointing to it. Its partners are
+//! are [`RegistrationDraft`](super::RegistrationDraft)s pointing to it. Its partners are
 //! ids of the team's directory, each listed once, at most [`EVENT_PARTNERS_MAX`].
 
 use serde::{Deserialize, Serialize};
@@ -20,7 +20,7 @@ pub const EVENT_PARTNERS_MAX: usize = 20;
 
 /// What a user fills in to create an event, or to change one.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct EvenementDraft {
+pub struct EventDraft {
     /// Its name ("Tournoi de foot du city stade"). Required.
     pub name: String,
     /// Its kind. Stored as `event_kind`: a record's root `kind` is its record kind,
@@ -38,9 +38,9 @@ pub struct EvenementDraft {
 }
 
 // An event names no one, but its texts stay out of logs all the same: logs carry ids.
-impl std::fmt::Debug for EvenementDraft {
+impl std::fmt::Debug for EventDraft {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("EvenementDraft")
+        f.debug_struct("EventDraft")
             .field("kind", &self.kind)
             .field("date", &self.date)
             .field("partners", &self.partners)
@@ -48,9 +48,9 @@ impl std::fmt::Debug for EvenementDraft {
     }
 }
 
-impl EvenementDraft {
+impl EventDraft {
     /// Trims the texts, normalises and deduplicates the partner ids, and checks every rule.
-    pub fn validate(mut self, now_ms: i64) -> Result<EvenementDraft, ValidationError> {
+    pub fn validate(mut self, now_ms: i64) -> Result<EventDraft, ValidationError> {
         self.name = check::required(Field::Name, self.name, EVENT_NAME_MAX)?;
         check::planned(Field::Date, self.date, now_ms)?;
         self.place = check::text(Field::Place, self.place, EVENT_PLACE_MAX)?;
@@ -75,8 +75,8 @@ mod tests {
     use crate::error::Problem;
     use crate::records::testing::{ID, ID2, NOW, day, fails, hides, round_trips};
 
-    fn draft() -> EvenementDraft {
-        EvenementDraft {
+    fn draft() -> EventDraft {
+        EventDraft {
             name: " Tournoi du city stade ".into(),
             kind: EventKind::TournoiSportif,
             date: day("2027-06-12"),
@@ -100,7 +100,7 @@ mod tests {
             [ID, ID2],
             "trimmed, lowercased, deduplicated, in order"
         );
-        let past = EvenementDraft {
+        let past = EventDraft {
             date: day("2025-05-01"),
             ..draft()
         };
@@ -109,12 +109,12 @@ mod tests {
 
     #[test]
     fn each_rule_names_its_field() {
-        let d = EvenementDraft {
+        let d = EventDraft {
             name: " ".into(),
             ..draft()
         };
         fails(d.validate(NOW), Field::Name, Problem::Required);
-        let d = EvenementDraft {
+        let d = EventDraft {
             name: "é".repeat(EVENT_NAME_MAX + 1),
             ..draft()
         };
@@ -125,12 +125,12 @@ mod tests {
                 max: EVENT_NAME_MAX,
             },
         );
-        let d = EvenementDraft {
+        let d = EventDraft {
             date: day("2029-01-01"),
             ..draft()
         };
         fails(d.validate(NOW), Field::Date, Problem::InFuture);
-        let d = EvenementDraft {
+        let d = EventDraft {
             place: "é".repeat(EVENT_PLACE_MAX + 1),
             ..draft()
         };
@@ -141,12 +141,12 @@ mod tests {
                 max: EVENT_PLACE_MAX,
             },
         );
-        let d = EvenementDraft {
+        let d = EventDraft {
             partners: vec!["club de foot".into()],
             ..draft()
         };
         fails(d.validate(NOW), Field::Partners, Problem::Malformed);
-        let d = EvenementDraft {
+        let d = EventDraft {
             partners: vec![ID.into(); EVENT_PARTNERS_MAX + 1],
             ..draft()
         };

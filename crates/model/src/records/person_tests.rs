@@ -11,8 +11,8 @@ fn consent(scopes: &[ConsentScope]) -> Consent {
     }
 }
 
-fn full() -> PersonneDraft {
-    PersonneDraft {
+fn full() -> PersonDraft {
+    PersonDraft {
         last_name: Some("  Benali ".into()),
         birth_year: Some(2004),
         gender: Some(Gender::Homme),
@@ -33,7 +33,7 @@ fn full() -> PersonneDraft {
         referent: Some(" Awa ".into()),
         consent: Some(consent(&[ConsentScope::SuiviEquipe, ConsentScope::Contact])),
         stage: Some(Stage::Remobilisation),
-        ..PersonneDraft::new("  Momo ")
+        ..PersonDraft::new("  Momo ")
     }
 }
 
@@ -51,13 +51,13 @@ fn a_full_draft_passes_and_is_normalised() {
 
 #[test]
 fn a_pseudonym_alone_is_enough() {
-    let p = PersonneDraft::new("Momo").validate(NOW).unwrap();
-    assert_eq!(p, PersonneDraft::new("Momo"));
+    let p = PersonDraft::new("Momo").validate(NOW).unwrap();
+    assert_eq!(p, PersonDraft::new("Momo"));
 }
 
 #[test]
 fn empty_optional_texts_become_none() {
-    let p = PersonneDraft {
+    let p = PersonDraft {
         last_name: Some(" ".into()),
         referent: Some("".into()),
         territory: Territory {
@@ -68,27 +68,27 @@ fn empty_optional_texts_become_none() {
             phone: Some(" ".into()),
             handle: None,
         }),
-        ..PersonneDraft::new("Momo")
+        ..PersonDraft::new("Momo")
     }
     .validate(NOW)
     .unwrap();
-    assert_eq!(p, PersonneDraft::new("Momo"));
+    assert_eq!(p, PersonDraft::new("Momo"));
 }
 
 #[test]
 fn texts_are_required_and_bounded() {
     let too_long = |n: usize| "é".repeat(n + 1);
     fails(
-        PersonneDraft::new("  ").validate(NOW),
+        PersonDraft::new("  ").validate(NOW),
         Field::Pseudonym,
         Problem::Required,
     );
     fails(
-        PersonneDraft::new(too_long(PSEUDONYM_MAX)).validate(NOW),
+        PersonDraft::new(too_long(PSEUDONYM_MAX)).validate(NOW),
         Field::Pseudonym,
         Problem::TooLong { max: PSEUDONYM_MAX },
     );
-    let d = PersonneDraft {
+    let d = PersonDraft {
         last_name: Some(too_long(LAST_NAME_MAX)),
         ..full()
     };
@@ -104,7 +104,7 @@ fn texts_are_required_and_bounded() {
         Field::Commune,
         Problem::TooLong { max: COMMUNE_MAX },
     );
-    let d = PersonneDraft {
+    let d = PersonDraft {
         referent: Some(too_long(REFERENT_MAX)),
         ..full()
     };
@@ -137,9 +137,9 @@ fn texts_are_required_and_bounded() {
 
 #[test]
 fn birth_year_is_between_1900_and_this_year() {
-    let with_year = |y| PersonneDraft {
+    let with_year = |y| PersonDraft {
         birth_year: Some(y),
-        ..PersonneDraft::new("Momo")
+        ..PersonDraft::new("Momo")
     };
     let range = Problem::OutOfRange {
         min: 1900,
@@ -157,12 +157,12 @@ fn birth_year_is_between_1900_and_this_year() {
 
 #[test]
 fn birth_year_or_age_band_not_both() {
-    let band = PersonneDraft {
+    let band = PersonDraft {
         age_band: Some(AgeBand::From18To25),
-        ..PersonneDraft::new("Momo")
+        ..PersonDraft::new("Momo")
     };
     assert!(band.clone().validate(NOW).is_ok());
-    let both = PersonneDraft {
+    let both = PersonDraft {
         birth_year: Some(2004),
         ..band
     };
@@ -207,16 +207,16 @@ fn contact_needs_a_consent_to_be_contacted() {
         phone: None,
         handle: Some("@momo93".into()),
     });
-    let no_consent = PersonneDraft {
+    let no_consent = PersonDraft {
         contact: handle_only.clone(),
-        ..PersonneDraft::new("Momo")
+        ..PersonDraft::new("Momo")
     };
     fails(
         no_consent.validate(NOW),
         Field::Handle,
         Problem::ConsentRequired,
     );
-    let other_scope = PersonneDraft {
+    let other_scope = PersonDraft {
         consent: Some(consent(&[ConsentScope::SuiviEquipe])),
         ..full()
     };
@@ -225,14 +225,14 @@ fn contact_needs_a_consent_to_be_contacted() {
         Field::Phone,
         Problem::ConsentRequired,
     );
-    let with_scope = PersonneDraft {
+    let with_scope = PersonDraft {
         contact: handle_only,
         consent: Some(consent(&[ConsentScope::Contact])),
-        ..PersonneDraft::new("Momo")
+        ..PersonDraft::new("Momo")
     };
     assert!(with_scope.validate(NOW).is_ok());
     // A consent without contact means is fine: the phone may come later.
-    let consent_only = PersonneDraft {
+    let consent_only = PersonDraft {
         contact: None,
         ..full()
     };
@@ -251,7 +251,7 @@ fn consent_is_dated_in_the_past_and_covers_something() {
         c.date = day("2026-11-25"); // tomorrow in UTC: clock drift or a time zone
     }
     assert!(d.validate(NOW).is_ok());
-    let d = PersonneDraft {
+    let d = PersonDraft {
         contact: None,
         consent: Some(consent(&[])),
         ..full()
@@ -297,6 +297,6 @@ fn serde_round_trips_with_codes_and_defaults() {
     );
     assert_eq!(json["stage"], "remobilisation");
     // Only the pseudonym is needed on the wire; the rest defaults to empty.
-    let minimal: PersonneDraft = serde_json::from_str(r#"{"pseudonym":"Momo"}"#).unwrap();
-    assert_eq!(minimal, PersonneDraft::new("Momo"));
+    let minimal: PersonDraft = serde_json::from_str(r#"{"pseudonym":"Momo"}"#).unwrap();
+    assert_eq!(minimal, PersonDraft::new("Momo"));
 }

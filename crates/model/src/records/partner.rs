@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::check;
 use crate::error::{Field, ValidationError};
-use crate::records::personne::COMMUNE_MAX;
+use crate::records::person::COMMUNE_MAX;
 use crate::vocab::PartnerKind;
 
 /// Longest partner name, in characters.
@@ -15,7 +15,7 @@ pub const PARTNER_CONTACT_MAX: usize = 120;
 
 /// What a user fills in to add a partner to the directory, or to change one.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PartenaireDraft {
+pub struct PartnerDraft {
     /// The structure's name. Required.
     pub name: String,
     /// Its kind. Stored as `partner_kind`: a record's root `kind` is its record kind,
@@ -30,21 +30,21 @@ pub struct PartenaireDraft {
     pub commune: Option<String>,
 }
 
-impl std::fmt::Debug for PartenaireDraft {
+impl std::fmt::Debug for PartnerDraft {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PartenaireDraft")
+        f.debug_struct("PartnerDraft")
             .field("kind", &self.kind)
             .field("has_contact", &self.contact.is_some())
             .finish_non_exhaustive()
     }
 }
 
-impl PartenaireDraft {
+impl PartnerDraft {
     /// Trims the texts, drops empty ones, and checks every rule.
     ///
     /// `now_ms` is unused (a partner has no date) and kept for the same shape as every
     /// other draft's `validate`.
-    pub fn validate(mut self, _now_ms: i64) -> Result<PartenaireDraft, ValidationError> {
+    pub fn validate(mut self, _now_ms: i64) -> Result<PartnerDraft, ValidationError> {
         self.name = check::required(Field::Name, self.name, PARTENAIRE_NAME_MAX)?;
         self.contact = check::optional(Field::Contact, self.contact, PARTNER_CONTACT_MAX)?;
         self.commune = check::optional(Field::Commune, self.commune, COMMUNE_MAX)?;
@@ -58,8 +58,8 @@ mod tests {
     use crate::error::Problem;
     use crate::records::testing::{NOW, fails, hides, round_trips};
 
-    fn draft() -> PartenaireDraft {
-        PartenaireDraft {
+    fn draft() -> PartnerDraft {
+        PartnerDraft {
             name: " Mission locale de Bondy ".into(),
             kind: PartnerKind::MissionLocale,
             contact: Some(" Mme Diallo 01 48 00 00 00 ".into()),
@@ -77,24 +77,24 @@ mod tests {
 
     #[test]
     fn each_rule_names_its_field() {
-        let d = PartenaireDraft {
+        let d = PartnerDraft {
             name: "".into(),
             ..draft()
         };
         fails(d.validate(NOW), Field::Name, Problem::Required);
-        let d = PartenaireDraft {
+        let d = PartnerDraft {
             name: "é".repeat(PARTENAIRE_NAME_MAX + 1),
             ..draft()
         };
         let max = PARTENAIRE_NAME_MAX;
         fails(d.validate(NOW), Field::Name, Problem::TooLong { max });
-        let d = PartenaireDraft {
+        let d = PartnerDraft {
             contact: Some("é".repeat(PARTNER_CONTACT_MAX + 1)),
             ..draft()
         };
         let max = PARTNER_CONTACT_MAX;
         fails(d.validate(NOW), Field::Contact, Problem::TooLong { max });
-        let d = PartenaireDraft {
+        let d = PartnerDraft {
             commune: Some("é".repeat(COMMUNE_MAX + 1)),
             ..draft()
         };
