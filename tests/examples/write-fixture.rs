@@ -29,7 +29,7 @@ fn main() -> anyhow::Result<()> {
     }
     if version >= 2 {
         // Schema 2 brought persons and the other kinds.
-        store.create(filrouge_tests::fixture_person())?;
+        store.create_person(filrouge_tests::fixture_person())?;
     }
     // Closing the last connection folds the WAL into the file: one self-contained file.
     drop(store);

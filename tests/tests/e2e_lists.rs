@@ -23,7 +23,7 @@ fn a_big_events_check_in_list_shows_two_hundred_and_finds_the_rest() -> anyhow::
     {
         let mut store = Store::open(&dir.join(STORE_FILE), Env::default())?;
         let today = Day::from_epoch_ms(filrouge_core::Clock::now_ms(&filrouge_core::SystemClock));
-        let event = store.create(EventDraft {
+        let event = store.create_event(EventDraft {
             name: "Grand tournoi inter-quartiers".into(),
             kind: EventKind::TournoiSportif,
             date: today,

@@ -36,7 +36,7 @@ fn an_erased_person_leaves_every_file_and_cannot_come_back() -> anyhow::Result<(
 
     let mut draft = PersonDraft::new(MARKER);
     draft.referent = Some("Karim".into());
-    let id = a.store().create(draft.clone())?;
+    let id = a.store().create_person(draft.clone())?;
     a.sync()?;
     b.sync()?;
     coordinator.sync()?;
@@ -59,7 +59,7 @@ fn an_erased_person_leaves_every_file_and_cannot_come_back() -> anyhow::Result<(
 
     // A edits the person offline while the coordinator erases it.
     draft.stage = Some(filrouge_model::Stage::Formation);
-    a.store().update(&id, draft)?;
+    a.store().update_person(&id, draft)?;
 
     // A worker's device may not erase.
     match b.transport.erase(&id) {

@@ -158,7 +158,7 @@ fn check_persons(version: u32) -> anyhow::Result<()> {
     let mut store = Store::open(&copy, Env::default())?;
     let hits = store.search_persons("elo", 5)?;
     assert_eq!(hits.len(), 1);
-    let person: filrouge_model::PersonDraft = store.get(&hits[0].id)?;
+    let person: filrouge_model::PersonDraft = store.person_view(&hits[0].id)?.person;
     assert_eq!(person, filrouge_tests::fixture_person());
     assert_eq!(store.rebuild_projections()?.quarantined, 0);
     Ok(())

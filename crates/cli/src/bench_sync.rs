@@ -191,7 +191,7 @@ fn create_recorded<R: filrouge_core::Record>(
         .iter()
         .map(serde_json::to_value)
         .collect::<Result<Vec<_>, _>>()?;
-    let ids = store.create_all(batch)?;
+    let ids = store.import(batch)?;
     json.extend(ids.iter().zip(values).map(|(id, value)| {
         let mut object = serde_json::Map::new();
         object.insert("id".into(), id.clone().into());

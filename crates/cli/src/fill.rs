@@ -26,7 +26,7 @@ pub fn run(n: usize, data: &Path, seed: u64) -> anyhow::Result<()> {
     let mut persons = Vec::with_capacity(n_persons);
     for chunk in chunks(n_persons) {
         let drafts = (0..chunk).map(|_| generate::person(&mut rng)).collect();
-        persons.extend(store.create_all(drafts)?);
+        persons.extend(store.import(drafts)?);
     }
     anyhow::ensure!(
         !persons.is_empty() || n_rencontres + n_etapes + n_relances == 0,
@@ -40,19 +40,19 @@ pub fn run(n: usize, data: &Path, seed: u64) -> anyhow::Result<()> {
                 r
             })
             .collect();
-        store.create_all(drafts)?;
+        store.import(drafts)?;
     }
     for chunk in chunks(n_etapes) {
         let drafts = (0..chunk)
             .map(|_| generate::etape(&mut rng, &persons, now))
             .collect();
-        store.create_all(drafts)?;
+        store.import(drafts)?;
     }
     for chunk in chunks(n_relances) {
         let drafts = (0..chunk)
             .map(|_| generate::relance(&mut rng, &persons, now))
             .collect();
-        store.create_all(drafts)?;
+        store.import(drafts)?;
     }
     store.checkpoint()?;
     println!(

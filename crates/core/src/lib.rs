@@ -2,10 +2,12 @@
 //! file, plain projection tables for every query, and a sans-I/O sync engine.
 //!
 //! How a rencontre flows through this crate:
-//! 1. The shell calls [`Store::create_rencontre`] with a draft from the UI. The draft is
-//!    validated (in `filrouge-model`), written into a new Automerge document, and in one
-//!    SQLite transaction the document snapshot, its changes in the outbox and its
-//!    projection row are stored.
+//! 1. The shell calls [`Device::create_rencontre`] (the [`app`] layer: one method per
+//!    IPC command) with a draft from the UI. The device locks the store and runs one
+//!    SQLite transaction: the draft is validated (in `filrouge-model`), written into a
+//!    new Automerge document, and the document snapshot, its changes in the outbox, its
+//!    projection row, the relance it plans, the last place and the forgotten form draft
+//!    are stored together.
 //! 2. Lists ([`Store::list_rencontres_since`]) read the projection table only; documents are
 //!    loaded only to be edited ([`Store::update_rencontre`]), and an edit appends the bytes
 //!    after the heads it loaded (`save_after`) instead of rewriting the document.
@@ -19,27 +21,16 @@
 #![forbid(unsafe_code)]
 
 pub mod app;
-mod db;
 mod error;
-mod events;
-mod flows;
-mod kinds;
-mod partners;
-mod projection;
-pub mod queries;
-mod rebuild;
-pub mod record;
-mod records_store;
-mod single;
 mod store;
 pub mod sync;
 
 pub use app::Device;
-pub use db::SCHEMA_VERSION;
 pub use error::CoreError;
-pub use flows::TEAM_REFERENT;
-pub use kinds::Record;
-pub use rebuild::RebuildReport;
+pub use store::kinds::Record;
+pub use store::people::TEAM_REFERENT;
+pub use store::rebuild::RebuildReport;
+pub use store::schema::SCHEMA_VERSION;
 pub use store::{DocInfo, Store, StoreOptions};
 
 use std::sync::Arc;

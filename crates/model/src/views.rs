@@ -87,17 +87,6 @@ pub struct PeriodCounts {
     pub by_stage: Vec<(String, u64)>,
 }
 
-/// An event's registrations and headcount.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct EventRegistrations {
-    /// (inscription id, name, checked in) in name order.
-    pub registrations: Vec<(String, String, bool)>,
-    /// How many are registered.
-    pub registered: u64,
-    /// How many checked in.
-    pub checked_in: u64,
-}
-
 /// A person's screen: what is known of them and their thread.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PersonView {

@@ -16,7 +16,7 @@ fn main() -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
     for i in 0u64.. {
         let id = if i % 3 == 0 {
-            store.create(PersonDraft::new(format!("Personne {i}")))?
+            store.create_person(PersonDraft::new(format!("Personne {i}")))?
         } else {
             store
                 .create_rencontre(RencontreDraft {

@@ -18,7 +18,7 @@ impl Device {
     /// Creates an event; answers it as the list shows it.
     pub fn create_event(&self, cmd: CreateEvent) -> Result<EventSummary, CoreError> {
         self.unit(|s| {
-            let id = s.create(cmd.draft)?;
+            let id = s.create_event(cmd.draft)?;
             Ok(s.event_view(&id)?.event)
         })
     }

@@ -34,7 +34,7 @@ impl Device {
     /// screen as it now is.
     pub fn update_person(&self, cmd: UpdatePerson) -> Result<PersonView, CoreError> {
         self.unit(|s| {
-            s.update(&cmd.id, cmd.draft)?;
+            s.update_person(&cmd.id, cmd.draft)?;
             s.person_view(&cmd.id)
         })
     }

@@ -20,9 +20,9 @@ use rusqlite::{OptionalExtension, Transaction, params};
 use filrouge_model::records::RecordKind;
 
 use super::pages::normalize;
-use crate::projection::unproject;
-use crate::record::root_str;
-use crate::records_store::{Decoded, decode_change, reproject, write_projection};
+use crate::store::projections::unproject;
+use crate::store::record::root_str;
+use crate::store::records::{Decoded, decode_change, reproject, write_projection};
 use crate::store::{Loaded, first_save, load_doc, persist_after, quarantine, set_meta_tx};
 use crate::{CoreError, Store};
 

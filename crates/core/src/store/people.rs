@@ -20,9 +20,9 @@ use filrouge_model::{
     Day, EtapeDraft, PersonDraft, RelanceDraft, Rencontre, RencontreDraft, Stage,
 };
 
-use crate::kinds::Record;
-use crate::record;
-use crate::records_store::{create_in, edit_in, to_object};
+use crate::store::kinds::Record;
+use crate::store::record;
+use crate::store::records::{create_in, edit_in, to_object};
 use crate::store::{LAST_PLACE, rencontre_row};
 use crate::{CoreError, Store};
 
@@ -131,6 +131,12 @@ impl Store {
         self.create(draft)
     }
 
+    /// Saves a person's record as their screen's forms send it (consent, référent, what
+    /// is known); only the fields that differ are written.
+    pub fn update_person(&mut self, id: &str, draft: PersonDraft) -> Result<(), CoreError> {
+        self.update(id, draft)
+    }
+
     /// Changes a rencontre's place and note, as the list's inline edit does: every other
     /// field (persons, needs, split, relance date…) stays as it is in the document.
     pub fn edit_rencontre_text(
@@ -164,7 +170,7 @@ impl Store {
         }
         .validated(now)?;
         let loaded = self.load_kind(person_id, RecordKind::Personne)?;
-        let (json, _) = crate::records_store::merged(&loaded.doc, &PersonDraft::SCHEMA);
+        let (json, _) = crate::store::records::merged(&loaded.doc, &PersonDraft::SCHEMA);
         let mut person: PersonDraft = serde_json::from_value(serde_json::Value::Object(json))
             .map_err(|e| CoreError::Corrupt {
                 id: person_id.to_owned(),
@@ -263,5 +269,5 @@ impl Store {
 }
 
 #[cfg(test)]
-#[path = "flows_tests.rs"]
+#[path = "people_tests.rs"]
 mod tests;

@@ -1,4 +1,9 @@
-//! The store's generic use cases for every record kind: create, edit, delete, correct.
+//! The store's generic layer for every record kind: create, edit, delete, correct, read
+//! for an edit form. Crate-private: the app, the tools and the tests go through the use
+//! cases ([`super::people`], [`super::events`], [`super::partners`], [`Store::import`]),
+//! which say what a user did. Deleting and correcting a record (the coordinator's
+//! erasure and redaction, to come) exist for the store's merge-rule tests only until a
+//! user action needs them.
 //!
 //! Each method is one SQLite transaction: the document bytes (a snapshot for a new
 //! record, the bytes after the loaded heads for an edit), its new changes in the outbox,
@@ -6,14 +11,16 @@
 //! loads the document because it is meant for the edit form.
 
 use automerge::transaction::{CommitOptions, Transactable};
-use automerge::{AutoCommit, ObjType, ROOT, ReadDoc, ScalarValue, Value};
+use automerge::{AutoCommit, ROOT, ScalarValue};
+#[cfg(test)]
+use automerge::{ObjType, ReadDoc, Value};
 use filrouge_model::records::RecordKind;
 use rusqlite::{Connection, params};
 use serde_json::{Map, Value as Json};
 
-use crate::kinds::{Record, schema_of};
-use crate::projection::{self, Meta, Row};
-use crate::record::{self, Conflict, Schema};
+use crate::store::kinds::{Record, schema_of};
+use crate::store::projections::{self, Meta, Row};
+use crate::store::record::{self, Conflict, Schema};
 use crate::store::{Loaded, corrupt, first_save, persist_after, queue_outbox};
 use crate::{CoreError, Store};
 
@@ -22,7 +29,7 @@ pub(crate) const DOC_SCHEMA: i64 = 1;
 
 impl Store {
     /// Creates a record of kind `R` and returns its id.
-    pub fn create<R: Record>(&mut self, draft: R) -> Result<String, CoreError> {
+    pub(crate) fn create<R: Record>(&mut self, draft: R) -> Result<String, CoreError> {
         let now = self.env.clock.now_ms();
         let draft = draft.validated(now)?;
         let actor = self.actor().clone();
@@ -32,9 +39,10 @@ impl Store {
         Ok(id)
     }
 
-    /// Creates many records of kind `R` in one transaction (an import): all of them or,
-    /// if one draft is refused, none. Returns their ids in order.
-    pub fn create_all<R: Record>(&mut self, drafts: Vec<R>) -> Result<Vec<String>, CoreError> {
+    /// Imports records of kind `R` in one transaction: all of them or, if one draft is
+    /// refused, none. Returns their ids in order. (The importer's use case, and the
+    /// made-up stores of `filrouge generate` and the benchmarks.)
+    pub fn import<R: Record>(&mut self, drafts: Vec<R>) -> Result<Vec<String>, CoreError> {
         let now = self.env.clock.now_ms();
         // Every draft is checked before anything is written.
         let drafts = drafts
@@ -53,7 +61,7 @@ impl Store {
 
     /// Edits a record: only fields whose value differs are written, so concurrent edits
     /// of other fields on other devices survive.
-    pub fn update<R: Record>(&mut self, id: &str, draft: R) -> Result<(), CoreError> {
+    pub(crate) fn update<R: Record>(&mut self, id: &str, draft: R) -> Result<(), CoreError> {
         let now = self.env.clock.now_ms();
         let draft = draft.validated(now)?;
         let json = to_object(&draft, id)?;
@@ -64,7 +72,8 @@ impl Store {
 
     /// Deletes a record: it leaves every list and query on every device. The deletion is
     /// a flag no edit clears, so a concurrent edit on another device cannot undo it.
-    pub fn delete(&mut self, id: &str) -> Result<(), CoreError> {
+    #[cfg(test)]
+    pub(crate) fn delete(&mut self, id: &str) -> Result<(), CoreError> {
         let kind = self.kind_of(id)?;
         let now = self.env.clock.now_ms();
         self.edit(id, kind, now, |doc| {
@@ -76,7 +85,8 @@ impl Store {
     /// A coordinator's correction of one top-level field (a redaction is a correction to
     /// an empty or neutral value). It is written apart from the plain fields, so it wins
     /// over any concurrent plain edit of that field, whatever the devices' actor ids.
-    pub fn correct(&mut self, id: &str, field: &str, value: Json) -> Result<(), CoreError> {
+    #[cfg(test)]
+    pub(crate) fn correct(&mut self, id: &str, field: &str, value: Json) -> Result<(), CoreError> {
         let kind = self.kind_of(id)?;
         let now = self.env.clock.now_ms();
         let text = value.to_string();
@@ -91,7 +101,7 @@ impl Store {
     }
 
     /// A record as its edit form needs it (loads the document).
-    pub fn get<R: Record>(&mut self, id: &str) -> Result<R, CoreError> {
+    pub(crate) fn get<R: Record>(&mut self, id: &str) -> Result<R, CoreError> {
         let Loaded { doc, .. } = self.load(id)?;
         let (json, meta) = merged(&doc, &R::SCHEMA);
         if meta.deleted || record::root_str(&doc, "kind").as_deref() != Some(R::KIND.code()) {
@@ -104,7 +114,8 @@ impl Store {
     }
 
     /// The fields of a record with concurrent values, as last projected.
-    pub fn conflicts(&self, id: &str) -> Result<Vec<(String, Json)>, CoreError> {
+    #[cfg(test)]
+    pub(crate) fn conflicts(&self, id: &str) -> Result<Vec<(String, Json)>, CoreError> {
         let mut stmt = self
             .conn
             .prepare_cached("SELECT field, json FROM conflicts WHERE doc_id = ?1 ORDER BY field")?;
@@ -145,6 +156,7 @@ impl Store {
         Ok(loaded)
     }
 
+    #[cfg(test)]
     fn kind_of(&self, id: &str) -> Result<RecordKind, CoreError> {
         let code: Option<String> = rusqlite::OptionalExtension::optional(
             self.conn
@@ -289,7 +301,7 @@ pub(crate) fn write_projection(
     decoded: &Decoded,
     replace: bool,
 ) -> Result<(), CoreError> {
-    projection::project(tx, kind, id, decoded.row.as_ref(), decoded.meta, replace)?;
+    projections::project(tx, kind, id, decoded.row.as_ref(), decoded.meta, replace)?;
     let mut insert = tx.prepare_cached(
         "INSERT OR REPLACE INTO conflicts (doc_id, field, json) VALUES (?1, ?2, ?3)",
     )?;
@@ -319,7 +331,7 @@ pub(crate) fn decode_single(kind: RecordKind, bytes: &[u8], max_ops: u64) -> Opt
     let schema = schema_of(kind.code())?;
     decoded_from_json(
         kind,
-        crate::single::read_single_change(bytes, &schema, max_ops)?,
+        crate::store::single::read_single_change(bytes, &schema, max_ops)?,
     )
 }
 
@@ -330,7 +342,10 @@ pub(crate) fn decode_change(
     max_ops: u64,
 ) -> Option<Decoded> {
     let schema = schema_of(kind.code())?;
-    decoded_from_json(kind, crate::single::read_change(change, &schema, max_ops)?)
+    decoded_from_json(
+        kind,
+        crate::store::single::read_change(change, &schema, max_ops)?,
+    )
 }
 
 fn decoded_from_json(kind: RecordKind, json: Map<String, Json>) -> Option<Decoded> {

@@ -1,7 +1,7 @@
 //! The questions the app asks, answered from projection tables only.
 //!
 //! Person search uses the FTS5 table (accent- and case-insensitive, prefix as you
-//! type); every other query runs on an index made for it (see migration 2 in `db.rs`).
+//! type); every other query runs on an index made for it (see migration 2 in `schema.rs`).
 //! No query loads an Automerge document.
 
 use std::collections::BTreeMap;
@@ -11,9 +11,7 @@ use rusqlite::params;
 
 use crate::{CoreError, Store};
 
-pub use filrouge_model::views::{
-    DueRelance, EventRegistrations, PeriodCounts, PersonHit, StageCount, TimelineEntry,
-};
+pub use filrouge_model::views::{DueRelance, PeriodCounts, PersonHit, StageCount, TimelineEntry};
 
 /// Turns what a user typed into an FTS5 prefix query: every word must match the start
 /// of a name word. Quotes are doubled so no input is read as FTS syntax.
@@ -156,26 +154,6 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Rencontres in `[from, to)` (milliseconds), optionally of one channel or commune,
-    /// newest first, at most `limit`.
-    pub fn rencontres_between(
-        &self,
-        from: i64,
-        to: i64,
-        channel: Option<&str>,
-        commune: Option<&str>,
-        limit: u32,
-    ) -> Result<Vec<String>, CoreError> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT id FROM rencontres
-             WHERE occurred_at >= ?1 AND occurred_at < ?2
-               AND (?3 IS NULL OR channel = ?3) AND (?4 IS NULL OR commune = ?4)
-             ORDER BY occurred_at DESC LIMIT ?5",
-        )?;
-        let rows = stmt.query_map(params![from, to, channel, commune, limit], |r| r.get(0))?;
-        Ok(rows.collect::<Result<_, _>>()?)
-    }
-
     /// Counts for the period `[from, to)` in milliseconds.
     pub fn period_counts(&self, from: i64, to: i64) -> Result<PeriodCounts, CoreError> {
         let (from_day, to_day) = (
@@ -239,20 +217,6 @@ impl Store {
                 "SELECT stage, COUNT(*) FROM etapes WHERE date >= ?1 AND date < ?2 GROUP BY stage ORDER BY stage",
                 &[&from_day, &to_day],
             )?,
-        })
-    }
-
-    /// An event's registrations and how many checked in.
-    pub fn event_registrations(&self, event_id: &str) -> Result<EventRegistrations, CoreError> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT id, name, checked_in_at IS NOT NULL FROM inscriptions WHERE event_id = ?1 ORDER BY name, id",
-        )?;
-        let rows = stmt.query_map([event_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-        let registrations: Vec<(String, String, bool)> = rows.collect::<Result<_, _>>()?;
-        Ok(EventRegistrations {
-            registered: registrations.len() as u64,
-            checked_in: registrations.iter().filter(|r| r.2).count() as u64,
-            registrations,
         })
     }
 }

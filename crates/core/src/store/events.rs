@@ -8,8 +8,8 @@
 
 use std::collections::HashMap;
 
-use filrouge_model::RegistrationDraft;
 use filrouge_model::views::{EventSummary, EventView, Registration, fold_name};
+use filrouge_model::{EventDraft, RegistrationDraft};
 use rusqlite::{OptionalExtension, params};
 
 use crate::{CoreError, Store};
@@ -93,6 +93,11 @@ impl Store {
         if known.is_none() {
             return Err(CoreError::NotFound { id: draft.event_id });
         }
+        self.create(draft)
+    }
+
+    /// Creates an event; returns its id.
+    pub fn create_event(&mut self, draft: EventDraft) -> Result<String, CoreError> {
         self.create(draft)
     }
 

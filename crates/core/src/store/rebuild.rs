@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex};
 
 use filrouge_model::records::RecordKind;
 
-use crate::records_store::{Decoded, decode, decode_single, write_projection};
+use crate::store::records::{Decoded, decode, decode_single, write_projection};
 use crate::store::{decode_doc, quarantine, read_doc_bytes};
 use crate::{CoreError, Store};
 

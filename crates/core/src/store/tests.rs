@@ -1,7 +1,7 @@
 //! Store tests: round trips through real SQLite files, validation, corruption.
 
 use super::*;
-use crate::rebuild::PROJECTION_TABLES;
+use crate::store::rebuild::PROJECTION_TABLES;
 use crate::{Clock, Env, IdSource};
 use filrouge_model::{Channel, Field, Problem};
 use std::sync::Arc;

@@ -1,10 +1,36 @@
-//! The device's store: the handle whose methods are the app's use cases.
+//! The device's store: one SQLite file holding every record as an Automerge document,
+//! and plain projection tables that every query reads.
 //!
 //! Every write is one SQLite transaction holding the document bytes (a snapshot for a
 //! new record, an incremental chunk after the loaded heads for an edit), the new changes
 //! in the outbox, and the projection row. Reads go to projection tables only. A document
 //! that fails to load is put in `quarantine` with its id, and the error says so; the
 //! rest of the store keeps working.
+//!
+//! The modules, by what they are about:
+//! - the file and its documents: this module (the [`Store`] handle, units of work, the
+//!   `meta` settings, loading and persisting documents), [`schema`] (pragmas and the
+//!   append-only migrations), [`record`] (a record's fields in an Automerge document),
+//!   [`kinds`] (each record kind's schema), [`records`] (the generic create / edit /
+//!   read of a record, crate-private: the app goes through the use cases);
+//! - the projections: [`projections`] (a document's rows), [`single`] (rows read from a
+//!   one-change document without loading it), [`rebuild`] (every row again), and
+//!   [`queries`] (the reads of the screens and reports);
+//! - the use cases, one module per family: [`people`] (rencontres, persons, their
+//!   étapes and relances, the device's settings), [`events`] (events and registrations),
+//!   [`partners`] (the directory and orientations).
+
+pub(crate) mod events;
+pub(crate) mod kinds;
+pub(crate) mod partners;
+pub(crate) mod people;
+pub(crate) mod projections;
+pub(crate) mod queries;
+pub(crate) mod rebuild;
+pub(crate) mod record;
+pub(crate) mod records;
+pub(crate) mod schema;
+pub(crate) mod single;
 
 use std::path::Path;
 
@@ -13,7 +39,8 @@ use filrouge_model::ipc::SyncStatus;
 use filrouge_model::{Rencontre, RencontreDraft};
 use rusqlite::{Connection, OptionalExtension, params};
 
-use crate::{CoreError, Env, db};
+use crate::store::schema as db;
+use crate::{CoreError, Env};
 
 /// Limits and tuning of a store.
 #[derive(Debug, Clone)]
@@ -486,5 +513,5 @@ pub(crate) fn corrupt(id: &str, e: &dyn std::fmt::Display) -> CoreError {
 }
 
 #[cfg(test)]
-#[path = "store_tests.rs"]
+#[path = "tests.rs"]
 pub(crate) mod tests;

@@ -3,7 +3,7 @@
 //! A kind is a draft type from `filrouge-model` that implements [`Record`]: its code,
 //! which of its fields are texts and sets (see [`crate::record`]), and its validation.
 //! The store writes every kind through the same generic path; only the projection rows
-//! differ, and those live in `projection.rs`.
+//! differ, and those live in `projections.rs`.
 
 use filrouge_model::records::RecordKind;
 use filrouge_model::{
@@ -13,7 +13,7 @@ use filrouge_model::{
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::record::Schema;
+use crate::store::record::Schema;
 
 /// A record kind the store can keep as an Automerge document.
 pub trait Record: Serialize + DeserializeOwned + Clone {

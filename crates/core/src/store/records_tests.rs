@@ -442,11 +442,11 @@ fn an_import_creates_all_records_or_none() {
     let mut s = store(&dir, 1);
     let mut bad = person("");
     bad.referent = None;
-    let refused = s.create_all(vec![person("Inès"), bad, person("Sam")]);
+    let refused = s.import(vec![person("Inès"), bad, person("Sam")]);
     assert!(matches!(refused, Err(CoreError::Validation(_))));
     assert!(s.doc_infos().unwrap().is_empty(), "nothing written");
     let ids = s
-        .create_all(vec![person("Inès"), person("Sam"), person("Éloïse")])
+        .import(vec![person("Inès"), person("Sam"), person("Éloïse")])
         .unwrap();
     assert_eq!(ids.len(), 3);
     assert_eq!(s.search_persons("elo", 5).unwrap()[0].id, ids[2]);

@@ -6,7 +6,7 @@
 //! change by one device has no concurrency, so its operations applied in order give the
 //! state: map keys set and removed, objects made, text characters inserted after their
 //! reference and deleted. [`read_single_change`] does that and returns the same JSON as
-//! [`crate::record::read_object`] on the loaded document (a test compares them on every
+//! [`crate::store::record::read_object`] on the loaded document (a test compares them on every
 //! kind of record); for anything it does not handle (counters, marks, a change that
 //! depends on others) it returns `None` and the caller loads the document as usual.
 
@@ -16,7 +16,7 @@ use automerge::legacy::{ElementId, Key, ObjectId, OpType};
 use automerge::{ObjType, ScalarValue};
 use serde_json::{Map, Value as Json};
 
-use crate::record::{Schema, scalar_json};
+use crate::store::record::{Schema, scalar_json};
 
 /// A value in a map slot or list element.
 enum Slot {
@@ -187,7 +187,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::record::{read_object, write_object};
+    use crate::store::record::{read_object, write_object};
 
     const SCHEMA: Schema = Schema {
         texts: &["note", "consent.note"],
