@@ -17,16 +17,16 @@ use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::event::EventScreen;
-use crate::events::EventsScreen;
 use crate::i18n::{self, I18n, Lang, key};
 use crate::nav::{Screen, Tabs};
-use crate::partners::PartnersScreen;
-use crate::person::PersonScreen;
-use crate::persons::PersonsScreen;
-use crate::relances::RelanceList;
-use crate::settings::Settings;
-use crate::today::TodayScreen;
+use crate::screens::events::EventsScreen;
+use crate::screens::events::registration::EventScreen;
+use crate::screens::people::PersonsScreen;
+use crate::screens::people::partners::PartnersScreen;
+use crate::screens::person::PersonScreen;
+use crate::screens::relances::RelanceList;
+use crate::screens::settings::Settings;
+use crate::screens::today::TodayScreen;
 use crate::{clock, ipc};
 
 /// Relances listed at most, the oldest first: a long backlog stays one short screen,

@@ -8,47 +8,30 @@
 //! English in the settings. Pure helpers (sentences, times, the status line) compile
 //! and are tested on the host too: `cargo test -p filrouge-ui`.
 //!
-//! Layout of the screen, one module each:
-//! - the frame: [`app`] (header, status line, shared state), [`nav`] (which screen
-//!   shows, the tab bar), [`clock`] (the device's local time);
-//! - "Aujourd'hui": [`today`] (the big button, the relances due, the day's [`list`]
-//!   with inline editing), [`form`] and [`form_more`] (the rencontre form and its fold),
-//!   [`picker`] (finding or creating the persons met);
-//! - "Relances": [`relances`] (due and overdue, done or postponed in a tap);
-//! - "Personnes": [`persons`] (search, and [`caseload`]: "Mes suivis"), [`person`] (a
-//!   person's thread), [`person_forms`] (stage, orientation, référent, consent),
-//!   [`person_known`] ("Ce qu'on sait"), [`partners`] (the directory);
-//! - "Événements": [`events`] (the list) and [`event`] (registration mode, check-in);
-//! - "Réglages": [`settings`] (enrolment, manual sync, language), [`profile`] (who uses
-//!   the device), [`invite`] and [`devices`] (a coordinator's invitations and team).
+//! Layout: [`app`] (header, status line, shared state), [`nav`] (which screen shows,
+//! the tab bar), [`clock`] (the device's local time), [`ipc`] and [`i18n`]; then
+//! [`screens`], one folder per tab:
+//! - `today`: "Aujourd'hui" (the big button, the relances due), its `form` and
+//!   `form_more` (the rencontre form and its fold), `list` (the day's rencontres, with
+//!   inline editing), `picker` (finding or creating the persons met);
+//! - `relances`: due and overdue, done or postponed in a tap;
+//! - `people`: the search, `caseload` ("Mes suivis") and `partners` (the directory);
+//! - `person`: a person's thread, its `forms` (stage, orientation, référent, consent)
+//!   and `known` ("Ce qu'on sait");
+//! - `events`: the list, and `registration` (one event: registration mode, check-in);
+//! - `settings`: enrolment, manual sync, language; `profile` (who uses the device),
+//!   `invite` and `devices` (a coordinator's invitations and team).
 
 #![forbid(unsafe_code)]
 
 mod app;
-mod caseload;
 mod clock;
 #[cfg(test)]
 mod contrast_tests;
-mod devices;
-mod event;
-mod events;
-mod form;
-mod form_more;
 mod i18n;
-mod invite;
 mod ipc;
-mod list;
 mod nav;
-mod partners;
-mod person;
-mod person_forms;
-mod person_known;
-mod persons;
-mod picker;
-mod profile;
-mod relances;
-mod settings;
-mod today;
+mod screens;
 
 fn main() {
     leptos::mount::mount_to_body(app::App);

@@ -11,9 +11,9 @@
 //! entry before it in the page) or the entries read for this page alone (the part of a
 //! block before the device's cursor or after the head, or what the byte budget cuts).
 //!
-//! Blocks compressed apart lose what one frame would share between them: a fresh
-//! device's catch-up of 100,000 records took 1.43× the bytes of the gzip-JSON floor
-//! in blocks, 1.16× in one frame at zstd 6 (`filrouge bench sync`). So a device more
+//! Blocks compressed apart lose what one frame would share between them (a long
+//! catch-up takes markedly more bytes in blocks than in one frame: `filrouge bench sync`
+//! measures both, and ARCHITECTURE keeps the figures). So a device more
 //! than [`CATCH_UP_SEQS`] behind the head gets its page as one frame
 //! ([`compress_whole`]): the blocks serve the devices that keep up, who read the same
 //! recent stretch of the log again and again, and a long catch-up, rare, costs the phone
@@ -278,11 +278,10 @@ pub fn page(
 }
 
 /// A whole page compressed as one frame (a long catch-up), at a level by size and
-/// load. zstd 6 on a large page: 1.16× the floor's bytes for 100,000 records, where 9
-/// gave 1.09× for about twice the server's time, and a fresh device waits for that
-/// time on each page (`filrouge bench sync` applied 19,400–23,900 records/s at 9 and
-/// 21,000–26,800 at 6, with the same device). When another large page is being compressed, the fast level keeps
-/// everyone's latency down.
+/// load. zstd 6 on a large page, not 9: 9 saves a few percent of the bytes for about
+/// twice the server's time, which a fresh device waits for on each page (`filrouge
+/// bench sync` measures it). When another large page is being compressed, the fast
+/// level keeps everyone's latency down.
 pub fn compress_whole(bytes: &[u8]) -> Result<Vec<u8>, ServerError> {
     // The slot is held until the page is compressed.
     let high = (bytes.len() >= LARGE_PAGE_BYTES)

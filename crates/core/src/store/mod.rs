@@ -487,8 +487,8 @@ fn row_to_rencontre(r: &rusqlite::Row<'_>) -> rusqlite::Result<Option<Rencontre>
 
 /// The bytes a new document is first stored as. A document made of one change (every
 /// record just created here, most records just pulled) is stored as that change,
-/// compressed when Automerge finds it worth it: a third smaller than a full save of the
-/// same document (231 against 333 bytes for a typical person), and loaded the same way.
+/// compressed when Automerge finds it worth it: about a third smaller than a full save
+/// of the same document for a typical person, and loaded the same way.
 /// Later compactions write full saves, which are the smaller form once changes pile up.
 pub(crate) fn first_save(doc: &mut AutoCommit) -> Vec<u8> {
     let mut changes = doc.get_changes(&[]);

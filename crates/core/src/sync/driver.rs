@@ -4,8 +4,8 @@
 //! Pushes go one page at a time (each answer changes the outbox the next page is read
 //! from). The pull is a three-stage pipeline: this thread asks for page n + 2 (its
 //! cursor is in page n + 1's answer) while a preparer thread decodes page n + 1's
-//! records and an applier thread writes page n into the store. Decoding is the most
-//! processor a catch-up takes (`filrouge bench sync`: half of it), so it runs while the
+//! records and an applier thread writes page n into the store. Decoding is the largest
+//! share of a catch-up's processor time (`filrouge bench sync` shows it), so it runs while the
 //! next page is asked for, compressed by the server and carried, instead of after. Pages
 //! are applied strictly in order, each in its own transaction with its cursor, exactly
 //! as without the pipeline: a sync cut anywhere resumes from the last applied page. At

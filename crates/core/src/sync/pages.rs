@@ -6,7 +6,7 @@
 //! hash is the SHA-256 of `type length body`, the checksum being that hash's first four
 //! bytes. So the **blob** a device pushes for a change is exactly those hashed bytes,
 //! uncompressed ([`blob_of`]): the magic bytes say nothing, the checksum is four random
-//! bytes that no compressor can shrink (8% of a fresh device's download), and both come
+//! bytes that no compressor can shrink (a visible share of a fresh device's download), and both come
 //! back from the hash ([`chunk_of`]). Pages are compressed as a whole, where changes
 //! compress far better together than one by one. Blobs pushed by earlier versions are
 //! whole chunks, sometimes compressed; they are read as they are.

@@ -7,6 +7,9 @@
 //! keystroke's. At most [`HITS`] lines are shown, so the list stays short however many
 //! persons the team follows: typing one more letter narrows it.
 
+pub mod caseload;
+pub mod partners;
+
 use filrouge_model::ipc::SearchPersons;
 use filrouge_model::views::PersonHit;
 use filrouge_model::vocab::Stage;
@@ -14,9 +17,9 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::app::Shared;
-use crate::caseload::CaseloadList;
 use crate::i18n::{Said, use_i18n};
 use crate::nav::Screen;
+use crate::screens::people::caseload::CaseloadList;
 use crate::{i18n, ipc};
 
 /// Lines shown at most.

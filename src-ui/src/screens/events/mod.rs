@@ -4,6 +4,8 @@
 //! The list is read from the shell when the screen opens and after a creation; the
 //! new event opens at once, since it is usually created to register people now.
 
+pub mod registration;
+
 use filrouge_model::ipc::{CreateEvent, IpcError, ListEvents};
 use filrouge_model::views::EventSummary;
 use filrouge_model::vocab::EventKind;
@@ -88,7 +90,7 @@ fn NewEvent(shared: Shared) -> impl IntoView {
     let date = RwSignal::new(clock::today().to_string());
     let place = RwSignal::new(String::new());
     // The partners taking part, chosen from the team's directory.
-    let directory = crate::partners::directory();
+    let directory = crate::screens::people::partners::directory();
     let partners = RwSignal::new(Vec::<String>::new());
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<Said>);

@@ -25,10 +25,10 @@ use leptos::task::spawn_local;
 use std::time::Duration;
 
 use crate::app::{Shared, aria_bool};
-use crate::form_more::MoreDetails;
 use crate::i18n::{self, key, use_i18n};
-use crate::picker::PersonPicker;
-use crate::today::Composer;
+use crate::screens::today::Composer;
+use crate::screens::today::form_more::MoreDetails;
+use crate::screens::today::picker::PersonPicker;
 use crate::{clock, ipc};
 
 /// How long after the last keystroke the form is kept for a restart: often enough to

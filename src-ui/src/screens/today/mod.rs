@@ -9,6 +9,11 @@
 //! where they act. A save closes the form: the new line shows in today's list under
 //! the confirmation, and the next contact starts again from the button.
 
+pub mod form;
+pub mod form_more;
+pub mod list;
+pub mod picker;
+
 use std::time::Duration;
 
 use leptos::html;
@@ -16,11 +21,11 @@ use leptos::prelude::*;
 
 use crate::app::{Shared, aria_bool};
 use crate::clock::LocalTime;
-use crate::form::NewRencontre;
 use crate::i18n::{self, key, use_i18n};
-use crate::list::TodayList;
 use crate::nav::Screen;
-use crate::relances::RelanceList;
+use crate::screens::relances::RelanceList;
+use crate::screens::today::form::NewRencontre;
+use crate::screens::today::list::TodayList;
 
 /// How long the "Rencontre enregistrée" confirmation stays.
 const CONFIRMATION_FOR: Duration = Duration::from_secs(5);

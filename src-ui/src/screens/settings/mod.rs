@@ -9,6 +9,10 @@
 //! block the rest of the screen. The language choice ("Français", "English") switches
 //! every word at once and is kept for the next start ([`I18n::set_lang`]).
 
+pub mod devices;
+pub mod invite;
+pub mod profile;
+
 use filrouge_model::error::{Field, Problem, ValidationError};
 use filrouge_model::invite::parse_invite_link;
 use filrouge_model::ipc::{Enrol, IpcError, SyncNow};
@@ -18,10 +22,10 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::app::{Shared, aria_bool};
-use crate::devices::TeamDevices;
 use crate::i18n::{self, I18n, Key, Lang, key, use_i18n};
-use crate::invite::InviteDevice;
-use crate::profile::WhoAmI;
+use crate::screens::settings::devices::TeamDevices;
+use crate::screens::settings::invite::InviteDevice;
+use crate::screens::settings::profile::WhoAmI;
 use crate::{clock, ipc};
 
 /// The enrolment fields, checked before anything is sent. An empty device name

@@ -7,6 +7,9 @@
 //! together, from the store. Dates default to today and can be changed; an error keeps
 //! what was typed and says what to do.
 
+pub mod forms;
+pub mod known;
+
 use filrouge_model::Day;
 use filrouge_model::ipc::{ChangeStage, GetPerson, PlanRelance};
 use filrouge_model::views::{PartnerRow, PersonView};
@@ -18,8 +21,8 @@ use leptos::task::spawn_local;
 use crate::app::Shared;
 use crate::i18n::{Said, use_i18n};
 use crate::nav::Screen;
-use crate::person_forms::{ConsentForm, OrientForm, ReferentForm};
-use crate::person_known::KnownForm;
+use crate::screens::person::forms::{ConsentForm, OrientForm, ReferentForm};
+use crate::screens::person::known::KnownForm;
 use crate::{clock, i18n, ipc};
 
 /// A person's screen.
@@ -30,7 +33,7 @@ pub fn PersonScreen(shared: Shared, id: String) -> impl IntoView {
     let error = RwSignal::new(None::<Said>);
     // Both outlive the details, which are drawn again when a stage change answers.
     let notice = RwSignal::new(None::<Said>);
-    let partners = crate::partners::directory();
+    let partners = crate::screens::people::partners::directory();
     // Whether "Ce qu'on sait" is open: kept while the details are drawn again, so a
     // worker who records the consent below finds the fold as they left it.
     let known_open = RwSignal::new(false);

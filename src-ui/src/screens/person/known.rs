@@ -16,9 +16,9 @@ use filrouge_model::vocab::{ConsentScope, Vocab};
 use filrouge_model::{Contact, Field, Problem, ValidationError};
 use leptos::prelude::*;
 
-use crate::form_more::chip;
 use crate::i18n::{I18n, Key, Said, use_i18n};
-use crate::person_forms::person_submit;
+use crate::screens::person::forms::person_submit;
+use crate::screens::today::form_more::chip;
 use crate::{clock, i18n};
 
 /// The fold and its form. `v` is the screen as loaded; `open` is the fold's state,

@@ -2,7 +2,7 @@
 //! devices as the server knows them, and the revocation of one (a lost or stolen
 //! phone), so that its token is refused from then on.
 //!
-//! Shown where the invitation is ([`crate::invite::coordinating`]). The list is read
+//! Shown where the invitation is ([`crate::screens::settings::invite::coordinating`]). The list is read
 //! from the server only when asked ("Voir les appareils"): it is the network's to
 //! answer, and the screen never waits on it otherwise. Revoking takes two taps, the
 //! second on a sentence that names the device and says what follows; the device
@@ -14,7 +14,7 @@ use leptos::task::spawn_local;
 
 use crate::app::Shared;
 use crate::i18n::{self, use_i18n};
-use crate::invite::coordinating;
+use crate::screens::settings::invite::coordinating;
 use crate::{clock, ipc};
 
 /// The "Appareils de l'équipe" part of the settings.

@@ -10,8 +10,8 @@ use filrouge_model::{Action, AgeBand, Frein, Gender};
 use leptos::prelude::*;
 
 use crate::app::aria_bool;
-use crate::form::Fields;
 use crate::i18n::{self, I18n, use_i18n};
+use crate::screens::today::form::Fields;
 
 /// Needs, what was done, and the next step with its relance: folded, so that the
 /// quick path (channel, count, save) stays on one phone screen.
