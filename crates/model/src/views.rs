@@ -2,16 +2,20 @@
 //! by the core (which fills them) and the UI (which shows them), so that they cross the
 //! IPC boundary as they are.
 //!
-//! Codes (kinds, channels, stages, statuses) travel as the vocabularies' stable codes;
-//! the UI turns them into words in the user's language.
+//! Vocabulary values (kinds, stages, age bands) and days are typed here, so the UI
+//! never parses what the core already knows; they travel as the vocabularies' stable
+//! codes and `YYYY-MM-DD`, and the UI turns them into words in the user's language.
+//! (A timeline entry's `what` stays a code: it is a channel, a stage or a status.)
 
 use serde::{Deserialize, Serialize};
 
+use crate::Day;
 use crate::check;
 use crate::error::{Field, ValidationError};
 use crate::records::PersonDraft;
 use crate::records::person::REFERENT_MAX;
 use crate::rencontre::RencontreDraft;
+use crate::vocab::{AgeBand, EventKind, PartnerKind, Stage};
 
 /// A person found by search.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -22,8 +26,8 @@ pub struct PersonHit {
     pub pseudonym: String,
     /// Last name, if known.
     pub last_name: Option<String>,
-    /// Current parcours stage code.
-    pub stage: Option<String>,
+    /// Current parcours stage.
+    pub stage: Option<Stage>,
 }
 
 // Debug names the record, never the person.
@@ -40,7 +44,7 @@ impl std::fmt::Debug for PersonHit {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TimelineEntry {
     /// When, as a date (`YYYY-MM-DD`, UTC for rencontres).
-    pub date: String,
+    pub date: Day,
     /// The record kind code.
     pub kind: String,
     /// The record id.
@@ -57,7 +61,7 @@ pub struct DueRelance {
     /// The person concerned, if any.
     pub person_id: Option<String>,
     /// When it is due.
-    pub due: String,
+    pub due: Day,
     /// Why.
     pub reason: String,
     /// The person's pseudonym, to name the task in a list.
@@ -148,10 +152,10 @@ pub struct EventSummary {
     pub id: String,
     /// Its name.
     pub name: String,
-    /// Its kind's code.
-    pub kind: String,
-    /// Its day (`YYYY-MM-DD`).
-    pub date: String,
+    /// Its kind.
+    pub kind: EventKind,
+    /// Its day.
+    pub date: Day,
     /// Where.
     pub place: String,
     /// Registrations on this device (from every phone, once synced).
@@ -167,8 +171,8 @@ pub struct Registration {
     pub id: String,
     /// The first name or pseudonym given.
     pub name: String,
-    /// Its age band's code, if given.
-    pub age_band: Option<String>,
+    /// Its age band, if given.
+    pub age_band: Option<AgeBand>,
     /// Under 18.
     pub minor: bool,
     /// Whether the participant arrived.
@@ -205,8 +209,8 @@ pub struct PartnerRow {
     pub id: String,
     /// Its name.
     pub name: String,
-    /// Its kind's code.
-    pub kind: String,
+    /// Its kind.
+    pub kind: PartnerKind,
     /// How to reach it (may name a staff member).
     pub contact: Option<String>,
     /// Its commune.
@@ -232,8 +236,8 @@ pub struct CaseloadEntry {
     pub pseudonym: String,
     /// Last name, if known.
     pub last_name: Option<String>,
-    /// Current stage code.
-    pub stage: Option<String>,
+    /// Current stage.
+    pub stage: Option<Stage>,
     /// When they were last met in a rencontre, milliseconds since the epoch.
     pub last_seen: Option<i64>,
 }

@@ -285,7 +285,7 @@ mod tests {
             timeline_line(
                 Lang::Fr,
                 &TimelineEntry {
-                    date: "2026-11-26".into(),
+                    date: Day::parse("2026-11-26").unwrap(),
                     kind: kind.into(),
                     id: "x".into(),
                     what: what.into(),
@@ -299,7 +299,7 @@ mod tests {
         let english = timeline_line(
             Lang::En,
             &TimelineEntry {
-                date: "2026-11-26".into(),
+                date: Day::parse("2026-11-26").unwrap(),
                 kind: "relance".into(),
                 id: "x".into(),
                 what: "faite".into(),

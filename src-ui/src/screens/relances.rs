@@ -75,7 +75,7 @@ pub fn RelanceList(shared: Shared, #[prop(optional)] main_screen: bool) -> impl 
                     key=|r| r.id.clone()
                     children=move |r: DueRelance| {
                         let today = clock::today();
-                        let due = Day::parse(&r.due).ok();
+                        let due = Some(r.due);
                         let named = r.person.clone();
                         let who = move || {
                             named.clone().unwrap_or_else(|| i18n.t(i18n::people::GROUP))

@@ -9,9 +9,10 @@
 use std::collections::HashMap;
 
 use filrouge_model::views::{EventSummary, EventView, Registration, fold_name};
-use filrouge_model::{EventDraft, RegistrationDraft};
+use filrouge_model::{AgeBand, EventDraft, RegistrationDraft};
 use rusqlite::{OptionalExtension, params};
 
+use crate::store::queries::{day_at, vocab_at, vocab_or_none};
 use crate::{CoreError, Store};
 
 /// The columns of an [`EventSummary`], counts included.
@@ -24,8 +25,8 @@ fn summary(r: &rusqlite::Row<'_>) -> rusqlite::Result<EventSummary> {
     Ok(EventSummary {
         id: r.get(0)?,
         name: r.get(1)?,
-        kind: r.get(2)?,
-        date: r.get(3)?,
+        kind: vocab_at(r, 2)?,
+        date: day_at(r, 3)?,
         place: r.get(4)?,
         registered: r.get::<_, i64>(5)?.try_into().unwrap_or(0),
         checked_in: r.get::<_, i64>(6)?.try_into().unwrap_or(0),
@@ -58,22 +59,20 @@ impl Store {
             Ok(Registration {
                 id: r.get(0)?,
                 name: r.get(1)?,
-                age_band: r.get(2)?,
+                age_band: vocab_or_none(r, 2)?,
                 minor: r.get::<_, i64>(3)? != 0,
                 checked_in: r.get(4)?,
                 possible_duplicate: false,
             })
         })?;
         let mut registrations: Vec<Registration> = rows.collect::<Result<_, _>>()?;
-        let mut seen: HashMap<(String, Option<String>), usize> = HashMap::new();
+        let mut seen: HashMap<(String, Option<AgeBand>), usize> = HashMap::new();
         for r in &registrations {
-            *seen
-                .entry((fold_name(&r.name), r.age_band.clone()))
-                .or_default() += 1;
+            *seen.entry((fold_name(&r.name), r.age_band)).or_default() += 1;
         }
         for r in &mut registrations {
             r.possible_duplicate = seen
-                .get(&(fold_name(&r.name), r.age_band.clone()))
+                .get(&(fold_name(&r.name), r.age_band))
                 .is_some_and(|n| *n > 1);
         }
         Ok(EventView {

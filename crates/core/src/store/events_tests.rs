@@ -139,7 +139,7 @@ fn events_and_partners_keep_their_own_kind() {
     };
     let id = s.create(event.clone()).unwrap();
     assert_eq!(s.get::<EventDraft>(&id).unwrap(), event);
-    assert_eq!(s.list_events(5).unwrap()[0].kind, "forum");
+    assert_eq!(s.list_events(5).unwrap()[0].kind.code(), "forum");
     let partner: PartnerDraft = serde_json::from_value(
         serde_json::json!({"name": "Mission locale", "partner_kind": "mission_locale"}),
     )

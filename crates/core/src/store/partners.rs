@@ -11,6 +11,17 @@ use filrouge_model::{OrientationDraft, PartnerDraft};
 
 use crate::{CoreError, Store};
 
+/// A partner as the directory lists it, from `SELECT id, name, kind, contact, commune`.
+fn partner_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PartnerRow> {
+    Ok(PartnerRow {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        kind: crate::store::queries::vocab_at(r, 2)?,
+        contact: r.get(3)?,
+        commune: r.get(4)?,
+    })
+}
+
 impl Store {
     /// The directory, by name, at most `limit`.
     pub fn list_partners(&self, limit: u32) -> Result<Vec<PartnerRow>, CoreError> {
@@ -18,15 +29,7 @@ impl Store {
             "SELECT id, name, kind, contact, commune FROM partenaires
               ORDER BY name COLLATE NOCASE, id LIMIT ?1",
         )?;
-        let rows = stmt.query_map([limit], |r| {
-            Ok(PartnerRow {
-                id: r.get(0)?,
-                name: r.get(1)?,
-                kind: r.get(2)?,
-                contact: r.get(3)?,
-                commune: r.get(4)?,
-            })
-        })?;
+        let rows = stmt.query_map([limit], partner_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
@@ -36,15 +39,7 @@ impl Store {
         let row = self.conn.query_row(
             "SELECT id, name, kind, contact, commune FROM partenaires WHERE id = ?1",
             [&id],
-            |r| {
-                Ok(PartnerRow {
-                    id: r.get(0)?,
-                    name: r.get(1)?,
-                    kind: r.get(2)?,
-                    contact: r.get(3)?,
-                    commune: r.get(4)?,
-                })
-            },
+            partner_row,
         )?;
         Ok(row)
     }
@@ -87,7 +82,7 @@ mod tests {
             })
             .unwrap();
         assert_eq!(ml.name, "Mission locale de Bondy");
-        assert_eq!(ml.kind, "mission_locale");
+        assert_eq!(ml.kind.code(), "mission_locale");
         assert_eq!(s.list_partners(10).unwrap(), vec![ml.clone()]);
 
         let lina = s.create(PersonDraft::new("Lina")).unwrap();

@@ -248,7 +248,7 @@ impl Store {
                 id: r.get(0)?,
                 pseudonym: r.get(1)?,
                 last_name: r.get(2)?,
-                stage: r.get(3)?,
+                stage: crate::store::queries::vocab_or_none(r, 3)?,
                 last_seen: r.get(4)?,
             })
         })?;

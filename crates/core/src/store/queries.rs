@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use filrouge_model::Day;
+use filrouge_model::{Day, Vocab};
 use rusqlite::params;
 
 use crate::{CoreError, Store};
@@ -29,8 +29,36 @@ fn person_hit(r: &rusqlite::Row<'_>) -> rusqlite::Result<PersonHit> {
         id: r.get(0)?,
         pseudonym: r.get(1)?,
         last_name: r.get(2)?,
-        stage: r.get(3)?,
+        stage: vocab_or_none(r, 3)?,
     })
+}
+
+/// A vocabulary value from a projection column. Rows are written from validated drafts
+/// only, so a code this version does not know means a damaged file: an error.
+pub(crate) fn vocab_at<V: Vocab>(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<V> {
+    let code: String = r.get(i)?;
+    V::from_code(&code).ok_or_else(|| unreadable(i, format!("unknown {} code", V::NAME)))
+}
+
+/// [`vocab_at`] for a column that may be empty.
+pub(crate) fn vocab_or_none<V: Vocab>(
+    r: &rusqlite::Row<'_>,
+    i: usize,
+) -> rusqlite::Result<Option<V>> {
+    match r.get::<_, Option<String>>(i)? {
+        Some(_) => vocab_at(r, i).map(Some),
+        None => Ok(None),
+    }
+}
+
+/// A day (`YYYY-MM-DD`) from a projection column.
+pub(crate) fn day_at(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Day> {
+    let text: String = r.get(i)?;
+    Day::parse(&text).map_err(|_| unreadable(i, "not a day".to_owned()))
+}
+
+fn unreadable(i: usize, what: String) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, what.into())
 }
 
 impl Store {
@@ -79,12 +107,11 @@ impl Store {
         )?;
         let rows = stmt.query_map([person_id], |r| {
             let ms: Option<i64> = r.get(0)?;
-            let date: Option<String> = r.get(1)?;
             Ok(TimelineEntry {
                 // Rencontres carry a time, not a date.
-                date: match (ms, date) {
-                    (Some(ms), _) => Day::from_epoch_ms(ms).to_string(),
-                    (None, date) => date.unwrap_or_default(),
+                date: match ms {
+                    Some(ms) => Day::from_epoch_ms(ms),
+                    None => day_at(r, 1)?,
                 },
                 kind: r.get(2)?,
                 id: r.get(3)?,
@@ -132,7 +159,7 @@ impl Store {
             Ok(DueRelance {
                 id: r.get(0)?,
                 person_id: r.get(1)?,
-                due: r.get(2)?,
+                due: day_at(r, 2)?,
                 reason: r.get(3)?,
                 person: r.get(4)?,
             })

@@ -52,9 +52,7 @@ pub fn EventsScreen(shared: Shared) -> impl IntoView {
                         .into_iter()
                         .map(|e| {
                             let id = e.id.clone();
-                            let date = Day::parse(&e.date)
-                                .map(i18n::people::short_date)
-                                .unwrap_or_else(|_| e.date.clone());
+                            let date = i18n::people::short_date(e.date);
                             view! {
                                 <li>
                                     <button

@@ -296,7 +296,7 @@ fn CheckInList(
                 each=shown
                 key=|r| (r.id.clone(), r.checked_in, r.possible_duplicate)
                 children=move |r: Registration| {
-                    let code = r.age_band.as_deref().and_then(AgeBand::from_code);
+                    let code = r.age_band;
                     let band = move || code.map(|b| i18n.label(b)).unwrap_or_default();
                     let arrived = r.checked_in;
                     let duplicate = r.possible_duplicate;

@@ -36,20 +36,17 @@ pub fn CaseloadList(shared: Shared) -> impl IntoView {
     let groups = move || {
         let lang = i18n.lang();
         let now = clock::now_ms();
-        let mut groups: Vec<(Option<String>, Vec<CaseloadEntry>)> = Vec::new();
+        let mut groups: Vec<(Option<Stage>, Vec<CaseloadEntry>)> = Vec::new();
         for p in caseload.get().map(|c| c.persons).unwrap_or_default() {
             match groups.last_mut() {
                 Some((stage, list)) if *stage == p.stage => list.push(p),
-                _ => groups.push((p.stage.clone(), vec![p])),
+                _ => groups.push((p.stage, vec![p])),
             }
         }
         groups
             .into_iter()
             .map(|(stage, people)| {
-                let title = stage
-                    .as_deref()
-                    .and_then(Stage::from_code)
-                    .map_or_else(
+                let title = stage.map_or_else(
                         || i18n::tr(lang, i18n::people::NO_STAGE),
                         |s| i18n::people::stage_label(lang, s).to_owned(),
                     );

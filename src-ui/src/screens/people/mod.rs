@@ -12,7 +12,6 @@ pub mod partners;
 
 use filrouge_model::ipc::SearchPersons;
 use filrouge_model::views::PersonHit;
-use filrouge_model::vocab::Stage;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -107,11 +106,7 @@ pub fn PersonsScreen(shared: Shared) -> impl IntoView {
                             Some(last) => format!("{} {last}", p.pseudonym),
                             None => p.pseudonym.clone(),
                         };
-                        let stage = p
-                            .stage
-                            .as_deref()
-                            .and_then(Stage::from_code)
-                            .map(|s| i18n::people::stage_label(i18n.lang(), s));
+                        let stage = p.stage.map(|s| i18n::people::stage_label(i18n.lang(), s));
                         view! {
                             <li>
                                 <button

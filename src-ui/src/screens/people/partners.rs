@@ -71,9 +71,7 @@ pub fn PartnersScreen(shared: Shared) -> impl IntoView {
                         .unwrap_or_default()
                         .into_iter()
                         .map(|p| {
-                            let kind = PartnerKind::from_code(&p.kind)
-                                .map(|k| i18n.label(k))
-                                .unwrap_or_default();
+                            let kind = i18n.label(p.kind);
                             let place = p.commune.clone().unwrap_or_default();
                             view! {
                                 <li class="partner-row">

@@ -154,9 +154,7 @@ fn PersonDetails(
                 .rev()
                 .map(|e| {
                     let kind = e.kind.clone();
-                    let date = Day::parse(&e.date)
-                        .map(i18n::people::short_date)
-                        .unwrap_or_else(|_| e.date.clone());
+                    let date = i18n::people::short_date(e.date);
                     view! {
                         <li class="timeline-entry" data-kind=kind>
                             <span class="date">{date}</span>
