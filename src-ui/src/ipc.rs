@@ -59,6 +59,19 @@ impl Latest {
     }
 }
 
+/// The persons whose names start with `typed`, at most `limit`, through `latest`:
+/// `None` when a newer search was started meanwhile (the picker and the persons screen
+/// search as the user types).
+pub async fn search_persons(
+    latest: Latest,
+    typed: String,
+    limit: u32,
+) -> Option<Result<Vec<filrouge_model::views::PersonHit>, IpcError>> {
+    latest
+        .call(&filrouge_model::ipc::SearchPersons { typed, limit })
+        .await
+}
+
 /// Calls `on_status` with every sync status the shell announces, for as long as the
 /// page lives. A failure to subscribe (no Tauri) is logged; the screen still works,
 /// it only misses live updates.

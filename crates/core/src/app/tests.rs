@@ -114,6 +114,18 @@ fn one_transaction<T: Debug>(
     done
 }
 
+/// A rencontre saved at "Gare", then a form at "City stade" kept while it is typed.
+fn a_rencontre_at_the_station_then_a_form_being_typed(d: &Device) {
+    d.create_rencontre(CreateRencontre {
+        draft: draft("Gare", ""),
+    })
+    .unwrap();
+    d.save_form_draft(SaveFormDraft {
+        draft: Some(form("City stade")),
+    })
+    .unwrap();
+}
+
 fn form(place: &str) -> RencontreFormDraft {
     RencontreFormDraft {
         draft: draft(place, "en cours"),
@@ -132,14 +144,7 @@ fn saving_a_rencontre_writes_the_record_the_relance_the_draft_and_the_place_toge
         },
     })
     .unwrap();
-    d.create_rencontre(CreateRencontre {
-        draft: draft("Gare", ""),
-    })
-    .unwrap();
-    d.save_form_draft(SaveFormDraft {
-        draft: Some(form("City stade")),
-    })
-    .unwrap();
+    a_rencontre_at_the_station_then_a_form_being_typed(&d);
 
     let mut with_relance = draft("City stade", "parle de foot");
     with_relance.relance_due = Some(Day::from_epoch_ms(NOW).checked_add_days(7).unwrap());
@@ -316,14 +321,7 @@ fn the_devices_settings_are_each_one_transaction() {
 fn a_refused_rencontre_keeps_the_draft_and_the_last_place() {
     let dir = tempfile::tempdir().unwrap();
     let d = device(&dir);
-    d.create_rencontre(CreateRencontre {
-        draft: draft("Gare", ""),
-    })
-    .unwrap();
-    d.save_form_draft(SaveFormDraft {
-        draft: Some(form("City stade")),
-    })
-    .unwrap();
+    a_rencontre_at_the_station_then_a_form_being_typed(&d);
     let before = dump(&d);
     let mut nobody = draft("City stade", "");
     nobody.headcount = 0;

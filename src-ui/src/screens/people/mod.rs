@@ -10,7 +10,6 @@
 pub mod caseload;
 pub mod partners;
 
-use filrouge_model::ipc::SearchPersons;
 use filrouge_model::views::PersonHit;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -41,11 +40,7 @@ pub fn PersonsScreen(shared: Shared) -> impl IntoView {
             return;
         }
         spawn_local(async move {
-            let search = SearchPersons {
-                typed: text,
-                limit: HITS,
-            };
-            let Some(found) = latest.call(&search).await else {
+            let Some(found) = ipc::search_persons(latest, text, HITS).await else {
                 return;
             };
             searched.set(true);

@@ -8,7 +8,7 @@
 //! and clears the input for the next name. The form owns `chosen` and sends the ids.
 
 use filrouge_model::PersonDraft;
-use filrouge_model::ipc::{CreatePerson, IpcError, SearchPersons};
+use filrouge_model::ipc::{CreatePerson, IpcError};
 use filrouge_model::views::PersonHit;
 use leptos::html;
 use leptos::prelude::*;
@@ -40,11 +40,7 @@ pub fn PersonPicker(
             return;
         }
         spawn_local(async move {
-            let search = SearchPersons {
-                typed: text,
-                limit: HITS,
-            };
-            let Some(found) = latest.call(&search).await else {
+            let Some(found) = ipc::search_persons(latest, text, HITS).await else {
                 return;
             };
             match found {
