@@ -1,7 +1,7 @@
 //! "Ajouter une personne": search-as-you-type over the persons this device knows, or a
 //! new pseudonym created in place, for the rencontre form.
 //!
-//! Every keystroke asks the shell's FTS index ([`SearchPersons`], accent- and
+//! Every keystroke asks the shell's FTS index ([`SearchPersons`](filrouge_model::ipc::SearchPersons), accent- and
 //! case-insensitive prefixes); [`ipc::Latest`] drops answers that arrive after a
 //! newer keystroke's. Choosing a hit, or creating the person ([`CreatePerson`], a
 //! record with only a pseudonym: the least the team needs), adds a chip to `chosen`
