@@ -11,7 +11,6 @@
 //! name without a handler fails them.
 
 use filrouge_core::{CoreError, Device};
-use filrouge_model::Rencontre;
 use filrouge_model::ipc::{
     ChangeStage, CheckIn, CreateEvent, CreateInvite, CreatePartner, CreatePerson, CreateRencontre,
     EditRencontre, Enrol, GetEvent, GetFormDraft, GetPerson, GetProfile, GetSyncStatus, Invite,
@@ -23,6 +22,7 @@ use filrouge_model::views::{
     Caseload, DueRelance, EventSummary, EventView, PartnerRow, PersonHit, PersonView, Profile,
     RencontreFormDraft,
 };
+use filrouge_model::{RecordId, Rencontre};
 use tauri::State;
 
 use crate::AppState;
@@ -176,7 +176,7 @@ pub async fn set_relance_status(state: State<'_, AppState>, args: SetRelanceStat
 }
 
 #[tauri::command]
-pub async fn plan_relance(state: State<'_, AppState>, args: PlanRelance) -> Res<String> {
+pub async fn plan_relance(state: State<'_, AppState>, args: PlanRelance) -> Res<RecordId> {
     changed(&state, state.device.plan_relance(args))
 }
 

@@ -5,13 +5,16 @@ use filrouge_model::ipc::{
     Command, CreateRencontre, GetSyncStatus, IpcError, LastPlace, ListRencontres, SyncNow,
     UpdateRencontre,
 };
-use filrouge_model::{Channel, Field, RencontreDraft};
+use filrouge_model::{Channel, Field, RecordId, RencontreDraft};
 use tauri::ipc::{CallbackFn, InvokeBody};
 use tauri::test::{
     INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder, mock_context, noop_assets,
 };
 use tauri::webview::InvokeRequest;
 use tauri::{App, WebviewWindow, WebviewWindowBuilder};
+
+/// A record id no store holds.
+const UNKNOWN: &str = "01900000-0000-7000-8000-00000000dead";
 
 fn app(dir: &std::path::Path) -> (App<MockRuntime>, WebviewWindow<MockRuntime>) {
     let app = crate::with_commands(mock_builder())
@@ -144,15 +147,13 @@ fn errors_reach_the_ui_tagged() {
     let missing = call(
         &w,
         &UpdateRencontre {
-            id: "0190-nope".into(),
+            id: RecordId::parse(UNKNOWN).unwrap(),
             draft: draft("x"),
         },
     );
     assert_eq!(
         missing.unwrap_err(),
-        IpcError::NotFound {
-            id: "0190-nope".into()
-        }
+        IpcError::NotFound { id: UNKNOWN.into() }
     );
     let enrol = call(
         &w,
@@ -244,7 +245,7 @@ fn the_persons_commands_round_trip_through_the_ipc_boundary() {
     );
 
     let mut with_relance = draft("à rappeler");
-    with_relance.persons.insert(eloise.id.clone());
+    with_relance.persons.insert(eloise.id.to_string());
     with_relance.relance_due = Some(today);
     call(
         &w,
@@ -308,7 +309,7 @@ fn the_persons_commands_round_trip_through_the_ipc_boundary() {
         call(
             &w,
             &GetPerson {
-                id: missing.clone()
+                id: RecordId::parse(&missing).unwrap()
             }
         )
         .unwrap_err(),
@@ -345,7 +346,7 @@ fn the_events_commands_round_trip_through_the_ipc_boundary() {
         &w,
         &Register {
             draft: RegistrationDraft {
-                event_id: event.id.clone(),
+                event_id: event.id.to_string(),
                 first_name_or_pseudonym: "Neo".into(),
                 age_band: Some(AgeBand::From16To17),
                 minor: true,
@@ -404,8 +405,8 @@ fn the_partners_commands_round_trip_through_the_ipc_boundary() {
     .unwrap();
     let today = today();
     let mut draft = OrientationDraft {
-        person_id: person.id.clone(),
-        partner_id: Some(partner.id),
+        person_id: person.id.to_string(),
+        partner_id: Some(partner.id.to_string()),
         partner_name: None,
         reason: "Inscription".into(),
         consent_given: false,

@@ -284,9 +284,15 @@ mod tests {
     use super::insert_newest_first;
     use filrouge_model::Rencontre;
 
+    /// A record id that sorts as the letter `name` does.
+    fn id_of(name: &str) -> filrouge_model::RecordId {
+        let n = name.chars().next().map_or(0, u32::from);
+        filrouge_model::RecordId::parse(&format!("{n:08x}-0000-7000-8000-000000000000")).unwrap()
+    }
+
     fn row(id: &str, at: i64) -> Rencontre {
         Rencontre {
-            id: id.into(),
+            id: id_of(id),
             channel: filrouge_model::rencontre::Channel::Maraude,
             place: String::new(),
             occurred_at: at,
@@ -305,7 +311,7 @@ mod tests {
         insert_newest_first(&mut rows, row("e", 40));
         // Saved again (an edit): replaced, not doubled.
         insert_newest_first(&mut rows, row("z", 5));
-        let order: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
-        assert_eq!(order, ["e", "c", "d", "b", "a", "z"]);
+        let order: Vec<_> = rows.iter().map(|r| r.id.clone()).collect();
+        assert_eq!(order, ["e", "c", "d", "b", "a", "z"].map(id_of));
     }
 }

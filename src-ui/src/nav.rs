@@ -17,7 +17,7 @@ pub enum Screen {
     /// Person search, to open a person's thread.
     Persons,
     /// One person's thread.
-    Person(String),
+    Person(filrouge_model::RecordId),
     /// Due and overdue relances.
     Relances,
     /// The partners' directory.
@@ -25,7 +25,7 @@ pub enum Screen {
     /// The events list and the create form.
     Events,
     /// One event: registration and check-in.
-    Event(String),
+    Event(filrouge_model::RecordId),
 }
 
 impl Screen {

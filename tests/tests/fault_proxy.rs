@@ -45,7 +45,7 @@ fn everything_converges_once_the_faults_stop_and_nothing_is_stored_twice() -> an
         for (i, d) in devices.iter_mut().enumerate() {
             for k in 0..3 {
                 let r = d.store().create_rencontre(draft(round * 10 + k, "début"))?;
-                ids[i].push(r.id);
+                ids[i].push(r.id.to_string());
                 changes += 1;
             }
             if let Some(id) = ids[i].get(round) {

@@ -100,7 +100,7 @@ fn one_size(n: usize, dir: &Path) -> anyhow::Result<()> {
         let r = generate::rencontre(&mut rng, &persons, now);
         let json = serde_json::to_string(&r)?;
         timed(json, "rencontre", &mut || {
-            Ok(store.create_rencontre(r.clone())?.id)
+            Ok(store.create_rencontre(r.clone())?.id.to_string())
         })?;
     }
     for _ in 0..n_etapes {

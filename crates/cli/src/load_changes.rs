@@ -119,7 +119,7 @@ fn device_plan(device: u64, pages: usize, dir: &Path) -> anyhow::Result<Vec<Page
                 if draft.note.is_empty() && rng.chance(50) {
                     draft.note = (*rng.pick(NOTES)).to_owned();
                 }
-                recent.push_back(store.create_rencontre(draft)?.id);
+                recent.push_back(store.create_rencontre(draft)?.id.to_string());
                 if recent.len() > RECENT {
                     recent.pop_front();
                 }

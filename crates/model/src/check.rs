@@ -13,9 +13,6 @@ pub const PAST_TOLERANCE_DAYS: i32 = 1;
 /// How many days after today a planned date (a due date, an event) may be: two years,
 /// the time records are kept after the last contact.
 pub const PLANNED_MAX_DAYS: i32 = 2 * 366;
-/// Longest id, in characters: a UUID's text is 36.
-const ID_LEN: usize = 36;
-
 /// Trims `text` and checks its length; it may be empty.
 pub(crate) fn text(field: Field, text: String, max: usize) -> Result<String, ValidationError> {
     let text = trim(text);
@@ -50,19 +47,12 @@ pub(crate) fn optional(
 /// The version is not checked: ids are UUIDv7 when this app makes them, but an import
 /// may bring others, and the shape is what the stores rely on.
 pub(crate) fn id(field: Field, id: String) -> Result<String, ValidationError> {
-    let id = trim(id).to_ascii_lowercase();
-    if id.is_empty() {
+    if id.trim().is_empty() {
         return Err(ValidationError::new(field, Problem::Required));
     }
-    let shaped = id.len() == ID_LEN
-        && id.bytes().enumerate().all(|(i, b)| match i {
-            8 | 13 | 18 | 23 => b == b'-',
-            _ => b.is_ascii_hexdigit(),
-        });
-    if !shaped {
-        return Err(ValidationError::new(field, Problem::Malformed));
-    }
-    Ok(id)
+    crate::RecordId::parse(&id)
+        .map(|id| id.as_str().to_owned())
+        .ok_or_else(|| ValidationError::new(field, Problem::Malformed))
 }
 
 /// Like [`id`], for an optional link; an empty text is `None`.

@@ -47,7 +47,7 @@ impl Command for CreateRencontre {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct UpdateRencontre {
     /// The record to change.
-    pub id: String,
+    pub id: crate::RecordId,
     /// Its new content.
     pub draft: RencontreDraft,
 }
@@ -61,7 +61,7 @@ impl Command for UpdateRencontre {
 #[derive(Clone, Serialize, Deserialize)]
 pub struct EditRencontre {
     /// The record to change.
-    pub id: String,
+    pub id: crate::RecordId,
     /// Its new place.
     pub place: String,
     /// Its new note.

@@ -19,6 +19,7 @@
 pub mod check;
 pub mod day;
 pub mod error;
+pub mod id;
 pub mod invite;
 pub mod ipc;
 pub mod records;
@@ -30,6 +31,7 @@ pub mod wire;
 
 pub use day::Day;
 pub use error::{Field, Problem, ValidationError};
+pub use id::RecordId;
 pub use records::{
     Consent, Contact, EtapeDraft, EventDraft, OrientationDraft, PartnerDraft, PersonDraft,
     RecordKind, RegistrationDraft, RelanceDraft, Territory,

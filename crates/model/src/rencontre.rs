@@ -185,7 +185,7 @@ impl RencontreDraft {
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rencontre {
     /// The record's id (a UUIDv7, so ids sort by creation time).
-    pub id: String,
+    pub id: crate::RecordId,
     /// How the people were met.
     pub channel: Channel,
     /// Where.

@@ -21,7 +21,7 @@ use crate::vocab::{AgeBand, EventKind, PartnerKind, Stage};
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PersonHit {
     /// The person's id.
-    pub id: String,
+    pub id: crate::RecordId,
     /// Pseudonym or first name.
     pub pseudonym: String,
     /// Last name, if known.
@@ -48,7 +48,7 @@ pub struct TimelineEntry {
     /// The record kind code.
     pub kind: String,
     /// The record id.
-    pub id: String,
+    pub id: crate::RecordId,
     /// A short code for what happened (channel, stage, status).
     pub what: String,
 }
@@ -57,9 +57,9 @@ pub struct TimelineEntry {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DueRelance {
     /// The relance id.
-    pub id: String,
+    pub id: crate::RecordId,
     /// The person concerned, if any.
-    pub person_id: Option<String>,
+    pub person_id: Option<crate::RecordId>,
     /// When it is due.
     pub due: Day,
     /// Why.
@@ -95,7 +95,7 @@ pub struct PeriodCounts {
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PersonView {
     /// The person's id.
-    pub id: String,
+    pub id: crate::RecordId,
     /// Everything recorded about them, as their edit form takes it.
     pub person: PersonDraft,
     /// Rencontres, stage changes, orientations and relances, oldest first.
@@ -149,7 +149,7 @@ pub struct RencontreFormDraft {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EventSummary {
     /// The event's id.
-    pub id: String,
+    pub id: crate::RecordId,
     /// Its name.
     pub name: String,
     /// Its kind.
@@ -168,7 +168,7 @@ pub struct EventSummary {
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Registration {
     /// The inscription's id.
-    pub id: String,
+    pub id: crate::RecordId,
     /// The first name or pseudonym given.
     pub name: String,
     /// Its age band, if given.
@@ -206,7 +206,7 @@ pub struct EventView {
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PartnerRow {
     /// The partner's id.
-    pub id: String,
+    pub id: crate::RecordId,
     /// Its name.
     pub name: String,
     /// Its kind.
@@ -231,7 +231,7 @@ impl std::fmt::Debug for PartnerRow {
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CaseloadEntry {
     /// The person's id.
-    pub id: String,
+    pub id: crate::RecordId,
     /// Pseudonym or first name.
     pub pseudonym: String,
     /// Last name, if known.

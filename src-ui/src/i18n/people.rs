@@ -287,7 +287,8 @@ mod tests {
                 &TimelineEntry {
                     date: Day::parse("2026-11-26").unwrap(),
                     kind: kind.into(),
-                    id: "x".into(),
+                    id: filrouge_model::RecordId::parse("01890000-0000-7000-8000-000000000001")
+                        .unwrap(),
                     what: what.into(),
                 },
             )
@@ -301,7 +302,8 @@ mod tests {
             &TimelineEntry {
                 date: Day::parse("2026-11-26").unwrap(),
                 kind: "relance".into(),
-                id: "x".into(),
+                id: filrouge_model::RecordId::parse("01890000-0000-7000-8000-000000000001")
+                    .unwrap(),
                 what: "faite".into(),
             },
         );

@@ -27,6 +27,7 @@ fn main() -> anyhow::Result<()> {
                     ..RencontreDraft::default()
                 })?
                 .id
+                .to_string()
         };
         writeln!(out, "{id}")?;
         out.flush()?;

@@ -25,7 +25,7 @@ impl Device {
 
     /// An event with its registrations.
     pub fn get_event(&self, cmd: GetEvent) -> Result<EventView, CoreError> {
-        self.read(|s| s.event_view(&cmd.id))
+        self.read(|s| s.event_view(cmd.id.as_str()))
     }
 
     /// Registers a participant; answers the event as it now is.
@@ -40,8 +40,8 @@ impl Device {
     /// Checks a participant in (or out, after a wrong tap); answers the event.
     pub fn check_in(&self, cmd: CheckIn) -> Result<EventView, CoreError> {
         self.unit(|s| {
-            s.check_in(&cmd.id, cmd.arrived)?;
-            s.event_view(&cmd.event_id)
+            s.check_in(cmd.id.as_str(), cmd.arrived)?;
+            s.event_view(cmd.event_id.as_str())
         })
     }
 

@@ -38,6 +38,14 @@ use crate::{CoreError, Env, Store};
 
 pub use team::{DEFAULT_DEVICE_NAME, EnrolTarget};
 
+/// The id of a record the store has just made (always a UUID's text).
+fn made_id(id: String) -> Result<filrouge_model::RecordId, CoreError> {
+    filrouge_model::RecordId::parse(&id).ok_or(CoreError::Corrupt {
+        reason: "a new record's id is not a UUID".to_owned(),
+        id,
+    })
+}
+
 /// The app on one device: its store, and the clock and ids the store was opened with.
 ///
 /// Cloning gives another handle to the same store.

@@ -7,6 +7,8 @@ use filrouge_model::ipc::{
 };
 use filrouge_model::views::{Caseload, DueRelance, PersonHit, PersonView, Profile};
 
+use filrouge_model::RecordId;
+
 use super::Device;
 use crate::CoreError;
 
@@ -27,23 +29,23 @@ impl Device {
 
     /// A person's screen.
     pub fn get_person(&self, cmd: GetPerson) -> Result<PersonView, CoreError> {
-        self.read_doc(|s| s.person_view(&cmd.id))
+        self.read_doc(|s| s.person_view(cmd.id.as_str()))
     }
 
     /// Saves a person's record (consent, référent, what is known) and answers their
     /// screen as it now is.
     pub fn update_person(&self, cmd: UpdatePerson) -> Result<PersonView, CoreError> {
         self.unit(|s| {
-            s.update_person(&cmd.id, cmd.draft)?;
-            s.person_view(&cmd.id)
+            s.update_person(cmd.id.as_str(), cmd.draft)?;
+            s.person_view(cmd.id.as_str())
         })
     }
 
     /// Moves a person to another étape of their parcours.
     pub fn change_stage(&self, cmd: ChangeStage) -> Result<PersonView, CoreError> {
         self.unit(|s| {
-            s.change_stage(&cmd.person_id, cmd.stage, cmd.date, cmd.note)?;
-            s.person_view(&cmd.person_id)
+            s.change_stage(cmd.person_id.as_str(), cmd.stage, cmd.date, cmd.note)?;
+            s.person_view(cmd.person_id.as_str())
         })
     }
 
@@ -59,12 +61,14 @@ impl Device {
 
     /// Marks a relance done, postponed or cancelled.
     pub fn set_relance_status(&self, cmd: SetRelanceStatus) -> Result<(), CoreError> {
-        self.unit(|s| s.set_relance_status(&cmd.id, cmd.status, cmd.due))
+        self.unit(|s| s.set_relance_status(cmd.id.as_str(), cmd.status, cmd.due))
     }
 
     /// Plans a relance for this device's worker; answers its id.
-    pub fn plan_relance(&self, cmd: PlanRelance) -> Result<String, CoreError> {
-        self.unit(|s| s.plan_relance(cmd.person_id, cmd.due, cmd.reason))
+    pub fn plan_relance(&self, cmd: PlanRelance) -> Result<RecordId, CoreError> {
+        let person = cmd.person_id.map(|id| id.as_str().to_owned());
+        let id = self.unit(|s| s.plan_relance(person, cmd.due, cmd.reason))?;
+        super::made_id(id)
     }
 
     /// Who uses this device.

@@ -25,12 +25,12 @@ impl Device {
 
     /// Changes a rencontre; only the fields that differ are written.
     pub fn update_rencontre(&self, cmd: UpdateRencontre) -> Result<Rencontre, CoreError> {
-        self.unit(|s| s.update_rencontre(&cmd.id, cmd.draft))
+        self.unit(|s| s.update_rencontre(cmd.id.as_str(), cmd.draft))
     }
 
     /// Changes a rencontre's place and note (the list's inline edit).
     pub fn edit_rencontre(&self, cmd: EditRencontre) -> Result<Rencontre, CoreError> {
-        self.unit(|s| s.edit_rencontre_text(&cmd.id, cmd.place, cmd.note))
+        self.unit(|s| s.edit_rencontre_text(cmd.id.as_str(), cmd.place, cmd.note))
     }
 
     /// The rencontres since the start of the day the UI asks about, newest first.

@@ -12,7 +12,7 @@ use filrouge_model::views::{EventSummary, EventView, Registration, fold_name};
 use filrouge_model::{AgeBand, EventDraft, RegistrationDraft};
 use rusqlite::{OptionalExtension, params};
 
-use crate::store::queries::{day_at, vocab_at, vocab_or_none};
+use crate::store::queries::{day_at, id_at, vocab_at, vocab_or_none};
 use crate::{CoreError, Store};
 
 /// The columns of an [`EventSummary`], counts included.
@@ -23,7 +23,7 @@ const SUMMARY: &str = "SELECT e.id, e.name, e.kind, e.date, e.place,
 
 fn summary(r: &rusqlite::Row<'_>) -> rusqlite::Result<EventSummary> {
     Ok(EventSummary {
-        id: r.get(0)?,
+        id: id_at(r, 0)?,
         name: r.get(1)?,
         kind: vocab_at(r, 2)?,
         date: day_at(r, 3)?,
@@ -57,7 +57,7 @@ impl Store {
         )?;
         let rows = stmt.query_map([id], |r| {
             Ok(Registration {
-                id: r.get(0)?,
+                id: id_at(r, 0)?,
                 name: r.get(1)?,
                 age_band: vocab_or_none(r, 2)?,
                 minor: r.get::<_, i64>(3)? != 0,

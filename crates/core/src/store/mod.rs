@@ -473,7 +473,7 @@ fn row_to_rencontre(r: &rusqlite::Row<'_>) -> rusqlite::Result<Option<Rencontre>
         return Ok(None);
     };
     Ok(Some(Rencontre {
-        id: r.get(0)?,
+        id: crate::store::queries::id_at(r, 0)?,
         channel,
         place: r.get(2)?,
         occurred_at: r.get(3)?,

@@ -14,7 +14,7 @@ use crate::{CoreError, Store};
 /// A partner as the directory lists it, from `SELECT id, name, kind, contact, commune`.
 fn partner_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PartnerRow> {
     Ok(PartnerRow {
-        id: r.get(0)?,
+        id: crate::store::queries::id_at(r, 0)?,
         name: r.get(1)?,
         kind: crate::store::queries::vocab_at(r, 2)?,
         contact: r.get(3)?,
@@ -88,7 +88,7 @@ mod tests {
         let lina = s.create(PersonDraft::new("Lina")).unwrap();
         let orientation = OrientationDraft {
             person_id: lina.clone(),
-            partner_id: Some(ml.id.clone()),
+            partner_id: Some(ml.id.to_string()),
             partner_name: None,
             reason: "Inscription Garantie jeunes".into(),
             consent_given: false,

@@ -245,7 +245,7 @@ impl Store {
         )?;
         let rows = stmt.query_map(rusqlite::params![worker, limit], |r| {
             Ok(CaseloadEntry {
-                id: r.get(0)?,
+                id: crate::store::queries::id_at(r, 0)?,
                 pseudonym: r.get(1)?,
                 last_name: r.get(2)?,
                 stage: crate::store::queries::vocab_or_none(r, 3)?,
@@ -261,7 +261,8 @@ impl Store {
     /// A person's screen: their record and their timeline.
     pub fn person_view(&mut self, id: &str) -> Result<PersonView, CoreError> {
         Ok(PersonView {
-            id: id.to_owned(),
+            id: filrouge_model::RecordId::parse(id)
+                .ok_or_else(|| CoreError::NotFound { id: id.to_owned() })?,
             person: self.get(id)?,
             timeline: self.timeline(id)?,
         })

@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::store::tests::{NOW, dump, test_env};
-use filrouge_model::{Channel, Field, Problem};
+use filrouge_model::{Channel, Field, Problem, RecordId};
 
 fn open(dir: &tempfile::TempDir) -> Store {
     Store::open(&dir.path().join("device.sqlite"), test_env(NOW, 1)).unwrap()
@@ -275,7 +275,7 @@ fn the_rencontre_being_typed_survives_a_restart_and_goes_after_the_save() {
             ..rencontre(&[], None)
         },
         persons: vec![PersonHit {
-            id: "01890000-0000-7000-8000-000000000001".into(),
+            id: RecordId::parse("01890000-0000-7000-8000-000000000001").unwrap(),
             pseudonym: "Lina".into(),
             last_name: None,
             stage: None,

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use filrouge_model::{Day, Vocab};
+use filrouge_model::{Day, RecordId, Vocab};
 use rusqlite::params;
 
 use crate::{CoreError, Store};
@@ -26,7 +26,7 @@ fn fts_prefix_query(input: &str) -> Option<String> {
 
 fn person_hit(r: &rusqlite::Row<'_>) -> rusqlite::Result<PersonHit> {
     Ok(PersonHit {
-        id: r.get(0)?,
+        id: id_at(r, 0)?,
         pseudonym: r.get(1)?,
         last_name: r.get(2)?,
         stage: vocab_or_none(r, 3)?,
@@ -38,6 +38,21 @@ fn person_hit(r: &rusqlite::Row<'_>) -> rusqlite::Result<PersonHit> {
 pub(crate) fn vocab_at<V: Vocab>(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<V> {
     let code: String = r.get(i)?;
     V::from_code(&code).ok_or_else(|| unreadable(i, format!("unknown {} code", V::NAME)))
+}
+
+/// A record id from a projection column (ids are written by the store, so anything
+/// but a UUID's text there means a damaged file).
+pub(crate) fn id_at(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<RecordId> {
+    let text: String = r.get(i)?;
+    RecordId::parse(&text).ok_or_else(|| unreadable(i, "not a record id".to_owned()))
+}
+
+/// [`id_at`] for a column that may be empty.
+pub(crate) fn id_or_none(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Option<RecordId>> {
+    match r.get::<_, Option<String>>(i)? {
+        Some(_) => id_at(r, i).map(Some),
+        None => Ok(None),
+    }
 }
 
 /// [`vocab_at`] for a column that may be empty.
@@ -114,7 +129,7 @@ impl Store {
                     None => day_at(r, 1)?,
                 },
                 kind: r.get(2)?,
-                id: r.get(3)?,
+                id: id_at(r, 3)?,
                 what: r.get(4)?,
             })
         })?;
@@ -157,8 +172,8 @@ impl Store {
         let mut stmt = self.conn.prepare_cached(sql)?;
         let rows = stmt.query_map(params![referent, until.to_string(), limit], |r| {
             Ok(DueRelance {
-                id: r.get(0)?,
-                person_id: r.get(1)?,
+                id: id_at(r, 0)?,
+                person_id: id_or_none(r, 1)?,
                 due: day_at(r, 2)?,
                 reason: r.get(3)?,
                 person: r.get(4)?,

@@ -152,7 +152,7 @@ fn a_person_timeline_caseload_and_due_relances() {
         .relances_due("Karim", today())
         .unwrap()
         .into_iter()
-        .map(|r| r.id)
+        .map(|r| r.id.to_string())
         .collect();
     assert_eq!(due, [overdue.clone(), due_today.clone()]);
     // Done disappears from the list.

@@ -155,7 +155,7 @@ fn a_corrupt_document_is_quarantined_and_the_rest_keeps_working() {
         .conn
         .execute(
             "UPDATE documents SET snapshot = X'856f4a83deadbeef' WHERE id = ?1",
-            [&bad.id],
+            [bad.id.as_str()],
         )
         .unwrap();
     drop(store);

@@ -33,7 +33,7 @@ impl Command for CreateEvent {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct GetEvent {
     /// The event's id.
-    pub id: String,
+    pub id: crate::RecordId,
 }
 impl Command for GetEvent {
     const NAME: &'static str = "get_event";
@@ -56,9 +56,9 @@ impl Command for Register {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CheckIn {
     /// The registration's id.
-    pub id: String,
+    pub id: crate::RecordId,
     /// The event's id, for the answer.
-    pub event_id: String,
+    pub event_id: crate::RecordId,
     /// Arrived or not.
     pub arrived: bool,
 }

@@ -51,7 +51,7 @@ impl Command for CreatePerson {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct GetPerson {
     /// The person's id.
-    pub id: String,
+    pub id: crate::RecordId,
 }
 impl Command for GetPerson {
     const NAME: &'static str = "get_person";
@@ -62,7 +62,7 @@ impl Command for GetPerson {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct UpdatePerson {
     /// The person's id.
-    pub id: String,
+    pub id: crate::RecordId,
     /// The whole record as the form now holds it.
     pub draft: PersonDraft,
 }
@@ -76,7 +76,7 @@ impl Command for UpdatePerson {
 #[derive(Clone, Serialize, Deserialize)]
 pub struct ChangeStage {
     /// The person's id.
-    pub person_id: String,
+    pub person_id: crate::RecordId,
     /// The stage entered.
     pub stage: Stage,
     /// The day it happened.
@@ -118,7 +118,7 @@ impl Command for ListRelances {
 #[derive(Clone, Serialize, Deserialize)]
 pub struct PlanRelance {
     /// The person concerned, if any.
-    pub person_id: Option<String>,
+    pub person_id: Option<crate::RecordId>,
     /// When it is due.
     pub due: Day,
     /// What to do.
@@ -126,7 +126,7 @@ pub struct PlanRelance {
 }
 impl Command for PlanRelance {
     const NAME: &'static str = "plan_relance";
-    type Output = String;
+    type Output = crate::RecordId;
 }
 
 impl std::fmt::Debug for PlanRelance {
@@ -142,7 +142,7 @@ impl std::fmt::Debug for PlanRelance {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SetRelanceStatus {
     /// The relance's id.
-    pub id: String,
+    pub id: crate::RecordId,
     /// Its new status.
     pub status: RelanceStatus,
     /// Its new due day, when postponed.

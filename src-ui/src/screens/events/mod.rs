@@ -178,7 +178,7 @@ fn NewEvent(shared: Shared) -> impl IntoView {
                                 let id = p.id.clone();
                                 let chosen = {
                                     let id = id.clone();
-                                    move || aria_bool(partners.with(|l| l.contains(&id)))
+                                    move || aria_bool(partners.with(|l| l.iter().any(|p| *p == id)))
                                 };
                                 view! {
                                     <button
@@ -191,7 +191,7 @@ fn NewEvent(shared: Shared) -> impl IntoView {
                                                     if let Some(i) = l.iter().position(|x| *x == id) {
                                                         l.remove(i);
                                                     } else {
-                                                        l.push(id.clone());
+                                                        l.push(id.to_string());
                                                     }
                                                 })
                                         }

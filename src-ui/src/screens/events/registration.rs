@@ -31,7 +31,7 @@ const CHECKIN_SHOWN: usize = 200;
 
 /// An event's screen.
 #[component]
-pub fn EventScreen(shared: Shared, id: String) -> impl IntoView {
+pub fn EventScreen(shared: Shared, id: filrouge_model::RecordId) -> impl IntoView {
     let i18n = use_i18n();
     let event = RwSignal::new(None::<EventView>);
     let error = RwSignal::new(None::<Said>);
@@ -103,7 +103,10 @@ pub fn EventScreen(shared: Shared, id: String) -> impl IntoView {
 
 /// The registration form.
 #[component]
-fn RegistrationForm(event_id: String, event: RwSignal<Option<EventView>>) -> impl IntoView {
+fn RegistrationForm(
+    event_id: filrouge_model::RecordId,
+    event: RwSignal<Option<EventView>>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let name = RwSignal::new(String::new());
     let band = RwSignal::new(None::<AgeBand>);
@@ -116,7 +119,7 @@ fn RegistrationForm(event_id: String, event: RwSignal<Option<EventView>>) -> imp
     let event_id = StoredValue::new(event_id);
 
     let draft = move || RegistrationDraft {
-        event_id: event_id.get_value(),
+        event_id: event_id.get_value().to_string(),
         first_name_or_pseudonym: name.get_untracked(),
         age_band: band.get_untracked(),
         minor: minor.get_untracked(),
@@ -236,7 +239,7 @@ fn RegistrationForm(event_id: String, event: RwSignal<Option<EventView>>) -> imp
 /// The check-in list.
 #[component]
 fn CheckInList(
-    event_id: String,
+    event_id: filrouge_model::RecordId,
     event: RwSignal<Option<EventView>>,
     error: RwSignal<Option<Said>>,
 ) -> impl IntoView {

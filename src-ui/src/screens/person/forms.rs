@@ -27,7 +27,7 @@ pub(crate) fn OrientForm(
     view_of: RwSignal<Option<PersonView>>,
     notice: RwSignal<Option<Said>>,
     partners: RwSignal<Vec<PartnerRow>>,
-    id: String,
+    id: filrouge_model::RecordId,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let partner = RwSignal::new(String::new());
@@ -42,7 +42,7 @@ pub(crate) fn OrientForm(
         }
         let chosen = Some(partner.get_untracked()).filter(|p| !p.is_empty());
         let draft = OrientationDraft {
-            person_id: id.clone(),
+            person_id: id.to_string(),
             partner_name: if chosen.is_some() {
                 None
             } else {
@@ -83,7 +83,7 @@ pub(crate) fn OrientForm(
                         partners
                             .get()
                             .into_iter()
-                            .map(|p| view! { <option value=p.id.clone()>{p.name.clone()}</option> })
+                            .map(|p| view! { <option value=p.id.to_string()>{p.name.clone()}</option> })
                             .collect_view()
                     }}
                 </select>

@@ -27,7 +27,7 @@ use crate::{clock, i18n, ipc};
 
 /// A person's screen.
 #[component]
-pub fn PersonScreen(shared: Shared, id: String) -> impl IntoView {
+pub fn PersonScreen(shared: Shared, id: filrouge_model::RecordId) -> impl IntoView {
     let i18n = use_i18n();
     let view_of = RwSignal::new(None::<PersonView>);
     let error = RwSignal::new(None::<Said>);
@@ -178,7 +178,7 @@ fn StageForm(
     shared: Shared,
     view_of: RwSignal<Option<PersonView>>,
     notice: RwSignal<Option<Said>>,
-    id: String,
+    id: filrouge_model::RecordId,
     current: Option<Stage>,
 ) -> impl IntoView {
     let i18n = use_i18n();
@@ -260,7 +260,11 @@ fn StageForm(
 
 /// The relance form of a person's screen.
 #[component]
-fn RelanceForm(shared: Shared, notice: RwSignal<Option<Said>>, id: String) -> impl IntoView {
+fn RelanceForm(
+    shared: Shared,
+    notice: RwSignal<Option<Said>>,
+    id: filrouge_model::RecordId,
+) -> impl IntoView {
     let i18n = use_i18n();
     let due = RwSignal::new(
         clock::today()

@@ -34,7 +34,7 @@ pub fn excerpt(text: &str, max: usize) -> String {
 /// Which row is open for editing, and which row gets the focus back when it closes.
 #[derive(Clone, Copy)]
 struct Editing {
-    open: RwSignal<Option<String>>,
+    open: RwSignal<Option<filrouge_model::RecordId>>,
     focus_back: StoredValue<Option<String>>,
 }
 
@@ -107,7 +107,7 @@ fn Row(row: Rencontre, editing: Editing, shared: Shared) -> impl IntoView {
         })
     };
     view! {
-        <li class="rencontre" class:editing=move || is_open.get() data-id=id>
+        <li class="rencontre" class:editing=move || is_open.get() data-id=id.to_string()>
             {move || {
                 if is_open.get() {
                     view! { <EditForm row=row.clone() editing shared /> }.into_any()
