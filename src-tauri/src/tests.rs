@@ -426,5 +426,5 @@ fn the_partners_commands_round_trip_through_the_ipc_boundary() {
     draft.consent_given = true;
     let view = call(&w, &Orient { draft }).unwrap();
     assert_eq!(view.timeline.len(), 1);
-    assert_eq!(view.timeline[0].kind, "orientation");
+    assert_eq!(view.timeline[0].what.kind().code(), "orientation");
 }

@@ -43,14 +43,54 @@ impl std::fmt::Debug for PersonHit {
 /// One line of a person's timeline.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TimelineEntry {
-    /// When, as a date (`YYYY-MM-DD`, UTC for rencontres).
+    /// When, as a date (UTC for rencontres).
     pub date: Day,
-    /// The record kind code.
-    pub kind: String,
     /// The record id.
     pub id: crate::RecordId,
-    /// A short code for what happened (channel, stage, status).
-    pub what: String,
+    /// What the record is, and what happened.
+    pub what: TimelineWhat,
+}
+
+/// What a timeline entry is and what happened: its record's kind, with the value that
+/// says it (the rencontre's channel, the stage reached, where an orientation or a
+/// relance stands).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "what", rename_all = "snake_case")]
+pub enum TimelineWhat {
+    /// A rencontre, by its channel.
+    Rencontre(crate::Channel),
+    /// An étape: the stage reached.
+    Etape(Stage),
+    /// An orientation: where it stands.
+    Orientation(crate::OrientationStatus),
+    /// A relance: where it stands.
+    Relance(crate::RelanceStatus),
+}
+
+impl TimelineWhat {
+    /// The entry's record kind.
+    pub fn kind(self) -> crate::records::RecordKind {
+        use crate::records::RecordKind;
+        match self {
+            TimelineWhat::Rencontre(_) => RecordKind::Rencontre,
+            TimelineWhat::Etape(_) => RecordKind::Etape,
+            TimelineWhat::Orientation(_) => RecordKind::Orientation,
+            TimelineWhat::Relance(_) => RecordKind::Relance,
+        }
+    }
+
+    /// The entry a record kind's code and a value's code make, if both are known.
+    pub fn from_codes(kind: &str, what: &str) -> Option<TimelineWhat> {
+        match kind {
+            "rencontre" => crate::Channel::from_code(what).map(TimelineWhat::Rencontre),
+            "etape" => Stage::from_code(what).map(TimelineWhat::Etape),
+            "orientation" => {
+                crate::OrientationStatus::from_code(what).map(TimelineWhat::Orientation)
+            }
+            "relance" => crate::RelanceStatus::from_code(what).map(TimelineWhat::Relance),
+            _ => None,
+        }
+    }
 }
 
 /// A follow-up to do.

@@ -260,7 +260,11 @@ fn a_persons_actions_are_each_one_transaction() {
         },
     };
     let view = one_transaction(&d, |d| d.orient(orient.clone()));
-    assert!(view.timeline.iter().any(|e| e.kind == "orientation"));
+    assert!(
+        view.timeline
+            .iter()
+            .any(|e| e.what.kind().code() == "orientation")
+    );
 }
 
 #[test]

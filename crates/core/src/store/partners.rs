@@ -117,7 +117,7 @@ mod tests {
             .timeline(&lina)
             .unwrap()
             .into_iter()
-            .map(|e| e.kind)
+            .map(|e| e.what.kind().code().to_owned())
             .collect();
         assert_eq!(kinds, ["orientation"]);
     }

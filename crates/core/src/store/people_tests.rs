@@ -70,7 +70,7 @@ fn a_rencontre_with_a_relance_date_plans_the_workers_relance() {
         .timeline(&lina)
         .unwrap()
         .into_iter()
-        .map(|e| e.kind)
+        .map(|e| e.what.kind().code().to_owned())
         .collect();
     assert_eq!(kinds, ["rencontre", "relance"]);
 
@@ -136,8 +136,8 @@ fn a_stage_change_is_the_current_stage_and_a_line_of_history() {
     let etapes: Vec<(String, String)> = view
         .timeline
         .iter()
-        .filter(|e| e.kind == "etape")
-        .map(|e| (e.date.to_string(), e.what.clone()))
+        .filter(|e| e.what.kind().code() == "etape")
+        .map(|e| (e.date.to_string(), timeline_code(e.what)))
         .collect();
     assert_eq!(
         etapes,
@@ -163,7 +163,7 @@ fn a_days_entries_are_on_the_timeline_in_the_order_they_were_recorded() {
         .timeline(&lina)
         .unwrap()
         .into_iter()
-        .map(|e| (e.date.to_string(), e.kind))
+        .map(|e| (e.date.to_string(), e.what.kind().code().to_owned()))
         .collect();
     let today = today().to_string();
     assert_eq!(
@@ -366,4 +366,16 @@ fn the_lists_edit_of_place_and_note_keeps_every_other_field() {
     assert!(kept.persons.contains(&lina));
     assert!(kept.needs.contains(&Frein::Logement));
     assert_eq!(kept.relance_due, Some(day(3)));
+}
+
+/// The value's code of a timeline entry, as the projection stores it.
+fn timeline_code(what: filrouge_model::views::TimelineWhat) -> String {
+    use filrouge_model::views::TimelineWhat as W;
+    match what {
+        W::Rencontre(v) => v.code(),
+        W::Etape(v) => v.code(),
+        W::Orientation(v) => v.code(),
+        W::Relance(v) => v.code(),
+    }
+    .to_owned()
 }

@@ -11,7 +11,9 @@ use rusqlite::params;
 
 use crate::{CoreError, Store};
 
-pub use filrouge_model::views::{DueRelance, PeriodCounts, PersonHit, StageCount, TimelineEntry};
+pub use filrouge_model::views::{
+    DueRelance, PeriodCounts, PersonHit, StageCount, TimelineEntry, TimelineWhat,
+};
 
 /// Turns what a user typed into an FTS5 prefix query: every word must match the start
 /// of a name word. Quotes are doubled so no input is read as FTS syntax.
@@ -122,15 +124,16 @@ impl Store {
         )?;
         let rows = stmt.query_map([person_id], |r| {
             let ms: Option<i64> = r.get(0)?;
+            let (kind, what): (String, String) = (r.get(2)?, r.get(4)?);
             Ok(TimelineEntry {
                 // Rencontres carry a time, not a date.
                 date: match ms {
                     Some(ms) => Day::from_epoch_ms(ms),
                     None => day_at(r, 1)?,
                 },
-                kind: r.get(2)?,
                 id: id_at(r, 3)?,
-                what: r.get(4)?,
+                what: TimelineWhat::from_codes(&kind, &what)
+                    .ok_or_else(|| unreadable(4, format!("unknown {kind} value")))?,
             })
         })?;
         let mut out = rows.collect::<Result<Vec<_>, _>>()?;

@@ -133,7 +133,7 @@ fn a_person_timeline_caseload_and_due_relances() {
         .timeline(&p)
         .unwrap()
         .into_iter()
-        .map(|e| e.kind)
+        .map(|e| e.what.kind().code().to_owned())
         .collect();
     // By date; on the same day, in the order they were recorded (by id: UUIDv7, the
     // same on every device).

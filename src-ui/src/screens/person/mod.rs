@@ -153,7 +153,7 @@ fn PersonDetails(
                 .into_iter()
                 .rev()
                 .map(|e| {
-                    let kind = e.kind.clone();
+                    let kind = e.what.kind().code();
                     let date = i18n::people::short_date(e.date);
                     view! {
                         <li class="timeline-entry" data-kind=kind>
