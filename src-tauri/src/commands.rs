@@ -1,5 +1,7 @@
-//! The Tauri commands: one per `filrouge_model::ipc` command, each a line or two that
-//! calls the [`Device`] method of the same name and answers its result.
+//! The Tauri commands: one per `filrouge_model::ipc` command. The local ones are one
+//! line each in `commands!`, which makes a handler that calls the [`Device`] method of
+//! the same name and answers the command's `Output`; the few that touch the sync worker
+//! or the network are written out below it.
 //!
 //! No rule lives here. A handler calls the core (which locks the store and runs one
 //! transaction), maps the error to the tagged [`IpcError`] the UI understands, and,
@@ -12,17 +14,13 @@
 
 use filrouge_core::{CoreError, Device};
 use filrouge_model::ipc::{
-    ChangeStage, CheckIn, CreateEvent, CreateInvite, CreatePartner, CreatePerson, CreateRencontre,
-    EditRencontre, Enrol, GetEvent, GetFormDraft, GetPerson, GetProfile, GetSyncStatus, Invite,
-    IpcError, LastPlace, ListDevices, ListEvents, ListPartners, ListRelances, ListRencontres,
-    MyCaseload, Orient, PlanRelance, Register, RevokeDevice, SaveFormDraft, SearchPersons,
-    SetProfile, SetRelanceStatus, SyncNow, SyncStatus, TeamDevice, UpdatePerson, UpdateRencontre,
+    ChangeStage, CheckIn, Command, CreateEvent, CreateInvite, CreatePartner, CreatePerson,
+    CreateRencontre, EditRencontre, Enrol, GetEvent, GetFormDraft, GetPerson, GetProfile,
+    GetSyncStatus, Invite, IpcError, LastPlace, ListDevices, ListEvents, ListPartners,
+    ListRelances, ListRencontres, MyCaseload, Orient, PlanRelance, Register, RevokeDevice,
+    SaveFormDraft, SearchPersons, SetProfile, SetRelanceStatus, SyncNow, SyncStatus, TeamDevice,
+    UpdatePerson, UpdateRencontre,
 };
-use filrouge_model::views::{
-    Caseload, DueRelance, EventSummary, EventView, PartnerRow, PersonHit, PersonView, Profile,
-    RencontreFormDraft,
-};
-use filrouge_model::{RecordId, Rencontre};
 use tauri::State;
 
 use crate::AppState;
@@ -60,46 +58,53 @@ async fn on_network<T: Send + 'static>(
     }
 }
 
-#[tauri::command]
-pub async fn create_rencontre(state: State<'_, AppState>, args: CreateRencontre) -> Res<Rencontre> {
-    changed(&state, state.device.create_rencontre(args))
+/// Declares the Tauri command `$name`: it calls the [`Device`] method of the same name
+/// with the command struct, answers `Command::Output`, and, for a `write`, wakes the
+/// sync worker. One line per command below, so that a rule cannot hide in a handler.
+macro_rules! commands {
+    ($($kind:ident $name:ident($cmd:ty);)+) => {
+        $(
+            #[tauri::command]
+            pub async fn $name(
+                state: State<'_, AppState>,
+                args: $cmd,
+            ) -> Res<<$cmd as Command>::Output> {
+                commands!(@$kind state, state.device.$name(args))
+            }
+        )+
+    };
+    (@read $state:ident, $call:expr) => { answer($call) };
+    (@write $state:ident, $call:expr) => { changed(&$state, $call) };
 }
 
-#[tauri::command]
-pub async fn update_rencontre(state: State<'_, AppState>, args: UpdateRencontre) -> Res<Rencontre> {
-    changed(&state, state.device.update_rencontre(args))
-}
-
-#[tauri::command]
-pub async fn edit_rencontre(state: State<'_, AppState>, args: EditRencontre) -> Res<Rencontre> {
-    changed(&state, state.device.edit_rencontre(args))
-}
-
-#[tauri::command]
-pub async fn list_rencontres(
-    state: State<'_, AppState>,
-    args: ListRencontres,
-) -> Res<Vec<Rencontre>> {
-    answer(state.device.list_rencontres(args))
-}
-
-#[tauri::command]
-pub async fn last_place(state: State<'_, AppState>, args: LastPlace) -> Res<Option<String>> {
-    answer(state.device.last_place(args))
-}
-
-#[tauri::command]
-pub async fn get_form_draft(
-    state: State<'_, AppState>,
-    args: GetFormDraft,
-) -> Res<Option<RencontreFormDraft>> {
-    answer(state.device.get_form_draft(args))
-}
-
-#[tauri::command]
-pub async fn save_form_draft(state: State<'_, AppState>, args: SaveFormDraft) -> Res<()> {
-    // The draft stays on this device: nothing for the sync worker.
-    answer(state.device.save_form_draft(args))
+commands! {
+    write create_rencontre(CreateRencontre);
+    write update_rencontre(UpdateRencontre);
+    write edit_rencontre(EditRencontre);
+    read list_rencontres(ListRencontres);
+    read last_place(LastPlace);
+    read get_form_draft(GetFormDraft);
+    // The draft and who uses the device stay on this device: nothing to sync.
+    read save_form_draft(SaveFormDraft);
+    read set_profile(SetProfile);
+    read get_profile(GetProfile);
+    read search_persons(SearchPersons);
+    write create_person(CreatePerson);
+    read get_person(GetPerson);
+    write update_person(UpdatePerson);
+    write change_stage(ChangeStage);
+    read list_relances(ListRelances);
+    write set_relance_status(SetRelanceStatus);
+    write plan_relance(PlanRelance);
+    read my_caseload(MyCaseload);
+    read list_events(ListEvents);
+    write create_event(CreateEvent);
+    read get_event(GetEvent);
+    write register(Register);
+    write check_in(CheckIn);
+    read list_partners(ListPartners);
+    write create_partner(CreatePartner);
+    write orient(Orient);
 }
 
 #[tauri::command]
@@ -135,103 +140,4 @@ pub async fn list_devices(state: State<'_, AppState>, args: ListDevices) -> Res<
 #[tauri::command]
 pub async fn revoke_device(state: State<'_, AppState>, args: RevokeDevice) -> Res<Vec<TeamDevice>> {
     on_network(&state, |device| device.revoke_device(args)).await
-}
-
-#[tauri::command]
-pub async fn search_persons(
-    state: State<'_, AppState>,
-    args: SearchPersons,
-) -> Res<Vec<PersonHit>> {
-    answer(state.device.search_persons(args))
-}
-
-#[tauri::command]
-pub async fn create_person(state: State<'_, AppState>, args: CreatePerson) -> Res<PersonHit> {
-    changed(&state, state.device.create_person(args))
-}
-
-#[tauri::command]
-pub async fn get_person(state: State<'_, AppState>, args: GetPerson) -> Res<PersonView> {
-    answer(state.device.get_person(args))
-}
-
-#[tauri::command]
-pub async fn update_person(state: State<'_, AppState>, args: UpdatePerson) -> Res<PersonView> {
-    changed(&state, state.device.update_person(args))
-}
-
-#[tauri::command]
-pub async fn change_stage(state: State<'_, AppState>, args: ChangeStage) -> Res<PersonView> {
-    changed(&state, state.device.change_stage(args))
-}
-
-#[tauri::command]
-pub async fn list_relances(state: State<'_, AppState>, args: ListRelances) -> Res<Vec<DueRelance>> {
-    answer(state.device.list_relances(args))
-}
-
-#[tauri::command]
-pub async fn set_relance_status(state: State<'_, AppState>, args: SetRelanceStatus) -> Res<()> {
-    changed(&state, state.device.set_relance_status(args))
-}
-
-#[tauri::command]
-pub async fn plan_relance(state: State<'_, AppState>, args: PlanRelance) -> Res<RecordId> {
-    changed(&state, state.device.plan_relance(args))
-}
-
-#[tauri::command]
-pub async fn get_profile(state: State<'_, AppState>, args: GetProfile) -> Res<Profile> {
-    answer(state.device.get_profile(args))
-}
-
-#[tauri::command]
-pub async fn set_profile(state: State<'_, AppState>, args: SetProfile) -> Res<Profile> {
-    // Who uses the device is a local setting: nothing for the sync worker.
-    answer(state.device.set_profile(args))
-}
-
-#[tauri::command]
-pub async fn my_caseload(state: State<'_, AppState>, args: MyCaseload) -> Res<Caseload> {
-    answer(state.device.my_caseload(args))
-}
-
-#[tauri::command]
-pub async fn list_events(state: State<'_, AppState>, args: ListEvents) -> Res<Vec<EventSummary>> {
-    answer(state.device.list_events(args))
-}
-
-#[tauri::command]
-pub async fn create_event(state: State<'_, AppState>, args: CreateEvent) -> Res<EventSummary> {
-    changed(&state, state.device.create_event(args))
-}
-
-#[tauri::command]
-pub async fn get_event(state: State<'_, AppState>, args: GetEvent) -> Res<EventView> {
-    answer(state.device.get_event(args))
-}
-
-#[tauri::command]
-pub async fn register(state: State<'_, AppState>, args: Register) -> Res<EventView> {
-    changed(&state, state.device.register(args))
-}
-
-#[tauri::command]
-pub async fn check_in(state: State<'_, AppState>, args: CheckIn) -> Res<EventView> {
-    changed(&state, state.device.check_in(args))
-}
-
-#[tauri::command]
-pub async fn list_partners(state: State<'_, AppState>, args: ListPartners) -> Res<Vec<PartnerRow>> {
-    answer(state.device.list_partners(args))
-}
-
-#[tauri::command]
-pub async fn create_partner(state: State<'_, AppState>, args: CreatePartner) -> Res<PartnerRow> {
-    changed(&state, state.device.create_partner(args))
-}
-
-#[tauri::command]
-pub async fn orient(state: State<'_, AppState>, args: Orient) -> Res<PersonView> {
-    changed(&state, state.device.orient(args))
 }
