@@ -245,7 +245,7 @@ fn the_persons_commands_round_trip_through_the_ipc_boundary() {
     );
 
     let mut with_relance = draft("à rappeler");
-    with_relance.persons.insert(eloise.id.to_string());
+    with_relance.persons.insert(eloise.id.clone());
     with_relance.relance_due = Some(today);
     call(
         &w,
@@ -346,7 +346,7 @@ fn the_events_commands_round_trip_through_the_ipc_boundary() {
         &w,
         &Register {
             draft: RegistrationDraft {
-                event_id: event.id.to_string(),
+                event_id: event.id.clone(),
                 first_name_or_pseudonym: "Neo".into(),
                 age_band: Some(AgeBand::From16To17),
                 minor: true,
@@ -405,8 +405,8 @@ fn the_partners_commands_round_trip_through_the_ipc_boundary() {
     .unwrap();
     let today = today();
     let mut draft = OrientationDraft {
-        person_id: person.id.to_string(),
-        partner_id: Some(partner.id.to_string()),
+        person_id: person.id.clone(),
+        partner_id: Some(partner.id.clone()),
         partner_name: None,
         reason: "Inscription".into(),
         consent_given: false,

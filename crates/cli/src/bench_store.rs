@@ -92,9 +92,12 @@ fn one_size(n: usize, dir: &Path) -> anyhow::Result<()> {
     for _ in 0..n_persons {
         let p = generate::person(&mut rng);
         let json = serde_json::to_string(&p)?;
-        persons.push(timed(json, "personne", &mut || {
-            Ok(store.create_person(p.clone())?)
-        })?);
+        let id = timed(
+            json,
+            "personne",
+            &mut || Ok(store.create_person(p.clone())?),
+        )?;
+        persons.extend(generate::ids([id]));
     }
     for _ in 0..n_rencontres {
         let r = generate::rencontre(&mut rng, &persons, now);
@@ -138,7 +141,7 @@ fn one_size(n: usize, dir: &Path) -> anyhow::Result<()> {
         let t = Instant::now();
         plain.execute(
             "UPDATE records SET json = ?2, updated_at = ?3 WHERE id = ?1",
-            params![id, json, now],
+            params![id.as_str(), json, now],
         )?;
         base.push(t.elapsed());
     }

@@ -160,7 +160,9 @@ fn populate(device: &mut LocalDevice, n: usize, seed: u64) -> anyhow::Result<Str
             .map(|_| generate::person(&mut rng))
             .collect();
         left -= batch.len();
-        persons.extend(create_recorded(&mut store, batch, &mut json)?);
+        persons.extend(generate::ids(create_recorded(
+            &mut store, batch, &mut json,
+        )?));
     }
     macro_rules! kind {
         ($count:expr, $make:path) => {{

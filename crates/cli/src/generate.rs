@@ -5,6 +5,7 @@
 //! It uses its own small PRNG (splitmix64) seeded by the caller, so two runs generate
 //! the same records and a benchmark compares like with like.
 
+use filrouge_model::RecordId;
 use std::collections::BTreeSet;
 
 use filrouge_model::{
@@ -161,9 +162,17 @@ pub fn person(rng: &mut Rng) -> PersonDraft {
     p
 }
 
+/// The record ids among the texts the store answers (all of them: it makes UUIDs).
+pub fn ids(texts: impl IntoIterator<Item = String>) -> Vec<RecordId> {
+    texts
+        .into_iter()
+        .filter_map(|t| RecordId::parse(&t))
+        .collect()
+}
+
 /// A rencontre with one to three of `persons` (or an anonymous group), within the last
 /// two years before `now`.
-pub fn rencontre(rng: &mut Rng, persons: &[String], now: i64) -> RencontreDraft {
+pub fn rencontre(rng: &mut Rng, persons: &[RecordId], now: i64) -> RencontreDraft {
     let two_years = 730 * 86_400_000_i64;
     let at = now - (rng.next_u64() % two_years as u64) as i64;
     let mut r = RencontreDraft {
@@ -187,7 +196,7 @@ pub fn rencontre(rng: &mut Rng, persons: &[String], now: i64) -> RencontreDraft 
 }
 
 /// A stage change of one of `persons`.
-pub fn etape(rng: &mut Rng, persons: &[String], now: i64) -> EtapeDraft {
+pub fn etape(rng: &mut Rng, persons: &[RecordId], now: i64) -> EtapeDraft {
     EtapeDraft {
         person_id: rng.pick(persons).clone(),
         stage: *rng.pick(&Stage::ALL),
@@ -197,7 +206,7 @@ pub fn etape(rng: &mut Rng, persons: &[String], now: i64) -> EtapeDraft {
 }
 
 /// A relance due within ±60 days of `now`.
-pub fn relance(rng: &mut Rng, persons: &[String], now: i64) -> RelanceDraft {
+pub fn relance(rng: &mut Rng, persons: &[RecordId], now: i64) -> RelanceDraft {
     let offset = rng.below(120) as i32 - 60;
     let today = Day::from_epoch_ms(now);
     RelanceDraft {

@@ -103,7 +103,7 @@ fn device_plan(device: u64, pages: usize, dir: &Path) -> anyhow::Result<Vec<Page
     let mut store = Store::open(&path, Env::default())?;
     let now = filrouge_core::Clock::now_ms(&filrouge_core::SystemClock);
     let met = (0..PERSONS).map(|i| PersonDraft::new(format!("Jeune {i}")));
-    let persons = store.import(met.collect())?;
+    let persons = generate::ids(store.import(met.collect())?);
     // Pushed before the run: the persons are on the server when the rencontres come.
     drain_outbox(&mut store)?;
     let mut recent: VecDeque<String> = VecDeque::with_capacity(RECENT + 1);

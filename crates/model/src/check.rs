@@ -42,30 +42,6 @@ pub(crate) fn optional(
     Ok(text)
 }
 
-/// Checks a record id: required, a UUID's text (8-4-4-4-12 hex digits), lowercased.
-///
-/// The version is not checked: ids are UUIDv7 when this app makes them, but an import
-/// may bring others, and the shape is what the stores rely on.
-pub(crate) fn id(field: Field, id: String) -> Result<String, ValidationError> {
-    if id.trim().is_empty() {
-        return Err(ValidationError::new(field, Problem::Required));
-    }
-    crate::RecordId::parse(&id)
-        .map(|id| id.as_str().to_owned())
-        .ok_or_else(|| ValidationError::new(field, Problem::Malformed))
-}
-
-/// Like [`id`], for an optional link; an empty text is `None`.
-pub(crate) fn optional_id(
-    field: Field,
-    id: Option<String>,
-) -> Result<Option<String>, ValidationError> {
-    match id.map(trim).filter(|i| !i.is_empty()) {
-        Some(i) => self::id(field, i).map(Some),
-        None => Ok(None),
-    }
-}
-
 /// Refuses the date of something that happened when it is after tomorrow.
 pub(crate) fn happened(field: Field, day: Day, now_ms: i64) -> Result<(), ValidationError> {
     not_after(field, day, now_ms, PAST_TOLERANCE_DAYS)
@@ -146,34 +122,6 @@ mod tests {
                 .unwrap_err()
                 .field,
             Field::Outcome
-        );
-    }
-
-    #[test]
-    fn ids_are_uuid_text() {
-        let ok = " 0193A2B4-7C1D-7E2F-8A3B-4C5D6E7F8091 ";
-        assert_eq!(
-            id(Field::PersonId, ok.into()).unwrap(),
-            "0193a2b4-7c1d-7e2f-8a3b-4c5d6e7f8091"
-        );
-        assert_eq!(
-            id(Field::PersonId, "".into()).unwrap_err().problem,
-            Problem::Required
-        );
-        for bad in [
-            "abc",
-            "0193a2b4-7c1d-7e2f-8a3b-4c5d6e7f809g",
-            "0193a2b47c1d-7e2f-8a3b-4c5d6e7f8091-",
-        ] {
-            assert_eq!(
-                id(Field::PersonId, bad.into()).unwrap_err().problem,
-                Problem::Malformed,
-                "{bad}"
-            );
-        }
-        assert_eq!(
-            optional_id(Field::PartnerId, Some(" ".into())).unwrap(),
-            None
         );
     }
 

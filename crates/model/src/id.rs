@@ -37,6 +37,18 @@ impl RecordId {
     }
 }
 
+/// Reads an optional link to another record, where blank text (an empty form field,
+/// an import's empty cell) means no link, as it did when links were plain text.
+pub(crate) fn blank_as_none<'de, D: Deserializer<'de>>(d: D) -> Result<Option<RecordId>, D::Error> {
+    match Option::<String>::deserialize(d)? {
+        None => Ok(None),
+        Some(text) if text.trim().is_empty() => Ok(None),
+        Some(text) => RecordId::parse(&text)
+            .map(Some)
+            .ok_or_else(|| de::Error::invalid_value(de::Unexpected::Str(&text), &"a record id")),
+    }
+}
+
 impl fmt::Display for RecordId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)

@@ -82,7 +82,7 @@ pub struct RencontreDraft {
     pub note: String,
     /// Known persons met (their record ids).
     #[serde(default)]
-    pub persons: BTreeSet<String>,
+    pub persons: BTreeSet<crate::RecordId>,
     /// Rough age split of the anonymous headcount (bands with zero may be listed).
     #[serde(default)]
     pub age_bands: BTreeMap<AgeBand, u32>,
@@ -149,10 +149,6 @@ impl RencontreDraft {
             return Err(ValidationError::new(Field::Headcount, Problem::NobodyMet));
         }
         check::at_most(Field::PersonId, self.persons.len(), PERSONS_MAX)?;
-        self.persons = std::mem::take(&mut self.persons)
-            .into_iter()
-            .map(|id| check::id(Field::PersonId, id))
-            .collect::<Result<_, _>>()?;
         // A split describes the anonymous group: it cannot count more people than it has.
         fn split<K>(counts: &BTreeMap<K, u32>) -> i64 {
             counts.values().map(|c| i64::from(*c)).sum()

@@ -66,8 +66,7 @@ impl Device {
 
     /// Plans a relance for this device's worker; answers its id.
     pub fn plan_relance(&self, cmd: PlanRelance) -> Result<RecordId, CoreError> {
-        let person = cmd.person_id.map(|id| id.as_str().to_owned());
-        let id = self.unit(|s| s.plan_relance(person, cmd.due, cmd.reason))?;
+        let id = self.unit(|s| s.plan_relance(cmd.person_id, cmd.due, cmd.reason))?;
         super::made_id(id)
     }
 

@@ -249,8 +249,8 @@ fn a_persons_actions_are_each_one_transaction() {
     let partner = one_transaction(&d, |d| d.create_partner(partner.clone()));
     let orient = Orient {
         draft: OrientationDraft {
-            person_id: hit.id.to_string(),
-            partner_id: Some(partner.id.to_string()),
+            person_id: hit.id.clone(),
+            partner_id: Some(partner.id.clone()),
             partner_name: None,
             reason: String::new(),
             consent_given: true,
@@ -283,7 +283,7 @@ fn an_events_actions_are_each_one_transaction() {
     let event = one_transaction(&d, |d| d.create_event(create.clone()));
     let register = Register {
         draft: RegistrationDraft {
-            event_id: event.id.to_string(),
+            event_id: event.id.clone(),
             first_name_or_pseudonym: "Samir".into(),
             age_band: Some(AgeBand::From18To25),
             minor: false,

@@ -87,10 +87,12 @@ impl Store {
         let known: Option<i64> = self
             .conn
             .prepare_cached("SELECT 1 FROM evenements WHERE id = ?1")?
-            .query_row(params![draft.event_id], |r| r.get(0))
+            .query_row(params![draft.event_id.as_str()], |r| r.get(0))
             .optional()?;
         if known.is_none() {
-            return Err(CoreError::NotFound { id: draft.event_id });
+            return Err(CoreError::NotFound {
+                id: draft.event_id.to_string(),
+            });
         }
         self.create(draft)
     }

@@ -2,7 +2,7 @@
 //! no network, synced, each there once, with look-alikes flagged and not merged.
 
 use super::*;
-use crate::store::tests::{NOW, test_env};
+use crate::store::tests::{NOW, rid, test_env};
 use crate::sync::{MemoryHub, run};
 use filrouge_model::{AgeBand, Day, EventDraft, EventKind};
 use std::sync::Mutex;
@@ -13,7 +13,7 @@ fn phone(dir: &tempfile::TempDir, n: u8) -> Mutex<Store> {
 
 fn participant(event: &str, name: &str, band: AgeBand) -> RegistrationDraft {
     RegistrationDraft {
-        event_id: event.into(),
+        event_id: rid(event),
         first_name_or_pseudonym: name.into(),
         age_band: Some(band),
         minor: band.is_minor(),

@@ -450,6 +450,11 @@ pub(crate) fn queue_outbox(
     Ok(())
 }
 
+/// `id` as a record id; text that is not one names no record.
+pub(crate) fn record_id(id: &str) -> Result<filrouge_model::RecordId, CoreError> {
+    filrouge_model::RecordId::parse(id).ok_or_else(|| CoreError::NotFound { id: id.to_owned() })
+}
+
 /// The `meta` key of the place of the last rencontre recorded on this device.
 pub(crate) const LAST_PLACE: &str = "last_place";
 

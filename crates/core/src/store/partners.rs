@@ -54,7 +54,7 @@ impl Store {
                 .conn
                 .query_row(
                     "SELECT name FROM partenaires WHERE id = ?1",
-                    [partner],
+                    [partner.as_str()],
                     |r| r.get(0),
                 )
                 .ok();
@@ -87,8 +87,8 @@ mod tests {
 
         let lina = s.create(PersonDraft::new("Lina")).unwrap();
         let orientation = OrientationDraft {
-            person_id: lina.clone(),
-            partner_id: Some(ml.id.to_string()),
+            person_id: crate::store::tests::rid(&lina),
+            partner_id: Some(ml.id.clone()),
             partner_name: None,
             reason: "Inscription Garantie jeunes".into(),
             consent_given: false,

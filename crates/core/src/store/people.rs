@@ -113,7 +113,7 @@ impl Store {
         let tx = self.conn.savepoint()?;
         let id = create_in(&tx, &self.env, &actor, draft, now)?;
         if let Some(mut relance) = relance {
-            relance.rencontre_id = Some(id.clone());
+            relance.rencontre_id = Some(crate::store::record_id(&id)?);
             create_in(&tx, &self.env, &actor, relance, now)?;
         }
         let row = rencontre_row(&tx, &id)?;
@@ -163,7 +163,7 @@ impl Store {
     ) -> Result<(), CoreError> {
         let now = self.env.clock.now_ms();
         let etape = EtapeDraft {
-            person_id: person_id.to_owned(),
+            person_id: crate::store::record_id(person_id)?,
             stage,
             date,
             note,
@@ -199,7 +199,7 @@ impl Store {
     /// returns its id.
     pub fn plan_relance(
         &mut self,
-        person_id: Option<String>,
+        person_id: Option<filrouge_model::RecordId>,
         due: Day,
         reason: String,
     ) -> Result<String, CoreError> {

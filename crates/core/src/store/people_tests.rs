@@ -2,7 +2,7 @@
 //! screens then read, and that a refused input writes nothing at all.
 
 use super::*;
-use crate::store::tests::{NOW, dump, test_env};
+use crate::store::tests::{NOW, dump, rid, test_env};
 use filrouge_model::{Channel, Field, Problem, RecordId};
 
 fn open(dir: &tempfile::TempDir) -> Store {
@@ -23,7 +23,7 @@ fn rencontre(persons: &[&str], relance_due: Option<Day>) -> RencontreDraft {
         place: "Tour 12".into(),
         // An anonymous group when nobody is named.
         headcount: if persons.is_empty() { 2 } else { 0 },
-        persons: persons.iter().map(|p| p.to_string()).collect(),
+        persons: persons.iter().map(|p| rid(p)).collect(),
         next_step: Some("Rappeler pour la Mission locale".into()),
         relance_due,
         ..RencontreDraft::default()
@@ -363,7 +363,7 @@ fn the_lists_edit_of_place_and_note_keeps_every_other_field() {
         ("Gare routière", "Revu avec sa sœur")
     );
     let kept: RencontreDraft = s.get(&r.id).unwrap();
-    assert!(kept.persons.contains(&lina));
+    assert!(kept.persons.contains(&rid(&lina)));
     assert!(kept.needs.contains(&Frein::Logement));
     assert_eq!(kept.relance_due, Some(day(3)));
 }

@@ -95,7 +95,7 @@ pub(crate) fn project(
             )?
             .execute(params![
                 id,
-                e.person_id,
+                e.person_id.as_str(),
                 e.stage.code(),
                 e.date.to_string(),
                 e.note
@@ -103,7 +103,7 @@ pub(crate) fn project(
         }
         Row::Orientation(o) => {
             tx.prepare_cached("INSERT INTO orientations (id, person_id, partner_id, partner_name, reason, status, outcome, date)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")?.execute(params![id, o.person_id, o.partner_id, o.partner_name, o.reason, o.status.code(), o.outcome, o.date.to_string()],
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")?.execute(params![id, o.person_id.as_str(), o.partner_id.as_deref(), o.partner_name, o.reason, o.status.code(), o.outcome, o.date.to_string()],
             )?;
         }
         Row::Relance(r) => {
@@ -113,8 +113,8 @@ pub(crate) fn project(
             )?
             .execute(params![
                 id,
-                r.person_id,
-                r.rencontre_id,
+                r.person_id.as_deref(),
+                r.rencontre_id.as_deref(),
                 r.referent,
                 r.due.to_string(),
                 r.reason,
@@ -135,7 +135,7 @@ pub(crate) fn project(
         }
         Row::Inscription(i) => {
             tx.prepare_cached("INSERT INTO inscriptions (id, event_id, name, age_band, minor, person_id, checked_in_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")?.execute(params![id, i.event_id, i.first_name_or_pseudonym, i.age_band.map(|a| a.code()), i.minor, i.person_id, i.checked_in_at],
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")?.execute(params![id, i.event_id.as_str(), i.first_name_or_pseudonym, i.age_band.map(|a| a.code()), i.minor, i.person_id.as_deref(), i.checked_in_at],
             )?;
         }
         Row::Partenaire(p) => {
@@ -182,7 +182,7 @@ fn rencontre(tx: &Connection, id: &str, r: &RencontreDraft, meta: Meta) -> Resul
         "INSERT OR IGNORE INTO rencontre_persons (rencontre_id, person_id, occurred_at) VALUES (?1, ?2, ?3)",
     )?;
     for person in &r.persons {
-        link.execute(params![id, person, at])?;
+        link.execute(params![id, person.as_str(), at])?;
     }
     Ok(())
 }

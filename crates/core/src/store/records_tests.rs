@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::RebuildReport;
-use crate::store::tests::{NOW, dump, test_env};
+use crate::store::tests::{NOW, dump, rid, test_env};
 use crate::sync::{MemoryHub, run};
 use filrouge_model::{
     Channel, Day, EtapeDraft, Field, Frein, OrientationDraft, OrientationStatus, PersonDraft,
@@ -39,14 +39,14 @@ fn rencontre_with(persons: &[&str]) -> RencontreDraft {
         headcount: 0,
         pseudonym: None,
         note: String::new(),
-        persons: persons.iter().map(|p| p.to_string()).collect(),
+        persons: persons.iter().map(|p| rid(p)).collect(),
         ..RencontreDraft::default()
     }
 }
 
 fn relance(person: &str, due: Day) -> RelanceDraft {
     RelanceDraft {
-        person_id: Some(person.into()),
+        person_id: Some(rid(person)),
         rencontre_id: None,
         referent: "Karim".into(),
         due,
@@ -108,14 +108,14 @@ fn a_person_timeline_caseload_and_due_relances() {
     let other = s.create(person("Inès")).unwrap();
     s.create(rencontre_with(&[&p, &other])).unwrap();
     s.create(EtapeDraft {
-        person_id: p.clone(),
+        person_id: rid(&p),
         stage: Stage::Remobilisation,
         date: day(0),
         note: None,
     })
     .unwrap();
     s.create(OrientationDraft {
-        person_id: p.clone(),
+        person_id: rid(&p),
         partner_id: None,
         partner_name: Some("Mission locale Nord".into()),
         reason: "Garantie jeunes".into(),
@@ -261,7 +261,7 @@ fn rebuild_gives_the_same_tables_as_incremental_updates() {
     s.create(rencontre_with(&[&p])).unwrap();
     s.create(relance(&p, day(1))).unwrap();
     s.create(EtapeDraft {
-        person_id: p.clone(),
+        person_id: rid(&p),
         stage: Stage::Formation,
         date: day(0),
         note: Some("CAP".into()),

@@ -35,6 +35,11 @@ pub(crate) fn test_env(now: i64, device: u8) -> Env {
 
 pub(crate) const NOW: i64 = 1_790_000_000_000;
 
+/// A record id from the text the store answered.
+pub(crate) fn rid(id: &str) -> filrouge_model::RecordId {
+    filrouge_model::RecordId::parse(id).unwrap()
+}
+
 pub(crate) fn draft(place: &str, note: &str) -> RencontreDraft {
     RencontreDraft {
         channel: Channel::Maraude,

@@ -9,6 +9,8 @@
 //! sync_converges` for a longer one. Failing cases are kept in `proptest-regressions/`.
 
 use std::collections::BTreeSet;
+
+use filrouge_model::RecordId;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicI64, AtomicU64};
 use std::sync::{Arc, Mutex};
@@ -157,9 +159,10 @@ fn apply(op: &Op, devices: &mut [Device], world: &mut World, hub: &MemoryHub) {
             // Only persons this device has: the form offers those.
             let person = pick(&world.persons, person).cloned();
             let d = &devices[at % count];
-            let persons: BTreeSet<String> = person
+            let persons: BTreeSet<RecordId> = person
                 .filter(|p| d.with(|s| s.get::<PersonDraft>(p)).is_ok())
                 .into_iter()
+                .map(|p| crate::store::tests::rid(&p))
                 .collect();
             let draft = RencontreDraft {
                 channel: Channel::Maraude,
@@ -178,7 +181,7 @@ fn apply(op: &Op, devices: &mut [Device], world: &mut World, hub: &MemoryHub) {
                 return;
             };
             let draft = RelanceDraft {
-                person_id: Some(person),
+                person_id: Some(crate::store::tests::rid(&person)),
                 rencontre_id: None,
                 referent: "Karim".into(),
                 due: Day::from_epoch_ms(NOW),

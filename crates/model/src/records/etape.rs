@@ -19,7 +19,7 @@ pub const ETAPE_NOTE_MAX: usize = 500;
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EtapeDraft {
     /// The person whose path changes.
-    pub person_id: String,
+    pub person_id: crate::RecordId,
     /// The stage entered.
     pub stage: Stage,
     /// The day it happened.
@@ -43,7 +43,6 @@ impl std::fmt::Debug for EtapeDraft {
 impl EtapeDraft {
     /// Trims the texts and checks every rule; the date may be at most tomorrow.
     pub fn validate(mut self, now_ms: i64) -> Result<EtapeDraft, ValidationError> {
-        self.person_id = check::id(Field::PersonId, self.person_id)?;
         check::happened(Field::Date, self.date, now_ms)?;
         self.note = check::optional(Field::Note, self.note, ETAPE_NOTE_MAX)?;
         Ok(self)
@@ -54,11 +53,11 @@ impl EtapeDraft {
 mod tests {
     use super::*;
     use crate::error::Problem;
-    use crate::records::testing::{ID, NOW, day, fails, hides, round_trips};
+    use crate::records::testing::{ID, NOW, day, fails, hides, id, refuses_id, round_trips};
 
     fn draft() -> EtapeDraft {
         EtapeDraft {
-            person_id: format!(" {} ", ID.to_uppercase()),
+            person_id: id(&format!(" {} ", ID.to_uppercase())),
             stage: Stage::Formation,
             date: day("2026-11-24"),
             note: Some("  Entrée en formation CACES ".into()),
@@ -79,16 +78,8 @@ mod tests {
 
     #[test]
     fn each_rule_names_its_field() {
-        let d = EtapeDraft {
-            person_id: " ".into(),
-            ..draft()
-        };
-        fails(d.validate(NOW), Field::PersonId, Problem::Required);
-        let d = EtapeDraft {
-            person_id: "momo".into(),
-            ..draft()
-        };
-        fails(d.validate(NOW), Field::PersonId, Problem::Malformed);
+        refuses_id(&draft(), "person_id", serde_json::json!(" "));
+        refuses_id(&draft(), "person_id", serde_json::json!("momo"));
         let d = EtapeDraft {
             date: day("2026-11-26"),
             ..draft()

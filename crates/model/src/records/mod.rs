@@ -67,6 +67,24 @@ pub(crate) mod testing {
     /// Another well-formed id.
     pub const ID2: &str = "0193a2b4-7c1d-7e2f-8a3b-4c5d6e7f8092";
 
+    /// A record id from its text (spaces and upper case allowed, as `RecordId::parse`).
+    pub fn id(s: &str) -> crate::RecordId {
+        crate::RecordId::parse(s).unwrap()
+    }
+
+    /// Asserts that `valid`'s JSON with `field` set to `bad` is refused when read: a link
+    /// that is not a record id never becomes a draft.
+    #[track_caller]
+    pub fn refuses_id<T>(valid: &T, field: &str, bad: serde_json::Value)
+    where
+        T: serde::Serialize + serde::de::DeserializeOwned + std::fmt::Debug,
+    {
+        let mut json = serde_json::to_value(valid).unwrap();
+        json[field] = bad;
+        let read = serde_json::from_value::<T>(json);
+        assert!(read.is_err(), "{field}: {read:?}");
+    }
+
     /// A day from its text.
     pub fn day(s: &str) -> crate::Day {
         crate::Day::parse(s).unwrap()

@@ -23,10 +23,10 @@ pub const OUTCOME_MAX: usize = 300;
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrientationDraft {
     /// The person oriented.
-    pub person_id: String,
+    pub person_id: crate::RecordId,
     /// The partner, when it is in the directory.
-    #[serde(default)]
-    pub partner_id: Option<String>,
+    #[serde(default, deserialize_with = "crate::id::blank_as_none")]
+    pub partner_id: Option<crate::RecordId>,
     /// The partner's name, when it is not (or as shown at the time).
     #[serde(default)]
     pub partner_name: Option<String>,
@@ -59,8 +59,6 @@ impl std::fmt::Debug for OrientationDraft {
 impl OrientationDraft {
     /// Trims the texts, drops empty ones, and checks every rule.
     pub fn validate(mut self, now_ms: i64) -> Result<OrientationDraft, ValidationError> {
-        self.person_id = check::id(Field::PersonId, self.person_id)?;
-        self.partner_id = check::optional_id(Field::PartnerId, self.partner_id)?;
         self.partner_name =
             check::optional(Field::PartnerName, self.partner_name, PARTNER_NAME_MAX)?;
         if self.partner_id.is_none() && self.partner_name.is_none() {
@@ -83,12 +81,12 @@ impl OrientationDraft {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::records::testing::{ID, ID2, NOW, day, fails, hides, round_trips};
+    use crate::records::testing::{ID, ID2, NOW, day, fails, hides, id, refuses_id, round_trips};
 
     fn draft() -> OrientationDraft {
         OrientationDraft {
-            person_id: ID.into(),
-            partner_id: Some(format!(" {ID2} ")),
+            person_id: id(ID),
+            partner_id: Some(id(&format!(" {ID2} "))),
             partner_name: Some(" ".into()),
             reason: "  Demande de formation cariste ".into(),
             consent_given: true,
@@ -118,16 +116,8 @@ mod tests {
 
     #[test]
     fn each_rule_names_its_field() {
-        let d = OrientationDraft {
-            person_id: "".into(),
-            ..draft()
-        };
-        fails(d.validate(NOW), Field::PersonId, Problem::Required);
-        let d = OrientationDraft {
-            partner_id: Some("x".into()),
-            ..draft()
-        };
-        fails(d.validate(NOW), Field::PartnerId, Problem::Malformed);
+        refuses_id(&draft(), "person_id", serde_json::json!(""));
+        refuses_id(&draft(), "partner_id", serde_json::json!("x"));
         let d = OrientationDraft {
             partner_id: None,
             ..draft()

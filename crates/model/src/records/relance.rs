@@ -20,11 +20,11 @@ pub const RELANCE_REASON_MAX: usize = 200;
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RelanceDraft {
     /// The person concerned, if any.
-    #[serde(default)]
-    pub person_id: Option<String>,
+    #[serde(default, deserialize_with = "crate::id::blank_as_none")]
+    pub person_id: Option<crate::RecordId>,
     /// The rencontre it follows, if any.
-    #[serde(default)]
-    pub rencontre_id: Option<String>,
+    #[serde(default, deserialize_with = "crate::id::blank_as_none")]
+    pub rencontre_id: Option<crate::RecordId>,
     /// Who must do it, by name or id. Required: a task is someone's task.
     pub referent: String,
     /// When it is due.
@@ -50,8 +50,6 @@ impl std::fmt::Debug for RelanceDraft {
 impl RelanceDraft {
     /// Trims the texts, drops empty links, and checks every rule.
     pub fn validate(mut self, now_ms: i64) -> Result<RelanceDraft, ValidationError> {
-        self.person_id = check::optional_id(Field::PersonId, self.person_id)?;
-        self.rencontre_id = check::optional_id(Field::RencontreId, self.rencontre_id)?;
         self.referent = check::required(Field::Referent, self.referent, REFERENT_MAX)?;
         check::planned(Field::Due, self.due, now_ms)?;
         self.reason = check::text(Field::Reason, self.reason, RELANCE_REASON_MAX)?;
@@ -63,12 +61,12 @@ impl RelanceDraft {
 mod tests {
     use super::*;
     use crate::error::Problem;
-    use crate::records::testing::{ID, ID2, NOW, day, fails, hides, round_trips};
+    use crate::records::testing::{ID, ID2, NOW, day, fails, hides, id, refuses_id, round_trips};
 
     fn draft() -> RelanceDraft {
         RelanceDraft {
-            person_id: Some(ID.into()),
-            rencontre_id: Some(" ".into()),
+            person_id: Some(id(ID)),
+            rencontre_id: None,
             referent: " Awa ".into(),
             due: day("2026-12-01"),
             reason: " Rappeler pour le dossier CAF ".into(),
@@ -84,7 +82,7 @@ mod tests {
         assert_eq!(r.reason, "Rappeler pour le dossier CAF");
         let group = RelanceDraft {
             person_id: None,
-            rencontre_id: Some(ID2.into()),
+            rencontre_id: Some(id(ID2)),
             due: day("2020-01-01"),
             ..draft()
         };
@@ -96,16 +94,8 @@ mod tests {
 
     #[test]
     fn each_rule_names_its_field() {
-        let d = RelanceDraft {
-            person_id: Some("x".into()),
-            ..draft()
-        };
-        fails(d.validate(NOW), Field::PersonId, Problem::Malformed);
-        let d = RelanceDraft {
-            rencontre_id: Some("x".into()),
-            ..draft()
-        };
-        fails(d.validate(NOW), Field::RencontreId, Problem::Malformed);
+        refuses_id(&draft(), "person_id", serde_json::json!("x"));
+        refuses_id(&draft(), "rencontre_id", serde_json::json!("x"));
         let d = RelanceDraft {
             referent: "  ".into(),
             ..draft()

@@ -89,7 +89,7 @@ fn NewEvent(shared: Shared) -> impl IntoView {
     let place = RwSignal::new(String::new());
     // The partners taking part, chosen from the team's directory.
     let directory = crate::screens::people::partners::directory();
-    let partners = RwSignal::new(Vec::<String>::new());
+    let partners = RwSignal::new(Vec::<filrouge_model::RecordId>::new());
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<Said>);
     let on_submit = move |ev: SubmitEvent| {
@@ -178,7 +178,7 @@ fn NewEvent(shared: Shared) -> impl IntoView {
                                 let id = p.id.clone();
                                 let chosen = {
                                     let id = id.clone();
-                                    move || aria_bool(partners.with(|l| l.iter().any(|p| *p == id)))
+                                    move || aria_bool(partners.with(|l| l.contains(&id)))
                                 };
                                 view! {
                                     <button
@@ -191,7 +191,7 @@ fn NewEvent(shared: Shared) -> impl IntoView {
                                                     if let Some(i) = l.iter().position(|x| *x == id) {
                                                         l.remove(i);
                                                     } else {
-                                                        l.push(id.to_string());
+                                                        l.push(id.clone());
                                                     }
                                                 })
                                         }

@@ -119,7 +119,7 @@ fn RegistrationForm(
     let event_id = StoredValue::new(event_id);
 
     let draft = move || RegistrationDraft {
-        event_id: event_id.get_value().to_string(),
+        event_id: event_id.get_value(),
         first_name_or_pseudonym: name.get_untracked(),
         age_band: band.get_untracked(),
         minor: minor.get_untracked(),

@@ -42,13 +42,13 @@ pub(crate) fn OrientForm(
         }
         let chosen = Some(partner.get_untracked()).filter(|p| !p.is_empty());
         let draft = OrientationDraft {
-            person_id: id.to_string(),
+            person_id: id.clone(),
             partner_name: if chosen.is_some() {
                 None
             } else {
                 Some(typed_name.get_untracked())
             },
-            partner_id: chosen,
+            partner_id: chosen.and_then(|c| filrouge_model::RecordId::parse(&c)),
             reason: reason.get_untracked(),
             consent_given: consent.get_untracked(),
             status: OrientationStatus::Proposee,

@@ -70,7 +70,7 @@ impl Fields {
             note: self.note.get_untracked(),
             persons: self
                 .persons
-                .with_untracked(|p| p.iter().map(|p| p.id.to_string()).collect()),
+                .with_untracked(|p| p.iter().map(|p| p.id.clone()).collect()),
             needs: self.needs.get_untracked(),
             actions: self.actions.get_untracked(),
             next_step: Some(self.next_step.get_untracked()).filter(|s| !s.trim().is_empty()),
