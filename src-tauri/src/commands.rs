@@ -59,8 +59,9 @@ async fn on_network<T: Send + 'static>(
 }
 
 /// Declares the Tauri command `$name`: it calls the [`Device`] method of the same name
-/// with the command struct, answers `Command::Output`, and, for a `write`, wakes the
-/// sync worker. One line per command below, so that a rule cannot hide in a handler.
+/// with the command struct and answers `Command::Output`; a `synced` one (it changed
+/// records the team shares) also wakes the sync worker, a `local` one (a read, or a
+/// setting that stays on this device) does not. One line per command below, so that a rule cannot hide in a handler.
 macro_rules! commands {
     ($($kind:ident $name:ident($cmd:ty);)+) => {
         $(
@@ -73,38 +74,37 @@ macro_rules! commands {
             }
         )+
     };
-    (@read $state:ident, $call:expr) => { answer($call) };
-    (@write $state:ident, $call:expr) => { changed(&$state, $call) };
+    (@local $state:ident, $call:expr) => { answer($call) };
+    (@synced $state:ident, $call:expr) => { changed(&$state, $call) };
 }
 
 commands! {
-    write create_rencontre(CreateRencontre);
-    write update_rencontre(UpdateRencontre);
-    write edit_rencontre(EditRencontre);
-    read list_rencontres(ListRencontres);
-    read last_place(LastPlace);
-    read get_form_draft(GetFormDraft);
-    // The draft and who uses the device stay on this device: nothing to sync.
-    read save_form_draft(SaveFormDraft);
-    read set_profile(SetProfile);
-    read get_profile(GetProfile);
-    read search_persons(SearchPersons);
-    write create_person(CreatePerson);
-    read get_person(GetPerson);
-    write update_person(UpdatePerson);
-    write change_stage(ChangeStage);
-    read list_relances(ListRelances);
-    write set_relance_status(SetRelanceStatus);
-    write plan_relance(PlanRelance);
-    read my_caseload(MyCaseload);
-    read list_events(ListEvents);
-    write create_event(CreateEvent);
-    read get_event(GetEvent);
-    write register(Register);
-    write check_in(CheckIn);
-    read list_partners(ListPartners);
-    write create_partner(CreatePartner);
-    write orient(Orient);
+    synced create_rencontre(CreateRencontre);
+    synced update_rencontre(UpdateRencontre);
+    synced edit_rencontre(EditRencontre);
+    local list_rencontres(ListRencontres);
+    local last_place(LastPlace);
+    local get_form_draft(GetFormDraft);
+    local save_form_draft(SaveFormDraft);
+    local set_profile(SetProfile);
+    local get_profile(GetProfile);
+    local search_persons(SearchPersons);
+    synced create_person(CreatePerson);
+    local get_person(GetPerson);
+    synced update_person(UpdatePerson);
+    synced change_stage(ChangeStage);
+    local list_relances(ListRelances);
+    synced set_relance_status(SetRelanceStatus);
+    synced plan_relance(PlanRelance);
+    local my_caseload(MyCaseload);
+    local list_events(ListEvents);
+    synced create_event(CreateEvent);
+    local get_event(GetEvent);
+    synced register(Register);
+    synced check_in(CheckIn);
+    local list_partners(ListPartners);
+    synced create_partner(CreatePartner);
+    synced orient(Orient);
 }
 
 #[tauri::command]

@@ -38,21 +38,12 @@ use crate::{CoreError, Env, Store};
 
 pub use team::{DEFAULT_DEVICE_NAME, EnrolTarget};
 
-/// The id of a record the store has just made (always a UUID's text).
-fn made_id(id: String) -> Result<filrouge_model::RecordId, CoreError> {
-    filrouge_model::RecordId::parse(&id).ok_or(CoreError::Corrupt {
-        reason: "a new record's id is not a UUID".to_owned(),
-        id,
-    })
-}
-
-/// The app on one device: its store, and the clock and ids the store was opened with.
+/// The app on one device: its store, with the clock and ids it was opened with.
 ///
 /// Cloning gives another handle to the same store.
 #[derive(Clone)]
 pub struct Device {
     store: Arc<Mutex<Store>>,
-    env: Env,
 }
 
 impl std::fmt::Debug for Device {
@@ -64,14 +55,13 @@ impl std::fmt::Debug for Device {
 impl Device {
     /// Opens (or creates) the store file at `path`.
     pub fn open(path: &Path, env: Env) -> Result<Device, CoreError> {
-        Ok(Device::new(Store::open(path, env.clone())?, env))
+        Ok(Device::new(Store::open(path, env)?))
     }
 
-    /// The app over an opened store; `env` must be the one the store was opened with.
-    pub fn new(store: Store, env: Env) -> Device {
+    /// The app over an opened store.
+    pub fn new(store: Store) -> Device {
         Device {
             store: Arc::new(Mutex::new(store)),
-            env,
         }
     }
 
@@ -83,7 +73,7 @@ impl Device {
 
     /// When the background sync tries again after a failure, on this device's clock.
     pub fn retry_schedule(&self) -> RetrySchedule {
-        RetrySchedule::new(self.env.clock.clone())
+        RetrySchedule::new(self.lock().env.clock.clone())
     }
 
     /// Locks the store. A command that panicked cannot have left half a write (its

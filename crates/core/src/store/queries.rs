@@ -38,23 +38,7 @@ fn person_hit(r: &rusqlite::Row<'_>) -> rusqlite::Result<PersonHit> {
 /// A vocabulary value from a projection column. Rows are written from validated drafts
 /// only, so a code this version does not know means a damaged file: an error.
 pub(crate) fn vocab_at<V: Vocab>(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<V> {
-    let code: String = r.get(i)?;
-    V::from_code(&code).ok_or_else(|| unreadable(i, format!("unknown {} code", V::NAME)))
-}
-
-/// A record id from a projection column (ids are written by the store, so anything
-/// but a UUID's text there means a damaged file).
-pub(crate) fn id_at(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<RecordId> {
-    let text: String = r.get(i)?;
-    RecordId::parse(&text).ok_or_else(|| unreadable(i, "not a record id".to_owned()))
-}
-
-/// [`id_at`] for a column that may be empty.
-pub(crate) fn id_or_none(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Option<RecordId>> {
-    match r.get::<_, Option<String>>(i)? {
-        Some(_) => id_at(r, i).map(Some),
-        None => Ok(None),
-    }
+    vocab_of(i, &r.get::<_, String>(i)?)
 }
 
 /// [`vocab_at`] for a column that may be empty.
@@ -62,10 +46,30 @@ pub(crate) fn vocab_or_none<V: Vocab>(
     r: &rusqlite::Row<'_>,
     i: usize,
 ) -> rusqlite::Result<Option<V>> {
-    match r.get::<_, Option<String>>(i)? {
-        Some(_) => vocab_at(r, i).map(Some),
-        None => Ok(None),
-    }
+    r.get::<_, Option<String>>(i)?
+        .map(|code| vocab_of(i, &code))
+        .transpose()
+}
+
+fn vocab_of<V: Vocab>(i: usize, code: &str) -> rusqlite::Result<V> {
+    V::from_code(code).ok_or_else(|| unreadable(i, format!("unknown {} code", V::NAME)))
+}
+
+/// A record id from a projection column (ids are written by the store, so anything
+/// but a UUID's text there means a damaged file).
+pub(crate) fn id_at(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<RecordId> {
+    id_of(i, &r.get::<_, String>(i)?)
+}
+
+/// [`id_at`] for a column that may be empty.
+pub(crate) fn id_or_none(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Option<RecordId>> {
+    r.get::<_, Option<String>>(i)?
+        .map(|text| id_of(i, &text))
+        .transpose()
+}
+
+fn id_of(i: usize, text: &str) -> rusqlite::Result<RecordId> {
+    RecordId::parse(text).ok_or_else(|| unreadable(i, "not a record id".to_owned()))
 }
 
 /// A day (`YYYY-MM-DD`) from a projection column.
