@@ -7,7 +7,6 @@
 //! Ignored by a plain `cargo test`: `scripts/test.sh` builds the app and runs it under
 //! `xvfb-run`.
 
-use anyhow::Context as _;
 use filrouge_core::{Env, STORE_FILE, Store};
 use filrouge_model::{AgeBand, Day, EventDraft, EventKind, RegistrationDraft};
 use filrouge_tests::webdriver::{Driver, app_binary, artifacts_dir};
@@ -31,7 +30,6 @@ fn a_big_events_check_in_list_shows_two_hundred_and_finds_the_rest() -> anyhow::
             place: "Gymnase".into(),
             partners: Vec::new(),
         })?;
-        let event = filrouge_model::RecordId::parse(&event).context("the new event's id")?;
         for n in 0..REGISTERED {
             store.register(RegistrationDraft {
                 event_id: event.clone(),

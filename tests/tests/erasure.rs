@@ -51,7 +51,7 @@ fn an_erased_person_leaves_every_file_and_cannot_come_back() -> anyhow::Result<(
     // name is not readable there): look for the blob's own bytes instead.
     let blob: Vec<u8> = rusqlite::Connection::open(&server_file)?.query_row(
         "SELECT data FROM changes WHERE doc_id = ?1",
-        [&id],
+        [id.as_str()],
         |r| r.get(0),
     )?;
     let blob_slice = &blob[blob.len() / 4..blob.len() / 4 + 48];

@@ -7,6 +7,7 @@
 //! a month's grouped counts, timelines, cold opens and a full rebuild are timed on the
 //! store, and the file sizes compared. Everything prints as one table per size.
 
+use filrouge_model::RecordId;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -76,15 +77,15 @@ fn one_size(n: usize, dir: &Path) -> anyhow::Result<()> {
     let mut persons = Vec::with_capacity(n_persons);
     let mut timed = |json: String,
                      kind: &str,
-                     create: &mut dyn FnMut() -> anyhow::Result<String>|
-     -> anyhow::Result<String> {
+                     create: &mut dyn FnMut() -> anyhow::Result<RecordId>|
+     -> anyhow::Result<RecordId> {
         let t = Instant::now();
         let id = create()?;
         ours_t += t.elapsed();
         let t = Instant::now();
         plain.execute(
             "INSERT INTO records (id, kind, json, updated_at) VALUES (?1, ?2, ?3, ?4)",
-            params![id, kind, json, now],
+            params![id.as_str(), kind, json, now],
         )?;
         plain_t += t.elapsed();
         Ok(id)
@@ -97,13 +98,13 @@ fn one_size(n: usize, dir: &Path) -> anyhow::Result<()> {
             "personne",
             &mut || Ok(store.create_person(p.clone())?),
         )?;
-        persons.extend(generate::ids([id]));
+        persons.push(id);
     }
     for _ in 0..n_rencontres {
         let r = generate::rencontre(&mut rng, &persons, now);
         let json = serde_json::to_string(&r)?;
         timed(json, "rencontre", &mut || {
-            Ok(store.create_rencontre(r.clone())?.id.to_string())
+            Ok(store.create_rencontre(r.clone())?.id)
         })?;
     }
     for _ in 0..n_etapes {
@@ -345,7 +346,7 @@ fn print_table(n: usize, rows: &[Row]) {
 }
 
 /// The one id of a one-record import.
-fn one(ids: Vec<String>) -> anyhow::Result<String> {
+fn one(ids: Vec<RecordId>) -> anyhow::Result<RecordId> {
     ids.into_iter()
         .next()
         .ok_or_else(|| anyhow::anyhow!("an import of one record returned no id"))

@@ -160,9 +160,7 @@ fn populate(device: &mut LocalDevice, n: usize, seed: u64) -> anyhow::Result<Str
             .map(|_| generate::person(&mut rng))
             .collect();
         left -= batch.len();
-        persons.extend(generate::ids(create_recorded(
-            &mut store, batch, &mut json,
-        )?));
+        persons.extend(create_recorded(&mut store, batch, &mut json)?);
     }
     macro_rules! kind {
         ($count:expr, $make:path) => {{
@@ -188,7 +186,7 @@ fn create_recorded<R: filrouge_core::Record>(
     store: &mut Store,
     batch: Vec<R>,
     json: &mut Vec<serde_json::Value>,
-) -> anyhow::Result<Vec<String>> {
+) -> anyhow::Result<Vec<filrouge_model::RecordId>> {
     let values = batch
         .iter()
         .map(serde_json::to_value)
@@ -196,7 +194,7 @@ fn create_recorded<R: filrouge_core::Record>(
     let ids = store.import(batch)?;
     json.extend(ids.iter().zip(values).map(|(id, value)| {
         let mut object = serde_json::Map::new();
-        object.insert("id".into(), id.clone().into());
+        object.insert("id".into(), id.as_str().into());
         if let serde_json::Value::Object(fields) = value {
             object.extend(fields);
         }

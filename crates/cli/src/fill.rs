@@ -26,7 +26,7 @@ pub fn run(n: usize, data: &Path, seed: u64) -> anyhow::Result<()> {
     let mut persons = Vec::with_capacity(n_persons);
     for chunk in chunks(n_persons) {
         let drafts = (0..chunk).map(|_| generate::person(&mut rng)).collect();
-        persons.extend(generate::ids(store.import(drafts)?));
+        persons.extend(store.import(drafts)?);
     }
     anyhow::ensure!(
         !persons.is_empty() || n_rencontres + n_etapes + n_relances == 0,

@@ -162,14 +162,6 @@ pub fn person(rng: &mut Rng) -> PersonDraft {
     p
 }
 
-/// The record ids among the texts the store answers (all of them: it makes UUIDs).
-pub fn ids(texts: impl IntoIterator<Item = String>) -> Vec<RecordId> {
-    texts
-        .into_iter()
-        .filter_map(|t| RecordId::parse(&t))
-        .collect()
-}
-
 /// A rencontre with one to three of `persons` (or an anonymous group), within the last
 /// two years before `now`.
 pub fn rencontre(rng: &mut Rng, persons: &[RecordId], now: i64) -> RencontreDraft {

@@ -103,10 +103,10 @@ fn device_plan(device: u64, pages: usize, dir: &Path) -> anyhow::Result<Vec<Page
     let mut store = Store::open(&path, Env::default())?;
     let now = filrouge_core::Clock::now_ms(&filrouge_core::SystemClock);
     let met = (0..PERSONS).map(|i| PersonDraft::new(format!("Jeune {i}")));
-    let persons = generate::ids(store.import(met.collect())?);
+    let persons = store.import(met.collect())?;
     // Pushed before the run: the persons are on the server when the rencontres come.
     drain_outbox(&mut store)?;
-    let mut recent: VecDeque<String> = VecDeque::with_capacity(RECENT + 1);
+    let mut recent: VecDeque<filrouge_model::RecordId> = VecDeque::with_capacity(RECENT + 1);
     let mut plan = Vec::with_capacity(pages);
     for _ in 0..pages {
         for _ in 0..page_size(&mut rng) {
@@ -119,7 +119,7 @@ fn device_plan(device: u64, pages: usize, dir: &Path) -> anyhow::Result<Vec<Page
                 if draft.note.is_empty() && rng.chance(50) {
                     draft.note = (*rng.pick(NOTES)).to_owned();
                 }
-                recent.push_back(store.create_rencontre(draft)?.id.to_string());
+                recent.push_back(store.create_rencontre(draft)?.id);
                 if recent.len() > RECENT {
                     recent.pop_front();
                 }

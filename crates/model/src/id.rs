@@ -31,6 +31,18 @@ impl RecordId {
         shaped.then_some(RecordId(id))
     }
 
+    /// The id of a UUID given as its 16 bytes (the store makes ids this way).
+    pub fn from_bytes(bytes: [u8; 16]) -> RecordId {
+        let mut text = String::with_capacity(ID_LEN);
+        for (i, b) in bytes.iter().enumerate() {
+            if matches!(i, 4 | 6 | 8 | 10) {
+                text.push('-');
+            }
+            text.push_str(&format!("{b:02x}"));
+        }
+        RecordId(text)
+    }
+
     /// The id's text, as stored and as the sync API names documents.
     pub fn as_str(&self) -> &str {
         &self.0
@@ -72,6 +84,14 @@ impl AsRef<str> for RecordId {
 impl std::ops::Deref for RecordId {
     type Target = str;
     fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+// Sets and maps of ids can be asked with the id's text: equality, order and hash are the
+// text's own.
+impl std::borrow::Borrow<str> for RecordId {
+    fn borrow(&self) -> &str {
         &self.0
     }
 }
@@ -130,6 +150,17 @@ mod tests {
         ] {
             assert_eq!(RecordId::parse(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn an_id_from_bytes_is_the_uuids_text() {
+        let bytes = [
+            0x01, 0x93, 0xa2, 0xb4, 0x7c, 0x1d, 0x7e, 0x2f, 0x8a, 0x3b, 0x4c, 0x5d, 0x6e, 0x7f,
+            0x80, 0x91,
+        ];
+        let id = RecordId::from_bytes(bytes);
+        assert_eq!(id.as_str(), "0193a2b4-7c1d-7e2f-8a3b-4c5d6e7f8091");
+        assert_eq!(RecordId::parse(id.as_str()), Some(id));
     }
 
     #[test]

@@ -27,7 +27,6 @@ fn main() -> anyhow::Result<()> {
                     ..RencontreDraft::default()
                 })?
                 .id
-                .to_string()
         };
         writeln!(out, "{id}")?;
         out.flush()?;

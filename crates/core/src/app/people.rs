@@ -66,8 +66,7 @@ impl Device {
 
     /// Plans a relance for this device's worker; answers its id.
     pub fn plan_relance(&self, cmd: PlanRelance) -> Result<RecordId, CoreError> {
-        let id = self.unit(|s| s.plan_relance(cmd.person_id, cmd.due, cmd.reason))?;
-        crate::store::record_id(&id)
+        self.unit(|s| s.plan_relance(cmd.person_id, cmd.due, cmd.reason))
     }
 
     /// Who uses this device.

@@ -83,7 +83,10 @@ impl Store {
 
     /// Registers a participant; returns the registration's id. The event must exist
     /// on this device, so that a registration is never filed under a wrong id.
-    pub fn register(&mut self, draft: RegistrationDraft) -> Result<String, CoreError> {
+    pub fn register(
+        &mut self,
+        draft: RegistrationDraft,
+    ) -> Result<filrouge_model::RecordId, CoreError> {
         let known: Option<i64> = self
             .conn
             .prepare_cached("SELECT 1 FROM evenements WHERE id = ?1")?
@@ -98,7 +101,10 @@ impl Store {
     }
 
     /// Creates an event; returns its id.
-    pub fn create_event(&mut self, draft: EventDraft) -> Result<String, CoreError> {
+    pub fn create_event(
+        &mut self,
+        draft: EventDraft,
+    ) -> Result<filrouge_model::RecordId, CoreError> {
         self.create(draft)
     }
 

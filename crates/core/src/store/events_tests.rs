@@ -152,9 +152,11 @@ fn events_and_partners_keep_their_own_kind() {
     );
     let kind: String = s
         .conn
-        .query_row("SELECT kind FROM partenaires WHERE id = ?1", [&pid], |r| {
-            r.get(0)
-        })
+        .query_row(
+            "SELECT kind FROM partenaires WHERE id = ?1",
+            [pid.as_str()],
+            |r| r.get(0),
+        )
         .unwrap();
     assert_eq!(kind, "mission_locale");
 }

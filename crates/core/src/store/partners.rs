@@ -38,7 +38,7 @@ impl Store {
         let id = self.create(draft)?;
         let row = self.conn.query_row(
             "SELECT id, name, kind, contact, commune FROM partenaires WHERE id = ?1",
-            [&id],
+            [id.as_str()],
             partner_row,
         )?;
         Ok(row)
@@ -46,7 +46,10 @@ impl Store {
 
     /// Orients a person to a partner. With a partner from the directory and no name
     /// given, the directory's name is kept with the orientation.
-    pub fn orient(&mut self, mut draft: OrientationDraft) -> Result<String, CoreError> {
+    pub fn orient(
+        &mut self,
+        mut draft: OrientationDraft,
+    ) -> Result<filrouge_model::RecordId, CoreError> {
         if draft.partner_name.is_none()
             && let Some(partner) = &draft.partner_id
         {
@@ -87,7 +90,7 @@ mod tests {
 
         let lina = s.create(PersonDraft::new("Lina")).unwrap();
         let orientation = OrientationDraft {
-            person_id: crate::store::tests::rid(&lina),
+            person_id: lina.clone(),
             partner_id: Some(ml.id.clone()),
             partner_name: None,
             reason: "Inscription Garantie jeunes".into(),

@@ -113,7 +113,7 @@ impl Store {
         let tx = self.conn.savepoint()?;
         let id = create_in(&tx, &self.env, &actor, draft, now)?;
         if let Some(mut relance) = relance {
-            relance.rencontre_id = Some(crate::store::record_id(&id)?);
+            relance.rencontre_id = Some(id.clone());
             create_in(&tx, &self.env, &actor, relance, now)?;
         }
         let row = rencontre_row(&tx, &id)?;
@@ -124,7 +124,10 @@ impl Store {
 
     /// Records a new person; without a référent, the worker who records them (when they
     /// said who they are) becomes it, as the one who met them. Returns the id.
-    pub fn create_person(&mut self, mut draft: PersonDraft) -> Result<String, CoreError> {
+    pub fn create_person(
+        &mut self,
+        mut draft: PersonDraft,
+    ) -> Result<filrouge_model::RecordId, CoreError> {
         if draft.referent.is_none() {
             draft.referent = self.profile()?.worker_name;
         }
@@ -202,7 +205,7 @@ impl Store {
         person_id: Option<filrouge_model::RecordId>,
         due: Day,
         reason: String,
-    ) -> Result<String, CoreError> {
+    ) -> Result<filrouge_model::RecordId, CoreError> {
         let referent = self.referent()?;
         self.create(RelanceDraft {
             person_id,

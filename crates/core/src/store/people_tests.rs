@@ -325,7 +325,7 @@ fn the_caseload_is_the_workers_by_stage_longest_unseen_first() {
     }
     let c = s.caseload_of_worker(50).unwrap();
     assert_eq!(c.worker_name.as_deref(), Some("Karim"));
-    let ids: Vec<&str> = c.persons.iter().map(|p| p.id.as_str()).collect();
+    let ids: Vec<&RecordId> = c.persons.iter().map(|p| &p.id).collect();
     assert_eq!(
         ids,
         [&never_seen, &seen_long_ago, &seen_lately, &other_stage]
@@ -363,7 +363,7 @@ fn the_lists_edit_of_place_and_note_keeps_every_other_field() {
         ("Gare routière", "Revu avec sa sœur")
     );
     let kept: RencontreDraft = s.get(&r.id).unwrap();
-    assert!(kept.persons.contains(&rid(&lina)));
+    assert!(kept.persons.contains(&lina));
     assert!(kept.needs.contains(&Frein::Logement));
     assert_eq!(kept.relance_due, Some(day(3)));
 }

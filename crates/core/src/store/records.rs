@@ -14,6 +14,7 @@ use automerge::transaction::{CommitOptions, Transactable};
 use automerge::{AutoCommit, ROOT, ScalarValue};
 #[cfg(test)]
 use automerge::{ObjType, ReadDoc, Value};
+use filrouge_model::RecordId;
 use filrouge_model::records::RecordKind;
 use rusqlite::{Connection, params};
 use serde_json::{Map, Value as Json};
@@ -29,7 +30,7 @@ pub(crate) const DOC_SCHEMA: i64 = 1;
 
 impl Store {
     /// Creates a record of kind `R` and returns its id.
-    pub(crate) fn create<R: Record>(&mut self, draft: R) -> Result<String, CoreError> {
+    pub(crate) fn create<R: Record>(&mut self, draft: R) -> Result<RecordId, CoreError> {
         let now = self.env.clock.now_ms();
         let draft = draft.validated(now)?;
         let actor = self.actor().clone();
@@ -42,7 +43,7 @@ impl Store {
     /// Imports records of kind `R` in one transaction: all of them or, if one draft is
     /// refused, none. Returns their ids in order. (The importer's use case, and the
     /// made-up stores of `filrouge generate` and the benchmarks.)
-    pub fn import<R: Record>(&mut self, drafts: Vec<R>) -> Result<Vec<String>, CoreError> {
+    pub fn import<R: Record>(&mut self, drafts: Vec<R>) -> Result<Vec<RecordId>, CoreError> {
         let now = self.env.clock.now_ms();
         // Every draft is checked before anything is written.
         let drafts = drafts
@@ -200,9 +201,9 @@ pub(crate) fn create_in<R: Record>(
     actor: &automerge::ActorId,
     draft: R,
     now: i64,
-) -> Result<String, CoreError> {
+) -> Result<RecordId, CoreError> {
     let uuid = env.ids.new_id();
-    let id = uuid.to_string();
+    let id = RecordId::from_bytes(*uuid.as_bytes());
     let json = to_object(&draft, &id)?;
     let mut doc = AutoCommit::new().with_actor(actor.clone());
     let fail = |e: automerge::AutomergeError| corrupt(&id, &e);
@@ -220,7 +221,7 @@ pub(crate) fn create_in<R: Record>(
     tx.prepare_cached(
         "INSERT INTO documents (id, kind, snapshot, chunk_count) VALUES (?1, ?2, ?3, 0)",
     )?
-    .execute(params![id, R::KIND.code(), first_save(&mut doc)])?;
+    .execute(params![id.as_str(), R::KIND.code(), first_save(&mut doc)])?;
     queue_outbox(tx, &id, doc.get_changes(&[]))?;
     reproject(tx, R::KIND, &id, &mut doc)?;
     Ok(id)

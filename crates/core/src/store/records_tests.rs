@@ -61,7 +61,7 @@ fn two_devices_sharing_a_person(
     hub: &MemoryHub,
     first: u8,
     second: u8,
-) -> (Mutex<Store>, Mutex<Store>, String) {
+) -> (Mutex<Store>, Mutex<Store>, filrouge_model::RecordId) {
     let (a, b) = (
         Mutex::new(store(dir, first)),
         Mutex::new(store(dir, second)),
@@ -108,14 +108,14 @@ fn a_person_timeline_caseload_and_due_relances() {
     let other = s.create(person("Inès")).unwrap();
     s.create(rencontre_with(&[&p, &other])).unwrap();
     s.create(EtapeDraft {
-        person_id: rid(&p),
+        person_id: p.clone(),
         stage: Stage::Remobilisation,
         date: day(0),
         note: None,
     })
     .unwrap();
     s.create(OrientationDraft {
-        person_id: rid(&p),
+        person_id: p.clone(),
         partner_id: None,
         partner_name: Some("Mission locale Nord".into()),
         reason: "Garantie jeunes".into(),
@@ -261,7 +261,7 @@ fn rebuild_gives_the_same_tables_as_incremental_updates() {
     s.create(rencontre_with(&[&p])).unwrap();
     s.create(relance(&p, day(1))).unwrap();
     s.create(EtapeDraft {
-        person_id: rid(&p),
+        person_id: p.clone(),
         stage: Stage::Formation,
         date: day(0),
         note: Some("CAP".into()),
@@ -328,13 +328,13 @@ fn a_rebuild_across_many_batches_gives_the_same_rows_and_quarantines_only_the_da
     s.conn
         .execute(
             "UPDATE documents SET snapshot = X'856f4a83deadbeef' WHERE id = ?1",
-            [&persons[5]],
+            [persons[5].as_str()],
         )
         .unwrap();
     s.conn
         .execute(
             "UPDATE documents SET snapshot = zeroblob(5000000) WHERE id = ?1",
-            [&persons[17]],
+            [persons[17].as_str()],
         )
         .unwrap();
     let report = s.rebuild_projections().unwrap();
@@ -354,7 +354,7 @@ fn a_rebuild_across_many_batches_gives_the_same_rows_and_quarantines_only_the_da
         .iter()
         .filter(|row| {
             !(row.starts_with("personnes:") || row.starts_with("person_tags:"))
-                || !(row.contains(&persons[5]) || row.contains(&persons[17]))
+                || !(row.contains(persons[5].as_str()) || row.contains(persons[17].as_str()))
         })
         .collect();
     assert_eq!(after.iter().collect::<Vec<_>>(), expected);
