@@ -10,6 +10,8 @@ app-name = Fil rouge
 open-settings = Settings
 close-settings = Close
 sync-progress = Receiving the team's records: { $done } of { $total }
+# The server was restored from a backup or replaced: this device sends it back every record it holds.
+sync-heal-progress = The server lost records: sending back { $done } of { $total }
 
 ## The "Nouvelle rencontre" form
 

@@ -12,6 +12,8 @@ app-name = Fil rouge
 open-settings = Réglages
 close-settings = Fermer
 sync-progress = Réception de l'équipe : { $done } sur { $total }
+# The server was restored from a backup or replaced: this device sends it back every record it holds.
+sync-heal-progress = Le serveur a perdu des fiches : renvoi de { $done } sur { $total }
 
 ## The "Nouvelle rencontre" form
 

@@ -254,7 +254,7 @@ pub fn App() -> impl IntoView {
                                 id="sync-progress"
                                 max=p.total
                                 value=p.done.min(p.total)
-                                aria-label=i18n::sync_progress(i18n.lang(), p.done, p.total)
+                                aria-label=i18n::sync_progress(i18n.lang(), p)
                             ></progress>
                         }
                     })

@@ -123,7 +123,7 @@ fn handle(mut client: TcpStream, upstream: SocketAddr, fate: Fate, faults: Arc<A
         Fate::ServiceUnavailable => {
             let mut buf = [0u8; 4096];
             let _ = client.read(&mut buf);
-            let body = r#"{"code":"internal","message":"proxy says no","api_version":1}"#;
+            let body = r#"{"code":"internal","message":"proxy says no","api_version":2}"#;
             let _ = write!(
                 client,
                 "HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",

@@ -106,7 +106,7 @@ fn pushes_and_pulls_are_compressed_and_a_gzip_bomb_is_refused() -> anyhow::Resul
     assert_eq!(err["code"], "too_large");
 
     // A bomb: a few kilobytes that inflate past the body limit.
-    let mut huge = br#"{"api_version":1,"changes":[],"pad":""#.to_vec();
+    let mut huge = br#"{"api_version":2,"changes":[],"pad":""#.to_vec();
     huge.extend(std::iter::repeat_n(b' ', MAX_BODY_BYTES + 1024));
     huge.extend(br#""}"#);
     let bomb = gzip(&huge)?;

@@ -144,6 +144,7 @@ fn drain_outbox(store: &mut Store) -> anyhow::Result<Page> {
         let acknowledged = sent.changes.iter().map(|c| c.hash.clone()).collect();
         let answer = PushResponse {
             api_version: API_VERSION,
+            log_id: "bench-log".to_owned(),
             acknowledged,
             refused: Vec::new(),
         };

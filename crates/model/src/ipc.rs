@@ -252,13 +252,30 @@ pub struct SyncStatus {
     pub version: u64,
 }
 
-/// A running pull's progress, in team-log entries since the sync started.
+/// A running sync's progress: team-log entries received since the pull started, or,
+/// while the device heals a restored server, records sent back to it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SyncProgress {
-    /// Entries received and applied.
+    /// Entries received and applied (records sent back, when healing).
     pub done: u64,
-    /// Entries the log held after this device's cursor when the sync began (it may grow).
+    /// Entries the log held after this device's cursor when the sync began (it may
+    /// grow); records this device holds, when healing.
     pub total: u64,
+    /// Which of the two the numbers count.
+    #[serde(default)]
+    pub stage: SyncStage,
+}
+
+/// What a long sync is busy with, for the progress bar's words.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SyncStage {
+    /// Receiving the team's log.
+    #[default]
+    Receiving,
+    /// Sending everything this device holds back to a team server that was restored
+    /// from a backup or replaced (its log is new to this device).
+    Healing,
 }
 
 /// Why a sync attempt failed, in terms the UI can explain.

@@ -9,11 +9,23 @@
 //!
 //! Every request and response carries the version; either side refuses a version it does
 //! not speak with [`ErrorCode::VersionMismatch`].
+//!
+//! Each team log has an identity, its [`LogId`], new whenever the log is created,
+//! restored from a backup or replaced. Sequence numbers only mean something within one
+//! log: the enrolment answer and every pull page name the log, and a device that meets
+//! a log it does not know (or a log whose head is below its cursor: a copy restored by
+//! hand) re-uploads everything it holds before pulling the new log from zero. Version 2
+//! added the log identity; a version-1 device is refused, and asked to update.
 
 use serde::{Deserialize, Serialize};
 
-/// The version of this API. Bump on any incompatible change.
-pub const API_VERSION: u32 = 1;
+/// The version of this API. Bump on any incompatible change (2: the log identity).
+pub const API_VERSION: u32 = 2;
+
+/// The identity of a team log: a random UUID (lowercase, hyphenated), new whenever the
+/// log is created, restored from a backup or replaced. A device keeps its cursor
+/// per log id, so a cursor is never read against another log's numbers.
+pub type LogId = String;
 
 /// Largest request body the server reads, in bytes (a push page, base64 included).
 pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
@@ -52,6 +64,8 @@ pub struct EnrolResponse {
     /// What the device may do in the team (absent from servers older than this field).
     #[serde(default)]
     pub role: Option<Role>,
+    /// The identity of the team's log.
+    pub log_id: LogId,
 }
 
 /// What a device may do in its team.
@@ -129,6 +143,7 @@ impl std::fmt::Debug for EnrolResponse {
         f.debug_struct("EnrolResponse")
             .field("team_id", &self.team_id)
             .field("device_id", &self.device_id)
+            .field("log_id", &self.log_id)
             .finish_non_exhaustive()
     }
 }
@@ -206,6 +221,8 @@ pub struct PushRequest {
 pub struct PushResponse {
     /// The server's [`API_VERSION`].
     pub api_version: u32,
+    /// The identity of the log that now holds the acknowledged changes.
+    pub log_id: LogId,
     /// Hashes now held by the server (newly stored or already there): the device may
     /// drop them from its outbox.
     pub acknowledged: Vec<String>,
@@ -218,7 +235,18 @@ pub struct PushResponse {
 /// The `kind` of a log entry that erases a record: its `doc_id` names the record, its
 /// `data` is empty. A device that pulls one deletes the record for real; the server has
 /// already deleted every blob of it and refuses any later upload for it.
+///
+/// A device healing a restored or replaced server pushes the erasures it remembers as
+/// such entries ([`erasure_hash`]), so that the records stay erased. The server takes
+/// one from a coordinator's device as an erasure; from another device only for a
+/// record it holds nothing of (it then keeps later uploads of it out), so that a field
+/// device can never erase what the team holds.
 pub const ERASURE_KIND: &str = "erasure";
+
+/// The hash an erasure entry of record `doc_id` carries in the log and in a push.
+pub fn erasure_hash(doc_id: &str) -> String {
+    format!("{ERASURE_KIND}:{doc_id}")
+}
 
 /// `POST /v1/erase`: a coordinator erases a record from the whole team.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -245,6 +273,9 @@ pub struct EraseResponse {
 pub struct PullResponse {
     /// The server's [`API_VERSION`].
     pub api_version: u32,
+    /// The identity of the log the page comes from: its sequence numbers, cursor and
+    /// head mean something only within that log.
+    pub log_id: LogId,
     /// Changes with a sequence number above the cursor asked for, in order.
     pub changes: Vec<PulledChange>,
     /// The cursor to ask for next (the last sequence number in this page, or the same

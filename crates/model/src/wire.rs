@@ -13,8 +13,9 @@
 //!
 //! ```text
 //! push page  = "FRPU" api_version count { doc_id kind hash data }*count
-//! pull page  = "FRPG" api_version cursor head more(0|1) count { seq_delta doc_id kind data }*count
+//! pull page  = "FRPG" api_version log_id cursor head more(0|1) count { seq_delta doc_id kind data }*count
 //! doc_id     = 0x00 <16 bytes of a UUID>  |  0x01 len <utf-8>      (any other id)
+//! log_id     = as doc_id (the identity of the team log, see `crate::sync::LogId`)
 //! hash       = 0x00 <32 bytes>            |  0x01 len <utf-8>      (any other text)
 //! kind, text = len <utf-8>
 //! data       = len <bytes>
@@ -74,6 +75,12 @@ pub enum WireError {
         /// Where it is.
         at: usize,
     },
+    /// A field is longer than its limit.
+    #[error("field at byte {at} is too long")]
+    TooLong {
+        /// Where the field starts.
+        at: usize,
+    },
     /// Bytes are left after the last entry.
     #[error("{extra} unexpected bytes after the page")]
     TrailingBytes {
@@ -100,6 +107,8 @@ pub struct PageEntry {
 pub struct PullPage {
     /// The server's API version.
     pub api_version: u32,
+    /// The identity of the log the page comes from.
+    pub log_id: String,
     /// The entries, in log order.
     pub entries: Vec<PageEntry>,
     /// The cursor to ask for next.
@@ -118,6 +127,7 @@ pub fn encode_pull(page: &PullResponse) -> Vec<u8> {
         &mut out,
         &PageHeader {
             api_version: page.api_version,
+            log_id: page.log_id.clone(),
             cursor: page.cursor,
             head: page.head,
             more: page.more,
@@ -139,6 +149,7 @@ pub fn encode_pull(page: &PullResponse) -> Vec<u8> {
 pub fn put_page_header(out: &mut Vec<u8>, header: &PageHeader) {
     out.extend_from_slice(PAGE_MAGIC);
     put_uint(out, u64::from(header.api_version));
+    put_doc_id(out, &header.log_id);
     put_uint(out, header.cursor);
     put_uint(out, header.head);
     out.push(u8::from(header.more));
@@ -159,10 +170,12 @@ pub fn put_entry_body(out: &mut Vec<u8>, change: &PulledChange) {
 }
 
 /// The head of a pulled page: everything it says before its entries.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PageHeader {
     /// The server's API version.
     pub api_version: u32,
+    /// The identity of the log the page comes from.
+    pub log_id: String,
     /// The cursor to ask for next.
     pub cursor: u64,
     /// The log's highest sequence number when the page was read.
@@ -180,12 +193,22 @@ pub fn decode_pull_header(bytes: &[u8]) -> Result<PageHeader, WireError> {
     read_header(&mut Reader::new(bytes))
 }
 
-/// The most bytes a page's head can take: the magic, then five LEB128 numbers.
-pub const PAGE_HEADER_MAX_BYTES: usize = 4 + 5 + 10 + 10 + 1 + 10;
+/// The most bytes a page's head can take: the magic, the version, a log id (a UUID's
+/// 16 bytes, or a text of at most [`MAX_LOG_ID_TEXT`] bytes), two numbers, the flag
+/// and the count.
+pub const PAGE_HEADER_MAX_BYTES: usize = 4 + 5 + (2 + MAX_LOG_ID_TEXT) + 10 + 10 + 1 + 10;
+
+/// The longest log id a page may carry as text (servers make UUIDs, 16 bytes packed).
+pub const MAX_LOG_ID_TEXT: usize = 64;
 
 fn read_header(r: &mut Reader<'_>) -> Result<PageHeader, WireError> {
     r.magic(PAGE_MAGIC, "pull")?;
     let api_version = r.u32()?;
+    let at = r.at;
+    let log_id = r.packed_text(16)?;
+    if log_id.len() > MAX_LOG_ID_TEXT {
+        return Err(WireError::TooLong { at });
+    }
     let cursor = r.uint()?;
     let head = r.uint()?;
     let at = r.at;
@@ -197,6 +220,7 @@ fn read_header(r: &mut Reader<'_>) -> Result<PageHeader, WireError> {
     let count = r.count()?;
     Ok(PageHeader {
         api_version,
+        log_id,
         cursor,
         head,
         more,
@@ -222,6 +246,7 @@ pub fn decode_pull(bytes: &[u8]) -> Result<PullPage, WireError> {
     r.finish()?;
     Ok(PullPage {
         api_version: header.api_version,
+        log_id: header.log_id,
         entries,
         cursor: header.cursor,
         more: header.more,

@@ -6,6 +6,7 @@ use super::*;
 use crate::sync::{API_VERSION, ERASURE_KIND, PulledChange};
 
 const UUID: &str = "01936d3e-8f2a-7c4b-9a1e-0123456789ab";
+const LOG: &str = "5f0c2a9e-3b1d-4e7a-8c6f-9d2b1a0e7f43";
 
 fn blob(doc_id: &str, kind: &str, hash: &str, data: &[u8]) -> ChangeBlob {
     ChangeBlob {
@@ -19,6 +20,7 @@ fn blob(doc_id: &str, kind: &str, hash: &str, data: &[u8]) -> ChangeBlob {
 fn page(changes: Vec<PulledChange>, more: bool) -> PullResponse {
     PullResponse {
         api_version: API_VERSION,
+        log_id: LOG.into(),
         cursor: changes.last().map_or(7, |c| c.seq),
         more,
         head: 9_000,
@@ -70,6 +72,7 @@ fn a_pull_page_round_trips_without_its_hashes() {
         (back.api_version, back.cursor, back.more, back.head),
         (API_VERSION, 1 << 40, true, 9_000)
     );
+    assert_eq!(back.log_id, LOG);
     assert!(!bytes.windows(64).any(|w| w == "ab".repeat(32).as_bytes()));
 
     // The head alone reads from any prefix long enough to hold it.
@@ -84,6 +87,7 @@ fn a_pull_page_round_trips_without_its_hashes() {
         ),
         (API_VERSION, 1 << 40, 9_000, true, 4)
     );
+    assert_eq!(head.log_id, LOG);
     assert!(matches!(
         decode_pull_header(&bytes[..6]),
         Err(WireError::Truncated { .. })
@@ -189,16 +193,18 @@ proptest! {
     #[test]
     fn any_pull_page_round_trips(
         entries in prop::collection::vec((any::<u64>(), arb_id(), ".{0,12}", prop::collection::vec(any::<u8>(), 0..64)), 0..20),
-        cursor in any::<u64>(), head in any::<u64>(), more in any::<bool>(),
+        cursor in any::<u64>(), head in any::<u64>(), more in any::<bool>(), log_id in "[0-9a-f-]{0,40}",
     ) {
         let resp = PullResponse {
             api_version: API_VERSION,
+            log_id: log_id.clone(),
             changes: entries.into_iter().map(|(seq, id, kind, data)| PulledChange { seq, blob: blob(&id, &kind, "", &data) }).collect(),
             cursor, more, head,
         };
         let back = decode_pull(&encode_pull(&resp)).unwrap();
         prop_assert_eq!(back.entries, entries_of(&resp));
         prop_assert_eq!((back.cursor, back.head, back.more), (cursor, head, more));
+        prop_assert_eq!(back.log_id, log_id);
     }
 
     #[test]
@@ -219,4 +225,20 @@ proptest! {
         let _ = decode_pull(&body);
         let _ = decode_push(&body);
     }
+}
+
+#[test]
+fn a_log_id_takes_sixteen_bytes_and_a_long_one_is_refused() {
+    let mut resp = page(Vec::new(), false);
+    let packed = encode_pull(&resp).len();
+    resp.log_id = "x".repeat(MAX_LOG_ID_TEXT);
+    let text = encode_pull(&resp);
+    assert_eq!(text.len(), packed - 16 + 1 + MAX_LOG_ID_TEXT);
+    assert!(text.len() <= PAGE_HEADER_MAX_BYTES);
+    assert_eq!(decode_pull(&text).unwrap().log_id, resp.log_id);
+    resp.log_id.push('x');
+    assert!(matches!(
+        decode_pull(&encode_pull(&resp)),
+        Err(WireError::TooLong { at: 5 })
+    ));
 }

@@ -173,6 +173,7 @@ pub fn page(
     storage: &dyn Storage,
     cache: &BlockCache,
     team_id: &str,
+    log_id: &str,
     after: u64,
     max_bytes: u64,
     max_changes: usize,
@@ -255,8 +256,11 @@ pub fn page(
         &mut header,
         &PageHeader {
             api_version: API_VERSION,
+            log_id: log_id.to_owned(),
             cursor,
-            head: head.max(cursor),
+            // Entries may have arrived since the head was read; never the cursor asked
+            // for, which a device compares the head with (see `TeamServer::pull`).
+            head: head.max(if count > 0 { previous } else { 0 }),
             more,
             count,
         },

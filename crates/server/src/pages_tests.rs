@@ -143,17 +143,28 @@ fn both_limited(
 ) -> (Vec<u8>, Vec<u8>) {
     let storage = crate::SqliteStorage::open(&s._dir.path().join("team.sqlite3")).expect("open");
     let team = &s.phone.team_id;
-    let blocks = super::page(&storage, cache, team, after, max_bytes, max_changes).expect("page");
+    let log_id = s.server.log_id(team).expect("log id");
+    let blocks = super::page(
+        &storage,
+        cache,
+        team,
+        &log_id,
+        after,
+        max_bytes,
+        max_changes,
+    )
+    .expect("page");
     let page = storage
         .changes_after(team, after, max_bytes, max_changes)
         .expect("changes");
     let cursor = page.changes.last().map_or(after, |c| c.seq);
     let plain = wire::encode_pull(&filrouge_model::sync::PullResponse {
         api_version: API_VERSION,
+        log_id,
         changes: page.changes,
         cursor,
         more: page.more,
-        head: page.head.max(cursor),
+        head: page.head,
     });
     (unzstd(&blocks), plain)
 }

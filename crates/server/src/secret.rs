@@ -36,6 +36,15 @@ pub fn new_token() -> Result<String, ServerError> {
     Ok(hex::encode(bytes))
 }
 
+/// A fresh log identity ([`filrouge_model::sync::LogId`]): a random (version 4) UUID.
+pub fn new_log_id() -> Result<String, ServerError> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).map_err(|source| ServerError::Random { source })?;
+    Ok(uuid::Builder::from_random_bytes(bytes)
+        .into_uuid()
+        .to_string())
+}
+
 /// The stored hash of a presented token, or `None` when it cannot be a token at all
 /// (which spares the database a lookup).
 pub fn hash_token(token: &str) -> Option<String> {

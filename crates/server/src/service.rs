@@ -7,12 +7,14 @@
 //! [`Clock`], makes any secret it needs ([`crate::secret`]) and hands finished records to
 //! the [`Storage`]. Logs name teams and devices by id only.
 
+use std::collections::HashMap;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use filrouge_model::sync::{
-    API_VERSION, DEFAULT_PULL_BYTES, EnrolRequest, EnrolResponse, EraseRequest, EraseResponse,
-    MAX_PULL_BYTES, PullQuery, PullResponse, PushRequest, PushResponse,
+    API_VERSION, ChangeBlob, DEFAULT_PULL_BYTES, ERASURE_KIND, EnrolRequest, EnrolResponse,
+    EraseRequest, EraseResponse, MAX_PULL_BYTES, PullQuery, PullResponse, PushRequest,
+    PushResponse,
 };
 
 use filrouge_model::wire;
@@ -23,7 +25,7 @@ use crate::pages::{self, BlockCache};
 use crate::rate::RateLimiter;
 use crate::secret;
 use crate::storage::{
-    Device, NewDevice, NewEnrolmentCode, Redemption, Role, SqliteStorage, Storage, Team,
+    Device, EraseRule, NewDevice, NewEnrolmentCode, Redemption, Role, SqliteStorage, Storage, Team,
 };
 use crate::validate::{self, MAX_NAME_LEN};
 
@@ -49,6 +51,9 @@ pub struct TeamServer {
     enrol_failures: Arc<RateLimiter>,
     /// Compressed sealed blocks of the team logs, for binary pulls.
     blocks: Arc<BlockCache>,
+    /// Each team's log id, read once: it changes only by a restore, which is done
+    /// with the server stopped (`filrouge restore` holds the data directory's lock).
+    log_ids: Arc<Mutex<HashMap<String, String>>>,
 }
 
 impl std::fmt::Debug for TeamServer {
@@ -75,6 +80,7 @@ impl TeamServer {
             limiter: Arc::new(RateLimiter::default()),
             enrol_failures: Arc::new(RateLimiter::enrolments()),
             blocks: Arc::new(BlockCache::default()),
+            log_ids: Arc::default(),
         }
     }
 
@@ -103,6 +109,7 @@ impl TeamServer {
             id: uuid::Uuid::now_v7().to_string(),
             name: name.trim().to_owned(),
             created_at: self.now_ms(),
+            log_id: secret::new_log_id()?,
         };
         let team = self.storage.ensure_team(&candidate)?;
         if team.id == candidate.id {
@@ -160,6 +167,35 @@ impl TeamServer {
         Err(ServerError::Corrupt {
             what: "random enrolment codes keep colliding",
         })
+    }
+
+    /// The identity of `team_id`'s log ([`filrouge_model::sync::LogId`]).
+    pub fn log_id(&self, team_id: &str) -> Result<String, ServerError> {
+        let cached = self
+            .log_ids
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(team_id)
+            .cloned();
+        if let Some(log_id) = cached {
+            return Ok(log_id);
+        }
+        let team = self
+            .storage
+            .team(team_id)?
+            .ok_or_else(|| ServerError::UnknownTeam {
+                team_id: team_id.to_owned(),
+            })?;
+        if team.log_id.is_empty() {
+            return Err(ServerError::Corrupt {
+                what: "teams.log_id",
+            });
+        }
+        self.log_ids
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(team.id, team.log_id.clone());
+        Ok(team.log_id)
     }
 
     /// The team's devices, oldest first, revoked ones included.
@@ -235,6 +271,7 @@ impl TeamServer {
                 );
                 Ok(EnrolResponse {
                     api_version: API_VERSION,
+                    log_id: self.log_id(&device.team_id)?,
                     team_id: device.team_id,
                     device_id: device.id,
                     token,
@@ -268,37 +305,83 @@ impl TeamServer {
 
     /// Stores a page of `device`'s changes in its team's log and acknowledges every
     /// hash the log now holds, in the page's order.
+    ///
+    /// Erasure entries in the page are the erasures a device remembers, sent back while
+    /// it heals a restored server: a coordinator's erases the record, another device's
+    /// only keeps out a record the log holds nothing of ([`EraseRule`]). One the server
+    /// does not carry out is refused, which the device ignores.
     pub fn push(
         &self,
         device: &Device,
         request: &PushRequest,
     ) -> Result<PushResponse, ServerError> {
         validate::check_push(request)?;
-        let outcome = self.storage.append_changes(
-            &device.team_id,
-            &device.id,
-            &request.changes,
-            self.now_ms(),
-        )?;
+        let (erasures, changes): (Vec<&ChangeBlob>, Vec<&ChangeBlob>) =
+            request.changes.iter().partition(|c| c.kind == ERASURE_KIND);
+        let mut refused = Vec::new();
+        for erasure in &erasures {
+            if !self.remembered_erasure(device, &erasure.doc_id)? {
+                refused.push(erasure.hash.clone());
+            }
+        }
+        let changes: Vec<ChangeBlob> = changes.into_iter().cloned().collect();
+        let outcome = if changes.is_empty() {
+            Default::default()
+        } else {
+            self.storage
+                .append_changes(&device.team_id, &device.id, &changes, self.now_ms())?
+        };
         tracing::info!(
             device_id = %device.id,
             team_id = %device.team_id,
             stored = outcome.stored,
             already_held = outcome.already_held,
             refused = outcome.refused.len(),
+            erasures = erasures.len(),
             "push stored"
         );
+        refused.extend(outcome.refused);
         let acknowledged = request
             .changes
             .iter()
-            .filter(|c| !outcome.refused.contains(&c.hash))
+            .filter(|c| !refused.contains(&c.hash))
             .map(|c| c.hash.clone())
             .collect();
         Ok(PushResponse {
             api_version: API_VERSION,
+            log_id: self.log_id(&device.team_id)?,
             acknowledged,
-            refused: outcome.refused,
+            refused,
         })
+    }
+
+    /// Carries out an erasure a device sent back while healing; whether it was.
+    fn remembered_erasure(&self, device: &Device, doc_id: &str) -> Result<bool, ServerError> {
+        let rule = match device.role {
+            Role::Coordinateur => EraseRule::Delete,
+            Role::Intervenant => EraseRule::OnlyUnheld,
+        };
+        let erasure = self.storage.erase_document(
+            &device.team_id,
+            doc_id,
+            &device.id,
+            self.now_ms(),
+            rule,
+        )?;
+        if let Some(erasure) = erasure {
+            if erasure.deleted > 0 {
+                self.blocks.forget_team(&device.team_id);
+            }
+            tracing::info!(
+                device_id = %device.id,
+                team_id = %device.team_id,
+                doc_id,
+                deleted = erasure.deleted,
+                seq = erasure.seq,
+                "remembered erasure taken"
+            );
+        }
+        Ok(erasure.is_some())
     }
 
     /// Erases a record from `device`'s team: every stored change of it is deleted, an
@@ -313,12 +396,18 @@ impl TeamServer {
         if device.role != Role::Coordinateur {
             return Err(ServerError::Forbidden { action: "erasure" });
         }
-        let erasure = self.storage.erase_document(
-            &device.team_id,
-            &request.doc_id,
-            &device.id,
-            self.now_ms(),
-        )?;
+        let erasure = self
+            .storage
+            .erase_document(
+                &device.team_id,
+                &request.doc_id,
+                &device.id,
+                self.now_ms(),
+                EraseRule::Delete,
+            )?
+            .ok_or(ServerError::Corrupt {
+                what: "an erasure not carried out",
+            })?;
         // Cached blocks may hold the deleted changes: none is served again.
         self.blocks.forget_team(&device.team_id);
         // Record ids are random; they say nothing about the person.
@@ -352,6 +441,7 @@ impl TeamServer {
             &*self.storage,
             &self.blocks,
             &device.team_id,
+            &self.log_id(&device.team_id)?,
             query.after,
             pull_budget(query),
             MAX_PULL_CHANGES,
@@ -380,10 +470,14 @@ impl TeamServer {
         );
         Ok(PullResponse {
             api_version: API_VERSION,
+            log_id: self.log_id(&device.team_id)?,
             changes: page.changes,
             cursor,
             more: page.more,
-            head: page.head.max(cursor),
+            // The head was read after the page, so it is at or above the page's last
+            // entry; it is never raised to the cursor asked for, since a head below a
+            // device's cursor is how the device learns the log was rolled back.
+            head: page.head,
         })
     }
 }

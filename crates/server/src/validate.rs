@@ -7,6 +7,7 @@
 
 use filrouge_model::sync::{
     API_VERSION, ERASURE_KIND, EraseRequest, MAX_BLOB_BYTES, MAX_PUSH_CHANGES, PushRequest,
+    erasure_hash,
 };
 
 use crate::error::ServerError;
@@ -70,16 +71,20 @@ pub fn check_push(request: &PushRequest) -> Result<(), ServerError> {
                 max: MAX_BLOB_BYTES,
             });
         }
-        if !is_lower_hex_64(&change.hash) {
-            return Err(ServerError::BadHash { index });
-        }
         check_text("doc_id", &change.doc_id, MAX_DOC_ID_LEN, Some(index))?;
         check_text("kind", &change.kind, MAX_KIND_LEN, Some(index))?;
         if change.kind == ERASURE_KIND {
-            // Only the server writes erasure entries, through `POST /v1/erase`.
-            return Err(ServerError::MalformedRequest {
-                reason: format!("change {index}: the kind \"{ERASURE_KIND}\" is reserved"),
-            });
+            // A device healing a restored server pushes the erasures it remembers: no
+            // bytes, and the hash the log gives an erasure of that record.
+            if !change.data.is_empty() || change.hash != erasure_hash(&change.doc_id) {
+                return Err(ServerError::MalformedRequest {
+                    reason: format!(
+                        "change {index}: an erasure carries no bytes and the hash \"{ERASURE_KIND}:<doc_id>\""
+                    ),
+                });
+            }
+        } else if !is_lower_hex_64(&change.hash) {
+            return Err(ServerError::BadHash { index });
         }
     }
     Ok(())

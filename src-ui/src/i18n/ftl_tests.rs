@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use filrouge_model::error::Field;
-use filrouge_model::ipc::{IpcError, SyncFailure, SyncStatus};
+use filrouge_model::ipc::{IpcError, SyncFailure, SyncProgress, SyncStage, SyncStatus};
 use filrouge_model::sync::ErrorCode;
 use fluent_bundle::{FluentArgs, FluentValue};
 use fluent_syntax::ast;
@@ -385,7 +385,16 @@ fn every_builder_finds_its_messages_in_both_languages() {
         }
         for n in [0, 1, 2, 1000] {
             let _ = (persons(lang, n), pending_changes(lang, n));
-            let _ = (rencontre_count(lang, n as usize), sync_progress(lang, n, 5));
+            let receiving = super::tests::receiving(n, 5);
+            let healing = SyncProgress {
+                stage: SyncStage::Healing,
+                ..receiving
+            };
+            let _ = (
+                rencontre_count(lang, n as usize),
+                sync_progress(lang, receiving),
+            );
+            let _ = sync_progress(lang, healing);
             let _ = people(lang, n as u32, Some("Momo"));
         }
         let _ = (chars_left(lang, 999, 1000), chars_left(lang, 1001, 1000));

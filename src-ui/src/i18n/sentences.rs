@@ -6,7 +6,7 @@
 //! times and dates go in as text already padded ("09:05", "24", "11"), so that each
 //! language only arranges them.
 
-use filrouge_model::ipc::{IpcError, SyncFailure, SyncStatus};
+use filrouge_model::ipc::{IpcError, SyncFailure, SyncProgress, SyncStage, SyncStatus};
 
 use super::errors::{error_sentence, sync_failure_sentence};
 use super::{Key, Lang, group_digits, tr, tr_args};
@@ -143,11 +143,17 @@ pub struct StatusLine {
     pub detail: Option<String>,
 }
 
-/// The progress bar's label during a long catch-up.
-pub fn sync_progress(lang: Lang, done: u64, total: u64) -> String {
+/// The progress bar's label during a long catch-up, or while this device sends its
+/// records back to a server that lost them.
+pub fn sync_progress(lang: Lang, progress: SyncProgress) -> String {
+    let SyncProgress { done, total, stage } = progress;
+    let key = match stage {
+        SyncStage::Receiving => Key("sync-progress"),
+        SyncStage::Healing => Key("sync-heal-progress"),
+    };
     tr_args(
         lang,
-        Key("sync-progress"),
+        key,
         &[("done", done.min(total).into()), ("total", total.into())],
     )
 }

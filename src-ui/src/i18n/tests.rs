@@ -2,7 +2,7 @@
 //! and in English, and the properties every other sentence must have.
 
 use filrouge_model::error::{Field, Problem, ValidationError};
-use filrouge_model::ipc::{IpcError, SyncFailure, SyncStatus};
+use filrouge_model::ipc::{IpcError, SyncFailure, SyncProgress, SyncStage, SyncStatus};
 use filrouge_model::rencontre::Channel;
 
 use super::Lang::{En, Fr};
@@ -189,10 +189,25 @@ fn every_error_kind_has_its_own_sentence() {
 #[test]
 fn the_progress_label_counts_in_french() {
     assert_eq!(
-        sync_progress(Fr, 2_500, 100_000),
+        sync_progress(Fr, receiving(2_500, 100_000)),
         "Réception de l'équipe : 2\u{202f}500 sur 100\u{202f}000"
     );
-    assert_eq!(sync_progress(Fr, 9, 3), "Réception de l'équipe : 3 sur 3");
+    assert_eq!(
+        sync_progress(Fr, receiving(9, 3)),
+        "Réception de l'équipe : 3 sur 3"
+    );
+    let healing = SyncProgress {
+        stage: SyncStage::Healing,
+        ..receiving(40, 1_200)
+    };
+    assert_eq!(
+        sync_progress(Fr, healing),
+        "Le serveur a perdu des fiches : renvoi de 40 sur 1\u{202f}200"
+    );
+    assert_eq!(
+        sync_progress(En, healing),
+        "The server lost records: sending back 40 of 1,200"
+    );
 }
 
 #[test]
@@ -366,7 +381,7 @@ fn english_counts_and_times() {
         Some("3 characters too many.")
     );
     assert_eq!(
-        sync_progress(En, 2_500, 100_000),
+        sync_progress(En, receiving(2_500, 100_000)),
         "Receiving the team's records: 2,500 of 100,000"
     );
     assert_eq!(moment(En, at(24, 9, 5), now), "on 24/11 at 09:05");
@@ -431,4 +446,13 @@ fn languages_have_codes_and_names_of_their_own() {
     assert_eq!(Lang::from_code("de"), None);
     assert_eq!(Fr.endonym(), "Français");
     assert_eq!(En.endonym(), "English");
+}
+
+/// A pull's progress.
+pub(super) fn receiving(done: u64, total: u64) -> SyncProgress {
+    SyncProgress {
+        done,
+        total,
+        stage: SyncStage::Receiving,
+    }
 }

@@ -291,6 +291,17 @@ const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE documents DROP COLUMN heads;
     "#,
+    // 8: the log identity. Sequence numbers mean something only within one team log,
+    // which the server names (its log id, new when a log is restored or replaced), so
+    // the pull cursor is kept per log; `meta.log_id` names the log this device follows.
+    // The single cursor of earlier versions (`meta.cursor`) is taken over by the first
+    // log met, unless that log's head is below it.
+    r#"
+    CREATE TABLE logs (
+        log_id TEXT PRIMARY KEY,
+        cursor INTEGER NOT NULL
+    ) STRICT, WITHOUT ROWID;
+    "#,
 ];
 
 /// The schema version this code writes.

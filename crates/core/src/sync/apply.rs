@@ -19,11 +19,12 @@ use rusqlite::{OptionalExtension, Transaction, params};
 
 use filrouge_model::records::RecordKind;
 
+use super::logs::follow;
 use super::pages::normalize;
 use crate::store::projections::unproject;
 use crate::store::record::root_str;
 use crate::store::records::{Decoded, decode_change, reproject, write_projection};
-use crate::store::{Loaded, first_save, load_doc, persist_after, quarantine, set_meta_tx};
+use crate::store::{Loaded, first_save, load_doc, persist_after, quarantine};
 use crate::{CoreError, Store};
 
 /// A change waiting to be applied, from the page or from `pending_changes`.
@@ -91,14 +92,15 @@ impl Store {
         cursor: u64,
     ) -> Result<usize, CoreError> {
         let page = prepare(changes, self.options().max_doc_ops);
-        self.apply_prepared(page, cursor)
+        self.apply_prepared(page, "test-log", cursor)
     }
 
-    /// Writes a prepared page and moves the cursor to `cursor`, atomically. Returns how
-    /// many documents changed.
+    /// Writes a prepared page and moves the cursor in log `log_id` to `cursor`,
+    /// atomically. Returns how many documents changed.
     pub(crate) fn apply_prepared(
         &mut self,
         page: PreparedPage,
+        log_id: &str,
         cursor: u64,
     ) -> Result<usize, CoreError> {
         let now = self.env.clock.now_ms();
@@ -197,7 +199,7 @@ impl Store {
             }
             changed += 1;
         }
-        set_meta_tx(&tx, "cursor", &cursor.to_string())?;
+        follow(&tx, log_id, cursor)?;
         tx.commit()?;
         if erased_any {
             self.scrub()?;

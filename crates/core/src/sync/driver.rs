@@ -12,6 +12,10 @@
 //! most four pages are in memory: one arriving, one waiting to be decoded, one decoded
 //! and waiting, one being written.
 //!
+//! A page from another log than the one the device follows stops the pipeline: the
+//! engine then heals the server or asks again from its cursor in that log, and the run
+//! goes on with the engine's next step.
+//!
 //! The page budget grows while pages come back quickly and full ([`PageBudget`]):
 //! larger pages compress better and cost fewer round trips, but a page must stay well
 //! inside the request timeout on a slow network.
@@ -46,6 +50,10 @@ pub fn run_with_progress(
             Step::Push(req) => {
                 let resp = transport.push(&req)?;
                 engine.on_push(&mut lock(store), &req, resp)?;
+                // Only a heal's pushes have a progress to tell.
+                if let Some(p) = engine.progress() {
+                    progress(p);
+                }
             }
             Step::Pull(query) => pull_pipelined(store, transport, &mut engine, query, progress)?,
             Step::Done(report) => {
@@ -81,7 +89,11 @@ fn pull_pipelined(
     std::thread::scope(|scope| {
         let applier = scope.spawn(move || -> Result<(), CoreError> {
             for (query, page) in received {
-                engine.on_pull_prepared(&mut lock(store), &query, page)?;
+                if !engine.on_pull_prepared(&mut lock(store), &query, page)? {
+                    // Another log: the pages asked after this one are not applied, and
+                    // dropping the channel stops the requests.
+                    break;
+                }
                 if let Some(p) = engine.progress() {
                     progress(p);
                 }

@@ -1,21 +1,24 @@
 //! An in-memory team log and transport, for tests of the engine without a server.
 //!
 //! [`MemoryHub`] behaves like the server's change log (sequence numbers, idempotent by
-//! hash, pages bounded in bytes); [`MemoryTransport`] can be switched offline to test
-//! what a device does when the network is gone.
+//! hash, pages bounded in bytes, a log identity, erasures); it can be backed up and
+//! restored, or emptied, as an operator would the server. [`MemoryTransport`] can be
+//! switched offline to test what a device does when the network is gone.
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use filrouge_model::sync::{
     API_VERSION, ChangeBlob, DEFAULT_PULL_BYTES, ERASURE_KIND, MAX_PULL_BYTES, PullQuery,
-    PullResponse, PulledChange, PushRequest, PushResponse,
+    PullResponse, PulledChange, PushRequest, PushResponse, erasure_hash,
 };
 
 use super::{Transport, TransportError};
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 struct Log {
+    /// The log's identity: new when the hub is rolled back or emptied.
+    log_id: String,
     changes: Vec<PulledChange>,
     hashes: HashSet<String>,
     erased: HashSet<String>,
@@ -24,23 +27,76 @@ struct Log {
 }
 
 /// A shared in-memory change log.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Clone)]
 pub struct MemoryHub {
     log: Arc<Mutex<Log>>,
+}
+
+/// A copy of a [`MemoryHub`]'s log, as a server backup is.
+#[derive(Debug, Clone)]
+pub struct HubBackup(Log);
+
+impl Default for MemoryHub {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 impl MemoryHub {
     /// An empty log.
     pub fn new() -> Self {
-        Self::default()
+        MemoryHub {
+            log: Arc::new(Mutex::new(Log {
+                log_id: new_log_id(),
+                ..Log::default()
+            })),
+        }
     }
 
-    /// A transport to this hub.
+    /// A transport to this hub, for a coordinator's device (its remembered erasures
+    /// erase, see [`filrouge_model::sync::ERASURE_KIND`]).
     pub fn transport(&self) -> MemoryTransport {
         MemoryTransport {
             hub: self.clone(),
             online: true,
+            coordinator: true,
         }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Log> {
+        self.log.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The log's identity.
+    pub fn log_id(&self) -> String {
+        self.lock().log_id.clone()
+    }
+
+    /// A copy of the log as it is now.
+    pub fn backup(&self) -> HubBackup {
+        HubBackup(self.lock().clone())
+    }
+
+    /// Puts `backup` back, as `filrouge restore` does: with a new log identity.
+    pub fn restore(&self, backup: &HubBackup) {
+        *self.lock() = Log {
+            log_id: new_log_id(),
+            ..backup.0.clone()
+        };
+    }
+
+    /// Puts `backup` back with its old identity, as an operator copying files by hand
+    /// would: devices see the head fall below their cursor.
+    pub fn restore_by_hand(&self, backup: &HubBackup) {
+        *self.lock() = backup.0.clone();
+    }
+
+    /// Replaces the log by an empty one, as a new server would.
+    pub fn empty(&self) {
+        *self.lock() = Log {
+            log_id: new_log_id(),
+            ..Log::default()
+        };
     }
 
     /// How many distinct changes the log holds.
@@ -66,27 +122,41 @@ impl MemoryHub {
     /// Erases a record as the server does: its changes leave the log, an erasure entry
     /// is appended, and later pushes for it are refused.
     pub fn erase(&self, doc_id: &str) {
-        let mut log = self.log.lock().unwrap_or_else(PoisonError::into_inner);
-        if !log.erased.insert(doc_id.to_owned()) {
-            return;
-        }
-        log.changes.retain(|c| c.blob.doc_id != doc_id);
-        log.next_seq += 1;
-        let seq = log.next_seq;
-        log.changes.push(PulledChange {
-            seq,
-            blob: ChangeBlob {
-                doc_id: doc_id.to_owned(),
-                kind: ERASURE_KIND.to_owned(),
-                hash: format!("{ERASURE_KIND}:{doc_id}"),
-                data: Vec::new(),
-            },
-        });
+        self.lock().erase(doc_id);
+    }
+
+    /// The records erased in the log.
+    pub fn erased(&self) -> HashSet<String> {
+        self.lock().erased.clone()
     }
 
     /// Whether the log is empty.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+}
+
+fn new_log_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+impl Log {
+    fn erase(&mut self, doc_id: &str) {
+        if !self.erased.insert(doc_id.to_owned()) {
+            return;
+        }
+        self.changes.retain(|c| c.blob.doc_id != doc_id);
+        self.next_seq += 1;
+        let seq = self.next_seq;
+        self.changes.push(PulledChange {
+            seq,
+            blob: ChangeBlob {
+                doc_id: doc_id.to_owned(),
+                kind: ERASURE_KIND.to_owned(),
+                hash: erasure_hash(doc_id),
+                data: Vec::new(),
+            },
+        });
     }
 }
 
@@ -96,6 +166,9 @@ pub struct MemoryTransport {
     hub: MemoryHub,
     /// When false, every request fails as unreachable.
     pub online: bool,
+    /// Whether the device is a coordinator's: its remembered erasures erase what the
+    /// log holds; a field device's only keep out records the log holds nothing of.
+    pub coordinator: bool,
 }
 
 impl MemoryTransport {
@@ -116,6 +189,16 @@ impl Transport for MemoryTransport {
         let mut log = self.hub.log.lock().unwrap_or_else(PoisonError::into_inner);
         let (mut acknowledged, mut refused) = (Vec::new(), Vec::new());
         for blob in &req.changes {
+            if blob.kind == ERASURE_KIND {
+                let held = log.changes.iter().any(|c| c.blob.doc_id == blob.doc_id);
+                if log.erased.contains(&blob.doc_id) || self.coordinator || !held {
+                    log.erase(&blob.doc_id);
+                    acknowledged.push(blob.hash.clone());
+                } else {
+                    refused.push(blob.hash.clone());
+                }
+                continue;
+            }
             if log.erased.contains(&blob.doc_id) {
                 refused.push(blob.hash.clone());
                 continue;
@@ -132,6 +215,7 @@ impl Transport for MemoryTransport {
         }
         Ok(PushResponse {
             api_version: API_VERSION,
+            log_id: log.log_id.clone(),
             acknowledged,
             refused,
         })
@@ -157,6 +241,7 @@ impl Transport for MemoryTransport {
         let cursor = page.last().map_or(query.after, |c| c.seq);
         Ok(PullResponse {
             api_version: API_VERSION,
+            log_id: log.log_id.clone(),
             more: log.changes.last().is_some_and(|c| c.seq > cursor),
             head: log.changes.last().map_or(0, |c| c.seq),
             changes: page,

@@ -11,6 +11,11 @@
 //! idempotent by change hash on the server, and pulled changes are idempotent in
 //! Automerge.
 //!
+//! Before a pulled page is applied, its log identity is judged (module `logs`): a server
+//! restored from a backup or replaced has a log this device does not know, and the
+//! engine then **heals** it (module `heal`): it pushes back every change it holds, in pages,
+//! then pulls the new log from zero.
+//!
 //! ```text
 //!  device                                   server
 //!  next() -> Push(page of outbox) ───────▶ store new hashes, give seq numbers
@@ -23,8 +28,10 @@
 mod apply;
 mod driver;
 mod faults;
+mod heal;
 #[cfg(feature = "http")]
 mod http;
+mod logs;
 mod memory;
 pub mod pages;
 mod retry;
@@ -34,13 +41,13 @@ pub use driver::{PageBudget, run, run_with_progress};
 pub use faults::{FaultRates, FaultyTransport};
 #[cfg(feature = "http")]
 pub use http::{HttpTransport, PushBody, enrol};
-pub use memory::{MemoryHub, MemoryTransport};
+pub use memory::{HubBackup, MemoryHub, MemoryTransport};
 pub use retry::{MAX_BACKOFF, PERIOD, RetrySchedule};
 pub use transport::{Transport, TransportError, refusal};
 
 use std::collections::HashMap;
 
-use filrouge_model::ipc::SyncProgress;
+use filrouge_model::ipc::{SyncProgress, SyncStage};
 use filrouge_model::sync::{
     API_VERSION, ChangeBlob, EnrolResponse, MAX_BLOB_BYTES, PullQuery, PullResponse, PushRequest,
     PushResponse,
@@ -76,14 +83,21 @@ pub struct SyncReport {
     pub docs_changed: usize,
     /// Local changes the server refused for good (their record was erased).
     pub refused: usize,
+    /// Changes (and remembered erasures) sent back to a server that had lost them.
+    pub healed: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Phase {
     Push,
+    Heal,
     Pull,
     Done,
 }
+
+/// How many times one sync may switch to another log it knows before it gives up (a
+/// server that keeps changing its log identity is broken).
+const MAX_LOG_SWITCHES: u8 = 2;
 
 /// The sans-I/O sync state machine for one sync.
 #[derive(Debug)]
@@ -94,6 +108,13 @@ pub struct SyncEngine {
     pull_from: Option<u64>,
     pulled_to: u64,
     head: u64,
+    /// The heal page sent and the position after it, while healing.
+    healing: Option<heal::Heal>,
+    /// Records sent back and held, while healing.
+    heal_progress: Option<(u64, u64)>,
+    /// Whether this sync has healed a log already (once is the most a sync does).
+    healed_once: bool,
+    switches: u8,
 }
 
 impl Default for SyncEngine {
@@ -111,17 +132,31 @@ impl SyncEngine {
             pull_from: None,
             pulled_to: 0,
             head: 0,
+            healing: None,
+            heal_progress: None,
+            healed_once: false,
+            switches: 0,
         }
     }
 
     /// How far the pull has got, once a page has come back: entries applied since the
     /// pull started, out of those the log held past the starting cursor.
+    /// While healing, records sent back out of those held.
     pub fn progress(&self) -> Option<SyncProgress> {
+        if self.phase == Phase::Heal {
+            let (done, total) = self.heal_progress?;
+            return Some(SyncProgress {
+                done,
+                total,
+                stage: SyncStage::Healing,
+            });
+        }
         let from = self.pull_from?;
         let total = self.head.max(self.pulled_to).saturating_sub(from);
         Some(SyncProgress {
             done: self.pulled_to.saturating_sub(from),
             total,
+            stage: SyncStage::Receiving,
         })
     }
 
@@ -135,6 +170,27 @@ impl SyncEngine {
                     changes,
                 }));
             }
+            // A heal cut short (network, app closed) goes on before anything is pulled.
+            self.phase = if store.heal()?.is_some() {
+                Phase::Heal
+            } else {
+                Phase::Pull
+            };
+        }
+        if self.phase == Phase::Heal {
+            if let Some(position) = store.heal()? {
+                let page = store.heal_page(&position, PUSH_PAGE_CHANGES, PUSH_PAGE_BYTES)?;
+                if !page.changes.is_empty() {
+                    self.heal_progress = Some(store.heal_progress(&position)?);
+                    self.healing = Some(page.next);
+                    return Ok(Step::Push(PushRequest {
+                        api_version: API_VERSION,
+                        changes: page.changes,
+                    }));
+                }
+                store.finish_heal(&position)?;
+            }
+            self.healing = None;
             self.phase = Phase::Pull;
         }
         if self.phase == Phase::Pull {
@@ -163,6 +219,22 @@ impl SyncEngine {
             }
             .into());
         }
+        if let Some(next) = self.healing.take() {
+            // What the server now holds needs no other push; refused erasures and changes
+            // of records erased there are settled by the pull that follows.
+            store.acknowledge(&resp.acknowledged)?;
+            store.acknowledge(&resp.refused)?;
+            self.report.healed += resp.acknowledged.len();
+            store.save_heal(&next)?;
+            self.heal_progress = Some(store.heal_progress(&next)?);
+            return Ok(());
+        }
+        if !resp.acknowledged.is_empty() || !resp.refused.is_empty() {
+            // A device that follows no log yet has now sent changes to this one (which
+            // leave its outbox): it follows it, so that the day the server loses them,
+            // the device knows it must heal it.
+            store.pushed_to(&resp.log_id)?;
+        }
         self.report.pushed += store.acknowledge(&resp.acknowledged)?;
         // Changes to a record a coordinator erased: the server will never take them, so
         // they leave the outbox; the erasure itself arrives with the pull.
@@ -170,13 +242,15 @@ impl SyncEngine {
         Ok(())
     }
 
-    /// Takes one page of the team log.
+    /// Takes one page of the team log. `false` when the page was not applied because
+    /// it comes from another log (the engine will heal it, or ask again from the
+    /// cursor it has there): pages asked after it must not be applied either.
     pub fn on_pull(
         &mut self,
         store: &mut Store,
         asked: &PullQuery,
         resp: PullResponse,
-    ) -> Result<(), CoreError> {
+    ) -> Result<bool, CoreError> {
         let page = PreparedPull::new(resp, store.options().max_doc_ops);
         self.on_pull_prepared(store, asked, page)
     }
@@ -188,8 +262,30 @@ impl SyncEngine {
         store: &mut Store,
         asked: &PullQuery,
         resp: PreparedPull,
-    ) -> Result<(), CoreError> {
+    ) -> Result<bool, CoreError> {
         check_version(resp.api_version)?;
+        match store.judge_page(&resp.log_id, resp.head, asked.after)? {
+            logs::Verdict::Apply => {}
+            logs::Verdict::Resume => {
+                self.switches += 1;
+                if self.switches > MAX_LOG_SWITCHES {
+                    return Err(log_unstable());
+                }
+                self.pull_from = None;
+                return Ok(false);
+            }
+            logs::Verdict::Heal => {
+                if self.healed_once {
+                    return Err(log_unstable());
+                }
+                self.healed_once = true;
+                let position = store.start_heal(&resp.log_id)?;
+                self.heal_progress = Some(store.heal_progress(&position)?);
+                self.pull_from = None;
+                self.phase = Phase::Heal;
+                return Ok(false);
+            }
+        }
         if resp.more && resp.cursor <= asked.after {
             return Err(TransportError::Protocol {
                 detail: "pull cursor did not advance".into(),
@@ -200,17 +296,26 @@ impl SyncEngine {
         self.pulled_to = resp.cursor;
         self.head = self.head.max(resp.head);
         self.report.pulled += resp.count;
-        self.report.docs_changed += store.apply_prepared(resp.page, resp.cursor)?;
+        self.report.docs_changed += store.apply_prepared(resp.page, &resp.log_id, resp.cursor)?;
         if !resp.more {
             self.phase = Phase::Done;
         }
-        Ok(())
+        Ok(true)
     }
+}
+
+/// The error of a server whose log identity keeps changing during one sync.
+fn log_unstable() -> CoreError {
+    TransportError::Protocol {
+        detail: "the team log changed again during the sync".into(),
+    }
+    .into()
 }
 
 /// A pulled page whose changes are prepared for writing ([`apply::prepare`]).
 pub(crate) struct PreparedPull {
     api_version: u32,
+    log_id: String,
     cursor: u64,
     more: bool,
     head: u64,
@@ -223,6 +328,7 @@ impl PreparedPull {
     pub(crate) fn new(resp: PullResponse, max_ops: u64) -> Self {
         PreparedPull {
             api_version: resp.api_version,
+            log_id: resp.log_id,
             cursor: resp.cursor,
             more: resp.more,
             head: resp.head,
@@ -336,16 +442,10 @@ impl Store {
         Ok(removed)
     }
 
-    /// The sequence number of the last team-log change applied here.
-    pub(crate) fn cursor(&self) -> Result<u64, CoreError> {
-        Ok(self
-            .meta("cursor")?
-            .and_then(|c| c.parse().ok())
-            .unwrap_or(0))
-    }
-
-    /// Saves the credentials of an enrolment. Joining another team or server restarts
-    /// the pull from the beginning of its log; local changes stay in the outbox.
+    /// Saves the credentials of an enrolment. A device that has never synced follows
+    /// the team's log from its start; one that holds another log's records meets the
+    /// new log at its first pull and sends them back (a heal). Local changes stay in
+    /// the outbox.
     pub fn save_enrolment(
         &mut self,
         server_url: &str,
@@ -371,6 +471,7 @@ impl Store {
                 tx.execute("DELETE FROM meta WHERE key = 'role'", params![])?;
             }
         }
+        Store::enrolled_in_log(&tx, &enrolment.log_id)?;
         tx.commit()?;
         Ok(())
     }
@@ -395,6 +496,8 @@ fn hex_hash(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+#[cfg(test)]
+mod heal_tests;
 #[cfg(test)]
 mod prop_tests;
 #[cfg(test)]

@@ -91,6 +91,7 @@ fn leb128(bytes: &[u8]) -> Option<(usize, usize)> {
 pub fn into_response(page: PullPage) -> PullResponse {
     PullResponse {
         api_version: page.api_version,
+        log_id: page.log_id,
         cursor: page.cursor,
         more: page.more,
         head: page.head,

@@ -144,6 +144,7 @@ fn a_server_speaking_another_version_is_refused() {
         max_bytes: None,
     };
     let resp = PullResponse {
+        log_id: "test-log".into(),
         api_version: 99,
         changes: vec![],
         cursor: 0,

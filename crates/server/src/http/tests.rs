@@ -8,8 +8,8 @@ use axum::body::Body;
 use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
 use axum::http::{Method, Request, StatusCode};
 use filrouge_model::sync::{
-    API_VERSION, ChangeBlob, CodeRequest, CodeResponse, DeviceList, EnrolRequest, EnrolResponse,
-    MAX_BLOB_BYTES, PullResponse, PushRequest, RevokeRequest,
+    API_VERSION, ChangeBlob, CodeRequest, CodeResponse, DeviceList, ERASURE_KIND, EnrolRequest,
+    EnrolResponse, MAX_BLOB_BYTES, PullResponse, PushRequest, RevokeRequest, erasure_hash,
 };
 use http_body_util::BodyExt as _;
 use serde_json::Value;
@@ -449,5 +449,100 @@ async fn a_coordinators_device_lists_the_team_and_cuts_a_lost_phone_off() -> Tes
     assert_eq!(list.devices[0].revoked_at, None);
     let (status, _) = push(&f.server, &phone.token, &[change("après", 3)]).await?;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
+    Ok(())
+}
+
+/// A device enrolled with `role`.
+async fn enrol_as(f: &Fixture, role: Role) -> TestResult<EnrolResponse> {
+    let code = f.server.create_enrolment_code(&f.team.id, role)?;
+    let (status, json) = try_enrol(&f.server, &code).await?;
+    assert_eq!(status, StatusCode::OK, "{json}");
+    Ok(serde_json::from_value(json)?)
+}
+
+fn erasure_of(doc_id: &str) -> ChangeBlob {
+    ChangeBlob {
+        doc_id: doc_id.to_owned(),
+        kind: ERASURE_KIND.to_owned(),
+        hash: erasure_hash(doc_id),
+        data: Vec::new(),
+    }
+}
+
+#[tokio::test]
+async fn every_answer_names_the_log_and_the_head_is_never_raised_to_the_cursor() -> TestResult {
+    let f = fixture()?;
+    let device = enrol(&f).await?;
+    assert_eq!(device.log_id, f.team.log_id);
+    assert!(uuid::Uuid::parse_str(&f.team.log_id).is_ok());
+    let (_, json) = push(&f.server, &device.token, &[change("one", 3)]).await?;
+    assert_eq!(json["log_id"], f.team.log_id);
+    // A device whose cursor is past the head (the log was rolled back) is told the
+    // real head, which is how it notices.
+    let page = pull(&f.server, &device.token, 40, None).await?;
+    assert_eq!((page.head, page.cursor), (1, 40));
+    assert_eq!(page.log_id, f.team.log_id);
+    Ok(())
+}
+
+#[tokio::test]
+async fn remembered_erasures_erase_for_a_coordinator_and_keep_out_for_a_worker() -> TestResult {
+    let f = fixture()?;
+    let worker = enrol_as(&f, Role::Intervenant).await?;
+    let coordinator = enrol_as(&f, Role::Coordinateur).await?;
+    let held = ChangeBlob {
+        doc_id: "held".into(),
+        ..change("h1", 10)
+    };
+    push(&f.server, &worker.token, std::slice::from_ref(&held)).await?;
+
+    // A worker's device: a record the log holds is not erased; one it never held is
+    // kept out from then on.
+    let (status, json) = push(
+        &f.server,
+        &worker.token,
+        &[erasure_of("held"), erasure_of("never")],
+    )
+    .await?;
+    assert_eq!(status, StatusCode::OK, "{json}");
+    assert_eq!(json["refused"], serde_json::json!([erasure_hash("held")]));
+    assert_eq!(
+        json["acknowledged"],
+        serde_json::json!([erasure_hash("never")])
+    );
+    let late = ChangeBlob {
+        doc_id: "never".into(),
+        ..change("n1", 10)
+    };
+    let (_, json) = push(&f.server, &worker.token, std::slice::from_ref(&late)).await?;
+    assert_eq!(json["refused"], serde_json::json!([late.hash]));
+
+    // A coordinator's device: the record is erased.
+    let (_, json) = push(&f.server, &coordinator.token, &[erasure_of("held")]).await?;
+    assert_eq!(
+        json["acknowledged"],
+        serde_json::json!([erasure_hash("held")])
+    );
+    let log = pull(&f.server, &worker.token, 0, None).await?;
+    let entries: Vec<(&str, &str)> = log
+        .changes
+        .iter()
+        .map(|c| (c.blob.doc_id.as_str(), c.blob.kind.as_str()))
+        .collect();
+    assert_eq!(
+        entries,
+        vec![("never", ERASURE_KIND), ("held", ERASURE_KIND)],
+        "the held record's change is gone"
+    );
+
+    // An erasure entry carrying bytes, or another hash, is malformed.
+    let mut forged = erasure_of("x");
+    forged.data = vec![1];
+    let answer = push(&f.server, &coordinator.token, &[forged]).await?;
+    assert_api_error(&answer, StatusCode::BAD_REQUEST, "bad_request");
+    let mut forged = erasure_of("x");
+    forged.hash = erasure_hash("y");
+    let answer = push(&f.server, &coordinator.token, &[forged]).await?;
+    assert_api_error(&answer, StatusCode::BAD_REQUEST, "bad_request");
     Ok(())
 }

@@ -13,12 +13,12 @@ use super::tests::{TestResult, assert_api_error, call, enrol, fixture, push, try
 use crate::error::ServerError;
 use crate::storage::suite::change;
 use crate::storage::{
-    AppendOutcome, ChangePage, Device, Erasure, NewDevice, NewEnrolmentCode, Redemption, Storage,
-    Team,
+    AppendOutcome, ChangePage, Device, EraseRule, Erasure, NewDevice, NewEnrolmentCode, Redemption,
+    Storage, Team,
 };
 use crate::{ENROLMENT_CODE_TTL_MS, ManualClock, Role, TeamServer};
 
-const PULL: &str = "/v1/pull?api_version=1&after=0";
+const PULL: &str = "/v1/pull?api_version=2&after=0";
 
 #[tokio::test]
 async fn missing_or_wrong_token_is_401() -> TestResult {
@@ -191,8 +191,8 @@ async fn malformed_json_is_400_json() -> TestResult {
     let device = enrol(&f).await?;
     let bodies: [&[u8]; 4] = [
         b"{not json",
-        br#"{"api_version":1}"#,
-        br#"{"api_version":1,"changes":[{"doc_id":"d","kind":"k","hash":"h","data":"***"}]}"#,
+        br#"{"api_version":2}"#,
+        br#"{"api_version":2,"changes":[{"doc_id":"d","kind":"k","hash":"h","data":"***"}]}"#,
         br#"{"api_version":"one","changes":[]}"#,
     ];
     for body in bodies {
@@ -218,7 +218,7 @@ async fn malformed_json_is_400_json() -> TestResult {
     for uri in [
         "/v1/pull",
         "/v1/pull?after=0",
-        "/v1/pull?api_version=1&after=-1",
+        "/v1/pull?api_version=2&after=-1",
     ] {
         let answer = call(&f.server, Method::GET, uri, Some(&device.token), None).await?;
         assert_api_error(&answer, StatusCode::BAD_REQUEST, "bad_request");
@@ -344,7 +344,20 @@ impl Storage for BrokenStorage {
     fn changes_after(&self, _: &str, _: u64, _: u64, _: usize) -> Result<ChangePage, ServerError> {
         broken()
     }
-    fn erase_document(&self, _: &str, _: &str, _: &str, _: i64) -> Result<Erasure, ServerError> {
+    fn erase_document(
+        &self,
+        _: &str,
+        _: &str,
+        _: &str,
+        _: i64,
+        _: EraseRule,
+    ) -> Result<Option<Erasure>, ServerError> {
+        broken()
+    }
+    fn set_log_id(&self, _: &str, _: &str) -> Result<bool, ServerError> {
+        broken()
+    }
+    fn teams(&self) -> Result<Vec<Team>, ServerError> {
         broken()
     }
 }

@@ -47,6 +47,9 @@ async fn a_compressed_binary_push_then_a_compressed_binary_pull() -> TestResult 
     let body = response.into_body().collect().await?.to_bytes();
     let page = wire::decode_pull(&zstd::stream::decode_all(&body[..])?)?;
     assert_eq!((page.cursor, page.head, page.more), (3, 3, false));
+    assert_eq!(page.log_id, f.team.log_id, "every page names its log");
+    assert_eq!(device.log_id, f.team.log_id);
+    assert_eq!(json["log_id"], f.team.log_id);
     let pulled: Vec<_> = page
         .entries
         .iter()

@@ -32,6 +32,9 @@ pub struct Team {
     pub name: String,
     /// When it was created, in ms since the Unix epoch.
     pub created_at: i64,
+    /// The identity of its change log ([`filrouge_model::sync::LogId`]): new when the
+    /// team is created, and again whenever its log is restored from a backup.
+    pub log_id: String,
 }
 
 /// An enrolled device.
@@ -129,6 +132,16 @@ pub struct Erasure {
     pub deleted: u64,
 }
 
+/// Whose erasure [`Storage::erase_document`] carries out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EraseRule {
+    /// A coordinator's: the record's changes are deleted.
+    Delete,
+    /// A field device's remembered erasure, pushed while it heals a restored server:
+    /// taken only if the log holds no change of the record.
+    OnlyUnheld,
+}
+
 /// A page of a team's change log.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ChangePage {
@@ -222,13 +235,25 @@ pub trait Storage: Send + Sync {
     /// log, remembers the record as erased (later appends for it are refused), and
     /// appends an [`ERASURE_KIND`](filrouge_model::sync::ERASURE_KIND) entry with the
     /// next sequence number. Erasing twice changes nothing the second time.
+    ///
+    /// With [`EraseRule::OnlyUnheld`], a record the log holds changes of is left alone
+    /// and `None` returned: a field device's remembered erasure may keep a record out of
+    /// a restored log, never delete what the log holds.
     fn erase_document(
         &self,
         team_id: &str,
         doc_id: &str,
         device_id: &str,
         now_ms: i64,
-    ) -> Result<Erasure, ServerError>;
+        rule: EraseRule,
+    ) -> Result<Option<Erasure>, ServerError>;
+
+    /// Gives the team's log a new identity (after a restore): devices then send back
+    /// everything they hold and pull the log from its start. `false` if no such team.
+    fn set_log_id(&self, team_id: &str, log_id: &str) -> Result<bool, ServerError>;
+
+    /// Every team, oldest first.
+    fn teams(&self) -> Result<Vec<Team>, ServerError>;
 
     /// The highest sequence number in the team's log (0 for an empty log).
     fn head(&self, team_id: &str) -> Result<u64, ServerError>;

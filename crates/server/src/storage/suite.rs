@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use filrouge_model::sync::{ChangeBlob, ERASURE_KIND};
 
-use super::{NewDevice, NewEnrolmentCode, Redemption, Role, Storage, Team};
+use super::{EraseRule, Erasure, NewDevice, NewEnrolmentCode, Redemption, Role, Storage, Team};
 use crate::error::ServerError;
 use crate::secret::sha256_hex;
 
@@ -24,6 +24,7 @@ pub fn run_all(storage: Arc<dyn Storage>) -> Result<(), ServerError> {
     appends_are_idempotent_and_dense(storage.clone())?;
     teams_have_separate_logs(storage.clone())?;
     erasure_deletes_refuses_and_never_lowers_the_log(storage.clone())?;
+    log_ids_are_kept_and_renewed(storage.clone())?;
     paging_returns_every_change_once(storage)
 }
 
@@ -37,6 +38,7 @@ fn new_team(storage: &dyn Storage, name: &str) -> Result<Team, ServerError> {
         id: new_id(),
         name: name.to_owned(),
         created_at: 1_000,
+        log_id: new_id(),
     };
     storage.create_team(&team)?;
     Ok(team)
@@ -88,11 +90,13 @@ pub fn first_team_is_created_once(storage: Arc<dyn Storage>) -> Result<(), Serve
         id: new_id(),
         name: "Maraude Nord".to_owned(),
         created_at: 1,
+        log_id: new_id(),
     };
     let b = Team {
         id: new_id(),
         name: "Autre".to_owned(),
         created_at: 2,
+        log_id: new_id(),
     };
     let first = storage.ensure_team(&a)?;
     assert_eq!(storage.ensure_team(&b)?, first);
@@ -219,7 +223,17 @@ pub fn erasure_deletes_refuses_and_never_lowers_the_log(
     let page = [blob("k1", "keep"), blob("e1", "gone"), blob("e2", "gone")];
     storage.append_changes(&team.id, &device.id, &page, 1)?;
 
-    let erasure = storage.erase_document(&team.id, "gone", &device.id, 2)?;
+    // A field device's remembered erasure never deletes what the log holds.
+    let remembered =
+        storage.erase_document(&team.id, "gone", &device.id, 2, EraseRule::OnlyUnheld)?;
+    assert_eq!(remembered, None);
+    assert_eq!(storage.changes_after(&team.id, 0, u64::MAX, 100)?.head, 3);
+
+    let erasure = storage
+        .erase_document(&team.id, "gone", &device.id, 2, EraseRule::Delete)?
+        .ok_or(ServerError::Corrupt {
+            what: "a coordinator's erasure was not carried out",
+        })?;
     assert_eq!((erasure.seq, erasure.deleted), (4, 2));
     let log = storage.changes_after(&team.id, 0, u64::MAX, 100)?;
     let entries: Vec<(u64, &str, &str)> = log
@@ -234,8 +248,10 @@ pub fn erasure_deletes_refuses_and_never_lowers_the_log(
     assert!(log.changes[1].blob.data.is_empty());
     assert_eq!(log.head, 4, "the head is the highest number");
 
-    let again = storage.erase_document(&team.id, "gone", &device.id, 3)?;
-    assert_eq!((again.seq, again.deleted), (4, 0), "idempotent");
+    for rule in [EraseRule::Delete, EraseRule::OnlyUnheld] {
+        let again = storage.erase_document(&team.id, "gone", &device.id, 3, rule)?;
+        assert_eq!(again, Some(Erasure { seq: 4, deleted: 0 }), "idempotent");
+    }
     let late = storage.append_changes(
         &team.id,
         &device.id,
@@ -250,6 +266,31 @@ pub fn erasure_deletes_refuses_and_never_lowers_the_log(
         tail.changes[0].seq, 5,
         "numbering goes on above the erasure"
     );
+
+    // A remembered erasure of a record the log holds nothing of keeps it out.
+    let kept_out = storage
+        .erase_document(&team.id, "never-seen", &device.id, 5, EraseRule::OnlyUnheld)?
+        .ok_or(ServerError::Corrupt {
+            what: "an erasure of a record the log never held was not taken",
+        })?;
+    assert_eq!((kept_out.seq, kept_out.deleted), (6, 0));
+    let refused = storage.append_changes(&team.id, &device.id, &[blob("n1", "never-seen")], 6)?;
+    assert_eq!(refused.refused.len(), 1);
+    Ok(())
+}
+
+/// A team's log id is kept, and replaced by [`Storage::set_log_id`] (a restore).
+pub fn log_ids_are_kept_and_renewed(storage: Arc<dyn Storage>) -> Result<(), ServerError> {
+    let team = new_team(&*storage, "Identité")?;
+    assert_eq!(
+        storage.team(&team.id)?.map(|t| t.log_id),
+        Some(team.log_id.clone())
+    );
+    assert!(storage.teams()?.iter().any(|t| t == &team));
+    let renewed = new_id();
+    assert!(storage.set_log_id(&team.id, &renewed)?);
+    assert_eq!(storage.team(&team.id)?.map(|t| t.log_id), Some(renewed));
+    assert!(!storage.set_log_id("no-such-team", &new_id())?);
     Ok(())
 }
 

@@ -14,18 +14,20 @@ use std::path::Path;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
-use filrouge_model::sync::{ChangeBlob, ERASURE_KIND, PulledChange};
+use filrouge_model::sync::{ChangeBlob, ERASURE_KIND, PulledChange, erasure_hash};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 use super::{
-    AppendOutcome, ChangePage, Device, Erasure, NewDevice, NewEnrolmentCode, PageFill, Redemption,
-    Storage, Team,
+    AppendOutcome, ChangePage, Device, EraseRule, Erasure, NewDevice, NewEnrolmentCode, PageFill,
+    Redemption, Storage, Team,
 };
 use crate::error::ServerError;
 mod append;
 mod checkpoint;
 
-use schema::{DEVICE_COLUMNS, During, SqlRole, migrate, read_change, read_device, read_team};
+use schema::{
+    DEVICE_COLUMNS, During, SqlRole, TEAM_COLUMNS, migrate, read_change, read_device, read_team,
+};
 
 /// How long a statement waits for another process's write lock before failing.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -134,8 +136,8 @@ impl Storage for SqliteStorage {
     fn create_team(&self, team: &Team) -> Result<(), ServerError> {
         self.conn()
             .execute(
-                "INSERT INTO teams (id, name, created_at) VALUES (?1, ?2, ?3)",
-                params![team.id, team.name, team.created_at],
+                "INSERT INTO teams (id, name, created_at, log_id) VALUES (?1, ?2, ?3, ?4)",
+                params![team.id, team.name, team.created_at, team.log_id],
             )
             .during("create a team")?;
         Ok(())
@@ -148,7 +150,7 @@ impl Storage for SqliteStorage {
             .during("begin ensure team")?;
         let first = tx
             .query_row(
-                "SELECT id, name, created_at FROM teams ORDER BY created_at, rowid LIMIT 1",
+                &format!("SELECT {TEAM_COLUMNS} FROM teams ORDER BY created_at, rowid LIMIT 1"),
                 [],
                 read_team,
             )
@@ -158,8 +160,13 @@ impl Storage for SqliteStorage {
             Some(team) => team,
             None => {
                 tx.execute(
-                    "INSERT INTO teams (id, name, created_at) VALUES (?1, ?2, ?3)",
-                    params![candidate.id, candidate.name, candidate.created_at],
+                    "INSERT INTO teams (id, name, created_at, log_id) VALUES (?1, ?2, ?3, ?4)",
+                    params![
+                        candidate.id,
+                        candidate.name,
+                        candidate.created_at,
+                        candidate.log_id
+                    ],
                 )
                 .during("create a team")?;
                 candidate.clone()
@@ -172,12 +179,38 @@ impl Storage for SqliteStorage {
     fn team(&self, team_id: &str) -> Result<Option<Team>, ServerError> {
         self.conn()
             .query_row(
-                "SELECT id, name, created_at FROM teams WHERE id = ?1",
+                &format!("SELECT {TEAM_COLUMNS} FROM teams WHERE id = ?1"),
                 [team_id],
                 read_team,
             )
             .optional()
             .during("read a team")
+    }
+
+    fn teams(&self) -> Result<Vec<Team>, ServerError> {
+        let conn = self.conn();
+        let mut stmt = conn
+            .prepare(&format!(
+                "SELECT {TEAM_COLUMNS} FROM teams ORDER BY created_at, rowid"
+            ))
+            .during("list teams")?;
+        let teams = stmt
+            .query_map([], read_team)
+            .during("list teams")?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .during("list teams")?;
+        Ok(teams)
+    }
+
+    fn set_log_id(&self, team_id: &str, log_id: &str) -> Result<bool, ServerError> {
+        let changed = self
+            .conn()
+            .execute(
+                "UPDATE teams SET log_id = ?2 WHERE id = ?1",
+                params![team_id, log_id],
+            )
+            .during("renew a log id")?;
+        Ok(changed == 1)
     }
 
     fn insert_enrolment_code(&self, code: &NewEnrolmentCode) -> Result<bool, ServerError> {
@@ -319,7 +352,8 @@ impl Storage for SqliteStorage {
         doc_id: &str,
         device_id: &str,
         now_ms: i64,
-    ) -> Result<Erasure, ServerError> {
+        rule: EraseRule,
+    ) -> Result<Option<Erasure>, ServerError> {
         let mut conn = self.conn();
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -333,10 +367,19 @@ impl Storage for SqliteStorage {
             .optional()
             .during("read erasures")?;
         if let Some(seq) = before {
-            return Ok(Erasure {
+            return Ok(Some(Erasure {
                 seq: u64::try_from(seq).unwrap_or(0),
                 deleted: 0,
-            });
+            }));
+        }
+        if rule == EraseRule::OnlyUnheld {
+            let held = tx
+                .prepare_cached("SELECT 1 FROM changes WHERE team_id = ?1 AND doc_id = ?2")
+                .and_then(|mut stmt| stmt.exists(params![team_id, doc_id]))
+                .during("look for a record's changes")?;
+            if held {
+                return Ok(None);
+            }
         }
         // The entry takes a number above every change, deleted or not, so the log's
         // highest number never goes down and no device's cursor skips a later change.
@@ -354,7 +397,7 @@ impl Storage for SqliteStorage {
             params![
                 team_id,
                 seq,
-                format!("{ERASURE_KIND}:{doc_id}"),
+                erasure_hash(doc_id),
                 doc_id,
                 ERASURE_KIND,
                 device_id,
@@ -375,10 +418,10 @@ impl Storage for SqliteStorage {
         if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())) {
             tracing::warn!(error = %e, "WAL not truncated after an erasure");
         }
-        Ok(Erasure {
+        Ok(Some(Erasure {
             seq: u64::try_from(seq).unwrap_or(0),
             deleted: deleted as u64,
-        })
+        }))
     }
 
     fn changes_after(

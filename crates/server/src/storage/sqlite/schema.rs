@@ -63,6 +63,12 @@ pub(super) const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (team_id, doc_id)
     ) STRICT;
     CREATE INDEX changes_by_doc ON changes (team_id, doc_id);",
+    // 3: the log identity. Each team's log gets a random id (a UUID's shape), which
+    // devices keep their cursor under; `filrouge restore` gives every log a new one.
+    "ALTER TABLE teams ADD COLUMN log_id TEXT NOT NULL DEFAULT '';
+    UPDATE teams SET log_id = lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2)))
+        || '-' || lower(hex(randomblob(2))) || '-' || lower(hex(randomblob(2))) || '-'
+        || lower(hex(randomblob(6)));",
 ];
 
 /// The `devices` columns [`read_device`] expects, in order.
@@ -109,12 +115,16 @@ pub(super) fn read_device(row: &Row<'_>) -> rusqlite::Result<Device> {
     })
 }
 
-/// Reads a row of `SELECT id, name, created_at FROM teams`.
+/// The `teams` columns [`read_team`] expects, in order.
+pub(super) const TEAM_COLUMNS: &str = "id, name, created_at, log_id";
+
+/// Reads a row of `SELECT {TEAM_COLUMNS} FROM teams`.
 pub(super) fn read_team(row: &Row<'_>) -> rusqlite::Result<Team> {
     Ok(Team {
         id: row.get(0)?,
         name: row.get(1)?,
         created_at: row.get(2)?,
+        log_id: row.get(3)?,
     })
 }
 

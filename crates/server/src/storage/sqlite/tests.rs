@@ -44,6 +44,47 @@ fn suite_teams_have_separate_logs() -> Result<(), ServerError> {
 }
 
 #[test]
+fn suite_erasure_deletes_refuses_and_never_lowers_the_log() -> Result<(), ServerError> {
+    let (_dir, storage) = file_storage()?;
+    suite::erasure_deletes_refuses_and_never_lowers_the_log(storage)
+}
+
+#[test]
+fn suite_log_ids_are_kept_and_renewed() -> Result<(), ServerError> {
+    let (_dir, storage) = file_storage()?;
+    suite::log_ids_are_kept_and_renewed(storage)
+}
+
+#[test]
+fn teams_from_before_the_log_identity_get_one_each() -> Result<(), ServerError> {
+    let mut conn = Connection::open_in_memory().during("test")?;
+    conn.execute_batch(
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY NOT NULL,
+                                         applied_at INTEGER NOT NULL) STRICT;",
+    )
+    .during("test")?;
+    for (version, sql) in (1..).zip(&MIGRATIONS[..2]) {
+        conn.execute_batch(sql).during("test")?;
+        conn.execute("INSERT INTO schema_migrations VALUES (?1, 0)", [version])
+            .during("test")?;
+    }
+    conn.execute_batch("INSERT INTO teams VALUES ('a', 'A', 1), ('b', 'B', 2);")
+        .during("test")?;
+    migrate(&mut conn)?;
+    let ids: Vec<String> = conn
+        .prepare("SELECT log_id FROM teams ORDER BY id")
+        .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+        .during("test")?;
+    assert_eq!(ids.len(), 2);
+    assert_ne!(ids[0], ids[1]);
+    for id in &ids {
+        let parsed = uuid::Uuid::parse_str(id).expect("a UUID's shape");
+        assert_eq!(&parsed.to_string(), id, "lowercase and hyphenated: {id}");
+    }
+    Ok(())
+}
+
+#[test]
 fn suite_paging_returns_every_change_once() -> Result<(), ServerError> {
     let (_dir, storage) = file_storage()?;
     suite::paging_returns_every_change_once(storage)
@@ -78,6 +119,7 @@ fn data_survives_reopening_the_file() -> Result<(), ServerError> {
         id: "t1".into(),
         name: "Équipe".into(),
         created_at: 1,
+        log_id: "5f0c2a9e-3b1d-4e7a-8c6f-9d2b1a0e7f43".into(),
     };
     {
         let storage = SqliteStorage::open(&path)?;
@@ -121,7 +163,7 @@ fn unknown_roles_in_the_file_are_an_error_not_a_panic() -> Result<(), ServerErro
         // Bypass the CHECK constraint, as a hand-edited or corrupted file might.
         conn.execute_batch(
             "PRAGMA ignore_check_constraints = ON;
-             INSERT INTO teams VALUES ('t', 'T', 0);
+             INSERT INTO teams (id, name, created_at) VALUES ('t', 'T', 0);
              INSERT INTO devices VALUES ('d', 't', 'n', 'admin', 'h', 0, NULL);",
         )
         .during("test")?;
