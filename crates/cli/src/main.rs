@@ -4,6 +4,9 @@
 //!   current directory). On start it makes sure a team exists and prints the address
 //!   and a fresh single-use enrolment code, so a coordinator can enrol the first phone.
 //! - `filrouge code` prints another enrolment code for the same data directory.
+//! - `filrouge backup --data DIR --out FILE` copies the server's database while it runs;
+//!   `filrouge restore --data DIR FILE` puts a copy back (server stopped), giving each
+//!   team log a new identity so that devices send back what the copy lacks.
 //! - `filrouge generate --data DIR --records N` fills a device store with made-up
 //!   records, to try the app at scale (the app must be closed).
 //! - `filrouge rebuild --data DIR` rebuilds a device store's projection tables from its
@@ -24,6 +27,7 @@
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
+mod backup;
 mod bench_load;
 mod bench_store;
 mod bench_sync;
@@ -74,6 +78,24 @@ enum Command {
         /// The role the enrolled device gets.
         #[arg(long, value_enum, default_value_t = RoleArg::Intervenant)]
         role: RoleArg,
+    },
+    /// Copies the server's database to FILE while the server runs (SQLite online backup).
+    Backup {
+        /// Directory of the server's SQLite file.
+        #[arg(long, env = "FILROUGE_SERVER_DATA", default_value = ".")]
+        data: PathBuf,
+        /// The backup file to write (replaced once the new copy is complete).
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Puts a backup back in place of the server's database; the server must be stopped.
+    /// Each team log gets a new identity, so devices send back what the backup lacks.
+    Restore {
+        /// Directory of the server's SQLite file (created if missing: a new machine).
+        #[arg(long, env = "FILROUGE_SERVER_DATA", default_value = ".")]
+        data: PathBuf,
+        /// The backup file, written by `filrouge backup`.
+        file: PathBuf,
     },
     /// Benchmarks (run a release build: `cargo run --release -p filrouge-cli -- bench store`).
     Bench {
@@ -180,6 +202,13 @@ fn main() -> anyhow::Result<()> {
             println!("{code}");
             Ok(())
         }
+        Command::Backup { data, out } => backup::backup(&data.join(SERVER_DB), &out),
+        Command::Restore { data, file } => {
+            std::fs::create_dir_all(&data)
+                .with_context(|| format!("creating the data directory {}", data.display()))?;
+            let _lock = backup::lock(&data)?;
+            backup::restore(&file, &data.join(SERVER_DB))
+        }
         Command::Bench {
             what: Bench::Store { sizes, dir, keep },
         } => bench_store::run(&sizes, &dir.unwrap_or_else(std::env::temp_dir), keep),
@@ -229,6 +258,10 @@ fn open(data: &Path) -> anyhow::Result<TeamServer> {
 }
 
 fn serve(data: &Path, listen: SocketAddr) -> anyhow::Result<()> {
+    std::fs::create_dir_all(data)
+        .with_context(|| format!("creating the data directory {}", data.display()))?;
+    // Held until the process ends: `filrouge restore` refuses to run meanwhile.
+    let _lock = backup::lock(data)?;
     let server = open(data)?;
     let team = server.ensure_team(DEFAULT_TEAM)?;
     let code = server.create_enrolment_code(&team.id, Role::Coordinateur)?;

@@ -159,10 +159,15 @@ fn bad_pages_are_named() {
         decode_pull(&bytes),
         Err(WireError::TrailingBytes { extra: 1 })
     );
-    // `more` must be 0 or 1.
+    // `more` must be 0 or 1 (after an empty text log id, a cursor and a head).
     assert_eq!(
-        decode_pull(b"FRPG\x01\x00\x00\x02\x00"),
-        Err(WireError::UnknownTag { tag: 2, at: 7 })
+        decode_pull(b"FRPG\x02\x01\x00\x00\x00\x02\x00"),
+        Err(WireError::UnknownTag { tag: 2, at: 9 })
+    );
+    // A log id tag other than packed or text.
+    assert_eq!(
+        decode_pull(b"FRPG\x02\x07"),
+        Err(WireError::UnknownTag { tag: 7, at: 5 })
     );
     // Eleven continuation bytes: more than 64 bits.
     let mut long = b"FRPG".to_vec();

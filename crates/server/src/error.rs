@@ -150,6 +150,23 @@ pub enum ServerError {
         #[source]
         source: std::io::Error,
     },
+    /// A file of a backup or a restore could not be written, moved or removed.
+    #[error("could not {operation} {path}")]
+    File {
+        /// What was being done, e.g. `write the backup`.
+        operation: &'static str,
+        /// The file (an operator's path, not personal data).
+        path: std::path::PathBuf,
+        /// The OS error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The file given to restore is not a Fil rouge server database.
+    #[error("{path} is not a Fil rouge server backup")]
+    NotABackup {
+        /// The file.
+        path: std::path::PathBuf,
+    },
     /// A blocking storage task panicked or was cancelled.
     #[error("a background storage task failed")]
     TaskFailed {
@@ -187,6 +204,8 @@ impl ServerError {
             | E::Corrupt { .. }
             | E::Compression { .. }
             | E::Thread { .. }
+            | E::File { .. }
+            | E::NotABackup { .. }
             | E::TaskFailed { .. } => (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal),
         }
     }

@@ -19,7 +19,7 @@ mod sqlite;
 #[cfg(any(test, feature = "storage-suite"))]
 pub mod suite;
 
-pub use sqlite::SqliteStorage;
+pub use sqlite::{BackupSummary, SqliteStorage};
 
 pub use filrouge_model::sync::Role;
 

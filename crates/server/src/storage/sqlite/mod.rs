@@ -23,7 +23,10 @@ use super::{
 };
 use crate::error::ServerError;
 mod append;
+mod backup;
 mod checkpoint;
+
+pub use backup::BackupSummary;
 
 use schema::{
     DEVICE_COLUMNS, During, SqlRole, TEAM_COLUMNS, migrate, read_change, read_device, read_team,
