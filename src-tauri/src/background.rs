@@ -17,7 +17,7 @@ use std::time::Duration;
 
 use filrouge_core::sync::{self, HttpTransport, PERIOD, RetrySchedule};
 use filrouge_core::{CoreError, Device};
-use filrouge_model::ipc::{SYNC_STATUS_EVENT, SyncFailure, SyncProgress, SyncStatus};
+use filrouge_model::ipc::{SYNC_STATUS_EVENT, SyncFailure, SyncProgress, SyncStage, SyncStatus};
 use tauri::Emitter;
 
 /// Log entries to catch up on before the status shows a progress bar (about two pages).
@@ -136,9 +136,11 @@ impl SyncWorker {
         };
         lock(&self.inner.live).running = true;
         self.emit_status();
-        // A bar only for a long catch-up: a page or two is over before anyone reads it.
+        // A bar for a long catch-up only (a page or two is over before anyone reads it),
+        // and whenever the device sends its records back to a server that lost them:
+        // rare, and the worker should know why the phone is busy.
         let mut on_progress = |p: SyncProgress| {
-            if p.total > PROGRESS_FROM {
+            if p.total > PROGRESS_FROM || p.stage == SyncStage::Healing {
                 lock(&self.inner.live).progress = Some(p);
                 self.emit_status();
             }
@@ -154,7 +156,12 @@ impl SyncWorker {
             live.progress = None;
             match result {
                 Ok(report) => {
-                    tracing::info!(pushed = report.pushed, pulled = report.pulled, "sync done");
+                    tracing::info!(
+                        pushed = report.pushed,
+                        pulled = report.pulled,
+                        healed = report.healed,
+                        "sync done"
+                    );
                     live.last_failure = None;
                     live.failures = 0;
                     PERIOD

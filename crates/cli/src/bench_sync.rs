@@ -115,11 +115,7 @@ fn steady_state(shared: usize, dir: &Path) -> anyhow::Result<()> {
     other.sync()?;
     populate(&mut phone, 10, 0xB)?;
     relay.reset();
-    let mut counting = Counting {
-        inner: phone.transport.clone(),
-        pushes: 0,
-        pulls: 0,
-    };
+    let mut counting = Counting::new(phone.transport.clone());
     let report = sync::run(&phone.store, &mut counting)?;
     anyhow::ensure!(report.pushed == 10 && report.pulled >= 50, "{report:?}");
     let (up, down) = relay.bytes();
@@ -144,7 +140,7 @@ fn steady_state(shared: usize, dir: &Path) -> anyhow::Result<()> {
 /// Creates `n` generated records (persons first, then rencontres, stages, relances) on
 /// `device`; returns them as one JSON array of `{"id": …, fields…}` objects, for the
 /// floor.
-fn populate(device: &mut LocalDevice, n: usize, seed: u64) -> anyhow::Result<String> {
+pub(crate) fn populate(device: &mut LocalDevice, n: usize, seed: u64) -> anyhow::Result<String> {
     let now = filrouge_core::Clock::now_ms(&filrouge_core::SystemClock);
     let mut rng = Rng::new(seed ^ n as u64);
     let (n_persons, n_rencontres, n_etapes, n_relances) = generate::split(n);
@@ -203,7 +199,7 @@ fn create_recorded<R: filrouge_core::Record>(
     Ok(ids)
 }
 
-fn gzip_len(bytes: &[u8]) -> anyhow::Result<u64> {
+pub(crate) fn gzip_len(bytes: &[u8]) -> anyhow::Result<u64> {
     let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
     e.write_all(bytes)?;
     Ok(e.finish()?.len() as u64)
@@ -221,28 +217,44 @@ fn device(server: &LocalServer, dir: &Path, name: &str, url: &str) -> anyhow::Re
     })
 }
 
-struct LocalDevice {
-    store: Mutex<Store>,
-    transport: HttpTransport,
+pub(crate) struct LocalDevice {
+    pub(crate) store: Mutex<Store>,
+    pub(crate) transport: HttpTransport,
 }
 
 impl LocalDevice {
-    fn sync(&mut self) -> anyhow::Result<sync::SyncReport> {
+    pub(crate) fn sync(&mut self) -> anyhow::Result<sync::SyncReport> {
         sync::run(&self.store, &mut self.transport).context("sync")
     }
 }
 
-/// Counts the requests a sync makes.
-struct Counting {
-    inner: HttpTransport,
-    pushes: usize,
-    pulls: usize,
+/// Counts the requests a sync makes, and the time spent in pushes (encoding, the
+/// round trip and the server's work) as against the device's own.
+pub(crate) struct Counting {
+    pub(crate) inner: HttpTransport,
+    pub(crate) pushes: usize,
+    pub(crate) pulls: usize,
+    pub(crate) pushing: std::time::Duration,
+}
+
+impl Counting {
+    pub(crate) fn new(inner: HttpTransport) -> Counting {
+        Counting {
+            inner,
+            pushes: 0,
+            pulls: 0,
+            pushing: std::time::Duration::ZERO,
+        }
+    }
 }
 
 impl Transport for Counting {
     fn push(&mut self, req: &PushRequest) -> Result<PushResponse, TransportError> {
         self.pushes += 1;
-        self.inner.push(req)
+        let t = Instant::now();
+        let answer = self.inner.push(req);
+        self.pushing += t.elapsed();
+        answer
     }
     fn pull(&mut self, query: &PullQuery) -> Result<PullResponse, TransportError> {
         self.pulls += 1;
@@ -252,8 +264,8 @@ impl Transport for Counting {
 
 /// A TCP relay in front of the server that counts the bytes each way: what a phone's
 /// radio would carry (HTTP headers, JSON, compression and all).
-struct Relay {
-    url: String,
+pub(crate) struct Relay {
+    pub(crate) url: String,
     address: SocketAddr,
     up: Arc<AtomicU64>,
     down: Arc<AtomicU64>,
@@ -262,7 +274,7 @@ struct Relay {
 }
 
 impl Relay {
-    fn start(upstream: SocketAddr) -> anyhow::Result<Relay> {
+    pub(crate) fn start(upstream: SocketAddr) -> anyhow::Result<Relay> {
         let listener = TcpListener::bind("127.0.0.1:0")?;
         let address = listener.local_addr()?;
         let (up, down) = (Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)));
@@ -277,6 +289,10 @@ impl Relay {
                     let (Ok(client), Ok(server)) = (client, TcpStream::connect(upstream)) else {
                         continue;
                     };
+                    // Without this, a request whose last bytes wait for an ACK stalls
+                    // 40 ms (Nagle's algorithm against delayed ACKs), which no phone's
+                    // direct connection would pay.
+                    let _ = (client.set_nodelay(true), server.set_nodelay(true));
                     let (up, down) = (up.clone(), down.clone());
                     std::thread::spawn(move || {
                         let (Ok(c2), Ok(s2)) = (client.try_clone(), server.try_clone()) else {
@@ -299,14 +315,14 @@ impl Relay {
         })
     }
 
-    fn reset(&self) {
+    pub(crate) fn reset(&self) {
         self.up.store(0, Ordering::SeqCst);
         self.down.store(0, Ordering::SeqCst);
     }
 
     /// Bytes counted (up, down) since the last reset. Bytes are counted before they
     /// are passed on, so whatever a client has received is already counted.
-    fn bytes(&self) -> (u64, u64) {
+    pub(crate) fn bytes(&self) -> (u64, u64) {
         (
             self.up.load(Ordering::SeqCst),
             self.down.load(Ordering::SeqCst),

@@ -15,6 +15,7 @@
 //!   plain SQLite (build with `--release`).
 //! - `filrouge bench sync` measures a fresh device's full pull (records/s, bytes on the
 //!   wire next to gzipped JSON) and the steady state, against a server on loopback.
+//! - `filrouge bench heal` times a team of devices putting an emptied server back.
 //! - `filrouge bench load` puts a server on loopback under 200 devices pushing and
 //!   pulling at once: changes/s ingested and request latency, next to plain SQLite.
 //!
@@ -28,6 +29,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 mod backup;
+mod bench_heal;
 mod bench_load;
 mod bench_store;
 mod bench_sync;
@@ -148,6 +150,18 @@ enum Bench {
         #[arg(long)]
         dir: Option<PathBuf>,
     },
+    /// A team putting an emptied server back: every device sends back what it holds.
+    Heal {
+        /// Devices of the team.
+        #[arg(long, default_value_t = 5)]
+        devices: usize,
+        /// Records each device makes.
+        #[arg(long, default_value_t = 20_000)]
+        records: usize,
+        /// Scratch directory (default: the system's temporary directory).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
     /// The team server under many devices pushing and pulling at once, next to plain SQLite.
     Load {
         /// Devices syncing at once, each with its own enrolment and token.
@@ -220,6 +234,14 @@ fn main() -> anyhow::Result<()> {
                     dir,
                 },
         } => bench_sync::run(records, shared, &dir.unwrap_or_else(std::env::temp_dir)),
+        Command::Bench {
+            what:
+                Bench::Heal {
+                    devices,
+                    records,
+                    dir,
+                },
+        } => bench_heal::run(devices, records, &dir.unwrap_or_else(std::env::temp_dir)),
         Command::Bench {
             what:
                 Bench::Load {

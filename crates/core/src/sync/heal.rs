@@ -28,7 +28,8 @@ use crate::store::set_meta_tx;
 use crate::{CoreError, Store};
 
 /// Where a heal stands: which log it heals, and the next thing to send. Kept in
-/// `meta.heal` as `log_id stage skip after`, separated by tabs (no id holds one).
+/// `meta.heal` as `log_id stage skip done total after`, separated by tabs (no id holds
+/// one).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Heal {
     /// The log being healed.
@@ -40,6 +41,10 @@ pub(crate) struct Heal {
     pub after: String,
     /// Changes of the document after `after` already sent (a document split across pages).
     pub skip: usize,
+    /// Documents sent whole, for the progress bar.
+    pub done: u64,
+    /// Documents this device held when the heal began.
+    pub total: u64,
 }
 
 /// The three things a heal sends, in order.
@@ -76,30 +81,33 @@ pub(crate) struct HealPage {
 impl Heal {
     fn to_text(&self) -> String {
         format!(
-            "{}\t{}\t{}\t{}",
+            "{}\t{}\t{}\t{}\t{}\t{}",
             self.log_id,
             self.stage.code(),
             self.skip,
+            self.done,
+            self.total,
             self.after
         )
     }
 
     fn parse(text: &str) -> Option<Heal> {
-        let mut parts = text.splitn(4, '\t');
+        let mut parts = text.splitn(6, '\t');
         Some(Heal {
             log_id: parts.next()?.to_owned(),
             stage: Stage::parse(parts.next()?)?,
             skip: parts.next()?.parse().ok()?,
+            done: parts.next()?.parse().ok()?,
+            total: parts.next()?.parse().ok()?,
             after: parts.next()?.to_owned(),
         })
     }
 
-    fn start(log_id: &str) -> Heal {
-        Heal {
-            log_id: log_id.to_owned(),
-            stage: Stage::Erasures,
-            after: String::new(),
-            skip: 0,
+    /// Records sent back, out of those held: what the progress bar shows.
+    pub(crate) fn progress(&self) -> (u64, u64) {
+        match self.stage {
+            Stage::Pending => (self.total, self.total),
+            _ => (self.done.min(self.total), self.total),
         }
     }
 }
@@ -117,7 +125,17 @@ impl Store {
         {
             return Ok(heal);
         }
-        let heal = Heal::start(log_id);
+        let total: i64 = self
+            .conn
+            .query_row("SELECT COUNT(*) FROM documents", [], |r| r.get(0))?;
+        let heal = Heal {
+            log_id: log_id.to_owned(),
+            stage: Stage::Erasures,
+            after: String::new(),
+            skip: 0,
+            done: 0,
+            total: u64::try_from(total).unwrap_or(0),
+        };
         self.save_heal(&heal)?;
         tracing::info!("the team server lost records this device holds: sending them back");
         Ok(heal)
@@ -138,23 +156,6 @@ impl Store {
         tx.commit()?;
         tracing::info!("team server healed; pulling its log from the start");
         Ok(())
-    }
-
-    /// How far a heal is: records sent, out of the records this device holds.
-    pub(crate) fn heal_progress(&self, heal: &Heal) -> Result<(u64, u64), CoreError> {
-        let count = |sql: &str, arg: &str| -> Result<u64, CoreError> {
-            let n: i64 = self.conn.query_row(sql, [arg], |r| r.get(0))?;
-            Ok(u64::try_from(n).unwrap_or(0))
-        };
-        let total = count("SELECT COUNT(*) FROM documents WHERE id > ?1", "")?;
-        let done = match heal.stage {
-            Stage::Erasures => 0,
-            Stage::Documents => {
-                count("SELECT COUNT(*) FROM documents WHERE id <= ?1", &heal.after)?
-            }
-            Stage::Pending => total,
-        };
-        Ok((done, total))
     }
 
     /// The next page of the heal at `heal`, within a count and byte budget; an empty
@@ -227,25 +228,40 @@ impl Store {
     /// Adds documents' changes from `next` on; whether every document went.
     fn heal_documents(&self, page: &mut PageBuilder, next: &mut Heal) -> Result<bool, CoreError> {
         loop {
-            let row: Option<(String, String)> = self
+            let row: Option<(String, String, Vec<u8>, i64)> = self
                 .conn
-                .prepare_cached("SELECT id, kind FROM documents WHERE id > ?1 ORDER BY id LIMIT 1")?
-                .query_row([&next.after], |r| Ok((r.get(0)?, r.get(1)?)))
+                .prepare_cached(
+                    "SELECT id, kind, snapshot, chunk_count FROM documents
+                     WHERE id > ?1 ORDER BY id LIMIT 1",
+                )?
+                .query_row([&next.after], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                })
                 .optional()?;
-            let Some((id, kind)) = row else {
+            let Some((id, kind, snapshot, chunks)) = row else {
                 return Ok(true);
             };
-            let changes =
-                match crate::store::load_doc(&self.conn, &id, self.options(), self.actor()) {
-                    Ok(Some(mut loaded)) => loaded.doc.get_changes(&[]),
-                    Ok(None) => Vec::new(),
-                    Err(CoreError::Sqlite(e)) => return Err(CoreError::Sqlite(e)),
-                    Err(_) => {
-                        // Quarantined: it cannot be read, so nothing of it can be sent.
-                        tracing::warn!(doc_id = %id, "document not sent back: it does not load");
-                        Vec::new()
-                    }
-                };
+            // A record stored as the one change it came as (most records a device
+            // received) is that change: no document to build.
+            let only = (chunks == 0)
+                .then(|| pages::change_hash(&snapshot))
+                .flatten()
+                .and_then(|_| automerge::Change::try_from(&snapshot[..]).ok());
+            let loaded = match only {
+                Some(change) => Ok(Some(vec![change])),
+                None => crate::store::load_doc(&self.conn, &id, self.options(), self.actor())
+                    .map(|l| l.map(|mut l| l.doc.get_changes(&[]))),
+            };
+            let changes = match loaded {
+                Ok(Some(changes)) => changes,
+                Ok(None) => Vec::new(),
+                Err(CoreError::Sqlite(e)) => return Err(CoreError::Sqlite(e)),
+                Err(_) => {
+                    // Quarantined: it cannot be read, so nothing of it can be sent.
+                    tracing::warn!(doc_id = %id, "document not sent back: it does not load");
+                    Vec::new()
+                }
+            };
             for change in changes.iter().skip(next.skip) {
                 let blob = ChangeBlob {
                     hash: change.hash().to_string(),
@@ -260,6 +276,7 @@ impl Store {
             }
             next.after = id;
             next.skip = 0;
+            next.done += 1;
         }
     }
 

@@ -181,7 +181,7 @@ impl SyncEngine {
             if let Some(position) = store.heal()? {
                 let page = store.heal_page(&position, PUSH_PAGE_CHANGES, PUSH_PAGE_BYTES)?;
                 if !page.changes.is_empty() {
-                    self.heal_progress = Some(store.heal_progress(&position)?);
+                    self.heal_progress = Some(position.progress());
                     self.healing = Some(page.next);
                     return Ok(Step::Push(PushRequest {
                         api_version: API_VERSION,
@@ -226,7 +226,7 @@ impl SyncEngine {
             store.acknowledge(&resp.refused)?;
             self.report.healed += resp.acknowledged.len();
             store.save_heal(&next)?;
-            self.heal_progress = Some(store.heal_progress(&next)?);
+            self.heal_progress = Some(next.progress());
             return Ok(());
         }
         if !resp.acknowledged.is_empty() || !resp.refused.is_empty() {
@@ -280,7 +280,7 @@ impl SyncEngine {
                 }
                 self.healed_once = true;
                 let position = store.start_heal(&resp.log_id)?;
-                self.heal_progress = Some(store.heal_progress(&position)?);
+                self.heal_progress = Some(position.progress());
                 self.pull_from = None;
                 self.phase = Phase::Heal;
                 return Ok(false);

@@ -107,6 +107,15 @@ pub async fn serve(
     let app = server
         .router()
         .into_make_service_with_connect_info::<std::net::SocketAddr>();
+    // Answers go out as soon as they are written: with Nagle's algorithm a small last
+    // segment can wait 40 ms for the peer's delayed ACK. The benchmarks' byte-counting
+    // relay had exactly that stall (a push page's round trip took twice as long); the
+    // device's client (reqwest) already sets it on its side.
+    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::debug!(error = %e, "TCP_NODELAY not set");
+        }
+    });
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await?;

@@ -259,9 +259,14 @@ async fn version_mismatch_is_400() -> TestResult {
     .await?;
     assert_api_error(&answer, StatusCode::BAD_REQUEST, "version_mismatch");
 
-    let uri = format!("/v1/pull?api_version={other}&after=0");
-    let answer = call(&f.server, Method::GET, &uri, Some(&device.token), None).await?;
-    assert_api_error(&answer, StatusCode::BAD_REQUEST, "version_mismatch");
+    // A newer device, and a device of version 1, which knows no log identity: both are
+    // told the server's version, which the app words as "update the app" (or the server).
+    for other in [API_VERSION + 1, 1] {
+        let uri = format!("/v1/pull?api_version={other}&after=0");
+        let answer = call(&f.server, Method::GET, &uri, Some(&device.token), None).await?;
+        assert_api_error(&answer, StatusCode::BAD_REQUEST, "version_mismatch");
+        assert_eq!(answer.1["api_version"], 2);
+    }
 
     let code = f
         .server
