@@ -62,6 +62,14 @@ pub fn restore(file: &Path, db: &Path) -> anyhow::Result<()> {
         db.display(),
         summary.entries
     );
+    let carried = summary.carried;
+    if carried != Default::default() {
+        println!(
+            "Gardé de la base remplacée : {} appareil(s) associé(s) depuis la sauvegarde, \
+             {} révocation(s), {} effacement(s).",
+            carried.devices, carried.revocations, carried.erasures
+        );
+    }
     for (team, log_id) in &summary.teams {
         println!("Équipe {team} : nouveau journal {log_id}");
     }

@@ -194,6 +194,17 @@ fn a_restored_backup_loses_nothing() -> anyhow::Result<()> {
     }
     a.sync()?;
     b.sync()?;
+    // Since the backup: a phone joined the team, and a lost one was cut off.
+    let mut joined = a.invite(dir.path(), "joined", &url)?;
+    let mut lost = a.invite(dir.path(), "lost", &url)?;
+    lost.sync()?;
+    let lost_id = lost
+        .store
+        .lock()
+        .map_err(|_| anyhow::anyhow!("poisoned"))?
+        .device_id()?
+        .ok_or_else(|| anyhow::anyhow!("enrolled"))?;
+    a.transport.revoke(&lost_id)?;
 
     // A restore refuses to run under a live server; stopped, it goes through.
     let refused = cli(&["restore", backup.to_str().unwrap_or_default()], &data)?;
@@ -206,6 +217,12 @@ fn a_restored_backup_loses_nothing() -> anyhow::Result<()> {
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
+    );
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains("nouveau journal"), "{said}");
+    assert!(
+        said.contains("2 appareil(s) associé(s) depuis la sauvegarde"),
+        "{said}"
     );
     let server = Server::start(&data, &address)?;
     assert_eq!(server.url, url, "the same address");
@@ -220,6 +237,20 @@ fn a_restored_backup_loses_nothing() -> anyhow::Result<()> {
     }
     // C healed before A sent back the 5 the backup lacked: its next sync brings them.
     c.sync()?;
+    // The restore kept the phone that joined after the backup, and the lost one out.
+    assert_eq!(joined.sync()?.pulled, 17);
+    let Err(refused) = lost.sync() else {
+        anyhow::bail!("a revoked phone must stay cut off after the restore");
+    };
+    assert!(
+        matches!(
+            refused.downcast_ref::<filrouge_core::CoreError>(),
+            Some(filrouge_core::CoreError::Transport(
+                sync::TransportError::Unauthorized
+            ))
+        ),
+        "{refused:#}"
+    );
     let all: BTreeSet<String> = before.into_iter().chain(after).chain(new).collect();
     for d in [&a, &b, &c] {
         assert_eq!(d.places()?, all);
@@ -274,9 +305,10 @@ fn a_replaced_server_is_filled_again_by_the_devices() -> anyhow::Result<()> {
     Ok(())
 }
 
-/// An erasure made before the backup and one made after it: after the restore and the
-/// devices' heal, neither record is on any device, and the server holds none of their
-/// bytes.
+/// An erasure made before the backup and one made after it, and the backup restored on
+/// a new machine (the old database is gone, so nothing is carried over from it): after
+/// the devices' heal, neither record is on any device, and the server holds none of
+/// their bytes.
 #[test]
 fn erasures_survive_a_restore() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
@@ -310,6 +342,8 @@ fn erasures_survive_a_restore() -> anyhow::Result<()> {
     }
     let address = server.address().to_owned();
     server.kill()?;
+    std::fs::remove_dir_all(&data)?;
+    let data = dir.path().join("new-machine");
     let out = cli(&["restore", backup.to_str().unwrap_or_default()], &data)?;
     assert!(
         out.status.success(),

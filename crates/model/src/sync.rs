@@ -238,9 +238,8 @@ pub struct PushResponse {
 ///
 /// A device healing a restored or replaced server pushes the erasures it remembers as
 /// such entries ([`erasure_hash`]), so that the records stay erased. The server takes
-/// one from a coordinator's device as an erasure; from another device only for a
-/// record it holds nothing of (it then keeps later uploads of it out), so that a field
-/// device can never erase what the team holds.
+/// one from a coordinator's device as an erasure and refuses it from any other device:
+/// a field device can never erase anything (it still never applies the record again).
 pub const ERASURE_KIND: &str = "erasure";
 
 /// The hash an erasure entry of record `doc_id` carries in the log and in a push.

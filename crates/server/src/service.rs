@@ -25,7 +25,7 @@ use crate::pages::{self, BlockCache};
 use crate::rate::RateLimiter;
 use crate::secret;
 use crate::storage::{
-    Device, EraseRule, NewDevice, NewEnrolmentCode, Redemption, Role, SqliteStorage, Storage, Team,
+    Device, NewDevice, NewEnrolmentCode, Redemption, Role, SqliteStorage, Storage, Team,
 };
 use crate::validate::{self, MAX_NAME_LEN};
 
@@ -307,9 +307,9 @@ impl TeamServer {
     /// hash the log now holds, in the page's order.
     ///
     /// Erasure entries in the page are the erasures a device remembers, sent back while
-    /// it heals a restored server: a coordinator's erases the record, another device's
-    /// only keeps out a record the log holds nothing of ([`EraseRule`]). One the server
-    /// does not carry out is refused, which the device ignores.
+    /// it heals a restored server: a coordinator's device erases the record again; any
+    /// other device's is refused (erasing is a coordinator's act; the device ignores the
+    /// refusal, and never applies the record again itself).
     pub fn push(
         &self,
         device: &Device,
@@ -357,31 +357,24 @@ impl TeamServer {
 
     /// Carries out an erasure a device sent back while healing; whether it was.
     fn remembered_erasure(&self, device: &Device, doc_id: &str) -> Result<bool, ServerError> {
-        let rule = match device.role {
-            Role::Coordinateur => EraseRule::Delete,
-            Role::Intervenant => EraseRule::OnlyUnheld,
-        };
-        let erasure = self.storage.erase_document(
-            &device.team_id,
-            doc_id,
-            &device.id,
-            self.now_ms(),
-            rule,
-        )?;
-        if let Some(erasure) = erasure {
-            if erasure.deleted > 0 {
-                self.blocks.forget_team(&device.team_id);
-            }
-            tracing::info!(
-                device_id = %device.id,
-                team_id = %device.team_id,
-                doc_id,
-                deleted = erasure.deleted,
-                seq = erasure.seq,
-                "remembered erasure taken"
-            );
+        if device.role != Role::Coordinateur {
+            return Ok(false);
         }
-        Ok(erasure.is_some())
+        let erasure =
+            self.storage
+                .erase_document(&device.team_id, doc_id, &device.id, self.now_ms())?;
+        if erasure.deleted > 0 {
+            self.blocks.forget_team(&device.team_id);
+        }
+        tracing::info!(
+            device_id = %device.id,
+            team_id = %device.team_id,
+            doc_id,
+            deleted = erasure.deleted,
+            seq = erasure.seq,
+            "remembered erasure taken"
+        );
+        Ok(true)
     }
 
     /// Erases a record from `device`'s team: every stored change of it is deleted, an
@@ -396,18 +389,12 @@ impl TeamServer {
         if device.role != Role::Coordinateur {
             return Err(ServerError::Forbidden { action: "erasure" });
         }
-        let erasure = self
-            .storage
-            .erase_document(
-                &device.team_id,
-                &request.doc_id,
-                &device.id,
-                self.now_ms(),
-                EraseRule::Delete,
-            )?
-            .ok_or(ServerError::Corrupt {
-                what: "an erasure not carried out",
-            })?;
+        let erasure = self.storage.erase_document(
+            &device.team_id,
+            &request.doc_id,
+            &device.id,
+            self.now_ms(),
+        )?;
         // Cached blocks may hold the deleted changes: none is served again.
         self.blocks.forget_team(&device.team_id);
         // Record ids are random; they say nothing about the person.

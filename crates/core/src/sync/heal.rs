@@ -247,20 +247,16 @@ impl Store {
                 .then(|| pages::change_hash(&snapshot))
                 .flatten()
                 .and_then(|_| automerge::Change::try_from(&snapshot[..]).ok());
-            let loaded = match only {
-                Some(change) => Ok(Some(vec![change])),
-                None => crate::store::load_doc(&self.conn, &id, self.options(), self.actor())
-                    .map(|l| l.map(|mut l| l.doc.get_changes(&[]))),
+            let changes = match only {
+                Some(change) => vec![change],
+                None => whole_changes(&self.conn, &id)?,
             };
-            let changes = match loaded {
-                Ok(Some(changes)) => changes,
-                Ok(None) => Vec::new(),
-                Err(CoreError::Sqlite(e)) => return Err(CoreError::Sqlite(e)),
-                Err(_) => {
-                    // Quarantined: it cannot be read, so nothing of it can be sent.
-                    tracing::warn!(doc_id = %id, "document not sent back: it does not load");
-                    Vec::new()
-                }
+            // The server refuses a blank kind, which a damaged record could have: a
+            // refused page would stop every later sync here.
+            let kind = if kind.is_empty() {
+                "unknown".to_owned()
+            } else {
+                kind
             };
             for change in changes.iter().skip(next.skip) {
                 let blob = ChangeBlob {
@@ -280,19 +276,33 @@ impl Store {
         }
     }
 
-    /// Adds the pending changes from `next` on.
+    /// Adds the pending changes from `next` on, until the page is full or none is left.
     fn heal_pending(&self, page: &mut PageBuilder, next: &mut Heal) -> Result<(), CoreError> {
-        let rows: Vec<(String, String, String, Vec<u8>)> = self
-            .conn
-            .prepare(
-                "SELECT hash, doc_id, kind, data FROM pending_changes WHERE hash > ?1
-                 ORDER BY hash LIMIT ?2",
-            )?
-            .query_map(
-                rusqlite::params![next.after, page.max_changes as i64],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-            )?
-            .collect::<Result<_, _>>()?;
+        loop {
+            let rows: Vec<(String, String, String, Vec<u8>)> = self
+                .conn
+                .prepare_cached(
+                    "SELECT hash, doc_id, kind, data FROM pending_changes WHERE hash > ?1
+                     ORDER BY hash LIMIT ?2",
+                )?
+                .query_map(
+                    rusqlite::params![next.after, page.max_changes as i64],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                )?
+                .collect::<Result<_, _>>()?;
+            if rows.is_empty() || !self.heal_pending_rows(page, next, rows)? {
+                return Ok(());
+            }
+        }
+    }
+
+    /// Adds these pending changes; whether the page has room for more.
+    fn heal_pending_rows(
+        &self,
+        page: &mut PageBuilder,
+        next: &mut Heal,
+        rows: Vec<(String, String, String, Vec<u8>)>,
+    ) -> Result<bool, CoreError> {
         for (hash, doc_id, kind, data) in rows {
             let data = match automerge::Change::try_from(&data[..]) {
                 Ok(change) if hash.parse::<ChangeHash>().ok() == Some(change.hash()) => {
@@ -309,11 +319,30 @@ impl Store {
                 kind,
                 data,
             }) {
-                return Ok(());
+                return Ok(false);
             }
             next.after = hash;
         }
-        Ok(())
+        Ok(page.changes.len() < page.max_changes)
+    }
+}
+
+/// Every change of document `id`, read without the size and complexity limits that
+/// protect the screens: a record too large to open is still the team's, and goes back.
+/// A document that cannot be read at all (damaged, quarantined) has nothing to send.
+fn whole_changes(
+    conn: &rusqlite::Connection,
+    id: &str,
+) -> Result<Vec<automerge::Change>, CoreError> {
+    let Some(bytes) = crate::store::read_doc_bytes(conn, id, usize::MAX)? else {
+        return Ok(Vec::new());
+    };
+    match crate::store::decode_doc(id, &bytes, u64::MAX) {
+        Ok(mut doc) => Ok(doc.get_changes(&[])),
+        Err(_) => {
+            tracing::warn!(doc_id = %id, "document not sent back: it does not load");
+            Ok(Vec::new())
+        }
     }
 }
 

@@ -1,7 +1,8 @@
 //! Healing through the in-memory hub: a server restored from a backup (with a new log
 //! id, or by hand with the old one), or replaced by an empty one, gets back everything
-//! the devices hold; erasures stay; a heal cut short goes on where it stopped; a device
-//! of an earlier version takes the first log it meets at its old cursor.
+//! the devices hold; erasures stay; a heal cut short goes on where it stopped, and
+//! starts over if the server changes again; a device of an earlier version heals the
+//! first log it meets.
 
 use std::sync::Mutex;
 
@@ -190,29 +191,82 @@ fn erasures_made_before_and_after_the_backup_stay_erased() {
 }
 
 #[test]
-fn a_remembered_erasure_keeps_out_a_record_the_new_log_never_held() {
+fn a_field_device_cannot_erase_but_never_takes_an_erased_record_back() {
     let dir = tempfile::tempdir().unwrap();
     let hub = MemoryHub::new();
-    let (a, late) = (device(&dir, 1), device(&dir, 2));
-    let id = create(&a, "effacé");
-    for d in [&a, &late] {
+    let (coordinator, field, late) = (device(&dir, 1), device(&dir, 2), device(&dir, 3));
+    let id = create(&coordinator, "effacé");
+    for d in [&coordinator, &field, &late] {
         sync(d, &hub);
     }
     // The late device goes offline before it hears of the erasure.
     hub.erase(&id);
+    sync(&coordinator, &hub);
+    sync(&field, &hub);
+    hub.empty();
+    let field_sync = |d: &Mutex<Store>| {
+        let mut t = hub.transport();
+        t.coordinator = false;
+        run(d, &mut t).unwrap()
+    };
+    // The late device heals first and sends the record back; the field device's
+    // remembered erasure is refused, and it does not take the record back.
+    field_sync(&late);
+    field_sync(&field);
+    assert!(!hub.erased().contains(id.as_str()));
+    assert_eq!(places(&late), names(&["effacé"]));
+    assert_eq!(places(&field), Vec::<String>::new());
+    // The coordinator's device erases it again; the late device then loses its copy.
+    sync(&coordinator, &hub);
+    assert!(hub.erased().contains(id.as_str()));
+    field_sync(&late);
+    let fresh = device(&dir, 4);
+    sync(&fresh, &hub);
+    for d in [&coordinator, &field, &late, &fresh] {
+        assert_eq!(places(d), Vec::<String>::new());
+    }
+}
+
+#[test]
+fn a_heal_whose_server_changes_again_starts_over() {
+    let dir = tempfile::tempdir().unwrap();
+    let hub = MemoryHub::new();
+    let a = device(&dir, 1);
+    for i in 0..(PUSH_PAGE_CHANGES + 20) {
+        create(&a, &format!("lieu {i}"));
+    }
     sync(&a, &hub);
     hub.empty();
-    // A field device heals first: the emptied log holds nothing of the record, so its
-    // remembered erasure keeps it out...
-    let mut field = hub.transport();
-    field.coordinator = false;
-    run(&a, &mut field).unwrap();
-    assert!(hub.erased().contains(id.as_str()));
-    // ...and the late device's copy is refused, then erased on it.
-    let mut field = hub.transport();
-    field.coordinator = false;
-    run(&late, &mut field).unwrap();
-    assert_eq!(places(&late), Vec::<String>::new());
+    let mut engine = SyncEngine::new();
+    let mut pages = 0;
+    while pages < 1 {
+        let step = engine.next(&a.lock().unwrap()).unwrap();
+        match step {
+            Step::Push(req) => {
+                let resp = hub.transport().push(&req).unwrap();
+                engine.on_push(&mut a.lock().unwrap(), &req, resp).unwrap();
+                pages += 1;
+            }
+            Step::Pull(q) => {
+                let resp = hub.transport().pull(&q).unwrap();
+                engine.on_pull(&mut a.lock().unwrap(), &q, resp).unwrap();
+            }
+            Step::Done(_) => panic!("the heal must not be over"),
+        }
+    }
+    // Emptied again before the heal's next page: the first page is not in the new log,
+    // so the heal must start over rather than go on where it was.
+    hub.empty();
+    let step = engine.next(&a.lock().unwrap()).unwrap();
+    let Step::Push(req) = step else {
+        panic!("a heal page")
+    };
+    let resp = hub.transport().push(&req).unwrap();
+    engine.on_push(&mut a.lock().unwrap(), &req, resp).unwrap();
+    let report = sync(&a, &hub);
+    assert_eq!(hub.len(), PUSH_PAGE_CHANGES + 20, "{report:?}");
+    let fresh = device(&dir, 2);
+    assert_eq!(sync(&fresh, &hub).pulled, PUSH_PAGE_CHANGES + 20);
 }
 
 #[test]
@@ -260,7 +314,7 @@ fn a_heal_cut_short_goes_on_where_it_stopped() {
 }
 
 #[test]
-fn a_device_of_an_earlier_version_keeps_its_cursor_in_the_first_log_it_meets() {
+fn a_device_of_an_earlier_version_heals_the_first_log_it_meets() {
     let dir = tempfile::tempdir().unwrap();
     let hub = MemoryHub::new();
     let (a, b) = (device(&dir, 1), device(&dir, 2));
@@ -277,12 +331,10 @@ fn a_device_of_an_earlier_version_keeps_its_cursor_in_the_first_log_it_meets() {
     }
     create(&a, "Stade");
     sync(&a, &hub);
+    // Its old cursor belongs to no log it can name: the server may have been restored
+    // since, so it sends back what it holds and pulls the log from zero.
     let report = sync(&b, &hub);
-    assert_eq!(
-        (report.healed, report.pulled),
-        (0, 1),
-        "no heal, no pull from zero"
-    );
+    assert_eq!((report.healed, report.pulled), (1, 2));
     assert_eq!(places(&b), names(&["Gare", "Stade"]));
     assert_eq!(
         b.lock().unwrap().followed_log().unwrap(),

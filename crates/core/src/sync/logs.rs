@@ -12,9 +12,11 @@
 //!   ask from its cursor;
 //! - an unknown log, or the followed log with a head below the cursor (a copy restored
 //!   by hand): the server lost what this device knows — **heal** it ([`super::heal`]);
-//! - nothing known yet: a device that never synced takes the log from its start, and a
-//!   device of an earlier version takes it at its old single cursor (`meta.cursor`), if
-//!   the head has reached it.
+//! - nothing known yet: a device that holds nothing takes the log from its start; one
+//!   that holds records heals it (a device of an earlier version, whose single cursor,
+//!   `meta.cursor`, belongs to no known log; one that pushed but never finished a pull).
+//!   A device enrolled for the first time follows its team's log from the enrolment
+//!   answer, so it does not heal what it is about to push anyway.
 
 use rusqlite::{Connection, OptionalExtension, params};
 
@@ -38,15 +40,11 @@ impl Store {
         self.meta("log_id")
     }
 
-    /// The cursor to pull the followed log from: its cursor in `logs`; before any log
-    /// was met, the single cursor of earlier versions.
+    /// The cursor to pull the followed log from (0 before any log was followed).
     pub(crate) fn cursor(&self) -> Result<u64, CoreError> {
         match self.followed_log()? {
             Some(log_id) => Ok(log_cursor(&self.conn, &log_id)?.unwrap_or(0)),
-            Option::None => Ok(self
-                .meta("cursor")?
-                .and_then(|c| c.parse().ok())
-                .unwrap_or(0)),
+            Option::None => Ok(0),
         }
     }
 
@@ -70,36 +68,24 @@ impl Store {
             set_meta_tx(&self.conn, "log_id", log_id)?;
             return Ok(Verdict::Resume);
         }
-        if followed.is_some() || self.knows_any_log()? {
-            return Ok(Verdict::Heal);
-        }
-        // No log met yet. The page was asked from the old single cursor, if any.
-        if self.meta("cursor")?.is_some() {
-            return Ok(if head < after {
-                Verdict::Heal
-            } else {
-                Verdict::Apply
-            });
-        }
-        // Synced before, yet no cursor: a device of an earlier version that joined
-        // another team (its cursor was dropped). What it holds must go back.
-        if self.meta("last_success_at")?.is_some() {
+        if followed.is_some() || self.knows_any_log()? || self.holds_anything()? {
+            // Nothing says this log holds what the device holds: a device of an earlier
+            // version (its single cursor belongs to no known log), one that pushed but
+            // never finished a pull, one that joined another team.
             return Ok(Verdict::Heal);
         }
         Ok(Verdict::Apply)
     }
 
-    /// After log `log_id` acknowledged pushed changes: a device that follows no log
-    /// (and is not of an earlier version, whose old cursor is judged at the pull)
-    /// follows it from its start.
-    pub(crate) fn pushed_to(&self, log_id: &str) -> Result<(), CoreError> {
-        if self.followed_log()?.is_none()
-            && self.meta("cursor")?.is_none()
-            && !self.knows_any_log()?
-        {
-            follow(&self.conn, log_id, 0)?;
-        }
-        Ok(())
+    /// Whether this device holds any record, erasure or pulled change.
+    fn holds_anything(&self) -> Result<bool, CoreError> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT 1 FROM documents UNION ALL SELECT 1 FROM erased
+                 UNION ALL SELECT 1 FROM pending_changes LIMIT 1",
+            )?
+            .exists([])?)
     }
 
     /// Whether this device has a cursor in any log.
@@ -110,18 +96,21 @@ impl Store {
             .exists([])?)
     }
 
-    /// At enrolment in `log_id`: a device that has never synced follows it from its
-    /// start; one that holds another log's records meets it at its first pull, and
-    /// heals it then.
-    pub(crate) fn enrolled_in_log(tx: &Connection, log_id: &str) -> Result<(), CoreError> {
-        let synced_before = tx
+    /// At enrolment in `log_id`: a device enrolled for the first time (`first`: it had
+    /// no token, so it never sent anything anywhere) follows the log from its start,
+    /// its records all being in its outbox. Any other meets the log at its first pull,
+    /// and heals it then if it does not know it.
+    pub(crate) fn enrolled_in_log(
+        tx: &Connection,
+        log_id: &str,
+        first: bool,
+    ) -> Result<(), CoreError> {
+        let met_a_log = tx
             .prepare_cached(
-                "SELECT 1 FROM logs
-                 UNION ALL SELECT 1 FROM meta WHERE key IN ('cursor', 'last_success_at', 'log_id')
-                 LIMIT 1",
+                "SELECT 1 FROM logs UNION ALL SELECT 1 FROM meta WHERE key = 'cursor' LIMIT 1",
             )?
             .exists([])?;
-        if !synced_before {
+        if first && !met_a_log {
             follow(tx, log_id, 0)?;
         }
         Ok(())

@@ -166,8 +166,8 @@ pub struct MemoryTransport {
     hub: MemoryHub,
     /// When false, every request fails as unreachable.
     pub online: bool,
-    /// Whether the device is a coordinator's: its remembered erasures erase what the
-    /// log holds; a field device's only keep out records the log holds nothing of.
+    /// Whether the device is a coordinator's: its remembered erasures erase; a field
+    /// device's are refused.
     pub coordinator: bool,
 }
 
@@ -190,8 +190,7 @@ impl Transport for MemoryTransport {
         let (mut acknowledged, mut refused) = (Vec::new(), Vec::new());
         for blob in &req.changes {
             if blob.kind == ERASURE_KIND {
-                let held = log.changes.iter().any(|c| c.blob.doc_id == blob.doc_id);
-                if log.erased.contains(&blob.doc_id) || self.coordinator || !held {
+                if self.coordinator {
                     log.erase(&blob.doc_id);
                     acknowledged.push(blob.hash.clone());
                 } else {

@@ -52,7 +52,7 @@ use filrouge_model::sync::{
     API_VERSION, ChangeBlob, EnrolResponse, MAX_BLOB_BYTES, PullQuery, PullResponse, PushRequest,
     PushResponse,
 };
-use rusqlite::params;
+use rusqlite::{OptionalExtension as _, params};
 
 use crate::{CoreError, Store};
 
@@ -225,15 +225,17 @@ impl SyncEngine {
             store.acknowledge(&resp.acknowledged)?;
             store.acknowledge(&resp.refused)?;
             self.report.healed += resp.acknowledged.len();
-            store.save_heal(&next)?;
+            let next = if resp.log_id == next.log_id {
+                store.save_heal(&next)?;
+                next
+            } else {
+                // The server's log changed during the heal (restored again, or another
+                // server at the address): what went to the old one is not in the new
+                // one, so the heal starts over for it.
+                store.start_heal(&resp.log_id)?
+            };
             self.heal_progress = Some(next.progress());
             return Ok(());
-        }
-        if !resp.acknowledged.is_empty() || !resp.refused.is_empty() {
-            // A device that follows no log yet has now sent changes to this one (which
-            // leave its outbox): it follows it, so that the day the server loses them,
-            // the device knows it must heal it.
-            store.pushed_to(&resp.log_id)?;
         }
         self.report.pushed += store.acknowledge(&resp.acknowledged)?;
         // Changes to a record a coordinator erased: the server will never take them, so
@@ -452,6 +454,11 @@ impl Store {
         enrolment: &EnrolResponse,
     ) -> Result<(), CoreError> {
         let tx = self.conn.savepoint()?;
+        let first = tx
+            .prepare_cached("SELECT 1 FROM meta WHERE key = 'token'")?
+            .query_row([], |_| Ok(()))
+            .optional()?
+            .is_none();
         let same_team = tx
             .query_row("SELECT value FROM meta WHERE key = 'team_id'", [], |r| {
                 r.get::<_, String>(0)
@@ -471,7 +478,12 @@ impl Store {
                 tx.execute("DELETE FROM meta WHERE key = 'role'", params![])?;
             }
         }
-        Store::enrolled_in_log(&tx, &enrolment.log_id)?;
+        if !same_team {
+            // A heal cut short belongs to the old team's log: the new one is met, and
+            // healed if needed, from its start.
+            tx.execute("DELETE FROM meta WHERE key = 'heal'", params![])?;
+        }
+        Store::enrolled_in_log(&tx, &enrolment.log_id, first)?;
         tx.commit()?;
         Ok(())
     }

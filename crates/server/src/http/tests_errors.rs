@@ -13,8 +13,8 @@ use super::tests::{TestResult, assert_api_error, call, enrol, fixture, push, try
 use crate::error::ServerError;
 use crate::storage::suite::change;
 use crate::storage::{
-    AppendOutcome, ChangePage, Device, EraseRule, Erasure, NewDevice, NewEnrolmentCode, Redemption,
-    Storage, Team,
+    AppendOutcome, ChangePage, Device, Erasure, NewDevice, NewEnrolmentCode, Redemption, Storage,
+    Team,
 };
 use crate::{ENROLMENT_CODE_TTL_MS, ManualClock, Role, TeamServer};
 
@@ -349,14 +349,7 @@ impl Storage for BrokenStorage {
     fn changes_after(&self, _: &str, _: u64, _: u64, _: usize) -> Result<ChangePage, ServerError> {
         broken()
     }
-    fn erase_document(
-        &self,
-        _: &str,
-        _: &str,
-        _: &str,
-        _: i64,
-        _: EraseRule,
-    ) -> Result<Option<Erasure>, ServerError> {
+    fn erase_document(&self, _: &str, _: &str, _: &str, _: i64) -> Result<Erasure, ServerError> {
         broken()
     }
     fn set_log_id(&self, _: &str, _: &str) -> Result<bool, ServerError> {

@@ -19,7 +19,7 @@ mod sqlite;
 #[cfg(any(test, feature = "storage-suite"))]
 pub mod suite;
 
-pub use sqlite::{BackupSummary, SqliteStorage};
+pub use sqlite::{BackupSummary, Carried, SqliteStorage};
 
 pub use filrouge_model::sync::Role;
 
@@ -132,16 +132,6 @@ pub struct Erasure {
     pub deleted: u64,
 }
 
-/// Whose erasure [`Storage::erase_document`] carries out.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EraseRule {
-    /// A coordinator's: the record's changes are deleted.
-    Delete,
-    /// A field device's remembered erasure, pushed while it heals a restored server:
-    /// taken only if the log holds no change of the record.
-    OnlyUnheld,
-}
-
 /// A page of a team's change log.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ChangePage {
@@ -235,18 +225,13 @@ pub trait Storage: Send + Sync {
     /// log, remembers the record as erased (later appends for it are refused), and
     /// appends an [`ERASURE_KIND`](filrouge_model::sync::ERASURE_KIND) entry with the
     /// next sequence number. Erasing twice changes nothing the second time.
-    ///
-    /// With [`EraseRule::OnlyUnheld`], a record the log holds changes of is left alone
-    /// and `None` returned: a field device's remembered erasure may keep a record out of
-    /// a restored log, never delete what the log holds.
     fn erase_document(
         &self,
         team_id: &str,
         doc_id: &str,
         device_id: &str,
         now_ms: i64,
-        rule: EraseRule,
-    ) -> Result<Option<Erasure>, ServerError>;
+    ) -> Result<Erasure, ServerError>;
 
     /// Gives the team's log a new identity (after a restore): devices then send back
     /// everything they hold and pull the log from its start. `false` if no such team.

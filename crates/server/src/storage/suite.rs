@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use filrouge_model::sync::{ChangeBlob, ERASURE_KIND};
 
-use super::{EraseRule, Erasure, NewDevice, NewEnrolmentCode, Redemption, Role, Storage, Team};
+use super::{NewDevice, NewEnrolmentCode, Redemption, Role, Storage, Team};
 use crate::error::ServerError;
 use crate::secret::sha256_hex;
 
@@ -223,17 +223,7 @@ pub fn erasure_deletes_refuses_and_never_lowers_the_log(
     let page = [blob("k1", "keep"), blob("e1", "gone"), blob("e2", "gone")];
     storage.append_changes(&team.id, &device.id, &page, 1)?;
 
-    // A field device's remembered erasure never deletes what the log holds.
-    let remembered =
-        storage.erase_document(&team.id, "gone", &device.id, 2, EraseRule::OnlyUnheld)?;
-    assert_eq!(remembered, None);
-    assert_eq!(storage.changes_after(&team.id, 0, u64::MAX, 100)?.head, 3);
-
-    let erasure = storage
-        .erase_document(&team.id, "gone", &device.id, 2, EraseRule::Delete)?
-        .ok_or(ServerError::Corrupt {
-            what: "a coordinator's erasure was not carried out",
-        })?;
+    let erasure = storage.erase_document(&team.id, "gone", &device.id, 2)?;
     assert_eq!((erasure.seq, erasure.deleted), (4, 2));
     let log = storage.changes_after(&team.id, 0, u64::MAX, 100)?;
     let entries: Vec<(u64, &str, &str)> = log
@@ -248,10 +238,8 @@ pub fn erasure_deletes_refuses_and_never_lowers_the_log(
     assert!(log.changes[1].blob.data.is_empty());
     assert_eq!(log.head, 4, "the head is the highest number");
 
-    for rule in [EraseRule::Delete, EraseRule::OnlyUnheld] {
-        let again = storage.erase_document(&team.id, "gone", &device.id, 3, rule)?;
-        assert_eq!(again, Some(Erasure { seq: 4, deleted: 0 }), "idempotent");
-    }
+    let again = storage.erase_document(&team.id, "gone", &device.id, 3)?;
+    assert_eq!((again.seq, again.deleted), (4, 0), "idempotent");
     let late = storage.append_changes(
         &team.id,
         &device.id,
@@ -266,16 +254,6 @@ pub fn erasure_deletes_refuses_and_never_lowers_the_log(
         tail.changes[0].seq, 5,
         "numbering goes on above the erasure"
     );
-
-    // A remembered erasure of a record the log holds nothing of keeps it out.
-    let kept_out = storage
-        .erase_document(&team.id, "never-seen", &device.id, 5, EraseRule::OnlyUnheld)?
-        .ok_or(ServerError::Corrupt {
-            what: "an erasure of a record the log never held was not taken",
-        })?;
-    assert_eq!((kept_out.seq, kept_out.deleted), (6, 0));
-    let refused = storage.append_changes(&team.id, &device.id, &[blob("n1", "never-seen")], 6)?;
-    assert_eq!(refused.refused.len(), 1);
     Ok(())
 }
 

@@ -8,8 +8,13 @@
 //! renames it over the target: a backup cut short never replaces a good one.
 //!
 //! [`SqliteStorage::restore_file`] checks that the file is a Fil rouge server database,
-//! copies it to a temporary file, brings its schema up to date, gives **every team log a
-//! new identity** there, and then copies that into the server's database, again with the
+//! copies it to a temporary file, brings its schema up to date, **carries over from the
+//! database it replaces** (when there is one: a bad upgrade, a damaged log, rather than a
+//! lost disk) what must not go back in time: devices enrolled since the backup, and
+//! revocations (a lost phone must stay cut off), used enrolment codes (a code must stay
+//! single-use), and erasures (an erased person must stay erased: their changes are
+//! deleted from the copy and the erasure entry appended). It then gives **every team log
+//! a new identity**, and copies the result into the server's database, again with the
 //! backup API, which replaces the file's content in one transaction (its WAL included):
 //! a crash leaves either the old database or the restored one, never a restored one
 //! with its old log ids, whose numbers devices would take for the ones they have seen.
@@ -35,6 +40,19 @@ pub struct BackupSummary {
     pub entries: u64,
     /// Size of the file written, in bytes.
     pub bytes: u64,
+    /// What a restore carried over from the database it replaced.
+    pub carried: Carried,
+}
+
+/// What a restore kept from the database it replaced.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Carried {
+    /// Devices enrolled after the backup was taken.
+    pub devices: u64,
+    /// Revocations made after it.
+    pub revocations: u64,
+    /// Erasures made after it.
+    pub erasures: u64,
 }
 
 impl SqliteStorage {
@@ -54,7 +72,7 @@ impl SqliteStorage {
         let partial = partial_path(out);
         remove_if_present(&partial)?;
         copy(&source, &partial)?;
-        let summary = self_contained(&partial, false)?;
+        let summary = self_contained(&partial, None, false)?;
         sync_file(&partial)?;
         std::fs::rename(&partial, out).map_err(|source| ServerError::File {
             operation: "move the finished backup to",
@@ -84,12 +102,17 @@ impl SqliteStorage {
         remove_if_present(&staged)?;
         copy(&source, &staged)?;
         drop(source);
-        let summary = self_contained(&staged, true)?;
+        let live = db.is_file()
+            && Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_ONLY)
+                .map(|c| is_server_database(&c))
+                .unwrap_or(false);
+        let summary = self_contained(&staged, live.then_some(db), true)?;
         let staged_conn = Connection::open_with_flags(&staged, OpenFlags::SQLITE_OPEN_READ_ONLY)
             .during("open the staged restore")?;
         copy(&staged_conn, db)?;
         drop(staged_conn);
         remove_if_present(&staged)?;
+        sync_parent(db)?;
         Ok(BackupSummary {
             bytes: file_size(db)?,
             ..summary
@@ -118,9 +141,14 @@ fn copy(source: &Connection, target: &Path) -> Result<(), ServerError> {
     Ok(())
 }
 
-/// Makes the copy at `path` one file with no WAL, up to date, checked; with `renew`,
-/// gives every team a new log id. Returns what it holds.
-fn self_contained(path: &Path, renew: bool) -> Result<BackupSummary, ServerError> {
+/// Makes the copy at `path` one file with no WAL, up to date, checked; carries over from
+/// the database at `live`, if given; with `renew`, gives every team a new log id.
+/// Returns what it holds.
+fn self_contained(
+    path: &Path,
+    live: Option<&Path>,
+    renew: bool,
+) -> Result<BackupSummary, ServerError> {
     let mut conn = Connection::open(path).during("open the copy")?;
     migrate(&mut conn)?;
     let ok: String = conn
@@ -137,6 +165,10 @@ fn self_contained(path: &Path, renew: bool) -> Result<BackupSummary, ServerError
     drop(conn);
     // Read and renew through the storage, so the same code as the server's runs.
     let storage = SqliteStorage::setup(Connection::open(path).during("open the copy")?)?;
+    let carried = match live {
+        Some(live) => carry_over(&storage, live)?,
+        None => Carried::default(),
+    };
     let mut teams = Vec::new();
     for team in storage.teams()? {
         let log_id = if renew {
@@ -156,6 +188,86 @@ fn self_contained(path: &Path, renew: bool) -> Result<BackupSummary, ServerError
         teams,
         entries: u64::try_from(entries).unwrap_or(0),
         bytes: 0,
+        carried,
+    })
+}
+
+/// Brings into the restored copy what must not go back in time (see the module doc),
+/// from the database at `live`. Reads only columns every schema version has.
+fn carry_over(storage: &SqliteStorage, live: &Path) -> Result<Carried, ServerError> {
+    let erasures = {
+        let conn = storage.conn();
+        conn.execute(
+            "ATTACH DATABASE ?1 AS live",
+            [live.to_string_lossy().as_ref()],
+        )
+        .during("open the replaced database")?;
+        let counted = |sql: &str| -> Result<u64, ServerError> {
+            let n = conn
+                .execute(sql, [])
+                .during("carry over from the replaced database")?;
+            Ok(n as u64)
+        };
+        counted(
+            "INSERT OR IGNORE INTO teams (id, name, created_at)
+             SELECT id, name, created_at FROM live.teams",
+        )?;
+        let devices = counted(
+            "INSERT OR IGNORE INTO devices (id, team_id, name, role, token_hash, created_at, revoked_at)
+             SELECT id, team_id, name, role, token_hash, created_at, revoked_at FROM live.devices",
+        )?;
+        let revocations = counted(
+            "UPDATE devices SET revoked_at =
+                 (SELECT l.revoked_at FROM live.devices l WHERE l.id = devices.id)
+             WHERE revoked_at IS NULL AND EXISTS
+                 (SELECT 1 FROM live.devices l WHERE l.id = devices.id AND l.revoked_at IS NOT NULL)",
+        )?;
+        counted(
+            "INSERT OR IGNORE INTO enrolment_codes (code_hash, team_id, role, expires_at, used_at)
+             SELECT code_hash, team_id, role, expires_at, used_at FROM live.enrolment_codes",
+        )?;
+        counted(
+            "UPDATE enrolment_codes SET used_at =
+                 (SELECT l.used_at FROM live.enrolment_codes l WHERE l.code_hash = enrolment_codes.code_hash)
+             WHERE used_at IS NULL AND EXISTS
+                 (SELECT 1 FROM live.enrolment_codes l
+                  WHERE l.code_hash = enrolment_codes.code_hash AND l.used_at IS NOT NULL)",
+        )?;
+        let has_erasures: bool = conn
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM live.sqlite_master WHERE name = 'erasures')",
+                [],
+                |r| r.get(0),
+            )
+            .during("read the replaced database's schema")?;
+        let mut erasures: Vec<(String, String, String, i64)> = Vec::new();
+        if has_erasures {
+            let mut stmt = conn
+                .prepare(
+                    "SELECT l.team_id, l.doc_id, l.device_id, l.erased_at FROM live.erasures l
+                     WHERE NOT EXISTS (SELECT 1 FROM erasures e
+                                       WHERE e.team_id = l.team_id AND e.doc_id = l.doc_id)
+                     ORDER BY l.seq",
+                )
+                .during("read the replaced database's erasures")?;
+            erasures = stmt
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+                .during("read the replaced database's erasures")?
+                .collect::<rusqlite::Result<_>>()
+                .during("read the replaced database's erasures")?;
+        }
+        conn.execute("DETACH DATABASE live", [])
+            .during("close the replaced database")?;
+        (devices, revocations, erasures)
+    };
+    let (devices, revocations, erasures) = erasures;
+    for (team_id, doc_id, device_id, erased_at) in &erasures {
+        storage.erase_document(team_id, doc_id, device_id, *erased_at)?;
+    }
+    Ok(Carried {
+        devices,
+        revocations,
+        erasures: erasures.len() as u64,
     })
 }
 

@@ -18,15 +18,15 @@ use filrouge_model::sync::{ChangeBlob, ERASURE_KIND, PulledChange, erasure_hash}
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 use super::{
-    AppendOutcome, ChangePage, Device, EraseRule, Erasure, NewDevice, NewEnrolmentCode, PageFill,
-    Redemption, Storage, Team,
+    AppendOutcome, ChangePage, Device, Erasure, NewDevice, NewEnrolmentCode, PageFill, Redemption,
+    Storage, Team,
 };
 use crate::error::ServerError;
 mod append;
 mod backup;
 mod checkpoint;
 
-pub use backup::BackupSummary;
+pub use backup::{BackupSummary, Carried};
 
 use schema::{
     DEVICE_COLUMNS, During, SqlRole, TEAM_COLUMNS, migrate, read_change, read_device, read_team,
@@ -355,8 +355,7 @@ impl Storage for SqliteStorage {
         doc_id: &str,
         device_id: &str,
         now_ms: i64,
-        rule: EraseRule,
-    ) -> Result<Option<Erasure>, ServerError> {
+    ) -> Result<Erasure, ServerError> {
         let mut conn = self.conn();
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -370,19 +369,10 @@ impl Storage for SqliteStorage {
             .optional()
             .during("read erasures")?;
         if let Some(seq) = before {
-            return Ok(Some(Erasure {
+            return Ok(Erasure {
                 seq: u64::try_from(seq).unwrap_or(0),
                 deleted: 0,
-            }));
-        }
-        if rule == EraseRule::OnlyUnheld {
-            let held = tx
-                .prepare_cached("SELECT 1 FROM changes WHERE team_id = ?1 AND doc_id = ?2")
-                .and_then(|mut stmt| stmt.exists(params![team_id, doc_id]))
-                .during("look for a record's changes")?;
-            if held {
-                return Ok(None);
-            }
+            });
         }
         // The entry takes a number above every change, deleted or not, so the log's
         // highest number never goes down and no device's cursor skips a later change.
@@ -421,10 +411,10 @@ impl Storage for SqliteStorage {
         if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())) {
             tracing::warn!(error = %e, "WAL not truncated after an erasure");
         }
-        Ok(Some(Erasure {
+        Ok(Erasure {
             seq: u64::try_from(seq).unwrap_or(0),
             deleted: deleted as u64,
-        }))
+        })
     }
 
     fn changes_after(

@@ -174,3 +174,38 @@ fn unknown_roles_in_the_file_are_an_error_not_a_panic() -> Result<(), ServerErro
     ));
     Ok(())
 }
+
+#[test]
+fn a_restore_in_place_keeps_later_erasures_and_renews_log_ids() -> Result<(), ServerError> {
+    let dir = tempfile::tempdir().map_err(|_| ServerError::Corrupt { what: "tempdir" })?;
+    let (db, backup) = (dir.path().join("s.sqlite3"), dir.path().join("b.sqlite3"));
+    let (team, device) = {
+        let storage = SqliteStorage::open(&db)?;
+        let (team, device) = suite::team_and_device(&storage)?;
+        let gone = ChangeBlob {
+            doc_id: "gone".into(),
+            ..suite::change("g1", 40)
+        };
+        storage.append_changes(&team, &device, &[gone, suite::change("k1", 40)], 1)?;
+        let summary = SqliteStorage::backup_file(&db, &backup)?;
+        assert_eq!((summary.teams.len(), summary.entries), (1, 2));
+        storage.erase_document(&team, "gone", &device, 2)?;
+        (team, device)
+    };
+    let before = SqliteStorage::open(&db)?.team(&team)?.map(|t| t.log_id);
+    let summary = SqliteStorage::restore_file(&backup, &db)?;
+    assert_eq!(summary.carried.erasures, 1);
+    let restored = SqliteStorage::open(&db)?;
+    let log = restored.changes_after(&team, 0, u64::MAX, 100)?;
+    let docs: Vec<(&str, &str)> = log
+        .changes
+        .iter()
+        .map(|c| (c.blob.doc_id.as_str(), c.blob.kind.as_str()))
+        .collect();
+    assert_eq!(docs, vec![("doc-2", "rencontre"), ("gone", ERASURE_KIND)]);
+    let after = restored.team(&team)?.map(|t| t.log_id);
+    assert_ne!(after, before, "a new log identity");
+    assert_eq!(restored.devices(&team)?.len(), 1);
+    assert_eq!(restored.devices(&team)?[0].id, device);
+    Ok(())
+}
