@@ -191,8 +191,11 @@ pub fn status_line(
         ),
         None => state,
     };
-    let detail = match (&status.last_failure, status.running) {
-        (Some(failure), false) => Some(sync_failure_sentence(lang, failure)),
+    let detail = match (&status.last_failure, status.running, status.progress) {
+        (Some(failure), false, _) => Some(sync_failure_sentence(lang, failure)),
+        // Sending everything back to a server that lost records takes a while and is
+        // rare: it is said in words, not only drawn as a bar.
+        (_, true, Some(p)) if p.stage == SyncStage::Healing => Some(sync_progress(lang, p)),
         _ => None,
     };
     StatusLine { summary, detail }

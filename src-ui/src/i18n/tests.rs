@@ -456,3 +456,28 @@ pub(super) fn receiving(done: u64, total: u64) -> SyncProgress {
         stage: SyncStage::Receiving,
     }
 }
+
+#[test]
+fn a_heal_under_way_is_said_in_words() {
+    let status = SyncStatus {
+        server_url: Some("https://equipe.example".into()),
+        running: true,
+        progress: Some(SyncProgress {
+            stage: SyncStage::Healing,
+            ..receiving(3_500, 20_000)
+        }),
+        ..SyncStatus::default()
+    };
+    let now = at(2, 16, 40);
+    let line = status_line(Fr, &status, None, now);
+    assert_eq!(
+        line.detail.as_deref(),
+        Some("Le serveur a perdu des fiches : renvoi de 3\u{202f}500 sur 20\u{202f}000")
+    );
+    // A plain catch-up shows its bar only.
+    let receiving = SyncStatus {
+        progress: Some(receiving(3_500, 20_000)),
+        ..status
+    };
+    assert_eq!(status_line(Fr, &receiving, None, now).detail, None);
+}
