@@ -5,7 +5,7 @@
 
 use std::collections::BTreeSet;
 use std::io::{BufRead as _, BufReader};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::Mutex;
 
@@ -88,6 +88,26 @@ fn cli(args: &[&str], data: &Path) -> anyhow::Result<Output> {
         .output()?)
 }
 
+/// A server on a free port with its data in `dir/server`, and its coordinator's device
+/// `name`, enrolled with the code the server printed.
+fn server_and_coordinator(dir: &Path, name: &str) -> anyhow::Result<(PathBuf, Server, Device)> {
+    let data = dir.join("server");
+    let server = Server::start(&data, "127.0.0.1:0")?;
+    let coordinator = Device::enrol(dir, name, &server.url, &server.code)?;
+    Ok((data, server, coordinator))
+}
+
+/// [`cli`], which must succeed.
+fn succeeds(args: &[&str], data: &Path) -> anyhow::Result<Output> {
+    let out = cli(args, data)?;
+    anyhow::ensure!(
+        out.status.success(),
+        "filrouge {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Ok(out)
+}
+
 /// A device: a real store on a file, enrolled over HTTP.
 struct Device {
     store: Mutex<Store>,
@@ -160,10 +180,8 @@ fn log_entries(data: &Path) -> anyhow::Result<(i64, i64)> {
 #[test]
 fn a_restored_backup_loses_nothing() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
-    let data = dir.path().join("server");
-    let server = Server::start(&data, "127.0.0.1:0")?;
+    let (data, server, mut a) = server_and_coordinator(dir.path(), "a")?;
     let url = server.url.clone();
-    let mut a = Device::enrol(dir.path(), "a", &url, &server.code)?;
     let mut b = a.invite(dir.path(), "b", &url)?;
     let mut c = a.invite(dir.path(), "c", &url)?;
     let before = places("avant", 10);
@@ -177,15 +195,10 @@ fn a_restored_backup_loses_nothing() -> anyhow::Result<()> {
     }
 
     let backup = dir.path().join("sauvegarde.sqlite");
-    let out = cli(
+    let out = succeeds(
         &["backup", "--out", backup.to_str().unwrap_or_default()],
         &data,
     )?;
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
     assert!(String::from_utf8_lossy(&out.stdout).contains("Sauvegarde écrite"));
 
     let after = places("après", 5);
@@ -212,12 +225,7 @@ fn a_restored_backup_loses_nothing() -> anyhow::Result<()> {
     assert!(String::from_utf8_lossy(&refused.stderr).contains("tourne déjà"));
     let address = server.address().to_owned();
     server.kill()?;
-    let out = cli(&["restore", backup.to_str().unwrap_or_default()], &data)?;
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = succeeds(&["restore", backup.to_str().unwrap_or_default()], &data)?;
     let said = String::from_utf8_lossy(&out.stdout);
     assert!(said.contains("nouveau journal"), "{said}");
     assert!(
@@ -270,10 +278,8 @@ fn a_restored_backup_loses_nothing() -> anyhow::Result<()> {
 #[test]
 fn a_replaced_server_is_filled_again_by_the_devices() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
-    let data = dir.path().join("server");
-    let server = Server::start(&data, "127.0.0.1:0")?;
+    let (data, server, mut a) = server_and_coordinator(dir.path(), "a")?;
     let url = server.url.clone();
-    let mut a = Device::enrol(dir.path(), "a", &url, &server.code)?;
     let mut b = a.invite(dir.path(), "b", &url)?;
     let all: BTreeSet<String> = places("fiche", 12).into_iter().collect();
     for (i, place) in all.iter().enumerate() {
@@ -312,10 +318,8 @@ fn a_replaced_server_is_filled_again_by_the_devices() -> anyhow::Result<()> {
 #[test]
 fn erasures_survive_a_restore() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
-    let data = dir.path().join("server");
-    let server = Server::start(&data, "127.0.0.1:0")?;
+    let (data, server, mut coordinator) = server_and_coordinator(dir.path(), "coord")?;
     let url = server.url.clone();
-    let mut coordinator = Device::enrol(dir.path(), "coord", &url, &server.code)?;
     let mut worker = coordinator.invite(dir.path(), "worker", &url)?;
     let early = worker.record("effacé avant la sauvegarde")?;
     let late = worker.record("effacé après la sauvegarde")?;
@@ -327,15 +331,10 @@ fn erasures_survive_a_restore() -> anyhow::Result<()> {
         d.sync()?;
     }
     let backup = dir.path().join("sauvegarde.sqlite");
-    let out = cli(
+    succeeds(
         &["backup", "--out", backup.to_str().unwrap_or_default()],
         &data,
     )?;
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
     coordinator.transport.erase(&late)?;
     for d in [&mut worker, &mut coordinator] {
         d.sync()?;
@@ -344,12 +343,7 @@ fn erasures_survive_a_restore() -> anyhow::Result<()> {
     server.kill()?;
     std::fs::remove_dir_all(&data)?;
     let data = dir.path().join("new-machine");
-    let out = cli(&["restore", backup.to_str().unwrap_or_default()], &data)?;
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeds(&["restore", backup.to_str().unwrap_or_default()], &data)?;
     let _server = Server::start(&data, &address)?;
 
     // The worker heals first: the restored log holds the late record again, which a

@@ -6,7 +6,7 @@
 
 use std::sync::Mutex;
 
-use filrouge_model::ipc::SyncStage;
+use filrouge_model::ipc::{SyncProgress, SyncStage};
 
 use super::*;
 use crate::store::tests::{NOW, draft, test_env};
@@ -39,6 +39,37 @@ fn places(d: &Mutex<Store>) -> Vec<String> {
 
 fn sync(d: &Mutex<Store>, hub: &MemoryHub) -> SyncReport {
     run(d, &mut hub.transport()).unwrap()
+}
+
+/// Runs `engine` on `d` until one heal page has been pushed and acknowledged; returns
+/// the progress it then reports.
+fn one_heal_page(d: &Mutex<Store>, hub: &MemoryHub, engine: &mut SyncEngine) -> SyncProgress {
+    loop {
+        let step = engine.next(&d.lock().unwrap()).unwrap();
+        match step {
+            Step::Push(req) => {
+                let resp = hub.transport().push(&req).unwrap();
+                engine.on_push(&mut d.lock().unwrap(), &req, resp).unwrap();
+                return engine.progress().unwrap();
+            }
+            Step::Pull(q) => {
+                let resp = hub.transport().pull(&q).unwrap();
+                engine.on_pull(&mut d.lock().unwrap(), &q, resp).unwrap();
+            }
+            Step::Done(_) => panic!("the heal must not be over"),
+        }
+    }
+}
+
+/// A device with a page and a bit of records, synced to `hub`, which is then emptied.
+fn synced_then_emptied(dir: &tempfile::TempDir, hub: &MemoryHub) -> Mutex<Store> {
+    let a = device(dir, 1);
+    for i in 0..(PUSH_PAGE_CHANGES + 20) {
+        create(&a, &format!("lieu {i}"));
+    }
+    sync(&a, hub);
+    hub.empty();
+    a
 }
 
 fn names(list: &[&str]) -> Vec<String> {
@@ -231,29 +262,9 @@ fn a_field_device_cannot_erase_but_never_takes_an_erased_record_back() {
 fn a_heal_whose_server_changes_again_starts_over() {
     let dir = tempfile::tempdir().unwrap();
     let hub = MemoryHub::new();
-    let a = device(&dir, 1);
-    for i in 0..(PUSH_PAGE_CHANGES + 20) {
-        create(&a, &format!("lieu {i}"));
-    }
-    sync(&a, &hub);
-    hub.empty();
+    let a = synced_then_emptied(&dir, &hub);
     let mut engine = SyncEngine::new();
-    let mut pages = 0;
-    while pages < 1 {
-        let step = engine.next(&a.lock().unwrap()).unwrap();
-        match step {
-            Step::Push(req) => {
-                let resp = hub.transport().push(&req).unwrap();
-                engine.on_push(&mut a.lock().unwrap(), &req, resp).unwrap();
-                pages += 1;
-            }
-            Step::Pull(q) => {
-                let resp = hub.transport().pull(&q).unwrap();
-                engine.on_pull(&mut a.lock().unwrap(), &q, resp).unwrap();
-            }
-            Step::Done(_) => panic!("the heal must not be over"),
-        }
-    }
+    one_heal_page(&a, &hub, &mut engine);
     // Emptied again before the heal's next page: the first page is not in the new log,
     // so the heal must start over rather than go on where it was.
     hub.empty();
@@ -273,39 +284,13 @@ fn a_heal_whose_server_changes_again_starts_over() {
 fn a_heal_cut_short_goes_on_where_it_stopped() {
     let dir = tempfile::tempdir().unwrap();
     let hub = MemoryHub::new();
-    let a = device(&dir, 1);
-    for i in 0..(PUSH_PAGE_CHANGES + 20) {
-        create(&a, &format!("lieu {i}"));
-    }
-    sync(&a, &hub);
-    hub.empty();
+    let a = synced_then_emptied(&dir, &hub);
     // One heal page goes through, then the network drops.
-    let mut engine = SyncEngine::new();
-    let mut pages = 0;
-    let mut progress = Vec::new();
-    loop {
-        let step = engine.next(&a.lock().unwrap()).unwrap();
-        match step {
-            Step::Push(req) => {
-                let resp = hub.transport().push(&req).unwrap();
-                engine.on_push(&mut a.lock().unwrap(), &req, resp).unwrap();
-                progress.push(engine.progress().unwrap());
-                pages += 1;
-                if pages == 1 {
-                    break;
-                }
-            }
-            Step::Pull(q) => {
-                let resp = hub.transport().pull(&q).unwrap();
-                engine.on_pull(&mut a.lock().unwrap(), &q, resp).unwrap();
-            }
-            Step::Done(_) => panic!("the heal must not be over"),
-        }
-    }
+    let progress = one_heal_page(&a, &hub, &mut SyncEngine::new());
     assert_eq!(hub.len(), PUSH_PAGE_CHANGES);
-    assert_eq!(progress[0].stage, SyncStage::Healing);
-    assert_eq!(progress[0].total, PUSH_PAGE_CHANGES as u64 + 20);
-    assert_eq!(progress[0].done, PUSH_PAGE_CHANGES as u64);
+    assert_eq!(progress.stage, SyncStage::Healing);
+    assert_eq!(progress.total, PUSH_PAGE_CHANGES as u64 + 20);
+    assert_eq!(progress.done, PUSH_PAGE_CHANGES as u64);
     // The app restarts; the next sync sends the rest only, then pulls.
     let report = sync(&a, &hub);
     assert_eq!(report.healed, 20);
