@@ -127,6 +127,8 @@ sync-failure-bad-request = The server did not understand a request from the app.
 sync-failure-incompatible = The app and the server do not work together: update the app.
 sync-failure-server-error = The server ran into an error; it will try again automatically in a moment.
 sync-failure-protocol = The server gave an unexpected answer. Try again later.
+sync-failure-untrusted = The server does not show the expected certificate: nothing was sent. If it changed its key, ask your coordinator for a new invitation.
+sync-failure-insecure = Unsafe address: only an https server is accepted (http only on this very device). Nothing was sent.
 sync-failure-storage = The device's storage failed during the sync.
 
 ## Why a command failed

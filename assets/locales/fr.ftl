@@ -140,6 +140,8 @@ sync-failure-bad-request = Le serveur n'a pas compris une demande de l'applicati
 sync-failure-incompatible = L'application et le serveur ne sont pas compatibles : mettez l'application à jour.
 sync-failure-server-error = Le serveur a rencontré une erreur ; nouvel essai automatique dans un moment.
 sync-failure-protocol = Le serveur a répondu de façon inattendue. Réessayez plus tard.
+sync-failure-untrusted = Le serveur ne présente pas le certificat attendu : rien n'a été envoyé. S'il a changé de clé, demandez une nouvelle invitation à votre coordinateur·rice.
+sync-failure-insecure = Adresse non sécurisée : seul un serveur en https est accepté (http seulement sur cet appareil même). Rien n'a été envoyé.
 sync-failure-storage = Le stockage de l'appareil a échoué pendant la synchronisation.
 
 ## Why a command failed

@@ -126,8 +126,18 @@ impl SyncWorker {
 
     /// Runs one sync if the device is enrolled; returns how long to wait before the next.
     fn run_once(&self) -> Duration {
-        let creds = match lock(self.inner.device.store()).credentials() {
-            Ok(Some(creds)) => creds,
+        let creds = {
+            let store = lock(self.inner.device.store());
+            store
+                .credentials()
+                .map(|c| c.map(|(url, token)| (url, token, store.server_pin())))
+        };
+        let creds = match creds {
+            Ok(Some((url, token, Ok(pin)))) => (url, token, pin),
+            Ok(Some((_, _, Err(e)))) => {
+                tracing::warn!(error = %e, "reading the server's pin failed");
+                return PERIOD;
+            }
             Ok(None) => return PERIOD,
             Err(e) => {
                 tracing::warn!(error = %e, "reading credentials failed");
@@ -145,7 +155,7 @@ impl SyncWorker {
                 self.emit_status();
             }
         };
-        let result = HttpTransport::new(&creds.0, &creds.1)
+        let result = HttpTransport::pinned(&creds.0, &creds.1, creds.2)
             .map_err(CoreError::from)
             .and_then(|mut t| {
                 sync::run_with_progress(self.inner.device.store(), &mut t, &mut on_progress)

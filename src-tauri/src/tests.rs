@@ -161,6 +161,7 @@ fn errors_reach_the_ui_tagged() {
             server_url: "pas une adresse".into(),
             code: "ABCD".into(),
             device_name: "Tel".into(),
+            server_pin: None,
         },
     );
     match enrol {

@@ -44,7 +44,7 @@ impl TestServer {
     /// Like [`TestServer::device`], with a role (a coordinator can erase).
     pub fn device_with_role(&self, dir: &Path, name: &str, role: Role) -> anyhow::Result<Device> {
         let code = self.enrolment_code(role)?;
-        let enrolment = sync::enrol(&self.url, &code, name)?;
+        let enrolment = sync::enrol(&self.url, &code, name, None)?;
         let mut store = Store::open(&dir.join(format!("{name}.sqlite")), Env::default())?;
         store.save_enrolment(&self.url, &enrolment)?;
         Ok(Device {

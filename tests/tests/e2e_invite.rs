@@ -53,7 +53,7 @@ fn a_coordinator_invites_a_phone_from_the_settings() -> anyhow::Result<()> {
         let code = server
             .server
             .create_enrolment_code(&server.team_id, Role::Coordinateur)?;
-        enrol_by_link(&s, &invite_link(&server.url, &code), &server.url)?;
+        enrol_by_link(&s, &invite_link(&server.url, &code, None), &server.url)?;
 
         // A coordinator's device: the invitation is offered.
         s.wait_for("#invite:not([hidden])")?;
@@ -63,7 +63,7 @@ fn a_coordinator_invites_a_phone_from_the_settings() -> anyhow::Result<()> {
         s.wait_text("#invite-result", |t| t.contains("Pour un·e intervenant·e"))?;
         s.wait_for("#invite-qr svg")?;
         let link = s.wait_text("#invite-link", |t| t.starts_with("filrouge://enrol?"))?;
-        assert_eq!(link, invite_link(&server.url, &code));
+        assert_eq!(link, invite_link(&server.url, &code, None));
         s.execute("document.getElementById('invite').scrollIntoView()")?;
         s.screenshot(&shots.join("e2e-invite-1280x800.png"))?;
         s.resize(360, 720)?;
@@ -71,7 +71,7 @@ fn a_coordinator_invites_a_phone_from_the_settings() -> anyhow::Result<()> {
         s.screenshot(&shots.join("e2e-invite-360x720.png"))?;
 
         // A phone enrols with the code shown and receives the team's data.
-        let enrolment = sync::enrol(&server.url, &code, "Téléphone de Lina")?;
+        let enrolment = sync::enrol(&server.url, &code, "Téléphone de Lina", None)?;
         assert_eq!(enrolment.role, Some(Role::Intervenant));
         let phone = std::sync::Mutex::new(Store::open(
             &data.path().join("phone.sqlite"),
@@ -121,7 +121,7 @@ fn a_coordinator_invites_a_phone_from_the_settings() -> anyhow::Result<()> {
     let s = driver.session(&app_binary()?, &["--data", &dir.to_string_lossy()])?;
     s.resize(360, 720)?;
     s.open_settings()?;
-    s.paste("#enrol-code", &invite_link(&server.url, &used))?;
+    s.paste("#enrol-code", &invite_link(&server.url, &used, None))?;
     s.click_css("#enrol")?;
     s.wait_text("#settings-error", |t| {
         t.contains("ne fonctionne pas") && t.contains("nouveau")
@@ -130,7 +130,7 @@ fn a_coordinator_invites_a_phone_from_the_settings() -> anyhow::Result<()> {
     let code = server
         .server
         .create_enrolment_code(&server.team_id, Role::Intervenant)?;
-    enrol_by_link(&s, &invite_link(&server.url, &code), &server.url)?;
+    enrol_by_link(&s, &invite_link(&server.url, &code, None), &server.url)?;
     assert!(!s.is_shown("#invite")?);
     s.close()?;
     Ok(())

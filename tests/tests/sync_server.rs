@@ -141,8 +141,8 @@ fn a_used_enrolment_code_is_refused() -> anyhow::Result<()> {
     let code = server
         .server
         .create_enrolment_code(&server.team_id, filrouge_server::Role::Intervenant)?;
-    filrouge_core::sync::enrol(&server.url, &code, "premier")?;
-    let again = filrouge_core::sync::enrol(&server.url, &code, "second");
+    filrouge_core::sync::enrol(&server.url, &code, "premier", None)?;
+    let again = filrouge_core::sync::enrol(&server.url, &code, "second", None);
     assert!(
         matches!(
             again,
@@ -172,7 +172,7 @@ fn a_coordinators_device_invites_a_phone_that_then_syncs_with_the_team() -> anyh
 
     // The laptop asks for a code; a new phone enrols with it and gets the team's data.
     let made = laptop.transport.create_code(Role::Intervenant)?;
-    let enrolment = sync::enrol(&server.url, &made.code, "Téléphone de Lina")?;
+    let enrolment = sync::enrol(&server.url, &made.code, "Téléphone de Lina", None)?;
     assert_eq!(enrolment.role, Some(Role::Intervenant));
     let phone = std::sync::Mutex::new(Store::open(&dir.path().join("tel.sqlite"), Env::default())?);
     phone

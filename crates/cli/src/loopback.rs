@@ -33,5 +33,5 @@ pub fn start(dir: &Path, rate: RateLimit) -> anyhow::Result<LocalServer> {
 /// Enrols a new intervenant device named `name` over HTTP; returns its credentials.
 pub fn enrol(server: &LocalServer, name: &str) -> anyhow::Result<EnrolResponse> {
     let code = server.enrolment_code(Role::Intervenant)?;
-    Ok(filrouge_core::sync::enrol(&server.url, &code, name)?)
+    Ok(filrouge_core::sync::enrol(&server.url, &code, name, None)?)
 }

@@ -42,7 +42,7 @@ mod stats;
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand, ValueEnum};
-use filrouge_server::{Role, TeamServer};
+use filrouge_server::{Role, TeamServer, TlsIdentity};
 
 /// The team server's database file inside its data directory.
 const SERVER_DB: &str = "filrouge-server.sqlite";
@@ -71,6 +71,17 @@ enum Command {
         /// port 0 picks a free port.
         #[arg(long, default_value = "127.0.0.1:8787")]
         listen: SocketAddr,
+        /// A certificate chain from a public CA (PEM), instead of the server's own.
+        #[arg(long, requires = "tls_key")]
+        tls_cert: Option<PathBuf>,
+        /// The private key of `--tls-cert` (PEM).
+        #[arg(long, requires = "tls_cert")]
+        tls_key: Option<PathBuf>,
+        /// Plain HTTP, no TLS: device tokens and records travel in clear. Only for a
+        /// server behind a TLS proxy on the same machine (devices refuse `http://` to
+        /// any other machine).
+        #[arg(long, conflicts_with_all = ["tls_cert", "tls_key"])]
+        insecure_http: bool,
     },
     /// Prints a new single-use enrolment code for the team.
     Code {
@@ -208,7 +219,20 @@ fn main() -> anyhow::Result<()> {
         )
         .init();
     match Cli::parse().command {
-        Command::Serve { data, listen } => serve(&data, listen),
+        Command::Serve {
+            data,
+            listen,
+            tls_cert,
+            tls_key,
+            insecure_http,
+        } => {
+            let tls = match (tls_cert, tls_key, insecure_http) {
+                (_, _, true) => Tls::Insecure,
+                (Some(cert), Some(key), false) => Tls::Ca { cert, key },
+                _ => Tls::SelfMade,
+            };
+            serve(&data, listen, tls)
+        }
         Command::Code { data, role } => {
             let server = open(&data)?;
             let team = server.ensure_team(DEFAULT_TEAM)?;
@@ -279,7 +303,17 @@ fn open(data: &Path) -> anyhow::Result<TeamServer> {
     TeamServer::open_sqlite(&path).with_context(|| format!("opening {}", path.display()))
 }
 
-fn serve(data: &Path, listen: SocketAddr) -> anyhow::Result<()> {
+/// How `filrouge serve` speaks to devices.
+enum Tls {
+    /// HTTPS with the server's own certificate, which devices pin.
+    SelfMade,
+    /// HTTPS with a public CA's certificate, which devices check against their roots.
+    Ca { cert: PathBuf, key: PathBuf },
+    /// Plain HTTP (`--insecure-http`).
+    Insecure,
+}
+
+fn serve(data: &Path, listen: SocketAddr, tls: Tls) -> anyhow::Result<()> {
     std::fs::create_dir_all(data)
         .with_context(|| format!("creating the data directory {}", data.display()))?;
     // Held until the process ends: `filrouge restore` refuses to run meanwhile.
@@ -287,6 +321,11 @@ fn serve(data: &Path, listen: SocketAddr) -> anyhow::Result<()> {
     let server = open(data)?;
     let team = server.ensure_team(DEFAULT_TEAM)?;
     let code = server.create_enrolment_code(&team.id, Role::Coordinateur)?;
+    let identity = match &tls {
+        Tls::SelfMade => Some(TlsIdentity::self_made(data)?),
+        Tls::Ca { cert, key } => Some(TlsIdentity::from_pem(cert, key)?),
+        Tls::Insecure => None,
+    };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -296,15 +335,46 @@ fn serve(data: &Path, listen: SocketAddr) -> anyhow::Result<()> {
             .await
             .with_context(|| format!("listening on {listen}"))?;
         let address = listener.local_addr()?;
-        println!("Serveur Fil rouge prêt : http://{address}");
-        println!("Équipe : {} ({})", team.name, team.id);
-        println!("Code d'association (usage unique, valable 7 jours) : {code}");
-        println!("Autres codes : filrouge code --data {}", data.display());
+        let scheme = if identity.is_some() { "https" } else { "http" };
+        let url = format!("{scheme}://{address}");
+        // The pin goes in the link only for the server's own certificate: a CA's is
+        // checked against the devices' roots.
+        let pin = match (&tls, &identity) {
+            (Tls::SelfMade, Some(identity)) => Some(identity.fingerprint.as_str()),
+            _ => None,
+        };
+        let mut banner = format!(
+            "Serveur Fil rouge prêt : {url}\nÉquipe : {} ({})\n\
+             Code d'association (usage unique, valable 7 jours) : {code}\n",
+            team.name, team.id
+        );
+        if let Some(identity) = &identity {
+            banner += &format!(
+                "Empreinte du certificat (SHA-256) : {}\n",
+                identity.fingerprint
+            );
+        }
+        banner += &format!(
+            "Lien d'invitation (à coller dans l'application) : {}\n\
+             Autres codes : filrouge code --data {}\n",
+            filrouge_model::invite::invite_link(&url, &code, pin),
+            data.display()
+        );
+        if identity.is_none() {
+            banner += "ATTENTION : HTTP sans chiffrement (--insecure-http).\n";
+        }
+        // Whoever reads it may stop reading (a pipe closed early): the server runs on.
+        let _ = std::io::Write::write_all(&mut std::io::stdout(), banner.as_bytes());
         let shutdown = async {
             // Ctrl-C ends the server after in-flight requests finish.
             let _ = tokio::signal::ctrl_c().await;
         };
-        filrouge_server::serve(listener, server, shutdown).await?;
+        match identity {
+            Some(identity) => {
+                filrouge_server::serve_tls(listener, server, &identity, shutdown).await?
+            }
+            None => filrouge_server::serve(listener, server, shutdown).await?,
+        }
         Ok(())
     })
 }

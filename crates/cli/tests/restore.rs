@@ -11,6 +11,7 @@ use std::sync::Mutex;
 
 use filrouge_core::sync::{self, HttpTransport, SyncReport};
 use filrouge_core::{Env, Store};
+use filrouge_model::invite::{InviteLink, parse_invite_link};
 use filrouge_model::sync::Role;
 use filrouge_model::{Channel, RecordId, RencontreDraft};
 
@@ -20,8 +21,8 @@ const BIN: &str = env!("CARGO_BIN_EXE_filrouge");
 struct Server {
     child: Child,
     url: String,
-    /// The coordinator's enrolment code it printed.
-    code: String,
+    /// The invitation it printed: its address, the coordinator's code, its certificate.
+    link: InviteLink,
 }
 
 impl Server {
@@ -38,30 +39,30 @@ impl Server {
             .stdout
             .take()
             .ok_or_else(|| anyhow::anyhow!("no stdout"))?;
-        let (mut url, mut code) = (None, None);
-        for line in BufReader::new(stdout).lines().take(4) {
+        let mut link = None;
+        for line in BufReader::new(stdout).lines().take(8) {
             let line = line?;
-            if let Some(at) = line.find("http://") {
-                url = Some(line[at..].trim().to_owned());
-            }
-            if line.starts_with("Code d'association")
-                && let Some((_, c)) = line.rsplit_once(": ")
-            {
-                code = Some(c.trim().to_owned());
+            if let Some(at) = line.find("filrouge://") {
+                link = parse_invite_link(&line[at..]);
+                break;
             }
         }
-        match (url, code) {
-            (Some(url), Some(code)) => Ok(Server { child, url, code }),
-            _ => {
+        match link {
+            Some(link) => Ok(Server {
+                child,
+                url: link.server.clone(),
+                link,
+            }),
+            None => {
                 let _ = child.kill();
-                anyhow::bail!("filrouge serve did not print its address and code")
+                anyhow::bail!("filrouge serve did not print its invitation link")
             }
         }
     }
 
     /// The `host:port` it listens on, to start its successor at the same address.
     fn address(&self) -> &str {
-        self.url.trim_start_matches("http://")
+        self.url.trim_start_matches("https://")
     }
 
     /// Stops it as a crash or a power cut would.
@@ -93,7 +94,7 @@ fn cli(args: &[&str], data: &Path) -> anyhow::Result<Output> {
 fn server_and_coordinator(dir: &Path, name: &str) -> anyhow::Result<(PathBuf, Server, Device)> {
     let data = dir.join("server");
     let server = Server::start(&data, "127.0.0.1:0")?;
-    let coordinator = Device::enrol(dir, name, &server.url, &server.code)?;
+    let coordinator = Device::enrol(dir, name, &server.link)?;
     Ok((data, server, coordinator))
 }
 
@@ -108,29 +109,40 @@ fn succeeds(args: &[&str], data: &Path) -> anyhow::Result<Output> {
     Ok(out)
 }
 
-/// A device: a real store on a file, enrolled over HTTP.
+/// A device: a real store on a file, enrolled over HTTPS with the server's certificate
+/// pinned.
 struct Device {
     store: Mutex<Store>,
     transport: HttpTransport,
+    pin: Option<[u8; 32]>,
 }
 
 impl Device {
-    /// A device enrolled with `code` (a fresh store, or the one at its path again).
-    fn enrol(dir: &Path, name: &str, url: &str, code: &str) -> anyhow::Result<Device> {
+    /// A device enrolled with an invitation (a fresh store, or the one at its path again).
+    fn enrol(dir: &Path, name: &str, link: &InviteLink) -> anyhow::Result<Device> {
         let path = dir.join(format!("{name}.sqlite"));
-        let enrolment = sync::enrol(url, code, name)?;
+        let pin = link.pin.as_deref().and_then(sync::parse_pin);
+        let enrolment = sync::enrol(&link.server, &link.code, name, pin)?;
         let mut store = Store::open(&path, Env::default())?;
-        store.save_enrolment(url, &enrolment)?;
+        store.save_enrolment(&link.server, &enrolment)?;
+        store.save_server_pin(pin)?;
         Ok(Device {
             store: Mutex::new(store),
-            transport: HttpTransport::new(url, &enrolment.token)?,
+            transport: HttpTransport::pinned(&link.server, &enrolment.token, pin)?,
+            pin,
         })
     }
 
     /// Another device enrolled by this coordinator's device.
     fn invite(&self, dir: &Path, name: &str, url: &str) -> anyhow::Result<Device> {
-        let code = self.transport.create_code(Role::Intervenant)?.code;
-        Device::enrol(dir, name, url, &code)
+        let link = InviteLink {
+            server: url.to_owned(),
+            code: self.transport.create_code(Role::Intervenant)?.code,
+            pin: self
+                .pin
+                .map(|pin| pin.iter().map(|b| format!("{b:02x}")).collect()),
+        };
+        Device::enrol(dir, name, &link)
     }
 
     fn sync(&mut self) -> anyhow::Result<SyncReport> {
@@ -298,7 +310,7 @@ fn a_replaced_server_is_filled_again_by_the_devices() -> anyhow::Result<()> {
     drop((a, b));
     let server = Server::start(&data, &address)?;
     assert_eq!(server.url, url, "the same address");
-    let mut a = Device::enrol(dir.path(), "a", &url, &server.code)?;
+    let mut a = Device::enrol(dir.path(), "a", &server.link)?;
     let mut b = a.invite(dir.path(), "b", &url)?;
     assert_eq!(a.sync()?.healed, 12);
     b.sync()?;
@@ -341,8 +353,15 @@ fn erasures_survive_a_restore() -> anyhow::Result<()> {
     }
     let address = server.address().to_owned();
     server.kill()?;
+    // The new machine gets the backup and the server's certificate and key, which the
+    // devices pinned (without them, every device would need a new invitation).
+    let new_machine = dir.path().join("new-machine");
+    std::fs::create_dir_all(&new_machine)?;
+    for file in ["tls-cert.pem", "tls-key.pem"] {
+        std::fs::copy(data.join(file), new_machine.join(file))?;
+    }
     std::fs::remove_dir_all(&data)?;
-    let data = dir.path().join("new-machine");
+    let data = new_machine;
     succeeds(&["restore", backup.to_str().unwrap_or_default()], &data)?;
     let _server = Server::start(&data, &address)?;
 
@@ -376,7 +395,7 @@ fn restoring_something_else_is_refused_and_changes_nothing() -> anyhow::Result<(
     let dir = tempfile::tempdir()?;
     let data = dir.path().join("server");
     let server = Server::start(&data, "127.0.0.1:0")?;
-    let mut a = Device::enrol(dir.path(), "a", &server.url, &server.code)?;
+    let mut a = Device::enrol(dir.path(), "a", &server.link)?;
     a.record("Gare")?;
     a.sync()?;
     server.kill()?;

@@ -1,39 +1,57 @@
-//! The invitation link: a team server's address and a single-use enrolment code in one
-//! line, `filrouge://enrol?server=…&code=…`.
+//! The invitation link: a team server's address, a single-use enrolment code and the
+//! server certificate's fingerprint in one line, `filrouge://enrol?server=…&code=…&pin=…`.
 //!
 //! A coordinator's app shows it as a QR code and as text beside the code itself; the
 //! new device's camera (or a message) carries it over, and pasting it into the code
 //! field of the enrolment form fills both the server's address and the code, so that
-//! nobody types a URL on a phone. Only the two values travel: nothing about the team or
-//! the people in it.
+//! nobody types a URL on a phone. The fingerprint (`pin`, the SHA-256 of the server's own
+//! certificate) is what lets the new device refuse anyone standing in for the server.
+//! Only these values travel: nothing about the team or the people in it.
 
 /// What every invitation link starts with.
 pub const INVITE_PREFIX: &str = "filrouge://enrol?";
 
-/// The link for `server_url` and `code`.
-pub fn invite_link(server_url: &str, code: &str) -> String {
-    format!(
+/// What an invitation link carries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InviteLink {
+    /// The team server's address.
+    pub server: String,
+    /// The single-use enrolment code.
+    pub code: String,
+    /// The SHA-256 (hex) of the server's certificate, when it has its own.
+    pub pin: Option<String>,
+}
+
+/// The link for `server_url`, `code` and the server certificate's fingerprint `pin`.
+pub fn invite_link(server_url: &str, code: &str, pin: Option<&str>) -> String {
+    let mut link = format!(
         "{INVITE_PREFIX}server={}&code={}",
         encode(server_url),
         encode(code)
-    )
+    );
+    if let Some(pin) = pin {
+        link.push_str("&pin=");
+        link.push_str(&encode(pin));
+    }
+    link
 }
 
-/// The server address and code of a pasted link (spaces around it ignored), or `None`
-/// when `text` is not an invitation link (a bare code, say).
-pub fn parse_invite_link(text: &str) -> Option<(String, String)> {
+/// What a pasted link carries (spaces around it ignored), or `None` when `text` is not
+/// an invitation link (a bare code, say).
+pub fn parse_invite_link(text: &str) -> Option<InviteLink> {
     let query = text.trim().strip_prefix(INVITE_PREFIX)?;
-    let (mut server, mut code) = (None, None);
+    let (mut server, mut code, mut pin) = (None, None, None);
     for pair in query.split('&') {
         let (key, value) = pair.split_once('=')?;
         match key {
             "server" => server = Some(decode(value)?),
             "code" => code = Some(decode(value)?),
+            "pin" => pin = Some(decode(value)?).filter(|p| !p.is_empty()),
             _ => {}
         }
     }
     let (server, code) = (server?, code?);
-    (!server.is_empty() && !code.is_empty()).then_some((server, code))
+    (!server.is_empty() && !code.is_empty()).then_some(InviteLink { server, code, pin })
 }
 
 /// Percent-encodes every byte but the URL-safe unreserved ones (RFC 3986).
@@ -73,18 +91,23 @@ mod tests {
 
     #[test]
     fn a_link_carries_the_address_and_the_code_back() {
-        let link = invite_link("http://192.168.1.20:8787/équipe", "K7PF-3MQX-W9");
+        let link = invite_link("http://192.168.1.20:8787/équipe", "K7PF-3MQX-W9", None);
         assert_eq!(
             link,
             "filrouge://enrol?server=http%3A%2F%2F192.168.1.20%3A8787%2F%C3%A9quipe&code=K7PF-3MQX-W9"
         );
         assert_eq!(
             parse_invite_link(&format!("  {link}\n")),
-            Some((
-                "http://192.168.1.20:8787/équipe".to_owned(),
-                "K7PF-3MQX-W9".to_owned()
-            ))
+            Some(InviteLink {
+                server: "http://192.168.1.20:8787/équipe".to_owned(),
+                code: "K7PF-3MQX-W9".to_owned(),
+                pin: None,
+            })
         );
+        let pin = "ab".repeat(32);
+        let pinned = invite_link("https://equipe.example.org", "K7PF-3MQX-W9", Some(&pin));
+        assert!(pinned.ends_with(&format!("&pin={pin}")), "{pinned}");
+        assert_eq!(parse_invite_link(&pinned).and_then(|l| l.pin), Some(pin));
     }
 
     #[test]

@@ -138,6 +138,11 @@ pub struct Enrol {
     pub code: String,
     /// A name for this device, shown to the coordinator.
     pub device_name: String,
+    /// The SHA-256 (hex) of the server's certificate, from the invitation link: the
+    /// device accepts only that certificate from then on. None for a server with a
+    /// public CA's certificate (or plain `http` on this machine).
+    #[serde(default)]
+    pub server_pin: Option<String>,
 }
 impl Command for Enrol {
     const NAME: &'static str = "enrol";
@@ -161,6 +166,9 @@ impl Command for CreateInvite {
 pub struct Invite {
     /// The team server's address, as this device uses it.
     pub server_url: String,
+    /// The server certificate's SHA-256 this device pins, for the link.
+    #[serde(default)]
+    pub server_pin: Option<String>,
     /// The single-use code, e.g. `K7PF-3MQX-W9`.
     pub code: String,
     /// The role it gives.
@@ -303,6 +311,12 @@ pub enum SyncFailure {
     },
     /// The server answered something this app could not understand.
     Protocol,
+    /// The server's certificate is not the one this device was given (a server that
+    /// changed its key, or someone in between): nothing was sent.
+    Untrusted,
+    /// The address is not safe: `http://` to another machine than this one, or a
+    /// redirect. Nothing was sent.
+    Insecure,
     /// This device's own store failed.
     Storage,
 }

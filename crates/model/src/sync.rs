@@ -316,6 +316,10 @@ pub struct Health {
     pub status: String,
     /// The server's [`API_VERSION`].
     pub api_version: u32,
+    /// Whether this answer came over plain HTTP (a server started with
+    /// `--insecure-http`, or a test's loopback server): device tokens travel in clear.
+    #[serde(default)]
+    pub insecure_http: bool,
 }
 
 /// A stable error code, part of the API: clients branch on it.

@@ -161,6 +161,12 @@ pub enum ServerError {
         #[source]
         source: std::io::Error,
     },
+    /// The server's certificate or key could not be made or read.
+    #[error("TLS: {reason}")]
+    Tls {
+        /// What went wrong (paths, never key material).
+        reason: String,
+    },
     /// The file given to restore is not a Fil rouge server database.
     #[error("{path} is not a Fil rouge server backup")]
     NotABackup {
@@ -205,6 +211,7 @@ impl ServerError {
             | E::Compression { .. }
             | E::Thread { .. }
             | E::File { .. }
+            | E::Tls { .. }
             | E::NotABackup { .. }
             | E::TaskFailed { .. } => (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal),
         }

@@ -38,6 +38,7 @@ pub mod rate;
 pub mod secret;
 mod service;
 pub mod storage;
+pub mod tls;
 pub mod validate;
 
 pub use clock::{Clock, ManualClock, SystemClock};
@@ -46,3 +47,4 @@ pub use error::ServerError;
 pub use http::serve;
 pub use service::{ENROLMENT_CODE_TTL_MS, MAX_PULL_CHANGES, TeamServer};
 pub use storage::{Device, Role, SqliteStorage, Storage, Team};
+pub use tls::{TlsIdentity, serve_tls};

@@ -190,6 +190,8 @@ pub fn sync_failure_sentence(lang: Lang, failure: &SyncFailure) -> String {
             );
         }
         SyncFailure::Protocol => Key("sync-failure-protocol"),
+        SyncFailure::Untrusted => Key("sync-failure-untrusted"),
+        SyncFailure::Insecure => Key("sync-failure-insecure"),
         SyncFailure::Storage => Key("sync-failure-storage"),
     };
     tr(lang, key)

@@ -30,6 +30,8 @@ pub struct EnrolTarget {
     pub code: String,
     /// The device's name, trimmed and at most 60 characters.
     pub device_name: String,
+    /// The server certificate's SHA-256 to pin, from the invitation link.
+    pub pin: Option<[u8; 32]>,
 }
 
 // The code is a secret until used: never in logs.
@@ -61,10 +63,18 @@ impl EnrolTarget {
             "" => DEFAULT_DEVICE_NAME.to_owned(),
             name => name.chars().take(MAX_NAME_CHARS).collect(),
         };
+        let pin = match cmd.server_pin.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(text) => Some(
+                crate::sync::parse_pin(text)
+                    .ok_or_else(|| ValidationError::new(Field::ServerUrl, Problem::Malformed))?,
+            ),
+        };
         Ok(EnrolTarget {
             server_url: server_url.to_owned(),
             code: code.to_owned(),
             device_name,
+            pin,
         })
     }
 }
@@ -92,8 +102,16 @@ mod server {
         /// network), and keeps the credentials.
         pub fn enrol(&self, cmd: Enrol) -> Result<(), CoreError> {
             let target = EnrolTarget::check(&cmd)?;
-            let enrolment = sync::enrol(&target.server_url, &target.code, &target.device_name)?;
-            self.unit(|s| s.save_enrolment(&target.server_url, &enrolment))?;
+            let enrolment = sync::enrol(
+                &target.server_url,
+                &target.code,
+                &target.device_name,
+                target.pin,
+            )?;
+            self.unit(|s| {
+                s.save_enrolment(&target.server_url, &enrolment)?;
+                s.save_server_pin(target.pin)
+            })?;
             tracing::info!(device_id = %enrolment.device_id, "device enrolled");
             Ok(())
         }
@@ -105,8 +123,10 @@ mod server {
             let (server_url, made) =
                 self.ask_server(|server, url| Ok((url.to_owned(), server.create_code(role)?)))?;
             tracing::info!(role = %made.role, "enrolment code made");
+            let server_pin = self.read(|s| s.server_pin())?.map(hex::encode);
             Ok(Invite {
                 server_url,
+                server_pin,
                 code: made.code,
                 role: made.role,
                 expires_at: made.expires_at,
@@ -137,7 +157,8 @@ mod server {
             let (url, token) = self
                 .read(|s| s.credentials())?
                 .ok_or(CoreError::NotEnrolled)?;
-            Ok(call(&HttpTransport::new(&url, &token)?, &url)?)
+            let pin = self.read(|s| s.server_pin())?;
+            Ok(call(&HttpTransport::pinned(&url, &token, pin)?, &url)?)
         }
 
         /// The server's list of the team's devices, this one marked.

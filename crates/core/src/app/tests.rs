@@ -383,6 +383,7 @@ fn an_enrolment_is_checked_before_any_request() {
             server_url: url.into(),
             code: code.into(),
             device_name: name.into(),
+            server_pin: None,
         })
     };
     let ok = enrol(" https://equipe.example.org/ ", " K7PF-3MQX ", "  ").unwrap();
@@ -404,6 +405,21 @@ fn an_enrolment_is_checked_before_any_request() {
             Problem::Required
         ))
     );
+    // The invitation's certificate fingerprint is kept, and checked.
+    let pinned = |pin: &str| {
+        EnrolTarget::check(&Enrol {
+            server_url: "https://h".into(),
+            code: "c".into(),
+            device_name: String::new(),
+            server_pin: Some(pin.into()),
+        })
+    };
+    assert_eq!(pinned(&"ab".repeat(32)).unwrap().pin, Some([0xab; 32]));
+    assert_eq!(pinned(" ").unwrap().pin, None);
+    assert_eq!(
+        pinned("abc"),
+        Err(ValidationError::new(Field::ServerUrl, Problem::Malformed))
+    );
 }
 
 #[test]
@@ -416,6 +432,7 @@ fn an_enrolment_that_cannot_reach_the_server_keeps_nothing() {
         server_url: "http://127.0.0.1:9".into(),
         code: "K7PF-3MQX-W9".into(),
         device_name: String::new(),
+        server_pin: None,
     });
     assert!(
         matches!(

@@ -26,15 +26,30 @@ pub struct HttpTransport {
     client: Client,
     base: String,
     token: String,
+    /// The server certificate's SHA-256 this device was given, if any.
+    pin: Option<[u8; 32]>,
 }
 
 impl HttpTransport {
-    /// A transport to `base_url` (e.g. `http://127.0.0.1:8787`) with a device token.
+    /// A transport to `base_url` with a device token: `https` checked against the
+    /// platform's roots, or `http` to this machine (see [`super::tls`]).
     pub fn new(base_url: &str, token: &str) -> Result<HttpTransport, TransportError> {
+        HttpTransport::pinned(base_url, token, None)
+    }
+
+    /// A transport that accepts only the server certificate whose SHA-256 is `pin`
+    /// (when there is one), as the invitation link gave it.
+    pub fn pinned(
+        base_url: &str,
+        token: &str,
+        pin: Option<[u8; 32]>,
+    ) -> Result<HttpTransport, TransportError> {
+        super::tls::check_url(base_url)?;
         Ok(HttpTransport {
-            client: client()?,
+            client: client_with(DEFAULT_TIMEOUT, pin)?,
             base: base_url.trim_end_matches('/').to_owned(),
             token: token.to_owned(),
+            pin,
         })
     }
 }
@@ -104,7 +119,7 @@ impl HttpTransport {
     /// The same transport with another whole-request timeout (60 s by default: a page
     /// on 2G takes a while; tests of stalled networks use less).
     pub fn with_timeout(mut self, timeout: Duration) -> Result<HttpTransport, TransportError> {
-        self.client = client_with(timeout)?;
+        self.client = client_with(timeout, self.pin)?;
         Ok(self)
     }
 
@@ -199,19 +214,23 @@ fn compress(bytes: &[u8]) -> Result<Vec<u8>, TransportError> {
     })
 }
 
-/// Exchanges an enrolment code for a device token.
+/// Exchanges an enrolment code for a device token, at a server whose certificate's
+/// SHA-256 is `pin` when the invitation gave one.
 pub fn enrol(
     base_url: &str,
     code: &str,
     device_name: &str,
+    pin: Option<[u8; 32]>,
 ) -> Result<EnrolResponse, TransportError> {
+    super::tls::check_url(base_url)?;
     let req = EnrolRequest {
         api_version: API_VERSION,
         code: code.to_owned(),
         device_name: device_name.to_owned(),
     };
     let url = format!("{}/v1/enrol", base_url.trim_end_matches('/'));
-    let resp: EnrolResponse = json(send(client()?.post(url).json(&req))?)?;
+    let client = client_with(DEFAULT_TIMEOUT, pin)?;
+    let resp: EnrolResponse = json(send(client.post(url).json(&req))?)?;
     same_version(resp.api_version)?;
     Ok(resp)
 }
@@ -225,18 +244,26 @@ fn same_version(server: u32) -> Result<(), TransportError> {
     }
 }
 
-fn client() -> Result<Client, TransportError> {
-    client_with(Duration::from_secs(60))
-}
+/// A whole request's time limit: a page on 2G takes a while.
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 
-fn client_with(timeout: Duration) -> Result<Client, TransportError> {
-    Client::builder()
+/// A client that never follows a redirect and, with a `pin`, accepts only that
+/// certificate (else the platform's roots).
+fn client_with(timeout: Duration, pin: Option<[u8; 32]>) -> Result<Client, TransportError> {
+    let builder = Client::builder()
         .connect_timeout(Duration::from_secs(10).min(timeout))
         .timeout(timeout)
-        .build()
-        .map_err(|e| TransportError::Unreachable {
-            detail: e.to_string(),
-        })
+        .redirect(reqwest::redirect::Policy::none());
+    let builder = match pin {
+        Some(pin) => builder.tls_backend_preconfigured(super::tls::pinned_config(pin)?),
+        None => {
+            super::tls::install_provider();
+            builder
+        }
+    };
+    builder.build().map_err(|e| TransportError::Unreachable {
+        detail: e.to_string(),
+    })
 }
 
 /// A JSON answer's value.
@@ -249,10 +276,22 @@ fn json<T: DeserializeOwned>((_, body): (HeaderMap, Vec<u8>)) -> Result<T, Trans
 /// Sends a request; a successful answer's headers and (decompressed) body, or the
 /// error the server's `ApiError` describes.
 fn send(builder: RequestBuilder) -> Result<(HeaderMap, Vec<u8>), TransportError> {
-    let resp = builder.send().map_err(|e| TransportError::Unreachable {
-        detail: e.without_url().to_string(),
+    let resp = builder.send().map_err(|e| {
+        if super::tls::is_certificate_error(&e) {
+            TransportError::Untrusted
+        } else {
+            TransportError::Unreachable {
+                detail: e.without_url().to_string(),
+            }
+        }
     })?;
     let status = resp.status();
+    if status.is_redirection() {
+        // Never followed: it could lead the token to `http` or to another host.
+        return Err(TransportError::Insecure {
+            detail: format!("redirect ({status})"),
+        });
+    }
     let headers = resp.headers().clone();
     let body = resp.bytes().map_err(|e| TransportError::Unreachable {
         detail: e.without_url().to_string(),

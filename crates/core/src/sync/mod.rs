@@ -35,6 +35,8 @@ mod logs;
 mod memory;
 pub mod pages;
 mod retry;
+#[cfg(feature = "http")]
+pub mod tls;
 mod transport;
 
 pub use driver::{PageBudget, run, run_with_progress};
@@ -496,10 +498,42 @@ impl Store {
         })
     }
 
+    /// Keeps (or forgets) the SHA-256 of the server certificate this device accepts.
+    pub fn save_server_pin(&self, pin: Option<[u8; 32]>) -> Result<(), CoreError> {
+        match pin {
+            Some(pin) => self.set_meta("server_pin", &hex_hash(&pin)),
+            None => {
+                self.conn
+                    .execute("DELETE FROM meta WHERE key = 'server_pin'", params![])?;
+                Ok(())
+            }
+        }
+    }
+
+    /// The SHA-256 of the server certificate this device accepts, if it was given one.
+    pub fn server_pin(&self) -> Result<Option<[u8; 32]>, CoreError> {
+        Ok(self.meta("server_pin")?.as_deref().and_then(parse_pin))
+    }
+
     /// This device's id on the team server, if it is enrolled.
     pub fn device_id(&self) -> Result<Option<String>, CoreError> {
         self.meta("device_id")
     }
+}
+
+/// A server certificate's SHA-256 from its hex form (either case); `None` when `text` is
+/// not 64 hex digits.
+pub fn parse_pin(text: &str) -> Option<[u8; 32]> {
+    let text = text.trim();
+    if text.len() != 64 || !text.is_ascii() {
+        return None;
+    }
+    let mut out = [0u8; 32];
+    for (i, pair) in text.as_bytes().chunks_exact(2).enumerate() {
+        let hex = std::str::from_utf8(pair).ok()?;
+        out[i] = u8::from_str_radix(hex, 16).ok()?;
+    }
+    Some(out)
 }
 
 /// A change hash as the sync API spells it (lowercase hex, as `ChangeHash` displays),

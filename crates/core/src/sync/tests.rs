@@ -217,3 +217,21 @@ fn two_identical_records_saved_in_the_same_millisecond_both_sync() {
     assert_eq!(state(&b), state(&a));
     assert_eq!(state(&b).0.len(), 2);
 }
+
+#[test]
+fn pins_are_sixty_four_hex_digits_and_kept_by_the_store() {
+    let pin = "ab".repeat(32);
+    assert_eq!(parse_pin(&pin), Some([0xab; 32]));
+    assert_eq!(parse_pin(&pin.to_uppercase()), Some([0xab; 32]));
+    assert_eq!(parse_pin(&pin[..62]), None);
+    assert_eq!(parse_pin(&"zz".repeat(32)), None);
+    assert_eq!(parse_pin(&"é".repeat(32)), None);
+    let dir = tempfile::tempdir().unwrap();
+    let d = device(&dir, 1);
+    let s = d.lock().unwrap();
+    assert_eq!(s.server_pin().unwrap(), None);
+    s.save_server_pin(Some([7; 32])).unwrap();
+    assert_eq!(s.server_pin().unwrap(), Some([7; 32]));
+    s.save_server_pin(None).unwrap();
+    assert_eq!(s.server_pin().unwrap(), None);
+}

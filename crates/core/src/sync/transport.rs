@@ -49,6 +49,17 @@ pub enum TransportError {
         /// What was wrong with it.
         detail: String,
     },
+    /// The server's certificate is not the pinned one, or not trusted: the connection
+    /// was closed before anything was sent.
+    #[error("the server's certificate is not trusted")]
+    Untrusted,
+    /// The address is not safe (`http://` to another machine, a redirect): nothing was
+    /// sent.
+    #[error("unsafe server address: {detail}")]
+    Insecure {
+        /// Why.
+        detail: String,
+    },
 }
 
 impl TransportError {
@@ -66,6 +77,8 @@ impl TransportError {
                 code: *code,
             },
             TransportError::Protocol { .. } => SyncFailure::Protocol,
+            TransportError::Untrusted => SyncFailure::Untrusted,
+            TransportError::Insecure { .. } => SyncFailure::Insecure,
         }
     }
 

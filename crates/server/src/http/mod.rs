@@ -94,8 +94,10 @@ impl TeamServer {
     }
 }
 
-/// Serves `server` on `listener` until `shutdown` completes, then lets requests in
-/// flight finish.
+/// Serves `server` over **plain HTTP** on `listener` until `shutdown` completes, then
+/// lets requests in flight finish. For loopback (tests, benchmarks) and for a server
+/// started with `--insecure-http`, which `/health` then says; a team server on a
+/// network uses [`crate::serve_tls`].
 pub async fn serve(
     listener: tokio::net::TcpListener,
     server: TeamServer,
@@ -104,8 +106,10 @@ pub async fn serve(
     let address = listener.local_addr()?;
     tracing::info!(%address, api_version = API_VERSION, "team server listening");
     // The peer address reaches handlers (enrolment failures are counted per address).
+    tracing::warn!("plain HTTP: device tokens and records travel in clear");
     let app = server
         .router()
+        .layer(axum::Extension(PlainHttp))
         .into_make_service_with_connect_info::<std::net::SocketAddr>();
     // Answers go out as soon as they are written: with Nagle's algorithm a small last
     // segment can wait 40 ms for the peer's delayed ACK. The benchmarks' byte-counting
@@ -145,10 +149,15 @@ where
         .map_err(|source| ServerError::TaskFailed { source })?
 }
 
-async fn health() -> Json<Health> {
+/// Marks requests served over plain HTTP (see [`serve`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct PlainHttp;
+
+async fn health(plain: Option<axum::Extension<PlainHttp>>) -> Json<Health> {
     Json(Health {
         status: "ok".to_owned(),
         api_version: API_VERSION,
+        insecure_http: plain.is_some(),
     })
 }
 

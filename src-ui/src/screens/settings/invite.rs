@@ -76,7 +76,7 @@ pub fn InviteDevice(shared: Shared) -> impl IntoView {
     };
     let result = move || {
         invite.get().map(|made| {
-            let link = invite_link(&made.server_url, &made.code);
+            let link = invite_link(&made.server_url, &made.code, made.server_pin.as_deref());
             let qr = qr_svg(&link).unwrap_or_default();
             let until = move || {
                 i18n::invite_valid_until(
@@ -147,9 +147,12 @@ mod tests {
 
     #[test]
     fn an_invitation_link_draws_as_one_svg_and_a_huge_one_does_not() {
-        let link =
-            filrouge_model::invite::invite_link("https://equipe.example.org", "K7PF-3MQX-W9");
-        let svg = qr_svg(&link).expect("a link of ~80 bytes fits a QR code");
+        let link = filrouge_model::invite::invite_link(
+            "https://equipe.example.org",
+            "K7PF-3MQX-W9",
+            Some(&"ab".repeat(32)),
+        );
+        let svg = qr_svg(&link).expect("a link of ~150 bytes fits a QR code");
         assert!(svg.starts_with("<svg"), "{}", &svg[..40]);
         assert!(svg.contains("width=\"") && svg.ends_with("</svg>"));
         // Past the largest QR code (2,953 bytes), no picture rather than a broken one.

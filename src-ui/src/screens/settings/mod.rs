@@ -35,6 +35,7 @@ fn enrolment(
     code: &str,
     device_name: &str,
     default_name: &str,
+    server_pin: Option<String>,
 ) -> Result<Enrol, ValidationError> {
     let required = |field| ValidationError::new(field, Problem::Required);
     let server_url = server_url.trim();
@@ -56,6 +57,7 @@ fn enrolment(
         server_url: server_url.to_owned(),
         code: code.to_owned(),
         device_name: device_name.to_owned(),
+        server_pin,
     })
 }
 
@@ -69,6 +71,8 @@ pub fn Settings(
     let i18n = use_i18n();
     let server_url = RwSignal::new(String::new());
     let code = RwSignal::new(String::new());
+    // The server certificate's fingerprint, from a pasted invitation link.
+    let server_pin = RwSignal::new(None::<String>);
     let device_name = RwSignal::new(i18n::tr(i18n.lang_untracked(), key::DEFAULT_DEVICE_NAME));
     let enrolling = RwSignal::new(false);
     let syncing = RwSignal::new(false);
@@ -91,9 +95,10 @@ pub fn Settings(
 
     // A pasted invitation link fills the server's address and the code at once.
     Effect::new(move |_| {
-        if let Some((url, plain)) = code.with(|c| parse_invite_link(c)) {
-            server_url.set(url);
-            code.set(plain);
+        if let Some(link) = code.with(|c| parse_invite_link(c)) {
+            server_url.set(link.server);
+            server_pin.set(link.pin);
+            code.set(link.code);
         }
     });
 
@@ -142,6 +147,7 @@ pub fn Settings(
             &code.get_untracked(),
             &device_name.get_untracked(),
             &i18n::tr(i18n.lang_untracked(), key::DEFAULT_DEVICE_NAME),
+            server_pin.get_untracked(),
         ) {
             Ok(args) => args,
             Err(e) => return fail(IpcError::Validation(e)),
@@ -327,14 +333,19 @@ mod tests {
 
     #[test]
     fn enrolment_checks_each_field_in_order() {
-        let field = |url, code| enrolment(url, code, "", "Téléphone").err().map(|e| e.field);
+        let field = |url, code| {
+            enrolment(url, code, "", "Téléphone", None)
+                .err()
+                .map(|e| e.field)
+        };
         assert_eq!(field(" ", "ABC"), Some(Field::ServerUrl));
         assert_eq!(field("192.168.1.20:8787", "ABC"), Some(Field::ServerUrl));
         assert_eq!(
             field("http://192.168.1.20:8787", " "),
             Some(Field::EnrolmentCode)
         );
-        let ok = enrolment(" http://h:8787 ", " ABC ", "  ", "Téléphone").map_err(|e| e.field);
+        let ok =
+            enrolment(" http://h:8787 ", " ABC ", "  ", "Téléphone", None).map_err(|e| e.field);
         let ok = ok
             .as_ref()
             .map(|e| (&*e.server_url, &*e.code, &*e.device_name));

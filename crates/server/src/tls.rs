@@ -1,0 +1,213 @@
+//! HTTPS for the team server: its certificate, and the accept loop that serves the
+//! router over TLS.
+//!
+//! A team server sits on the internet, so it speaks HTTPS by itself ([`serve_tls`],
+//! rustls with the `ring` provider). By default it uses **its own certificate**, made on
+//! first start and kept in its data directory ([`TlsIdentity::self_made`]): devices do
+//! not check it against any authority but **pin** its SHA-256 fingerprint, which the
+//! invitation link carries, so nobody in between can stand in for the server. A team
+//! behind its own domain can use a certificate from a public CA instead
+//! ([`TlsIdentity::from_pem`]); devices then check it against the platform's roots.
+//!
+//! Each accepted connection gets a TLS handshake (bounded in time) and is then served by
+//! hyper with the same router as plain HTTP, the peer address attached for the
+//! enrolment limits. Shutdown stops accepting and waits (a while) for open requests.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Extension;
+use axum::extract::ConnectInfo;
+use hyper_util::rt::TokioIo;
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
+use rustls::ServerConfig;
+use rustls_pki_types::pem::PemObject as _;
+use rustls_pki_types::{CertificateDer, PrivateKeyDer};
+use sha2::{Digest as _, Sha256};
+
+use crate::error::ServerError;
+use crate::service::TeamServer;
+
+/// The self-made certificate's file in the data directory.
+pub const CERT_FILE: &str = "tls-cert.pem";
+/// Its private key's file (readable by the server's user only).
+pub const KEY_FILE: &str = "tls-key.pem";
+/// How long a client may take over the TLS handshake.
+const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(15);
+/// How long shutdown waits for open requests.
+const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The server's certificate and key, ready to serve.
+#[derive(Clone)]
+pub struct TlsIdentity {
+    /// The rustls configuration.
+    pub config: Arc<ServerConfig>,
+    /// The SHA-256 of the certificate (DER), lowercase hex: what devices pin.
+    pub fingerprint: String,
+}
+
+impl std::fmt::Debug for TlsIdentity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TlsIdentity")
+            .field("fingerprint", &self.fingerprint)
+            .finish_non_exhaustive()
+    }
+}
+
+impl TlsIdentity {
+    /// The server's own certificate in `dir`: made on first start, then read back, so
+    /// the fingerprint devices pinned stays valid across restarts.
+    pub fn self_made(dir: &Path) -> Result<TlsIdentity, ServerError> {
+        let (cert_path, key_path) = (dir.join(CERT_FILE), dir.join(KEY_FILE));
+        if !cert_path.is_file() || !key_path.is_file() {
+            make_certificate(&cert_path, &key_path)?;
+        }
+        TlsIdentity::from_pem(&cert_path, &key_path)
+    }
+
+    /// A certificate chain and its key from PEM files (a CA's certificate, or the
+    /// self-made one).
+    pub fn from_pem(cert: &Path, key: &Path) -> Result<TlsIdentity, ServerError> {
+        let chain = CertificateDer::pem_file_iter(cert)
+            .and_then(|certs| certs.collect::<Result<Vec<_>, _>>())
+            .map_err(|e| bad_file(cert, &e))?;
+        let first = chain.first().ok_or_else(|| ServerError::Tls {
+            reason: format!("no certificate in {}", cert.display()),
+        })?;
+        let fingerprint = fingerprint(first);
+        let key = PrivateKeyDer::from_pem_file(key).map_err(|e| bad_file(key, &e))?;
+        let mut config =
+            ServerConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+                .with_safe_default_protocol_versions()
+                .map_err(tls_error)?
+                .with_no_client_auth()
+                .with_single_cert(chain, key)
+                .map_err(tls_error)?;
+        config.alpn_protocols = vec![b"http/1.1".to_vec()];
+        Ok(TlsIdentity {
+            config: Arc::new(config),
+            fingerprint,
+        })
+    }
+}
+
+/// The SHA-256 of a certificate, lowercase hex.
+pub fn fingerprint(cert: &CertificateDer<'_>) -> String {
+    hex::encode(Sha256::digest(cert.as_ref()))
+}
+
+/// Makes a self-signed certificate and its key in PEM files, the key readable by its
+/// owner only, each written whole before it is renamed into place.
+fn make_certificate(cert_path: &Path, key_path: &Path) -> Result<(), ServerError> {
+    // The name is never checked: devices pin the certificate itself.
+    let made =
+        rcgen::generate_simple_self_signed(vec!["filrouge.invalid".to_owned()]).map_err(|e| {
+            ServerError::Tls {
+                reason: format!("making a certificate: {e}"),
+            }
+        })?;
+    write_new(key_path, made.signing_key.serialize_pem().as_bytes(), true)?;
+    write_new(cert_path, made.cert.pem().as_bytes(), false)?;
+    tracing::info!("made the server's own TLS certificate");
+    Ok(())
+}
+
+fn write_new(path: &Path, bytes: &[u8], secret: bool) -> Result<(), ServerError> {
+    use std::io::Write as _;
+    let partial: PathBuf = path.with_extension("partial");
+    let file_error = |source| ServerError::File {
+        operation: "write",
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    if secret {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.mode(0o600);
+    }
+    #[cfg(not(unix))]
+    let _ = secret;
+    let mut file = options.open(&partial).map_err(file_error)?;
+    file.write_all(bytes).map_err(file_error)?;
+    file.sync_all().map_err(file_error)?;
+    std::fs::rename(&partial, path).map_err(file_error)
+}
+
+fn bad_file(path: &Path, e: &rustls_pki_types::pem::Error) -> ServerError {
+    ServerError::Tls {
+        reason: format!("reading {}: {e}", path.display()),
+    }
+}
+
+fn tls_error(e: rustls::Error) -> ServerError {
+    ServerError::Tls {
+        reason: e.to_string(),
+    }
+}
+
+/// Serves `server` over TLS on `listener` until `shutdown` completes, then waits for
+/// open requests (at most ten seconds).
+pub async fn serve_tls(
+    listener: tokio::net::TcpListener,
+    server: TeamServer,
+    identity: &TlsIdentity,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let address = listener.local_addr()?;
+    tracing::info!(
+        %address,
+        api_version = filrouge_model::sync::API_VERSION,
+        fingerprint = %identity.fingerprint,
+        "team server listening (HTTPS)"
+    );
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::clone(&identity.config));
+    let router = server.router();
+    let graceful = GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let (tcp, peer) = tokio::select! {
+            () = &mut shutdown => break,
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(e) => {
+                    // Out of file descriptors, say: wait a little rather than spin.
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+        };
+        let _ = tcp.set_nodelay(true);
+        let acceptor = acceptor.clone();
+        let service = router
+            .clone()
+            .layer(Extension(ConnectInfo::<SocketAddr>(peer)));
+        let watcher = graceful.watcher();
+        tokio::spawn(async move {
+            let tls = match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(tcp)).await {
+                Ok(Ok(tls)) => tls,
+                // A client that does not trust the certificate, or not TLS at all.
+                Ok(Err(e)) => return tracing::debug!(error = %e, "TLS handshake failed"),
+                Err(_) => return tracing::debug!("TLS handshake timed out"),
+            };
+            let connection = hyper::server::conn::http1::Builder::new()
+                .serve_connection(TokioIo::new(tls), TowerToHyperService::new(service));
+            if let Err(e) = watcher.watch(connection).await {
+                tracing::debug!(error = %e, "connection ended with an error");
+            }
+        });
+    }
+    if tokio::time::timeout(DRAIN_TIMEOUT, graceful.shutdown())
+        .await
+        .is_err()
+    {
+        tracing::warn!("open requests cut short at shutdown");
+    }
+    tracing::info!("team server stopped");
+    Ok(())
+}

@@ -1,0 +1,134 @@
+//! The wire against a hostile network: a device that pinned its server's certificate
+//! refuses any other, and a man in the middle presenting its own certificate receives
+//! not one byte of the device token; an enrolment is refused the same way; `http://` to
+//! another machine is refused before anything is sent.
+
+use std::io::Read as _;
+use std::net::TcpListener;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use filrouge_core::sync::{self, HttpTransport, Transport as _, TransportError};
+use filrouge_model::sync::{API_VERSION, PullQuery};
+use filrouge_server::TlsIdentity;
+
+/// A TLS server with its own certificate that records every byte it decrypts, for
+/// `connections` connections.
+fn recorder(identity: &TlsIdentity, connections: usize) -> anyhow::Result<(String, Recorded)> {
+    let listener = TcpListener::bind("127.0.0.1:0")?;
+    let url = format!("https://{}", listener.local_addr()?);
+    let received: Arc<Mutex<Vec<u8>>> = Arc::default();
+    let config = Arc::clone(&identity.config);
+    let thread = {
+        let received = Arc::clone(&received);
+        std::thread::spawn(move || {
+            for stream in listener.incoming().take(connections) {
+                let Ok(stream) = stream else { continue };
+                let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+                let Ok(conn) = rustls::ServerConnection::new(Arc::clone(&config)) else {
+                    continue;
+                };
+                let mut tls = rustls::StreamOwned::new(conn, stream);
+                let mut buf = [0u8; 4096];
+                // Until the client gives up (a refused handshake) or has sent its request.
+                while let Ok(n) = tls.read(&mut buf) {
+                    if n == 0 {
+                        break;
+                    }
+                    let mut got = received.lock().unwrap_or_else(|e| e.into_inner());
+                    got.extend_from_slice(&buf[..n]);
+                    if got.windows(4).any(|w| w == b"\r\n\r\n") {
+                        break;
+                    }
+                }
+            }
+        })
+    };
+    Ok((url, Recorded { received, thread }))
+}
+
+struct Recorded {
+    received: Arc<Mutex<Vec<u8>>>,
+    thread: std::thread::JoinHandle<()>,
+}
+
+impl Recorded {
+    fn bytes(self) -> Vec<u8> {
+        let _ = self.thread.join();
+        let got = self.received.lock().unwrap_or_else(|e| e.into_inner());
+        got.clone()
+    }
+}
+
+fn pull(transport: &mut HttpTransport) -> Result<(), TransportError> {
+    transport
+        .pull(&PullQuery {
+            api_version: API_VERSION,
+            after: 0,
+            max_bytes: None,
+        })
+        .map(|_| ())
+}
+
+#[test]
+fn a_pinned_device_sends_nothing_to_another_certificate() -> anyhow::Result<()> {
+    let (real_dir, other_dir) = (tempfile::tempdir()?, tempfile::tempdir()?);
+    let real = TlsIdentity::self_made(real_dir.path())?;
+    let impostor = TlsIdentity::self_made(other_dir.path())?;
+    assert_ne!(real.fingerprint, impostor.fingerprint);
+    // The same server directory gives the same certificate after a restart.
+    assert_eq!(
+        TlsIdentity::self_made(real_dir.path())?.fingerprint,
+        real.fingerprint
+    );
+    let real_pin = sync::parse_pin(&real.fingerprint);
+    let token = "f00dcafe".repeat(8);
+
+    // A man in the middle with its own certificate: the sync and an enrolment are
+    // refused, and it decrypts nothing.
+    let (url, recorded) = recorder(&impostor, 2)?;
+    let mut transport = HttpTransport::pinned(&url, &token, real_pin)?;
+    assert_eq!(pull(&mut transport), Err(TransportError::Untrusted));
+    let enrolment = sync::enrol(&url, "K7PF-3MQX-W9", "Téléphone", real_pin);
+    assert!(
+        matches!(enrolment, Err(TransportError::Untrusted)),
+        "{enrolment:?}"
+    );
+    assert_eq!(recorded.bytes(), Vec::<u8>::new(), "not one byte decrypted");
+
+    // The control: pinned to that certificate, the same request goes through the
+    // handshake and the recorder sees the token, so the recorder does see what is sent.
+    let (url, recorded) = recorder(&impostor, 1)?;
+    let mut transport =
+        HttpTransport::pinned(&url, &token, sync::parse_pin(&impostor.fingerprint))?
+            .with_timeout(Duration::from_secs(2))?;
+    let _ = pull(&mut transport);
+    let seen = recorded.bytes();
+    assert!(
+        seen.windows(token.len()).any(|w| w == token.as_bytes()),
+        "the control request must reach the recorder"
+    );
+
+    // With no pin, a self-made certificate is not trusted by the platform's roots.
+    let (url, recorded) = recorder(&impostor, 1)?;
+    let mut transport = HttpTransport::new(&url, &token)?;
+    assert_eq!(pull(&mut transport), Err(TransportError::Untrusted));
+    assert_eq!(recorded.bytes(), Vec::<u8>::new());
+    Ok(())
+}
+
+#[test]
+fn plain_http_to_another_machine_is_refused_before_anything_is_sent() {
+    // 192.0.2.1 is TEST-NET-1: nothing answers there, so only the check can fail fast.
+    let refused = HttpTransport::new("http://192.0.2.1:8787", "token");
+    assert!(
+        matches!(refused, Err(TransportError::Insecure { .. })),
+        "{refused:?}"
+    );
+    let enrolment = sync::enrol("http://192.0.2.1:8787", "K7PF-3MQX-W9", "Tel", None);
+    assert!(
+        matches!(enrolment, Err(TransportError::Insecure { .. })),
+        "{enrolment:?}"
+    );
+    assert!(HttpTransport::new("http://127.0.0.1:8787", "token").is_ok());
+}
