@@ -36,6 +36,16 @@ impl TestServer {
         Ok(TestServer(LoopbackServer::start(server, "Équipe test")?))
     }
 
+    /// Starts a server over HTTPS with its own certificate (made in `dir`), as
+    /// `filrouge serve` does; returns it with the certificate's fingerprint.
+    pub fn start_tls(dir: &Path) -> anyhow::Result<(TestServer, String)> {
+        let server = TeamServer::open_sqlite(&dir.join("server.sqlite"))?;
+        let identity = filrouge_server::TlsIdentity::self_made(dir)?;
+        let pin = identity.fingerprint.clone();
+        let server = LoopbackServer::start_tls(server, "Équipe test", identity)?;
+        Ok((TestServer(server), pin))
+    }
+
     /// Opens a device store in `dir/name.sqlite` and enrols it in the team.
     pub fn device(&self, dir: &Path, name: &str) -> anyhow::Result<Device> {
         self.device_with_role(dir, name, Role::Intervenant)

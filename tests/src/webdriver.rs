@@ -50,6 +50,7 @@ impl Driver {
             .stderr(Stdio::inherit())
             .spawn()
             .context("starting tauri-driver (installed by scripts/setup.sh)")?;
+        filrouge_core::sync::tls::install_provider();
         let driver = Driver {
             child,
             url: format!("http://127.0.0.1:{port}"),

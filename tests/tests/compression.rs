@@ -38,6 +38,7 @@ fn pushes_and_pulls_are_compressed_and_a_gzip_bomb_is_refused() -> anyhow::Resul
 
     // The same pull as raw HTTP, asking for gzip and not inflating automatically.
     let token = server.device(dir.path(), "tel-raw")?;
+    filrouge_core::sync::tls::install_provider();
     let raw = reqwest::blocking::Client::builder()
         .no_gzip()
         .no_zstd()

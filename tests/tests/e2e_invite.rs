@@ -1,7 +1,9 @@
-//! End-to-end through the real app window (tauri-driver + WebKitWebDriver, under Xvfb):
-//! a coordinator's laptop joins the team by pasting an invitation link (the server's
-//! address fills itself in), then invites a phone from its settings: the code and its
-//! QR code show, and a phone enrols with that code and receives the team's data. The
+//! End-to-end through the real app window (tauri-driver + WebKitWebDriver, under Xvfb),
+//! over HTTPS with the server's own certificate: a coordinator's laptop joins the team
+//! by pasting an invitation link (the server's address and certificate fingerprint fill
+//! themselves in), then invites a phone from its settings: the code, its link (with the
+//! fingerprint) and its QR code show, and a phone enrols with that link and receives
+//! the team's data. The
 //! phone is then lost: the laptop lists the team's devices and revokes it, and its
 //! next sync is refused. A field worker's device is never offered any of this.
 //!
@@ -44,7 +46,8 @@ fn enrol_by_link(s: &Session, link: &str, server_url: &str) -> anyhow::Result<()
 fn a_coordinator_invites_a_phone_from_the_settings() -> anyhow::Result<()> {
     let shots = artifacts_dir();
     let data = tempfile::tempdir()?;
-    let server = TestServer::start(data.path())?;
+    let (server, pin) = TestServer::start_tls(data.path())?;
+    let pin = Some(pin.as_str());
     let driver = Driver::start()?;
     let dir = data.path().join("laptop");
     let s = driver.session(&app_binary()?, &["--data", &dir.to_string_lossy()])?;
@@ -53,7 +56,7 @@ fn a_coordinator_invites_a_phone_from_the_settings() -> anyhow::Result<()> {
         let code = server
             .server
             .create_enrolment_code(&server.team_id, Role::Coordinateur)?;
-        enrol_by_link(&s, &invite_link(&server.url, &code, None), &server.url)?;
+        enrol_by_link(&s, &invite_link(&server.url, &code, pin), &server.url)?;
 
         // A coordinator's device: the invitation is offered.
         s.wait_for("#invite:not([hidden])")?;
@@ -63,7 +66,7 @@ fn a_coordinator_invites_a_phone_from_the_settings() -> anyhow::Result<()> {
         s.wait_text("#invite-result", |t| t.contains("Pour un·e intervenant·e"))?;
         s.wait_for("#invite-qr svg")?;
         let link = s.wait_text("#invite-link", |t| t.starts_with("filrouge://enrol?"))?;
-        assert_eq!(link, invite_link(&server.url, &code, None));
+        assert_eq!(link, invite_link(&server.url, &code, pin));
         s.execute("document.getElementById('invite').scrollIntoView()")?;
         s.screenshot(&shots.join("e2e-invite-1280x800.png"))?;
         s.resize(360, 720)?;
@@ -71,7 +74,8 @@ fn a_coordinator_invites_a_phone_from_the_settings() -> anyhow::Result<()> {
         s.screenshot(&shots.join("e2e-invite-360x720.png"))?;
 
         // A phone enrols with the code shown and receives the team's data.
-        let enrolment = sync::enrol(&server.url, &code, "Téléphone de Lina", None)?;
+        let phone_pin = pin.and_then(sync::parse_pin);
+        let enrolment = sync::enrol(&server.url, &code, "Téléphone de Lina", phone_pin)?;
         assert_eq!(enrolment.role, Some(Role::Intervenant));
         let phone = std::sync::Mutex::new(Store::open(
             &data.path().join("phone.sqlite"),
@@ -81,7 +85,7 @@ fn a_coordinator_invites_a_phone_from_the_settings() -> anyhow::Result<()> {
             .lock()
             .map_err(|_| anyhow::anyhow!("poisoned"))?
             .save_enrolment(&server.url, &enrolment)?;
-        let mut transport = sync::HttpTransport::new(&server.url, &enrolment.token)?;
+        let mut transport = sync::HttpTransport::pinned(&server.url, &enrolment.token, phone_pin)?;
         sync::run(&phone, &mut transport)?;
         let devices = server.server.devices(&server.team_id)?;
         assert_eq!(devices.len(), 2);
@@ -121,7 +125,7 @@ fn a_coordinator_invites_a_phone_from_the_settings() -> anyhow::Result<()> {
     let s = driver.session(&app_binary()?, &["--data", &dir.to_string_lossy()])?;
     s.resize(360, 720)?;
     s.open_settings()?;
-    s.paste("#enrol-code", &invite_link(&server.url, &used, None))?;
+    s.paste("#enrol-code", &invite_link(&server.url, &used, pin))?;
     s.click_css("#enrol")?;
     s.wait_text("#settings-error", |t| {
         t.contains("ne fonctionne pas") && t.contains("nouveau")
@@ -130,7 +134,7 @@ fn a_coordinator_invites_a_phone_from_the_settings() -> anyhow::Result<()> {
     let code = server
         .server
         .create_enrolment_code(&server.team_id, Role::Intervenant)?;
-    enrol_by_link(&s, &invite_link(&server.url, &code, None), &server.url)?;
+    enrol_by_link(&s, &invite_link(&server.url, &code, pin), &server.url)?;
     assert!(!s.is_shown("#invite")?);
     s.close()?;
     Ok(())

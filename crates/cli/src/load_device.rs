@@ -44,6 +44,7 @@ pub struct Pulled {
 impl LightDevice {
     /// A device of `base_url` with a device token.
     pub fn new(base_url: &str, token: &str) -> Result<LightDevice, TransportError> {
+        filrouge_core::sync::tls::install_provider();
         let client = Client::builder()
             // The body is kept compressed: only its head is decompressed, here.
             .no_zstd()

@@ -6,6 +6,8 @@
 //! blocking code, as the app's sync thread is), and makes sure a team exists.
 //! [`LoopbackServer::enrolment_code`] is the operator's call for the next device.
 //! Dropping the server stops it and waits for the requests in flight.
+//! [`LoopbackServer::start_tls`] serves HTTPS with a given certificate, as
+//! `filrouge serve` does, for the tests that go through TLS and pinning.
 
 use std::net::SocketAddr;
 
@@ -13,7 +15,7 @@ use crate::{Role, ServerError, TeamServer};
 
 /// A team server on a free loopback port, on its own runtime; stopped on drop.
 pub struct LoopbackServer {
-    /// `http://127.0.0.1:<port>`.
+    /// `http://127.0.0.1:<port>` (`https://` with TLS).
     pub url: String,
     /// The address it listens on.
     pub address: SocketAddr,
@@ -36,6 +38,24 @@ impl std::fmt::Debug for LoopbackServer {
 impl LoopbackServer {
     /// Serves `server` on a free loopback port, with a team named `team_name`.
     pub fn start(server: TeamServer, team_name: &str) -> Result<LoopbackServer, ServerError> {
+        LoopbackServer::start_with(server, team_name, None)
+    }
+
+    /// [`LoopbackServer::start`] over HTTPS with `identity`'s certificate.
+    pub fn start_tls(
+        server: TeamServer,
+        team_name: &str,
+        identity: crate::TlsIdentity,
+    ) -> Result<LoopbackServer, ServerError> {
+        LoopbackServer::start_with(server, team_name, Some(identity))
+    }
+
+    fn start_with(
+        server: TeamServer,
+        team_name: &str,
+        tls: Option<crate::TlsIdentity>,
+    ) -> Result<LoopbackServer, ServerError> {
+        let scheme = if tls.is_some() { "https" } else { "http" };
         let team = server.ensure_team(team_name)?;
         let thread_error = |source| ServerError::Thread { source };
         let listener = std::net::TcpListener::bind("127.0.0.1:0").map_err(thread_error)?;
@@ -59,14 +79,20 @@ impl LoopbackServer {
                     let shutdown = async {
                         let _ = stopped.await;
                     };
-                    if let Err(e) = crate::serve(listener, handle, shutdown).await {
+                    let served = match tls {
+                        Some(identity) => {
+                            crate::serve_tls(listener, handle, &identity, shutdown).await
+                        }
+                        None => crate::serve(listener, handle, shutdown).await,
+                    };
+                    if let Err(e) = served {
                         tracing::error!(error = %e, "loopback server stopped");
                     }
                 });
             })
             .map_err(thread_error)?;
         Ok(LoopbackServer {
-            url: format!("http://{address}"),
+            url: format!("{scheme}://{address}"),
             address,
             server,
             team_id: team.id,

@@ -250,16 +250,15 @@ const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 /// A client that never follows a redirect and, with a `pin`, accepts only that
 /// certificate (else the platform's roots).
 fn client_with(timeout: Duration, pin: Option<[u8; 32]>) -> Result<Client, TransportError> {
+    // reqwest asks for the process's provider while it builds any client.
+    super::tls::install_provider();
     let builder = Client::builder()
         .connect_timeout(Duration::from_secs(10).min(timeout))
         .timeout(timeout)
         .redirect(reqwest::redirect::Policy::none());
     let builder = match pin {
         Some(pin) => builder.tls_backend_preconfigured(super::tls::pinned_config(pin)?),
-        None => {
-            super::tls::install_provider();
-            builder
-        }
+        None => builder,
     };
     builder.build().map_err(|e| TransportError::Unreachable {
         detail: e.to_string(),

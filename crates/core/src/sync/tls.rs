@@ -26,9 +26,11 @@ pub(crate) fn provider() -> Arc<CryptoProvider> {
     Arc::new(rustls::crypto::ring::default_provider())
 }
 
-/// Makes `provider` the process default, which reqwest's platform verifier uses for
-/// servers with a CA's certificate. Installing it twice is harmless.
-pub(crate) fn install_provider() {
+/// Makes `ring` the process's default crypto provider, which reqwest needs before it
+/// builds any client (its platform verifier uses it for servers with a CA's
+/// certificate). Installing it twice is harmless; any code that builds its own reqwest
+/// client calls this first.
+pub fn install_provider() {
     let _ = rustls::crypto::ring::default_provider().install_default();
 }
 
