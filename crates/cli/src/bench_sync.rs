@@ -69,6 +69,23 @@ fn fresh_device(records: usize, dir: &Path) -> anyhow::Result<()> {
     let (up, down) = relay.bytes();
     let floor = gzip_len(json.as_bytes())?;
 
+    // The same pull over HTTPS with a pinned certificate, from a second server on the
+    // same database, through a relay of its own (TLS passes through it untouched).
+    let (tls_server, pin) = loopback::start_tls(dir)?;
+    let tls_relay = Relay::start(tls_server.address)?;
+    let tls_url = tls_relay.url.replacen("http://", "https://", 1);
+    let mut fresh_tls = device_with(&tls_server, dir, "fresh-tls", &tls_url, Some(pin))?;
+    tls_relay.reset();
+    let t = Instant::now();
+    let tls_report = fresh_tls.sync()?;
+    let tls_time = t.elapsed();
+    anyhow::ensure!(
+        tls_report.pulled == records,
+        "pulled {} over TLS",
+        tls_report.pulled
+    );
+    let (tls_up, tls_down) = tls_relay.bytes();
+
     println!();
     println!("fresh device, {records} records");
     println!("{:<44}{:>16}", "measure", "value");
@@ -97,6 +114,21 @@ fn fresh_device(records: usize, dir: &Path) -> anyhow::Result<()> {
         "{:<44}{:>16}   target ≤ 1.25×",
         "wire / floor",
         format!("{:.2}×", (up + down) as f64 / floor as f64)
+    );
+    println!(
+        "{:<44}{:>16}",
+        "pull + apply over HTTPS, pinned (records/s)",
+        format!("{:.0}", records as f64 / tls_time.as_secs_f64())
+    );
+    println!(
+        "{:<44}{:>16}   target ≤ 1.10×",
+        "HTTPS time / plain HTTP time",
+        format!("{:.2}×", tls_time.as_secs_f64() / pull_time.as_secs_f64())
+    );
+    println!(
+        "{:<44}{:>16}",
+        "bytes on the wire over HTTPS, both ways",
+        tls_up + tls_down
     );
     Ok(())
 }
@@ -208,12 +240,23 @@ pub(crate) fn gzip_len(bytes: &[u8]) -> anyhow::Result<u64> {
 /// A device store in `dir`, enrolled on `server`, talking to it through `url` (the
 /// server's own address, or a relay in front of it).
 fn device(server: &LocalServer, dir: &Path, name: &str, url: &str) -> anyhow::Result<LocalDevice> {
-    let enrolment = loopback::enrol(server, name)?;
+    device_with(server, dir, name, url, None)
+}
+
+/// [`device`] for a server whose certificate's SHA-256 is `pin`.
+fn device_with(
+    server: &LocalServer,
+    dir: &Path,
+    name: &str,
+    url: &str,
+    pin: Option<[u8; 32]>,
+) -> anyhow::Result<LocalDevice> {
+    let enrolment = loopback::enrol_pinned(server, name, pin)?;
     let mut store = Store::open(&dir.join(format!("{name}.sqlite")), Env::default())?;
     store.save_enrolment(url, &enrolment)?;
     Ok(LocalDevice {
         store: Mutex::new(store),
-        transport: HttpTransport::new(url, &enrolment.token)?,
+        transport: HttpTransport::pinned(url, &enrolment.token, pin)?,
     })
 }
 

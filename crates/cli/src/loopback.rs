@@ -30,8 +30,32 @@ pub fn start(dir: &Path, rate: RateLimit) -> anyhow::Result<LocalServer> {
     Ok(LoopbackServer::start(server, "Équipe de mesure")?)
 }
 
+/// A server on the same SQLite file in `dir` as [`start`]'s, over HTTPS with its own
+/// certificate (made in `dir`, as `filrouge serve` does), without rate limit; returns
+/// it with the certificate's SHA-256, which its devices pin.
+pub fn start_tls(dir: &Path) -> anyhow::Result<(LocalServer, [u8; 32])> {
+    let server =
+        TeamServer::open_sqlite(&dir.join("server.sqlite"))?.with_rate_limit(u32::MAX, u32::MAX);
+    let identity = filrouge_server::TlsIdentity::self_made(dir)?;
+    let pin = filrouge_core::sync::parse_pin(&identity.fingerprint)
+        .ok_or_else(|| anyhow::anyhow!("a fingerprint is 64 hex digits"))?;
+    Ok((
+        LoopbackServer::start_tls(server, "Équipe de mesure", identity)?,
+        pin,
+    ))
+}
+
 /// Enrols a new intervenant device named `name` over HTTP; returns its credentials.
 pub fn enrol(server: &LocalServer, name: &str) -> anyhow::Result<EnrolResponse> {
+    enrol_pinned(server, name, None)
+}
+
+/// [`enrol`] at a server whose certificate's SHA-256 is `pin`.
+pub fn enrol_pinned(
+    server: &LocalServer,
+    name: &str,
+    pin: Option<[u8; 32]>,
+) -> anyhow::Result<EnrolResponse> {
     let code = server.enrolment_code(Role::Intervenant)?;
-    Ok(filrouge_core::sync::enrol(&server.url, &code, name, None)?)
+    Ok(filrouge_core::sync::enrol(&server.url, &code, name, pin)?)
 }
