@@ -113,6 +113,7 @@ status-with-pending = { $state } · { $pending }
 
 sync-failure-unreachable = Server unreachable: no network, or a wrong address.
 sync-failure-unauthorized = The server refuses this device: it may have been removed from the team. Ask your coordinator for a new code.
+sync-failure-revoked = This device was removed from the team: what it held has been erased. To use it again, ask your coordinator for a new invitation.
 sync-failure-version-mismatch =
     The app (version { $app }) and the server (version { $server }) do not work together: { $outdated ->
         [app] update the app

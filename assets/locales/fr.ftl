@@ -124,6 +124,7 @@ status-with-pending = { $state } · { $pending }
 
 sync-failure-unreachable = Serveur injoignable : pas de réseau, ou adresse incorrecte.
 sync-failure-unauthorized = Le serveur refuse cet appareil : il a peut-être été retiré de l'équipe. Demandez un nouveau code à votre coordinateur·rice.
+sync-failure-revoked = Cet appareil a été retiré de l'équipe : ce qu'il contenait a été effacé. Pour le réutiliser, demandez une nouvelle invitation à votre coordinateur·rice.
 # $outdated is "app" when the app is older than the server, "server" otherwise.
 sync-failure-version-mismatch =
     L'application (version { $app }) et le serveur (version { $server }) ne sont pas compatibles : { $outdated ->

@@ -178,6 +178,10 @@ impl SyncWorker {
                 }
                 Err(e) => {
                     tracing::warn!(error = %e, "sync failed");
+                    // A lost or stolen phone, revoked by its team: it erases what it holds.
+                    if let Err(wipe) = self.inner.device.wipe_if_revoked(&e) {
+                        tracing::error!(error = %wipe, "erasing a revoked device failed");
+                    }
                     live.failures = live.failures.saturating_add(1);
                     let failure = match e {
                         CoreError::Transport(t) => t.failure(),

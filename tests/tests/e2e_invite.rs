@@ -107,7 +107,7 @@ fn a_coordinator_invites_a_phone_from_the_settings() -> anyhow::Result<()> {
         s.execute("document.getElementById('devices').scrollIntoView()")?;
         s.screenshot(&shots.join("e2e-devices-1280x800.png"))?;
         match sync::run(&phone, &mut transport) {
-            Err(filrouge_core::CoreError::Transport(sync::TransportError::Unauthorized)) => {}
+            Err(filrouge_core::CoreError::Transport(sync::TransportError::Revoked)) => {}
             other => anyhow::bail!("a revoked phone must be refused, got {other:?}"),
         }
 

@@ -122,13 +122,14 @@ fn a_wrong_token_gets_401_and_nothing() -> anyhow::Result<()> {
     });
     assert_eq!(pushed.unwrap_err(), TransportError::Unauthorized);
 
-    // A revoked device is refused at once, and its store keeps its data.
+    // A revoked device is refused at once, told so in so many words (the app then
+    // erases it: tests/tests/revocation.rs); the sync itself erases nothing.
     server.server.revoke_device(&a.device_id)?;
     a.store()
         .create_rencontre(draft("Maraude gare", "après révocation"))?;
     assert!(matches!(
         a.sync(),
-        Err(CoreError::Transport(TransportError::Unauthorized))
+        Err(CoreError::Transport(TransportError::Revoked))
     ));
     assert_eq!(a.store().sync_status()?.pending_changes, 1);
     Ok(())

@@ -266,7 +266,7 @@ fn a_restored_backup_loses_nothing() -> anyhow::Result<()> {
         matches!(
             refused.downcast_ref::<filrouge_core::CoreError>(),
             Some(filrouge_core::CoreError::Transport(
-                sync::TransportError::Unauthorized
+                sync::TransportError::Revoked
             ))
         ),
         "{refused:#}"

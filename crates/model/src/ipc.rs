@@ -254,6 +254,10 @@ pub struct SyncStatus {
     /// What this device may do in its team, once enrolled with a server that says it.
     #[serde(default)]
     pub role: Option<crate::sync::Role>,
+    /// When this device erased what it held because its team revoked it (a lost or
+    /// stolen phone), in ms since the Unix epoch.
+    #[serde(default)]
+    pub wiped_at: Option<i64>,
     /// Grows with every status the shell computes. Command answers and events travel on
     /// different channels and can arrive out of order: the UI keeps the highest version.
     #[serde(default)]
@@ -311,6 +315,8 @@ pub enum SyncFailure {
     },
     /// The server answered something this app could not understand.
     Protocol,
+    /// A coordinator revoked this device: it has erased what it held.
+    Revoked,
     /// The server's certificate is not the one this device was given (a server that
     /// changed its key, or someone in between): nothing was sent.
     Untrusted,

@@ -342,11 +342,15 @@ pub enum ErrorCode {
     Forbidden,
     /// The server failed; the request may be retried.
     Internal,
+    /// This device was revoked by a coordinator (a lost or stolen phone): it must erase
+    /// what it holds. Only ever said of a device the server knows and has revoked; an
+    /// unknown token is [`ErrorCode::Unauthorized`], which erases nothing.
+    Revoked,
 }
 
 impl ErrorCode {
     /// Every code, in declaration order: the UI's tests say each one in every language.
-    pub const ALL: [ErrorCode; 8] = [
+    pub const ALL: [ErrorCode; 9] = [
         ErrorCode::Unauthorized,
         ErrorCode::InvalidEnrolmentCode,
         ErrorCode::TooLarge,
@@ -355,6 +359,7 @@ impl ErrorCode {
         ErrorCode::RateLimited,
         ErrorCode::Forbidden,
         ErrorCode::Internal,
+        ErrorCode::Revoked,
     ];
 }
 
@@ -424,6 +429,7 @@ mod tests {
             ErrorCode::RateLimited => 5,
             ErrorCode::Forbidden => 6,
             ErrorCode::Internal => 7,
+            ErrorCode::Revoked => 8,
         };
         let places: Vec<usize> = ErrorCode::ALL.iter().map(|c| place(*c)).collect();
         assert_eq!(places, (0..ErrorCode::ALL.len()).collect::<Vec<_>>());

@@ -19,6 +19,9 @@ pub enum ServerError {
     /// The token is missing, malformed, unknown or revoked.
     #[error("missing, unknown or revoked device token")]
     Unauthorized,
+    /// The token is a device's that a coordinator revoked.
+    #[error("this device was revoked")]
+    Revoked,
     /// The enrolment code is unknown, already used or expired.
     #[error("unknown, used or expired enrolment code")]
     InvalidEnrolmentCode,
@@ -188,6 +191,7 @@ impl ServerError {
         use ServerError as E;
         match self {
             E::Unauthorized => (StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized),
+            E::Revoked => (StatusCode::UNAUTHORIZED, ErrorCode::Revoked),
             E::InvalidEnrolmentCode => (StatusCode::FORBIDDEN, ErrorCode::InvalidEnrolmentCode),
             E::VersionMismatch { .. } => (StatusCode::BAD_REQUEST, ErrorCode::VersionMismatch),
             // Too much in one page: the client can retry with smaller pages, so these
@@ -265,6 +269,11 @@ mod tests {
                 ServerError::Unauthorized,
                 StatusCode::UNAUTHORIZED,
                 ErrorCode::Unauthorized,
+            ),
+            (
+                ServerError::Revoked,
+                StatusCode::UNAUTHORIZED,
+                ErrorCode::Revoked,
             ),
             (
                 ServerError::InvalidEnrolmentCode,

@@ -297,7 +297,7 @@ impl TeamServer {
             Some(device) if device.revoked_at.is_none() => Ok(device),
             Some(device) => {
                 tracing::info!(device_id = %device.id, "revoked device refused");
-                Err(ServerError::Unauthorized)
+                Err(ServerError::Revoked)
             }
             None => Err(ServerError::Unauthorized),
         }

@@ -191,6 +191,7 @@ pub fn sync_failure_sentence(lang: Lang, failure: &SyncFailure) -> String {
         }
         SyncFailure::Protocol => Key("sync-failure-protocol"),
         SyncFailure::Untrusted => Key("sync-failure-untrusted"),
+        SyncFailure::Revoked => Key("sync-failure-revoked"),
         SyncFailure::Insecure => Key("sync-failure-insecure"),
         SyncFailure::Storage => Key("sync-failure-storage"),
     };
@@ -201,6 +202,7 @@ pub fn sync_failure_sentence(lang: Lang, failure: &SyncFailure) -> String {
 /// API does not compile until it is given its sentence.
 pub(super) fn rejection_key(code: ErrorCode) -> Key {
     match code {
+        ErrorCode::Revoked => Key("sync-failure-revoked"),
         ErrorCode::Unauthorized => Key("sync-failure-unauthorized"),
         ErrorCode::InvalidEnrolmentCode => Key("sync-failure-invalid-code"),
         ErrorCode::TooLarge => Key("sync-failure-too-large"),

@@ -85,6 +85,26 @@ impl Device {
     pub fn sync_status(&self) -> Result<SyncStatus, CoreError> {
         self.read(|s| s.sync_status())
     }
+
+    /// After a failed sync or server call: a device whose team revoked it (the server
+    /// said so, in so many words) erases everything it holds ([`crate::Store::wipe`]).
+    /// Any other failure (no network, a server error, an unknown token) erases nothing.
+    /// Whether it wiped.
+    pub fn wipe_if_revoked(&self, error: &CoreError) -> Result<bool, CoreError> {
+        if !is_revocation(error) {
+            return Ok(false);
+        }
+        self.lock().wipe()?;
+        Ok(true)
+    }
+}
+
+/// Whether `error` is the server's explicit word that this device was revoked.
+fn is_revocation(error: &CoreError) -> bool {
+    matches!(
+        error,
+        CoreError::Transport(crate::sync::TransportError::Revoked)
+    )
 }
 
 #[cfg(feature = "http")]

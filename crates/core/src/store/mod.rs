@@ -31,6 +31,7 @@ pub(crate) mod record;
 pub(crate) mod records;
 pub(crate) mod schema;
 pub(crate) mod single;
+mod wipe;
 
 use std::path::Path;
 
@@ -229,6 +230,7 @@ impl Store {
             role: self
                 .meta("role")?
                 .and_then(|r| filrouge_model::sync::Role::parse(&r)),
+            wiped_at: self.wiped_at()?,
             version: 0,
         })
     }

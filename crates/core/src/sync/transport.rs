@@ -29,6 +29,10 @@ pub enum TransportError {
     /// The server refused the device token.
     #[error("device token refused")]
     Unauthorized,
+    /// The server says a coordinator revoked this device (a lost or stolen phone): it
+    /// must erase what it holds.
+    #[error("this device was revoked")]
+    Revoked,
     /// The server speaks another API version.
     #[error("server speaks sync API version {server}")]
     VersionMismatch {
@@ -68,6 +72,7 @@ impl TransportError {
         match self {
             TransportError::Unreachable { .. } => SyncFailure::Unreachable,
             TransportError::Unauthorized => SyncFailure::Unauthorized,
+            TransportError::Revoked => SyncFailure::Revoked,
             TransportError::VersionMismatch { server } => SyncFailure::VersionMismatch {
                 server: *server,
                 app: filrouge_model::sync::API_VERSION,
@@ -96,10 +101,16 @@ impl TransportError {
 /// The error an unsuccessful answer describes: its HTTP status and its body, the
 /// server's [`ApiError`] when it is one (a proxy may answer anything).
 pub fn refusal(status: u16, body: &[u8]) -> TransportError {
+    let answer = serde_json::from_slice::<ApiError>(body);
     if status == 401 {
-        return TransportError::Unauthorized;
+        // Only the server's own, explicit answer erases a device: never a proxy's page
+        // or an unknown token (a server restored from a backup older than the device).
+        return match answer {
+            Ok(err) if err.code == ErrorCode::Revoked => TransportError::Revoked,
+            _ => TransportError::Unauthorized,
+        };
     }
-    match serde_json::from_slice::<ApiError>(body) {
+    match answer {
         Ok(err) if err.code == ErrorCode::VersionMismatch => TransportError::VersionMismatch {
             server: err.api_version,
         },
@@ -141,6 +152,22 @@ mod tests {
             }
         );
         assert_eq!(refusal(401, b""), TransportError::Unauthorized);
+        assert_eq!(
+            refusal(401, &body(ErrorCode::Unauthorized)),
+            TransportError::Unauthorized
+        );
+        assert_eq!(
+            refusal(401, &body(ErrorCode::Revoked)),
+            TransportError::Revoked
+        );
+        // Said with another status, "revoked" erases nothing either.
+        assert_eq!(
+            refusal(503, &body(ErrorCode::Revoked)),
+            TransportError::Rejected {
+                status: 503,
+                code: Some(ErrorCode::Revoked)
+            }
+        );
         // A proxy's page, or a code from a newer server: the status alone.
         assert_eq!(
             refusal(502, b"<html>Bad gateway</html>"),

@@ -50,9 +50,13 @@ async fn revoked_device_is_401_on_push_and_pull() -> TestResult {
     assert_eq!(status, StatusCode::OK);
 
     f.server.revoke_device(&device.device_id)?;
+    // Said in so many words, so that the device erases what it holds; an unknown token
+    // stays a plain `unauthorized`, which erases nothing.
     let answer = push(&f.server, &device.token, &[change("after", 4)]).await?;
-    assert_api_error(&answer, StatusCode::UNAUTHORIZED, "unauthorized");
+    assert_api_error(&answer, StatusCode::UNAUTHORIZED, "revoked");
     let answer = call(&f.server, Method::GET, PULL, Some(&device.token), None).await?;
+    assert_api_error(&answer, StatusCode::UNAUTHORIZED, "revoked");
+    let answer = call(&f.server, Method::GET, PULL, Some(&"cd".repeat(32)), None).await?;
     assert_api_error(&answer, StatusCode::UNAUTHORIZED, "unauthorized");
 
     assert!(matches!(

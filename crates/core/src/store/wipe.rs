@@ -1,0 +1,51 @@
+//! Erasing everything a device holds, when its team revoked it (a lost or stolen phone).
+//!
+//! The server says so explicitly (`ErrorCode::Revoked`, never a timeout, a server error
+//! or an unknown token); the app then calls [`Store::wipe`]: the store's connection is
+//! closed, its files (database, WAL, shared memory) are deleted, and a new, empty store
+//! takes their place, which keeps only when the wipe happened, so that the screen can
+//! say "Cet appareil a été retiré de l'équipe". Until the store is encrypted (its key
+//! destroyed then), the deleted files' blocks stay on the flash until overwritten.
+
+use std::path::PathBuf;
+
+use rusqlite::Connection;
+
+use crate::{CoreError, Store};
+
+impl Store {
+    /// Deletes this store's files and replaces it with an empty, unenrolled store that
+    /// remembers only when it was wiped.
+    pub fn wipe(&mut self) -> Result<(), CoreError> {
+        let path = match self.conn.path() {
+            Some(path) if !path.is_empty() => PathBuf::from(path),
+            _ => {
+                return Err(CoreError::Io(std::io::Error::other(
+                    "an in-memory store has no files to wipe",
+                )));
+            }
+        };
+        let now = self.env.clock.now_ms();
+        let old = std::mem::replace(&mut self.conn, Connection::open_in_memory()?);
+        old.close().map_err(|(_, e)| CoreError::Sqlite(e))?;
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            let mut file = path.clone().into_os_string();
+            file.push(suffix);
+            match std::fs::remove_file(&file) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                    return Err(CoreError::Io(e));
+                }
+                _ => {}
+            }
+        }
+        *self = Store::open_with(&path, self.env.clone(), self.options().clone())?;
+        self.set_meta("wiped_at", &now.to_string())?;
+        tracing::warn!("this device was revoked by its team: its store was erased");
+        Ok(())
+    }
+
+    /// When this store was wiped, if it was.
+    pub(crate) fn wiped_at(&self) -> Result<Option<i64>, CoreError> {
+        Ok(self.meta("wiped_at")?.and_then(|s| s.parse().ok()))
+    }
+}
