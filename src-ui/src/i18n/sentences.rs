@@ -196,6 +196,11 @@ pub fn status_line(
         // Sending everything back to a server that lost records takes a while and is
         // rare: it is said in words, not only drawn as a bar.
         (_, true, Some(p)) if p.stage == SyncStage::Healing => Some(sync_progress(lang, p)),
+        // Erased because its team revoked it: said again after a restart, until the
+        // device is enrolled anew.
+        _ if status.wiped_at.is_some() && status.server_url.is_none() => {
+            Some(sync_failure_sentence(lang, &SyncFailure::Revoked))
+        }
         _ => None,
     };
     StatusLine { summary, detail }

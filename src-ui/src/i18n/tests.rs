@@ -481,3 +481,24 @@ fn a_heal_under_way_is_said_in_words() {
     };
     assert_eq!(status_line(Fr, &receiving, None, now).detail, None);
 }
+
+#[test]
+fn a_device_erased_by_its_team_says_so_until_it_is_enrolled_again() {
+    let now = at(2, 16, 40);
+    let wiped = SyncStatus {
+        wiped_at: Some(1),
+        ..SyncStatus::default()
+    };
+    let line = status_line(Fr, &wiped, None, now);
+    assert!(
+        line.detail
+            .as_deref()
+            .is_some_and(|d| d.contains("retiré de l'équipe")),
+        "{line:?}"
+    );
+    let enrolled_again = SyncStatus {
+        server_url: Some("https://equipe.example.org".into()),
+        ..wiped
+    };
+    assert_eq!(status_line(Fr, &enrolled_again, None, now).detail, None);
+}
