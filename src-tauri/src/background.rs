@@ -18,7 +18,7 @@ use std::time::Duration;
 use filrouge_core::sync::{self, HttpTransport, PERIOD, RetrySchedule};
 use filrouge_core::{CoreError, Device};
 use filrouge_model::ipc::{SYNC_STATUS_EVENT, SyncFailure, SyncProgress, SyncStage, SyncStatus};
-use tauri::Emitter;
+use tauri::{Emitter, Manager};
 
 /// Log entries to catch up on before the status shows a progress bar (about two pages).
 const PROGRESS_FROM: u64 = 2_000;
@@ -38,6 +38,8 @@ struct Inner {
     live: Mutex<Live>,
     wake: Mutex<Sender<()>>,
     emit: Emit,
+    /// Clears the webviews' own storage (a revoked device keeps nothing).
+    forget_webviews: Box<dyn Fn() + Send + Sync>,
 }
 
 #[derive(Default)]
@@ -52,6 +54,14 @@ impl SyncWorker {
     /// Starts the worker thread for `app`'s store.
     pub fn start<R: tauri::Runtime>(app: tauri::AppHandle<R>, device: Device) -> Self {
         let (tx, rx) = mpsc::channel::<()>();
+        let windows = app.clone();
+        let forget_webviews = Box::new(move || {
+            for (label, window) in windows.webview_windows() {
+                if let Err(e) = window.clear_all_browsing_data() {
+                    tracing::warn!(window = %label, error = %e, "webview storage not cleared");
+                }
+            }
+        });
         let emit: Emit = Box::new(move |status| {
             if let Err(e) = app.emit(SYNC_STATUS_EVENT, status) {
                 tracing::warn!(error = %e, "could not emit the sync status");
@@ -65,6 +75,7 @@ impl SyncWorker {
                 live: Mutex::new(Live::default()),
                 wake: Mutex::new(tx),
                 emit,
+                forget_webviews,
             }),
         };
         let this = worker.clone();
@@ -179,8 +190,12 @@ impl SyncWorker {
                 Err(e) => {
                     tracing::warn!(error = %e, "sync failed");
                     // A lost or stolen phone, revoked by its team: it erases what it holds.
-                    if let Err(wipe) = self.inner.device.wipe_if_revoked(&e) {
-                        tracing::error!(error = %wipe, "erasing a revoked device failed");
+                    match self.inner.device.wipe_if_revoked(&e) {
+                        Ok(true) => (self.inner.forget_webviews)(),
+                        Ok(false) => {}
+                        Err(wipe) => {
+                            tracing::error!(error = %wipe, "erasing a revoked device failed")
+                        }
                     }
                     live.failures = live.failures.saturating_add(1);
                     let failure = match e {
