@@ -190,15 +190,20 @@ impl SyncWorker {
                 Err(e) => {
                     tracing::warn!(error = %e, "sync failed");
                     // A lost or stolen phone, revoked by its team: it erases what it holds.
-                    match self.inner.device.wipe_if_revoked(&e) {
-                        Ok(true) => (self.inner.forget_webviews)(),
-                        Ok(false) => {}
+                    let wiped = match self.inner.device.wipe_if_revoked(&e, &creds.1) {
+                        Ok(wiped) => Ok(wiped),
                         Err(wipe) => {
-                            tracing::error!(error = %wipe, "erasing a revoked device failed")
+                            tracing::error!(error = %wipe, "erasing a revoked device failed");
+                            Err(wipe)
                         }
+                    };
+                    if wiped.as_ref().is_ok_and(|w| *w) {
+                        (self.inner.forget_webviews)();
                     }
                     live.failures = live.failures.saturating_add(1);
                     let failure = match e {
+                        // Never "erased" unless it was: a failed wipe is the store's failure.
+                        _ if wiped.is_err() => SyncFailure::Storage,
                         CoreError::Transport(t) => t.failure(),
                         _ => SyncFailure::Storage,
                     };

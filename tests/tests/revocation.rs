@@ -71,11 +71,14 @@ fn a_revoked_phone_erases_what_it_holds_and_nothing_else_erases_it() -> anyhow::
             code: None,
         },
     ] {
-        assert!(!device.wipe_if_revoked(&CoreError::Transport(error))?);
+        assert!(!device.wipe_if_revoked(&CoreError::Transport(error), &enrolment.token)?);
     }
     let mut stranger = HttpTransport::new(&server.url, &"ab".repeat(32))?;
     let unknown = sync::run(store, &mut stranger).expect_err("an unknown token is refused");
-    assert!(!device.wipe_if_revoked(&unknown)?, "{unknown}");
+    assert!(
+        !device.wipe_if_revoked(&unknown, &"ab".repeat(32))?,
+        "{unknown}"
+    );
     assert!(any_file_holds(&phone_dir, MARKER)?);
 
     // The coordinator revokes the phone; its next sync is told so, and it erases.
@@ -85,7 +88,11 @@ fn a_revoked_phone_erases_what_it_holds_and_nothing_else_erases_it() -> anyhow::
         matches!(revoked, CoreError::Transport(TransportError::Revoked)),
         "{revoked}"
     );
-    assert!(device.wipe_if_revoked(&revoked)?);
+    // A revocation of a token this device no longer holds (it was enrolled again
+    // meanwhile) erases nothing; of the one it holds, everything.
+    assert!(!device.wipe_if_revoked(&revoked, "un-ancien-jeton")?);
+    assert!(any_file_holds(&phone_dir, MARKER)?);
+    assert!(device.wipe_if_revoked(&revoked, &enrolment.token)?);
     assert!(
         !any_file_holds(&phone_dir, MARKER)?,
         "nothing of it is left"

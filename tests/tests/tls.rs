@@ -76,11 +76,18 @@ fn a_pinned_device_sends_nothing_to_another_certificate() -> anyhow::Result<()> 
     let real = TlsIdentity::self_made(real_dir.path())?;
     let impostor = TlsIdentity::self_made(other_dir.path())?;
     assert_ne!(real.fingerprint, impostor.fingerprint);
-    // The same server directory gives the same certificate after a restart.
+    // The same server directory gives the same certificate after a restart; a key
+    // without its certificate is an error, never a new pair (which every device would
+    // refuse).
     assert_eq!(
         TlsIdentity::self_made(real_dir.path())?.fingerprint,
         real.fingerprint
     );
+    let half = tempfile::tempdir()?;
+    TlsIdentity::self_made(half.path())?;
+    std::fs::remove_file(half.path().join(filrouge_server::tls::CERT_FILE))?;
+    assert!(TlsIdentity::self_made(half.path()).is_err());
+    assert!(!half.path().join(filrouge_server::tls::CERT_FILE).exists());
     let real_pin = sync::parse_pin(&real.fingerprint);
     let token = "f00dcafe".repeat(8);
 

@@ -320,8 +320,8 @@ pub enum SyncFailure {
     /// The server's certificate is not the one this device was given (a server that
     /// changed its key, or someone in between): nothing was sent.
     Untrusted,
-    /// The address is not safe: `http://` to another machine than this one, or a
-    /// redirect. Nothing was sent.
+    /// The address is not safe: `http://` to another machine than this one (nothing was
+    /// sent), or a redirect, which is never followed.
     Insecure,
     /// This device's own store failed.
     Storage,

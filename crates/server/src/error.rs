@@ -16,8 +16,8 @@ use filrouge_model::sync::{API_VERSION, ApiError, ErrorCode};
 /// What went wrong in the team server.
 #[derive(Debug, thiserror::Error)]
 pub enum ServerError {
-    /// The token is missing, malformed, unknown or revoked.
-    #[error("missing, unknown or revoked device token")]
+    /// The token is missing, malformed or unknown (a revoked device's is [`Self::Revoked`]).
+    #[error("missing or unknown device token")]
     Unauthorized,
     /// The token is a device's that a coordinator revoked.
     #[error("this device was revoked")]

@@ -20,7 +20,7 @@ use std::time::Duration;
 
 use axum::Extension;
 use axum::extract::ConnectInfo;
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 use rustls::ServerConfig;
@@ -37,6 +37,9 @@ pub const CERT_FILE: &str = "tls-cert.pem";
 pub const KEY_FILE: &str = "tls-key.pem";
 /// How long a client may take over the TLS handshake.
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(15);
+/// How long a client may take to send a request's headers (and to start the next one
+/// on a kept-alive connection).
+const HEADER_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long shutdown waits for open requests.
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -62,8 +65,20 @@ impl TlsIdentity {
     /// the fingerprint devices pinned stays valid across restarts.
     pub fn self_made(dir: &Path) -> Result<TlsIdentity, ServerError> {
         let (cert_path, key_path) = (dir.join(CERT_FILE), dir.join(KEY_FILE));
-        if !cert_path.is_file() || !key_path.is_file() {
-            make_certificate(&cert_path, &key_path)?;
+        match (cert_path.is_file(), key_path.is_file()) {
+            (true, true) => {}
+            (false, false) => make_certificate(&cert_path, &key_path)?,
+            // Making a new pair would change the fingerprint every device pinned.
+            _ => {
+                return Err(ServerError::Tls {
+                    reason: format!(
+                        "{} and {} go together; one is missing (restore it, or move both \
+                         away to make a new certificate and invite every device again)",
+                        cert_path.display(),
+                        key_path.display()
+                    ),
+                });
+            }
         }
         TlsIdentity::from_pem(&cert_path, &key_path)
     }
@@ -124,7 +139,7 @@ fn write_new(path: &Path, bytes: &[u8], secret: bool) -> Result<(), ServerError>
         source,
     };
     let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
+    options.write(true);
     #[cfg(unix)]
     if secret {
         use std::os::unix::fs::OpenOptionsExt as _;
@@ -132,6 +147,12 @@ fn write_new(path: &Path, bytes: &[u8], secret: bool) -> Result<(), ServerError>
     }
     #[cfg(not(unix))]
     let _ = secret;
+    // A leftover from an interrupted start could keep wider permissions: start afresh.
+    match std::fs::remove_file(&partial) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(file_error(e)),
+        _ => {}
+    }
+    options.create_new(true);
     let mut file = options.open(&partial).map_err(file_error)?;
     file.write_all(bytes).map_err(file_error)?;
     file.sync_all().map_err(file_error)?;
@@ -195,7 +216,11 @@ pub async fn serve_tls(
                 Ok(Err(e)) => return tracing::debug!(error = %e, "TLS handshake failed"),
                 Err(_) => return tracing::debug!("TLS handshake timed out"),
             };
+            // A client that finished its handshake and then sends nothing (or a byte
+            // now and then) is cut off, rather than holding a connection forever.
             let connection = hyper::server::conn::http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(HEADER_TIMEOUT)
                 .serve_connection(TokioIo::new(tls), TowerToHyperService::new(service));
             if let Err(e) = watcher.watch(connection).await {
                 tracing::debug!(error = %e, "connection ended with an error");

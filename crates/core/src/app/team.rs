@@ -89,12 +89,20 @@ impl Device {
     /// After a failed sync or server call: a device whose team revoked it (the server
     /// said so, in so many words) erases everything it holds ([`crate::Store::wipe`]).
     /// Any other failure (no network, a server error, an unknown token) erases nothing.
-    /// Whether it wiped.
-    pub fn wipe_if_revoked(&self, error: &CoreError) -> Result<bool, CoreError> {
+    /// `token` is the one the server refused: a device enrolled again meanwhile (its
+    /// new token is another) is not erased. Whether it wiped.
+    pub fn wipe_if_revoked(&self, error: &CoreError, token: &str) -> Result<bool, CoreError> {
         if !is_revocation(error) {
             return Ok(false);
         }
-        self.lock().wipe()?;
+        let mut store = self.lock();
+        let still = store
+            .credentials()?
+            .is_some_and(|(_, stored)| stored == token);
+        if !still {
+            return Ok(false);
+        }
+        store.wipe()?;
         Ok(true)
     }
 }
@@ -174,10 +182,14 @@ mod server {
             &self,
             call: impl FnOnce(&HttpTransport, &str) -> Result<T, TransportError>,
         ) -> Result<T, CoreError> {
-            let (url, token) = self
-                .read(|s| s.credentials())?
+            let (url, token, pin) = self
+                .read(|s| {
+                    Ok(match s.credentials()? {
+                        Some((url, token)) => Some((url, token, s.server_pin()?)),
+                        None => None,
+                    })
+                })?
                 .ok_or(CoreError::NotEnrolled)?;
-            let pin = self.read(|s| s.server_pin())?;
             Ok(call(&HttpTransport::pinned(&url, &token, pin)?, &url)?)
         }
 

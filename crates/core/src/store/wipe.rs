@@ -27,18 +27,15 @@ impl Store {
         };
         let now = self.env.clock.now_ms();
         let old = std::mem::replace(&mut self.conn, Connection::open_in_memory()?);
-        old.close().map_err(|(_, e)| CoreError::Sqlite(e))?;
-        for suffix in ["", "-wal", "-shm", "-journal"] {
-            let mut file = path.clone().into_os_string();
-            file.push(suffix);
-            match std::fs::remove_file(&file) {
-                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                    return Err(CoreError::Io(e));
-                }
-                _ => {}
-            }
-        }
+        let deleted = match old.close() {
+            Ok(()) => delete_files(&path),
+            Err((_, e)) => Err(CoreError::Sqlite(e)),
+        };
+        // Whatever happened, the store is reopened at its path: emptied, or (when the
+        // files could not be deleted) as it was, so that the app keeps working and the
+        // wipe is tried again at the next refusal rather than reported done.
         *self = Store::open_with(&path, self.env.clone(), self.options().clone())?;
+        deleted?;
         self.set_meta("wiped_at", &now.to_string())?;
         tracing::warn!("this device was revoked by its team: its store was erased");
         Ok(())
@@ -48,4 +45,21 @@ impl Store {
     pub(crate) fn wiped_at(&self) -> Result<Option<i64>, CoreError> {
         Ok(self.meta("wiped_at")?.and_then(|s| s.parse().ok()))
     }
+}
+
+/// Deletes the store's files at `path` and makes the deletion durable.
+fn delete_files(path: &std::path::Path) -> Result<(), CoreError> {
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        let mut file = path.to_path_buf().into_os_string();
+        file.push(suffix);
+        match std::fs::remove_file(&file) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(CoreError::Io(e)),
+            _ => {}
+        }
+    }
+    // A power cut must not bring the files back.
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::File::open(dir)?.sync_all()?;
+    }
+    Ok(())
 }

@@ -46,7 +46,7 @@ impl HttpTransport {
     ) -> Result<HttpTransport, TransportError> {
         super::tls::check_url(base_url)?;
         Ok(HttpTransport {
-            client: client_with(DEFAULT_TIMEOUT, pin)?,
+            client: client_with(DEFAULT_TIMEOUT, pin, is_plain(base_url))?,
             base: base_url.trim_end_matches('/').to_owned(),
             token: token.to_owned(),
             pin,
@@ -119,7 +119,7 @@ impl HttpTransport {
     /// The same transport with another whole-request timeout (60 s by default: a page
     /// on 2G takes a while; tests of stalled networks use less).
     pub fn with_timeout(mut self, timeout: Duration) -> Result<HttpTransport, TransportError> {
-        self.client = client_with(timeout, self.pin)?;
+        self.client = client_with(timeout, self.pin, is_plain(&self.base))?;
         Ok(self)
     }
 
@@ -229,7 +229,7 @@ pub fn enrol(
         device_name: device_name.to_owned(),
     };
     let url = format!("{}/v1/enrol", base_url.trim_end_matches('/'));
-    let client = client_with(DEFAULT_TIMEOUT, pin)?;
+    let client = client_with(DEFAULT_TIMEOUT, pin, is_plain(base_url))?;
     let resp: EnrolResponse = json(send(client.post(url).json(&req))?)?;
     same_version(resp.api_version)?;
     Ok(resp)
@@ -247,15 +247,29 @@ fn same_version(server: u32) -> Result<(), TransportError> {
 /// A whole request's time limit: a page on 2G takes a while.
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 
+/// Whether `base_url` is plain `http` (only ever to this machine, see `check_url`).
+fn is_plain(base_url: &str) -> bool {
+    base_url
+        .get(..7)
+        .is_some_and(|scheme| scheme.eq_ignore_ascii_case("http://"))
+}
+
 /// A client that never follows a redirect and, with a `pin`, accepts only that
-/// certificate (else the platform's roots).
-fn client_with(timeout: Duration, pin: Option<[u8; 32]>) -> Result<Client, TransportError> {
+/// certificate (else the platform's roots). A `plain` one (`http` to this machine)
+/// ignores the system's proxy settings, which would carry the token in clear to
+/// another machine; over HTTPS a proxy only tunnels, and the certificate still holds.
+fn client_with(
+    timeout: Duration,
+    pin: Option<[u8; 32]>,
+    plain: bool,
+) -> Result<Client, TransportError> {
     // reqwest asks for the process's provider while it builds any client.
     super::tls::install_provider();
     let builder = Client::builder()
         .connect_timeout(Duration::from_secs(10).min(timeout))
         .timeout(timeout)
         .redirect(reqwest::redirect::Policy::none());
+    let builder = if plain { builder.no_proxy() } else { builder };
     let builder = match pin {
         Some(pin) => builder.tls_backend_preconfigured(super::tls::pinned_config(pin)?),
         None => builder,

@@ -511,8 +511,15 @@ impl Store {
     }
 
     /// The SHA-256 of the server certificate this device accepts, if it was given one.
+    /// A damaged one is an error: falling back to the platform's roots would quietly
+    /// turn the pinning off.
     pub fn server_pin(&self) -> Result<Option<[u8; 32]>, CoreError> {
-        Ok(self.meta("server_pin")?.as_deref().and_then(parse_pin))
+        match self.meta("server_pin")? {
+            None => Ok(None),
+            Some(text) => parse_pin(&text)
+                .map(Some)
+                .ok_or(CoreError::DamagedSetting { key: "server_pin" }),
+        }
     }
 
     /// This device's id on the team server, if it is enrolled.

@@ -234,4 +234,10 @@ fn pins_are_sixty_four_hex_digits_and_kept_by_the_store() {
     assert_eq!(s.server_pin().unwrap(), Some([7; 32]));
     s.save_server_pin(None).unwrap();
     assert_eq!(s.server_pin().unwrap(), None);
+    // A damaged pin is an error, never a quiet fall back to unpinned TLS.
+    s.set_meta("server_pin", "abc").unwrap();
+    assert!(matches!(
+        s.server_pin(),
+        Err(CoreError::DamagedSetting { key: "server_pin" })
+    ));
 }

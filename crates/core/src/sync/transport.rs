@@ -57,8 +57,8 @@ pub enum TransportError {
     /// was closed before anything was sent.
     #[error("the server's certificate is not trusted")]
     Untrusted,
-    /// The address is not safe (`http://` to another machine, a redirect): nothing was
-    /// sent.
+    /// The address is not safe: `http://` to another machine (nothing was sent), or a
+    /// redirect answered by the pinned server (never followed).
     #[error("unsafe server address: {detail}")]
     Insecure {
         /// Why.
