@@ -19,21 +19,29 @@ use filrouge_server::loopback::LoopbackServer;
 use filrouge_server::{Role, TeamServer};
 
 /// A team server listening on 127.0.0.1 with a port chosen by the OS: the server
-/// library's [`LoopbackServer`] (the one the benchmarks use), on a SQLite file.
-pub struct TestServer(LoopbackServer);
+/// library's [`LoopbackServer`] (the one the benchmarks use), on a SQLite file; over
+/// plain HTTP, or over HTTPS with its own certificate, which its devices pin.
+pub struct TestServer {
+    inner: LoopbackServer,
+    pin: Option<[u8; 32]>,
+}
 
 impl std::ops::Deref for TestServer {
     type Target = LoopbackServer;
     fn deref(&self) -> &LoopbackServer {
-        &self.0
+        &self.inner
     }
 }
 
 impl TestServer {
-    /// Starts a server on a SQLite file inside `dir`.
+    /// Starts a server over plain HTTP on a SQLite file inside `dir` (for the tests
+    /// whose proxy speaks plain HTTP, and the app window's typed-in address).
     pub fn start(dir: &Path) -> anyhow::Result<TestServer> {
         let server = TeamServer::open_sqlite(&dir.join("server.sqlite"))?;
-        Ok(TestServer(LoopbackServer::start(server, "Équipe test")?))
+        Ok(TestServer {
+            inner: LoopbackServer::start(server, "Équipe test")?,
+            pin: None,
+        })
     }
 
     /// Starts a server over HTTPS with its own certificate (made in `dir`), as
@@ -41,9 +49,22 @@ impl TestServer {
     pub fn start_tls(dir: &Path) -> anyhow::Result<(TestServer, String)> {
         let server = TeamServer::open_sqlite(&dir.join("server.sqlite"))?;
         let identity = filrouge_server::TlsIdentity::self_made(dir)?;
-        let pin = identity.fingerprint.clone();
-        let server = LoopbackServer::start_tls(server, "Équipe test", identity)?;
-        Ok((TestServer(server), pin))
+        let fingerprint = identity.fingerprint.clone();
+        let server = TestServer {
+            inner: LoopbackServer::start_tls(server, "Équipe test", identity)?,
+            pin: sync::parse_pin(&fingerprint),
+        };
+        Ok((server, fingerprint))
+    }
+
+    /// The certificate's SHA-256 its devices pin (none over plain HTTP).
+    pub fn pin(&self) -> Option<[u8; 32]> {
+        self.pin
+    }
+
+    /// A transport to this server with `token`, pinned when it speaks HTTPS.
+    pub fn transport(&self, token: &str) -> anyhow::Result<HttpTransport> {
+        Ok(HttpTransport::pinned(&self.url, token, self.pin)?)
     }
 
     /// Opens a device store in `dir/name.sqlite` and enrols it in the team.
@@ -54,12 +75,13 @@ impl TestServer {
     /// Like [`TestServer::device`], with a role (a coordinator can erase).
     pub fn device_with_role(&self, dir: &Path, name: &str, role: Role) -> anyhow::Result<Device> {
         let code = self.enrolment_code(role)?;
-        let enrolment = sync::enrol(&self.url, &code, name, None)?;
+        let enrolment = sync::enrol(&self.url, &code, name, self.pin)?;
         let mut store = Store::open(&dir.join(format!("{name}.sqlite")), Env::default())?;
         store.save_enrolment(&self.url, &enrolment)?;
+        store.save_server_pin(self.pin)?;
         Ok(Device {
             store: Mutex::new(store),
-            transport: HttpTransport::new(&self.url, &enrolment.token)?,
+            transport: self.transport(&enrolment.token)?,
             device_id: enrolment.device_id,
         })
     }

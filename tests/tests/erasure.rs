@@ -28,7 +28,7 @@ fn contains_marker(db: &Path) -> anyhow::Result<bool> {
 #[test]
 fn an_erased_person_leaves_every_file_and_cannot_come_back() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
-    let server = TestServer::start(dir.path())?;
+    let (server, _) = TestServer::start_tls(dir.path())?;
     let mut a = server.device(dir.path(), "tel-a")?;
     let mut b = server.device(dir.path(), "tel-b")?;
     let mut coordinator =

@@ -1,9 +1,9 @@
-//! The walking skeleton's sync story against a real server on port 0: a rencontre made
-//! on one device reaches another; concurrent offline edits converge; a repeated push is
-//! stored once; a wrong token gets 401.
+//! The walking skeleton's sync story against a real server on port 0, over HTTPS with
+//! its own certificate pinned: a rencontre made on one device reaches another;
+//! concurrent offline edits converge; a repeated push is stored once; a wrong token gets 401.
 
 use filrouge_core::CoreError;
-use filrouge_core::sync::{HttpTransport, Transport, TransportError};
+use filrouge_core::sync::{Transport, TransportError};
 use filrouge_model::sync::{API_VERSION, ChangeBlob, ErrorCode, PullQuery, PushRequest};
 use filrouge_model::{Channel, RencontreDraft};
 use filrouge_tests::TestServer;
@@ -23,7 +23,7 @@ fn draft(place: &str, note: &str) -> RencontreDraft {
 #[test]
 fn a_contact_reaches_the_second_device_and_offline_edits_converge() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
-    let server = TestServer::start(dir.path())?;
+    let (server, _) = TestServer::start_tls(dir.path())?;
     let mut a = server.device(dir.path(), "tel-a")?;
     let mut b = server.device(dir.path(), "tel-b")?;
 
@@ -67,7 +67,7 @@ fn a_contact_reaches_the_second_device_and_offline_edits_converge() -> anyhow::R
 #[test]
 fn a_push_repeated_is_stored_once() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
-    let server = TestServer::start(dir.path())?;
+    let (server, _) = TestServer::start_tls(dir.path())?;
     let mut a = server.device(dir.path(), "tel-a")?;
     a.store()
         .create_rencontre(draft("Maraude gare", "2 personnes"))?;
@@ -99,12 +99,12 @@ fn a_push_repeated_is_stored_once() -> anyhow::Result<()> {
 #[test]
 fn a_wrong_token_gets_401_and_nothing() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
-    let server = TestServer::start(dir.path())?;
+    let (server, _) = TestServer::start_tls(dir.path())?;
     let mut a = server.device(dir.path(), "tel-a")?;
     a.store()
         .create_rencontre(draft("Maraude gare", "secret"))?;
     a.sync()?;
-    let mut intruder = HttpTransport::new(&server.url, &"0".repeat(64))?;
+    let mut intruder = server.transport(&"0".repeat(64))?;
     let pulled = intruder.pull(&PullQuery {
         api_version: API_VERSION,
         after: 0,
@@ -138,12 +138,12 @@ fn a_wrong_token_gets_401_and_nothing() -> anyhow::Result<()> {
 #[test]
 fn a_used_enrolment_code_is_refused() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
-    let server = TestServer::start(dir.path())?;
+    let (server, _) = TestServer::start_tls(dir.path())?;
     let code = server
         .server
         .create_enrolment_code(&server.team_id, filrouge_server::Role::Intervenant)?;
-    filrouge_core::sync::enrol(&server.url, &code, "premier", None)?;
-    let again = filrouge_core::sync::enrol(&server.url, &code, "second", None);
+    filrouge_core::sync::enrol(&server.url, &code, "premier", server.pin())?;
+    let again = filrouge_core::sync::enrol(&server.url, &code, "second", server.pin());
     assert!(
         matches!(
             again,
@@ -163,7 +163,7 @@ fn a_coordinators_device_invites_a_phone_that_then_syncs_with_the_team() -> anyh
     use filrouge_model::sync::Role;
 
     let dir = tempfile::tempdir()?;
-    let server = TestServer::start(dir.path())?;
+    let (server, _) = TestServer::start_tls(dir.path())?;
     let mut laptop = server.device_with_role(dir.path(), "portable", Role::Coordinateur)?;
     assert_eq!(laptop.store().sync_status()?.role, Some(Role::Coordinateur));
     let r = laptop
@@ -173,14 +173,14 @@ fn a_coordinators_device_invites_a_phone_that_then_syncs_with_the_team() -> anyh
 
     // The laptop asks for a code; a new phone enrols with it and gets the team's data.
     let made = laptop.transport.create_code(Role::Intervenant)?;
-    let enrolment = sync::enrol(&server.url, &made.code, "Téléphone de Lina", None)?;
+    let enrolment = sync::enrol(&server.url, &made.code, "Téléphone de Lina", server.pin())?;
     assert_eq!(enrolment.role, Some(Role::Intervenant));
     let phone = std::sync::Mutex::new(Store::open(&dir.path().join("tel.sqlite"), Env::default())?);
     phone
         .lock()
         .map_err(|_| anyhow::anyhow!("poisoned"))?
         .save_enrolment(&server.url, &enrolment)?;
-    let mut transport = HttpTransport::new(&server.url, &enrolment.token)?;
+    let mut transport = server.transport(&enrolment.token)?;
     sync::run(&phone, &mut transport)?;
     let store = phone.lock().map_err(|_| anyhow::anyhow!("poisoned"))?;
     assert_eq!(store.rencontre(&r.id)?, r);
