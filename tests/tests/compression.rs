@@ -19,7 +19,7 @@ fn gzip(bytes: &[u8]) -> anyhow::Result<Vec<u8>> {
 #[test]
 fn pushes_and_pulls_are_compressed_and_a_gzip_bomb_is_refused() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
-    let server = TestServer::start(dir.path())?;
+    let (server, _) = TestServer::start_tls(dir.path())?;
     let mut a = server.device(dir.path(), "tel-a")?;
     let mut b = server.device(dir.path(), "tel-b")?;
     for i in 0..40 {
@@ -39,9 +39,13 @@ fn pushes_and_pulls_are_compressed_and_a_gzip_bomb_is_refused() -> anyhow::Resul
     // The same pull as raw HTTP, asking for gzip and not inflating automatically.
     let token = server.device(dir.path(), "tel-raw")?;
     filrouge_core::sync::tls::install_provider();
+    let pin = server
+        .pin()
+        .ok_or_else(|| anyhow::anyhow!("an HTTPS server"))?;
     let raw = reqwest::blocking::Client::builder()
         .no_gzip()
         .no_zstd()
+        .tls_backend_preconfigured(filrouge_core::sync::tls::pinned_config(pin)?)
         .build()?;
     let url = format!("{}/v1/pull?api_version={API_VERSION}&after=0", server.url);
     let resp = raw

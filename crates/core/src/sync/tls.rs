@@ -63,8 +63,9 @@ fn is_loopback(url: &reqwest::Url) -> bool {
     }
 }
 
-/// A client TLS configuration that accepts only the certificate whose SHA-256 is `pin`.
-pub(crate) fn pinned_config(pin: [u8; 32]) -> Result<rustls::ClientConfig, TransportError> {
+/// A client TLS configuration that accepts only the certificate whose SHA-256 is `pin`
+/// (for any client that talks to a team server, such as a test's raw HTTP requests).
+pub fn pinned_config(pin: [u8; 32]) -> Result<rustls::ClientConfig, TransportError> {
     let provider = provider();
     let verifier = Arc::new(Pinned {
         pin,
