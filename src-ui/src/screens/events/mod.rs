@@ -136,28 +136,7 @@ fn NewEvent(shared: Shared) -> impl IntoView {
                 />
             </div>
             <div class="row">
-                <div class="field">
-                    <label for="event-kind">{move || i18n.t(i18n::events::KIND)}</label>
-                    <select
-                        id="event-kind"
-                        on:change=move |ev| {
-                            if let Some(k) = EventKind::from_code(&event_target_value(&ev)) {
-                                kind.set(k);
-                            }
-                        }
-                    >
-                        {EventKind::ALL
-                            .into_iter()
-                            .map(|k| {
-                                view! {
-                                    <option value=k.code() selected=move || kind.get() == k>
-                                        {move || i18n.label(k)}
-                                    </option>
-                                }
-                            })
-                            .collect_view()}
-                    </select>
-                </div>
+                {crate::screens::vocab_select(i18n, "event-kind", i18n::events::KIND, kind)}
                 <div class="field">
                     <label for="event-date">{move || i18n.t(i18n::people::DATE)}</label>
                     <input id="event-date" type="date" bind:value=date />

@@ -143,28 +143,7 @@ fn NewPartner(on_added: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoVi
                 <label for="partner-name">{move || i18n.t(i18n::partners::NAME)}</label>
                 <input id="partner-name" type="text" autocomplete="off" bind:value=name />
             </div>
-            <div class="field">
-                <label for="partner-kind">{move || i18n.t(i18n::partners::KIND)}</label>
-                <select
-                    id="partner-kind"
-                    on:change=move |ev| {
-                        if let Some(k) = PartnerKind::from_code(&event_target_value(&ev)) {
-                            kind.set(k);
-                        }
-                    }
-                >
-                    {PartnerKind::ALL
-                        .into_iter()
-                        .map(|k| {
-                            view! {
-                                <option value=k.code() selected=move || kind.get() == k>
-                                    {move || i18n.label(k)}
-                                </option>
-                            }
-                        })
-                        .collect_view()}
-                </select>
-            </div>
+            {crate::screens::vocab_select(i18n, "partner-kind", i18n::partners::KIND, kind)}
             <div class="row">
                 <div class="field grow">
                     <label for="partner-contact">{move || i18n.t(i18n::partners::CONTACT)}</label>

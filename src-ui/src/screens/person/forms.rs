@@ -171,28 +171,7 @@ pub(crate) fn ConsentForm(
                         .collect_view()}
                 </div>
             </fieldset>
-            <div class="field">
-                <label for="consent-method">{move || i18n.t(i18n::partners::METHOD)}</label>
-                <select
-                    id="consent-method"
-                    on:change=move |ev| {
-                        if let Some(m) = ConsentMethod::from_code(&event_target_value(&ev)) {
-                            method.set(m);
-                        }
-                    }
-                >
-                    {ConsentMethod::ALL
-                        .into_iter()
-                        .map(|m| {
-                            view! {
-                                <option value=m.code() selected=move || method.get() == m>
-                                    {move || i18n.label(m)}
-                                </option>
-                            }
-                        })
-                        .collect_view()}
-                </select>
-            </div>
+            {crate::screens::vocab_select(i18n, "consent-method", i18n::partners::METHOD, method)}
             <button id="consent-save" type="submit" class="secondary" disabled=move || busy.get()>
                 {move || i18n.t(i18n::partners::SAVE_CONSENT)}
             </button>
