@@ -137,18 +137,8 @@ impl SyncWorker {
 
     /// Runs one sync if the device is enrolled; returns how long to wait before the next.
     fn run_once(&self) -> Duration {
-        let creds = {
-            let store = lock(self.inner.device.store());
-            store
-                .credentials()
-                .map(|c| c.map(|(url, token)| (url, token, store.server_pin())))
-        };
-        let creds = match creds {
-            Ok(Some((url, token, Ok(pin)))) => (url, token, pin),
-            Ok(Some((_, _, Err(e)))) => {
-                tracing::warn!(error = %e, "reading the server's pin failed");
-                return PERIOD;
-            }
+        let creds = match lock(self.inner.device.store()).connection() {
+            Ok(Some(creds)) => creds,
             Ok(None) => return PERIOD,
             Err(e) => {
                 tracing::warn!(error = %e, "reading credentials failed");
@@ -166,7 +156,7 @@ impl SyncWorker {
                 self.emit_status();
             }
         };
-        let result = HttpTransport::pinned(&creds.0, &creds.1, creds.2)
+        let result = HttpTransport::pinned(&creds.url, &creds.token, creds.pin)
             .map_err(CoreError::from)
             .and_then(|mut t| {
                 sync::run_with_progress(self.inner.device.store(), &mut t, &mut on_progress)
@@ -190,7 +180,7 @@ impl SyncWorker {
                 Err(e) => {
                     tracing::warn!(error = %e, "sync failed");
                     // A lost or stolen phone, revoked by its team: it erases what it holds.
-                    let wiped = match self.inner.device.wipe_if_revoked(&e, &creds.1) {
+                    let wiped = match self.inner.device.wipe_if_revoked(&e, &creds.token) {
                         Ok(wiped) => Ok(wiped),
                         Err(wipe) => {
                             tracing::error!(error = %wipe, "erasing a revoked device failed");

@@ -12,14 +12,12 @@
 //! device must pull every record.
 
 use std::path::Path;
-use std::sync::Mutex;
 use std::time::Instant;
 
 use filrouge_core::sync;
-use filrouge_core::{Env, Store};
 
-use crate::bench_sync::{Counting, LocalDevice, Relay, populate};
-use crate::loopback::{self, LocalServer, RateLimit};
+use crate::bench_sync::{Counting, LocalDevice, Relay, device, populate};
+use crate::loopback::{self, RateLimit};
 
 /// Runs the benchmark in a scratch directory under `dir`.
 pub fn run(devices: usize, records: usize, dir: &Path) -> anyhow::Result<()> {
@@ -44,7 +42,7 @@ fn heal(devices: usize, records: usize, dir: &Path) -> anyhow::Result<()> {
     let mut team = Vec::with_capacity(devices);
     let t = Instant::now();
     for i in 0..devices {
-        let mut device = enrolled(&first, dir, &format!("d{i}"), &first.url)?;
+        let mut device = device(&first, dir, &format!("d{i}"), &first.url)?;
         populate(&mut device, records, 0x4EA1 + i as u64)?;
         team.push(device);
     }
@@ -158,7 +156,7 @@ fn heal(devices: usize, records: usize, dir: &Path) -> anyhow::Result<()> {
             max_bytes: Some(filrouge_model::sync::MAX_PULL_BYTES),
         },
     )?;
-    let mut fresh = enrolled(&second, dir, "fresh", &second.url)?;
+    let mut fresh = device(&second, dir, "fresh", &second.url)?;
     let pulled = fresh.sync()?.pulled;
     println!(
         "check: the new log's head is {} for {total} records; a fresh device pulled {pulled}",
@@ -169,22 +167,6 @@ fn heal(devices: usize, records: usize, dir: &Path) -> anyhow::Result<()> {
         "the log must hold each of the {total} changes once"
     );
     Ok(())
-}
-
-/// A device store in `dir`, enrolled on `server` and talking to it through `url`.
-fn enrolled(
-    server: &LocalServer,
-    dir: &Path,
-    name: &str,
-    url: &str,
-) -> anyhow::Result<LocalDevice> {
-    let enrolment = loopback::enrol(server, name)?;
-    let mut store = Store::open(&dir.join(format!("{name}.sqlite")), Env::default())?;
-    store.save_enrolment(url, &enrolment)?;
-    Ok(LocalDevice {
-        store: Mutex::new(store),
-        transport: sync::HttpTransport::new(url, &enrolment.token)?,
-    })
 }
 
 /// Pushes `device`'s outbox through the sync engine, page by page, and stops where

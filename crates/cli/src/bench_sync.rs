@@ -239,7 +239,12 @@ pub(crate) fn gzip_len(bytes: &[u8]) -> anyhow::Result<u64> {
 
 /// A device store in `dir`, enrolled on `server`, talking to it through `url` (the
 /// server's own address, or a relay in front of it).
-fn device(server: &LocalServer, dir: &Path, name: &str, url: &str) -> anyhow::Result<LocalDevice> {
+pub(crate) fn device(
+    server: &LocalServer,
+    dir: &Path,
+    name: &str,
+    url: &str,
+) -> anyhow::Result<LocalDevice> {
     device_with(server, dir, name, url, None)
 }
 

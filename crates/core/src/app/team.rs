@@ -182,13 +182,8 @@ mod server {
             &self,
             call: impl FnOnce(&HttpTransport, &str) -> Result<T, TransportError>,
         ) -> Result<T, CoreError> {
-            let (url, token, pin) = self
-                .read(|s| {
-                    Ok(match s.credentials()? {
-                        Some((url, token)) => Some((url, token, s.server_pin()?)),
-                        None => None,
-                    })
-                })?
+            let sync::ServerConnection { url, token, pin } = self
+                .read(|s| s.connection())?
                 .ok_or(CoreError::NotEnrolled)?;
             Ok(call(&HttpTransport::pinned(&url, &token, pin)?, &url)?)
         }

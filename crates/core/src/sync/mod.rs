@@ -522,9 +522,43 @@ impl Store {
         }
     }
 
+    /// Where and how to reach the team server, if this device is enrolled: its address,
+    /// the device token, and the certificate fingerprint it pins (read together, so a
+    /// wipe or an enrolment in between cannot pair one server's address with another's
+    /// pin).
+    pub fn connection(&self) -> Result<Option<ServerConnection>, CoreError> {
+        match self.credentials()? {
+            Some((url, token)) => Ok(Some(ServerConnection {
+                url,
+                token,
+                pin: self.server_pin()?,
+            })),
+            None => Ok(None),
+        }
+    }
+
     /// This device's id on the team server, if it is enrolled.
     pub fn device_id(&self) -> Result<Option<String>, CoreError> {
         self.meta("device_id")
+    }
+}
+
+/// How an enrolled device reaches its team server ([`Store::connection`]).
+#[derive(Clone)]
+pub struct ServerConnection {
+    /// The server's address.
+    pub url: String,
+    /// The device token (a secret: never logged).
+    pub token: String,
+    /// The server certificate's SHA-256 the device pins, if it was given one.
+    pub pin: Option<[u8; 32]>,
+}
+
+impl std::fmt::Debug for ServerConnection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServerConnection")
+            .field("url", &self.url)
+            .finish_non_exhaustive()
     }
 }
 
