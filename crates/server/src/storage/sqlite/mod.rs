@@ -49,7 +49,7 @@ pub struct SqliteStorage {
     /// Pushes waiting for the writer, committed together (see [`append`]).
     appends: append::AppendQueue,
     /// The WAL's checkpoints, off the writer (see [`checkpoint`]); none in memory.
-    _checkpointer: Option<checkpoint::Checkpointer>,
+    checkpointer: Option<checkpoint::Checkpointer>,
 }
 
 impl std::fmt::Debug for SqliteStorage {
@@ -84,7 +84,7 @@ impl SqliteStorage {
                     checkpoint::WRITER_FALLBACK_PAGES,
                 )
                 .during("set the writer's checkpoint")?;
-            storage._checkpointer = Some(checkpoint::Checkpointer::start(path)?);
+            storage.checkpointer = Some(checkpoint::Checkpointer::start(path)?);
         }
         Ok(storage)
     }
@@ -110,7 +110,7 @@ impl SqliteStorage {
             conn: Mutex::new(conn),
             readers: Vec::new(),
             appends: append::AppendQueue::default(),
-            _checkpointer: None,
+            checkpointer: None,
         })
     }
 
@@ -406,10 +406,12 @@ impl Storage for SqliteStorage {
         .during("record the erasure")?;
         tx.commit().during("commit erasure")?;
         // The old page images of the erased blobs are still in the WAL until it is
-        // checkpointed and truncated. With one connection there is no reader to block
-        // it; if another process reads, it is retried at the next erasure.
-        if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())) {
-            tracing::warn!(error = %e, "WAL not truncated after an erasure");
+        // checkpointed and truncated: now, or by the checkpointer as soon as the
+        // readers let it.
+        if let Some(checkpointer) = &self.checkpointer
+            && !checkpointer.truncate(&conn)
+        {
+            tracing::warn!("WAL not yet truncated after an erasure: retried in the background");
         }
         Ok(Erasure {
             seq: u64::try_from(seq).unwrap_or(0),

@@ -1,6 +1,7 @@
 //! Tests of [`SqliteStorage`]: the shared storage story on a real file, plus what only
 //! SQLite has (pragmas, migrations, reopening the file).
 
+use std::path::Path;
 use std::sync::Arc;
 
 use super::schema::MIGRATIONS;
@@ -207,5 +208,49 @@ fn a_restore_in_place_keeps_later_erasures_and_renews_log_ids() -> Result<(), Se
     assert_ne!(after, before, "a new log identity");
     assert_eq!(restored.devices(&team)?.len(), 1);
     assert_eq!(restored.devices(&team)?[0].id, device);
+    Ok(())
+}
+
+/// Whether `needle` is anywhere in the database file or its WAL, as raw bytes.
+fn on_disk(db: &Path, needle: &[u8]) -> bool {
+    let wal = db.with_extension("sqlite3-wal");
+    [db, wal.as_path()].iter().any(|path| {
+        std::fs::read(path).is_ok_and(|bytes| bytes.windows(needle.len()).any(|w| w == needle))
+    })
+}
+
+#[test]
+fn an_erased_blob_leaves_the_wal_even_when_a_reader_held_it_back() -> Result<(), ServerError> {
+    let dir = tempfile::tempdir().map_err(|_| ServerError::Corrupt { what: "tempdir" })?;
+    let db = dir.path().join("s.sqlite3");
+    let storage = SqliteStorage::open(&db)?;
+    let (team, device) = suite::team_and_device(&storage)?;
+    let marker = "Zorglubine-blob-4242";
+    let gone = ChangeBlob {
+        doc_id: "gone".into(),
+        ..suite::change(marker, 200)
+    };
+    storage.append_changes(&team, &device, &[gone], 1)?;
+    assert!(on_disk(&db, marker.as_bytes()), "the search finds it first");
+
+    // Another process reads from a snapshot taken before the erasure: the truncation
+    // cannot complete while it holds on (the erasure waits for it, then goes on).
+    let reader = Connection::open(&db).during("open a reader")?;
+    reader
+        .execute_batch("BEGIN; SELECT count(*) FROM changes;")
+        .during("hold a snapshot")?;
+    storage.erase_document(&team, "gone", &device, 2)?;
+    reader.execute_batch("COMMIT").during("let go")?;
+    drop(reader);
+
+    // The checkpointer finishes the truncation once nobody holds the old pages.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while on_disk(&db, marker.as_bytes()) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the erased blob is still in the database file or its WAL"
+        );
+        std::thread::yield_now();
+    }
     Ok(())
 }
