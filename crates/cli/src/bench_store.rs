@@ -5,13 +5,17 @@
 //! transaction in a real store file, and the same records as plain JSON rows in a plain
 //! SQLite file with the same durability pragmas. Then edits, searches, today's relances,
 //! a month's grouped counts, timelines, cold opens and a full rebuild are timed on the
-//! store, and the file sizes compared. Everything prints as one table per size.
+//! store, and the file sizes compared. The whole measure runs twice, on a store in clear
+//! and on a SQLCipher-encrypted one, so the encryption's overhead is a ratio within the
+//! run; last come the times to unseal the data key with a PIN and with a passphrase.
+//! Everything prints as one table per size.
 
 use filrouge_model::RecordId;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
+use filrouge_core::vault::{DataKey, Protection, Vault};
 use filrouge_core::{Env, Store};
 use filrouge_model::{Day, Stage};
 use rusqlite::{Connection, params};
@@ -41,6 +45,9 @@ pub fn run(sizes: &[usize], dir: &Path, keep: bool) -> anyhow::Result<()> {
 struct Row {
     what: &'static str,
     ours: String,
+    /// The store's figure as a cost (seconds, or bytes): larger is worse, so that the
+    /// encrypted store's overhead is a ratio of two of them.
+    cost: f64,
     plain: String,
     ratio: String,
     target: &'static str,
@@ -49,6 +56,7 @@ struct Row {
 fn row(
     what: &'static str,
     ours: String,
+    cost: f64,
     plain: Option<String>,
     ratio: Option<f64>,
     target: &'static str,
@@ -56,19 +64,40 @@ fn row(
     Row {
         what,
         ours,
+        cost,
         plain: plain.unwrap_or_else(|| "—".into()),
         ratio: ratio.map_or_else(|| "—".into(), |r| format!("{r:.2}×")),
         target,
     }
 }
 
+/// One size: the store in clear and the same records in an encrypted store, then the
+/// cost of unsealing the key.
 fn one_size(n: usize, dir: &Path) -> anyhow::Result<()> {
+    let clear = pass(n, &dir.join("clear"), None)?;
+    let key = DataKey::random()?;
+    let encrypted = pass(n, &dir.join("encrypted"), Some(&key))?;
+    print_table(n, &clear, &encrypted);
+    print_unlock(dir)
+}
+
+/// Opens the store at `path`, encrypted with `key` if there is one.
+fn open(path: &Path, key: Option<&DataKey>) -> anyhow::Result<Store> {
+    Ok(match key {
+        Some(key) => Store::open_encrypted(path, key, Env::default())?,
+        None => Store::open(path, Env::default())?,
+    })
+}
+
+/// The whole measure on one store, beside plain SQLite.
+fn pass(n: usize, dir: &Path, key: Option<&DataKey>) -> anyhow::Result<Vec<Row>> {
+    std::fs::create_dir_all(dir)?;
     let now = filrouge_core::Clock::now_ms(&filrouge_core::SystemClock);
     let mut rng = Rng::new(0x5EED ^ n as u64);
     let (n_persons, n_rencontres, n_etapes, n_relances) = generate::split(n);
     let store_path = dir.join(filrouge_core::STORE_FILE);
     let plain_path = dir.join("plain.sqlite");
-    let mut store = Store::open(&store_path, Env::default())?;
+    let mut store = open(&store_path, key)?;
     let plain = plain_open(&plain_path)?;
     let mut rows = Vec::new();
 
@@ -123,6 +152,7 @@ fn one_size(n: usize, dir: &Path) -> anyhow::Result<()> {
     rows.push(row(
         "create+persist (records/s)",
         format!("{:.0}", per_s(ours_t)),
+        ours_t.as_secs_f64(),
         Some(format!("{:.0}", per_s(plain_t))),
         Some(ours_t.as_secs_f64() / plain_t.as_secs_f64()),
         "time ≤ 8× plain",
@@ -167,6 +197,7 @@ fn one_size(n: usize, dir: &Path) -> anyhow::Result<()> {
     rows.push(row(
         "background WAL checkpoint",
         ms(checkpoint),
+        checkpoint.as_secs_f64(),
         None,
         None,
         "off the user's path",
@@ -230,7 +261,7 @@ fn one_size(n: usize, dir: &Path) -> anyhow::Result<()> {
     let mut base = Vec::new();
     for _ in 0..5 {
         let t = Instant::now();
-        let s = Store::open(&store_path, Env::default())?;
+        let s = open(&store_path, key)?;
         std::hint::black_box(s.list_rencontres_since(now - 86_400_000)?);
         ours.push(t.elapsed());
         drop(s);
@@ -251,13 +282,14 @@ fn one_size(n: usize, dir: &Path) -> anyhow::Result<()> {
         "≤ 300 ms",
     ));
 
-    let mut store = Store::open(&store_path, Env::default())?;
+    let mut store = open(&store_path, key)?;
     let t = Instant::now();
     let report = store.rebuild_projections()?;
     let rebuild = t.elapsed();
     rows.push(row(
         "full projection rebuild",
         format!("{:.2} s ({} docs)", rebuild.as_secs_f64(), report.documents),
+        rebuild.as_secs_f64(),
         None,
         None,
         "≤ 5 s",
@@ -269,13 +301,13 @@ fn one_size(n: usize, dir: &Path) -> anyhow::Result<()> {
     rows.push(row(
         "bytes on disk per record",
         format!("{:.0}", ours_bytes as f64 / n as f64),
+        ours_bytes as f64,
         Some(format!("{:.0}", plain_bytes as f64 / n as f64)),
         Some(ours_bytes as f64 / plain_bytes as f64),
         "≤ 2.5× plain",
     ));
 
-    print_table(n, &rows);
-    Ok(())
+    Ok(rows)
 }
 
 fn plain_open(path: &Path) -> anyhow::Result<Connection> {
@@ -310,7 +342,8 @@ fn ms(d: Duration) -> String {
 }
 
 fn single_row(what: &'static str, lat: &mut [Duration], p: usize, target: &'static str) -> Row {
-    row(what, ms(percentile(lat, p)), None, None, target)
+    let d = percentile(lat, p);
+    row(what, ms(d), d.as_secs_f64(), None, None, target)
 }
 
 fn pair_row(
@@ -324,25 +357,64 @@ fn pair_row(
     row(
         what,
         ms(o),
+        o.as_secs_f64(),
         Some(ms(b)),
         Some(o.as_secs_f64() / b.as_secs_f64().max(1e-9)),
         target,
     )
 }
 
-fn print_table(n: usize, rows: &[Row]) {
+fn print_table(n: usize, clear: &[Row], encrypted: &[Row]) {
     println!();
     println!("N = {n} records");
     println!(
-        "{:<30} {:>22} {:>16} {:>9}  target (100k)",
-        "measure", "fil rouge store", "plain SQLite", "ratio"
+        "{:<30} {:>22} {:>22} {:>9} {:>16} {:>9}  target (100k)",
+        "measure", "store in clear", "encrypted store", "enc/clr", "plain SQLite", "clr/pln"
     );
-    for r in rows {
+    for (r, e) in clear.iter().zip(encrypted) {
+        let overhead = if r.cost > 0.0 {
+            format!("{:.2}×", e.cost / r.cost)
+        } else {
+            "—".into()
+        };
         println!(
-            "{:<30} {:>22} {:>16} {:>9}  {}",
-            r.what, r.ours, r.plain, r.ratio, r.target
+            "{:<30} {:>22} {:>22} {:>9} {:>16} {:>9}  {}",
+            r.what, r.ours, e.ours, overhead, r.plain, r.ratio, r.target
         );
     }
+    println!(
+        "(enc/clr: the encrypted store's cost over the same run's store in clear; target ≤ 1.15×)"
+    );
+}
+
+/// Unsealing the data key with a PIN and with a passphrase, at the app's Argon2 costs.
+fn print_unlock(dir: &Path) -> anyhow::Result<()> {
+    for (protection, secret, platform) in [
+        (Protection::Pin, "482913", Some(&b"keystore secret"[..])),
+        (
+            Protection::Passphrase,
+            "une phrase de passe assez longue",
+            None,
+        ),
+    ] {
+        let store = dir.join(format!("unlock-{protection:?}.sqlite"));
+        let (mut vault, _key) = Vault::create(&store, protection, secret, platform)?;
+        let mut lat = Vec::new();
+        for _ in 0..5 {
+            let t = Instant::now();
+            std::hint::black_box(vault.unlock(secret, platform, 0)?);
+            lat.push(t.elapsed());
+        }
+        let cost = protection.cost();
+        println!(
+            "{protection:?} unlock (Argon2id m={} MiB, t={}, p={}): median {}  target ≤ 300 ms for the PIN",
+            cost.memory_kib / 1024,
+            cost.passes,
+            cost.lanes,
+            ms(percentile(&mut lat, 50)),
+        );
+    }
+    Ok(())
 }
 
 /// The one id of a one-record import.

@@ -82,6 +82,48 @@ pub enum CoreError {
     /// Talking to the server failed.
     #[error(transparent)]
     Transport(#[from] TransportError),
+    /// The store cannot be read with the key given (or without one): it is encrypted
+    /// with another key, or not a store.
+    #[error("the store cannot be read with this key")]
+    WrongKey,
+    /// A new PIN or passphrase breaks its rules.
+    #[error("a {protection:?} needs at least {min_len} characters")]
+    WeakSecret {
+        /// What the secret is.
+        protection: crate::vault::Protection,
+        /// The shortest accepted.
+        min_len: usize,
+    },
+    /// The PIN or passphrase is not the one that seals the key.
+    #[error("wrong secret; {attempts_left} attempts left")]
+    WrongSecret {
+        /// Attempts left before the key is destroyed.
+        attempts_left: u32,
+    },
+    /// Too many failed attempts lately: the next one must wait.
+    #[error("too many attempts; wait {wait_ms} ms")]
+    TooSoon {
+        /// How long to wait, in milliseconds.
+        wait_ms: i64,
+    },
+    /// The key was destroyed after too many failed attempts: the store is unreadable.
+    #[error("the store's key was destroyed")]
+    KeyDestroyed,
+    /// The store already has a key file; making another would lose the store.
+    #[error("the store already has a key")]
+    KeyExists,
+    /// The key file cannot be read.
+    #[error("the key file is damaged")]
+    DamagedKeyFile,
+    /// The operating system gave no randomness.
+    #[error("no randomness available")]
+    NoRandomness,
+    /// The encrypted copy of a plaintext store differs from it; the plaintext is kept.
+    #[error("the encrypted copy differs from the store in {what}")]
+    EncryptionCheck {
+        /// What differs (a table's name, or the integrity check).
+        what: String,
+    },
 }
 
 impl From<CoreError> for IpcError {
@@ -96,7 +138,16 @@ impl From<CoreError> for IpcError {
             | CoreError::DamagedSetting { .. }
             | CoreError::Unencodable { .. }
             | CoreError::Sqlite(_)
-            | CoreError::Io(_) => IpcError::Storage,
+            | CoreError::Io(_)
+            | CoreError::WrongKey
+            | CoreError::WeakSecret { .. }
+            | CoreError::WrongSecret { .. }
+            | CoreError::TooSoon { .. }
+            | CoreError::KeyDestroyed
+            | CoreError::KeyExists
+            | CoreError::DamagedKeyFile
+            | CoreError::NoRandomness
+            | CoreError::EncryptionCheck { .. } => IpcError::Storage,
             CoreError::NotEnrolled => IpcError::NotEnrolled,
             CoreError::Transport(t) => IpcError::Sync(t.failure()),
         }

@@ -24,6 +24,7 @@ pub mod app;
 mod error;
 mod store;
 pub mod sync;
+pub mod vault;
 
 pub use app::Device;
 pub use error::CoreError;

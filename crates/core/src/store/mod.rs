@@ -41,6 +41,7 @@ use filrouge_model::{Rencontre, RencontreDraft};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::store::schema as db;
+use crate::vault::DataKey;
 use crate::{CoreError, Env};
 
 /// Limits and tuning of a store.
@@ -109,7 +110,25 @@ impl Store {
 
     /// Opens the store with explicit limits.
     pub fn open_with(path: &Path, env: Env, options: StoreOptions) -> Result<Store, CoreError> {
-        let conn = db::open(path)?;
+        Self::open_keyed(path, env, options, None)
+    }
+
+    /// Opens the store file at `path` encrypted with `key` (creating it if needed). A
+    /// store an earlier version wrote in clear is encrypted first
+    /// ([`crate::vault::migrate`]); a key that does not open it is
+    /// [`CoreError::WrongKey`], and nothing is changed.
+    pub fn open_encrypted(path: &Path, key: &DataKey, env: Env) -> Result<Store, CoreError> {
+        crate::vault::migrate::encrypt_plaintext(path, key, &mut |_| {})?;
+        Self::open_keyed(path, env, StoreOptions::default(), Some(key))
+    }
+
+    fn open_keyed(
+        path: &Path,
+        env: Env,
+        options: StoreOptions,
+        key: Option<&DataKey>,
+    ) -> Result<Store, CoreError> {
+        let conn = db::open(path, key)?;
         let mut store = Store {
             conn,
             env,

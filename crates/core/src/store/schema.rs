@@ -11,6 +11,7 @@ use std::path::Path;
 use rusqlite::Connection;
 
 use crate::CoreError;
+use crate::vault::DataKey;
 
 /// Schema migrations, in order. Never edit or remove one: append a new one.
 const MIGRATIONS: &[&str] = &[
@@ -313,13 +314,27 @@ pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 /// automatic checkpoint runs inside whichever commit fills the WAL, which made one user
 /// edit in a few hundred wait several milliseconds. The automatic one stays as a safety
 /// net at 10,000 pages (40 MB) in case the background job does not run.
-pub(crate) fn open(path: &Path) -> Result<Connection, CoreError> {
+///
+/// With a `key`, the file is SQLCipher-encrypted with it (raw key: no derivation at
+/// open); a key that does not open the file, or a key missing for an encrypted file, is
+/// [`CoreError::WrongKey`], and the file is left untouched.
+pub(crate) fn open(path: &Path, key: Option<&DataKey>) -> Result<Connection, CoreError> {
     if let Some(dir) = path.parent()
         && !dir.as_os_str().is_empty()
     {
         std::fs::create_dir_all(dir)?;
     }
     let mut conn = Connection::open(path)?;
+    if let Some(key) = key {
+        crate::vault::apply_key(&conn, key)?;
+    }
+    // The first read of the file tells whether the key opens it.
+    if let Err(e) = conn.query_row("SELECT count(*) FROM sqlite_master", [], |_| Ok(())) {
+        return Err(match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::NotADatabase) => CoreError::WrongKey,
+            _ => e.into(),
+        });
+    }
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     // journal_mode returns a row, so it is read rather than executed.
     let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
@@ -361,7 +376,7 @@ mod tests {
     #[test]
     fn fresh_file_gets_every_migration_and_durable_pragmas() {
         let dir = tempfile::tempdir().unwrap();
-        let conn = open(&dir.path().join("sub/store.sqlite")).unwrap();
+        let conn = open(&dir.path().join("sub/store.sqlite"), None).unwrap();
         let v: i64 = conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .unwrap();
@@ -384,12 +399,15 @@ mod tests {
     fn reopening_is_idempotent_and_newer_files_are_refused() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("store.sqlite");
-        drop(open(&path).unwrap());
-        drop(open(&path).unwrap());
+        drop(open(&path, None).unwrap());
+        drop(open(&path, None).unwrap());
         let conn = Connection::open(&path).unwrap();
         conn.execute_batch(&format!("PRAGMA user_version = {}", SCHEMA_VERSION + 1))
             .unwrap();
         drop(conn);
-        assert!(matches!(open(&path), Err(CoreError::SchemaTooNew { .. })));
+        assert!(matches!(
+            open(&path, None),
+            Err(CoreError::SchemaTooNew { .. })
+        ));
     }
 }

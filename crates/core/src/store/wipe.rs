@@ -4,8 +4,10 @@
 //! or an unknown token); the app then calls [`Store::wipe`]: the store's connection is
 //! closed, its files (database, WAL, shared memory) are deleted, and a new, empty store
 //! takes their place, which keeps only when the wipe happened, so that the screen can
-//! say "Cet appareil a été retiré de l'équipe". Until the store is encrypted (its key
-//! destroyed then), the deleted files' blocks stay on the flash until overwritten.
+//! say "Cet appareil a été retiré de l'équipe". An encrypted store's key file is destroyed
+//! first, so what the flash keeps of the deleted files is unreadable. The empty store
+//! left holds nothing personal and is opened in clear: the app asks for a new PIN before
+//! the device is used again, which encrypts it under a new key.
 
 use std::path::PathBuf;
 
@@ -27,8 +29,10 @@ impl Store {
         };
         let now = self.env.clock.now_ms();
         let old = std::mem::replace(&mut self.conn, Connection::open_in_memory()?);
+        // The key first: once it is gone, whatever the flash keeps of the encrypted
+        // files is unreadable.
         let deleted = match old.close() {
-            Ok(()) => delete_files(&path),
+            Ok(()) => crate::vault::Vault::destroy(&path).and_then(|()| delete_files(&path)),
             Err((_, e)) => Err(CoreError::Sqlite(e)),
         };
         // Whatever happened, the store is reopened at its path: emptied, or (when the
