@@ -139,6 +139,8 @@ error-corrupt = This contact is damaged and has been set aside. Tell your coordi
 error-storage = The device could not read or save the data. Try again; if it keeps happening, restart the app.
 error-not-enrolled = This device is not enrolled in a team: enrol it first in Settings.
 error-interrupted = The action stopped before it finished. Check whether it was saved, then try again.
+error-locked = The notebook is locked: unlock it to go on.
+error-key-destroyed = The notebook's key was destroyed after too many wrong attempts: what it held can no longer be read.
 
 ## Rejected values
 ##
@@ -465,3 +467,37 @@ team-device-revoke = Remove
 team-device-revoke-question = Remove “{ $name }” from the team? It will no longer sync; what it has not sent yet stays on it.
 team-device-revoke-confirm = Confirm the removal
 team-device-revoke-cancel = Cancel
+
+## The lock
+##
+## $min is the shortest secret accepted; $left the attempts left before the store's key
+## is destroyed; $seconds a wait in whole seconds; $n a number of minutes.
+
+lock-setup-title = Protect this notebook
+lock-setup-pin-help = Choose a PIN of at least { $min } digits. It encrypts everything this device keeps: without it, nobody can read it. After 10 wrong PINs, everything is erased.
+lock-setup-passphrase-help = Choose a passphrase of at least { $min } characters, for instance four words. It encrypts everything this device keeps: without it, nobody can read it. After 10 wrong attempts, everything is erased.
+lock-locked-title = Notebook locked
+lock-destroyed-title = Notebook erased
+lock-destroyed-text = After 10 wrong attempts the notebook's key was destroyed: what it held can no longer be read, and what was not synced is lost. Choose a new secret, then ask your coordinator for an invitation.
+lock-pin-label = PIN
+lock-passphrase-label = Passphrase
+lock-confirm-label = Once more
+lock-mismatch = The two are not the same.
+lock-choose = Protect the notebook
+lock-unlock = Unlock
+lock-opening = Opening…
+lock-now = Lock
+lock-weak-pin = The PIN needs at least { $min } digits, and nothing else.
+lock-weak-passphrase = The passphrase needs at least { $min } characters.
+lock-wrong = That is not the right secret. { $left } attempts left.
+lock-wrong-last = That is not the right secret. Careful: after { $left ->
+    [one] one more wrong attempt
+   *[other] { $left } more wrong attempts
+}, everything in the notebook will be erased, including what is not synced yet.
+lock-wait = Too many wrong attempts: try again in { $seconds } s.
+lock-settings-title = Locking
+lock-old-label = Current secret
+lock-change = Change the secret
+lock-changed = Secret changed. The notebook was not rewritten: only its key is sealed differently.
+lock-idle-label = Lock after
+lock-minutes = { $n } min

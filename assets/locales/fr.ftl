@@ -152,6 +152,8 @@ error-corrupt = Cette rencontre est endommagée et a été mise de côté. Prév
 error-storage = L'appareil n'a pas pu lire ou enregistrer les données. Réessayez ; si cela continue, redémarrez l'application.
 error-not-enrolled = Cet appareil n'est associé à aucune équipe : associez-le d'abord dans les Réglages.
 error-interrupted = L'action s'est interrompue avant la fin. Vérifiez si elle a été enregistrée, puis réessayez.
+error-locked = Le carnet est verrouillé : déverrouillez-le pour continuer.
+error-key-destroyed = La clé du carnet a été détruite après trop d'essais faux : ce qu'il contenait ne peut plus être lu.
 
 ## Rejected values
 ##
@@ -504,3 +506,37 @@ team-device-revoke = Retirer
 team-device-revoke-question = Retirer « { $name } » de l'équipe ? Il ne pourra plus synchroniser ; ce qu'il n'a pas encore envoyé restera sur lui.
 team-device-revoke-confirm = Confirmer le retrait
 team-device-revoke-cancel = Annuler
+
+## The lock
+##
+## $min is the shortest secret accepted; $left the attempts left before the store's key
+## is destroyed; $seconds a wait in whole seconds; $n a number of minutes.
+
+lock-setup-title = Protégez ce carnet
+lock-setup-pin-help = Choisissez un code d'au moins { $min } chiffres. Il chiffre tout ce que l'appareil garde : sans lui, personne ne peut le lire. Après 10 codes faux, tout est effacé.
+lock-setup-passphrase-help = Choisissez une phrase de passe d'au moins { $min } caractères, par exemple quatre mots. Elle chiffre tout ce que l'appareil garde : sans elle, personne ne peut le lire. Après 10 essais faux, tout est effacé.
+lock-locked-title = Carnet verrouillé
+lock-destroyed-title = Carnet effacé
+lock-destroyed-text = Après 10 essais faux, la clé du carnet a été détruite : ce qu'il contenait ne peut plus être lu, et ce qui n'était pas synchronisé est perdu. Choisissez un nouveau secret, puis demandez une invitation à votre coordinateur·rice.
+lock-pin-label = Code
+lock-passphrase-label = Phrase de passe
+lock-confirm-label = Encore une fois
+lock-mismatch = Les deux ne sont pas identiques.
+lock-choose = Protéger le carnet
+lock-unlock = Déverrouiller
+lock-opening = Ouverture…
+lock-now = Verrouiller
+lock-weak-pin = Le code doit compter au moins { $min } chiffres, et rien d'autre.
+lock-weak-passphrase = La phrase de passe doit compter au moins { $min } caractères.
+lock-wrong = Ce n'est pas le bon secret. Encore { $left } essais.
+lock-wrong-last = Ce n'est pas le bon secret. Attention : après { $left ->
+    [one] un essai faux de plus
+   *[other] { $left } essais faux de plus
+}, tout ce que le carnet contient sera effacé, y compris ce qui n'est pas encore synchronisé.
+lock-wait = Trop d'essais faux : réessayez dans { $seconds } s.
+lock-settings-title = Verrouillage
+lock-old-label = Secret actuel
+lock-change = Changer le secret
+lock-changed = Secret changé. Le carnet n'a pas été réécrit : seule sa clé est scellée autrement.
+lock-idle-label = Verrouiller après
+lock-minutes = { $n } min

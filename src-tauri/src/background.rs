@@ -16,8 +16,11 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use filrouge_core::sync::{self, HttpTransport, PERIOD, RetrySchedule};
-use filrouge_core::{CoreError, Device};
-use filrouge_model::ipc::{SYNC_STATUS_EVENT, SyncFailure, SyncProgress, SyncStage, SyncStatus};
+use filrouge_core::{CoreError, Gate, SystemClock};
+use filrouge_model::ipc::{
+    LOCK_STATUS_EVENT, LockStatus, SYNC_STATUS_EVENT, SyncFailure, SyncProgress, SyncStage,
+    SyncStatus,
+};
 use tauri::{Emitter, Manager};
 
 /// Log entries to catch up on before the status shows a progress bar (about two pages).
@@ -32,12 +35,16 @@ pub struct SyncWorker {
 }
 
 struct Inner {
-    device: Device,
+    /// The store's lock: the worker syncs whenever the store is open, behind an idle
+    /// lock too, and waits while it is shut.
+    gate: Arc<Gate>,
     retry: RetrySchedule,
     version: std::sync::atomic::AtomicU64,
     live: Mutex<Live>,
     wake: Mutex<Sender<()>>,
     emit: Emit,
+    /// Tells the UI the lock changed (a revoked device closed its store).
+    emit_lock: Box<dyn Fn(&LockStatus) + Send + Sync>,
     /// Clears the webviews' own storage (a revoked device keeps nothing).
     forget_webviews: Box<dyn Fn() + Send + Sync>,
 }
@@ -52,7 +59,7 @@ struct Live {
 
 impl SyncWorker {
     /// Starts the worker thread for `app`'s store.
-    pub fn start<R: tauri::Runtime>(app: tauri::AppHandle<R>, device: Device) -> Self {
+    pub fn start<R: tauri::Runtime>(app: tauri::AppHandle<R>, gate: Arc<Gate>) -> Self {
         let (tx, rx) = mpsc::channel::<()>();
         let windows = app.clone();
         let forget_webviews = Box::new(move || {
@@ -62,6 +69,12 @@ impl SyncWorker {
                 }
             }
         });
+        let lock_events = app.clone();
+        let emit_lock = Box::new(move |status: &LockStatus| {
+            if let Err(e) = lock_events.emit(LOCK_STATUS_EVENT, status) {
+                tracing::warn!(error = %e, "could not emit the lock status");
+            }
+        });
         let emit: Emit = Box::new(move |status| {
             if let Err(e) = app.emit(SYNC_STATUS_EVENT, status) {
                 tracing::warn!(error = %e, "could not emit the sync status");
@@ -69,12 +82,13 @@ impl SyncWorker {
         });
         let worker = SyncWorker {
             inner: Arc::new(Inner {
-                retry: device.retry_schedule(),
-                device,
+                retry: RetrySchedule::new(Arc::new(SystemClock)),
+                gate,
                 version: std::sync::atomic::AtomicU64::new(0),
                 live: Mutex::new(Live::default()),
                 wake: Mutex::new(tx),
                 emit,
+                emit_lock,
                 forget_webviews,
             }),
         };
@@ -89,7 +103,9 @@ impl SyncWorker {
                     while rx.try_recv().is_ok() {} // several pokes make one sync
                     delay = this.run_once();
                     // Off the user's path: keeps the WAL short so edits never pay for it.
-                    if let Err(e) = lock(this.inner.device.store()).checkpoint() {
+                    if let Some(device) = this.inner.gate.opened()
+                        && let Err(e) = lock(device.store()).checkpoint()
+                    {
                         tracing::warn!(error = %e, "checkpoint failed");
                     }
                 }
@@ -115,8 +131,9 @@ impl SyncWorker {
     pub fn status(&self) -> Result<SyncStatus, CoreError> {
         // `live` first and held throughout, so a higher version never carries an older
         // reading of the store. (Nothing holds the store while taking `live`.)
+        let device = self.inner.gate.opened().ok_or(CoreError::Locked)?;
         let live = lock(&self.inner.live);
-        let mut status = self.inner.device.sync_status()?;
+        let mut status = device.sync_status()?;
         status.running = live.running;
         status.progress = live.progress.filter(|_| live.running);
         status.last_failure = live.last_failure.clone();
@@ -137,7 +154,10 @@ impl SyncWorker {
 
     /// Runs one sync if the device is enrolled; returns how long to wait before the next.
     fn run_once(&self) -> Duration {
-        let creds = match lock(self.inner.device.store()).connection() {
+        let Some(device) = self.inner.gate.opened() else {
+            return PERIOD;
+        };
+        let creds = match lock(device.store()).connection() {
             Ok(Some(creds)) => creds,
             Ok(None) => return PERIOD,
             Err(e) => {
@@ -158,9 +178,7 @@ impl SyncWorker {
         };
         let result = HttpTransport::pinned(&creds.url, &creds.token, creds.pin)
             .map_err(CoreError::from)
-            .and_then(|mut t| {
-                sync::run_with_progress(self.inner.device.store(), &mut t, &mut on_progress)
-            });
+            .and_then(|mut t| sync::run_with_progress(device.store(), &mut t, &mut on_progress));
         let delay = {
             let mut live = lock(&self.inner.live);
             live.running = false;
@@ -180,7 +198,7 @@ impl SyncWorker {
                 Err(e) => {
                     tracing::warn!(error = %e, "sync failed");
                     // A lost or stolen phone, revoked by its team: it erases what it holds.
-                    let wiped = match self.inner.device.wipe_if_revoked(&e, &creds.token) {
+                    let wiped = match device.wipe_if_revoked(&e, &creds.token) {
                         Ok(wiped) => Ok(wiped),
                         Err(wipe) => {
                             tracing::error!(error = %wipe, "erasing a revoked device failed");
@@ -188,7 +206,13 @@ impl SyncWorker {
                         }
                     };
                     if wiped.as_ref().is_ok_and(|w| *w) {
+                        // Nothing is written again before a new secret seals a new key.
+                        self.inner.gate.close();
                         (self.inner.forget_webviews)();
+                        match self.inner.gate.lock_status() {
+                            Ok(status) => (self.inner.emit_lock)(&status),
+                            Err(e) => tracing::warn!(error = %e, "reading the lock failed"),
+                        }
                     }
                     live.failures = live.failures.saturating_add(1);
                     let failure = match e {

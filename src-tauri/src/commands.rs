@@ -12,14 +12,16 @@
 //! mock-runtime tests (`tests.rs`) call every `Command::NAME` the way the UI does, so a
 //! name without a handler fails them.
 
-use filrouge_core::{CoreError, Device};
+use std::sync::Arc;
+
+use filrouge_core::{CoreError, Device, Gate};
 use filrouge_model::ipc::{
-    ChangeStage, CheckIn, Command, CreateEvent, CreateInvite, CreatePartner, CreatePerson,
-    CreateRencontre, EditRencontre, Enrol, GetEvent, GetFormDraft, GetPerson, GetProfile,
-    GetSyncStatus, Invite, IpcError, LastPlace, ListDevices, ListEvents, ListPartners,
-    ListRelances, ListRencontres, MyCaseload, Orient, PlanRelance, Register, RevokeDevice,
-    SaveFormDraft, SearchPersons, SetProfile, SetRelanceStatus, SyncNow, SyncStatus, TeamDevice,
-    UpdatePerson, UpdateRencontre,
+    ChangeSecret, ChangeStage, CheckIn, ChooseSecret, Command, CreateEvent, CreateInvite,
+    CreatePartner, CreatePerson, CreateRencontre, EditRencontre, Enrol, GetEvent, GetFormDraft,
+    GetLockStatus, GetPerson, GetProfile, GetSyncStatus, Invite, IpcError, LastPlace, ListDevices,
+    ListEvents, ListPartners, ListRelances, ListRencontres, Lock, LockStatus, MyCaseload, Orient,
+    PlanRelance, Register, RevokeDevice, SaveFormDraft, SearchPersons, SetIdleLock, SetProfile,
+    SetRelanceStatus, SyncNow, SyncStatus, TeamDevice, Unlock, UpdatePerson, UpdateRencontre,
 };
 use tauri::State;
 
@@ -48,7 +50,7 @@ async fn on_network<T: Send + 'static>(
     state: &AppState,
     call: impl FnOnce(&Device) -> Result<T, CoreError> + Send + 'static,
 ) -> Res<T> {
-    let device = state.device.clone();
+    let device = state.device()?;
     match tauri::async_runtime::spawn_blocking(move || call(&device)).await {
         Ok(result) => answer(result),
         Err(e) => {
@@ -70,7 +72,7 @@ macro_rules! commands {
                 state: State<'_, AppState>,
                 args: $cmd,
             ) -> Res<<$cmd as Command>::Output> {
-                commands!(@$kind state, state.device.$name(args))
+                commands!(@$kind state, state.device()?.$name(args))
             }
         )+
     };
@@ -85,7 +87,6 @@ commands! {
     local list_rencontres(ListRencontres);
     local last_place(LastPlace);
     local get_form_draft(GetFormDraft);
-    local save_form_draft(SaveFormDraft);
     local set_profile(SetProfile);
     local get_profile(GetProfile);
     local search_persons(SearchPersons);
@@ -140,4 +141,62 @@ pub async fn list_devices(state: State<'_, AppState>, args: ListDevices) -> Res<
 #[tauri::command]
 pub async fn revoke_device(state: State<'_, AppState>, args: RevokeDevice) -> Res<Vec<TeamDevice>> {
     on_network(&state, |device| device.revoke_device(args)).await
+}
+
+/// Runs a lock command on a blocking thread: unsealing the key costs Argon2's tens of
+/// MiB and some hundred milliseconds.
+async fn on_gate<T: Send + 'static>(
+    state: &AppState,
+    call: impl FnOnce(&Gate) -> Result<T, CoreError> + Send + 'static,
+) -> Res<T> {
+    let gate = Arc::clone(&state.gate);
+    match tauri::async_runtime::spawn_blocking(move || call(&gate)).await {
+        Ok(result) => answer(result),
+        Err(e) => {
+            tracing::warn!(error = %e, "a command's thread stopped");
+            Err(IpcError::Interrupted)
+        }
+    }
+}
+
+#[tauri::command]
+pub async fn get_lock_status(state: State<'_, AppState>, args: GetLockStatus) -> Res<LockStatus> {
+    let GetLockStatus {} = args;
+    answer(state.gate.lock_status())
+}
+
+#[tauri::command]
+pub async fn choose_secret(state: State<'_, AppState>, args: ChooseSecret) -> Res<LockStatus> {
+    let status = on_gate(&state, |gate| gate.choose_secret(args)).await?;
+    // The store is open: the sync can start.
+    state.sync.local_change();
+    Ok(status)
+}
+
+#[tauri::command]
+pub async fn unlock(state: State<'_, AppState>, args: Unlock) -> Res<LockStatus> {
+    let status = on_gate(&state, |gate| gate.unlock(args)).await?;
+    state.sync.local_change();
+    Ok(status)
+}
+
+#[tauri::command]
+pub async fn lock(state: State<'_, AppState>, args: Lock) -> Res<LockStatus> {
+    let Lock {} = args;
+    answer(state.gate.lock())
+}
+
+#[tauri::command]
+pub async fn change_secret(state: State<'_, AppState>, args: ChangeSecret) -> Res<LockStatus> {
+    on_gate(&state, |gate| gate.change_secret(args)).await
+}
+
+#[tauri::command]
+pub async fn set_idle_lock(state: State<'_, AppState>, args: SetIdleLock) -> Res<LockStatus> {
+    answer(state.gate.set_idle_lock(args))
+}
+
+#[tauri::command]
+pub async fn save_form_draft(state: State<'_, AppState>, args: SaveFormDraft) -> Res<()> {
+    answer(state.gate.save_form_draft(args))
 }

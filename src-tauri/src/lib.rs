@@ -2,8 +2,10 @@
 //! and runs sync in the background.
 //!
 //! Data flow: the UI calls a command (one per `filrouge_model::ipc::Command`), the
-//! command calls the [`filrouge_core::Device`] method of the same name, which locks the
-//! store for the few milliseconds one local transaction takes, and returns. Sync never runs inside a command: [`background::SyncWorker`]
+//! command takes the [`filrouge_core::Device`] from the store's lock
+//! ([`filrouge_core::Gate`]: none until the worker's secret has opened it) and calls its
+//! method of the same name, which locks the store for the few milliseconds one local
+//! transaction takes, and returns. Sync never runs inside a command: [`background::SyncWorker`]
 //! runs it on its own thread and tells the UI through the `sync-status` event.
 //!
 //! The data directory is, in order: `--data DIR` on the command line, the
@@ -18,18 +20,28 @@ mod commands;
 #[cfg(test)]
 mod tests;
 
-use filrouge_core::{Device, Env};
+use filrouge_core::{Device, Env, Gate};
+use filrouge_model::ipc::IpcError;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use tauri::Manager;
 
 pub use background::SyncWorker;
 
 /// What every command can reach.
 pub struct AppState {
-    /// The app on this device: one method per command.
-    pub device: Device,
+    /// The store's lock, which hands out the app while it is open.
+    pub gate: Arc<Gate>,
     /// The background sync.
     pub sync: SyncWorker,
+}
+
+impl AppState {
+    /// The app on this device (one method per command), or `Locked` while the lock
+    /// screen shows.
+    pub fn device(&self) -> Result<Device, IpcError> {
+        self.gate.device().map_err(IpcError::from)
+    }
 }
 
 /// Registers every command on `builder`. Shared by `run` and the mock-runtime tests.
@@ -67,18 +79,29 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::edit_rencontre,
         commands::get_profile,
         commands::set_profile,
+        commands::get_lock_status,
+        commands::choose_secret,
+        commands::unlock,
+        commands::lock,
+        commands::change_secret,
+        commands::set_idle_lock,
     ])
 }
 
-/// Opens the store in `dir` and starts the background sync for `app`.
-pub fn manage_state<R: tauri::Runtime>(
-    app: &tauri::AppHandle<R>,
-    dir: PathBuf,
-) -> Result<(), filrouge_core::CoreError> {
-    let device = Device::open(&dir.join(filrouge_core::STORE_FILE), Env::default())?;
-    let sync = SyncWorker::start(app.clone(), device.clone());
-    app.manage(AppState { device, sync });
-    Ok(())
+/// Sets up the lock of the store in `dir` (the store opens when the worker gives the
+/// secret) and starts the background sync for `app`, which waits for it.
+///
+/// No platform keystore is reached yet (the Secret Service on Linux, the Android
+/// Keystore through a plugin: see ARCHITECTURE), so the worker's secret is a
+/// passphrase of twelve characters or more, at Argon2's stronger cost.
+pub fn manage_state<R: tauri::Runtime>(app: &tauri::AppHandle<R>, dir: PathBuf) {
+    let gate = Arc::new(Gate::new(
+        &dir.join(filrouge_core::STORE_FILE),
+        Env::default(),
+        None,
+    ));
+    let sync = SyncWorker::start(app.clone(), Arc::clone(&gate));
+    app.manage(AppState { gate, sync });
 }
 
 /// Runs the desktop app.
@@ -96,8 +119,8 @@ pub fn run() {
                 Some(dir) => dir.clone(),
                 None => app.path().app_data_dir()?,
             };
-            tracing::info!(dir = %dir.display(), "opening the store");
-            manage_state(app.handle(), dir)?;
+            tracing::info!(dir = %dir.display(), "using the data directory");
+            manage_state(app.handle(), dir);
             open_windows(app, chosen.as_deref())?;
             Ok(())
         })
@@ -109,7 +132,7 @@ pub fn run() {
 }
 
 /// Opens the windows of `tauri.conf.json`, which has them `create: false` so that they
-/// are made here, after the store is open. With a data directory chosen at launch, the
+/// are made here, after the app's state is managed. With a data directory chosen at launch, the
 /// webview keeps its storage (`localStorage`: the language choice) under it, not in the
 /// app's shared one: a second device on the same machine has its own settings, and each
 /// end-to-end test starts from a clean webview whatever ran before or beside it.

@@ -2,7 +2,8 @@
 //! with the `args` shape the UI sends, and errors come back as the tagged `IpcError`.
 
 use filrouge_model::ipc::{
-    Command, CreateRencontre, GetSyncStatus, IpcError, LastPlace, ListRencontres, SyncNow,
+    ChangeSecret, ChooseSecret, Command, CreateRencontre, GetLockStatus, GetSyncStatus, IpcError,
+    LastPlace, ListRencontres, Lock, LockState, SecretKind, SetIdleLock, SyncNow, Unlock,
     UpdateRencontre,
 };
 use filrouge_model::{Channel, Field, RecordId, RencontreDraft};
@@ -16,14 +17,30 @@ use tauri::{App, WebviewWindow, WebviewWindowBuilder};
 /// A record id no store holds.
 const UNKNOWN: &str = "01900000-0000-7000-8000-00000000dead";
 
-fn app(dir: &std::path::Path) -> (App<MockRuntime>, WebviewWindow<MockRuntime>) {
+/// The passphrase the tests choose (no keystore in the shell yet).
+const PASSPHRASE: &str = "une phrase de passe";
+
+/// The app with its lock not yet opened.
+fn locked_app(dir: &std::path::Path) -> (App<MockRuntime>, WebviewWindow<MockRuntime>) {
     let app = crate::with_commands(mock_builder())
         .build(mock_context(noop_assets()))
         .unwrap();
-    crate::manage_state(app.handle(), dir.to_path_buf()).unwrap();
+    crate::manage_state(app.handle(), dir.to_path_buf());
     let window = WebviewWindowBuilder::new(&app, "main", Default::default())
         .build()
         .unwrap();
+    (app, window)
+}
+
+/// The app, its store open with the passphrase (chosen now, or given again).
+fn app(dir: &std::path::Path) -> (App<MockRuntime>, WebviewWindow<MockRuntime>) {
+    let (app, window) = locked_app(dir);
+    let secret = PASSPHRASE.to_owned();
+    let status = match call(&window, &GetLockStatus {}).unwrap().state {
+        LockState::Setup => call(&window, &ChooseSecret { secret }),
+        _ => call(&window, &Unlock { secret }),
+    };
+    assert_eq!(status.unwrap().state, LockState::Open);
     (app, window)
 }
 
@@ -428,4 +445,78 @@ fn the_partners_commands_round_trip_through_the_ipc_boundary() {
     let view = call(&w, &Orient { draft }).unwrap();
     assert_eq!(view.timeline.len(), 1);
     assert_eq!(view.timeline[0].what.kind().code(), "orientation");
+}
+
+#[test]
+fn the_lock_commands_open_and_shut_every_other_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_app, w) = locked_app(dir.path());
+    let status = call(&w, &GetLockStatus {}).unwrap();
+    assert_eq!(
+        (status.state, status.kind, status.min_len, status.wiped_at),
+        (LockState::Setup, SecretKind::Passphrase, 12, None)
+    );
+    assert_eq!(call(&w, &LastPlace {}), Err(IpcError::Locked));
+    assert_eq!(
+        call(&w, &GetSyncStatus {}).map(|_| ()),
+        Err(IpcError::Locked)
+    );
+    assert_eq!(
+        call(
+            &w,
+            &ChooseSecret {
+                secret: "court".into()
+            }
+        ),
+        Err(IpcError::WeakSecret {
+            secret: SecretKind::Passphrase,
+            min_len: 12
+        })
+    );
+    let chosen = call(
+        &w,
+        &ChooseSecret {
+            secret: PASSPHRASE.into(),
+        },
+    )
+    .unwrap();
+    assert_eq!(chosen.state, LockState::Open);
+    assert_eq!(call(&w, &LastPlace {}), Ok(None));
+
+    assert_eq!(call(&w, &Lock {}).unwrap().state, LockState::Locked);
+    assert_eq!(call(&w, &LastPlace {}), Err(IpcError::Locked));
+    assert_eq!(
+        call(
+            &w,
+            &Unlock {
+                secret: "pas la bonne phrase".into()
+            }
+        ),
+        Err(IpcError::WrongSecret { attempts_left: 9 })
+    );
+    assert_eq!(call(&w, &GetLockStatus {}).unwrap().failed, 1);
+    assert_eq!(
+        call(
+            &w,
+            &Unlock {
+                secret: PASSPHRASE.into()
+            }
+        )
+        .unwrap()
+        .state,
+        LockState::Open
+    );
+    assert_eq!(
+        call(&w, &SetIdleLock { minutes: 2 }).unwrap().idle_minutes,
+        2
+    );
+    call(
+        &w,
+        &ChangeSecret {
+            old: PASSPHRASE.into(),
+            new: "une autre phrase de passe".into(),
+        },
+    )
+    .unwrap();
+    assert_eq!(call(&w, &LastPlace {}), Ok(None));
 }

@@ -1,8 +1,9 @@
 //! The whole screen and the state its parts share.
 //!
 //! [`App`] lays out the header (name, sync status line, settings button), the tabs,
-//! the settings panel and the screen shown (Aujourd'hui stays mounted underneath), and provides the screen's
-//! language ([`I18n`]) to all of them. [`Shared`] holds what more than one part reads
+//! the settings panel and the screen shown (Aujourd'hui stays mounted underneath); it
+//! is mounted by [`crate::lock::Root`] once the store is open, and reads the screen's
+//! language ([`crate::i18n::I18n`]) that `Root` provides. [`Shared`] holds what more than one part reads
 //! (today's rencontres, the sync status) and knows how to refresh it from the shell: on
 //! load, after a save, and whenever the shell announces a new sync status (a finished
 //! sync may have brought other devices' rencontres). It keeps data, never sentences:
@@ -17,7 +18,7 @@ use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::i18n::{self, I18n, Lang, key};
+use crate::i18n::{self, Lang, key, use_i18n};
 use crate::nav::{Screen, Tabs};
 use crate::screens::events::EventsScreen;
 use crate::screens::events::registration::EventScreen;
@@ -192,7 +193,7 @@ pub fn aria_bool(value: bool) -> &'static str {
 /// The screen.
 #[component]
 pub fn App() -> impl IntoView {
-    let i18n = I18n::provide();
+    let i18n = use_i18n();
     let shared = Shared::new();
     let settings_open = RwSignal::new(false);
     let opener = NodeRef::<html::Button>::new();

@@ -37,6 +37,7 @@ mod context;
 mod errors;
 pub mod events;
 pub mod key;
+pub mod lock;
 pub mod partners;
 pub mod people;
 mod sentences;

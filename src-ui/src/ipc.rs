@@ -72,23 +72,28 @@ pub async fn search_persons(
         .await
 }
 
-/// Calls `on_status` with every sync status the shell announces, for as long as the
-/// page lives. A failure to subscribe (no Tauri) is logged; the screen still works,
-/// it only misses live updates.
+/// Calls `on_status` with every status the shell emits from now on.
 pub async fn listen_sync_status(on_status: impl Fn(SyncStatus) + 'static) {
-    let handler = Closure::<dyn Fn(JsValue)>::new(move |event: JsValue| {
+    listen(SYNC_STATUS_EVENT, on_status).await;
+}
+
+/// Calls `on_payload` with the payload of every `event` the shell emits from now on.
+/// The listener lives as long as the page.
+pub async fn listen<T: serde::de::DeserializeOwned>(
+    event: &'static str,
+    on_payload: impl Fn(T) + 'static,
+) {
+    let handler = Closure::<dyn Fn(JsValue)>::new(move |message: JsValue| {
         let payload =
-            Reflect::get(&event, &JsValue::from_str("payload")).unwrap_or(JsValue::UNDEFINED);
-        match serde_wasm_bindgen::from_value::<SyncStatus>(payload) {
-            Ok(status) => on_status(status),
-            Err(e) => log_error(SYNC_STATUS_EVENT, "unreadable event", &JsValue::from(e)),
+            Reflect::get(&message, &JsValue::from_str("payload")).unwrap_or(JsValue::UNDEFINED);
+        match serde_wasm_bindgen::from_value::<T>(payload) {
+            Ok(payload) => on_payload(payload),
+            Err(e) => log_error(event, "unreadable event", &JsValue::from(e)),
         }
     });
-    match subscribe(SYNC_STATUS_EVENT, handler.as_ref()).await {
-        // The subscription lasts as long as the page: the handler must stay alive
-        // with it, so it is deliberately never freed.
+    match subscribe(event, handler.as_ref()).await {
         Ok(_unlisten) => handler.forget(),
-        Err(e) => log_error(SYNC_STATUS_EVENT, "cannot listen", &e),
+        Err(e) => log_error(event, "cannot listen", &e),
     }
 }
 

@@ -8,7 +8,8 @@
 //! English in the settings. Pure helpers (sentences, times, the status line) compile
 //! and are tested on the host too: `cargo test -p filrouge-ui`.
 //!
-//! Layout: [`app`] (header, status line, shared state), [`nav`] (which screen shows,
+//! Layout: [`lock`] (the first screen, the lock screen, the idle timer: what is mounted),
+//! [`app`] (header, status line, shared state), [`nav`] (which screen shows,
 //! the tab bar), [`clock`] (the device's local time), [`ipc`] and [`i18n`]; then
 //! [`screens`], one folder per tab:
 //! - `today`: "Aujourd'hui" (the big button, the relances due), its `form` and
@@ -30,9 +31,10 @@ mod clock;
 mod contrast_tests;
 mod i18n;
 mod ipc;
+mod lock;
 mod nav;
 mod screens;
 
 fn main() {
-    leptos::mount::mount_to_body(app::App);
+    leptos::mount::mount_to_body(lock::Root);
 }

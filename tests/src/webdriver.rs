@@ -70,8 +70,17 @@ impl Driver {
         Ok(driver)
     }
 
-    /// Launches the app at `app` with `args` and opens a session on its window.
+    /// Launches the app at `app` with `args`, opens a session on its window and gets
+    /// past the lock screen with [`PASSPHRASE`] (chosen on a first start, given after).
     pub fn session(&self, app: &Path, args: &[&str]) -> anyhow::Result<Session> {
+        let session = self.locked_session(app, args)?;
+        session.open_lock()?;
+        Ok(session)
+    }
+
+    /// Launches the app at `app` with `args` and opens a session on its window, which
+    /// shows the lock screen.
+    pub fn locked_session(&self, app: &Path, args: &[&str]) -> anyhow::Result<Session> {
         let caps = json!({"capabilities": {"alwaysMatch": {
             "browserName": "wry",
             "tauri:options": {"application": app, "args": args},
@@ -95,6 +104,10 @@ impl Drop for Driver {
     }
 }
 
+/// The passphrase the end-to-end tests choose for the app's store (the shell has no
+/// keystore yet, so the secret is a passphrase).
+pub const PASSPHRASE: &str = "une phrase de passe de test";
+
 /// One app window under WebDriver; closing it quits the app.
 pub struct Session {
     base: String,
@@ -112,6 +125,21 @@ impl Session {
 
     fn get(&self, path: &str) -> anyhow::Result<Value> {
         send(self.http.get(format!("{}{path}", self.base)))
+    }
+
+    /// Gets past the lock screen with [`PASSPHRASE`]: chooses it on a first start (or
+    /// after an erasure), gives it after a restart; returns once the app shows.
+    pub fn open_lock(&self) -> anyhow::Result<()> {
+        self.wait_for("#lock-secret")?;
+        self.fill("#lock-secret", PASSPHRASE)?;
+        if !self.find_all("#lock-confirm")?.is_empty() {
+            self.fill("#lock-confirm", PASSPHRASE)?;
+        }
+        self.click_css("#lock-submit")?;
+        self.wait_for("#app-root")?;
+        poll(Duration::from_secs(20), "the lock screen to go", || {
+            Ok(self.find_all("#lock-screen")?.is_empty().then_some(()))
+        })
     }
 
     /// Every element matching a CSS selector, now.

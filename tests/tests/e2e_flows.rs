@@ -323,17 +323,13 @@ fn a_rencontre_being_typed_survives_the_app_closing() -> anyhow::Result<()> {
     // for it there, then close the window as the phone would kill the app.
     let store = data.path().join("app").join(filrouge_core::STORE_FILE);
     filrouge_tests::webdriver::poll(std::time::Duration::from_secs(20), "draft kept", || {
-        let conn = rusqlite::Connection::open_with_flags(
-            &store,
-            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
-        )?;
-        let kept: Option<String> = conn
-            .query_row(
-                "SELECT value FROM meta WHERE key = 'rencontre_form_draft'",
-                [],
-                |r| r.get(0),
-            )
-            .ok();
+        // The store is encrypted: opened beside the app with the key its passphrase
+        // unseals, as the app itself does.
+        let mut vault = filrouge_core::vault::Vault::read(&store)?
+            .ok_or_else(|| anyhow::anyhow!("no key file"))?;
+        let key = vault.unlock(filrouge_tests::webdriver::PASSPHRASE, None, 0)?;
+        let reader = filrouge_core::Store::open_encrypted(&store, &key, Default::default())?;
+        let kept = reader.form_draft()?.map(|d| d.draft.note);
         Ok(kept.filter(|k| k.contains("cherche un stage")).map(|_| ()))
     })?;
     s.close()?;

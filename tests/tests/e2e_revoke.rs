@@ -1,8 +1,9 @@
 //! End-to-end through the real app window (tauri-driver + WebKitWebDriver, under Xvfb):
-//! a phone enrolled with an invitation link records a contact and syncs it; a
-//! coordinator then revokes the phone, and at its next sync the app erases everything
-//! it holds: no file of its data directory holds the contact any more, the webview's
-//! own storage is empty, and the screen says why.
+//! a phone enrolled with an invitation link records a contact and syncs it; the
+//! contact shows in the list but no file of the phone's data directory holds it in
+//! clear (the store is encrypted; the webview keeps nothing of it). A coordinator then
+//! revokes the phone, and at its next sync the app erases everything it holds: its key
+//! is destroyed, the webview's own storage is empty, and the screen says why.
 //!
 //! Ignored by a plain `cargo test`: `scripts/test.sh` builds the app and runs it under
 //! `xvfb-run`.
@@ -62,15 +63,27 @@ fn a_revoked_phone_erases_everything_it_holds() -> anyhow::Result<()> {
         s.open_settings()?;
         s.click_css("#sync-now")?;
         s.wait_text("#sync-status", |t| t.contains("Synchronisé"))?;
+        // On the phone, and readable only through the lock: the list shows it, but no
+        // file of the data directory holds it in clear (store, WAL, key file, the
+        // webview's storage and caches).
+        s.click_css("#close-settings")?;
+        s.wait_text("#today-list", |t| t.contains(MARKER))?;
         assert!(
-            any_file_holds(&data_dir, MARKER)?,
-            "the contact is on the phone"
+            !any_file_holds(&data_dir, MARKER)?,
+            "the contact is in no file of the phone in clear"
         );
+        assert!(data_dir.join("filrouge.key").exists());
+        s.open_settings()?;
 
         let phone = server.server.devices(&server.team_id)?;
         server.server.revoke_device(&phone[0].id)?;
         s.click_css("#sync-now")?;
-        s.wait_text("#sync-status", |t| t.contains("retiré de l'équipe"))?;
+        // The store closes with its key destroyed; the first screen says why.
+        s.wait_text("#lock-wiped", |t| t.contains("retiré de l'équipe"))?;
+        assert!(
+            !data_dir.join("filrouge.key").exists(),
+            "the key is destroyed"
+        );
         poll(
             Duration::from_secs(10),
             "the webview's storage cleared",

@@ -82,6 +82,9 @@ pub enum CoreError {
     /// Talking to the server failed.
     #[error(transparent)]
     Transport(#[from] TransportError),
+    /// The store is locked: the worker's secret opens it.
+    #[error("the store is locked")]
+    Locked,
     /// The store cannot be read with the key given (or without one): it is encrypted
     /// with another key, or not a store.
     #[error("the store cannot be read with this key")]
@@ -140,14 +143,21 @@ impl From<CoreError> for IpcError {
             | CoreError::Sqlite(_)
             | CoreError::Io(_)
             | CoreError::WrongKey
-            | CoreError::WeakSecret { .. }
-            | CoreError::WrongSecret { .. }
-            | CoreError::TooSoon { .. }
-            | CoreError::KeyDestroyed
             | CoreError::KeyExists
             | CoreError::DamagedKeyFile
             | CoreError::NoRandomness
             | CoreError::EncryptionCheck { .. } => IpcError::Storage,
+            CoreError::Locked => IpcError::Locked,
+            CoreError::WrongSecret { attempts_left } => IpcError::WrongSecret { attempts_left },
+            CoreError::TooSoon { wait_ms } => IpcError::TooSoon { wait_ms },
+            CoreError::KeyDestroyed => IpcError::KeyDestroyed,
+            CoreError::WeakSecret {
+                protection,
+                min_len,
+            } => IpcError::WeakSecret {
+                secret: protection.kind(),
+                min_len: u32::try_from(min_len).unwrap_or(u32::MAX),
+            },
             CoreError::NotEnrolled => IpcError::NotEnrolled,
             CoreError::Transport(t) => IpcError::Sync(t.failure()),
         }

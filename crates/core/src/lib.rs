@@ -26,7 +26,7 @@ mod store;
 pub mod sync;
 pub mod vault;
 
-pub use app::Device;
+pub use app::{Device, Gate};
 pub use error::CoreError;
 pub use store::kinds::Record;
 pub use store::people::TEAM_REFERENT;

@@ -12,10 +12,15 @@ use crate::rencontre::{Rencontre, RencontreDraft};
 use crate::views::RencontreFormDraft;
 
 mod events;
+mod lock;
 mod partners;
 mod people;
 
 pub use events::{CheckIn, CreateEvent, GetEvent, ListEvents, Register};
+pub use lock::{
+    ChangeSecret, ChooseSecret, GetLockStatus, LOCK_STATUS_EVENT, Lock, LockState, LockStatus,
+    SecretKind, SetIdleLock, Unlock,
+};
 pub use partners::{CreatePartner, ListPartners, Orient};
 
 pub use people::{
@@ -359,6 +364,32 @@ pub enum IpcError {
     /// Talking to the team server failed.
     #[error("sync failed: {0:?}")]
     Sync(SyncFailure),
+    /// The store is locked: the lock screen's secret opens it.
+    #[error("locked")]
+    Locked,
+    /// The secret is not the one that seals the store's key.
+    #[error("wrong secret, {attempts_left} attempts left")]
+    WrongSecret {
+        /// Attempts left before the key is destroyed.
+        attempts_left: u32,
+    },
+    /// Too many wrong secrets lately: the next attempt must wait.
+    #[error("wait {wait_ms} ms")]
+    TooSoon {
+        /// How long, in milliseconds.
+        wait_ms: i64,
+    },
+    /// The store's key was destroyed after too many wrong secrets.
+    #[error("the store's key was destroyed")]
+    KeyDestroyed,
+    /// A new secret is too short or not of the right kind.
+    #[error("the secret needs at least {min_len} characters")]
+    WeakSecret {
+        /// What it must be.
+        secret: SecretKind,
+        /// The shortest accepted.
+        min_len: u32,
+    },
 }
 
 impl From<ValidationError> for IpcError {

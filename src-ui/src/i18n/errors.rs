@@ -224,6 +224,15 @@ pub fn error_sentence(lang: Lang, error: &IpcError) -> String {
         IpcError::Storage => Key("error-storage"),
         IpcError::NotEnrolled => Key("error-not-enrolled"),
         IpcError::Interrupted => Key("error-interrupted"),
+        IpcError::Locked => Key("error-locked"),
+        IpcError::KeyDestroyed => Key("error-key-destroyed"),
+        IpcError::WrongSecret { attempts_left } => {
+            return super::lock::wrong_secret(lang, *attempts_left);
+        }
+        IpcError::TooSoon { wait_ms } => return super::lock::wait(lang, *wait_ms),
+        IpcError::WeakSecret { secret, min_len } => {
+            return super::lock::weak_secret(lang, *secret, *min_len);
+        }
     };
     tr(lang, key)
 }

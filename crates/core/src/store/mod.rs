@@ -31,7 +31,7 @@ pub(crate) mod record;
 pub(crate) mod records;
 pub(crate) mod schema;
 pub(crate) mod single;
-mod wipe;
+pub(crate) mod wipe;
 
 use std::path::Path;
 

@@ -52,7 +52,7 @@ impl Store {
 }
 
 /// Deletes the store's files at `path` and makes the deletion durable.
-fn delete_files(path: &std::path::Path) -> Result<(), CoreError> {
+pub(crate) fn delete_files(path: &std::path::Path) -> Result<(), CoreError> {
     for suffix in ["", "-wal", "-shm", "-journal"] {
         let mut file = path.to_path_buf().into_os_string();
         file.push(suffix);

@@ -77,6 +77,14 @@ impl Protection {
         }
     }
 
+    /// The kind of secret, as the screen knows it.
+    pub fn kind(self) -> filrouge_model::ipc::SecretKind {
+        match self {
+            Protection::Pin => filrouge_model::ipc::SecretKind::Pin,
+            Protection::Passphrase => filrouge_model::ipc::SecretKind::Passphrase,
+        }
+    }
+
     /// Checks a new secret against the rules.
     pub fn check(self, secret: &str) -> Result<(), CoreError> {
         let long_enough = secret.chars().count() >= self.min_len();

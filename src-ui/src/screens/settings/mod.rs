@@ -11,6 +11,7 @@
 
 pub mod devices;
 pub mod invite;
+pub mod locking;
 pub mod profile;
 
 use filrouge_model::error::{Field, Problem, ValidationError};
@@ -25,6 +26,7 @@ use crate::app::{Shared, aria_bool};
 use crate::i18n::{self, I18n, Key, Lang, key, use_i18n};
 use crate::screens::settings::devices::TeamDevices;
 use crate::screens::settings::invite::InviteDevice;
+use crate::screens::settings::locking::LockSettings;
 use crate::screens::settings::profile::WhoAmI;
 use crate::{clock, ipc};
 
@@ -237,6 +239,7 @@ pub fn Settings(
                 {status_rows}
             </dl>
             <WhoAmI shared />
+            <LockSettings />
             <form id="enrol-form" novalidate on:submit=on_enrol aria-labelledby="team-title">
                 <h3 id="team-title">{move || i18n.t(key::TEAM)}</h3>
                 <div class="field">

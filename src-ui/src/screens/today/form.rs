@@ -264,6 +264,8 @@ pub fn NewRencontre(shared: Shared, composer: Composer) -> impl IntoView {
         }
     });
     // Keep the form a moment after each change; an empty form forgets what was kept.
+    // (The shell keeps it behind an idle lock too: the last keystrokes before the lock
+    // are not lost.)
     let keeping = StoredValue::new(0u64);
     Effect::new(move |first: Option<()>| {
         // Subscribe to every field (is_pristine stops reading at the first answer).
