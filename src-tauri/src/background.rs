@@ -178,7 +178,11 @@ impl SyncWorker {
         };
         let result = HttpTransport::pinned(&creds.url, &creds.token, creds.pin)
             .map_err(CoreError::from)
-            .and_then(|mut t| sync::run_with_progress(device.store(), &mut t, &mut on_progress));
+            .and_then(|mut t| {
+                // A store just encrypted from clear gets a new token first.
+                sync::rotate_token_if_asked(device.store(), &mut t)?;
+                sync::run_with_progress(device.store(), &mut t, &mut on_progress)
+            });
         let delay = {
             let mut live = lock(&self.inner.live);
             live.running = false;

@@ -139,3 +139,96 @@ fn plain_http_to_another_machine_is_refused_before_anything_is_sent() {
     );
     assert!(HttpTransport::new("http://127.0.0.1:8787", "token").is_ok());
 }
+
+/// A certificate authority of the test's own, and server certificates it signs.
+struct TestCa {
+    params: rcgen::CertificateParams,
+    key: rcgen::KeyPair,
+    pem: String,
+}
+
+impl TestCa {
+    fn new() -> anyhow::Result<TestCa> {
+        let mut params = rcgen::CertificateParams::new(Vec::<String>::new())?;
+        params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+        params
+            .distinguished_name
+            .push(rcgen::DnType::CommonName, "Autorite de test Fil rouge");
+        let key = rcgen::KeyPair::generate()?;
+        let pem = params.self_signed(&key)?.pem();
+        Ok(TestCa { params, key, pem })
+    }
+
+    /// A server identity for `names`, valid until `not_after`, in files under `dir`.
+    fn identity(
+        &self,
+        dir: &std::path::Path,
+        names: &[&str],
+        not_after: (i32, u8, u8),
+    ) -> anyhow::Result<TlsIdentity> {
+        let mut params =
+            rcgen::CertificateParams::new(names.iter().map(|n| n.to_string()).collect::<Vec<_>>())?;
+        params.not_before = rcgen::date_time_ymd(2020, 1, 1);
+        params.not_after = rcgen::date_time_ymd(not_after.0, not_after.1, not_after.2);
+        let key = rcgen::KeyPair::generate()?;
+        let issuer = rcgen::Issuer::from_params(&self.params, &self.key);
+        let cert = params.signed_by(&key, &issuer)?;
+        let (cert_path, key_path) = (dir.join("cert.pem"), dir.join("key.pem"));
+        std::fs::write(&cert_path, cert.pem())?;
+        std::fs::write(&key_path, key.serialize_pem())?;
+        Ok(TlsIdentity::from_pem(&cert_path, &key_path)?)
+    }
+}
+
+/// Runs a device's pull against `url` in a child process that trusts only `ca_file`,
+/// and returns what it printed.
+fn probe(url: &str, ca_file: &std::path::Path) -> anyhow::Result<String> {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tls-probe"))
+        .arg(url)
+        .env("SSL_CERT_FILE", ca_file)
+        .env_remove("SSL_CERT_DIR")
+        .output()?;
+    anyhow::ensure!(out.status.success(), "the probe failed: {out:?}");
+    Ok(String::from_utf8(out.stdout)?.trim().to_owned())
+}
+
+#[test]
+fn a_ca_certificate_expired_or_for_another_host_is_refused_and_gets_nothing() -> anyhow::Result<()>
+{
+    let dir = tempfile::tempdir()?;
+    let ca = TestCa::new()?;
+    let ca_file = dir.path().join("ca.pem");
+    std::fs::write(&ca_file, &ca.pem)?;
+    let token = "f00dcafe".repeat(8);
+    for (case, names, not_after, trusted) in [
+        ("valid", &["127.0.0.1"][..], (2999, 1, 1), true),
+        ("expired", &["127.0.0.1"][..], (2021, 1, 1), false),
+        (
+            "another host",
+            &["equipe.example.org"][..],
+            (2999, 1, 1),
+            false,
+        ),
+    ] {
+        let case_dir = dir.path().join(case.replace(' ', "-"));
+        std::fs::create_dir_all(&case_dir)?;
+        let identity = ca.identity(&case_dir, names, not_after)?;
+        let (url, recorded) = recorder(&identity, 1)?;
+        let said = probe(&url, &ca_file)?;
+        let received = recorded.bytes();
+        let leaked = received.windows(token.len()).any(|w| w == token.as_bytes());
+        if trusted {
+            // The control: the same CA's valid certificate carries the request.
+            assert!(said.starts_with("failed"), "{case}: {said}");
+            assert!(leaked, "{case}: the request reached the server");
+        } else {
+            assert_eq!(said, "untrusted", "{case}");
+            assert!(
+                received.is_empty(),
+                "{case}: {} bytes decrypted",
+                received.len()
+            );
+        }
+    }
+    Ok(())
+}

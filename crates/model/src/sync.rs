@@ -182,6 +182,26 @@ pub struct RevokeRequest {
     pub device_id: String,
 }
 
+/// `POST /v1/token`: replace the asking device's token by a new one, of which the device
+/// sends only the SHA-256 (lowercase hex): after the store it was kept in was encrypted,
+/// the old token may linger in clear on the flash, so it stops opening anything. Asking
+/// again with the new token and the same hash is answered the same (a device killed
+/// before it kept the new token tries that). Answered with [`TokenResponse`].
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TokenRequest {
+    /// The client's [`API_VERSION`].
+    pub api_version: u32,
+    /// The SHA-256 of the new token, lowercase hex (64 characters).
+    pub token_hash: String,
+}
+
+/// The answer to a [`TokenRequest`]: the new token is the device's from now on.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TokenResponse {
+    /// The server's [`API_VERSION`].
+    pub api_version: u32,
+}
+
 /// One Automerge change and what the server may know about it.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChangeBlob {

@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use filrouge_model::sync::{
     API_VERSION, ChangeBlob, DEFAULT_PULL_BYTES, ERASURE_KIND, EnrolRequest, EnrolResponse,
     EraseRequest, EraseResponse, MAX_PULL_BYTES, PullQuery, PullResponse, PushRequest,
-    PushResponse,
+    PushResponse, TokenRequest, TokenResponse,
 };
 
 use filrouge_model::wire;
@@ -301,6 +301,35 @@ impl TeamServer {
             }
             None => Err(ServerError::Unauthorized),
         }
+    }
+
+    /// Gives `device` the token whose SHA-256 the request carries, in place of the one
+    /// it authenticated with, which is refused from then on (`401 unauthorized`, not
+    /// `revoked`: nothing is erased). The same request again, with the new token, is
+    /// answered the same.
+    pub fn rotate_token(
+        &self,
+        device: &Device,
+        request: &TokenRequest,
+    ) -> Result<TokenResponse, ServerError> {
+        validate::check_version(request.api_version)?;
+        if !secret::is_lower_hex_64(&request.token_hash) {
+            return Err(ServerError::BadField {
+                field: "token_hash",
+                max_len: 64,
+                index: None,
+            });
+        }
+        if !self
+            .storage
+            .replace_token_hash(&device.id, &request.token_hash)?
+        {
+            return Err(ServerError::Revoked);
+        }
+        tracing::info!(device_id = %device.id, "device token replaced");
+        Ok(TokenResponse {
+            api_version: API_VERSION,
+        })
     }
 
     /// Stores a page of `device`'s changes in its team's log and acknowledges every

@@ -118,8 +118,13 @@ impl Store {
     /// ([`crate::vault::migrate`]); a key that does not open it is
     /// [`CoreError::WrongKey`], and nothing is changed.
     pub fn open_encrypted(path: &Path, key: &DataKey, env: Env) -> Result<Store, CoreError> {
-        crate::vault::migrate::encrypt_plaintext(path, key, &mut |_| {})?;
-        Self::open_keyed(path, env, StoreOptions::default(), Some(key))
+        let encrypted = crate::vault::migrate::encrypt_plaintext(path, key, &mut |_| {})?;
+        let store = Self::open_keyed(path, env, StoreOptions::default(), Some(key))?;
+        if encrypted && store.meta("token")?.is_some() {
+            // The token was in clear in the old file: the next sync replaces it.
+            store.set_meta(crate::sync::ROTATE_TOKEN, "1")?;
+        }
+        Ok(store)
     }
 
     fn open_keyed(
@@ -324,6 +329,13 @@ impl Store {
 
     pub(crate) fn set_meta(&self, key: &str, value: &str) -> Result<(), CoreError> {
         set_meta_tx(&self.conn, key, value)
+    }
+
+    /// Forgets a `meta` setting.
+    pub(crate) fn delete_meta(&self, key: &str) -> Result<(), CoreError> {
+        self.conn
+            .execute("DELETE FROM meta WHERE key = ?1", [key])?;
+        Ok(())
     }
 }
 

@@ -12,6 +12,7 @@ use std::time::Duration;
 use filrouge_model::sync::{
     API_VERSION, CodeRequest, CodeResponse, DeviceList, EnrolRequest, EnrolResponse, EraseRequest,
     EraseResponse, PullQuery, PullResponse, PushRequest, PushResponse, RevokeRequest, Role,
+    TokenRequest, TokenResponse,
 };
 use filrouge_model::wire::{self, PAGE_MEDIA_TYPE, PUSH_MEDIA_TYPE};
 use reqwest::blocking::{Client, RequestBuilder};
@@ -114,6 +115,27 @@ impl HttpTransport {
                 .bearer_auth(&self.token)
                 .json(&req),
         )?)
+    }
+
+    /// Asks the server to replace this device's token by the one whose SHA-256 is
+    /// `token_hash` (see [`crate::sync::rotate_token_if_asked`]).
+    pub fn rotate_token(&self, token_hash: &str) -> Result<(), TransportError> {
+        let req = TokenRequest {
+            api_version: API_VERSION,
+            token_hash: token_hash.to_owned(),
+        };
+        let _: TokenResponse = json(send(
+            self.client
+                .post(format!("{}/v1/token", self.base))
+                .bearer_auth(&self.token)
+                .json(&req),
+        )?)?;
+        Ok(())
+    }
+
+    /// Sends `token` from now on.
+    pub fn use_token(&mut self, token: &str) {
+        token.clone_into(&mut self.token);
     }
 
     /// The same transport with another whole-request timeout (60 s by default: a page

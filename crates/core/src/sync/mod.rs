@@ -36,6 +36,8 @@ mod memory;
 pub mod pages;
 mod retry;
 #[cfg(feature = "http")]
+mod rotate;
+#[cfg(feature = "http")]
 pub mod tls;
 mod transport;
 
@@ -45,6 +47,12 @@ pub use faults::{FaultRates, FaultyTransport};
 pub use http::{HttpTransport, PushBody, enrol};
 pub use memory::{HubBackup, MemoryHub, MemoryTransport};
 pub use retry::{MAX_BACKOFF, PERIOD, RetrySchedule};
+#[cfg(feature = "http")]
+pub use rotate::{prepare_token_rotation, rotate_token_if_asked};
+
+/// The meta key by which an encrypted store asks for a new device token (see
+/// `rotate_token_if_asked`).
+pub(crate) const ROTATE_TOKEN: &str = "rotate_token";
 pub use transport::{Transport, TransportError, refusal};
 
 use std::collections::HashMap;

@@ -211,6 +211,10 @@ pub trait Storage: Send + Sync {
     /// device has this id.
     fn revoke_device(&self, device_id: &str, now_ms: i64) -> Result<Option<Device>, ServerError>;
 
+    /// Gives the device `device_id`, if not revoked, the token whose hash is
+    /// `token_hash` in place of its own; whether it did.
+    fn replace_token_hash(&self, device_id: &str, token_hash: &str) -> Result<bool, ServerError>;
+
     /// In one transaction: gives each change whose hash the team's log lacks the next
     /// sequence number (dense, from 1) and stores it; skips the others.
     fn append_changes(

@@ -21,6 +21,7 @@ pub fn run_all(storage: Arc<dyn Storage>) -> Result<(), ServerError> {
     first_team_is_created_once(storage.clone())?;
     enrolment_codes_are_single_use_and_expire(storage.clone())?;
     revocation_is_recorded_once(storage.clone())?;
+    tokens_are_replaced_but_not_revived(storage.clone())?;
     appends_are_idempotent_and_dense(storage.clone())?;
     teams_have_separate_logs(storage.clone())?;
     erasure_deletes_refuses_and_never_lowers_the_log(storage.clone())?;
@@ -181,6 +182,26 @@ pub fn revocation_is_recorded_once(storage: Arc<dyn Storage>) -> Result<(), Serv
     let found = storage.device_by_token_hash(&device.token_hash)?;
     assert_eq!(found.and_then(|d| d.revoked_at), Some(7_000));
     assert_eq!(storage.revoke_device("no-such-device", 1)?, None);
+    Ok(())
+}
+
+/// A device's token is replaced: the old hash finds nothing, the new one the device;
+/// a revoked device's is not.
+pub fn tokens_are_replaced_but_not_revived(storage: Arc<dyn Storage>) -> Result<(), ServerError> {
+    let team = new_team(&*storage, "Jetons")?;
+    let device = new_device(&*storage, &team, Role::Intervenant)?;
+    let new_hash = sha256_hex(b"le nouveau jeton");
+    assert!(storage.replace_token_hash(&device.id, &new_hash)?);
+    assert!(
+        storage.replace_token_hash(&device.id, &new_hash)?,
+        "again: the same"
+    );
+    assert_eq!(storage.device_by_token_hash(&device.token_hash)?, None);
+    let found = storage.device_by_token_hash(&new_hash)?;
+    assert_eq!(found.map(|d| d.id), Some(device.id.clone()));
+    storage.revoke_device(&device.id, 7_000)?;
+    assert!(!storage.replace_token_hash(&device.id, &sha256_hex(b"encore un"))?);
+    assert!(!storage.replace_token_hash("no-such-device", &sha256_hex(b"x"))?);
     Ok(())
 }
 

@@ -339,6 +339,17 @@ impl Storage for SqliteStorage {
         Ok(device)
     }
 
+    fn replace_token_hash(&self, device_id: &str, token_hash: &str) -> Result<bool, ServerError> {
+        let changed = self
+            .conn()
+            .execute(
+                "UPDATE devices SET token_hash = ?2 WHERE id = ?1 AND revoked_at IS NULL",
+                params![device_id, token_hash],
+            )
+            .during("replace a device token")?;
+        Ok(changed == 1)
+    }
+
     fn append_changes(
         &self,
         team_id: &str,

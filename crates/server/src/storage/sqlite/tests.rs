@@ -33,6 +33,12 @@ fn suite_revocation_is_recorded_once() -> Result<(), ServerError> {
 }
 
 #[test]
+fn suite_tokens_are_replaced_but_not_revived() -> Result<(), ServerError> {
+    let (_dir, storage) = file_storage()?;
+    suite::tokens_are_replaced_but_not_revived(storage)
+}
+
+#[test]
 fn suite_appends_are_idempotent_and_dense() -> Result<(), ServerError> {
     let (_dir, storage) = file_storage()?;
     suite::appends_are_idempotent_and_dense(storage)
