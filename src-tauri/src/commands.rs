@@ -20,8 +20,9 @@ use filrouge_model::ipc::{
     CreatePartner, CreatePerson, CreateRencontre, EditRencontre, Enrol, GetEvent, GetFormDraft,
     GetLockStatus, GetPerson, GetProfile, GetSyncStatus, Invite, IpcError, LastPlace, ListDevices,
     ListEvents, ListPartners, ListRelances, ListRencontres, Lock, LockStatus, MyCaseload, Orient,
-    PlanRelance, Register, RevokeDevice, SaveFormDraft, SearchPersons, SetIdleLock, SetProfile,
-    SetRelanceStatus, SyncNow, SyncStatus, TeamDevice, Unlock, UpdatePerson, UpdateRencontre,
+    PlanRelance, Register, RevokeDevice, SaveFormDraft, SearchPersons, SetIdleLock, SetLease,
+    SetProfile, SetRelanceStatus, SyncNow, SyncStatus, TeamDevice, Unlock, UpdatePerson,
+    UpdateRencontre,
 };
 use tauri::State;
 
@@ -136,6 +137,11 @@ pub async fn create_invite(state: State<'_, AppState>, args: CreateInvite) -> Re
 #[tauri::command]
 pub async fn list_devices(state: State<'_, AppState>, args: ListDevices) -> Res<Vec<TeamDevice>> {
     on_network(&state, |device| device.list_devices(args)).await
+}
+
+#[tauri::command]
+pub async fn set_lease(state: State<'_, AppState>, args: SetLease) -> Res<u32> {
+    on_network(&state, |device| device.set_lease(args)).await
 }
 
 #[tauri::command]

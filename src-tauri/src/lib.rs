@@ -85,6 +85,7 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::lock,
         commands::change_secret,
         commands::set_idle_lock,
+        commands::set_lease,
     ])
 }
 

@@ -9,13 +9,16 @@
 //! half-typed included. A setup or a destroyed key (a revoked device that erased
 //! itself, ten wrong secrets) unmounts it: what it showed is gone.
 //!
+//! A device past its team's offline lease shows [`LeaseScreen`] instead: it syncs, and
+//! the first sync that succeeds opens the lock.
+//!
 //! The idle timer counts time since the last touch, click or key, and locks through the
 //! shell after the worker's chosen minutes. The lock's status is shared by context
 //! ([`LockSignal`]), so the settings can lock at once or change the delay.
 
 use filrouge_model::ipc::{
     ChooseSecret, GetLockStatus, IpcError, LOCK_STATUS_EVENT, Lock, LockState, LockStatus,
-    SecretKind, SyncFailure, Unlock,
+    SecretKind, SyncFailure, SyncNow, Unlock,
 };
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -62,7 +65,7 @@ pub fn Root() -> impl IntoView {
         let want = match state.get() {
             Some(LockState::Open) => true,
             Some(LockState::Setup | LockState::Destroyed) => false,
-            Some(LockState::Locked) | None => return,
+            Some(LockState::Locked | LockState::LeaseExpired) | None => return,
         };
         if mounted.get_untracked() != want {
             mounted.set(want);
@@ -76,6 +79,23 @@ pub fn Root() -> impl IntoView {
     });
     spawn_local(ipc::listen(LOCK_STATUS_EVENT, move |s: LockStatus| {
         status.set(Some(s))
+    }));
+    // Behind an expired lease, every finished sync may be the one that opens the lock.
+    spawn_local(ipc::listen_sync_status(move |sync| {
+        let waiting = status.with_untracked(|s| {
+            s.as_ref()
+                .is_some_and(|s| s.state == LockState::LeaseExpired)
+        });
+        if waiting && !sync.running {
+            spawn_local(async move {
+                // Only a change of state redraws the screen (and what it said).
+                if let Ok(found) = ipc::call(&GetLockStatus {}).await
+                    && found.state != LockState::LeaseExpired
+                {
+                    status.set(Some(found));
+                }
+            });
+        }
     }));
 
     // The idle timer: any touch, click or key counts as presence.
@@ -156,17 +176,20 @@ fn LockScreen(
     }
     let kind = status.kind;
     let min_len = status.min_len;
+    if status.state == LockState::LeaseExpired {
+        return view! { <LeaseScreen days=status.lease_days /> }.into_any();
+    }
     let title = match status.state {
         LockState::Destroyed => i18n::lock::DESTROYED_TITLE,
         LockState::Setup => i18n::lock::SETUP_TITLE,
-        LockState::Locked | LockState::Open => i18n::lock::LOCKED_TITLE,
+        LockState::Locked | LockState::Open | LockState::LeaseExpired => i18n::lock::LOCKED_TITLE,
     };
     let help = {
         let status = status.clone();
         move || match status.state {
             LockState::Destroyed => Some(i18n.t(i18n::lock::DESTROYED_TEXT)),
             LockState::Setup => Some(i18n::lock::setup_help(i18n.lang(), &status)),
-            LockState::Locked | LockState::Open => None,
+            LockState::Locked | LockState::Open | LockState::LeaseExpired => None,
         }
     };
     let wiped = status.wiped_at.is_some() && status.state == LockState::Setup;
@@ -263,6 +286,36 @@ fn LockScreen(
                     }}
                 </button>
             </form>
+        </div>
+    }
+    .into_any()
+}
+
+/// The lock of a device that has gone longer than its team's offline lease without a
+/// sync: it says so and syncs; the first sync that succeeds opens it.
+#[component]
+fn LeaseScreen(days: u32) -> impl IntoView {
+    let i18n = use_i18n();
+    let asked = RwSignal::new(false);
+    let sync_now = move |_| {
+        asked.set(true);
+        spawn_local(async move {
+            // The outcome comes back as sync statuses, which reopen the lock.
+            let _ = ipc::call(&SyncNow {}).await;
+        });
+    };
+    view! {
+        <div id="lock-screen" class="lock-screen" role="dialog" aria-modal="true" aria-labelledby="lock-title">
+            <div class="lock-form">
+                <h1 id="lock-title">{move || i18n.t(i18n::lock::LEASE_TITLE)}</h1>
+                <p class="hint" id="lock-help">{move || i18n::lock::lease_text(i18n.lang(), days)}</p>
+                <p id="lock-message" role="status" class="notice">
+                    {move || asked.get().then(|| i18n.t(i18n::lock::LEASE_SYNCING))}
+                </p>
+                <button id="lock-sync" type="button" class="primary" on:click=sync_now>
+                    {move || i18n.t(i18n::lock::LEASE_SYNC)}
+                </button>
+            </div>
         </div>
     }
 }

@@ -147,6 +147,7 @@ fn drain_outbox(store: &mut Store) -> anyhow::Result<Page> {
             log_id: "bench-log".to_owned(),
             acknowledged,
             refused: Vec::new(),
+            lease_days: None,
         };
         engine.on_push(store, &sent, answer)?;
         changes.extend(sent.changes);

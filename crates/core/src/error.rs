@@ -85,6 +85,12 @@ pub enum CoreError {
     /// The store is locked: the worker's secret opens it.
     #[error("the store is locked")]
     Locked,
+    /// The device has not synced for longer than its team's offline lease.
+    #[error("no sync for over {days} days")]
+    LeaseExpired {
+        /// The lease, in days.
+        days: u32,
+    },
     /// The store cannot be read with the key given (or without one): it is encrypted
     /// with another key, or not a store.
     #[error("the store cannot be read with this key")]
@@ -148,6 +154,7 @@ impl From<CoreError> for IpcError {
             | CoreError::NoRandomness
             | CoreError::EncryptionCheck { .. } => IpcError::Storage,
             CoreError::Locked => IpcError::Locked,
+            CoreError::LeaseExpired { days } => IpcError::LeaseExpired { days },
             CoreError::WrongSecret { attempts_left } => IpcError::WrongSecret { attempts_left },
             CoreError::TooSoon { wait_ms } => IpcError::TooSoon { wait_ms },
             CoreError::KeyDestroyed => IpcError::KeyDestroyed,

@@ -211,6 +211,19 @@ impl Command for RevokeDevice {
     type Output = Vec<TeamDevice>;
 }
 
+/// Sets the team's offline lease (coordinators' devices only): a device that has not
+/// synced for this many days (1 to 365) stays shut until it has. Answers the lease now
+/// in force.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SetLease {
+    /// The days.
+    pub days: u32,
+}
+impl Command for SetLease {
+    const NAME: &'static str = "set_lease";
+    type Output = u32;
+}
+
 /// A device of the team, as the settings list it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TeamDevice {
@@ -378,6 +391,13 @@ pub enum IpcError {
     TooSoon {
         /// How long, in milliseconds.
         wait_ms: i64,
+    },
+    /// The device has not synced for longer than its team's offline lease: it stays
+    /// shut until a sync succeeds.
+    #[error("no sync for over {days} days")]
+    LeaseExpired {
+        /// The lease, in days.
+        days: u32,
     },
     /// The store's key was destroyed after too many wrong secrets.
     #[error("the store's key was destroyed")]

@@ -66,6 +66,10 @@ pub struct EnrolResponse {
     pub role: Option<Role>,
     /// The identity of the team's log.
     pub log_id: LogId,
+    /// The team's offline lease: a device that has not synced for this many days locks
+    /// until it has. Absent from servers older than this field.
+    #[serde(default)]
+    pub lease_days: Option<u32>,
 }
 
 /// What a device may do in its team.
@@ -250,6 +254,21 @@ pub struct PushResponse {
     /// them from its outbox too (the erasure itself reaches it through the log).
     #[serde(default)]
     pub refused: Vec<String>,
+    /// The team's offline lease in days (see [`EnrolResponse::lease_days`]), so a
+    /// coordinator's change reaches every device at its next push.
+    #[serde(default)]
+    pub lease_days: Option<u32>,
+}
+
+/// `POST /v1/lease` (a coordinator's device): sets the team's offline lease, the days
+/// a device may go without syncing before it locks until it has (1 to 365; 30 for a
+/// new team). Answered with the lease now in force, as [`LeaseRequest`].
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LeaseRequest {
+    /// The client's (or, in an answer, the server's) [`API_VERSION`].
+    pub api_version: u32,
+    /// The days.
+    pub days: u32,
 }
 
 /// The `kind` of a log entry that erases a record: its `doc_id` names the record, its

@@ -1,6 +1,7 @@
 //! What a coordinator's device may ask of the server about its own team, beside the
 //! sync itself: a code to enrol a new device (`POST /v1/codes`), the team's devices
-//! (`GET /v1/devices`) and the revocation of one, a lost phone say (`POST /v1/revoke`).
+//! (`GET /v1/devices`) and the revocation of one, a lost phone say (`POST /v1/revoke`),
+//! and the team's offline lease (`POST /v1/lease`).
 //!
 //! Every method takes the authenticated [`Device`] and refuses any other role with
 //! `403 forbidden`; it acts on that device's team only, so a device id from another
@@ -8,7 +9,8 @@
 //! go to the coordinator, never to the logs.
 
 use filrouge_model::sync::{
-    API_VERSION, CodeRequest, CodeResponse, DeviceInfo, DeviceList, RevokeRequest, Role,
+    API_VERSION, CodeRequest, CodeResponse, DeviceInfo, DeviceList, LeaseRequest, RevokeRequest,
+    Role,
 };
 
 use crate::TeamServer;
@@ -70,6 +72,29 @@ impl TeamServer {
         };
         *target = self.revoke_device(&request.device_id)?;
         Ok(device_list(devices))
+    }
+
+    /// Sets the offline lease of `device`'s team (1 to 365 days).
+    pub fn set_lease_for(
+        &self,
+        device: &Device,
+        request: &LeaseRequest,
+    ) -> Result<LeaseRequest, ServerError> {
+        validate::check_version(request.api_version)?;
+        coordinator(device, "the offline lease")?;
+        if !(1..=365).contains(&request.days) {
+            return Err(ServerError::BadField {
+                field: "days",
+                max_len: 365,
+                index: None,
+            });
+        }
+        self.set_lease_days(&device.team_id, request.days)?;
+        tracing::info!(team_id = %device.team_id, days = request.days, "offline lease set");
+        Ok(LeaseRequest {
+            api_version: API_VERSION,
+            days: request.days,
+        })
     }
 
     fn device_list(&self, team_id: &str) -> Result<DeviceList, ServerError> {

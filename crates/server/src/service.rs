@@ -169,6 +169,16 @@ impl TeamServer {
         })
     }
 
+    /// The offline lease of `team_id`, in days.
+    pub fn lease_days(&self, team_id: &str) -> Result<u32, ServerError> {
+        self.storage.lease_days(team_id)
+    }
+
+    /// Sets the offline lease of `team_id` (1 to 365 days; checked by the caller).
+    pub(crate) fn set_lease_days(&self, team_id: &str, days: u32) -> Result<(), ServerError> {
+        self.storage.set_lease_days(team_id, days)
+    }
+
     /// The identity of `team_id`'s log ([`filrouge_model::sync::LogId`]).
     pub fn log_id(&self, team_id: &str) -> Result<String, ServerError> {
         let cached = self
@@ -272,6 +282,7 @@ impl TeamServer {
                 Ok(EnrolResponse {
                     api_version: API_VERSION,
                     log_id: self.log_id(&device.team_id)?,
+                    lease_days: Some(self.lease_days(&device.team_id)?),
                     team_id: device.team_id,
                     device_id: device.id,
                     token,
@@ -381,6 +392,7 @@ impl TeamServer {
             log_id: self.log_id(&device.team_id)?,
             acknowledged,
             refused,
+            lease_days: Some(self.lease_days(&device.team_id)?),
         })
     }
 

@@ -230,6 +230,7 @@ pub fn error_sentence(lang: Lang, error: &IpcError) -> String {
             return super::lock::wrong_secret(lang, *attempts_left);
         }
         IpcError::TooSoon { wait_ms } => return super::lock::wait(lang, *wait_ms),
+        IpcError::LeaseExpired { days } => return super::lock::lease_text(lang, *days),
         IpcError::WeakSecret { secret, min_len } => {
             return super::lock::weak_secret(lang, *secret, *min_len);
         }

@@ -35,6 +35,29 @@ pub const CHANGE: Key = Key("lock-change");
 pub const CHANGED: Key = Key("lock-changed");
 /// Label of the idle time's choice.
 pub const IDLE_LABEL: Key = Key("lock-idle-label");
+/// Title of the lock of a device past its offline lease.
+pub const LEASE_TITLE: Key = Key("lock-lease-title");
+/// Its button.
+pub const LEASE_SYNC: Key = Key("lock-lease-sync");
+/// Said once the button was pressed.
+pub const LEASE_SYNCING: Key = Key("lock-lease-syncing");
+
+/// Title of the coordinator's choice of the lease.
+pub const LEASE_SETTING: Key = Key("lock-lease-setting");
+/// What it does.
+pub const LEASE_HINT: Key = Key("lock-lease-hint");
+/// Said once the server took it.
+pub const LEASE_SAVED: Key = Key("lock-lease-saved");
+
+/// An option of the lease: "30 jours".
+pub fn days(lang: Lang, n: u32) -> String {
+    tr_args(lang, Key("lock-days"), &[("n", n.into())])
+}
+
+/// Why a device past its offline lease is shut, and what opens it.
+pub fn lease_text(lang: Lang, days: u32) -> String {
+    tr_args(lang, Key("lock-lease-text"), &[("days", days.into())])
+}
 
 /// The field's label: "Code" or "Phrase de passe".
 pub fn secret_label(lang: Lang, kind: SecretKind) -> String {

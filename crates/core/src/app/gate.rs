@@ -18,6 +18,11 @@
 //! [`CoreError::Locked`] until the secret is given again, with the same count of wrong
 //! attempts. Ten wrong secrets destroy the key: the lock then says so, and choosing a
 //! new secret starts an empty store.
+//!
+//! The **offline lease**: an enrolled device whose last successful sync is older than
+//! its team's lease (30 days unless the coordinators chose otherwise; the server says
+//! so at enrolment and at every push) stays shut even with the right secret. The store
+//! is open for the background sync only; once a sync succeeds the lock opens.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, PoisonError};
@@ -33,6 +38,9 @@ use crate::{CoreError, Env, Store};
 
 /// Minutes without a touch before the screen locks, unless the worker chose otherwise.
 pub const DEFAULT_IDLE_MINUTES: u32 = 5;
+/// The offline lease until the team's server says otherwise: days without a sync
+/// after which the device stays shut until it syncs.
+pub const DEFAULT_LEASE_DAYS: u32 = 30;
 /// The longest idle time the worker may choose.
 pub const MAX_IDLE_MINUTES: u32 = 60;
 
@@ -93,7 +101,14 @@ impl Gate {
         let now = self.env.clock.now_ms();
         let vault = Vault::read(&self.path)?;
         let attempts = vault.as_ref().map(|v| v.attempts(now));
+        let lease = match state {
+            Opened::Open(device) | Opened::Idle(device) => lease(device, now)?,
+            Opened::Closed => Lease::default(),
+        };
         let (lock_state, idle_minutes) = match state {
+            Opened::Open(device) if lease.expired => {
+                (LockState::LeaseExpired, idle_minutes(device)?)
+            }
             Opened::Open(device) => (LockState::Open, idle_minutes(device)?),
             Opened::Idle(device) => (LockState::Locked, idle_minutes(device)?),
             Opened::Closed if vault.is_some() => (LockState::Locked, DEFAULT_IDLE_MINUTES),
@@ -116,6 +131,7 @@ impl Gate {
             attempts_left: attempts.map_or(MAX_ATTEMPTS, |a| a.left),
             wait_ms: attempts.map_or(0, |a| a.wait_ms),
             idle_minutes,
+            lease_days: lease.days,
             wiped_at,
         })
     }
@@ -220,10 +236,18 @@ impl Gate {
             .save_form_draft(args)
     }
 
-    /// The app, while the lock is open; [`CoreError::Locked`] otherwise.
+    /// The app, while the lock is open; [`CoreError::Locked`] otherwise, and
+    /// [`CoreError::LeaseExpired`] while the device has gone longer than its team's
+    /// offline lease without a sync.
     pub fn device(&self) -> Result<Device, CoreError> {
         match &*self.state() {
-            Opened::Open(device) => Ok(device.clone()),
+            Opened::Open(device) => {
+                let lease = lease(device, self.env.clock.now_ms())?;
+                if lease.expired {
+                    return Err(CoreError::LeaseExpired { days: lease.days });
+                }
+                Ok(device.clone())
+            }
             Opened::Idle(_) | Opened::Closed => Err(CoreError::Locked),
         }
     }
@@ -243,6 +267,37 @@ impl Gate {
         *self.state() = Opened::Closed;
     }
 }
+
+/// The team's offline lease as this device knows it, and whether it has run out.
+struct Lease {
+    days: u32,
+    expired: bool,
+}
+
+impl Default for Lease {
+    fn default() -> Self {
+        Lease {
+            days: DEFAULT_LEASE_DAYS,
+            expired: false,
+        }
+    }
+}
+
+/// The lease of `device` at `now_ms`: run out when the device is enrolled and its last
+/// successful sync is older than the team's lease. A device never synced since its
+/// enrolment (which itself reached the server) is not held to it.
+fn lease(device: &Device, now_ms: i64) -> Result<Lease, CoreError> {
+    let store = device.lock();
+    let days = store.lease_days()?;
+    let last: Option<i64> = store.meta("last_success_at")?.and_then(|t| t.parse().ok());
+    let enrolled = store.meta("token")?.is_some();
+    let expired =
+        enrolled && last.is_some_and(|at| now_ms.saturating_sub(at) > i64::from(days) * DAY_MS);
+    Ok(Lease { days, expired })
+}
+
+/// A day, in milliseconds.
+const DAY_MS: i64 = 86_400_000;
 
 /// The idle minutes the worker chose, or the default.
 fn idle_minutes(device: &Device) -> Result<u32, CoreError> {

@@ -208,3 +208,75 @@ fn a_store_from_an_earlier_version_is_encrypted_when_the_secret_is_chosen() {
     assert_eq!(hits(&gate), 1);
     assert!(!migrate::is_plaintext(&path).unwrap());
 }
+
+#[test]
+fn a_device_past_its_offline_lease_stays_shut_until_it_syncs() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(TestClock(AtomicI64::new(NOW)));
+    let env = Env {
+        clock: clock.clone(),
+        ..Env::default()
+    };
+    let gate = Gate::new(
+        &dir.path().join("filrouge.sqlite"),
+        env,
+        Some(KEYSTORE.to_vec()),
+    );
+    gate.choose_secret(choose(PIN)).unwrap();
+    let day = 86_400_000;
+    // Not enrolled: no lease, however long.
+    clock.0.fetch_add(400 * day, Ordering::SeqCst);
+    assert_eq!(gate.lock_status().unwrap().state, LockState::Open);
+
+    let now = clock.0.load(Ordering::SeqCst);
+    {
+        let device = gate.device().unwrap();
+        let mut store = device.lock();
+        store
+            .save_enrolment(
+                "https://equipe.example.org",
+                &filrouge_model::sync::EnrolResponse {
+                    api_version: filrouge_model::sync::API_VERSION,
+                    team_id: "equipe".into(),
+                    device_id: "tel".into(),
+                    token: "f00d".repeat(16),
+                    role: None,
+                    log_id: "journal".into(),
+                    lease_days: Some(7),
+                },
+            )
+            .unwrap();
+        store.set_meta("last_success_at", &now.to_string()).unwrap();
+    }
+    clock.0.fetch_add(6 * day, Ordering::SeqCst);
+    assert!(gate.device().is_ok());
+    clock.0.fetch_add(2 * day, Ordering::SeqCst);
+    assert!(matches!(
+        gate.device(),
+        Err(CoreError::LeaseExpired { days: 7 })
+    ));
+    let status = gate.lock_status().unwrap();
+    assert_eq!(
+        (status.state, status.lease_days),
+        (LockState::LeaseExpired, 7)
+    );
+    // The sync still has the store, and the form being typed is still kept.
+    let device = gate.opened().unwrap();
+    assert!(
+        gate.save_form_draft(filrouge_model::ipc::SaveFormDraft { draft: None })
+            .is_ok()
+    );
+    // The right secret does not open it either; a successful sync does.
+    gate.lock().unwrap();
+    assert_eq!(
+        gate.unlock(unlock(PIN)).unwrap().state,
+        LockState::LeaseExpired
+    );
+    let synced = clock.0.load(Ordering::SeqCst);
+    device
+        .lock()
+        .set_meta("last_success_at", &synced.to_string())
+        .unwrap();
+    assert_eq!(gate.lock_status().unwrap().state, LockState::Open);
+    assert!(gate.device().is_ok());
+}

@@ -39,7 +39,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use crate::sync::RetrySchedule;
 use crate::{CoreError, Env, Store};
 
-pub use gate::{DEFAULT_IDLE_MINUTES, Gate, MAX_IDLE_MINUTES};
+pub use gate::{DEFAULT_IDLE_MINUTES, DEFAULT_LEASE_DAYS, Gate, MAX_IDLE_MINUTES};
 pub use team::{DEFAULT_DEVICE_NAME, EnrolTarget};
 
 /// The app on one device: its store, with the clock and ids it was opened with.

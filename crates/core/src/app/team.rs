@@ -117,7 +117,9 @@ fn is_revocation(error: &CoreError) -> bool {
 
 #[cfg(feature = "http")]
 mod server {
-    use filrouge_model::ipc::{CreateInvite, Enrol, Invite, ListDevices, RevokeDevice, TeamDevice};
+    use filrouge_model::ipc::{
+        CreateInvite, Enrol, Invite, ListDevices, RevokeDevice, SetLease, TeamDevice,
+    };
     use filrouge_model::sync::DeviceList;
 
     use super::EnrolTarget;
@@ -174,6 +176,14 @@ mod server {
             let list = self.ask_server(|server, _| server.revoke(&cmd.id))?;
             tracing::info!("device revoked by this coordinator's device");
             self.team_devices(list)
+        }
+
+        /// Sets the team's offline lease (coordinators' devices only); this device keeps
+        /// it too. Answers the days now in force.
+        pub fn set_lease(&self, cmd: SetLease) -> Result<u32, CoreError> {
+            let days = self.ask_server(|server, _| server.set_lease(cmd.days))?;
+            self.read(|s| s.set_meta(crate::sync::LEASE_DAYS, &days.to_string()))?;
+            Ok(days)
         }
 
         /// Runs `call` with this device's transport and the server's address, without

@@ -49,6 +49,10 @@ pub fn run_with_progress(
         match step {
             Step::Push(req) => {
                 let resp = transport.push(&req)?;
+                if let Some(days) = resp.lease_days {
+                    // The team's offline lease, as its coordinators last set it.
+                    lock(store).set_meta(LEASE_DAYS, &days.to_string())?;
+                }
                 engine.on_push(&mut lock(store), &req, resp)?;
                 // Only a heal's pushes have a progress to tell.
                 if let Some(p) = engine.progress() {
@@ -65,6 +69,8 @@ pub fn run_with_progress(
         }
     }
 }
+
+use super::LEASE_DAYS;
 
 fn lock(store: &Mutex<Store>) -> MutexGuard<'_, Store> {
     store

@@ -338,6 +338,7 @@ fn a_device_enrolled_afresh_follows_the_log_and_a_used_one_heals_it() {
         token: "x".into(),
         role: None,
         log_id,
+        lease_days: None,
     };
     let fresh = device(&dir, 1);
     create(&fresh, "Gare");

@@ -11,8 +11,8 @@ use std::time::Duration;
 
 use filrouge_model::sync::{
     API_VERSION, CodeRequest, CodeResponse, DeviceList, EnrolRequest, EnrolResponse, EraseRequest,
-    EraseResponse, PullQuery, PullResponse, PushRequest, PushResponse, RevokeRequest, Role,
-    TokenRequest, TokenResponse,
+    EraseResponse, LeaseRequest, PullQuery, PullResponse, PushRequest, PushResponse, RevokeRequest,
+    Role, TokenRequest, TokenResponse,
 };
 use filrouge_model::wire::{self, PAGE_MEDIA_TYPE, PUSH_MEDIA_TYPE};
 use reqwest::blocking::{Client, RequestBuilder};
@@ -115,6 +115,23 @@ impl HttpTransport {
                 .bearer_auth(&self.token)
                 .json(&req),
         )?)
+    }
+
+    /// Sets the team's offline lease (coordinator devices only); answers the days now
+    /// in force.
+    pub fn set_lease(&self, days: u32) -> Result<u32, TransportError> {
+        let req = LeaseRequest {
+            api_version: API_VERSION,
+            days,
+        };
+        let answer: LeaseRequest = json(send(
+            self.client
+                .post(format!("{}/v1/lease", self.base))
+                .bearer_auth(&self.token)
+                .json(&req),
+        )?)?;
+        same_version(answer.api_version)?;
+        Ok(answer.days)
     }
 
     /// Asks the server to replace this device's token by the one whose SHA-256 is

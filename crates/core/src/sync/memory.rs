@@ -217,6 +217,8 @@ impl Transport for MemoryTransport {
             log_id: log.log_id.clone(),
             acknowledged,
             refused,
+            // The in-memory hub has no team settings: devices keep the lease they know.
+            lease_days: None,
         })
     }
 

@@ -50,6 +50,9 @@ pub use retry::{MAX_BACKOFF, PERIOD, RetrySchedule};
 #[cfg(feature = "http")]
 pub use rotate::{prepare_token_rotation, rotate_token_if_asked};
 
+/// The meta key of the team's offline lease, in days (see `crate::app::Gate`).
+pub(crate) const LEASE_DAYS: &str = "lease_days";
+
 /// The meta key by which an encrypted store asks for a new device token (see
 /// `rotate_token_if_asked`).
 pub(crate) const ROTATE_TOKEN: &str = "rotate_token";
@@ -454,6 +457,14 @@ impl Store {
         Ok(removed)
     }
 
+    /// The team's offline lease in days, as the server last said it (30 until it has).
+    pub fn lease_days(&self) -> Result<u32, CoreError> {
+        Ok(self
+            .meta(LEASE_DAYS)?
+            .and_then(|d| d.parse().ok())
+            .unwrap_or(crate::app::DEFAULT_LEASE_DAYS))
+    }
+
     /// Saves the credentials of an enrolment. A device that has never synced follows
     /// the team's log from its start; one that holds another log's records meets the
     /// new log at its first pull and sends them back (a heal). Local changes stay in
@@ -492,6 +503,9 @@ impl Store {
             // A heal cut short belongs to the old team's log: the new one is met, and
             // healed if needed, from its start.
             tx.execute("DELETE FROM meta WHERE key = 'heal'", params![])?;
+        }
+        if let Some(days) = enrolment.lease_days {
+            crate::store::set_meta_tx(&tx, LEASE_DAYS, &days.to_string())?;
         }
         Store::enrolled_in_log(&tx, &enrolment.log_id, first)?;
         tx.commit()?;

@@ -30,6 +30,9 @@ pub enum LockState {
     Locked,
     /// The store is open.
     Open,
+    /// The store is open but the device has not synced for longer than its team's
+    /// offline lease: nothing shows until a sync succeeds.
+    LeaseExpired,
     /// The key was destroyed after too many wrong secrets: what the store held is lost;
     /// choosing a new secret starts an empty store (then a coordinator re-enrols it).
     Destroyed,
@@ -52,6 +55,8 @@ pub struct LockStatus {
     pub wait_ms: i64,
     /// Minutes without a touch after which the screen locks.
     pub idle_minutes: u32,
+    /// The team's offline lease: days without a sync after which the device locks.
+    pub lease_days: u32,
     /// When this device erased everything it held because its team revoked it, if it
     /// did and no secret was chosen since (the setup screen says so).
     pub wiped_at: Option<i64>,

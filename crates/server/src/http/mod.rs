@@ -31,8 +31,8 @@ use axum::response::{IntoResponse as _, Response};
 use axum::routing::{get, post};
 use filrouge_model::sync::{
     API_VERSION, CodeRequest, CodeResponse, DeviceList, EnrolRequest, EnrolResponse, EraseRequest,
-    EraseResponse, Health, MAX_BODY_BYTES, PullQuery, PushResponse, RevokeRequest, TokenRequest,
-    TokenResponse,
+    EraseResponse, Health, LeaseRequest, MAX_BODY_BYTES, PullQuery, PushResponse, RevokeRequest,
+    TokenRequest, TokenResponse,
 };
 use filrouge_model::wire::{self, PAGE_MEDIA_TYPE};
 use tower_http::LatencyUnit;
@@ -64,6 +64,7 @@ impl TeamServer {
             .route("/v1/devices", get(devices))
             .route("/v1/revoke", post(revoke))
             .route("/v1/token", post(token))
+            .route("/v1/lease", post(lease))
             .fallback(no_such_route)
             .method_not_allowed_fallback(method_not_allowed)
             // The limit counts the body as the handler reads it, after decompression: a
@@ -195,6 +196,15 @@ async fn revoke(
     ApiJson(request): ApiJson<RevokeRequest>,
 ) -> Result<Json<DeviceList>, ServerError> {
     let response = blocking(move || server.revoke_for(&device, &request)).await?;
+    Ok(Json(response))
+}
+
+async fn lease(
+    State(server): State<TeamServer>,
+    AuthedDevice(device): AuthedDevice,
+    ApiJson(request): ApiJson<LeaseRequest>,
+) -> Result<Json<LeaseRequest>, ServerError> {
+    let response = blocking(move || server.set_lease_for(&device, &request)).await?;
     Ok(Json(response))
 }
 

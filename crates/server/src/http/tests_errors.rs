@@ -344,6 +344,12 @@ impl Storage for BrokenStorage {
     fn replace_token_hash(&self, _: &str, _: &str) -> Result<bool, ServerError> {
         broken()
     }
+    fn lease_days(&self, _: &str) -> Result<u32, ServerError> {
+        broken()
+    }
+    fn set_lease_days(&self, _: &str, _: u32) -> Result<(), ServerError> {
+        broken()
+    }
     fn append_changes(
         &self,
         _: &str,

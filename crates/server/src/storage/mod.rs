@@ -211,6 +211,12 @@ pub trait Storage: Send + Sync {
     /// device has this id.
     fn revoke_device(&self, device_id: &str, now_ms: i64) -> Result<Option<Device>, ServerError>;
 
+    /// The days a device of `team_id` may go without syncing before it locks.
+    fn lease_days(&self, team_id: &str) -> Result<u32, ServerError>;
+
+    /// Sets them (1 to 365).
+    fn set_lease_days(&self, team_id: &str, days: u32) -> Result<(), ServerError>;
+
     /// Gives the device `device_id`, if not revoked, the token whose hash is
     /// `token_hash` in place of its own; whether it did.
     fn replace_token_hash(&self, device_id: &str, token_hash: &str) -> Result<bool, ServerError>;

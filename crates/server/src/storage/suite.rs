@@ -22,6 +22,7 @@ pub fn run_all(storage: Arc<dyn Storage>) -> Result<(), ServerError> {
     enrolment_codes_are_single_use_and_expire(storage.clone())?;
     revocation_is_recorded_once(storage.clone())?;
     tokens_are_replaced_but_not_revived(storage.clone())?;
+    leases_default_to_thirty_days(storage.clone())?;
     appends_are_idempotent_and_dense(storage.clone())?;
     teams_have_separate_logs(storage.clone())?;
     erasure_deletes_refuses_and_never_lowers_the_log(storage.clone())?;
@@ -202,6 +203,17 @@ pub fn tokens_are_replaced_but_not_revived(storage: Arc<dyn Storage>) -> Result<
     storage.revoke_device(&device.id, 7_000)?;
     assert!(!storage.replace_token_hash(&device.id, &sha256_hex(b"encore un"))?);
     assert!(!storage.replace_token_hash("no-such-device", &sha256_hex(b"x"))?);
+    Ok(())
+}
+
+/// A team's lease is 30 days until its coordinators choose another, within 1 to 365.
+pub fn leases_default_to_thirty_days(storage: Arc<dyn Storage>) -> Result<(), ServerError> {
+    let team = new_team(&*storage, "Bail")?;
+    assert_eq!(storage.lease_days(&team.id)?, 30);
+    storage.set_lease_days(&team.id, 7)?;
+    assert_eq!(storage.lease_days(&team.id)?, 7);
+    assert!(storage.lease_days("no-such-team").is_err());
+    assert!(storage.set_lease_days("no-such-team", 7).is_err());
     Ok(())
 }
 

@@ -11,6 +11,7 @@
 
 pub mod devices;
 pub mod invite;
+pub mod lease;
 pub mod locking;
 pub mod profile;
 
@@ -26,6 +27,7 @@ use crate::app::{Shared, aria_bool};
 use crate::i18n::{self, I18n, Key, Lang, key, use_i18n};
 use crate::screens::settings::devices::TeamDevices;
 use crate::screens::settings::invite::InviteDevice;
+use crate::screens::settings::lease::TeamLease;
 use crate::screens::settings::locking::LockSettings;
 use crate::screens::settings::profile::WhoAmI;
 use crate::{clock, ipc};
@@ -295,6 +297,7 @@ pub fn Settings(
             </p>
             <InviteDevice shared />
             <TeamDevices shared />
+            <TeamLease shared />
             <LanguageChoice i18n />
         </section>
     }

@@ -339,6 +339,37 @@ impl Storage for SqliteStorage {
         Ok(device)
     }
 
+    fn lease_days(&self, team_id: &str) -> Result<u32, ServerError> {
+        let days: Option<u32> = self
+            .reader()
+            .query_row(
+                "SELECT lease_days FROM teams WHERE id = ?1",
+                [team_id],
+                |r| r.get(0),
+            )
+            .optional()
+            .during("read the lease")?;
+        days.ok_or_else(|| ServerError::UnknownTeam {
+            team_id: team_id.to_owned(),
+        })
+    }
+
+    fn set_lease_days(&self, team_id: &str, days: u32) -> Result<(), ServerError> {
+        let changed = self
+            .conn()
+            .execute(
+                "UPDATE teams SET lease_days = ?2 WHERE id = ?1",
+                params![team_id, days],
+            )
+            .during("set the lease")?;
+        if changed == 0 {
+            return Err(ServerError::UnknownTeam {
+                team_id: team_id.to_owned(),
+            });
+        }
+        Ok(())
+    }
+
     fn replace_token_hash(&self, device_id: &str, token_hash: &str) -> Result<bool, ServerError> {
         let changed = self
             .conn()

@@ -69,6 +69,10 @@ pub(super) const MIGRATIONS: &[&str] = &[
     UPDATE teams SET log_id = lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2)))
         || '-' || lower(hex(randomblob(2))) || '-' || lower(hex(randomblob(2))) || '-'
         || lower(hex(randomblob(6)));",
+    // 4: the offline lease. A device of the team that has not synced for this many days
+    // locks until it has; the team's coordinators choose it.
+    "ALTER TABLE teams ADD COLUMN lease_days INTEGER NOT NULL DEFAULT 30
+        CHECK (lease_days BETWEEN 1 AND 365);",
 ];
 
 /// The `devices` columns [`read_device`] expects, in order.

@@ -39,6 +39,12 @@ fn suite_tokens_are_replaced_but_not_revived() -> Result<(), ServerError> {
 }
 
 #[test]
+fn suite_leases_default_to_thirty_days() -> Result<(), ServerError> {
+    let (_dir, storage) = file_storage()?;
+    suite::leases_default_to_thirty_days(storage)
+}
+
+#[test]
 fn suite_appends_are_idempotent_and_dense() -> Result<(), ServerError> {
     let (_dir, storage) = file_storage()?;
     suite::appends_are_idempotent_and_dense(storage)
