@@ -16,9 +16,10 @@ sudo_cmd=()
 [ "$(id -u)" -ne 0 ] && sudo_cmd=(sudo)
 
 packages=(build-essential pkg-config curl file libssl-dev libwebkit2gtk-4.1-dev
-  libxdo-dev libayatana-appindicator3-dev librsvg2-dev)
+  libxdo-dev libayatana-appindicator3-dev librsvg2-dev libdbus-1-dev)
 if [ "$want_test" = 1 ]; then
-  packages+=(xvfb xauth webkit2gtk-driver)
+  # gnome-keyring: a Secret Service for the keystore test, under dbus-run-session.
+  packages+=(xvfb xauth webkit2gtk-driver gnome-keyring dbus-daemon)
 fi
 missing=()
 for p in "${packages[@]}"; do

@@ -29,11 +29,18 @@ export FILROUGE_APP_BIN="$CARGO_TARGET_DIR/debug/filrouge-app"
 
 step "tests"
 mkdir -p "$FILROUGE_ARTIFACTS"
+# The keystore's test needs a Secret Service: it runs in the next step, in a D-Bus
+# session of its own.
 if command -v cargo-nextest >/dev/null; then
   xvfb-run -a -s "-screen 0 1920x1080x24" \
-    cargo nextest run --workspace --locked --run-ignored all --no-fail-fast
+    cargo nextest run --workspace --locked --run-ignored all --no-fail-fast \
+    -E 'not test(/needs_secret_service/)'
 else
   xvfb-run -a -s "-screen 0 1920x1080x24" \
-    cargo test --workspace --locked --no-fail-fast -- --include-ignored
+    cargo test --workspace --locked --no-fail-fast -- --include-ignored \
+    --skip needs_secret_service
 fi
+
+step "keystore (a Secret Service in a D-Bus session of its own)"
+dbus-run-session -- bash scripts/keyring-test.sh
 step "done; screenshots in $FILROUGE_ARTIFACTS"

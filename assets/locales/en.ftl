@@ -141,6 +141,7 @@ error-not-enrolled = This device is not enrolled in a team: enrol it first in Se
 error-interrupted = The action stopped before it finished. Check whether it was saved, then try again.
 error-locked = The notebook is locked: unlock it to go on.
 error-key-destroyed = The notebook's key was destroyed after too many wrong attempts: what it held can no longer be read.
+error-keystore = The device's keyring does not answer: without it the PIN cannot open the notebook. Unlock the device's session, then restart the app. No attempt was counted.
 
 ## Rejected values
 ##

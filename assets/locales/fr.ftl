@@ -154,6 +154,7 @@ error-not-enrolled = Cet appareil n'est associé à aucune équipe : associez-le
 error-interrupted = L'action s'est interrompue avant la fin. Vérifiez si elle a été enregistrée, puis réessayez.
 error-locked = Le carnet est verrouillé : déverrouillez-le pour continuer.
 error-key-destroyed = La clé du carnet a été détruite après trop d'essais faux : ce qu'il contenait ne peut plus être lu.
+error-keystore = Le trousseau de l'appareil ne répond pas : sans lui, le code ne peut pas ouvrir le carnet. Déverrouillez la session de l'appareil, puis redémarrez l'application. Aucun essai n'a été compté.
 
 ## Rejected values
 ##

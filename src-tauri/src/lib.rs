@@ -17,6 +17,8 @@
 
 mod background;
 mod commands;
+#[cfg(target_os = "linux")]
+mod keystore;
 #[cfg(test)]
 mod tests;
 
@@ -92,17 +94,37 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
 /// Sets up the lock of the store in `dir` (the store opens when the worker gives the
 /// secret) and starts the background sync for `app`, which waits for it.
 ///
-/// No platform keystore is reached yet (the Secret Service on Linux, the Android
-/// Keystore through a plugin: see ARCHITECTURE), so the worker's secret is a
-/// passphrase of twelve characters or more, at Argon2's stronger cost.
+/// With the platform keystore's secret (the Secret Service on Linux desktops) the worker's secret is a PIN;
+/// without one, a passphrase of twelve characters or more, at Argon2's stronger cost.
 pub fn manage_state<R: tauri::Runtime>(app: &tauri::AppHandle<R>, dir: PathBuf) {
+    let store = dir.join(filrouge_core::STORE_FILE);
     let gate = Arc::new(Gate::new(
-        &dir.join(filrouge_core::STORE_FILE),
+        &store,
         Env::default(),
-        None,
+        platform_secret(&dir, &store),
     ));
     let sync = SyncWorker::start(app.clone(), Arc::clone(&gate));
     app.manage(AppState { gate, sync });
+}
+
+/// The keystore's secret for the store at `store`: made for a device choosing its
+/// first secret, read for one whose key is sealed with a PIN, never asked for one
+/// sealed with a passphrase. A damaged key file gets none (the lock says it is).
+#[cfg(target_os = "linux")]
+fn platform_secret(dir: &Path, store: &Path) -> Option<Vec<u8>> {
+    use filrouge_core::vault::{Protection, Vault};
+    match Vault::read(store) {
+        Ok(Some(vault)) if vault.protection() == Protection::Passphrase => None,
+        Ok(Some(_)) => keystore::platform_secret(dir, false),
+        Ok(None) => keystore::platform_secret(dir, true),
+        Err(_) => None,
+    }
+}
+
+/// No keystore is reached on other systems yet: the secret is a passphrase.
+#[cfg(not(target_os = "linux"))]
+fn platform_secret(_dir: &Path, _store: &Path) -> Option<Vec<u8>> {
+    None
 }
 
 /// Runs the desktop app.

@@ -406,8 +406,12 @@ fn print_unlock(dir: &Path) -> anyhow::Result<()> {
             lat.push(t.elapsed());
         }
         let cost = protection.cost();
+        let target = match protection {
+            Protection::Pin => "target ≤ 300 ms",
+            Protection::Passphrase => "stronger by design: it stands without a keystore",
+        };
         println!(
-            "{protection:?} unlock (Argon2id m={} MiB, t={}, p={}): median {}  target ≤ 300 ms for the PIN",
+            "{protection:?} unlock (Argon2id m={} MiB, t={}, p={}): median {}  {target}",
             cost.memory_kib / 1024,
             cost.passes,
             cost.lanes,

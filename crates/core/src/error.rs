@@ -115,6 +115,10 @@ pub enum CoreError {
         /// How long to wait, in milliseconds.
         wait_ms: i64,
     },
+    /// The store's key is sealed with the platform keystore's secret, and no keystore
+    /// gave it (the desktop's keyring is missing or locked). No attempt is counted.
+    #[error("the platform keystore is unavailable")]
+    KeystoreUnavailable,
     /// The key was destroyed after too many failed attempts: the store is unreadable.
     #[error("the store's key was destroyed")]
     KeyDestroyed,
@@ -158,6 +162,7 @@ impl From<CoreError> for IpcError {
             CoreError::WrongSecret { attempts_left } => IpcError::WrongSecret { attempts_left },
             CoreError::TooSoon { wait_ms } => IpcError::TooSoon { wait_ms },
             CoreError::KeyDestroyed => IpcError::KeyDestroyed,
+            CoreError::KeystoreUnavailable => IpcError::KeystoreUnavailable,
             CoreError::WeakSecret {
                 protection,
                 min_len,

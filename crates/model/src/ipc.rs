@@ -399,6 +399,10 @@ pub enum IpcError {
         /// The lease, in days.
         days: u32,
     },
+    /// The store's key is sealed with the device's keystore, which does not answer (the
+    /// desktop's keyring is missing or locked); no attempt was counted.
+    #[error("the platform keystore is unavailable")]
+    KeystoreUnavailable,
     /// The store's key was destroyed after too many wrong secrets.
     #[error("the store's key was destroyed")]
     KeyDestroyed,

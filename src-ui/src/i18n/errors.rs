@@ -226,6 +226,7 @@ pub fn error_sentence(lang: Lang, error: &IpcError) -> String {
         IpcError::Interrupted => Key("error-interrupted"),
         IpcError::Locked => Key("error-locked"),
         IpcError::KeyDestroyed => Key("error-key-destroyed"),
+        IpcError::KeystoreUnavailable => Key("error-keystore"),
         IpcError::WrongSecret { attempts_left } => {
             return super::lock::wrong_secret(lang, *attempts_left);
         }

@@ -166,6 +166,7 @@ impl Gate {
             return self.status_of(&state);
         }
         let mut vault = Vault::read(&self.path)?.ok_or(CoreError::KeyDestroyed)?;
+        self.check_keystore(&vault)?;
         let key = match vault.unlock(&secret, self.platform(), self.env.clock.now_ms()) {
             Ok(key) => key,
             Err(e) => {
@@ -186,6 +187,15 @@ impl Gate {
             )?)),
         };
         self.status_of(&state)
+    }
+
+    /// A PIN needs the keystore's secret it was sealed with: without one, every attempt
+    /// would be wrong and counted, so none is made.
+    fn check_keystore(&self, vault: &Vault) -> Result<(), CoreError> {
+        if vault.protection() == Protection::Pin && self.platform.is_none() {
+            return Err(CoreError::KeystoreUnavailable);
+        }
+        Ok(())
     }
 
     /// Locks the screen; the store stays open for the background sync.
@@ -209,6 +219,7 @@ impl Gate {
             return Err(CoreError::Locked);
         }
         let mut vault = Vault::read(&self.path)?.ok_or(CoreError::KeyDestroyed)?;
+        self.check_keystore(&vault)?;
         vault.change_secret(&old, &new, self.platform(), self.env.clock.now_ms())?;
         self.status_of(&state)
     }
