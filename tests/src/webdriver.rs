@@ -104,8 +104,8 @@ impl Drop for Driver {
     }
 }
 
-/// The passphrase the end-to-end tests choose for the app's store (the shell has no
-/// keystore yet, so the secret is a passphrase).
+/// The passphrase the end-to-end tests choose for the app's store (they run with no
+/// Secret Service, so the app asks for a passphrase rather than a PIN).
 pub const PASSPHRASE: &str = "une phrase de passe de test";
 
 /// One app window under WebDriver; closing it quits the app.

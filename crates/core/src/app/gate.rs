@@ -21,8 +21,10 @@
 //!
 //! The **offline lease**: an enrolled device whose last successful sync is older than
 //! its team's lease (30 days unless the coordinators chose otherwise; the server says
-//! so at enrolment and at every push) stays shut even with the right secret. The store
-//! is open for the background sync only; once a sync succeeds the lock opens.
+//! so at enrolment and at every push) stays shut even with the right secret: the store
+//! is open for the background sync only, and once a sync succeeds the lock asks for the
+//! secret again (a phone taken from the lease screen and put online does not open by
+//! itself).
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, PoisonError};
@@ -93,8 +95,28 @@ impl Gate {
 
     /// Where the lock stands, for the lock screen.
     pub fn lock_status(&self) -> Result<LockStatus, CoreError> {
-        let state = self.state();
+        let mut state = self.state();
+        self.enforce_lease(&mut state)?;
         self.status_of(&state)
+    }
+
+    /// Locks an open store whose lease has run out: once a sync renews it, the secret
+    /// is asked again, so a phone taken from the lease screen and put online does not
+    /// open by itself. Returns the lease's days when it has run out.
+    fn enforce_lease(&self, state: &mut Opened) -> Result<Option<u32>, CoreError> {
+        let lease = match &*state {
+            Opened::Open(device) | Opened::Idle(device) => lease(device, self.env.clock.now_ms())?,
+            Opened::Closed => return Ok(None),
+        };
+        if !lease.expired {
+            return Ok(None);
+        }
+        let opened = std::mem::replace(state, Opened::Closed);
+        *state = match opened {
+            Opened::Open(device) | Opened::Idle(device) => Opened::Idle(device),
+            Opened::Closed => Opened::Closed,
+        };
+        Ok(Some(lease.days))
     }
 
     fn status_of(&self, state: &Opened) -> Result<LockStatus, CoreError> {
@@ -106,7 +128,7 @@ impl Gate {
             Opened::Closed => Lease::default(),
         };
         let (lock_state, idle_minutes) = match state {
-            Opened::Open(device) if lease.expired => {
+            Opened::Open(device) | Opened::Idle(device) if lease.expired => {
                 (LockState::LeaseExpired, idle_minutes(device)?)
             }
             Opened::Open(device) => (LockState::Open, idle_minutes(device)?),
@@ -162,16 +184,25 @@ impl Gate {
         let Unlock { secret } = args;
         let secret = Zeroizing::new(secret);
         let mut state = self.state();
+        if let Some(days) = self.enforce_lease(&mut state)?
+            && !matches!(*state, Opened::Closed)
+        {
+            // A sync first, then the secret: no attempt is made or counted before.
+            return Err(CoreError::LeaseExpired { days });
+        }
         if matches!(*state, Opened::Open(_)) {
             return self.status_of(&state);
         }
-        let mut vault = Vault::read(&self.path)?.ok_or(CoreError::KeyDestroyed)?;
+        let Some(mut vault) = Vault::read(&self.path)? else {
+            // Behind an idle lock the store was open: it closes for good.
+            *state = Opened::Closed;
+            return Err(CoreError::KeyDestroyed);
+        };
         self.check_keystore(&vault)?;
         let key = match vault.unlock(&secret, self.platform(), self.env.clock.now_ms()) {
             Ok(key) => key,
             Err(e) => {
                 if matches!(e, CoreError::KeyDestroyed) {
-                    // Behind an idle lock the store was open: it closes for good.
                     *state = Opened::Closed;
                 }
                 return Err(e);
@@ -186,6 +217,8 @@ impl Gate {
                 self.env.clone(),
             )?)),
         };
+        // After a restart the lease is known only once the store is open.
+        self.enforce_lease(&mut state)?;
         self.status_of(&state)
     }
 
@@ -214,13 +247,24 @@ impl Gate {
     pub fn change_secret(&self, args: ChangeSecret) -> Result<LockStatus, CoreError> {
         let ChangeSecret { old, new } = args;
         let (old, new) = (Zeroizing::new(old), Zeroizing::new(new));
-        let state = self.state();
+        let mut state = self.state();
         if !matches!(*state, Opened::Open(_)) {
             return Err(CoreError::Locked);
         }
-        let mut vault = Vault::read(&self.path)?.ok_or(CoreError::KeyDestroyed)?;
-        self.check_keystore(&vault)?;
-        vault.change_secret(&old, &new, self.platform(), self.env.clock.now_ms())?;
+        let changed = match Vault::read(&self.path)? {
+            Some(mut vault) => {
+                self.check_keystore(&vault)?;
+                vault.change_secret(&old, &new, self.platform(), self.env.clock.now_ms())
+            }
+            None => Err(CoreError::KeyDestroyed),
+        };
+        if let Err(e) = changed {
+            if matches!(e, CoreError::KeyDestroyed) {
+                // The store's key is gone: it closes for good.
+                *state = Opened::Closed;
+            }
+            return Err(e);
+        }
         self.status_of(&state)
     }
 
@@ -251,14 +295,12 @@ impl Gate {
     /// [`CoreError::LeaseExpired`] while the device has gone longer than its team's
     /// offline lease without a sync.
     pub fn device(&self) -> Result<Device, CoreError> {
-        match &*self.state() {
-            Opened::Open(device) => {
-                let lease = lease(device, self.env.clock.now_ms())?;
-                if lease.expired {
-                    return Err(CoreError::LeaseExpired { days: lease.days });
-                }
-                Ok(device.clone())
-            }
+        let mut state = self.state();
+        if let Some(days) = self.enforce_lease(&mut state)? {
+            return Err(CoreError::LeaseExpired { days });
+        }
+        match &*state {
+            Opened::Open(device) => Ok(device.clone()),
             Opened::Idle(_) | Opened::Closed => Err(CoreError::Locked),
         }
     }
@@ -295,12 +337,16 @@ impl Default for Lease {
 }
 
 /// The lease of `device` at `now_ms`: run out when the device is enrolled and its last
-/// successful sync is older than the team's lease. A device never synced since its
-/// enrolment (which itself reached the server) is not held to it.
+/// contact with the server (a successful sync, or the enrolment) is older than the
+/// team's lease.
 fn lease(device: &Device, now_ms: i64) -> Result<Lease, CoreError> {
     let store = device.lock();
     let days = store.lease_days()?;
-    let last: Option<i64> = store.meta("last_success_at")?.and_then(|t| t.parse().ok());
+    let last_sync: Option<i64> = store.meta("last_success_at")?.and_then(|t| t.parse().ok());
+    // The enrolment reached the server too: a device enrolled and never synced since
+    // counts from then.
+    let enrolled_at: Option<i64> = store.meta("enrolled_at")?.and_then(|t| t.parse().ok());
+    let last = last_sync.max(enrolled_at);
     let enrolled = store.meta("token")?.is_some();
     let expired =
         enrolled && last.is_some_and(|at| now_ms.saturating_sub(at) > i64::from(days) * DAY_MS);

@@ -266,17 +266,39 @@ fn a_device_past_its_offline_lease_stays_shut_until_it_syncs() {
         gate.save_form_draft(filrouge_model::ipc::SaveFormDraft { draft: None })
             .is_ok()
     );
-    // The right secret does not open it either; a successful sync does.
-    gate.lock().unwrap();
-    assert_eq!(
-        gate.unlock(unlock(PIN)).unwrap().state,
-        LockState::LeaseExpired
-    );
+    // The secret is not even tried before a sync (no attempt counted).
+    assert!(matches!(
+        gate.unlock(unlock(PIN)),
+        Err(CoreError::LeaseExpired { days: 7 })
+    ));
+    assert_eq!(gate.lock_status().unwrap().failed, 0);
+    // A successful sync renews the lease; the lock then asks for the secret again, so
+    // a phone taken from the lease screen and put online does not open by itself.
     let synced = clock.0.load(Ordering::SeqCst);
     device
         .lock()
         .set_meta("last_success_at", &synced.to_string())
         .unwrap();
-    assert_eq!(gate.lock_status().unwrap().state, LockState::Open);
+    assert_eq!(gate.lock_status().unwrap().state, LockState::Locked);
+    assert!(matches!(gate.device(), Err(CoreError::Locked)));
+    assert_eq!(gate.unlock(unlock(PIN)).unwrap().state, LockState::Open);
     assert!(gate.device().is_ok());
+
+    // After a restart past the lease: the secret opens the store (the lease is inside
+    // it), which then shows the lease.
+    clock.0.fetch_add(8 * day, Ordering::SeqCst);
+    drop(gate);
+    let gate = Gate::new(
+        &dir.path().join("filrouge.sqlite"),
+        Env {
+            clock: clock.clone(),
+            ..Env::default()
+        },
+        Some(KEYSTORE.to_vec()),
+    );
+    assert_eq!(
+        gate.unlock(unlock(PIN)).unwrap().state,
+        LockState::LeaseExpired
+    );
+    assert!(gate.opened().is_some(), "open for the sync");
 }

@@ -88,6 +88,8 @@ pub struct Store {
     /// Documents that failed to load inside a unit of work, quarantined once that unit
     /// has ended: a unit that fails rolls back, and the quarantine must outlive it.
     failed_loads: Vec<(String, String)>,
+    /// The key an encrypted store was opened with, to reopen it after a failed wipe.
+    key: Option<DataKey>,
 }
 
 impl std::fmt::Debug for Store {
@@ -118,16 +120,11 @@ impl Store {
     /// ([`crate::vault::migrate`]); a key that does not open it is
     /// [`CoreError::WrongKey`], and nothing is changed.
     pub fn open_encrypted(path: &Path, key: &DataKey, env: Env) -> Result<Store, CoreError> {
-        let encrypted = crate::vault::migrate::encrypt_plaintext(path, key, &mut |_| {})?;
-        let store = Self::open_keyed(path, env, StoreOptions::default(), Some(key))?;
-        if encrypted && store.meta("token")?.is_some() {
-            // The token was in clear in the old file: the next sync replaces it.
-            store.set_meta(crate::sync::ROTATE_TOKEN, "1")?;
-        }
-        Ok(store)
+        crate::vault::migrate::encrypt_plaintext(path, key, &mut |_| {})?;
+        Self::open_keyed(path, env, StoreOptions::default(), Some(key))
     }
 
-    fn open_keyed(
+    pub(crate) fn open_keyed(
         path: &Path,
         env: Env,
         options: StoreOptions,
@@ -140,6 +137,7 @@ impl Store {
             actor: ActorId::from(&[0u8][..]),
             options,
             failed_loads: Vec::new(),
+            key: key.cloned(),
         };
         // Each device writes with its own actor id, kept for the life of the file. A
         // damaged one is an error: writing with another actor id would let this

@@ -28,17 +28,29 @@ impl Store {
             }
         };
         let now = self.env.clock.now_ms();
+        // The key first, before anything can fail: once it is gone, whatever the flash
+        // keeps of the encrypted files is unreadable.
+        let destroyed = crate::vault::Vault::destroy(&path);
         let old = std::mem::replace(&mut self.conn, Connection::open_in_memory()?);
-        // The key first: once it is gone, whatever the flash keeps of the encrypted
-        // files is unreadable.
-        let deleted = match old.close() {
-            Ok(()) => crate::vault::Vault::destroy(&path).and_then(|()| delete_files(&path)),
+        let deleted = destroyed.and_then(|()| match old.close() {
+            Ok(()) => delete_files(&path),
             Err((_, e)) => Err(CoreError::Sqlite(e)),
+        });
+        // Whatever happened, the store is reopened at its path: emptied (in clear: it
+        // holds nothing but the wipe's time), or (when the files could not be deleted)
+        // as it was, with the key still in memory, so that the app keeps working and
+        // the wipe is tried again at the next refusal rather than reported done.
+        let key = if deleted.is_ok() {
+            None
+        } else {
+            self.key.take()
         };
-        // Whatever happened, the store is reopened at its path: emptied, or (when the
-        // files could not be deleted) as it was, so that the app keeps working and the
-        // wipe is tried again at the next refusal rather than reported done.
-        *self = Store::open_with(&path, self.env.clone(), self.options().clone())?;
+        *self = Store::open_keyed(
+            &path,
+            self.env.clone(),
+            self.options().clone(),
+            key.as_ref(),
+        )?;
         deleted?;
         self.set_meta("wiped_at", &now.to_string())?;
         tracing::warn!("this device was revoked by its team: its store was erased");

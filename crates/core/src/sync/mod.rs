@@ -507,6 +507,9 @@ impl Store {
         if let Some(days) = enrolment.lease_days {
             crate::store::set_meta_tx(&tx, LEASE_DAYS, &days.to_string())?;
         }
+        // The offline lease counts from the last contact with the server: this one.
+        let now = self.env.clock.now_ms();
+        crate::store::set_meta_tx(&tx, "enrolled_at", &now.to_string())?;
         Store::enrolled_in_log(&tx, &enrolment.log_id, first)?;
         tx.commit()?;
         Ok(())

@@ -58,6 +58,25 @@ impl KeyFile {
         })
     }
 
+    /// Checks that every field decodes and the cost makes Argon2 parameters, so that
+    /// only a wrong secret can fail [`KeyFile::open`].
+    pub(super) fn check(&self) -> Result<(), CoreError> {
+        let decodes = hex::decode(&self.salt).is_ok()
+            && hex::decode(&self.nonce).is_ok_and(|n| n.len() == 24)
+            && hex::decode(&self.sealed).is_ok();
+        let params = argon2::Params::new(
+            self.cost.memory_kib,
+            self.cost.passes,
+            self.cost.lanes,
+            Some(32),
+        );
+        if decodes && params.is_ok() {
+            Ok(())
+        } else {
+            Err(CoreError::DamagedKeyFile)
+        }
+    }
+
     /// The data key, if `secret` (with the keystore's) is the one that sealed it.
     pub(super) fn open(&self, secret: &str, platform: Option<&[u8]>) -> Option<DataKey> {
         let salt = hex::decode(&self.salt).ok()?;
@@ -74,6 +93,12 @@ impl KeyFile {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(e.into()),
         };
+        if bytes.iter().all(|b| *b == 0) {
+            // A destruction cut short between overwriting and deleting: finish it.
+            std::fs::remove_file(path)?;
+            sync_dir(path)?;
+            return Ok(None);
+        }
         let file: KeyFile =
             serde_json::from_slice(&bytes).map_err(|_| CoreError::DamagedKeyFile)?;
         if file.version != VERSION {

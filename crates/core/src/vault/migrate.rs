@@ -100,8 +100,14 @@ pub fn encrypt_plaintext(
     // Fold the WAL into the file and leave WAL mode, so nothing lives beside it.
     {
         let plain = Connection::open(store)?;
-        plain.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
-        let _mode: String = plain.query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0))?;
+        let busy: i64 = plain.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
+        let mode: String = plain.query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0))?;
+        // Another connection still reads the store: its WAL is not all in the file.
+        if busy != 0 || !mode.eq_ignore_ascii_case("delete") {
+            return Err(CoreError::EncryptionCheck {
+                what: "the store is in use by another connection".to_owned(),
+            });
+        }
     }
     observe(Step::Folded);
 
@@ -124,6 +130,7 @@ pub fn encrypt_plaintext(
     observe(Step::Exported);
 
     verify(store, &copy, key, version)?;
+    ask_for_a_new_token(&copy, key)?;
     observe(Step::Verified);
 
     std::fs::rename(&copy, store)?;
@@ -137,6 +144,22 @@ pub fn encrypt_plaintext(
     sync_dir(store)?;
     observe(Step::Cleaned);
     Ok(true)
+}
+
+/// The device token was in clear in the old file, whose blocks may outlive it on the
+/// flash: the copy asks for a new one at the next sync (`crate::sync::rotate`). Written
+/// into the copy before the rename, so the request cannot be lost between the two.
+fn ask_for_a_new_token(copy: &Path, key: &DataKey) -> Result<(), CoreError> {
+    let encrypted = Connection::open(copy)?;
+    super::apply_key(&encrypted, key)?;
+    encrypted.execute(
+        "INSERT OR REPLACE INTO meta (key, value)
+         SELECT ?1, '1' WHERE EXISTS (SELECT 1 FROM meta WHERE key = 'token')",
+        [crate::sync::ROTATE_TOKEN],
+    )?;
+    drop(encrypted);
+    std::fs::File::open(copy)?.sync_all()?;
+    Ok(())
 }
 
 /// Checks the encrypted copy: sound, the same schema version, and every table with the

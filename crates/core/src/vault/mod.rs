@@ -115,6 +115,7 @@ pub struct Cost {
 }
 
 /// The store's 256-bit data key; wiped from memory when dropped.
+#[derive(Clone)]
 pub struct DataKey(Zeroizing<[u8; 32]>);
 
 impl std::fmt::Debug for DataKey {
@@ -146,10 +147,11 @@ impl DataKey {
 /// is silenced: a wrong key is our error to report, not a line on stderr.
 pub(crate) fn apply_key(conn: &rusqlite::Connection, key: &DataKey) -> Result<(), CoreError> {
     // The literal is our own hex, never user input.
-    conn.execute_batch(&format!(
+    let statement = Zeroizing::new(format!(
         "PRAGMA cipher_log_level = NONE; PRAGMA key = \"{}\";",
         key.sqlcipher_literal().as_str()
-    ))?;
+    ));
+    conn.execute_batch(&statement)?;
     Ok(())
 }
 
@@ -227,6 +229,15 @@ impl Vault {
         platform: Option<&[u8]>,
         now_ms: i64,
     ) -> Result<DataKey, CoreError> {
+        if self.file.failed >= MAX_ATTEMPTS {
+            // The last failure was counted but the key not yet destroyed (a kill in
+            // between): it is now, before any other try.
+            file::destroy(&self.path)?;
+            return Err(CoreError::KeyDestroyed);
+        }
+        // A file that cannot be read is damaged, not a wrong secret: checked before any
+        // attempt is counted.
+        self.file.check()?;
         let attempts = self.attempts(now_ms);
         if attempts.wait_ms > 0 {
             return Err(CoreError::TooSoon {

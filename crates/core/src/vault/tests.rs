@@ -225,3 +225,28 @@ fn a_store_written_in_clear_is_encrypted_at_first_open_with_a_key() {
     // Already encrypted: nothing to do.
     assert!(!migrate::encrypt_plaintext(&path, &key, &mut |_| {}).unwrap());
 }
+
+#[test]
+fn a_destruction_cut_short_reads_as_destroyed_and_a_damaged_file_counts_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = store_path(&dir);
+    Vault::create(&path, Protection::Pin, "482913", Some(PLATFORM)).unwrap();
+    // Overwritten with zeros, not yet deleted (a power cut in `destroy`).
+    let len = std::fs::metadata(key_path(&path)).unwrap().len() as usize;
+    std::fs::write(key_path(&path), vec![0u8; len]).unwrap();
+    assert!(Vault::read(&path).unwrap().is_none());
+    assert!(!key_path(&path).exists(), "finished");
+
+    // A key file whose salt is not hex: damaged, and no attempt is counted.
+    Vault::create(&path, Protection::Pin, "482913", Some(PLATFORM)).unwrap();
+    let text = std::fs::read_to_string(key_path(&path)).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let salt = json["salt"].as_str().unwrap().to_owned();
+    std::fs::write(key_path(&path), text.replace(&salt, "pas-de-l-hex")).unwrap();
+    let mut vault = Vault::read(&path).unwrap().unwrap();
+    assert!(matches!(
+        vault.unlock("482913", Some(PLATFORM), 0),
+        Err(CoreError::DamagedKeyFile)
+    ));
+    assert_eq!(Vault::read(&path).unwrap().unwrap().attempts(0).failed, 0);
+}

@@ -216,6 +216,30 @@ fn carry_over(storage: &SqliteStorage, live: &Path) -> Result<Carried, ServerErr
             "INSERT OR IGNORE INTO devices (id, team_id, name, role, token_hash, created_at, revoked_at)
              SELECT id, team_id, name, role, token_hash, created_at, revoked_at FROM live.devices",
         )?;
+        // A token replaced since the backup (a device's store was encrypted) must not
+        // come back: the old one may linger in clear on the device's flash.
+        counted(
+            "UPDATE devices SET token_hash =
+                 (SELECT l.token_hash FROM live.devices l WHERE l.id = devices.id)
+             WHERE EXISTS (SELECT 1 FROM live.devices l
+                           WHERE l.id = devices.id AND l.token_hash <> devices.token_hash)",
+        )?;
+        // The team's offline lease as its coordinators last set it (from schema 4).
+        let has_lease: bool = conn
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM pragma_table_info('teams', 'live')
+                                WHERE name = 'lease_days')",
+                [],
+                |r| r.get(0),
+            )
+            .during("read the replaced database's schema")?;
+        if has_lease {
+            counted(
+                "UPDATE teams SET lease_days =
+                     (SELECT l.lease_days FROM live.teams l WHERE l.id = teams.id)
+                 WHERE EXISTS (SELECT 1 FROM live.teams l WHERE l.id = teams.id)",
+            )?;
+        }
         let revocations = counted(
             "UPDATE devices SET revoked_at =
                  (SELECT l.revoked_at FROM live.devices l WHERE l.id = devices.id)

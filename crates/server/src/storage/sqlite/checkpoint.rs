@@ -27,6 +27,8 @@ use rusqlite::Connection;
 use super::schema::During;
 use crate::error::ServerError;
 
+/// How long the thread's checkpoints wait for a lock.
+const BUSY: Duration = Duration::from_secs(1);
 /// How often the thread checkpoints.
 const PERIOD: Duration = Duration::from_millis(100);
 /// The WAL size, in pages, at which a commit checkpoints by itself (SQLite's default is
@@ -59,8 +61,7 @@ impl Checkpointer {
     /// Starts checkpointing the database at `path` (in WAL mode).
     pub(super) fn start(path: &Path) -> Result<Checkpointer, ServerError> {
         let conn = Connection::open(path).during("open the checkpointer")?;
-        conn.busy_timeout(Duration::from_secs(1))
-            .during("set busy timeout")?;
+        conn.busy_timeout(BUSY).during("set busy timeout")?;
         let shared = Arc::new(Shared::default());
         let thread_shared = Arc::clone(&shared);
         let thread = std::thread::Builder::new()
@@ -128,9 +129,14 @@ fn run(conn: &Connection, shared: &Shared) {
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner);
             if wanted {
+                // Without waiting: a truncation that waits for readers holds the WAL's
+                // write lock meanwhile, and a backup reading for minutes would stall
+                // every push. Busy, it checkpoints what it can and tries again later.
+                let _ = conn.busy_timeout(Duration::ZERO);
                 if truncate(conn) {
                     lock(&shared.state).truncate = false;
                 }
+                let _ = conn.busy_timeout(BUSY);
             } else if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
             {
                 // A busy or partial checkpoint is simply taken up again next time.

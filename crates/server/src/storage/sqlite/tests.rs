@@ -203,6 +203,9 @@ fn a_restore_in_place_keeps_later_erasures_and_renews_log_ids() -> Result<(), Se
         let summary = SqliteStorage::backup_file(&db, &backup)?;
         assert_eq!((summary.teams.len(), summary.entries), (1, 2));
         storage.erase_document(&team, "gone", &device, 2)?;
+        // After the backup: a new token, a new lease.
+        assert!(storage.replace_token_hash(&device, &"ab".repeat(32))?);
+        storage.set_lease_days(&team, 9)?;
         (team, device)
     };
     let before = SqliteStorage::open(&db)?.team(&team)?.map(|t| t.log_id);
@@ -219,6 +222,9 @@ fn a_restore_in_place_keeps_later_erasures_and_renews_log_ids() -> Result<(), Se
     let after = restored.team(&team)?.map(|t| t.log_id);
     assert_ne!(after, before, "a new log identity");
     assert_eq!(restored.devices(&team)?.len(), 1);
+    let found = restored.device_by_token_hash(&"ab".repeat(32))?;
+    assert_eq!(found.map(|d| d.id), Some(device.clone()), "the newer token");
+    assert_eq!(restored.lease_days(&team)?, 9, "the newer lease");
     assert_eq!(restored.devices(&team)?[0].id, device);
     Ok(())
 }
