@@ -510,3 +510,5 @@ lock-lease-setting = The team's offline lease
 lock-lease-hint = A device that has not synced for this long stays shut until its next sync: a phone forgotten in a drawer no longer opens.
 lock-lease-saved = Lease saved: each device learns it at its next sync.
 lock-days = { $n } days
+lock-new-pin-label = New PIN
+lock-new-passphrase-label = New passphrase

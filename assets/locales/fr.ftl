@@ -549,3 +549,5 @@ lock-lease-setting = Bail hors ligne de l'équipe
 lock-lease-hint = Un appareil qui n'a pas synchronisé depuis ce délai reste fermé jusqu'à sa prochaine synchronisation : un téléphone oublié dans un tiroir ne s'ouvre plus.
 lock-lease-saved = Bail enregistré : chaque appareil l'apprend à sa prochaine synchronisation.
 lock-days = { $n } jours
+lock-new-pin-label = Nouveau code
+lock-new-passphrase-label = Nouvelle phrase de passe

@@ -70,6 +70,17 @@ pub fn secret_label(lang: Lang, kind: SecretKind) -> String {
     )
 }
 
+/// The new secret's field, when changing it: "Nouveau code", "Nouvelle phrase de passe".
+pub fn new_secret_label(lang: Lang, kind: SecretKind) -> String {
+    tr(
+        lang,
+        match kind {
+            SecretKind::Pin => Key("lock-new-pin-label"),
+            SecretKind::Passphrase => Key("lock-new-passphrase-label"),
+        },
+    )
+}
+
 /// What the secret protects and its rule, on the first screen.
 pub fn setup_help(lang: Lang, status: &LockStatus) -> String {
     let key = match status.kind {

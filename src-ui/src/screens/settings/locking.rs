@@ -71,7 +71,7 @@ pub fn LockSettings() -> impl IntoView {
     };
     let label = move || {
         kind.get()
-            .map(|k| i18n::lock::secret_label(i18n.lang(), k))
+            .map(|k| i18n::lock::new_secret_label(i18n.lang(), k))
             .unwrap_or_default()
     };
 
