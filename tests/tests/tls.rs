@@ -232,3 +232,58 @@ fn a_ca_certificate_expired_or_for_another_host_is_refused_and_gets_nothing() ->
     }
     Ok(())
 }
+
+/// A TLS client's handshake with the server at `address`, given `patience` to finish.
+fn handshake(
+    address: std::net::SocketAddr,
+    config: &Arc<rustls::ClientConfig>,
+    patience: Duration,
+) -> anyhow::Result<rustls::StreamOwned<rustls::ClientConnection, std::net::TcpStream>> {
+    let tcp = std::net::TcpStream::connect(address)?;
+    tcp.set_read_timeout(Some(patience))?;
+    let name = rustls::pki_types::ServerName::try_from("filrouge.invalid")?;
+    let mut tls = rustls::StreamOwned::new(
+        rustls::ClientConnection::new(Arc::clone(config), name)?,
+        tcp,
+    );
+    while tls.conn.is_handshaking() {
+        tls.conn.complete_io(&mut tls.sock)?;
+    }
+    Ok(tls)
+}
+
+#[test]
+fn connections_past_the_limit_wait_until_one_ends() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let server = filrouge_server::TeamServer::open_sqlite(&dir.path().join("server.sqlite"))?;
+    let identity = TlsIdentity::self_made(dir.path())?;
+    let pin = sync::parse_pin(&identity.fingerprint).ok_or_else(|| anyhow::anyhow!("pin"))?;
+    let config = Arc::new(sync::tls::pinned_config(pin)?);
+    let runtime = tokio::runtime::Runtime::new()?;
+    let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))?;
+    let address = listener.local_addr()?;
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let served = runtime.spawn(async move {
+        let shutdown = async {
+            let _ = stopped.await;
+        };
+        filrouge_server::serve_tls_limited(listener, server, &identity, shutdown, 1).await
+    });
+
+    // One connection holds the only slot: the next is not even accepted.
+    let first = handshake(address, &config, Duration::from_secs(10))?;
+    let second = handshake(address, &config, Duration::from_millis(700));
+    assert!(
+        second.is_err(),
+        "a second connection was served beside the first"
+    );
+    drop(second);
+    // Once the first ends, a new one is served.
+    drop(first);
+    let third = handshake(address, &config, Duration::from_secs(10));
+    assert!(third.is_ok(), "{:?}", third.err());
+
+    let _ = stop.send(());
+    runtime.block_on(served)??;
+    Ok(())
+}

@@ -47,4 +47,4 @@ pub use error::ServerError;
 pub use http::serve;
 pub use service::{ENROLMENT_CODE_TTL_MS, MAX_PULL_CHANGES, TeamServer};
 pub use storage::{Device, Role, SqliteStorage, Storage, Team};
-pub use tls::{TlsIdentity, serve_tls};
+pub use tls::{TlsIdentity, serve_tls, serve_tls_limited};

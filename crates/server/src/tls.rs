@@ -171,13 +171,29 @@ fn tls_error(e: rustls::Error) -> ServerError {
     }
 }
 
+/// Connections served at once. A team is a few hundred devices at most; past this, new
+/// connections wait in the kernel's backlog until one ends, rather than each taking a
+/// task and its buffers (a flood of idle handshakes cannot exhaust the server).
+pub const MAX_CONNECTIONS: usize = 1024;
+
 /// Serves `server` over TLS on `listener` until `shutdown` completes, then waits for
-/// open requests (at most ten seconds).
+/// open requests (at most ten seconds). At most [`MAX_CONNECTIONS`] at once.
 pub async fn serve_tls(
     listener: tokio::net::TcpListener,
     server: TeamServer,
     identity: &TlsIdentity,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    serve_tls_limited(listener, server, identity, shutdown, MAX_CONNECTIONS).await
+}
+
+/// [`serve_tls`] with another connection limit (tests use a small one).
+pub async fn serve_tls_limited(
+    listener: tokio::net::TcpListener,
+    server: TeamServer,
+    identity: &TlsIdentity,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    max_connections: usize,
 ) -> std::io::Result<()> {
     let address = listener.local_addr()?;
     tracing::info!(
@@ -190,7 +206,16 @@ pub async fn serve_tls(
     let router = server.router();
     let graceful = GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown);
+    let slots = Arc::new(tokio::sync::Semaphore::new(max_connections.max(1)));
     loop {
+        // A free slot first: while none is, nothing more is accepted.
+        let slot = tokio::select! {
+            () = &mut shutdown => break,
+            slot = Arc::clone(&slots).acquire_owned() => match slot {
+                Ok(slot) => slot,
+                Err(_) => break,
+            },
+        };
         let (tcp, peer) = tokio::select! {
             () = &mut shutdown => break,
             accepted = listener.accept() => match accepted {
@@ -210,6 +235,8 @@ pub async fn serve_tls(
             .layer(Extension(ConnectInfo::<SocketAddr>(peer)));
         let watcher = graceful.watcher();
         tokio::spawn(async move {
+            // Held until the connection ends.
+            let _slot = slot;
             let tls = match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(tcp)).await {
                 Ok(Ok(tls)) => tls,
                 // A client that does not trust the certificate, or not TLS at all.
