@@ -1,7 +1,9 @@
-//! A fault proxy between real devices and a real server on loopback: connections cut
-//! mid-request and mid-answer, 503s, stalls past the client's timeout. The devices keep
-//! working offline and keep trying; once the faults stop, everything converges, and the
-//! server holds each change exactly once.
+//! A fault proxy between real devices and a real server on loopback, over HTTPS with the
+//! server's certificate pinned (the proxy relays the encrypted bytes): connections cut
+//! mid-handshake, mid-request and mid-answer, a plain-HTTP 503 where TLS was expected
+//! (a broken middlebox), stalls past the client's timeout. The devices keep working
+//! offline and keep trying; once the faults stop, everything converges, and the server
+//! holds each change exactly once.
 
 use std::collections::HashSet;
 use std::time::Duration;
@@ -25,14 +27,15 @@ fn draft(i: usize, note: &str) -> RencontreDraft {
 #[test]
 fn everything_converges_once_the_faults_stop_and_nothing_is_stored_twice() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
-    let server = TestServer::start(dir.path())?;
-    let upstream = server.url.trim_start_matches("http://").parse()?;
+    let (server, _) = TestServer::start_tls(dir.path())?;
+    let upstream = server.url.trim_start_matches("https://").parse()?;
     let proxy = FaultProxy::start(upstream, 0xFA17)?;
+    let proxy_url = proxy.url.replace("http://", "https://");
     let mut devices = Vec::new();
     for name in ["tel-a", "tel-b", "tel-c"] {
         let mut d = server.device(dir.path(), name)?;
         // Through the proxy, with a timeout the proxy's stalls exceed.
-        d.transport = HttpTransport::new(&proxy.url, d.transport.token())?
+        d.transport = HttpTransport::pinned(&proxy_url, d.transport.token(), server.pin())?
             .with_timeout(Duration::from_millis(300))?;
         devices.push(d);
     }
@@ -87,7 +90,7 @@ fn everything_converges_once_the_faults_stop_and_nothing_is_stored_twice() -> an
     }
 
     // The log, read straight from the server: each change once, every change there.
-    let mut direct = HttpTransport::new(&server.url, devices[0].transport.token())?;
+    let mut direct = server.transport(devices[0].transport.token())?;
     let (mut seen, mut after) = (HashSet::new(), 0);
     loop {
         let page = direct.pull(&PullQuery {
