@@ -45,6 +45,6 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use coordinator::INVITE_CODE_TTL_MS;
 pub use error::ServerError;
 pub use http::serve;
-pub use service::{ENROLMENT_CODE_TTL_MS, MAX_PULL_CHANGES, TeamServer};
+pub use service::{BODY_IDLE_TIMEOUT, ENROLMENT_CODE_TTL_MS, MAX_PULL_CHANGES, TeamServer};
 pub use storage::{Device, Role, SqliteStorage, Storage, Team};
 pub use tls::{TlsIdentity, serve_tls, serve_tls_limited};

@@ -54,7 +54,13 @@ pub struct TeamServer {
     /// Each team's log id, read once: it changes only by a restore, which is done
     /// with the server stopped (`filrouge restore` holds the data directory's lock).
     log_ids: Arc<Mutex<HashMap<String, String>>>,
+    /// How long a request body may go without a byte before the request is dropped.
+    pub(crate) body_idle: std::time::Duration,
 }
+
+/// How long a request body may go without a byte: a page on 2G arrives steadily, a
+/// client that stops half-way (or trickles on purpose) should not hold its request.
+pub const BODY_IDLE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
 
 impl std::fmt::Debug for TeamServer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -81,7 +87,14 @@ impl TeamServer {
             enrol_failures: Arc::new(RateLimiter::enrolments()),
             blocks: Arc::new(BlockCache::default()),
             log_ids: Arc::default(),
+            body_idle: BODY_IDLE_TIMEOUT,
         }
+    }
+
+    /// The same server with another body idle timeout (tests use a short one).
+    pub fn with_body_timeout(mut self, idle: std::time::Duration) -> TeamServer {
+        self.body_idle = idle;
+        self
     }
 
     /// The same server with another request rate per device (see [`crate::rate`]).

@@ -38,6 +38,7 @@ use filrouge_model::wire::{self, PAGE_MEDIA_TYPE};
 use tower_http::LatencyUnit;
 use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::decompression::RequestDecompressionLayer;
+use tower_http::timeout::RequestBodyTimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
@@ -71,6 +72,8 @@ impl TeamServer {
             // small gzip that inflates past it is refused like a large plain body.
             .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
             .layer(RequestDecompressionLayer::new().gzip(true).zstd(true))
+            // Outside the decompression: it times the bytes as they arrive.
+            .layer(RequestBodyTimeoutLayer::new(self.body_idle))
             .layer(
                 CompressionLayer::new()
                     .gzip(true)

@@ -423,3 +423,44 @@ async fn a_device_over_its_rate_gets_429_with_retry_after_and_others_do_not() ->
     assert_eq!(again.0, StatusCode::OK, "a second later, one more");
     Ok(())
 }
+
+/// A request body that sends its headers, then never another byte.
+struct Stalled;
+
+impl http_body::Body for Stalled {
+    type Data = axum::body::Bytes;
+    type Error = std::io::Error;
+
+    fn poll_frame(
+        self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<Self::Data>, Self::Error>>> {
+        std::task::Poll::Pending
+    }
+}
+
+#[tokio::test]
+async fn a_body_that_stops_arriving_is_dropped_not_waited_for() -> TestResult {
+    use tower::ServiceExt as _;
+    let f = fixture()?;
+    let device = enrol(&f).await?;
+    let server = f
+        .server
+        .clone()
+        .with_body_timeout(std::time::Duration::from_millis(200));
+    let request = axum::http::Request::builder()
+        .method(Method::POST)
+        .uri("/v1/push")
+        .header("authorization", format!("Bearer {}", device.token))
+        .header("content-type", "application/json")
+        .body(axum::body::Body::new(Stalled))?;
+    // Without the timeout this never answers; the test's own deadline says so.
+    let response = tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        server.router().oneshot(request),
+    )
+    .await
+    .map_err(|_| "the stalled body was waited for")??;
+    assert!(response.status().is_client_error(), "{}", response.status());
+    Ok(())
+}
