@@ -39,7 +39,7 @@ fn any_file_holds(dir: &Path, needle: &str) -> anyhow::Result<bool> {
 #[ignore = "needs the built app, tauri-driver and a display: run by scripts/test.sh"]
 fn a_revoked_phone_erases_everything_it_holds() -> anyhow::Result<()> {
     let tmp = tempfile::tempdir()?;
-    let server = TestServer::start(tmp.path())?;
+    let (server, fingerprint) = TestServer::start_tls(tmp.path())?;
     let data_dir = tmp.path().join("phone");
     let driver = Driver::start()?;
     let s = driver.session(&app_binary()?, &["--data", &data_dir.to_string_lossy()])?;
@@ -48,7 +48,10 @@ fn a_revoked_phone_erases_everything_it_holds() -> anyhow::Result<()> {
     let result = (|| {
         let code = server.enrolment_code(Role::Intervenant)?;
         s.open_settings()?;
-        s.paste("#enrol-code", &invite_link(&server.url, &code, None))?;
+        s.paste(
+            "#enrol-code",
+            &invite_link(&server.url, &code, Some(&fingerprint)),
+        )?;
         s.click_css("#enrol")?;
         s.wait_text("#sync-status", |t| t.contains("Synchronisé"))?;
         s.click_css("#close-settings")?;

@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use filrouge_core::app::Device;
-use filrouge_core::sync::{self, HttpTransport, TransportError};
+use filrouge_core::sync::{self, TransportError};
 use filrouge_core::{CoreError, Env, Store};
 use filrouge_model::ipc::SyncFailure;
 use filrouge_model::sync::Role;
@@ -32,18 +32,19 @@ fn any_file_holds(dir: &Path, needle: &str) -> anyhow::Result<bool> {
 #[test]
 fn a_revoked_phone_erases_what_it_holds_and_nothing_else_erases_it() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
-    let server = TestServer::start(dir.path())?;
+    let (server, _) = TestServer::start_tls(dir.path())?;
     let coordinator = server.device_with_role(dir.path(), "coord", Role::Coordinateur)?;
     let phone_dir = dir.path().join("phone");
     std::fs::create_dir_all(&phone_dir)?;
     let path = phone_dir.join(filrouge_core::STORE_FILE);
     let code = server.enrolment_code(Role::Intervenant)?;
-    let enrolment = sync::enrol(&server.url, &code, "Téléphone perdu", None)?;
+    let enrolment = sync::enrol(&server.url, &code, "Téléphone perdu", server.pin())?;
     let device = Device::open(&path, Env::default())?;
     let store = device.store();
     {
         let mut store = store.lock().map_err(|_| anyhow::anyhow!("poisoned"))?;
         store.save_enrolment(&server.url, &enrolment)?;
+        store.save_server_pin(server.pin())?;
         store.create_rencontre(RencontreDraft {
             channel: Channel::Maraude,
             place: "Gare".into(),
@@ -53,7 +54,7 @@ fn a_revoked_phone_erases_what_it_holds_and_nothing_else_erases_it() -> anyhow::
             ..RencontreDraft::default()
         })?;
     }
-    let mut transport = HttpTransport::new(&server.url, &enrolment.token)?;
+    let mut transport = server.transport(&enrolment.token)?;
     sync::run(store, &mut transport)?;
     assert!(
         any_file_holds(&phone_dir, MARKER)?,
@@ -73,7 +74,7 @@ fn a_revoked_phone_erases_what_it_holds_and_nothing_else_erases_it() -> anyhow::
     ] {
         assert!(!device.wipe_if_revoked(&CoreError::Transport(error), &enrolment.token)?);
     }
-    let mut stranger = HttpTransport::new(&server.url, &"ab".repeat(32))?;
+    let mut stranger = server.transport(&"ab".repeat(32))?;
     let unknown = sync::run(store, &mut stranger).expect_err("an unknown token is refused");
     assert!(
         !device.wipe_if_revoked(&unknown, &"ab".repeat(32))?,
