@@ -76,6 +76,17 @@ fn a_revoked_phone_erases_everything_it_holds() -> anyhow::Result<()> {
             "the contact is in no file of the phone in clear"
         );
         assert!(data_dir.join("filrouge.key").exists());
+        // Nor in the places a desktop app keeps its caches and settings.
+        if let Some(home) = std::env::var_os("HOME") {
+            for place in [".cache", ".local/share", ".config"] {
+                let dir = std::path::Path::new(&home)
+                    .join(place)
+                    .join("fr.filrouge.desktop");
+                if dir.exists() {
+                    assert!(!any_file_holds(&dir, MARKER)?, "in {}", dir.display());
+                }
+            }
+        }
         s.open_settings()?;
 
         let phone = server.server.devices(&server.team_id)?;
