@@ -65,6 +65,11 @@ fn store_v8_still_opens_reads_and_edits() -> anyhow::Result<()> {
     check_persons(8)
 }
 
+#[test]
+fn store_v9_still_opens_reads_and_edits() -> anyhow::Result<()> {
+    check_persons(9)
+}
+
 /// Migration 5 turns the outbox's hex hashes into bytes: every queued change must still
 /// be there, under the same hash, and be acknowledged by it.
 #[test]

@@ -303,6 +303,15 @@ const MIGRATIONS: &[&str] = &[
         cursor INTEGER NOT NULL
     ) STRICT, WITHOUT ROWID;
     "#,
+    // 9: a period's counts read its rencontres from one index holding the columns they
+    // group and sum, with no lookup of each row in the table (2.5 ms to 0.85 ms for a
+    // month at 100,000 records). It serves the time order of today's list too, so the
+    // index it replaces goes: one index to write per rencontre, as before.
+    r#"
+    DROP INDEX rencontres_by_time;
+    CREATE INDEX rencontres_by_period
+        ON rencontres (occurred_at, channel, commune, headcount, person_count);
+    "#,
 ];
 
 /// The schema version this code writes.
