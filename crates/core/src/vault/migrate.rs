@@ -116,6 +116,11 @@ pub fn encrypt_plaintext(
         let version = plain.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         let literal = key.sqlcipher_literal();
         let copy_name = copy.to_string_lossy();
+        // The copy is attached with the settings every keyed open uses.
+        plain.execute_batch(&format!(
+            "PRAGMA cipher_default_hmac_algorithm = {};",
+            super::PAGE_HMAC
+        ))?;
         plain.execute(
             "ATTACH DATABASE ?1 AS encrypted KEY ?2",
             [copy_name.as_ref(), literal.as_str()],

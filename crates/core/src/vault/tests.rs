@@ -250,3 +250,36 @@ fn a_destruction_cut_short_reads_as_destroyed_and_a_damaged_file_counts_nothing(
     ));
     assert_eq!(Vault::read(&path).unwrap().unwrap().attempts(0).failed, 0);
 }
+
+#[test]
+fn pages_are_authenticated_with_hmac_sha256_at_every_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = store_path(&dir);
+    let key = DataKey::random().unwrap();
+    {
+        // A store written in clear, then encrypted by the migration.
+        let mut store = Store::open(&path, Env::default()).unwrap();
+        store.create_person(PersonDraft::new(MARKER)).unwrap();
+    }
+    let store = Store::open_encrypted(&path, &key, Env::default()).unwrap();
+    let used: String = store
+        .conn
+        .query_row("PRAGMA cipher_hmac_algorithm", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(used, PAGE_HMAC);
+    drop(store);
+    // SQLCipher's own default (SHA-512) cannot read it: the setting is in force.
+    let other = rusqlite::Connection::open(&path).unwrap();
+    other
+        .execute_batch(&format!(
+            "PRAGMA key = \"{}\"; PRAGMA cipher_hmac_algorithm = HMAC_SHA512;",
+            key.sqlcipher_literal().as_str()
+        ))
+        .unwrap();
+    assert!(
+        other
+            .query_row("SELECT count(*) FROM sqlite_master", [], |r| r
+                .get::<_, i64>(0))
+            .is_err()
+    );
+}
