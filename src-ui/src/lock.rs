@@ -160,20 +160,22 @@ fn LockScreen(
     let secret = RwSignal::new(String::new());
     let confirm = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
-    // What the last attempt said; before any, what the count on disk says.
-    let message = RwSignal::new(None::<String>);
-    let said = RwSignal::new(None::<Said>);
-    if !choosing && status.wait_ms > 0 {
-        message.set(Some(i18n::lock::wait(
-            i18n.lang_untracked(),
-            status.wait_ms,
-        )));
-    } else if !choosing && status.failed > 0 {
-        message.set(Some(i18n::lock::wrong_secret(
-            i18n.lang_untracked(),
-            status.attempts_left,
-        )));
-    }
+    // What the last attempt said; before any, what the count on disk says (as the
+    // errors an attempt would have given, so it is written in the language shown).
+    let on_disk = if choosing {
+        None
+    } else if status.wait_ms > 0 {
+        Some(IpcError::TooSoon {
+            wait_ms: status.wait_ms,
+        })
+    } else if status.failed > 0 {
+        Some(IpcError::WrongSecret {
+            attempts_left: status.attempts_left,
+        })
+    } else {
+        None
+    };
+    let said = RwSignal::new(on_disk.map(Said::Error));
     let kind = status.kind;
     let min_len = status.min_len;
     if status.state == LockState::LeaseExpired {
@@ -222,7 +224,6 @@ fn LockScreen(
                     lock.0.set(Some(opened));
                 }
                 Err(e) => {
-                    message.set(None);
                     said.set(Some(Said::Error(e)));
                     // The count and the wait, as the shell now has them; a destroyed
                     // key turns this screen into the one that says so.
@@ -272,7 +273,7 @@ fn LockScreen(
                     </div>
                 })}
                 <p id="lock-message" role="alert" class="error">
-                    {move || said.get().map(|s| s.text(i18n.lang())).or_else(|| message.get())}
+                    {move || said.get().map(|s| s.text(i18n.lang()))}
                 </p>
                 <button id="lock-submit" type="submit" class="primary" disabled=move || busy.get()>
                     {move || {

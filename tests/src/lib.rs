@@ -13,7 +13,7 @@ pub mod webdriver;
 use std::path::Path;
 use std::sync::Mutex;
 
-use filrouge_core::sync::{self, HttpTransport};
+use filrouge_core::sync::{self, HttpTransport, Transport as _, TransportError};
 use filrouge_core::{Env, Store};
 use filrouge_server::loopback::LoopbackServer;
 use filrouge_server::{Role, TeamServer};
@@ -142,4 +142,16 @@ pub fn fixture_person() -> filrouge_model::PersonDraft {
     p.stage = Some(filrouge_model::Stage::Remobilisation);
     p.freins.insert(filrouge_model::Frein::Mobilite);
     p
+}
+
+/// Asks for the team log from its start through `transport`: the smallest request a
+/// device token opens, to see whether the server (and the certificate) take it.
+pub fn pull_from_start(transport: &mut HttpTransport) -> Result<(), TransportError> {
+    transport
+        .pull(&filrouge_model::sync::PullQuery {
+            api_version: filrouge_model::sync::API_VERSION,
+            after: 0,
+            max_bytes: None,
+        })
+        .map(|_| ())
 }

@@ -8,9 +8,9 @@ use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use filrouge_core::sync::{self, HttpTransport, Transport as _, TransportError};
-use filrouge_model::sync::{API_VERSION, PullQuery};
+use filrouge_core::sync::{self, HttpTransport, TransportError};
 use filrouge_server::TlsIdentity;
+use filrouge_tests::pull_from_start;
 
 /// A TLS server with its own certificate that records every byte it decrypts, for
 /// `connections` connections.
@@ -60,16 +60,6 @@ impl Recorded {
     }
 }
 
-fn pull(transport: &mut HttpTransport) -> Result<(), TransportError> {
-    transport
-        .pull(&PullQuery {
-            api_version: API_VERSION,
-            after: 0,
-            max_bytes: None,
-        })
-        .map(|_| ())
-}
-
 #[test]
 fn a_pinned_device_sends_nothing_to_another_certificate() -> anyhow::Result<()> {
     let (real_dir, other_dir) = (tempfile::tempdir()?, tempfile::tempdir()?);
@@ -95,7 +85,10 @@ fn a_pinned_device_sends_nothing_to_another_certificate() -> anyhow::Result<()> 
     // refused, and it decrypts nothing.
     let (url, recorded) = recorder(&impostor, 2)?;
     let mut transport = HttpTransport::pinned(&url, &token, real_pin)?;
-    assert_eq!(pull(&mut transport), Err(TransportError::Untrusted));
+    assert_eq!(
+        pull_from_start(&mut transport),
+        Err(TransportError::Untrusted)
+    );
     let enrolment = sync::enrol(&url, "K7PF-3MQX-W9", "Téléphone", real_pin);
     assert!(
         matches!(enrolment, Err(TransportError::Untrusted)),
@@ -109,7 +102,7 @@ fn a_pinned_device_sends_nothing_to_another_certificate() -> anyhow::Result<()> 
     let mut transport =
         HttpTransport::pinned(&url, &token, sync::parse_pin(&impostor.fingerprint))?
             .with_timeout(Duration::from_secs(2))?;
-    let _ = pull(&mut transport);
+    let _ = pull_from_start(&mut transport);
     let seen = recorded.bytes();
     assert!(
         seen.windows(token.len()).any(|w| w == token.as_bytes()),
@@ -119,7 +112,10 @@ fn a_pinned_device_sends_nothing_to_another_certificate() -> anyhow::Result<()> 
     // With no pin, a self-made certificate is not trusted by the platform's roots.
     let (url, recorded) = recorder(&impostor, 1)?;
     let mut transport = HttpTransport::new(&url, &token)?;
-    assert_eq!(pull(&mut transport), Err(TransportError::Untrusted));
+    assert_eq!(
+        pull_from_start(&mut transport),
+        Err(TransportError::Untrusted)
+    );
     assert_eq!(recorded.bytes(), Vec::<u8>::new());
     Ok(())
 }

@@ -6,10 +6,9 @@
 
 use std::sync::Mutex;
 
-use filrouge_core::sync::{self, Transport as _, TransportError};
+use filrouge_core::sync::{self, TransportError};
 use filrouge_core::vault::DataKey;
 use filrouge_core::{Env, Store};
-use filrouge_model::sync::{API_VERSION, PullQuery};
 use filrouge_tests::TestServer;
 
 fn pull(server: &TestServer, token: &str) -> Result<(), TransportError> {
@@ -18,13 +17,7 @@ fn pull(server: &TestServer, token: &str) -> Result<(), TransportError> {
         .map_err(|e| TransportError::Unreachable {
             detail: e.to_string(),
         })?;
-    transport
-        .pull(&PullQuery {
-            api_version: API_VERSION,
-            after: 0,
-            max_bytes: None,
-        })
-        .map(|_| ())
+    filrouge_tests::pull_from_start(&mut transport)
 }
 
 /// Checkpoints and closes the store at `path`, then copies its file to `to`.
