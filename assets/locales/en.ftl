@@ -142,6 +142,7 @@ error-interrupted = The action stopped before it finished. Check whether it was 
 error-locked = The notebook is locked: unlock it to go on.
 error-key-destroyed = The notebook's key was destroyed after too many wrong attempts: what it held can no longer be read.
 error-keystore = The device's keyring does not answer: without it the PIN cannot open the notebook. Unlock the device's session, then restart the app. No attempt was counted.
+error-coordinator-only = Only a coordinator's device can do this.
 
 ## Rejected values
 ##
@@ -281,6 +282,8 @@ field-minor = The “under 18” box
 field-contact = The contact details
     .agreement = plural
 field-checked-in-at = The arrival time
+field-period = The period
+field-worker = The worker who recorded it
     .agreement = singular
 
 ## Persons, relances, caseload

@@ -155,6 +155,7 @@ error-interrupted = L'action s'est interrompue avant la fin. Vérifiez si elle a
 error-locked = Le carnet est verrouillé : déverrouillez-le pour continuer.
 error-key-destroyed = La clé du carnet a été détruite après trop d'essais faux : ce qu'il contenait ne peut plus être lu.
 error-keystore = Le trousseau de l'appareil ne répond pas : sans lui, le code ne peut pas ouvrir le carnet. Déverrouillez la session de l'appareil, puis redémarrez l'application. Aucun essai n'a été compté.
+error-coordinator-only = Seul l'appareil d'un·e coordinateur·rice peut faire cela.
 
 ## Rejected values
 ##
@@ -316,6 +317,8 @@ field-minor = La case « mineur·e »
 field-contact = Le contact
     .agreement = masculine
 field-checked-in-at = L'heure d'arrivée
+field-period = La période
+field-worker = L'intervenant·e qui l'a saisie
     .agreement = feminine
 
 ## Persons, relances, caseload

@@ -17,12 +17,12 @@ use std::sync::Arc;
 use filrouge_core::{CoreError, Device, Gate};
 use filrouge_model::ipc::{
     ChangeSecret, ChangeStage, CheckIn, ChooseSecret, Command, CreateEvent, CreateInvite,
-    CreatePartner, CreatePerson, CreateRencontre, EditRencontre, Enrol, GetEvent, GetFormDraft,
-    GetLockStatus, GetPerson, GetProfile, GetSyncStatus, Invite, IpcError, LastPlace, ListDevices,
-    ListEvents, ListPartners, ListRelances, ListRencontres, Lock, LockStatus, MyCaseload, Orient,
-    PlanRelance, Register, RevokeDevice, SaveFormDraft, SearchPersons, SetIdleLock, SetLease,
-    SetProfile, SetRelanceStatus, SyncNow, SyncStatus, TeamDevice, Unlock, UpdatePerson,
-    UpdateRencontre,
+    CreatePartner, CreatePerson, CreateRencontre, EditRencontre, Enrol, GetDashboard, GetEvent,
+    GetFormDraft, GetLockStatus, GetPerson, GetProfile, GetSyncStatus, Invite, IpcError, LastPlace,
+    ListDevices, ListEvents, ListFigure, ListPartners, ListRelances, ListRencontres, Lock,
+    LockStatus, MyCaseload, Orient, PlanRelance, Register, RevokeDevice, SaveFormDraft,
+    SearchPersons, SetIdleLock, SetLease, SetProfile, SetRelanceStatus, SyncNow, SyncStatus,
+    TeamDevice, Unlock, UpdatePerson, UpdateRencontre,
 };
 use tauri::State;
 
@@ -107,6 +107,8 @@ commands! {
     local list_partners(ListPartners);
     synced create_partner(CreatePartner);
     synced orient(Orient);
+    local get_dashboard(GetDashboard);
+    local list_figure(ListFigure);
 }
 
 #[tauri::command]

@@ -77,6 +77,8 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::list_partners,
         commands::create_partner,
         commands::orient,
+        commands::get_dashboard,
+        commands::list_figure,
         commands::my_caseload,
         commands::edit_rencontre,
         commands::get_profile,

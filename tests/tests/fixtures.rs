@@ -70,6 +70,35 @@ fn store_v9_still_opens_reads_and_edits() -> anyhow::Result<()> {
     check_persons(9)
 }
 
+#[test]
+fn store_v10_still_opens_reads_and_edits() -> anyhow::Result<()> {
+    check_persons(10)
+}
+
+/// Version 10 projects persons' creation time (and their age and territory) for the
+/// coordinator's figures: a store of an earlier version is rebuilt once at open, so its
+/// persons are counted as new in the period they were recorded in, not in 1970.
+#[test]
+fn an_upgraded_store_counts_its_persons_where_they_were_recorded() -> anyhow::Result<()> {
+    use filrouge_model::Day;
+    use filrouge_model::dashboard::{Figure, FigureList, Period};
+    let dir = tempfile::tempdir()?;
+    let copy = dir.path().join("store.sqlite");
+    std::fs::copy(fixture(9), &copy)?;
+    let store = Store::open(&copy, Env::default())?;
+    let decade = Period::custom(
+        Day::parse("2020-01-01").expect("a day"),
+        Day::parse("2029-12-31").expect("a day"),
+    )?;
+    assert_eq!(store.figures(decade)?.new_persons, 1);
+    let today = Day::parse("2026-12-01").expect("a day");
+    let FigureList::Persons(new) = store.figure_list(decade, &Figure::NewPersons, today)? else {
+        anyhow::bail!("a list of persons");
+    };
+    assert_eq!(new[0].pseudonym, "Éloïse");
+    Ok(())
+}
+
 /// Migration 5 turns the outbox's hex hashes into bytes: every queued change must still
 /// be there, under the same hash, and be acknowledged by it.
 #[test]

@@ -122,6 +122,10 @@ pub enum CoreError {
     /// The key was destroyed after too many failed attempts: the store is unreadable.
     #[error("the store's key was destroyed")]
     KeyDestroyed,
+    /// Only a coordinator's device may do this: the team server said this one is a
+    /// field worker's.
+    #[error("coordinators only")]
+    CoordinatorOnly,
     /// The store already has a key file; making another would lose the store.
     #[error("the store already has a key")]
     KeyExists,
@@ -163,6 +167,7 @@ impl From<CoreError> for IpcError {
             CoreError::TooSoon { wait_ms } => IpcError::TooSoon { wait_ms },
             CoreError::KeyDestroyed => IpcError::KeyDestroyed,
             CoreError::KeystoreUnavailable => IpcError::KeystoreUnavailable,
+            CoreError::CoordinatorOnly => IpcError::CoordinatorOnly,
             CoreError::WeakSecret {
                 protection,
                 min_len,

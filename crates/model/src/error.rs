@@ -102,11 +102,15 @@ pub enum Field {
     Contact,
     /// When a registered participant arrived at the event.
     CheckedInAt,
+    /// The period a coordinator's figures cover.
+    Period,
+    /// The worker who recorded a rencontre.
+    Worker,
 }
 
 impl Field {
     /// Every field, for tests and tables that must cover them all.
-    pub const ALL: [Field; 45] = [
+    pub const ALL: [Field; 47] = [
         Field::Channel,
         Field::Place,
         Field::Headcount,
@@ -152,6 +156,8 @@ impl Field {
         Field::Minor,
         Field::Contact,
         Field::CheckedInAt,
+        Field::Period,
+        Field::Worker,
     ];
 }
 

@@ -11,11 +11,13 @@ use crate::error::ValidationError;
 use crate::rencontre::{Rencontre, RencontreDraft};
 use crate::views::RencontreFormDraft;
 
+mod coordination;
 mod events;
 mod lock;
 mod partners;
 mod people;
 
+pub use coordination::{GetDashboard, ListFigure};
 pub use events::{CheckIn, CreateEvent, GetEvent, ListEvents, Register};
 pub use lock::{
     ChangeSecret, ChooseSecret, GetLockStatus, LOCK_STATUS_EVENT, Lock, LockState, LockStatus,
@@ -406,6 +408,10 @@ pub enum IpcError {
     /// The store's key was destroyed after too many wrong secrets.
     #[error("the store's key was destroyed")]
     KeyDestroyed,
+    /// Only a coordinator's device may do this (the team server said this one is a
+    /// field worker's).
+    #[error("coordinators only")]
+    CoordinatorOnly,
     /// A new secret is too short or not of the right kind.
     #[error("the secret needs at least {min_len} characters")]
     WeakSecret {

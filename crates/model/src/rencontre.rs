@@ -104,6 +104,10 @@ pub struct RencontreDraft {
     /// When the relance agreed is due, if one is planned. Stored under its first name.
     #[serde(default, rename = "follow_up")]
     pub relance_due: Option<Day>,
+    /// The worker who recorded it: the device's worker name when it was first saved,
+    /// for the coordinator's counts by worker. The store sets it; forms leave it empty.
+    #[serde(default)]
+    pub worker: Option<String>,
 }
 
 // Debug hides what the person said or is called: drafts may end up in logs.
@@ -165,6 +169,11 @@ impl RencontreDraft {
         }
         self.commune = check::optional(Field::Commune, self.commune.take(), COMMUNE_MAX)?;
         self.next_step = check::optional(Field::Reason, self.next_step.take(), NEXT_STEP_MAX)?;
+        self.worker = check::optional(
+            Field::Worker,
+            self.worker.take(),
+            crate::records::person::REFERENT_MAX,
+        )?;
         if let Some(day) = self.relance_due {
             check::planned(Field::Due, day, now)?;
         }

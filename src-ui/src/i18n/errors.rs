@@ -66,6 +66,8 @@ pub(super) fn field_key(field: Field) -> Key {
         Field::Minor => Key("field-minor"),
         Field::Contact => Key("field-contact"),
         Field::CheckedInAt => Key("field-checked-in-at"),
+        Field::Period => Key("field-period"),
+        Field::Worker => Key("field-worker"),
     }
 }
 
@@ -227,6 +229,7 @@ pub fn error_sentence(lang: Lang, error: &IpcError) -> String {
         IpcError::Locked => Key("error-locked"),
         IpcError::KeyDestroyed => Key("error-key-destroyed"),
         IpcError::KeystoreUnavailable => Key("error-keystore"),
+        IpcError::CoordinatorOnly => Key("error-coordinator-only"),
         IpcError::WrongSecret { attempts_left } => {
             return super::lock::wrong_secret(lang, *attempts_left);
         }

@@ -23,6 +23,7 @@
 //! commands) block on the network without holding the store; the shell runs them on a
 //! blocking thread.
 
+mod coordination;
 mod events;
 mod gate;
 #[cfg(test)]

@@ -462,3 +462,55 @@ fn a_damaged_actor_id_is_an_error_not_an_empty_actor() {
         "{opened:?}"
     );
 }
+
+#[test]
+fn the_dashboard_is_a_coordinators_and_counts_who_recorded_what() {
+    use filrouge_model::dashboard::{Figure, FigureList, Period, PeriodKind};
+    use filrouge_model::ipc::{GetDashboard, ListFigure};
+    let dir = tempfile::tempdir().unwrap();
+    let d = device(&dir);
+    d.set_profile(SetProfile {
+        profile: Profile {
+            worker_name: Some("Karim".into()),
+        },
+    })
+    .unwrap();
+    let saved = d
+        .create_rencontre(CreateRencontre {
+            draft: draft("Gare", "2 jeunes"),
+        })
+        .unwrap();
+    // An edit from the form (which never sends the worker) keeps who recorded it.
+    d.update_rencontre(UpdateRencontre {
+        id: saved.id.clone(),
+        draft: draft("Gare du Nord", "2 jeunes"),
+    })
+    .unwrap();
+    let period = Period::containing(PeriodKind::Month, Day::from_epoch_ms(NOW));
+    let board = d.get_dashboard(GetDashboard { period }).unwrap();
+    assert_eq!(board.current.rencontres, 1);
+    assert_eq!(board.current.by_worker[0].key.as_deref(), Some("Karim"));
+    let list = d
+        .list_figure(ListFigure {
+            period,
+            figure: Figure::Worker(Some("Karim".into())),
+        })
+        .unwrap();
+    assert!(matches!(list, FigureList::Rencontres(rows) if rows[0].id == saved.id));
+
+    // A device the server enrolled as a field worker's has no coordination space.
+    d.lock().set_meta("role", "intervenant").unwrap();
+    assert!(matches!(
+        d.get_dashboard(GetDashboard { period }),
+        Err(CoreError::CoordinatorOnly)
+    ));
+    assert!(matches!(
+        d.list_figure(ListFigure {
+            period,
+            figure: Figure::Rencontres
+        }),
+        Err(CoreError::CoordinatorOnly)
+    ));
+    d.lock().set_meta("role", "coordinateur").unwrap();
+    assert!(d.get_dashboard(GetDashboard { period }).is_ok());
+}

@@ -15,11 +15,15 @@
 //!   read of a record, crate-private: the app goes through the use cases);
 //! - the projections: [`projections`] (a document's rows), [`single`] (rows read from a
 //!   one-change document without loading it), [`rebuild`] (every row again), and
-//!   [`queries`] (the reads of the screens and reports);
+//!   [`queries`] (the reads of the screens and reports), [`dashboard`] (the
+//!   coordinator's figures over a period and the records behind each);
 //! - the use cases, one module per family: [`people`] (rencontres, persons, their
 //!   étapes and relances, the device's settings), [`events`] (events and registrations),
 //!   [`partners`] (the directory and orientations).
 
+pub(crate) mod dashboard;
+#[cfg(test)]
+mod dashboard_tests;
 pub(crate) mod events;
 pub(crate) mod kinds;
 pub(crate) mod partners;
@@ -153,6 +157,7 @@ impl Store {
                 ActorId::from(bytes)
             }
         };
+        store.refresh_projections()?;
         Ok(store)
     }
 
@@ -196,6 +201,15 @@ impl Store {
     ) -> Result<Rencontre, CoreError> {
         if draft.occurred_at.is_none() {
             draft.occurred_at = Some(self.rencontre(id)?.occurred_at);
+        }
+        // Forms do not send who recorded it: an edit keeps it.
+        if draft.worker.is_none() {
+            draft.worker = self
+                .conn
+                .prepare_cached("SELECT worker FROM rencontres WHERE id = ?1")?
+                .query_row([id], |r| r.get(0))
+                .optional()?
+                .flatten();
         }
         self.update(id, draft)?;
         self.rencontre(id)
@@ -503,7 +517,7 @@ pub(crate) fn rencontre_row(conn: &Connection, id: &str) -> Result<Rencontre, Co
 }
 
 /// A projection row, or `None` for a channel code this version does not know.
-fn row_to_rencontre(r: &rusqlite::Row<'_>) -> rusqlite::Result<Option<Rencontre>> {
+pub(crate) fn row_to_rencontre(r: &rusqlite::Row<'_>) -> rusqlite::Result<Option<Rencontre>> {
     let channel: String = r.get(1)?;
     let Some(channel) = filrouge_model::Channel::from_code(&channel) else {
         return Ok(None);

@@ -93,6 +93,9 @@ impl Store {
     pub fn create_rencontre(&mut self, mut draft: RencontreDraft) -> Result<Rencontre, CoreError> {
         let now = self.env.clock.now_ms();
         draft.occurred_at = Some(draft.occurred_at.unwrap_or(now));
+        if draft.worker.is_none() {
+            draft.worker = self.profile()?.worker_name;
+        }
         let draft = draft.validated(now)?;
         // Checked before anything is written, like the rencontre itself.
         let relance = match draft.relance_due {

@@ -162,8 +162,8 @@ fn rencontre(tx: &Connection, id: &str, r: &RencontreDraft, meta: Meta) -> Resul
     tx.prepare_cached(
         "INSERT INTO rencontres
          (id, channel, place, occurred_at, headcount, pseudonym, note, updated_at, commune,
-          follow_up, person_count)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+          follow_up, person_count, worker)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     )?
     .execute(params![
         id,
@@ -177,6 +177,7 @@ fn rencontre(tx: &Connection, id: &str, r: &RencontreDraft, meta: Meta) -> Resul
         r.commune,
         r.relance_due.map(|d| d.to_string()),
         r.persons.len() as i64,
+        r.worker,
     ])?;
     let mut link = tx.prepare_cached(
         "INSERT OR IGNORE INTO rencontre_persons (rencontre_id, person_id, occurred_at) VALUES (?1, ?2, ?3)",
@@ -209,12 +210,21 @@ fn personne(tx: &Connection, id: &str, p: &PersonDraft, meta: Meta) -> Result<()
         p.referent,
         p.stage.map(|s| s.code()),
         meta.updated_at,
+        p.birth_year,
+        p.age_band.map(|a| a.code()),
+        p.gender.map(|g| g.code()),
+        p.territory.qpv,
+        p.territory.zrr,
+        p.territory.outre_mer,
+        created_at(id).unwrap_or(meta.updated_at),
     ];
     let (rowid, names_changed) = match existing {
         Some((rowid, pseudonym, last_name)) => {
             tx.prepare_cached(
                 "UPDATE personnes SET pseudonym = ?2, last_name = ?3, commune = ?4,
-                        referent = ?5, stage = ?6, updated_at = ?7
+                        referent = ?5, stage = ?6, updated_at = ?7, birth_year = ?8,
+                        age_band = ?9, gender = ?10, qpv = ?11, zrr = ?12, outre_mer = ?13,
+                        created_at = ?14
                   WHERE id = ?1",
             )?
             .execute(values)?;
@@ -227,8 +237,10 @@ fn personne(tx: &Connection, id: &str, p: &PersonDraft, meta: Meta) -> Result<()
         }
         None => {
             tx.prepare_cached(
-                "INSERT INTO personnes (id, pseudonym, last_name, commune, referent, stage, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                "INSERT INTO personnes (id, pseudonym, last_name, commune, referent, stage,
+                                        updated_at, birth_year, age_band, gender, qpv, zrr,
+                                        outre_mer, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
             )?
             .execute(values)?;
             (tx.last_insert_rowid(), true)
@@ -267,6 +279,16 @@ fn personne(tx: &Connection, id: &str, p: &PersonDraft, meta: Meta) -> Result<()
         }
     }
     Ok(())
+}
+
+/// When a record was made, from its id: ids are UUIDv7, which begin with their creation
+/// time in milliseconds. `None` for an id of another version.
+fn created_at(id: &str) -> Option<i64> {
+    let (secs, nanos) = uuid::Uuid::parse_str(id).ok()?.get_timestamp()?.to_unix();
+    i64::try_from(secs)
+        .ok()?
+        .checked_mul(1000)?
+        .checked_add(i64::from(nanos / 1_000_000))
 }
 
 /// Removes every projection row of record `id`.

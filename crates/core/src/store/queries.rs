@@ -26,7 +26,7 @@ fn fts_prefix_query(input: &str) -> Option<String> {
     (!words.is_empty()).then(|| words.join(" "))
 }
 
-fn person_hit(r: &rusqlite::Row<'_>) -> rusqlite::Result<PersonHit> {
+pub(crate) fn person_hit(r: &rusqlite::Row<'_>) -> rusqlite::Result<PersonHit> {
     Ok(PersonHit {
         id: id_at(r, 0)?,
         pseudonym: r.get(1)?,

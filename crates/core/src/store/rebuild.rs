@@ -34,6 +34,13 @@ pub(crate) const PROJECTION_TABLES: &[&str] = &[
     "conflicts",
 ];
 
+/// What the projection tables hold, as a version: raised when the app projects something
+/// new from the same documents (10: persons' age, gender, territory and creation time,
+/// rencontres' worker). A store whose tables say less is rebuilt once when it opens.
+pub(crate) const PROJECTIONS: &str = "10";
+/// The `meta` key that keeps which [`PROJECTIONS`] the tables were written by.
+const PROJECTIONS_KEY: &str = "projections";
+
 /// Documents per batch handed to a decoder: large enough that channel traffic is
 /// negligible, small enough that few documents' bytes are in memory at once.
 /// Tests use tiny batches so that a few documents already cross many batches.
@@ -72,6 +79,27 @@ impl Store {
         self.conn
             .execute_batch(&format!("PRAGMA cache_size = {cache}"))?;
         result
+    }
+
+    /// Rebuilds the projections if an earlier version wrote them (see [`PROJECTIONS`]);
+    /// a store with no document only records the version.
+    pub(crate) fn refresh_projections(&mut self) -> Result<(), CoreError> {
+        if self.meta(PROJECTIONS_KEY)?.as_deref() == Some(PROJECTIONS) {
+            return Ok(());
+        }
+        let any: bool =
+            self.conn
+                .query_row("SELECT EXISTS (SELECT 1 FROM documents)", [], |r| r.get(0))?;
+        if any {
+            let report = self.rebuild_projections()?;
+            tracing::info!(
+                documents = report.documents,
+                "projections rebuilt after an upgrade"
+            );
+            Ok(())
+        } else {
+            self.set_meta(PROJECTIONS_KEY, PROJECTIONS)
+        }
     }
 
     fn rebuild_in_transaction(
@@ -203,6 +231,7 @@ impl Store {
         for (_, sql) in &indexes {
             tx.execute_batch(sql)?;
         }
+        crate::store::set_meta_tx(&tx, PROJECTIONS_KEY, PROJECTIONS)?;
         tx.commit()?;
         Ok(report)
     }

@@ -312,6 +312,22 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX rencontres_by_period
         ON rencontres (occurred_at, channel, commune, headcount, person_count);
     "#,
+    // 10: the coordinator's figures. Persons keep what the funders count them by (age,
+    // gender, territory flags) and when their record was made; rencontres keep who
+    // recorded them. The columns are filled by the projection rebuild that follows
+    // (`PROJECTIONS` in `store/mod.rs`).
+    r#"
+    ALTER TABLE personnes ADD COLUMN birth_year INTEGER;
+    ALTER TABLE personnes ADD COLUMN age_band TEXT;
+    ALTER TABLE personnes ADD COLUMN gender TEXT;
+    ALTER TABLE personnes ADD COLUMN qpv INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE personnes ADD COLUMN zrr INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE personnes ADD COLUMN outre_mer INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE personnes ADD COLUMN created_at INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX personnes_by_created ON personnes (created_at);
+    ALTER TABLE rencontres ADD COLUMN worker TEXT;
+    CREATE INDEX orientations_by_date ON orientations (date);
+    "#,
 ];
 
 /// The schema version this code writes.
