@@ -282,7 +282,9 @@ field-minor = The “under 18” box
 field-contact = The contact details
     .agreement = plural
 field-checked-in-at = The arrival time
+    .agreement = singular
 field-period = The period
+    .agreement = singular
 field-worker = The worker who recorded it
     .agreement = singular
 
@@ -515,3 +517,74 @@ lock-lease-saved = Lease saved: each device learns it at its next sync.
 lock-days = { $n } days
 lock-new-pin-label = New PIN
 lock-new-passphrase-label = New passphrase
+
+## Coordination: the team's figures over a period.
+
+coord-coordination = Coordination
+coord-coordination-short = Coord.
+coord-dashboard = Dashboard
+coord-period = Period
+coord-week = Week
+coord-month-kind = Month
+coord-quarter-kind = Quarter
+coord-year-kind = Year
+coord-custom = Custom
+coord-from = From
+coord-to = To
+coord-show = Show
+coord-previous = Previous period
+coord-next = Next period
+coord-print = Print
+coord-loading = Reading the figures…
+coord-rencontres = Rencontres
+coord-named = Named persons
+coord-anonymous = Anonymous people
+coord-people-total = People met in all
+coord-persons-met = Distinct persons met
+coord-new-persons = New persons spotted
+coord-by-channel = Rencontres by channel
+coord-by-worker = Rencontres by worker
+coord-by-day = Rencontres by day
+coord-no-worker = Not recorded
+coord-reached = Stages reached in the period
+coord-stages-now = Where everyone stands today
+coord-no-stage = No stage
+coord-categories = Publics of the persons met
+coord-territories = Territories of the persons met
+coord-qpv = QPV
+coord-zrr = ZRR
+coord-outre-mer = Overseas
+coord-orientations = Orientations
+coord-partner = Partner
+coord-status = Status
+coord-count = Count
+coord-no-partner = Partner not given
+coord-overdue = Overdue relances
+coord-worker = Worker
+coord-events = Events
+coord-registered = Registered
+coord-checked-in = Present
+coord-date = Date
+coord-nothing = nothing in the period
+coord-show-table = Show the table
+coord-show-chart = Show the chart
+coord-close-list = Close the list
+coord-empty-list = No records.
+coord-month = { $month ->
+    [1] January
+    [2] February
+    [3] March
+    [4] April
+    [5] May
+    [6] June
+    [7] July
+    [8] August
+    [9] September
+    [10] October
+    [11] November
+   *[12] December
+} { $year }
+coord-week-of = week of { $date }
+coord-quarter = Q{ $quarter } { $year }
+coord-between = from { $from } to { $to }
+coord-compared = Previous period: { $before } ({ $delta })

@@ -317,9 +317,11 @@ field-minor = La case « mineur·e »
 field-contact = Le contact
     .agreement = masculine
 field-checked-in-at = L'heure d'arrivée
-field-period = La période
-field-worker = L'intervenant·e qui l'a saisie
     .agreement = feminine
+field-period = La période
+    .agreement = feminine
+field-worker = L'intervenant·e qui l'a saisie
+    .agreement = masculine
 
 ## Persons, relances, caseload
 
@@ -554,3 +556,77 @@ lock-lease-saved = Bail enregistré : chaque appareil l'apprend à sa prochaine 
 lock-days = { $n } jours
 lock-new-pin-label = Nouveau code
 lock-new-passphrase-label = Nouvelle phrase de passe
+
+## Coordination: the team's figures over a period.
+
+coord-coordination = Coordination
+coord-coordination-short = Coord.
+coord-dashboard = Tableau de bord
+coord-period = Période
+coord-week = Semaine
+coord-month-kind = Mois
+coord-quarter-kind = Trimestre
+coord-year-kind = Année
+coord-custom = Personnalisée
+coord-from = Du
+coord-to = Au
+coord-show = Afficher
+coord-previous = Période précédente
+coord-next = Période suivante
+coord-print = Imprimer
+coord-loading = Lecture des chiffres…
+coord-rencontres = Rencontres
+coord-named = Personnes nommées
+coord-anonymous = Personnes anonymes
+coord-people-total = Personnes rencontrées au total
+coord-persons-met = Personnes distinctes rencontrées
+coord-new-persons = Nouvelles personnes repérées
+coord-by-channel = Rencontres par canal
+coord-by-worker = Rencontres par intervenant·e
+coord-by-day = Rencontres par jour
+coord-no-worker = Non renseigné
+coord-reached = Étapes atteintes dans la période
+coord-stages-now = Où en est chacun aujourd'hui
+coord-no-stage = Sans étape
+coord-categories = Publics des personnes rencontrées
+coord-territories = Territoires des personnes rencontrées
+coord-qpv = QPV
+coord-zrr = ZRR
+coord-outre-mer = Outre-mer
+coord-orientations = Orientations
+coord-partner = Partenaire
+coord-status = Statut
+coord-count = Nombre
+coord-no-partner = Partenaire non précisé
+coord-overdue = Relances en retard
+coord-worker = Intervenant·e
+coord-events = Événements
+coord-registered = Inscrits
+coord-checked-in = Présents
+coord-date = Date
+coord-nothing = rien sur la période
+coord-show-table = Voir le tableau
+coord-show-chart = Voir le graphique
+coord-close-list = Fermer la liste
+coord-empty-list = Aucun enregistrement.
+coord-month = { $month ->
+    [1] janvier
+    [2] février
+    [3] mars
+    [4] avril
+    [5] mai
+    [6] juin
+    [7] juillet
+    [8] août
+    [9] septembre
+    [10] octobre
+    [11] novembre
+   *[12] décembre
+} { $year }
+coord-week-of = semaine du { $date }
+coord-quarter = { $quarter ->
+    [1] 1er
+   *[other] { $quarter }e
+} trimestre { $year }
+coord-between = du { $from } au { $to }
+coord-compared = Période précédente : { $before } ({ $delta })

@@ -20,6 +20,7 @@ use leptos::task::spawn_local;
 
 use crate::i18n::{self, Lang, key, use_i18n};
 use crate::nav::{Screen, Tabs};
+use crate::screens::coordination::CoordinationScreen;
 use crate::screens::events::EventsScreen;
 use crate::screens::events::registration::EventScreen;
 use crate::screens::people::PersonsScreen;
@@ -275,6 +276,7 @@ pub fn App() -> impl IntoView {
                 Screen::Partners => view! { <PartnersScreen shared /> }.into_any(),
                 Screen::Events => view! { <EventsScreen shared /> }.into_any(),
                 Screen::Event(id) => view! { <EventScreen shared id /> }.into_any(),
+                Screen::Coordination => view! { <CoordinationScreen shared /> }.into_any(),
             }}
         </main>
     }

@@ -34,6 +34,7 @@
 
 mod bundle;
 mod context;
+pub mod coordination;
 mod errors;
 pub mod events;
 pub mod key;

@@ -2,7 +2,8 @@
 //!
 //! The app has no URL router: a screen is a value of [`Screen`] in the shared state,
 //! set by the tabs and by links (a person's name opens their screen). The tab bar sits
-//! under the thumb on phones and under the header on laptops (see `styles.css`).
+//! under the thumb on phones and under the header on laptops (see `styles.css`). The
+//! coordination tab shows on a coordinator's device only.
 
 use leptos::prelude::*;
 
@@ -26,6 +27,8 @@ pub enum Screen {
     Events,
     /// One event: registration and check-in.
     Event(filrouge_model::RecordId),
+    /// The coordination space: the team's figures over a period.
+    Coordination,
 }
 
 impl Screen {
@@ -36,6 +39,7 @@ impl Screen {
             Screen::Persons | Screen::Person(_) | Screen::Partners => Tab::Persons,
             Screen::Relances => Tab::Relances,
             Screen::Events | Screen::Event(_) => Tab::Events,
+            Screen::Coordination => Tab::Coordination,
         }
     }
 }
@@ -47,10 +51,17 @@ enum Tab {
     Persons,
     Relances,
     Events,
+    Coordination,
 }
 
 impl Tab {
-    const ALL: [Tab; 4] = [Tab::Today, Tab::Persons, Tab::Relances, Tab::Events];
+    const ALL: [Tab; 5] = [
+        Tab::Today,
+        Tab::Persons,
+        Tab::Relances,
+        Tab::Events,
+        Tab::Coordination,
+    ];
 
     fn screen(self) -> Screen {
         match self {
@@ -58,6 +69,7 @@ impl Tab {
             Tab::Persons => Screen::Persons,
             Tab::Relances => Screen::Relances,
             Tab::Events => Screen::Events,
+            Tab::Coordination => Screen::Coordination,
         }
     }
 
@@ -67,7 +79,12 @@ impl Tab {
             Tab::Persons => "tab-persons",
             Tab::Relances => "tab-relances",
             Tab::Events => "tab-events",
+            Tab::Coordination => "tab-coordination",
         }
+    }
+
+    fn short_label(self) -> Option<Key> {
+        (self == Tab::Coordination).then_some(i18n::coordination::COORDINATION_SHORT)
     }
 
     fn label(self) -> Key {
@@ -76,6 +93,7 @@ impl Tab {
             Tab::Persons => i18n::people::PERSONS,
             Tab::Relances => i18n::people::RELANCES,
             Tab::Events => i18n::events::EVENTS,
+            Tab::Coordination => i18n::coordination::COORDINATION,
         }
     }
 }
@@ -85,6 +103,15 @@ impl Tab {
 pub fn Tabs(shared: Shared) -> impl IntoView {
     let i18n = use_i18n();
     let due = move || shared.relances.with(Vec::len);
+    // The coordination space is a coordinator's: a field worker's device (the server
+    // said so) does not offer it; a device not enrolled yet holds only its own records.
+    let coordinator = move || {
+        shared.status.with(|s| {
+            s.as_ref().is_some_and(|s| {
+                s.server_url.is_none() || s.role == Some(filrouge_model::sync::Role::Coordinateur)
+            })
+        })
+    };
     view! {
         <nav class="tabs" aria-label=move || i18n.t(i18n::people::NAVIGATION)>
             {Tab::ALL
@@ -97,9 +124,18 @@ pub fn Tabs(shared: Shared) -> impl IntoView {
                             id=tab.id()
                             class="tab"
                             aria-current=move || current().then_some("page")
+                            hidden=move || tab == Tab::Coordination && !coordinator()
                             on:click=move |_| shared.screen.set(tab.screen())
                         >
-                            <span>{move || i18n.t(tab.label())}</span>
+                            {match tab.short_label() {
+                                None => view! { <span>{move || i18n.t(tab.label())}</span> }.into_any(),
+                                // A long word gets a short form on a phone's five tabs.
+                                Some(short) => view! {
+                                    <span class="tab-long">{move || i18n.t(tab.label())}</span>
+                                    <span class="tab-short">{move || i18n.t(short)}</span>
+                                }
+                                .into_any(),
+                            }}
                             {(tab == Tab::Relances)
                                 .then(|| {
                                     view! {

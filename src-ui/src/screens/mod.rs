@@ -1,6 +1,7 @@
 //! The screens, one module each, grouped as the tab bar groups them: what a worker
 //! sees under each tab, and the settings.
 
+pub mod coordination;
 pub mod events;
 pub mod people;
 pub mod person;
