@@ -143,6 +143,7 @@ error-locked = The notebook is locked: unlock it to go on.
 error-key-destroyed = The notebook's key was destroyed after too many wrong attempts: what it held can no longer be read.
 error-keystore = The device's keyring does not answer: without it the PIN cannot open the notebook. Unlock the device's session, then restart the app. No attempt was counted.
 error-coordinator-only = Only a coordinator's device can do this.
+error-definitions = The team's indicators file (indicateurs.json) cannot be used: { $reason }. Fix or remove it; the default indicators work without it.
 
 ## Rejected values
 ##
@@ -287,6 +288,8 @@ field-period = The period
     .agreement = singular
 field-worker = The worker who recorded it
     .agreement = singular
+field-exit = The kind of exit
+    .agreement = singular
 
 ## Persons, relances, caseload
 
@@ -317,6 +320,7 @@ people-consent = Consent
 people-no-consent = Not given: no contact details can be kept.
 people-change-stage = Change stage
 people-new-stage = New stage
+people-exit-kind = Kind of exit
 people-bad-date = Enter a full date: day, month and year.
 people-date = Date
 people-save-stage = Save the stage
@@ -588,3 +592,9 @@ coord-week-of = week of { $date }
 coord-quarter = Q{ $quarter } { $year }
 coord-between = from { $from } to { $to }
 coord-compared = Previous period: { $before } ({ $delta })
+coord-funder-table = Table for the funder
+coord-funder-mode = For a funder
+coord-funder-mode-help = Counts from 1 to 4 read “< 5”: nobody must be recognisable.
+coord-suppressed = < 5
+coord-indicator = Indicator
+coord-total = Total

@@ -156,6 +156,7 @@ error-locked = Le carnet est verrouillé : déverrouillez-le pour continuer.
 error-key-destroyed = La clé du carnet a été détruite après trop d'essais faux : ce qu'il contenait ne peut plus être lu.
 error-keystore = Le trousseau de l'appareil ne répond pas : sans lui, le code ne peut pas ouvrir le carnet. Déverrouillez la session de l'appareil, puis redémarrez l'application. Aucun essai n'a été compté.
 error-coordinator-only = Seul l'appareil d'un·e coordinateur·rice peut faire cela.
+error-definitions = Le fichier des indicateurs de l'équipe (indicateurs.json) ne peut pas être utilisé : { $reason }. Corrigez-le ou retirez-le ; les indicateurs par défaut restent disponibles sans lui.
 
 ## Rejected values
 ##
@@ -322,6 +323,8 @@ field-period = La période
     .agreement = feminine
 field-worker = L'intervenant·e qui l'a saisie
     .agreement = masculine
+field-exit = Le type de sortie
+    .agreement = masculine
 
 ## Persons, relances, caseload
 
@@ -352,6 +355,7 @@ people-consent = Consentement
 people-no-consent = Non recueilli : aucune coordonnée ne peut être enregistrée.
 people-change-stage = Changer d'étape
 people-new-stage = Nouvelle étape
+people-exit-kind = Type de sortie
 people-bad-date = Indiquez une date complète : jour, mois et année.
 people-date = Date
 people-save-stage = Enregistrer l'étape
@@ -630,3 +634,9 @@ coord-quarter = { $quarter ->
 } trimestre { $year }
 coord-between = du { $from } au { $to }
 coord-compared = Période précédente : { $before } ({ $delta })
+coord-funder-table = Tableau pour le financeur
+coord-funder-mode = Pour un financeur
+coord-funder-mode-help = Les effectifs de 1 à 4 sont remplacés par « < 5 » : une personne ne doit pas pouvoir être reconnue.
+coord-suppressed = < 5
+coord-indicator = Indicateur
+coord-total = Total

@@ -18,11 +18,11 @@ use filrouge_core::{CoreError, Device, Gate};
 use filrouge_model::ipc::{
     ChangeSecret, ChangeStage, CheckIn, ChooseSecret, Command, CreateEvent, CreateInvite,
     CreatePartner, CreatePerson, CreateRencontre, EditRencontre, Enrol, GetDashboard, GetEvent,
-    GetFormDraft, GetLockStatus, GetPerson, GetProfile, GetSyncStatus, Invite, IpcError, LastPlace,
-    ListDevices, ListEvents, ListFigure, ListPartners, ListRelances, ListRencontres, Lock,
-    LockStatus, MyCaseload, Orient, PlanRelance, Register, RevokeDevice, SaveFormDraft,
-    SearchPersons, SetIdleLock, SetLease, SetProfile, SetRelanceStatus, SyncNow, SyncStatus,
-    TeamDevice, Unlock, UpdatePerson, UpdateRencontre,
+    GetFormDraft, GetFunderTable, GetLockStatus, GetPerson, GetProfile, GetSyncStatus, Invite,
+    IpcError, LastPlace, ListDevices, ListEvents, ListFigure, ListPartners, ListRelances,
+    ListRencontres, Lock, LockStatus, MyCaseload, Orient, PlanRelance, Register, RevokeDevice,
+    SaveFormDraft, SearchPersons, SetIdleLock, SetLease, SetProfile, SetRelanceStatus, SyncNow,
+    SyncStatus, TeamDevice, Unlock, UpdatePerson, UpdateRencontre,
 };
 use tauri::State;
 
@@ -109,6 +109,7 @@ commands! {
     synced orient(Orient);
     local get_dashboard(GetDashboard);
     local list_figure(ListFigure);
+    local get_funder_table(GetFunderTable);
 }
 
 #[tauri::command]

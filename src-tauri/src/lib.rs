@@ -79,6 +79,7 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::orient,
         commands::get_dashboard,
         commands::list_figure,
+        commands::get_funder_table,
         commands::my_caseload,
         commands::edit_rencontre,
         commands::get_profile,

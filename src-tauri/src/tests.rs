@@ -246,6 +246,7 @@ fn the_persons_commands_round_trip_through_the_ipc_boundary() {
             stage: Stage::Accompagnement,
             date: today,
             note: None,
+            exit: None,
         },
     )
     .unwrap();

@@ -1,8 +1,9 @@
 //! End-to-end through the real app window (tauri-driver + WebKitWebDriver, under Xvfb):
 //! the coordination space on a laptop. The team's records are written into the store
 //! before the app starts; the coordinator opens the dashboard, clicks a channel's count
-//! and sees exactly that many rencontres, opens a person met from the persons' count,
-//! and reads the space in English. A field worker's device (enrolled as such by a real
+//! and sees exactly that many rencontres, reads the funder's table with its small
+//! counts hidden, opens a person met from the persons' count, and reads the space in
+//! English. A field worker's device (enrolled as such by a real
 //! server) does not offer the space.
 //!
 //! Ignored by a plain `cargo test`: `scripts/test.sh` builds the app and runs it under
@@ -73,6 +74,14 @@ fn a_coordinator_clicks_a_count_and_sees_its_rencontres() -> anyhow::Result<()> 
         s.wait_text("#fig-anonymous .figure-value", |t| t == "5")?;
         s.wait_text("#coordination-title", |t| t.starts_with("Tableau de bord"))?;
         s.screenshot(&artifacts_dir().join("e2e-coordination-1280x800.png"))?;
+        // The funder's table: both persons are new this month; for a funder, "< 5".
+        let reperes = "#funder-table tr[data-indicator='reperes'] .total";
+        s.wait_text(reperes, |t| t == "2")?;
+        s.click_css("#funder-mode")?;
+        s.wait_text(reperes, |t| t == "< 5")?;
+        s.execute("document.getElementById('funder-table').scrollIntoView()")?;
+        s.screenshot(&artifacts_dir().join("e2e-coordination-funder-1280x800.png"))?;
+        s.execute("window.scrollTo(0, 0)")?;
         // The channel chart's table: Maraude first (the vocabulary's order), 3.
         s.click_css("#chart-channel figcaption button")?;
         let first = s.wait_text("#chart-channel tbody tr:first-child", |t| {

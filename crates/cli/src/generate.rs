@@ -9,8 +9,8 @@ use filrouge_model::RecordId;
 use std::collections::BTreeSet;
 
 use filrouge_model::{
-    Channel, Day, EtapeDraft, Frein, PersonDraft, PublicCategory, RelanceDraft, RelanceStatus,
-    RencontreDraft, Stage,
+    Channel, Day, EtapeDraft, ExitKind, Frein, PersonDraft, PublicCategory, RelanceDraft,
+    RelanceStatus, RencontreDraft, Stage,
 };
 
 const NAMES: &[&str] = &[
@@ -189,11 +189,14 @@ pub fn rencontre(rng: &mut Rng, persons: &[RecordId], now: i64) -> RencontreDraf
 
 /// A stage change of one of `persons`.
 pub fn etape(rng: &mut Rng, persons: &[RecordId], now: i64) -> EtapeDraft {
+    let stage = *rng.pick(&Stage::ALL);
     EtapeDraft {
         person_id: rng.pick(persons).clone(),
-        stage: *rng.pick(&Stage::ALL),
+        stage,
         date: Day::from_epoch_ms(now - (rng.next_u64() % (700 * 86_400_000)) as i64),
         note: None,
+        // A sortie says how the person left.
+        exit: (stage == Stage::Sortie).then(|| *rng.pick(&ExitKind::ALL)),
     }
 }
 

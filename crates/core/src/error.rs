@@ -126,6 +126,14 @@ pub enum CoreError {
     /// field worker's.
     #[error("coordinators only")]
     CoordinatorOnly,
+    /// The team's own indicator definitions cannot be used.
+    #[error("the team's indicators ({file}): {source}")]
+    Definitions {
+        /// The file they were read from.
+        file: String,
+        /// Why they are refused.
+        source: filrouge_model::indicators::DefinitionError,
+    },
     /// The store already has a key file; making another would lose the store.
     #[error("the store already has a key")]
     KeyExists,
@@ -168,6 +176,9 @@ impl From<CoreError> for IpcError {
             CoreError::KeyDestroyed => IpcError::KeyDestroyed,
             CoreError::KeystoreUnavailable => IpcError::KeystoreUnavailable,
             CoreError::CoordinatorOnly => IpcError::CoordinatorOnly,
+            CoreError::Definitions { source, .. } => IpcError::Definitions {
+                reason: source.to_string(),
+            },
             CoreError::WeakSecret {
                 protection,
                 min_len,

@@ -106,11 +106,13 @@ pub enum Field {
     Period,
     /// The worker who recorded a rencontre.
     Worker,
+    /// How a person left the parcours.
+    Exit,
 }
 
 impl Field {
     /// Every field, for tests and tables that must cover them all.
-    pub const ALL: [Field; 47] = [
+    pub const ALL: [Field; 48] = [
         Field::Channel,
         Field::Place,
         Field::Headcount,
@@ -158,6 +160,7 @@ impl Field {
         Field::CheckedInAt,
         Field::Period,
         Field::Worker,
+        Field::Exit,
     ];
 }
 

@@ -17,7 +17,7 @@ mod lock;
 mod partners;
 mod people;
 
-pub use coordination::{GetDashboard, ListFigure};
+pub use coordination::{GetDashboard, GetFunderTable, ListFigure};
 pub use events::{CheckIn, CreateEvent, GetEvent, ListEvents, Register};
 pub use lock::{
     ChangeSecret, ChooseSecret, GetLockStatus, LOCK_STATUS_EVENT, Lock, LockState, LockStatus,
@@ -412,6 +412,13 @@ pub enum IpcError {
     /// field worker's).
     #[error("coordinators only")]
     CoordinatorOnly,
+    /// The team's own indicator definitions (`indicateurs.json` in the data directory)
+    /// cannot be used; the reason names the place in the file.
+    #[error("the team's indicators: {reason}")]
+    Definitions {
+        /// Why, in the parser's words.
+        reason: String,
+    },
     /// A new secret is too short or not of the right kind.
     #[error("the secret needs at least {min_len} characters")]
     WeakSecret {

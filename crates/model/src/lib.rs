@@ -21,6 +21,7 @@ pub mod dashboard;
 pub mod day;
 pub mod error;
 pub mod id;
+pub mod indicators;
 pub mod invite;
 pub mod ipc;
 pub mod records;
@@ -39,6 +40,6 @@ pub use records::{
 };
 pub use rencontre::{Channel, Rencontre, RencontreDraft};
 pub use vocab::{
-    Action, AgeBand, ConsentMethod, ConsentScope, EventKind, Frein, Gender, Interest,
+    Action, AgeBand, ConsentMethod, ConsentScope, EventKind, ExitKind, Frein, Gender, Interest,
     OrientationStatus, PartnerKind, PublicCategory, RelanceStatus, Skill, Stage, Vocab,
 };

@@ -157,7 +157,7 @@ pub(crate) use vocabulary;
 mod path;
 mod person;
 
-pub use path::{Action, EventKind, OrientationStatus, PartnerKind, RelanceStatus, Stage};
+pub use path::{Action, EventKind, ExitKind, OrientationStatus, PartnerKind, RelanceStatus, Stage};
 pub use person::{
     AgeBand, ConsentMethod, ConsentScope, Frein, Gender, Interest, PublicCategory, Skill,
 };

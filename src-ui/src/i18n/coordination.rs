@@ -106,6 +106,18 @@ pub const SHOW_TABLE: Key = Key("coord-show-table");
 pub const SHOW_CHART: Key = Key("coord-show-chart");
 /// Closes the list of a figure.
 pub const CLOSE_LIST: Key = Key("coord-close-list");
+/// The funder's table.
+pub const FUNDER_TABLE: Key = Key("coord-funder-table");
+/// Its mode for a funder: small counts hidden.
+pub const FUNDER_MODE: Key = Key("coord-funder-mode");
+/// What the funder's mode does.
+pub const FUNDER_MODE_HELP: Key = Key("coord-funder-mode-help");
+/// A hidden small count.
+pub const SUPPRESSED: Key = Key("coord-suppressed");
+/// The indicator column.
+pub const INDICATOR: Key = Key("coord-indicator");
+/// The total column.
+pub const TOTAL: Key = Key("coord-total");
 /// The list of a figure when it holds nothing.
 pub const EMPTY_LIST: Key = Key("coord-empty-list");
 

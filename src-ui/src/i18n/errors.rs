@@ -68,6 +68,7 @@ pub(super) fn field_key(field: Field) -> Key {
         Field::CheckedInAt => Key("field-checked-in-at"),
         Field::Period => Key("field-period"),
         Field::Worker => Key("field-worker"),
+        Field::Exit => Key("field-exit"),
     }
 }
 
@@ -230,6 +231,13 @@ pub fn error_sentence(lang: Lang, error: &IpcError) -> String {
         IpcError::KeyDestroyed => Key("error-key-destroyed"),
         IpcError::KeystoreUnavailable => Key("error-keystore"),
         IpcError::CoordinatorOnly => Key("error-coordinator-only"),
+        IpcError::Definitions { reason } => {
+            return super::tr_args(
+                lang,
+                Key("error-definitions"),
+                &[("reason", reason.clone().into())],
+            );
+        }
         IpcError::WrongSecret { attempts_left } => {
             return super::lock::wrong_secret(lang, *attempts_left);
         }

@@ -114,6 +114,8 @@ pub fn consent_given(lang: Lang, day: Day) -> String {
 pub const CHANGE_STAGE: Key = Key("people-change-stage");
 /// Label of the stage select.
 pub const NEW_STAGE: Key = Key("people-new-stage");
+/// Label of the exit kind select, for a sortie.
+pub const EXIT_KIND: Key = Key("people-exit-kind");
 /// A date input left incomplete.
 pub const BAD_DATE: Key = Key("people-bad-date");
 /// Label of a date input.

@@ -8,7 +8,8 @@
 
 use filrouge_model::Day;
 use filrouge_model::dashboard::{Dashboard, FigureList};
-use filrouge_model::ipc::{GetDashboard, ListFigure};
+use filrouge_model::indicators::{DEFAULT_SET, FunderTable, IndicatorSet};
+use filrouge_model::ipc::{GetDashboard, GetFunderTable, ListFigure};
 use filrouge_model::sync::Role;
 
 use super::Device;
@@ -23,10 +24,46 @@ fn coordinator_today(store: &Store) -> Result<Day, CoreError> {
     Ok(Day::from_epoch_ms(store.env.clock.now_ms()))
 }
 
+/// The file of a team's own indicators, beside the store: they follow the default ones.
+pub const TEAM_INDICATORS_FILE: &str = "indicateurs.json";
+
+/// The definitions the funder's table counts: the default set, then the team's own from
+/// [`TEAM_INDICATORS_FILE`] in the store's directory, if there is one.
+pub fn indicator_set(store: &Store) -> Result<IndicatorSet, CoreError> {
+    let default = IndicatorSet::parse(DEFAULT_SET).map_err(|source| CoreError::Definitions {
+        file: "assets/indicators/pic-aller-vers.json".into(),
+        source,
+    })?;
+    let Some(path) = store.directory().map(|d| d.join(TEAM_INDICATORS_FILE)) else {
+        return Ok(default);
+    };
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(default),
+        Err(e) => return Err(e.into()),
+    };
+    let file = TEAM_INDICATORS_FILE.to_owned();
+    let team = IndicatorSet::read(&text).map_err(|source| CoreError::Definitions {
+        file: file.clone(),
+        source,
+    })?;
+    default
+        .extended(team)
+        .map_err(|source| CoreError::Definitions { file, source })
+}
+
 impl Device {
     /// The dashboard of a period, beside the previous one.
     pub fn get_dashboard(&self, cmd: GetDashboard) -> Result<Dashboard, CoreError> {
         self.read(|s| s.dashboard(cmd.period, coordinator_today(s)?))
+    }
+
+    /// The funder's table of a period, with the team's own indicators.
+    pub fn get_funder_table(&self, cmd: GetFunderTable) -> Result<FunderTable, CoreError> {
+        self.read(|s| {
+            coordinator_today(s)?;
+            s.funder_table(&indicator_set(s)?, cmd.period, cmd.funder_mode)
+        })
     }
 
     /// The records behind one count of the dashboard.

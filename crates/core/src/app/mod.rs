@@ -40,6 +40,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use crate::sync::RetrySchedule;
 use crate::{CoreError, Env, Store};
 
+pub use coordination::{TEAM_INDICATORS_FILE, indicator_set};
 pub use gate::{DEFAULT_IDLE_MINUTES, DEFAULT_LEASE_DAYS, Gate, MAX_IDLE_MINUTES};
 pub use team::{DEFAULT_DEVICE_NAME, EnrolTarget};
 

@@ -44,7 +44,13 @@ impl Device {
     /// Moves a person to another étape of their parcours.
     pub fn change_stage(&self, cmd: ChangeStage) -> Result<PersonView, CoreError> {
         self.unit(|s| {
-            s.change_stage(cmd.person_id.as_str(), cmd.stage, cmd.date, cmd.note)?;
+            s.record_stage(filrouge_model::EtapeDraft {
+                person_id: cmd.person_id.clone(),
+                stage: cmd.stage,
+                date: cmd.date,
+                note: cmd.note,
+                exit: cmd.exit,
+            })?;
             s.person_view(cmd.person_id.as_str())
         })
     }

@@ -221,6 +221,7 @@ fn a_persons_actions_are_each_one_transaction() {
         stage: Stage::EnContact,
         date: Day::from_epoch_ms(NOW),
         note: None,
+        exit: None,
     };
     let view = one_transaction(&d, |d| d.change_stage(stage.clone()));
     assert_eq!(view.person.stage, Some(Stage::EnContact));
@@ -513,4 +514,54 @@ fn the_dashboard_is_a_coordinators_and_counts_who_recorded_what() {
     ));
     d.lock().set_meta("role", "coordinateur").unwrap();
     assert!(d.get_dashboard(GetDashboard { period }).is_ok());
+}
+
+#[test]
+fn the_funders_table_adds_the_teams_own_indicators_and_says_a_bad_file() {
+    use filrouge_model::dashboard::{Period, PeriodKind};
+    use filrouge_model::ipc::{GetFunderTable, IpcError};
+    let dir = tempfile::tempdir().unwrap();
+    let d = device(&dir);
+    let period = Period::containing(PeriodKind::Year, Day::from_epoch_ms(NOW));
+    let ask = || {
+        d.get_funder_table(GetFunderTable {
+            period,
+            funder_mode: true,
+        })
+    };
+    let default = ask().unwrap();
+    assert_eq!(default.rows[0].id, "reperes");
+    assert_eq!(default.columns.len(), 4);
+    // The team adds a line of its own, part of a default one.
+    let file = dir.path().join(TEAM_INDICATORS_FILE);
+    std::fs::write(
+        &file,
+        r#"{"format": 1, "name": "Équipe", "indicators": [
+            {"id": "reperes-refugies", "label": "dont réfugiés",
+             "population": {"categories": ["refugie"]},
+             "event": {"kind": "repere"}, "part_of": "reperes"}]}"#,
+    )
+    .unwrap();
+    let table = ask().unwrap();
+    assert_eq!(table.rows.len(), default.rows.len() + 1);
+    assert_eq!(
+        table.rows.last().unwrap().part_of.as_deref(),
+        Some("reperes")
+    );
+    // A broken file is said, with where it breaks, and the dashboard still works.
+    std::fs::write(
+        &file,
+        r#"{"format": 1, "name": "Équipe", "indicators": [{"id": "x"}]}"#,
+    )
+    .unwrap();
+    let err = ask().unwrap_err();
+    assert!(matches!(&err, CoreError::Definitions { .. }), "{err:?}");
+    let IpcError::Definitions { reason } = IpcError::from(err) else {
+        panic!("a definitions error")
+    };
+    assert!(reason.contains("line 1"), "{reason}");
+    assert!(
+        d.get_dashboard(filrouge_model::ipc::GetDashboard { period })
+            .is_ok()
+    );
 }

@@ -22,7 +22,7 @@ use crate::store::queries::{day_at, id_at, person_hit, vocab_at, vocab_or_none};
 use crate::{CoreError, Store};
 
 /// The distinct persons met in the period `[?1, ?2)` (milliseconds) whose record exists.
-const MET: &str = "SELECT DISTINCT rp.person_id AS id FROM rencontre_persons rp
+pub(crate) const MET: &str = "SELECT DISTINCT rp.person_id AS id FROM rencontre_persons rp
                     WHERE rp.occurred_at >= ?1 AND rp.occurred_at < ?2
                       AND EXISTS (SELECT 1 FROM personnes p WHERE p.id = rp.person_id)";
 
@@ -30,7 +30,7 @@ const MET: &str = "SELECT DISTINCT rp.person_id AS id FROM rencontre_persons rp
 /// A person is first seen at the earliest of their record's creation, their first
 /// rencontre and their first stage change; the candidates are those with one of the
 /// three in the period, kept when none of the three came before it.
-const NEW: &str = "SELECT c.id FROM (
+pub(crate) const NEW: &str = "SELECT c.id FROM (
                       SELECT id FROM personnes WHERE created_at >= ?1 AND created_at < ?2
                       UNION SELECT person_id FROM rencontre_persons
                              WHERE occurred_at >= ?1 AND occurred_at < ?2

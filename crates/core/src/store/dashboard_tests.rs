@@ -39,28 +39,28 @@ impl IdSource for ClockIds {
     }
 }
 
-fn day(text: &str) -> Day {
+pub(crate) fn day(text: &str) -> Day {
     Day::parse(text).unwrap()
 }
 
 /// Milliseconds at `hh:mm` UTC on `date`.
-fn at(date: &str, hh: i64, mm: i64) -> i64 {
+pub(crate) fn at(date: &str, hh: i64, mm: i64) -> i64 {
     day(date).to_epoch_ms() + (hh * 60 + mm) * 60_000
 }
 
 const TODAY: &str = "2026-11-20";
 
-struct Fixture {
+pub(crate) struct Fixture {
     _dir: tempfile::TempDir,
-    store: Store,
+    pub(crate) store: Store,
     clock: Arc<TestClock>,
-    persons: Vec<RecordId>,
+    pub(crate) persons: Vec<RecordId>,
     formation: RecordId,
 }
 
 impl Fixture {
     /// Sets the clock to `ms` before the next write.
-    fn now(&self, ms: i64) {
+    pub(crate) fn now(&self, ms: i64) {
         self.clock.0.store(ms, Ordering::SeqCst);
     }
 
@@ -112,7 +112,7 @@ impl Fixture {
     }
 }
 
-fn fixture() -> Fixture {
+pub(crate) fn fixture() -> Fixture {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(TestClock(AtomicI64::new(at("2026-09-01", 8, 0))));
     let env = Env {

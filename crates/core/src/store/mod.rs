@@ -16,7 +16,8 @@
 //! - the projections: [`projections`] (a document's rows), [`single`] (rows read from a
 //!   one-change document without loading it), [`rebuild`] (every row again), and
 //!   [`queries`] (the reads of the screens and reports), [`dashboard`] (the
-//!   coordinator's figures over a period and the records behind each);
+//!   coordinator's figures over a period and the records behind each), [`funder`] (the
+//!   funder's table of a set of indicator definitions);
 //! - the use cases, one module per family: [`people`] (rencontres, persons, their
 //!   étapes and relances, the device's settings), [`events`] (events and registrations),
 //!   [`partners`] (the directory and orientations).
@@ -25,6 +26,9 @@ pub(crate) mod dashboard;
 #[cfg(test)]
 mod dashboard_tests;
 pub(crate) mod events;
+pub(crate) mod funder;
+#[cfg(test)]
+mod funder_tests;
 pub(crate) mod kinds;
 pub(crate) mod partners;
 pub(crate) mod people;
@@ -269,6 +273,12 @@ impl Store {
             wiped_at: self.wiped_at()?,
             version: 0,
         })
+    }
+
+    /// The directory the store's file is in (none for a store in memory).
+    pub fn directory(&self) -> Option<std::path::PathBuf> {
+        let path = self.conn.path().filter(|p| !p.is_empty())?;
+        Path::new(path).parent().map(Path::to_path_buf)
     }
 
     /// The ids of documents in quarantine, for the UI and diagnostics.

@@ -167,14 +167,21 @@ impl Store {
         date: Day,
         note: Option<String>,
     ) -> Result<(), CoreError> {
-        let now = self.env.clock.now_ms();
-        let etape = EtapeDraft {
+        self.record_stage(EtapeDraft {
             person_id: crate::store::record_id(person_id)?,
             stage,
             date,
             note,
-        }
-        .validated(now)?;
+            exit: None,
+        })
+    }
+
+    /// [`Store::change_stage`] with every field of the étape (a sortie's kind).
+    pub fn record_stage(&mut self, etape: EtapeDraft) -> Result<(), CoreError> {
+        let now = self.env.clock.now_ms();
+        let etape = etape.validated(now)?;
+        let (person_id, stage) = (etape.person_id.clone(), etape.stage);
+        let person_id = person_id.as_str();
         let loaded = self.load_kind(person_id, RecordKind::Personne)?;
         let (json, _) = crate::store::records::merged(&loaded.doc, &PersonDraft::SCHEMA);
         let mut person: PersonDraft = serde_json::from_value(serde_json::Value::Object(json))

@@ -91,14 +91,16 @@ pub(crate) fn project(
         Row::Personne(p) => personne(tx, id, p, meta)?,
         Row::Etape(e) => {
             tx.prepare_cached(
-                "INSERT INTO etapes (id, person_id, stage, date, note) VALUES (?1, ?2, ?3, ?4, ?5)",
+                "INSERT INTO etapes (id, person_id, stage, date, note, exit_kind)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )?
             .execute(params![
                 id,
                 e.person_id.as_str(),
                 e.stage.code(),
                 e.date.to_string(),
-                e.note
+                e.note,
+                e.exit.map(|x| x.code()),
             ])?;
         }
         Row::Orientation(o) => {

@@ -36,8 +36,9 @@ pub(crate) const PROJECTION_TABLES: &[&str] = &[
 
 /// What the projection tables hold, as a version: raised when the app projects something
 /// new from the same documents (10: persons' age, gender, territory and creation time,
-/// rencontres' worker). A store whose tables say less is rebuilt once when it opens.
-pub(crate) const PROJECTIONS: &str = "10";
+/// rencontres' worker; 11: the kind of a sortie). A store whose tables say less is
+/// rebuilt once when it opens.
+pub(crate) const PROJECTIONS: &str = "11";
 /// The `meta` key that keeps which [`PROJECTIONS`] the tables were written by.
 const PROJECTIONS_KEY: &str = "projections";
 

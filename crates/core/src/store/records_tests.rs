@@ -112,6 +112,7 @@ fn a_person_timeline_caseload_and_due_relances() {
         stage: Stage::Remobilisation,
         date: day(0),
         note: None,
+        exit: None,
     })
     .unwrap();
     s.create(OrientationDraft {
@@ -265,6 +266,7 @@ fn rebuild_gives_the_same_tables_as_incremental_updates() {
         stage: Stage::Formation,
         date: day(0),
         note: Some("CAP".into()),
+        exit: None,
     })
     .unwrap();
     s.delete(&gone).unwrap();

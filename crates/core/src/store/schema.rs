@@ -328,6 +328,11 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE rencontres ADD COLUMN worker TEXT;
     CREATE INDEX orientations_by_date ON orientations (date);
     "#,
+    // 11: the kind of a *sortie* (emploi, formation…), which the funders' positive exits
+    // are counted by.
+    r#"
+    ALTER TABLE etapes ADD COLUMN exit_kind TEXT;
+    "#,
 ];
 
 /// The schema version this code writes.

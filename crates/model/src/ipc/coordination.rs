@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Command;
 use crate::dashboard::{Dashboard, Figure, FigureList, Period};
+use crate::indicators::FunderTable;
 
 /// The team's figures over a period, beside the previous period's.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -28,4 +29,17 @@ pub struct ListFigure {
 impl Command for ListFigure {
     const NAME: &'static str = "list_figure";
     type Output = FigureList;
+}
+
+/// The funder's table of a period: the default indicators and the team's own.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct GetFunderTable {
+    /// The period.
+    pub period: Period,
+    /// Whether counts from 1 to 4 are hidden ("pour un financeur").
+    pub funder_mode: bool,
+}
+impl Command for GetFunderTable {
+    const NAME: &'static str = "get_funder_table";
+    type Output = FunderTable;
 }

@@ -83,6 +83,9 @@ pub struct ChangeStage {
     pub date: Day,
     /// A short factual note.
     pub note: Option<String>,
+    /// How the person left, for a sortie.
+    #[serde(default)]
+    pub exit: Option<crate::vocab::ExitKind>,
 }
 impl Command for ChangeStage {
     const NAME: &'static str = "change_stage";

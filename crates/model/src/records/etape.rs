@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::check;
 use crate::day::Day;
-use crate::error::{Field, ValidationError};
-use crate::vocab::Stage;
+use crate::error::{Field, Problem, ValidationError};
+use crate::vocab::{ExitKind, Stage};
 
 /// Longest note on a stage change, in characters.
 pub const ETAPE_NOTE_MAX: usize = 500;
@@ -27,6 +27,9 @@ pub struct EtapeDraft {
     /// A short factual note.
     #[serde(default)]
     pub note: Option<String>,
+    /// How the person left, for a *sortie* (none for any other stage).
+    #[serde(default)]
+    pub exit: Option<ExitKind>,
 }
 
 impl std::fmt::Debug for EtapeDraft {
@@ -36,6 +39,7 @@ impl std::fmt::Debug for EtapeDraft {
             .field("stage", &self.stage)
             .field("date", &self.date)
             .field("has_note", &self.note.is_some())
+            .field("exit", &self.exit)
             .finish()
     }
 }
@@ -45,6 +49,12 @@ impl EtapeDraft {
     pub fn validate(mut self, now_ms: i64) -> Result<EtapeDraft, ValidationError> {
         check::happened(Field::Date, self.date, now_ms)?;
         self.note = check::optional(Field::Note, self.note, ETAPE_NOTE_MAX)?;
+        if self.exit.is_some() && self.stage != Stage::Sortie {
+            return Err(ValidationError::new(
+                Field::Exit,
+                Problem::Conflict { with: Field::Stage },
+            ));
+        }
         Ok(self)
     }
 }
@@ -52,7 +62,6 @@ impl EtapeDraft {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::Problem;
     use crate::records::testing::{ID, NOW, day, fails, hides, id, refuses_id, round_trips};
 
     fn draft() -> EtapeDraft {
@@ -61,6 +70,7 @@ mod tests {
             stage: Stage::Formation,
             date: day("2026-11-24"),
             note: Some("  Entrée en formation CACES ".into()),
+            exit: None,
         }
     }
 

@@ -31,6 +31,33 @@ vocabulary! {
 }
 
 vocabulary! {
+    /// How a person left the parcours (the kind of a *sortie*); every kind but `Autre`
+    /// is a positive exit for the funders.
+    pub enum ExitKind {
+        /// Into a job.
+        Emploi = "emploi", "Emploi", "Employment";
+        /// Into a qualifying training.
+        Formation = "formation", "Formation qualifiante", "Qualifying training";
+        /// Into an apprenticeship or work-study contract.
+        Apprentissage = "apprentissage", "Apprentissage / alternance", "Apprenticeship";
+        /// Started their own activity.
+        CreationActivite = "creation_activite", "Création d'activité", "Business start-up";
+        /// Handed over to mainstream services for good.
+        DroitCommun = "droit_commun", "Relais vers le droit commun",
+            "Handed over to mainstream services";
+        /// Any other exit.
+        Autre = "autre", "Autre sortie", "Other exit";
+    }
+}
+
+impl ExitKind {
+    /// Whether the funders count it as a positive exit.
+    pub const fn is_positive(self) -> bool {
+        !matches!(self, ExitKind::Autre)
+    }
+}
+
+vocabulary! {
     /// Where an orientation to a partner stands.
     pub enum OrientationStatus {
         /// Proposed to the person.

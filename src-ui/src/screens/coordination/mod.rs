@@ -8,6 +8,7 @@
 //! rules keep the figures and charts on A4 and drop the controls).
 
 mod charts;
+mod funder;
 mod list;
 mod tables;
 
@@ -22,6 +23,7 @@ use crate::app::{Shared, aria_bool};
 use crate::i18n::{self, Key, Said, coordination as words, use_i18n};
 use crate::{clock, ipc};
 use charts::{Bar, BarChart};
+use funder::FunderTableView;
 use list::FigureListView;
 use tables::{EventsTable, OrientationsTable, OverdueTable, Territories};
 
@@ -339,6 +341,7 @@ pub fn CoordinationScreen(shared: Shared) -> impl IntoView {
                 <OverdueTable dashboard=board.dashboard.into() pick />
                 <EventsTable shared figures=Signal::derive(c) />
             </div>
+            <FunderTableView period=board.period />
         </section>
     }
 }

@@ -13,7 +13,7 @@ pub mod known;
 use filrouge_model::Day;
 use filrouge_model::ipc::{ChangeStage, GetPerson, PlanRelance};
 use filrouge_model::views::{PartnerRow, PersonView};
-use filrouge_model::vocab::Stage;
+use filrouge_model::vocab::{ExitKind, Stage};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -188,6 +188,8 @@ fn StageForm(
         .and_then(|i| Stage::ALL.get(i + 1).copied())
         .unwrap_or(Stage::EnContact);
     let stage = RwSignal::new(proposed);
+    // How the person left, asked only for a sortie (the funders count exits by kind).
+    let exit = RwSignal::new(ExitKind::Emploi);
     let date = RwSignal::new(clock::today().to_string());
     let busy = RwSignal::new(false);
     let message = notice;
@@ -201,11 +203,13 @@ fn StageForm(
             return;
         };
         busy.set(true);
+        let stage = stage.get_untracked();
         let args = ChangeStage {
             person_id: id.clone(),
-            stage: stage.get_untracked(),
+            stage,
             date: day,
             note: None,
+            exit: (stage == Stage::Sortie).then(|| exit.get_untracked()),
         };
         spawn_local(async move {
             let result = ipc::call(&args).await;
@@ -240,6 +244,28 @@ fn StageForm(
                                 view! {
                                     <option value=s.code() selected=move || stage.get() == s>
                                         {move || i18n::people::stage_label(i18n.lang(), s)}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
+                    </select>
+                </div>
+                <div class="field" hidden=move || stage.get() != Stage::Sortie>
+                    <label for="exit-select">{move || i18n.t(i18n::people::EXIT_KIND)}</label>
+                    <select
+                        id="exit-select"
+                        on:change=move |ev| {
+                            if let Some(x) = ExitKind::from_code(&event_target_value(&ev)) {
+                                exit.set(x);
+                            }
+                        }
+                    >
+                        {ExitKind::ALL
+                            .into_iter()
+                            .map(|x| {
+                                view! {
+                                    <option value=x.code() selected=move || exit.get() == x>
+                                        {move || i18n::label(x, i18n.lang())}
                                     </option>
                                 }
                             })

@@ -1,0 +1,240 @@
+//! The funder's table: each indicator of a set of definitions counted over a period and
+//! its parts, from the projection tables.
+//!
+//! For an indicator, the store finds the persons to whom its event happened in the
+//! period (by its date rule: the first time ever, or any time), keeps those of its
+//! population (categories and territory flags from the person's row and tags; the age
+//! band recorded, or the one their birth year gives on the period's last day), and, for
+//! a "dont" line, only those its parent counted, so a part never exceeds its whole. A
+//! person counts once per cell however often the event happened. The table holds
+//! labels and numbers only; in the funder's mode, counts from 1 to 4 read "< 5".
+
+use std::collections::{BTreeSet, HashMap};
+
+use filrouge_model::dashboard::{Period, PeriodKind};
+use filrouge_model::indicators::{
+    Cell, DateRule, Event, FunderRow, FunderTable, Indicator, IndicatorSet, TerritoryFlag, band_of,
+};
+use filrouge_model::{AgeBand, PublicCategory};
+use rusqlite::{OptionalExtension, ToSql, params_from_iter};
+
+use crate::store::dashboard::{MET, NEW};
+use crate::{CoreError, Store};
+
+/// What the populations are checked against, read once per person.
+struct Attributes {
+    categories: Vec<PublicCategory>,
+    birth_year: Option<i32>,
+    age_band: Option<AgeBand>,
+    flags: Vec<TerritoryFlag>,
+}
+
+/// The parts of a period that get a column: the quarters of a year, the months of a
+/// quarter; a month, a week or custom days get none.
+fn columns(period: Period) -> Vec<Period> {
+    let part = match period.kind {
+        PeriodKind::Year => PeriodKind::Quarter,
+        PeriodKind::Quarter => PeriodKind::Month,
+        _ => return Vec::new(),
+    };
+    let mut out = Vec::new();
+    let mut p = Period::containing(part, period.start);
+    while p.start <= period.end {
+        out.push(p);
+        p = p.next();
+    }
+    out
+}
+
+/// `?n, ?n+1, …` for `count` parameters starting at `first`.
+fn placeholders(first: usize, count: usize) -> String {
+    (first..first + count)
+        .map(|i| format!("?{i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl Store {
+    /// The funder's table of `set` over `period`; `funder_mode` hides counts from 1 to 4.
+    pub fn funder_table(
+        &self,
+        set: &IndicatorSet,
+        period: Period,
+        funder_mode: bool,
+    ) -> Result<FunderTable, CoreError> {
+        let period = period.validate()?;
+        let columns = columns(period);
+        let mut people: HashMap<String, Option<Attributes>> = HashMap::new();
+        let mut rows = Vec::with_capacity(set.indicators.len());
+        // Each indicator's persons per column (the whole period last), for its parts.
+        let mut counted: HashMap<&str, Vec<BTreeSet<String>>> = HashMap::new();
+        for indicator in &set.indicators {
+            let mut sets = Vec::with_capacity(columns.len() + 1);
+            for (i, p) in columns.iter().chain(std::iter::once(&period)).enumerate() {
+                let mut ids = self.event_persons(&indicator.event, indicator.date_rule, *p)?;
+                ids.retain(|id| self.admitted(indicator, id, p.end.year(), &mut people));
+                if let Some(parent) = indicator.part_of.as_deref().and_then(|id| counted.get(id)) {
+                    ids.retain(|id| parent[i].contains(id));
+                }
+                sets.push(ids);
+            }
+            let cell = |ids: &BTreeSet<String>| Cell::of(ids.len() as u64, funder_mode);
+            let (total, parts) = sets
+                .split_last()
+                .map_or((Cell::Count(0), &[][..]), |(t, p)| (cell(t), p));
+            rows.push(FunderRow {
+                id: indicator.id.clone(),
+                label: indicator.label.clone(),
+                part_of: indicator.part_of.clone(),
+                cells: parts.iter().map(cell).collect(),
+                total,
+            });
+            counted.insert(indicator.id.as_str(), sets);
+        }
+        Ok(FunderTable {
+            name: set.name.clone(),
+            period,
+            columns,
+            rows,
+            funder_mode,
+        })
+    }
+
+    /// The existing persons to whom `event` happened in `period`, by `rule`.
+    fn event_persons(
+        &self,
+        event: &Event,
+        rule: DateRule,
+        period: Period,
+    ) -> Result<BTreeSet<String>, CoreError> {
+        let (from, to) = period.bounds_ms();
+        let (from_day, to_day) = (period.start.to_string(), period.end_excluded().to_string());
+        let first = rule == DateRule::First;
+        let (sql, values): (String, Vec<Box<dyn ToSql>>) = match event {
+            Event::Repere => (
+                NEW.to_owned(),
+                vec![
+                    Box::new(from),
+                    Box::new(to),
+                    Box::new(from_day),
+                    Box::new(to_day),
+                ],
+            ),
+            Event::Met if first => (
+                format!(
+                    "SELECT m.id FROM ({MET}) m WHERE NOT EXISTS (SELECT 1 FROM rencontre_persons r
+                      WHERE r.person_id = m.id AND r.occurred_at < ?1)"
+                ),
+                vec![Box::new(from), Box::new(to)],
+            ),
+            Event::Met => (MET.to_owned(), vec![Box::new(from), Box::new(to)]),
+            Event::Stage { stages } => {
+                let codes: Vec<&str> = stages.iter().map(|s| s.code()).collect();
+                self.etape_sql("stage", &codes, first, from_day, to_day)
+            }
+            Event::Exit { exits } => {
+                let codes: Vec<&str> = exits.iter().map(|x| x.code()).collect();
+                self.etape_sql("exit_kind", &codes, first, from_day, to_day)
+            }
+        };
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(params_from_iter(values.iter()), |r| r.get::<_, String>(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The persons with an étape whose `column` is one of `codes`, dated in `[?1, ?2)`
+    /// (and none before it, when `first`).
+    fn etape_sql(
+        &self,
+        column: &str,
+        codes: &[&str],
+        first: bool,
+        from_day: String,
+        to_day: String,
+    ) -> (String, Vec<Box<dyn ToSql>>) {
+        let list = placeholders(3, codes.len());
+        let earlier = if first {
+            format!(
+                " AND NOT EXISTS (SELECT 1 FROM etapes b WHERE b.person_id = e.person_id
+                    AND b.{column} IN ({list}) AND b.date < ?1)"
+            )
+        } else {
+            String::new()
+        };
+        let sql = format!(
+            "SELECT DISTINCT e.person_id FROM etapes e
+              WHERE e.date >= ?1 AND e.date < ?2 AND e.{column} IN ({list})
+                AND EXISTS (SELECT 1 FROM personnes p WHERE p.id = e.person_id){earlier}"
+        );
+        let mut values: Vec<Box<dyn ToSql>> = vec![Box::new(from_day), Box::new(to_day)];
+        values.extend(
+            codes
+                .iter()
+                .map(|c| Box::new(c.to_string()) as Box<dyn ToSql>),
+        );
+        (sql, values)
+    }
+
+    /// Whether the person `id` belongs to `indicator`'s population in a period ending in
+    /// `year`. A person whose row cannot be read is left out.
+    fn admitted(
+        &self,
+        indicator: &Indicator,
+        id: &str,
+        year: i32,
+        people: &mut HashMap<String, Option<Attributes>>,
+    ) -> bool {
+        let population = &indicator.population;
+        if population.categories.is_empty()
+            && population.age_bands.is_empty()
+            && population.territory.is_empty()
+        {
+            return true;
+        }
+        if !people.contains_key(id) {
+            let attributes = self.attributes(id).ok().flatten();
+            people.insert(id.to_owned(), attributes);
+        }
+        people.get(id).and_then(Option::as_ref).is_some_and(|a| {
+            let band = a
+                .age_band
+                .or_else(|| a.birth_year.map(|y| band_of(y, year)));
+            population.admits(&a.categories, band, &a.flags)
+        })
+    }
+
+    fn attributes(&self, id: &str) -> Result<Option<Attributes>, CoreError> {
+        let row = self
+            .conn
+            .prepare_cached(
+                "SELECT birth_year, age_band, qpv, zrr, outre_mer FROM personnes WHERE id = ?1",
+            )?
+            .query_row([id], |r| {
+                let flags = [
+                    (r.get::<_, bool>(2)?, TerritoryFlag::Qpv),
+                    (r.get::<_, bool>(3)?, TerritoryFlag::Zrr),
+                    (r.get::<_, bool>(4)?, TerritoryFlag::OutreMer),
+                ];
+                Ok(Attributes {
+                    categories: Vec::new(),
+                    birth_year: r.get(0)?,
+                    age_band: r
+                        .get::<_, Option<String>>(1)?
+                        .and_then(|c| AgeBand::from_code(&c)),
+                    flags: flags.into_iter().filter(|f| f.0).map(|f| f.1).collect(),
+                })
+            })
+            .optional()?;
+        let Some(mut a) = row else { return Ok(None) };
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT code FROM person_tags WHERE person_id = ?1 AND vocab = 'category'",
+        )?;
+        let codes = stmt.query_map([id], |r| r.get::<_, String>(0))?;
+        for code in codes {
+            if let Some(c) = PublicCategory::from_code(&code?) {
+                a.categories.push(c);
+            }
+        }
+        Ok(Some(a))
+    }
+}
