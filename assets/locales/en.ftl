@@ -598,3 +598,12 @@ coord-funder-mode-help = Counts from 1 to 4 read “< 5”: nobody must be recog
 coord-suppressed = < 5
 coord-indicator = Indicator
 coord-total = Total
+coord-export-personal = Include names, notes and needs
+coord-export-personal-warning = The file will hold personal and sensitive data: keep it on this computer or send it by a safe means, only to whoever needs it. The export is written to the export journal.
+coord-export-xlsx = Export to XLSX
+coord-export-csv = Export to CSV
+coord-export-funder = Export the funder's table
+coord-exported = File written: { $file } ({ $rows ->
+    [one] { $rows } row
+   *[other] { $rows } rows
+}).

@@ -640,3 +640,12 @@ coord-funder-mode-help = Les effectifs de 1 à 4 sont remplacés par « < 5 » :
 coord-suppressed = < 5
 coord-indicator = Indicateur
 coord-total = Total
+coord-export-personal = Inclure les noms, les notes et les freins
+coord-export-personal-warning = Le fichier contiendra des données personnelles et sensibles : gardez-le sur cet ordinateur ou transmettez-le par un moyen sûr, à qui en a besoin seulement. L'export est inscrit au journal des exports.
+coord-export-xlsx = Exporter en XLSX
+coord-export-csv = Exporter en CSV
+coord-export-funder = Exporter le tableau financeur
+coord-exported = Fichier écrit : { $file } ({ $rows ->
+    [one] { $rows } ligne
+   *[other] { $rows } lignes
+}).

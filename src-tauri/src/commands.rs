@@ -17,12 +17,12 @@ use std::sync::Arc;
 use filrouge_core::{CoreError, Device, Gate};
 use filrouge_model::ipc::{
     ChangeSecret, ChangeStage, CheckIn, ChooseSecret, Command, CreateEvent, CreateInvite,
-    CreatePartner, CreatePerson, CreateRencontre, EditRencontre, Enrol, GetDashboard, GetEvent,
-    GetFormDraft, GetFunderTable, GetLockStatus, GetPerson, GetProfile, GetSyncStatus, Invite,
-    IpcError, LastPlace, ListDevices, ListEvents, ListFigure, ListPartners, ListRelances,
-    ListRencontres, Lock, LockStatus, MyCaseload, Orient, PlanRelance, Register, RevokeDevice,
-    SaveFormDraft, SearchPersons, SetIdleLock, SetLease, SetProfile, SetRelanceStatus, SyncNow,
-    SyncStatus, TeamDevice, Unlock, UpdatePerson, UpdateRencontre,
+    CreatePartner, CreatePerson, CreateRencontre, EditRencontre, Enrol, Export, ExportFunderTable,
+    Exported, GetDashboard, GetEvent, GetFormDraft, GetFunderTable, GetLockStatus, GetPerson,
+    GetProfile, GetSyncStatus, Invite, IpcError, LastPlace, ListDevices, ListEvents, ListFigure,
+    ListPartners, ListRelances, ListRencontres, Lock, LockStatus, MyCaseload, Orient, PlanRelance,
+    Register, RevokeDevice, SaveFormDraft, SearchPersons, SetIdleLock, SetLease, SetProfile,
+    SetRelanceStatus, SyncNow, SyncStatus, TeamDevice, Unlock, UpdatePerson, UpdateRencontre,
 };
 use tauri::State;
 
@@ -45,9 +45,9 @@ fn changed<T>(state: &AppState, result: Result<T, CoreError>) -> Res<T> {
     Ok(value)
 }
 
-/// Runs a command that waits on the team server on a blocking thread, off the async
-/// runtime's threads.
-async fn on_network<T: Send + 'static>(
+/// Runs a command that waits on the team server, or writes a file, on a blocking thread
+/// off the async runtime's threads.
+async fn on_blocking<T: Send + 'static>(
     state: &AppState,
     call: impl FnOnce(&Device) -> Result<T, CoreError> + Send + 'static,
 ) -> Res<T> {
@@ -127,29 +127,47 @@ pub async fn sync_now(state: State<'_, AppState>, args: SyncNow) -> Res<SyncStat
 
 #[tauri::command]
 pub async fn enrol(state: State<'_, AppState>, args: Enrol) -> Res<SyncStatus> {
-    on_network(&state, |device| device.enrol(args)).await?;
+    on_blocking(&state, |device| device.enrol(args)).await?;
     state.sync.enrolled();
     answer(state.sync.status())
 }
 
 #[tauri::command]
 pub async fn create_invite(state: State<'_, AppState>, args: CreateInvite) -> Res<Invite> {
-    on_network(&state, |device| device.create_invite(args)).await
+    on_blocking(&state, |device| device.create_invite(args)).await
 }
 
 #[tauri::command]
 pub async fn list_devices(state: State<'_, AppState>, args: ListDevices) -> Res<Vec<TeamDevice>> {
-    on_network(&state, |device| device.list_devices(args)).await
+    on_blocking(&state, |device| device.list_devices(args)).await
+}
+
+/// Writes an export into the exports folder, on a blocking thread (a year's workbook
+/// takes seconds).
+#[tauri::command]
+pub async fn export(state: State<'_, AppState>, args: Export) -> Res<Exported> {
+    let dir = state.exports.clone();
+    on_blocking(&state, move |device| device.export(args, &dir)).await
+}
+
+/// Writes the funder's table of a period into the exports folder.
+#[tauri::command]
+pub async fn export_funder_table(
+    state: State<'_, AppState>,
+    args: ExportFunderTable,
+) -> Res<Exported> {
+    let dir = state.exports.clone();
+    on_blocking(&state, move |device| device.export_funder_table(args, &dir)).await
 }
 
 #[tauri::command]
 pub async fn set_lease(state: State<'_, AppState>, args: SetLease) -> Res<u32> {
-    on_network(&state, |device| device.set_lease(args)).await
+    on_blocking(&state, |device| device.set_lease(args)).await
 }
 
 #[tauri::command]
 pub async fn revoke_device(state: State<'_, AppState>, args: RevokeDevice) -> Res<Vec<TeamDevice>> {
-    on_network(&state, |device| device.revoke_device(args)).await
+    on_blocking(&state, |device| device.revoke_device(args)).await
 }
 
 /// Runs a lock command on a blocking thread: unsealing the key costs Argon2's tens of

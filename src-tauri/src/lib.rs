@@ -36,6 +36,9 @@ pub struct AppState {
     pub gate: Arc<Gate>,
     /// The background sync.
     pub sync: SyncWorker,
+    /// Where exports are written: the user's downloads folder, or `exports/` in the
+    /// data directory when there is none or a data directory was chosen at launch.
+    pub exports: PathBuf,
 }
 
 impl AppState {
@@ -80,6 +83,8 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::get_dashboard,
         commands::list_figure,
         commands::get_funder_table,
+        commands::export,
+        commands::export_funder_table,
         commands::my_caseload,
         commands::edit_rencontre,
         commands::get_profile,
@@ -99,7 +104,7 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
 ///
 /// With the platform keystore's secret (the Secret Service on Linux desktops) the worker's secret is a PIN;
 /// without one, a passphrase of twelve characters or more, at Argon2's stronger cost.
-pub fn manage_state<R: tauri::Runtime>(app: &tauri::AppHandle<R>, dir: PathBuf) {
+pub fn manage_state<R: tauri::Runtime>(app: &tauri::AppHandle<R>, dir: PathBuf, exports: PathBuf) {
     let store = dir.join(filrouge_core::STORE_FILE);
     let gate = Arc::new(Gate::new(
         &store,
@@ -107,7 +112,11 @@ pub fn manage_state<R: tauri::Runtime>(app: &tauri::AppHandle<R>, dir: PathBuf) 
         platform_secret(&dir, &store),
     ));
     let sync = SyncWorker::start(app.clone(), Arc::clone(&gate));
-    app.manage(AppState { gate, sync });
+    app.manage(AppState {
+        gate,
+        sync,
+        exports,
+    });
 }
 
 /// The keystore's secret for the store at `store`: made for a device choosing its
@@ -146,7 +155,12 @@ pub fn run() {
                 None => app.path().app_data_dir()?,
             };
             tracing::info!(dir = %dir.display(), "using the data directory");
-            manage_state(app.handle(), dir);
+            let downloads = app.path().download_dir().ok().filter(|d| d.is_dir());
+            let exports = match (&chosen, downloads) {
+                (None, Some(downloads)) => downloads,
+                _ => dir.join("exports"),
+            };
+            manage_state(app.handle(), dir, exports);
             open_windows(app, chosen.as_deref())?;
             Ok(())
         })

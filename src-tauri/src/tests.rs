@@ -25,7 +25,7 @@ fn locked_app(dir: &std::path::Path) -> (App<MockRuntime>, WebviewWindow<MockRun
     let app = crate::with_commands(mock_builder())
         .build(mock_context(noop_assets()))
         .unwrap();
-    crate::manage_state(app.handle(), dir.to_path_buf());
+    crate::manage_state(app.handle(), dir.to_path_buf(), dir.join("exports"));
     let window = WebviewWindowBuilder::new(&app, "main", Default::default())
         .build()
         .unwrap();

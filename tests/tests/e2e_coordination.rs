@@ -2,13 +2,14 @@
 //! the coordination space on a laptop. The team's records are written into the store
 //! before the app starts; the coordinator opens the dashboard, clicks a channel's count
 //! and sees exactly that many rencontres, reads the funder's table with its small
-//! counts hidden, opens a person met from the persons' count, and reads the space in
-//! English. A field worker's device (enrolled as such by a real
+//! counts hidden, exports the month to a workbook (read back here), opens a person met
+//! from the persons' count, and reads the space in English. A field worker's device (enrolled as such by a real
 //! server) does not offer the space.
 //!
 //! Ignored by a plain `cargo test`: `scripts/test.sh` builds the app and runs it under
 //! `xvfb-run`.
 
+use calamine::{Reader, Xlsx, open_workbook};
 use filrouge_core::{Clock, Env, STORE_FILE, Store, SystemClock};
 use filrouge_model::sync::Role;
 use filrouge_model::{Channel, Day, PersonDraft, RencontreDraft};
@@ -82,6 +83,25 @@ fn a_coordinator_clicks_a_count_and_sees_its_rencontres() -> anyhow::Result<()> 
         s.execute("document.getElementById('funder-table').scrollIntoView()")?;
         s.screenshot(&artifacts_dir().join("e2e-coordination-funder-1280x800.png"))?;
         s.execute("window.scrollTo(0, 0)")?;
+        // The month exported to a workbook, read back here.
+        s.click_css("#export-xlsx")?;
+        let said = s.wait_text("#export-done", |t| t.starts_with("Fichier écrit : "))?;
+        let file = said
+            .trim_start_matches("Fichier écrit : ")
+            .rsplit_once(" (")
+            .map(|(file, _)| file.to_owned())
+            .ok_or_else(|| anyhow::anyhow!("no file in {said:?}"))?;
+        assert!(said.ends_with("(7 lignes)."), "{said}");
+        let mut book: Xlsx<_> = open_workbook(&file)?;
+        let rencontres = book.worksheet_range("Rencontres")?;
+        assert_eq!(rencontres.rows().count(), 6, "a header and five rencontres");
+        let channels: Vec<String> = rencontres
+            .rows()
+            .skip(1)
+            .map(|r| r[2].to_string())
+            .collect();
+        assert_eq!(channels.iter().filter(|c| *c == "Maraude").count(), 3);
+        assert!(book.worksheet_range("Paramètres").is_ok());
         // The channel chart's table: Maraude first (the vocabulary's order), 3.
         s.click_css("#chart-channel figcaption button")?;
         let first = s.wait_text("#chart-channel tbody tr:first-child", |t| {

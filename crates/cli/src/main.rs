@@ -11,6 +11,9 @@
 //!   records, to try the app at scale (the app must be closed).
 //! - `filrouge rebuild --data DIR` rebuilds a device store's projection tables from its
 //!   documents (the app must be closed).
+//! - `filrouge export --data DIR --period 2026-11 --format xlsx --out FILE` exports a
+//!   coordinator's records; `filrouge report --data DIR --year 2026 --out FILE.xlsx`
+//!   writes the funder's table (small counts hidden), as the app's buttons do.
 //! - `filrouge bench store` measures the local store at 1,000 to 100,000 records next to
 //!   plain SQLite (build with `--release`).
 //! - `filrouge bench sync` measures a fresh device's full pull (records/s, bytes on the
@@ -33,6 +36,7 @@ mod bench_heal;
 mod bench_load;
 mod bench_store;
 mod bench_sync;
+mod device;
 mod fill;
 mod generate;
 mod load_changes;
@@ -133,6 +137,46 @@ enum Command {
         #[arg(long, env = "FILROUGE_DATA_DIR")]
         data: PathBuf,
     },
+    /// Exports a period's rencontres (and persons met) from a coordinator's store,
+    /// pseudonymised unless `--personal` (a sealed store reads FILROUGE_PASSPHRASE).
+    Export {
+        /// The device's data directory (the app must be closed).
+        #[arg(long, env = "FILROUGE_DATA_DIR")]
+        data: PathBuf,
+        /// 2026, 2026-T4, 2026-11, or 2026-11-01..2026-11-15.
+        #[arg(long)]
+        period: String,
+        /// The file format.
+        #[arg(long, value_enum, default_value_t = FormatArg::Xlsx)]
+        format: FormatArg,
+        /// Include last names, notes and needs.
+        #[arg(long)]
+        personal: bool,
+        /// The file to write.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Writes the funder's table of a year (small counts hidden) to a workbook.
+    Report {
+        /// The device's data directory (the app must be closed).
+        #[arg(long, env = "FILROUGE_DATA_DIR")]
+        data: PathBuf,
+        /// The year.
+        #[arg(long)]
+        year: i32,
+        /// The workbook to write.
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+/// The export formats, as the command line names them.
+#[derive(ValueEnum, Clone, Copy, Debug)]
+enum FormatArg {
+    /// An Excel workbook.
+    Xlsx,
+    /// CSV for French Excel.
+    Csv,
 }
 
 #[derive(Subcommand, Debug)]
@@ -279,6 +323,20 @@ fn main() -> anyhow::Result<()> {
             records,
             seed,
         } => fill::run(records, &data, seed),
+        Command::Export {
+            data,
+            period,
+            format,
+            personal,
+            out,
+        } => {
+            let format = match format {
+                FormatArg::Xlsx => filrouge_model::ipc::ExportFormat::Xlsx,
+                FormatArg::Csv => filrouge_model::ipc::ExportFormat::Csv,
+            };
+            device::export(&data, &period, format, personal, &out)
+        }
+        Command::Report { data, year, out } => device::report(&data, year, &out),
         Command::Rebuild { data } => {
             let path = data.join(filrouge_core::STORE_FILE);
             anyhow::ensure!(path.is_file(), "no store at {}", path.display());

@@ -22,6 +22,7 @@
 
 pub mod app;
 mod error;
+pub mod export;
 mod store;
 pub mod sync;
 pub mod vault;

@@ -140,6 +140,45 @@ impl Period {
         )
     }
 
+    /// Reads a period as the command line writes it: `2026` (a year), `2026-T4` (a
+    /// quarter), `2026-11` (a month), `2026-11-16` (that day alone), or
+    /// `2026-11-01..2026-11-15` (days of one's choosing).
+    pub fn parse(text: &str) -> Option<Period> {
+        let text = text.trim();
+        if let Some((a, b)) = text.split_once("..") {
+            return Period::custom(Day::parse(a).ok()?, Day::parse(b).ok()?).ok();
+        }
+        if let Ok(day) = Day::parse(text) {
+            return Some(Period::containing(PeriodKind::Custom, day));
+        }
+        let (year, rest) = match text.split_once('-') {
+            Some((y, r)) => (y, Some(r)),
+            None => (text, None),
+        };
+        let year: i32 = year.parse().ok().filter(|y| (1..=9999).contains(y))?;
+        let (kind, month) = match rest {
+            None => (PeriodKind::Year, 1),
+            Some(q) if q.starts_with(['T', 'Q']) => {
+                let q: u32 = q[1..].parse().ok().filter(|q| (1..=4).contains(q))?;
+                (PeriodKind::Quarter, (q - 1) * 3 + 1)
+            }
+            Some(m) if m.len() == 2 => (PeriodKind::Month, m.parse().ok()?),
+            Some(_) => return None,
+        };
+        Some(Period::containing(kind, Day::from_ymd(year, month, 1)?))
+    }
+
+    /// A short text for file names: `2026`, `2026-T4`, `2026-11`, `2026-11-01_2026-11-15`.
+    pub fn slug(self) -> String {
+        let (y, m, _) = self.start.ymd();
+        match self.kind {
+            PeriodKind::Year => y.to_string(),
+            PeriodKind::Quarter => format!("{y}-T{}", m.div_ceil(3)),
+            PeriodKind::Month => format!("{y}-{m:02}"),
+            PeriodKind::Week | PeriodKind::Custom => format!("{}_{}", self.start, self.end),
+        }
+    }
+
     /// The day after its last, as a text bound for dated rows (excluded).
     pub fn end_excluded(self) -> Day {
         self.end.checked_add_days(1).unwrap_or(Day::MAX)
@@ -373,6 +412,33 @@ mod tests {
             Period::containing(PeriodKind::Week, day("2026-11-22")).start,
             day("2026-11-16")
         );
+    }
+
+    #[test]
+    fn periods_read_as_the_command_line_writes_them() {
+        let p = Period::parse("2026-11").unwrap();
+        assert_eq!(
+            (p.kind, p.start, p.end),
+            (PeriodKind::Month, day("2026-11-01"), day("2026-11-30"))
+        );
+        assert_eq!(Period::parse("2026").unwrap().days(), 365);
+        let q = Period::parse("2026-T4").unwrap();
+        assert_eq!((q.kind, q.start), (PeriodKind::Quarter, day("2026-10-01")));
+        let c = Period::parse("2026-11-01..2026-11-15").unwrap();
+        assert_eq!((c.kind, c.days()), (PeriodKind::Custom, 15));
+        for bad in [
+            "",
+            "2026-13",
+            "2026-T5",
+            "nov",
+            "2026-11-15..2026-11-01",
+            "2026-1",
+        ] {
+            assert_eq!(Period::parse(bad), None, "{bad}");
+        }
+        assert_eq!(q.slug(), "2026-T4");
+        assert_eq!(p.slug(), "2026-11");
+        assert_eq!(c.slug(), "2026-11-01_2026-11-15");
     }
 
     #[test]

@@ -17,7 +17,9 @@ mod lock;
 mod partners;
 mod people;
 
-pub use coordination::{GetDashboard, GetFunderTable, ListFigure};
+pub use coordination::{
+    Export, ExportFormat, ExportFunderTable, Exported, GetDashboard, GetFunderTable, ListFigure,
+};
 pub use events::{CheckIn, CreateEvent, GetEvent, ListEvents, Register};
 pub use lock::{
     ChangeSecret, ChooseSecret, GetLockStatus, LOCK_STATUS_EVENT, Lock, LockState, LockStatus,

@@ -118,6 +118,16 @@ pub const SUPPRESSED: Key = Key("coord-suppressed");
 pub const INDICATOR: Key = Key("coord-indicator");
 /// The total column.
 pub const TOTAL: Key = Key("coord-total");
+/// The box that puts personal data into an export.
+pub const EXPORT_PERSONAL: Key = Key("coord-export-personal");
+/// What that box means.
+pub const EXPORT_PERSONAL_WARNING: Key = Key("coord-export-personal-warning");
+/// The workbook export button.
+pub const EXPORT_XLSX: Key = Key("coord-export-xlsx");
+/// The CSV export button.
+pub const EXPORT_CSV: Key = Key("coord-export-csv");
+/// The funder's table export button.
+pub const EXPORT_FUNDER: Key = Key("coord-export-funder");
 /// The list of a figure when it holds nothing.
 pub const EMPTY_LIST: Key = Key("coord-empty-list");
 
@@ -167,6 +177,15 @@ pub fn compared(lang: Lang, now: u64, before: u64) -> String {
             ("before", number(lang, before).into()),
             ("delta", format!("{sign}{delta}").into()),
         ],
+    )
+}
+
+/// Where an export was written: "Fichier écrit : … (12 lignes)."
+pub fn exported(lang: Lang, file: &str, rows: u64) -> String {
+    tr_args(
+        lang,
+        Key("coord-exported"),
+        &[("file", file.into()), ("rows", rows.into())],
     )
 }
 

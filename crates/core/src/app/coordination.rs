@@ -9,7 +9,12 @@
 use filrouge_model::Day;
 use filrouge_model::dashboard::{Dashboard, FigureList};
 use filrouge_model::indicators::{DEFAULT_SET, FunderTable, IndicatorSet};
-use filrouge_model::ipc::{GetDashboard, GetFunderTable, ListFigure};
+use filrouge_model::ipc::{
+    Export, ExportFormat, ExportFunderTable, Exported, GetDashboard, GetFunderTable, ListFigure,
+};
+use std::path::Path;
+
+use crate::export::{self, Parameters};
 use filrouge_model::sync::Role;
 
 use super::Device;
@@ -63,6 +68,71 @@ impl Device {
         self.read(|s| {
             coordinator_today(s)?;
             s.funder_table(&indicator_set(s)?, cmd.period, cmd.funder_mode)
+        })
+    }
+
+    /// Exports the period's records to a new file in `dir` (named after the period,
+    /// never over an existing one); answers where, and how many rows.
+    pub fn export(&self, cmd: Export, dir: &Path) -> Result<Exported, CoreError> {
+        std::fs::create_dir_all(dir)?;
+        let stem = format!("filrouge-rencontres-{}", cmd.period.slug());
+        let path = export::free_path(dir, &stem, cmd.format.extension());
+        self.export_to(cmd, &path)
+    }
+
+    /// [`Device::export`] to the file `path` (the command line's `--out`).
+    pub fn export_to(&self, cmd: Export, path: &Path) -> Result<Exported, CoreError> {
+        self.read(|s| {
+            coordinator_today(s)?;
+            let mut tables = s.export_tables(cmd.period, cmd.personal)?;
+            let what = match cmd.format {
+                ExportFormat::Xlsx => "Rencontres et personnes rencontrées",
+                ExportFormat::Csv => {
+                    tables.truncate(1);
+                    "Rencontres"
+                }
+            };
+            let params = Parameters {
+                what: what.into(),
+                period: cmd.period,
+                at: s.env.clock.now_ms(),
+                by: s.profile()?.worker_name,
+                personal: cmd.personal,
+            };
+            export::write(s, path, cmd.format, &tables, &params)
+        })
+    }
+
+    /// Writes the funder's table of a period, small counts hidden, to a new workbook in
+    /// `dir`.
+    pub fn export_funder_table(
+        &self,
+        cmd: ExportFunderTable,
+        dir: &Path,
+    ) -> Result<Exported, CoreError> {
+        std::fs::create_dir_all(dir)?;
+        let stem = format!("filrouge-financeur-{}", cmd.period.slug());
+        self.export_funder_table_to(cmd, &export::free_path(dir, &stem, "xlsx"))
+    }
+
+    /// [`Device::export_funder_table`] to the file `path`.
+    pub fn export_funder_table_to(
+        &self,
+        cmd: ExportFunderTable,
+        path: &Path,
+    ) -> Result<Exported, CoreError> {
+        self.read(|s| {
+            coordinator_today(s)?;
+            let table = s.funder_table(&indicator_set(s)?, cmd.period, true)?;
+            let params = Parameters {
+                what: format!("Tableau pour le financeur : {}", table.name),
+                period: table.period,
+                at: s.env.clock.now_ms(),
+                by: s.profile()?.worker_name,
+                personal: false,
+            };
+            let sheet = export::funder_sheet(&table);
+            export::write(s, path, ExportFormat::Xlsx, &[sheet], &params)
         })
     }
 

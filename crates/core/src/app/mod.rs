@@ -84,7 +84,7 @@ impl Device {
 
     /// Locks the store. A command that panicked cannot have left half a write (its
     /// transaction is rolled back by the next unit), so a poisoned lock is taken over.
-    fn lock(&self) -> MutexGuard<'_, Store> {
+    pub(crate) fn lock(&self) -> MutexGuard<'_, Store> {
         self.store.lock().unwrap_or_else(PoisonError::into_inner)
     }
 

@@ -333,6 +333,20 @@ const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE etapes ADD COLUMN exit_kind TEXT;
     "#,
+    // 12: the export journal: every file the device wrote with the team's records
+    // (when, by whom, what, how many rows, whether personal data was in it). It stays
+    // on this device.
+    r#"
+    CREATE TABLE exports (
+        at       INTEGER NOT NULL,
+        who      TEXT,
+        what     TEXT NOT NULL,
+        format   TEXT NOT NULL,
+        period   TEXT NOT NULL,
+        rows     INTEGER NOT NULL,
+        personal INTEGER NOT NULL
+    ) STRICT;
+    "#,
 ];
 
 /// The schema version this code writes.

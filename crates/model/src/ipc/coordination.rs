@@ -43,3 +43,60 @@ impl Command for GetFunderTable {
     const NAME: &'static str = "get_funder_table";
     type Output = FunderTable;
 }
+
+/// The file format of an export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExportFormat {
+    /// An Excel workbook: a sheet per table, a "Paramètres" and a "Définitions" sheet.
+    Xlsx,
+    /// CSV for French Excel: `;`, UTF-8 with a BOM, CRLF (the rencontres only).
+    Csv,
+}
+
+impl ExportFormat {
+    /// The file name's extension.
+    pub fn extension(self) -> &'static str {
+        match self {
+            ExportFormat::Xlsx => "xlsx",
+            ExportFormat::Csv => "csv",
+        }
+    }
+}
+
+/// Exports the period's rencontres (and, in a workbook, the persons met) to a file on
+/// this device. Pseudonymised unless `personal` says otherwise: no last names, contact
+/// means, notes or needs.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Export {
+    /// The period.
+    pub period: Period,
+    /// The file format.
+    pub format: ExportFormat,
+    /// Whether last names, notes and needs are included (said on the screen first).
+    pub personal: bool,
+}
+impl Command for Export {
+    const NAME: &'static str = "export";
+    type Output = Exported;
+}
+
+/// Exports the funder's table of a period to a workbook, small counts hidden.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ExportFunderTable {
+    /// The period.
+    pub period: Period,
+}
+impl Command for ExportFunderTable {
+    const NAME: &'static str = "export_funder_table";
+    type Output = Exported;
+}
+
+/// A file written by an export.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Exported {
+    /// Where it was written.
+    pub file: String,
+    /// How many data rows it holds.
+    pub rows: u64,
+}

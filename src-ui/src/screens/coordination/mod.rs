@@ -8,6 +8,7 @@
 //! rules keep the figures and charts on A4 and drop the controls).
 
 mod charts;
+mod export;
 mod funder;
 mod list;
 mod tables;
@@ -23,6 +24,7 @@ use crate::app::{Shared, aria_bool};
 use crate::i18n::{self, Key, Said, coordination as words, use_i18n};
 use crate::{clock, ipc};
 use charts::{Bar, BarChart};
+use export::ExportBar;
 use funder::FunderTableView;
 use list::FigureListView;
 use tables::{EventsTable, OrientationsTable, OverdueTable, Territories};
@@ -317,6 +319,7 @@ pub fn CoordinationScreen(shared: Shared) -> impl IntoView {
                     <button type="submit" class="secondary">{move || i18n.t(words::SHOW)}</button>
                     <p class="error" role="alert">{move || custom_error.get().map(|m| m.text(i18n.lang()))}</p>
                 </form>
+                <ExportBar period=board.period />
                 <p class="error" role="alert">{move || board.error.get().map(|m| m.text(i18n.lang()))}</p>
                 <p class="empty" hidden=move || board.dashboard.with(Option::is_some)>{move || i18n.t(words::LOADING)}</p>
             </div>
