@@ -143,6 +143,7 @@ error-locked = The notebook is locked: unlock it to go on.
 error-key-destroyed = The notebook's key was destroyed after too many wrong attempts: what it held can no longer be read.
 error-keystore = The device's keyring does not answer: without it the PIN cannot open the notebook. Unlock the device's session, then restart the app. No attempt was counted.
 error-coordinator-only = Only a coordinator's device can do this.
+error-spreadsheet = This file does not read as a spreadsheet (CSV or XLSX): { $reason }.
 error-definitions = The team's indicators file (indicateurs.json) cannot be used: { $reason }. Fix or remove it; the default indicators work without it.
 
 ## Rejected values
@@ -607,3 +608,25 @@ coord-exported = File written: { $file } ({ $rows ->
     [one] { $rows } row
    *[other] { $rows } rows
 }).
+coord-import = Import a spreadsheet (CSV or XLSX)
+coord-import-hint = The persons or rencontres of the team's spreadsheet. Every row is checked with the app's rules; while one row is refused, nothing is imported. Importing the same file twice creates nothing the second time.
+coord-import-file = File
+coord-import-kind = Each row is
+coord-import-rencontres = A rencontre
+coord-import-persons = A person
+coord-import-no-column = — no column —
+coord-import-check = Check
+coord-import-run = Import
+coord-import-rows = { $rows ->
+    [one] { $rows } data row.
+   *[other] { $rows } data rows.
+}
+coord-import-ready = { $rows } rows checked: { $created } to create, { $already } imported before.
+coord-import-done = Import done: { $created } records created, { $already } imported before.
+coord-import-refused = { $refused } rows refused out of { $rows }: nothing will be imported while they are.
+coord-import-line = Row { $line }: { $why }
+coord-import-line-column = Row { $line }, column “{ $column }”: { $why }
+coord-import-unknown = unknown value “{ $value }”
+coord-import-bad-date = “{ $value }” is not a date (dd/mm/yyyy or yyyy-mm-dd)
+coord-import-bad-number = “{ $value }” is not a whole number
+coord-import-bad-flag = “{ $value }” is neither yes nor no

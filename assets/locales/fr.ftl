@@ -156,6 +156,7 @@ error-locked = Le carnet est verrouillé : déverrouillez-le pour continuer.
 error-key-destroyed = La clé du carnet a été détruite après trop d'essais faux : ce qu'il contenait ne peut plus être lu.
 error-keystore = Le trousseau de l'appareil ne répond pas : sans lui, le code ne peut pas ouvrir le carnet. Déverrouillez la session de l'appareil, puis redémarrez l'application. Aucun essai n'a été compté.
 error-coordinator-only = Seul l'appareil d'un·e coordinateur·rice peut faire cela.
+error-spreadsheet = Ce fichier ne se lit pas comme un tableur (CSV ou XLSX) : { $reason }.
 error-definitions = Le fichier des indicateurs de l'équipe (indicateurs.json) ne peut pas être utilisé : { $reason }. Corrigez-le ou retirez-le ; les indicateurs par défaut restent disponibles sans lui.
 
 ## Rejected values
@@ -649,3 +650,25 @@ coord-exported = Fichier écrit : { $file } ({ $rows ->
     [one] { $rows } ligne
    *[other] { $rows } lignes
 }).
+coord-import = Importer un tableur (CSV ou XLSX)
+coord-import-hint = Les personnes ou les rencontres du tableur de l'équipe. Chaque ligne est vérifiée avec les règles de l'application ; tant qu'une ligne est refusée, rien n'est importé. Importer deux fois le même fichier ne crée rien la seconde fois.
+coord-import-file = Fichier
+coord-import-kind = Chaque ligne est
+coord-import-rencontres = Une rencontre
+coord-import-persons = Une personne
+coord-import-no-column = — aucune colonne —
+coord-import-check = Vérifier
+coord-import-run = Importer
+coord-import-rows = { $rows ->
+    [one] { $rows } ligne de données.
+   *[other] { $rows } lignes de données.
+}
+coord-import-ready = { $rows } lignes vérifiées : { $created } à créer, { $already } déjà importées.
+coord-import-done = Import terminé : { $created } fiches créées, { $already } déjà importées.
+coord-import-refused = { $refused } lignes refusées sur { $rows } : rien ne sera importé tant qu'elles le sont.
+coord-import-line = Ligne { $line } : { $why }
+coord-import-line-column = Ligne { $line }, colonne « { $column } » : { $why }
+coord-import-unknown = valeur inconnue « { $value } »
+coord-import-bad-date = « { $value } » n'est pas une date (jj/mm/aaaa ou aaaa-mm-jj)
+coord-import-bad-number = « { $value } » n'est pas un nombre entier
+coord-import-bad-flag = « { $value } » n'est ni oui ni non

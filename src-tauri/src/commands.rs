@@ -17,12 +17,13 @@ use std::sync::Arc;
 use filrouge_core::{CoreError, Device, Gate};
 use filrouge_model::ipc::{
     ChangeSecret, ChangeStage, CheckIn, ChooseSecret, Command, CreateEvent, CreateInvite,
-    CreatePartner, CreatePerson, CreateRencontre, EditRencontre, Enrol, Export, ExportFunderTable,
-    Exported, GetDashboard, GetEvent, GetFormDraft, GetFunderTable, GetLockStatus, GetPerson,
-    GetProfile, GetSyncStatus, Invite, IpcError, LastPlace, ListDevices, ListEvents, ListFigure,
-    ListPartners, ListRelances, ListRencontres, Lock, LockStatus, MyCaseload, Orient, PlanRelance,
-    Register, RevokeDevice, SaveFormDraft, SearchPersons, SetIdleLock, SetLease, SetProfile,
-    SetRelanceStatus, SyncNow, SyncStatus, TeamDevice, Unlock, UpdatePerson, UpdateRencontre,
+    CreatePartner, CreatePerson, CreateRencontre, DryRunImport, EditRencontre, Enrol, Export,
+    ExportFunderTable, Exported, GetDashboard, GetEvent, GetFormDraft, GetFunderTable,
+    GetLockStatus, GetPerson, GetProfile, GetSyncStatus, Import, Invite, IpcError, LastPlace,
+    ListDevices, ListEvents, ListFigure, ListPartners, ListRelances, ListRencontres, Lock,
+    LockStatus, MyCaseload, Orient, PlanRelance, PreviewImport, Register, RevokeDevice,
+    SaveFormDraft, SearchPersons, SetIdleLock, SetLease, SetProfile, SetRelanceStatus, SyncNow,
+    SyncStatus, TeamDevice, Unlock, UpdatePerson, UpdateRencontre,
 };
 use tauri::State;
 
@@ -110,6 +111,9 @@ commands! {
     local get_dashboard(GetDashboard);
     local list_figure(ListFigure);
     local get_funder_table(GetFunderTable);
+    local preview_import(PreviewImport);
+    local dry_run_import(DryRunImport);
+    synced import(Import);
 }
 
 #[tauri::command]

@@ -50,7 +50,7 @@ use filrouge_model::vocab::Vocab;
 // in `errors` and `sentences`, to re-export here when a screen needs them.
 pub use bundle::{group_digits, tr, tr_args};
 pub use context::{I18n, use_i18n};
-pub use errors::{SERVER_URL_EXAMPLE, error_sentence};
+pub use errors::{SERVER_URL_EXAMPLE, error_sentence, validation_sentence};
 pub use fluent_bundle::FluentValue;
 pub use sentences::{
     StatusLine, chars_left, day_and_time, list_unavailable, number, people, rencontre_count,

@@ -287,6 +287,14 @@ impl Session {
         Ok(())
     }
 
+    /// Picks the file at `path` in the file input `css` (WebDriver types its path).
+    pub fn choose_file(&self, css: &str, path: &Path) -> anyhow::Result<()> {
+        let el = self.wait_for(css)?;
+        let path = path.to_string_lossy();
+        self.post(&format!("/element/{}/value", el.0), json!({"text": path}))?;
+        Ok(())
+    }
+
     /// The visible text of an element.
     pub fn text(&self, el: &Element) -> anyhow::Result<String> {
         Ok(self

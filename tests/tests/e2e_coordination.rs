@@ -3,7 +3,8 @@
 //! before the app starts; the coordinator opens the dashboard, clicks a channel's count
 //! and sees exactly that many rencontres, reads the funder's table with its small
 //! counts hidden, exports the month to a workbook (read back here), opens a person met
-//! from the persons' count, and reads the space in English. A field worker's device (enrolled as such by a real
+//! from the persons' count, imports the team's spreadsheet (a refused row said, then the
+//! corrected file), and reads the space in English. A field worker's device (enrolled as such by a real
 //! server) does not offer the space.
 //!
 //! Ignored by a plain `cargo test`: `scripts/test.sh` builds the app and runs it under
@@ -117,6 +118,39 @@ fn a_coordinator_clicks_a_count_and_sees_its_rencontres() -> anyhow::Result<()> 
         s.wait_count("#figure-list .figure-row", 2)?;
         s.click_css("#figure-list .figure-row button")?;
         s.wait_text("#person-name", |t| t == "Amine")?;
+        s.click_css("#tab-coordination")?;
+        // The team's spreadsheet: a refused row is said and nothing is imported; the
+        // corrected file imports both rows, and the month's count follows.
+        let today = Day::from_epoch_ms(SystemClock.now_ms());
+        let (y, m, d) = today.ymd();
+        let csv = data.path().join("equipe.csv");
+        let rows = |channel: &str| {
+            format!(
+                "Date;Canal;Lieu;Nombre\n{d:02}/{m:02}/{y};{channel};Gare;2\n{d:02}/{m:02}/{y};Maraude;Parc;3\n"
+            )
+        };
+        std::fs::write(&csv, rows("Vélo"))?;
+        s.click_css("#import summary")?;
+        s.choose_file("#import-file", &csv)?;
+        s.wait_text("#import-sample", |t| t.contains("Vélo"))?;
+        s.click_css("#import-check")?;
+        s.wait_text("#import-problems", |t| {
+            t.contains("Ligne 2, colonne « Canal » : valeur inconnue « Vélo »")
+        })?;
+        // Another file: picking the same path again would not be a change.
+        let csv = data.path().join("equipe-corrige.csv");
+        std::fs::write(&csv, rows("Porte-à-porte"))?;
+        s.choose_file("#import-file", &csv)?;
+        s.wait_text("#import-sample", |t| t.contains("Porte-à-porte"))?;
+        s.click_css("#import-check")?;
+        s.wait_text("#import-summary", |t| t.contains("2 à créer"))?;
+        s.click_css("#import-run")?;
+        s.wait_text("#import-summary", |t| {
+            t.starts_with("Import terminé : 2 fiches créées")
+        })?;
+        s.click_css("#period-next")?;
+        s.click_css("#period-previous")?;
+        s.wait_text("#fig-rencontres .figure-value", |t| t == "7")?;
         // In English.
         s.open_settings()?;
         s.click_css("#lang-en")?;
@@ -128,7 +162,7 @@ fn a_coordinator_clicks_a_count_and_sees_its_rencontres() -> anyhow::Result<()> 
         })?;
         s.wait_text("#chart-channel h3", |t| t == "Rencontres by channel")?;
         s.resize(360, 720)?;
-        s.wait_text("#fig-rencontres .figure-value", |t| t == "5")?;
+        s.wait_text("#fig-rencontres .figure-value", |t| t == "7")?;
         s.screenshot(&artifacts_dir().join("e2e-coordination-360x720-en.png"))?;
         Ok(())
     });

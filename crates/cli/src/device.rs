@@ -1,5 +1,5 @@
-//! The commands that work on a device's store from the command line: `export` and
-//! `report` (and the coordinator's `import`), the same code paths as the app's buttons.
+//! The commands that work on a device's store from the command line: `export`, `report`
+//! and `import`, the same code paths as the app's buttons.
 //!
 //! The store is opened as the app leaves it. One sealed with a passphrase is unlocked
 //! with `FILROUGE_PASSPHRASE` (a wrong one counts as an attempt, as on the lock screen);
@@ -12,7 +12,8 @@ use anyhow::Context as _;
 use filrouge_core::vault::{Protection, Vault};
 use filrouge_core::{Clock, Device, Env, STORE_FILE, Store, SystemClock};
 use filrouge_model::dashboard::{Period, PeriodKind};
-use filrouge_model::ipc::{Export, ExportFormat, ExportFunderTable};
+use filrouge_model::import::{ImportField, ImportKind, ImportMapping};
+use filrouge_model::ipc::{DryRunImport, Export, ExportFormat, ExportFunderTable, Import};
 
 /// The environment variable holding the passphrase of a store sealed with one.
 pub const PASSPHRASE_ENV: &str = "FILROUGE_PASSPHRASE";
@@ -81,5 +82,60 @@ pub fn report(data: &Path, year: i32, out: &Path) -> anyhow::Result<()> {
         out,
     )?;
     say(&done);
+    Ok(())
+}
+
+/// `filrouge import`: a spreadsheet's rows into the store, all or none; with `dry_run`,
+/// only the check. The columns are mapped by their headers' names; `kind` says what the
+/// rows are (else: rencontres when a column is a date, persons otherwise).
+pub fn import(
+    data: &Path,
+    file: &Path,
+    kind: Option<ImportKind>,
+    dry_run: bool,
+) -> anyhow::Result<()> {
+    let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+    let sheet = filrouge_core::import::read(&bytes)?;
+    let kind = kind.unwrap_or_else(|| {
+        let rencontres = ImportMapping::suggest(ImportKind::Rencontres, &sheet.headers);
+        if rencontres.column(ImportField::Date).is_some() {
+            ImportKind::Rencontres
+        } else {
+            ImportKind::Personnes
+        }
+    });
+    let mapping = ImportMapping::suggest(kind, &sheet.headers);
+    for (field, column) in &mapping.columns {
+        println!(
+            "{} ← colonne « {} »",
+            field.label_fr(),
+            sheet.headers.get(*column).map_or("?", String::as_str)
+        );
+    }
+    let device = Device::new(open_store(data)?);
+    let report = if dry_run {
+        device.dry_run_import(DryRunImport { bytes, mapping })?
+    } else {
+        device.import(Import { bytes, mapping })?
+    };
+    for problem in &report.refused {
+        println!("{}", filrouge_core::import::describe_fr(problem));
+    }
+    println!(
+        "{} lignes lues, {} {}, {} déjà importées.",
+        report.rows,
+        report.created,
+        if report.written {
+            "créées"
+        } else {
+            "à créer"
+        },
+        report.already
+    );
+    anyhow::ensure!(
+        report.refused.is_empty(),
+        "{} lignes refusées : rien n'a été importé",
+        report.refused.len()
+    );
     Ok(())
 }

@@ -13,7 +13,8 @@
 //!   documents (the app must be closed).
 //! - `filrouge export --data DIR --period 2026-11 --format xlsx --out FILE` exports a
 //!   coordinator's records; `filrouge report --data DIR --year 2026 --out FILE.xlsx`
-//!   writes the funder's table (small counts hidden), as the app's buttons do.
+//!   writes the funder's table (small counts hidden), as the app's buttons do;
+//!   `filrouge import --data DIR FILE [--dry-run]` imports the team's spreadsheet.
 //! - `filrouge bench store` measures the local store at 1,000 to 100,000 records next to
 //!   plain SQLite (build with `--release`).
 //! - `filrouge bench sync` measures a fresh device's full pull (records/s, bytes on the
@@ -156,6 +157,21 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Imports persons or rencontres from a CSV or XLSX file into a coordinator's store:
+    /// every row or, while one is refused, none (the refused rows are listed).
+    Import {
+        /// The device's data directory (the app must be closed).
+        #[arg(long, env = "FILROUGE_DATA_DIR")]
+        data: PathBuf,
+        /// The spreadsheet.
+        file: PathBuf,
+        /// What the rows are (guessed from the headers otherwise).
+        #[arg(long, value_enum)]
+        kind: Option<KindArg>,
+        /// Check every row, write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Writes the funder's table of a year (small counts hidden) to a workbook.
     Report {
         /// The device's data directory (the app must be closed).
@@ -168,6 +184,15 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+}
+
+/// What an imported file's rows are.
+#[derive(ValueEnum, Clone, Copy, Debug)]
+enum KindArg {
+    /// One person per row.
+    Personnes,
+    /// One rencontre per row.
+    Rencontres,
 }
 
 /// The export formats, as the command line names them.
@@ -337,6 +362,18 @@ fn main() -> anyhow::Result<()> {
             device::export(&data, &period, format, personal, &out)
         }
         Command::Report { data, year, out } => device::report(&data, year, &out),
+        Command::Import {
+            data,
+            file,
+            kind,
+            dry_run,
+        } => {
+            let kind = kind.map(|k| match k {
+                KindArg::Personnes => filrouge_model::import::ImportKind::Personnes,
+                KindArg::Rencontres => filrouge_model::import::ImportKind::Rencontres,
+            });
+            device::import(&data, &file, kind, dry_run)
+        }
         Command::Rebuild { data } => {
             let path = data.join(filrouge_core::STORE_FILE);
             anyhow::ensure!(path.is_file(), "no store at {}", path.display());

@@ -1,4 +1,4 @@
-//! `filrouge export` and `filrouge report` as a coordinator runs them: real processes on
+//! `filrouge export`, `report` and `import` as a coordinator runs them: real processes on
 //! a store made by `filrouge generate`, and on one sealed with a passphrase (read from
 //! `FILROUGE_PASSPHRASE`, never from the command line). The files are read back.
 
@@ -118,5 +118,49 @@ fn a_sealed_store_opens_with_its_passphrase_only() -> anyhow::Result<()> {
     let said = ok(run(&args, &[("FILROUGE_PASSPHRASE", passphrase)])?)?;
     assert!(said.contains("(1 ligne)"), "one rencontre: {said}");
     assert!(out.is_file());
+    Ok(())
+}
+
+#[test]
+fn a_spreadsheet_is_checked_then_imported_once() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let data = dir.path().join("laptop");
+    std::fs::create_dir_all(&data)?;
+    drop(Store::open(&data.join(STORE_FILE), Env::default())?);
+    let data_s = data.to_string_lossy().into_owned();
+    let file = dir.path().join("equipe.csv");
+    let file_s = file.to_string_lossy().into_owned();
+    std::fs::write(
+        &file,
+        "Date;Canal;Lieu;Nombre\n01/10/2026;Maraude;Gare;3\n02/10/2026;Vélo;Gare;2\n",
+    )?;
+    let refused = run(&["import", "--data", &data_s, &file_s], &[])?;
+    assert!(!refused.status.success());
+    let said = String::from_utf8(refused.stdout)?;
+    assert!(
+        said.contains("ligne 3, colonne « Canal » : valeur inconnue « Vélo »"),
+        "{said}"
+    );
+    std::fs::write(
+        &file,
+        "Date;Canal;Lieu;Nombre\n01/10/2026;Maraude;Gare;3\n02/10/2026;Porte-à-porte;Gare;2\n",
+    )?;
+    let dry = ok(run(
+        &["import", "--data", &data_s, &file_s, "--dry-run"],
+        &[],
+    )?)?;
+    assert!(
+        dry.contains("2 lignes lues, 2 à créer, 0 déjà importées."),
+        "{dry}"
+    );
+    let done = ok(run(&["import", "--data", &data_s, &file_s], &[])?)?;
+    assert!(
+        done.contains("2 lignes lues, 2 créées, 0 déjà importées."),
+        "{done}"
+    );
+    let again = ok(run(&["import", "--data", &data_s, &file_s], &[])?)?;
+    assert!(again.contains("0 créées, 2 déjà importées."), "{again}");
+    let store = Store::open(&data.join(STORE_FILE), Env::default())?;
+    assert_eq!(store.list_rencontres_since(0)?.len(), 2);
     Ok(())
 }

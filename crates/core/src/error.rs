@@ -126,6 +126,12 @@ pub enum CoreError {
     /// field worker's.
     #[error("coordinators only")]
     CoordinatorOnly,
+    /// A file to import does not read as a spreadsheet.
+    #[error("not a spreadsheet: {reason}")]
+    Spreadsheet {
+        /// The reader's words.
+        reason: String,
+    },
     /// The team's own indicator definitions cannot be used.
     #[error("the team's indicators ({file}): {source}")]
     Definitions {
@@ -176,6 +182,7 @@ impl From<CoreError> for IpcError {
             CoreError::KeyDestroyed => IpcError::KeyDestroyed,
             CoreError::KeystoreUnavailable => IpcError::KeystoreUnavailable,
             CoreError::CoordinatorOnly => IpcError::CoordinatorOnly,
+            CoreError::Spreadsheet { reason } => IpcError::Spreadsheet { reason },
             CoreError::Definitions { source, .. } => IpcError::Definitions {
                 reason: source.to_string(),
             },

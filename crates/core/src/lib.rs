@@ -23,6 +23,7 @@
 pub mod app;
 mod error;
 pub mod export;
+pub mod import;
 mod store;
 pub mod sync;
 pub mod vault;

@@ -18,7 +18,8 @@ mod partners;
 mod people;
 
 pub use coordination::{
-    Export, ExportFormat, ExportFunderTable, Exported, GetDashboard, GetFunderTable, ListFigure,
+    DryRunImport, Export, ExportFormat, ExportFunderTable, Exported, GetDashboard, GetFunderTable,
+    Import, ListFigure, PreviewImport,
 };
 pub use events::{CheckIn, CreateEvent, GetEvent, ListEvents, Register};
 pub use lock::{
@@ -414,6 +415,12 @@ pub enum IpcError {
     /// field worker's).
     #[error("coordinators only")]
     CoordinatorOnly,
+    /// A file to import does not read as a CSV or XLSX spreadsheet.
+    #[error("not a spreadsheet: {reason}")]
+    Spreadsheet {
+        /// The reader's words.
+        reason: String,
+    },
     /// The team's own indicator definitions (`indicateurs.json` in the data directory)
     /// cannot be used; the reason names the place in the file.
     #[error("the team's indicators: {reason}")]

@@ -21,6 +21,7 @@ pub mod dashboard;
 pub mod day;
 pub mod error;
 pub mod id;
+pub mod import;
 pub mod indicators;
 pub mod invite;
 pub mod ipc;

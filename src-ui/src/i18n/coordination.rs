@@ -2,6 +2,7 @@
 //! text alternatives, and the lists behind the counts.
 
 use filrouge_model::dashboard::{Figure, Period, PeriodKind};
+use filrouge_model::import::{ImportIssue, ImportProblem, ImportReport};
 use filrouge_model::vocab::Stage;
 
 use super::people::short_date;
@@ -128,6 +129,24 @@ pub const EXPORT_XLSX: Key = Key("coord-export-xlsx");
 pub const EXPORT_CSV: Key = Key("coord-export-csv");
 /// The funder's table export button.
 pub const EXPORT_FUNDER: Key = Key("coord-export-funder");
+/// The import panel's title.
+pub const IMPORT: Key = Key("coord-import");
+/// What the import does.
+pub const IMPORT_HINT: Key = Key("coord-import-hint");
+/// The file input's label.
+pub const IMPORT_FILE: Key = Key("coord-import-file");
+/// The kind buttons' group.
+pub const IMPORT_KIND: Key = Key("coord-import-kind");
+/// Rows that are rencontres.
+pub const IMPORT_RENCONTRES: Key = Key("coord-import-rencontres");
+/// Rows that are persons.
+pub const IMPORT_PERSONS: Key = Key("coord-import-persons");
+/// A field left without a column.
+pub const IMPORT_NO_COLUMN: Key = Key("coord-import-no-column");
+/// The dry run button.
+pub const IMPORT_CHECK: Key = Key("coord-import-check");
+/// The import button.
+pub const IMPORT_RUN: Key = Key("coord-import-run");
 /// The list of a figure when it holds nothing.
 pub const EMPTY_LIST: Key = Key("coord-empty-list");
 
@@ -187,6 +206,75 @@ pub fn exported(lang: Lang, file: &str, rows: u64) -> String {
         Key("coord-exported"),
         &[("file", file.into()), ("rows", rows.into())],
     )
+}
+
+/// How many data rows a file has.
+pub fn import_rows(lang: Lang, rows: u64) -> String {
+    tr_args(lang, Key("coord-import-rows"), &[("rows", rows.into())])
+}
+
+/// What a dry run found or an import did.
+pub fn import_summary(lang: Lang, r: &ImportReport) -> String {
+    let key = if !r.refused.is_empty() {
+        Key("coord-import-refused")
+    } else if r.written {
+        Key("coord-import-done")
+    } else {
+        Key("coord-import-ready")
+    };
+    tr_args(
+        lang,
+        key,
+        &[
+            ("rows", r.rows.into()),
+            ("created", r.created.into()),
+            ("already", r.already.into()),
+            ("refused", (r.refused.len() as u64).into()),
+        ],
+    )
+}
+
+/// A refused row: its line, its column, and why.
+pub fn import_problem(lang: Lang, p: &ImportProblem) -> String {
+    let why = match &p.issue {
+        ImportIssue::Invalid { error } => super::validation_sentence(lang, error),
+        ImportIssue::UnknownValue { value } => tr_args(
+            lang,
+            Key("coord-import-unknown"),
+            &[("value", value.clone().into())],
+        ),
+        ImportIssue::BadDate { value } => tr_args(
+            lang,
+            Key("coord-import-bad-date"),
+            &[("value", value.clone().into())],
+        ),
+        ImportIssue::BadNumber { value } => tr_args(
+            lang,
+            Key("coord-import-bad-number"),
+            &[("value", value.clone().into())],
+        ),
+        ImportIssue::BadFlag { value } => tr_args(
+            lang,
+            Key("coord-import-bad-flag"),
+            &[("value", value.clone().into())],
+        ),
+    };
+    match &p.column {
+        Some(column) => tr_args(
+            lang,
+            Key("coord-import-line-column"),
+            &[
+                ("line", p.line.into()),
+                ("column", column.clone().into()),
+                ("why", why.into()),
+            ],
+        ),
+        None => tr_args(
+            lang,
+            Key("coord-import-line"),
+            &[("line", p.line.into()), ("why", why.into())],
+        ),
+    }
 }
 
 /// A share of the persons met: "33 %" / "33%".

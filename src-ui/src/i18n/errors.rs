@@ -231,6 +231,13 @@ pub fn error_sentence(lang: Lang, error: &IpcError) -> String {
         IpcError::KeyDestroyed => Key("error-key-destroyed"),
         IpcError::KeystoreUnavailable => Key("error-keystore"),
         IpcError::CoordinatorOnly => Key("error-coordinator-only"),
+        IpcError::Spreadsheet { reason } => {
+            return super::tr_args(
+                lang,
+                Key("error-spreadsheet"),
+                &[("reason", reason.clone().into())],
+            );
+        }
         IpcError::Definitions { reason } => {
             return super::tr_args(
                 lang,

@@ -8,9 +8,11 @@
 
 use filrouge_model::Day;
 use filrouge_model::dashboard::{Dashboard, FigureList};
+use filrouge_model::import::{ImportPreview, ImportReport};
 use filrouge_model::indicators::{DEFAULT_SET, FunderTable, IndicatorSet};
 use filrouge_model::ipc::{
-    Export, ExportFormat, ExportFunderTable, Exported, GetDashboard, GetFunderTable, ListFigure,
+    DryRunImport, Export, ExportFormat, ExportFunderTable, Exported, GetDashboard, GetFunderTable,
+    Import, ListFigure, PreviewImport,
 };
 use std::path::Path;
 
@@ -133,6 +135,30 @@ impl Device {
             };
             let sheet = export::funder_sheet(&table);
             export::write(s, path, ExportFormat::Xlsx, &[sheet], &params)
+        })
+    }
+
+    /// A spreadsheet's header and first rows, and a mapping guessed for it.
+    pub fn preview_import(&self, cmd: PreviewImport) -> Result<ImportPreview, CoreError> {
+        self.read(coordinator_today)?;
+        Ok(crate::import::preview(&crate::import::read(&cmd.bytes)?))
+    }
+
+    /// Checks every row of a spreadsheet; writes nothing.
+    pub fn dry_run_import(&self, cmd: DryRunImport) -> Result<ImportReport, CoreError> {
+        let sheet = crate::import::read(&cmd.bytes)?;
+        self.read_doc(|s| {
+            coordinator_today(s)?;
+            s.import_sheet(&sheet, &cmd.mapping, false)
+        })
+    }
+
+    /// Imports every row of a spreadsheet in one transaction, or none.
+    pub fn import(&self, cmd: Import) -> Result<ImportReport, CoreError> {
+        let sheet = crate::import::read(&cmd.bytes)?;
+        self.unit(|s| {
+            coordinator_today(s)?;
+            s.import_sheet(&sheet, &cmd.mapping, true)
         })
     }
 

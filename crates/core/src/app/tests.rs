@@ -512,8 +512,37 @@ fn the_dashboard_is_a_coordinators_and_counts_who_recorded_what() {
         }),
         Err(CoreError::CoordinatorOnly)
     ));
+    let csv = b"Date;Canal;Lieu;Nombre\n01/09/2026;Maraude;Gare;2\n".to_vec();
+    assert!(matches!(
+        d.preview_import(filrouge_model::ipc::PreviewImport { bytes: csv.clone() }),
+        Err(CoreError::CoordinatorOnly)
+    ));
+    let mapping = filrouge_model::import::ImportMapping::suggest(
+        filrouge_model::import::ImportKind::Rencontres,
+        &[
+            "Date".into(),
+            "Canal".into(),
+            "Lieu".into(),
+            "Nombre".into(),
+        ],
+    );
+    assert!(matches!(
+        d.import(filrouge_model::ipc::Import {
+            bytes: csv.clone(),
+            mapping: mapping.clone()
+        }),
+        Err(CoreError::CoordinatorOnly)
+    ));
     d.lock().set_meta("role", "coordinateur").unwrap();
     assert!(d.get_dashboard(GetDashboard { period }).is_ok());
+    // A coordinator's import is one transaction.
+    let report = one_transaction(&d, |d| {
+        d.import(filrouge_model::ipc::Import {
+            bytes: csv.clone(),
+            mapping: mapping.clone(),
+        })
+    });
+    assert_eq!(report.created, 1);
 }
 
 #[test]

@@ -347,6 +347,14 @@ const MIGRATIONS: &[&str] = &[
         personal INTEGER NOT NULL
     ) STRICT;
     "#,
+    // 13: rows imported from a spreadsheet, by the SHA-256 of their kind and the draft
+    // they made, so that importing the same file again creates nothing.
+    r#"
+    CREATE TABLE imported (
+        hash      BLOB PRIMARY KEY,
+        record_id TEXT NOT NULL
+    ) STRICT, WITHOUT ROWID;
+    "#,
 ];
 
 /// The schema version this code writes.

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Command;
 use crate::dashboard::{Dashboard, Figure, FigureList, Period};
+use crate::import::{ImportMapping, ImportPreview, ImportReport};
 use crate::indicators::FunderTable;
 
 /// The team's figures over a period, beside the previous period's.
@@ -100,3 +101,55 @@ pub struct Exported {
     /// How many data rows it holds.
     pub rows: u64,
 }
+
+/// Reads a spreadsheet to import: its header, first rows and a guessed mapping.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct PreviewImport {
+    /// The file's bytes (CSV or XLSX).
+    pub bytes: Vec<u8>,
+}
+impl Command for PreviewImport {
+    const NAME: &'static str = "preview_import";
+    type Output = ImportPreview;
+}
+
+/// Checks every row of a spreadsheet through a mapping; writes nothing.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct DryRunImport {
+    /// The file's bytes.
+    pub bytes: Vec<u8>,
+    /// Which column fills which field.
+    pub mapping: ImportMapping,
+}
+impl Command for DryRunImport {
+    const NAME: &'static str = "dry_run_import";
+    type Output = ImportReport;
+}
+
+/// Imports every row of a spreadsheet, or none while one is refused; rows imported
+/// before are not created again.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct Import {
+    /// The file's bytes.
+    pub bytes: Vec<u8>,
+    /// Which column fills which field.
+    pub mapping: ImportMapping,
+}
+impl Command for Import {
+    const NAME: &'static str = "import";
+    type Output = ImportReport;
+}
+
+// Debug shows the size, never the file's content.
+macro_rules! debug_by_size {
+    ($($t:ty),+) => {$(
+        impl std::fmt::Debug for $t {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(stringify!($t))
+                    .field("bytes", &self.bytes.len())
+                    .finish_non_exhaustive()
+            }
+        }
+    )+};
+}
+debug_by_size!(PreviewImport, DryRunImport, Import);

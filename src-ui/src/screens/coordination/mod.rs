@@ -10,6 +10,7 @@
 mod charts;
 mod export;
 mod funder;
+mod import;
 mod list;
 mod tables;
 
@@ -26,6 +27,7 @@ use crate::{clock, ipc};
 use charts::{Bar, BarChart};
 use export::ExportBar;
 use funder::FunderTableView;
+use import::ImportPanel;
 use list::FigureListView;
 use tables::{EventsTable, OrientationsTable, OverdueTable, Territories};
 
@@ -345,6 +347,7 @@ pub fn CoordinationScreen(shared: Shared) -> impl IntoView {
                 <EventsTable shared figures=Signal::derive(c) />
             </div>
             <FunderTableView period=board.period />
+            <ImportPanel shared />
         </section>
     }
 }
