@@ -630,3 +630,9 @@ coord-import-unknown = unknown value “{ $value }”
 coord-import-bad-date = “{ $value }” is not a date (dd/mm/yyyy or yyyy-mm-dd)
 coord-import-bad-number = “{ $value }” is not a whole number
 coord-import-bad-flag = “{ $value }” is neither yes nor no
+coord-provisional = Provisional figures: { $count ->
+    [one] one device of the team has not synced
+   *[other] { $count } devices of the team have not synced
+} for more than { $days } days ({ $devices }).
+coord-stale-since = { $name }, last synced on { $date }
+coord-stale-never = { $name }, never synced

@@ -634,7 +634,7 @@ coord-quarter = { $quarter ->
    *[other] { $quarter }e
 } trimestre { $year }
 coord-between = du { $from } au { $to }
-coord-compared = Période précédente : { $before } ({ $delta })
+coord-compared = Période précédente : { $before } ({ $delta })
 coord-funder-table = Tableau pour le financeur
 coord-funder-mode = Pour un financeur
 coord-funder-mode-help = Les effectifs de 1 à 4 sont remplacés par « < 5 » : une personne ne doit pas pouvoir être reconnue.
@@ -672,3 +672,9 @@ coord-import-unknown = valeur inconnue « { $value } »
 coord-import-bad-date = « { $value } » n'est pas une date (jj/mm/aaaa ou aaaa-mm-jj)
 coord-import-bad-number = « { $value } » n'est pas un nombre entier
 coord-import-bad-flag = « { $value } » n'est ni oui ni non
+coord-provisional = Chiffres provisoires : { $count ->
+    [one] un appareil de l'équipe n'a pas synchronisé
+   *[other] { $count } appareils de l'équipe n'ont pas synchronisé
+} depuis plus de { $days } jours ({ $devices }).
+coord-stale-since = { $name }, dernière synchronisation le { $date }
+coord-stale-never = { $name }, jamais synchronisé

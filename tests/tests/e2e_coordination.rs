@@ -56,6 +56,18 @@ fn seed(dir: &std::path::Path) -> anyhow::Result<()> {
     store.create_rencontre(rencontre(Channel::Maraude, vec![binta], 0))?;
     store.create_rencontre(rencontre(Channel::PorteAPorte, Vec::new(), 2))?;
     store.create_rencontre(rencontre(Channel::PorteAPorte, Vec::new(), 2))?;
+    // The team's devices as the server last listed them: Léa's phone has not synced
+    // for ten days (the laptop is offline now, so the list is the one remembered).
+    let day = 86_400_000;
+    store.remember_team_devices(&[filrouge_model::ipc::TeamDevice {
+        id: "lea".into(),
+        name: "Téléphone de Léa".into(),
+        role: Role::Intervenant,
+        enrolled_at: now - 60 * day,
+        revoked_at: None,
+        last_seen_at: Some(now - 10 * day),
+        this_device: false,
+    }])?;
     Ok(())
 }
 
@@ -75,6 +87,9 @@ fn a_coordinator_clicks_a_count_and_sees_its_rencontres() -> anyhow::Result<()> 
         s.wait_text("#fig-persons-met .figure-value", |t| t == "2")?;
         s.wait_text("#fig-anonymous .figure-value", |t| t == "5")?;
         s.wait_text("#coordination-title", |t| t.starts_with("Tableau de bord"))?;
+        s.wait_text("#provisional", |t| {
+            t.starts_with("Chiffres provisoires : un appareil de l'équipe n'a pas synchronisé depuis plus de 7 jours (Téléphone de Léa, dernière synchronisation le ")
+        })?;
         s.screenshot(&artifacts_dir().join("e2e-coordination-1280x800.png"))?;
         // The funder's table: both persons are new this month; for a funder, "< 5".
         let reperes = "#funder-table tr[data-indicator='reperes'] .total";

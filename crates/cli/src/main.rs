@@ -20,6 +20,8 @@
 //! - `filrouge bench sync` measures a fresh device's full pull (records/s, bytes on the
 //!   wire next to gzipped JSON) and the steady state, against a server on loopback.
 //! - `filrouge bench heal` times a team of devices putting an emptied server back.
+//! - `filrouge bench coord` measures the coordination space on 100,000 records: a
+//!   month's dashboard, a year's funder table, an XLSX export, an import.
 //! - `filrouge bench load` puts a server on loopback under 200 devices pushing and
 //!   pulling at once: changes/s ingested and request latency, next to plain SQLite.
 //!
@@ -33,6 +35,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 mod backup;
+mod bench_coord;
 mod bench_heal;
 mod bench_load;
 mod bench_store;
@@ -206,6 +209,16 @@ enum FormatArg {
 
 #[derive(Subcommand, Debug)]
 enum Bench {
+    /// The coordination space: a month's dashboard, a year's funder table, an XLSX
+    /// export of 100,000 rows and an import of 10,000, on a store of `records`.
+    Coord {
+        /// Records in the store (made as `filrouge generate` makes them).
+        #[arg(long, default_value_t = 100_000)]
+        records: usize,
+        /// Scratch directory (default: the system's temporary directory).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
     /// The local store: create, edit, queries, open, rebuild, disk, next to plain SQLite.
     Store {
         /// Record counts to measure, comma-separated.
@@ -316,6 +329,9 @@ fn main() -> anyhow::Result<()> {
             let _lock = backup::lock(&data)?;
             backup::restore(&file, &data.join(SERVER_DB))
         }
+        Command::Bench {
+            what: Bench::Coord { records, dir },
+        } => bench_coord::run(records, &dir.unwrap_or_else(std::env::temp_dir)),
         Command::Bench {
             what: Bench::Store { sizes, dir, keep },
         } => bench_store::run(&sizes, &dir.unwrap_or_else(std::env::temp_dir), keep),

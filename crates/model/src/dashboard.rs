@@ -16,6 +16,19 @@ use crate::views::{DueRelance, PersonHit};
 use crate::vocab::{OrientationStatus, PublicCategory, Stage};
 use crate::{Day, RecordId};
 
+/// Days without reaching the server after which a device of the team makes the
+/// figures provisional (its records may be missing).
+pub const STALE_AFTER_DAYS: u32 = 7;
+
+/// A device of the team that has not synced lately, as the server last listed it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaleDevice {
+    /// Its name (given at enrolment).
+    pub name: String,
+    /// When it last reached the server (`None`: never since it was enrolled).
+    pub last_seen_at: Option<i64>,
+}
+
 /// The longest custom period, in days (ten years and leap days).
 pub const PERIOD_MAX_DAYS: i32 = 3_660;
 
@@ -276,6 +289,10 @@ pub struct Dashboard {
     pub stages_now: Vec<Count<Option<Stage>>>,
     /// Open relances past their day, by référent.
     pub overdue: Vec<Count<String>>,
+    /// The team's devices that have not synced for [`STALE_AFTER_DAYS`], from the
+    /// server's list as last read (the figures are provisional while there are some).
+    #[serde(default)]
+    pub stale_devices: Vec<StaleDevice>,
 }
 
 /// One count of the dashboard, to list the records behind it.

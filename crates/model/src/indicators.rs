@@ -102,7 +102,7 @@ pub enum Event {
 }
 
 /// Which occurrence of the event counts.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DateRule {
     /// The first time it ever happened to the person falls in the period (an entry
@@ -194,6 +194,11 @@ impl IndicatorSet {
 }
 
 impl Population {
+    /// Whether it admits anyone (every list empty).
+    pub fn is_everyone(&self) -> bool {
+        self.categories.is_empty() && self.age_bands.is_empty() && self.territory.is_empty()
+    }
+
     /// Whether a person with these attributes belongs. `age_band` is the one recorded or
     /// computed by the caller.
     pub fn admits(

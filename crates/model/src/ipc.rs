@@ -242,6 +242,9 @@ pub struct TeamDevice {
     pub enrolled_at: i64,
     /// When it was revoked, if it was.
     pub revoked_at: Option<i64>,
+    /// When it last reached the server, to the hour.
+    #[serde(default)]
+    pub last_seen_at: Option<i64>,
     /// Whether it is the device showing the list (which cannot revoke itself).
     pub this_device: bool,
 }

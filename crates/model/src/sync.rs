@@ -174,6 +174,9 @@ pub struct DeviceInfo {
     pub enrolled_at: i64,
     /// When it was revoked, if it was.
     pub revoked_at: Option<i64>,
+    /// When it last reached the server, to the hour (servers before it kept none).
+    #[serde(default)]
+    pub last_seen_at: Option<i64>,
 }
 
 /// `POST /v1/revoke` (a coordinator's device): cut a device of the team off, a lost

@@ -114,6 +114,7 @@ fn device_list(devices: Vec<Device>) -> DeviceList {
                 role: d.role,
                 enrolled_at: d.created_at,
                 revoked_at: d.revoked_at,
+                last_seen_at: d.last_seen_at,
             })
             .collect(),
     }

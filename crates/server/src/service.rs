@@ -318,7 +318,18 @@ impl TeamServer {
     pub fn authenticate(&self, token: &str) -> Result<Device, ServerError> {
         let token_hash = secret::hash_token(token).ok_or(ServerError::Unauthorized)?;
         match self.storage.device_by_token_hash(&token_hash)? {
-            Some(device) if device.revoked_at.is_none() => Ok(device),
+            Some(device) if device.revoked_at.is_none() => {
+                // The coordinator's figures say which devices have not synced lately;
+                // at most one write an hour per device.
+                let now = self.clock.now_ms();
+                if device
+                    .last_seen_at
+                    .is_none_or(|at| at <= now - crate::storage::TOUCH_EVERY_MS)
+                {
+                    self.storage.touch_device(&device.id, now)?;
+                }
+                Ok(device)
+            }
             Some(device) => {
                 tracing::info!(device_id = %device.id, "revoked device refused");
                 Err(ServerError::Revoked)

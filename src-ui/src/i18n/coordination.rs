@@ -1,7 +1,7 @@
 //! The words of the coordination space: the period, the figures, the charts' titles and
 //! text alternatives, and the lists behind the counts.
 
-use filrouge_model::dashboard::{Figure, Period, PeriodKind};
+use filrouge_model::dashboard::{Figure, Period, PeriodKind, STALE_AFTER_DAYS, StaleDevice};
 use filrouge_model::import::{ImportIssue, ImportProblem, ImportReport};
 use filrouge_model::vocab::Stage;
 
@@ -208,6 +208,41 @@ pub fn exported(lang: Lang, file: &str, rows: u64) -> String {
     )
 }
 
+/// The banner of provisional figures: "Chiffres provisoires : 2 appareils n'ont pas
+/// synchronisé depuis plus de 7 jours (Téléphone de Karim, le 12/11/2026 ; …)."
+pub fn provisional(lang: Lang, stale: &[StaleDevice]) -> String {
+    let names: Vec<String> = stale
+        .iter()
+        .map(|d| match d.last_seen_at {
+            Some(ms) => tr_args(
+                lang,
+                Key("coord-stale-since"),
+                &[
+                    ("name", d.name.clone().into()),
+                    (
+                        "date",
+                        short_date(filrouge_model::Day::from_epoch_ms(ms)).into(),
+                    ),
+                ],
+            ),
+            None => tr_args(
+                lang,
+                Key("coord-stale-never"),
+                &[("name", d.name.clone().into())],
+            ),
+        })
+        .collect();
+    tr_args(
+        lang,
+        Key("coord-provisional"),
+        &[
+            ("count", (stale.len() as u64).into()),
+            ("days", STALE_AFTER_DAYS.into()),
+            ("devices", names.join(" ; ").into()),
+        ],
+    )
+}
+
 /// How many data rows a file has.
 pub fn import_rows(lang: Lang, rows: u64) -> String {
     tr_args(lang, Key("coord-import-rows"), &[("rows", rows.into())])
@@ -368,9 +403,15 @@ mod tests {
 
     #[test]
     fn comparisons_and_shares_read_naturally() {
-        assert_eq!(compared(Lang::Fr, 15, 12), "Période précédente : 12 (+3)");
+        assert_eq!(
+            compared(Lang::Fr, 15, 12),
+            "Période précédente\u{202f}: 12 (+3)"
+        );
         assert_eq!(compared(Lang::En, 9, 12), "Previous period: 12 (-3)");
-        assert_eq!(compared(Lang::Fr, 4, 4), "Période précédente : 4 (0)");
+        assert_eq!(
+            compared(Lang::Fr, 4, 4),
+            "Période précédente\u{202f}: 4 (0)"
+        );
         assert_eq!(share(Lang::Fr, 1, 3), "33\u{202f}%");
         assert_eq!(share(Lang::En, 0, 0), "0%");
         let alt = chart_alt(Lang::Fr, "Rencontres par canal", &[("Maraude".into(), 4)]);

@@ -211,8 +211,14 @@ mod server {
                     role: d.role,
                     enrolled_at: d.enrolled_at,
                     revoked_at: d.revoked_at,
+                    last_seen_at: d.last_seen_at,
                 })
-                .collect())
+                .collect::<Vec<_>>())
+            .and_then(|devices| {
+                // Remembered for the coordinator's figures when the network is gone.
+                self.read(|s| s.remember_team_devices(&devices))?;
+                Ok(devices)
+            })
         }
     }
 }

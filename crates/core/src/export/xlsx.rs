@@ -3,8 +3,10 @@
 //! whom, which version) and "Définitions" (what each column means).
 //!
 //! Every text is written as a string, never as a formula, whatever it starts with. The
-//! workbook is built in memory (rust_xlsxwriter's constant-memory mode would spill the
-//! rows into temporary files, and nothing personal may land in one).
+//! data sheets use rust_xlsxwriter's constant-memory mode, so a year of rows does not
+//! take hundreds of MiB: each row goes to a temporary file as it is written. That file
+//! has no name (`tempfile_in`: unlinked at once, gone with the process) and lives in the
+//! export's own folder, beside the file the user asked for, never in `/tmp`.
 
 use std::path::Path;
 
@@ -62,7 +64,7 @@ fn put(
 
 /// Writes one table as a sheet: header, rows, frozen header, filter, widths.
 fn sheet(workbook: &mut Workbook, table: &Table, f: &Formats) -> Result<(), XlsxError> {
-    let sheet = workbook.add_worksheet();
+    let sheet = workbook.add_worksheet_with_constant_memory()?;
     sheet.set_name(table.name)?;
     for (c, column) in table.columns.iter().enumerate() {
         let c = u16::try_from(c).unwrap_or(u16::MAX);
@@ -90,6 +92,9 @@ fn build(path: &Path, tables: &[Table], params: &Parameters) -> Result<(), XlsxE
         time: Format::new().set_num_format("dd/mm/yyyy hh:mm"),
     };
     let mut workbook = Workbook::new();
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        workbook.set_tempdir(dir)?;
+    }
     for table in tables {
         sheet(&mut workbook, table, &f)?;
     }

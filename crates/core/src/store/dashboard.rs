@@ -13,13 +13,17 @@ use std::collections::BTreeMap;
 
 use filrouge_model::dashboard::{
     Count, Dashboard, EventCount, Figure, FigureList, Figures, OrientationCount, OrientationRow,
-    Period,
+    Period, STALE_AFTER_DAYS, StaleDevice,
 };
+use filrouge_model::ipc::TeamDevice;
 use filrouge_model::{Channel, Day, PublicCategory, Stage, Vocab};
 use rusqlite::{ToSql, params};
 
 use crate::store::queries::{day_at, id_at, person_hit, vocab_at, vocab_or_none};
 use crate::{CoreError, Store};
+
+/// The `meta` key of the team's devices as the server last listed them.
+const TEAM_DEVICES: &str = "team_devices";
 
 /// The distinct persons met in the period `[?1, ?2)` (milliseconds) whose record exists.
 pub(crate) const MET: &str = "SELECT DISTINCT rp.person_id AS id FROM rencontre_persons rp
@@ -94,7 +98,37 @@ impl Store {
             previous: self.figures(period.previous())?,
             stages_now: self.stages_now()?,
             overdue: self.overdue(today)?,
+            stale_devices: self.stale_devices(self.env.clock.now_ms())?,
         })
+    }
+
+    /// Keeps the team's devices as the server last listed them.
+    pub fn remember_team_devices(&self, devices: &[TeamDevice]) -> Result<(), CoreError> {
+        let json = serde_json::to_string(devices).map_err(|e| CoreError::Unencodable {
+            what: "the team's devices",
+            reason: e.to_string(),
+        })?;
+        self.set_meta(TEAM_DEVICES, &json)
+    }
+
+    /// The team's devices, other than this one and not revoked, that have not reached
+    /// the server for [`STALE_AFTER_DAYS`] at `now` (by the list last read; a device
+    /// never seen counts from its enrolment). A list that no longer parses is none.
+    pub fn stale_devices(&self, now: i64) -> Result<Vec<StaleDevice>, CoreError> {
+        let Some(json) = self.meta(TEAM_DEVICES)? else {
+            return Ok(Vec::new());
+        };
+        let devices: Vec<TeamDevice> = serde_json::from_str(&json).unwrap_or_default();
+        let limit = now - i64::from(STALE_AFTER_DAYS) * 86_400_000;
+        Ok(devices
+            .into_iter()
+            .filter(|d| !d.this_device && d.revoked_at.is_none())
+            .filter(|d| d.last_seen_at.unwrap_or(d.enrolled_at) < limit)
+            .map(|d| StaleDevice {
+                name: d.name,
+                last_seen_at: d.last_seen_at,
+            })
+            .collect())
     }
 
     /// A period's counts.

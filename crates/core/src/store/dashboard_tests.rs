@@ -561,3 +561,73 @@ fn a_bad_custom_period_is_refused() {
         Err(crate::CoreError::Validation(e)) if e.field == filrouge_model::Field::Period
     ));
 }
+
+#[test]
+fn devices_that_have_not_synced_for_a_week_make_the_figures_provisional() {
+    use filrouge_model::ipc::TeamDevice;
+    use filrouge_model::sync::Role;
+    let f = fixture();
+    let now = at(TODAY, 12, 0);
+    f.now(now);
+    let one = 86_400_000;
+    let device =
+        |name: &str, enrolled: i64, seen: Option<i64>, revoked: Option<i64>, me: bool| TeamDevice {
+            id: name.into(),
+            name: name.into(),
+            role: Role::Intervenant,
+            enrolled_at: enrolled,
+            revoked_at: revoked,
+            last_seen_at: seen,
+            this_device: me,
+        };
+    // Nothing known of the team: nothing said.
+    assert!(
+        f.store
+            .dashboard(november(), day(TODAY))
+            .unwrap()
+            .stale_devices
+            .is_empty()
+    );
+    f.store
+        .remember_team_devices(&[
+            device(
+                "Portable coordination",
+                now - 90 * one,
+                Some(now - 20 * one),
+                None,
+                true,
+            ),
+            device(
+                "Téléphone de Karim",
+                now - 90 * one,
+                Some(now - 2 * one),
+                None,
+                false,
+            ),
+            device(
+                "Téléphone de Léa",
+                now - 90 * one,
+                Some(now - 10 * one),
+                None,
+                false,
+            ),
+            device(
+                "Téléphone perdu",
+                now - 90 * one,
+                Some(now - 30 * one),
+                Some(now - 29 * one),
+                false,
+            ),
+            device("Tablette du forum", now - 30 * one, None, None, false),
+            device("Téléphone neuf", now - one, None, None, false),
+        ])
+        .unwrap();
+    let stale = f
+        .store
+        .dashboard(november(), day(TODAY))
+        .unwrap()
+        .stale_devices;
+    let names: Vec<&str> = stale.iter().map(|d| d.name.as_str()).collect();
+    assert_eq!(names, ["Téléphone de Léa", "Tablette du forum"]);
+    assert_eq!(stale[0].last_seen_at, Some(now - 10 * one));
+}

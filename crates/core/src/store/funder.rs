@@ -16,7 +16,7 @@ use filrouge_model::indicators::{
     Cell, DateRule, Event, FunderRow, FunderTable, Indicator, IndicatorSet, TerritoryFlag, band_of,
 };
 use filrouge_model::{AgeBand, PublicCategory};
-use rusqlite::{OptionalExtension, ToSql, params_from_iter};
+use rusqlite::{ToSql, params_from_iter};
 
 use crate::store::dashboard::{MET, NEW};
 use crate::{CoreError, Store};
@@ -64,15 +64,34 @@ impl Store {
     ) -> Result<FunderTable, CoreError> {
         let period = period.validate()?;
         let columns = columns(period);
-        let mut people: HashMap<String, Option<Attributes>> = HashMap::new();
+        // Read once, when a population first needs them.
+        let mut people: Option<HashMap<String, Attributes>> = None;
+        // Indicators often share an event ("repérés", then "dont QPV"…): its persons
+        // are found once per column.
+        let mut events: HashMap<(String, DateRule, usize), BTreeSet<String>> = HashMap::new();
         let mut rows = Vec::with_capacity(set.indicators.len());
         // Each indicator's persons per column (the whole period last), for its parts.
         let mut counted: HashMap<&str, Vec<BTreeSet<String>>> = HashMap::new();
         for indicator in &set.indicators {
             let mut sets = Vec::with_capacity(columns.len() + 1);
             for (i, p) in columns.iter().chain(std::iter::once(&period)).enumerate() {
-                let mut ids = self.event_persons(&indicator.event, indicator.date_rule, *p)?;
-                ids.retain(|id| self.admitted(indicator, id, p.end.year(), &mut people));
+                let key = (format!("{:?}", indicator.event), indicator.date_rule, i);
+                let mut ids = match events.get(&key) {
+                    Some(ids) => ids.clone(),
+                    None => {
+                        let ids = self.event_persons(&indicator.event, indicator.date_rule, *p)?;
+                        events.insert(key, ids.clone());
+                        ids
+                    }
+                };
+                if !indicator.population.is_everyone() {
+                    let people = match &mut people {
+                        Some(people) => people,
+                        None => people.insert(self.attributes()?),
+                    };
+                    let year = p.end.year();
+                    ids.retain(|id| admitted(indicator, people.get(id), year));
+                }
                 if let Some(parent) = indicator.part_of.as_deref().and_then(|id| counted.get(id)) {
                     ids.retain(|id| parent[i].contains(id));
                 }
@@ -175,66 +194,55 @@ impl Store {
         (sql, values)
     }
 
-    /// Whether the person `id` belongs to `indicator`'s population in a period ending in
-    /// `year`. A person whose row cannot be read is left out.
-    fn admitted(
-        &self,
-        indicator: &Indicator,
-        id: &str,
-        year: i32,
-        people: &mut HashMap<String, Option<Attributes>>,
-    ) -> bool {
-        let population = &indicator.population;
-        if population.categories.is_empty()
-            && population.age_bands.is_empty()
-            && population.territory.is_empty()
-        {
-            return true;
-        }
-        if !people.contains_key(id) {
-            let attributes = self.attributes(id).ok().flatten();
-            people.insert(id.to_owned(), attributes);
-        }
-        people.get(id).and_then(Option::as_ref).is_some_and(|a| {
-            let band = a
-                .age_band
-                .or_else(|| a.birth_year.map(|y| band_of(y, year)));
-            population.admits(&a.categories, band, &a.flags)
-        })
-    }
-
-    fn attributes(&self, id: &str) -> Result<Option<Attributes>, CoreError> {
-        let row = self
-            .conn
-            .prepare_cached(
-                "SELECT birth_year, age_band, qpv, zrr, outre_mer FROM personnes WHERE id = ?1",
-            )?
-            .query_row([id], |r| {
-                let flags = [
-                    (r.get::<_, bool>(2)?, TerritoryFlag::Qpv),
-                    (r.get::<_, bool>(3)?, TerritoryFlag::Zrr),
-                    (r.get::<_, bool>(4)?, TerritoryFlag::OutreMer),
-                ];
-                Ok(Attributes {
+    /// Every person's attributes the populations are checked against: two reads.
+    fn attributes(&self) -> Result<HashMap<String, Attributes>, CoreError> {
+        let mut people = HashMap::new();
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, birth_year, age_band, qpv, zrr, outre_mer FROM personnes",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let flags = [
+                (r.get::<_, bool>(3)?, TerritoryFlag::Qpv),
+                (r.get::<_, bool>(4)?, TerritoryFlag::Zrr),
+                (r.get::<_, bool>(5)?, TerritoryFlag::OutreMer),
+            ];
+            people.insert(
+                r.get::<_, String>(0)?,
+                Attributes {
                     categories: Vec::new(),
-                    birth_year: r.get(0)?,
+                    birth_year: r.get(1)?,
                     age_band: r
-                        .get::<_, Option<String>>(1)?
+                        .get::<_, Option<String>>(2)?
                         .and_then(|c| AgeBand::from_code(&c)),
                     flags: flags.into_iter().filter(|f| f.0).map(|f| f.1).collect(),
-                })
-            })
-            .optional()?;
-        let Some(mut a) = row else { return Ok(None) };
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT code FROM person_tags WHERE person_id = ?1 AND vocab = 'category'",
-        )?;
-        let codes = stmt.query_map([id], |r| r.get::<_, String>(0))?;
-        for code in codes {
-            if let Some(c) = PublicCategory::from_code(&code?) {
+                },
+            );
+        }
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT person_id, code FROM person_tags WHERE vocab = 'category'")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let id: String = r.get(0)?;
+            if let (Some(a), Some(c)) = (
+                people.get_mut(&id),
+                PublicCategory::from_code(&r.get::<_, String>(1)?),
+            ) {
                 a.categories.push(c);
             }
         }
-        Ok(Some(a))
+        Ok(people)
     }
+}
+
+/// Whether a person with `attributes` (`None`: no row) belongs to `indicator`'s
+/// population in a period ending in `year`.
+fn admitted(indicator: &Indicator, attributes: Option<&Attributes>, year: i32) -> bool {
+    attributes.is_some_and(|a| {
+        let band = a
+            .age_band
+            .or_else(|| a.birth_year.map(|y| band_of(y, year)));
+        indicator.population.admits(&a.categories, band, &a.flags)
+    })
 }

@@ -187,6 +187,28 @@ async fn codes_are_accepted_in_lowercase_without_dashes() -> TestResult {
 }
 
 #[tokio::test]
+async fn a_devices_requests_tell_when_it_was_last_seen_to_the_hour() -> TestResult {
+    let f = fixture()?;
+    let device = enrol(&f).await?;
+    let seen = || -> TestResult<Option<i64>> { Ok(f.server.devices(&f.team.id)?[0].last_seen_at) };
+    assert_eq!(seen()?, Some(START_MS), "enrolment is contact");
+    f.clock.advance(10 * 60 * 1000);
+    pull(&f.server, &device.token, 0, None).await?;
+    assert_eq!(
+        seen()?,
+        Some(START_MS),
+        "ten minutes later: not written again"
+    );
+    f.clock.advance(3 * crate::storage::TOUCH_EVERY_MS);
+    pull(&f.server, &device.token, 0, None).await?;
+    assert_eq!(
+        seen()?,
+        Some(START_MS + 10 * 60 * 1000 + 3 * crate::storage::TOUCH_EVERY_MS)
+    );
+    Ok(())
+}
+
+#[tokio::test]
 async fn pushing_the_same_page_twice_stores_each_change_once() -> TestResult {
     let f = fixture()?;
     let device = enrol(&f).await?;

@@ -341,6 +341,9 @@ impl Storage for BrokenStorage {
     fn revoke_device(&self, _: &str, _: i64) -> Result<Option<Device>, ServerError> {
         broken()
     }
+    fn touch_device(&self, _: &str, _: i64) -> Result<(), ServerError> {
+        broken()
+    }
     fn replace_token_hash(&self, _: &str, _: &str) -> Result<bool, ServerError> {
         broken()
     }

@@ -52,6 +52,8 @@ pub struct Device {
     pub created_at: i64,
     /// When it was revoked, if it was.
     pub revoked_at: Option<i64>,
+    /// When it last reached the server (to the hour: see [`Storage::touch_device`]).
+    pub last_seen_at: Option<i64>,
 }
 
 impl std::fmt::Debug for Device {
@@ -65,6 +67,9 @@ impl std::fmt::Debug for Device {
             .finish_non_exhaustive()
     }
 }
+
+/// How stale a device's `last_seen_at` may get before a request writes it again.
+pub const TOUCH_EVERY_MS: i64 = 60 * 60 * 1000;
 
 /// An enrolment code to store; only its hash.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -207,6 +212,10 @@ pub trait Storage: Send + Sync {
     /// The team's devices, oldest first.
     fn devices(&self, team_id: &str) -> Result<Vec<Device>, ServerError>;
 
+    /// Records that the device reached the server at `now_ms`, unless it did less than
+    /// [`TOUCH_EVERY_MS`] before: one write an hour per device at most, whatever it asks.
+    fn touch_device(&self, device_id: &str, now_ms: i64) -> Result<(), ServerError>;
+
     /// Revokes a device at `now_ms` (keeping an earlier revocation time); `None` if no
     /// device has this id.
     fn revoke_device(&self, device_id: &str, now_ms: i64) -> Result<Option<Device>, ServerError>;
@@ -305,6 +314,7 @@ mod tests {
             role: Role::Intervenant,
             created_at: 0,
             revoked_at: None,
+            last_seen_at: None,
         };
         assert!(!format!("{device:?}").contains("Marie"));
     }

@@ -21,6 +21,7 @@ pub fn run_all(storage: Arc<dyn Storage>) -> Result<(), ServerError> {
     first_team_is_created_once(storage.clone())?;
     enrolment_codes_are_single_use_and_expire(storage.clone())?;
     revocation_is_recorded_once(storage.clone())?;
+    devices_are_seen_to_the_hour(storage.clone())?;
     tokens_are_replaced_but_not_revived(storage.clone())?;
     leases_default_to_thirty_days(storage.clone())?;
     appends_are_idempotent_and_dense(storage.clone())?;
@@ -183,6 +184,31 @@ pub fn revocation_is_recorded_once(storage: Arc<dyn Storage>) -> Result<(), Serv
     let found = storage.device_by_token_hash(&device.token_hash)?;
     assert_eq!(found.and_then(|d| d.revoked_at), Some(7_000));
     assert_eq!(storage.revoke_device("no-such-device", 1)?, None);
+    Ok(())
+}
+
+/// A device's last contact is kept, written again only once it is an hour old.
+pub fn devices_are_seen_to_the_hour(storage: Arc<dyn Storage>) -> Result<(), ServerError> {
+    let team = new_team(&*storage, "Vus")?;
+    let device = new_device(&*storage, &team, Role::Intervenant)?;
+    let seen = |storage: &dyn Storage| -> Result<Option<i64>, ServerError> {
+        Ok(storage
+            .device_by_token_hash(&device.token_hash)?
+            .and_then(|d| d.last_seen_at))
+    };
+    let base = 10 * DAY_MS;
+    storage.touch_device(&device.id, base)?;
+    assert_eq!(seen(&*storage)?, Some(base));
+    storage.touch_device(&device.id, base + super::TOUCH_EVERY_MS - 1)?;
+    assert_eq!(
+        seen(&*storage)?,
+        Some(base),
+        "less than an hour later: not written"
+    );
+    storage.touch_device(&device.id, base + super::TOUCH_EVERY_MS)?;
+    assert_eq!(seen(&*storage)?, Some(base + super::TOUCH_EVERY_MS));
+    let listed = storage.devices(&team.id)?;
+    assert_eq!(listed[0].last_seen_at, Some(base + super::TOUCH_EVERY_MS));
     Ok(())
 }
 

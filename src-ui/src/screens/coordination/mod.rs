@@ -16,7 +16,7 @@ mod tables;
 
 use filrouge_model::Day;
 use filrouge_model::dashboard::{Dashboard, Figure, FigureList, Figures, Period, PeriodKind};
-use filrouge_model::ipc::{GetDashboard, ListFigure};
+use filrouge_model::ipc::{GetDashboard, ListDevices, ListFigure};
 use filrouge_model::vocab::{PublicCategory, Stage};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -123,6 +123,21 @@ pub fn CoordinationScreen(shared: Shared) -> impl IntoView {
         board.listed.set(None);
         board.read();
     });
+    // The team's devices, when the network allows: who has not synced lately makes the
+    // figures provisional. The store remembers the list for when it does not.
+    spawn_local(async move {
+        if ipc::call(&ListDevices {}).await.is_ok() {
+            board.read();
+        }
+    });
+    let provisional = move || {
+        let lang = i18n.lang();
+        board.dashboard.with(|d| {
+            d.as_ref()
+                .filter(|d| !d.stale_devices.is_empty())
+                .map(|d| words::provisional(lang, &d.stale_devices))
+        })
+    };
     // A finished sync may have brought the team's records: read again.
     Effect::new(move |first: Option<()>| {
         let running = shared
@@ -325,6 +340,9 @@ pub fn CoordinationScreen(shared: Shared) -> impl IntoView {
                 <p class="error" role="alert">{move || board.error.get().map(|m| m.text(i18n.lang()))}</p>
                 <p class="empty" hidden=move || board.dashboard.with(Option::is_some)>{move || i18n.t(words::LOADING)}</p>
             </div>
+            <p id="provisional" class="notice" role="status" hidden=move || provisional().is_none()>
+                {provisional}
+            </p>
             <FigureListView shared listed=board.listed />
             <ul class="figure-cards" aria-label=move || i18n.t(words::DASHBOARD)>
                 {card("fig-rencontres", words::RENCONTRES, |f| f.rencontres, Figure::Rencontres)}

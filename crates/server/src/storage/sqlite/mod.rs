@@ -267,8 +267,8 @@ impl Storage for SqliteStorage {
         )
         .during("mark an enrolment code used")?;
         tx.execute(
-            "INSERT INTO devices (id, team_id, name, role, token_hash, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            "INSERT INTO devices (id, team_id, name, role, token_hash, created_at, last_seen_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
             params![
                 device.id,
                 team_id,
@@ -287,6 +287,7 @@ impl Storage for SqliteStorage {
             role,
             created_at: now_ms,
             revoked_at: None,
+            last_seen_at: Some(now_ms),
         }))
     }
 
@@ -315,6 +316,23 @@ impl Storage for SqliteStorage {
             .collect::<rusqlite::Result<Vec<_>>>()
             .during("list devices")?;
         Ok(devices)
+    }
+
+    fn touch_device(&self, device_id: &str, now_ms: i64) -> Result<(), ServerError> {
+        self.conn()
+            .prepare_cached(
+                "UPDATE devices SET last_seen_at = ?2
+                  WHERE id = ?1 AND (last_seen_at IS NULL OR last_seen_at <= ?2 - ?3)",
+            )
+            .and_then(|mut stmt| {
+                stmt.execute(rusqlite::params![
+                    device_id,
+                    now_ms,
+                    crate::storage::TOUCH_EVERY_MS
+                ])
+            })
+            .during("touch a device")?;
+        Ok(())
     }
 
     fn revoke_device(&self, device_id: &str, now_ms: i64) -> Result<Option<Device>, ServerError> {

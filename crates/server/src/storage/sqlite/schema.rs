@@ -73,10 +73,14 @@ pub(super) const MIGRATIONS: &[&str] = &[
     // locks until it has; the team's coordinators choose it.
     "ALTER TABLE teams ADD COLUMN lease_days INTEGER NOT NULL DEFAULT 30
         CHECK (lease_days BETWEEN 1 AND 365);",
+    // 5: when each device last reached the server (to the hour), so a coordinator
+    // knows whose records may be missing from the team's figures.
+    "ALTER TABLE devices ADD COLUMN last_seen_at INTEGER;",
 ];
 
 /// The `devices` columns [`read_device`] expects, in order.
-pub(super) const DEVICE_COLUMNS: &str = "id, team_id, name, role, created_at, revoked_at";
+pub(super) const DEVICE_COLUMNS: &str =
+    "id, team_id, name, role, created_at, revoked_at, last_seen_at";
 
 /// Names the operation an SQLite error happened in, for [`ServerError::Sqlite`].
 pub(super) trait During<T> {
@@ -116,6 +120,7 @@ pub(super) fn read_device(row: &Row<'_>) -> rusqlite::Result<Device> {
         role: row.get::<_, SqlRole>(3)?.0,
         created_at: row.get(4)?,
         revoked_at: row.get(5)?,
+        last_seen_at: row.get(6)?,
     })
 }
 

@@ -27,6 +27,12 @@ fn suite_enrolment_codes_are_single_use_and_expire() -> Result<(), ServerError> 
 }
 
 #[test]
+fn suite_devices_are_seen_to_the_hour() -> Result<(), ServerError> {
+    let (_dir, storage) = file_storage()?;
+    suite::devices_are_seen_to_the_hour(storage)
+}
+
+#[test]
 fn suite_revocation_is_recorded_once() -> Result<(), ServerError> {
     let (_dir, storage) = file_storage()?;
     suite::revocation_is_recorded_once(storage)
@@ -177,7 +183,7 @@ fn unknown_roles_in_the_file_are_an_error_not_a_panic() -> Result<(), ServerErro
         conn.execute_batch(
             "PRAGMA ignore_check_constraints = ON;
              INSERT INTO teams (id, name, created_at) VALUES ('t', 'T', 0);
-             INSERT INTO devices VALUES ('d', 't', 'n', 'admin', 'h', 0, NULL);",
+             INSERT INTO devices VALUES ('d', 't', 'n', 'admin', 'h', 0, NULL, NULL);",
         )
         .during("test")?;
     }
