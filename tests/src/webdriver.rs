@@ -376,6 +376,20 @@ pub fn poll<T>(
     }
 }
 
+/// Runs `steps` in the window `s`; on failure, leaves a screenshot of what it showed
+/// (`e2e-failure-{name}.png` in [`artifacts_dir`]).
+pub fn shot_on_failure(
+    s: &Session,
+    name: &str,
+    steps: impl FnOnce() -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    let result = steps();
+    if result.is_err() {
+        let _ = s.screenshot(&artifacts_dir().join(format!("e2e-failure-{name}.png")));
+    }
+    result
+}
+
 /// Where tests save screenshots: `$FILROUGE_ARTIFACTS` or `artifacts/` in the workspace.
 pub fn artifacts_dir() -> PathBuf {
     std::env::var_os("FILROUGE_ARTIFACTS")

@@ -15,20 +15,7 @@ use filrouge_core::{Clock, Env, STORE_FILE, Store, SystemClock};
 use filrouge_model::sync::Role;
 use filrouge_model::{Channel, Day, PersonDraft, RencontreDraft};
 use filrouge_tests::TestServer;
-use filrouge_tests::webdriver::{Driver, Session, app_binary, artifacts_dir};
-
-/// Runs `steps`; on failure, leaves a screenshot of what the window showed.
-fn shot_on_failure(
-    s: &Session,
-    name: &str,
-    steps: impl FnOnce() -> anyhow::Result<()>,
-) -> anyhow::Result<()> {
-    let result = steps();
-    if result.is_err() {
-        let _ = s.screenshot(&artifacts_dir().join(format!("e2e-failure-{name}.png")));
-    }
-    result
-}
+use filrouge_tests::webdriver::{Driver, app_binary, artifacts_dir, shot_on_failure};
 
 /// Two persons and five rencontres of this month: three by maraude (the persons met
 /// there), two anonymous groups door to door.

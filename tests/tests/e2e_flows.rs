@@ -12,7 +12,9 @@
 
 use std::time::Duration;
 
-use filrouge_tests::webdriver::{Driver, ENTER, Session, TAB, app_binary, artifacts_dir, poll};
+use filrouge_tests::webdriver::{
+    Driver, ENTER, Session, TAB, app_binary, artifacts_dir, poll, shot_on_failure,
+};
 
 /// Starts the app on a fresh data directory at phone size, once Aujourd'hui is there.
 fn fresh_app(driver: &Driver, data: &tempfile::TempDir) -> anyhow::Result<Session> {
@@ -21,19 +23,6 @@ fn fresh_app(driver: &Driver, data: &tempfile::TempDir) -> anyhow::Result<Sessio
     s.resize(360, 720)?;
     s.wait_for("#new-rencontre")?;
     Ok(s)
-}
-
-/// Runs `steps`; on failure, leaves a screenshot of what the window showed.
-fn shot_on_failure(
-    s: &Session,
-    name: &str,
-    steps: impl FnOnce() -> anyhow::Result<()>,
-) -> anyhow::Result<()> {
-    let result = steps();
-    if result.is_err() {
-        let _ = s.screenshot(&artifacts_dir().join(format!("e2e-failure-{name}.png")));
-    }
-    result
 }
 
 /// Creates the person `name` in place with the rencontre form's picker and waits for

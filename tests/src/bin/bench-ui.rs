@@ -20,7 +20,9 @@
 //!   the event's headcount counting the registration (stored and read back);
 //! - **tab → list**: from the tap on a tab to its list drawn, for the two lists that
 //!   grow with the store: "Mes suivis" (the worker's 300 longest unseen of ~3,750
-//!   persons) and the relances due (100 oldest).
+//!   persons) and the relances due (100 oldest);
+//! - **dashboard**: on the coordination screen, from the tap on "‹" to last month's
+//!   figures and charts drawn (a whole month, where this one may have just begun).
 //!
 //! The baseline, in the same run once the app is closed: the same store file opened by
 //! `filrouge-core` in this process, doing the same reads and writes with no window,
@@ -31,6 +33,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
 use filrouge_core::{Env, STORE_FILE, Store};
+use filrouge_model::dashboard::{Period, PeriodKind};
 use filrouge_model::{Channel, RencontreDraft};
 use filrouge_tests::webdriver::{Driver, Session, poll};
 
@@ -89,6 +92,17 @@ fn main() -> anyhow::Result<()> {
         "window.__step('#tab-relances', '#relances li.relance, #relances .empty:not([hidden])')"
             .to_owned()
     })?;
+    // The coordination screen: last month's dashboard, from the tap on "‹".
+    let today = filrouge_model::Day::from_epoch_ms(filrouge_core::Clock::now_ms(
+        &filrouge_core::SystemClock,
+    ));
+    let this_month = Period::containing(PeriodKind::Month, today);
+    let (here, back) = (this_month.start, this_month.previous().start);
+    s.click_css("#tab-coordination")?;
+    s.wait_for(&format!(".figure-cards[data-period='{here}']"))?;
+    let mut dashboards = in_page(&s, TAB_ROUNDS, DASH_SCRIPT, |_| {
+        format!("window.__step('{back}', '{here}')")
+    })?;
     s.click_css("#tab-events")?;
     s.fill("#event-name", "Tournoi du banc d'essai")?;
     s.click_css("#create-event")?;
@@ -102,6 +116,16 @@ fn main() -> anyhow::Result<()> {
 
     let (store_open, mut store_saves, mut store_searches) = baseline(&data, rounds)?;
     let (mut store_caseloads, mut store_relances) = baseline_lists(&data, TAB_ROUNDS)?;
+    let mut store_dashboards = {
+        let store = open_sealed(&data)?;
+        (0..TAB_ROUNDS)
+            .map(|_| {
+                let t = Instant::now();
+                store.dashboard(this_month.previous(), today)?;
+                Ok(t.elapsed())
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?
+    };
     starts.sort();
     let median = starts[STARTS / 2];
     let row = |what: &str, ui: Duration, store: Duration, target: &str| {
@@ -177,6 +201,18 @@ fn main() -> anyhow::Result<()> {
         pct(&mut relance_tabs, 99),
         pct(&mut store_relances, 99),
         "",
+    );
+    row(
+        "‹ → last month's dashboard, p50",
+        pct(&mut dashboards, 50),
+        pct(&mut store_dashboards, 50),
+        "",
+    );
+    row(
+        "‹ → last month's dashboard, p99",
+        pct(&mut dashboards, 99),
+        pct(&mut store_dashboards, 99),
+        "≤ 300 ms",
     );
     let no_store = "";
     let plain = |what: &str, ui: Duration, target: &str| {
@@ -283,6 +319,17 @@ const TAB_SCRIPT: &str = "window.__lat = []; window.__step = (tab, ready) => { \
         window.__lat.push(performance.now() - t0); } else { setTimeout(check, 0); } }; \
     check(); }, 0))); };";
 
+/// Waits for this month's figures, then times the tap on "‹" until last month's are
+/// drawn (`back` and `here`: the months' first days, as the figures' `data-period`).
+const DASH_SCRIPT: &str = "window.__lat = []; window.__step = (back, here) => { \
+    const drawn = (p) => document.querySelector(`.figure-cards[data-period='${p}']`); \
+    const start = () => { if (!drawn(here)) { setTimeout(start, 0); return; } \
+        const t0 = performance.now(); document.querySelector('#period-previous').click(); \
+        const check = () => { if (drawn(back)) { window.__lat.push(performance.now() - t0); \
+            document.querySelector('#period-next').click(); } else { setTimeout(check, 0); } }; \
+        check(); }; \
+    start(); };";
+
 /// Registers one participant at the event's table (a name and an age band, as a
 /// worker would), timing from the tap on "Suivant" to the name field cleared for the
 /// next one (`__lat`), and to the headcount counting them (`__counted`); both are
@@ -347,7 +394,7 @@ fn baseline(
         now - now.rem_euclid(86_400_000)
     };
     let t = Instant::now();
-    let mut store = Store::open(&data.join(STORE_FILE), Env::default())?;
+    let mut store = open_sealed(data)?;
     store.list_rencontres_since(midnight)?;
     store.open_relances(None, filrouge_model::Day::from_epoch_ms(midnight), 100)?;
     store.sync_status()?;
@@ -378,7 +425,7 @@ fn baseline_lists(
     data: &std::path::Path,
     rounds: usize,
 ) -> anyhow::Result<(Vec<Duration>, Vec<Duration>)> {
-    let store = Store::open(&data.join(STORE_FILE), Env::default())?;
+    let store = open_sealed(data)?;
     let today = filrouge_model::Day::from_epoch_ms(filrouge_core::Clock::now_ms(
         &filrouge_core::SystemClock,
     ));
@@ -392,6 +439,18 @@ fn baseline_lists(
         relances.push(t.elapsed());
     }
     Ok((caseloads, relances))
+}
+
+/// The store as the app left it: sealed with the passphrase the harness chose at its
+/// first start (the app encrypts a store in clear when it opens it).
+fn open_sealed(data: &std::path::Path) -> anyhow::Result<Store> {
+    let path = data.join(STORE_FILE);
+    let Some(mut vault) = filrouge_core::vault::Vault::read(&path)? else {
+        return Ok(Store::open(&path, Env::default())?);
+    };
+    let now = filrouge_core::Clock::now_ms(&filrouge_core::SystemClock);
+    let key = vault.unlock(filrouge_tests::webdriver::PASSPHRASE, None, now)?;
+    Ok(Store::open_encrypted(&path, &key, Env::default())?)
 }
 
 fn pct(samples: &mut [Duration], p: usize) -> Duration {

@@ -344,7 +344,12 @@ pub fn CoordinationScreen(shared: Shared) -> impl IntoView {
                 {provisional}
             </p>
             <FigureListView shared listed=board.listed />
-            <ul class="figure-cards" aria-label=move || i18n.t(words::DASHBOARD)>
+            // The period of the figures drawn (not of the one asked for), for the benchmark.
+            <ul
+                class="figure-cards"
+                aria-label=move || i18n.t(words::DASHBOARD)
+                data-period=move || board.dashboard.with(|d| d.as_ref().map(|d| d.period.start.to_string()))
+            >
                 {card("fig-rencontres", words::RENCONTRES, |f| f.rencontres, Figure::Rencontres)}
                 {card("fig-named", words::NAMED, |f| f.named, Figure::Rencontres)}
                 {card("fig-anonymous", words::ANONYMOUS, |f| f.anonymous, Figure::Rencontres)}
