@@ -326,7 +326,10 @@ impl TeamServer {
                     .last_seen_at
                     .is_none_or(|at| at <= now - crate::storage::TOUCH_EVERY_MS)
                 {
-                    self.storage.touch_device(&device.id, now)?;
+                    // Best effort: a busy or full disk must not stop a device's sync.
+                    if let Err(e) = self.storage.touch_device(&device.id, now) {
+                        tracing::warn!(device_id = %device.id, error = %e, "last contact not recorded");
+                    }
                 }
                 Ok(device)
             }

@@ -489,7 +489,10 @@ pub fn write(
         ExportFormat::Xlsx => tables.iter().map(|t| t.rows.len() as u64).sum(),
         ExportFormat::Csv => tables.first().map_or(0, |t| t.rows.len() as u64),
     };
-    std::fs::rename(&part, path)?;
+    if let Err(e) = std::fs::rename(&part, path) {
+        let _ = std::fs::remove_file(&part);
+        return Err(e.into());
+    }
     if let Err(e) = store.journal_export(params, format.extension(), rows) {
         let _ = std::fs::remove_file(path);
         return Err(e);

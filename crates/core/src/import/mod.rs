@@ -38,6 +38,9 @@ pub struct Sheet {
     pub headers: Vec<String>,
     /// The other rows (blank ones left out).
     pub rows: Vec<Vec<String>>,
+    /// Each row's line in the file (the header's is 1 when it comes first), for the
+    /// refusals to point at the right one.
+    pub lines: Vec<u64>,
 }
 
 fn unreadable(reason: impl ToString) -> CoreError {
@@ -53,19 +56,24 @@ pub fn read(bytes: &[u8]) -> Result<Sheet, CoreError> {
     } else {
         read_csv(bytes)?
     };
-    rows.retain(|r| r.iter().any(|c| !c.trim().is_empty()));
+    rows.retain(|(_, r)| r.iter().any(|c| !c.trim().is_empty()));
     if rows.is_empty() {
         return Err(unreadable("the file holds no row"));
     }
-    let headers = rows
-        .remove(0)
-        .into_iter()
-        .map(|h| h.trim().to_owned())
-        .collect();
-    Ok(Sheet { headers, rows })
+    let (_, header) = rows.remove(0);
+    let headers = header.into_iter().map(|h| h.trim().to_owned()).collect();
+    let (lines, rows) = rows.into_iter().unzip();
+    Ok(Sheet {
+        headers,
+        rows,
+        lines,
+    })
 }
 
-fn read_csv(bytes: &[u8]) -> Result<Vec<Vec<String>>, CoreError> {
+/// Rows with their line in the file.
+type Lines = Vec<(u64, Vec<String>)>;
+
+fn read_csv(bytes: &[u8]) -> Result<Lines, CoreError> {
     let text = decode_text(bytes);
     let first = text.lines().next().unwrap_or_default();
     // The separator the header line uses most: French Excel writes ';'.
@@ -80,22 +88,41 @@ fn read_csv(bytes: &[u8]) -> Result<Vec<Vec<String>>, CoreError> {
         .from_reader(text.as_bytes());
     reader
         .records()
-        .map(|r| {
-            r.map(|r| r.iter().map(str::to_owned).collect())
-                .map_err(unreadable)
+        .enumerate()
+        .map(|(i, r)| {
+            let r = r.map_err(unreadable)?;
+            // The reader's position is where it started looking, before the blank lines
+            // it skips: they are counted here, so the line said is the row's own.
+            let line = r.position().map_or(i as u64 + 1, |p| {
+                let rest = text.as_bytes().get(p.byte() as usize..).unwrap_or_default();
+                let blank = rest
+                    .iter()
+                    .take_while(|b| matches!(b, b'\n' | b'\r'))
+                    .filter(|b| **b == b'\n')
+                    .count();
+                p.line() + blank as u64
+            });
+            Ok((line, r.iter().map(str::to_owned).collect()))
         })
         .collect()
 }
 
-fn read_xlsx(bytes: &[u8]) -> Result<Vec<Vec<String>>, CoreError> {
+fn read_xlsx(bytes: &[u8]) -> Result<Lines, CoreError> {
     let mut book = Xlsx::new(Cursor::new(bytes)).map_err(unreadable)?;
     let range = book
         .worksheet_range_at(0)
         .ok_or_else(|| unreadable("the workbook has no sheet"))?
         .map_err(unreadable)?;
+    let first = range.start().map_or(0, |(row, _)| u64::from(row));
     Ok(range
         .rows()
-        .map(|row| row.iter().map(values::cell_text).collect())
+        .enumerate()
+        .map(|(i, row)| {
+            (
+                first + i as u64 + 1,
+                row.iter().map(values::cell_text).collect(),
+            )
+        })
         .collect())
 }
 
@@ -205,7 +232,7 @@ impl Store {
             match draft(mapping.kind, &cells, now) {
                 Ok(d) => drafts.push(d),
                 Err((field, issue)) => report.refused.push(ImportProblem {
-                    line: i as u64 + 2,
+                    line: sheet.lines.get(i).copied().unwrap_or(i as u64 + 2),
                     column: field.and_then(|f| cells.header(f)),
                     issue,
                 }),
@@ -216,15 +243,24 @@ impl Store {
         }
         let actor = self.actor().clone();
         let tx = self.conn.savepoint()?;
-        // A row twice in one file is imported once, in a dry run too.
-        let mut this_file = std::collections::HashSet::new();
+        // Two rows alike in one file are two records (two "Karim" with only a
+        // pseudonym, two identical groups on one day): the second's hash counts it.
+        let mut this_file: std::collections::HashMap<Vec<u8>, u32> = Default::default();
         for draft in drafts {
-            let hash = draft.hash()?;
+            let mut hash = draft.hash()?;
+            let seen_before = this_file.entry(hash.clone()).or_default();
+            if *seen_before > 0 {
+                let mut again = Sha256::new();
+                again.update(&hash);
+                again.update(seen_before.to_be_bytes());
+                hash = again.finalize().to_vec();
+            }
+            *seen_before += 1;
             let seen: Option<i64> = tx
                 .prepare_cached("SELECT 1 FROM imported WHERE hash = ?1")?
                 .query_row([&hash], |r| r.get(0))
                 .optional()?;
-            if seen.is_some() || !this_file.insert(hash.clone()) {
+            if seen.is_some() {
                 report.already += 1;
                 continue;
             }

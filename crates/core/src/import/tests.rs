@@ -182,3 +182,62 @@ fn a_file_that_is_no_spreadsheet_is_said() {
         Err(crate::CoreError::Spreadsheet { .. })
     ));
 }
+
+#[test]
+fn imported_persons_are_new_when_first_met_not_when_imported() {
+    use filrouge_model::dashboard::{Period, PeriodKind};
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = store(&dir);
+    let csv = "Prénom;Commune\nAmine;Lille\nBinta;Roubaix\n";
+    let sheet = read(csv.as_bytes()).unwrap();
+    let mapping = ImportMapping::suggest(ImportKind::Personnes, &sheet.headers);
+    assert_eq!(s.import_sheet(&sheet, &mapping, true).unwrap().created, 2);
+    let month = Period::containing(PeriodKind::Month, filrouge_model::Day::from_epoch_ms(NOW));
+    assert_eq!(
+        s.figures(month).unwrap().new_persons,
+        0,
+        "the import is no first contact"
+    );
+    // Amine met this month: new now.
+    let amine = s.search_persons("amine", 1).unwrap()[0].id.clone();
+    s.create_rencontre(filrouge_model::RencontreDraft {
+        channel: Channel::Maraude,
+        place: "Gare".into(),
+        occurred_at: Some(NOW - 3_600_000),
+        persons: [amine].into(),
+        ..Default::default()
+    })
+    .unwrap();
+    assert_eq!(s.figures(month).unwrap().new_persons, 1);
+}
+
+#[test]
+fn alike_rows_are_two_records_refusals_say_their_file_line_and_years_have_four_digits() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = store(&dir);
+    // Two "Karim" with nothing else: two persons; a blank line before a bad row.
+    let csv = "Prénom;Année de naissance\nKarim;\nKarim;\n";
+    let sheet = read(csv.as_bytes()).unwrap();
+    let mapping = ImportMapping::suggest(ImportKind::Personnes, &sheet.headers);
+    let done = s.import_sheet(&sheet, &mapping, true).unwrap();
+    assert_eq!((done.created, done.already), (2, 0));
+    let again = s.import_sheet(&sheet, &mapping, true).unwrap();
+    assert_eq!(
+        (again.created, again.already),
+        (0, 2),
+        "the same file: nothing new"
+    );
+
+    let csv = "Date;Canal;Lieu;Nombre\n01/09/2026;Maraude;Gare;2\n\n03/09/26;Maraude;Gare;2\n";
+    let sheet = read(csv.as_bytes()).unwrap();
+    let mapping = ImportMapping::suggest(ImportKind::Rencontres, &sheet.headers);
+    let report = s.import_sheet(&sheet, &mapping, false).unwrap();
+    assert_eq!(report.refused.len(), 1);
+    assert_eq!(
+        report.refused[0].line, 4,
+        "the file's own line, blank lines counted"
+    );
+    assert!(
+        matches!(&report.refused[0].issue, ImportIssue::BadDate { value } if value == "03/09/26")
+    );
+}

@@ -124,10 +124,17 @@ fn parse_instant(text: &str) -> Option<i64> {
     };
     let day = if let Some((d, rest)) = date.split_once('/') {
         let (m, y) = rest.split_once('/')?;
+        // Four digits: "03/11/26" is not year 26 (French Excel may write jj/mm/aa).
+        if y.len() != 4 {
+            return None;
+        }
         Day::from_ymd(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)?
     } else {
         Day::parse(date).ok()?
     };
+    if day.year() < 1900 {
+        return None;
+    }
     let minutes = match time {
         None => 12 * 60,
         Some(t) => {
@@ -224,7 +231,14 @@ mod tests {
             parse_instant("2026-11-03 09:30:00"),
             parse_instant("03/11/2026 09:30")
         );
-        for bad in ["31/02/2026", "2026/11/03", "demain", "03/11/2026 25:00"] {
+        for bad in [
+            "31/02/2026",
+            "2026/11/03",
+            "demain",
+            "03/11/2026 25:00",
+            "03/11/26",
+            "0026-11-03",
+        ] {
             assert_eq!(parse_instant(bad), None, "{bad}");
         }
     }

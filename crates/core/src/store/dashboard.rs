@@ -33,14 +33,17 @@ pub(crate) const MET: &str = "SELECT DISTINCT rp.person_id AS id FROM rencontre_
 /// The persons first seen in the period: `[?1, ?2)` in milliseconds, `[?3, ?4)` as days.
 /// A person is first seen at the earliest of their record's creation, their first
 /// rencontre and their first stage change; the candidates are those with one of the
-/// three in the period, kept when none of the three came before it.
+/// three in the period, kept when none of the three came before it. A person imported
+/// from a spreadsheet was met before the import: their record's creation says nothing,
+/// only their rencontres and stage changes do.
 pub(crate) const NEW: &str = "SELECT c.id FROM (
                       SELECT id FROM personnes WHERE created_at >= ?1 AND created_at < ?2
+                             AND id NOT IN (SELECT record_id FROM imported)
                       UNION SELECT person_id FROM rencontre_persons
                              WHERE occurred_at >= ?1 AND occurred_at < ?2
                       UNION SELECT person_id FROM etapes WHERE date >= ?3 AND date < ?4
                    ) c JOIN personnes p ON p.id = c.id
-                   WHERE p.created_at >= ?1
+                   WHERE (p.created_at >= ?1 OR c.id IN (SELECT record_id FROM imported))
                      AND NOT EXISTS (SELECT 1 FROM rencontre_persons r
                                       WHERE r.person_id = c.id AND r.occurred_at < ?1)
                      AND NOT EXISTS (SELECT 1 FROM etapes e

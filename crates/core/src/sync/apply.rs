@@ -254,6 +254,8 @@ fn erase_local(tx: &Transaction<'_>, doc_id: &str, now: i64) -> Result<(), CoreE
         "DELETE FROM pending_changes WHERE doc_id = ?1",
         "DELETE FROM quarantine WHERE doc_id = ?1",
         "DELETE FROM conflicts WHERE doc_id = ?1",
+        // The memory of an imported row is a hash of the person's fields: it goes too.
+        "DELETE FROM imported WHERE record_id = ?1",
     ] {
         tx.prepare_cached(sql)?.execute([doc_id])?;
     }
