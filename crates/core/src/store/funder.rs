@@ -46,6 +46,73 @@ fn columns(period: Period) -> Vec<Period> {
     out
 }
 
+/// Which cells the funder's mode hides: every count from 1 to 4 (primary suppression),
+/// then, wherever one hidden cell could be worked out by subtraction, one more
+/// (secondary suppression), until none can. Two sums hold exactly: a row's columns add
+/// up to its total when the date rule is `first` (a person counts in one part of the
+/// period), and a parent's parts may add up to it (the kinds of positive exit). So in a
+/// row, and among the parts of one parent in a column, a lone hidden cell takes the
+/// smallest other non-zero cell with it.
+pub(crate) fn suppressed(counts: &[Vec<u64>], set: &IndicatorSet) -> Vec<Vec<bool>> {
+    let mut hide: Vec<Vec<bool>> = counts
+        .iter()
+        .map(|row| {
+            row.iter()
+                .map(|n| matches!(Cell::of(*n, true), Cell::Suppressed))
+                .collect()
+        })
+        .collect();
+    // Hides the smallest non-zero cell among `cells` (row, column) not hidden yet, when
+    // exactly one of them is hidden; whether it did.
+    let complete = |hide: &mut Vec<Vec<bool>>, cells: &[(usize, usize)]| {
+        if cells.iter().filter(|(r, c)| hide[*r][*c]).count() != 1 {
+            return false;
+        }
+        let smallest = cells
+            .iter()
+            .filter(|(r, c)| !hide[*r][*c] && counts[*r][*c] > 0)
+            .min_by_key(|(r, c)| counts[*r][*c]);
+        match smallest {
+            Some((r, c)) => {
+                hide[*r][*c] = true;
+                true
+            }
+            None => false,
+        }
+    };
+    let width = counts.first().map_or(0, Vec::len);
+    let mut changed = true;
+    while changed {
+        changed = false;
+        for r in 0..counts.len() {
+            // The columns and the total of a row with parts of the period.
+            if width > 1 {
+                let cells: Vec<_> = (0..width).map(|c| (r, c)).collect();
+                changed |= complete(&mut hide, &cells);
+            }
+        }
+        for (p, parent) in set.indicators.iter().enumerate() {
+            let parts: Vec<usize> = set
+                .indicators
+                .iter()
+                .enumerate()
+                .filter(|(_, i)| i.part_of.as_deref() == Some(parent.id.as_str()))
+                .map(|(r, _)| r)
+                .collect();
+            if parts.is_empty() {
+                continue;
+            }
+            for c in 0..width {
+                let cells: Vec<_> = std::iter::once((p, c))
+                    .chain(parts.iter().map(|r| (*r, c)))
+                    .collect();
+                changed |= complete(&mut hide, &cells);
+            }
+        }
+    }
+    hide
+}
+
 /// `?n, ?n+1, …` for `count` parameters starting at `first`.
 fn placeholders(first: usize, count: usize) -> String {
     (first..first + count)
@@ -70,6 +137,8 @@ impl Store {
         // are found once per column.
         let mut events: HashMap<(String, DateRule, usize), BTreeSet<String>> = HashMap::new();
         let mut rows = Vec::with_capacity(set.indicators.len());
+        // Each indicator's counts per column, the whole period last.
+        let mut counts: Vec<Vec<u64>> = Vec::with_capacity(set.indicators.len());
         // Each indicator's persons per column (the whole period last), for its parts.
         let mut counted: HashMap<&str, Vec<BTreeSet<String>>> = HashMap::new();
         for indicator in &set.indicators {
@@ -97,18 +166,29 @@ impl Store {
                 }
                 sets.push(ids);
             }
-            let cell = |ids: &BTreeSet<String>| Cell::of(ids.len() as u64, funder_mode);
-            let (total, parts) = sets
-                .split_last()
-                .map_or((Cell::Count(0), &[][..]), |(t, p)| (cell(t), p));
+            counts.push(sets.iter().map(|ids| ids.len() as u64).collect::<Vec<_>>());
+            counted.insert(indicator.id.as_str(), sets);
+        }
+        let hidden = if funder_mode {
+            suppressed(&counts, set)
+        } else {
+            vec![vec![false; columns.len() + 1]; counts.len()]
+        };
+        for ((indicator, n), hide) in set.indicators.iter().zip(&counts).zip(&hidden) {
+            let cell = |i: usize| {
+                if hide[i] {
+                    Cell::Suppressed
+                } else {
+                    Cell::Count(n[i])
+                }
+            };
             rows.push(FunderRow {
                 id: indicator.id.clone(),
                 label: indicator.label.clone(),
                 part_of: indicator.part_of.clone(),
-                cells: parts.iter().map(cell).collect(),
-                total,
+                cells: (0..columns.len()).map(cell).collect(),
+                total: cell(columns.len()),
             });
-            counted.insert(indicator.id.as_str(), sets);
         }
         Ok(FunderTable {
             name: set.name.clone(),

@@ -173,3 +173,23 @@ fn an_exit_kind_belongs_to_a_sortie_only() {
         matches!(err, crate::CoreError::Validation(e) if e.field == filrouge_model::Field::Exit)
     );
 }
+
+#[test]
+fn a_lone_hidden_cell_takes_another_with_it() {
+    let set = IndicatorSet::parse(
+        r#"{"format": 1, "name": "t", "indicators": [
+            {"id": "p", "label": "Sorties positives", "event": {"kind": "exit", "exits": ["emploi", "formation"]}},
+            {"id": "a", "label": "dont emploi", "event": {"kind": "exit", "exits": ["emploi"]}, "part_of": "p"},
+            {"id": "b", "label": "dont formation", "event": {"kind": "exit", "exits": ["formation"]}, "part_of": "p"}]}"#,
+    )
+    .unwrap();
+    // Quarters add up to the total: with Q3 hidden alone, 33 - 10 - 12 - 8 would tell it.
+    let hide = super::funder::suppressed(&[vec![10, 12, 3, 8, 33], vec![0; 5], vec![0; 5]], &set);
+    assert_eq!(hide[0], [false, false, true, true, false]);
+    // Parts add up to their whole: with "formation" hidden alone, 20 - 17 would tell it.
+    let hide = super::funder::suppressed(&[vec![20], vec![17], vec![3]], &set);
+    assert_eq!(hide, [[false], [true], [true]]);
+    // Nothing to work out: nothing more hidden.
+    let hide = super::funder::suppressed(&[vec![20], vec![20], vec![0]], &set);
+    assert_eq!(hide, [[false], [false], [false]]);
+}
