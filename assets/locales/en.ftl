@@ -636,3 +636,4 @@ coord-provisional = Provisional figures: { $count ->
 } for more than { $days } days ({ $devices }).
 coord-stale-since = { $name }, last synced on { $date }
 coord-stale-never = { $name }, never synced
+coord-devices-unknown = Provisional figures: the team's devices could not be listed yet (no network since this device was enrolled); others' records may be missing.

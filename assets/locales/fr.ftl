@@ -678,3 +678,4 @@ coord-provisional = Chiffres provisoires : { $count ->
 } depuis plus de { $days } jours ({ $devices }).
 coord-stale-since = { $name }, dernière synchronisation le { $date }
 coord-stale-never = { $name }, jamais synchronisé
+coord-devices-unknown = Chiffres provisoires : la liste des appareils de l'équipe n'a pas encore pu être lue (pas de réseau depuis l'association de cet appareil) ; les enregistrements des autres peuvent manquer.

@@ -293,6 +293,10 @@ pub struct Dashboard {
     /// server's list as last read (the figures are provisional while there are some).
     #[serde(default)]
     pub stale_devices: Vec<StaleDevice>,
+    /// Whether this device is in a team whose devices it has never been able to list
+    /// (offline since its enrolment): the figures may lack others' records.
+    #[serde(default)]
+    pub devices_unknown: bool,
 }
 
 /// One count of the dashboard, to list the records behind it.

@@ -243,6 +243,9 @@ pub fn provisional(lang: Lang, stale: &[StaleDevice]) -> String {
     )
 }
 
+/// The banner when the team's devices were never listed.
+pub const DEVICES_UNKNOWN: Key = Key("coord-devices-unknown");
+
 /// How many data rows a file has.
 pub fn import_rows(lang: Lang, rows: u64) -> String {
     tr_args(lang, Key("coord-import-rows"), &[("rows", rows.into())])

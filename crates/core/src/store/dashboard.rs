@@ -102,6 +102,8 @@ impl Store {
             stages_now: self.stages_now()?,
             overdue: self.overdue(today)?,
             stale_devices: self.stale_devices(self.env.clock.now_ms())?,
+            devices_unknown: self.meta("server_url")?.is_some()
+                && self.meta(TEAM_DEVICES)?.is_none(),
         })
     }
 

@@ -580,13 +580,18 @@ fn devices_that_have_not_synced_for_a_week_make_the_figures_provisional() {
             last_seen_at: seen,
             this_device: me,
         };
-    // Nothing known of the team: nothing said.
+    // Nothing known of the team: nothing said, while the device is in no team...
+    let board = f.store.dashboard(november(), day(TODAY)).unwrap();
+    assert!(board.stale_devices.is_empty() && !board.devices_unknown);
+    // ...and said once it is, until the team's devices have been listed.
+    f.store
+        .set_meta("server_url", "https://equipe.example")
+        .unwrap();
     assert!(
         f.store
             .dashboard(november(), day(TODAY))
             .unwrap()
-            .stale_devices
-            .is_empty()
+            .devices_unknown
     );
     f.store
         .remember_team_devices(&[
@@ -622,11 +627,9 @@ fn devices_that_have_not_synced_for_a_week_make_the_figures_provisional() {
             device("Téléphone neuf", now - one, None, None, false),
         ])
         .unwrap();
-    let stale = f
-        .store
-        .dashboard(november(), day(TODAY))
-        .unwrap()
-        .stale_devices;
+    let board = f.store.dashboard(november(), day(TODAY)).unwrap();
+    assert!(!board.devices_unknown);
+    let stale = board.stale_devices;
     let names: Vec<&str> = stale.iter().map(|d| d.name.as_str()).collect();
     assert_eq!(names, ["Téléphone de Léa", "Tablette du forum"]);
     assert_eq!(stale[0].last_seen_at, Some(now - 10 * one));

@@ -133,9 +133,15 @@ pub fn CoordinationScreen(shared: Shared) -> impl IntoView {
     let provisional = move || {
         let lang = i18n.lang();
         board.dashboard.with(|d| {
-            d.as_ref()
-                .filter(|d| !d.stale_devices.is_empty())
-                .map(|d| words::provisional(lang, &d.stale_devices))
+            d.as_ref().and_then(|d| {
+                if !d.stale_devices.is_empty() {
+                    Some(words::provisional(lang, &d.stale_devices))
+                } else if d.devices_unknown {
+                    Some(i18n::tr(lang, words::DEVICES_UNKNOWN))
+                } else {
+                    None
+                }
+            })
         })
     };
     // A finished sync may have brought the team's records: read again.
