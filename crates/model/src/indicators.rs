@@ -80,7 +80,7 @@ pub enum TerritoryFlag {
 }
 
 /// What happened to the person.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Event {
     /// First seen (*repéré·e*): their record, first rencontre or first stage change,

@@ -274,28 +274,17 @@ pub fn import_summary(lang: Lang, r: &ImportReport) -> String {
 
 /// A refused row: its line, its column, and why.
 pub fn import_problem(lang: Lang, p: &ImportProblem) -> String {
-    let why = match &p.issue {
-        ImportIssue::Invalid { error } => super::validation_sentence(lang, error),
-        ImportIssue::UnknownValue { value } => tr_args(
-            lang,
-            Key("coord-import-unknown"),
-            &[("value", value.clone().into())],
-        ),
-        ImportIssue::BadDate { value } => tr_args(
-            lang,
-            Key("coord-import-bad-date"),
-            &[("value", value.clone().into())],
-        ),
-        ImportIssue::BadNumber { value } => tr_args(
-            lang,
-            Key("coord-import-bad-number"),
-            &[("value", value.clone().into())],
-        ),
-        ImportIssue::BadFlag { value } => tr_args(
-            lang,
-            Key("coord-import-bad-flag"),
-            &[("value", value.clone().into())],
-        ),
+    let (key, value) = match &p.issue {
+        ImportIssue::Invalid { error } => (None, super::validation_sentence(lang, error)),
+        ImportIssue::UnknownValue { value } => (Some(Key("coord-import-unknown")), value.clone()),
+        ImportIssue::BadDate { value } => (Some(Key("coord-import-bad-date")), value.clone()),
+        ImportIssue::BadNumber { value } => (Some(Key("coord-import-bad-number")), value.clone()),
+        ImportIssue::BadFlag { value } => (Some(Key("coord-import-bad-flag")), value.clone()),
+    };
+    // The other refusals quote the value as written.
+    let why = match key {
+        Some(key) => tr_args(lang, key, &[("value", value.into())]),
+        None => value,
     };
     match &p.column {
         Some(column) => tr_args(

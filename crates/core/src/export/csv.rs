@@ -33,8 +33,8 @@ fn quoted(field: &str) -> Cow<'_, str> {
     }
 }
 
-/// A day as French Excel reads it.
-fn day(d: filrouge_model::Day) -> String {
+/// A day as French Excel reads it (and as the exports' parameters say it).
+pub(super) fn day(d: filrouge_model::Day) -> String {
     let (y, m, d) = d.ymd();
     format!("{d:02}/{m:02}/{y}")
 }

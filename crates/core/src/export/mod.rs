@@ -134,10 +134,7 @@ pub fn period_label(period: Period) -> String {
         "décembre",
     ];
     let (y, m, _) = period.start.ymd();
-    let short = |d: Day| {
-        let (y, m, d) = d.ymd();
-        format!("{d:02}/{m:02}/{y}")
-    };
+    let short = csv::day;
     match period.kind {
         PeriodKind::Month => format!("{} {y}", MONTHS[(m as usize - 1) % 12]),
         PeriodKind::Quarter => format!("T{} {y}", m.div_ceil(3)),

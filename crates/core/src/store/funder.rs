@@ -135,7 +135,7 @@ impl Store {
         let mut people: Option<HashMap<String, Attributes>> = None;
         // Indicators often share an event ("repérés", then "dont QPV"…): its persons
         // are found once per column.
-        let mut events: HashMap<(String, DateRule, usize), BTreeSet<String>> = HashMap::new();
+        let mut events: HashMap<(&Event, DateRule, usize), BTreeSet<String>> = HashMap::new();
         let mut rows = Vec::with_capacity(set.indicators.len());
         // Each indicator's counts per column, the whole period last.
         let mut counts: Vec<Vec<u64>> = Vec::with_capacity(set.indicators.len());
@@ -144,14 +144,13 @@ impl Store {
         for indicator in &set.indicators {
             let mut sets = Vec::with_capacity(columns.len() + 1);
             for (i, p) in columns.iter().chain(std::iter::once(&period)).enumerate() {
-                let key = (format!("{:?}", indicator.event), indicator.date_rule, i);
+                let key = (&indicator.event, indicator.date_rule, i);
                 let mut ids = match events.get(&key) {
                     Some(ids) => ids.clone(),
-                    None => {
-                        let ids = self.event_persons(&indicator.event, indicator.date_rule, *p)?;
-                        events.insert(key, ids.clone());
-                        ids
-                    }
+                    None => events
+                        .entry(key)
+                        .or_insert(self.event_persons(&indicator.event, indicator.date_rule, *p)?)
+                        .clone(),
                 };
                 if !indicator.population.is_everyone() {
                     let people = match &mut people {
