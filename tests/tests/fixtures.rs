@@ -90,6 +90,11 @@ fn store_v13_still_opens_reads_and_edits() -> anyhow::Result<()> {
     check_persons(13)
 }
 
+#[test]
+fn store_v14_still_opens_reads_and_edits() -> anyhow::Result<()> {
+    check_persons(14)
+}
+
 /// Version 10 projects persons' creation time (and their age and territory) for the
 /// coordinator's figures: a store of an earlier version is rebuilt once at open, so its
 /// persons are counted as new in the period they were recorded in, not in 1970.

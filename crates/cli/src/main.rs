@@ -153,7 +153,7 @@ enum Command {
         /// The file format.
         #[arg(long, value_enum, default_value_t = FormatArg::Xlsx)]
         format: FormatArg,
-        /// Include last names, notes and needs.
+        /// Include last names, contact means (where the person agreed to be contacted), notes and needs.
         #[arg(long)]
         personal: bool,
         /// The file to write.

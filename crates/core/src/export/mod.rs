@@ -3,8 +3,9 @@
 //!
 //! The store reads the rows from its projection tables ([`Store::export_tables`]) into
 //! [`Table`]s of typed [`Value`]s; [`xlsx`] and [`csv`] write them. Exports are
-//! pseudonymised unless the user asks otherwise: no last names, notes or *freins*
-//! (contact means are never projected, so never exported). Every export is written to
+//! pseudonymised unless the user asks otherwise: no last names, contact means, notes or
+//! *freins* (contact means only where the person agreed to be contacted, as the
+//! projection keeps them). Every export is written to
 //! a `.part` file renamed when complete, then recorded in the device's export journal
 //! (`exports` table: what, when, by whom, how many rows); a journal that cannot be
 //! written removes the file. A cell that a spreadsheet would read as a formula is
@@ -80,7 +81,7 @@ pub struct Parameters {
     pub at: i64,
     /// By whom (the device's worker name).
     pub by: Option<String>,
-    /// Whether names, notes and needs are in it.
+    /// Whether names, contact means, notes and needs are in it.
     pub personal: bool,
 }
 
@@ -106,7 +107,7 @@ impl Parameters {
                 "Données personnelles",
                 Value::Text(
                     if self.personal {
-                        "incluses (noms, notes, freins)"
+                        "incluses (noms, contacts, notes, freins)"
                     } else {
                         "non : pseudonymisé (ni nom, ni contact, ni note, ni frein)"
                     }
@@ -294,6 +295,15 @@ impl Store {
                 "Freins",
                 "Les freins périphériques (données sensibles).",
             ));
+            columns.push(col(
+                "Téléphone",
+                "Seulement si la personne a accepté d'être contactée.",
+            ));
+            columns.push(col(
+                "Réseau ou messagerie",
+                "Son identifiant (« @… sur Insta ») ; seulement si la personne a accepté \
+                 d'être contactée.",
+            ));
         }
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT p.id, p.pseudonym, p.birth_year, p.age_band, p.gender, p.commune, p.qpv,
@@ -302,7 +312,8 @@ impl Store {
                       WHERE person_id = p.id AND vocab = 'category'),
                     p.referent, p.stage, p.created_at, p.last_name,
                     (SELECT group_concat(code) FROM person_tags
-                      WHERE person_id = p.id AND vocab = 'frein')
+                      WHERE person_id = p.id AND vocab = 'frein'),
+                    p.phone, p.handle
                FROM personnes p WHERE p.id IN ({MET}) ORDER BY p.pseudonym, p.id"
         ))?;
         let mut rows = Vec::new();
@@ -327,6 +338,8 @@ impl Store {
             if personal {
                 row.push(text_or_empty(r.get(13)?));
                 row.push(labels::<Frein>(r.get(14)?));
+                row.push(text_or_empty(r.get(15)?));
+                row.push(text_or_empty(r.get(16)?));
             }
             rows.push(row);
         }

@@ -9,7 +9,9 @@ use std::path::Path;
 use calamine::{Data, Reader, Xlsx, open_workbook};
 use filrouge_model::dashboard::{Period, PeriodKind};
 use filrouge_model::ipc::{Export, ExportFormat, ExportFunderTable};
-use filrouge_model::{Channel, Day, PersonDraft, RencontreDraft};
+use filrouge_model::{
+    Channel, Consent, ConsentMethod, ConsentScope, Contact, Day, PersonDraft, RencontreDraft,
+};
 
 use super::{Column, Parameters, Table, Value, csv, xlsx};
 use crate::Device;
@@ -164,7 +166,50 @@ fn device(dir: &Path) -> Device {
         let mut p = PersonDraft::new("Éloïse");
         p.last_name = Some("Martin".into());
         p.freins.insert(filrouge_model::Frein::Mobilite);
+        p.contact = Some(Contact {
+            phone: Some("06 12 34 56 78".into()),
+            handle: Some("@elo93".into()),
+        });
+        p.consent = Some(Consent {
+            date: Day::from_epoch_ms(NOW),
+            scopes: [ConsentScope::SuiviEquipe, ConsentScope::Contact].into(),
+            method: ConsentMethod::Oral,
+        });
         let id = s.create_person(p).unwrap();
+        // A person who withdrew her agreement to be contacted on one device while her
+        // phone was typed on another: the merge holds both, the projection keeps none.
+        let other = s.create_person(PersonDraft::new("Inès")).unwrap();
+        let mut merged = PersonDraft::new("Inès");
+        merged.contact = Some(Contact {
+            phone: Some("07 00 00 00 00".into()),
+            handle: None,
+        });
+        merged.consent = Some(Consent {
+            date: Day::from_epoch_ms(NOW),
+            scopes: [ConsentScope::SuiviEquipe].into(),
+            method: ConsentMethod::Oral,
+        });
+        crate::store::projections::project(
+            &s.conn,
+            filrouge_model::RecordKind::Personne,
+            other.as_str(),
+            Some(&crate::store::projections::Row::Personne(merged)),
+            crate::store::projections::Meta {
+                deleted: false,
+                updated_at: NOW,
+            },
+            true,
+        )
+        .unwrap();
+        s.create_rencontre(RencontreDraft {
+            channel: Channel::Maraude,
+            place: "gare".into(),
+            occurred_at: Some(NOW - 1_000_000),
+            headcount: 1,
+            persons: [other].into(),
+            ..Default::default()
+        })
+        .unwrap();
         for note in ["=HYPERLINK(\"x\")", "Rappel demain"] {
             s.create_rencontre(RencontreDraft {
                 channel: Channel::Maraude,
@@ -196,7 +241,7 @@ fn a_stores_export_is_pseudonymised_unless_asked_and_journaled() {
             &out,
         )
         .unwrap();
-    assert_eq!(plain.rows, 3, "two rencontres and one person");
+    assert_eq!(plain.rows, 5, "three rencontres and two persons");
     assert!(
         plain
             .file
@@ -231,7 +276,7 @@ fn a_stores_export_is_pseudonymised_unless_asked_and_journaled() {
     assert!(all.contains(&"Éloïse".to_owned()));
     assert!(
         !all.iter()
-            .any(|c| c.contains("Martin") || c.contains("Mobilité"))
+            .any(|c| c.contains("Martin") || c.contains("Mobilité") || c.contains("06 12"))
     );
 
     // Asked for, names, notes and needs come; a second export never overwrites the first.
@@ -258,6 +303,12 @@ fn a_stores_export_is_pseudonymised_unless_asked_and_journaled() {
         .collect();
     assert!(all.contains(&"Martin".to_owned()));
     assert!(all.contains(&"=HYPERLINK(\"x\")".to_owned()));
+    assert!(all.contains(&"06 12 34 56 78".to_owned()));
+    assert!(all.contains(&"@elo93".to_owned()));
+    assert!(
+        !all.iter().any(|c| c.contains("07 00")),
+        "no contact means without the person's agreement"
+    );
 
     let csv = d
         .export(
@@ -269,7 +320,7 @@ fn a_stores_export_is_pseudonymised_unless_asked_and_journaled() {
             &out,
         )
         .unwrap();
-    assert_eq!(csv.rows, 2, "CSV holds the rencontres");
+    assert_eq!(csv.rows, 3, "CSV holds the rencontres");
     let text = std::fs::read_to_string(&csv.file).unwrap();
     assert!(text.contains(";'+33 gare;"), "{text}");
 
@@ -291,9 +342,9 @@ fn a_stores_export_is_pseudonymised_unless_asked_and_journaled() {
             .collect::<Vec<_>>(),
         [
             ("xlsx", 16, false),
-            ("csv", 2, false),
-            ("xlsx", 3, true),
-            ("xlsx", 3, false)
+            ("csv", 3, false),
+            ("xlsx", 5, true),
+            ("xlsx", 5, false)
         ]
     );
     // No `.part` file is left behind.

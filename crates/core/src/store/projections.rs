@@ -7,8 +7,8 @@
 
 use filrouge_model::records::RecordKind;
 use filrouge_model::{
-    EtapeDraft, EventDraft, OrientationDraft, PartnerDraft, PersonDraft, RegistrationDraft,
-    RelanceDraft, RencontreDraft,
+    ConsentScope, EtapeDraft, EventDraft, OrientationDraft, PartnerDraft, PersonDraft,
+    RegistrationDraft, RelanceDraft, RencontreDraft,
 };
 use std::collections::BTreeSet;
 
@@ -200,6 +200,13 @@ fn personne(tx: &Connection, id: &str, p: &PersonDraft, meta: Meta) -> Result<()
         .flatten()
         .collect::<Vec<_>>()
         .join(" ");
+    // Merged edits may leave a phone beside a consent withdrawn on another device: the
+    // consent wins, as it does on the person's screen.
+    let contact = p.contact.as_ref().filter(|_| {
+        p.consent
+            .as_ref()
+            .is_some_and(|c| c.covers(ConsentScope::Contact))
+    });
     let existing: Option<(i64, String, Option<String>)> = tx
         .prepare_cached("SELECT rowid, pseudonym, last_name FROM personnes WHERE id = ?1")?
         .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
@@ -219,6 +226,8 @@ fn personne(tx: &Connection, id: &str, p: &PersonDraft, meta: Meta) -> Result<()
         p.territory.zrr,
         p.territory.outre_mer,
         created_at(id).unwrap_or(meta.updated_at),
+        contact.and_then(|c| c.phone.as_deref()),
+        contact.and_then(|c| c.handle.as_deref()),
     ];
     let (rowid, names_changed) = match existing {
         Some((rowid, pseudonym, last_name)) => {
@@ -226,7 +235,7 @@ fn personne(tx: &Connection, id: &str, p: &PersonDraft, meta: Meta) -> Result<()
                 "UPDATE personnes SET pseudonym = ?2, last_name = ?3, commune = ?4,
                         referent = ?5, stage = ?6, updated_at = ?7, birth_year = ?8,
                         age_band = ?9, gender = ?10, qpv = ?11, zrr = ?12, outre_mer = ?13,
-                        created_at = ?14
+                        created_at = ?14, phone = ?15, handle = ?16
                   WHERE id = ?1",
             )?
             .execute(values)?;
@@ -241,8 +250,9 @@ fn personne(tx: &Connection, id: &str, p: &PersonDraft, meta: Meta) -> Result<()
             tx.prepare_cached(
                 "INSERT INTO personnes (id, pseudonym, last_name, commune, referent, stage,
                                         updated_at, birth_year, age_band, gender, qpv, zrr,
-                                        outre_mer, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                                        outre_mer, created_at, phone, handle)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,
+                         ?16)",
             )?
             .execute(values)?;
             (tx.last_insert_rowid(), true)

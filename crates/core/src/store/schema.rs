@@ -355,6 +355,13 @@ const MIGRATIONS: &[&str] = &[
         record_id TEXT NOT NULL
     ) STRICT, WITHOUT ROWID;
     "#,
+    // 14: a person's contact means, for the coordinator's personal export and the
+    // duplicate finder. Projected only while the person's consent covers being
+    // contacted; filled by the projection rebuild that follows.
+    r#"
+    ALTER TABLE personnes ADD COLUMN phone TEXT;
+    ALTER TABLE personnes ADD COLUMN handle TEXT;
+    "#,
 ];
 
 /// The schema version this code writes.

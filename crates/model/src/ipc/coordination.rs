@@ -74,7 +74,7 @@ pub struct Export {
     pub period: Period,
     /// The file format.
     pub format: ExportFormat,
-    /// Whether last names, notes and needs are included (said on the screen first).
+    /// Whether last names, contact means, notes and needs are included (said on the screen first).
     pub personal: bool,
 }
 impl Command for Export {
