@@ -17,13 +17,13 @@ use std::sync::Arc;
 use filrouge_core::{CoreError, Device, Gate};
 use filrouge_model::ipc::{
     ChangeSecret, ChangeStage, CheckIn, ChooseSecret, Command, CreateEvent, CreateInvite,
-    CreatePartner, CreatePerson, CreateRencontre, DryRunImport, EditRencontre, Enrol, Export,
-    ExportFunderTable, Exported, GetDashboard, GetEvent, GetFormDraft, GetFunderTable,
-    GetLockStatus, GetPerson, GetProfile, GetSyncStatus, Import, Invite, IpcError, LastPlace,
-    ListDevices, ListEvents, ListFigure, ListPartners, ListRelances, ListRencontres, Lock,
-    LockStatus, MyCaseload, Orient, PlanRelance, PreviewImport, Register, RevokeDevice,
-    SaveFormDraft, SearchPersons, SetIdleLock, SetLease, SetProfile, SetRelanceStatus, SyncNow,
-    SyncStatus, TeamDevice, Unlock, UpdatePerson, UpdateRencontre,
+    CreatePartner, CreatePerson, CreateRencontre, DismissDuplicate, DryRunImport, EditRencontre,
+    Enrol, Export, ExportFunderTable, Exported, FindSimilarPersons, GetDashboard, GetEvent,
+    GetFormDraft, GetFunderTable, GetLockStatus, GetPerson, GetProfile, GetSyncStatus, Import,
+    Invite, IpcError, LastPlace, ListDevices, ListDuplicates, ListEvents, ListFigure, ListPartners,
+    ListRelances, ListRencontres, Lock, LockStatus, MyCaseload, Orient, PlanRelance, PreviewImport,
+    Register, RevokeDevice, SaveFormDraft, SearchPersons, SetIdleLock, SetLease, SetProfile,
+    SetRelanceStatus, SyncNow, SyncStatus, TeamDevice, Unlock, UpdatePerson, UpdateRencontre,
 };
 use tauri::State;
 
@@ -114,6 +114,9 @@ commands! {
     local preview_import(PreviewImport);
     local dry_run_import(DryRunImport);
     synced import(Import);
+    local list_duplicates(ListDuplicates);
+    synced dismiss_duplicate(DismissDuplicate);
+    local find_similar_persons(FindSimilarPersons);
 }
 
 #[tauri::command]

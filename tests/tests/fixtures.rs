@@ -95,6 +95,28 @@ fn store_v14_still_opens_reads_and_edits() -> anyhow::Result<()> {
     check_persons(14)
 }
 
+#[test]
+fn store_v15_still_opens_reads_and_edits() -> anyhow::Result<()> {
+    check_persons(15)
+}
+
+/// Version 15 keys persons by the sound of their names: an older store is rebuilt at
+/// open, so the form finds its persons as a name is typed.
+#[test]
+fn an_upgraded_store_finds_its_persons_by_the_sound_of_their_names() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let copy = dir.path().join("store.sqlite");
+    std::fs::copy(fixture(14), &copy)?;
+    let store = Store::open(&copy, Env::default())?;
+    let found = store.similar_persons(&filrouge_model::ipc::FindSimilarPersons {
+        pseudonym: "Eloise".into(),
+        ..Default::default()
+    })?;
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].person.pseudonym, "Éloïse");
+    Ok(())
+}
+
 /// Version 10 projects persons' creation time (and their age and territory) for the
 /// coordinator's figures: a store of an earlier version is rebuilt once at open, so its
 /// persons are counted as new in the period they were recorded in, not in 1970.

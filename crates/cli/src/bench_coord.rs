@@ -8,7 +8,11 @@
 //! - an XLSX export of 100,000 rows × 20 columns, beside the same rows as CSV, with the
 //!   process's peak memory (`VmHWM`) taken before anything else is loaded;
 //! - an import of 10,000 rencontre rows from CSV into the big store, beside plain SQLite
-//!   inserting the same rows as JSON in one transaction.
+//!   inserting the same rows as JSON in one transaction;
+//! - the duplicate finder on its own store of 30,000 persons and 1,000 injected variants
+//!   (`bench_dups.rs`): recall and precision, the full scan and its pair comparisons
+//!   beside plain SQLite reading the same rows, one new-person check beside the person
+//!   search.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -54,12 +58,17 @@ fn timed(n: usize, mut f: impl FnMut() -> anyhow::Result<()>) -> anyhow::Result<
 }
 
 /// Runs the benchmark in a scratch directory under `dir`.
-pub fn run(records: usize, dir: &Path) -> anyhow::Result<()> {
+/// With `duplicates_only`, only the duplicate finder is measured.
+pub fn run(records: usize, dir: &Path, duplicates_only: bool) -> anyhow::Result<()> {
     println!("filrouge bench coord — release build expected; this machine");
     let scratch = dir.join("bench-coord");
     let _ = std::fs::remove_dir_all(&scratch);
     std::fs::create_dir_all(&scratch)?;
-    let result = measure(records, &scratch);
+    let result = if duplicates_only {
+        crate::bench_dups::measure(&scratch).map(|d| print_duplicates(&d))
+    } else {
+        measure(records, &scratch)
+    };
     let _ = std::fs::remove_dir_all(&scratch);
     result
 }
@@ -155,6 +164,11 @@ fn measure(records: usize, dir: &Path) -> anyhow::Result<()> {
     }
     tx.commit()?;
     let plain_import = t.elapsed();
+    drop(store);
+
+    let dups_dir = dir.join("duplicates");
+    std::fs::create_dir_all(&dups_dir)?;
+    let dups = crate::bench_dups::measure(&dups_dir)?;
 
     println!();
     println!("{records} records in the store; last month: {month_rencontres} rencontres");
@@ -227,7 +241,75 @@ fn measure(records: usize, dir: &Path) -> anyhow::Result<()> {
         ),
         "≤ 10 s",
     );
+    print_duplicates(&dups);
     Ok(())
+}
+
+/// The duplicate finder's figures, as lines of the table.
+fn print_duplicates(d: &crate::bench_dups::Figures) {
+    let row = |what: &str, ours: String, base: String, ratio: String, target: &str| {
+        println!("{what:<52} {ours:>12} {base:>12} {ratio:>8}  {target}");
+    };
+    println!();
+    println!(
+        "duplicates: {} persons ({} distinct + {} injected variants), {} pairs compared \
+         (all pairs would be {}), {} proposed",
+        d.persons,
+        crate::bench_dups::PERSONS,
+        crate::bench_dups::VARIANTS,
+        d.comparisons,
+        u64::from(d.persons) * u64::from(d.persons.saturating_sub(1)) / 2,
+        d.proposed,
+    );
+    row(
+        "duplicates: recall of the injected pairs",
+        format!("{:.3}", d.recall),
+        "—".into(),
+        "—".into(),
+        "≥ 0.95",
+    );
+    row(
+        "duplicates: precision of the proposed pairs",
+        format!("{:.3}", d.precision),
+        "—".into(),
+        "—".into(),
+        "≥ 0.80",
+    );
+    row(
+        "duplicates: pairs compared",
+        format!("{}", d.comparisons),
+        "—".into(),
+        "—".into(),
+        "≤ 3,000,000",
+    );
+    row(
+        "duplicates: full scan (median, max of 3) / plain read",
+        format!("{:.0} ms", d.scan_p50_ms),
+        format!("{:.1} ms", d.plain_read_ms),
+        format!("{:.0}×", d.scan_p50_ms / d.plain_read_ms.max(0.001)),
+        "≤ 1,500 ms",
+    );
+    row(
+        "  slowest scan",
+        format!("{:.0} ms", d.scan_max_ms),
+        "—".into(),
+        "—".into(),
+        "",
+    );
+    row(
+        "one new-person check p50 / person search",
+        format!("{:.2} ms", d.check_p50_ms),
+        format!("{:.2} ms", d.search_p50_ms),
+        format!("{:.1}×", d.check_p50_ms / d.search_p50_ms.max(0.001)),
+        "",
+    );
+    row(
+        "one new-person check p99",
+        format!("{:.2} ms", d.check_p99_ms),
+        "—".into(),
+        "—".into(),
+        "≤ 10 ms",
+    );
 }
 
 /// `rows` rows of `columns` cells: texts, numbers, days and instants in turn.

@@ -36,6 +36,7 @@ use std::path::{Path, PathBuf};
 
 mod backup;
 mod bench_coord;
+mod bench_dups;
 mod bench_heal;
 mod bench_load;
 mod bench_store;
@@ -218,6 +219,9 @@ enum Bench {
         /// Scratch directory (default: the system's temporary directory).
         #[arg(long)]
         dir: Option<PathBuf>,
+        /// Measure the duplicate finder only.
+        #[arg(long)]
+        duplicates_only: bool,
     },
     /// The local store: create, edit, queries, open, rebuild, disk, next to plain SQLite.
     Store {
@@ -330,8 +334,17 @@ fn main() -> anyhow::Result<()> {
             backup::restore(&file, &data.join(SERVER_DB))
         }
         Command::Bench {
-            what: Bench::Coord { records, dir },
-        } => bench_coord::run(records, &dir.unwrap_or_else(std::env::temp_dir)),
+            what:
+                Bench::Coord {
+                    records,
+                    dir,
+                    duplicates_only,
+                },
+        } => bench_coord::run(
+            records,
+            &dir.unwrap_or_else(std::env::temp_dir),
+            duplicates_only,
+        ),
         Command::Bench {
             what: Bench::Store { sizes, dir, keep },
         } => bench_store::run(&sizes, &dir.unwrap_or_else(std::env::temp_dir), keep),

@@ -12,6 +12,7 @@ use crate::rencontre::{Rencontre, RencontreDraft};
 use crate::views::RencontreFormDraft;
 
 mod coordination;
+mod duplicates;
 mod events;
 mod lock;
 mod partners;
@@ -21,6 +22,7 @@ pub use coordination::{
     DryRunImport, Export, ExportFormat, ExportFunderTable, Exported, GetDashboard, GetFunderTable,
     Import, ListFigure, PreviewImport,
 };
+pub use duplicates::{DismissDuplicate, FindSimilarPersons, ListDuplicates};
 pub use events::{CheckIn, CreateEvent, GetEvent, ListEvents, Register};
 pub use lock::{
     ChangeSecret, ChooseSecret, GetLockStatus, LOCK_STATUS_EVENT, Lock, LockState, LockStatus,

@@ -19,12 +19,14 @@
 pub mod check;
 pub mod dashboard;
 pub mod day;
+pub mod duplicates;
 pub mod error;
 pub mod id;
 pub mod import;
 pub mod indicators;
 pub mod invite;
 pub mod ipc;
+pub mod names;
 pub mod records;
 pub mod rencontre;
 pub mod sync;
@@ -36,8 +38,8 @@ pub use day::Day;
 pub use error::{Field, Problem, ValidationError};
 pub use id::RecordId;
 pub use records::{
-    Consent, Contact, EtapeDraft, EventDraft, OrientationDraft, PartnerDraft, PersonDraft,
-    RecordKind, RegistrationDraft, RelanceDraft, Territory,
+    Consent, Contact, EtapeDraft, EventDraft, NotDuplicateDraft, OrientationDraft, PartnerDraft,
+    PersonDraft, RecordKind, RegistrationDraft, RelanceDraft, Territory,
 };
 pub use rencontre::{Channel, Rencontre, RencontreDraft};
 pub use vocab::{

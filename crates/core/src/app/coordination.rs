@@ -23,7 +23,7 @@ use super::Device;
 use crate::{CoreError, Store};
 
 /// Refuses a field worker's device; answers today's date on the device's clock.
-fn coordinator_today(store: &Store) -> Result<Day, CoreError> {
+pub(super) fn coordinator_today(store: &Store) -> Result<Day, CoreError> {
     let role = store.meta("role")?;
     if role.as_deref().and_then(Role::parse) == Some(Role::Intervenant) {
         return Err(CoreError::CoordinatorOnly);

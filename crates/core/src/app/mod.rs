@@ -24,6 +24,7 @@
 //! blocking thread.
 
 mod coordination;
+mod duplicates;
 mod events;
 mod gate;
 #[cfg(test)]

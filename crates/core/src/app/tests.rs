@@ -533,8 +533,38 @@ fn the_dashboard_is_a_coordinators_and_counts_who_recorded_what() {
         }),
         Err(CoreError::CoordinatorOnly)
     ));
+    assert!(matches!(
+        d.list_duplicates(filrouge_model::ipc::ListDuplicates { limit: 10 }),
+        Err(CoreError::CoordinatorOnly)
+    ));
+    let (x, y) = (
+        filrouge_model::RecordId::parse("0193a2b4-7c1d-7e2f-8a3b-4c5d6e7f8091").unwrap(),
+        filrouge_model::RecordId::parse("0193a2b4-7c1d-7e2f-8a3b-4c5d6e7f8092").unwrap(),
+    );
+    assert!(matches!(
+        d.dismiss_duplicate(filrouge_model::ipc::DismissDuplicate {
+            a: x.clone(),
+            b: y.clone()
+        }),
+        Err(CoreError::CoordinatorOnly)
+    ));
+    // The form's check is every device's.
+    assert!(
+        d.find_similar_persons(filrouge_model::ipc::FindSimilarPersons {
+            pseudonym: "Karim".into(),
+            ..Default::default()
+        })
+        .is_ok()
+    );
     d.lock().set_meta("role", "coordinateur").unwrap();
     assert!(d.get_dashboard(GetDashboard { period }).is_ok());
+    // "Pas la même personne" is one transaction.
+    one_transaction(&d, |d| {
+        d.dismiss_duplicate(filrouge_model::ipc::DismissDuplicate {
+            a: x.clone(),
+            b: y.clone(),
+        })
+    });
     // A coordinator's import is one transaction.
     let report = one_transaction(&d, |d| {
         d.import(filrouge_model::ipc::Import {

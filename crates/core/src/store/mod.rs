@@ -25,6 +25,9 @@
 pub(crate) mod dashboard;
 #[cfg(test)]
 mod dashboard_tests;
+pub(crate) mod duplicates;
+#[cfg(test)]
+mod duplicates_tests;
 pub(crate) mod events;
 pub(crate) mod funder;
 #[cfg(test)]

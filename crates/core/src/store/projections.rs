@@ -7,8 +7,8 @@
 
 use filrouge_model::records::RecordKind;
 use filrouge_model::{
-    ConsentScope, EtapeDraft, EventDraft, OrientationDraft, PartnerDraft, PersonDraft,
-    RegistrationDraft, RelanceDraft, RencontreDraft,
+    ConsentScope, EtapeDraft, EventDraft, NotDuplicateDraft, OrientationDraft, PartnerDraft,
+    PersonDraft, RegistrationDraft, RelanceDraft, RencontreDraft,
 };
 use std::collections::BTreeSet;
 
@@ -36,6 +36,7 @@ pub(crate) enum Row {
     Evenement(EventDraft),
     Inscription(RegistrationDraft),
     Partenaire(PartnerDraft),
+    NonDoublon(NotDuplicateDraft),
 }
 
 impl Row {
@@ -56,6 +57,7 @@ impl Row {
             RecordKind::Evenement => Row::Evenement(parse(json)?),
             RecordKind::Inscription => Row::Inscription(parse(json)?),
             RecordKind::Partenaire => Row::Partenaire(parse(json)?),
+            RecordKind::NonDoublon => Row::NonDoublon(parse(json)?),
         })
     }
 }
@@ -143,6 +145,10 @@ pub(crate) fn project(
         Row::Partenaire(p) => {
             tx.prepare_cached("INSERT INTO partenaires (id, name, kind, contact, commune) VALUES (?1, ?2, ?3, ?4, ?5)")?.execute(params![id, p.name, p.kind.code(), p.contact, p.commune],
             )?;
+        }
+        Row::NonDoublon(n) => {
+            tx.prepare_cached("INSERT INTO non_doublons (id, a, b) VALUES (?1, ?2, ?3)")?
+                .execute(params![id, n.a.as_str(), n.b.as_str()])?;
         }
     }
     Ok(())
@@ -290,7 +296,7 @@ fn personne(tx: &Connection, id: &str, p: &PersonDraft, meta: Meta) -> Result<()
             add_tag.execute(params![id, vocab, code])?;
         }
     }
-    Ok(())
+    crate::store::duplicates::project_keys(tx, id, p, contact)
 }
 
 /// When a record was made, from its id: ids are UUIDv7, which begin with their creation
@@ -325,6 +331,8 @@ pub(crate) fn unproject(tx: &Connection, kind: RecordKind, id: &str) -> Result<(
                 .execute([id])?;
             tx.prepare_cached("DELETE FROM person_tags WHERE person_id = ?1")?
                 .execute([id])?;
+            tx.prepare_cached("DELETE FROM person_keys WHERE person_id = ?1")?
+                .execute([id])?;
         }
         RecordKind::Etape => {
             tx.prepare_cached("DELETE FROM etapes WHERE id = ?1")?
@@ -348,6 +356,10 @@ pub(crate) fn unproject(tx: &Connection, kind: RecordKind, id: &str) -> Result<(
         }
         RecordKind::Partenaire => {
             tx.prepare_cached("DELETE FROM partenaires WHERE id = ?1")?
+                .execute([id])?;
+        }
+        RecordKind::NonDoublon => {
+            tx.prepare_cached("DELETE FROM non_doublons WHERE id = ?1")?
                 .execute([id])?;
         }
     }

@@ -31,14 +31,17 @@ pub(crate) const PROJECTION_TABLES: &[&str] = &[
     "evenements",
     "inscriptions",
     "partenaires",
+    "person_keys",
+    "non_doublons",
     "conflicts",
 ];
 
 /// What the projection tables hold, as a version: raised when the app projects something
 /// new from the same documents (10: persons' age, gender, territory and creation time,
-/// rencontres' worker; 11: the kind of a sortie; 12: persons' contact means). A store whose tables say less is
+/// rencontres' worker; 11: the kind of a sortie; 12: persons' contact means; 13: their
+/// lookup keys and the "pas la même personne" pairs). A store whose tables say less is
 /// rebuilt once when it opens.
-pub(crate) const PROJECTIONS: &str = "12";
+pub(crate) const PROJECTIONS: &str = "13";
 /// The `meta` key that keeps which [`PROJECTIONS`] the tables were written by.
 const PROJECTIONS_KEY: &str = "projections";
 

@@ -362,6 +362,24 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE personnes ADD COLUMN phone TEXT;
     ALTER TABLE personnes ADD COLUMN handle TEXT;
     "#,
+    // 15: duplicates. Each person's lookup keys (the sound of each word of the name,
+    // the phone, the handle: `filrouge_model::duplicates::Sketch::lookup_keys`), so the
+    // form finds a close known person as a name is typed without reading every person;
+    // and the pairs a coordinator said are two people ("pas la même personne" records).
+    r#"
+    CREATE TABLE person_keys (
+        key       TEXT NOT NULL,
+        person_id TEXT NOT NULL,
+        PRIMARY KEY (key, person_id)
+    ) STRICT, WITHOUT ROWID;
+    CREATE INDEX person_keys_by_person ON person_keys (person_id);
+    CREATE TABLE non_doublons (
+        id TEXT PRIMARY KEY,
+        a  TEXT NOT NULL,
+        b  TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX non_doublons_by_pair ON non_doublons (a, b);
+    "#,
 ];
 
 /// The schema version this code writes.

@@ -20,6 +20,7 @@ use crate::vocab::vocabulary;
 
 pub mod etape;
 pub mod event;
+pub mod not_duplicate;
 pub mod orientation;
 pub mod partner;
 pub mod person;
@@ -28,6 +29,7 @@ pub mod relance;
 
 pub use etape::EtapeDraft;
 pub use event::EventDraft;
+pub use not_duplicate::NotDuplicateDraft;
 pub use orientation::OrientationDraft;
 pub use partner::PartnerDraft;
 pub use person::{Consent, Contact, PersonDraft, Territory};
@@ -54,6 +56,8 @@ vocabulary! {
         Inscription = "inscription", "Inscription", "Registration";
         /// A partner of the team's directory.
         Partenaire = "partenaire", "Partenaire", "Partner";
+        /// Two persons a coordinator said are not one person.
+        NonDoublon = "non_doublon", "Pas la même personne", "Not the same person";
     }
 }
 
@@ -138,7 +142,8 @@ mod tests {
                 "relance",
                 "evenement",
                 "inscription",
-                "partenaire"
+                "partenaire",
+                "non_doublon"
             ]
         );
     }
