@@ -637,3 +637,42 @@ coord-provisional = Provisional figures: { $count ->
 coord-stale-since = { $name }, last synced on { $date }
 coord-stale-never = { $name }, never synced
 coord-devices-unknown = Provisional figures: the team's devices could not be listed yet (no network since this device was enrolled); others' records may be missing.
+
+## Duplicates: the coordinator's list, and the form's check.
+dup-title = Possible duplicates
+dup-intro = Records that could be the same person, closest first, with what brings them together. Check before deciding: nothing changes without you.
+dup-search = Look for duplicates
+dup-searching = Reading the records…
+dup-found =
+    { $count ->
+        [0] No possible duplicate among { $persons } persons.
+        [one] One possible pair among { $persons } persons.
+       *[other] { $total } possible pairs among { $persons } persons.
+    }
+dup-score = Likeness: { $score } / 100
+dup-why = What brings them together
+dup-not-same = Not the same person
+dup-dismissed = Noted: these two records will not be proposed again, on any of the team's devices.
+dup-open = Open the thread
+dup-born = born in { $year }
+dup-referent = followed by { $name }
+dup-rencontres =
+    { $count ->
+        [0] no encounter
+        [one] 1 encounter, on { $date }
+       *[other] { $count } encounters, the last on { $date }
+    }
+dup-reason-same-name = same name
+dup-reason-sounds-alike = names that sound the same in French
+dup-reason-close-name = close names ({ $percent } %)
+dup-reason-nickname = a nickname of the other first name
+dup-reason-swapped = first and last names swapped
+dup-reason-initial = an initial for the last name
+dup-reason-same-birth-year = same birth year
+dup-reason-near-birth-year = birth years a year apart
+dup-reason-same-age-band = same age band
+dup-reason-same-commune = same commune
+dup-reason-same-phone = same phone
+dup-reason-same-handle = same social handle
+dup-similar = A close person is already known: { $name } ({ $facts }) — is it them?
+dup-similar-choose = Yes, choose { $name }

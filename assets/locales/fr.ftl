@@ -679,3 +679,42 @@ coord-provisional = Chiffres provisoires : { $count ->
 coord-stale-since = { $name }, dernière synchronisation le { $date }
 coord-stale-never = { $name }, jamais synchronisé
 coord-devices-unknown = Chiffres provisoires : la liste des appareils de l'équipe n'a pas encore pu être lue (pas de réseau depuis l'association de cet appareil) ; les enregistrements des autres peuvent manquer.
+
+## Duplicates: the coordinator's list, and the form's check.
+dup-title = Doublons possibles
+dup-intro = Des fiches qui pourraient être la même personne, les plus proches d'abord, avec ce qui les rapproche. Vérifiez avant de décider : rien ne change sans vous.
+dup-search = Chercher les doublons
+dup-searching = Recherche dans les fiches…
+dup-found =
+    { $count ->
+        [0] Aucun doublon possible parmi { $persons } personnes.
+        [one] Une paire possible parmi { $persons } personnes.
+       *[other] { $total } paires possibles parmi { $persons } personnes.
+    }
+dup-score = Ressemblance : { $score } / 100
+dup-why = Ce qui les rapproche
+dup-not-same = Pas la même personne
+dup-dismissed = Noté : ces deux fiches ne seront plus proposées, sur aucun appareil de l'équipe.
+dup-open = Voir le fil
+dup-born = née ou né en { $year }
+dup-referent = suivi par { $name }
+dup-rencontres =
+    { $count ->
+        [0] aucune rencontre
+        [one] 1 rencontre, le { $date }
+       *[other] { $count } rencontres, la dernière le { $date }
+    }
+dup-reason-same-name = même nom
+dup-reason-sounds-alike = même nom à la prononciation près
+dup-reason-close-name = noms proches ({ $percent } %)
+dup-reason-nickname = un surnom de l'autre prénom
+dup-reason-swapped = prénom et nom inversés
+dup-reason-initial = une initiale pour le nom
+dup-reason-same-birth-year = même année de naissance
+dup-reason-near-birth-year = années de naissance voisines
+dup-reason-same-age-band = même tranche d'âge
+dup-reason-same-commune = même commune
+dup-reason-same-phone = même téléphone
+dup-reason-same-handle = même identifiant de réseau
+dup-similar = Une personne proche existe déjà : { $name } ({ $facts }) — c'est elle ?
+dup-similar-choose = Oui, choisir { $name }

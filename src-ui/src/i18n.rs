@@ -35,6 +35,7 @@
 mod bundle;
 mod context;
 pub mod coordination;
+pub mod duplicates;
 mod errors;
 pub mod events;
 pub mod key;

@@ -245,6 +245,11 @@ fn names(a: &Sketch, b: &Sketch, reasons: &mut Vec<Reason>) -> (f64, f64) {
         return (0.0, 0.0);
     }
     let mut used = vec![false; long.names.len()];
+    // Words can only be swapped between a first and a last name when both persons have
+    // both: "Mohammed B." typed as one pseudonym has no last name to swap with.
+    let both_split = [short, long]
+        .iter()
+        .all(|s| s.pseudonym_words > 0 && s.pseudonym_words < s.names.len());
     let (mut total, mut least, mut contradictions) = (0.0, 1.0_f64, 0);
     let (mut sounds, mut close, mut nickname, mut swapped, mut initial) =
         (false, false, false, false, false);
@@ -276,7 +281,7 @@ fn names(a: &Sketch, b: &Sketch, reasons: &mut Vec<Reason>) -> (f64, f64) {
         if w.nickname != other.nickname && w.text == other.text {
             nickname = true;
         }
-        if (i < short.pseudonym_words) != (j < long.pseudonym_words) {
+        if both_split && (i < short.pseudonym_words) != (j < long.pseudonym_words) {
             swapped = true;
         }
     }

@@ -32,6 +32,8 @@ fn the_same_young_man_under_three_spellings_is_proposed_with_reasons() {
     assert!(l.proposed(), "{l:?}");
     assert!(l.reasons.contains(&Reason::SoundsAlike), "{l:?}");
     assert!(l.reasons.contains(&Reason::Initial), "{l:?}");
+    // Typed as one pseudonym, "Mohammed B." has no last name to have swapped.
+    assert!(!l.reasons.contains(&Reason::Swapped), "{l:?}");
 }
 
 #[test]

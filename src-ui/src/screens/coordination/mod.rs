@@ -4,10 +4,12 @@
 //! again ([`GetDashboard`], from the laptop's own store: no network). Every count is a
 //! button, and every bar of a chart too: it reads the records behind it
 //! ([`ListFigure`]) into the list under the period bar, where a person opens their
-//! thread and an event its screen. "Imprimer" prints the page (the stylesheet's print
+//! thread and an event its screen. Under the funder's table, the persons who may be
+//! recorded twice (`duplicates.rs`). "Imprimer" prints the page (the stylesheet's print
 //! rules keep the figures and charts on A4 and drop the controls).
 
 mod charts;
+mod duplicates;
 mod export;
 mod funder;
 mod import;
@@ -25,6 +27,7 @@ use crate::app::{Shared, aria_bool};
 use crate::i18n::{self, Key, Said, coordination as words, use_i18n};
 use crate::{clock, ipc};
 use charts::{Bar, BarChart};
+use duplicates::DuplicatesPanel;
 use export::ExportBar;
 use funder::FunderTableView;
 use import::ImportPanel;
@@ -376,6 +379,7 @@ pub fn CoordinationScreen(shared: Shared) -> impl IntoView {
                 <EventsTable shared figures=Signal::derive(c) />
             </div>
             <FunderTableView period=board.period />
+            <DuplicatesPanel shared />
             <ImportPanel shared />
         </section>
     }

@@ -6,9 +6,15 @@
 //! newer keystroke's. Choosing a hit, or creating the person ([`CreatePerson`], a
 //! record with only a pseudonym: the least the team needs), adds a chip to `chosen`
 //! and clears the input for the next name. The form owns `chosen` and sends the ids.
+//!
+//! Beside the prefix search, each keystroke asks for known persons close to the name
+//! typed ([`FindSimilarPersons`]: "Momo" finds "Mohamed Benali"); one the search does
+//! not already list is offered above "Créer…" ("Une personne proche existe déjà : … —
+//! c'est elle ?"), without stopping the worker from creating the new person.
 
 use filrouge_model::PersonDraft;
-use filrouge_model::ipc::{CreatePerson, IpcError};
+use filrouge_model::duplicates::SimilarPerson;
+use filrouge_model::ipc::{CreatePerson, FindSimilarPersons, IpcError};
 use filrouge_model::views::PersonHit;
 use leptos::html;
 use leptos::prelude::*;
@@ -29,16 +35,32 @@ pub fn PersonPicker(
     let i18n = use_i18n();
     let typed = RwSignal::new(String::new());
     let hits = RwSignal::new(Vec::<PersonHit>::new());
+    let similar = RwSignal::new(Vec::<SimilarPerson>::new());
     let latest = ipc::Latest::new();
+    let latest_similar = ipc::Latest::new();
     let busy = RwSignal::new(false);
     let input = NodeRef::<html::Input>::new();
 
     let search = move |text: String| {
         if text.trim().is_empty() {
             latest.forget();
+            latest_similar.forget();
             hits.set(Vec::new());
+            similar.set(Vec::new());
             return;
         }
+        let typed_now = FindSimilarPersons {
+            pseudonym: text.clone(),
+            ..FindSimilarPersons::default()
+        };
+        spawn_local(async move {
+            match latest_similar.call(&typed_now).await {
+                Some(Ok(found)) => similar.set(found),
+                // The check is a help: when it fails, the picker works without it.
+                Some(Err(_)) => similar.set(Vec::new()),
+                None => {}
+            }
+        });
         spawn_local(async move {
             let Some(found) = ipc::search_persons(latest, text, HITS).await else {
                 return;
@@ -82,6 +104,17 @@ pub fn PersonPicker(
                 Err(e) => error.set(Some(e)),
             }
         });
+    };
+    // Close known persons the search does not list already.
+    let close = move || {
+        let listed: Vec<_> = hits.with(|h| h.iter().map(|p| p.id.clone()).collect());
+        let picked: Vec<_> = chosen.with(|c| c.iter().map(|p| p.id.clone()).collect());
+        similar.with(|s| {
+            s.iter()
+                .filter(|p| !listed.contains(&p.person.id) && !picked.contains(&p.person.id))
+                .cloned()
+                .collect::<Vec<_>>()
+        })
     };
     // Offer to create the person unless the name typed is exactly a hit's.
     let can_create = move || {
@@ -136,6 +169,36 @@ pub fn PersonPicker(
                 }
             />
             <p class="hint" id="person-search-hint">{move || i18n.t(i18n::people::ADD_PERSON_HINT)}</p>
+            <div class="similar-persons" role="status">
+                {move || {
+                    close()
+                        .into_iter()
+                        .map(|p| {
+                            let side = p.person.clone();
+                            let notice = side.clone();
+                            let button = side.clone();
+                            let hit = PersonHit {
+                                id: side.id.clone(),
+                                pseudonym: side.pseudonym.clone(),
+                                last_name: side.last_name.clone(),
+                                stage: side.stage,
+                            };
+                            view! {
+                                <div class="similar-person">
+                                    <p>{move || i18n::duplicates::similar(i18n.lang(), &notice)}</p>
+                                    <button
+                                        type="button"
+                                        class="secondary choose-similar"
+                                        on:click=move |_| choose(hit.clone())
+                                    >
+                                        {move || i18n::duplicates::choose(i18n.lang(), &button)}
+                                    </button>
+                                </div>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </div>
             <ul id="person-hits" class="hits">
                 <For
                     each=move || hits.get()
