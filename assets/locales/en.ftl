@@ -676,3 +676,17 @@ dup-reason-same-phone = same phone
 dup-reason-same-handle = same social handle
 dup-similar = A close person is already known: { $name } ({ $facts }) — is it them?
 dup-similar-choose = Yes, choose { $name }
+
+dup-merge = Merge…
+dup-merge-intro = The contacts, stages, referrals, follow-ups and registrations of both records will be shown on the record kept. Nothing is deleted: the merge can be undone from the person's thread.
+dup-merge-keep = Record to keep
+dup-merge-pseudonym = Nickname
+dup-merge-last-name = Last name
+dup-merge-birth-year = Year of birth
+dup-merge-commune = Town
+dup-merge-confirm = Merge the two records
+dup-merge-cancel = Cancel
+dup-undo-merge = Undo the merge
+dup-merge-undone = Merge undone: the two records are apart again, on every device of the team.
+dup-merged-note = This record also holds “{ $name }” (merged on { $date }{ $by }).
+dup-merged-by = , by { $name }

@@ -718,3 +718,17 @@ dup-reason-same-phone = même téléphone
 dup-reason-same-handle = même identifiant de réseau
 dup-similar = Une personne proche existe déjà : { $name } ({ $facts }) — c'est elle ?
 dup-similar-choose = Oui, choisir { $name }
+
+dup-merge = Fusionner…
+dup-merge-intro = Les rencontres, étapes, orientations, relances et inscriptions des deux fiches seront réunies sur la fiche gardée. Rien n'est effacé : la fusion peut être annulée depuis le fil de la personne.
+dup-merge-keep = Fiche à garder
+dup-merge-pseudonym = Pseudo
+dup-merge-last-name = Nom
+dup-merge-birth-year = Année de naissance
+dup-merge-commune = Commune
+dup-merge-confirm = Fusionner les deux fiches
+dup-merge-cancel = Annuler
+dup-undo-merge = Annuler la fusion
+dup-merge-undone = Fusion annulée : les deux fiches sont de nouveau séparées, sur tous les appareils de l'équipe.
+dup-merged-note = Cette fiche réunit aussi « { $name } » (fusion du { $date }{ $by }).
+dup-merged-by = , par { $name }

@@ -21,9 +21,10 @@ use filrouge_model::ipc::{
     Enrol, Export, ExportFunderTable, Exported, FindSimilarPersons, GetDashboard, GetEvent,
     GetFormDraft, GetFunderTable, GetLockStatus, GetPerson, GetProfile, GetSyncStatus, Import,
     Invite, IpcError, LastPlace, ListDevices, ListDuplicates, ListEvents, ListFigure, ListPartners,
-    ListRelances, ListRencontres, Lock, LockStatus, MyCaseload, Orient, PlanRelance, PreviewImport,
-    Register, RevokeDevice, SaveFormDraft, SearchPersons, SetIdleLock, SetLease, SetProfile,
-    SetRelanceStatus, SyncNow, SyncStatus, TeamDevice, Unlock, UpdatePerson, UpdateRencontre,
+    ListRelances, ListRencontres, Lock, LockStatus, MergePersons, MyCaseload, Orient, PlanRelance,
+    PreviewImport, Register, RevokeDevice, SaveFormDraft, SearchPersons, SetIdleLock, SetLease,
+    SetProfile, SetRelanceStatus, SyncNow, SyncStatus, TeamDevice, UndoMerge, Unlock, UpdatePerson,
+    UpdateRencontre,
 };
 use tauri::State;
 
@@ -116,6 +117,8 @@ commands! {
     synced import(Import);
     local list_duplicates(ListDuplicates);
     synced dismiss_duplicate(DismissDuplicate);
+    synced merge_persons(MergePersons);
+    synced undo_merge(UndoMerge);
     local find_similar_persons(FindSimilarPersons);
 }
 

@@ -90,6 +90,8 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::import,
         commands::list_duplicates,
         commands::dismiss_duplicate,
+        commands::merge_persons,
+        commands::undo_merge,
         commands::find_similar_persons,
         commands::my_caseload,
         commands::edit_rencontre,

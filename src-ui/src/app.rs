@@ -223,6 +223,16 @@ pub fn App() -> impl IntoView {
     let line = Memo::new(move |_| shared.status_line(i18n.lang()));
     // Screens are drawn again only when the screen really changes.
     let screen = Memo::new(move |_| shared.screen.get());
+    // A new screen opens at its top: a thread opened from the bottom of the
+    // coordination space would otherwise show its last form first.
+    Effect::new(move |drawn: Option<()>| {
+        screen.track();
+        if drawn.is_some()
+            && let Some(window) = web_sys::window()
+        {
+            window.scroll_to_with_x_and_y(0.0, 0.0);
+        }
+    });
 
     view! {
         <header class="app-header">

@@ -3,13 +3,14 @@
 //! form offers the known "Mohamed Benali" instead ("Une personne proche existe déjà"),
 //! and choosing him adds him. On a laptop, the coordination space lists the two records
 //! of one young man ("Mohamed Benali", "Mohammed B.") side by side with their reasons,
-//! and "Pas la même personne" takes the pair off the list for good.
+//! and "Pas la même personne" takes the pair off the list for good; or "Fusionner…"
+//! joins their threads, and "Annuler la fusion" parts them again.
 //!
 //! Ignored by a plain `cargo test`: `scripts/test.sh` builds the app and runs it under
 //! `xvfb-run`.
 
 use filrouge_core::{Env, STORE_FILE, Store};
-use filrouge_model::PersonDraft;
+use filrouge_model::{Channel, PersonDraft, RencontreDraft};
 use filrouge_tests::webdriver::{Driver, app_binary, artifacts_dir, shot_on_failure};
 
 fn person(pseudonym: &str, last: Option<&str>, year: i32) -> PersonDraft {
@@ -84,6 +85,72 @@ fn a_close_person_is_offered_and_a_pair_is_dismissed() -> anyhow::Result<()> {
         // Looked for again, it stays away.
         s.click_css("#duplicates-search")?;
         s.wait_text("#duplicates-found", |t| t.starts_with("Aucun doublon"))?;
+        Ok(())
+    });
+    s.close()?;
+    result
+}
+
+/// Two records of one young man, met at the stade and on Snapchat: the laptop merges
+/// them, the kept record's thread holds both timelines and says whom it also holds, and
+/// "Annuler la fusion" gives two persons back.
+#[test]
+#[ignore = "needs the built app, tauri-driver and a display: run by scripts/test.sh"]
+fn a_merge_joins_two_threads_and_its_undo_parts_them() -> anyhow::Result<()> {
+    let data = tempfile::tempdir()?;
+    let dir = data.path().join("app");
+    std::fs::create_dir_all(&dir)?;
+    {
+        let mut store = Store::open(&dir.join(STORE_FILE), Env::default())?;
+        let stade = store.create_person(person("Mohamed", Some("Benali"), 2005))?;
+        let snap = store.create_person(person("Mohammed B.", None, 2005))?;
+        for (who, place) in [
+            (&stade, "City stade"),
+            (&stade, "Gymnase"),
+            (&snap, "Snapchat"),
+        ] {
+            store.create_rencontre(RencontreDraft {
+                channel: Channel::EvenementSportif,
+                place: place.into(),
+                persons: [who.clone()].into(),
+                ..RencontreDraft::default()
+            })?;
+        }
+    }
+    let driver = Driver::start()?;
+    let s = driver.session(&app_binary()?, &["--data", &dir.to_string_lossy()])?;
+    s.resize(1280, 800)?;
+    let result = shot_on_failure(&s, "merge", || {
+        s.click_css("#tab-coordination")?;
+        s.click_css("#duplicates-search")?;
+        s.wait_text(".duplicate-pair", |t| t.contains("Mohammed B."))?;
+        s.click_css(".duplicate-pair .merge-pair")?;
+        // The record met twice is kept by default; the last name only it has is kept.
+        let keep = s.wait_text(".merge-keep", |t| t.contains("Mohamed Benali"))?;
+        assert!(keep.contains("Fiche à garder"), "{keep}");
+        s.execute("document.querySelector('.merge-choice').scrollIntoView({block: 'center'})")?;
+        s.screenshot(&artifacts_dir().join("e2e-merge-choice-1280x800.png"))?;
+        s.click_css(".confirm-merge")?;
+        s.wait_text("#person-name", |t| t == "Mohamed Benali")?;
+        let note = s.wait_text(".merged-note", |t| t.contains("Mohammed B."))?;
+        assert!(
+            note.starts_with("Cette fiche réunit aussi « Mohammed B. » (fusion du"),
+            "{note}"
+        );
+        s.wait_count("#timeline .timeline-entry", 3)?;
+        let top: f64 = s.execute("return window.scrollY")?.as_f64().unwrap_or(-1.0);
+        assert_eq!(top, 0.0, "the thread opens at its top");
+        s.screenshot(&artifacts_dir().join("e2e-merged-thread-1280x800.png"))?;
+        s.click_css(".undo-merge")?;
+        s.wait_text("#person-notice", |t| t.starts_with("Fusion annulée"))?;
+        s.wait_count("#timeline .timeline-entry", 2)?;
+        s.wait_count(".merged-note", 0)?;
+        // Both are persons again.
+        s.click_css("#tab-persons")?;
+        s.paste("#persons-search", "moh")?;
+        s.wait_text("#persons-list", |t| {
+            t.contains("Mohammed B.") && t.contains("Benali")
+        })?;
         Ok(())
     });
     s.close()?;

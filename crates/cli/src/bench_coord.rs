@@ -310,6 +310,31 @@ fn print_duplicates(d: &crate::bench_dups::Figures) {
         "—".into(),
         "≤ 10 ms",
     );
+    let m = &d.merge;
+    row(
+        &format!(
+            "merge of a person met {} times p50 / plain update",
+            crate::bench_merge::RENCONTRES
+        ),
+        format!("{:.1} ms", m.merge_p50_ms),
+        format!("{:.2} ms", m.plain_ms),
+        format!("{:.0}×", m.merge_p50_ms / m.plain_ms.max(0.001)),
+        "",
+    );
+    row(
+        "  slowest merge",
+        format!("{:.1} ms", m.merge_max_ms),
+        "—".into(),
+        "—".into(),
+        "≤ 100 ms",
+    );
+    row(
+        "  its undo p50 (slowest)",
+        format!("{:.1} ms", m.undo_p50_ms),
+        format!("({:.1} ms)", m.undo_max_ms),
+        "—".into(),
+        "",
+    );
 }
 
 /// `rows` rows of `columns` cells: texts, numbers, days and instants in turn.

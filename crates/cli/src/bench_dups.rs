@@ -190,6 +190,8 @@ pub struct Figures {
     pub check_p50_ms: f64,
     pub check_p99_ms: f64,
     pub search_p50_ms: f64,
+    /// Merging a person met 500 times, and its undo.
+    pub merge: crate::bench_merge::Figures,
 }
 
 /// Last names that neither sound alike (by the finder's own key) nor are one typo from
@@ -433,6 +435,8 @@ fn measure_on(dir: &Path, persons: usize, variants_wanted: usize) -> anyhow::Res
         store.search_persons(&p.pseudonym, 50)?;
         searches.push(t.elapsed());
     }
+    // The first injected pair: the variant is merged into its original.
+    let merge = crate::bench_merge::measure(&mut store, dir, &ids[bases[0]], &variant_ids[0])?;
     let ms = |d: Option<std::time::Duration>| d.unwrap_or_default().as_secs_f64() * 1000.0;
     Ok(Figures {
         persons: list.persons,
@@ -446,6 +450,7 @@ fn measure_on(dir: &Path, persons: usize, variants_wanted: usize) -> anyhow::Res
         check_p50_ms: ms(crate::stats::percentile(&mut checks, 50)),
         check_p99_ms: ms(crate::stats::percentile(&mut checks, 99)),
         search_p50_ms: ms(crate::stats::percentile(&mut searches, 50)),
+        merge,
     })
 }
 

@@ -39,6 +39,7 @@ mod bench_coord;
 mod bench_dups;
 mod bench_heal;
 mod bench_load;
+mod bench_merge;
 mod bench_store;
 mod bench_sync;
 mod device;

@@ -22,7 +22,9 @@ pub use coordination::{
     DryRunImport, Export, ExportFormat, ExportFunderTable, Exported, GetDashboard, GetFunderTable,
     Import, ListFigure, PreviewImport,
 };
-pub use duplicates::{DismissDuplicate, FindSimilarPersons, ListDuplicates};
+pub use duplicates::{
+    DismissDuplicate, FindSimilarPersons, ListDuplicates, MergePersons, UndoMerge,
+};
 pub use events::{CheckIn, CreateEvent, GetEvent, ListEvents, Register};
 pub use lock::{
     ChangeSecret, ChooseSecret, GetLockStatus, LOCK_STATUS_EVENT, Lock, LockState, LockStatus,

@@ -26,6 +26,7 @@ pub mod import;
 pub mod indicators;
 pub mod invite;
 pub mod ipc;
+pub mod merges;
 pub mod names;
 pub mod records;
 pub mod rencontre;
@@ -38,8 +39,9 @@ pub use day::Day;
 pub use error::{Field, Problem, ValidationError};
 pub use id::RecordId;
 pub use records::{
-    Consent, Contact, EtapeDraft, EventDraft, NotDuplicateDraft, OrientationDraft, PartnerDraft,
-    PersonDraft, RecordKind, RegistrationDraft, RelanceDraft, Territory,
+    Consent, Contact, EtapeDraft, EventDraft, MergeDraft, MergedFields, NotDuplicateDraft,
+    OrientationDraft, PartnerDraft, PersonDraft, RecordKind, RegistrationDraft, RelanceDraft,
+    Territory,
 };
 pub use rencontre::{Channel, Rencontre, RencontreDraft};
 pub use vocab::{

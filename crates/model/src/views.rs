@@ -140,6 +140,34 @@ pub struct PersonView {
     pub person: PersonDraft,
     /// Rencontres, stage changes, orientations and relances, oldest first.
     pub timeline: Vec<TimelineEntry>,
+    /// The persons merged into this one, oldest merge first (each can be undone).
+    #[serde(default)]
+    pub merges: Vec<MergeNote>,
+}
+
+/// A person merged into the one shown.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MergeNote {
+    /// The merge record (what [`crate::ipc::UndoMerge`] names).
+    pub merge: crate::RecordId,
+    /// The absorbed person.
+    pub absorbed: crate::RecordId,
+    /// Their pseudonym when merged.
+    pub pseudonym: String,
+    /// Who merged, by the name set on their device.
+    pub decided_by: Option<String>,
+    /// When, in milliseconds since the epoch.
+    pub at: i64,
+}
+
+// The pseudonym is personal: Debug names the records only.
+impl std::fmt::Debug for MergeNote {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MergeNote")
+            .field("merge", &self.merge)
+            .field("absorbed", &self.absorbed)
+            .finish_non_exhaustive()
+    }
 }
 
 // Debug names the record, never what it says about the person.

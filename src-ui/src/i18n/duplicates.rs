@@ -146,3 +146,54 @@ pub fn choose(lang: Lang, side: &PersonSide) -> String {
         &[("name", name(side).into())],
     )
 }
+
+/// Opens the merge choice of a pair.
+pub const MERGE: Key = Key("dup-merge");
+/// What a merge does.
+pub const MERGE_INTRO: Key = Key("dup-merge-intro");
+/// Legend of the choice of the record kept.
+pub const MERGE_KEEP: Key = Key("dup-merge-keep");
+/// Legend of the pseudonym's choice.
+pub const MERGE_PSEUDONYM: Key = Key("dup-merge-pseudonym");
+/// Legend of the last name's choice.
+pub const MERGE_LAST_NAME: Key = Key("dup-merge-last-name");
+/// Legend of the birth year's choice.
+pub const MERGE_BIRTH_YEAR: Key = Key("dup-merge-birth-year");
+/// Legend of the commune's choice.
+pub const MERGE_COMMUNE: Key = Key("dup-merge-commune");
+/// The button that merges.
+pub const MERGE_CONFIRM: Key = Key("dup-merge-confirm");
+/// Closes the merge choice.
+pub const MERGE_CANCEL: Key = Key("dup-merge-cancel");
+/// Undoes a merge.
+pub const UNDO_MERGE: Key = Key("dup-undo-merge");
+/// Said after an undo.
+pub const MERGE_UNDONE: Key = Key("dup-merge-undone");
+
+/// On the survivor's thread: "Cette fiche réunit aussi « Momo » (fusion du 03/12, par
+/// Sophie)."
+pub fn merged_note(
+    lang: Lang,
+    pseudonym: &str,
+    day: filrouge_model::Day,
+    by: Option<&str>,
+) -> String {
+    let by = by
+        .map(|name| {
+            tr_args(
+                lang,
+                Key("dup-merged-by"),
+                &[("name", name.to_owned().into())],
+            )
+        })
+        .unwrap_or_default();
+    tr_args(
+        lang,
+        Key("dup-merged-note"),
+        &[
+            ("name", pseudonym.to_owned().into()),
+            ("date", short_date(day).into()),
+            ("by", by.into()),
+        ],
+    )
+}

@@ -1,9 +1,13 @@
 //! Duplicates in the application layer: the coordinator's list of persons recorded twice
 //! and the decision that two are not one person (coordinator's device only), and the
-//! form's check for a close known person while a new one is typed (every device).
+//! form's check for a close known person while a new one is typed (every device);
+//! merging two persons and undoing a merge (coordinator's device only).
 
 use filrouge_model::duplicates::{DuplicateList, SimilarPerson};
-use filrouge_model::ipc::{DismissDuplicate, FindSimilarPersons, ListDuplicates};
+use filrouge_model::ipc::{
+    DismissDuplicate, FindSimilarPersons, ListDuplicates, MergePersons, UndoMerge,
+};
+use filrouge_model::views::PersonView;
 
 use super::Device;
 use super::coordination::coordinator_today;
@@ -32,5 +36,24 @@ impl Device {
         cmd: FindSimilarPersons,
     ) -> Result<Vec<SimilarPerson>, CoreError> {
         self.read(|s| s.similar_persons(&cmd))
+    }
+
+    /// Merges two persons into one; the merged person as shown.
+    pub fn merge_persons(&self, cmd: MergePersons) -> Result<PersonView, CoreError> {
+        self.unit(|s| {
+            coordinator_today(s)?;
+            let by = s.profile()?.worker_name;
+            s.merge_persons(cmd.survivor.clone(), cmd.absorbed, cmd.taken, by)?;
+            s.person_view(cmd.survivor.as_str())
+        })
+    }
+
+    /// Undoes a merge; the survivor as shown afterwards.
+    pub fn undo_merge(&self, cmd: UndoMerge) -> Result<PersonView, CoreError> {
+        self.unit(|s| {
+            coordinator_today(s)?;
+            let survivor = s.undo_merge(&cmd.merge)?;
+            s.person_view(survivor.as_str())
+        })
     }
 }

@@ -7,8 +7,8 @@
 
 use filrouge_model::records::RecordKind;
 use filrouge_model::{
-    EtapeDraft, EventDraft, NotDuplicateDraft, OrientationDraft, PartnerDraft, PersonDraft,
-    RegistrationDraft, RelanceDraft, RencontreDraft, ValidationError,
+    EtapeDraft, EventDraft, MergeDraft, NotDuplicateDraft, OrientationDraft, PartnerDraft,
+    PersonDraft, RegistrationDraft, RelanceDraft, RencontreDraft, ValidationError,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -51,6 +51,7 @@ record_kind!(EventDraft, Evenement, texts: &[], sets: &["partners"]);
 record_kind!(RegistrationDraft, Inscription, texts: &[], sets: &[]);
 record_kind!(PartnerDraft, Partenaire, texts: &[], sets: &[]);
 record_kind!(NotDuplicateDraft, NonDoublon, texts: &[], sets: &[]);
+record_kind!(MergeDraft, Fusion, texts: &[], sets: &[]);
 
 /// The merge schema of a kind known only by its code (documents pulled from the log).
 pub(crate) fn schema_of(kind: &str) -> Option<Schema> {
@@ -64,5 +65,6 @@ pub(crate) fn schema_of(kind: &str) -> Option<Schema> {
         RecordKind::Inscription => RegistrationDraft::SCHEMA,
         RecordKind::Partenaire => PartnerDraft::SCHEMA,
         RecordKind::NonDoublon => NotDuplicateDraft::SCHEMA,
+        RecordKind::Fusion => MergeDraft::SCHEMA,
     })
 }

@@ -33,6 +33,7 @@ pub(crate) mod funder;
 #[cfg(test)]
 mod funder_tests;
 pub(crate) mod kinds;
+pub(crate) mod merges;
 pub(crate) mod partners;
 pub(crate) mod people;
 pub(crate) mod projections;

@@ -272,12 +272,24 @@ impl Store {
     }
 
     /// A person's screen: their record and their timeline.
+    ///
+    /// A person merged into another is shown as that other, with the values and the
+    /// merged consent of the merge, and the timeline of every record merged.
     pub fn person_view(&mut self, id: &str) -> Result<PersonView, CoreError> {
+        let id = self.shown_person(id)?;
+        let stored: PersonDraft = self.get(&id)?;
+        let merges = self.merges_into(&id)?;
+        let person = if merges.is_empty() {
+            stored
+        } else {
+            crate::store::merges::as_shown(&self.conn, &id, &stored)?
+        };
         Ok(PersonView {
-            id: filrouge_model::RecordId::parse(id)
-                .ok_or_else(|| CoreError::NotFound { id: id.to_owned() })?,
-            person: self.get(id)?,
-            timeline: self.timeline(id)?,
+            id: filrouge_model::RecordId::parse(&id)
+                .ok_or_else(|| CoreError::NotFound { id: id.clone() })?,
+            person,
+            timeline: self.timeline(&id)?,
+            merges,
         })
     }
 }

@@ -4,11 +4,15 @@
 //! transaction as the document write (local edit, pulled change, rebuild), removes the
 //! record's old rows and writes the new ones, so a rebuild from the documents gives the
 //! same tables as incremental updates. A deleted record has no rows at all.
+//!
+//! Rows that name a person keep the person they were recorded for (`recorded_person`)
+//! and the person they are shown under (`person_id`, the survivor when the person was
+//! merged away: see [`crate::store::merges`]).
 
 use filrouge_model::records::RecordKind;
 use filrouge_model::{
-    ConsentScope, EtapeDraft, EventDraft, NotDuplicateDraft, OrientationDraft, PartnerDraft,
-    PersonDraft, RegistrationDraft, RelanceDraft, RencontreDraft,
+    ConsentScope, EtapeDraft, EventDraft, MergeDraft, NotDuplicateDraft, OrientationDraft,
+    PartnerDraft, PersonDraft, RegistrationDraft, RelanceDraft, RencontreDraft,
 };
 use std::collections::BTreeSet;
 
@@ -17,6 +21,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value as Json};
 
 use crate::CoreError;
+use crate::store::merges::{self, Standing, shown_as};
 
 /// What the store knows about a document beside its fields.
 #[derive(Debug, Clone, Copy)]
@@ -37,6 +42,7 @@ pub(crate) enum Row {
     Inscription(RegistrationDraft),
     Partenaire(PartnerDraft),
     NonDoublon(NotDuplicateDraft),
+    Fusion(MergeDraft),
 }
 
 impl Row {
@@ -58,6 +64,7 @@ impl Row {
             RecordKind::Inscription => Row::Inscription(parse(json)?),
             RecordKind::Partenaire => Row::Partenaire(parse(json)?),
             RecordKind::NonDoublon => Row::NonDoublon(parse(json)?),
+            RecordKind::Fusion => Row::Fusion(parse(json)?),
         })
     }
 }
@@ -65,7 +72,8 @@ impl Row {
 /// Writes the projection rows of record `id`. With `replace`, its old rows go first (a
 /// rebuild, starting from empty tables, passes `false`). `row` is `None` for a deleted
 /// record or one whose fields do not parse yet. Conflicts are the caller's: they are
-/// removed here and written after.
+/// removed here and written after. Returns whether the record is a merge or a merged
+/// person, whose merges then need settling ([`merges::settle`]).
 pub(crate) fn project(
     tx: &Connection,
     kind: RecordKind,
@@ -73,7 +81,7 @@ pub(crate) fn project(
     row: Option<&Row>,
     meta: Meta,
     replace: bool,
-) -> Result<(), CoreError> {
+) -> Result<bool, CoreError> {
     // Only when it changes: rewriting a row that holds the document's bytes is not free.
     tx.prepare_cached("UPDATE documents SET deleted = ?2 WHERE id = ?1 AND deleted != ?2")?
         .execute(params![id, meta.deleted])?;
@@ -86,43 +94,54 @@ pub(crate) fn project(
         unproject(tx, kind, id)?;
     }
     let Some(row) = row.filter(|_| !meta.deleted) else {
-        return Ok(());
+        // A merge undone by deletion, or a merged person deleted, moves persons too.
+        return Ok(match kind {
+            RecordKind::Fusion => true,
+            RecordKind::Personne => merges::standing(tx, id)? != Standing::Alone,
+            _ => false,
+        });
     };
     match row {
         Row::Rencontre(r) => rencontre(tx, id, r, meta)?,
-        Row::Personne(p) => personne(tx, id, p, meta)?,
+        Row::Personne(p) => return personne(tx, id, p, meta),
         Row::Etape(e) => {
             tx.prepare_cached(
-                "INSERT INTO etapes (id, person_id, stage, date, note, exit_kind)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )?
-            .execute(params![
-                id,
-                e.person_id.as_str(),
-                e.stage.code(),
-                e.date.to_string(),
-                e.note,
-                e.exit.map(|x| x.code()),
-            ])?;
-        }
-        Row::Orientation(o) => {
-            tx.prepare_cached("INSERT INTO orientations (id, person_id, partner_id, partner_name, reason, status, outcome, date)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")?.execute(params![id, o.person_id.as_str(), o.partner_id.as_deref(), o.partner_name, o.reason, o.status.code(), o.outcome, o.date.to_string()],
-            )?;
-        }
-        Row::Relance(r) => {
-            tx.prepare_cached(
-                "INSERT INTO relances (id, person_id, rencontre_id, referent, due, reason, status)
+                "INSERT INTO etapes (id, person_id, stage, date, note, exit_kind, recorded_person)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )?
             .execute(params![
                 id,
-                r.person_id.as_deref(),
+                shown_as(tx, e.person_id.as_str())?,
+                e.stage.code(),
+                e.date.to_string(),
+                e.note,
+                e.exit.map(|x| x.code()),
+                e.person_id.as_str(),
+            ])?;
+        }
+        Row::Orientation(o) => {
+            tx.prepare_cached("INSERT INTO orientations (id, person_id, partner_id, partner_name, reason, status, outcome, date, recorded_person)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")?.execute(params![id, shown_as(tx, o.person_id.as_str())?, o.partner_id.as_deref(), o.partner_name, o.reason, o.status.code(), o.outcome, o.date.to_string(), o.person_id.as_str()],
+            )?;
+        }
+        Row::Relance(r) => {
+            tx.prepare_cached(
+                "INSERT INTO relances (id, person_id, rencontre_id, referent, due, reason, status,
+                                       recorded_person)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )?
+            .execute(params![
+                id,
+                r.person_id
+                    .as_deref()
+                    .map(|p| shown_as(tx, p))
+                    .transpose()?,
                 r.rencontre_id.as_deref(),
                 r.referent,
                 r.due.to_string(),
                 r.reason,
-                r.status.code()
+                r.status.code(),
+                r.person_id.as_deref(),
             ])?;
         }
         Row::Evenement(e) => {
@@ -138,8 +157,8 @@ pub(crate) fn project(
             ])?;
         }
         Row::Inscription(i) => {
-            tx.prepare_cached("INSERT INTO inscriptions (id, event_id, name, age_band, minor, person_id, checked_in_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")?.execute(params![id, i.event_id.as_str(), i.first_name_or_pseudonym, i.age_band.map(|a| a.code()), i.minor, i.person_id.as_deref(), i.checked_in_at],
+            tx.prepare_cached("INSERT INTO inscriptions (id, event_id, name, age_band, minor, person_id, checked_in_at, recorded_person)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")?.execute(params![id, i.event_id.as_str(), i.first_name_or_pseudonym, i.age_band.map(|a| a.code()), i.minor, i.person_id.as_deref().map(|p| shown_as(tx, p)).transpose()?, i.checked_in_at, i.person_id.as_deref()],
             )?;
         }
         Row::Partenaire(p) => {
@@ -150,8 +169,12 @@ pub(crate) fn project(
             tx.prepare_cached("INSERT INTO non_doublons (id, a, b) VALUES (?1, ?2, ?3)")?
                 .execute(params![id, n.a.as_str(), n.b.as_str()])?;
         }
+        Row::Fusion(m) => {
+            merges::project_merge(tx, id, m, created_at(id).unwrap_or(meta.updated_at))?;
+            return Ok(true);
+        }
     }
-    Ok(())
+    Ok(false)
 }
 
 fn parse<T: DeserializeOwned>(json: Map<String, Json>) -> Option<T> {
@@ -188,10 +211,16 @@ fn rencontre(tx: &Connection, id: &str, r: &RencontreDraft, meta: Meta) -> Resul
         r.worker,
     ])?;
     let mut link = tx.prepare_cached(
-        "INSERT OR IGNORE INTO rencontre_persons (rencontre_id, person_id, occurred_at) VALUES (?1, ?2, ?3)",
+        "INSERT OR IGNORE INTO rencontre_persons (rencontre_id, recorded_person, person_id, occurred_at)
+         VALUES (?1, ?2, ?3, ?4)",
     )?;
     for person in &r.persons {
-        link.execute(params![id, person.as_str(), at])?;
+        link.execute(params![
+            id,
+            person.as_str(),
+            shown_as(tx, person.as_str())?,
+            at
+        ])?;
     }
     Ok(())
 }
@@ -200,7 +229,24 @@ fn rencontre(tx: &Connection, id: &str, r: &RencontreDraft, meta: Meta) -> Resul
 /// are rewritten only where they changed: an edit of the stage then dirties a page or
 /// two instead of a new full-text segment and every tag (the edit path's p99 at 100,000
 /// records came from those writes).
-fn personne(tx: &Connection, id: &str, p: &PersonDraft, meta: Meta) -> Result<(), CoreError> {
+///
+/// A person merged away has no rows (it is shown as its survivor); a survivor is written
+/// as [`merges::as_shown`] shows it. Returns whether the person is in a merge.
+fn personne(tx: &Connection, id: &str, p: &PersonDraft, meta: Meta) -> Result<bool, CoreError> {
+    let shown;
+    let standing = merges::standing(tx, id)?;
+    let p = match standing {
+        Standing::Alone => p,
+        Standing::Absorbed => {
+            unproject_person(tx, id)?;
+            merges::note_absorbed(tx, id, p)?;
+            return Ok(true);
+        }
+        Standing::Survivor => {
+            shown = merges::as_shown(tx, id, p)?;
+            &shown
+        }
+    };
     let names = [Some(p.pseudonym.as_str()), p.last_name.as_deref()]
         .into_iter()
         .flatten()
@@ -296,7 +342,8 @@ fn personne(tx: &Connection, id: &str, p: &PersonDraft, meta: Meta) -> Result<()
             add_tag.execute(params![id, vocab, code])?;
         }
     }
-    crate::store::duplicates::project_keys(tx, id, p, contact)
+    crate::store::duplicates::project_keys(tx, id, p, contact)?;
+    Ok(standing == Standing::Survivor)
 }
 
 /// When a record was made, from its id: ids are UUIDv7, which begin with their creation
@@ -318,22 +365,7 @@ pub(crate) fn unproject(tx: &Connection, kind: RecordKind, id: &str) -> Result<(
             tx.prepare_cached("DELETE FROM rencontre_persons WHERE rencontre_id = ?1")?
                 .execute([id])?;
         }
-        RecordKind::Personne => {
-            let rowid: Option<i64> = tx
-                .prepare_cached("SELECT rowid FROM personnes WHERE id = ?1")?
-                .query_row([id], |r| r.get(0))
-                .optional()?;
-            if let Some(rowid) = rowid {
-                tx.prepare_cached("DELETE FROM personnes_fts WHERE rowid = ?1")?
-                    .execute([rowid])?;
-            }
-            tx.prepare_cached("DELETE FROM personnes WHERE id = ?1")?
-                .execute([id])?;
-            tx.prepare_cached("DELETE FROM person_tags WHERE person_id = ?1")?
-                .execute([id])?;
-            tx.prepare_cached("DELETE FROM person_keys WHERE person_id = ?1")?
-                .execute([id])?;
-        }
+        RecordKind::Personne => unproject_person(tx, id)?,
         RecordKind::Etape => {
             tx.prepare_cached("DELETE FROM etapes WHERE id = ?1")?
                 .execute([id])?;
@@ -362,8 +394,31 @@ pub(crate) fn unproject(tx: &Connection, kind: RecordKind, id: &str) -> Result<(
             tx.prepare_cached("DELETE FROM non_doublons WHERE id = ?1")?
                 .execute([id])?;
         }
+        RecordKind::Fusion => {
+            tx.prepare_cached("DELETE FROM fusions WHERE id = ?1")?
+                .execute([id])?;
+        }
     }
     tx.prepare_cached("DELETE FROM conflicts WHERE doc_id = ?1")?
+        .execute([id])?;
+    Ok(())
+}
+
+/// Removes a person's own rows (its search entry, tags and lookup keys with it).
+fn unproject_person(tx: &Connection, id: &str) -> Result<(), CoreError> {
+    let rowid: Option<i64> = tx
+        .prepare_cached("SELECT rowid FROM personnes WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))
+        .optional()?;
+    if let Some(rowid) = rowid {
+        tx.prepare_cached("DELETE FROM personnes_fts WHERE rowid = ?1")?
+            .execute([rowid])?;
+    }
+    tx.prepare_cached("DELETE FROM personnes WHERE id = ?1")?
+        .execute([id])?;
+    tx.prepare_cached("DELETE FROM person_tags WHERE person_id = ?1")?
+        .execute([id])?;
+    tx.prepare_cached("DELETE FROM person_keys WHERE person_id = ?1")?
         .execute([id])?;
     Ok(())
 }

@@ -33,15 +33,18 @@ pub(crate) const PROJECTION_TABLES: &[&str] = &[
     "partenaires",
     "person_keys",
     "non_doublons",
+    "fusions",
+    "person_merged",
     "conflicts",
 ];
 
 /// What the projection tables hold, as a version: raised when the app projects something
 /// new from the same documents (10: persons' age, gender, territory and creation time,
 /// rencontres' worker; 11: the kind of a sortie; 12: persons' contact means; 13: their
-/// lookup keys and the "pas la même personne" pairs). A store whose tables say less is
+/// lookup keys and the "pas la même personne" pairs; 14: merges, and the person each
+/// row was recorded for). A store whose tables say less is
 /// rebuilt once when it opens.
-pub(crate) const PROJECTIONS: &str = "13";
+pub(crate) const PROJECTIONS: &str = "14";
 /// The `meta` key that keeps which [`PROJECTIONS`] the tables were written by.
 const PROJECTIONS_KEY: &str = "projections";
 
@@ -235,6 +238,8 @@ impl Store {
         for (_, sql) in &indexes {
             tx.execute_batch(sql)?;
         }
+        // Persons were projected as if alone: merges are settled once, on whole tables.
+        crate::store::merges::settle(&tx, &[])?;
         crate::store::set_meta_tx(&tx, PROJECTIONS_KEY, PROJECTIONS)?;
         tx.commit()?;
         Ok(report)

@@ -20,6 +20,7 @@ use rusqlite::{Connection, params};
 use serde_json::{Map, Value as Json};
 
 use crate::store::kinds::{Record, schema_of};
+use crate::store::merges;
 use crate::store::projections::{self, Meta, Row};
 use crate::store::record::{self, Conflict, Schema};
 use crate::store::{Loaded, corrupt, first_save, persist_after, queue_outbox};
@@ -294,7 +295,9 @@ impl Decoded {
 }
 
 /// Writes a decoded document's rows; `replace` first removes its old ones (a rebuild,
-/// which starts from empty tables, skips that).
+/// which starts from empty tables, skips that). A change that touches a merge or a
+/// merged person settles the merges before the transaction ends (a rebuild settles
+/// once, at its end).
 pub(crate) fn write_projection(
     tx: &Connection,
     kind: RecordKind,
@@ -302,14 +305,28 @@ pub(crate) fn write_projection(
     decoded: &Decoded,
     replace: bool,
 ) -> Result<(), CoreError> {
-    projections::project(tx, kind, id, decoded.row.as_ref(), decoded.meta, replace)?;
+    if write_rows(tx, kind, id, decoded, replace)? && replace {
+        merges::settle(tx, &[id])?;
+    }
+    Ok(())
+}
+
+/// [`write_projection`] without settling merges; returns whether the record touches one.
+pub(crate) fn write_rows(
+    tx: &Connection,
+    kind: RecordKind,
+    id: &str,
+    decoded: &Decoded,
+    replace: bool,
+) -> Result<bool, CoreError> {
+    let touches = projections::project(tx, kind, id, decoded.row.as_ref(), decoded.meta, replace)?;
     let mut insert = tx.prepare_cached(
         "INSERT OR REPLACE INTO conflicts (doc_id, field, json) VALUES (?1, ?2, ?3)",
     )?;
     for (field, json) in &decoded.conflicts {
         insert.execute(params![id, field, json])?;
     }
-    Ok(())
+    Ok(touches)
 }
 
 /// The record's fields with coordinator corrections applied, and its store metadata.

@@ -380,6 +380,65 @@ const MIGRATIONS: &[&str] = &[
     ) STRICT;
     CREATE INDEX non_doublons_by_pair ON non_doublons (a, b);
     "#,
+    // 16: merges. The merge records (`fusions`), the person each absorbed person is shown
+    // as once every merge is settled (`person_merged`, with the absorbed person's consent
+    // for the merged consent), and beside each row that names a person, the person it
+    // was recorded for (`recorded_person`): `person_id` is the person it is shown under,
+    // so every query follows merges without knowing of them, and an undo puts `person_id`
+    // back. The partial indexes hold only the rows a merge redirected.
+    r#"
+    CREATE TABLE fusions (
+        id         TEXT PRIMARY KEY,
+        survivor   TEXT NOT NULL,
+        absorbed   TEXT NOT NULL,
+        pseudonym  TEXT NOT NULL,
+        taken      TEXT NOT NULL,
+        decided_by TEXT,
+        undone     INTEGER NOT NULL,
+        at         INTEGER NOT NULL
+    ) STRICT;
+    CREATE TABLE person_merged (
+        absorbed TEXT PRIMARY KEY,
+        survivor TEXT NOT NULL,
+        fusion   TEXT NOT NULL,
+        scopes   TEXT
+    ) STRICT, WITHOUT ROWID;
+    CREATE INDEX person_merged_by_survivor ON person_merged (survivor);
+
+    CREATE TABLE rencontre_persons_v16 (
+        rencontre_id    TEXT NOT NULL,
+        recorded_person TEXT NOT NULL,
+        person_id       TEXT NOT NULL,
+        occurred_at     INTEGER NOT NULL,
+        PRIMARY KEY (rencontre_id, recorded_person)
+    ) STRICT, WITHOUT ROWID;
+    INSERT INTO rencontre_persons_v16
+        SELECT rencontre_id, person_id, person_id, occurred_at FROM rencontre_persons;
+    DROP TABLE rencontre_persons;
+    ALTER TABLE rencontre_persons_v16 RENAME TO rencontre_persons;
+    CREATE INDEX rencontre_persons_by_person ON rencontre_persons (person_id, occurred_at);
+    CREATE INDEX rencontre_persons_by_time ON rencontre_persons (occurred_at);
+    CREATE INDEX rencontre_persons_redirected ON rencontre_persons (recorded_person)
+        WHERE recorded_person IS NOT person_id;
+
+    ALTER TABLE etapes ADD COLUMN recorded_person TEXT;
+    UPDATE etapes SET recorded_person = person_id;
+    CREATE INDEX etapes_redirected ON etapes (recorded_person)
+        WHERE recorded_person IS NOT person_id;
+    ALTER TABLE orientations ADD COLUMN recorded_person TEXT;
+    UPDATE orientations SET recorded_person = person_id;
+    CREATE INDEX orientations_redirected ON orientations (recorded_person)
+        WHERE recorded_person IS NOT person_id;
+    ALTER TABLE relances ADD COLUMN recorded_person TEXT;
+    UPDATE relances SET recorded_person = person_id;
+    CREATE INDEX relances_redirected ON relances (recorded_person)
+        WHERE recorded_person IS NOT person_id;
+    ALTER TABLE inscriptions ADD COLUMN recorded_person TEXT;
+    UPDATE inscriptions SET recorded_person = person_id;
+    CREATE INDEX inscriptions_by_person ON inscriptions (person_id) WHERE person_id IS NOT NULL;
+    CREATE INDEX inscriptions_redirected ON inscriptions (recorded_person)
+        WHERE recorded_person IS NOT person_id;
+    "#,
 ];
 
 /// The schema version this code writes.

@@ -261,6 +261,13 @@ fn erase_local(tx: &Transaction<'_>, doc_id: &str, now: i64) -> Result<(), CoreE
     }
     tx.prepare_cached("INSERT OR IGNORE INTO erased (doc_id, erased_at) VALUES (?1, ?2)")?
         .execute(params![doc_id, now])?;
+    // An erased merge, or an erased person in one: the persons it joined stand apart.
+    if matches!(
+        kind.as_deref().and_then(RecordKind::from_code),
+        Some(RecordKind::Fusion | RecordKind::Personne)
+    ) {
+        crate::store::merges::settle(tx, &[])?;
+    }
     tracing::info!(doc_id = %doc_id, "record erased on this device");
     Ok(())
 }

@@ -7,6 +7,8 @@ use serde::{Deserialize, Serialize};
 use super::Command;
 use crate::RecordId;
 use crate::duplicates::{DuplicateList, SimilarPerson};
+use crate::records::MergedFields;
+use crate::views::PersonView;
 
 /// The pairs of persons proposed as one person (coordinator's device), most alike
 /// first.
@@ -62,4 +64,36 @@ impl std::fmt::Debug for FindSimilarPersons {
             .field("has_commune", &self.commune.is_some())
             .finish_non_exhaustive()
     }
+}
+
+/// Merges two persons into one (coordinators only): `absorbed`'s rencontres, stages,
+/// orientations, relances and registrations are shown under `survivor`, with the values
+/// in `taken` replacing the survivor's. Synced; undone by [`UndoMerge`].
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct MergePersons {
+    /// The person who stays.
+    pub survivor: RecordId,
+    /// The person merged into the survivor.
+    pub absorbed: RecordId,
+    /// Values taken from the absorbed person.
+    #[serde(default)]
+    pub taken: MergedFields,
+}
+impl Command for MergePersons {
+    const NAME: &'static str = "merge_persons";
+    /// The merged person.
+    type Output = PersonView;
+}
+
+/// Undoes a merge (coordinators only): both persons are shown apart again, with
+/// everything recorded for each, on every device.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct UndoMerge {
+    /// The merge record.
+    pub merge: RecordId,
+}
+impl Command for UndoMerge {
+    const NAME: &'static str = "undo_merge";
+    /// The survivor, as shown after the undo.
+    type Output = PersonView;
 }

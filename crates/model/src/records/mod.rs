@@ -20,6 +20,7 @@ use crate::vocab::vocabulary;
 
 pub mod etape;
 pub mod event;
+pub mod merge;
 pub mod not_duplicate;
 pub mod orientation;
 pub mod partner;
@@ -29,6 +30,7 @@ pub mod relance;
 
 pub use etape::EtapeDraft;
 pub use event::EventDraft;
+pub use merge::{MergeDraft, MergedFields};
 pub use not_duplicate::NotDuplicateDraft;
 pub use orientation::OrientationDraft;
 pub use partner::PartnerDraft;
@@ -58,6 +60,8 @@ vocabulary! {
         Partenaire = "partenaire", "Partenaire", "Partner";
         /// Two persons a coordinator said are not one person.
         NonDoublon = "non_doublon", "Pas la même personne", "Not the same person";
+        /// Two persons a coordinator merged into one.
+        Fusion = "fusion", "Fusion de deux personnes", "Merge of two persons";
     }
 }
 
@@ -143,7 +147,8 @@ mod tests {
                 "evenement",
                 "inscription",
                 "partenaire",
-                "non_doublon"
+                "non_doublon",
+                "fusion"
             ]
         );
     }

@@ -2,7 +2,8 @@
 //! duplicate finder proposes ([`ListDuplicates`], read from the laptop's own store when
 //! asked), each with both persons side by side, the likeness and its reasons, a button
 //! to each thread, and "Pas la même personne" ([`DismissDuplicate`]: a synced record;
-//! the pair leaves the list here and on every device).
+//! the pair leaves the list here and on every device), or "Fusionner…" (the choice of
+//! [`super::merge`]).
 
 use filrouge_model::duplicates::{DuplicateList, DuplicatePair, PersonSide};
 use filrouge_model::ipc::{DismissDuplicate, ListDuplicates};
@@ -81,6 +82,8 @@ pub fn DuplicatesPanel(shared: Shared) -> impl IntoView {
                     let score = pair.likeness.score;
                     let key = format!("{}-{}", pair.a.id.as_str(), pair.b.id.as_str());
                     let for_dismiss = pair.clone();
+                    let for_merge = pair.clone();
+                    let merging = RwSignal::new(false);
                     view! {
                         <li class="duplicate-pair card" data-pair=key>
                             <p class="duplicate-score">{move || words::score(i18n.lang(), score)}</p>
@@ -92,7 +95,14 @@ pub fn DuplicatesPanel(shared: Shared) -> impl IntoView {
                                 <span class="visually-hidden">{move || i18n.t(words::WHY)} " : "</span>
                                 {move || words::reasons(i18n.lang(), &reasons)}
                             </p>
-                            <div class="actions">
+                            <div class="actions" hidden=move || merging.get()>
+                                <button
+                                    type="button"
+                                    class="secondary merge-pair"
+                                    on:click=move |_| merging.set(true)
+                                >
+                                    {move || i18n.t(words::MERGE)}
+                                </button>
                                 <button
                                     type="button"
                                     class="secondary not-same"
@@ -101,6 +111,13 @@ pub fn DuplicatesPanel(shared: Shared) -> impl IntoView {
                                     {move || i18n.t(words::NOT_SAME)}
                                 </button>
                             </div>
+                            <Show when=move || merging.get()>
+                                <super::merge::MergeChoice
+                                    shared
+                                    pair=for_merge.clone()
+                                    close=Callback::new(move |()| merging.set(false))
+                                />
+                            </Show>
                         </li>
                     }
                 })

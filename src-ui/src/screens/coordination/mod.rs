@@ -14,6 +14,7 @@ mod export;
 mod funder;
 mod import;
 mod list;
+mod merge;
 mod tables;
 
 use filrouge_model::Day;

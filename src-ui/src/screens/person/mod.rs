@@ -9,6 +9,7 @@
 
 pub mod forms;
 pub mod known;
+pub mod merged;
 
 use filrouge_model::Day;
 use filrouge_model::ipc::{ChangeStage, GetPerson, PlanRelance};
@@ -129,8 +130,10 @@ fn PersonDetails(
     };
     let timeline = v.timeline.clone();
     let empty = timeline.is_empty();
+    let merges = v.merges.clone();
     view! {
         <h2 id="person-name">{name}</h2>
+        <merged::MergedNotes shared view_of notice merges />
         <dl class="facts">
             <dt>{move || i18n.t(i18n::people::STAGE)}</dt>
             <dd id="person-stage">{stage}</dd>
