@@ -690,3 +690,41 @@ dup-undo-merge = Undo the merge
 dup-merge-undone = Merge undone: the two records are apart again, on every device of the team.
 dup-merged-note = This record also holds “{ $name }” (merged on { $date }{ $by }).
 dup-merged-by = , by { $name }
+
+conflict-title = Conflicting edits
+conflict-intro = One field changed at the same time on two devices that had not seen each other yet. Keep one of the values, or type the right one: the choice applies on every device of the team.
+conflict-show = Show the conflicts
+conflict-found =
+    { $count ->
+        [0] No conflict to settle.
+        [one] One conflict to settle.
+       *[other] { $count } conflicts to settle.
+    }
+conflict-keep = Keep
+conflict-other = Another value
+conflict-keep-typed = Keep this value
+conflict-settled = Settled: the value kept applies on every device of the team.
+conflict-open = Open the thread
+conflict-empty = (empty)
+conflict-yes = yes
+conflict-no = no
+conflict-this-device = this device
+conflict-unknown-device = a device of the team
+conflict-by = { $device }, { $when }
+conflict-field-pseudonym = Nickname
+conflict-field-last-name = Last name
+conflict-field-birth-year = Year of birth
+conflict-field-age-band = Age band
+conflict-field-gender = Gender
+conflict-field-commune = Town
+conflict-field-referent = Key worker
+conflict-field-stage = Path stage
+conflict-field-phone = Phone
+conflict-field-handle = Social network or messaging
+conflict-field-place = Place
+conflict-field-channel = Channel
+conflict-field-headcount = Number of people
+conflict-field-status = Status
+conflict-field-due = Due
+conflict-field-date = Date
+conflict-field-name = Name

@@ -732,3 +732,41 @@ dup-undo-merge = Annuler la fusion
 dup-merge-undone = Fusion annulée : les deux fiches sont de nouveau séparées, sur tous les appareils de l'équipe.
 dup-merged-note = Cette fiche réunit aussi « { $name } » (fusion du { $date }{ $by }).
 dup-merged-by = , par { $name }
+
+conflict-title = Modifications en conflit
+conflict-intro = Un même champ changé en même temps sur deux appareils qui ne s'étaient pas encore vus. Gardez une des valeurs, ou saisissez la bonne : le choix s'applique sur tous les appareils de l'équipe.
+conflict-show = Voir les conflits
+conflict-found =
+    { $count ->
+        [0] Aucun conflit à régler.
+        [one] Un conflit à régler.
+       *[other] { $count } conflits à régler.
+    }
+conflict-keep = Garder
+conflict-other = Autre valeur
+conflict-keep-typed = Garder cette valeur
+conflict-settled = Réglé : la valeur gardée s'applique sur tous les appareils de l'équipe.
+conflict-open = Voir le fil
+conflict-empty = (vide)
+conflict-yes = oui
+conflict-no = non
+conflict-this-device = cet appareil
+conflict-unknown-device = un appareil de l'équipe
+conflict-by = { $device }, { $when }
+conflict-field-pseudonym = Pseudo
+conflict-field-last-name = Nom
+conflict-field-birth-year = Année de naissance
+conflict-field-age-band = Tranche d'âge
+conflict-field-gender = Genre
+conflict-field-commune = Commune
+conflict-field-referent = Référent·e
+conflict-field-stage = Étape du parcours
+conflict-field-phone = Téléphone
+conflict-field-handle = Réseau ou messagerie
+conflict-field-place = Lieu
+conflict-field-channel = Canal
+conflict-field-headcount = Nombre de personnes
+conflict-field-status = Statut
+conflict-field-due = Échéance
+conflict-field-date = Date
+conflict-field-name = Nom

@@ -20,11 +20,11 @@ use filrouge_model::ipc::{
     CreatePartner, CreatePerson, CreateRencontre, DismissDuplicate, DryRunImport, EditRencontre,
     Enrol, Export, ExportFunderTable, Exported, FindSimilarPersons, GetDashboard, GetEvent,
     GetFormDraft, GetFunderTable, GetLockStatus, GetPerson, GetProfile, GetSyncStatus, Import,
-    Invite, IpcError, LastPlace, ListDevices, ListDuplicates, ListEvents, ListFigure, ListPartners,
-    ListRelances, ListRencontres, Lock, LockStatus, MergePersons, MyCaseload, Orient, PlanRelance,
-    PreviewImport, Register, RevokeDevice, SaveFormDraft, SearchPersons, SetIdleLock, SetLease,
-    SetProfile, SetRelanceStatus, SyncNow, SyncStatus, TeamDevice, UndoMerge, Unlock, UpdatePerson,
-    UpdateRencontre,
+    Invite, IpcError, LastPlace, ListConflicts, ListDevices, ListDuplicates, ListEvents,
+    ListFigure, ListPartners, ListRelances, ListRencontres, Lock, LockStatus, MergePersons,
+    MyCaseload, Orient, PlanRelance, PreviewImport, Register, RevokeDevice, SaveFormDraft,
+    SearchPersons, SetIdleLock, SetLease, SetProfile, SetRelanceStatus, SettleConflict, SyncNow,
+    SyncStatus, TeamDevice, UndoMerge, Unlock, UpdatePerson, UpdateRencontre,
 };
 use tauri::State;
 
@@ -120,6 +120,8 @@ commands! {
     synced merge_persons(MergePersons);
     synced undo_merge(UndoMerge);
     local find_similar_persons(FindSimilarPersons);
+    local list_conflicts(ListConflicts);
+    synced settle_conflict(SettleConflict);
 }
 
 #[tauri::command]

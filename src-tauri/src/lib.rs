@@ -92,6 +92,8 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::dismiss_duplicate,
         commands::merge_persons,
         commands::undo_merge,
+        commands::list_conflicts,
+        commands::settle_conflict,
         commands::find_similar_persons,
         commands::my_caseload,
         commands::edit_rencontre,

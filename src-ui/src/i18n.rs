@@ -33,6 +33,7 @@
 //! At run time nothing panics: see [`bundle`] for the fallbacks.
 
 mod bundle;
+pub mod conflicts;
 mod context;
 pub mod coordination;
 pub mod duplicates;
@@ -54,8 +55,8 @@ pub use context::{I18n, use_i18n};
 pub use errors::{SERVER_URL_EXAMPLE, error_sentence, validation_sentence};
 pub use fluent_bundle::FluentValue;
 pub use sentences::{
-    StatusLine, chars_left, day_and_time, list_unavailable, number, people, rencontre_count,
-    saved_at, status_line, sync_progress,
+    StatusLine, chars_left, day_and_time, list_unavailable, moment, number, people,
+    rencontre_count, saved_at, status_line, sync_progress,
 };
 pub use team::{invite_valid_until, role_label};
 

@@ -65,7 +65,13 @@ pub fn run(records: usize, dir: &Path, duplicates_only: bool) -> anyhow::Result<
     let _ = std::fs::remove_dir_all(&scratch);
     std::fs::create_dir_all(&scratch)?;
     let result = if duplicates_only {
-        crate::bench_dups::measure(&scratch).map(|d| print_duplicates(&d))
+        crate::bench_dups::measure(&scratch).and_then(|d| {
+            print_duplicates(&d);
+            let conflicts = scratch.join("conflicts");
+            std::fs::create_dir_all(&conflicts)?;
+            print_conflicts(&crate::bench_conflicts::measure(&conflicts)?);
+            Ok(())
+        })
     } else {
         measure(records, &scratch)
     };
@@ -169,6 +175,9 @@ fn measure(records: usize, dir: &Path) -> anyhow::Result<()> {
     let dups_dir = dir.join("duplicates");
     std::fs::create_dir_all(&dups_dir)?;
     let dups = crate::bench_dups::measure(&dups_dir)?;
+    let conflicts_dir = dir.join("conflicts");
+    std::fs::create_dir_all(&conflicts_dir)?;
+    let conflicts = crate::bench_conflicts::measure(&conflicts_dir)?;
 
     println!();
     println!("{records} records in the store; last month: {month_rencontres} rencontres");
@@ -242,7 +251,30 @@ fn measure(records: usize, dir: &Path) -> anyhow::Result<()> {
         "≤ 10 s",
     );
     print_duplicates(&dups);
+    print_conflicts(&conflicts);
     Ok(())
+}
+
+/// The conflicts queue's figures.
+fn print_conflicts(c: &crate::bench_conflicts::Figures) {
+    let row = |what: &str, ours: String, base: String, ratio: String, target: &str| {
+        println!("{what:<52} {ours:>12} {base:>12} {ratio:>8}  {target}");
+    };
+    println!();
+    row(
+        &format!("conflicts queue of {} p50 / plain read", c.listed),
+        format!("{:.1} ms", c.list_p50_ms),
+        format!("{:.2} ms", c.plain_ms),
+        format!("{:.0}×", c.list_p50_ms / c.plain_ms.max(0.001)),
+        "",
+    );
+    row(
+        "  slowest list",
+        format!("{:.1} ms", c.list_max_ms),
+        "—".into(),
+        "—".into(),
+        "≤ 100 ms",
+    );
 }
 
 /// The duplicate finder's figures, as lines of the table.

@@ -35,6 +35,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 mod backup;
+mod bench_conflicts;
 mod bench_coord;
 mod bench_dups;
 mod bench_heal;
@@ -220,7 +221,7 @@ enum Bench {
         /// Scratch directory (default: the system's temporary directory).
         #[arg(long)]
         dir: Option<PathBuf>,
-        /// Measure the duplicate finder only.
+        /// Measure the duplicate finder, merges and the conflicts queue only.
         #[arg(long)]
         duplicates_only: bool,
     },

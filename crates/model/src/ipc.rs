@@ -11,6 +11,7 @@ use crate::error::ValidationError;
 use crate::rencontre::{Rencontre, RencontreDraft};
 use crate::views::RencontreFormDraft;
 
+mod conflicts;
 mod coordination;
 mod duplicates;
 mod events;
@@ -18,6 +19,7 @@ mod lock;
 mod partners;
 mod people;
 
+pub use conflicts::{CONFLICTS_SHOWN, ListConflicts, SettleConflict};
 pub use coordination::{
     DryRunImport, Export, ExportFormat, ExportFunderTable, Exported, GetDashboard, GetFunderTable,
     Import, ListFigure, PreviewImport,

@@ -17,6 +17,7 @@
 #![forbid(unsafe_code)]
 
 pub mod check;
+pub mod conflicts;
 pub mod dashboard;
 pub mod day;
 pub mod duplicates;

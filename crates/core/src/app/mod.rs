@@ -23,6 +23,7 @@
 //! commands) block on the network without holding the store; the shell runs them on a
 //! blocking thread.
 
+mod conflicts;
 mod coordination;
 mod duplicates;
 mod events;

@@ -23,7 +23,7 @@ use crate::store::queries::{day_at, id_at, person_hit, vocab_at, vocab_or_none};
 use crate::{CoreError, Store};
 
 /// The `meta` key of the team's devices as the server last listed them.
-const TEAM_DEVICES: &str = "team_devices";
+pub(crate) const TEAM_DEVICES: &str = "team_devices";
 
 /// The distinct persons met in the period `[?1, ?2)` (milliseconds) whose record exists.
 pub(crate) const MET: &str = "SELECT DISTINCT rp.person_id AS id FROM rencontre_persons rp

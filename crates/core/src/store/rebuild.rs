@@ -42,9 +42,9 @@ pub(crate) const PROJECTION_TABLES: &[&str] = &[
 /// new from the same documents (10: persons' age, gender, territory and creation time,
 /// rencontres' worker; 11: the kind of a sortie; 12: persons' contact means; 13: their
 /// lookup keys and the "pas la même personne" pairs; 14: merges, and the person each
-/// row was recorded for). A store whose tables say less is
+/// row was recorded for; 15: the device that wrote each conflicting value). A store whose tables say less is
 /// rebuilt once when it opens.
-pub(crate) const PROJECTIONS: &str = "14";
+pub(crate) const PROJECTIONS: &str = "15";
 /// The `meta` key that keeps which [`PROJECTIONS`] the tables were written by.
 const PROJECTIONS_KEY: &str = "projections";
 

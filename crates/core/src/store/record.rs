@@ -133,6 +133,51 @@ fn write_field(
     }
 }
 
+/// Sets the field at dot-separated `path` to `v` by one new operation that follows every
+/// value the field has now, so a conflict on it is settled (where [`write_object`] would
+/// skip a value equal to the one shown). The maps on the way must exist.
+pub(crate) fn settle_field(
+    doc: &mut AutoCommit,
+    path: &str,
+    v: &Json,
+    schema: &Schema,
+) -> Result<bool, AutomergeError> {
+    let mut obj = ROOT;
+    let mut segments = path.split('.').peekable();
+    while let Some(key) = segments.next() {
+        if segments.peek().is_some() {
+            match doc.get(&obj, key)? {
+                Some((Value::Object(ObjType::Map), id)) => obj = id,
+                _ => return Ok(false),
+            }
+            continue;
+        }
+        if schema.texts.contains(&path) {
+            let id = doc.put_object(&obj, key, ObjType::Text)?;
+            doc.update_text(&id, v.as_str().unwrap_or_default())?;
+            return Ok(true);
+        }
+        match v {
+            Json::Null => doc.delete(&obj, key)?,
+            Json::Object(_) | Json::Array(_) => {
+                // A new map replaces the concurrent ones; its fields are written in it.
+                doc.put_object(&obj, key, ObjType::Map)?;
+                write_field(doc, &obj, key, v, schema, path)?;
+            }
+            scalar => {
+                // Automerge writes a value equal to the shown one as a deletion of the
+                // others only, which an edit made meanwhile elsewhere then silently
+                // overrides. Deleting first makes the put a value of its own, so such an
+                // edit is concurrent with it: the conflict opens again, as it should.
+                doc.delete(&obj, key)?;
+                doc.put(&obj, key, to_scalar(scalar))?;
+            }
+        }
+        return Ok(true);
+    }
+    Ok(false)
+}
+
 /// A set item's map key: strings as they are, anything else as its JSON text.
 fn json_key(v: &Json) -> String {
     match v {
@@ -273,7 +318,26 @@ pub struct ConflictValue {
     pub actor: String,
     /// When that device says it wrote it (its clock), milliseconds since the epoch.
     pub at: i64,
+    /// The tag of the enrolled device that wrote it ([`author_tag`]), if it was.
+    pub device: Option<String>,
     op: ObjId,
+}
+
+/// The prefix of a change's message that names its device.
+const DEVICE_TAG: &str = "d=";
+
+/// The message a device puts on each change it makes once enrolled: the last 12 hex
+/// digits of its device id (the random part of a UUIDv7), so a conflict's values can be
+/// told by the *name* of the device that wrote them, read from the team's device list.
+/// An opaque id, 14 bytes a change: nothing personal.
+pub(crate) fn author_tag(device_id: &str) -> String {
+    let hex: String = device_id.chars().filter(char::is_ascii_hexdigit).collect();
+    format!("{DEVICE_TAG}{}", &hex[hex.len().saturating_sub(12)..])
+}
+
+/// Whether device `device_id` is the one `tag` names.
+pub(crate) fn is_tagged(tag: &str, device_id: &str) -> bool {
+    author_tag(device_id) == format!("{DEVICE_TAG}{tag}")
 }
 
 /// Every field of the root map (and nested maps) with concurrent values. Items of a set
@@ -304,6 +368,7 @@ pub(crate) fn conflicts_of(
                 value: read_value(doc, v.clone(), id, schema, &field),
                 actor: actor_of(id),
                 at: 0,
+                device: None,
                 op: id.clone(),
             })
             .collect();
@@ -315,7 +380,13 @@ pub(crate) fn conflicts_of(
         let history = doc.get_changes(&[]);
         for conflict in &mut out {
             for value in &mut conflict.values {
-                value.at = time_of(&history, &value.op);
+                if let Some(change) = change_of(&history, &value.op) {
+                    value.at = change.timestamp();
+                    value.device = change
+                        .message()
+                        .and_then(|m| m.strip_prefix(DEVICE_TAG))
+                        .map(str::to_owned);
+                }
             }
         }
     }
@@ -329,19 +400,16 @@ fn actor_of(id: &ObjId) -> String {
     }
 }
 
-/// The commit time of the change that made operation `id`.
-fn time_of(history: &[automerge::Change], id: &ObjId) -> i64 {
+/// The change that made operation `id`.
+fn change_of<'a>(history: &'a [automerge::Change], id: &ObjId) -> Option<&'a automerge::Change> {
     let ObjId::Id(counter, actor, _) = id else {
-        return 0;
+        return None;
     };
-    history
-        .iter()
-        .find(|c| {
-            c.actor_id() == actor
-                && c.start_op().get() <= *counter
-                && *counter < c.start_op().get() + c.len() as u64
-        })
-        .map_or(0, |c| c.timestamp())
+    history.iter().find(|c| {
+        c.actor_id() == actor
+            && c.start_op().get() <= *counter
+            && *counter < c.start_op().get() + c.len() as u64
+    })
 }
 
 /// Reads a root scalar string.

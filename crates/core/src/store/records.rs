@@ -187,7 +187,7 @@ pub(crate) fn edit_in(
         return Ok(false);
     }
     doc.put(ROOT, "updated_at", now).map_err(fail)?;
-    doc.commit_with(CommitOptions::default().with_time(now));
+    doc.commit_with(commit_options(tx, now)?);
     queue_outbox(tx, id, doc.get_changes(&heads))?;
     persist_after(tx, id, &mut doc, &heads, compact_after)?;
     reproject(tx, kind, id, &mut doc)?;
@@ -218,7 +218,7 @@ pub(crate) fn create_in<R: Record>(
         .map_err(fail)?;
     record::write_object(&mut doc, &ROOT, &json, &R::SCHEMA, "").map_err(fail)?;
     doc.put(ROOT, "updated_at", now).map_err(fail)?;
-    doc.commit_with(CommitOptions::default().with_time(now));
+    doc.commit_with(commit_options(tx, now)?);
     tx.prepare_cached(
         "INSERT INTO documents (id, kind, snapshot, chunk_count) VALUES (?1, ?2, ?3, 0)",
     )?
@@ -226,6 +226,20 @@ pub(crate) fn create_in<R: Record>(
     queue_outbox(tx, &id, doc.get_changes(&[]))?;
     reproject(tx, R::KIND, &id, &mut doc)?;
     Ok(id)
+}
+
+/// How a change is committed: at `now`, with this device's tag once it is enrolled
+/// ([`record::author_tag`]).
+fn commit_options(tx: &Connection, now: i64) -> Result<CommitOptions, CoreError> {
+    let device: Option<String> = rusqlite::OptionalExtension::optional(
+        tx.prepare_cached("SELECT value FROM meta WHERE key = 'device_id'")?
+            .query_row([], |r| r.get(0)),
+    )?;
+    let options = CommitOptions::default().with_time(now);
+    Ok(match device {
+        Some(id) => options.with_message(record::author_tag(&id)),
+        None => options,
+    })
 }
 
 /// Rewrites the projection rows and the conflicts of a document after it changed.
@@ -264,7 +278,11 @@ pub(crate) fn decode(kind: RecordKind, doc: &mut AutoCommit) -> Option<Decoded> 
             .map(|Conflict { field, values }| {
                 let values: Vec<Json> = values
                     .into_iter()
-                    .map(|v| serde_json::json!({"value": v.value, "actor": v.actor, "at": v.at}))
+                    .map(|v| {
+                        serde_json::json!({
+                            "value": v.value, "actor": v.actor, "at": v.at, "device": v.device
+                        })
+                    })
                     .collect();
                 (field, Json::Array(values).to_string())
             })

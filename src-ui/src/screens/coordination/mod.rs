@@ -9,6 +9,7 @@
 //! rules keep the figures and charts on A4 and drop the controls).
 
 mod charts;
+mod conflicts;
 mod duplicates;
 mod export;
 mod funder;
@@ -28,6 +29,7 @@ use crate::app::{Shared, aria_bool};
 use crate::i18n::{self, Key, Said, coordination as words, use_i18n};
 use crate::{clock, ipc};
 use charts::{Bar, BarChart};
+use conflicts::ConflictsPanel;
 use duplicates::DuplicatesPanel;
 use export::ExportBar;
 use funder::FunderTableView;
@@ -381,6 +383,7 @@ pub fn CoordinationScreen(shared: Shared) -> impl IntoView {
             </div>
             <FunderTableView period=board.period />
             <DuplicatesPanel shared />
+            <ConflictsPanel shared />
             <ImportPanel shared />
         </section>
     }

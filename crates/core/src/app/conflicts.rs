@@ -1,0 +1,28 @@
+//! The conflicts queue in the application layer (coordinators' devices only): the open
+//! conflicts of the team's records, and settling one.
+
+use filrouge_model::conflicts::ConflictList;
+use filrouge_model::ipc::{CONFLICTS_SHOWN, ListConflicts, SettleConflict};
+
+use super::Device;
+use super::coordination::coordinator_today;
+use crate::CoreError;
+
+impl Device {
+    /// The open conflicts, oldest records first.
+    pub fn list_conflicts(&self, cmd: ListConflicts) -> Result<ConflictList, CoreError> {
+        self.read(|s| {
+            coordinator_today(s)?;
+            s.list_conflicts(cmd.limit)
+        })
+    }
+
+    /// Keeps one value of a conflict (or one typed); the conflicts still open.
+    pub fn settle_conflict(&self, cmd: SettleConflict) -> Result<ConflictList, CoreError> {
+        self.unit(|s| {
+            coordinator_today(s)?;
+            s.settle_conflict(cmd.record.as_str(), &cmd.field, cmd.value)?;
+            s.list_conflicts(CONFLICTS_SHOWN)
+        })
+    }
+}
