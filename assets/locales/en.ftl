@@ -728,3 +728,16 @@ conflict-field-status = Status
 conflict-field-due = Due
 conflict-field-date = Date
 conflict-field-name = Name
+
+erase-button = Erase for good
+erase-question = Erase “{ $name }” for good?
+erase-what = Their record, stages, referrals, follow-ups and registrations, and the records merged with theirs, will be erased from every device of the team and from the server. The contacts stay counted, with nothing that points to them. This cannot be undone.
+erase-why = Why
+erase-reason-needed = Choose why the person is erased: it goes in the erasure register, without their name.
+erase-confirm = Erase for good
+erase-cancel = Cancel
+
+quality-title = Data quality
+quality-intro = Rules over the team's records, with what each finds: to fix from the person's thread. Nothing is blocked or changed from here.
+quality-check = Check
+quality-open = Open the thread

@@ -770,3 +770,16 @@ conflict-field-status = Statut
 conflict-field-due = Échéance
 conflict-field-date = Date
 conflict-field-name = Nom
+
+erase-button = Effacer définitivement
+erase-question = Effacer définitivement « { $name } » ?
+erase-what = Sa fiche, ses étapes, orientations, relances et inscriptions, et les fiches fusionnées avec la sienne seront effacées de tous les appareils de l'équipe et du serveur. Les rencontres restent comptées, sans rien qui la désigne. On ne pourra pas revenir en arrière.
+erase-why = Pourquoi
+erase-reason-needed = Choisissez pourquoi la personne est effacée : c'est noté dans le registre des effacements, sans son nom.
+erase-confirm = Effacer définitivement
+erase-cancel = Annuler
+
+quality-title = Qualité des données
+quality-intro = Des règles sur les fiches de l'équipe, avec ce que chacune trouve : à corriger depuis le fil de la personne. Rien n'est bloqué ni changé d'ici.
+quality-check = Vérifier
+quality-open = Voir le fil

@@ -15,16 +15,18 @@
 use std::sync::Arc;
 
 use filrouge_core::{CoreError, Device, Gate};
+use filrouge_model::erasure::ErasureEntry;
 use filrouge_model::ipc::{
     ChangeSecret, ChangeStage, CheckIn, ChooseSecret, Command, CreateEvent, CreateInvite,
     CreatePartner, CreatePerson, CreateRencontre, DismissDuplicate, DryRunImport, EditRencontre,
-    Enrol, Export, ExportFunderTable, Exported, FindSimilarPersons, GetDashboard, GetEvent,
-    GetFormDraft, GetFunderTable, GetLockStatus, GetPerson, GetProfile, GetSyncStatus, Import,
-    Invite, IpcError, LastPlace, ListConflicts, ListDevices, ListDuplicates, ListEvents,
-    ListFigure, ListPartners, ListRelances, ListRencontres, Lock, LockStatus, MergePersons,
-    MyCaseload, Orient, PlanRelance, PreviewImport, Register, RevokeDevice, SaveFormDraft,
-    SearchPersons, SetIdleLock, SetLease, SetProfile, SetRelanceStatus, SettleConflict, SyncNow,
-    SyncStatus, TeamDevice, UndoMerge, Unlock, UpdatePerson, UpdateRencontre,
+    Enrol, ErasePerson, Export, ExportFunderTable, Exported, FindSimilarPersons, GetDashboard,
+    GetDataQuality, GetEvent, GetFormDraft, GetFunderTable, GetLockStatus, GetPerson, GetProfile,
+    GetSyncStatus, Import, Invite, IpcError, LastPlace, ListConflicts, ListDevices, ListDuplicates,
+    ListEvents, ListFigure, ListPartners, ListRelances, ListRencontres, Lock, LockStatus,
+    MergePersons, MyCaseload, Orient, PlanRelance, PreviewImport, Register, RevokeDevice,
+    SaveFormDraft, SearchPersons, SetIdleLock, SetLease, SetProfile, SetRelanceStatus,
+    SettleConflict, SyncNow, SyncStatus, TeamDevice, UndoMerge, Unlock, UpdatePerson,
+    UpdateRencontre,
 };
 use tauri::State;
 
@@ -121,6 +123,7 @@ commands! {
     synced undo_merge(UndoMerge);
     local find_similar_persons(FindSimilarPersons);
     local list_conflicts(ListConflicts);
+    local get_data_quality(GetDataQuality);
     synced settle_conflict(SettleConflict);
 }
 
@@ -147,6 +150,15 @@ pub async fn enrol(state: State<'_, AppState>, args: Enrol) -> Res<SyncStatus> {
 #[tauri::command]
 pub async fn create_invite(state: State<'_, AppState>, args: CreateInvite) -> Res<Invite> {
     on_blocking(&state, |device| device.create_invite(args)).await
+}
+
+/// Erases a person: it waits on the server for each record (on a blocking thread), then
+/// wakes the sync worker so the anonymous counts it wrote reach the team.
+#[tauri::command]
+pub async fn erase_person(state: State<'_, AppState>, args: ErasePerson) -> Res<ErasureEntry> {
+    let entry = on_blocking(&state, |device| device.erase_person(args)).await?;
+    state.sync.local_change();
+    Ok(entry)
 }
 
 #[tauri::command]

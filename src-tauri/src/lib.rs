@@ -94,6 +94,8 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::undo_merge,
         commands::list_conflicts,
         commands::settle_conflict,
+        commands::erase_person,
+        commands::get_data_quality,
         commands::find_similar_persons,
         commands::my_caseload,
         commands::edit_rencontre,

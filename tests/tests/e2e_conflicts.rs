@@ -2,7 +2,8 @@
 //! the conflicts queue. Two phones (enrolled stores meeting the laptop through an
 //! in-memory hub) give one young woman two communes at once; the laptop's coordination
 //! space shows both values with the names of the phones that wrote them, "Garder" keeps
-//! one, and once the laptop has synced both phones show it settled.
+//! one, and once the laptop has synced both phones show it settled. The data-quality
+//! checks beside it list their rules with their counts.
 //!
 //! Ignored by a plain `cargo test`: `scripts/test.sh` builds the app and runs it under
 //! `xvfb-run`.
@@ -138,6 +139,16 @@ fn a_conflict_made_on_two_phones_is_settled_on_the_laptop_and_shows_settled_on_b
         assert!(kept, "a value reads Pantin");
         s.wait_text("#conflicts-found", |t| t == "Aucun conflit à régler.")?;
         s.wait_count(".conflict", 0)?;
+        // The data-quality checks, beside: five rules, each with its count.
+        s.click_css("#quality-check")?;
+        s.wait_count(".quality-rule", 5)?;
+        let first = s.wait_text(".quality-rule summary", |t| !t.is_empty())?;
+        assert!(
+            first.starts_with("Relances en retard de plus de 14 jours"),
+            "{first}"
+        );
+        s.execute("document.getElementById('quality').scrollIntoView()")?;
+        s.screenshot(&artifacts_dir().join("e2e-quality-1280x800.png"))?;
         Ok(())
     });
     s.close()?;

@@ -101,3 +101,103 @@ fn an_erased_person_leaves_every_file_and_cannot_come_back() -> anyhow::Result<(
     assert_eq!(coordinator.transport.erase(&id)?.deleted, 0);
     Ok(())
 }
+
+/// "Effacer définitivement" from the coordinator's laptop against a real server, as
+/// the app's command does it (`Device::erase_person`: the plan, the server's erasure of
+/// each record, then this device's): a person recorded on a phone with a rencontre
+/// that named only her, one shared with another young man, and a relance. Afterwards
+/// her name is in no file of the phone, of the laptop or of the server; the figures
+/// still count every rencontre and every person met, anonymously for her; the shared
+/// rencontre still names the other.
+#[test]
+fn a_person_erased_from_the_laptop_leaves_every_file_and_her_counts_stay() -> anyhow::Result<()> {
+    use filrouge_core::Clock;
+    use filrouge_model::dashboard::Period;
+    use filrouge_model::erasure::ErasureReason;
+    use filrouge_model::{Channel, Day, RencontreDraft};
+
+    let dir = tempfile::tempdir()?;
+    let (server, _) = TestServer::start_tls(dir.path())?;
+    let mut phone = server.device(dir.path(), "tel-a")?;
+    let mut laptop = server.device_with_role(dir.path(), "portable-coord", Role::Coordinateur)?;
+    let her = phone.store().create_person(PersonDraft::new(MARKER))?;
+    let yanis = phone.store().create_person(PersonDraft::new("Yanis"))?;
+    for persons in [vec![her.clone()], vec![her.clone(), yanis.clone()]] {
+        phone.store().create_rencontre(RencontreDraft {
+            channel: Channel::Maraude,
+            place: "Gare du Nord".into(),
+            persons: persons.into_iter().collect(),
+            note: format!("Avec {MARKER}"),
+            ..RencontreDraft::default()
+        })?;
+    }
+    phone.store().plan_relance(
+        Some(her.clone()),
+        Day::from_epoch_ms(filrouge_core::SystemClock.now_ms()),
+        "Rappeler".into(),
+    )?;
+    phone.sync()?;
+    laptop.sync()?;
+    let today = Day::from_epoch_ms(filrouge_core::SystemClock.now_ms());
+    let period = Period::custom(today, today)?;
+    let figures = |d: &filrouge_tests::Device| -> anyhow::Result<(u64, u64)> {
+        let f = d.store().figures(period)?;
+        Ok((f.rencontres, f.named + f.anonymous))
+    };
+    assert_eq!(figures(&laptop)?, (2, 3));
+
+    let plan = laptop.store().erasure_plan(her.as_str())?;
+    assert_eq!(plan.erase.len(), 4, "her, her two rencontres, her relance");
+    // The server holds the changes deflated: look for each whole blob instead (a slice
+    // could be shared with the anonymous copies, which are alike).
+    let server_file = dir.path().join("server.sqlite");
+    let mut slices = Vec::new();
+    for doc in &plan.erase {
+        let blob: Vec<u8> = rusqlite::Connection::open(&server_file)?.query_row(
+            "SELECT data FROM changes WHERE doc_id = ?1 LIMIT 1",
+            [doc],
+            |r| r.get(0),
+        )?;
+        slices.push(blob);
+    }
+    laptop.store().checkpoint()?;
+    assert!(
+        slices.iter().all(|b| file_contains(&server_file, b)),
+        "the blobs are found before: the search can find them"
+    );
+    for doc in &plan.erase {
+        laptop.transport.erase(doc)?;
+    }
+    let entry = laptop
+        .store()
+        .apply_erasure(&plan, ErasureReason::Demande)?;
+    laptop.store().scrub()?;
+    assert_eq!(entry.records, 4);
+    laptop.sync()?;
+    phone.sync()?;
+    laptop.sync()?;
+
+    assert_eq!(
+        figures(&laptop)?,
+        (2, 3),
+        "every rencontre and person met still counts"
+    );
+    assert_eq!(figures(&phone)?, (2, 3));
+    assert!(phone.store().search_persons("zorglub", 5)?.is_empty());
+    assert_eq!(phone.store().timeline(yanis.as_str())?.len(), 1);
+    phone.store().checkpoint()?;
+    laptop.store().checkpoint()?;
+    for file in ["tel-a.sqlite", "portable-coord.sqlite", "server.sqlite"] {
+        assert!(
+            !contains_marker(&dir.path().join(file))?,
+            "{file}: no trace of her name"
+        );
+    }
+    for slice in &slices {
+        assert!(
+            !file_contains(&server_file, slice),
+            "her records left the server"
+        );
+    }
+    Ok(())
+}

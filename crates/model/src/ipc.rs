@@ -21,8 +21,8 @@ mod people;
 
 pub use conflicts::{CONFLICTS_SHOWN, ListConflicts, SettleConflict};
 pub use coordination::{
-    DryRunImport, Export, ExportFormat, ExportFunderTable, Exported, GetDashboard, GetFunderTable,
-    Import, ListFigure, PreviewImport,
+    DryRunImport, Export, ExportFormat, ExportFunderTable, Exported, GetDashboard, GetDataQuality,
+    GetFunderTable, Import, ListFigure, PreviewImport,
 };
 pub use duplicates::{
     DismissDuplicate, FindSimilarPersons, ListDuplicates, MergePersons, UndoMerge,
@@ -35,8 +35,8 @@ pub use lock::{
 pub use partners::{CreatePartner, ListPartners, Orient};
 
 pub use people::{
-    ChangeStage, CreatePerson, GetPerson, GetProfile, ListRelances, MyCaseload, PlanRelance,
-    SearchPersons, SetProfile, SetRelanceStatus, UpdatePerson,
+    ChangeStage, CreatePerson, ErasePerson, GetPerson, GetProfile, ListRelances, MyCaseload,
+    PlanRelance, SearchPersons, SetProfile, SetRelanceStatus, UpdatePerson,
 };
 
 /// A command the UI can send to the shell.

@@ -366,6 +366,33 @@ pub fn figure_title(lang: Lang, figure: &Figure) -> String {
     }
 }
 
+/// A record a data-quality rule found: "Lina · 13/09/2026 · un numéro de téléphone".
+pub fn quality_item(lang: Lang, item: &filrouge_model::quality::QualityItem) -> String {
+    let mut parts = Vec::new();
+    if !item.about.is_empty() {
+        parts.push(item.about.clone());
+    }
+    if let Some(day) = item.day {
+        parts.push(super::people::short_date(day));
+    }
+    if let Some(found) = item.found {
+        parts.push(super::label(found, lang).to_owned());
+    }
+    if parts.is_empty() {
+        parts.push(super::label(item.kind, lang).to_owned());
+    }
+    parts.join(" · ")
+}
+
+/// The data-quality section's title.
+pub const QUALITY_TITLE: Key = Key("quality-title");
+/// What it is for.
+pub const QUALITY_INTRO: Key = Key("quality-intro");
+/// The button that runs the checks.
+pub const QUALITY_CHECK: Key = Key("quality-check");
+/// Opens a found record's thread.
+pub const QUALITY_OPEN: Key = Key("quality-open");
+
 #[cfg(test)]
 mod tests {
     use super::*;

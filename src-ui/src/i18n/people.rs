@@ -247,6 +247,28 @@ pub const KNOWN_SAVED: Key = Key("people-known-saved");
 /// Label of the commune in the facts.
 pub const COMMUNE_SHOWN: Key = Key("people-commune-shown");
 
+/// The erasure's confirmation: "Effacer définitivement « Lina » ?"
+pub fn erase_question(lang: Lang, name: &str) -> String {
+    tr_args(
+        lang,
+        Key("erase-question"),
+        &[("name", name.to_owned().into())],
+    )
+}
+
+/// The button that opens the erasure's confirmation.
+pub const ERASE_BUTTON: Key = Key("erase-button");
+/// What the erasure does.
+pub const ERASE_WHAT: Key = Key("erase-what");
+/// Legend of the reasons.
+pub const ERASE_WHY: Key = Key("erase-why");
+/// Said when no reason was chosen.
+pub const ERASE_REASON_NEEDED: Key = Key("erase-reason-needed");
+/// The button that erases.
+pub const ERASE_CONFIRM: Key = Key("erase-confirm");
+/// Closes the confirmation.
+pub const ERASE_CANCEL: Key = Key("erase-cancel");
+
 #[cfg(test)]
 mod tests {
     use super::*;

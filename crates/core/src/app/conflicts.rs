@@ -1,5 +1,6 @@
-//! The conflicts queue in the application layer (coordinators' devices only): the open
-//! conflicts of the team's records, and settling one.
+//! The conflicts queue and the data-quality checks in the application layer
+//! (coordinators' devices only): the open conflicts of the team's records, settling
+//! one, and the rules over the records with what each finds.
 
 use filrouge_model::conflicts::ConflictList;
 use filrouge_model::ipc::{CONFLICTS_SHOWN, ListConflicts, SettleConflict};
@@ -23,6 +24,20 @@ impl Device {
             coordinator_today(s)?;
             s.settle_conflict(cmd.record.as_str(), &cmd.field, cmd.value)?;
             s.list_conflicts(CONFLICTS_SHOWN)
+        })
+    }
+}
+
+impl Device {
+    /// The data-quality checks for today (coordinators' devices only).
+    pub fn get_data_quality(
+        &self,
+        cmd: filrouge_model::ipc::GetDataQuality,
+    ) -> Result<filrouge_model::quality::DataQuality, CoreError> {
+        let filrouge_model::ipc::GetDataQuality {} = cmd;
+        self.read(|s| {
+            let today = coordinator_today(s)?;
+            s.data_quality(today)
         })
     }
 }

@@ -186,6 +186,30 @@ mod server {
             Ok(days)
         }
 
+        /// Erases a person for good (coordinators' devices only): the server erases
+        /// each record of the plan for the whole team (every device deletes them at its
+        /// next pull), then this device erases them and writes the anonymous counts,
+        /// in one unit. A device not enrolled erases its own copy only. Interrupted
+        /// (the network gone), nothing is erased here and the command can be run again:
+        /// the records the server already erased come back to no device.
+        pub fn erase_person(
+            &self,
+            cmd: filrouge_model::ipc::ErasePerson,
+        ) -> Result<filrouge_model::erasure::ErasureEntry, CoreError> {
+            let plan = self.read(|s| {
+                crate::app::coordination::coordinator_today(s)?;
+                s.erasure_plan(cmd.person.as_str())
+            })?;
+            if self.read(|s| s.connection())?.is_some() {
+                for doc in &plan.erase {
+                    self.ask_server(|server, _| server.erase(doc))?;
+                }
+            }
+            let entry = self.unit(|s| s.apply_erasure(&plan, cmd.reason))?;
+            self.lock().scrub()?;
+            Ok(entry)
+        }
+
         /// Runs `call` with this device's transport and the server's address, without
         /// holding the store while it waits.
         fn ask_server<T>(

@@ -548,6 +548,34 @@ fn the_dashboard_is_a_coordinators_and_counts_who_recorded_what() {
         }),
         Err(CoreError::CoordinatorOnly)
     ));
+    for refused in [
+        d.merge_persons(filrouge_model::ipc::MergePersons {
+            survivor: x.clone(),
+            absorbed: y.clone(),
+            taken: Default::default(),
+        })
+        .map(drop),
+        d.undo_merge(filrouge_model::ipc::UndoMerge { merge: x.clone() })
+            .map(drop),
+        d.list_conflicts(filrouge_model::ipc::ListConflicts { limit: 10 })
+            .map(drop),
+        d.settle_conflict(filrouge_model::ipc::SettleConflict {
+            record: x.clone(),
+            field: "pseudonym".into(),
+            value: serde_json::json!("Karim"),
+        })
+        .map(drop),
+        d.erase_person(filrouge_model::ipc::ErasePerson {
+            person: x.clone(),
+            reason: filrouge_model::erasure::ErasureReason::Erreur,
+        })
+        .map(drop),
+    ] {
+        assert!(
+            matches!(refused, Err(CoreError::CoordinatorOnly)),
+            "{refused:?}"
+        );
+    }
     // The form's check is every device's.
     assert!(
         d.find_similar_persons(filrouge_model::ipc::FindSimilarPersons {
@@ -558,6 +586,24 @@ fn the_dashboard_is_a_coordinators_and_counts_who_recorded_what() {
     );
     d.lock().set_meta("role", "coordinateur").unwrap();
     assert!(d.get_dashboard(GetDashboard { period }).is_ok());
+    // A coordinator erases a person in one unit of work (the device is not enrolled:
+    // its own copy only), and the data-quality checks answer.
+    let gone = d
+        .lock()
+        .create_person(PersonDraft::new("Zorglubine"))
+        .unwrap();
+    let entry = d
+        .erase_person(filrouge_model::ipc::ErasePerson {
+            person: gone,
+            reason: filrouge_model::erasure::ErasureReason::Erreur,
+        })
+        .unwrap();
+    assert_eq!(entry.records, 1);
+    assert!(d.lock().search_persons("zorglub", 5).unwrap().is_empty());
+    let quality = d
+        .get_data_quality(filrouge_model::ipc::GetDataQuality {})
+        .unwrap();
+    assert_eq!(quality.checks.len(), 5);
     // "Pas la même personne" is one transaction.
     one_transaction(&d, |d| {
         d.dismiss_duplicate(filrouge_model::ipc::DismissDuplicate {

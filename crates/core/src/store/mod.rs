@@ -29,6 +29,7 @@ mod dashboard_tests;
 pub(crate) mod duplicates;
 #[cfg(test)]
 mod duplicates_tests;
+pub(crate) mod erasure;
 pub(crate) mod events;
 pub(crate) mod funder;
 #[cfg(test)]
@@ -38,6 +39,7 @@ pub(crate) mod merges;
 pub(crate) mod partners;
 pub(crate) mod people;
 pub(crate) mod projections;
+pub(crate) mod quality;
 pub(crate) mod queries;
 pub(crate) mod rebuild;
 pub(crate) mod record;

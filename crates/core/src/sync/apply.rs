@@ -222,7 +222,7 @@ impl Store {
     /// are overwritten in the database file (`secure_delete`), but the full-text index
     /// keeps deleted entries in its segments until they are merged, and the WAL keeps
     /// old page images until it is checkpointed and truncated.
-    pub(crate) fn scrub(&mut self) -> Result<(), CoreError> {
+    pub fn scrub(&mut self) -> Result<(), CoreError> {
         self.conn.execute(
             "INSERT INTO personnes_fts (personnes_fts) VALUES ('optimize')",
             [],
@@ -239,7 +239,11 @@ impl Store {
 
 /// Deletes a record for real: its document, chunks, projection rows, conflicts,
 /// queued changes and pending changes, and remembers its id as erased.
-fn erase_local(tx: &Transaction<'_>, doc_id: &str, now: i64) -> Result<(), CoreError> {
+pub(crate) fn erase_local(
+    tx: &rusqlite::Connection,
+    doc_id: &str,
+    now: i64,
+) -> Result<(), CoreError> {
     let kind: Option<String> = tx
         .prepare_cached("SELECT kind FROM documents WHERE id = ?1")?
         .query_row([doc_id], |r| r.get(0))

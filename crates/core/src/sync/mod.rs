@@ -26,6 +26,7 @@
 //! ```
 
 mod apply;
+pub(crate) use apply::erase_local;
 mod driver;
 mod faults;
 mod heal;

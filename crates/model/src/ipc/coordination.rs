@@ -153,3 +153,11 @@ macro_rules! debug_by_size {
     )+};
 }
 debug_by_size!(PreviewImport, DryRunImport, Import);
+
+/// The data-quality checks (coordinators only), for today.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct GetDataQuality {}
+impl Command for GetDataQuality {
+    const NAME: &'static str = "get_data_quality";
+    type Output = crate::quality::DataQuality;
+}

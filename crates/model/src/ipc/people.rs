@@ -185,3 +185,19 @@ impl Command for MyCaseload {
     const NAME: &'static str = "my_caseload";
     type Output = Caseload;
 }
+
+/// Erases a person for good (coordinators only): their record, the records merged with
+/// it, their stages, orientations, relances and registrations, on every device and the
+/// server; the rencontres that named only them are kept as anonymous counts.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ErasePerson {
+    /// The person.
+    pub person: crate::RecordId,
+    /// Why.
+    pub reason: crate::erasure::ErasureReason,
+}
+impl Command for ErasePerson {
+    const NAME: &'static str = "erase_person";
+    /// The register's line for it.
+    type Output = crate::erasure::ErasureEntry;
+}

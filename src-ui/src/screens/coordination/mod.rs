@@ -16,6 +16,7 @@ mod funder;
 mod import;
 mod list;
 mod merge;
+mod quality;
 mod tables;
 
 use filrouge_model::Day;
@@ -35,6 +36,7 @@ use export::ExportBar;
 use funder::FunderTableView;
 use import::ImportPanel;
 use list::FigureListView;
+use quality::QualityPanel;
 use tables::{EventsTable, OrientationsTable, OverdueTable, Territories};
 
 /// The period kinds offered, in the order of the buttons.
@@ -384,6 +386,7 @@ pub fn CoordinationScreen(shared: Shared) -> impl IntoView {
             <FunderTableView period=board.period />
             <DuplicatesPanel shared />
             <ConflictsPanel shared />
+            <QualityPanel shared />
             <ImportPanel shared />
         </section>
     }

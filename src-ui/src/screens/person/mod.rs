@@ -7,6 +7,7 @@
 //! together, from the store. Dates default to today and can be changed; an error keeps
 //! what was typed and says what to do.
 
+pub mod erase;
 pub mod forms;
 pub mod known;
 pub mod merged;
@@ -131,6 +132,7 @@ fn PersonDetails(
     let timeline = v.timeline.clone();
     let empty = timeline.is_empty();
     let merges = v.merges.clone();
+    let name_for_erase = name.clone();
     view! {
         <h2 id="person-name">{name}</h2>
         <merged::MergedNotes shared view_of notice merges />
@@ -172,6 +174,7 @@ fn PersonDetails(
         <OrientForm view_of notice partners id=v.id.clone() />
         <ReferentForm view_of notice v=v.clone() />
         <ConsentForm view_of notice v=v.clone() />
+        <erase::EraseSection shared person=v.id.clone() name=name_for_erase />
     }
 }
 
