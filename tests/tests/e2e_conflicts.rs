@@ -1,9 +1,10 @@
 //! End-to-end through the real app window (tauri-driver + WebKitWebDriver, under Xvfb):
 //! the conflicts queue. Two phones (enrolled stores meeting the laptop through an
 //! in-memory hub) give one young woman two communes at once; the laptop's coordination
-//! space shows both values with the names of the phones that wrote them, "Garder" keeps
-//! one, and once the laptop has synced both phones show it settled. The data-quality
-//! checks beside it list their rules with their counts.
+//! space shows both values with the names of the workers and phones that wrote them
+//! ("Sophie (Téléphone 1)"), "Garder" keeps one, and once the laptop has synced both
+//! phones show it settled. The data-quality checks beside it list their rules with
+//! their counts.
 //!
 //! Ignored by a plain `cargo test`: `scripts/test.sh` builds the app and runs it under
 //! `xvfb-run`.
@@ -17,12 +18,18 @@ use filrouge_model::ipc::TeamDevice;
 use filrouge_model::sync::{API_VERSION, EnrolResponse, Role};
 use filrouge_tests::webdriver::{Driver, app_binary, artifacts_dir, shot_on_failure};
 
-const PHONES: [(&str, &str); 2] = [
+/// Each phone's device id, name in the team's list, and the worker using it.
+const PHONES: [(&str, &str, &str); 2] = [
     (
         "01930000-0000-7000-8000-00000000a001",
-        "Téléphone de Sophie",
+        "Téléphone 1",
+        "Sophie",
     ),
-    ("01930000-0000-7000-8000-00000000b002", "Téléphone de Karim"),
+    (
+        "01930000-0000-7000-8000-00000000b002",
+        "Téléphone 2",
+        "Karim",
+    ),
 ];
 
 fn sync(hub: &MemoryHub, stores: &[&Mutex<Store>]) -> anyhow::Result<()> {
@@ -53,7 +60,7 @@ fn a_conflict_made_on_two_phones_is_settled_on_the_laptop_and_shows_settled_on_b
     let phones: Vec<Mutex<Store>> = PHONES
         .iter()
         .enumerate()
-        .map(|(i, (id, _))| -> anyhow::Result<Mutex<Store>> {
+        .map(|(i, (id, _, worker))| -> anyhow::Result<Mutex<Store>> {
             let mut s = Store::open(
                 &data.path().join(format!("phone{i}.sqlite")),
                 Env::default(),
@@ -70,6 +77,9 @@ fn a_conflict_made_on_two_phones_is_settled_on_the_laptop_and_shows_settled_on_b
                     lease_days: None,
                 },
             )?;
+            s.set_profile(filrouge_model::views::Profile {
+                worker_name: Some((*worker).into()),
+            })?;
             Ok(Mutex::new(s))
         })
         .collect::<Result<_, _>>()?;
@@ -81,7 +91,7 @@ fn a_conflict_made_on_two_phones_is_settled_on_the_laptop_and_shows_settled_on_b
             .remember_team_devices(
                 &PHONES
                     .iter()
-                    .map(|(id, name)| TeamDevice {
+                    .map(|(id, name, _)| TeamDevice {
                         id: (*id).into(),
                         name: (*name).into(),
                         role: Role::Intervenant,
@@ -116,9 +126,9 @@ fn a_conflict_made_on_two_phones_is_settled_on_the_laptop_and_shows_settled_on_b
         for part in [
             "Lina · Commune",
             "Pantin",
-            "Téléphone de Sophie",
+            "Sophie (Téléphone 1)",
             "Bobigny",
-            "Téléphone de Karim",
+            "Karim (Téléphone 2)",
         ] {
             assert!(shown.contains(part), "{part} in {shown}");
         }

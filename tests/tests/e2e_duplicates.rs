@@ -91,30 +91,48 @@ fn a_close_person_is_offered_and_a_pair_is_dismissed() -> anyhow::Result<()> {
     result
 }
 
-/// Two records of one young man, met at the stade and on Snapchat: the laptop merges
-/// them, the kept record's thread holds both timelines and says whom it also holds, and
-/// "Annuler la fusion" gives two persons back.
+/// Two phones each record the same young man under their own spelling (the stade's
+/// "Mohamed Benali", met twice; Snapchat's "Mohammed B.") and sync with the laptop: the
+/// laptop proposes them, merges them, the kept record's thread holds both timelines and
+/// says whom it also holds, and "Annuler la fusion" gives two persons back.
 #[test]
 #[ignore = "needs the built app, tauri-driver and a display: run by scripts/test.sh"]
 fn a_merge_joins_two_threads_and_its_undo_parts_them() -> anyhow::Result<()> {
+    use filrouge_core::sync::{MemoryHub, run};
+    use std::sync::Mutex;
+
     let data = tempfile::tempdir()?;
     let dir = data.path().join("app");
     std::fs::create_dir_all(&dir)?;
     {
-        let mut store = Store::open(&dir.join(STORE_FILE), Env::default())?;
-        let stade = store.create_person(person("Mohamed", Some("Benali"), 2005))?;
-        let snap = store.create_person(person("Mohammed B.", None, 2005))?;
-        for (who, place) in [
-            (&stade, "City stade"),
-            (&stade, "Gymnase"),
-            (&snap, "Snapchat"),
+        let hub = MemoryHub::new();
+        let open = |path: std::path::PathBuf| -> anyhow::Result<Mutex<Store>> {
+            Ok(Mutex::new(Store::open(&path, Env::default())?))
+        };
+        let stade = open(data.path().join("stade.sqlite"))?;
+        let snap = open(data.path().join("snap.sqlite"))?;
+        let laptop = open(dir.join(STORE_FILE))?;
+        for (phone, who, places) in [
+            (
+                &stade,
+                person("Mohamed", Some("Benali"), 2005),
+                &["City stade", "Gymnase"][..],
+            ),
+            (&snap, person("Mohammed B.", None, 2005), &["Snapchat"][..]),
         ] {
-            store.create_rencontre(RencontreDraft {
-                channel: Channel::EvenementSportif,
-                place: place.into(),
-                persons: [who.clone()].into(),
-                ..RencontreDraft::default()
-            })?;
+            let mut p = phone.lock().map_err(|_| anyhow::anyhow!("poisoned"))?;
+            let id = p.create_person(who)?;
+            for place in places {
+                p.create_rencontre(RencontreDraft {
+                    channel: Channel::EvenementSportif,
+                    place: (*place).into(),
+                    persons: [id.clone()].into(),
+                    ..RencontreDraft::default()
+                })?;
+            }
+        }
+        for d in [&stade, &snap, &laptop] {
+            run(d, &mut hub.transport())?;
         }
     }
     let driver = Driver::start()?;

@@ -100,3 +100,90 @@ fn a_person_erased_from_her_thread_is_in_no_file_and_still_counted() -> anyhow::
     assert_eq!(store.erasure_register()?.len(), 1);
     Ok(())
 }
+
+/// The whole path: a phone enrolled with an invitation link (the real app window)
+/// records a new person under a marker name and syncs; the coordinator's laptop (a
+/// device of the same team server) erases her as "Effacer définitivement" does; at its
+/// next sync the phone no longer finds her, its rencontre is still there, anonymous;
+/// and her name is in no file of the phone's data folder, of the laptop or of the
+/// server. (The server's blobs are deflated: `erasure.rs` looks for them whole.)
+#[test]
+#[ignore = "needs the built app, tauri-driver and a display: run by scripts/test.sh"]
+fn a_name_typed_on_a_phone_and_erased_from_the_laptop_is_in_no_file() -> anyhow::Result<()> {
+    use filrouge_model::erasure::ErasureReason;
+    use filrouge_model::invite::invite_link;
+    use filrouge_model::sync::Role;
+    use filrouge_tests::TestServer;
+
+    const TYPED: &str = "Zorglubine Téléphone-6262";
+    let tmp = tempfile::tempdir()?;
+    let (server, fingerprint) = TestServer::start_tls(tmp.path())?;
+    let mut laptop = server.device_with_role(tmp.path(), "portable-coord", Role::Coordinateur)?;
+    let phone_dir = tmp.path().join("phone");
+    let driver = Driver::start()?;
+    let s = driver.session(&app_binary()?, &["--data", &phone_dir.to_string_lossy()])?;
+    s.resize(360, 720)?;
+    let result = shot_on_failure(&s, "erasure-two-devices", || {
+        let code = server.enrolment_code(Role::Intervenant)?;
+        s.open_settings()?;
+        s.paste(
+            "#enrol-code",
+            &invite_link(&server.url, &code, Some(&fingerprint)),
+        )?;
+        s.click_css("#enrol")?;
+        s.wait_text("#sync-status", |t| t.contains("Synchronisé"))?;
+        s.click_css("#close-settings")?;
+        s.open_rencontre_form()?;
+        s.click_css("[data-channel=maraude]")?;
+        s.fill("#place", "Gare du Nord")?;
+        s.paste("#person-search", TYPED)?;
+        s.wait_text("#person-create", |t| t.contains(TYPED))?;
+        s.click_css("#person-create")?;
+        s.wait_text(".person-chip", |t| t.contains(TYPED))?;
+        s.click_css("#save")?;
+        s.wait_count("#today-list li.rencontre", 1)?;
+        s.open_settings()?;
+        s.click_css("#sync-now")?;
+        s.wait_text("#sync-status", |t| t.contains("Synchronisé"))?;
+
+        // The laptop erases her, as its "Effacer définitivement" does. Before, its file
+        // holds her name: the search below can find it.
+        laptop.sync()?;
+        laptop.store().checkpoint()?;
+        assert!(!files_holding(tmp.path(), TYPED.as_bytes()).is_empty());
+        let her = laptop
+            .store()
+            .search_persons("zorglub", 5)?
+            .pop()
+            .ok_or_else(|| anyhow::anyhow!("the laptop has her"))?
+            .id;
+        let plan = laptop.store().erasure_plan(her.as_str())?;
+        for doc in &plan.erase {
+            laptop.transport.erase(doc)?;
+        }
+        laptop
+            .store()
+            .apply_erasure(&plan, ErasureReason::Demande)?;
+        laptop.store().scrub()?;
+        laptop.sync()?;
+
+        // The phone syncs: she is gone, her rencontre is still counted.
+        s.click_css("#sync-now")?;
+        s.wait_text("#sync-status", |t| t.contains("Synchronisé"))?;
+        s.click_css("#close-settings")?;
+        s.click_css("#tab-persons")?;
+        s.paste("#persons-search", "zorglub")?;
+        s.wait_count("#persons-list .person-row", 0)?;
+        s.click_css("#tab-today")?;
+        s.wait_count("#today-list li.rencontre", 1)?;
+        Ok(())
+    });
+    s.close()?;
+    result?;
+    // Every file of the test: the phone's data folder, the laptop's store and WAL, the
+    // server's database and WAL.
+    laptop.store().checkpoint()?;
+    let held = files_holding(tmp.path(), TYPED.as_bytes());
+    assert!(held.is_empty(), "her name is still in {held:?}");
+    Ok(())
+}

@@ -1,6 +1,7 @@
 //! The coordinator's queue of conflicting edits: a field set to two values at once on
 //! two devices that had not yet seen each other's edit, shown with both values, the
-//! names of the devices that wrote them and when, for a coordinator to settle.
+//! names of the workers and devices that wrote them and when, for a coordinator to
+//! settle.
 //!
 //! Settling is an ordinary edit made after both values ([`crate::ipc::SettleConflict`]):
 //! it shows on every device and later edits apply as usual; an edit made at the same
@@ -46,6 +47,9 @@ pub struct ConflictValue {
     /// The name of the device that wrote it, from the team's device list; `None` when
     /// the device was not enrolled yet or is not in the list this device last read.
     pub device: Option<String>,
+    /// The name of the worker using that device then, as set in its settings.
+    #[serde(default)]
+    pub worker: Option<String>,
     /// Whether this device wrote it.
     pub this_device: bool,
     /// When, by the writing device's clock, in milliseconds since the epoch.

@@ -82,12 +82,16 @@ pub fn value(lang: Lang, path: &str, v: &serde_json::Value) -> String {
     }
 }
 
-/// Who wrote a value and when: "Téléphone de Sophie, le 03/12 à 14:05".
+/// Who wrote a value and when: "Sophie (Téléphone 3), le 03/12 à 14:05".
 pub fn by(lang: Lang, v: &ConflictValue, when: String) -> String {
-    let who = match (&v.device, v.this_device) {
+    let device = match (&v.device, v.this_device) {
         (_, true) => tr(lang, Key("conflict-this-device")),
         (Some(name), false) => name.clone(),
         (None, false) => tr(lang, Key("conflict-unknown-device")),
+    };
+    let who = match &v.worker {
+        Some(worker) => format!("{worker} ({device})"),
+        None => device,
     };
     tr_args(
         lang,

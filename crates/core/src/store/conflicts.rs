@@ -37,6 +37,8 @@ struct Stored {
     at: i64,
     #[serde(default)]
     device: Option<String>,
+    #[serde(default)]
+    worker: Option<String>,
 }
 
 impl Store {
@@ -96,6 +98,7 @@ impl Store {
                     ConflictValue {
                         value: v.value,
                         device,
+                        worker: v.worker,
                         this_device,
                         at: v.at,
                     }

@@ -25,6 +25,8 @@ fn devices(dir: &tempfile::TempDir) -> Vec<Mutex<Store>> {
             )
             .unwrap();
             s.set_meta("device_id", IDS[i]).unwrap();
+            s.set_meta("worker_name", ["Inès", "Sophie", "Karim"][i])
+                .unwrap();
             Mutex::new(s)
         })
         .collect()

@@ -320,24 +320,45 @@ pub struct ConflictValue {
     pub at: i64,
     /// The tag of the enrolled device that wrote it ([`author_tag`]), if it was.
     pub device: Option<String>,
+    /// The worker's name that device had then, if any.
+    pub worker: Option<String>,
     op: ObjId,
 }
 
 /// The prefix of a change's message that names its device.
 const DEVICE_TAG: &str = "d=";
+/// What parts the device's tag from the worker's name in a change's message.
+const WORKER_TAG: &str = " w=";
 
 /// The message a device puts on each change it makes once enrolled: the last 12 hex
 /// digits of its device id (the random part of a UUIDv7), so a conflict's values can be
-/// told by the *name* of the device that wrote them, read from the team's device list.
-/// An opaque id, 14 bytes a change: nothing personal.
-pub(crate) fn author_tag(device_id: &str) -> String {
+/// told by the *name* of the device that wrote them, read from the team's device list;
+/// and the name of the worker using it (set in its settings), if any, since a device
+/// may pass between workers. No person the team meets is named there.
+pub(crate) fn author_tag(device_id: &str, worker: Option<&str>) -> String {
     let hex: String = device_id.chars().filter(char::is_ascii_hexdigit).collect();
-    format!("{DEVICE_TAG}{}", &hex[hex.len().saturating_sub(12)..])
+    let mut tag = format!("{DEVICE_TAG}{}", &hex[hex.len().saturating_sub(12)..]);
+    if let Some(worker) = worker.filter(|w| !w.is_empty()) {
+        tag.push_str(WORKER_TAG);
+        tag.push_str(worker);
+    }
+    tag
+}
+
+/// The device tag and the worker's name a change's message carries.
+fn read_tag(message: &str) -> (Option<String>, Option<String>) {
+    let Some(rest) = message.strip_prefix(DEVICE_TAG) else {
+        return (None, None);
+    };
+    match rest.split_once(WORKER_TAG) {
+        Some((device, worker)) => (Some(device.to_owned()), Some(worker.to_owned())),
+        None => (Some(rest.to_owned()), None),
+    }
 }
 
 /// Whether device `device_id` is the one `tag` names.
 pub(crate) fn is_tagged(tag: &str, device_id: &str) -> bool {
-    author_tag(device_id) == format!("{DEVICE_TAG}{tag}")
+    author_tag(device_id, None) == format!("{DEVICE_TAG}{tag}")
 }
 
 /// Every field of the root map (and nested maps) with concurrent values. Items of a set
@@ -369,6 +390,7 @@ pub(crate) fn conflicts_of(
                 actor: actor_of(id),
                 at: 0,
                 device: None,
+                worker: None,
                 op: id.clone(),
             })
             .collect();
@@ -382,10 +404,8 @@ pub(crate) fn conflicts_of(
             for value in &mut conflict.values {
                 if let Some(change) = change_of(&history, &value.op) {
                     value.at = change.timestamp();
-                    value.device = change
-                        .message()
-                        .and_then(|m| m.strip_prefix(DEVICE_TAG))
-                        .map(str::to_owned);
+                    (value.device, value.worker) =
+                        change.message().map(read_tag).unwrap_or_default();
                 }
             }
         }

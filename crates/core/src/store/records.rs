@@ -228,16 +228,23 @@ pub(crate) fn create_in<R: Record>(
     Ok(id)
 }
 
-/// How a change is committed: at `now`, with this device's tag once it is enrolled
-/// ([`record::author_tag`]).
+/// How a change is committed: at `now`, with this device's tag and its worker's name
+/// once it is enrolled ([`record::author_tag`]).
 fn commit_options(tx: &Connection, now: i64) -> Result<CommitOptions, CoreError> {
-    let device: Option<String> = rusqlite::OptionalExtension::optional(
-        tx.prepare_cached("SELECT value FROM meta WHERE key = 'device_id'")?
-            .query_row([], |r| r.get(0)),
-    )?;
+    let mut stmt =
+        tx.prepare_cached("SELECT key, value FROM meta WHERE key IN ('device_id', 'worker_name')")?;
+    let (mut device, mut worker) = (None, None);
+    for row in stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
+        let (key, value) = row?;
+        if key == "device_id" {
+            device = Some(value);
+        } else {
+            worker = Some(value);
+        }
+    }
     let options = CommitOptions::default().with_time(now);
     Ok(match device {
-        Some(id) => options.with_message(record::author_tag(&id)),
+        Some(id) => options.with_message(record::author_tag(&id, worker.as_deref())),
         None => options,
     })
 }
@@ -280,7 +287,8 @@ pub(crate) fn decode(kind: RecordKind, doc: &mut AutoCommit) -> Option<Decoded> 
                     .into_iter()
                     .map(|v| {
                         serde_json::json!({
-                            "value": v.value, "actor": v.actor, "at": v.at, "device": v.device
+                            "value": v.value, "actor": v.actor, "at": v.at,
+                            "device": v.device, "worker": v.worker
                         })
                     })
                     .collect();
