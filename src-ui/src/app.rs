@@ -77,6 +77,17 @@ impl Shared {
         }
     }
 
+    /// Whether this device acts as a coordinator's (reactive): what the server said at
+    /// enrolment, or a device not enrolled yet, which holds only its own records. The
+    /// core refuses a field worker's device anyway; this only hides what it would refuse.
+    pub fn coordinator(self) -> bool {
+        self.status.with(|s| {
+            s.as_ref().is_some_and(|s| {
+                s.server_url.is_none() || s.role == Some(filrouge_model::sync::Role::Coordinateur)
+            })
+        })
+    }
+
     /// Reads the lists and the status again.
     pub fn refresh(self) {
         self.refresh_list();

@@ -103,15 +103,8 @@ impl Tab {
 pub fn Tabs(shared: Shared) -> impl IntoView {
     let i18n = use_i18n();
     let due = move || shared.relances.with(Vec::len);
-    // The coordination space is a coordinator's: a field worker's device (the server
-    // said so) does not offer it; a device not enrolled yet holds only its own records.
-    let coordinator = move || {
-        shared.status.with(|s| {
-            s.as_ref().is_some_and(|s| {
-                s.server_url.is_none() || s.role == Some(filrouge_model::sync::Role::Coordinateur)
-            })
-        })
-    };
+    // The coordination space is a coordinator's.
+    let coordinator = move || shared.coordinator();
     view! {
         <nav class="tabs" aria-label=move || i18n.t(i18n::people::NAVIGATION)>
             {Tab::ALL

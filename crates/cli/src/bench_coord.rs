@@ -257,9 +257,6 @@ fn measure(records: usize, dir: &Path) -> anyhow::Result<()> {
 
 /// The conflicts queue's figures.
 fn print_conflicts(c: &crate::bench_conflicts::Figures) {
-    let row = |what: &str, ours: String, base: String, ratio: String, target: &str| {
-        println!("{what:<52} {ours:>12} {base:>12} {ratio:>8}  {target}");
-    };
     println!();
     row(
         &format!("conflicts queue of {} p50 / plain read", c.listed),
@@ -277,11 +274,14 @@ fn print_conflicts(c: &crate::bench_conflicts::Figures) {
     );
 }
 
+/// One line of the coordination table: what, ours, the baseline, their ratio, the
+/// target.
+fn row(what: &str, ours: String, base: String, ratio: String, target: &str) {
+    println!("{what:<52} {ours:>12} {base:>12} {ratio:>8}  {target}");
+}
+
 /// The duplicate finder's figures, as lines of the table.
 fn print_duplicates(d: &crate::bench_dups::Figures) {
-    let row = |what: &str, ours: String, base: String, ratio: String, target: &str| {
-        println!("{what:<52} {ours:>12} {base:>12} {ratio:>8}  {target}");
-    };
     println!();
     println!(
         "duplicates: {} persons ({} distinct + {} injected variants), {} pairs compared \

@@ -22,13 +22,7 @@ pub fn EraseSection(
     name: String,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let coordinator = move || {
-        shared.status.with(|s| {
-            s.as_ref().is_some_and(|s| {
-                s.server_url.is_none() || s.role == Some(filrouge_model::sync::Role::Coordinateur)
-            })
-        })
-    };
+    let coordinator = move || shared.coordinator();
     // Stored, so the closures below are Copy and the confirmation can be drawn again.
     let (person, name) = (StoredValue::new(person), StoredValue::new(name));
     let open = RwSignal::new(false);

@@ -21,13 +21,7 @@ pub fn MergedNotes(
     merges: Vec<MergeNote>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let coordinator = move || {
-        shared.status.with(|s| {
-            s.as_ref().is_some_and(|s| {
-                s.server_url.is_none() || s.role == Some(filrouge_model::sync::Role::Coordinateur)
-            })
-        })
-    };
+    let coordinator = move || shared.coordinator();
     let undo = move |merge: filrouge_model::RecordId| {
         spawn_local(async move {
             match ipc::call(&UndoMerge { merge }).await {
