@@ -23,6 +23,7 @@ use filrouge_model::{ConsentScope, MergeDraft, MergedFields, PersonDraft, Record
 use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::CoreError;
+use crate::store::projections::unproject;
 use crate::store::records::{decode, write_rows};
 use crate::store::{Store, StoreOptions, load_doc};
 
@@ -119,6 +120,16 @@ pub(crate) fn as_shown(
         }
     }
     Ok(shown)
+}
+
+/// The pseudonyms of the records merged into survivor `id`, as merged.
+pub(crate) fn absorbed_names(tx: &Connection, id: &str) -> Result<Vec<String>, CoreError> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT f.pseudonym FROM person_merged m JOIN fusions f ON f.id = m.fusion
+          WHERE m.survivor = ?1 ORDER BY f.id",
+    )?;
+    let rows = stmt.query_map([id], |r| r.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 /// Writes a merge record's row.
@@ -256,6 +267,8 @@ pub(crate) fn settle(tx: &Connection, touched: &[&str]) -> Result<(), CoreError>
             continue;
         };
         if let Some(decoded) = decode(RecordKind::Personne, &mut loaded.doc) {
+            // Rewritten whole: a survivor's search entry holds the merged names.
+            unproject(tx, RecordKind::Personne, id)?;
             write_rows(tx, RecordKind::Personne, id, &decoded, true)?;
         }
     }

@@ -87,7 +87,10 @@ fn a_merge_shows_one_thread_and_its_undo_gives_back_every_row() {
     assert_eq!(view.merges[0].pseudonym, "Momo");
     // Opened by the absorbed id (a link kept somewhere), the merged person is shown.
     assert_eq!(s.person_view(momo.as_str()).unwrap().id, mohamed);
-    assert_eq!(s.search_persons("momo", 10).unwrap().len(), 0);
+    // Searched by the absorbed name, the merged person is found.
+    let found = s.search_persons("momo", 10).unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].id, mohamed);
     // Recorded afterwards, on a phone that still knew "Momo": it follows the merge.
     let later = met(&mut s, &momo, "Forum");
     assert!(
@@ -99,6 +102,9 @@ fn a_merge_shows_one_thread_and_its_undo_gives_back_every_row() {
 
     s.undo_merge(&merge).unwrap();
     assert_eq!(pseudonyms(&s), ["Mohamed", "Momo"]);
+    let found = s.search_persons("momo", 10).unwrap();
+    assert_eq!(found.len(), 1, "only Momo again");
+    assert_eq!(found[0].id, momo);
     let momo_thread = s.person_view(momo.as_str()).unwrap();
     assert_eq!(
         momo_thread.timeline.len(),
@@ -169,6 +175,15 @@ fn taken_values_and_the_merged_consent_show_on_the_survivor() {
         None,
         "no contact means outside the merged consent"
     );
+    // The form sends back what it shows, with a new referent: only the referent is
+    // written into the survivor's own record.
+    let mut edited = view.person.clone();
+    edited.referent = Some("Karim".into());
+    s.update_person(mohamed.as_str(), edited).unwrap();
+    let own: PersonDraft = s.get(mohamed.as_str()).unwrap();
+    assert_eq!(own.referent.as_deref(), Some("Karim"));
+    assert_eq!(own.last_name, None, "the taken name stays the merge's");
+    assert!(own.consent.as_ref().unwrap().covers(ConsentScope::Contact));
     s.undo_merge(&merge).unwrap();
     assert!(phone_of(&s).is_some());
     let view = s.person_view(mohamed.as_str()).unwrap();

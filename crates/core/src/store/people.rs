@@ -139,7 +139,41 @@ impl Store {
 
     /// Saves a person's record as their screen's forms send it (consent, référent, what
     /// is known); only the fields that differ are written.
+    ///
+    /// A merged person's forms show the values its merges took and the merged consent:
+    /// only what the user changed from those is written into the survivor's own record,
+    /// so an undo of the merge still gives it back as it was.
     pub fn update_person(&mut self, id: &str, draft: PersonDraft) -> Result<(), CoreError> {
+        if crate::store::merges::standing(&self.conn, id)?
+            != crate::store::merges::Standing::Survivor
+        {
+            return self.update(id, draft);
+        }
+        let stored: PersonDraft = self.get(id)?;
+        let shown = crate::store::merges::as_shown(&self.conn, id, &stored)?;
+        let (stored, shown, typed) = (
+            to_object(&stored, id)?,
+            to_object(&shown, id)?,
+            to_object(&draft, id)?,
+        );
+        let mut kept = serde_json::Map::new();
+        for key in stored.keys().chain(typed.keys()) {
+            let value = if typed.get(key) == shown.get(key) {
+                stored.get(key)
+            } else {
+                typed.get(key)
+            };
+            if let Some(value) = value {
+                kept.insert(key.clone(), value.clone());
+            }
+        }
+        let draft: PersonDraft =
+            serde_json::from_value(serde_json::Value::Object(kept)).map_err(|e| {
+                CoreError::Unencodable {
+                    what: "a merged person's form",
+                    reason: e.to_string(),
+                }
+            })?;
         self.update(id, draft)
     }
 

@@ -311,6 +311,14 @@ fn personne(tx: &Connection, id: &str, p: &PersonDraft, meta: Meta) -> Result<bo
         }
     };
     if names_changed {
+        // A survivor is found by the names of the records merged into it too ("Momo").
+        let names = if standing == Standing::Survivor {
+            merges::absorbed_names(tx, id)?
+                .into_iter()
+                .fold(names, |all, n| format!("{all} {n}"))
+        } else {
+            names
+        };
         tx.prepare_cached("INSERT INTO personnes_fts (rowid, names) VALUES (?1, ?2)")?
             .execute(params![rowid, names])?;
     }
