@@ -741,3 +741,10 @@ quality-title = Data quality
 quality-intro = Rules over the team's records, with what each finds: to fix from the person's thread. Nothing is blocked or changed from here.
 quality-check = Check
 quality-open = Open the thread
+
+quality-erasures = This device's erasure register
+quality-erasure =
+    { $date } · { $reason } · { $count ->
+        [one] 1 record
+       *[other] { $count } records
+    }

@@ -783,3 +783,10 @@ quality-title = Qualité des données
 quality-intro = Des règles sur les fiches de l'équipe, avec ce que chacune trouve : à corriger depuis le fil de la personne. Rien n'est bloqué ni changé d'ici.
 quality-check = Vérifier
 quality-open = Voir le fil
+
+quality-erasures = Registre des effacements de cet appareil
+quality-erasure =
+    { $date } · { $reason } · { $count ->
+        [one] 1 fiche
+       *[other] { $count } fiches
+    }

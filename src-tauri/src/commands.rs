@@ -22,11 +22,11 @@ use filrouge_model::ipc::{
     Enrol, ErasePerson, Export, ExportFunderTable, Exported, FindSimilarPersons, GetDashboard,
     GetDataQuality, GetEvent, GetFormDraft, GetFunderTable, GetLockStatus, GetPerson, GetProfile,
     GetSyncStatus, Import, Invite, IpcError, LastPlace, ListConflicts, ListDevices, ListDuplicates,
-    ListEvents, ListFigure, ListPartners, ListRelances, ListRencontres, Lock, LockStatus,
-    MergePersons, MyCaseload, Orient, PlanRelance, PreviewImport, Register, RevokeDevice,
-    SaveFormDraft, SearchPersons, SetIdleLock, SetLease, SetProfile, SetRelanceStatus,
-    SettleConflict, SyncNow, SyncStatus, TeamDevice, UndoMerge, Unlock, UpdatePerson,
-    UpdateRencontre,
+    ListErasures, ListEvents, ListFigure, ListPartners, ListRelances, ListRencontres, Lock,
+    LockStatus, MergePersons, MyCaseload, Orient, PlanRelance, PreviewImport, Register,
+    RevokeDevice, SaveFormDraft, SearchPersons, SetIdleLock, SetLease, SetProfile,
+    SetRelanceStatus, SettleConflict, SyncNow, SyncStatus, TeamDevice, UndoMerge, Unlock,
+    UpdatePerson, UpdateRencontre,
 };
 use tauri::State;
 
@@ -124,6 +124,7 @@ commands! {
     local find_similar_persons(FindSimilarPersons);
     local list_conflicts(ListConflicts);
     local get_data_quality(GetDataQuality);
+    local list_erasures(ListErasures);
     synced settle_conflict(SettleConflict);
 }
 

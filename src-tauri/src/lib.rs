@@ -96,6 +96,7 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::settle_conflict,
         commands::erase_person,
         commands::get_data_quality,
+        commands::list_erasures,
         commands::find_similar_persons,
         commands::my_caseload,
         commands::edit_rencontre,

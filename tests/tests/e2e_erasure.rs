@@ -78,6 +78,17 @@ fn a_person_erased_from_her_thread_is_in_no_file_and_still_counted() -> anyhow::
         s.wait_text("#persons-title", |t| t == "Personnes")?;
         s.paste("#persons-search", "zorglub")?;
         s.wait_count("#persons-list .person-row", 0)?;
+        // The register says when and why, and how many records: nothing about whom.
+        s.click_css("#tab-coordination")?;
+        s.click_css("#quality-check")?;
+        s.click_css(".erasures summary")?;
+        let line = s.wait_text(".erasures .erasure", |t| !t.is_empty())?;
+        assert!(
+            line.ends_with(" · Demande de la personne (droit à l'effacement) · 2 fiches"),
+            "{line}"
+        );
+        s.execute("document.querySelector('.erasures').scrollIntoView({block: 'center'})")?;
+        s.screenshot(&artifacts_dir().join("e2e-erasure-register-360x720.png"))?;
         Ok(())
     });
     s.close()?;

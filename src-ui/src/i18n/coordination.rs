@@ -393,6 +393,23 @@ pub const QUALITY_CHECK: Key = Key("quality-check");
 /// Opens a found record's thread.
 pub const QUALITY_OPEN: Key = Key("quality-open");
 
+/// The erasure register's title.
+pub const ERASURES: Key = Key("quality-erasures");
+
+/// One line of the erasure register: "03/12/2026 · Demande de la personne (droit à
+/// l'effacement) · 4 fiches".
+pub fn erasure_line(lang: Lang, e: &filrouge_model::erasure::ErasureEntry) -> String {
+    tr_args(
+        lang,
+        Key("quality-erasure"),
+        &[
+            ("date", short_date(e.day).into()),
+            ("reason", label(e.reason, lang).into()),
+            ("count", u64::from(e.records).into()),
+        ],
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

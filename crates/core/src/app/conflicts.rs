@@ -1,6 +1,6 @@
 //! The conflicts queue and the data-quality checks in the application layer
 //! (coordinators' devices only): the open conflicts of the team's records, settling
-//! one, and the rules over the records with what each finds.
+//! one, the rules over the records with what each finds, and the erasure register.
 
 use filrouge_model::conflicts::ConflictList;
 use filrouge_model::ipc::{CONFLICTS_SHOWN, ListConflicts, SettleConflict};
@@ -38,6 +38,20 @@ impl Device {
         self.read(|s| {
             let today = coordinator_today(s)?;
             s.data_quality(today)
+        })
+    }
+}
+
+impl Device {
+    /// This device's erasure register (coordinators' devices only).
+    pub fn list_erasures(
+        &self,
+        cmd: filrouge_model::ipc::ListErasures,
+    ) -> Result<Vec<filrouge_model::erasure::ErasureEntry>, CoreError> {
+        let filrouge_model::ipc::ListErasures {} = cmd;
+        self.read(|s| {
+            coordinator_today(s)?;
+            s.erasure_register()
         })
     }
 }

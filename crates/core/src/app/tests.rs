@@ -570,6 +570,10 @@ fn the_dashboard_is_a_coordinators_and_counts_who_recorded_what() {
             reason: filrouge_model::erasure::ErasureReason::Erreur,
         })
         .map(drop),
+        d.list_erasures(filrouge_model::ipc::ListErasures {})
+            .map(drop),
+        d.get_data_quality(filrouge_model::ipc::GetDataQuality {})
+            .map(drop),
     ] {
         assert!(
             matches!(refused, Err(CoreError::CoordinatorOnly)),
@@ -600,6 +604,11 @@ fn the_dashboard_is_a_coordinators_and_counts_who_recorded_what() {
         .unwrap();
     assert_eq!(entry.records, 1);
     assert!(d.lock().search_persons("zorglub", 5).unwrap().is_empty());
+    assert_eq!(
+        d.list_erasures(filrouge_model::ipc::ListErasures {})
+            .unwrap(),
+        [entry]
+    );
     let quality = d
         .get_data_quality(filrouge_model::ipc::GetDataQuality {})
         .unwrap();

@@ -188,7 +188,7 @@ impl Command for MyCaseload {
 
 /// Erases a person for good (coordinators only): their record, the records merged with
 /// it, their stages, orientations, relances and registrations, on every device and the
-/// server; the rencontres that named only them are kept as anonymous counts.
+/// server; the rencontres that named them are kept as anonymous counts.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ErasePerson {
     /// The person.
@@ -200,4 +200,13 @@ impl Command for ErasePerson {
     const NAME: &'static str = "erase_person";
     /// The register's line for it.
     type Output = crate::erasure::ErasureEntry;
+}
+
+/// This device's erasure register (coordinators only): each erasure's day, reason and
+/// number of records, oldest first; nothing about whom.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ListErasures {}
+impl Command for ListErasures {
+    const NAME: &'static str = "list_erasures";
+    type Output = Vec<crate::erasure::ErasureEntry>;
 }

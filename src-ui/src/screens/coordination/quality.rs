@@ -1,9 +1,11 @@
 //! "Qualité des données" on the coordination screen: each rule of
 //! [`filrouge_model::quality`] with its count, opened to the records it finds (the
 //! first fifty, oldest first), each with a button to its person's thread. Nothing is
-//! changed from here: the coordinator fixes a record on its thread.
+//! changed from here: the coordinator fixes a record on its thread. Below, this
+//! device's erasure register: each erasure's day, reason and number of records.
 
-use filrouge_model::ipc::GetDataQuality;
+use filrouge_model::erasure::ErasureEntry;
+use filrouge_model::ipc::{GetDataQuality, ListErasures};
 use filrouge_model::quality::{DataQuality, QualityCheck};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -18,16 +20,19 @@ use crate::nav::Screen;
 pub fn QualityPanel(shared: Shared) -> impl IntoView {
     let i18n = use_i18n();
     let report = RwSignal::new(None::<DataQuality>);
+    let erasures = RwSignal::new(None::<Vec<ErasureEntry>>);
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<Said>);
     let check = move || {
         busy.set(true);
         spawn_local(async move {
             let result = ipc::call(&GetDataQuality {}).await;
+            let register = ipc::call(&ListErasures {}).await;
             busy.set(false);
-            match result {
-                Ok(r) => {
+            match result.and_then(|r| register.map(|e| (r, e))) {
+                Ok((r, e)) => {
                     report.set(Some(r));
+                    erasures.set(Some(e));
                     error.set(None);
                 }
                 Err(e) => error.set(Some(Said::Error(e))),
@@ -89,6 +94,33 @@ pub fn QualityPanel(shared: Shared) -> impl IntoView {
             <div class="quality-rules">
                 {move || report.get().map(|r| r.checks.into_iter().map(rule).collect_view())}
             </div>
+            {move || {
+                erasures
+                    .get()
+                    .map(|list| {
+                        let count = list.len();
+                        view! {
+                            <details class="quality-rule erasures">
+                                <summary>
+                                    <span class="quality-label">{move || i18n.t(words::ERASURES)}</span>
+                                    <span class="quality-count">{count}</span>
+                                </summary>
+                                <ul class="quality-items">
+                                    {list
+                                        .into_iter()
+                                        .map(|e| {
+                                            view! {
+                                                <li class="quality-item erasure">
+                                                    {move || words::erasure_line(i18n.lang(), &e)}
+                                                </li>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </ul>
+                            </details>
+                        }
+                    })
+            }}
         </section>
     }
 }
