@@ -151,7 +151,7 @@ fn a_conflict_made_on_two_phones_is_settled_on_the_laptop_and_shows_settled_on_b
         s.wait_count(".conflict", 0)?;
         // The data-quality checks, beside: five rules, each with its count.
         s.click_css("#quality-check")?;
-        s.wait_count(".quality-rule", 5)?;
+        s.wait_count(".quality-rule[data-rule]", 5)?;
         let first = s.wait_text(".quality-rule summary", |t| !t.is_empty())?;
         assert!(
             first.starts_with("Relances en retard de plus de 14 jours"),
