@@ -56,12 +56,23 @@ impl Store {
             return Err(CoreError::NotFound { id: id.to_owned() });
         }
         let mut erase: BTreeSet<String> = persons.clone();
+        // Every row recorded for a record of the group is shown under its root: one
+        // indexed look-up by `person_id` finds them all.
+        for sql in [
+            "SELECT id FROM etapes WHERE person_id = ?1",
+            "SELECT id FROM orientations WHERE person_id = ?1",
+            "SELECT id FROM relances WHERE person_id = ?1",
+            "SELECT id FROM inscriptions WHERE person_id = ?1",
+            "SELECT rencontre_id FROM rencontre_persons WHERE person_id = ?1",
+        ] {
+            let mut stmt = self.conn.prepare_cached(sql)?;
+            for row in stmt.query_map([&root], |r| r.get::<_, String>(0))? {
+                erase.insert(row?);
+            }
+        }
+        // Merges and decisions name the records themselves.
         for person in &persons {
             for sql in [
-                "SELECT id FROM etapes WHERE recorded_person = ?1",
-                "SELECT id FROM orientations WHERE recorded_person = ?1",
-                "SELECT id FROM relances WHERE recorded_person = ?1",
-                "SELECT id FROM inscriptions WHERE recorded_person = ?1",
                 "SELECT id FROM fusions WHERE survivor = ?1 OR absorbed = ?1",
                 "SELECT id FROM non_doublons WHERE a = ?1 OR b = ?1",
             ] {
@@ -69,12 +80,6 @@ impl Store {
                 for row in stmt.query_map([person], |r| r.get::<_, String>(0))? {
                     erase.insert(row?);
                 }
-            }
-            let mut stmt = self.conn.prepare_cached(
-                "SELECT rencontre_id FROM rencontre_persons WHERE recorded_person = ?1",
-            )?;
-            for row in stmt.query_map([person], |r| r.get::<_, String>(0))? {
-                erase.insert(row?);
             }
         }
         Ok(ErasurePlan {
@@ -117,7 +122,7 @@ impl Store {
         // The rencontres as they were, read before anything is erased.
         let mut copies = Vec::new();
         for id in &plan.erase {
-            if self.kind_of_doc(id)?.as_deref() == Some("rencontre") {
+            if self.kind_of(id)? == filrouge_model::records::RecordKind::Rencontre {
                 let old: RencontreDraft = self.get(id)?;
                 copies.push(without(old, &gone, &names));
             }
@@ -160,14 +165,6 @@ impl Store {
             .meta(REGISTER)?
             .and_then(|json| serde_json::from_str(&json).ok())
             .unwrap_or_default())
-    }
-
-    fn kind_of_doc(&self, id: &str) -> Result<Option<String>, CoreError> {
-        Ok(rusqlite::OptionalExtension::optional(
-            self.conn
-                .prepare_cached("SELECT kind FROM documents WHERE id = ?1")?
-                .query_row([id], |r| r.get(0)),
-        )?)
     }
 }
 

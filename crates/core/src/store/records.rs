@@ -158,8 +158,8 @@ impl Store {
         Ok(loaded)
     }
 
-    #[cfg(test)]
-    fn kind_of(&self, id: &str) -> Result<RecordKind, CoreError> {
+    /// The kind of the stored record `id`.
+    pub(crate) fn kind_of(&self, id: &str) -> Result<RecordKind, CoreError> {
         let code: Option<String> = rusqlite::OptionalExtension::optional(
             self.conn
                 .prepare_cached("SELECT kind FROM documents WHERE id = ?1")?
