@@ -283,14 +283,24 @@ fn personne(tx: &Connection, id: &str, p: &PersonDraft, meta: Meta) -> Result<bo
     ];
     let (rowid, names_changed) = match existing {
         Some((rowid, pseudonym, last_name)) => {
-            tx.prepare_cached(
+            // A UUIDv7 id carries its creation time, which never changes: leaving
+            // `created_at` out of the SET leaves its index alone, one page less written
+            // (and, in the encrypted store, encrypted) per edit. Other ids (tests'
+            // counters) date from the last change, as a rebuild dates them.
+            let sql = if created_at(id).is_some() {
+                "UPDATE personnes SET pseudonym = ?2, last_name = ?3, commune = ?4,
+                        referent = ?5, stage = ?6, updated_at = ?7, birth_year = ?8,
+                        age_band = ?9, gender = ?10, qpv = ?11, zrr = ?12, outre_mer = ?13,
+                        phone = ?15, handle = ?16
+                  WHERE id = ?1"
+            } else {
                 "UPDATE personnes SET pseudonym = ?2, last_name = ?3, commune = ?4,
                         referent = ?5, stage = ?6, updated_at = ?7, birth_year = ?8,
                         age_band = ?9, gender = ?10, qpv = ?11, zrr = ?12, outre_mer = ?13,
                         created_at = ?14, phone = ?15, handle = ?16
-                  WHERE id = ?1",
-            )?
-            .execute(values)?;
+                  WHERE id = ?1"
+            };
+            tx.prepare_cached(sql)?.execute(values)?;
             let changed = pseudonym != p.pseudonym || last_name != p.last_name;
             if changed {
                 tx.prepare_cached("DELETE FROM personnes_fts WHERE rowid = ?1")?

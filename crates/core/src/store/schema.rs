@@ -439,6 +439,33 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX inscriptions_redirected ON inscriptions (recorded_person)
         WHERE recorded_person IS NOT person_id;
     "#,
+    // 17: fewer pages written per save, each of which the encrypted store encrypts and
+    // authenticates. The outbox loses AUTOINCREMENT, whose `sqlite_sequence` row was one
+    // more page in every commit: only the order of the rows waiting matters, and a plain
+    // rowid keeps it (a new row takes the largest + 1). The appended chunks are keyed by
+    // (document, n) alone, without a rowid b-tree beside that key: one page less in
+    // every edit.
+    r#"
+    CREATE TABLE outbox_v17 (
+        n      INTEGER PRIMARY KEY,
+        hash   BLOB NOT NULL UNIQUE,
+        doc_id TEXT NOT NULL,
+        data   BLOB
+    ) STRICT;
+    INSERT INTO outbox_v17 (n, hash, doc_id, data) SELECT n, hash, doc_id, data FROM outbox;
+    DROP TABLE outbox;
+    ALTER TABLE outbox_v17 RENAME TO outbox;
+
+    CREATE TABLE doc_chunks_v17 (
+        doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        n      INTEGER NOT NULL,
+        data   BLOB NOT NULL,
+        PRIMARY KEY (doc_id, n)
+    ) STRICT, WITHOUT ROWID;
+    INSERT INTO doc_chunks_v17 (doc_id, n, data) SELECT doc_id, n, data FROM doc_chunks;
+    DROP TABLE doc_chunks;
+    ALTER TABLE doc_chunks_v17 RENAME TO doc_chunks;
+    "#,
 ];
 
 /// The schema version this code writes.
