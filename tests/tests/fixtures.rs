@@ -110,6 +110,11 @@ fn store_v17_still_opens_reads_and_edits() -> anyhow::Result<()> {
     check_persons(17)
 }
 
+#[test]
+fn store_v18_still_opens_reads_and_edits() -> anyhow::Result<()> {
+    check_persons(18)
+}
+
 /// Version 16 keeps, beside each row naming a person, the person it was recorded for:
 /// in a store upgraded from 15, a person recorded before can be merged into another,
 /// whose thread then holds theirs, and the undo gives it back. (The fixtures' rencontres

@@ -130,7 +130,74 @@ fn fresh_device(records: usize, dir: &Path) -> anyhow::Result<()> {
         "bytes on the wire over HTTPS, both ways",
         tls_up + tls_down
     );
+
+    // The same records sealed end to end, on a server of their own (the first one holds
+    // them in clear already, and keeps what it holds).
+    let sealed = sealed_pull(records, &dir.join("sealed"))?;
+    println!(
+        "{:<44}{:>16}   target ≥ 15,000",
+        "sealed end to end: pull + apply (records/s)",
+        format!("{:.0}", records as f64 / sealed.time.as_secs_f64())
+    );
+    println!(
+        "{:<44}{:>16}",
+        "sealed: time / clear time",
+        format!(
+            "{:.2}×",
+            sealed.time.as_secs_f64() / pull_time.as_secs_f64()
+        )
+    );
+    println!(
+        "{:<44}{:>16}",
+        "sealed: bytes on the wire, up + down",
+        sealed.up + sealed.down
+    );
+    println!(
+        "{:<44}{:>16}   target ≤ 2×",
+        "sealed: wire / floor",
+        format!("{:.2}×", (sealed.up + sealed.down) as f64 / floor as f64)
+    );
     Ok(())
+}
+
+/// What [`sealed_pull`] measured.
+struct SealedPull {
+    time: std::time::Duration,
+    up: u64,
+    down: u64,
+}
+
+/// A maker and a fresh device holding the same team key: the maker's records pushed
+/// sealed, then pulled and opened by the fresh device through a counting relay.
+fn sealed_pull(records: usize, dir: &Path) -> anyhow::Result<SealedPull> {
+    std::fs::create_dir_all(dir)?;
+    let server = loopback::start(dir, RateLimit::Off)?;
+    let relay = Relay::start(server.address)?;
+    let ring = filrouge_core::e2e::Keyring::with(1, filrouge_core::e2e::TeamKey::random()?);
+    let mut maker = device(&server, dir, "maker", &server.url)?;
+    lock(&maker.store).add_keys(&ring)?;
+    populate(&mut maker, records, 0xB0B)?;
+    let pushed = maker.sync()?.pushed;
+    anyhow::ensure!(pushed == records, "sealed: pushed {pushed} of {records}");
+    let mut fresh = device(&server, dir, "fresh", &relay.url)?;
+    lock(&fresh.store).add_keys(&ring)?;
+    relay.reset();
+    let t = Instant::now();
+    let report = fresh.sync()?;
+    let time = t.elapsed();
+    anyhow::ensure!(
+        report.pulled == records && lock(&fresh.store).sync_status()?.pending_changes == 0,
+        "sealed: pulled {} of {records}",
+        report.pulled
+    );
+    let (up, down) = relay.bytes();
+    Ok(SealedPull { time, up, down })
+}
+
+fn lock(store: &Mutex<Store>) -> std::sync::MutexGuard<'_, Store> {
+    store
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 fn steady_state(shared: usize, dir: &Path) -> anyhow::Result<()> {

@@ -21,6 +21,7 @@
 #![forbid(unsafe_code)]
 
 pub mod app;
+pub mod e2e;
 mod error;
 pub mod export;
 pub mod import;

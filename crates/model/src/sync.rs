@@ -209,6 +209,19 @@ pub struct TokenResponse {
     pub api_version: u32,
 }
 
+/// The first byte of a change sealed end to end: neither an Automerge chunk's (0x85)
+/// nor a pushed change's (0x01), so sealed and clear blobs are told apart.
+pub const SEALED_MARK: u8 = 0xF1;
+
+/// The key epoch a sealed change's envelope names (its bytes 1 to 4, big-endian); `None`
+/// for a blob that is not sealed. The server reads it, never anything past it.
+pub fn sealed_epoch(data: &[u8]) -> Option<u32> {
+    match data {
+        [SEALED_MARK, a, b, c, d, ..] => Some(u32::from_be_bytes([*a, *b, *c, *d])),
+        _ => None,
+    }
+}
+
 /// One Automerge change and what the server may know about it.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChangeBlob {

@@ -466,6 +466,31 @@ const MIGRATIONS: &[&str] = &[
     DROP TABLE doc_chunks;
     ALTER TABLE doc_chunks_v17 RENAME TO doc_chunks;
     "#,
+    // 18: end-to-end encryption (`crate::e2e`). The team keys this device holds, by
+    // epoch (only ever in this encrypted store); sealed changes pulled before their
+    // epoch's key arrived, kept sealed until it does; and pulled changes refused because
+    // they did not authenticate, kept as evidence (when, which record, why), never
+    // applied. Both keyed by the SHA-256 of the sealed bytes: a page pulled twice adds
+    // nothing.
+    r#"
+    CREATE TABLE team_keys (
+        epoch INTEGER PRIMARY KEY,
+        key   BLOB NOT NULL
+    ) STRICT;
+    CREATE TABLE sealed_waiting (
+        digest BLOB PRIMARY KEY,
+        doc_id TEXT NOT NULL,
+        kind   TEXT NOT NULL,
+        data   BLOB NOT NULL
+    ) STRICT, WITHOUT ROWID;
+    CREATE TABLE refused_changes (
+        digest BLOB PRIMARY KEY,
+        doc_id TEXT NOT NULL,
+        kind   TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        at     INTEGER NOT NULL
+    ) STRICT, WITHOUT ROWID;
+    "#,
 ];
 
 /// The schema version this code writes.

@@ -38,6 +38,11 @@ struct Incoming {
 #[derive(Default)]
 pub(crate) struct PreparedPage {
     groups: Vec<Group>,
+    /// Sealed changes set aside before (waiting for a key, or refused).
+    pub(crate) aside: Vec<super::sealing::SetAside>,
+    /// Whether the page is `sealed_waiting` opened again: its rows go, and what still
+    /// waits is kept again.
+    pub(crate) reopened: bool,
 }
 
 /// One document's changes in a page, in log order.
@@ -79,7 +84,10 @@ pub(crate) fn prepare(changes: Vec<PulledChange>, max_ops: u64) -> PreparedPage 
             group.fresh = fresh_single(only, max_ops);
         }
     }
-    PreparedPage { groups }
+    PreparedPage {
+        groups,
+        ..PreparedPage::default()
+    }
 }
 
 impl Store {
@@ -92,16 +100,16 @@ impl Store {
         cursor: u64,
     ) -> Result<usize, CoreError> {
         let page = prepare(changes, self.options().max_doc_ops);
-        self.apply_prepared(page, "test-log", cursor)
+        self.apply_prepared(page, Some(("test-log", cursor)))
     }
 
-    /// Writes a prepared page and moves the cursor in log `log_id` to `cursor`,
-    /// atomically. Returns how many documents changed.
+    /// Writes a prepared page and moves the cursor of log `log_id` to `cursor` (`follow`;
+    /// `None` leaves the cursor where it is), atomically. Returns how many documents
+    /// changed.
     pub(crate) fn apply_prepared(
         &mut self,
         page: PreparedPage,
-        log_id: &str,
-        cursor: u64,
+        follow_to: Option<(&str, u64)>,
     ) -> Result<usize, CoreError> {
         let now = self.env.clock.now_ms();
         let limits = self.options().clone();
@@ -116,6 +124,10 @@ impl Store {
         let any_quarantined = has_rows(&tx, "quarantine")?;
         let mut changed = 0;
         let mut erased_any = false;
+        if page.reopened {
+            tx.execute("DELETE FROM sealed_waiting", [])?;
+        }
+        super::sealing::keep_aside(&tx, &page.aside, now)?;
         for group in page.groups {
             let Group {
                 doc_id,
@@ -210,7 +222,9 @@ impl Store {
             }
             changed += 1;
         }
-        follow(&tx, log_id, cursor)?;
+        if let Some((log_id, cursor)) = follow_to {
+            follow(&tx, log_id, cursor)?;
+        }
         tx.commit()?;
         if erased_any {
             self.scrub()?;
@@ -258,6 +272,8 @@ pub(crate) fn erase_local(
         "DELETE FROM pending_changes WHERE doc_id = ?1",
         "DELETE FROM quarantine WHERE doc_id = ?1",
         "DELETE FROM conflicts WHERE doc_id = ?1",
+        "DELETE FROM sealed_waiting WHERE doc_id = ?1",
+        "DELETE FROM refused_changes WHERE doc_id = ?1",
         // The memory of an imported row is a hash of the person's fields: it goes too.
         "DELETE FROM imported WHERE record_id = ?1",
     ] {

@@ -91,7 +91,10 @@ fn pull_pipelined(
 ) -> Result<(), CoreError> {
     let (answers, to_prepare) = sync_channel::<(PullQuery, PullResponse)>(1);
     let (pages, received) = sync_channel::<(PullQuery, PreparedPull)>(1);
-    let max_ops = lock(store).options().max_doc_ops;
+    let (max_ops, opener) = {
+        let store = lock(store);
+        (store.options().max_doc_ops, store.opener()?)
+    };
     std::thread::scope(|scope| {
         let applier = scope.spawn(move || -> Result<(), CoreError> {
             for (query, page) in received {
@@ -108,7 +111,7 @@ fn pull_pipelined(
         });
         let preparer = scope.spawn(move || {
             for (query, resp) in to_prepare {
-                let page = PreparedPull::new(resp, max_ops);
+                let page = PreparedPull::new(resp, max_ops, &opener);
                 if pages.send((query, page)).is_err() {
                     return; // The applier stopped on an error, which it returns.
                 }

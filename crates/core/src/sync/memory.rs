@@ -130,6 +130,19 @@ impl MemoryHub {
         self.lock().erased.clone()
     }
 
+    /// Every stored change, in log order: what the server's host could read.
+    pub fn blobs(&self) -> Vec<ChangeBlob> {
+        self.lock().changes.iter().map(|c| c.blob.clone()).collect()
+    }
+
+    /// Rewrites stored changes in place, as a hostile host could (flip a byte, move a
+    /// blob to another record); the sequence numbers stay.
+    pub fn rewrite(&self, mut f: impl FnMut(&mut ChangeBlob)) {
+        for c in &mut self.lock().changes {
+            f(&mut c.blob);
+        }
+    }
+
     /// Whether the log is empty.
     pub fn is_empty(&self) -> bool {
         self.len() == 0

@@ -38,6 +38,7 @@ pub mod pages;
 mod retry;
 #[cfg(feature = "http")]
 mod rotate;
+mod sealing;
 #[cfg(feature = "http")]
 pub mod tls;
 mod transport;
@@ -177,7 +178,8 @@ impl SyncEngine {
     /// Decides the next request from the store's outbox and cursor.
     pub fn next(&mut self, store: &Store) -> Result<Step, CoreError> {
         if self.phase == Phase::Push {
-            let changes = store.outbox_page(PUSH_PAGE_CHANGES, PUSH_PAGE_BYTES)?;
+            let changes =
+                store.seal_page(store.outbox_page(PUSH_PAGE_CHANGES, PUSH_PAGE_BYTES)?)?;
             if !changes.is_empty() {
                 return Ok(Step::Push(PushRequest {
                     api_version: API_VERSION,
@@ -199,7 +201,7 @@ impl SyncEngine {
                     self.healing = Some(page.next);
                     return Ok(Step::Push(PushRequest {
                         api_version: API_VERSION,
-                        changes: page.changes,
+                        changes: store.seal_page(page.changes)?,
                     }));
                 }
                 store.finish_heal(&position)?;
@@ -267,7 +269,7 @@ impl SyncEngine {
         asked: &PullQuery,
         resp: PullResponse,
     ) -> Result<bool, CoreError> {
-        let page = PreparedPull::new(resp, store.options().max_doc_ops);
+        let page = PreparedPull::new(resp, store.options().max_doc_ops, &store.opener()?);
         self.on_pull_prepared(store, asked, page)
     }
 
@@ -312,7 +314,8 @@ impl SyncEngine {
         self.pulled_to = resp.cursor;
         self.head = self.head.max(resp.head);
         self.report.pulled += resp.count;
-        self.report.docs_changed += store.apply_prepared(resp.page, &resp.log_id, resp.cursor)?;
+        self.report.docs_changed +=
+            store.apply_prepared(resp.page, Some((&resp.log_id, resp.cursor)))?;
         if !resp.more {
             self.phase = Phase::Done;
         }
@@ -340,16 +343,21 @@ pub(crate) struct PreparedPull {
 }
 
 impl PreparedPull {
-    /// Prepares `resp`'s changes; `max_ops` is the store's operation limit.
-    pub(crate) fn new(resp: PullResponse, max_ops: u64) -> Self {
+    /// Opens `resp`'s sealed changes with `opener` and prepares them; `max_ops` is the
+    /// store's operation limit.
+    pub(crate) fn new(mut resp: PullResponse, max_ops: u64, opener: &sealing::Opener) -> Self {
+        let count = resp.changes.len();
+        let aside = opener.open(&mut resp.changes);
+        let mut page = apply::prepare(resp.changes, max_ops);
+        page.aside = aside;
         PreparedPull {
             api_version: resp.api_version,
             log_id: resp.log_id,
             cursor: resp.cursor,
             more: resp.more,
             head: resp.head,
-            count: resp.changes.len(),
-            page: apply::prepare(resp.changes, max_ops),
+            count,
+            page,
         }
     }
 }
@@ -613,6 +621,8 @@ fn hex_hash(bytes: &[u8]) -> String {
 mod heal_tests;
 #[cfg(test)]
 mod prop_tests;
+#[cfg(test)]
+mod sealing_tests;
 #[cfg(test)]
 #[path = "tests.rs"]
 mod tests;
