@@ -462,6 +462,7 @@ team-create-invite = Create a code
 team-creating-invite = Creating the code…
 team-invite-qr = QR code of the invitation link
 team-invite-how = On the new device: Settings, then the server's address and this code. Or scan the QR code and paste the link into the code field: the address fills itself in.
+team-invite-how-sealed = On the new device: scan the QR code, or copy the link below, and paste it into Settings, in the code field. The link carries the team's key: with the code alone, the device joins the team but cannot read its data.
 team-invite-valid-until =
     { $role ->
         [coordinateur] For a coordinator

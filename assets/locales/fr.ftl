@@ -501,6 +501,7 @@ team-create-invite = Créer un code
 team-creating-invite = Création du code…
 team-invite-qr = QR code du lien d'invitation
 team-invite-how = Sur le nouvel appareil : Réglages, puis l'adresse du serveur et ce code. Ou scannez le QR code et collez le lien obtenu dans le champ du code : l'adresse se remplit toute seule.
+team-invite-how-sealed = Sur le nouvel appareil : scannez le QR code, ou copiez le lien ci-dessous, et collez-le dans Réglages, champ du code. Le lien porte la clé de l'équipe : avec le code seul, l'appareil rejoint l'équipe mais ne peut pas lire ses données.
 team-invite-valid-until =
     { $role ->
         [coordinateur] Pour la coordination

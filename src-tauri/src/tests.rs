@@ -179,6 +179,7 @@ fn errors_reach_the_ui_tagged() {
             code: "ABCD".into(),
             device_name: "Tel".into(),
             server_pin: None,
+            team_secret: None,
         },
     );
     match enrol {

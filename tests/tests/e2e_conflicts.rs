@@ -75,6 +75,8 @@ fn a_conflict_made_on_two_phones_is_settled_on_the_laptop_and_shows_settled_on_b
                     role: Some(Role::Intervenant),
                     log_id: hub.log_id(),
                     lease_days: None,
+                    key_epoch: 0,
+                    sealed_keys: None,
                 },
             )?;
             s.set_profile(filrouge_model::views::Profile {

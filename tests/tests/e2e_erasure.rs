@@ -139,7 +139,7 @@ fn a_name_typed_on_a_phone_and_erased_from_the_laptop_is_in_no_file() -> anyhow:
         s.open_settings()?;
         s.paste(
             "#enrol-code",
-            &invite_link(&server.url, &code, Some(&fingerprint)),
+            &invite_link(&server.url, &code, Some(&fingerprint), None),
         )?;
         s.click_css("#enrol")?;
         s.wait_text("#sync-status", |t| t.contains("Synchronisé"))?;

@@ -2,16 +2,19 @@
 //! over HTTPS with the server's own certificate: a coordinator's laptop joins the team
 //! by pasting an invitation link (the server's address and certificate fingerprint fill
 //! themselves in), then invites a phone from its settings: the code, its link (with the
-//! fingerprint) and its QR code show, and a phone enrols with that link and receives
-//! the team's data. The
+//! fingerprint, and the secret opening the team key the laptop made as the new team's
+//! first coordinator) and its QR code show, and a phone enrols with that link and
+//! opens the team's keys. The
 //! phone is then lost: the laptop lists the team's devices and revokes it, and its
 //! next sync is refused. A field worker's device is never offered any of this.
 //!
 //! Ignored by a plain `cargo test`: `scripts/test.sh` builds the app and runs it under
 //! `xvfb-run`.
 
+use anyhow::Context as _;
+use filrouge_core::e2e::{InviteSecret, open_keyring};
 use filrouge_core::{Env, Store, sync};
-use filrouge_model::invite::invite_link;
+use filrouge_model::invite::{invite_link, parse_invite_link};
 use filrouge_model::sync::Role;
 use filrouge_tests::TestServer;
 use filrouge_tests::webdriver::{Driver, Session, app_binary, artifacts_dir};
@@ -56,7 +59,7 @@ fn a_coordinator_invites_a_phone_from_the_settings() -> anyhow::Result<()> {
         let code = server
             .server
             .create_enrolment_code(&server.team_id, Role::Coordinateur)?;
-        enrol_by_link(&s, &invite_link(&server.url, &code, pin), &server.url)?;
+        enrol_by_link(&s, &invite_link(&server.url, &code, pin, None), &server.url)?;
 
         // A coordinator's device: the invitation is offered.
         s.wait_for("#invite:not([hidden])")?;
@@ -66,7 +69,19 @@ fn a_coordinator_invites_a_phone_from_the_settings() -> anyhow::Result<()> {
         s.wait_text("#invite-result", |t| t.contains("Pour un·e intervenant·e"))?;
         s.wait_for("#invite-qr svg")?;
         let link = s.wait_text("#invite-link", |t| t.starts_with("filrouge://enrol?"))?;
-        assert_eq!(link, invite_link(&server.url, &code, pin));
+        // The laptop is the new team's first coordinator: it made the team key, and
+        // the link carries the secret that opens it (the code and server as shown).
+        let parsed = parse_invite_link(&link).context("the shown link parses")?;
+        let secret = parsed
+            .key
+            .clone()
+            .context("the link carries the team's key")?;
+        assert_eq!(
+            link,
+            invite_link(&server.url, &code, pin, Some(secret.as_str()))
+        );
+        // The code alone would enrol a device that reads nothing: the words say so.
+        s.wait_text("#invite-how", |t| t.contains("clé de l'équipe"))?;
         s.execute("document.getElementById('invite').scrollIntoView()")?;
         s.screenshot(&shots.join("e2e-invite-1280x800.png"))?;
         s.resize(360, 720)?;
@@ -81,10 +96,13 @@ fn a_coordinator_invites_a_phone_from_the_settings() -> anyhow::Result<()> {
             &data.path().join("phone.sqlite"),
             Env::default(),
         )?);
-        phone
-            .lock()
-            .map_err(|_| anyhow::anyhow!("poisoned"))?
-            .save_enrolment(&server.url, &enrolment)?;
+        {
+            let mut phone = phone.lock().map_err(|_| anyhow::anyhow!("poisoned"))?;
+            phone.save_enrolment(&server.url, &enrolment)?;
+            let sealed = enrolment.sealed_keys.as_deref().context("keys")?;
+            let secret = InviteSecret::from_hex(&secret).context("the secret")?;
+            phone.add_keys(&open_keyring(&secret, &enrolment.team_id, sealed)?)?;
+        }
         let mut transport = sync::HttpTransport::pinned(&server.url, &enrolment.token, phone_pin)?;
         sync::run(&phone, &mut transport)?;
         let devices = server.server.devices(&server.team_id)?;
@@ -125,7 +143,7 @@ fn a_coordinator_invites_a_phone_from_the_settings() -> anyhow::Result<()> {
     let s = driver.session(&app_binary()?, &["--data", &dir.to_string_lossy()])?;
     s.resize(360, 720)?;
     s.open_settings()?;
-    s.paste("#enrol-code", &invite_link(&server.url, &used, pin))?;
+    s.paste("#enrol-code", &invite_link(&server.url, &used, pin, None))?;
     s.click_css("#enrol")?;
     s.wait_text("#settings-error", |t| {
         t.contains("ne fonctionne pas") && t.contains("nouveau")
@@ -134,7 +152,7 @@ fn a_coordinator_invites_a_phone_from_the_settings() -> anyhow::Result<()> {
     let code = server
         .server
         .create_enrolment_code(&server.team_id, Role::Intervenant)?;
-    enrol_by_link(&s, &invite_link(&server.url, &code, pin), &server.url)?;
+    enrol_by_link(&s, &invite_link(&server.url, &code, pin, None), &server.url)?;
     assert!(!s.is_shown("#invite")?);
     s.close()?;
     Ok(())

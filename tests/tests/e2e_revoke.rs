@@ -50,7 +50,7 @@ fn a_revoked_phone_erases_everything_it_holds() -> anyhow::Result<()> {
         s.open_settings()?;
         s.paste(
             "#enrol-code",
-            &invite_link(&server.url, &code, Some(&fingerprint)),
+            &invite_link(&server.url, &code, Some(&fingerprint), None),
         )?;
         s.click_css("#enrol")?;
         s.wait_text("#sync-status", |t| t.contains("Synchronisé"))?;

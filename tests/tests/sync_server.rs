@@ -172,7 +172,7 @@ fn a_coordinators_device_invites_a_phone_that_then_syncs_with_the_team() -> anyh
     laptop.sync()?;
 
     // The laptop asks for a code; a new phone enrols with it and gets the team's data.
-    let made = laptop.transport.create_code(Role::Intervenant)?;
+    let made = laptop.transport.create_code(Role::Intervenant, None)?;
     let enrolment = sync::enrol(&server.url, &made.code, "Téléphone de Lina", server.pin())?;
     assert_eq!(enrolment.role, Some(Role::Intervenant));
     let phone = std::sync::Mutex::new(Store::open(&dir.path().join("tel.sqlite"), Env::default())?);
@@ -187,7 +187,7 @@ fn a_coordinators_device_invites_a_phone_that_then_syncs_with_the_team() -> anyh
     assert_eq!(store.sync_status()?.role, Some(Role::Intervenant));
 
     // The phone cannot make codes: a worker's device is refused with 403.
-    match transport.create_code(Role::Coordinateur) {
+    match transport.create_code(Role::Coordinateur, None) {
         Err(TransportError::Rejected { status: 403, code }) => {
             assert_eq!(code, Some(ErrorCode::Forbidden))
         }

@@ -483,7 +483,7 @@ fn serve(data: &Path, listen: SocketAddr, tls: Tls) -> anyhow::Result<()> {
         banner += &format!(
             "Lien d'invitation (à coller dans l'application) : {}\n\
              Autres codes : filrouge code --data {}\n",
-            filrouge_model::invite::invite_link(&url, &code, pin),
+            filrouge_model::invite::invite_link(&url, &code, pin, None),
             data.display()
         );
         if identity.is_none() {

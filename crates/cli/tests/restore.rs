@@ -137,10 +137,13 @@ impl Device {
     fn invite(&self, dir: &Path, name: &str, url: &str) -> anyhow::Result<Device> {
         let link = InviteLink {
             server: url.to_owned(),
-            code: self.transport.create_code(Role::Intervenant)?.code,
+            code: self.transport.create_code(Role::Intervenant, None)?.code,
             pin: self
                 .pin
                 .map(|pin| pin.iter().map(|b| format!("{b:02x}")).collect()),
+            // These devices enrol below the app layer, with no team key: the
+            // restore story is about the server's log, which is the same sealed.
+            key: None,
         };
         Device::enrol(dir, name, &link)
     }

@@ -37,6 +37,8 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use zeroize::Zeroizing;
 
+use crate::CoreError;
+
 type HmacSha256 = Hmac<Sha256>;
 
 use filrouge_model::sync::{SEALED_MARK, sealed_epoch};
@@ -80,9 +82,9 @@ pub struct TeamKey(Zeroizing<[u8; 32]>);
 
 impl TeamKey {
     /// A new random key.
-    pub fn random() -> Result<TeamKey, getrandom::Error> {
+    pub fn random() -> Result<TeamKey, CoreError> {
         let mut bytes = Zeroizing::new([0u8; 32]);
-        getrandom::fill(bytes.as_mut())?;
+        getrandom::fill(bytes.as_mut()).map_err(|_| CoreError::NoRandomness)?;
         Ok(TeamKey(bytes))
     }
 
@@ -260,14 +262,14 @@ pub fn open_change(
 }
 
 /// A one-time invitation secret: 32 random bytes, carried by the invitation link only.
-#[derive(Clone)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct InviteSecret(Zeroizing<[u8; 32]>);
 
 impl InviteSecret {
     /// A new random secret.
-    pub fn random() -> Result<InviteSecret, getrandom::Error> {
+    pub fn random() -> Result<InviteSecret, CoreError> {
         let mut bytes = Zeroizing::new([0u8; 32]);
-        getrandom::fill(bytes.as_mut())?;
+        getrandom::fill(bytes.as_mut()).map_err(|_| CoreError::NoRandomness)?;
         Ok(InviteSecret(bytes))
     }
 
@@ -297,14 +299,14 @@ pub fn seal_keyring(
     secret: &InviteSecret,
     team: &str,
     ring: &Keyring,
-) -> Result<Vec<u8>, getrandom::Error> {
+) -> Result<Vec<u8>, CoreError> {
     let mut plain = Zeroizing::new(Vec::with_capacity(36 * ring.keys.len()));
     for (epoch, key) in ring.iter() {
         plain.extend_from_slice(&epoch.to_be_bytes());
         plain.extend_from_slice(key.as_bytes());
     }
     let mut nonce = [0u8; 24];
-    getrandom::fill(&mut nonce)?;
+    getrandom::fill(&mut nonce).map_err(|_| CoreError::NoRandomness)?;
     let ad = keyring_ad(team);
     let cipher = XChaCha20Poly1305::new(
         derive(secret.0.as_ref(), b"filrouge keyring key 1")

@@ -159,6 +159,9 @@ pub struct Enrol {
     /// public CA's certificate (or plain `http` on this machine).
     #[serde(default)]
     pub server_pin: Option<String>,
+    /// The one-time secret (hex) of the invitation link that opens the team's keys.
+    #[serde(default)]
+    pub team_secret: Option<String>,
 }
 impl Command for Enrol {
     const NAME: &'static str = "enrol";
@@ -191,6 +194,10 @@ pub struct Invite {
     pub role: crate::sync::Role,
     /// When it stops working, in ms since the Unix epoch.
     pub expires_at: i64,
+    /// The one-time secret (hex) opening the team's keys, for the link only: never
+    /// shown as text of its own, never sent to the server.
+    #[serde(default)]
+    pub team_secret: Option<String>,
 }
 
 impl std::fmt::Debug for Invite {

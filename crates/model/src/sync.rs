@@ -70,6 +70,13 @@ pub struct EnrolResponse {
     /// until it has. Absent from servers older than this field.
     #[serde(default)]
     pub lease_days: Option<u32>,
+    /// The team's key epoch (0: the team does not seal its changes end to end).
+    #[serde(default)]
+    pub key_epoch: u32,
+    /// The keys the inviting device sealed for this one ([`CodeRequest::sealed_keys`]),
+    /// to open with the secret of the invitation link.
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "base64_opt")]
+    pub sealed_keys: Option<Vec<u8>>,
 }
 
 /// What a device may do in its team.
@@ -118,6 +125,37 @@ pub struct CodeRequest {
     pub api_version: u32,
     /// The role the enrolled device will get.
     pub role: Role,
+    /// The team's keys sealed under the invitation's one-time secret (which only the
+    /// invitation link carries), for the device that redeems the code: the server keeps
+    /// them with the code, hands them over once at enrolment, and cannot open them.
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "base64_opt")]
+    pub sealed_keys: Option<Vec<u8>>,
+}
+
+/// Largest sealed keyring a [`CodeRequest`] may carry, in bytes.
+pub const MAX_SEALED_KEYS_BYTES: usize = 16 * 1024;
+
+/// `POST /v1/epoch` (a coordinator's device): the team starts sealing its changes end to
+/// end, under key epoch 1, which the asking device has just made. Only the team's first
+/// device may, on an empty log: a team whose history is in clear, or whose devices
+/// joined before, stays in clear (converting one is for a later version).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct KeyEpochRequest {
+    /// The client's [`API_VERSION`].
+    pub api_version: u32,
+    /// The epoch to start: 1.
+    pub epoch: u32,
+}
+
+/// The answer to a [`KeyEpochRequest`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyEpochResponse {
+    /// The server's [`API_VERSION`].
+    pub api_version: u32,
+    /// Whether this request started the epoch (else the device must not use its key).
+    pub started: bool,
+    /// The team's key epoch now (0: the team does not seal).
+    pub epoch: u32,
 }
 
 /// The answer to a [`CodeRequest`]: the code, shown once (the server keeps its hash).
@@ -441,6 +479,25 @@ mod base64_bytes {
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
         let text = String::deserialize(d)?;
         STANDARD.decode(text).map_err(D::Error::custom)
+    }
+}
+
+mod base64_opt {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::STANDARD;
+    use serde::{Deserialize, Deserializer, Serializer, de::Error as _};
+
+    pub fn serialize<S: Serializer>(bytes: &Option<Vec<u8>>, s: S) -> Result<S::Ok, S::Error> {
+        match bytes {
+            Some(bytes) => s.serialize_some(&STANDARD.encode(bytes)),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<u8>>, D::Error> {
+        Option::<String>::deserialize(d)?
+            .map(|text| STANDARD.decode(text).map_err(D::Error::custom))
+            .transpose()
     }
 }
 

@@ -1,7 +1,12 @@
 //! What a coordinator's device may ask of the server about its own team, beside the
 //! sync itself: a code to enrol a new device (`POST /v1/codes`), the team's devices
 //! (`GET /v1/devices`) and the revocation of one, a lost phone say (`POST /v1/revoke`),
-//! and the team's offline lease (`POST /v1/lease`).
+//! the team's offline lease (`POST /v1/lease`), and the start of its end-to-end
+//! encryption (`POST /v1/epoch`, on a new team only).
+//!
+//! A code may carry the team's keys sealed by the inviting device under the
+//! invitation's secret: the server stores those bytes with the code, hands them to the
+//! device that redeems it, then forgets them; it cannot open them.
 //!
 //! Every method takes the authenticated [`Device`] and refuses any other role with
 //! `403 forbidden`; it acts on that device's team only, so a device id from another
@@ -9,8 +14,8 @@
 //! go to the coordinator, never to the logs.
 
 use filrouge_model::sync::{
-    API_VERSION, CodeRequest, CodeResponse, DeviceInfo, DeviceList, LeaseRequest, RevokeRequest,
-    Role,
+    API_VERSION, CodeRequest, CodeResponse, DeviceInfo, DeviceList, KeyEpochRequest,
+    KeyEpochResponse, LeaseRequest, MAX_SEALED_KEYS_BYTES, RevokeRequest, Role,
 };
 
 use crate::TeamServer;
@@ -33,14 +38,52 @@ impl TeamServer {
     ) -> Result<CodeResponse, ServerError> {
         validate::check_version(request.api_version)?;
         coordinator(device, "enrolment codes")?;
-        let (code, expires_at) =
-            self.mint_code(&device.team_id, request.role, INVITE_CODE_TTL_MS)?;
+        if let Some(sealed) = &request.sealed_keys
+            && (sealed.is_empty() || sealed.len() > MAX_SEALED_KEYS_BYTES)
+        {
+            return Err(ServerError::BadField {
+                field: "sealed_keys",
+                max_len: MAX_SEALED_KEYS_BYTES,
+                index: None,
+            });
+        }
+        let (code, expires_at) = self.mint_code(
+            &device.team_id,
+            request.role,
+            INVITE_CODE_TTL_MS,
+            request.sealed_keys.clone(),
+        )?;
         tracing::info!(device_id = %device.id, "enrolment code made by a coordinator's device");
         Ok(CodeResponse {
             api_version: API_VERSION,
             code,
             role: request.role,
             expires_at,
+        })
+    }
+
+    /// Starts the team's key epoch 1 for `device` (a coordinator's), when its team is
+    /// new: no other device, nothing in its log. Answers whether it did.
+    pub fn start_key_epoch_for(
+        &self,
+        device: &Device,
+        request: &KeyEpochRequest,
+    ) -> Result<KeyEpochResponse, ServerError> {
+        validate::check_version(request.api_version)?;
+        coordinator(device, "the team's key epoch")?;
+        if request.epoch != 1 {
+            return Err(ServerError::BadField {
+                field: "epoch",
+                max_len: 1,
+                index: None,
+            });
+        }
+        let (started, epoch) = self.start_key_epoch(&device.team_id, &device.id)?;
+        tracing::info!(team_id = %device.team_id, started, epoch, "key epoch asked");
+        Ok(KeyEpochResponse {
+            api_version: API_VERSION,
+            started,
+            epoch,
         })
     }
 

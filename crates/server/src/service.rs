@@ -144,7 +144,7 @@ impl TeamServer {
         role: Role,
         ttl_ms: i64,
     ) -> Result<String, ServerError> {
-        Ok(self.mint_code(team_id, role, ttl_ms)?.0)
+        Ok(self.mint_code(team_id, role, ttl_ms, None)?.0)
     }
 
     /// A new code and when it expires.
@@ -153,6 +153,7 @@ impl TeamServer {
         team_id: &str,
         role: Role,
         ttl_ms: i64,
+        sealed_keys: Option<Vec<u8>>,
     ) -> Result<(String, i64), ServerError> {
         if self.storage.team(team_id)?.is_none() {
             return Err(ServerError::UnknownTeam {
@@ -170,6 +171,7 @@ impl TeamServer {
                 team_id: team_id.to_owned(),
                 role,
                 expires_at,
+                sealed_keys: sealed_keys.clone(),
             };
             if self.storage.insert_enrolment_code(&record)? {
                 tracing::info!(team_id, %role, expires_at, "enrolment code created");
@@ -180,6 +182,16 @@ impl TeamServer {
         Err(ServerError::Corrupt {
             what: "random enrolment codes keep colliding",
         })
+    }
+
+    /// Starts `team_id`'s key epoch 1 for its only device `device_id` on an empty log
+    /// ([`Storage::start_key_epoch`]).
+    pub(crate) fn start_key_epoch(
+        &self,
+        team_id: &str,
+        device_id: &str,
+    ) -> Result<(bool, u32), ServerError> {
+        self.storage.start_key_epoch(team_id, device_id)
     }
 
     /// The offline lease of `team_id`, in days.
@@ -285,7 +297,7 @@ impl TeamServer {
             .storage
             .redeem_enrolment_code(&code_hash, self.now_ms(), &device)?
         {
-            Redemption::Enrolled(device) => {
+            Redemption::Enrolled(device, sealed_keys) => {
                 tracing::info!(
                     device_id = %device.id,
                     team_id = %device.team_id,
@@ -296,6 +308,8 @@ impl TeamServer {
                     api_version: API_VERSION,
                     log_id: self.log_id(&device.team_id)?,
                     lease_days: Some(self.lease_days(&device.team_id)?),
+                    key_epoch: self.storage.key_epoch(&device.team_id)?,
+                    sealed_keys,
                     team_id: device.team_id,
                     device_id: device.id,
                     token,

@@ -21,6 +21,8 @@ pub const CREATING_INVITE: Key = Key("team-creating-invite");
 pub const INVITE_QR: Key = Key("team-invite-qr");
 /// What to do with the code on the new device.
 pub const INVITE_HOW: Key = Key("team-invite-how");
+/// The same, when the link carries the team's key: the code alone opens no data.
+pub const INVITE_HOW_SEALED: Key = Key("team-invite-how-sealed");
 
 /// Title of the team's devices.
 pub const DEVICES_TITLE: Key = Key("team-devices-title");

@@ -243,6 +243,8 @@ fn a_device_past_its_offline_lease_stays_shut_until_it_syncs() {
                     role: None,
                     log_id: "journal".into(),
                     lease_days: Some(7),
+                    key_epoch: 0,
+                    sealed_keys: None,
                 },
             )
             .unwrap();

@@ -32,6 +32,8 @@ pub struct EnrolTarget {
     pub device_name: String,
     /// The server certificate's SHA-256 to pin, from the invitation link.
     pub pin: Option<[u8; 32]>,
+    /// The invitation link's secret opening the team's keys.
+    pub team_secret: Option<crate::e2e::InviteSecret>,
 }
 
 // The code is a secret until used: never in logs.
@@ -70,11 +72,19 @@ impl EnrolTarget {
                     .ok_or_else(|| ValidationError::new(Field::ServerUrl, Problem::Malformed))?,
             ),
         };
+        let team_secret =
+            match cmd.team_secret.as_deref().map(str::trim) {
+                None | Some("") => None,
+                Some(text) => Some(crate::e2e::InviteSecret::from_hex(text).ok_or_else(|| {
+                    ValidationError::new(Field::EnrolmentCode, Problem::Malformed)
+                })?),
+            };
         Ok(EnrolTarget {
             server_url: server_url.to_owned(),
             code: code.to_owned(),
             device_name,
             pin,
+            team_secret,
         })
     }
 }
@@ -120,16 +130,20 @@ mod server {
     use filrouge_model::ipc::{
         CreateInvite, Enrol, Invite, ListDevices, RevokeDevice, SetLease, TeamDevice,
     };
-    use filrouge_model::sync::DeviceList;
+    use filrouge_model::sync::{DeviceList, Role};
+    use filrouge_model::{Field, Problem, ValidationError};
 
     use super::EnrolTarget;
     use crate::CoreError;
     use crate::app::Device;
+    use crate::e2e::{InviteSecret, Keyring, TeamKey, open_keyring, seal_keyring};
     use crate::sync::{self, HttpTransport, TransportError};
 
     impl Device {
         /// Enrols this device in a team with a coordinator's code (blocks on the
-        /// network), and keeps the credentials.
+        /// network), and keeps the credentials with the team's keys: opened with the
+        /// invitation link's secret, or, for the first coordinator's device of a new
+        /// team, made here (the server then starts the team's key epoch 1).
         pub fn enrol(&self, cmd: Enrol) -> Result<(), CoreError> {
             let target = EnrolTarget::check(&cmd)?;
             let enrolment = sync::enrol(
@@ -138,11 +152,48 @@ mod server {
                 &target.device_name,
                 target.pin,
             )?;
+            let given = match (&target.team_secret, &enrolment.sealed_keys) {
+                (Some(secret), Some(sealed)) => Some(
+                    open_keyring(secret, &enrolment.team_id, sealed).map_err(|_| {
+                        ValidationError::new(Field::EnrolmentCode, Problem::Malformed)
+                    })?,
+                ),
+                _ => None,
+            };
+            let made = (given.is_none()
+                && enrolment.key_epoch == 0
+                && enrolment.role == Some(Role::Coordinateur))
+            .then(TeamKey::random)
+            .transpose()?
+            .map(|key| Keyring::with(1, key));
             self.unit(|s| {
                 s.save_enrolment(&target.server_url, &enrolment)?;
-                s.save_server_pin(target.pin)
+                s.save_server_pin(target.pin)?;
+                match given.as_ref().or(made.as_ref()) {
+                    Some(ring) => s.keep_keys(ring),
+                    None => Ok(()),
+                }
             })?;
             tracing::info!(device_id = %enrolment.device_id, "device enrolled");
+            if given.is_some() {
+                // Changes pulled before, by a device enrolled again, open now.
+                self.lock().open_waiting()?;
+            }
+            if made.is_some() {
+                let transport =
+                    HttpTransport::pinned(&target.server_url, &enrolment.token, target.pin)?;
+                match transport.start_key_epoch() {
+                    Ok(answer) if answer.started => {
+                        tracing::info!("the team seals its changes end to end from now on");
+                    }
+                    // Not a new team (another device, or a history in clear): the key
+                    // made here is nobody's.
+                    Ok(_) => self.read(|s| s.forget_keys())?,
+                    // The team is new and this device its only one: the key stays, and
+                    // the invitations this device makes carry it.
+                    Err(e) => tracing::warn!(error = %e, "key epoch not confirmed"),
+                }
+            }
             Ok(())
         }
 
@@ -150,8 +201,19 @@ mod server {
         /// (coordinators' devices only; the server refuses others).
         pub fn create_invite(&self, cmd: CreateInvite) -> Result<Invite, CoreError> {
             let role = cmd.role;
-            let (server_url, made) =
-                self.ask_server(|server, url| Ok((url.to_owned(), server.create_code(role)?)))?;
+            // The team's keys, sealed under a secret that only the link will carry.
+            let (ring, team) = self.read(|s| Ok((s.keyring()?, s.meta("team_id")?)))?;
+            let sealed = match (ring.is_empty(), team) {
+                (false, Some(team)) => {
+                    let secret = InviteSecret::random()?;
+                    let sealed = seal_keyring(&secret, &team, &ring)?;
+                    Some((secret, sealed))
+                }
+                _ => None,
+            };
+            let keys = sealed.as_ref().map(|(_, bytes)| bytes.clone());
+            let (server_url, made) = self
+                .ask_server(|server, url| Ok((url.to_owned(), server.create_code(role, keys)?)))?;
             tracing::info!(role = %made.role, "enrolment code made");
             let server_pin = self.read(|s| s.server_pin())?.map(hex::encode);
             Ok(Invite {
@@ -160,6 +222,7 @@ mod server {
                 code: made.code,
                 role: made.role,
                 expires_at: made.expires_at,
+                team_secret: sealed.map(|(secret, _)| secret.to_hex().to_string()),
             })
         }
 

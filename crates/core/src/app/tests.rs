@@ -385,6 +385,7 @@ fn an_enrolment_is_checked_before_any_request() {
             code: code.into(),
             device_name: name.into(),
             server_pin: None,
+            team_secret: None,
         })
     };
     let ok = enrol(" https://equipe.example.org/ ", " K7PF-3MQX ", "  ").unwrap();
@@ -413,6 +414,7 @@ fn an_enrolment_is_checked_before_any_request() {
             code: "c".into(),
             device_name: String::new(),
             server_pin: Some(pin.into()),
+            team_secret: None,
         })
     };
     assert_eq!(pinned(&"ab".repeat(32)).unwrap().pin, Some([0xab; 32]));
@@ -434,6 +436,7 @@ fn an_enrolment_that_cannot_reach_the_server_keeps_nothing() {
         code: "K7PF-3MQX-W9".into(),
         device_name: String::new(),
         server_pin: None,
+        team_secret: None,
     });
     assert!(
         matches!(

@@ -339,6 +339,8 @@ fn a_device_enrolled_afresh_follows_the_log_and_a_used_one_heals_it() {
         role: None,
         log_id,
         lease_days: None,
+        key_epoch: 0,
+        sealed_keys: None,
     };
     let fresh = device(&dir, 1);
     create(&fresh, "Gare");

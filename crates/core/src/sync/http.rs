@@ -11,8 +11,8 @@ use std::time::Duration;
 
 use filrouge_model::sync::{
     API_VERSION, CodeRequest, CodeResponse, DeviceList, EnrolRequest, EnrolResponse, EraseRequest,
-    EraseResponse, LeaseRequest, PullQuery, PullResponse, PushRequest, PushResponse, RevokeRequest,
-    Role, TokenRequest, TokenResponse,
+    EraseResponse, KeyEpochRequest, KeyEpochResponse, LeaseRequest, PullQuery, PullResponse,
+    PushRequest, PushResponse, RevokeRequest, Role, TokenRequest, TokenResponse,
 };
 use filrouge_model::wire::{self, PAGE_MEDIA_TYPE, PUSH_MEDIA_TYPE};
 use reqwest::blocking::{Client, RequestBuilder};
@@ -57,11 +57,17 @@ impl HttpTransport {
 
 impl HttpTransport {
     /// Asks the server for a single-use code enrolling a new device into this device's
-    /// team with `role` (coordinators' devices only; others get `Rejected` 403).
-    pub fn create_code(&self, role: Role) -> Result<CodeResponse, TransportError> {
+    /// team with `role` (coordinators' devices only; others get `Rejected` 403), leaving
+    /// with it the team's keys sealed for that device, if any.
+    pub fn create_code(
+        &self,
+        role: Role,
+        sealed_keys: Option<Vec<u8>>,
+    ) -> Result<CodeResponse, TransportError> {
         let req = CodeRequest {
             api_version: API_VERSION,
             role,
+            sealed_keys,
         };
         let resp: CodeResponse = json(send(
             self.client
@@ -115,6 +121,23 @@ impl HttpTransport {
                 .bearer_auth(&self.token)
                 .json(&req),
         )?)
+    }
+
+    /// Asks the server to start the team's key epoch 1, whose key this device has just
+    /// made (coordinators' devices only; the server starts it on a new team only).
+    pub fn start_key_epoch(&self) -> Result<KeyEpochResponse, TransportError> {
+        let req = KeyEpochRequest {
+            api_version: API_VERSION,
+            epoch: 1,
+        };
+        let answer: KeyEpochResponse = json(send(
+            self.client
+                .post(format!("{}/v1/epoch", self.base))
+                .bearer_auth(&self.token)
+                .json(&req),
+        )?)?;
+        same_version(answer.api_version)?;
+        Ok(answer)
     }
 
     /// Sets the team's offline lease (coordinator devices only); answers the days now

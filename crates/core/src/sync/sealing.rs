@@ -145,15 +145,36 @@ impl Store {
     /// opens and applies what was waiting for them. Returns how many documents the
     /// waiting changes changed.
     pub fn add_keys(&mut self, ring: &Keyring) -> Result<usize, CoreError> {
-        {
-            let tx = self.conn.transaction()?;
-            for (epoch, key) in ring.iter() {
-                tx.prepare_cached("INSERT OR IGNORE INTO team_keys (epoch, key) VALUES (?1, ?2)")?
-                    .execute(params![epoch, &key.as_bytes()[..]])?;
-            }
-            tx.commit()?;
-        }
+        self.keep_keys(ring)?;
         self.open_waiting()
+    }
+
+    /// Keeps the keys of `ring`, in the caller's transaction if there is one.
+    pub(crate) fn keep_keys(&mut self, ring: &Keyring) -> Result<(), CoreError> {
+        let tx = self.conn.savepoint()?;
+        for (epoch, key) in ring.iter() {
+            tx.prepare_cached("INSERT OR IGNORE INTO team_keys (epoch, key) VALUES (?1, ?2)")?
+                .execute(params![epoch, &key.as_bytes()[..]])?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Forgets every team key: the team did not adopt the one this device made.
+    pub(crate) fn forget_keys(&self) -> Result<(), CoreError> {
+        self.conn.execute("DELETE FROM team_keys", [])?;
+        Ok(())
+    }
+
+    /// How many pulled changes this device holds aside: still sealed, waiting for
+    /// their epoch's key; and refused (they did not authenticate, or came in clear to
+    /// a team that seals everything).
+    pub fn set_aside_counts(&self) -> Result<(i64, i64), CoreError> {
+        Ok(self.conn.query_row(
+            "SELECT (SELECT COUNT(*) FROM sealed_waiting), (SELECT COUNT(*) FROM refused_changes)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?)
     }
 
     /// What opens pulled pages for this device.
@@ -188,7 +209,7 @@ impl Store {
 
     /// Opens and applies the sealed changes whose key has now arrived, in one
     /// transaction with their removal from `sealed_waiting`.
-    fn open_waiting(&mut self) -> Result<usize, CoreError> {
+    pub(crate) fn open_waiting(&mut self) -> Result<usize, CoreError> {
         let waiting: Vec<(Vec<u8>, String, String, Vec<u8>)> = {
             let mut stmt = self
                 .conn

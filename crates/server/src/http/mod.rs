@@ -20,6 +20,7 @@
 //! | `POST /v1/codes` | bearer, coordinator | `CodeRequest` | `CodeResponse` |
 //! | `GET /v1/devices` | bearer, coordinator | none | `DeviceList` |
 //! | `POST /v1/revoke` | bearer, coordinator | `RevokeRequest` | `DeviceList` |
+//! | `POST /v1/epoch` | bearer, coordinator | `KeyEpochRequest` | `KeyEpochResponse` |
 
 use axum::Json;
 use axum::Router;
@@ -31,8 +32,8 @@ use axum::response::{IntoResponse as _, Response};
 use axum::routing::{get, post};
 use filrouge_model::sync::{
     API_VERSION, CodeRequest, CodeResponse, DeviceList, EnrolRequest, EnrolResponse, EraseRequest,
-    EraseResponse, Health, LeaseRequest, MAX_BODY_BYTES, PullQuery, PushResponse, RevokeRequest,
-    TokenRequest, TokenResponse,
+    EraseResponse, Health, KeyEpochRequest, KeyEpochResponse, LeaseRequest, MAX_BODY_BYTES,
+    PullQuery, PushResponse, RevokeRequest, TokenRequest, TokenResponse,
 };
 use filrouge_model::wire::{self, PAGE_MEDIA_TYPE};
 use tower_http::LatencyUnit;
@@ -66,6 +67,7 @@ impl TeamServer {
             .route("/v1/revoke", post(revoke))
             .route("/v1/token", post(token))
             .route("/v1/lease", post(lease))
+            .route("/v1/epoch", post(epoch))
             .fallback(no_such_route)
             .method_not_allowed_fallback(method_not_allowed)
             // The limit counts the body as the handler reads it, after decompression: a
@@ -208,6 +210,15 @@ async fn lease(
     ApiJson(request): ApiJson<LeaseRequest>,
 ) -> Result<Json<LeaseRequest>, ServerError> {
     let response = blocking(move || server.set_lease_for(&device, &request)).await?;
+    Ok(Json(response))
+}
+
+async fn epoch(
+    State(server): State<TeamServer>,
+    AuthedDevice(device): AuthedDevice,
+    ApiJson(request): ApiJson<KeyEpochRequest>,
+) -> Result<Json<KeyEpochResponse>, ServerError> {
+    let response = blocking(move || server.start_key_epoch_for(&device, &request)).await?;
     Ok(Json(response))
 }
 

@@ -337,6 +337,7 @@ async fn ask_code(
     let body = serde_json::to_vec(&CodeRequest {
         api_version: API_VERSION,
         role,
+        sealed_keys: None,
     })?;
     call(server, Method::POST, "/v1/codes", token, Some(body)).await
 }

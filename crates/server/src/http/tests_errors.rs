@@ -353,6 +353,12 @@ impl Storage for BrokenStorage {
     fn set_lease_days(&self, _: &str, _: u32) -> Result<(), ServerError> {
         broken()
     }
+    fn key_epoch(&self, _: &str) -> Result<u32, ServerError> {
+        broken()
+    }
+    fn start_key_epoch(&self, _: &str, _: &str) -> Result<(bool, u32), ServerError> {
+        broken()
+    }
     fn append_changes(
         &self,
         _: &str,

@@ -82,6 +82,8 @@ pub struct NewEnrolmentCode {
     pub role: Role,
     /// Past this time (ms since the Unix epoch) the code is refused.
     pub expires_at: i64,
+    /// The team's keys sealed by the inviting device, opaque here.
+    pub sealed_keys: Option<Vec<u8>>,
 }
 
 /// A device to create when a code is redeemed; team and role come from the code.
@@ -106,8 +108,9 @@ impl std::fmt::Debug for NewDevice {
 /// What became of an attempt to redeem an enrolment code.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Redemption {
-    /// The code was valid: it is now used and the device exists.
-    Enrolled(Device),
+    /// The code was valid: it is now used and the device exists; with the sealed keys
+    /// the code carried, which the code no longer holds.
+    Enrolled(Device, Option<Vec<u8>>),
     /// No code has this hash.
     Unknown,
     /// The code was redeemed before.
@@ -198,7 +201,8 @@ pub trait Storage: Send + Sync {
     fn insert_enrolment_code(&self, code: &NewEnrolmentCode) -> Result<bool, ServerError>;
 
     /// In one transaction: checks the code is known, unused and not expired at `now_ms`,
-    /// marks it used and creates `device` in the code's team with the code's role.
+    /// marks it used (forgetting its sealed keys, handed over in the answer) and
+    /// creates `device` in the code's team with the code's role.
     fn redeem_enrolment_code(
         &self,
         code_hash: &str,
@@ -222,6 +226,14 @@ pub trait Storage: Send + Sync {
 
     /// The days a device of `team_id` may go without syncing before it locks.
     fn lease_days(&self, team_id: &str) -> Result<u32, ServerError>;
+
+    /// The team's key epoch (0: it does not seal its changes end to end).
+    fn key_epoch(&self, team_id: &str) -> Result<u32, ServerError>;
+
+    /// In one transaction: starts key epoch 1 for `team_id` if it has none yet, its log
+    /// is empty (nothing stored, nothing erased) and `device_id` is its only device.
+    /// Returns whether it started it, and the team's epoch after.
+    fn start_key_epoch(&self, team_id: &str, device_id: &str) -> Result<(bool, u32), ServerError>;
 
     /// Sets them (1 to 365).
     fn set_lease_days(&self, team_id: &str, days: u32) -> Result<(), ServerError>;

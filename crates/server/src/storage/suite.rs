@@ -24,6 +24,7 @@ pub fn run_all(storage: Arc<dyn Storage>) -> Result<(), ServerError> {
     devices_are_seen_to_the_hour(storage.clone())?;
     tokens_are_replaced_but_not_revived(storage.clone())?;
     leases_default_to_thirty_days(storage.clone())?;
+    key_epochs_start_only_on_a_new_team(storage.clone())?;
     appends_are_idempotent_and_dense(storage.clone())?;
     teams_have_separate_logs(storage.clone())?;
     erasure_deletes_refuses_and_never_lowers_the_log(storage.clone())?;
@@ -55,6 +56,7 @@ fn new_device(storage: &dyn Storage, team: &Team, role: Role) -> Result<NewDevic
         team_id: team.id.clone(),
         role,
         expires_at: 10 * DAY_MS,
+        sealed_keys: None,
     })?;
     assert!(stored, "a fresh code hash must be stored");
     let device = NewDevice {
@@ -64,7 +66,7 @@ fn new_device(storage: &dyn Storage, team: &Team, role: Role) -> Result<NewDevic
     };
     let redemption = storage.redeem_enrolment_code(&code_hash, 2_000, &device)?;
     assert!(
-        matches!(redemption, Redemption::Enrolled(_)),
+        matches!(redemption, Redemption::Enrolled(..)),
         "{redemption:?}"
     );
     Ok(device)
@@ -123,6 +125,7 @@ pub fn enrolment_codes_are_single_use_and_expire(
         team_id: team.id.clone(),
         role: Role::Coordinateur,
         expires_at: 5_000,
+        sealed_keys: Some(b"sealed keyring".to_vec()),
     };
     assert!(storage.insert_enrolment_code(&code)?);
     assert!(!storage.insert_enrolment_code(&code)?, "hash already taken");
@@ -135,11 +138,16 @@ pub fn enrolment_codes_are_single_use_and_expire(
     let unknown = storage.redeem_enrolment_code(&sha256_hex(b"nope"), 1_000, &device)?;
     assert_eq!(unknown, Redemption::Unknown);
 
-    let Redemption::Enrolled(enrolled) =
+    let Redemption::Enrolled(enrolled, sealed) =
         storage.redeem_enrolment_code(&code.code_hash, 1_000, &device)?
     else {
         panic!("a fresh code must enrol");
     };
+    assert_eq!(
+        sealed.as_deref(),
+        Some(&b"sealed keyring"[..]),
+        "handed over once"
+    );
     assert_eq!(enrolled.team_id, team.id);
     assert_eq!(enrolled.role, Role::Coordinateur);
     assert_eq!(enrolled.revoked_at, None);
@@ -240,6 +248,34 @@ pub fn leases_default_to_thirty_days(storage: Arc<dyn Storage>) -> Result<(), Se
     assert_eq!(storage.lease_days(&team.id)?, 7);
     assert!(storage.lease_days("no-such-team").is_err());
     assert!(storage.set_lease_days("no-such-team", 7).is_err());
+    Ok(())
+}
+
+/// Key epoch 1 starts once, for a team's only device on an empty log; a team with
+/// another device or anything in its log stays in clear.
+pub fn key_epochs_start_only_on_a_new_team(storage: Arc<dyn Storage>) -> Result<(), ServerError> {
+    let team = new_team(&*storage, "Chiffrée")?;
+    assert_eq!(storage.key_epoch(&team.id)?, 0);
+    let first = new_device(&*storage, &team, Role::Coordinateur)?;
+    assert_eq!(storage.start_key_epoch(&team.id, &first.id)?, (true, 1));
+    assert_eq!(
+        storage.start_key_epoch(&team.id, &first.id)?,
+        (false, 1),
+        "once"
+    );
+    assert_eq!(storage.key_epoch(&team.id)?, 1);
+
+    let crowded = new_team(&*storage, "Deux appareils")?;
+    let a = new_device(&*storage, &crowded, Role::Coordinateur)?;
+    new_device(&*storage, &crowded, Role::Intervenant)?;
+    assert_eq!(storage.start_key_epoch(&crowded.id, &a.id)?, (false, 0));
+
+    let used = new_team(&*storage, "Historique en clair")?;
+    let b = new_device(&*storage, &used, Role::Coordinateur)?;
+    storage.append_changes(&used.id, &b.id, &[change("déjà là", 40)], 3_000)?;
+    assert_eq!(storage.start_key_epoch(&used.id, &b.id)?, (false, 0));
+    assert_eq!(storage.key_epoch(&used.id)?, 0);
+    assert!(storage.key_epoch("no-such-team").is_err());
     Ok(())
 }
 

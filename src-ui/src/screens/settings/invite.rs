@@ -76,8 +76,19 @@ pub fn InviteDevice(shared: Shared) -> impl IntoView {
     };
     let result = move || {
         invite.get().map(|made| {
-            let link = invite_link(&made.server_url, &made.code, made.server_pin.as_deref());
+            let link = invite_link(
+                &made.server_url,
+                &made.code,
+                made.server_pin.as_deref(),
+                made.team_secret.as_deref(),
+            );
             let qr = qr_svg(&link).unwrap_or_default();
+            // Only the link carries the team's key: say so when there is one.
+            let how = if made.team_secret.is_some() {
+                i18n::key::INVITE_HOW_SEALED
+            } else {
+                i18n::key::INVITE_HOW
+            };
             let until = move || {
                 i18n::invite_valid_until(
                     i18n.lang(),
@@ -97,7 +108,7 @@ pub fn InviteDevice(shared: Shared) -> impl IntoView {
                         aria-label=move || i18n.t(i18n::key::INVITE_QR)
                         inner_html=qr
                     ></div>
-                    <p class="hint">{move || i18n.t(i18n::key::INVITE_HOW)}</p>
+                    <p id="invite-how" class="hint">{move || i18n.t(how)}</p>
                     <p id="invite-link" class="invite-link">{link}</p>
                 </div>
             }
@@ -151,6 +162,7 @@ mod tests {
             "https://equipe.example.org",
             "K7PF-3MQX-W9",
             Some(&"ab".repeat(32)),
+            Some(&"cd".repeat(32)),
         );
         let svg = qr_svg(&link).expect("a link of ~150 bytes fits a QR code");
         assert!(svg.starts_with("<svg"), "{}", &svg[..40]);

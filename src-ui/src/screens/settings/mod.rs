@@ -40,6 +40,7 @@ fn enrolment(
     device_name: &str,
     default_name: &str,
     server_pin: Option<String>,
+    team_secret: Option<String>,
 ) -> Result<Enrol, ValidationError> {
     let required = |field| ValidationError::new(field, Problem::Required);
     let server_url = server_url.trim();
@@ -62,6 +63,7 @@ fn enrolment(
         code: code.to_owned(),
         device_name: device_name.to_owned(),
         server_pin,
+        team_secret,
     })
 }
 
@@ -77,6 +79,8 @@ pub fn Settings(
     let code = RwSignal::new(String::new());
     // The server certificate's fingerprint, from a pasted invitation link.
     let server_pin = RwSignal::new(None::<String>);
+    // The link's one-time secret opening the team's keys: never shown, never typed.
+    let team_secret = RwSignal::new(None::<String>);
     let device_name = RwSignal::new(i18n::tr(i18n.lang_untracked(), key::DEFAULT_DEVICE_NAME));
     let enrolling = RwSignal::new(false);
     let syncing = RwSignal::new(false);
@@ -102,6 +106,7 @@ pub fn Settings(
         if let Some(link) = code.with(|c| parse_invite_link(c)) {
             server_url.set(link.server);
             server_pin.set(link.pin);
+            team_secret.set(link.key);
             code.set(link.code);
         }
     });
@@ -152,6 +157,7 @@ pub fn Settings(
             &device_name.get_untracked(),
             &i18n::tr(i18n.lang_untracked(), key::DEFAULT_DEVICE_NAME),
             server_pin.get_untracked(),
+            team_secret.get_untracked(),
         ) {
             Ok(args) => args,
             Err(e) => return fail(IpcError::Validation(e)),
@@ -164,6 +170,7 @@ pub fn Settings(
             match result {
                 Ok(status) => {
                     code.set(String::new());
+                    team_secret.set(None);
                     shared.set_status(status);
                     succeed(key::ENROLLED);
                     shared.refresh_list();
@@ -340,7 +347,7 @@ mod tests {
     #[test]
     fn enrolment_checks_each_field_in_order() {
         let field = |url, code| {
-            enrolment(url, code, "", "Téléphone", None)
+            enrolment(url, code, "", "Téléphone", None, None)
                 .err()
                 .map(|e| e.field)
         };
@@ -350,8 +357,8 @@ mod tests {
             field("http://192.168.1.20:8787", " "),
             Some(Field::EnrolmentCode)
         );
-        let ok =
-            enrolment(" http://h:8787 ", " ABC ", "  ", "Téléphone", None).map_err(|e| e.field);
+        let ok = enrolment(" http://h:8787 ", " ABC ", "  ", "Téléphone", None, None)
+            .map_err(|e| e.field);
         let ok = ok
             .as_ref()
             .map(|e| (&*e.server_url, &*e.code, &*e.device_name));

@@ -220,13 +220,14 @@ impl Storage for SqliteStorage {
         let inserted = self
             .conn()
             .execute(
-                "INSERT INTO enrolment_codes (code_hash, team_id, role, expires_at)
-                 VALUES (?1, ?2, ?3, ?4) ON CONFLICT (code_hash) DO NOTHING",
+                "INSERT INTO enrolment_codes (code_hash, team_id, role, expires_at, sealed_keys)
+                 VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (code_hash) DO NOTHING",
                 params![
                     code.code_hash,
                     code.team_id,
                     SqlRole(code.role),
-                    code.expires_at
+                    code.expires_at,
+                    code.sealed_keys
                 ],
             )
             .during("store an enrolment code")?;
@@ -243,16 +244,25 @@ impl Storage for SqliteStorage {
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .during("begin enrolment")?;
-        let code: Option<(String, SqlRole, i64, Option<i64>)> = tx
+        type CodeRow = (String, SqlRole, i64, Option<i64>, Option<Vec<u8>>);
+        let code: Option<CodeRow> = tx
             .query_row(
-                "SELECT team_id, role, expires_at, used_at FROM enrolment_codes
+                "SELECT team_id, role, expires_at, used_at, sealed_keys FROM enrolment_codes
                  WHERE code_hash = ?1",
                 [code_hash],
-                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
+                |row| {
+                    Ok((
+                        row.get(0)?,
+                        row.get(1)?,
+                        row.get(2)?,
+                        row.get(3)?,
+                        row.get(4)?,
+                    ))
+                },
             )
             .optional()
             .during("read an enrolment code")?;
-        let Some((team_id, SqlRole(role), expires_at, used_at)) = code else {
+        let Some((team_id, SqlRole(role), expires_at, used_at, sealed_keys)) = code else {
             return Ok(Redemption::Unknown);
         };
         if used_at.is_some() {
@@ -262,7 +272,7 @@ impl Storage for SqliteStorage {
             return Ok(Redemption::Expired);
         }
         tx.execute(
-            "UPDATE enrolment_codes SET used_at = ?2 WHERE code_hash = ?1",
+            "UPDATE enrolment_codes SET used_at = ?2, sealed_keys = NULL WHERE code_hash = ?1",
             params![code_hash, now_ms],
         )
         .during("mark an enrolment code used")?;
@@ -280,15 +290,18 @@ impl Storage for SqliteStorage {
         )
         .during("create a device")?;
         tx.commit().during("commit enrolment")?;
-        Ok(Redemption::Enrolled(Device {
-            id: device.id.clone(),
-            team_id,
-            name: device.name.clone(),
-            role,
-            created_at: now_ms,
-            revoked_at: None,
-            last_seen_at: Some(now_ms),
-        }))
+        Ok(Redemption::Enrolled(
+            Device {
+                id: device.id.clone(),
+                team_id,
+                name: device.name.clone(),
+                role,
+                created_at: now_ms,
+                revoked_at: None,
+                last_seen_at: Some(now_ms),
+            },
+            sealed_keys,
+        ))
     }
 
     fn device_by_token_hash(&self, token_hash: &str) -> Result<Option<Device>, ServerError> {
@@ -370,6 +383,60 @@ impl Storage for SqliteStorage {
         days.ok_or_else(|| ServerError::UnknownTeam {
             team_id: team_id.to_owned(),
         })
+    }
+
+    fn key_epoch(&self, team_id: &str) -> Result<u32, ServerError> {
+        let epoch: Option<u32> = self
+            .reader()
+            .query_row(
+                "SELECT key_epoch FROM teams WHERE id = ?1",
+                [team_id],
+                |r| r.get(0),
+            )
+            .optional()
+            .during("read the key epoch")?;
+        epoch.ok_or_else(|| ServerError::UnknownTeam {
+            team_id: team_id.to_owned(),
+        })
+    }
+
+    fn start_key_epoch(&self, team_id: &str, device_id: &str) -> Result<(bool, u32), ServerError> {
+        let mut conn = self.conn();
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .during("begin a key epoch")?;
+        let epoch: Option<u32> = tx
+            .query_row(
+                "SELECT key_epoch FROM teams WHERE id = ?1",
+                [team_id],
+                |r| r.get(0),
+            )
+            .optional()
+            .during("read the key epoch")?;
+        let Some(epoch) = epoch else {
+            return Err(ServerError::UnknownTeam {
+                team_id: team_id.to_owned(),
+            });
+        };
+        if epoch != 0 {
+            return Ok((false, epoch));
+        }
+        let first_and_empty: bool = tx
+            .query_row(
+                "SELECT NOT EXISTS (SELECT 1 FROM changes WHERE team_id = ?1)
+                    AND NOT EXISTS (SELECT 1 FROM erasures WHERE team_id = ?1)
+                    AND NOT EXISTS (SELECT 1 FROM devices WHERE team_id = ?1 AND id <> ?2)",
+                params![team_id, device_id],
+                |r| r.get(0),
+            )
+            .during("check the team is new")?;
+        if !first_and_empty {
+            return Ok((false, 0));
+        }
+        tx.execute("UPDATE teams SET key_epoch = 1 WHERE id = ?1", [team_id])
+            .during("start key epoch 1")?;
+        tx.commit().during("commit a key epoch")?;
+        Ok((true, 1))
     }
 
     fn set_lease_days(&self, team_id: &str, days: u32) -> Result<(), ServerError> {

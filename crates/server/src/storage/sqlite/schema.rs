@@ -76,6 +76,11 @@ pub(super) const MIGRATIONS: &[&str] = &[
     // 5: when each device last reached the server (to the hour), so a coordinator
     // knows whose records may be missing from the team's figures.
     "ALTER TABLE devices ADD COLUMN last_seen_at INTEGER;",
+    // 6: end-to-end encryption. The team's key epoch (0: its changes travel in clear),
+    // and, with a code a coordinator's device made, the team's keys sealed under the
+    // invitation's secret, which the server never sees (handed over once, then gone).
+    "ALTER TABLE teams ADD COLUMN key_epoch INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE enrolment_codes ADD COLUMN sealed_keys BLOB;",
 ];
 
 /// The `devices` columns [`read_device`] expects, in order.

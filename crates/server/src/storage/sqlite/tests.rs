@@ -45,6 +45,12 @@ fn suite_tokens_are_replaced_but_not_revived() -> Result<(), ServerError> {
 }
 
 #[test]
+fn suite_key_epochs_start_only_on_a_new_team() -> Result<(), ServerError> {
+    let (_dir, storage) = file_storage()?;
+    suite::key_epochs_start_only_on_a_new_team(storage)
+}
+
+#[test]
 fn suite_leases_default_to_thirty_days() -> Result<(), ServerError> {
     let (_dir, storage) = file_storage()?;
     suite::leases_default_to_thirty_days(storage)

@@ -1,0 +1,198 @@
+//! A team's keys, from its first device to the next ones, through a real server over
+//! TLS: the first coordinator's device of a new team makes the team key and the server
+//! starts key epoch 1; from then on every change leaves sealed, so the server's files
+//! never hold a person's words. An invitation seals the keys under a secret that only
+//! its link carries: the phone enrolled with the link reads the team's data and writes
+//! to it. A device enrolled without the key reads nothing and its clear writes are
+//! refused by the team; a link whose secret was altered enrols nothing.
+
+use std::path::Path;
+
+use anyhow::Context as _;
+use filrouge_core::app::Device;
+use filrouge_core::sync::{self, HttpTransport, SyncReport};
+use filrouge_core::{CoreError, Env};
+use filrouge_model::invite::{invite_link, parse_invite_link};
+use filrouge_model::ipc::{CreateInvite, Enrol};
+use filrouge_model::sync::Role;
+use filrouge_model::{Channel, RencontreDraft};
+use filrouge_tests::TestServer;
+
+const MARKER: &str = "Marqueur-K4Y5-parole-d-une-personne";
+
+/// Runs one sync of an app-layer device with its own saved credentials.
+fn sync_app(device: &Device) -> anyhow::Result<SyncReport> {
+    let conn = lock(device)?.connection()?.context("enrolled")?;
+    let mut transport = HttpTransport::pinned(&conn.url, &conn.token, conn.pin)?;
+    Ok(sync::run(device.store(), &mut transport)?)
+}
+
+fn lock(device: &Device) -> anyhow::Result<std::sync::MutexGuard<'_, filrouge_core::Store>> {
+    device
+        .store()
+        .lock()
+        .map_err(|_| anyhow::anyhow!("poisoned"))
+}
+
+fn record(device: &Device, place: &str, note: &str) -> anyhow::Result<()> {
+    lock(device)?.create_rencontre(RencontreDraft {
+        channel: Channel::Maraude,
+        place: place.into(),
+        note: note.into(),
+        occurred_at: Some(1_790_000_000_000),
+        headcount: 1,
+        ..RencontreDraft::default()
+    })?;
+    Ok(())
+}
+
+fn places(device: &Device) -> anyhow::Result<Vec<String>> {
+    let mut places: Vec<String> = lock(device)?
+        .list_rencontres_since(0)?
+        .into_iter()
+        .map(|r| r.place)
+        .collect();
+    places.sort();
+    Ok(places)
+}
+
+/// Whether any of the server's files (its database, WAL included) holds `needle`.
+fn server_files_hold(dir: &Path, needle: &str) -> anyhow::Result<bool> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if path.is_file() && name.starts_with("server.sqlite") {
+            let bytes = std::fs::read(&path)?;
+            if bytes.windows(needle.len()).any(|w| w == needle.as_bytes()) {
+                return Ok(true);
+            }
+        }
+    }
+    Ok(false)
+}
+
+fn open_device(dir: &Path, name: &str) -> anyhow::Result<Device> {
+    let dir = dir.join(name);
+    std::fs::create_dir_all(&dir)?;
+    Ok(Device::open(
+        &dir.join(filrouge_core::STORE_FILE),
+        Env::default(),
+    )?)
+}
+
+#[test]
+fn a_new_team_seals_its_log_and_only_an_invitation_link_opens_it() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let (server, fingerprint) = TestServer::start_tls(dir.path())?;
+
+    // The operator's first code makes the team's first coordinator: its device makes
+    // the team key, and the server starts epoch 1 for it.
+    let laptop = open_device(dir.path(), "laptop")?;
+    laptop.enrol(Enrol {
+        server_url: server.url.clone(),
+        code: server.enrolment_code(Role::Coordinateur)?,
+        device_name: "Portable de la coordination".into(),
+        server_pin: Some(fingerprint.clone()),
+        team_secret: None,
+    })?;
+    assert_eq!(
+        lock(&laptop)?.keyring()?.current().map(|(epoch, _)| epoch),
+        Some(1)
+    );
+    record(&laptop, "Gare du Nord", MARKER)?;
+    sync_app(&laptop)?;
+
+    // The invitation: its secret is in the link, never in what the server keeps.
+    let invite = laptop.create_invite(CreateInvite {
+        role: Role::Intervenant,
+    })?;
+    let secret = invite
+        .team_secret
+        .clone()
+        .context("the link carries a key")?;
+    let link = invite_link(
+        &invite.server_url,
+        &invite.code,
+        invite.server_pin.as_deref(),
+        Some(&secret),
+    );
+    let parsed = parse_invite_link(&link).context("the link parses")?;
+    assert_eq!(parsed.key.as_deref(), Some(secret.as_str()));
+    assert!(!server_files_hold(dir.path(), &secret)?);
+
+    // A link whose secret was altered enrols nothing (the code is spent, and says so
+    // on a second try: the coordinator makes a new invitation).
+    let mut altered = secret.clone().into_bytes();
+    altered[0] = if altered[0] == b'0' { b'1' } else { b'0' };
+    let stray = open_device(dir.path(), "stray")?;
+    let refused = stray.enrol(Enrol {
+        server_url: parsed.server.clone(),
+        code: parsed.code.clone(),
+        device_name: "Téléphone".into(),
+        server_pin: parsed.pin.clone(),
+        team_secret: Some(String::from_utf8(altered)?),
+    });
+    assert!(
+        matches!(refused, Err(CoreError::Validation(_))),
+        "{refused:?}"
+    );
+    assert!(lock(&stray)?.connection()?.is_none(), "nothing saved");
+    assert!(lock(&stray)?.keyring()?.is_empty());
+
+    // The phone enrolled with a good link reads the team's data and writes to it.
+    let invite = laptop.create_invite(CreateInvite {
+        role: Role::Intervenant,
+    })?;
+    let parsed = parse_invite_link(&invite_link(
+        &invite.server_url,
+        &invite.code,
+        invite.server_pin.as_deref(),
+        invite.team_secret.as_deref(),
+    ))
+    .context("the link parses")?;
+    assert_ne!(
+        parsed.key.as_deref(),
+        Some(secret.as_str()),
+        "one secret per link"
+    );
+    let phone = open_device(dir.path(), "phone")?;
+    phone.enrol(Enrol {
+        server_url: parsed.server,
+        code: parsed.code,
+        device_name: "Téléphone de Lina".into(),
+        server_pin: parsed.pin,
+        team_secret: parsed.key,
+    })?;
+    sync_app(&phone)?;
+    assert_eq!(places(&phone)?, ["Gare du Nord"]);
+    record(&phone, "Parc de la Villette", MARKER)?;
+    sync_app(&phone)?;
+    sync_app(&laptop)?;
+    assert_eq!(places(&laptop)?, ["Gare du Nord", "Parc de la Villette"]);
+
+    // A device enrolled without the key (a code made on the server itself) reads
+    // nothing: what it pulls stays sealed, waiting for a key. What it writes in clear
+    // is refused by the team's devices.
+    let mut keyless = server.device(dir.path(), "sans-cle")?;
+    keyless.sync()?;
+    assert!(keyless.store().list_rencontres_since(0)?.is_empty());
+    let (waiting, _) = keyless.store().set_aside_counts()?;
+    assert!(waiting >= 2, "{waiting} changes waiting for a key");
+    keyless.store().create_rencontre(RencontreDraft {
+        channel: Channel::Maraude,
+        place: "Écrit en clair".into(),
+        occurred_at: Some(1_790_000_000_000),
+        headcount: 1,
+        ..RencontreDraft::default()
+    })?;
+    keyless.sync()?;
+    sync_app(&laptop)?;
+    assert_eq!(places(&laptop)?, ["Gare du Nord", "Parc de la Villette"]);
+    let (_, refused) = lock(&laptop)?.set_aside_counts()?;
+    assert!(refused >= 1, "the clear change is refused");
+
+    // Nothing the team's devices wrote is readable in the server's files.
+    assert!(!server_files_hold(dir.path(), MARKER)?);
+    assert!(!server_files_hold(dir.path(), "Parc de la Villette")?);
+    Ok(())
+}
