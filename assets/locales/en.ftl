@@ -737,6 +737,16 @@ erase-why = Why
 erase-reason-needed = Choose why the person is erased: it goes in the erasure register, without their name.
 erase-confirm = Erase for good
 erase-cancel = Cancel
+hold-title = Retention
+hold-rule = The file of a person not in contact for 2 years is erased automatically. The coordination can keep it longer, for a written reason (an ongoing procedure, a legal obligation).
+hold-button = Keep beyond 2 years
+hold-reason = Reason (required)
+hold-confirm = Keep the file
+hold-lift = Lift the hold
+hold-saved = The file will be kept beyond 2 years.
+hold-lifted = The file follows the 2-year rule again.
+hold-by-unknown = the coordination
+hold-shown = Kept beyond 2 years since { $date }, by { $by }. Reason: { $reason }
 
 quality-title = Data quality
 quality-intro = Rules over the team's records, with what each finds: to fix from the person's thread. Nothing is blocked or changed from here.

@@ -779,6 +779,16 @@ erase-why = Pourquoi
 erase-reason-needed = Choisissez pourquoi la personne est effacée : c'est noté dans le registre des effacements, sans son nom.
 erase-confirm = Effacer définitivement
 erase-cancel = Annuler
+hold-title = Conservation
+hold-rule = La fiche d'une personne sans contact depuis 2 ans est effacée automatiquement. La coordination peut la conserver plus longtemps, pour un motif écrit (une procédure en cours, une obligation légale).
+hold-button = Conserver au-delà de 2 ans
+hold-reason = Motif (obligatoire)
+hold-confirm = Conserver la fiche
+hold-lift = Lever la conservation
+hold-saved = La fiche sera conservée au-delà de 2 ans.
+hold-lifted = La fiche suit de nouveau la règle des 2 ans.
+hold-by-unknown = la coordination
+hold-shown = Conservée au-delà de 2 ans depuis le { $date }, par { $by }. Motif : { $reason }
 
 quality-title = Qualité des données
 quality-intro = Des règles sur les fiches de l'équipe, avec ce que chacune trouve : à corriger depuis le fil de la personne. Rien n'est bloqué ni changé d'ici.

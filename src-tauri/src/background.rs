@@ -6,6 +6,9 @@
 //! a network manager), a device without network retries at least every minute, since
 //! an attempt with no network costs nothing to anyone.
 //!
+//! After each round, once a day, a coordinator's device erases the persons past the
+//! two-year retention (see `SyncWorker::retention`).
+//!
 //! Commands never wait on it: they poke it ([`SyncWorker::trigger`]) and return. The
 //! worker locks the store only between network requests (see `filrouge_core::sync::run`)
 //! and emits the `sync-status` event whenever the status changes, so the status line
@@ -16,7 +19,8 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use filrouge_core::sync::{self, HttpTransport, PERIOD, RetrySchedule};
-use filrouge_core::{CoreError, Gate, SystemClock};
+use filrouge_core::{Clock as _, CoreError, Gate, SystemClock};
+use filrouge_model::Day;
 use filrouge_model::ipc::{
     LOCK_STATUS_EVENT, LockStatus, SYNC_STATUS_EVENT, SyncFailure, SyncProgress, SyncStage,
     SyncStatus,
@@ -98,6 +102,8 @@ impl SyncWorker {
             .spawn(move || {
                 // First attempt soon after start: a device coming back online catches up.
                 let mut delay = Duration::from_secs(2);
+                // The day the retention erasure last ran (once a day is enough).
+                let mut retention_day = None;
                 // Woken by a poke or by the period; the app quitting ends the loop.
                 while !matches!(rx.recv_timeout(delay), Err(RecvTimeoutError::Disconnected)) {
                     while rx.try_recv().is_ok() {} // several pokes make one sync
@@ -108,6 +114,7 @@ impl SyncWorker {
                     {
                         tracing::warn!(error = %e, "checkpoint failed");
                     }
+                    this.retention(&mut retention_day);
                 }
             });
         if let Err(e) = spawned {
@@ -233,6 +240,33 @@ impl SyncWorker {
         };
         self.emit_status();
         delay
+    }
+
+    /// Once a day, on a coordinator's device (or one with no server), erases the
+    /// persons past the two-year retention (`Device::erase_expired`). An enrolled
+    /// device waits for a sync that succeeded, so a contact another device recorded
+    /// has arrived first; a failure is tried again at the next round.
+    fn retention(&self, last: &mut Option<Day>) {
+        let Some(device) = self.inner.gate.opened() else {
+            return;
+        };
+        let today = Day::from_epoch_ms(SystemClock.now_ms());
+        if *last == Some(today) {
+            return;
+        }
+        let enrolled = matches!(lock(device.store()).connection(), Ok(Some(_)));
+        if enrolled && lock(&self.inner.live).last_failure.is_some() {
+            return;
+        }
+        match device.erase_expired() {
+            Ok(erased) => {
+                *last = Some(today);
+                if erased > 0 {
+                    self.emit_status();
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "the retention erasure failed"),
+        }
     }
 
     fn emit_status(&self) {

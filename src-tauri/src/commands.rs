@@ -21,10 +21,10 @@ use filrouge_model::ipc::{
     CreatePartner, CreatePerson, CreateRencontre, DismissDuplicate, DryRunImport, EditRencontre,
     Enrol, ErasePerson, Export, ExportFunderTable, Exported, FindSimilarPersons, GetDashboard,
     GetDataQuality, GetEvent, GetFormDraft, GetFunderTable, GetLockStatus, GetPerson, GetProfile,
-    GetSyncStatus, Import, Invite, IpcError, LastPlace, ListConflicts, ListDevices, ListDuplicates,
-    ListErasures, ListEvents, ListFigure, ListPartners, ListRelances, ListRencontres, Lock,
-    LockStatus, MergePersons, MyCaseload, Orient, PlanRelance, PreviewImport, Register,
-    RevokeDevice, SaveFormDraft, SearchPersons, SetIdleLock, SetLease, SetProfile,
+    GetSyncStatus, HoldRetention, Import, Invite, IpcError, LastPlace, ListConflicts, ListDevices,
+    ListDuplicates, ListErasures, ListEvents, ListFigure, ListPartners, ListRelances,
+    ListRencontres, Lock, LockStatus, MergePersons, MyCaseload, Orient, PlanRelance, PreviewImport,
+    Register, RevokeDevice, SaveFormDraft, SearchPersons, SetIdleLock, SetLease, SetProfile,
     SetRelanceStatus, SettleConflict, SyncNow, SyncStatus, TeamDevice, UndoMerge, Unlock,
     UpdatePerson, UpdateRencontre,
 };
@@ -98,6 +98,7 @@ commands! {
     synced create_person(CreatePerson);
     local get_person(GetPerson);
     synced update_person(UpdatePerson);
+    synced hold_retention(HoldRetention);
     synced change_stage(ChangeStage);
     local list_relances(ListRelances);
     synced set_relance_status(SetRelanceStatus);

@@ -66,6 +66,7 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::create_person,
         commands::get_person,
         commands::update_person,
+        commands::hold_retention,
         commands::change_stage,
         commands::list_relances,
         commands::set_relance_status,

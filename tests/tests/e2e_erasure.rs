@@ -1,5 +1,6 @@
 //! End-to-end through the real app window (tauri-driver + WebKitWebDriver, under Xvfb):
-//! "Effacer définitivement" on a person's thread. The confirmation names her and asks
+//! "Conserver au-delà de 2 ans" (with its reason, then lifted) and "Effacer
+//! définitivement" on a person's thread. The confirmation names her and asks
 //! why; afterwards she is found nowhere, no file of the app's data folder holds her name
 //! (the store, its WAL, the logs, anything else), and the coordinator's figures still
 //! count the rencontre that named her. (The same erasure through a real server, the
@@ -63,6 +64,21 @@ fn a_person_erased_from_her_thread_is_in_no_file_and_still_counted() -> anyhow::
         s.wait_text("#persons-list", |t| t.contains(MARKER))?;
         s.click_css("#persons-list .person-row")?;
         s.wait_text("#person-name", |t| t == MARKER)?;
+        // The coordination may keep her file past the two-year rule, for a written
+        // reason only; the thread then says since when, by whom and why, until lifted.
+        s.click_css("#hold-open")?;
+        s.click_css("#hold-confirm")?;
+        s.wait_text("#hold-said", |t| t.to_lowercase().contains("motif"))?;
+        s.paste("#hold-reason", "Procédure en cours au tribunal")?;
+        s.click_css("#hold-confirm")?;
+        s.wait_text("#hold-standing", |t| {
+            t.starts_with("Conservée au-delà de 2 ans depuis le ")
+                && t.ends_with("Motif : Procédure en cours au tribunal")
+        })?;
+        s.execute("document.getElementById('hold').scrollIntoView({block: 'center'})")?;
+        s.screenshot(&artifacts_dir().join("e2e-hold-360x720.png"))?;
+        s.click_css("#hold-lift")?;
+        s.wait_for("#hold-open:not([hidden])")?;
         s.click_css("#erase-person")?;
         let question = s.wait_text("#erase-question", |t| !t.is_empty())?;
         assert_eq!(question, format!("Effacer définitivement « {MARKER} » ?"));

@@ -115,6 +115,29 @@ fn store_v18_still_opens_reads_and_edits() -> anyhow::Result<()> {
     check_persons(18)
 }
 
+#[test]
+fn store_v19_still_opens_reads_and_edits() -> anyhow::Result<()> {
+    check_persons(19)
+}
+
+/// Version 19 adds the retention hold: in a store upgraded from 18, the person recorded
+/// before follows the two-year rule, and a coordinator's hold keeps her file.
+#[test]
+fn an_upgraded_store_follows_the_retention_rule_and_its_hold() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let copy = dir.path().join("store.sqlite");
+    std::fs::copy(fixture(18), &copy)?;
+    let mut store = Store::open(&copy, Env::default())?;
+    let id = store.search_persons("elo", 5)?[0].id.clone();
+    let far = filrouge_model::Day::parse("2099-01-01")?;
+    assert_eq!(store.expired_persons(far)?, [id.to_string()]);
+    store.hold_retention(id.as_str(), Some("Procédure en cours".into()))?;
+    assert!(store.expired_persons(far)?.is_empty());
+    store.hold_retention(id.as_str(), None)?;
+    assert_eq!(store.expired_persons(far)?, [id.to_string()]);
+    Ok(())
+}
+
 /// Version 16 keeps, beside each row naming a person, the person it was recorded for:
 /// in a store upgraded from 15, a person recorded before can be merged into another,
 /// whose thread then holds theirs, and the undo gives it back. (The fixtures' rencontres

@@ -5,6 +5,8 @@
 //! - the dashboard of last month (p50 / p99 over many reads), beside plain SQLite
 //!   counting the month's rencontres by channel on the same file (the simplest figure);
 //! - a year's funder table (the default indicators, quarters and total);
+//! - the data-quality checks and the retention's expired persons, beside plain SQLite
+//!   grouping each person's last rencontre;
 //! - an XLSX export of 100,000 rows × 20 columns, beside the same rows as CSV, with the
 //!   process's peak memory (`VmHWM`) taken before anything else is loaded;
 //! - an import of 10,000 rencontre rows from CSV into the big store, beside plain SQLite
@@ -134,6 +136,24 @@ fn measure(records: usize, dir: &Path) -> anyhow::Result<()> {
         store.funder_table(&set, year, true)?;
         Ok(())
     })?;
+    // The data-quality checks (the retention warning among them) and the retention's
+    // expired persons, beside plain SQLite grouping each person's last rencontre.
+    let (quality50, quality99) = timed(20, || {
+        store.data_quality(today)?;
+        Ok(())
+    })?;
+    let (expired50, expired99) = timed(20, || {
+        store.expired_persons(today)?;
+        Ok(())
+    })?;
+    let (last50, _) = timed(20, || {
+        let mut stmt = conn.prepare_cached(
+            "SELECT person_id, max(occurred_at) FROM rencontre_persons GROUP BY person_id",
+        )?;
+        let n: usize = stmt.query_map([], |_| Ok(()))?.count();
+        anyhow::ensure!(n > 0, "persons were met");
+        Ok(())
+    })?;
 
     // The import: 10,000 rencontre rows of this year, as a team's CSV holds them.
     let mut text = String::from("Date;Canal;Lieu;Nombre;Intervenant;Note\n");
@@ -194,6 +214,20 @@ fn measure(records: usize, dir: &Path) -> anyhow::Result<()> {
         format!("{plain50:.2} ms"),
         format!("{:.0}×", dash50 / plain50.max(0.001)),
         "",
+    );
+    line(
+        "data-quality checks p50 / last rencontres",
+        format!("{quality50:.1} ms"),
+        format!("{last50:.1} ms"),
+        format!("{:.1}×", quality50 / last50.max(0.001)),
+        &format!("p99 {quality99:.1} ms"),
+    );
+    line(
+        "retention: expired persons p50 / last rencontres",
+        format!("{expired50:.1} ms"),
+        format!("{last50:.1} ms"),
+        format!("{:.1}×", expired50 / last50.max(0.001)),
+        &format!("p99 {expired99:.1} ms"),
     );
     line(
         "dashboard of a month p99 / plain count",

@@ -44,7 +44,7 @@ pub use id::RecordId;
 pub use records::{
     Consent, Contact, EtapeDraft, EventDraft, MergeDraft, MergedFields, NotDuplicateDraft,
     OrientationDraft, PartnerDraft, PersonDraft, RecordKind, RegistrationDraft, RelanceDraft,
-    Territory,
+    RetentionHold, Territory,
 };
 pub use rencontre::{Channel, Rencontre, RencontreDraft};
 pub use vocab::{

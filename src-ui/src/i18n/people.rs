@@ -269,6 +269,41 @@ pub const ERASE_CONFIRM: Key = Key("erase-confirm");
 /// Closes the confirmation.
 pub const ERASE_CANCEL: Key = Key("erase-cancel");
 
+/// Title of the retention part of a thread.
+pub const HOLD_TITLE: Key = Key("hold-title");
+/// The rule, in a sentence.
+pub const HOLD_RULE: Key = Key("hold-rule");
+/// The button that opens the hold's form.
+pub const HOLD_BUTTON: Key = Key("hold-button");
+/// Label of the reason.
+pub const HOLD_REASON: Key = Key("hold-reason");
+/// The button that keeps the file.
+pub const HOLD_CONFIRM: Key = Key("hold-confirm");
+/// The button that lifts the hold.
+pub const HOLD_LIFT: Key = Key("hold-lift");
+/// After keeping.
+pub const HOLD_SAVED: Key = Key("hold-saved");
+/// After lifting.
+pub const HOLD_LIFTED: Key = Key("hold-lifted");
+
+/// The standing hold: "Conservée au-delà de 2 ans depuis le 01/03/2026, par Awa.
+/// Motif : …" (no name: by the coordination).
+pub fn hold_shown(lang: Lang, hold: &filrouge_model::RetentionHold) -> String {
+    let by = hold
+        .by
+        .clone()
+        .unwrap_or_else(|| super::tr(lang, Key("hold-by-unknown")));
+    tr_args(
+        lang,
+        Key("hold-shown"),
+        &[
+            ("date", short_date(hold.since).into()),
+            ("by", by.into()),
+            ("reason", hold.reason.clone().into()),
+        ],
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -32,6 +32,9 @@ mod gate;
 mod gate_tests;
 mod people;
 mod rencontres;
+#[cfg(test)]
+#[cfg(feature = "http")]
+mod retention_tests;
 mod team;
 #[cfg(test)]
 mod tests;

@@ -2,8 +2,8 @@
 //! its forms, "Mes suivis", the relances due, and who uses the device.
 
 use filrouge_model::ipc::{
-    ChangeStage, CreatePerson, GetPerson, GetProfile, ListRelances, MyCaseload, PlanRelance,
-    SearchPersons, SetProfile, SetRelanceStatus, UpdatePerson,
+    ChangeStage, CreatePerson, GetPerson, GetProfile, HoldRetention, ListRelances, MyCaseload,
+    PlanRelance, SearchPersons, SetProfile, SetRelanceStatus, UpdatePerson,
 };
 use filrouge_model::views::{Caseload, DueRelance, PersonHit, PersonView, Profile};
 
@@ -38,6 +38,16 @@ impl Device {
         self.unit(|s| {
             s.update_person(cmd.id.as_str(), cmd.draft)?;
             s.person_view(cmd.id.as_str())
+        })
+    }
+
+    /// Keeps a person's file past the two-year retention, or lifts the hold
+    /// (coordinators' devices only), and answers their screen.
+    pub fn hold_retention(&self, cmd: HoldRetention) -> Result<PersonView, CoreError> {
+        self.unit(|s| {
+            crate::app::coordination::coordinator_today(s)?;
+            s.hold_retention(cmd.person.as_str(), cmd.reason)?;
+            s.person_view(cmd.person.as_str())
         })
     }
 

@@ -273,6 +273,38 @@ mod server {
             Ok(entry)
         }
 
+        /// Erases every person whose last contact is more than two years old, through
+        /// [`Device::erase_person`] with the reason "end of the retention period"; on a
+        /// field worker's device, does nothing (a coordinator's device does it for the
+        /// team). Returns how many persons were erased. Run it after a sync, so a
+        /// contact another device recorded has arrived first.
+        pub fn erase_expired(&self) -> Result<usize, CoreError> {
+            let expired = self.read(|s| match crate::app::coordination::coordinator_today(s) {
+                Ok(today) => s.expired_persons(today),
+                Err(CoreError::CoordinatorOnly) => Ok(Vec::new()),
+                Err(e) => Err(e),
+            })?;
+            let mut erased = 0;
+            for person in expired {
+                let Some(person) = filrouge_model::RecordId::parse(&person) else {
+                    continue;
+                };
+                // One erased already as part of another's merged group is gone.
+                match self.erase_person(filrouge_model::ipc::ErasePerson {
+                    person,
+                    reason: filrouge_model::erasure::ErasureReason::Conservation,
+                }) {
+                    Ok(_) => erased += 1,
+                    Err(CoreError::NotFound { .. }) => {}
+                    Err(e) => return Err(e),
+                }
+            }
+            if erased > 0 {
+                tracing::info!(erased, "retention: persons erased after two years");
+            }
+            Ok(erased)
+        }
+
         /// Runs `call` with this device's transport and the server's address, without
         /// holding the store while it waits.
         fn ask_server<T>(

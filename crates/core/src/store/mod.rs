@@ -44,6 +44,7 @@ pub(crate) mod queries;
 pub(crate) mod rebuild;
 pub(crate) mod record;
 pub(crate) mod records;
+pub(crate) mod retention;
 pub(crate) mod schema;
 pub(crate) mod single;
 pub(crate) mod wipe;

@@ -35,6 +35,9 @@ const WORKER_NAME: &str = "worker_name";
 /// The `meta` key of the rencontre being typed.
 const FORM_DRAFT: &str = "rencontre_form_draft";
 
+/// The person's field only [`Store::hold_retention`] writes.
+const HOLD_FIELD: &str = "retention_hold";
+
 impl Store {
     /// Who uses this device.
     pub fn profile(&self) -> Result<Profile, CoreError> {
@@ -143,11 +146,14 @@ impl Store {
     /// A merged person's forms show the values its merges took and the merged consent:
     /// only what the user changed from those is written into the survivor's own record,
     /// so an undo of the merge still gives it back as it was.
+    ///
+    /// The retention hold is not the forms' to change: only [`Store::hold_retention`]
+    /// writes it, so a worker's edit never lifts a coordinator's hold.
     pub fn update_person(&mut self, id: &str, draft: PersonDraft) -> Result<(), CoreError> {
         if crate::store::merges::standing(&self.conn, id)?
             != crate::store::merges::Standing::Survivor
         {
-            return self.update(id, draft);
+            return self.update_except(id, draft, &[HOLD_FIELD]);
         }
         let stored: PersonDraft = self.get(id)?;
         let shown = crate::store::merges::as_shown(&self.conn, id, &stored)?;
@@ -174,6 +180,22 @@ impl Store {
                     reason: e.to_string(),
                 }
             })?;
+        self.update_except(id, draft, &[HOLD_FIELD])
+    }
+
+    /// Keeps a person's file past the two-year retention with a written reason, decided
+    /// today by this device's worker, or lifts the hold (`reason` none). The record's
+    /// history keeps every change of it: who, when, why.
+    pub fn hold_retention(&mut self, id: &str, reason: Option<String>) -> Result<(), CoreError> {
+        let mut draft: PersonDraft = self.get(id)?;
+        draft.retention_hold = match reason {
+            Some(reason) => Some(filrouge_model::RetentionHold {
+                reason,
+                by: self.profile()?.worker_name,
+                since: filrouge_model::Day::from_epoch_ms(self.env.clock.now_ms()),
+            }),
+            None => None,
+        };
         self.update(id, draft)
     }
 

@@ -280,6 +280,7 @@ fn personne(tx: &Connection, id: &str, p: &PersonDraft, meta: Meta) -> Result<bo
         created_at(id).unwrap_or(meta.updated_at),
         contact.and_then(|c| c.phone.as_deref()),
         contact.and_then(|c| c.handle.as_deref()),
+        p.retention_hold.is_some(),
     ];
     let (rowid, names_changed) = match existing {
         Some((rowid, pseudonym, last_name)) => {
@@ -291,13 +292,13 @@ fn personne(tx: &Connection, id: &str, p: &PersonDraft, meta: Meta) -> Result<bo
                 "UPDATE personnes SET pseudonym = ?2, last_name = ?3, commune = ?4,
                         referent = ?5, stage = ?6, updated_at = ?7, birth_year = ?8,
                         age_band = ?9, gender = ?10, qpv = ?11, zrr = ?12, outre_mer = ?13,
-                        phone = ?15, handle = ?16
+                        phone = ?15, handle = ?16, held = ?17
                   WHERE id = ?1"
             } else {
                 "UPDATE personnes SET pseudonym = ?2, last_name = ?3, commune = ?4,
                         referent = ?5, stage = ?6, updated_at = ?7, birth_year = ?8,
                         age_band = ?9, gender = ?10, qpv = ?11, zrr = ?12, outre_mer = ?13,
-                        created_at = ?14, phone = ?15, handle = ?16
+                        created_at = ?14, phone = ?15, handle = ?16, held = ?17
                   WHERE id = ?1"
             };
             tx.prepare_cached(sql)?.execute(values)?;
@@ -312,9 +313,9 @@ fn personne(tx: &Connection, id: &str, p: &PersonDraft, meta: Meta) -> Result<bo
             tx.prepare_cached(
                 "INSERT INTO personnes (id, pseudonym, last_name, commune, referent, stage,
                                         updated_at, birth_year, age_band, gender, qpv, zrr,
-                                        outre_mer, created_at, phone, handle)
+                                        outre_mer, created_at, phone, handle, held)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,
-                         ?16)",
+                         ?16, ?17)",
             )?
             .execute(values)?;
             (tx.last_insert_rowid(), true)

@@ -71,11 +71,9 @@ impl Store {
             QualityRule::Retention,
             RecordKind::Personne,
             &format!(
-                "SELECT p.id, p.id, {NAME}, date(coalesce(max(rp.occurred_at), p.created_at) / 1000, 'unixepoch')
-                   FROM personnes p LEFT JOIN rencontre_persons rp ON rp.person_id = p.id
-                  GROUP BY p.id
-                 HAVING coalesce(max(rp.occurred_at), p.created_at) < ?1
-                  ORDER BY coalesce(max(rp.occurred_at), p.created_at), p.id"
+                "SELECT id, id, name, date(last / 1000, 'unixepoch')
+                   FROM ({}) WHERE NOT held AND last < ?1 ORDER BY last, id",
+                crate::store::retention::LAST_CONTACT
             ),
             &ms_before(RETENTION_NEAR_DAYS),
         )?);

@@ -64,9 +64,23 @@ impl Store {
     /// Edits a record: only fields whose value differs are written, so concurrent edits
     /// of other fields on other devices survive.
     pub(crate) fn update<R: Record>(&mut self, id: &str, draft: R) -> Result<(), CoreError> {
+        self.update_except(id, draft, &[])
+    }
+
+    /// [`Store::update`], leaving the top-level fields `kept` as the document holds
+    /// them whatever the draft says (fields only their own command changes).
+    pub(crate) fn update_except<R: Record>(
+        &mut self,
+        id: &str,
+        draft: R,
+        kept: &[&str],
+    ) -> Result<(), CoreError> {
         let now = self.env.clock.now_ms();
         let draft = draft.validated(now)?;
-        let json = to_object(&draft, id)?;
+        let mut json = to_object(&draft, id)?;
+        for field in kept {
+            json.remove(*field);
+        }
         self.edit(id, R::KIND, now, |doc| {
             record::write_object(doc, &ROOT, &json, &R::SCHEMA, "")
         })

@@ -491,6 +491,12 @@ const MIGRATIONS: &[&str] = &[
         at     INTEGER NOT NULL
     ) STRICT, WITHOUT ROWID;
     "#,
+    // 19: the two-year retention (`store::retention`). Whether a coordinator keeps a
+    // person's file past it (`PersonDraft::retention_hold`). No person had a hold
+    // before this version, so 0 is right for every row and nothing is rebuilt.
+    r#"
+    ALTER TABLE personnes ADD COLUMN held INTEGER NOT NULL DEFAULT 0;
+    "#,
 ];
 
 /// The schema version this code writes.

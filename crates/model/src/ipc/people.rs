@@ -202,6 +202,21 @@ impl Command for ErasePerson {
     type Output = crate::erasure::ErasureEntry;
 }
 
+/// Keeps a person's file past the two-year retention, with a written reason, or lifts
+/// that hold (`reason` none); coordinators only. Answers with their screen.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct HoldRetention {
+    /// The person.
+    pub person: crate::RecordId,
+    /// Why the file is kept; none lifts the hold.
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+impl Command for HoldRetention {
+    const NAME: &'static str = "hold_retention";
+    type Output = PersonView;
+}
+
 /// This device's erasure register (coordinators only): each erasure's day, reason and
 /// number of records, oldest first; nothing about whom.
 #[derive(Debug, Clone, Serialize, Deserialize)]

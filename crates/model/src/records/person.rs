@@ -32,6 +32,8 @@ pub const HANDLE_MAX: usize = 80;
 pub const REFERENT_MAX: usize = 60;
 /// Earliest birth year accepted; later years up to the current one.
 pub const BIRTH_YEAR_MIN: i32 = 1900;
+/// Longest reason for keeping a file past the retention period, in characters.
+pub const HOLD_REASON_MAX: usize = 300;
 /// Fewest and most digits in a phone number: a French mobile has 10, E.164 allows 15.
 const PHONE_DIGITS: std::ops::RangeInclusive<usize> = 6..=15;
 
@@ -97,6 +99,29 @@ impl Consent {
     }
 }
 
+/// A coordinator's decision to keep a person's file past the two-year retention (an
+/// ongoing procedure, a legal obligation), with its written reason: who decided and
+/// since when are kept with it, and the record's history keeps every change of it.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RetentionHold {
+    /// Why the file is kept, in the coordinator's words. Required.
+    pub reason: String,
+    /// The coordinator who decided, as their profile names them.
+    #[serde(default)]
+    pub by: Option<String>,
+    /// The day it was decided.
+    pub since: Day,
+}
+
+// The reason may name the person or their situation.
+impl std::fmt::Debug for RetentionHold {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RetentionHold")
+            .field("since", &self.since)
+            .finish_non_exhaustive()
+    }
+}
+
 /// What a user fills in to record a person, or to change one.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PersonDraft {
@@ -141,6 +166,10 @@ pub struct PersonDraft {
     /// The current stage of the path, if one was recorded.
     #[serde(default)]
     pub stage: Option<Stage>,
+    /// Kept past the two-year retention, by a coordinator's decision (only
+    /// `HoldRetention` changes it: a form's copy of it is ignored).
+    #[serde(default)]
+    pub retention_hold: Option<RetentionHold>,
 }
 
 // Debug shows presence and counts only: names, contact means, age, gender, commune and
@@ -159,6 +188,7 @@ impl std::fmt::Debug for PersonDraft {
             .field("has_referent", &self.referent.is_some())
             .field("has_consent", &self.consent.is_some())
             .field("stage", &self.stage)
+            .field("held", &self.retention_hold.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -181,6 +211,7 @@ impl PersonDraft {
             referent: None,
             consent: None,
             stage: None,
+            retention_hold: None,
         }
     }
 
@@ -228,6 +259,12 @@ impl PersonDraft {
             None => None,
         };
         self.referent = check::optional(Field::Referent, self.referent, REFERENT_MAX)?;
+        if let Some(mut hold) = self.retention_hold.take() {
+            hold.reason = check::required(Field::Reason, hold.reason, HOLD_REASON_MAX)?;
+            hold.by = check::optional(Field::Referent, hold.by, REFERENT_MAX)?;
+            check::happened(Field::Date, hold.since, now_ms)?;
+            self.retention_hold = Some(hold);
+        }
         Ok(self)
     }
 }

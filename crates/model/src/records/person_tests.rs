@@ -300,3 +300,40 @@ fn serde_round_trips_with_codes_and_defaults() {
     let minimal: PersonDraft = serde_json::from_str(r#"{"pseudonym":"Momo"}"#).unwrap();
     assert_eq!(minimal, PersonDraft::new("Momo"));
 }
+
+#[test]
+fn a_retention_hold_needs_a_reason_of_bounded_length_and_a_past_day() {
+    let held = |reason: &str, since: &str| PersonDraft {
+        retention_hold: Some(RetentionHold {
+            reason: reason.into(),
+            by: Some(" Awa ".into()),
+            since: day(since),
+        }),
+        ..PersonDraft::new("Momo")
+    };
+    let ok = held("  Procédure en cours au tribunal  ", "2026-11-20")
+        .validate(NOW)
+        .unwrap()
+        .retention_hold
+        .unwrap();
+    assert_eq!(ok.reason, "Procédure en cours au tribunal");
+    assert_eq!(ok.by.as_deref(), Some("Awa"));
+    fails(
+        held("   ", "2026-11-20").validate(NOW),
+        Field::Reason,
+        Problem::Required,
+    );
+    let max = HOLD_REASON_MAX;
+    fails(
+        held(&"x".repeat(max + 1), "2026-11-20").validate(NOW),
+        Field::Reason,
+        Problem::TooLong { max },
+    );
+    assert!(
+        held("Motif", "2099-01-01").validate(NOW).is_err(),
+        "a day to come"
+    );
+    // The reason is not in Debug output.
+    let shown = format!("{:?}", held("Procédure en cours", "2026-11-20"));
+    assert!(!shown.contains("Procédure"), "{shown}");
+}

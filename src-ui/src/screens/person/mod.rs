@@ -9,6 +9,7 @@
 
 pub mod erase;
 pub mod forms;
+pub mod hold;
 pub mod known;
 pub mod merged;
 
@@ -174,6 +175,7 @@ fn PersonDetails(
         <OrientForm view_of notice partners id=v.id.clone() />
         <ReferentForm view_of notice v=v.clone() />
         <ConsentForm view_of notice v=v.clone() />
+        <hold::HoldSection shared view_of notice person=v.id.clone() hold=p.retention_hold.clone() />
         <erase::EraseSection shared person=v.id.clone() name=name_for_erase />
     }
 }
