@@ -242,7 +242,8 @@ impl SyncWorker {
         delay
     }
 
-    /// Once a day, on a coordinator's device (or one with no server), erases the
+    /// Once a day, purges the access log's entries older than twelve months, and, on a
+    /// coordinator's device (or one with no server), erases the
     /// persons past the two-year retention (`Device::erase_expired`). An enrolled
     /// device waits for a sync that succeeded, so a contact another device recorded
     /// has arrived first; a failure is tried again at the next round.
@@ -253,6 +254,10 @@ impl SyncWorker {
         let today = Day::from_epoch_ms(SystemClock.now_ms());
         if *last == Some(today) {
             return;
+        }
+        // The purge needs no server: done whether the sync works or not.
+        if let Err(e) = device.purge_access_log() {
+            tracing::warn!(error = %e, "the access log's purge failed");
         }
         let enrolled = matches!(lock(device.store()).connection(), Ok(Some(_)));
         if enrolled && lock(&self.inner.live).last_failure.is_some() {

@@ -19,10 +19,10 @@ use filrouge_model::erasure::ErasureEntry;
 use filrouge_model::ipc::{
     ChangeSecret, ChangeStage, CheckIn, ChooseSecret, Command, CreateEvent, CreateInvite,
     CreatePartner, CreatePerson, CreateRencontre, DismissDuplicate, DryRunImport, EditRencontre,
-    Enrol, ErasePerson, Export, ExportFunderTable, Exported, FindSimilarPersons, GetDashboard,
-    GetDataQuality, GetEvent, GetFormDraft, GetFunderTable, GetLockStatus, GetPerson, GetProfile,
-    GetSyncStatus, HoldRetention, Import, Invite, IpcError, LastPlace, ListConflicts, ListDevices,
-    ListDuplicates, ListErasures, ListEvents, ListFigure, ListPartners, ListRelances,
+    Enrol, ErasePerson, Export, ExportFunderTable, Exported, FindSimilarPersons, GetAccessLog,
+    GetDashboard, GetDataQuality, GetEvent, GetFormDraft, GetFunderTable, GetLockStatus, GetPerson,
+    GetProfile, GetSyncStatus, HoldRetention, Import, Invite, IpcError, LastPlace, ListConflicts,
+    ListDevices, ListDuplicates, ListErasures, ListEvents, ListFigure, ListPartners, ListRelances,
     ListRencontres, Lock, LockStatus, MergePersons, MyCaseload, Orient, PlanRelance, PreviewImport,
     Register, RevokeDevice, SaveFormDraft, SearchPersons, SetIdleLock, SetLease, SetProfile,
     SetRelanceStatus, SettleConflict, SyncNow, SyncStatus, TeamDevice, UndoMerge, Unlock,
@@ -99,6 +99,7 @@ commands! {
     local get_person(GetPerson);
     synced update_person(UpdatePerson);
     synced hold_retention(HoldRetention);
+    local get_access_log(GetAccessLog);
     synced change_stage(ChangeStage);
     local list_relances(ListRelances);
     synced set_relance_status(SetRelanceStatus);

@@ -67,6 +67,7 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::get_person,
         commands::update_person,
         commands::hold_retention,
+        commands::get_access_log,
         commands::change_stage,
         commands::list_relances,
         commands::set_relance_status,

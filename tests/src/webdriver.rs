@@ -279,9 +279,18 @@ impl Session {
         self.click(&el)
     }
 
-    /// Replaces the content of an input with `text`.
+    /// Replaces the content of an input with `text`, the input first scrolled to the
+    /// middle of the window (as [`Session::click`] does: at the bottom edge, the phone
+    /// layout's tab bar covers it and WebDriver refuses to type).
     pub fn fill(&self, css: &str, text: &str) -> anyhow::Result<()> {
         let el = self.wait_for(css)?;
+        self.post(
+            "/execute/sync",
+            json!({
+                "script": "arguments[0].scrollIntoView({ block: 'center', inline: 'center' });",
+                "args": [{ ELEMENT_KEY: el.0 }],
+            }),
+        )?;
         self.post(&format!("/element/{}/clear", el.0), json!({}))?;
         self.post(&format!("/element/{}/value", el.0), json!({"text": text}))?;
         Ok(())

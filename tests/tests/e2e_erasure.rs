@@ -1,5 +1,6 @@
 //! End-to-end through the real app window (tauri-driver + WebKitWebDriver, under Xvfb):
-//! "Conserver au-delà de 2 ans" (with its reason, then lifted) and "Effacer
+//! "Conserver au-delà de 2 ans" (with its reason, then lifted), "Qui a consulté ou
+//! modifié ce dossier" (the access log), and "Effacer
 //! définitivement" on a person's thread. The confirmation names her and asks
 //! why; afterwards she is found nowhere, no file of the app's data folder holds her name
 //! (the store, its WAL, the logs, anything else), and the coordinator's figures still
@@ -79,6 +80,18 @@ fn a_person_erased_from_her_thread_is_in_no_file_and_still_counted() -> anyhow::
         s.screenshot(&artifacts_dir().join("e2e-hold-360x720.png"))?;
         s.click_css("#hold-lift")?;
         s.wait_for("#hold-open:not([hidden])")?;
+        // The access log says who looked at her file and what was decided, newest
+        // first, and nothing of the file itself.
+        s.click_css("#access-log summary")?;
+        s.wait_count("#access-log li.access-entry", 3)?;
+        let log = s.wait_text("#access-log .access-entries", |t| !t.is_empty())?;
+        assert!(
+            log.contains("a consulté le dossier") && log.contains("a décidé de la conservation"),
+            "{log}"
+        );
+        assert!(!log.contains("Procédure") && !log.contains(MARKER), "{log}");
+        s.execute("document.getElementById('access-log').scrollIntoView({block: 'center'})")?;
+        s.screenshot(&artifacts_dir().join("e2e-access-log-360x720.png"))?;
         s.click_css("#erase-person")?;
         let question = s.wait_text("#erase-question", |t| !t.is_empty())?;
         assert_eq!(question, format!("Effacer définitivement « {MARKER} » ?"));

@@ -120,6 +120,34 @@ fn store_v19_still_opens_reads_and_edits() -> anyhow::Result<()> {
     check_persons(19)
 }
 
+#[test]
+fn store_v20_still_opens_reads_and_edits() -> anyhow::Result<()> {
+    check_persons(20)
+}
+
+/// Version 20 adds the access log: a store upgraded from 19 starts an empty chain,
+/// which the next action begins and verification accepts.
+#[test]
+fn an_upgraded_store_starts_its_access_log() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let copy = dir.path().join("store.sqlite");
+    std::fs::copy(fixture(19), &copy)?;
+    let mut store = Store::open(&copy, Env::default())?;
+    let id = store.search_persons("elo", 5)?[0].id.clone();
+    assert_eq!(
+        store.verify_access_log()?.map(|c| c.entries),
+        Ok(0),
+        "an empty chain"
+    );
+    store.log_access_many(&[(
+        filrouge_model::access::AccessAction::Consulte,
+        Some(id.as_str()),
+    )])?;
+    assert_eq!(store.verify_access_log()?.map(|c| c.entries), Ok(1));
+    assert_eq!(store.access_entries(id.as_str())?.len(), 1);
+    Ok(())
+}
+
 /// Version 19 adds the retention hold: in a store upgraded from 18, the person recorded
 /// before follows the two-year rule, and a coordinator's hold keeps her file.
 #[test]

@@ -35,6 +35,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 mod backup;
+mod bench_access;
 mod bench_conflicts;
 mod bench_coord;
 mod bench_dups;
@@ -212,6 +213,13 @@ enum FormatArg {
 
 #[derive(Subcommand, Debug)]
 enum Bench {
+    /// The access log: one entry appended, and a log of 1,000,000 entries verified,
+    /// next to plain SQLite.
+    Access {
+        /// Scratch directory (default: the system's temporary directory).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
     /// The coordination space: a month's dashboard, a year's funder table, an XLSX
     /// export of 100,000 rows and an import of 10,000, on a store of `records`.
     Coord {
@@ -347,6 +355,9 @@ fn main() -> anyhow::Result<()> {
             &dir.unwrap_or_else(std::env::temp_dir),
             duplicates_only,
         ),
+        Command::Bench {
+            what: Bench::Access { dir },
+        } => bench_access::run(&dir.unwrap_or_else(std::env::temp_dir)),
         Command::Bench {
             what: Bench::Store { sizes, dir, keep },
         } => bench_store::run(&sizes, &dir.unwrap_or_else(std::env::temp_dir), keep),

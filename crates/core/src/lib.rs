@@ -31,6 +31,7 @@ pub mod vault;
 
 pub use app::{Device, Gate};
 pub use error::CoreError;
+pub use store::access::{AccessLogBreak, AccessLogCheck};
 pub use store::kinds::Record;
 pub use store::people::TEAM_REFERENT;
 pub use store::rebuild::RebuildReport;

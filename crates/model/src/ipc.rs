@@ -35,9 +35,9 @@ pub use lock::{
 pub use partners::{CreatePartner, ListPartners, Orient};
 
 pub use people::{
-    ChangeStage, CreatePerson, ErasePerson, GetPerson, GetProfile, HoldRetention, ListErasures,
-    ListRelances, MyCaseload, PlanRelance, SearchPersons, SetProfile, SetRelanceStatus,
-    UpdatePerson,
+    ChangeStage, CreatePerson, ErasePerson, GetAccessLog, GetPerson, GetProfile, HoldRetention,
+    ListErasures, ListRelances, MyCaseload, PlanRelance, SearchPersons, SetProfile,
+    SetRelanceStatus, UpdatePerson,
 };
 
 /// A command the UI can send to the shell.

@@ -16,6 +16,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod access;
 pub mod check;
 pub mod conflicts;
 pub mod dashboard;

@@ -269,6 +269,13 @@ pub const ERASE_CONFIRM: Key = Key("erase-confirm");
 /// Closes the confirmation.
 pub const ERASE_CANCEL: Key = Key("erase-cancel");
 
+/// Title of the access log's fold on a thread.
+pub const ACCESS_TITLE: Key = Key("access-title");
+/// What it lists.
+pub const ACCESS_HINT: Key = Key("access-hint");
+/// A worker who gave no name on their device.
+pub const ACCESS_UNNAMED: Key = Key("access-unnamed");
+
 /// Title of the retention part of a thread.
 pub const HOLD_TITLE: Key = Key("hold-title");
 /// The rule, in a sentence.

@@ -60,6 +60,11 @@ impl Device {
         self.unit(|s| {
             let person = cmd.draft.person_id.clone();
             s.orient(cmd.draft)?;
+            s.log_access(
+                filrouge_model::access::AccessAction::Modifie,
+                Some(person.as_str()),
+                &[filrouge_model::access::FieldGroup::Parcours],
+            )?;
             s.person_view(&person)
         })
     }

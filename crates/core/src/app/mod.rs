@@ -23,6 +23,9 @@
 //! commands) block on the network without holding the store; the shell runs them on a
 //! blocking thread.
 
+mod access;
+#[cfg(test)]
+mod access_tests;
 mod conflicts;
 mod coordination;
 mod duplicates;

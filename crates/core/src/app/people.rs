@@ -7,7 +7,8 @@ use filrouge_model::ipc::{
 };
 use filrouge_model::views::{Caseload, DueRelance, PersonHit, PersonView, Profile};
 
-use filrouge_model::RecordId;
+use filrouge_model::access::{AccessAction as A, FieldGroup as G};
+use filrouge_model::{PersonDraft, RecordId};
 
 use super::Device;
 use crate::CoreError;
@@ -23,21 +24,38 @@ impl Device {
     pub fn create_person(&self, cmd: CreatePerson) -> Result<PersonHit, CoreError> {
         self.unit(|s| {
             let id = s.create_person(cmd.draft)?;
+            s.log_access(A::Cree, Some(id.as_str()), &[])?;
             s.person_hit(&id)
         })
     }
 
     /// A person's screen.
+    ///
+    /// Opening a thread is an access the log keeps: one entry, in its own transaction.
     pub fn get_person(&self, cmd: GetPerson) -> Result<PersonView, CoreError> {
-        self.read_doc(|s| s.person_view(cmd.id.as_str()))
+        self.unit(|s| {
+            let view = s.person_view(cmd.id.as_str())?;
+            s.log_access(A::Consulte, Some(view.id.as_str()), &[])?;
+            Ok(view)
+        })
     }
 
     /// Saves a person's record (consent, référent, what is known) and answers their
     /// screen as it now is.
     pub fn update_person(&self, cmd: UpdatePerson) -> Result<PersonView, CoreError> {
         self.unit(|s| {
-            s.update_person(cmd.id.as_str(), cmd.draft)?;
-            s.person_view(cmd.id.as_str())
+            let id = cmd.id.as_str();
+            let before: PersonDraft = s.get(id)?;
+            let after = cmd.draft.clone().validate(s.env.clock.now_ms())?;
+            s.update_person(id, cmd.draft)?;
+            let (consent, groups) = changed_groups(&before, &after);
+            if consent {
+                s.log_access(A::Consentement, Some(id), &[])?;
+            }
+            if !groups.is_empty() {
+                s.log_access(A::Modifie, Some(id), &groups)?;
+            }
+            s.person_view(id)
         })
     }
 
@@ -47,6 +65,7 @@ impl Device {
         self.unit(|s| {
             crate::app::coordination::coordinator_today(s)?;
             s.hold_retention(cmd.person.as_str(), cmd.reason)?;
+            s.log_access(A::Conservation, Some(cmd.person.as_str()), &[])?;
             s.person_view(cmd.person.as_str())
         })
     }
@@ -61,6 +80,7 @@ impl Device {
                 note: cmd.note,
                 exit: cmd.exit,
             })?;
+            s.log_access(A::Modifie, Some(cmd.person_id.as_str()), &[G::Parcours])?;
             s.person_view(cmd.person_id.as_str())
         })
     }
@@ -82,7 +102,12 @@ impl Device {
 
     /// Plans a relance for this device's worker; answers its id.
     pub fn plan_relance(&self, cmd: PlanRelance) -> Result<RecordId, CoreError> {
-        self.unit(|s| s.plan_relance(cmd.person_id, cmd.due, cmd.reason))
+        self.unit(|s| {
+            if let Some(person) = &cmd.person_id {
+                s.log_access(A::Modifie, Some(person.as_str()), &[G::Parcours])?;
+            }
+            s.plan_relance(cmd.person_id, cmd.due, cmd.reason)
+        })
     }
 
     /// Who uses this device.
@@ -100,4 +125,47 @@ impl Device {
     pub fn my_caseload(&self, cmd: MyCaseload) -> Result<Caseload, CoreError> {
         self.read(|s| s.caseload_of_worker(cmd.limit))
     }
+}
+
+/// Whether a person's consent changed between two states of their record, and which
+/// other field groups did: what the access log says of an edit (no value, ever).
+fn changed_groups(before: &PersonDraft, after: &PersonDraft) -> (bool, Vec<G>) {
+    let mut groups = Vec::new();
+    let identity = (
+        &before.pseudonym,
+        &before.last_name,
+        before.birth_year,
+        before.age_band,
+        before.gender,
+    ) != (
+        &after.pseudonym,
+        &after.last_name,
+        after.birth_year,
+        after.age_band,
+        after.gender,
+    );
+    let situation = (
+        &before.categories,
+        &before.freins,
+        &before.interests,
+        &before.skills,
+    ) != (
+        &after.categories,
+        &after.freins,
+        &after.interests,
+        &after.skills,
+    );
+    for (changed, group) in [
+        (identity, G::Identite),
+        (before.territory != after.territory, G::Territoire),
+        (situation, G::Situation),
+        (before.contact != after.contact, G::Contact),
+        (before.referent != after.referent, G::Referent),
+        (before.stage != after.stage, G::Parcours),
+    ] {
+        if changed {
+            groups.push(group);
+        }
+    }
+    (before.consent != after.consent, groups)
 }

@@ -17,7 +17,9 @@ impl Device {
     /// crash never leaves the saved rencontre's draft to be saved again.
     pub fn create_rencontre(&self, cmd: CreateRencontre) -> Result<Rencontre, CoreError> {
         self.unit(|s| {
+            let persons = cmd.draft.persons.clone();
             let row = s.create_rencontre(cmd.draft)?;
+            log_rencontre(s, &persons)?;
             s.set_form_draft(None)?;
             Ok(row)
         })
@@ -25,7 +27,12 @@ impl Device {
 
     /// Changes a rencontre; only the fields that differ are written.
     pub fn update_rencontre(&self, cmd: UpdateRencontre) -> Result<Rencontre, CoreError> {
-        self.unit(|s| s.update_rencontre(cmd.id.as_str(), cmd.draft))
+        self.unit(|s| {
+            let persons = cmd.draft.persons.clone();
+            let row = s.update_rencontre(cmd.id.as_str(), cmd.draft)?;
+            log_rencontre(s, &persons)?;
+            Ok(row)
+        })
     }
 
     /// Changes a rencontre's place and note (the list's inline edit).
@@ -57,4 +64,19 @@ impl Device {
     pub fn save_form_draft(&self, cmd: SaveFormDraft) -> Result<(), CoreError> {
         self.unit(|s| s.set_form_draft(cmd.draft.as_ref()))
     }
+}
+
+/// A rencontre recorded or changed is a change to the file of each person it names.
+fn log_rencontre(
+    s: &crate::Store,
+    persons: &std::collections::BTreeSet<filrouge_model::RecordId>,
+) -> Result<(), CoreError> {
+    for person in persons {
+        s.log_access(
+            filrouge_model::access::AccessAction::Modifie,
+            Some(person.as_str()),
+            &[filrouge_model::access::FieldGroup::Rencontre],
+        )?;
+    }
+    Ok(())
 }

@@ -268,7 +268,15 @@ mod server {
                     self.ask_server(|server, _| server.erase(doc))?;
                 }
             }
-            let entry = self.unit(|s| s.apply_erasure(&plan, cmd.reason))?;
+            let entry = self.unit(|s| {
+                let entry = s.apply_erasure(&plan, cmd.reason)?;
+                s.log_access(
+                    filrouge_model::access::AccessAction::Efface,
+                    Some(cmd.person.as_str()),
+                    &[],
+                )?;
+                Ok(entry)
+            })?;
             self.lock().scrub()?;
             Ok(entry)
         }

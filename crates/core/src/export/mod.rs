@@ -357,6 +357,27 @@ impl Store {
         format: &str,
         rows: u64,
     ) -> Result<(), CoreError> {
+        // The journal's line and the access log's entry together, or neither.
+        self.conn.execute_batch("SAVEPOINT journal_export")?;
+        let done = self.journal_lines(params, format, rows);
+        match done {
+            Ok(()) => self.conn.execute_batch("RELEASE journal_export")?,
+            Err(_) => self
+                .conn
+                .execute_batch("ROLLBACK TO journal_export; RELEASE journal_export")?,
+        }
+        done
+    }
+
+    fn journal_lines(&self, params: &Parameters, format: &str, rows: u64) -> Result<(), CoreError> {
+        crate::store::access::append(
+            &self.conn,
+            params.at,
+            params.by.as_deref(),
+            filrouge_model::access::AccessAction::Exporte,
+            None,
+            &[],
+        )?;
         self.conn
             .prepare_cached(
                 "INSERT INTO exports (at, who, what, format, period, rows, personal)

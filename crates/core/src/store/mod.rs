@@ -22,6 +22,7 @@
 //!   étapes and relances, the device's settings), [`events`] (events and registrations),
 //!   [`partners`] (the directory and orientations).
 
+pub(crate) mod access;
 pub(crate) mod conflicts;
 pub(crate) mod dashboard;
 #[cfg(test)]

@@ -497,6 +497,37 @@ const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE personnes ADD COLUMN held INTEGER NOT NULL DEFAULT 0;
     "#,
+    // 20: the access log (`store::access`): one hash-chained entry per action on a
+    // person's file; its state keeps the head and the base (the last purged entry).
+    // Raw SQL may not change or remove an entry: only a purge, flagged in the state,
+    // deletes, and verification catches a dropped trigger's work.
+    r#"
+    CREATE TABLE access_log (
+        seq    INTEGER PRIMARY KEY,
+        at     INTEGER NOT NULL,
+        worker TEXT,
+        action TEXT NOT NULL,
+        record TEXT,
+        detail TEXT,
+        prev   BLOB NOT NULL,
+        hash   BLOB NOT NULL
+    ) STRICT;
+    CREATE INDEX access_log_by_record ON access_log (record, seq) WHERE record IS NOT NULL;
+    CREATE TABLE access_log_state (
+        id        INTEGER PRIMARY KEY CHECK (id = 1),
+        head_seq  INTEGER NOT NULL,
+        head_hash BLOB NOT NULL,
+        base_seq  INTEGER NOT NULL,
+        base_hash BLOB NOT NULL,
+        purging   INTEGER NOT NULL
+    ) STRICT;
+    INSERT INTO access_log_state VALUES (1, 0, zeroblob(32), 0, zeroblob(32), 0);
+    CREATE TRIGGER access_log_no_update BEFORE UPDATE ON access_log
+    BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END;
+    CREATE TRIGGER access_log_no_delete BEFORE DELETE ON access_log
+    WHEN (SELECT purging FROM access_log_state WHERE id = 1) = 0
+    BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END;
+    "#,
 ];
 
 /// The schema version this code writes.

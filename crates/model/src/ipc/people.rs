@@ -217,6 +217,18 @@ impl Command for HoldRetention {
     type Output = PersonView;
 }
 
+/// Who viewed or changed a person's file, newest first, from this device's access log
+/// (coordinators only).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct GetAccessLog {
+    /// The person.
+    pub person: crate::RecordId,
+}
+impl Command for GetAccessLog {
+    const NAME: &'static str = "get_access_log";
+    type Output = Vec<crate::access::AccessEntry>;
+}
+
 /// This device's erasure register (coordinators only): each erasure's day, reason and
 /// number of records, oldest first; nothing about whom.
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -7,6 +7,7 @@
 //! together, from the store. Dates default to today and can be changed; an error keeps
 //! what was typed and says what to do.
 
+pub mod access;
 pub mod erase;
 pub mod forms;
 pub mod hold;
@@ -176,6 +177,7 @@ fn PersonDetails(
         <ReferentForm view_of notice v=v.clone() />
         <ConsentForm view_of notice v=v.clone() />
         <hold::HoldSection shared view_of notice person=v.id.clone() hold=p.retention_hold.clone() />
+        <access::AccessSection shared person=v.id.clone() />
         <erase::EraseSection shared person=v.id.clone() name=name_for_erase />
     }
 }
