@@ -394,11 +394,29 @@ fn consent_then_an_orientation_to_a_partner_of_the_directory() -> anyhow::Result
         s.click_css("#consent-save")?;
         s.wait_text("#person-consent", |t| t.starts_with("Recueilli le"))?;
 
+        // The person's receipt: what she agreed to, by whom, how to withdraw.
+        s.click_css("#receipt-show")?;
+        let receipt = s.wait_text("#consent-receipt", |t| t.contains("Reçu de consentement"))?;
+        assert!(
+            receipt.contains("Contact par téléphone ou messagerie")
+                && receipt.contains("Notice d'information, version")
+                && receipt.contains("retirer votre accord"),
+            "{receipt}"
+        );
+        s.execute("document.getElementById('consent-receipt').scrollIntoView({block: 'start'})")?;
+        s.screenshot(&shots.join("e2e-consent-receipt-360x720.png"))?;
+
         // Another worker takes over.
         s.fill("#referent-name", "Inès")?;
         s.click_css("#referent-save")?;
         s.wait_text("#person-referent", |t| t == "Inès")?;
         s.screenshot(&shots.join("e2e-orientation-360x720.png"))?;
+
+        // The person withdraws her consent: it goes, in one tap.
+        s.click_css("#consent-withdraw")?;
+        s.wait_text("#person-notice", |t| t.starts_with("Consentement retiré"))?;
+        s.wait_text("#person-consent", |t| !t.starts_with("Recueilli le"))?;
+        assert!(!s.is_shown("#receipt-show")?);
         Ok(())
     })?;
     s.close()?;

@@ -43,9 +43,9 @@ pub use day::Day;
 pub use error::{Field, Problem, ValidationError};
 pub use id::RecordId;
 pub use records::{
-    Consent, Contact, EtapeDraft, EventDraft, MergeDraft, MergedFields, NotDuplicateDraft,
-    OrientationDraft, PartnerDraft, PersonDraft, RecordKind, RegistrationDraft, RelanceDraft,
-    RetentionHold, Territory,
+    Consent, Contact, EtapeDraft, EventDraft, MergeDraft, MergedFields, NOTICE_VERSION,
+    NotDuplicateDraft, OrientationDraft, PartnerDraft, PersonDraft, RecordKind, RegistrationDraft,
+    RelanceDraft, RetentionHold, Territory,
 };
 pub use rencontre::{Channel, Rencontre, RencontreDraft};
 pub use vocab::{

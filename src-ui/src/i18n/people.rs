@@ -1,9 +1,9 @@
 //! The words of the persons' screens: tabs, person search and picker, a person's
 //! thread, relances.
 
-use filrouge_model::Day;
 use filrouge_model::views::{TimelineEntry, TimelineWhat};
 use filrouge_model::vocab::Stage;
+use filrouge_model::{Consent, Day};
 use fluent_bundle::FluentValue;
 
 use super::{Key, Lang, label, tr, tr_args};
@@ -269,6 +269,58 @@ pub const ERASE_CONFIRM: Key = Key("erase-confirm");
 /// Closes the confirmation.
 pub const ERASE_CANCEL: Key = Key("erase-cancel");
 
+/// The button that shows the consent's receipt.
+pub const RECEIPT_SHOW: Key = Key("receipt-show");
+/// The receipt's print button.
+pub const RECEIPT_PRINT: Key = Key("receipt-print");
+/// The receipt's text-message link.
+pub const RECEIPT_SMS: Key = Key("receipt-sms");
+/// The button that withdraws the consent.
+pub const CONSENT_WITHDRAW: Key = Key("consent-withdraw");
+/// After withdrawing it.
+pub const CONSENT_WITHDRAWN: Key = Key("consent-withdrawn");
+
+/// The consent's receipt, a line a paragraph (the first is its title), in `lang`:
+/// what was agreed, why and for how long, when, by whom and how, under which notice
+/// version, and how to withdraw.
+pub fn consent_receipt(lang: Lang, name: &str, consent: &Consent) -> Vec<String> {
+    let date = short_date(consent.date);
+    let mut lines = vec![
+        tr(lang, Key("receipt-title")),
+        tr_args(
+            lang,
+            Key("receipt-agreed"),
+            &[("name", name.to_owned().into()), ("date", date.into())],
+        ),
+    ];
+    for scope in &consent.scopes {
+        lines.push(format!("• {}", label(*scope, lang)));
+    }
+    lines.push(tr(lang, Key("receipt-purpose")));
+    let by = consent
+        .by
+        .clone()
+        .unwrap_or_else(|| tr(lang, Key("receipt-by-team")));
+    lines.push(tr_args(
+        lang,
+        Key("receipt-by"),
+        &[
+            ("by", by.into()),
+            ("method", label(consent.method, lang).to_lowercase().into()),
+            (
+                "notice",
+                consent
+                    .notice
+                    .clone()
+                    .unwrap_or_else(|| filrouge_model::NOTICE_VERSION.to_owned())
+                    .into(),
+            ),
+        ],
+    ));
+    lines.push(tr(lang, Key("receipt-withdraw")));
+    lines
+}
+
 /// Title of the access log's fold on a thread.
 pub const ACCESS_TITLE: Key = Key("access-title");
 /// What it lists.
@@ -314,6 +366,37 @@ pub fn hold_shown(lang: Lang, hold: &filrouge_model::RetentionHold) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn consent() -> filrouge_model::Consent {
+        filrouge_model::Consent {
+            date: Day::parse("2026-12-03").unwrap(),
+            scopes: [
+                filrouge_model::vocab::ConsentScope::SuiviEquipe,
+                filrouge_model::vocab::ConsentScope::Contact,
+            ]
+            .into(),
+            method: filrouge_model::vocab::ConsentMethod::Oral,
+            by: Some("Awa".into()),
+            notice: Some("2026-12".into()),
+        }
+    }
+
+    #[test]
+    fn the_receipt_says_what_why_when_who_which_notice_and_how_to_withdraw() {
+        let lines = consent_receipt(Lang::Fr, "Momo", &consent());
+        let text = lines.join("\n");
+        assert_eq!(lines[0], "Reçu de consentement");
+        assert!(
+            text.contains("Momo a donné son accord le 03/12/2026"),
+            "{text}"
+        );
+        assert!(text.contains("• Suivi par l'équipe"), "{text}");
+        assert!(text.contains("Recueilli par Awa"), "{text}");
+        assert!(text.contains("version 2026-12"), "{text}");
+        assert!(text.contains("retirer votre accord"), "{text}");
+        let en = consent_receipt(Lang::En, "Momo", &consent()).join("\n");
+        assert!(en.contains("withdraw"), "{en}");
+    }
 
     fn day(y: i32, m: u32, d: u32) -> Day {
         Day::from_ymd(y, m, d).unwrap()

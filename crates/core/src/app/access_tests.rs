@@ -43,6 +43,8 @@ fn five_actions(d: &Device) -> filrouge_model::RecordId {
         date: Day::from_epoch_ms(NOW),
         scopes: [ConsentScope::SuiviEquipe].into(),
         method: ConsentMethod::Oral,
+        by: None,
+        notice: None,
     });
     d.update_person(UpdatePerson {
         id: her.clone(),

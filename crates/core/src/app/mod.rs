@@ -27,6 +27,8 @@ mod access;
 #[cfg(test)]
 mod access_tests;
 mod conflicts;
+#[cfg(test)]
+mod consent_tests;
 mod coordination;
 mod duplicates;
 mod events;

@@ -46,8 +46,10 @@ impl Device {
         self.unit(|s| {
             let id = cmd.id.as_str();
             let before: PersonDraft = s.get(id)?;
-            let after = cmd.draft.clone().validate(s.env.clock.now_ms())?;
-            s.update_person(id, cmd.draft)?;
+            let mut draft = cmd.draft;
+            stamp_consent(s, &before, &mut draft)?;
+            let after = draft.clone().validate(s.env.clock.now_ms())?;
+            s.update_person(id, draft)?;
             let (consent, groups) = changed_groups(&before, &after);
             if consent {
                 s.log_access(A::Consentement, Some(id), &[])?;
@@ -168,4 +170,30 @@ fn changed_groups(before: &PersonDraft, after: &PersonDraft) -> (bool, Vec<G>) {
         }
     }
     (before.consent != after.consent, groups)
+}
+
+/// A consent recorded anew (another day, scopes or method) takes this device's worker
+/// and the notice's version; one saved again as it was keeps those it had.
+fn stamp_consent(
+    s: &crate::Store,
+    before: &PersonDraft,
+    draft: &mut PersonDraft,
+) -> Result<(), CoreError> {
+    let Some(consent) = draft.consent.as_mut() else {
+        return Ok(());
+    };
+    match &before.consent {
+        Some(old)
+            if (old.date, &old.scopes, old.method)
+                == (consent.date, &consent.scopes, consent.method) =>
+        {
+            consent.by.clone_from(&old.by);
+            consent.notice.clone_from(&old.notice);
+        }
+        _ => {
+            consent.by = s.profile()?.worker_name;
+            consent.notice = Some(filrouge_model::NOTICE_VERSION.to_owned());
+        }
+    }
+    Ok(())
 }

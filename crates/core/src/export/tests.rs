@@ -174,6 +174,8 @@ fn device(dir: &Path) -> Device {
             date: Day::from_epoch_ms(NOW),
             scopes: [ConsentScope::SuiviEquipe, ConsentScope::Contact].into(),
             method: ConsentMethod::Oral,
+            by: None,
+            notice: None,
         });
         let id = s.create_person(p).unwrap();
         // A person who withdrew her agreement to be contacted on one device while her
@@ -188,6 +190,8 @@ fn device(dir: &Path) -> Device {
             date: Day::from_epoch_ms(NOW),
             scopes: [ConsentScope::SuiviEquipe].into(),
             method: ConsentMethod::Oral,
+            by: None,
+            notice: None,
         });
         crate::store::projections::project(
             &s.conn,

@@ -132,6 +132,8 @@ fn taken_values_and_the_merged_consent_show_on_the_survivor() {
         date: Day::parse("2026-09-01").unwrap(),
         scopes: [ConsentScope::Contact, ConsentScope::SuiviEquipe].into(),
         method: ConsentMethod::Oral,
+        by: None,
+        notice: None,
     });
     with_phone.contact = Some(Contact {
         phone: Some("06 12 34 56 78".into()),
@@ -143,6 +145,8 @@ fn taken_values_and_the_merged_consent_show_on_the_survivor() {
         date: Day::parse("2026-09-02").unwrap(),
         scopes: [ConsentScope::SuiviEquipe].into(),
         method: ConsentMethod::Oral,
+        by: None,
+        notice: None,
     });
     let momo = s.create_person(no_contact).unwrap();
     let phone_of = |s: &Store| -> Option<String> {

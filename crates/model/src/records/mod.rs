@@ -34,7 +34,7 @@ pub use merge::{MergeDraft, MergedFields};
 pub use not_duplicate::NotDuplicateDraft;
 pub use orientation::OrientationDraft;
 pub use partner::PartnerDraft;
-pub use person::{Consent, Contact, PersonDraft, RetentionHold, Territory};
+pub use person::{Consent, Contact, NOTICE_VERSION, PersonDraft, RetentionHold, Territory};
 pub use registration::RegistrationDraft;
 pub use relance::RelanceDraft;
 

@@ -90,7 +90,19 @@ pub struct Consent {
     pub scopes: BTreeSet<ConsentScope>,
     /// How it was given.
     pub method: ConsentMethod,
+    /// The worker who recorded it, as their device's profile names them (the store
+    /// writes it when the consent changes).
+    #[serde(default)]
+    pub by: Option<String>,
+    /// The version of the information notice the person was given
+    /// ([`NOTICE_VERSION`] when it was recorded; the store writes it).
+    #[serde(default)]
+    pub notice: Option<String>,
 }
+
+/// The version of the information notice the app shows (`notice-*` in the locales):
+/// recorded with each consent, printed on its receipt. Changes with the notice's words.
+pub const NOTICE_VERSION: &str = "2026-12";
 
 impl Consent {
     /// Whether the person agreed to `scope`.

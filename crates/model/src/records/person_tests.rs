@@ -8,6 +8,8 @@ fn consent(scopes: &[ConsentScope]) -> Consent {
         date: day("2026-11-20"),
         scopes: scopes.iter().copied().collect(),
         method: ConsentMethod::Oral,
+        by: None,
+        notice: None,
     }
 }
 

@@ -137,6 +137,8 @@ pub(crate) fn ConsentForm(
                 date: clock::today(),
                 scopes: scopes.get_untracked(),
                 method: method.get_untracked(),
+                by: None,
+                notice: None,
             });
             Ok(())
         },

@@ -13,6 +13,7 @@ pub mod forms;
 pub mod hold;
 pub mod known;
 pub mod merged;
+pub mod receipt;
 
 use filrouge_model::Day;
 use filrouge_model::ipc::{ChangeStage, GetPerson, PlanRelance};
@@ -176,6 +177,7 @@ fn PersonDetails(
         <OrientForm view_of notice partners id=v.id.clone() />
         <ReferentForm view_of notice v=v.clone() />
         <ConsentForm view_of notice v=v.clone() />
+        <receipt::ConsentReceipt view_of notice v=v.clone() />
         <hold::HoldSection shared view_of notice person=v.id.clone() hold=p.retention_hold.clone() />
         <access::AccessSection shared person=v.id.clone() />
         <erase::EraseSection shared person=v.id.clone() name=name_for_erase />
