@@ -86,7 +86,9 @@ fn a_person_erased_from_her_thread_is_in_no_file_and_still_counted() -> anyhow::
         s.wait_count("#access-log li.access-entry", 3)?;
         let log = s.wait_text("#access-log .access-entries", |t| !t.is_empty())?;
         assert!(
-            log.contains("a consulté le dossier") && log.contains("a décidé de la conservation"),
+            log.contains("a consulté le dossier")
+                && log.contains("a conservé le dossier au-delà de 2 ans")
+                && log.contains("a levé la conservation"),
             "{log}"
         );
         assert!(!log.contains("Procédure") && !log.contains(MARKER), "{log}");

@@ -194,5 +194,26 @@ fn a_new_team_seals_its_log_and_only_an_invitation_link_opens_it() -> anyhow::Re
     // Nothing the team's devices wrote is readable in the server's files.
     assert!(!server_files_hold(dir.path(), MARKER)?);
     assert!(!server_files_hold(dir.path(), "Parc de la Villette")?);
+
+    // The team starts again on a new server (its data directory lost): the laptop's
+    // new key replaces the old team's instead of hiding behind it.
+    let old = lock(&laptop)?.keyring()?.get(1).map(|k| *k.as_bytes());
+    let again = dir.path().join("new-server");
+    std::fs::create_dir_all(&again)?;
+    let (server2, fingerprint2) = TestServer::start_tls(&again)?;
+    laptop.enrol(Enrol {
+        server_url: server2.url.clone(),
+        code: server2.enrolment_code(Role::Coordinateur)?,
+        device_name: "Portable de la coordination".into(),
+        server_pin: Some(fingerprint2),
+        team_secret: None,
+    })?;
+    let new = lock(&laptop)?.keyring()?.get(1).map(|k| *k.as_bytes());
+    assert!(new.is_some() && new != old, "a key of the new team's own");
+    sync_app(&laptop)?;
+    assert!(
+        !server_files_hold(&again, MARKER)?,
+        "the heal is sealed too"
+    );
     Ok(())
 }

@@ -27,9 +27,12 @@ vocabulary! {
         Exporte = "exporte", "a exporté", "exported";
         /// Erased a person.
         Efface = "efface", "a effacé le dossier", "erased the file";
-        /// Kept a file past the retention period, or lifted the hold.
-        Conservation = "conservation", "a décidé de la conservation",
-            "decided on the retention";
+        /// Kept a file past the retention period.
+        Conservation = "conservation", "a conservé le dossier au-delà de 2 ans",
+            "kept the file beyond 2 years";
+        /// Lifted that hold: the file follows the two-year rule again.
+        ConservationLevee = "conservation_levee", "a levé la conservation",
+            "lifted the retention hold";
         /// Entries older than [`ACCESS_LOG_MONTHS`] were purged: the checkpoint that
         /// keeps the chain verifiable.
         Purge = "purge", "a purgé les entrées de plus de 12 mois",

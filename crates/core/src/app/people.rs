@@ -66,8 +66,13 @@ impl Device {
     pub fn hold_retention(&self, cmd: HoldRetention) -> Result<PersonView, CoreError> {
         self.unit(|s| {
             crate::app::coordination::coordinator_today(s)?;
+            let action = if cmd.reason.is_some() {
+                A::Conservation
+            } else {
+                A::ConservationLevee
+            };
             s.hold_retention(cmd.person.as_str(), cmd.reason)?;
-            s.log_access(A::Conservation, Some(cmd.person.as_str()), &[])?;
+            s.log_access(action, Some(cmd.person.as_str()), &[])?;
             s.person_view(cmd.person.as_str())
         })
     }

@@ -8,6 +8,7 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 
+use filrouge_model::access::AccessAction;
 use filrouge_model::erasure::ErasureReason;
 use filrouge_model::ipc::{GetPerson, HoldRetention, UpdatePerson};
 use filrouge_model::quality::QualityRule;
@@ -277,6 +278,26 @@ fn a_coordinators_hold_keeps_the_file_until_lifted_and_no_form_lifts_it() {
         })
         .unwrap();
     assert_eq!(f.warned("2026-02-01"), ["Gardée"]);
+    // The access log tells the hold from its lifting, and keeps neither's reason.
+    let decisions: Vec<AccessAction> = f
+        .device
+        .lock()
+        .access_entries(gardee.as_str())
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .filter(|a| {
+            matches!(
+                a,
+                AccessAction::Conservation | AccessAction::ConservationLevee
+            )
+        })
+        .collect();
+    assert_eq!(
+        decisions,
+        [AccessAction::ConservationLevee, AccessAction::Conservation],
+        "newest first"
+    );
     assert_eq!(f.device.erase_expired().unwrap(), 1);
     assert!(f.names().is_empty());
 }

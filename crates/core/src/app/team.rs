@@ -167,6 +167,11 @@ mod server {
             .transpose()?
             .map(|key| Keyring::with(1, key));
             self.unit(|s| {
+                // Keys of another team (a device moving teams, or a team started again
+                // on a new server) would shadow this team's epochs: they go.
+                if s.meta("team_id")?.as_deref() != Some(enrolment.team_id.as_str()) {
+                    s.forget_keys()?;
+                }
                 s.save_enrolment(&target.server_url, &enrolment)?;
                 s.save_server_pin(target.pin)?;
                 match given.as_ref().or(made.as_ref()) {

@@ -160,7 +160,8 @@ impl Store {
         Ok(())
     }
 
-    /// Forgets every team key: the team did not adopt the one this device made.
+    /// Forgets every team key (the team did not adopt the one this device made, or the
+    /// device joins another team).
     pub(crate) fn forget_keys(&self) -> Result<(), CoreError> {
         self.conn.execute("DELETE FROM team_keys", [])?;
         Ok(())
