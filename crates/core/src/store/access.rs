@@ -267,7 +267,8 @@ impl Store {
 
     /// Deletes the entries older than `before` (ms), keeping the newest entry whatever
     /// its age, moves the base to the last one deleted and appends a `purge` entry
-    /// naming it, in the caller's transaction. Returns how many entries went.
+    /// naming it (its record column holds that entry's number), in the caller's
+    /// transaction. Returns how many entries went.
     pub fn purge_access_log(&self, before: i64) -> Result<u64, CoreError> {
         let last: Option<(i64, Vec<u8>)> = self
             .conn
