@@ -33,16 +33,16 @@ pub struct InviteLink {
 pub fn invite_link(server_url: &str, code: &str, pin: Option<&str>, key: Option<&str>) -> String {
     let mut link = format!(
         "{INVITE_PREFIX}server={}&code={}",
-        encode(server_url),
-        encode(code)
+        percent_encode(server_url),
+        percent_encode(code)
     );
     if let Some(pin) = pin {
         link.push_str("&pin=");
-        link.push_str(&encode(pin));
+        link.push_str(&percent_encode(pin));
     }
     if let Some(key) = key {
         link.push_str("&key=");
-        link.push_str(&encode(key));
+        link.push_str(&percent_encode(key));
     }
     link
 }
@@ -72,7 +72,7 @@ pub fn parse_invite_link(text: &str) -> Option<InviteLink> {
 }
 
 /// Percent-encodes every byte but the URL-safe unreserved ones (RFC 3986).
-fn encode(text: &str) -> String {
+pub fn percent_encode(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for byte in text.bytes() {
         if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
@@ -84,7 +84,7 @@ fn encode(text: &str) -> String {
     out
 }
 
-/// Reads [`encode`] back; `None` for a broken escape or bytes that are not UTF-8.
+/// Reads [`percent_encode`] back; `None` for a broken escape or bytes that are not UTF-8.
 fn decode(text: &str) -> Option<String> {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());

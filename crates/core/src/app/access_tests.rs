@@ -62,6 +62,19 @@ fn five_actions(d: &Device) -> filrouge_model::RecordId {
     her
 }
 
+/// Deletes the entries matching `condition` as someone at the SQL prompt would, past
+/// the trigger by raising the purge flag around it.
+fn delete_by_hand(d: &Device, condition: &str) {
+    d.lock()
+        .conn
+        .execute_batch(&format!(
+            "UPDATE access_log_state SET purging = 1;
+             DELETE FROM access_log WHERE {condition};
+             UPDATE access_log_state SET purging = 0;"
+        ))
+        .unwrap();
+}
+
 fn verify(d: &Device) -> Result<crate::AccessLogCheck, AccessLogBreak> {
     d.lock().verify_access_log().unwrap()
 }
@@ -155,27 +168,13 @@ fn raw_sql_cannot_rewrite_the_log_and_what_gets_past_is_named() {
     // A removed middle entry.
     let f = device(&dirs[1]);
     five_actions(&f);
-    f.lock()
-        .conn
-        .execute_batch(
-            "UPDATE access_log_state SET purging = 1;
-             DELETE FROM access_log WHERE seq = 2;
-             UPDATE access_log_state SET purging = 0;",
-        )
-        .unwrap();
+    delete_by_hand(&f, "seq = 2");
     assert_eq!(verify(&f), Err(AccessLogBreak::Missing { seq: 3 }));
 
     // A truncated tail.
     let g = device(&dirs[2]);
     five_actions(&g);
-    g.lock()
-        .conn
-        .execute_batch(
-            "UPDATE access_log_state SET purging = 1;
-             DELETE FROM access_log WHERE seq >= 4;
-             UPDATE access_log_state SET purging = 0;",
-        )
-        .unwrap();
+    delete_by_hand(&g, "seq >= 4");
     assert_eq!(
         verify(&g),
         Err(AccessLogBreak::Truncated { found: 3, head: 5 })
@@ -202,13 +201,6 @@ fn a_purge_keeps_a_year_and_the_chain_verifiable() {
         "the new look and the purge"
     );
     // The entry right after the base removed: named.
-    d.lock()
-        .conn
-        .execute_batch(
-            "UPDATE access_log_state SET purging = 1;
-             DELETE FROM access_log WHERE seq = 6;
-             UPDATE access_log_state SET purging = 0;",
-        )
-        .unwrap();
+    delete_by_hand(&d, "seq = 6");
     assert_eq!(verify(&d), Err(AccessLogBreak::Missing { seq: 7 }));
 }

@@ -79,15 +79,7 @@ impl Fixture {
     }
 
     fn names(&self) -> Vec<String> {
-        let store = self.device.lock();
-        let mut stmt = store
-            .conn
-            .prepare("SELECT pseudonym FROM personnes ORDER BY pseudonym")
-            .unwrap();
-        stmt.query_map([], |r| r.get(0))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap()
+        crate::store::tests::pseudonyms(&self.device.lock())
     }
 
     fn warned(&self, today: &str) -> Vec<String> {

@@ -4,7 +4,7 @@
 //! byte, and devices that merge differently offline end up showing the same persons.
 
 use super::*;
-use crate::store::tests::{NOW, dump, test_env};
+use crate::store::tests::{NOW, dump, pseudonyms, test_env};
 use crate::sync::{MemoryHub, run};
 use filrouge_model::{
     Channel, Consent, ConsentMethod, Contact, Day, EtapeDraft, RencontreDraft, Stage,
@@ -41,17 +41,6 @@ fn rows(s: &Store) -> Vec<String> {
         .into_iter()
         .filter(|r| !r.starts_with("fusions:"))
         .collect()
-}
-
-fn pseudonyms(s: &Store) -> Vec<String> {
-    let mut stmt = s
-        .conn
-        .prepare("SELECT pseudonym FROM personnes ORDER BY pseudonym")
-        .unwrap();
-    stmt.query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap()
 }
 
 #[test]

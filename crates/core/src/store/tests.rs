@@ -35,6 +35,18 @@ pub(crate) fn test_env(now: i64, device: u8) -> Env {
 
 pub(crate) const NOW: i64 = 1_790_000_000_000;
 
+/// Every person's pseudonym in the lists' table, sorted.
+pub(crate) fn pseudonyms(s: &Store) -> Vec<String> {
+    let mut stmt = s
+        .conn
+        .prepare("SELECT pseudonym FROM personnes ORDER BY pseudonym")
+        .unwrap();
+    stmt.query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
 /// A record id from the text the store answered.
 pub(crate) fn rid(id: &str) -> filrouge_model::RecordId {
     filrouge_model::RecordId::parse(id).unwrap()

@@ -35,16 +35,10 @@ fn sms_link(phone: Option<&str>, text: &str) -> String {
         .chars()
         .filter(|c| c.is_ascii_digit() || *c == '+')
         .collect();
-    let body: String = text
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect();
-    format!("sms:{to}?body={body}")
+    format!(
+        "sms:{to}?body={}",
+        filrouge_model::invite::percent_encode(text)
+    )
 }
 
 /// The receipt button and panel, and the withdrawal, for a person with a consent.

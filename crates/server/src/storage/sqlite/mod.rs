@@ -371,33 +371,11 @@ impl Storage for SqliteStorage {
     }
 
     fn lease_days(&self, team_id: &str) -> Result<u32, ServerError> {
-        let days: Option<u32> = self
-            .reader()
-            .query_row(
-                "SELECT lease_days FROM teams WHERE id = ?1",
-                [team_id],
-                |r| r.get(0),
-            )
-            .optional()
-            .during("read the lease")?;
-        days.ok_or_else(|| ServerError::UnknownTeam {
-            team_id: team_id.to_owned(),
-        })
+        team_number(&self.reader(), team_id, TeamNumber::LeaseDays)
     }
 
     fn key_epoch(&self, team_id: &str) -> Result<u32, ServerError> {
-        let epoch: Option<u32> = self
-            .reader()
-            .query_row(
-                "SELECT key_epoch FROM teams WHERE id = ?1",
-                [team_id],
-                |r| r.get(0),
-            )
-            .optional()
-            .during("read the key epoch")?;
-        epoch.ok_or_else(|| ServerError::UnknownTeam {
-            team_id: team_id.to_owned(),
-        })
+        team_number(&self.reader(), team_id, TeamNumber::KeyEpoch)
     }
 
     fn start_key_epoch(&self, team_id: &str, device_id: &str) -> Result<(bool, u32), ServerError> {
@@ -405,19 +383,7 @@ impl Storage for SqliteStorage {
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .during("begin a key epoch")?;
-        let epoch: Option<u32> = tx
-            .query_row(
-                "SELECT key_epoch FROM teams WHERE id = ?1",
-                [team_id],
-                |r| r.get(0),
-            )
-            .optional()
-            .during("read the key epoch")?;
-        let Some(epoch) = epoch else {
-            return Err(ServerError::UnknownTeam {
-                team_id: team_id.to_owned(),
-            });
-        };
+        let epoch = team_number(&tx, team_id, TeamNumber::KeyEpoch)?;
         if epoch != 0 {
             return Ok((false, epoch));
         }
@@ -634,3 +600,31 @@ fn open_reader(path: &Path) -> Result<Connection, ServerError> {
 mod schema;
 #[cfg(test)]
 mod tests;
+
+/// A whole-number setting of a team's row.
+#[derive(Clone, Copy)]
+enum TeamNumber {
+    LeaseDays,
+    KeyEpoch,
+}
+
+/// Reads `what` of team `team_id` on `conn` (a reader, or a transaction that goes on to
+/// change it); an unknown team is [`ServerError::UnknownTeam`].
+fn team_number(conn: &Connection, team_id: &str, what: TeamNumber) -> Result<u32, ServerError> {
+    let (sql, during) = match what {
+        TeamNumber::LeaseDays => (
+            "SELECT lease_days FROM teams WHERE id = ?1",
+            "read the lease",
+        ),
+        TeamNumber::KeyEpoch => (
+            "SELECT key_epoch FROM teams WHERE id = ?1",
+            "read the key epoch",
+        ),
+    };
+    conn.query_row(sql, [team_id], |r| r.get(0))
+        .optional()
+        .during(during)?
+        .ok_or_else(|| ServerError::UnknownTeam {
+            team_id: team_id.to_owned(),
+        })
+}
