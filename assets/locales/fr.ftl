@@ -139,6 +139,7 @@ sync-failure-rejected = Le serveur a refusé la demande (erreur { $status }). R�
 sync-failure-too-large = Le serveur a refusé un envoi trop volumineux. Prévenez votre coordinateur·rice.
 sync-failure-bad-request = Le serveur n'a pas compris une demande de l'application. Mettez l'application à jour ; si cela continue, prévenez votre coordinateur·rice.
 sync-failure-incompatible = L'application et le serveur ne sont pas compatibles : mettez l'application à jour.
+sync-failure-stale-epoch = La clé de l'équipe a changé (un appareil a été retiré) et cet appareil ne l'a pas encore reçue : un appareil de la coordination la lui transmet à sa prochaine synchronisation. Vos saisies restent sur cet appareil.
 sync-failure-server-error = Le serveur a rencontré une erreur ; nouvel essai automatique dans un moment.
 sync-failure-protocol = Le serveur a répondu de façon inattendue. Réessayez plus tard.
 sync-failure-untrusted = Le serveur ne présente pas le certificat attendu : rien n'a été envoyé. S'il a changé de clé, demandez une nouvelle invitation à votre coordinateur·rice.

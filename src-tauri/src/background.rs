@@ -188,7 +188,7 @@ impl SyncWorker {
             .and_then(|mut t| {
                 // A store just encrypted from clear gets a new token first.
                 sync::rotate_token_if_asked(device.store(), &mut t)?;
-                sync::run_with_progress(device.store(), &mut t, &mut on_progress)
+                device.sync_with_keys(&mut t, &mut on_progress)
             });
         let delay = {
             let mut live = lock(&self.inner.live);

@@ -28,8 +28,16 @@
 //! The keyring travels to a new device sealed under a one-time **invitation secret**
 //! ([`seal_keyring`]): the secret is in the invitation link the new device scans, never
 //! sent to the server, which only stores the sealed keyring with the enrolment code.
+//! A later epoch's key reaches each device sealed to its own public key (`epochs`).
 
 use std::collections::BTreeMap;
+
+mod epochs;
+
+pub use epochs::{
+    DeviceSecret, chain_commit, commit_eq, key_proof, open_epoch_key, proof_checks,
+    recovery_commit, seal_epoch_key,
+};
 
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};

@@ -19,6 +19,13 @@
 
 use serde::{Deserialize, Serialize};
 
+mod keys;
+
+pub use keys::{
+    DeviceKeyRequest, EpochKeys, MAX_SEALED_EPOCH_KEY_BYTES, MAX_SEALED_EPOCH_KEYS, PublishedKey,
+    RECOVERY_RECIPIENT, RecoveryKeys, SealedEpochKey, ShareKeysRequest,
+};
+
 /// The version of this API. Bump on any incompatible change (2: the log identity).
 pub const API_VERSION: u32 = 2;
 
@@ -135,16 +142,25 @@ pub struct CodeRequest {
 /// Largest sealed keyring a [`CodeRequest`] may carry, in bytes.
 pub const MAX_SEALED_KEYS_BYTES: usize = 16 * 1024;
 
-/// `POST /v1/epoch` (a coordinator's device): the team starts sealing its changes end to
-/// end, under key epoch 1, which the asking device has just made. Only the team's first
-/// device may, on an empty log: a team whose history is in clear, or whose devices
-/// joined before, stays in clear (converting one is for a later version).
+/// `POST /v1/epoch` (a coordinator's device): the team starts a key epoch its device
+/// has just made.
+///
+/// - **Epoch 1**: the team starts sealing its changes end to end. Only the team's first
+///   device may, on an empty log: a team whose history is in clear, or whose devices
+///   joined before, stays in clear (converting one is for a later version).
+/// - **Epoch e + 1**, after a revocation: `sealed` carries the new key sealed to each
+///   remaining device (and to the recovery key). The server starts it only if the
+///   team's epoch is still e, and from then on refuses changes sealed under an older
+///   epoch ([`ErrorCode::StaleEpoch`]).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct KeyEpochRequest {
     /// The client's [`API_VERSION`].
     pub api_version: u32,
-    /// The epoch to start: 1.
+    /// The epoch to start.
     pub epoch: u32,
+    /// The new epoch's key sealed to its recipients (none for epoch 1).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sealed: Vec<SealedEpochKey>,
 }
 
 /// The answer to a [`KeyEpochRequest`].
@@ -197,6 +213,12 @@ pub struct DeviceList {
     pub api_version: u32,
     /// Every device enrolled in the team, revoked ones included.
     pub devices: Vec<DeviceInfo>,
+    /// The team's recovery key, if a coordinator made one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recovery: Option<PublishedKey>,
+    /// The epochs whose key is sealed to the recovery key.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub recovery_epochs: Vec<u32>,
 }
 
 /// One device of the team, as a coordinator sees it.
@@ -215,6 +237,12 @@ pub struct DeviceInfo {
     /// When it last reached the server, to the hour (servers before it kept none).
     #[serde(default)]
     pub last_seen_at: Option<i64>,
+    /// The public key it published, with its proof (none yet, or a team in clear).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_key: Option<PublishedKey>,
+    /// The key epochs sealed to it on the server.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub key_epochs: Vec<u32>,
 }
 
 /// `POST /v1/revoke` (a coordinator's device): cut a device of the team off, a lost
@@ -439,11 +467,15 @@ pub enum ErrorCode {
     /// what it holds. Only ever said of a device the server knows and has revoked; an
     /// unknown token is [`ErrorCode::Unauthorized`], which erases nothing.
     Revoked,
+    /// The push holds changes sealed under a key epoch older than the team's: a
+    /// coordinator revoked a device and started a new epoch. The device fetches its
+    /// keys (`GET /v1/keys`) and pushes again, sealed under the new one.
+    StaleEpoch,
 }
 
 impl ErrorCode {
     /// Every code, in declaration order: the UI's tests say each one in every language.
-    pub const ALL: [ErrorCode; 9] = [
+    pub const ALL: [ErrorCode; 10] = [
         ErrorCode::Unauthorized,
         ErrorCode::InvalidEnrolmentCode,
         ErrorCode::TooLarge,
@@ -453,6 +485,7 @@ impl ErrorCode {
         ErrorCode::Forbidden,
         ErrorCode::Internal,
         ErrorCode::Revoked,
+        ErrorCode::StaleEpoch,
     ];
 }
 
@@ -542,6 +575,7 @@ mod tests {
             ErrorCode::Forbidden => 6,
             ErrorCode::Internal => 7,
             ErrorCode::Revoked => 8,
+            ErrorCode::StaleEpoch => 9,
         };
         let places: Vec<usize> = ErrorCode::ALL.iter().map(|c| place(*c)).collect();
         assert_eq!(places, (0..ErrorCode::ALL.len()).collect::<Vec<_>>());

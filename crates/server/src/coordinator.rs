@@ -1,8 +1,7 @@
 //! What a coordinator's device may ask of the server about its own team, beside the
 //! sync itself: a code to enrol a new device (`POST /v1/codes`), the team's devices
 //! (`GET /v1/devices`) and the revocation of one, a lost phone say (`POST /v1/revoke`),
-//! the team's offline lease (`POST /v1/lease`), and the start of its end-to-end
-//! encryption (`POST /v1/epoch`, on a new team only).
+//! and the team's offline lease (`POST /v1/lease`). Its key epochs are in `keys.rs`.
 //!
 //! A code may carry the team's keys sealed by the inviting device under the
 //! invitation's secret: the server stores those bytes with the code, hands them to the
@@ -14,8 +13,8 @@
 //! go to the coordinator, never to the logs.
 
 use filrouge_model::sync::{
-    API_VERSION, CodeRequest, CodeResponse, DeviceInfo, DeviceList, KeyEpochRequest,
-    KeyEpochResponse, LeaseRequest, MAX_SEALED_KEYS_BYTES, RevokeRequest, Role,
+    API_VERSION, CodeRequest, CodeResponse, DeviceInfo, DeviceList, LeaseRequest,
+    MAX_SEALED_KEYS_BYTES, RECOVERY_RECIPIENT, RevokeRequest, Role,
 };
 
 use crate::TeamServer;
@@ -62,31 +61,6 @@ impl TeamServer {
         })
     }
 
-    /// Starts the team's key epoch 1 for `device` (a coordinator's), when its team is
-    /// new: no other device, nothing in its log. Answers whether it did.
-    pub fn start_key_epoch_for(
-        &self,
-        device: &Device,
-        request: &KeyEpochRequest,
-    ) -> Result<KeyEpochResponse, ServerError> {
-        validate::check_version(request.api_version)?;
-        coordinator(device, "the team's key epoch")?;
-        if request.epoch != 1 {
-            return Err(ServerError::BadField {
-                field: "epoch",
-                max_len: 1,
-                index: None,
-            });
-        }
-        let (started, epoch) = self.start_key_epoch(&device.team_id, &device.id)?;
-        tracing::info!(team_id = %device.team_id, started, epoch, "key epoch asked");
-        Ok(KeyEpochResponse {
-            api_version: API_VERSION,
-            started,
-            epoch,
-        })
-    }
-
     /// `device`'s team's devices, oldest first, revoked ones included.
     pub fn devices_for(&self, device: &Device) -> Result<DeviceList, ServerError> {
         coordinator(device, "the list of devices")?;
@@ -107,14 +81,14 @@ impl TeamServer {
                 action: "revoking the device asking",
             });
         }
-        let mut devices = self.devices(&device.team_id)?;
-        let Some(target) = devices.iter_mut().find(|d| d.id == request.device_id) else {
+        let devices = self.devices(&device.team_id)?;
+        if !devices.iter().any(|d| d.id == request.device_id) {
             return Err(ServerError::UnknownDevice {
                 device_id: request.device_id.clone(),
             });
-        };
-        *target = self.revoke_device(&request.device_id)?;
-        Ok(device_list(devices))
+        }
+        self.revoke_device(&request.device_id)?;
+        self.device_list(&device.team_id)
     }
 
     /// Sets the offline lease of `device`'s team (1 to 365 days).
@@ -140,31 +114,38 @@ impl TeamServer {
         })
     }
 
+    /// The team's devices as the API gives them to a coordinator, each with its
+    /// published key and the epochs sealed to it, and the team's recovery key.
     fn device_list(&self, team_id: &str) -> Result<DeviceList, ServerError> {
-        Ok(device_list(self.devices(team_id)?))
-    }
-}
-
-/// The team's devices as the API gives them to a coordinator.
-fn device_list(devices: Vec<Device>) -> DeviceList {
-    DeviceList {
-        api_version: API_VERSION,
-        devices: devices
-            .into_iter()
-            .map(|d| DeviceInfo {
-                id: d.id,
-                name: d.name,
-                role: d.role,
-                enrolled_at: d.created_at,
-                revoked_at: d.revoked_at,
-                last_seen_at: d.last_seen_at,
-            })
-            .collect(),
+        let devices = self.devices(team_id)?;
+        let mut holders = self.storage().key_holders(team_id)?;
+        let recovery = holders.remove(RECOVERY_RECIPIENT).unwrap_or_default();
+        Ok(DeviceList {
+            api_version: API_VERSION,
+            devices: devices
+                .into_iter()
+                .map(|d| {
+                    let keys = holders.remove(&d.id).unwrap_or_default();
+                    DeviceInfo {
+                        id: d.id,
+                        name: d.name,
+                        role: d.role,
+                        enrolled_at: d.created_at,
+                        revoked_at: d.revoked_at,
+                        last_seen_at: d.last_seen_at,
+                        public_key: keys.key,
+                        key_epochs: keys.epochs,
+                    }
+                })
+                .collect(),
+            recovery: recovery.key,
+            recovery_epochs: recovery.epochs,
+        })
     }
 }
 
 /// Refuses `action` to a device that is not a coordinator's.
-fn coordinator(device: &Device, action: &'static str) -> Result<(), ServerError> {
+pub(crate) fn coordinator(device: &Device, action: &'static str) -> Result<(), ServerError> {
     if device.role == Role::Coordinateur {
         Ok(())
     } else {

@@ -97,6 +97,16 @@ pub enum ServerError {
     /// The route exists but not with this HTTP method.
     #[error("method not allowed on this route")]
     MethodNotAllowed,
+    /// A pushed change is sealed under a key epoch older than the team's.
+    #[error("change #{index} is sealed under key epoch {sealed}; the team is at epoch {current}")]
+    StaleEpoch {
+        /// Position of the change in the page.
+        index: usize,
+        /// The epoch it names.
+        sealed: u32,
+        /// The team's epoch.
+        current: u32,
+    },
     /// No team has this id.
     #[error("no team has id {team_id}")]
     UnknownTeam {
@@ -205,6 +215,7 @@ impl ServerError {
             E::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, ErrorCode::BadRequest),
             E::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::RateLimited),
             E::Forbidden { .. } => (StatusCode::FORBIDDEN, ErrorCode::Forbidden),
+            E::StaleEpoch { .. } => (StatusCode::CONFLICT, ErrorCode::StaleEpoch),
             E::NoSuchRoute | E::UnknownTeam { .. } | E::UnknownDevice { .. } => {
                 (StatusCode::NOT_FOUND, ErrorCode::BadRequest)
             }
@@ -297,6 +308,15 @@ mod tests {
                 ServerError::BadHash { index: 0 },
                 StatusCode::BAD_REQUEST,
                 ErrorCode::BadRequest,
+            ),
+            (
+                ServerError::StaleEpoch {
+                    index: 0,
+                    sealed: 1,
+                    current: 2,
+                },
+                StatusCode::CONFLICT,
+                ErrorCode::StaleEpoch,
             ),
         ];
         for (error, status, code) in cases {

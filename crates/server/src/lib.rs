@@ -32,6 +32,7 @@ pub mod clock;
 mod coordinator;
 pub mod error;
 pub mod http;
+mod keys;
 pub mod loopback;
 mod pages;
 pub mod rate;

@@ -184,14 +184,9 @@ impl TeamServer {
         })
     }
 
-    /// Starts `team_id`'s key epoch 1 for its only device `device_id` on an empty log
-    /// ([`Storage::start_key_epoch`]).
-    pub(crate) fn start_key_epoch(
-        &self,
-        team_id: &str,
-        device_id: &str,
-    ) -> Result<(bool, u32), ServerError> {
-        self.storage.start_key_epoch(team_id, device_id)
+    /// The storage, for the other modules of the service.
+    pub(crate) fn storage(&self) -> &dyn Storage {
+        self.storage.as_ref()
     }
 
     /// The offline lease of `team_id`, in days.
@@ -397,6 +392,7 @@ impl TeamServer {
         request: &PushRequest,
     ) -> Result<PushResponse, ServerError> {
         validate::check_push(request)?;
+        self.check_epochs(device, &request.changes)?;
         let (erasures, changes): (Vec<&ChangeBlob>, Vec<&ChangeBlob>) =
             request.changes.iter().partition(|c| c.kind == ERASURE_KIND);
         let mut refused = Vec::new();

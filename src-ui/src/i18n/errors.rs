@@ -214,6 +214,7 @@ pub(super) fn rejection_key(code: ErrorCode) -> Key {
         ErrorCode::RateLimited => Key("sync-failure-rate-limited"),
         ErrorCode::Forbidden => Key("sync-failure-forbidden"),
         ErrorCode::Internal => Key("sync-failure-server-error"),
+        ErrorCode::StaleEpoch => Key("sync-failure-stale-epoch"),
     }
 }
 

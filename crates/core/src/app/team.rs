@@ -172,6 +172,8 @@ mod server {
                 if s.meta("team_id")?.as_deref() != Some(enrolment.team_id.as_str()) {
                     s.forget_keys()?;
                 }
+                // A new device to the team: a key pair of its own.
+                s.forget_device_secret()?;
                 s.save_enrolment(&target.server_url, &enrolment)?;
                 s.save_server_pin(target.pin)?;
                 match given.as_ref().or(made.as_ref()) {
@@ -184,12 +186,21 @@ mod server {
                 // Changes pulled before, by a device enrolled again, open now.
                 self.lock().open_waiting()?;
             }
+            let transport =
+                HttpTransport::pinned(&target.server_url, &enrolment.token, target.pin)?;
+            if given.is_some()
+                && let Err(e) = self.publish_key(&transport)
+            {
+                // The next sync publishes it.
+                tracing::warn!(error = %e, "device key not published yet");
+            }
             if made.is_some() {
-                let transport =
-                    HttpTransport::pinned(&target.server_url, &enrolment.token, target.pin)?;
                 match transport.start_key_epoch() {
                     Ok(answer) if answer.started => {
                         tracing::info!("the team seals its changes end to end from now on");
+                        if let Err(e) = self.publish_key(&transport) {
+                            tracing::warn!(error = %e, "device key not published yet");
+                        }
                     }
                     // Not a new team (another device, or a history in clear): the key
                     // made here is nobody's.
@@ -238,11 +249,31 @@ mod server {
             self.team_devices(list)
         }
 
-        /// Revokes a device of the team (coordinators' devices only); answers the
-        /// team's devices after it.
+        /// Revokes a device of the team (coordinators' devices only), then, in a team
+        /// that seals its log, starts a new key epoch the revoked device never gets
+        /// (owed until the server has started it: the next sync tries again); answers
+        /// the team's devices after it.
         pub fn revoke_device(&self, cmd: RevokeDevice) -> Result<Vec<TeamDevice>, CoreError> {
-            let list = self.ask_server(|server, _| server.revoke(&cmd.id))?;
+            // Owed before the server hears of it: a crash in between rotates anyway.
+            let sealing = self.read(|s| {
+                let sealing = !s.keyring()?.is_empty();
+                if sealing {
+                    s.owe_rotation()?;
+                }
+                Ok(sealing)
+            })?;
+            let mut list = self.ask_server(|server, _| server.revoke(&cmd.id))?;
             tracing::info!("device revoked by this coordinator's device");
+            if sealing {
+                let rotated = self.transport().and_then(|server| {
+                    self.publish_key(&server)?;
+                    self.rotate_key(&server, list.clone())
+                });
+                match rotated {
+                    Ok(after) => list = after,
+                    Err(e) => tracing::warn!(error = %e, "new key epoch owed to the next sync"),
+                }
+            }
             self.team_devices(list)
         }
 
@@ -316,6 +347,14 @@ mod server {
                 tracing::info!(erased, "retention: persons erased after two years");
             }
             Ok(erased)
+        }
+
+        /// A transport to this device's server, with its token and pinned certificate.
+        pub(crate) fn transport(&self) -> Result<HttpTransport, CoreError> {
+            let sync::ServerConnection { url, token, pin } = self
+                .read(|s| s.connection())?
+                .ok_or(CoreError::NotEnrolled)?;
+            Ok(HttpTransport::pinned(&url, &token, pin)?)
         }
 
         /// Runs `call` with this device's transport and the server's address, without

@@ -10,9 +10,10 @@
 use std::time::Duration;
 
 use filrouge_model::sync::{
-    API_VERSION, CodeRequest, CodeResponse, DeviceList, EnrolRequest, EnrolResponse, EraseRequest,
-    EraseResponse, KeyEpochRequest, KeyEpochResponse, LeaseRequest, PullQuery, PullResponse,
-    PushRequest, PushResponse, RevokeRequest, Role, TokenRequest, TokenResponse,
+    API_VERSION, CodeRequest, CodeResponse, DeviceKeyRequest, DeviceList, EnrolRequest,
+    EnrolResponse, EpochKeys, EraseRequest, EraseResponse, KeyEpochRequest, KeyEpochResponse,
+    LeaseRequest, PublishedKey, PullQuery, PullResponse, PushRequest, PushResponse, RecoveryKeys,
+    RevokeRequest, Role, SealedEpochKey, ShareKeysRequest, TokenRequest, TokenResponse,
 };
 use filrouge_model::wire::{self, PAGE_MEDIA_TYPE, PUSH_MEDIA_TYPE};
 use reqwest::blocking::{Client, RequestBuilder};
@@ -126,15 +127,86 @@ impl HttpTransport {
     /// Asks the server to start the team's key epoch 1, whose key this device has just
     /// made (coordinators' devices only; the server starts it on a new team only).
     pub fn start_key_epoch(&self) -> Result<KeyEpochResponse, TransportError> {
+        self.new_key_epoch(1, Vec::new())
+    }
+
+    /// Asks the server to start key epoch `epoch` (after a revocation), whose key this
+    /// device has made and `sealed` to the team's other devices and recovery key.
+    pub fn new_key_epoch(
+        &self,
+        epoch: u32,
+        sealed: Vec<SealedEpochKey>,
+    ) -> Result<KeyEpochResponse, TransportError> {
         let req = KeyEpochRequest {
             api_version: API_VERSION,
-            epoch: 1,
+            epoch,
+            sealed,
         };
         let answer: KeyEpochResponse = json(send(
             self.client
                 .post(format!("{}/v1/epoch", self.base))
                 .bearer_auth(&self.token)
                 .json(&req),
+        )?)?;
+        same_version(answer.api_version)?;
+        Ok(answer)
+    }
+
+    /// Publishes this device's public key with its proof; answers the keys sealed to it.
+    pub fn publish_device_key(&self, key: PublishedKey) -> Result<EpochKeys, TransportError> {
+        let req = DeviceKeyRequest {
+            api_version: API_VERSION,
+            key,
+        };
+        let answer: EpochKeys = json(send(
+            self.client
+                .post(format!("{}/v1/device-key", self.base))
+                .bearer_auth(&self.token)
+                .json(&req),
+        )?)?;
+        same_version(answer.api_version)?;
+        Ok(answer)
+    }
+
+    /// The team's key epoch and the epoch keys sealed to this device.
+    pub fn epoch_keys(&self) -> Result<EpochKeys, TransportError> {
+        let answer: EpochKeys = json(send(
+            self.client
+                .get(format!("{}/v1/keys", self.base))
+                .bearer_auth(&self.token),
+        )?)?;
+        same_version(answer.api_version)?;
+        Ok(answer)
+    }
+
+    /// Hands the server epoch keys sealed to devices lacking them, or a new recovery
+    /// key with its seals (coordinators' devices only); answers the team's devices.
+    pub fn share_keys(
+        &self,
+        keys: Vec<SealedEpochKey>,
+        recovery: Option<PublishedKey>,
+    ) -> Result<DeviceList, TransportError> {
+        let req = ShareKeysRequest {
+            api_version: API_VERSION,
+            keys,
+            recovery,
+        };
+        let list: DeviceList = json(send(
+            self.client
+                .post(format!("{}/v1/keys", self.base))
+                .bearer_auth(&self.token)
+                .json(&req),
+        )?)?;
+        same_version(list.api_version)?;
+        Ok(list)
+    }
+
+    /// The team's recovery key and the epoch keys sealed to it (coordinators only).
+    pub fn recovery_keys(&self) -> Result<RecoveryKeys, TransportError> {
+        let answer: RecoveryKeys = json(send(
+            self.client
+                .get(format!("{}/v1/recovery", self.base))
+                .bearer_auth(&self.token),
         )?)?;
         same_version(answer.api_version)?;
         Ok(answer)

@@ -21,6 +21,10 @@
 //! | `GET /v1/devices` | bearer, coordinator | none | `DeviceList` |
 //! | `POST /v1/revoke` | bearer, coordinator | `RevokeRequest` | `DeviceList` |
 //! | `POST /v1/epoch` | bearer, coordinator | `KeyEpochRequest` | `KeyEpochResponse` |
+//! | `POST /v1/device-key` | bearer | `DeviceKeyRequest` | `EpochKeys` |
+//! | `GET /v1/keys` | bearer | none | `EpochKeys` |
+//! | `POST /v1/keys` | bearer, coordinator | `ShareKeysRequest` | `DeviceList` |
+//! | `GET /v1/recovery` | bearer, coordinator | none | `RecoveryKeys` |
 
 use axum::Json;
 use axum::Router;
@@ -31,9 +35,10 @@ use axum::http::header::{CONTENT_ENCODING, CONTENT_TYPE};
 use axum::response::{IntoResponse as _, Response};
 use axum::routing::{get, post};
 use filrouge_model::sync::{
-    API_VERSION, CodeRequest, CodeResponse, DeviceList, EnrolRequest, EnrolResponse, EraseRequest,
-    EraseResponse, Health, KeyEpochRequest, KeyEpochResponse, LeaseRequest, MAX_BODY_BYTES,
-    PullQuery, PushResponse, RevokeRequest, TokenRequest, TokenResponse,
+    API_VERSION, CodeRequest, CodeResponse, DeviceKeyRequest, DeviceList, EnrolRequest,
+    EnrolResponse, EpochKeys, EraseRequest, EraseResponse, Health, KeyEpochRequest,
+    KeyEpochResponse, LeaseRequest, MAX_BODY_BYTES, PullQuery, PushResponse, RecoveryKeys,
+    RevokeRequest, ShareKeysRequest, TokenRequest, TokenResponse,
 };
 use filrouge_model::wire::{self, PAGE_MEDIA_TYPE};
 use tower_http::LatencyUnit;
@@ -68,6 +73,9 @@ impl TeamServer {
             .route("/v1/token", post(token))
             .route("/v1/lease", post(lease))
             .route("/v1/epoch", post(epoch))
+            .route("/v1/device-key", post(device_key))
+            .route("/v1/keys", get(epoch_keys).post(share_keys))
+            .route("/v1/recovery", get(recovery))
             .fallback(no_such_route)
             .method_not_allowed_fallback(method_not_allowed)
             // The limit counts the body as the handler reads it, after decompression: a
@@ -219,6 +227,40 @@ async fn epoch(
     ApiJson(request): ApiJson<KeyEpochRequest>,
 ) -> Result<Json<KeyEpochResponse>, ServerError> {
     let response = blocking(move || server.start_key_epoch_for(&device, &request)).await?;
+    Ok(Json(response))
+}
+
+async fn device_key(
+    State(server): State<TeamServer>,
+    AuthedDevice(device): AuthedDevice,
+    ApiJson(request): ApiJson<DeviceKeyRequest>,
+) -> Result<Json<EpochKeys>, ServerError> {
+    let response = blocking(move || server.publish_key_for(&device, &request)).await?;
+    Ok(Json(response))
+}
+
+async fn epoch_keys(
+    State(server): State<TeamServer>,
+    AuthedDevice(device): AuthedDevice,
+) -> Result<Json<EpochKeys>, ServerError> {
+    let response = blocking(move || server.epoch_keys_for_device(&device)).await?;
+    Ok(Json(response))
+}
+
+async fn share_keys(
+    State(server): State<TeamServer>,
+    AuthedDevice(device): AuthedDevice,
+    ApiJson(request): ApiJson<ShareKeysRequest>,
+) -> Result<Json<DeviceList>, ServerError> {
+    let response = blocking(move || server.share_keys_for(&device, &request)).await?;
+    Ok(Json(response))
+}
+
+async fn recovery(
+    State(server): State<TeamServer>,
+    AuthedDevice(device): AuthedDevice,
+) -> Result<Json<RecoveryKeys>, ServerError> {
+    let response = blocking(move || server.recovery_for(&device)).await?;
     Ok(Json(response))
 }
 

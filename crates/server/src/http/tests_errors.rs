@@ -1,11 +1,13 @@
 //! How the HTTP app refuses: every refusal is an `ApiError` JSON body with the status
 //! and stable code the API promises, and internal failures say nothing more.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use axum::http::{Method, StatusCode};
 use filrouge_model::sync::{
-    API_VERSION, ChangeBlob, MAX_BLOB_BYTES, MAX_BODY_BYTES, MAX_PUSH_CHANGES,
+    API_VERSION, ChangeBlob, MAX_BLOB_BYTES, MAX_BODY_BYTES, MAX_PUSH_CHANGES, PublishedKey,
+    SealedEpochKey,
 };
 use serde_json::json;
 
@@ -13,8 +15,8 @@ use super::tests::{TestResult, assert_api_error, call, enrol, fixture, push, try
 use crate::error::ServerError;
 use crate::storage::suite::change;
 use crate::storage::{
-    AppendOutcome, ChangePage, Device, Erasure, NewDevice, NewEnrolmentCode, Redemption, Storage,
-    Team,
+    AppendOutcome, ChangePage, Device, Erasure, KeyHolder, NewDevice, NewEnrolmentCode, Redemption,
+    Storage, Team,
 };
 use crate::{ENROLMENT_CODE_TTL_MS, ManualClock, Role, TeamServer};
 
@@ -357,6 +359,31 @@ impl Storage for BrokenStorage {
         broken()
     }
     fn start_key_epoch(&self, _: &str, _: &str) -> Result<(bool, u32), ServerError> {
+        broken()
+    }
+    fn publish_device_key(&self, _: &str, _: &str, _: &PublishedKey) -> Result<bool, ServerError> {
+        broken()
+    }
+    fn key_holders(&self, _: &str) -> Result<BTreeMap<String, KeyHolder>, ServerError> {
+        broken()
+    }
+    fn rotate_key_epoch(
+        &self,
+        _: &str,
+        _: u32,
+        _: &[SealedEpochKey],
+    ) -> Result<(bool, u32), ServerError> {
+        broken()
+    }
+    fn share_epoch_keys(
+        &self,
+        _: &str,
+        _: &[SealedEpochKey],
+        _: Option<&PublishedKey>,
+    ) -> Result<(), ServerError> {
+        broken()
+    }
+    fn epoch_keys_for(&self, _: &str, _: &str) -> Result<Vec<SealedEpochKey>, ServerError> {
         broken()
     }
     fn append_changes(

@@ -11,7 +11,9 @@
 //! same trait and pass the same story, `storage::suite` (built for tests, or with the
 //! `storage-suite` feature).
 
-use filrouge_model::sync::{ChangeBlob, PulledChange};
+use std::collections::BTreeMap;
+
+use filrouge_model::sync::{ChangeBlob, PublishedKey, PulledChange, SealedEpochKey};
 
 use crate::error::ServerError;
 
@@ -151,6 +153,16 @@ pub struct ChangePage {
     pub head: u64,
 }
 
+/// What the server holds of one recipient of epoch keys (a device, or the team's
+/// recovery key): its published key and the epochs sealed to it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KeyHolder {
+    /// The key it published, with its proof.
+    pub key: Option<PublishedKey>,
+    /// The epochs whose key is sealed to it, in order.
+    pub epochs: Vec<u32>,
+}
+
 /// The paging rule of [`Storage::changes_after`], shared so every backend pages alike:
 /// a page holds at most `max_changes` changes and at most `max_bytes` blob bytes, except
 /// that its first change is always admitted, however large, so a reader never stalls.
@@ -234,6 +246,47 @@ pub trait Storage: Send + Sync {
     /// is empty (nothing stored, nothing erased) and `device_id` is its only device.
     /// Returns whether it started it, and the team's epoch after.
     fn start_key_epoch(&self, team_id: &str, device_id: &str) -> Result<(bool, u32), ServerError>;
+
+    /// Keeps `device_id`'s published key unless the device published one before:
+    /// whether the key now held is `key` (`false`: another one stays, never replaced).
+    fn publish_device_key(
+        &self,
+        team_id: &str,
+        device_id: &str,
+        key: &PublishedKey,
+    ) -> Result<bool, ServerError>;
+
+    /// The team's recipients of epoch keys, by device id (and
+    /// [`RECOVERY_RECIPIENT`](filrouge_model::sync::RECOVERY_RECIPIENT)): only those
+    /// with a published key or a seal.
+    fn key_holders(&self, team_id: &str) -> Result<BTreeMap<String, KeyHolder>, ServerError>;
+
+    /// In one transaction: if the team's key epoch is `from` (at least 1), starts
+    /// `from + 1` and keeps `sealed` (that epoch's key sealed to its recipients).
+    /// Returns whether it started it, and the team's epoch after.
+    fn rotate_key_epoch(
+        &self,
+        team_id: &str,
+        from: u32,
+        sealed: &[SealedEpochKey],
+    ) -> Result<(bool, u32), ServerError>;
+
+    /// In one transaction: with `recovery`, replaces the team's recovery key (forgetting
+    /// the seals made for the old one); then keeps `sealed`, a seal already held for
+    /// the same recipient and epoch staying as it was.
+    fn share_epoch_keys(
+        &self,
+        team_id: &str,
+        sealed: &[SealedEpochKey],
+        recovery: Option<&PublishedKey>,
+    ) -> Result<(), ServerError>;
+
+    /// The epoch keys sealed to `recipient` in the team, oldest epoch first.
+    fn epoch_keys_for(
+        &self,
+        team_id: &str,
+        recipient: &str,
+    ) -> Result<Vec<SealedEpochKey>, ServerError>;
 
     /// Sets them (1 to 365).
     fn set_lease_days(&self, team_id: &str, days: u32) -> Result<(), ServerError>;

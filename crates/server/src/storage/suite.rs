@@ -8,7 +8,9 @@
 
 use std::sync::Arc;
 
-use filrouge_model::sync::{ChangeBlob, ERASURE_KIND};
+use filrouge_model::sync::{
+    ChangeBlob, ERASURE_KIND, PublishedKey, RECOVERY_RECIPIENT, SealedEpochKey,
+};
 
 use super::{NewDevice, NewEnrolmentCode, Redemption, Role, Storage, Team};
 use crate::error::ServerError;
@@ -25,6 +27,7 @@ pub fn run_all(storage: Arc<dyn Storage>) -> Result<(), ServerError> {
     tokens_are_replaced_but_not_revived(storage.clone())?;
     leases_default_to_thirty_days(storage.clone())?;
     key_epochs_start_only_on_a_new_team(storage.clone())?;
+    key_epochs_rotate_once_and_keep_their_seals(storage.clone())?;
     appends_are_idempotent_and_dense(storage.clone())?;
     teams_have_separate_logs(storage.clone())?;
     erasure_deletes_refuses_and_never_lowers_the_log(storage.clone())?;
@@ -276,6 +279,116 @@ pub fn key_epochs_start_only_on_a_new_team(storage: Arc<dyn Storage>) -> Result<
     assert_eq!(storage.start_key_epoch(&used.id, &b.id)?, (false, 0));
     assert_eq!(storage.key_epoch(&used.id)?, 0);
     assert!(storage.key_epoch("no-such-team").is_err());
+    Ok(())
+}
+
+fn published(byte: u8) -> PublishedKey {
+    PublishedKey {
+        public_key: vec![byte; 32],
+        proof: vec![byte ^ 0xFF; 32],
+        proof_epoch: 1,
+    }
+}
+
+fn seal(epoch: u32, recipient: &str, byte: u8) -> SealedEpochKey {
+    SealedEpochKey {
+        epoch,
+        recipient: recipient.to_owned(),
+        sealed: vec![byte; 100],
+    }
+}
+
+/// A device's published key is kept once and never replaced; a new epoch starts only
+/// from the team's current one, with its seals, in one transaction; a seal already held
+/// stays; a new recovery key replaces the old one and forgets its seals.
+pub fn key_epochs_rotate_once_and_keep_their_seals(
+    storage: Arc<dyn Storage>,
+) -> Result<(), ServerError> {
+    let team = new_team(&*storage, "Rotation")?;
+    let a = new_device(&*storage, &team, Role::Coordinateur)?;
+    assert_eq!(storage.start_key_epoch(&team.id, &a.id)?, (true, 1));
+    let b = new_device(&*storage, &team, Role::Intervenant)?;
+    let c = new_device(&*storage, &team, Role::Intervenant)?;
+
+    assert!(storage.publish_device_key(&team.id, &b.id, &published(1))?);
+    assert!(
+        storage.publish_device_key(&team.id, &b.id, &published(1))?,
+        "same"
+    );
+    assert!(
+        !storage.publish_device_key(&team.id, &b.id, &published(2))?,
+        "a published key is never replaced"
+    );
+    let holders = storage.key_holders(&team.id)?;
+    assert_eq!(holders[&b.id].key, Some(published(1)));
+    assert!(
+        !holders.contains_key(&c.id),
+        "nothing published, nothing sealed"
+    );
+
+    // From an epoch the team is not at: nothing changes.
+    assert_eq!(
+        storage.rotate_key_epoch(&team.id, 2, &[seal(3, &b.id, 7)])?,
+        (false, 1)
+    );
+    assert!(storage.epoch_keys_for(&team.id, &b.id)?.is_empty());
+    let rotation = [seal(2, &a.id, 8), seal(2, &b.id, 9)];
+    assert_eq!(storage.rotate_key_epoch(&team.id, 1, &rotation)?, (true, 2));
+    assert_eq!(storage.key_epoch(&team.id)?, 2);
+    assert_eq!(
+        storage.rotate_key_epoch(&team.id, 1, &[seal(2, &b.id, 10)])?,
+        (false, 2),
+        "a second coordinator's rotation from the same epoch loses"
+    );
+    assert_eq!(
+        storage.epoch_keys_for(&team.id, &b.id)?,
+        vec![seal(2, &b.id, 9)]
+    );
+
+    // Shared later: c gets both epochs; b's seal stays the first one.
+    storage.share_epoch_keys(
+        &team.id,
+        &[seal(1, &c.id, 11), seal(2, &c.id, 12), seal(2, &b.id, 13)],
+        Some(&published(3)),
+    )?;
+    assert_eq!(
+        storage.epoch_keys_for(&team.id, &b.id)?,
+        vec![seal(2, &b.id, 9)]
+    );
+    assert_eq!(
+        storage.epoch_keys_for(&team.id, &c.id)?,
+        vec![seal(1, &c.id, 11), seal(2, &c.id, 12)]
+    );
+    storage.share_epoch_keys(
+        &team.id,
+        &[
+            seal(1, RECOVERY_RECIPIENT, 14),
+            seal(2, RECOVERY_RECIPIENT, 15),
+        ],
+        None,
+    )?;
+    let holders = storage.key_holders(&team.id)?;
+    assert_eq!(holders[RECOVERY_RECIPIENT].key, Some(published(3)));
+    assert_eq!(holders[RECOVERY_RECIPIENT].epochs, vec![1, 2]);
+    assert_eq!(holders[&c.id].epochs, vec![1, 2]);
+    // A new recovery key: the old one's seals go with it.
+    storage.share_epoch_keys(
+        &team.id,
+        &[seal(2, RECOVERY_RECIPIENT, 16)],
+        Some(&published(4)),
+    )?;
+    assert_eq!(
+        storage.epoch_keys_for(&team.id, RECOVERY_RECIPIENT)?,
+        vec![seal(2, RECOVERY_RECIPIENT, 16)]
+    );
+    assert_eq!(
+        storage.key_holders(&team.id)?[RECOVERY_RECIPIENT].key,
+        Some(published(4))
+    );
+    // Another team sees none of it.
+    let other = new_team(&*storage, "Voisine")?;
+    assert!(storage.key_holders(&other.id)?.is_empty());
+    assert!(storage.epoch_keys_for(&other.id, &b.id)?.is_empty());
     Ok(())
 }
 

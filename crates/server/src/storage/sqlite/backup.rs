@@ -11,8 +11,9 @@
 //! copies it to a temporary file, brings its schema up to date, **carries over from the
 //! database it replaces** (when there is one: a bad upgrade, a damaged log, rather than a
 //! lost disk) what must not go back in time: devices enrolled since the backup, and
-//! revocations (a lost phone must stay cut off), used enrolment codes (a code must stay
-//! single-use), and erasures (an erased person must stay erased: their changes are
+//! revocations (a lost phone must stay cut off), key epochs and the keys published and
+//! sealed since (a revoked device's epoch must not come back), used enrolment codes (a
+//! code must stay single-use), and erasures (an erased person must stay erased: their changes are
 //! deleted from the copy and the erasure entry appended). It then gives **every team log
 //! a new identity**, and copies the result into the server's database, again with the
 //! backup API, which replaces the file's content in one transaction (its WAL included):
@@ -238,6 +239,46 @@ fn carry_over(storage: &SqliteStorage, live: &Path) -> Result<Carried, ServerErr
                 "UPDATE teams SET lease_days =
                      (SELECT l.lease_days FROM live.teams l WHERE l.id = teams.id)
                  WHERE EXISTS (SELECT 1 FROM live.teams l WHERE l.id = teams.id)",
+            )?;
+        }
+        // Key epochs never go back (a revoked device's epoch would be taken again), and
+        // the keys sealed since the backup stay (from schema 6 and 7).
+        let has_epochs: bool = conn
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM pragma_table_info('teams', 'live')
+                                WHERE name = 'key_epoch')",
+                [],
+                |r| r.get(0),
+            )
+            .during("read the replaced database's schema")?;
+        if has_epochs {
+            counted(
+                "UPDATE teams SET key_epoch =
+                     (SELECT l.key_epoch FROM live.teams l WHERE l.id = teams.id)
+                 WHERE EXISTS (SELECT 1 FROM live.teams l
+                               WHERE l.id = teams.id AND l.key_epoch > teams.key_epoch)",
+            )?;
+        }
+        let has_keys: bool = conn
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM live.sqlite_master WHERE name = 'epoch_keys')",
+                [],
+                |r| r.get(0),
+            )
+            .during("read the replaced database's schema")?;
+        if has_keys {
+            counted(
+                "INSERT OR REPLACE INTO published_keys
+                 SELECT team_id, recipient, public_key, proof, proof_epoch FROM live.published_keys",
+            )?;
+            counted(
+                "DELETE FROM epoch_keys WHERE recipient = 'recovery'
+                 AND EXISTS (SELECT 1 FROM live.published_keys l
+                             WHERE l.team_id = epoch_keys.team_id AND l.recipient = 'recovery')",
+            )?;
+            counted(
+                "INSERT OR IGNORE INTO epoch_keys
+                 SELECT team_id, recipient, epoch, sealed FROM live.epoch_keys",
             )?;
         }
         let revocations = counted(

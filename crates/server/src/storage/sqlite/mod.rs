@@ -14,17 +14,22 @@ use std::path::Path;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
-use filrouge_model::sync::{ChangeBlob, ERASURE_KIND, PulledChange, erasure_hash};
+use std::collections::BTreeMap;
+
+use filrouge_model::sync::{
+    ChangeBlob, ERASURE_KIND, PublishedKey, PulledChange, SealedEpochKey, erasure_hash,
+};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 use super::{
-    AppendOutcome, ChangePage, Device, Erasure, NewDevice, NewEnrolmentCode, PageFill, Redemption,
-    Storage, Team,
+    AppendOutcome, ChangePage, Device, Erasure, KeyHolder, NewDevice, NewEnrolmentCode, PageFill,
+    Redemption, Storage, Team,
 };
 use crate::error::ServerError;
 mod append;
 mod backup;
 mod checkpoint;
+mod keys;
 
 pub use backup::{BackupSummary, Carried};
 
@@ -403,6 +408,45 @@ impl Storage for SqliteStorage {
             .during("start key epoch 1")?;
         tx.commit().during("commit a key epoch")?;
         Ok((true, 1))
+    }
+
+    fn publish_device_key(
+        &self,
+        team_id: &str,
+        device_id: &str,
+        key: &PublishedKey,
+    ) -> Result<bool, ServerError> {
+        keys::publish_device_key(&mut self.conn(), team_id, device_id, key)
+    }
+
+    fn key_holders(&self, team_id: &str) -> Result<BTreeMap<String, KeyHolder>, ServerError> {
+        keys::key_holders(&self.reader(), team_id)
+    }
+
+    fn rotate_key_epoch(
+        &self,
+        team_id: &str,
+        from: u32,
+        sealed: &[SealedEpochKey],
+    ) -> Result<(bool, u32), ServerError> {
+        keys::rotate_key_epoch(&mut self.conn(), team_id, from, sealed)
+    }
+
+    fn share_epoch_keys(
+        &self,
+        team_id: &str,
+        sealed: &[SealedEpochKey],
+        recovery: Option<&PublishedKey>,
+    ) -> Result<(), ServerError> {
+        keys::share_epoch_keys(&mut self.conn(), team_id, sealed, recovery)
+    }
+
+    fn epoch_keys_for(
+        &self,
+        team_id: &str,
+        recipient: &str,
+    ) -> Result<Vec<SealedEpochKey>, ServerError> {
+        keys::epoch_keys_for(&self.reader(), team_id, recipient)
     }
 
     fn set_lease_days(&self, team_id: &str, days: u32) -> Result<(), ServerError> {

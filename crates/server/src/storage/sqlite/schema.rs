@@ -81,6 +81,24 @@ pub(super) const MIGRATIONS: &[&str] = &[
     // invitation's secret, which the server never sees (handed over once, then gone).
     "ALTER TABLE teams ADD COLUMN key_epoch INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE enrolment_codes ADD COLUMN sealed_keys BLOB;",
+    // 7: key epochs after the first. Each device's published X25519 key (and the
+    // team's recovery key, under the recipient 'recovery'), and each epoch's key sealed
+    // to each recipient; the server can open none of them.
+    "CREATE TABLE published_keys (
+        team_id TEXT NOT NULL REFERENCES teams(id),
+        recipient TEXT NOT NULL,
+        public_key BLOB NOT NULL,
+        proof BLOB NOT NULL,
+        proof_epoch INTEGER NOT NULL,
+        PRIMARY KEY (team_id, recipient)
+    ) STRICT;
+    CREATE TABLE epoch_keys (
+        team_id TEXT NOT NULL REFERENCES teams(id),
+        recipient TEXT NOT NULL,
+        epoch INTEGER NOT NULL,
+        sealed BLOB NOT NULL,
+        PRIMARY KEY (team_id, recipient, epoch)
+    ) STRICT;",
 ];
 
 /// The `devices` columns [`read_device`] expects, in order.

@@ -51,6 +51,12 @@ fn suite_key_epochs_start_only_on_a_new_team() -> Result<(), ServerError> {
 }
 
 #[test]
+fn suite_key_epochs_rotate_once_and_keep_their_seals() -> Result<(), ServerError> {
+    let (_dir, storage) = file_storage()?;
+    suite::key_epochs_rotate_once_and_keep_their_seals(storage)
+}
+
+#[test]
 fn suite_leases_default_to_thirty_days() -> Result<(), ServerError> {
     let (_dir, storage) = file_storage()?;
     suite::leases_default_to_thirty_days(storage)
@@ -207,6 +213,7 @@ fn a_restore_in_place_keeps_later_erasures_and_renews_log_ids() -> Result<(), Se
     let (team, device) = {
         let storage = SqliteStorage::open(&db)?;
         let (team, device) = suite::team_and_device(&storage)?;
+        assert_eq!(storage.start_key_epoch(&team, &device)?, (true, 1));
         let gone = ChangeBlob {
             doc_id: "gone".into(),
             ..suite::change("g1", 40)
@@ -218,6 +225,19 @@ fn a_restore_in_place_keeps_later_erasures_and_renews_log_ids() -> Result<(), Se
         // After the backup: a new token, a new lease.
         assert!(storage.replace_token_hash(&device, &"ab".repeat(32))?);
         storage.set_lease_days(&team, 9)?;
+        // A revocation's key epoch, and the key the device published before it.
+        let key = filrouge_model::sync::PublishedKey {
+            public_key: vec![1; 32],
+            proof: vec![2; 32],
+            proof_epoch: 1,
+        };
+        assert!(storage.publish_device_key(&team, &device, &key)?);
+        let seal = filrouge_model::sync::SealedEpochKey {
+            epoch: 2,
+            recipient: device.clone(),
+            sealed: vec![3; 137],
+        };
+        assert_eq!(storage.rotate_key_epoch(&team, 1, &[seal])?, (true, 2));
         (team, device)
     };
     let before = SqliteStorage::open(&db)?.team(&team)?.map(|t| t.log_id);
@@ -238,6 +258,9 @@ fn a_restore_in_place_keeps_later_erasures_and_renews_log_ids() -> Result<(), Se
     assert_eq!(found.map(|d| d.id), Some(device.clone()), "the newer token");
     assert_eq!(restored.lease_days(&team)?, 9, "the newer lease");
     assert_eq!(restored.devices(&team)?[0].id, device);
+    assert_eq!(restored.key_epoch(&team)?, 2, "a key epoch never goes back");
+    assert_eq!(restored.epoch_keys_for(&team, &device)?.len(), 1);
+    assert!(restored.key_holders(&team)?[&device].key.is_some());
     Ok(())
 }
 
