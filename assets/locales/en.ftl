@@ -143,6 +143,8 @@ error-interrupted = The action stopped before it finished. Check whether it was 
 error-locked = The notebook is locked: unlock it to go on.
 error-key-destroyed = The notebook's key was destroyed after too many wrong attempts: what it held can no longer be read.
 error-keystore = The device's keyring does not answer: without it the PIN cannot open the notebook. Unlock the device's session, then restart the app. No attempt was counted.
+error-team-key-none = This device does not hold the team's key: invite it with an invitation link, or get the keys back with the recovery key.
+error-team-key-not-the-teams = This recovery key is not the team's (a newer one may have replaced it).
 error-coordinator-only = Only a coordinator's device can do this.
 error-spreadsheet = This file does not read as a spreadsheet (CSV or XLSX): { $reason }.
 error-definitions = The team's indicators file (indicateurs.json) cannot be used: { $reason }. Fix or remove it; the default indicators work without it.
@@ -289,6 +291,8 @@ field-checked-in-at = The arrival time
 field-period = The period
     .agreement = singular
 field-worker = The worker who recorded it
+    .agreement = singular
+field-recovery-key = The recovery key
     .agreement = singular
 field-exit = The kind of exit
     .agreement = singular
@@ -470,6 +474,23 @@ team-invite-valid-until =
        *[intervenant] For a field worker
     }, once only. Expires { $until }.
 
+team-recovery-title = Recovery key
+team-recovery-hint = The server cannot read the team's data. If every one of its devices were lost, only the recovery key could get it back: make it once, print it or copy it out, and keep it in the association's safe. Without a device and without this key, the data is lost.
+team-recovery-create = Make the recovery key
+team-recovery-creating = Making it…
+team-recovery-replace = A new key replaces the previous one, which will no longer work. Go on?
+team-recovery-confirm = Yes, make a new key
+team-recovery-cancel = Cancel
+team-recovery-shown-once = Copy it out or print it now: it will never be shown again, and it is kept nowhere on this device.
+team-recovery-print = Print the key
+team-recovery-hide = I have put the key away
+team-recovery-use = Get the team's keys back with the recovery key
+team-recovery-input = Recovery key
+team-recovery-recover = Get the keys back
+team-recovery-recovered = { $count ->
+    [one] One team key recovered: the team's data opens again.
+   *[other] { $count } team keys recovered: the team's data opens again.
+}
 team-devices-title = Team devices
 team-devices-show = Show the devices
 team-devices-loading = Reading the devices…

@@ -156,6 +156,8 @@ error-interrupted = L'action s'est interrompue avant la fin. Vérifiez si elle a
 error-locked = Le carnet est verrouillé : déverrouillez-le pour continuer.
 error-key-destroyed = La clé du carnet a été détruite après trop d'essais faux : ce qu'il contenait ne peut plus être lu.
 error-keystore = Le trousseau de l'appareil ne répond pas : sans lui, le code ne peut pas ouvrir le carnet. Déverrouillez la session de l'appareil, puis redémarrez l'application. Aucun essai n'a été compté.
+error-team-key-none = Cet appareil ne détient pas la clé de l'équipe : il faut l'inviter avec un lien d'invitation, ou retrouver les clés avec la clé de secours.
+error-team-key-not-the-teams = Cette clé de secours n'est pas celle de l'équipe (une plus récente l'a peut-être remplacée).
 error-coordinator-only = Seul l'appareil d'un·e coordinateur·rice peut faire cela.
 error-spreadsheet = Ce fichier ne se lit pas comme un tableur (CSV ou XLSX) : { $reason }.
 error-definitions = Le fichier des indicateurs de l'équipe (indicateurs.json) ne peut pas être utilisé : { $reason }. Corrigez-le ou retirez-le ; les indicateurs par défaut restent disponibles sans lui.
@@ -325,6 +327,8 @@ field-period = La période
     .agreement = feminine
 field-worker = L'intervenant·e qui l'a saisie
     .agreement = masculine
+field-recovery-key = La clé de secours
+    .agreement = feminine
 field-exit = Le type de sortie
     .agreement = masculine
 
@@ -509,6 +513,23 @@ team-invite-valid-until =
        *[intervenant] Pour un·e intervenant·e
     }, une seule fois. Expire { $until }.
 
+team-recovery-title = Clé de secours
+team-recovery-hint = Le serveur ne peut pas lire les données de l'équipe. Si tous ses appareils étaient perdus, seule la clé de secours permettrait de les retrouver : créez-la une fois, imprimez-la ou recopiez-la, et rangez-la dans le coffre de l'association. Sans appareil et sans cette clé, les données sont perdues.
+team-recovery-create = Créer la clé de secours
+team-recovery-creating = Création…
+team-recovery-replace = Une nouvelle clé remplace la précédente, qui ne servira plus. Continuer ?
+team-recovery-confirm = Oui, créer une nouvelle clé
+team-recovery-cancel = Annuler
+team-recovery-shown-once = Recopiez-la ou imprimez-la maintenant : elle ne sera plus jamais affichée, et elle n'est gardée nulle part sur cet appareil.
+team-recovery-print = Imprimer la clé
+team-recovery-hide = J'ai rangé la clé
+team-recovery-use = Retrouver les clés de l'équipe avec la clé de secours
+team-recovery-input = Clé de secours
+team-recovery-recover = Retrouver les clés
+team-recovery-recovered = { $count ->
+    [one] Une clé d'équipe retrouvée : les données de l'équipe s'ouvrent à nouveau.
+   *[other] { $count } clés d'équipe retrouvées : les données de l'équipe s'ouvrent à nouveau.
+}
 team-devices-title = Appareils de l'équipe
 team-devices-show = Voir les appareils
 team-devices-loading = Lecture des appareils…

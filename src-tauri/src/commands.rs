@@ -18,12 +18,13 @@ use filrouge_core::{CoreError, Device, Gate};
 use filrouge_model::erasure::ErasureEntry;
 use filrouge_model::ipc::{
     ChangeSecret, ChangeStage, CheckIn, ChooseSecret, Command, CreateEvent, CreateInvite,
-    CreatePartner, CreatePerson, CreateRencontre, DismissDuplicate, DryRunImport, EditRencontre,
-    Enrol, ErasePerson, Export, ExportFunderTable, Exported, FindSimilarPersons, GetAccessLog,
-    GetDashboard, GetDataQuality, GetEvent, GetFormDraft, GetFunderTable, GetLockStatus, GetPerson,
-    GetProfile, GetSyncStatus, HoldRetention, Import, Invite, IpcError, LastPlace, ListConflicts,
-    ListDevices, ListDuplicates, ListErasures, ListEvents, ListFigure, ListPartners, ListRelances,
-    ListRencontres, Lock, LockStatus, MergePersons, MyCaseload, Orient, PlanRelance, PreviewImport,
+    CreatePartner, CreatePerson, CreateRecoveryKey, CreateRencontre, DismissDuplicate,
+    DryRunImport, EditRencontre, Enrol, ErasePerson, Export, ExportFunderTable, Exported,
+    FindSimilarPersons, GetAccessLog, GetDashboard, GetDataQuality, GetEvent, GetFormDraft,
+    GetFunderTable, GetLockStatus, GetPerson, GetProfile, GetSyncStatus, HoldRetention, Import,
+    Invite, IpcError, LastPlace, ListConflicts, ListDevices, ListDuplicates, ListErasures,
+    ListEvents, ListFigure, ListPartners, ListRelances, ListRencontres, Lock, LockStatus,
+    MergePersons, MyCaseload, Orient, PlanRelance, PreviewImport, RecoverTeamKeys, RecoveryKey,
     Register, RevokeDevice, SaveFormDraft, SearchPersons, SetIdleLock, SetLease, SetProfile,
     SetRelanceStatus, SettleConflict, SyncNow, SyncStatus, TeamDevice, UndoMerge, Unlock,
     UpdatePerson, UpdateRencontre,
@@ -195,6 +196,22 @@ pub async fn set_lease(state: State<'_, AppState>, args: SetLease) -> Res<u32> {
 #[tauri::command]
 pub async fn revoke_device(state: State<'_, AppState>, args: RevokeDevice) -> Res<Vec<TeamDevice>> {
     on_blocking(&state, |device| device.revoke_device(args)).await
+}
+
+#[tauri::command]
+pub async fn create_recovery_key(
+    state: State<'_, AppState>,
+    args: CreateRecoveryKey,
+) -> Res<RecoveryKey> {
+    on_blocking(&state, |device| device.create_recovery_key(args)).await
+}
+
+/// The recovered keys open what was waiting for them: the worker tells the UI.
+#[tauri::command]
+pub async fn recover_team_keys(state: State<'_, AppState>, args: RecoverTeamKeys) -> Res<u32> {
+    let keys = on_blocking(&state, |device| device.recover_team_keys(args)).await?;
+    state.sync.local_change();
+    Ok(keys)
 }
 
 /// Runs a lock command on a blocking thread: unsealing the key costs Argon2's tens of

@@ -61,6 +61,8 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::create_invite,
         commands::list_devices,
         commands::revoke_device,
+        commands::create_recovery_key,
+        commands::recover_team_keys,
         commands::sync_now,
         commands::search_persons,
         commands::create_person,

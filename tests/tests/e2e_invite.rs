@@ -129,6 +129,21 @@ fn a_coordinator_invites_a_phone_from_the_settings() -> anyhow::Result<()> {
             other => anyhow::bail!("a revoked phone must be refused, got {other:?}"),
         }
 
+        // The recovery key: two taps (it replaces any earlier one), then shown once,
+        // in eleven groups of five, until the coordinator says it is put away.
+        s.click_css("#recovery-create")?;
+        s.wait_text("#recovery .revoke-confirm", |t| t.contains("remplace"))?;
+        s.click_css("#recovery-confirm")?;
+        let key = s.wait_text("#recovery-key", |t| t.split('-').count() == 11)?;
+        assert!(filrouge_core::e2e::parse_recovery_text(&key).is_some());
+        s.execute("document.getElementById('recovery').scrollIntoView()")?;
+        s.screenshot(&shots.join("e2e-recovery-1280x800.png"))?;
+        s.resize(360, 720)?;
+        s.execute("document.getElementById('recovery-key').scrollIntoView({block: 'center'})")?;
+        s.screenshot(&shots.join("e2e-recovery-360x720.png"))?;
+        s.click_css("#recovery-hide")?;
+        s.wait_for("#recovery-create")?;
+
         Ok::<_, anyhow::Error>(code)
     })();
     if result.is_err() {

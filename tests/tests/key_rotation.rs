@@ -5,17 +5,20 @@
 //! (its copy of the keys opens nothing new). A phone that was offline during the
 //! rotation catches up by itself: its push is refused as stale, it fetches its key and
 //! pushes again. A key the server seals to a device on its own is never kept. A device
-//! invited afterwards reads the whole history.
+//! invited afterwards reads the whole history. When every device is lost, the printed
+//! recovery key gives a new coordinator's device every epoch back.
 
 use std::path::Path;
 
 use anyhow::Context as _;
 use filrouge_core::app::Device;
-use filrouge_core::e2e::{Binding, SealError, TeamKey, open_change, seal_epoch_key};
+use filrouge_core::e2e::{Binding, DeviceSecret, SealError, TeamKey, open_change, seal_epoch_key};
 use filrouge_core::sync::{HttpTransport, SyncReport, Transport as _, TransportError};
 use filrouge_core::{CoreError, Env};
 use filrouge_model::invite::{invite_link, parse_invite_link};
-use filrouge_model::ipc::{CreateInvite, Enrol, RevokeDevice};
+use filrouge_model::ipc::{
+    CreateInvite, CreateRecoveryKey, Enrol, RecoverTeamKeys, RevokeDevice, TeamKeyProblem,
+};
 use filrouge_model::sync::{
     API_VERSION, ChangeBlob, ErrorCode, PullQuery, PushRequest, Role, sealed_epoch,
 };
@@ -281,5 +284,87 @@ fn revoking_a_phone_starts_a_key_epoch_it_can_never_read() -> anyhow::Result<()>
         ]
     );
     assert_eq!(lock(&later)?.set_aside_counts()?, (0, 0));
+    Ok(())
+}
+
+#[test]
+fn the_recovery_key_brings_the_team_back_when_every_device_is_lost() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let (server, fingerprint) = TestServer::start_tls(dir.path())?;
+    let laptop = open_device(dir.path(), "laptop")?;
+    laptop.enrol(Enrol {
+        server_url: server.url.clone(),
+        code: server.enrolment_code(Role::Coordinateur)?,
+        device_name: "Portable".into(),
+        server_pin: Some(fingerprint.clone()),
+        team_secret: None,
+    })?;
+    let phone = invited(&laptop, dir.path(), "phone")?;
+    record(&laptop, "Avant la clé")?;
+    sync(&laptop)?;
+    sync(&phone)?;
+
+    // The coordinator makes the recovery key and prints it.
+    let printed = laptop.create_recovery_key(CreateRecoveryKey {})?;
+    assert_eq!(printed.text.split('-').count(), 11);
+    assert_eq!(transport(&laptop)?.devices()?.recovery_epochs, vec![1]);
+
+    // A revocation later: the new epoch is sealed to the recovery key too.
+    let phone_id = lock(&phone)?.device_id()?.context("enrolled")?;
+    laptop.revoke_device(RevokeDevice { id: phone_id })?;
+    let list = transport(&laptop)?.devices()?;
+    assert_eq!(list.recovery_epochs, vec![1, 2]);
+    record(&laptop, "Après la révocation")?;
+    sync(&laptop)?;
+
+    // Every device is lost. The operator enrols a new coordinator's device with a code
+    // made on the server: it joins, and reads nothing.
+    drop(laptop);
+    let fresh = open_device(dir.path(), "fresh")?;
+    fresh.enrol(Enrol {
+        server_url: server.url.clone(),
+        code: server.enrolment_code(Role::Coordinateur)?,
+        device_name: "Nouveau portable".into(),
+        server_pin: Some(fingerprint),
+        team_secret: None,
+    })?;
+    sync(&fresh)?;
+    assert!(places(&fresh)?.is_empty());
+    assert!(lock(&fresh)?.set_aside_counts()?.0 > 0);
+
+    // A mistyped key, or another team's, is refused with the reason; nothing is kept.
+    let mut typo = printed.text.clone().into_bytes();
+    typo[3] = if typo[3] == b'A' { b'C' } else { b'A' };
+    let refused = fresh.recover_team_keys(RecoverTeamKeys {
+        text: String::from_utf8(typo)?,
+    });
+    assert!(
+        matches!(refused, Err(CoreError::Validation(_))),
+        "{refused:?}"
+    );
+    let other = filrouge_core::e2e::recovery_text(&DeviceSecret::random()?);
+    let refused = fresh.recover_team_keys(RecoverTeamKeys {
+        text: other.to_string(),
+    });
+    assert!(
+        matches!(
+            refused,
+            Err(CoreError::TeamKey {
+                problem: TeamKeyProblem::NotTheTeams
+            })
+        ),
+        "{refused:?}"
+    );
+    assert!(lock(&fresh)?.keyring()?.is_empty());
+
+    // The printed key, typed in lower case with spaces: both epochs come back, and the
+    // whole history opens.
+    let typed = printed.text.to_lowercase().replace('-', " ");
+    assert_eq!(fresh.recover_team_keys(RecoverTeamKeys { text: typed })?, 2);
+    assert_eq!(places(&fresh)?, ["Après la révocation", "Avant la clé"]);
+    assert_eq!(lock(&fresh)?.set_aside_counts()?, (0, 0));
+    // It writes under the newest epoch, which the server takes.
+    record(&fresh, "Après la reprise")?;
+    sync(&fresh)?;
     Ok(())
 }

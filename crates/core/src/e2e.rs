@@ -33,11 +33,13 @@
 use std::collections::BTreeMap;
 
 mod epochs;
+mod recovery;
 
 pub use epochs::{
     DeviceSecret, chain_commit, commit_eq, key_proof, open_epoch_key, proof_checks,
     recovery_commit, seal_epoch_key,
 };
+pub use recovery::{parse_recovery_text, recovery_text};
 
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};

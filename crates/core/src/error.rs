@@ -126,6 +126,13 @@ pub enum CoreError {
     /// field worker's.
     #[error("coordinators only")]
     CoordinatorOnly,
+    /// A team-key command could not be done (no key here, or not the team's recovery
+    /// key).
+    #[error("team key: {problem:?}")]
+    TeamKey {
+        /// Why.
+        problem: filrouge_model::ipc::TeamKeyProblem,
+    },
     /// A file to import does not read as a spreadsheet.
     #[error("not a spreadsheet: {reason}")]
     Spreadsheet {
@@ -182,6 +189,7 @@ impl From<CoreError> for IpcError {
             CoreError::KeyDestroyed => IpcError::KeyDestroyed,
             CoreError::KeystoreUnavailable => IpcError::KeystoreUnavailable,
             CoreError::CoordinatorOnly => IpcError::CoordinatorOnly,
+            CoreError::TeamKey { problem } => IpcError::TeamKey { problem },
             CoreError::Spreadsheet { reason } => IpcError::Spreadsheet { reason },
             CoreError::Definitions { source, .. } => IpcError::Definitions {
                 reason: source.to_string(),

@@ -108,11 +108,13 @@ pub enum Field {
     Worker,
     /// How a person left the parcours.
     Exit,
+    /// The team's recovery key, typed in.
+    RecoveryKey,
 }
 
 impl Field {
     /// Every field, for tests and tables that must cover them all.
-    pub const ALL: [Field; 48] = [
+    pub const ALL: [Field; 49] = [
         Field::Channel,
         Field::Place,
         Field::Headcount,
@@ -161,6 +163,7 @@ impl Field {
         Field::Period,
         Field::Worker,
         Field::Exit,
+        Field::RecoveryKey,
     ];
 }
 

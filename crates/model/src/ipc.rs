@@ -15,6 +15,7 @@ mod conflicts;
 mod coordination;
 mod duplicates;
 mod events;
+mod keys;
 mod lock;
 mod partners;
 mod people;
@@ -28,6 +29,7 @@ pub use duplicates::{
     DismissDuplicate, FindSimilarPersons, ListDuplicates, MergePersons, UndoMerge,
 };
 pub use events::{CheckIn, CreateEvent, GetEvent, ListEvents, Register};
+pub use keys::{CreateRecoveryKey, RecoverTeamKeys, RecoveryKey, TeamKeyProblem};
 pub use lock::{
     ChangeSecret, ChooseSecret, GetLockStatus, LOCK_STATUS_EVENT, Lock, LockState, LockStatus,
     SecretKind, SetIdleLock, Unlock,
@@ -452,6 +454,12 @@ pub enum IpcError {
         secret: SecretKind,
         /// The shortest accepted.
         min_len: u32,
+    },
+    /// A team-key command could not be done.
+    #[error("team key: {problem:?}")]
+    TeamKey {
+        /// Why.
+        problem: TeamKeyProblem,
     },
 }
 

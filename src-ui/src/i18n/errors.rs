@@ -8,7 +8,7 @@
 //! A few field and rule pairs have a sentence of their own.
 
 use filrouge_model::error::{Field, Problem, ValidationError};
-use filrouge_model::ipc::{IpcError, SyncFailure};
+use filrouge_model::ipc::{IpcError, SyncFailure, TeamKeyProblem};
 use filrouge_model::sync::ErrorCode;
 
 use super::bundle::attribute;
@@ -69,6 +69,7 @@ pub(super) fn field_key(field: Field) -> Key {
         Field::Period => Key("field-period"),
         Field::Worker => Key("field-worker"),
         Field::Exit => Key("field-exit"),
+        Field::RecoveryKey => Key("field-recovery-key"),
     }
 }
 
@@ -232,6 +233,12 @@ pub fn error_sentence(lang: Lang, error: &IpcError) -> String {
         IpcError::KeyDestroyed => Key("error-key-destroyed"),
         IpcError::KeystoreUnavailable => Key("error-keystore"),
         IpcError::CoordinatorOnly => Key("error-coordinator-only"),
+        IpcError::TeamKey {
+            problem: TeamKeyProblem::NoKey,
+        } => Key("error-team-key-none"),
+        IpcError::TeamKey {
+            problem: TeamKeyProblem::NotTheTeams,
+        } => Key("error-team-key-not-the-teams"),
         IpcError::Spreadsheet { reason } => {
             return super::tr_args(
                 lang,

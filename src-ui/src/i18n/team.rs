@@ -39,6 +39,42 @@ pub const REVOKE_CONFIRM: Key = Key("team-device-revoke-confirm");
 /// Changing one's mind.
 pub const REVOKE_CANCEL: Key = Key("team-device-revoke-cancel");
 
+/// Title of the recovery key's part.
+pub const RECOVERY_TITLE: Key = Key("team-recovery-title");
+/// What the recovery key is for.
+pub const RECOVERY_HINT: Key = Key("team-recovery-hint");
+/// The button that makes it.
+pub const RECOVERY_CREATE: Key = Key("team-recovery-create");
+/// That button while the server is asked.
+pub const RECOVERY_CREATING: Key = Key("team-recovery-creating");
+/// The question before a new key replaces the old one.
+pub const RECOVERY_REPLACE: Key = Key("team-recovery-replace");
+/// Its yes.
+pub const RECOVERY_CONFIRM: Key = Key("team-recovery-confirm");
+/// Its no.
+pub const RECOVERY_CANCEL: Key = Key("team-recovery-cancel");
+/// Under the key shown: now or never.
+pub const RECOVERY_SHOWN_ONCE: Key = Key("team-recovery-shown-once");
+/// Prints the key alone.
+pub const RECOVERY_PRINT: Key = Key("team-recovery-print");
+/// Hides the key once put away.
+pub const RECOVERY_HIDE: Key = Key("team-recovery-hide");
+/// The fold that holds the recovery's input.
+pub const RECOVERY_USE: Key = Key("team-recovery-use");
+/// Label of the input.
+pub const RECOVERY_INPUT: Key = Key("team-recovery-input");
+/// The button that recovers.
+pub const RECOVERY_RECOVER: Key = Key("team-recovery-recover");
+
+/// After a recovery: "3 clés d'équipe retrouvées : …".
+pub fn recovered(lang: Lang, count: u32) -> String {
+    tr_args(
+        lang,
+        Key("team-recovery-recovered"),
+        &[("count", count.into())],
+    )
+}
+
 /// Under a device's name: its role and when it joined, "Intervenant·e · associé le
 /// 24/11 à 14:32".
 pub fn device_meta(lang: Lang, role: Role, enrolled: LocalTime, now: LocalTime) -> String {

@@ -19,6 +19,10 @@
 //! - **Sharing.** About once an hour, a coordinator's device seals the epochs it holds
 //!   to each device that lacks them (a device that published its key after an epoch
 //!   began), and to the recovery key.
+//! - **Recovering.** A coordinator's device makes the team's recovery key: every epoch
+//!   it holds sealed to it, committed under the recovery secret itself; the secret is
+//!   shown once, to print. A coordinator's device enrolled when every other is lost
+//!   gets the keys back with it.
 
 use crate::e2e::DeviceSecret;
 use crate::{CoreError, Store};
@@ -67,23 +71,41 @@ impl Store {
 mod server {
     use std::collections::BTreeSet;
 
-    use filrouge_model::ipc::SyncProgress;
+    use filrouge_model::ipc::{
+        CreateRecoveryKey, RecoverTeamKeys, RecoveryKey, SyncProgress, TeamKeyProblem,
+    };
     use filrouge_model::sync::{
         DeviceList, EpochKeys, ErrorCode, PublishedKey, RECOVERY_RECIPIENT, Role, SealedEpochKey,
     };
+    use filrouge_model::{Field, Problem, ValidationError};
 
     use super::{KEY_PUBLISHED, ROTATION_OWED, SHARE_EVERY_MS, SHARED_AT};
     use crate::CoreError;
     use crate::app::Device;
     use crate::e2e::{
-        Keyring, TeamKey, chain_commit, commit_eq, key_proof, open_epoch_key, proof_checks,
-        seal_epoch_key,
+        DeviceSecret, Keyring, TeamKey, chain_commit, commit_eq, key_proof, open_epoch_key,
+        parse_recovery_text, proof_checks, recovery_commit, recovery_text, seal_epoch_key,
     };
     use crate::sync::{self, HttpTransport, SyncReport, TransportError};
 
     /// How many times a rotation is tried again after another coordinator's device
     /// started an epoch first.
     const ROTATION_TRIES: usize = 3;
+
+    /// The commitment of a seal to the recovery key: under the key before, or, for
+    /// the epochs that existed when it was made, under the recovery secret.
+    fn recovery_commits(
+        secret: &DeviceSecret,
+        team: &str,
+        epoch: u32,
+        key: &TeamKey,
+        previous: Option<&TeamKey>,
+    ) -> [[u8; 32]; 2] {
+        [
+            recovery_commit(secret, team, epoch, key),
+            previous.map_or([0; 32], |p| chain_commit(p, team, epoch, key)),
+        ]
+    }
 
     /// A recipient whose published key's proof checks: its id and public key.
     type Recipient = (String, [u8; 32]);
@@ -211,6 +233,92 @@ mod server {
                 tracing::info!(keys = count, opened, "team keys received");
             }
             Ok(count)
+        }
+
+        /// Makes the team's recovery key (see [`CreateRecoveryKey`]): every epoch this
+        /// device holds is sealed to it, committed under the recovery secret, and the
+        /// server replaces the team's earlier recovery key with it. The secret is
+        /// answered, never kept.
+        pub fn create_recovery_key(
+            &self,
+            cmd: CreateRecoveryKey,
+        ) -> Result<RecoveryKey, CoreError> {
+            let CreateRecoveryKey {} = cmd;
+            let (ring, team) = self.read(|s| {
+                crate::app::coordination::coordinator_today(s)?;
+                Ok((s.keyring()?, s.meta("team_id")?.unwrap_or_default()))
+            })?;
+            let Some((epoch, current)) = ring.current() else {
+                return Err(CoreError::TeamKey {
+                    problem: TeamKeyProblem::NoKey,
+                });
+            };
+            let recovery = DeviceSecret::random()?;
+            let public = recovery.public();
+            let mut sealed = Vec::new();
+            for (e, key) in ring.iter() {
+                let commit = recovery_commit(&recovery, &team, e, key);
+                sealed.push(SealedEpochKey {
+                    epoch: e,
+                    recipient: RECOVERY_RECIPIENT.to_owned(),
+                    sealed: seal_epoch_key(key, &commit, e, &team, RECOVERY_RECIPIENT, &public)?,
+                });
+            }
+            let published = PublishedKey {
+                public_key: public.to_vec(),
+                proof: key_proof(current, &team, RECOVERY_RECIPIENT, &public).to_vec(),
+                proof_epoch: epoch,
+            };
+            self.transport()?.share_keys(sealed, Some(published))?;
+            tracing::info!("recovery key made");
+            Ok(RecoveryKey {
+                text: recovery_text(&recovery).to_string(),
+            })
+        }
+
+        /// Gives this device the team's keys with the recovery key (see
+        /// [`RecoverTeamKeys`]); answers how many epochs it got.
+        pub fn recover_team_keys(&self, cmd: RecoverTeamKeys) -> Result<u32, CoreError> {
+            let secret = parse_recovery_text(&cmd.text)
+                .ok_or_else(|| ValidationError::new(Field::RecoveryKey, Problem::Malformed))?;
+            let team = self.read(|s| {
+                crate::app::coordination::coordinator_today(s)?;
+                Ok(s.meta("team_id")?.unwrap_or_default())
+            })?;
+            let transport = self.transport()?;
+            let answer = transport.recovery_keys()?;
+            let held = answer.key.as_ref().map(|k| k.public_key.as_slice());
+            if held != Some(secret.public().as_slice()) {
+                return Err(CoreError::TeamKey {
+                    problem: TeamKeyProblem::NotTheTeams,
+                });
+            }
+            let mut seals = answer.keys;
+            seals.sort_by_key(|k| k.epoch);
+            let mut ring = Keyring::default();
+            for sealed in &seals {
+                let epoch = sealed.epoch;
+                let previous = epoch.checked_sub(1).and_then(|e| ring.get(e)).cloned();
+                match open_epoch_key(&secret, epoch, &team, RECOVERY_RECIPIENT, &sealed.sealed) {
+                    Ok((key, commit))
+                        if recovery_commits(&secret, &team, epoch, &key, previous.as_ref())
+                            .iter()
+                            .any(|c| commit_eq(c, &commit)) =>
+                    {
+                        ring.insert(epoch, key);
+                    }
+                    _ => tracing::warn!(epoch, "recovered epoch key refused"),
+                }
+            }
+            let count = ring.iter().count();
+            let opened = self.lock().add_keys(&ring)?;
+            tracing::info!(keys = count, opened, "team keys recovered");
+            // A device that holds the keys now publishes its own, so the next epochs
+            // reach it; a failure here is made good by the next sync.
+            if let Err(e) = self.publish_key(&transport) {
+                tracing::warn!(error = %e, "device key not published yet");
+            }
+            Ok(u32::try_from(count).unwrap_or(u32::MAX))
         }
 
         /// On a coordinator's device of a team that seals: the epoch owed after a

@@ -14,6 +14,7 @@ pub mod invite;
 pub mod lease;
 pub mod locking;
 pub mod profile;
+pub mod recovery;
 
 use filrouge_model::error::{Field, Problem, ValidationError};
 use filrouge_model::invite::parse_invite_link;
@@ -30,6 +31,7 @@ use crate::screens::settings::invite::InviteDevice;
 use crate::screens::settings::lease::TeamLease;
 use crate::screens::settings::locking::LockSettings;
 use crate::screens::settings::profile::WhoAmI;
+use crate::screens::settings::recovery::RecoveryKeySection;
 use crate::{clock, ipc};
 
 /// The enrolment fields, checked before anything is sent. An empty device name
@@ -304,6 +306,7 @@ pub fn Settings(
             </p>
             <InviteDevice shared />
             <TeamDevices shared />
+            <RecoveryKeySection shared />
             <TeamLease shared />
             <LanguageChoice i18n />
         </section>
