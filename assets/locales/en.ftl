@@ -474,6 +474,15 @@ team-invite-valid-until =
        *[intervenant] For a field worker
     }, once only. Expires { $until }.
 
+team-notice-title = Information notice
+team-notice-hint = What every consent receipt says about the team: who holds the data, who answers people's requests (the data protection officer), and your own words. Each consent keeps the version in force on the day it is given.
+team-notice-holder = Who holds the data (the association's name and address)
+team-notice-dpo = Contact for people's rights (DPO: address, e-mail, phone)
+team-notice-words-fr = Your own words, in French (optional)
+team-notice-words-en = Your own words, in English (optional)
+team-notice-save = Save the notice
+team-notice-version = Version in force: { $version }
+team-notice-saved = Notice saved. Version in force: { $version }
 team-recovery-title = Recovery key
 team-recovery-hint = The server cannot read the team's data. If every one of its devices were lost, only the recovery key could get it back: make it once, print it or copy it out, and keep it in the association's safe. Without a device and without this key, the data is lost.
 team-recovery-create = Make the recovery key
@@ -763,6 +772,8 @@ receipt-show = Receipt for the person
 receipt-title = Consent receipt
 receipt-agreed = { $name } agreed on { $date } to:
 receipt-purpose = Why: to be supported by the team towards training, work and their rights. This information is kept 2 years after the last contact, then erased.
+receipt-holder = Who holds the data: { $holder }.
+receipt-rights = To see this information, have it corrected or erased, or for any question: { $contact }. You can also complain to the CNIL (cnil.fr).
 receipt-by = Recorded by { $by } ({ $method } consent). Information notice, version { $notice }.
 receipt-by-team = the team
 receipt-withdraw = You can withdraw your consent at any time, with no need to give a reason: tell the team. Your contact details are then erased at once.

@@ -513,6 +513,15 @@ team-invite-valid-until =
        *[intervenant] Pour un·e intervenant·e
     }, une seule fois. Expire { $until }.
 
+team-notice-title = Notice d'information
+team-notice-hint = Ce que chaque reçu de consentement dit de l'équipe : qui détient les données, qui répond aux demandes des personnes (le ou la délégué·e à la protection des données), et vos propres mots. Chaque consentement garde la version en vigueur le jour où il est recueilli.
+team-notice-holder = Responsable des données (nom et adresse de l'association)
+team-notice-dpo = Contact pour exercer ses droits (DPO : adresse, courriel, téléphone)
+team-notice-words-fr = Vos mots, en français (facultatif)
+team-notice-words-en = Vos mots, en anglais (facultatif)
+team-notice-save = Enregistrer la notice
+team-notice-version = Version en vigueur : { $version }
+team-notice-saved = Notice enregistrée. Version en vigueur : { $version }
 team-recovery-title = Clé de secours
 team-recovery-hint = Le serveur ne peut pas lire les données de l'équipe. Si tous ses appareils étaient perdus, seule la clé de secours permettrait de les retrouver : créez-la une fois, imprimez-la ou recopiez-la, et rangez-la dans le coffre de l'association. Sans appareil et sans cette clé, les données sont perdues.
 team-recovery-create = Créer la clé de secours
@@ -805,6 +814,8 @@ receipt-show = Reçu pour la personne
 receipt-title = Reçu de consentement
 receipt-agreed = { $name } a donné son accord le { $date } pour :
 receipt-purpose = Pourquoi : être accompagné·e par l'équipe vers la formation, l'emploi et ses droits. Ces informations sont gardées 2 ans après le dernier contact, puis effacées.
+receipt-holder = Responsable des données : { $holder }.
+receipt-rights = Pour voir ces informations, les faire corriger ou effacer, ou pour toute question : { $contact }. Vous pouvez aussi saisir la CNIL (cnil.fr).
 receipt-by = Recueilli par { $by } (accord { $method }). Notice d'information, version { $notice }.
 receipt-by-team = l'équipe
 receipt-withdraw = Vous pouvez retirer votre accord à tout moment, sans avoir à vous justifier : dites-le à l'équipe. Vos moyens de contact sont alors effacés aussitôt.

@@ -15,6 +15,7 @@
 use std::sync::Arc;
 
 use filrouge_core::{CoreError, Device, Gate};
+use filrouge_model::NoticeDraft;
 use filrouge_model::erasure::ErasureEntry;
 use filrouge_model::ipc::{
     ChangeSecret, ChangeStage, CheckIn, ChooseSecret, Command, CreateEvent, CreateInvite,
@@ -29,6 +30,7 @@ use filrouge_model::ipc::{
     SetRelanceStatus, SettleConflict, SyncNow, SyncStatus, TeamDevice, UndoMerge, Unlock,
     UpdatePerson, UpdateRencontre,
 };
+use filrouge_model::ipc::{GetNotice, SetNotice};
 use tauri::State;
 
 use crate::AppState;
@@ -196,6 +198,18 @@ pub async fn set_lease(state: State<'_, AppState>, args: SetLease) -> Res<u32> {
 #[tauri::command]
 pub async fn revoke_device(state: State<'_, AppState>, args: RevokeDevice) -> Res<Vec<TeamDevice>> {
     on_blocking(&state, |device| device.revoke_device(args)).await
+}
+
+#[tauri::command]
+pub async fn get_notice(state: State<'_, AppState>, args: GetNotice) -> Res<Option<NoticeDraft>> {
+    on_blocking(&state, |device| device.get_notice(args)).await
+}
+
+#[tauri::command]
+pub async fn set_notice(state: State<'_, AppState>, args: SetNotice) -> Res<NoticeDraft> {
+    let notice = on_blocking(&state, |device| device.set_notice(args)).await?;
+    state.sync.local_change();
+    Ok(notice)
 }
 
 #[tauri::command]

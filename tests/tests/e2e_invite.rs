@@ -144,6 +144,21 @@ fn a_coordinator_invites_a_phone_from_the_settings() -> anyhow::Result<()> {
         s.click_css("#recovery-hide")?;
         s.wait_for("#recovery-create")?;
 
+        // The team's information notice: filled in once, saved with a version.
+        s.resize(1280, 800)?;
+        s.fill(
+            "#notice-holder",
+            "Association Fil rouge, 1 rue de la Gare, Bondy",
+        )?;
+        s.fill("#notice-dpo", "dpo@filrouge.example")?;
+        s.fill("#notice-words-fr", "Rien n'est transmis sans votre accord.")?;
+        s.click_css("#notice-save")?;
+        s.wait_text("#notice-version", |t| {
+            t.starts_with("Notice enregistrée. Version en vigueur : 20")
+        })?;
+        s.execute("document.getElementById('notice').scrollIntoView()")?;
+        s.screenshot(&shots.join("e2e-notice-1280x800.png"))?;
+
         Ok::<_, anyhow::Error>(code)
     })();
     if result.is_err() {

@@ -17,6 +17,7 @@ mod duplicates;
 mod events;
 mod keys;
 mod lock;
+mod notice;
 mod partners;
 mod people;
 
@@ -34,6 +35,7 @@ pub use lock::{
     ChangeSecret, ChooseSecret, GetLockStatus, LOCK_STATUS_EVENT, Lock, LockState, LockStatus,
     SecretKind, SetIdleLock, Unlock,
 };
+pub use notice::{GetNotice, SetNotice};
 pub use partners::{CreatePartner, ListPartners, Orient};
 
 pub use people::{

@@ -44,8 +44,8 @@ pub use error::{Field, Problem, ValidationError};
 pub use id::RecordId;
 pub use records::{
     Consent, Contact, EtapeDraft, EventDraft, MergeDraft, MergedFields, NOTICE_VERSION,
-    NotDuplicateDraft, OrientationDraft, PartnerDraft, PersonDraft, RecordKind, RegistrationDraft,
-    RelanceDraft, RetentionHold, Territory,
+    NotDuplicateDraft, NoticeDraft, OrientationDraft, PartnerDraft, PersonDraft, RecordKind,
+    RegistrationDraft, RelanceDraft, RetentionHold, Territory,
 };
 pub use rencontre::{Channel, Rencontre, RencontreDraft};
 pub use vocab::{

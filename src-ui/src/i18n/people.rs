@@ -281,9 +281,15 @@ pub const CONSENT_WITHDRAW: Key = Key("consent-withdraw");
 pub const CONSENT_WITHDRAWN: Key = Key("consent-withdrawn");
 
 /// The consent's receipt, a line a paragraph (the first is its title), in `lang`:
-/// what was agreed, why and for how long, when, by whom and how, under which notice
-/// version, and how to withdraw.
-pub fn consent_receipt(lang: Lang, name: &str, consent: &Consent) -> Vec<String> {
+/// what was agreed, why and for how long, who holds the data and how to reach the
+/// person who answers for it (the team's notice, with its own words in `lang`), when,
+/// by whom and how, under which notice version, and how to withdraw.
+pub fn consent_receipt(
+    lang: Lang,
+    name: &str,
+    consent: &Consent,
+    notice: Option<&filrouge_model::NoticeDraft>,
+) -> Vec<String> {
     let date = short_date(consent.date);
     let mut lines = vec![
         tr(lang, Key("receipt-title")),
@@ -297,6 +303,23 @@ pub fn consent_receipt(lang: Lang, name: &str, consent: &Consent) -> Vec<String>
         lines.push(format!("• {}", label(*scope, lang)));
     }
     lines.push(tr(lang, Key("receipt-purpose")));
+    if let Some(n) = notice {
+        lines.push(tr_args(
+            lang,
+            Key("receipt-holder"),
+            &[("holder", n.holder.clone().into())],
+        ));
+        lines.push(tr_args(
+            lang,
+            Key("receipt-rights"),
+            &[("contact", n.dpo_contact.clone().into())],
+        ));
+        let own = match lang {
+            Lang::Fr => n.words_fr.as_ref(),
+            Lang::En => n.words_en.as_ref().or(n.words_fr.as_ref()),
+        };
+        lines.extend(own.cloned());
+    }
     let by = consent
         .by
         .clone()
@@ -383,7 +406,7 @@ mod tests {
 
     #[test]
     fn the_receipt_says_what_why_when_who_which_notice_and_how_to_withdraw() {
-        let lines = consent_receipt(Lang::Fr, "Momo", &consent());
+        let lines = consent_receipt(Lang::Fr, "Momo", &consent(), None);
         let text = lines.join("\n");
         assert_eq!(lines[0], "Reçu de consentement");
         assert!(
@@ -394,8 +417,29 @@ mod tests {
         assert!(text.contains("Recueilli par Awa"), "{text}");
         assert!(text.contains("version 2026-12"), "{text}");
         assert!(text.contains("retirer votre accord"), "{text}");
-        let en = consent_receipt(Lang::En, "Momo", &consent()).join("\n");
+        let en = consent_receipt(Lang::En, "Momo", &consent(), None).join("\n");
         assert!(en.contains("withdraw"), "{en}");
+    }
+
+    #[test]
+    fn the_receipt_names_the_teams_holder_and_contact_in_its_own_words() {
+        let notice = filrouge_model::NoticeDraft {
+            holder: "Association Fil rouge, Bondy".into(),
+            dpo_contact: "dpo@asso.example".into(),
+            words_fr: Some("Rien n'est transmis sans votre accord.".into()),
+            words_en: None,
+            version: Some("2026-12-03-0a1b2c3d".into()),
+        };
+        let fr = consent_receipt(Lang::Fr, "Momo", &consent(), Some(&notice)).join("\n");
+        assert!(fr.contains("Association Fil rouge, Bondy"), "{fr}");
+        assert!(fr.contains("dpo@asso.example"), "{fr}");
+        assert!(fr.contains("Rien n'est transmis"), "{fr}");
+        // No English words: the French ones, rather than nothing.
+        let en = consent_receipt(Lang::En, "Momo", &consent(), Some(&notice)).join("\n");
+        assert!(
+            en.contains("dpo@asso.example") && en.contains("Rien n'est transmis"),
+            "{en}"
+        );
     }
 
     fn day(y: i32, m: u32, d: u32) -> Day {

@@ -66,6 +66,32 @@ pub const RECOVERY_INPUT: Key = Key("team-recovery-input");
 /// The button that recovers.
 pub const RECOVERY_RECOVER: Key = Key("team-recovery-recover");
 
+/// Title of the information notice's part.
+pub const NOTICE_TITLE: Key = Key("team-notice-title");
+/// What it is for.
+pub const NOTICE_HINT: Key = Key("team-notice-hint");
+/// Label of the holder.
+pub const NOTICE_HOLDER: Key = Key("team-notice-holder");
+/// Label of the DPO's contact.
+pub const NOTICE_DPO: Key = Key("team-notice-dpo");
+/// Label of the team's own words in French.
+pub const NOTICE_WORDS_FR: Key = Key("team-notice-words-fr");
+/// Label of the team's own words in English.
+pub const NOTICE_WORDS_EN: Key = Key("team-notice-words-en");
+/// The button.
+pub const NOTICE_SAVE: Key = Key("team-notice-save");
+
+/// Under the notice: its version, "Version en vigueur : 2026-12-03-0a1b2c3d" (after a
+/// save: "Enregistrée. …").
+pub fn notice_version(lang: Lang, version: &str, saved: bool) -> String {
+    let key = if saved {
+        Key("team-notice-saved")
+    } else {
+        Key("team-notice-version")
+    };
+    tr_args(lang, key, &[("version", version.to_owned().into())])
+}
+
 /// After a recovery: "3 clés d'équipe retrouvées : …".
 pub fn recovered(lang: Lang, count: u32) -> String {
     tr_args(

@@ -4,10 +4,12 @@
 //! and in the projection, and the access log says so, without a value.
 
 use filrouge_model::access::AccessAction;
-use filrouge_model::ipc::{CreatePerson, GetAccessLog, GetPerson, UpdatePerson};
+use filrouge_model::ipc::{
+    CreatePerson, GetAccessLog, GetNotice, GetPerson, SetNotice, UpdatePerson,
+};
 use filrouge_model::views::Profile;
 use filrouge_model::vocab::{ConsentMethod, ConsentScope};
-use filrouge_model::{Consent, Contact, Day, NOTICE_VERSION, PersonDraft};
+use filrouge_model::{Consent, Contact, Day, NOTICE_VERSION, NoticeDraft, PersonDraft};
 
 use super::Device;
 use crate::store::tests::{NOW, test_env};
@@ -95,4 +97,56 @@ fn a_consent_is_stamped_kept_and_withdrawn_with_the_contact_means() {
         .filter(|e| e.action == AccessAction::Consentement)
         .count();
     assert_eq!(consents, 2, "recorded, then withdrawn");
+}
+
+#[test]
+fn a_consent_takes_the_teams_notice_version_and_only_a_coordinator_writes_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = Device::open(&dir.path().join("device.sqlite"), test_env(NOW, 1)).unwrap();
+    let notice = d
+        .set_notice(SetNotice {
+            draft: NoticeDraft {
+                holder: "Association Fil rouge, Bondy".into(),
+                dpo_contact: "dpo@asso.example".into(),
+                ..NoticeDraft::default()
+            },
+        })
+        .unwrap();
+    let version = notice.version.clone().unwrap();
+    assert_ne!(version, NOTICE_VERSION);
+    assert_eq!(d.get_notice(GetNotice {}).unwrap(), Some(notice));
+    let her = d
+        .create_person(CreatePerson {
+            draft: PersonDraft::new("Momo"),
+        })
+        .unwrap()
+        .id;
+    let mut draft = d.get_person(GetPerson { id: her.clone() }).unwrap().person;
+    draft.consent = Some(Consent {
+        date: Day::from_epoch_ms(NOW),
+        scopes: [ConsentScope::SuiviEquipe].into(),
+        method: ConsentMethod::Ecrit,
+        by: None,
+        notice: None,
+    });
+    let view = d.update_person(UpdatePerson { id: her, draft }).unwrap();
+    assert_eq!(
+        view.person.consent.unwrap().notice.as_deref(),
+        Some(version.as_str())
+    );
+
+    // A field worker's device reads the notice but cannot write it.
+    d.lock().set_meta("role", "intervenant").unwrap();
+    let refused = d.set_notice(SetNotice {
+        draft: NoticeDraft {
+            holder: "Autre".into(),
+            dpo_contact: "x".into(),
+            ..NoticeDraft::default()
+        },
+    });
+    assert!(
+        matches!(refused, Err(crate::CoreError::CoordinatorOnly)),
+        "{refused:?}"
+    );
+    assert!(d.get_notice(GetNotice {}).unwrap().is_some());
 }

@@ -31,6 +31,28 @@ pub(super) fn coordinator_today(store: &Store) -> Result<Day, CoreError> {
     Ok(Day::from_epoch_ms(store.env.clock.now_ms()))
 }
 
+impl Device {
+    /// The team's information notice in force, if a coordinator wrote one.
+    pub fn get_notice(
+        &self,
+        cmd: filrouge_model::ipc::GetNotice,
+    ) -> Result<Option<filrouge_model::NoticeDraft>, CoreError> {
+        let filrouge_model::ipc::GetNotice {} = cmd;
+        Ok(self.lock().notice()?.map(|(_, n)| n))
+    }
+
+    /// Writes the team's information notice (coordinators' devices only).
+    pub fn set_notice(
+        &self,
+        cmd: filrouge_model::ipc::SetNotice,
+    ) -> Result<filrouge_model::NoticeDraft, CoreError> {
+        self.unit(|s| {
+            coordinator_today(s)?;
+            s.set_notice(cmd.draft)
+        })
+    }
+}
+
 /// The file of a team's own indicators, beside the store: they follow the default ones.
 pub const TEAM_INDICATORS_FILE: &str = "indicateurs.json";
 

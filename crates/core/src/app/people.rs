@@ -197,7 +197,7 @@ fn stamp_consent(
         }
         _ => {
             consent.by = s.profile()?.worker_name;
-            consent.notice = Some(filrouge_model::NOTICE_VERSION.to_owned());
+            consent.notice = Some(s.notice_version()?);
         }
     }
     Ok(())

@@ -282,6 +282,7 @@ fn validated(
         RecordKind::Partenaire => check::<PartnerDraft>(json, id, now, field),
         RecordKind::NonDoublon => check::<NotDuplicateDraft>(json, id, now, field),
         RecordKind::Fusion => check::<MergeDraft>(json, id, now, field),
+        RecordKind::Notice => check::<filrouge_model::NoticeDraft>(json, id, now, field),
     }
 }
 

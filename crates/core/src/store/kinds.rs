@@ -7,8 +7,8 @@
 
 use filrouge_model::records::RecordKind;
 use filrouge_model::{
-    EtapeDraft, EventDraft, MergeDraft, NotDuplicateDraft, OrientationDraft, PartnerDraft,
-    PersonDraft, RegistrationDraft, RelanceDraft, RencontreDraft, ValidationError,
+    EtapeDraft, EventDraft, MergeDraft, NotDuplicateDraft, NoticeDraft, OrientationDraft,
+    PartnerDraft, PersonDraft, RegistrationDraft, RelanceDraft, RencontreDraft, ValidationError,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -52,6 +52,7 @@ record_kind!(RegistrationDraft, Inscription, texts: &[], sets: &[]);
 record_kind!(PartnerDraft, Partenaire, texts: &[], sets: &[]);
 record_kind!(NotDuplicateDraft, NonDoublon, texts: &[], sets: &[]);
 record_kind!(MergeDraft, Fusion, texts: &[], sets: &[]);
+record_kind!(NoticeDraft, Notice, texts: &["words_fr", "words_en"], sets: &[]);
 
 /// The merge schema of a kind known only by its code (documents pulled from the log).
 pub(crate) fn schema_of(kind: &str) -> Option<Schema> {
@@ -66,5 +67,6 @@ pub(crate) fn schema_of(kind: &str) -> Option<Schema> {
         RecordKind::Partenaire => PartnerDraft::SCHEMA,
         RecordKind::NonDoublon => NotDuplicateDraft::SCHEMA,
         RecordKind::Fusion => MergeDraft::SCHEMA,
+        RecordKind::Notice => NoticeDraft::SCHEMA,
     })
 }

@@ -37,6 +37,7 @@ pub(crate) mod funder;
 mod funder_tests;
 pub(crate) mod kinds;
 pub(crate) mod merges;
+pub(crate) mod notice;
 pub(crate) mod partners;
 pub(crate) mod people;
 pub(crate) mod projections;

@@ -11,8 +11,8 @@
 
 use filrouge_model::records::RecordKind;
 use filrouge_model::{
-    ConsentScope, EtapeDraft, EventDraft, MergeDraft, NotDuplicateDraft, OrientationDraft,
-    PartnerDraft, PersonDraft, RegistrationDraft, RelanceDraft, RencontreDraft,
+    ConsentScope, EtapeDraft, EventDraft, MergeDraft, NotDuplicateDraft, NoticeDraft,
+    OrientationDraft, PartnerDraft, PersonDraft, RegistrationDraft, RelanceDraft, RencontreDraft,
 };
 use std::collections::BTreeSet;
 
@@ -43,6 +43,7 @@ pub(crate) enum Row {
     Partenaire(PartnerDraft),
     NonDoublon(NotDuplicateDraft),
     Fusion(MergeDraft),
+    Notice(NoticeDraft),
 }
 
 impl Row {
@@ -65,6 +66,7 @@ impl Row {
             RecordKind::Partenaire => Row::Partenaire(parse(json)?),
             RecordKind::NonDoublon => Row::NonDoublon(parse(json)?),
             RecordKind::Fusion => Row::Fusion(parse(json)?),
+            RecordKind::Notice => Row::Notice(parse(json)?),
         })
     }
 }
@@ -172,6 +174,22 @@ pub(crate) fn project(
         Row::Fusion(m) => {
             merges::project_merge(tx, id, m, created_at(id).unwrap_or(meta.updated_at))?;
             return Ok(true);
+        }
+        Row::Notice(n) => {
+            tx.prepare_cached(
+                "INSERT INTO notices (id, holder, dpo_contact, words_fr, words_en, version,
+                                      updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?
+            .execute(params![
+                id,
+                n.holder,
+                n.dpo_contact,
+                n.words_fr,
+                n.words_en,
+                n.version,
+                meta.updated_at
+            ])?;
         }
     }
     Ok(false)
@@ -415,6 +433,10 @@ pub(crate) fn unproject(tx: &Connection, kind: RecordKind, id: &str) -> Result<(
         }
         RecordKind::Fusion => {
             tx.prepare_cached("DELETE FROM fusions WHERE id = ?1")?
+                .execute([id])?;
+        }
+        RecordKind::Notice => {
+            tx.prepare_cached("DELETE FROM notices WHERE id = ?1")?
                 .execute([id])?;
         }
     }

@@ -34,6 +34,7 @@ pub(crate) const PROJECTION_TABLES: &[&str] = &[
     "person_keys",
     "non_doublons",
     "fusions",
+    "notices",
     "person_merged",
     "conflicts",
 ];

@@ -528,6 +528,19 @@ const MIGRATIONS: &[&str] = &[
     WHEN (SELECT purging FROM access_log_state WHERE id = 1) = 0
     BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END;
     "#,
+    // 21: the team's information notice (`store::notice`), a record kind of its own:
+    // one row per notice record (normally one per team; the newest is the one shown).
+    r#"
+    CREATE TABLE notices (
+        id          TEXT PRIMARY KEY,
+        holder      TEXT NOT NULL,
+        dpo_contact TEXT NOT NULL,
+        words_fr    TEXT,
+        words_en    TEXT,
+        version     TEXT,
+        updated_at  INTEGER NOT NULL
+    ) STRICT;
+    "#,
 ];
 
 /// The schema version this code writes.

@@ -22,6 +22,7 @@ pub mod etape;
 pub mod event;
 pub mod merge;
 pub mod not_duplicate;
+pub mod notice;
 pub mod orientation;
 pub mod partner;
 pub mod person;
@@ -32,6 +33,7 @@ pub use etape::EtapeDraft;
 pub use event::EventDraft;
 pub use merge::{MergeDraft, MergedFields};
 pub use not_duplicate::NotDuplicateDraft;
+pub use notice::NoticeDraft;
 pub use orientation::OrientationDraft;
 pub use partner::PartnerDraft;
 pub use person::{Consent, Contact, NOTICE_VERSION, PersonDraft, RetentionHold, Territory};
@@ -62,6 +64,8 @@ vocabulary! {
         NonDoublon = "non_doublon", "Pas la même personne", "Not the same person";
         /// Two persons a coordinator merged into one.
         Fusion = "fusion", "Fusion de deux personnes", "Merge of two persons";
+        /// The team's information notice.
+        Notice = "notice", "Notice d'information", "Information notice";
     }
 }
 
@@ -148,7 +152,8 @@ mod tests {
                 "inscription",
                 "partenaire",
                 "non_doublon",
-                "fusion"
+                "fusion",
+                "notice"
             ]
         );
     }

@@ -55,7 +55,18 @@ pub fn ConsentReceipt(
     let phone = v.person.contact.as_ref().and_then(|c| c.phone.clone());
     // Stored, so the closures below are Copy and the receipt can be drawn again.
     let data = StoredValue::new((v.person.pseudonym.clone(), consent, phone));
-    let lines = move || data.with_value(|(name, c, _)| consent_receipt(i18n.lang(), name, c));
+    // The team's notice (who holds the data, whom to ask), read once from the store.
+    let team_notice = RwSignal::new(None::<filrouge_model::NoticeDraft>);
+    spawn_local(async move {
+        if let Ok(n) = ipc::call(&filrouge_model::ipc::GetNotice {}).await {
+            team_notice.set(n);
+        }
+    });
+    let lines = move || {
+        team_notice.with(|n| {
+            data.with_value(|(name, c, _)| consent_receipt(i18n.lang(), name, c, n.as_ref()))
+        })
+    };
     let sms =
         move || data.with_value(|(_, _, phone)| sms_link(phone.as_deref(), &lines().join("\n")));
     let open = RwSignal::new(false);

@@ -13,6 +13,7 @@ pub mod devices;
 pub mod invite;
 pub mod lease;
 pub mod locking;
+pub mod notice;
 pub mod profile;
 pub mod recovery;
 
@@ -30,6 +31,7 @@ use crate::screens::settings::devices::TeamDevices;
 use crate::screens::settings::invite::InviteDevice;
 use crate::screens::settings::lease::TeamLease;
 use crate::screens::settings::locking::LockSettings;
+use crate::screens::settings::notice::TeamNotice;
 use crate::screens::settings::profile::WhoAmI;
 use crate::screens::settings::recovery::RecoveryKeySection;
 use crate::{clock, ipc};
@@ -307,6 +309,7 @@ pub fn Settings(
             <InviteDevice shared />
             <TeamDevices shared />
             <RecoveryKeySection shared />
+            <TeamNotice shared />
             <TeamLease shared />
             <LanguageChoice i18n />
         </section>
