@@ -118,7 +118,11 @@ mod server {
             transport: &mut HttpTransport,
             progress: &mut (dyn FnMut(SyncProgress) + Send),
         ) -> Result<SyncReport, CoreError> {
-            self.publish_key(transport)?;
+            // Not published (no network, or a server that does not know the epoch yet):
+            // the sync still runs and says what is wrong; publishing waits for the next.
+            if let Err(e) = self.publish_key(transport) {
+                tracing::warn!(error = %e, "device key not published yet");
+            }
             let report = match sync::run_with_progress(self.store(), transport, progress) {
                 Err(CoreError::Transport(TransportError::Rejected {
                     code: Some(ErrorCode::StaleEpoch),

@@ -265,9 +265,12 @@ mod server {
             let mut list = self.ask_server(|server, _| server.revoke(&cmd.id))?;
             tracing::info!("device revoked by this coordinator's device");
             if sealing {
+                // This device's own key first (it seals the new epoch to itself too),
+                // then the list as it is now, with it.
                 let rotated = self.transport().and_then(|server| {
                     self.publish_key(&server)?;
-                    self.rotate_key(&server, list.clone())
+                    let now = server.devices()?;
+                    self.rotate_key(&server, now)
                 });
                 match rotated {
                     Ok(after) => list = after,
