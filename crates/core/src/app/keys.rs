@@ -112,7 +112,8 @@ mod server {
 
     impl Device {
         /// One sync, with the team's keys tended around it (see the module doc): the
-        /// background worker's and the CLI's sync.
+        /// background worker's sync. A device whose changes wait for a key asks for
+        /// its keys after each sync, one small request, until they come.
         pub fn sync_with_keys(
             &self,
             transport: &mut HttpTransport,
