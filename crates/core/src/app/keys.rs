@@ -92,19 +92,20 @@ mod server {
     /// started an epoch first.
     const ROTATION_TRIES: usize = 3;
 
-    /// The commitment of a seal to the recovery key: under the key before, or, for
-    /// the epochs that existed when it was made, under the recovery secret.
-    fn recovery_commits(
+    /// Whether `commit` is a seal's commitment to the recovery key: under the key
+    /// before (when there is one), or, for the epochs that existed when it was made,
+    /// under the recovery secret. A missing key before is no candidate at all: the
+    /// server could otherwise match it with any bytes it chose.
+    fn recovery_commit_checks(
         secret: &DeviceSecret,
         team: &str,
         epoch: u32,
         key: &TeamKey,
         previous: Option<&TeamKey>,
-    ) -> [[u8; 32]; 2] {
-        [
-            recovery_commit(secret, team, epoch, key),
-            previous.map_or([0; 32], |p| chain_commit(p, team, epoch, key)),
-        ]
+        commit: &[u8; 32],
+    ) -> bool {
+        commit_eq(commit, &recovery_commit(secret, team, epoch, key))
+            || previous.is_some_and(|p| commit_eq(commit, &chain_commit(p, team, epoch, key)))
     }
 
     /// A recipient whose published key's proof checks: its id and public key.
@@ -306,9 +307,14 @@ mod server {
                 let previous = epoch.checked_sub(1).and_then(|e| ring.get(e)).cloned();
                 match open_epoch_key(&secret, epoch, &team, RECOVERY_RECIPIENT, &sealed.sealed) {
                     Ok((key, commit))
-                        if recovery_commits(&secret, &team, epoch, &key, previous.as_ref())
-                            .iter()
-                            .any(|c| commit_eq(c, &commit)) =>
+                        if recovery_commit_checks(
+                            &secret,
+                            &team,
+                            epoch,
+                            &key,
+                            previous.as_ref(),
+                            &commit,
+                        ) =>
                     {
                         ring.insert(epoch, key);
                     }
@@ -461,5 +467,39 @@ mod server {
                     .then(|| (id.to_owned(), public))
             })
             .collect()
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn a_recovery_seal_without_a_key_before_needs_the_recovery_commitment() {
+            let secret = DeviceSecret::random().unwrap();
+            let key = TeamKey::random().unwrap();
+            let good = recovery_commit(&secret, "team", 1, &key);
+            assert!(recovery_commit_checks(
+                &secret, "team", 1, &key, None, &good
+            ));
+            // What a server could put in a seal it made itself, for epoch 1.
+            for forged in [[0u8; 32], [7u8; 32]] {
+                assert!(!recovery_commit_checks(
+                    &secret, "team", 1, &key, None, &forged
+                ));
+            }
+            let before = TeamKey::random().unwrap();
+            let chained = chain_commit(&before, "team", 2, &key);
+            assert!(recovery_commit_checks(
+                &secret,
+                "team",
+                2,
+                &key,
+                Some(&before),
+                &chained
+            ));
+            assert!(!recovery_commit_checks(
+                &secret, "team", 2, &key, None, &chained
+            ));
+        }
     }
 }
