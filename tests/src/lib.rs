@@ -155,3 +155,34 @@ pub fn pull_from_start(transport: &mut HttpTransport) -> Result<(), TransportErr
         })
         .map(|_| ())
 }
+
+/// An app-layer device on a store file of its own in `dir/name`, not enrolled.
+pub fn open_app_device(dir: &Path, name: &str) -> anyhow::Result<filrouge_core::app::Device> {
+    let dir = dir.join(name);
+    std::fs::create_dir_all(&dir)?;
+    Ok(filrouge_core::app::Device::open(
+        &dir.join(filrouge_core::STORE_FILE),
+        Env::default(),
+    )?)
+}
+
+/// An app-layer device's store, locked.
+pub fn app_store(
+    device: &filrouge_core::app::Device,
+) -> anyhow::Result<std::sync::MutexGuard<'_, Store>> {
+    device
+        .store()
+        .lock()
+        .map_err(|_| anyhow::anyhow!("poisoned"))
+}
+
+/// The places of every rencontre a device shows, sorted.
+pub fn app_places(device: &filrouge_core::app::Device) -> anyhow::Result<Vec<String>> {
+    let mut places: Vec<String> = app_store(device)?
+        .list_rencontres_since(0)?
+        .into_iter()
+        .map(|r| r.place)
+        .collect();
+    places.sort();
+    Ok(places)
+}

@@ -11,10 +11,10 @@
 use std::path::Path;
 
 use anyhow::Context as _;
+use filrouge_core::CoreError;
 use filrouge_core::app::Device;
 use filrouge_core::e2e::{Binding, DeviceSecret, SealError, TeamKey, open_change, seal_epoch_key};
 use filrouge_core::sync::{HttpTransport, SyncReport, Transport as _, TransportError};
-use filrouge_core::{CoreError, Env};
 use filrouge_model::invite::{invite_link, parse_invite_link};
 use filrouge_model::ipc::{
     CreateInvite, CreateRecoveryKey, Enrol, RecoverTeamKeys, RevokeDevice, TeamKeyProblem,
@@ -23,14 +23,9 @@ use filrouge_model::sync::{
     API_VERSION, ChangeBlob, ErrorCode, PullQuery, PushRequest, Role, sealed_epoch,
 };
 use filrouge_model::{Channel, RecordId, RencontreDraft};
-use filrouge_tests::TestServer;
-
-fn lock(device: &Device) -> anyhow::Result<std::sync::MutexGuard<'_, filrouge_core::Store>> {
-    device
-        .store()
-        .lock()
-        .map_err(|_| anyhow::anyhow!("poisoned"))
-}
+use filrouge_tests::{
+    TestServer, app_places as places, app_store as lock, open_app_device as open_device,
+};
 
 fn transport(device: &Device) -> anyhow::Result<HttpTransport> {
     let conn = lock(device)?.connection()?.context("enrolled")?;
@@ -59,25 +54,6 @@ fn record(device: &Device, place: &str) -> anyhow::Result<RecordId> {
         ..RencontreDraft::default()
     })?;
     Ok(id.id)
-}
-
-fn places(device: &Device) -> anyhow::Result<Vec<String>> {
-    let mut places: Vec<String> = lock(device)?
-        .list_rencontres_since(0)?
-        .into_iter()
-        .map(|r| r.place)
-        .collect();
-    places.sort();
-    Ok(places)
-}
-
-fn open_device(dir: &Path, name: &str) -> anyhow::Result<Device> {
-    let dir = dir.join(name);
-    std::fs::create_dir_all(&dir)?;
-    Ok(Device::open(
-        &dir.join(filrouge_core::STORE_FILE),
-        Env::default(),
-    )?)
 }
 
 /// A device enrolled through an invitation link the laptop made.

@@ -9,14 +9,16 @@
 use std::path::Path;
 
 use anyhow::Context as _;
+use filrouge_core::CoreError;
 use filrouge_core::app::Device;
 use filrouge_core::sync::{self, HttpTransport, SyncReport};
-use filrouge_core::{CoreError, Env};
 use filrouge_model::invite::{invite_link, parse_invite_link};
 use filrouge_model::ipc::{CreateInvite, Enrol};
 use filrouge_model::sync::Role;
 use filrouge_model::{Channel, RencontreDraft};
-use filrouge_tests::TestServer;
+use filrouge_tests::{
+    TestServer, app_places as places, app_store as lock, open_app_device as open_device,
+};
 
 const MARKER: &str = "Marqueur-K4Y5-parole-d-une-personne";
 
@@ -25,13 +27,6 @@ fn sync_app(device: &Device) -> anyhow::Result<SyncReport> {
     let conn = lock(device)?.connection()?.context("enrolled")?;
     let mut transport = HttpTransport::pinned(&conn.url, &conn.token, conn.pin)?;
     Ok(sync::run(device.store(), &mut transport)?)
-}
-
-fn lock(device: &Device) -> anyhow::Result<std::sync::MutexGuard<'_, filrouge_core::Store>> {
-    device
-        .store()
-        .lock()
-        .map_err(|_| anyhow::anyhow!("poisoned"))
 }
 
 fn record(device: &Device, place: &str, note: &str) -> anyhow::Result<()> {
@@ -44,16 +39,6 @@ fn record(device: &Device, place: &str, note: &str) -> anyhow::Result<()> {
         ..RencontreDraft::default()
     })?;
     Ok(())
-}
-
-fn places(device: &Device) -> anyhow::Result<Vec<String>> {
-    let mut places: Vec<String> = lock(device)?
-        .list_rencontres_since(0)?
-        .into_iter()
-        .map(|r| r.place)
-        .collect();
-    places.sort();
-    Ok(places)
 }
 
 /// Whether any of the server's files (its database, WAL included) holds `needle`.
@@ -69,15 +54,6 @@ fn server_files_hold(dir: &Path, needle: &str) -> anyhow::Result<bool> {
         }
     }
     Ok(false)
-}
-
-fn open_device(dir: &Path, name: &str) -> anyhow::Result<Device> {
-    let dir = dir.join(name);
-    std::fs::create_dir_all(&dir)?;
-    Ok(Device::open(
-        &dir.join(filrouge_core::STORE_FILE),
-        Env::default(),
-    )?)
 }
 
 #[test]

@@ -47,3 +47,17 @@ pub(crate) fn vocab_select<T: Vocab + Send + Sync>(
         </div>
     }
 }
+
+/// Prints one part of the page alone: the root is marked `data-printing=mark` for the
+/// print style sheet, which hides everything else, for the time of the print dialog.
+pub fn print_alone(mark: &str) {
+    use leptos::prelude::{document, window};
+    let root = document().document_element();
+    if let Some(root) = &root {
+        let _ = root.set_attribute("data-printing", mark);
+    }
+    let _ = window().print();
+    if let Some(root) = &root {
+        let _ = root.remove_attribute("data-printing");
+    }
+}

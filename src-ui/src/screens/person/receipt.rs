@@ -15,19 +15,6 @@ use crate::i18n::people::{self as words, consent_receipt};
 use crate::i18n::{Said, use_i18n};
 use crate::ipc;
 
-/// Prints the receipt alone: the page is marked for the print style sheet, which
-/// hides everything else, for the time of the print dialog.
-fn print_receipt() {
-    let root = document().document_element();
-    if let Some(root) = &root {
-        let _ = root.set_attribute("data-printing", "receipt");
-    }
-    let _ = window().print();
-    if let Some(root) = &root {
-        let _ = root.remove_attribute("data-printing");
-    }
-}
-
 /// An `sms:` link carrying `text`, to `phone` if there is one.
 fn sms_link(phone: Option<&str>, text: &str) -> String {
     let to: String = phone
@@ -109,7 +96,7 @@ pub fn ConsentReceipt(
                     }
                 }
                 <div class="actions no-print">
-                    <button type="button" id="receipt-print" on:click=move |_| print_receipt()>
+                    <button type="button" id="receipt-print" on:click=move |_| crate::screens::print_alone("receipt")>
                         {move || i18n.t(words::RECEIPT_PRINT)}
                     </button>
                     <a id="receipt-sms" class="button secondary" href=sms>

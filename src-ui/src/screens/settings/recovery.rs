@@ -17,18 +17,6 @@ use crate::i18n::{self, use_i18n};
 use crate::ipc;
 use crate::screens::settings::invite::coordinating;
 
-/// Prints the key alone (see the print style sheet).
-fn print_key() {
-    let root = document().document_element();
-    if let Some(root) = &root {
-        let _ = root.set_attribute("data-printing", "recovery");
-    }
-    let _ = window().print();
-    if let Some(root) = &root {
-        let _ = root.remove_attribute("data-printing");
-    }
-}
-
 /// The "Clé de secours" part of the settings.
 #[component]
 pub fn RecoveryKeySection(shared: Shared) -> impl IntoView {
@@ -142,7 +130,7 @@ pub fn RecoveryKeySection(shared: Shared) -> impl IntoView {
                         {move || shown.with(|k| k.as_ref().map(|k| k.text.clone()))}
                     </p>
                     <p class="hint">{move || i18n.t(i18n::key::RECOVERY_SHOWN_ONCE)}</p>
-                    <button id="recovery-print" type="button" on:click=move |_| print_key()>
+                    <button id="recovery-print" type="button" on:click=move |_| crate::screens::print_alone("recovery")>
                         {move || i18n.t(i18n::key::RECOVERY_PRINT)}
                     </button>
                     <button id="recovery-hide" type="button" on:click=move |_| shown.set(None)>

@@ -226,14 +226,7 @@ fn carry_over(storage: &SqliteStorage, live: &Path) -> Result<Carried, ServerErr
                            WHERE l.id = devices.id AND l.token_hash <> devices.token_hash)",
         )?;
         // The team's offline lease as its coordinators last set it (from schema 4).
-        let has_lease: bool = conn
-            .query_row(
-                "SELECT EXISTS (SELECT 1 FROM pragma_table_info('teams', 'live')
-                                WHERE name = 'lease_days')",
-                [],
-                |r| r.get(0),
-            )
-            .during("read the replaced database's schema")?;
+        let has_lease: bool = live_has(&conn, "teams", Some("lease_days"))?;
         if has_lease {
             counted(
                 "UPDATE teams SET lease_days =
@@ -243,14 +236,7 @@ fn carry_over(storage: &SqliteStorage, live: &Path) -> Result<Carried, ServerErr
         }
         // Key epochs never go back (a revoked device's epoch would be taken again), and
         // the keys sealed since the backup stay (from schema 6 and 7).
-        let has_epochs: bool = conn
-            .query_row(
-                "SELECT EXISTS (SELECT 1 FROM pragma_table_info('teams', 'live')
-                                WHERE name = 'key_epoch')",
-                [],
-                |r| r.get(0),
-            )
-            .during("read the replaced database's schema")?;
+        let has_epochs: bool = live_has(&conn, "teams", Some("key_epoch"))?;
         if has_epochs {
             counted(
                 "UPDATE teams SET key_epoch =
@@ -259,13 +245,7 @@ fn carry_over(storage: &SqliteStorage, live: &Path) -> Result<Carried, ServerErr
                                WHERE l.id = teams.id AND l.key_epoch > teams.key_epoch)",
             )?;
         }
-        let has_keys: bool = conn
-            .query_row(
-                "SELECT EXISTS (SELECT 1 FROM live.sqlite_master WHERE name = 'epoch_keys')",
-                [],
-                |r| r.get(0),
-            )
-            .during("read the replaced database's schema")?;
+        let has_keys: bool = live_has(&conn, "epoch_keys", None)?;
         if has_keys {
             counted(
                 "INSERT OR REPLACE INTO published_keys
@@ -298,13 +278,7 @@ fn carry_over(storage: &SqliteStorage, live: &Path) -> Result<Carried, ServerErr
                  (SELECT 1 FROM live.enrolment_codes l
                   WHERE l.code_hash = enrolment_codes.code_hash AND l.used_at IS NOT NULL)",
         )?;
-        let has_erasures: bool = conn
-            .query_row(
-                "SELECT EXISTS (SELECT 1 FROM live.sqlite_master WHERE name = 'erasures')",
-                [],
-                |r| r.get(0),
-            )
-            .during("read the replaced database's schema")?;
+        let has_erasures: bool = live_has(&conn, "erasures", None)?;
         let mut erasures: Vec<(String, String, String, i64)> = Vec::new();
         if has_erasures {
             let mut stmt = conn
@@ -334,6 +308,24 @@ fn carry_over(storage: &SqliteStorage, live: &Path) -> Result<Carried, ServerErr
         revocations,
         erasures: erasures.len() as u64,
     })
+}
+
+/// Whether the replaced database attached as `live` has `table` (and its `column`):
+/// it may be of any earlier schema version.
+fn live_has(conn: &Connection, table: &str, column: Option<&str>) -> Result<bool, ServerError> {
+    let found = match column {
+        Some(column) => conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM pragma_table_info(?1, 'live') WHERE name = ?2)",
+            [table, column],
+            |r| r.get(0),
+        ),
+        None => conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM live.sqlite_master WHERE name = ?1)",
+            [table],
+            |r| r.get(0),
+        ),
+    };
+    found.during("read the replaced database's schema")
 }
 
 /// Whether `conn` holds a Fil rouge server database (its migrations table and log).
