@@ -127,6 +127,7 @@ sync-failure-too-large = The server refused an upload that was too large. Tell y
 sync-failure-bad-request = The server did not understand a request from the app. Update the app; if it keeps happening, tell your coordinator.
 sync-failure-incompatible = The app and the server do not work together: update the app.
 sync-failure-stale-epoch = The team's key changed (a device was removed) and this device has not received it yet: a coordinator's device passes it on at its next sync. What you recorded stays on this device.
+sync-failure-reseal-needed = New data reached the server during the erasure, so it did not go through. Try again: nothing was half erased.
 sync-failure-server-error = The server ran into an error; it will try again automatically in a moment.
 sync-failure-protocol = The server gave an unexpected answer. Try again later.
 sync-failure-untrusted = The server does not show the expected certificate: nothing was sent. If it changed its key, ask your coordinator for a new invitation.

@@ -186,3 +186,57 @@ pub fn app_places(device: &filrouge_core::app::Device) -> anyhow::Result<Vec<Str
     places.sort();
     Ok(places)
 }
+
+/// A transport to an app-layer device's server, with its own saved credentials.
+pub fn app_transport(device: &filrouge_core::app::Device) -> anyhow::Result<HttpTransport> {
+    use anyhow::Context as _;
+    let conn = app_store(device)?.connection()?.context("enrolled")?;
+    Ok(HttpTransport::pinned(&conn.url, &conn.token, conn.pin)?)
+}
+
+/// One sync of an app-layer device as the background worker runs it: keys tended
+/// around it.
+pub fn app_sync(
+    device: &filrouge_core::app::Device,
+) -> Result<sync::SyncReport, filrouge_core::CoreError> {
+    use filrouge_core::CoreError;
+    let conn = device
+        .store()
+        .lock()
+        .map_err(|_| CoreError::Locked)?
+        .connection()?
+        .ok_or(CoreError::NotEnrolled)?;
+    let mut transport = HttpTransport::pinned(&conn.url, &conn.token, conn.pin)?;
+    device.sync_with_keys(&mut transport, &mut |_| {})
+}
+
+/// A field worker's app-layer device in `dir/name`, enrolled through an invitation
+/// link `inviter` (a coordinator's device) made: it holds the team's keys.
+pub fn app_invited(
+    inviter: &filrouge_core::app::Device,
+    dir: &Path,
+    name: &str,
+) -> anyhow::Result<filrouge_core::app::Device> {
+    use anyhow::Context as _;
+    use filrouge_model::invite::{invite_link, parse_invite_link};
+    use filrouge_model::ipc::{CreateInvite, Enrol};
+    let invite = inviter.create_invite(CreateInvite {
+        role: Role::Intervenant,
+    })?;
+    let parsed = parse_invite_link(&invite_link(
+        &invite.server_url,
+        &invite.code,
+        invite.server_pin.as_deref(),
+        invite.team_secret.as_deref(),
+    ))
+    .context("the link parses")?;
+    let device = open_app_device(dir, name)?;
+    device.enrol(Enrol {
+        server_url: parsed.server,
+        code: parsed.code,
+        device_name: name.into(),
+        server_pin: parsed.pin,
+        team_secret: parsed.key,
+    })?;
+    Ok(device)
+}

@@ -201,7 +201,7 @@ fn a_name_typed_on_a_phone_and_erased_from_the_laptop_is_in_no_file() -> anyhow:
             .id;
         let plan = laptop.store().erasure_plan(her.as_str())?;
         for doc in &plan.erase {
-            laptop.transport.erase(doc)?;
+            laptop.transport.erase(doc, Vec::new())?;
         }
         laptop
             .store()

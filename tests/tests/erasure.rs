@@ -62,13 +62,13 @@ fn an_erased_person_leaves_every_file_and_cannot_come_back() -> anyhow::Result<(
     a.store().update_person(&id, draft)?;
 
     // A worker's device may not erase.
-    match b.transport.erase(&id) {
+    match b.transport.erase(&id, Vec::new()) {
         Err(TransportError::Rejected { status: 403, code }) => {
             assert_eq!(code, Some(filrouge_model::sync::ErrorCode::Forbidden))
         }
         other => panic!("expected 403 forbidden, got {other:?}"),
     }
-    let erased = coordinator.transport.erase(&id)?;
+    let erased = coordinator.transport.erase(&id, Vec::new())?;
     assert!(erased.deleted >= 1);
 
     let report = b.sync()?;
@@ -98,7 +98,7 @@ fn an_erased_person_leaves_every_file_and_cannot_come_back() -> anyhow::Result<(
     let mut fresh = server.device(dir.path(), "tel-neuf")?;
     fresh.sync()?;
     assert!(fresh.store().doc_infos()?.is_empty());
-    assert_eq!(coordinator.transport.erase(&id)?.deleted, 0);
+    assert_eq!(coordinator.transport.erase(&id, Vec::new())?.deleted, 0);
     Ok(())
 }
 
@@ -166,7 +166,7 @@ fn a_person_erased_from_the_laptop_leaves_every_file_and_her_counts_stay() -> an
         "the blobs are found before: the search can find them"
     );
     for doc in &plan.erase {
-        laptop.transport.erase(doc)?;
+        laptop.transport.erase(doc, Vec::new())?;
     }
     let entry = laptop
         .store()

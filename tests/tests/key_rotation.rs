@@ -8,41 +8,26 @@
 //! invited afterwards reads the whole history. When every device is lost, the printed
 //! recovery key gives a new coordinator's device every epoch back.
 
-use std::path::Path;
-
 use anyhow::Context as _;
 use filrouge_core::CoreError;
 use filrouge_core::app::Device;
-use filrouge_core::e2e::{Binding, DeviceSecret, SealError, TeamKey, open_change, seal_epoch_key};
-use filrouge_core::sync::{HttpTransport, SyncReport, Transport as _, TransportError};
-use filrouge_model::invite::{invite_link, parse_invite_link};
+use filrouge_core::e2e::{
+    BatchChange, DeviceSecret, SealError, TeamKey, open_batch, seal_batch, seal_epoch_key,
+};
+use filrouge_core::sync::{Transport as _, TransportError};
 use filrouge_model::ipc::{
-    CreateInvite, CreateRecoveryKey, Enrol, RecoverTeamKeys, RevokeDevice, TeamKeyProblem,
+    CreateRecoveryKey, Enrol, RecoverTeamKeys, RevokeDevice, TeamKeyProblem,
 };
 use filrouge_model::sync::{
-    API_VERSION, ChangeBlob, ErrorCode, PullQuery, PushRequest, Role, sealed_epoch,
+    API_VERSION, BatchMember, ChangeBlob, ErrorCode, PullQuery, PushRequest, Role,
+    read_batch_header, sealed_epoch,
 };
 use filrouge_model::{Channel, RecordId, RencontreDraft};
 use filrouge_tests::{
-    TestServer, app_places as places, app_store as lock, open_app_device as open_device,
+    TestServer, app_invited as invited, app_places as places, app_store as lock, app_sync as sync,
+    app_transport as transport, open_app_device as open_device,
 };
-
-fn transport(device: &Device) -> anyhow::Result<HttpTransport> {
-    let conn = lock(device)?.connection()?.context("enrolled")?;
-    Ok(HttpTransport::pinned(&conn.url, &conn.token, conn.pin)?)
-}
-
-/// One sync as the background worker runs it: keys tended around it.
-fn sync(device: &Device) -> Result<SyncReport, CoreError> {
-    let conn = device
-        .store()
-        .lock()
-        .map_err(|_| CoreError::Locked)?
-        .connection()?
-        .ok_or(CoreError::NotEnrolled)?;
-    let mut transport = HttpTransport::pinned(&conn.url, &conn.token, conn.pin)?;
-    device.sync_with_keys(&mut transport, &mut |_| {})
-}
+use sha2::Digest as _;
 
 fn record(device: &Device, place: &str) -> anyhow::Result<RecordId> {
     let id = lock(device)?.create_rencontre(RencontreDraft {
@@ -56,29 +41,6 @@ fn record(device: &Device, place: &str) -> anyhow::Result<RecordId> {
     Ok(id.id)
 }
 
-/// A device enrolled through an invitation link the laptop made.
-fn invited(laptop: &Device, dir: &Path, name: &str) -> anyhow::Result<Device> {
-    let invite = laptop.create_invite(CreateInvite {
-        role: Role::Intervenant,
-    })?;
-    let parsed = parse_invite_link(&invite_link(
-        &invite.server_url,
-        &invite.code,
-        invite.server_pin.as_deref(),
-        invite.team_secret.as_deref(),
-    ))
-    .context("the link parses")?;
-    let device = open_device(dir, name)?;
-    device.enrol(Enrol {
-        server_url: parsed.server,
-        code: parsed.code,
-        device_name: name.into(),
-        server_pin: parsed.pin,
-        team_secret: parsed.key,
-    })?;
-    Ok(device)
-}
-
 /// Every blob of record `id` in the server's log, as the laptop pulls them raw.
 fn blobs_of(laptop: &Device, id: &RecordId) -> anyhow::Result<Vec<ChangeBlob>> {
     let page = transport(laptop)?.pull(&PullQuery {
@@ -90,7 +52,7 @@ fn blobs_of(laptop: &Device, id: &RecordId) -> anyhow::Result<Vec<ChangeBlob>> {
         .changes
         .into_iter()
         .map(|c| c.blob)
-        .filter(|b| b.doc_id == id.as_str())
+        .filter(|b| read_batch_header(&b.data).is_ok_and(|h| h.holds(id.as_str())))
         .collect())
 }
 
@@ -150,13 +112,8 @@ fn revoking_a_phone_starts_a_key_epoch_it_can_never_read() -> anyhow::Result<()>
     let team_id = server.team_id.clone();
     for blob in &blobs {
         assert_eq!(sealed_epoch(&blob.data), Some(2));
-        let binding = Binding {
-            team: &team_id,
-            doc_id: &blob.doc_id,
-            kind: &blob.kind,
-        };
         assert_eq!(
-            open_change(&stolen_keys, &binding, &blob.data),
+            open_batch(&stolen_keys, &team_id, &blob.data),
             Err(SealError::NoKey { epoch: 2 })
         );
     }
@@ -167,18 +124,21 @@ fn revoking_a_phone_starts_a_key_epoch_it_can_never_read() -> anyhow::Result<()>
         .next()
         .context("a blob")?;
     let (_, old_key) = stolen_keys.current().context("epoch 1")?;
-    let resealed = ChangeBlob {
-        data: filrouge_core::e2e::seal_change(
-            old_key,
-            1,
-            &Binding {
-                team: &team_id,
-                doc_id: &stale.doc_id,
-                kind: &stale.kind,
+    let data = seal_batch(
+        old_key,
+        1,
+        &team_id,
+        &[BatchChange {
+            member: BatchMember {
+                doc_id: after.as_str().to_owned(),
+                kind: "personne".into(),
             },
-            b"old epoch",
-        ),
-        hash: "ab".repeat(32),
+            data: b"old epoch".to_vec(),
+        }],
+    );
+    let resealed = ChangeBlob {
+        hash: hex::encode(sha2::Sha256::digest(&data)),
+        data,
         ..stale
     };
     let refused = transport(&kept)?.push(&PushRequest {

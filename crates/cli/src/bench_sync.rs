@@ -8,7 +8,8 @@
 //!    compressed at gzip's default level.
 //! 2. **Steady state.** Two devices share a team's records; then 50 new records reach
 //!    the server from one and 10 are made on the other, which syncs: bytes both ways and
-//!    requests each way.
+//!    requests each way; in clear, then again with both devices sealing their pushes
+//!    end to end (batches, see `filrouge_model::sync::BATCH_KIND`).
 //!
 //! Everything runs in this process: the server on its own tokio runtime, devices on
 //! blocking HTTP, the relay on plain threads.
@@ -38,7 +39,8 @@ pub fn run(records: usize, shared: usize, dir: &Path) -> anyhow::Result<()> {
     let _ = std::fs::remove_dir_all(&scratch);
     std::fs::create_dir_all(&scratch)?;
     let result = fresh_device(records, &scratch.join("fresh"))
-        .and_then(|()| steady_state(shared, &scratch.join("steady")));
+        .and_then(|()| steady_state(shared, &scratch.join("steady"), false))
+        .and_then(|()| steady_state(shared, &scratch.join("steady-sealed"), true));
     let _ = std::fs::remove_dir_all(&scratch);
     result
 }
@@ -200,12 +202,18 @@ fn lock(store: &Mutex<Store>) -> std::sync::MutexGuard<'_, Store> {
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-fn steady_state(shared: usize, dir: &Path) -> anyhow::Result<()> {
+/// The steady state, in clear or with both devices sealing under one team key.
+fn steady_state(shared: usize, dir: &Path, sealed: bool) -> anyhow::Result<()> {
     std::fs::create_dir_all(dir)?;
     let server = loopback::start(dir, RateLimit::Off)?;
     let relay = Relay::start(server.address)?;
     let mut other = device(&server, dir, "other", &server.url)?;
     let mut phone = device(&server, dir, "phone", &relay.url)?;
+    if sealed {
+        let ring = filrouge_core::e2e::Keyring::with(1, filrouge_core::e2e::TeamKey::random()?);
+        lock(&other.store).add_keys(&ring)?;
+        lock(&phone.store).add_keys(&ring)?;
+    }
     populate(&mut other, shared, 0x5EED)?;
     other.sync()?;
     phone.sync()?;
@@ -219,12 +227,16 @@ fn steady_state(shared: usize, dir: &Path) -> anyhow::Result<()> {
     anyhow::ensure!(report.pushed == 10 && report.pulled >= 50, "{report:?}");
     let (up, down) = relay.bytes();
     println!();
-    println!("steady state: {shared} records shared, 10 new on the phone, 50 on the server");
+    println!(
+        "steady state{}: {shared} records shared, 10 new on the phone, 50 on the server",
+        if sealed { ", sealed end to end" } else { "" }
+    );
     println!("{:<44}{:>16}", "measure", "value");
     println!(
-        "{:<44}{:>16}   target ≤ 10 KB",
+        "{:<44}{:>16}   target ≤ {} KB",
         "bytes both ways",
-        up + down
+        up + down,
+        if sealed { 12 } else { 10 }
     );
     println!("{:<44}{:>16}", "  up (the phone's 10 records)", up);
     println!("{:<44}{:>16}", "  down (the server's 50 records)", down);

@@ -341,7 +341,7 @@ fn erasures_survive_a_restore() -> anyhow::Result<()> {
     worker.record("gardé")?;
     worker.sync()?;
     coordinator.sync()?;
-    coordinator.transport.erase(&early)?;
+    coordinator.transport.erase(&early, Vec::new())?;
     for d in [&mut worker, &mut coordinator] {
         d.sync()?;
     }
@@ -350,7 +350,7 @@ fn erasures_survive_a_restore() -> anyhow::Result<()> {
         &["backup", "--out", backup.to_str().unwrap_or_default()],
         &data,
     )?;
-    coordinator.transport.erase(&late)?;
+    coordinator.transport.erase(&late, Vec::new())?;
     for d in [&mut worker, &mut coordinator] {
         d.sync()?;
     }

@@ -32,8 +32,11 @@
 
 use std::collections::BTreeMap;
 
+mod batch;
 mod epochs;
 mod recovery;
+
+pub use batch::{BATCH_PLAIN_BYTES, BatchChange, open_batch, seal_batch};
 
 pub use epochs::{
     DeviceSecret, chain_commit, commit_eq, key_proof, open_epoch_key, proof_checks,

@@ -19,15 +19,22 @@
 
 use serde::{Deserialize, Serialize};
 
+mod batch;
 mod keys;
+
+pub use batch::{
+    BATCH_KIND, BATCH_MARK, BatchHeader, BatchMember, BatchReplacement, BatchesQuery, HeldBatch,
+    HeldBatches, MAX_BATCH_CHANGES, put_batch_header, read_batch_header,
+};
 
 pub use keys::{
     DeviceKeyRequest, EpochKeys, MAX_SEALED_EPOCH_KEY_BYTES, MAX_SEALED_EPOCH_KEYS, PublishedKey,
     RECOVERY_RECIPIENT, RecoveryKeys, SealedEpochKey, ShareKeysRequest,
 };
 
-/// The version of this API. Bump on any incompatible change (2: the log identity).
-pub const API_VERSION: u32 = 2;
+/// The version of this API. Bump on any incompatible change (2: the log identity; 3:
+/// sealed batches, see [`BATCH_KIND`]).
+pub const API_VERSION: u32 = 3;
 
 /// The identity of a team log: a random UUID (lowercase, hyphenated), new whenever the
 /// log is created, restored from a backup or replaced. A device keeps its cursor
@@ -279,11 +286,12 @@ pub struct TokenResponse {
 /// nor a pushed change's (0x01), so sealed and clear blobs are told apart.
 pub const SEALED_MARK: u8 = 0xF1;
 
-/// The key epoch a sealed change's envelope names (its bytes 1 to 4, big-endian); `None`
-/// for a blob that is not sealed. The server reads it, never anything past it.
+/// The key epoch a sealed change's or batch's envelope names (its bytes 1 to 4,
+/// big-endian); `None` for a blob that is not sealed. The server reads it (and a
+/// batch's clear header), never anything past it.
 pub fn sealed_epoch(data: &[u8]) -> Option<u32> {
     match data {
-        [SEALED_MARK, a, b, c, d, ..] => Some(u32::from_be_bytes([*a, *b, *c, *d])),
+        [SEALED_MARK | BATCH_MARK, a, b, c, d, ..] => Some(u32::from_be_bytes([*a, *b, *c, *d])),
         _ => None,
     }
 }
@@ -375,6 +383,11 @@ pub struct EraseRequest {
     pub api_version: u32,
     /// The record (document) to erase.
     pub doc_id: String,
+    /// Every sealed batch of the log holding a change of the record, sealed again
+    /// without it ([`HeldBatches`] lists them). The server refuses the erasure with
+    /// [`ErrorCode::ResealNeeded`] unless these are exactly the batches holding it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub replacements: Vec<BatchReplacement>,
 }
 
 /// The answer to an erasure.
@@ -471,11 +484,15 @@ pub enum ErrorCode {
     /// coordinator revoked a device and started a new epoch. The device fetches its
     /// keys (`GET /v1/keys`) and pushes again, sealed under the new one.
     StaleEpoch,
+    /// An erasure's replacement batches are not those holding the record now (a batch
+    /// holding it arrived meanwhile, or one was sealed wrongly): the device lists the
+    /// batches again ([`HeldBatches`]) and retries.
+    ResealNeeded,
 }
 
 impl ErrorCode {
     /// Every code, in declaration order: the UI's tests say each one in every language.
-    pub const ALL: [ErrorCode; 10] = [
+    pub const ALL: [ErrorCode; 11] = [
         ErrorCode::Unauthorized,
         ErrorCode::InvalidEnrolmentCode,
         ErrorCode::TooLarge,
@@ -486,6 +503,7 @@ impl ErrorCode {
         ErrorCode::Internal,
         ErrorCode::Revoked,
         ErrorCode::StaleEpoch,
+        ErrorCode::ResealNeeded,
     ];
 }
 
@@ -500,7 +518,7 @@ pub struct ApiError {
     pub api_version: u32,
 }
 
-mod base64_bytes {
+pub(crate) mod base64_bytes {
     use base64::Engine as _;
     use base64::engine::general_purpose::STANDARD;
     use serde::{Deserialize, Deserializer, Serializer, de::Error as _};
@@ -576,6 +594,7 @@ mod tests {
             ErrorCode::Internal => 7,
             ErrorCode::Revoked => 8,
             ErrorCode::StaleEpoch => 9,
+            ErrorCode::ResealNeeded => 10,
         };
         let places: Vec<usize> = ErrorCode::ALL.iter().map(|c| place(*c)).collect();
         assert_eq!(places, (0..ErrorCode::ALL.len()).collect::<Vec<_>>());

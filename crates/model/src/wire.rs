@@ -304,7 +304,7 @@ pub fn decode_push(bytes: &[u8]) -> Result<PushRequest, WireError> {
     })
 }
 
-fn put_uint(out: &mut Vec<u8>, mut n: u64) {
+pub(crate) fn put_uint(out: &mut Vec<u8>, mut n: u64) {
     loop {
         let low = (n & 0x7f) as u8;
         n >>= 7;
@@ -316,12 +316,12 @@ fn put_uint(out: &mut Vec<u8>, mut n: u64) {
     }
 }
 
-fn put_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
+pub(crate) fn put_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
     put_uint(out, bytes.len() as u64);
     out.extend_from_slice(bytes);
 }
 
-fn put_doc_id(out: &mut Vec<u8>, id: &str) {
+pub(crate) fn put_doc_id(out: &mut Vec<u8>, id: &str) {
     match packed_uuid(id) {
         Some(raw) => {
             out.push(TAG_PACKED);
@@ -381,17 +381,17 @@ fn unpack(raw: &[u8]) -> String {
 }
 
 /// A cursor over a page's bytes; every read checks the length first.
-struct Reader<'a> {
+pub(crate) struct Reader<'a> {
     bytes: &'a [u8],
     at: usize,
 }
 
 impl<'a> Reader<'a> {
-    fn new(bytes: &'a [u8]) -> Self {
+    pub(crate) fn new(bytes: &'a [u8]) -> Self {
         Reader { bytes, at: 0 }
     }
 
-    fn take(&mut self, n: usize) -> Result<&'a [u8], WireError> {
+    pub(crate) fn take(&mut self, n: usize) -> Result<&'a [u8], WireError> {
         let end = self
             .at
             .checked_add(n)
@@ -402,7 +402,12 @@ impl<'a> Reader<'a> {
         Ok(slice)
     }
 
-    fn byte(&mut self) -> Result<u8, WireError> {
+    /// How many bytes were read.
+    pub(crate) fn position(&self) -> usize {
+        self.at
+    }
+
+    pub(crate) fn byte(&mut self) -> Result<u8, WireError> {
         Ok(self.take(1)?[0])
     }
 
@@ -435,7 +440,7 @@ impl<'a> Reader<'a> {
         u32::try_from(self.uint()?).map_err(|_| WireError::Overflow { at })
     }
 
-    fn count(&mut self) -> Result<usize, WireError> {
+    pub(crate) fn count(&mut self) -> Result<usize, WireError> {
         let at = self.at;
         usize::try_from(self.uint()?).map_err(|_| WireError::Overflow { at })
     }
@@ -443,23 +448,23 @@ impl<'a> Reader<'a> {
     /// Room to reserve for `count` entries: never more than the bytes left could fill,
     /// so a forged count cannot make the reader allocate gigabytes (the entries
     /// themselves then run out of bytes and fail as truncated).
-    fn room(&self, count: usize) -> usize {
+    pub(crate) fn room(&self, count: usize) -> usize {
         count.min(self.bytes.len() - self.at)
     }
 
-    fn bytes(&mut self) -> Result<&'a [u8], WireError> {
+    pub(crate) fn bytes(&mut self) -> Result<&'a [u8], WireError> {
         let at = self.at;
         let len = usize::try_from(self.uint()?).map_err(|_| WireError::Overflow { at })?;
         self.take(len)
     }
 
-    fn text(&mut self) -> Result<String, WireError> {
+    pub(crate) fn text(&mut self) -> Result<String, WireError> {
         let at = self.at;
         let raw = self.bytes()?;
         String::from_utf8(raw.to_vec()).map_err(|_| WireError::NotUtf8 { at })
     }
 
-    fn packed_text(&mut self, packed_len: usize) -> Result<String, WireError> {
+    pub(crate) fn packed_text(&mut self, packed_len: usize) -> Result<String, WireError> {
         let at = self.at;
         match self.byte()? {
             TAG_PACKED => Ok(unpack(self.take(packed_len)?)),
@@ -468,7 +473,7 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn finish(&self) -> Result<(), WireError> {
+    pub(crate) fn finish(&self) -> Result<(), WireError> {
         match self.bytes.len() - self.at {
             0 => Ok(()),
             extra => Err(WireError::TrailingBytes { extra }),

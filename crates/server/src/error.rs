@@ -107,6 +107,13 @@ pub enum ServerError {
         /// The team's epoch.
         current: u32,
     },
+    /// An erasure's replacement batches are not exactly those holding the record now,
+    /// or one of them does not list the same changes but the record's.
+    #[error("the erasure's replacement batches do not match the log: {reason}")]
+    ResealNeeded {
+        /// What did not match (sequence numbers and counts only).
+        reason: String,
+    },
     /// No team has this id.
     #[error("no team has id {team_id}")]
     UnknownTeam {
@@ -216,6 +223,7 @@ impl ServerError {
             E::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::RateLimited),
             E::Forbidden { .. } => (StatusCode::FORBIDDEN, ErrorCode::Forbidden),
             E::StaleEpoch { .. } => (StatusCode::CONFLICT, ErrorCode::StaleEpoch),
+            E::ResealNeeded { .. } => (StatusCode::CONFLICT, ErrorCode::ResealNeeded),
             E::NoSuchRoute | E::UnknownTeam { .. } | E::UnknownDevice { .. } => {
                 (StatusCode::NOT_FOUND, ErrorCode::BadRequest)
             }
@@ -317,6 +325,13 @@ mod tests {
                 },
                 StatusCode::CONFLICT,
                 ErrorCode::StaleEpoch,
+            ),
+            (
+                ServerError::ResealNeeded {
+                    reason: "batch 3 missing".into(),
+                },
+                StatusCode::CONFLICT,
+                ErrorCode::ResealNeeded,
             ),
         ];
         for (error, status, code) in cases {

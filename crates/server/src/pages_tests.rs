@@ -235,6 +235,7 @@ fn an_erased_record_is_not_served_from_a_cached_block() {
             &EraseRequest {
                 api_version: API_VERSION,
                 doc_id: victim.clone(),
+                replacements: Vec::new(),
             },
         )
         .expect("erase");
@@ -284,7 +285,7 @@ proptest! {
         for doc in &erased {
             let doc_id = change(*doc, 0, 30).doc_id;
             s.server
-                .erase(&s.coordinator, &EraseRequest { api_version: API_VERSION, doc_id })
+                .erase(&s.coordinator, &EraseRequest { api_version: API_VERSION, doc_id, replacements: Vec::new() })
                 .expect("erase");
         }
         push(&s, rest.iter().filter(|c| {

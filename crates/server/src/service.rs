@@ -12,9 +12,9 @@ use std::path::Path;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use filrouge_model::sync::{
-    API_VERSION, ChangeBlob, DEFAULT_PULL_BYTES, ERASURE_KIND, EnrolRequest, EnrolResponse,
-    EraseRequest, EraseResponse, MAX_PULL_BYTES, PullQuery, PullResponse, PushRequest,
-    PushResponse, TokenRequest, TokenResponse,
+    API_VERSION, BatchesQuery, ChangeBlob, DEFAULT_PULL_BYTES, ERASURE_KIND, EnrolRequest,
+    EnrolResponse, EraseRequest, EraseResponse, HeldBatches, MAX_PULL_BYTES, PullQuery,
+    PullResponse, PushRequest, PushResponse, TokenRequest, TokenResponse,
 };
 
 use filrouge_model::wire;
@@ -25,7 +25,8 @@ use crate::pages::{self, BlockCache};
 use crate::rate::RateLimiter;
 use crate::secret;
 use crate::storage::{
-    Device, NewDevice, NewEnrolmentCode, Redemption, Role, SqliteStorage, Storage, Team,
+    Device, HeldBatchesRule, NewDevice, NewEnrolmentCode, Redemption, Role, SqliteStorage, Storage,
+    Team,
 };
 use crate::validate::{self, MAX_NAME_LEN};
 
@@ -421,7 +422,7 @@ impl TeamServer {
         let acknowledged = request
             .changes
             .iter()
-            .filter(|c| !refused.contains(&c.hash))
+            .filter(|c| !refused.contains(&c.hash) && !outcome.refused_batches.contains(&c.hash))
             .map(|c| c.hash.clone())
             .collect();
         Ok(PushResponse {
@@ -438,9 +439,15 @@ impl TeamServer {
         if device.role != Role::Coordinateur {
             return Ok(false);
         }
-        let erasure =
-            self.storage
-                .erase_document(&device.team_id, doc_id, &device.id, self.now_ms())?;
+        // Sent back while healing a restored or replaced log: every device sends back
+        // all it holds, so a batch holding the record can go whole.
+        let erasure = self.storage.erase_document(
+            &device.team_id,
+            doc_id,
+            &device.id,
+            self.now_ms(),
+            HeldBatchesRule::Drop,
+        )?;
         if erasure.deleted > 0 {
             self.blocks.forget_team(&device.team_id);
         }
@@ -472,6 +479,7 @@ impl TeamServer {
             &request.doc_id,
             &device.id,
             self.now_ms(),
+            HeldBatchesRule::Replace(&request.replacements),
         )?;
         // Cached blocks may hold the deleted changes: none is served again.
         self.blocks.forget_team(&device.team_id);
@@ -488,6 +496,26 @@ impl TeamServer {
             api_version: API_VERSION,
             seq: erasure.seq,
             deleted: erasure.deleted,
+        })
+    }
+
+    /// The sealed batches of the team's log holding a change of a record, for a
+    /// coordinator's device to seal again without it before erasing it.
+    pub fn held_batches(
+        &self,
+        device: &Device,
+        query: &BatchesQuery,
+    ) -> Result<HeldBatches, ServerError> {
+        validate::check_version(query.api_version)?;
+        validate::check_text("doc_id", &query.doc_id, validate::MAX_DOC_ID_LEN, None)?;
+        if device.role != Role::Coordinateur {
+            return Err(ServerError::Forbidden { action: "erasure" });
+        }
+        Ok(HeldBatches {
+            api_version: API_VERSION,
+            batches: self
+                .storage
+                .batches_holding(&device.team_id, &query.doc_id)?,
         })
     }
 

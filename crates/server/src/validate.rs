@@ -6,9 +6,10 @@
 //! the value. The blob itself is never looked into: it is opaque, maybe encrypted.
 
 use filrouge_model::sync::{
-    API_VERSION, ERASURE_KIND, EraseRequest, MAX_BLOB_BYTES, MAX_PUSH_CHANGES, PushRequest,
-    erasure_hash,
+    API_VERSION, BATCH_KIND, ChangeBlob, ERASURE_KIND, EraseRequest, MAX_BLOB_BYTES,
+    MAX_PUSH_CHANGES, PushRequest, erasure_hash, read_batch_header,
 };
+use sha2::{Digest as _, Sha256};
 
 use crate::error::ServerError;
 use crate::secret::is_lower_hex_64;
@@ -85,6 +86,31 @@ pub fn check_push(request: &PushRequest) -> Result<(), ServerError> {
             }
         } else if !is_lower_hex_64(&change.hash) {
             return Err(ServerError::BadHash { index });
+        } else if change.kind == BATCH_KIND {
+            check_batch(index, change)?;
+        }
+    }
+    Ok(())
+}
+
+/// A batch: its record id says so, its hash is its bytes' SHA-256 (so a replay is
+/// stored once), and its clear header lists well-formed records and kinds.
+fn check_batch(index: usize, change: &ChangeBlob) -> Result<(), ServerError> {
+    let malformed = |what: &str| ServerError::MalformedRequest {
+        reason: format!("change {index}: {what}"),
+    };
+    if change.doc_id != BATCH_KIND {
+        return Err(malformed("a batch's record id is \"batch\""));
+    }
+    if hex::encode(Sha256::digest(&change.data)) != change.hash {
+        return Err(malformed("a batch's hash is the SHA-256 of its bytes"));
+    }
+    let header = read_batch_header(&change.data).map_err(|_| malformed("not a sealed batch"))?;
+    for member in &header.members {
+        check_text("doc_id", &member.doc_id, MAX_DOC_ID_LEN, Some(index))?;
+        check_text("kind", &member.kind, MAX_KIND_LEN, Some(index))?;
+        if member.kind == ERASURE_KIND || member.kind == BATCH_KIND {
+            return Err(malformed("a batch holds changes only"));
         }
     }
     Ok(())

@@ -216,6 +216,7 @@ pub(super) fn rejection_key(code: ErrorCode) -> Key {
         ErrorCode::Forbidden => Key("sync-failure-forbidden"),
         ErrorCode::Internal => Key("sync-failure-server-error"),
         ErrorCode::StaleEpoch => Key("sync-failure-stale-epoch"),
+        ErrorCode::ResealNeeded => Key("sync-failure-reseal-needed"),
     }
 }
 

@@ -130,7 +130,7 @@ mod server {
     use filrouge_model::ipc::{
         CreateInvite, Enrol, Invite, ListDevices, RevokeDevice, SetLease, TeamDevice,
     };
-    use filrouge_model::sync::{DeviceList, Role};
+    use filrouge_model::sync::{DeviceList, ErrorCode, Role};
     use filrouge_model::{Field, Problem, ValidationError};
 
     use super::EnrolTarget;
@@ -304,7 +304,7 @@ mod server {
             })?;
             if self.read(|s| s.connection())?.is_some() {
                 for doc in &plan.erase {
-                    self.ask_server(|server, _| server.erase(doc))?;
+                    self.erase_on_server(doc)?;
                 }
             }
             let entry = self.unit(|s| {
@@ -362,6 +362,28 @@ mod server {
 
         /// Runs `call` with this device's transport and the server's address, without
         /// holding the store while it waits.
+        /// Erases record `doc` on the server, with every sealed batch holding it
+        /// sealed again without it. A batch holding it may arrive between the listing
+        /// and the erasure (the server then refuses): listed again, a few times.
+        fn erase_on_server(&self, doc: &str) -> Result<(), CoreError> {
+            const ATTEMPTS: usize = 4;
+            for attempt in 1..=ATTEMPTS {
+                let held = self.ask_server(|server, _| server.held_batches(doc))?;
+                let replacements = self.read(|s| s.reseal_without(&held.batches, doc))?;
+                match self.ask_server(|server, _| server.erase(doc, replacements)) {
+                    Err(CoreError::Transport(TransportError::Rejected {
+                        code: Some(ErrorCode::ResealNeeded),
+                        ..
+                    })) if attempt < ATTEMPTS => continue,
+                    other => {
+                        other?;
+                        return Ok(());
+                    }
+                }
+            }
+            Ok(())
+        }
+
         fn ask_server<T>(
             &self,
             call: impl FnOnce(&HttpTransport, &str) -> Result<T, TransportError>,

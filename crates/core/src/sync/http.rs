@@ -10,10 +10,11 @@
 use std::time::Duration;
 
 use filrouge_model::sync::{
-    API_VERSION, CodeRequest, CodeResponse, DeviceKeyRequest, DeviceList, EnrolRequest,
-    EnrolResponse, EpochKeys, EraseRequest, EraseResponse, KeyEpochRequest, KeyEpochResponse,
-    LeaseRequest, PublishedKey, PullQuery, PullResponse, PushRequest, PushResponse, RecoveryKeys,
-    RevokeRequest, Role, SealedEpochKey, ShareKeysRequest, TokenRequest, TokenResponse,
+    API_VERSION, BatchReplacement, CodeRequest, CodeResponse, DeviceKeyRequest, DeviceList,
+    EnrolRequest, EnrolResponse, EpochKeys, EraseRequest, EraseResponse, HeldBatches,
+    KeyEpochRequest, KeyEpochResponse, LeaseRequest, PublishedKey, PullQuery, PullResponse,
+    PushRequest, PushResponse, RecoveryKeys, RevokeRequest, Role, SealedEpochKey, ShareKeysRequest,
+    TokenRequest, TokenResponse,
 };
 use filrouge_model::wire::{self, PAGE_MEDIA_TYPE, PUSH_MEDIA_TYPE};
 use reqwest::blocking::{Client, RequestBuilder};
@@ -109,12 +110,20 @@ impl HttpTransport {
     }
 
     /// Asks the server to erase a record from the whole team (coordinator devices only;
-    /// others get `Rejected` 403 with [`filrouge_model::sync::ErrorCode::Forbidden`]). This device deletes its
-    /// own copy when the erasure comes back through its next pull, like every device.
-    pub fn erase(&self, doc_id: &str) -> Result<EraseResponse, TransportError> {
+    /// others get `Rejected` 403 with [`filrouge_model::sync::ErrorCode::Forbidden`]), with
+    /// every sealed batch holding it sealed again without it (`replacements`; a
+    /// `Rejected` 409 [`filrouge_model::sync::ErrorCode::ResealNeeded`] if they are not
+    /// exactly those). This device deletes its own copy when the erasure comes back
+    /// through its next pull, like every device.
+    pub fn erase(
+        &self,
+        doc_id: &str,
+        replacements: Vec<BatchReplacement>,
+    ) -> Result<EraseResponse, TransportError> {
         let req = EraseRequest {
             api_version: API_VERSION,
             doc_id: doc_id.to_owned(),
+            replacements,
         };
         json(send(
             self.client
@@ -122,6 +131,22 @@ impl HttpTransport {
                 .bearer_auth(&self.token)
                 .json(&req),
         )?)
+    }
+
+    /// The sealed batches of the team's log that hold a change of record `doc_id`
+    /// (coordinators' devices only, before an erasure).
+    pub fn held_batches(&self, doc_id: &str) -> Result<HeldBatches, TransportError> {
+        let answer: HeldBatches = json(send(
+            self.client
+                .get(format!(
+                    "{}/v1/batches?api_version={API_VERSION}&doc_id={}",
+                    self.base,
+                    filrouge_model::invite::percent_encode(doc_id)
+                ))
+                .bearer_auth(&self.token),
+        )?)?;
+        same_version(answer.api_version)?;
+        Ok(answer)
     }
 
     /// Asks the server to start the team's key epoch 1, whose key this device has just

@@ -2,15 +2,18 @@
 //!
 //! [`MemoryHub`] behaves like the server's change log (sequence numbers, idempotent by
 //! hash, pages bounded in bytes, a log identity, erasures); it can be backed up and
-//! restored, or emptied, as an operator would the server. [`MemoryTransport`] can be
+//! restored, or emptied, as an operator would the server. Sealed batches are held as
+//! the server holds them, except that erasing a record drops any batch holding it
+//! whole (the server takes batches sealed again by the erasing device). [`MemoryTransport`] can be
 //! switched offline to test what a device does when the network is gone.
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use filrouge_model::sync::{
-    API_VERSION, ChangeBlob, DEFAULT_PULL_BYTES, ERASURE_KIND, MAX_PULL_BYTES, PullQuery,
-    PullResponse, PulledChange, PushRequest, PushResponse, erasure_hash,
+    API_VERSION, BATCH_KIND, ChangeBlob, DEFAULT_PULL_BYTES, ERASURE_KIND, MAX_PULL_BYTES,
+    PullQuery, PullResponse, PulledChange, PushRequest, PushResponse, erasure_hash,
+    read_batch_header,
 };
 
 use super::{Transport, TransportError};
@@ -149,6 +152,16 @@ impl MemoryHub {
     }
 }
 
+/// The records a sealed batch lists (none for any other blob).
+fn batch_docs(blob: &ChangeBlob) -> HashSet<String> {
+    if blob.kind != BATCH_KIND {
+        return HashSet::new();
+    }
+    read_batch_header(&blob.data)
+        .map(|h| h.members.into_iter().map(|m| m.doc_id).collect())
+        .unwrap_or_default()
+}
+
 fn new_log_id() -> String {
     uuid::Uuid::now_v7().to_string()
 }
@@ -158,7 +171,10 @@ impl Log {
         if !self.erased.insert(doc_id.to_owned()) {
             return;
         }
-        self.changes.retain(|c| c.blob.doc_id != doc_id);
+        // The hub cannot seal a batch again without the record, as the erasing
+        // device does for the server: a batch holding it goes whole.
+        self.changes
+            .retain(|c| c.blob.doc_id != doc_id && !batch_docs(&c.blob).contains(doc_id));
         self.next_seq += 1;
         let seq = self.next_seq;
         self.changes.push(PulledChange {
@@ -213,6 +229,16 @@ impl Transport for MemoryTransport {
             }
             if log.erased.contains(&blob.doc_id) {
                 refused.push(blob.hash.clone());
+                continue;
+            }
+            // A batch holding a change of an erased record is refused whole, naming it.
+            let erased_held: Vec<String> = batch_docs(blob)
+                .into_iter()
+                .filter(|d| log.erased.contains(d))
+                .map(|d| erasure_hash(&d))
+                .collect();
+            if !erased_held.is_empty() {
+                refused.extend(erased_held);
                 continue;
             }
             if log.hashes.insert(blob.hash.clone()) {

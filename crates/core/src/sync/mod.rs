@@ -130,6 +130,8 @@ pub struct SyncEngine {
     /// Whether this sync has healed a log already (once is the most a sync does).
     healed_once: bool,
     switches: u8,
+    /// The batches of the push page in flight, each with the changes it holds.
+    batches: HashMap<String, Vec<String>>,
 }
 
 impl Default for SyncEngine {
@@ -151,6 +153,7 @@ impl SyncEngine {
             heal_progress: None,
             healed_once: false,
             switches: 0,
+            batches: HashMap::new(),
         }
     }
 
@@ -178,12 +181,12 @@ impl SyncEngine {
     /// Decides the next request from the store's outbox and cursor.
     pub fn next(&mut self, store: &Store) -> Result<Step, CoreError> {
         if self.phase == Phase::Push {
-            let changes =
-                store.seal_page(store.outbox_page(PUSH_PAGE_CHANGES, PUSH_PAGE_BYTES)?)?;
-            if !changes.is_empty() {
+            let sealed = store.seal_page(store.outbox_page(PUSH_PAGE_CHANGES, PUSH_PAGE_BYTES)?)?;
+            if !sealed.changes.is_empty() {
+                self.batches = sealed.batches;
                 return Ok(Step::Push(PushRequest {
                     api_version: API_VERSION,
-                    changes,
+                    changes: sealed.changes,
                 }));
             }
             // A heal cut short (network, app closed) goes on before anything is pulled.
@@ -199,9 +202,11 @@ impl SyncEngine {
                 if !page.changes.is_empty() {
                     self.heal_progress = Some(position.progress());
                     self.healing = Some(page.next);
+                    let sealed = store.seal_page(page.changes)?;
+                    self.batches = sealed.batches;
                     return Ok(Step::Push(PushRequest {
                         api_version: API_VERSION,
-                        changes: store.seal_page(page.changes)?,
+                        changes: sealed.changes,
                     }));
                 }
                 store.finish_heal(&position)?;
@@ -235,12 +240,31 @@ impl SyncEngine {
             }
             .into());
         }
+        // A batch acknowledged is every change it holds.
+        let batches = std::mem::take(&mut self.batches);
+        let acknowledged: Vec<String> = resp
+            .acknowledged
+            .iter()
+            .flat_map(|h| match batches.get(h) {
+                Some(held) => held.clone(),
+                None => vec![h.clone()],
+            })
+            .collect();
+        // A batch holding a change of a record erased on the server is refused whole,
+        // naming the record: it is erased here as the log's erasure entry would, and
+        // the batch's other changes go again in the next page.
+        let erased = store.settle_refused_erasures(&resp.refused)?;
         if let Some(next) = self.healing.take() {
+            if erased > 0 {
+                // The same heal page again, without the erased record.
+                self.healing = None;
+                return Ok(());
+            }
             // What the server now holds needs no other push; refused erasures and changes
             // of records erased there are settled by the pull that follows.
-            store.acknowledge(&resp.acknowledged)?;
+            store.acknowledge(&acknowledged)?;
             store.acknowledge(&resp.refused)?;
-            self.report.healed += resp.acknowledged.len();
+            self.report.healed += acknowledged.len();
             let next = if resp.log_id == next.log_id {
                 store.save_heal(&next)?;
                 next
@@ -253,10 +277,10 @@ impl SyncEngine {
             self.heal_progress = Some(next.progress());
             return Ok(());
         }
-        self.report.pushed += store.acknowledge(&resp.acknowledged)?;
+        self.report.pushed += store.acknowledge(&acknowledged)?;
         // Changes to a record a coordinator erased: the server will never take them, so
         // they leave the outbox; the erasure itself arrives with the pull.
-        self.report.refused += store.acknowledge(&resp.refused)?;
+        self.report.refused += store.acknowledge(&resp.refused)? + erased;
         Ok(())
     }
 
@@ -346,8 +370,9 @@ impl PreparedPull {
     /// Opens `resp`'s sealed changes with `opener` and prepares them; `max_ops` is the
     /// store's operation limit.
     pub(crate) fn new(mut resp: PullResponse, max_ops: u64, opener: &sealing::Opener) -> Self {
-        let count = resp.changes.len();
         let aside = opener.open(&mut resp.changes);
+        // Changes, not log entries: a batch counts the changes it held.
+        let count = resp.changes.len() + aside.len();
         let mut page = apply::prepare(resp.changes, max_ops);
         page.aside = aside;
         PreparedPull {

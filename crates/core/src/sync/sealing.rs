@@ -13,11 +13,19 @@
 //!   **refused**: recorded in `refused_changes` (when, which record, why; never its
 //!   bytes' contents applied) and never applied.
 
-use filrouge_model::sync::{ChangeBlob, ERASURE_KIND, PulledChange, sealed_epoch};
+use std::collections::HashMap;
+
+use filrouge_model::sync::{
+    BATCH_KIND, BatchMember, BatchReplacement, ChangeBlob, ERASURE_KIND, HeldBatch,
+    MAX_BATCH_CHANGES, PulledChange, sealed_epoch,
+};
 use rusqlite::params;
 use sha2::{Digest as _, Sha256};
 
-use crate::e2e::{Binding, Keyring, SealError, TeamKey, open_change, seal_change};
+use crate::e2e::{
+    BATCH_PLAIN_BYTES, BatchChange, Binding, Keyring, SealError, TeamKey, open_batch, open_change,
+    seal_batch,
+};
 use crate::{CoreError, Store};
 
 /// What opens a pulled page: the team and the keys, read from the store when the pull
@@ -26,6 +34,15 @@ use crate::{CoreError, Store};
 pub(crate) struct Opener {
     team: String,
     ring: Keyring,
+}
+
+/// A push page as it leaves: batches sealed, and what each batch holds.
+#[derive(Debug, Default)]
+pub(crate) struct SealedPage {
+    /// What to send.
+    pub changes: Vec<ChangeBlob>,
+    /// Each batch's hash, with the hashes of the changes it holds.
+    pub batches: HashMap<String, Vec<String>>,
 }
 
 /// A pulled blob set aside by [`Opener::open`].
@@ -39,50 +56,79 @@ pub(crate) struct SetAside {
 }
 
 impl Opener {
-    /// Opens the sealed changes of `changes` in place; returns those set aside (waiting
-    /// for a key, or refused), which are taken out of the page.
+    /// Opens the sealed changes and batches of `changes` in place (a batch becomes its
+    /// changes, each with the batch's sequence number); returns those set aside
+    /// (waiting for a key, or refused), which are taken out of the page.
     pub(crate) fn open(&self, changes: &mut Vec<PulledChange>) -> Vec<SetAside> {
         let mut aside = Vec::new();
-        changes.retain_mut(|c| {
+        let mut opened = Vec::with_capacity(changes.len());
+        for mut c in changes.drain(..) {
             let blob = &mut c.blob;
             if sealed_epoch(&blob.data).is_none() {
                 // The server's own erasure entries are clear; any other clear change
                 // reaching a device of a team that seals everything was not written by
                 // a device of the team.
                 if self.ring.is_empty() || blob.kind == ERASURE_KIND {
-                    return true;
+                    opened.push(c);
+                } else {
+                    aside.push(set_aside(blob, Some("clear change in a sealed team")));
                 }
-                aside.push(set_aside(blob, Some("clear change in a sealed team")));
-                return false;
+                continue;
             }
-            let binding = Binding {
-                team: &self.team,
-                doc_id: &blob.doc_id,
-                kind: &blob.kind,
+            let result = if blob.kind == BATCH_KIND {
+                open_batch(&self.ring, &self.team, &blob.data).map(|changes| {
+                    for change in changes {
+                        opened.push(PulledChange {
+                            seq: c.seq,
+                            blob: opened_blob(
+                                change.member.doc_id,
+                                change.member.kind,
+                                change.data,
+                            ),
+                        });
+                    }
+                })
+            } else {
+                let binding = Binding {
+                    team: &self.team,
+                    doc_id: &blob.doc_id,
+                    kind: &blob.kind,
+                };
+                open_change(&self.ring, &binding, &blob.data).map(|plain| {
+                    let (doc_id, kind) = (
+                        std::mem::take(&mut blob.doc_id),
+                        std::mem::take(&mut blob.kind),
+                    );
+                    opened.push(PulledChange {
+                        seq: c.seq,
+                        blob: opened_blob(doc_id, kind, plain),
+                    });
+                })
             };
-            match open_change(&self.ring, &binding, &blob.data) {
-                Ok(plain) => {
-                    // The hash is computed from the opened bytes, never taken on trust.
-                    let (hash, data) = super::pages::normalize(String::new(), plain);
-                    blob.hash = hash;
-                    blob.data = data;
-                    true
-                }
-                Err(SealError::NoKey { .. }) => {
-                    aside.push(set_aside(blob, None));
-                    false
-                }
+            match result {
+                Ok(()) => {}
+                Err(SealError::NoKey { .. }) => aside.push(set_aside(blob, None)),
                 Err(SealError::Forged) => {
                     aside.push(set_aside(blob, Some("does not authenticate")));
-                    false
                 }
                 Err(SealError::Format | SealError::Unpack) => {
                     aside.push(set_aside(blob, Some("not a sealed change")));
-                    false
                 }
             }
-        });
+        }
+        *changes = opened;
         aside
+    }
+}
+
+/// An opened change: its hash is computed from the opened bytes, never taken on trust.
+fn opened_blob(doc_id: String, kind: String, plain: Vec<u8>) -> ChangeBlob {
+    let (hash, data) = super::pages::normalize(String::new(), plain);
+    ChangeBlob {
+        doc_id,
+        kind,
+        hash,
+        data,
     }
 }
 
@@ -186,26 +232,135 @@ impl Store {
         })
     }
 
-    /// Seals a page of changes about to be pushed, if this device holds team keys.
-    pub(crate) fn seal_page(
-        &self,
-        mut page: Vec<ChangeBlob>,
-    ) -> Result<Vec<ChangeBlob>, CoreError> {
+    /// Seals a page of changes about to be pushed as batches, if this device holds team
+    /// keys: consecutive changes go together until [`BATCH_PLAIN_BYTES`]; the page's
+    /// order is kept. Returns the page to send and, for each batch's hash, the hashes of
+    /// the changes it holds (the server acknowledges the batch).
+    pub(crate) fn seal_page(&self, page: Vec<ChangeBlob>) -> Result<SealedPage, CoreError> {
         let ring = self.keyring()?;
         let Some((epoch, key)) = ring.current() else {
-            return Ok(page);
+            return Ok(SealedPage {
+                changes: page,
+                batches: HashMap::new(),
+            });
         };
         let team = self.meta("team_id")?.unwrap_or_default();
-        // The remembered erasures a heal sends back are the server's own clear entries.
-        for blob in page.iter_mut().filter(|b| b.kind != ERASURE_KIND) {
-            let binding = Binding {
-                team: &team,
-                doc_id: &blob.doc_id,
-                kind: &blob.kind,
-            };
-            blob.data = seal_change(key, epoch, &binding, &blob.data);
+        let mut sealed = SealedPage {
+            changes: Vec::with_capacity(1 + page.len() / 64),
+            batches: HashMap::new(),
+        };
+        let mut batch: Vec<(String, BatchChange)> = Vec::new();
+        let mut bytes = 0usize;
+        let close = |batch: &mut Vec<(String, BatchChange)>, sealed: &mut SealedPage| {
+            if batch.is_empty() {
+                return;
+            }
+            let (hashes, changes): (Vec<String>, Vec<BatchChange>) =
+                std::mem::take(batch).into_iter().unzip();
+            let data = seal_batch(key, epoch, &team, &changes);
+            let hash = hex::encode(Sha256::digest(&data));
+            sealed.batches.insert(hash.clone(), hashes);
+            sealed.changes.push(ChangeBlob {
+                doc_id: BATCH_KIND.to_owned(),
+                kind: BATCH_KIND.to_owned(),
+                hash,
+                data,
+            });
+        };
+        for blob in page {
+            // The remembered erasures a heal sends back are the server's own clear entries.
+            if blob.kind == ERASURE_KIND {
+                sealed.changes.push(blob);
+                continue;
+            }
+            if !batch.is_empty()
+                && (bytes + blob.data.len() > BATCH_PLAIN_BYTES || batch.len() >= MAX_BATCH_CHANGES)
+            {
+                close(&mut batch, &mut sealed);
+                bytes = 0;
+            }
+            bytes += blob.data.len();
+            batch.push((
+                blob.hash,
+                BatchChange {
+                    member: BatchMember {
+                        doc_id: blob.doc_id,
+                        kind: blob.kind,
+                    },
+                    data: blob.data,
+                },
+            ));
         }
-        Ok(page)
+        close(&mut batch, &mut sealed);
+        Ok(sealed)
+    }
+
+    /// `batches` (those of the team's log holding a change of record `doc_id`) each
+    /// sealed again without it, under its own epoch's key: what the erasure sends so
+    /// that no batch left on the server holds the record's bytes. A batch that held
+    /// nothing else is replaced by nothing.
+    pub fn reseal_without(
+        &self,
+        batches: &[HeldBatch],
+        doc_id: &str,
+    ) -> Result<Vec<BatchReplacement>, CoreError> {
+        let team = self.meta("team_id")?.unwrap_or_default();
+        let ring = self.keyring()?;
+        let no_key = || CoreError::TeamKey {
+            problem: filrouge_model::ipc::TeamKeyProblem::NoKey,
+        };
+        let mut out = Vec::with_capacity(batches.len());
+        for held in batches {
+            let epoch = sealed_epoch(&held.data).ok_or_else(no_key)?;
+            let key = ring.get(epoch).ok_or_else(no_key)?;
+            let mut changes = open_batch(&ring, &team, &held.data).map_err(|e| {
+                tracing::warn!(seq = held.seq, error = %e, "a batch to reseal does not open");
+                no_key()
+            })?;
+            changes.retain(|c| c.member.doc_id != doc_id);
+            out.push(BatchReplacement {
+                seq: held.seq,
+                data: if changes.is_empty() {
+                    Vec::new()
+                } else {
+                    seal_batch(key, epoch, &team, &changes)
+                },
+            });
+        }
+        Ok(out)
+    }
+
+    /// Erases here, as their erasure entries will, the records a push was refused for
+    /// (the `erasure:<id>` entries of [`filrouge_model::sync::PushResponse::refused`]:
+    /// a batch holding one of their changes); returns how many were not erased yet.
+    pub(crate) fn settle_refused_erasures(
+        &mut self,
+        refused: &[String],
+    ) -> Result<usize, CoreError> {
+        let docs: Vec<&str> = refused
+            .iter()
+            .filter_map(|r| r.strip_prefix(ERASURE_KIND)?.strip_prefix(':'))
+            .collect();
+        if docs.is_empty() {
+            return Ok(0);
+        }
+        let now = self.env.clock.now_ms();
+        let tx = self.conn.transaction()?;
+        let mut erased = 0;
+        for doc in docs {
+            let known = tx
+                .prepare_cached("SELECT 1 FROM erased WHERE doc_id = ?1")?
+                .exists([doc])?;
+            if !known {
+                super::apply::erase_local(&tx, doc, now)?;
+                erased += 1;
+            }
+        }
+        tx.commit()?;
+        if erased > 0 {
+            self.scrub()?;
+        }
+        Ok(erased)
     }
 
     /// Opens and applies the sealed changes whose key has now arrived, in one

@@ -4,7 +4,7 @@
 use std::sync::Mutex;
 
 use filrouge_model::PersonDraft;
-use filrouge_model::sync::sealed_epoch;
+use filrouge_model::sync::{BatchMember, put_batch_header, read_batch_header, sealed_epoch};
 
 use super::*;
 use crate::e2e::{Keyring, TeamKey};
@@ -120,70 +120,70 @@ fn a_device_without_the_key_keeps_the_changes_sealed_until_it_has_it() {
 fn bytes_the_host_changed_are_refused_and_never_applied() {
     let dir = tempfile::tempdir().unwrap();
     let ring = Keyring::with(1, TeamKey::random().unwrap());
-    let a = device(&dir, 1, Some(&ring));
-    let first = a
-        .lock()
-        .unwrap()
-        .create_person(PersonDraft::new("Première"))
-        .unwrap();
-    let second = a
-        .lock()
-        .unwrap()
-        .create_person(PersonDraft::new("Seconde"))
-        .unwrap();
-    // Three hostile hosts: a flipped byte, a blob moved to the other record, a clear
-    // change slipped into the sealed log.
-    let (f1, f2, f3) = (first.clone(), first.clone(), first.clone());
-    let flip = move |b: &mut ChangeBlob| {
-        if b.doc_id == f1.as_str() {
-            let last = b.data.len() - 1;
-            b.data[last] ^= 0x40;
-        }
-    };
-    let moved = move |b: &mut ChangeBlob| {
-        if b.doc_id == f2.as_str() {
-            b.doc_id = second.as_str().to_owned();
-        }
-    };
     let clear_blob = {
         let scratch = device(&dir, 9, None);
-        let s = scratch.lock().unwrap();
-        let mut s = s;
+        let mut s = scratch.lock().unwrap();
         s.create_person(PersonDraft::new("Intrus")).unwrap();
         s.outbox_page(10, 1 << 20).unwrap().remove(0)
     };
-    type Tamper = Box<dyn Fn(&MemoryHub)>;
+    // Three hostile hosts, each at the batch holding the first person: a flipped byte,
+    // the header rewritten to say it holds the other person, a clear change put in its
+    // place.
+    type Tamper = Box<dyn Fn(&mut ChangeBlob, &str, &str)>;
     let cases: Vec<(&str, Tamper)> = vec![
         (
             "flipped",
-            Box::new(move |hub: &MemoryHub| hub.rewrite(&flip)),
+            Box::new(|b, _, _| {
+                let last = b.data.len() - 1;
+                b.data[last] ^= 0x40;
+            }),
         ),
         (
             "moved",
-            Box::new(move |hub: &MemoryHub| hub.rewrite(&moved)),
-        ),
-        (
-            "clear",
-            Box::new(move |hub: &MemoryHub| {
-                let blob = clear_blob.clone();
-                hub.rewrite(|b| {
-                    if b.doc_id == f3.as_str() {
-                        *b = blob.clone();
-                    }
-                })
+            Box::new(|b, first, second| {
+                let header = read_batch_header(&b.data).unwrap();
+                let members: Vec<BatchMember> = header
+                    .members
+                    .iter()
+                    .map(|m| BatchMember {
+                        doc_id: if m.doc_id == first {
+                            second.to_owned()
+                        } else {
+                            m.doc_id.clone()
+                        },
+                        kind: m.kind.clone(),
+                    })
+                    .collect();
+                let mut data = Vec::new();
+                put_batch_header(&mut data, header.epoch, &members);
+                data.extend_from_slice(&b.data[header.body_at..]);
+                b.data = data;
             }),
         ),
+        ("clear", Box::new(move |b, _, _| *b = clear_blob.clone())),
     ];
     for (n, (what, tamper)) in cases.into_iter().enumerate() {
+        let n = n as u8;
         let hub = MemoryHub::new();
-        run(&a, &mut hub.transport()).unwrap_or_else(|e| panic!("{what}: {e}"));
-        // A pushes its outbox only once: each hub gets it back through a heal.
-        if hub.is_empty() {
-            a.lock().unwrap().start_heal(&hub.log_id()).unwrap();
-            run(&a, &mut hub.transport()).unwrap();
-        }
-        tamper(&hub);
-        let b = device(&dir, 10 + n as u8, Some(&ring));
+        // Each person in a batch of its own: created and pushed one after the other.
+        let a = device(&dir, 20 + n, Some(&ring));
+        let create = |name: &str| {
+            a.lock()
+                .unwrap()
+                .create_person(PersonDraft::new(name))
+                .unwrap()
+        };
+        let first = create("Première");
+        run(&a, &mut hub.transport()).unwrap();
+        let second = create("Seconde");
+        run(&a, &mut hub.transport()).unwrap();
+        assert_eq!(hub.len(), 2, "{what}: two batches");
+        hub.rewrite(|b| {
+            if read_batch_header(&b.data).is_ok_and(|h| h.holds(first.as_str())) {
+                tamper(b, first.as_str(), second.as_str());
+            }
+        });
+        let b = device(&dir, 10 + n, Some(&ring));
         run(&b, &mut hub.transport()).unwrap_or_else(|e| panic!("{what}: {e}"));
         assert_eq!(names(&b), vec!["Seconde".to_owned()], "{what}");
         let refused = refused(&b);

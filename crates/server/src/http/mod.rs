@@ -17,6 +17,7 @@
 //! | `POST /v1/push` | bearer | `PushRequest` (JSON or binary push page) | `PushResponse` |
 //! | `GET /v1/pull` | bearer | `PullQuery` | `PullResponse` (JSON or binary page) |
 //! | `POST /v1/erase` | bearer, coordinator | `EraseRequest` | `EraseResponse` |
+//! | `GET /v1/batches` | bearer, coordinator | `BatchesQuery` | `HeldBatches` |
 //! | `POST /v1/codes` | bearer, coordinator | `CodeRequest` | `CodeResponse` |
 //! | `GET /v1/devices` | bearer, coordinator | none | `DeviceList` |
 //! | `POST /v1/revoke` | bearer, coordinator | `RevokeRequest` | `DeviceList` |
@@ -35,10 +36,10 @@ use axum::http::header::{CONTENT_ENCODING, CONTENT_TYPE};
 use axum::response::{IntoResponse as _, Response};
 use axum::routing::{get, post};
 use filrouge_model::sync::{
-    API_VERSION, CodeRequest, CodeResponse, DeviceKeyRequest, DeviceList, EnrolRequest,
-    EnrolResponse, EpochKeys, EraseRequest, EraseResponse, Health, KeyEpochRequest,
-    KeyEpochResponse, LeaseRequest, MAX_BODY_BYTES, PullQuery, PushResponse, RecoveryKeys,
-    RevokeRequest, ShareKeysRequest, TokenRequest, TokenResponse,
+    API_VERSION, BatchesQuery, CodeRequest, CodeResponse, DeviceKeyRequest, DeviceList,
+    EnrolRequest, EnrolResponse, EpochKeys, EraseRequest, EraseResponse, Health, HeldBatches,
+    KeyEpochRequest, KeyEpochResponse, LeaseRequest, MAX_BODY_BYTES, PullQuery, PushResponse,
+    RecoveryKeys, RevokeRequest, ShareKeysRequest, TokenRequest, TokenResponse,
 };
 use filrouge_model::wire::{self, PAGE_MEDIA_TYPE};
 use tower_http::LatencyUnit;
@@ -67,6 +68,7 @@ impl TeamServer {
             .route("/v1/push", post(push))
             .route("/v1/pull", get(pull))
             .route("/v1/erase", post(erase))
+            .route("/v1/batches", get(held_batches))
             .route("/v1/codes", post(codes))
             .route("/v1/devices", get(devices))
             .route("/v1/revoke", post(revoke))
@@ -321,6 +323,15 @@ async fn erase(
     ApiJson(request): ApiJson<EraseRequest>,
 ) -> Result<Json<EraseResponse>, ServerError> {
     let response = blocking(move || server.erase(&device, &request)).await?;
+    Ok(Json(response))
+}
+
+async fn held_batches(
+    State(server): State<TeamServer>,
+    AuthedDevice(device): AuthedDevice,
+    ApiQuery(query): ApiQuery<BatchesQuery>,
+) -> Result<Json<HeldBatches>, ServerError> {
+    let response = blocking(move || server.held_batches(&device, &query)).await?;
     Ok(Json(response))
 }
 

@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use axum::http::{Method, StatusCode};
 use filrouge_model::sync::{
-    API_VERSION, ChangeBlob, MAX_BLOB_BYTES, MAX_BODY_BYTES, MAX_PUSH_CHANGES, PublishedKey,
-    SealedEpochKey,
+    API_VERSION, ChangeBlob, HeldBatch, MAX_BLOB_BYTES, MAX_BODY_BYTES, MAX_PUSH_CHANGES,
+    PublishedKey, SealedEpochKey,
 };
 use serde_json::json;
 
@@ -15,12 +15,12 @@ use super::tests::{TestResult, assert_api_error, call, enrol, fixture, push, try
 use crate::error::ServerError;
 use crate::storage::suite::change;
 use crate::storage::{
-    AppendOutcome, ChangePage, Device, Erasure, KeyHolder, NewDevice, NewEnrolmentCode, Redemption,
-    Storage, Team,
+    AppendOutcome, ChangePage, Device, Erasure, HeldBatchesRule, KeyHolder, NewDevice,
+    NewEnrolmentCode, Redemption, Storage, Team,
 };
 use crate::{ENROLMENT_CODE_TTL_MS, ManualClock, Role, TeamServer};
 
-const PULL: &str = "/v1/pull?api_version=2&after=0";
+const PULL: &str = "/v1/pull?api_version=3&after=0";
 
 #[tokio::test]
 async fn missing_or_wrong_token_is_401() -> TestResult {
@@ -197,8 +197,8 @@ async fn malformed_json_is_400_json() -> TestResult {
     let device = enrol(&f).await?;
     let bodies: [&[u8]; 4] = [
         b"{not json",
-        br#"{"api_version":2}"#,
-        br#"{"api_version":2,"changes":[{"doc_id":"d","kind":"k","hash":"h","data":"***"}]}"#,
+        br#"{"api_version":3}"#,
+        br#"{"api_version":3,"changes":[{"doc_id":"d","kind":"k","hash":"h","data":"***"}]}"#,
         br#"{"api_version":"one","changes":[]}"#,
     ];
     for body in bodies {
@@ -224,7 +224,7 @@ async fn malformed_json_is_400_json() -> TestResult {
     for uri in [
         "/v1/pull",
         "/v1/pull?after=0",
-        "/v1/pull?api_version=2&after=-1",
+        "/v1/pull?api_version=3&after=-1",
     ] {
         let answer = call(&f.server, Method::GET, uri, Some(&device.token), None).await?;
         assert_api_error(&answer, StatusCode::BAD_REQUEST, "bad_request");
@@ -271,7 +271,7 @@ async fn version_mismatch_is_400() -> TestResult {
         let uri = format!("/v1/pull?api_version={other}&after=0");
         let answer = call(&f.server, Method::GET, &uri, Some(&device.token), None).await?;
         assert_api_error(&answer, StatusCode::BAD_REQUEST, "version_mismatch");
-        assert_eq!(answer.1["api_version"], 2);
+        assert_eq!(answer.1["api_version"], API_VERSION);
     }
 
     let code = f
@@ -398,7 +398,18 @@ impl Storage for BrokenStorage {
     fn changes_after(&self, _: &str, _: u64, _: u64, _: usize) -> Result<ChangePage, ServerError> {
         broken()
     }
-    fn erase_document(&self, _: &str, _: &str, _: &str, _: i64) -> Result<Erasure, ServerError> {
+    fn batches_holding(&self, _: &str, _: &str) -> Result<Vec<HeldBatch>, ServerError> {
+        broken()
+    }
+
+    fn erase_document(
+        &self,
+        _: &str,
+        _: &str,
+        _: &str,
+        _: i64,
+        _: HeldBatchesRule<'_>,
+    ) -> Result<Erasure, ServerError> {
         broken()
     }
     fn set_log_id(&self, _: &str, _: &str) -> Result<bool, ServerError> {

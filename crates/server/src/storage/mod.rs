@@ -13,6 +13,7 @@
 
 use std::collections::BTreeMap;
 
+use filrouge_model::sync::{BatchReplacement, HeldBatch, read_batch_header};
 use filrouge_model::sync::{ChangeBlob, PublishedKey, PulledChange, SealedEpochKey};
 
 use crate::error::ServerError;
@@ -20,6 +21,8 @@ use crate::error::ServerError;
 mod sqlite;
 #[cfg(any(test, feature = "storage-suite"))]
 pub mod suite;
+#[cfg(any(test, feature = "storage-suite"))]
+pub mod suite_batches;
 
 pub use sqlite::{BackupSummary, Carried, SqliteStorage};
 
@@ -128,8 +131,64 @@ pub struct AppendOutcome {
     pub stored: usize,
     /// Changes whose hash the team's log already held (or that came twice in the page).
     pub already_held: usize,
-    /// Hashes of changes to erased records: not stored, never will be.
+    /// Hashes of changes to erased records: not stored, never will be; and, for a
+    /// sealed batch holding a change of an erased record, that record's erasure hash
+    /// ([`erasure_hash`](filrouge_model::sync::erasure_hash)).
     pub refused: Vec<String>,
+    /// Hashes of the sealed batches refused (they held a change of an erased record):
+    /// not acknowledged, so the device sends their other changes again.
+    pub refused_batches: Vec<String>,
+}
+
+/// What an erasure does with the sealed batches holding the record, whose bytes the
+/// server cannot cut out of them.
+#[derive(Debug, Clone, Copy)]
+pub enum HeldBatchesRule<'a> {
+    /// Swaps in these, sealed again without the record by the erasing device: they must
+    /// be exactly the batches holding it, each listing the same changes but the
+    /// record's ([`check_replacement`]), or the erasure is refused
+    /// ([`ServerError::ResealNeeded`]).
+    Replace(&'a [BatchReplacement]),
+    /// Drops them whole: only where every device then sends back all it holds (a
+    /// restore, and the erasures devices send back while doing so), so the other
+    /// changes they held return.
+    Drop,
+}
+
+/// Checks that `replacement` (new bytes for the batch `original`, empty for none) lists
+/// the same changes as `original` but record `doc_id`'s, under the same epoch; answers
+/// the records it holds.
+pub fn check_replacement(
+    original: &[u8],
+    replacement: &[u8],
+    doc_id: &str,
+    seq: u64,
+) -> Result<Vec<String>, ServerError> {
+    let wrong = |what: &str| ServerError::ResealNeeded {
+        reason: format!("batch {seq}: {what}"),
+    };
+    let before = read_batch_header(original).map_err(|_| wrong("not a batch"))?;
+    let kept: Vec<_> = before
+        .members
+        .iter()
+        .filter(|m| m.doc_id != doc_id)
+        .cloned()
+        .collect();
+    if replacement.is_empty() {
+        return if kept.is_empty() {
+            Ok(Vec::new())
+        } else {
+            Err(wrong("emptied, but it holds other records"))
+        };
+    }
+    let after = read_batch_header(replacement).map_err(|_| wrong("replaced by no batch"))?;
+    if after.epoch != before.epoch || after.members != kept {
+        return Err(wrong("replaced by a batch listing other changes"));
+    }
+    let mut docs: Vec<String> = kept.into_iter().map(|m| m.doc_id).collect();
+    docs.sort();
+    docs.dedup();
+    Ok(docs)
 }
 
 /// What an erasure did.
@@ -306,16 +365,22 @@ pub trait Storage: Send + Sync {
     ) -> Result<AppendOutcome, ServerError>;
 
     /// In one transaction: deletes every stored change of record `doc_id` in the team's
-    /// log, remembers the record as erased (later appends for it are refused), and
-    /// appends an [`ERASURE_KIND`](filrouge_model::sync::ERASURE_KIND) entry with the
-    /// next sequence number. Erasing twice changes nothing the second time.
+    /// log, deals with the sealed batches holding it by `batches`, remembers the record
+    /// as erased (later appends for it are refused), and appends an
+    /// [`ERASURE_KIND`](filrouge_model::sync::ERASURE_KIND) entry with the next sequence
+    /// number. Erasing twice changes nothing the second time.
     fn erase_document(
         &self,
         team_id: &str,
         doc_id: &str,
         device_id: &str,
         now_ms: i64,
+        batches: HeldBatchesRule<'_>,
     ) -> Result<Erasure, ServerError>;
+
+    /// The sealed batches of the team's log holding a change of record `doc_id`, in log
+    /// order.
+    fn batches_holding(&self, team_id: &str, doc_id: &str) -> Result<Vec<HeldBatch>, ServerError>;
 
     /// Gives the team's log a new identity (after a restore): devices then send back
     /// everything they hold and pull the log from its start. `false` if no such team.

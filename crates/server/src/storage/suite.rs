@@ -12,7 +12,7 @@ use filrouge_model::sync::{
     ChangeBlob, ERASURE_KIND, PublishedKey, RECOVERY_RECIPIENT, SealedEpochKey,
 };
 
-use super::{NewDevice, NewEnrolmentCode, Redemption, Role, Storage, Team};
+use super::{HeldBatchesRule, NewDevice, NewEnrolmentCode, Redemption, Role, Storage, Team};
 use crate::error::ServerError;
 use crate::secret::sha256_hex;
 
@@ -31,6 +31,7 @@ pub fn run_all(storage: Arc<dyn Storage>) -> Result<(), ServerError> {
     appends_are_idempotent_and_dense(storage.clone())?;
     teams_have_separate_logs(storage.clone())?;
     erasure_deletes_refuses_and_never_lowers_the_log(storage.clone())?;
+    super::suite_batches::batches_are_noted_refused_and_replaced(storage.clone())?;
     log_ids_are_kept_and_renewed(storage.clone())?;
     paging_returns_every_change_once(storage)
 }
@@ -40,7 +41,7 @@ fn new_id() -> String {
 }
 
 /// A new team, stored.
-fn new_team(storage: &dyn Storage, name: &str) -> Result<Team, ServerError> {
+pub(super) fn new_team(storage: &dyn Storage, name: &str) -> Result<Team, ServerError> {
     let team = Team {
         id: new_id(),
         name: name.to_owned(),
@@ -52,7 +53,11 @@ fn new_team(storage: &dyn Storage, name: &str) -> Result<Team, ServerError> {
 }
 
 /// A device enrolled in `team` through a fresh code.
-fn new_device(storage: &dyn Storage, team: &Team, role: Role) -> Result<NewDevice, ServerError> {
+pub(super) fn new_device(
+    storage: &dyn Storage,
+    team: &Team,
+    role: Role,
+) -> Result<NewDevice, ServerError> {
     let code_hash = sha256_hex(new_id().as_bytes());
     let stored = storage.insert_enrolment_code(&NewEnrolmentCode {
         code_hash: code_hash.clone(),
@@ -431,7 +436,7 @@ pub fn erasure_deletes_refuses_and_never_lowers_the_log(
     let page = [blob("k1", "keep"), blob("e1", "gone"), blob("e2", "gone")];
     storage.append_changes(&team.id, &device.id, &page, 1)?;
 
-    let erasure = storage.erase_document(&team.id, "gone", &device.id, 2)?;
+    let erasure = storage.erase_document(&team.id, "gone", &device.id, 2, HeldBatchesRule::Drop)?;
     assert_eq!((erasure.seq, erasure.deleted), (4, 2));
     let log = storage.changes_after(&team.id, 0, u64::MAX, 100)?;
     let entries: Vec<(u64, &str, &str)> = log
@@ -446,7 +451,7 @@ pub fn erasure_deletes_refuses_and_never_lowers_the_log(
     assert!(log.changes[1].blob.data.is_empty());
     assert_eq!(log.head, 4, "the head is the highest number");
 
-    let again = storage.erase_document(&team.id, "gone", &device.id, 3)?;
+    let again = storage.erase_document(&team.id, "gone", &device.id, 3, HeldBatchesRule::Drop)?;
     assert_eq!((again.seq, again.deleted), (4, 0), "idempotent");
     let late = storage.append_changes(
         &team.id,

@@ -13,7 +13,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use filrouge_model::sync::ChangeBlob;
+use filrouge_model::sync::{ChangeBlob, erasure_hash};
 use rusqlite::{Connection, TransactionBehavior, params};
 
 use super::schema::During;
@@ -158,6 +158,24 @@ fn store_page(
             outcome.refused.push(change.hash.clone());
             continue;
         }
+        // A batch touching an erased record is refused whole, naming each such record.
+        let docs = super::batches::batch_docs(&change.kind, &change.data);
+        if let Some(docs) = &docs {
+            let mut refused = false;
+            for doc in docs {
+                if erased
+                    .exists(params![team_id, doc])
+                    .during("check erasures")?
+                {
+                    outcome.refused.push(erasure_hash(doc));
+                    refused = true;
+                }
+            }
+            if refused {
+                outcome.refused_batches.push(change.hash.clone());
+                continue;
+            }
+        }
         let size = i64::try_from(change.data.len()).unwrap_or(i64::MAX);
         let inserted = insert
             .execute(params![
@@ -173,6 +191,9 @@ fn store_page(
             ])
             .during("append changes")?;
         if inserted == 1 {
+            if let Some(docs) = &docs {
+                super::batches::note_batch(conn, team_id, *seq, docs)?;
+            }
             *seq += 1;
             outcome.stored += 1;
         } else {

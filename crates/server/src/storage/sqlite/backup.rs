@@ -30,7 +30,7 @@ use super::SqliteStorage;
 use super::schema::{During, migrate};
 use crate::error::ServerError;
 use crate::secret;
-use crate::storage::Storage;
+use crate::storage::{HeldBatchesRule, Storage};
 
 /// What a backup or a restore holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -301,7 +301,15 @@ fn carry_over(storage: &SqliteStorage, live: &Path) -> Result<Carried, ServerErr
     };
     let (devices, revocations, erasures) = erasures;
     for (team_id, doc_id, device_id, erased_at) in &erasures {
-        storage.erase_document(team_id, doc_id, device_id, *erased_at)?;
+        // Every device sends back all it holds after a restore: a batch holding the
+        // record can go whole, its other changes return.
+        storage.erase_document(
+            team_id,
+            doc_id,
+            device_id,
+            *erased_at,
+            HeldBatchesRule::Drop,
+        )?;
     }
     Ok(Carried {
         devices,

@@ -17,17 +17,19 @@ use std::time::Duration;
 use std::collections::BTreeMap;
 
 use filrouge_model::sync::{
-    ChangeBlob, ERASURE_KIND, PublishedKey, PulledChange, SealedEpochKey, erasure_hash,
+    BATCH_KIND, ChangeBlob, ERASURE_KIND, HeldBatch, PublishedKey, PulledChange, SealedEpochKey,
+    erasure_hash,
 };
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 use super::{
-    AppendOutcome, ChangePage, Device, Erasure, KeyHolder, NewDevice, NewEnrolmentCode, PageFill,
-    Redemption, Storage, Team,
+    AppendOutcome, ChangePage, Device, Erasure, HeldBatchesRule, KeyHolder, NewDevice,
+    NewEnrolmentCode, PageFill, Redemption, Storage, Team,
 };
 use crate::error::ServerError;
 mod append;
 mod backup;
+mod batches;
 mod checkpoint;
 mod keys;
 
@@ -492,6 +494,7 @@ impl Storage for SqliteStorage {
         doc_id: &str,
         device_id: &str,
         now_ms: i64,
+        batches: HeldBatchesRule<'_>,
     ) -> Result<Erasure, ServerError> {
         let mut conn = self.conn();
         let tx = conn
@@ -514,12 +517,14 @@ impl Storage for SqliteStorage {
         // The entry takes a number above every change, deleted or not, so the log's
         // highest number never goes down and no device's cursor skips a later change.
         let seq = next_seq(&tx, team_id)?;
+        let resealed = batches::take_out(&tx, team_id, doc_id, batches)?;
         let deleted = tx
             .execute(
-                "DELETE FROM changes WHERE team_id = ?1 AND doc_id = ?2",
-                params![team_id, doc_id],
+                "DELETE FROM changes WHERE team_id = ?1 AND doc_id = ?2 AND kind <> ?3",
+                params![team_id, doc_id, BATCH_KIND],
             )
-            .during("delete an erased record's changes")?;
+            .during("delete an erased record's changes")? as u64
+            + resealed;
         tx.execute(
             "INSERT INTO changes
              (team_id, seq, hash, doc_id, kind, device_id, size, data, received_at)
@@ -552,8 +557,12 @@ impl Storage for SqliteStorage {
         }
         Ok(Erasure {
             seq: u64::try_from(seq).unwrap_or(0),
-            deleted: deleted as u64,
+            deleted,
         })
+    }
+
+    fn batches_holding(&self, team_id: &str, doc_id: &str) -> Result<Vec<HeldBatch>, ServerError> {
+        batches::holding(&self.conn(), team_id, doc_id)
     }
 
     fn changes_after(

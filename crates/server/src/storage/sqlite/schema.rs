@@ -99,6 +99,14 @@ pub(super) const MIGRATIONS: &[&str] = &[
         sealed BLOB NOT NULL,
         PRIMARY KEY (team_id, recipient, epoch)
     ) STRICT;",
+    // 8: which records each sealed batch holds (its clear header, read at append), so
+    // an erasure finds every batch holding the record.
+    "CREATE TABLE batch_docs (
+        team_id TEXT NOT NULL,
+        doc_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        PRIMARY KEY (team_id, doc_id, seq)
+    ) STRICT, WITHOUT ROWID;",
 ];
 
 /// The `devices` columns [`read_device`] expects, in order.

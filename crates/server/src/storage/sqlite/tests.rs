@@ -81,6 +81,12 @@ fn suite_erasure_deletes_refuses_and_never_lowers_the_log() -> Result<(), Server
 }
 
 #[test]
+fn suite_batches_are_noted_refused_and_replaced() -> Result<(), ServerError> {
+    let (_dir, storage) = file_storage()?;
+    crate::storage::suite_batches::batches_are_noted_refused_and_replaced(storage)
+}
+
+#[test]
 fn suite_log_ids_are_kept_and_renewed() -> Result<(), ServerError> {
     let (_dir, storage) = file_storage()?;
     suite::log_ids_are_kept_and_renewed(storage)
@@ -221,7 +227,7 @@ fn a_restore_in_place_keeps_later_erasures_and_renews_log_ids() -> Result<(), Se
         storage.append_changes(&team, &device, &[gone, suite::change("k1", 40)], 1)?;
         let summary = SqliteStorage::backup_file(&db, &backup)?;
         assert_eq!((summary.teams.len(), summary.entries), (1, 2));
-        storage.erase_document(&team, "gone", &device, 2)?;
+        storage.erase_document(&team, "gone", &device, 2, HeldBatchesRule::Drop)?;
         // After the backup: a new token, a new lease.
         assert!(storage.replace_token_hash(&device, &"ab".repeat(32))?);
         storage.set_lease_days(&team, 9)?;
@@ -292,7 +298,7 @@ fn an_erased_blob_leaves_the_wal_even_when_a_reader_held_it_back() -> Result<(),
     reader
         .execute_batch("BEGIN; SELECT count(*) FROM changes;")
         .during("hold a snapshot")?;
-    storage.erase_document(&team, "gone", &device, 2)?;
+    storage.erase_document(&team, "gone", &device, 2, HeldBatchesRule::Drop)?;
     reader.execute_batch("COMMIT").during("let go")?;
     drop(reader);
 
