@@ -128,6 +128,7 @@ sync-failure-bad-request = The server did not understand a request from the app.
 sync-failure-incompatible = The app and the server do not work together: update the app.
 sync-failure-stale-epoch = The team's key changed (a device was removed) and this device has not received it yet: a coordinator's device passes it on at its next sync. What you recorded stays on this device.
 sync-failure-reseal-needed = New data reached the server during the erasure, so it did not go through. Try again: nothing was half erased.
+sync-failure-access-chain-break = The server refuses this device's access log: it does not follow what it already received. Tell the coordination; what you recorded stays on this device.
 sync-failure-server-error = The server ran into an error; it will try again automatically in a moment.
 sync-failure-protocol = The server gave an unexpected answer. Try again later.
 sync-failure-untrusted = The server does not show the expected certificate: nothing was sent. If it changed its key, ask your coordinator for a new invitation.

@@ -141,6 +141,7 @@ sync-failure-bad-request = Le serveur n'a pas compris une demande de l'applicati
 sync-failure-incompatible = L'application et le serveur ne sont pas compatibles : mettez l'application à jour.
 sync-failure-stale-epoch = La clé de l'équipe a changé (un appareil a été retiré) et cet appareil ne l'a pas encore reçue : un appareil de la coordination la lui transmet à sa prochaine synchronisation. Vos saisies restent sur cet appareil.
 sync-failure-reseal-needed = Des données sont arrivées au serveur pendant l'effacement : il n'a pas abouti. Réessayez ; rien n'a été effacé à moitié.
+sync-failure-access-chain-break = Le serveur refuse le journal des accès de cet appareil : il ne suit pas ce qu'il en a déjà reçu. Prévenez la coordination ; vos saisies restent sur cet appareil.
 sync-failure-server-error = Le serveur a rencontré une erreur ; nouvel essai automatique dans un moment.
 sync-failure-protocol = Le serveur a répondu de façon inattendue. Réessayez plus tard.
 sync-failure-untrusted = Le serveur ne présente pas le certificat attendu : rien n'a été envoyé. S'il a changé de clé, demandez une nouvelle invitation à votre coordinateur·rice.

@@ -19,8 +19,14 @@
 
 use serde::{Deserialize, Serialize};
 
+mod access;
 mod batch;
 mod keys;
+
+pub use access::{
+    ACCESS_KIND, AccessPage, AccessPush, AccessPushResponse, AccessQuery, MAX_ACCESS_ENTRIES,
+    SealedAccessEntry, TeamAccessEntry,
+};
 
 pub use batch::{
     BATCH_KIND, BATCH_MARK, BatchHeader, BatchMember, BatchReplacement, BatchesQuery, HeldBatch,
@@ -488,11 +494,14 @@ pub enum ErrorCode {
     /// holding it arrived meanwhile, or one was sealed wrongly): the device lists the
     /// batches again ([`HeldBatches`]) and retries.
     ResealNeeded,
+    /// An access log push does not continue the device's chain as the server holds it
+    /// (a gap, or an entry sent before now sent with another link): refused whole.
+    AccessChainBreak,
 }
 
 impl ErrorCode {
     /// Every code, in declaration order: the UI's tests say each one in every language.
-    pub const ALL: [ErrorCode; 11] = [
+    pub const ALL: [ErrorCode; 12] = [
         ErrorCode::Unauthorized,
         ErrorCode::InvalidEnrolmentCode,
         ErrorCode::TooLarge,
@@ -504,6 +513,7 @@ impl ErrorCode {
         ErrorCode::Revoked,
         ErrorCode::StaleEpoch,
         ErrorCode::ResealNeeded,
+        ErrorCode::AccessChainBreak,
     ];
 }
 
@@ -595,6 +605,7 @@ mod tests {
             ErrorCode::Revoked => 8,
             ErrorCode::StaleEpoch => 9,
             ErrorCode::ResealNeeded => 10,
+            ErrorCode::AccessChainBreak => 11,
         };
         let places: Vec<usize> = ErrorCode::ALL.iter().map(|c| place(*c)).collect();
         assert_eq!(places, (0..ErrorCode::ALL.len()).collect::<Vec<_>>());

@@ -114,6 +114,12 @@ pub enum ServerError {
         /// What did not match (sequence numbers and counts only).
         reason: String,
     },
+    /// An access log push does not continue the device's chain.
+    #[error("the access log push breaks the device's chain at entry {seq}")]
+    AccessChainBreak {
+        /// The first entry that does not continue it.
+        seq: u64,
+    },
     /// No team has this id.
     #[error("no team has id {team_id}")]
     UnknownTeam {
@@ -224,6 +230,7 @@ impl ServerError {
             E::Forbidden { .. } => (StatusCode::FORBIDDEN, ErrorCode::Forbidden),
             E::StaleEpoch { .. } => (StatusCode::CONFLICT, ErrorCode::StaleEpoch),
             E::ResealNeeded { .. } => (StatusCode::CONFLICT, ErrorCode::ResealNeeded),
+            E::AccessChainBreak { .. } => (StatusCode::CONFLICT, ErrorCode::AccessChainBreak),
             E::NoSuchRoute | E::UnknownTeam { .. } | E::UnknownDevice { .. } => {
                 (StatusCode::NOT_FOUND, ErrorCode::BadRequest)
             }
@@ -325,6 +332,11 @@ mod tests {
                 },
                 StatusCode::CONFLICT,
                 ErrorCode::StaleEpoch,
+            ),
+            (
+                ServerError::AccessChainBreak { seq: 4 },
+                StatusCode::CONFLICT,
+                ErrorCode::AccessChainBreak,
             ),
             (
                 ServerError::ResealNeeded {

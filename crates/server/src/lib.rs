@@ -28,6 +28,7 @@
 
 #![forbid(unsafe_code)]
 
+mod access;
 pub mod clock;
 mod coordinator;
 pub mod error;

@@ -217,6 +217,7 @@ pub(super) fn rejection_key(code: ErrorCode) -> Key {
         ErrorCode::Internal => Key("sync-failure-server-error"),
         ErrorCode::StaleEpoch => Key("sync-failure-stale-epoch"),
         ErrorCode::ResealNeeded => Key("sync-failure-reseal-needed"),
+        ErrorCode::AccessChainBreak => Key("sync-failure-access-chain-break"),
     }
 }
 

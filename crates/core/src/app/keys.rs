@@ -144,6 +144,11 @@ mod server {
             if let Err(e) = self.tend_team_keys(transport) {
                 tracing::warn!(error = %e, "tending the team's keys failed");
             }
+            // The access log goes after the records: a failure (the network gone, or a
+            // chain the server refuses) is logged and tried again at the next sync.
+            if let Err(e) = self.sync_access(transport) {
+                tracing::warn!(error = %e, "the access log was not synced");
+            }
             Ok(report)
         }
 

@@ -13,8 +13,7 @@
 //! Entries older than twelve months are purged ([`Store::purge_access_log`]): the base
 //! moves to the last purged entry and a `purge` entry records it in the chain.
 
-use filrouge_model::RecordId;
-use filrouge_model::access::{AccessAction, AccessEntry, FieldGroup};
+use filrouge_model::access::{AccessAction, FieldGroup};
 use rusqlite::{Connection, OptionalExtension, params};
 use sha2::{Digest as _, Sha256};
 
@@ -55,7 +54,7 @@ pub struct AccessLogCheck {
 }
 
 /// The bytes an entry's hash covers.
-fn entry_hash(
+pub(crate) fn entry_hash(
     prev: &[u8],
     seq: i64,
     at: i64,
@@ -166,45 +165,6 @@ impl Store {
         })
     }
 
-    /// The entries about `record`, newest first.
-    pub fn access_entries(&self, record: &str) -> Result<Vec<AccessEntry>, CoreError> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT seq, at, worker, action, record, detail FROM access_log
-              WHERE record = ?1 ORDER BY seq DESC",
-        )?;
-        let rows = stmt.query_map([record], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, i64>(1)?,
-                r.get::<_, Option<String>>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, Option<String>>(4)?,
-                r.get::<_, Option<String>>(5)?,
-            ))
-        })?;
-        let mut entries = Vec::new();
-        for row in rows {
-            let (seq, at, worker, action, record, detail) = row?;
-            let Some(action) = AccessAction::from_code(&action) else {
-                continue;
-            };
-            entries.push(AccessEntry {
-                seq,
-                at,
-                worker,
-                action,
-                record: record.as_deref().and_then(RecordId::parse),
-                groups: detail
-                    .as_deref()
-                    .unwrap_or_default()
-                    .split(',')
-                    .filter_map(FieldGroup::from_code)
-                    .collect(),
-            });
-        }
-        Ok(entries)
-    }
-
     /// Reads the whole log in order and checks every link, from the base to the head.
     pub fn verify_access_log(&self) -> Result<Result<AccessLogCheck, AccessLogBreak>, CoreError> {
         let (head, base, base_hash): (i64, i64, Vec<u8>) = self.conn.query_row(
@@ -270,6 +230,10 @@ impl Store {
     /// naming it (its record column holds that entry's number), in the caller's
     /// transaction. Returns how many entries went.
     pub fn purge_access_log(&self, before: i64) -> Result<u64, CoreError> {
+        // The other devices' entries a coordinator's device keeps are theirs to chain:
+        // they simply go at the same age.
+        self.conn
+            .execute("DELETE FROM team_access WHERE at < ?1", [before])?;
         let last: Option<(i64, Vec<u8>)> = self
             .conn
             .prepare_cached(

@@ -23,6 +23,7 @@
 //!   [`partners`] (the directory and orientations).
 
 pub(crate) mod access;
+pub mod access_sync;
 pub(crate) mod conflicts;
 pub(crate) mod dashboard;
 #[cfg(test)]

@@ -541,6 +541,25 @@ const MIGRATIONS: &[&str] = &[
         updated_at  INTEGER NOT NULL
     ) STRICT;
     "#,
+    // 22: the other devices' access entries, as a coordinator's device pulls them
+    // (`store::access_sync`), opened and checked; append-only like this device's own.
+    r#"
+    CREATE TABLE team_access (
+        device_id TEXT NOT NULL,
+        seq       INTEGER NOT NULL,
+        at        INTEGER NOT NULL,
+        worker    TEXT,
+        action    TEXT NOT NULL,
+        record    TEXT,
+        detail    TEXT,
+        hash      BLOB NOT NULL,
+        link      BLOB NOT NULL,
+        PRIMARY KEY (device_id, seq)
+    ) STRICT;
+    CREATE INDEX team_access_by_record ON team_access (record, at) WHERE record IS NOT NULL;
+    CREATE TRIGGER team_access_no_update BEFORE UPDATE ON team_access
+    BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END;
+    "#,
 ];
 
 /// The schema version this code writes.

@@ -10,11 +10,11 @@
 use std::time::Duration;
 
 use filrouge_model::sync::{
-    API_VERSION, BatchReplacement, CodeRequest, CodeResponse, DeviceKeyRequest, DeviceList,
-    EnrolRequest, EnrolResponse, EpochKeys, EraseRequest, EraseResponse, HeldBatches,
-    KeyEpochRequest, KeyEpochResponse, LeaseRequest, PublishedKey, PullQuery, PullResponse,
-    PushRequest, PushResponse, RecoveryKeys, RevokeRequest, Role, SealedEpochKey, ShareKeysRequest,
-    TokenRequest, TokenResponse,
+    API_VERSION, AccessPage, AccessPush, AccessPushResponse, BatchReplacement, CodeRequest,
+    CodeResponse, DeviceKeyRequest, DeviceList, EnrolRequest, EnrolResponse, EpochKeys,
+    EraseRequest, EraseResponse, HeldBatches, KeyEpochRequest, KeyEpochResponse, LeaseRequest,
+    PublishedKey, PullQuery, PullResponse, PushRequest, PushResponse, RecoveryKeys, RevokeRequest,
+    Role, SealedEpochKey, ShareKeysRequest, TokenRequest, TokenResponse,
 };
 use filrouge_model::wire::{self, PAGE_MEDIA_TYPE, PUSH_MEDIA_TYPE};
 use reqwest::blocking::{Client, RequestBuilder};
@@ -131,6 +131,32 @@ impl HttpTransport {
                 .bearer_auth(&self.token)
                 .json(&req),
         )?)
+    }
+
+    /// Sends this device's next access entries (see [`AccessPush`]).
+    pub fn push_access(&self, req: &AccessPush) -> Result<AccessPushResponse, TransportError> {
+        let answer: AccessPushResponse = json(send(
+            self.client
+                .post(format!("{}/v1/access", self.base))
+                .bearer_auth(&self.token)
+                .json(req),
+        )?)?;
+        same_version(answer.api_version)?;
+        Ok(answer)
+    }
+
+    /// A page of the team's access entries after `after` (coordinators' devices only).
+    pub fn pull_access(&self, after: u64) -> Result<AccessPage, TransportError> {
+        let answer: AccessPage = json(send(
+            self.client
+                .get(format!(
+                    "{}/v1/access?api_version={API_VERSION}&after={after}",
+                    self.base
+                ))
+                .bearer_auth(&self.token),
+        )?)?;
+        same_version(answer.api_version)?;
+        Ok(answer)
     }
 
     /// The sealed batches of the team's log that hold a change of record `doc_id`

@@ -18,6 +18,8 @@
 //! | `GET /v1/pull` | bearer | `PullQuery` | `PullResponse` (JSON or binary page) |
 //! | `POST /v1/erase` | bearer, coordinator | `EraseRequest` | `EraseResponse` |
 //! | `GET /v1/batches` | bearer, coordinator | `BatchesQuery` | `HeldBatches` |
+//! | `POST /v1/access` | bearer | `AccessPush` | `AccessPushResponse` |
+//! | `GET /v1/access` | bearer, coordinator | `AccessQuery` | `AccessPage` |
 //! | `POST /v1/codes` | bearer, coordinator | `CodeRequest` | `CodeResponse` |
 //! | `GET /v1/devices` | bearer, coordinator | none | `DeviceList` |
 //! | `POST /v1/revoke` | bearer, coordinator | `RevokeRequest` | `DeviceList` |
@@ -36,10 +38,11 @@ use axum::http::header::{CONTENT_ENCODING, CONTENT_TYPE};
 use axum::response::{IntoResponse as _, Response};
 use axum::routing::{get, post};
 use filrouge_model::sync::{
-    API_VERSION, BatchesQuery, CodeRequest, CodeResponse, DeviceKeyRequest, DeviceList,
-    EnrolRequest, EnrolResponse, EpochKeys, EraseRequest, EraseResponse, Health, HeldBatches,
-    KeyEpochRequest, KeyEpochResponse, LeaseRequest, MAX_BODY_BYTES, PullQuery, PushResponse,
-    RecoveryKeys, RevokeRequest, ShareKeysRequest, TokenRequest, TokenResponse,
+    API_VERSION, AccessPage, AccessPush, AccessPushResponse, AccessQuery, BatchesQuery,
+    CodeRequest, CodeResponse, DeviceKeyRequest, DeviceList, EnrolRequest, EnrolResponse,
+    EpochKeys, EraseRequest, EraseResponse, Health, HeldBatches, KeyEpochRequest, KeyEpochResponse,
+    LeaseRequest, MAX_BODY_BYTES, PullQuery, PushResponse, RecoveryKeys, RevokeRequest,
+    ShareKeysRequest, TokenRequest, TokenResponse,
 };
 use filrouge_model::wire::{self, PAGE_MEDIA_TYPE};
 use tower_http::LatencyUnit;
@@ -69,6 +72,7 @@ impl TeamServer {
             .route("/v1/pull", get(pull))
             .route("/v1/erase", post(erase))
             .route("/v1/batches", get(held_batches))
+            .route("/v1/access", get(pull_access).post(push_access))
             .route("/v1/codes", post(codes))
             .route("/v1/devices", get(devices))
             .route("/v1/revoke", post(revoke))
@@ -332,6 +336,24 @@ async fn held_batches(
     ApiQuery(query): ApiQuery<BatchesQuery>,
 ) -> Result<Json<HeldBatches>, ServerError> {
     let response = blocking(move || server.held_batches(&device, &query)).await?;
+    Ok(Json(response))
+}
+
+async fn push_access(
+    State(server): State<TeamServer>,
+    AuthedDevice(device): AuthedDevice,
+    ApiJson(request): ApiJson<AccessPush>,
+) -> Result<Json<AccessPushResponse>, ServerError> {
+    let response = blocking(move || server.push_access(&device, &request)).await?;
+    Ok(Json(response))
+}
+
+async fn pull_access(
+    State(server): State<TeamServer>,
+    AuthedDevice(device): AuthedDevice,
+    ApiQuery(query): ApiQuery<AccessQuery>,
+) -> Result<Json<AccessPage>, ServerError> {
+    let response = blocking(move || server.pull_access(&device, &query)).await?;
     Ok(Json(response))
 }
 

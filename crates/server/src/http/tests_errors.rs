@@ -7,7 +7,7 @@ use std::sync::Arc;
 use axum::http::{Method, StatusCode};
 use filrouge_model::sync::{
     API_VERSION, ChangeBlob, HeldBatch, MAX_BLOB_BYTES, MAX_BODY_BYTES, MAX_PUSH_CHANGES,
-    PublishedKey, SealedEpochKey,
+    PublishedKey, SealedEpochKey, TeamAccessEntry,
 };
 use serde_json::json;
 
@@ -15,7 +15,7 @@ use super::tests::{TestResult, assert_api_error, call, enrol, fixture, push, try
 use crate::error::ServerError;
 use crate::storage::suite::change;
 use crate::storage::{
-    AppendOutcome, ChangePage, Device, Erasure, HeldBatchesRule, KeyHolder, NewDevice,
+    AccessRow, AppendOutcome, ChangePage, Device, Erasure, HeldBatchesRule, KeyHolder, NewDevice,
     NewEnrolmentCode, Redemption, Storage, Team,
 };
 use crate::{ENROLMENT_CODE_TTL_MS, ManualClock, Role, TeamServer};
@@ -398,6 +398,27 @@ impl Storage for BrokenStorage {
     fn changes_after(&self, _: &str, _: u64, _: u64, _: usize) -> Result<ChangePage, ServerError> {
         broken()
     }
+    fn append_access(
+        &self,
+        _: &str,
+        _: &str,
+        _: Option<[u8; 32]>,
+        _: &[AccessRow],
+        _: i64,
+        _: i64,
+    ) -> Result<u64, ServerError> {
+        broken()
+    }
+
+    fn access_after(
+        &self,
+        _: &str,
+        _: u64,
+        _: usize,
+    ) -> Result<(Vec<TeamAccessEntry>, bool), ServerError> {
+        broken()
+    }
+
     fn batches_holding(&self, _: &str, _: &str) -> Result<Vec<HeldBatch>, ServerError> {
         broken()
     }

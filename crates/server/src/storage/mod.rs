@@ -13,7 +13,7 @@
 
 use std::collections::BTreeMap;
 
-use filrouge_model::sync::{BatchReplacement, HeldBatch, read_batch_header};
+use filrouge_model::sync::{BatchReplacement, HeldBatch, TeamAccessEntry, read_batch_header};
 use filrouge_model::sync::{ChangeBlob, PublishedKey, PulledChange, SealedEpochKey};
 
 use crate::error::ServerError;
@@ -21,6 +21,8 @@ use crate::error::ServerError;
 mod sqlite;
 #[cfg(any(test, feature = "storage-suite"))]
 pub mod suite;
+#[cfg(any(test, feature = "storage-suite"))]
+pub mod suite_access;
 #[cfg(any(test, feature = "storage-suite"))]
 pub mod suite_batches;
 
@@ -138,6 +140,17 @@ pub struct AppendOutcome {
     /// Hashes of the sealed batches refused (they held a change of an erased record):
     /// not acknowledged, so the device sends their other changes again.
     pub refused_batches: Vec<String>,
+}
+
+/// One access entry a device pushes: its number, link and sealed bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccessRow {
+    /// Its number in the device's chain.
+    pub seq: u64,
+    /// Its link.
+    pub link: [u8; 32],
+    /// Its sealed bytes.
+    pub data: Vec<u8>,
 }
 
 /// What an erasure does with the sealed batches holding the record, whose bytes the
@@ -377,6 +390,33 @@ pub trait Storage: Send + Sync {
         now_ms: i64,
         batches: HeldBatchesRule<'_>,
     ) -> Result<Erasure, ServerError>;
+
+    /// In one transaction: appends `entries` (consecutive numbers, each with its link
+    /// and sealed bytes) to `device_id`'s access log, after checking they continue the
+    /// head it holds: the first new entry follows it and `prev` is its link (any start
+    /// for a device that sent none yet); an entry already held must come with the same
+    /// link. Otherwise [`ServerError::AccessChainBreak`], and nothing is stored. Entries
+    /// received before `purge_before` (ms) leave the team's log in the same
+    /// transaction, except the team's newest (its numbers never go back). Answers the
+    /// device's head.
+    fn append_access(
+        &self,
+        team_id: &str,
+        device_id: &str,
+        prev: Option<[u8; 32]>,
+        entries: &[AccessRow],
+        now_ms: i64,
+        purge_before: i64,
+    ) -> Result<u64, ServerError>;
+
+    /// The team's access entries numbered above `after`, at most `max`, in order; and
+    /// whether more follow.
+    fn access_after(
+        &self,
+        team_id: &str,
+        after: u64,
+        max: usize,
+    ) -> Result<(Vec<TeamAccessEntry>, bool), ServerError>;
 
     /// The sealed batches of the team's log holding a change of record `doc_id`, in log
     /// order.

@@ -32,6 +32,7 @@ pub fn run_all(storage: Arc<dyn Storage>) -> Result<(), ServerError> {
     teams_have_separate_logs(storage.clone())?;
     erasure_deletes_refuses_and_never_lowers_the_log(storage.clone())?;
     super::suite_batches::batches_are_noted_refused_and_replaced(storage.clone())?;
+    super::suite_access::access_chains_continue_or_are_refused(storage.clone())?;
     log_ids_are_kept_and_renewed(storage.clone())?;
     paging_returns_every_change_once(storage)
 }

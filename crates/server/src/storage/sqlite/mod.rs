@@ -18,15 +18,16 @@ use std::collections::BTreeMap;
 
 use filrouge_model::sync::{
     BATCH_KIND, ChangeBlob, ERASURE_KIND, HeldBatch, PublishedKey, PulledChange, SealedEpochKey,
-    erasure_hash,
+    TeamAccessEntry, erasure_hash,
 };
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 use super::{
-    AppendOutcome, ChangePage, Device, Erasure, HeldBatchesRule, KeyHolder, NewDevice,
+    AccessRow, AppendOutcome, ChangePage, Device, Erasure, HeldBatchesRule, KeyHolder, NewDevice,
     NewEnrolmentCode, PageFill, Redemption, Storage, Team,
 };
 use crate::error::ServerError;
+mod access;
 mod append;
 mod backup;
 mod batches;
@@ -559,6 +560,27 @@ impl Storage for SqliteStorage {
             seq: u64::try_from(seq).unwrap_or(0),
             deleted,
         })
+    }
+
+    fn append_access(
+        &self,
+        team_id: &str,
+        device_id: &str,
+        prev: Option<[u8; 32]>,
+        entries: &[AccessRow],
+        now_ms: i64,
+        purge_before: i64,
+    ) -> Result<u64, ServerError> {
+        self.append_access_rows(team_id, device_id, prev, entries, now_ms, purge_before)
+    }
+
+    fn access_after(
+        &self,
+        team_id: &str,
+        after: u64,
+        max: usize,
+    ) -> Result<(Vec<TeamAccessEntry>, bool), ServerError> {
+        self.access_rows_after(team_id, after, max)
     }
 
     fn batches_holding(&self, team_id: &str, doc_id: &str) -> Result<Vec<HeldBatch>, ServerError> {

@@ -107,6 +107,26 @@ pub(super) const MIGRATIONS: &[&str] = &[
         seq INTEGER NOT NULL,
         PRIMARY KEY (team_id, doc_id, seq)
     ) STRICT, WITHOUT ROWID;",
+    // 9: the access log's entries, sealed, every device's (`access_seq` numbers them in
+    // the team's order), and each device's head, which a push must continue.
+    "CREATE TABLE access_entries (
+        team_id TEXT NOT NULL,
+        access_seq INTEGER NOT NULL,
+        device_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        link BLOB NOT NULL,
+        data BLOB NOT NULL,
+        received_at INTEGER NOT NULL,
+        PRIMARY KEY (team_id, access_seq)
+    ) STRICT;
+    CREATE UNIQUE INDEX access_entries_by_device ON access_entries (device_id, seq);
+    CREATE INDEX access_entries_by_age ON access_entries (team_id, received_at);
+    CREATE TABLE access_heads (
+        device_id TEXT PRIMARY KEY NOT NULL,
+        team_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        link BLOB NOT NULL
+    ) STRICT;",
 ];
 
 /// The `devices` columns [`read_device`] expects, in order.

@@ -87,6 +87,12 @@ fn suite_batches_are_noted_refused_and_replaced() -> Result<(), ServerError> {
 }
 
 #[test]
+fn suite_access_chains_continue_or_are_refused() -> Result<(), ServerError> {
+    let (_dir, storage) = file_storage()?;
+    crate::storage::suite_access::access_chains_continue_or_are_refused(storage)
+}
+
+#[test]
 fn suite_log_ids_are_kept_and_renewed() -> Result<(), ServerError> {
     let (_dir, storage) = file_storage()?;
     suite::log_ids_are_kept_and_renewed(storage)
