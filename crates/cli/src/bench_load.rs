@@ -45,9 +45,13 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
+use filrouge_core::e2e::{Keyring, TeamKey};
 use filrouge_core::sync::{HttpTransport, PushBody, Transport as _, TransportError};
-use filrouge_model::sync::{API_VERSION, MAX_PULL_BYTES, PullQuery, PushRequest};
+use filrouge_model::sync::{
+    API_VERSION, BATCH_KIND, ChangeBlob, MAX_PULL_BYTES, PullQuery, PushRequest, read_batch_header,
+};
 use rusqlite::{Connection, TransactionBehavior, params};
+use sha2::{Digest as _, Sha256};
 
 use crate::load_changes::{self, Page};
 use crate::load_device::LightDevice;
@@ -77,7 +81,7 @@ const PULL_BUDGET: Option<u64> = Some(MAX_PULL_BYTES);
 
 /// Runs the benchmark with `devices` devices for `seconds`, in a scratch directory
 /// under `dir` (removed afterwards).
-pub fn run(devices: usize, seconds: u64, dir: &Path) -> anyhow::Result<()> {
+pub fn run(devices: usize, seconds: u64, sealed: bool, dir: &Path) -> anyhow::Result<()> {
     anyhow::ensure!(
         devices > 0 && seconds > 0,
         "devices and seconds must be > 0"
@@ -86,12 +90,34 @@ pub fn run(devices: usize, seconds: u64, dir: &Path) -> anyhow::Result<()> {
     let scratch = dir.join("bench-load");
     let _ = std::fs::remove_dir_all(&scratch);
     std::fs::create_dir_all(&scratch)?;
-    let result = measure(devices, seconds, &scratch);
+    let result = measure(devices, seconds, &scratch.join("clear"), None).and_then(|clear| {
+        if !sealed {
+            return Ok(());
+        }
+        println!();
+        println!("the same load, every change sealed end to end (batches, one team key)");
+        let ring = Keyring::with(1, TeamKey::random()?);
+        let sealed = measure(devices, seconds, &scratch.join("sealed"), Some(&ring))?;
+        println!();
+        println!(
+            "{:<42}{:>16}   target ≥ 80%",
+            "sealed ingest ÷ clear ingest",
+            format!("{:.0}%", 100.0 * sealed / clear.max(1e-9))
+        );
+        Ok(())
+    });
     let _ = std::fs::remove_dir_all(&scratch);
     result
 }
 
-fn measure(devices: usize, seconds: u64, scratch: &Path) -> anyhow::Result<()> {
+/// One run; returns the changes ingested per second.
+fn measure(
+    devices: usize,
+    seconds: u64,
+    scratch: &Path,
+    ring: Option<&Keyring>,
+) -> anyhow::Result<f64> {
+    std::fs::create_dir_all(scratch)?;
     let server = loopback::start(scratch, RateLimit::Default)?;
     let mut transports = Vec::with_capacity(devices);
     for i in 0..devices {
@@ -106,8 +132,8 @@ fn measure(devices: usize, seconds: u64, scratch: &Path) -> anyhow::Result<()> {
         });
     }
     let t = Instant::now();
-    let plans = load_changes::plans(devices, load_changes::pages_for(seconds))?;
-    let prepared: usize = plans.iter().flatten().map(Vec::len).sum();
+    let plans = load_changes::plans(devices, load_changes::pages_for(seconds), ring)?;
+    let prepared: u64 = plans.iter().flatten().map(|page| changes_in(page)).sum();
     // The phones' own work, done before the clock starts: each push's body.
     let plans = plans
         .into_iter()
@@ -139,11 +165,25 @@ fn measure(devices: usize, seconds: u64, scratch: &Path) -> anyhow::Result<()> {
         .filter_map(|t| t.errors.failure.as_ref())
         .collect();
     print_table(devices, &load, baseline);
-    println!("log check: a fresh device pulled {held} changes, each acknowledged change once");
+    if ring.is_some() {
+        println!("(sealed: plain SQLite inserts the same batches, a row each)");
+    }
+    println!("log check: a fresh device pulled {held} entries, each acknowledged one once");
     if let Some(first) = failures.first() {
         anyhow::bail!("{} device(s) failed; first: {first}", failures.len());
     }
-    Ok(())
+    let ingested: u64 = load.tallies.iter().map(|t| t.acknowledged).sum();
+    Ok(ingested as f64 / load.wall.as_secs_f64())
+}
+
+/// The changes a pushed page holds: a sealed batch counts those its header lists.
+fn changes_in(page: &[ChangeBlob]) -> u64 {
+    page.iter()
+        .map(|c| match read_batch_header(&c.data) {
+            Ok(header) if c.kind == BATCH_KIND => header.members.len() as u64,
+            _ => 1,
+        })
+        .sum()
 }
 
 /// A simulated device.
@@ -281,7 +321,7 @@ fn play(mut device: Device, plan: Vec<Prepared>, start: Instant, window: Window)
             break;
         }
         if measured {
-            tally.acknowledged += request.changes.len() as u64;
+            tally.acknowledged += changes_in(&request.changes);
         }
         tally.pushed.push(request.changes);
         loop {
@@ -376,7 +416,14 @@ fn check_log(server: &LocalServer, tallies: &[Tally]) -> anyhow::Result<usize> {
             after,
             max_bytes: PULL_BUDGET,
         })?;
-        held.extend(page.changes.into_iter().map(|c| c.blob.hash));
+        // A sealed batch is acknowledged by the SHA-256 of its bytes.
+        held.extend(page.changes.into_iter().map(|c| {
+            if c.blob.kind == BATCH_KIND {
+                hex::encode(Sha256::digest(&c.blob.data))
+            } else {
+                c.blob.hash
+            }
+        }));
         after = page.cursor;
         if !page.more {
             break;

@@ -17,6 +17,7 @@
 use std::collections::VecDeque;
 use std::path::Path;
 
+use filrouge_core::e2e::Keyring;
 use filrouge_core::sync::{Step, SyncEngine};
 use filrouge_core::{Env, Store};
 use filrouge_model::PersonDraft;
@@ -62,7 +63,12 @@ pub fn pages_for(seconds: u64) -> usize {
 }
 
 /// `pages` pages for each of `devices` devices, made on every core.
-pub fn plans(devices: usize, pages: usize) -> anyhow::Result<Vec<Vec<Page>>> {
+/// With `ring`, every device holds the team key and its pages are sealed batches.
+pub fn plans(
+    devices: usize,
+    pages: usize,
+    ring: Option<&Keyring>,
+) -> anyhow::Result<Vec<Vec<Page>>> {
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
     let shm = Path::new("/dev/shm");
     let dir = if shm.is_dir() {
@@ -77,7 +83,7 @@ pub fn plans(devices: usize, pages: usize) -> anyhow::Result<Vec<Vec<Page>>> {
                 scope.spawn(move || {
                     (w..devices)
                         .step_by(workers)
-                        .map(|d| Ok((d, device_plan(d as u64, pages, dir)?)))
+                        .map(|d| Ok((d, device_plan(d as u64, pages, dir, ring)?)))
                         .collect::<anyhow::Result<Vec<_>>>()
                 })
             })
@@ -97,10 +103,18 @@ pub fn plans(devices: usize, pages: usize) -> anyhow::Result<Vec<Vec<Page>>> {
 
 /// One device's pages, made in its own store under `dir`; deterministic for a device
 /// number but for the ids and times (UUIDv7, the system clock, as on a phone).
-fn device_plan(device: u64, pages: usize, dir: &Path) -> anyhow::Result<Vec<Page>> {
+fn device_plan(
+    device: u64,
+    pages: usize,
+    dir: &Path,
+    ring: Option<&Keyring>,
+) -> anyhow::Result<Vec<Page>> {
     let mut rng = Rng::new(0x10AD ^ device.wrapping_mul(0x9E37_79B9_7F4A_7C15));
     let path = dir.join(format!("device-{device}.sqlite"));
     let mut store = Store::open(&path, Env::default())?;
+    if let Some(ring) = ring {
+        store.add_keys(ring)?;
+    }
     let now = filrouge_core::Clock::now_ms(&filrouge_core::SystemClock);
     let met = (0..PERSONS).map(|i| PersonDraft::new(format!("Jeune {i}")));
     let persons = store.import(met.collect())?;
@@ -177,7 +191,7 @@ mod tests {
     #[test]
     fn changes_are_the_apps_own_and_carry_their_hash() {
         let dir = tempfile::tempdir().unwrap();
-        let plan = device_plan(3, 5, dir.path()).unwrap();
+        let plan = device_plan(3, 5, dir.path(), None).unwrap();
         let changes: Vec<&ChangeBlob> = plan.iter().flatten().collect();
         assert!(changes.len() >= 5);
         for blob in &changes {

@@ -277,6 +277,10 @@ enum Bench {
         /// How long they sync.
         #[arg(long, default_value_t = 60)]
         seconds: u64,
+        /// Then runs it again with every device sealing its changes end to end (in
+        /// batches, under one team key), and prints the two ingests side by side.
+        #[arg(long)]
+        sealed: bool,
         /// Scratch directory (default: the system's temporary directory).
         #[arg(long)]
         dir: Option<PathBuf>,
@@ -382,9 +386,15 @@ fn main() -> anyhow::Result<()> {
                 Bench::Load {
                     devices,
                     seconds,
+                    sealed,
                     dir,
                 },
-        } => bench_load::run(devices, seconds, &dir.unwrap_or_else(std::env::temp_dir)),
+        } => bench_load::run(
+            devices,
+            seconds,
+            sealed,
+            &dir.unwrap_or_else(std::env::temp_dir),
+        ),
         Command::Generate {
             data,
             records,

@@ -35,6 +35,7 @@ pub mod error;
 pub mod http;
 mod keys;
 pub mod loopback;
+pub mod metrics;
 mod pages;
 pub mod rate;
 pub mod secret;

@@ -57,6 +57,8 @@ pub struct TeamServer {
     log_ids: Arc<Mutex<HashMap<String, String>>>,
     /// How long a request body may go without a byte before the request is dropped.
     pub(crate) body_idle: std::time::Duration,
+    /// What `GET /metrics` shows.
+    metrics: Arc<crate::metrics::Metrics>,
 }
 
 /// How long a request body may go without a byte: a page on 2G arrives steadily, a
@@ -89,7 +91,13 @@ impl TeamServer {
             blocks: Arc::new(BlockCache::default()),
             log_ids: Arc::default(),
             body_idle: BODY_IDLE_TIMEOUT,
+            metrics: Arc::default(),
         }
+    }
+
+    /// The server's counters (see [`crate::metrics`]).
+    pub(crate) fn metrics(&self) -> &crate::metrics::Metrics {
+        &self.metrics
     }
 
     /// The same server with another body idle timeout (tests use a short one).
@@ -419,6 +427,7 @@ impl TeamServer {
             "push stored"
         );
         refused.extend(outcome.refused);
+        self.metrics.refused(refused.len());
         let acknowledged = request
             .changes
             .iter()

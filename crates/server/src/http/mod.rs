@@ -13,6 +13,7 @@
 //! | route | auth | body / query | answer |
 //! |---|---|---|---|
 //! | `GET /health` | none | none | `Health` |
+//! | `GET /metrics` | this machine only | none | Prometheus text (`crate::metrics`) |
 //! | `POST /v1/enrol` | none | `EnrolRequest` | `EnrolResponse` |
 //! | `POST /v1/push` | bearer | `PushRequest` (JSON or binary push page) | `PushResponse` |
 //! | `GET /v1/pull` | bearer | `PullQuery` | `PullResponse` (JSON or binary page) |
@@ -67,6 +68,7 @@ impl TeamServer {
     pub fn router(&self) -> Router {
         Router::new()
             .route("/health", get(health))
+            .route("/metrics", get(metrics))
             .route("/v1/enrol", post(enrol))
             .route("/v1/push", post(push))
             .route("/v1/pull", get(pull))
@@ -84,6 +86,10 @@ impl TeamServer {
             .route("/v1/recovery", get(recovery))
             .fallback(no_such_route)
             .method_not_allowed_fallback(method_not_allowed)
+            .layer(axum::middleware::from_fn_with_state(
+                self.clone(),
+                crate::metrics::observe,
+            ))
             // The limit counts the body as the handler reads it, after decompression: a
             // small gzip that inflates past it is refused like a large plain body.
             .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
@@ -355,6 +361,24 @@ async fn pull_access(
 ) -> Result<Json<AccessPage>, ServerError> {
     let response = blocking(move || server.pull_access(&device, &query)).await?;
     Ok(Json(response))
+}
+
+async fn metrics(
+    State(server): State<TeamServer>,
+    ClientAddress(address): ClientAddress,
+) -> Result<Response, ServerError> {
+    let local = address
+        .parse::<std::net::IpAddr>()
+        .is_ok_and(|ip| ip.is_loopback());
+    if !local {
+        return Err(ServerError::NoSuchRoute);
+    }
+    let text = blocking(move || server.metrics_text()).await?;
+    Ok((
+        [(CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
+        text,
+    )
+        .into_response())
 }
 
 async fn no_such_route() -> ServerError {

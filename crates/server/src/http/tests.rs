@@ -568,3 +568,56 @@ async fn remembered_erasures_erase_for_a_coordinator_and_are_refused_from_a_work
     assert_api_error(&answer, StatusCode::BAD_REQUEST, "bad_request");
     Ok(())
 }
+
+/// `GET /metrics` as a scraper on this machine (or elsewhere) gets it.
+async fn scrape(server: &TeamServer, from: [u8; 4]) -> TestResult<(StatusCode, String)> {
+    let mut request = Request::builder()
+        .method(Method::GET)
+        .uri("/metrics")
+        .body(Body::empty())?;
+    request
+        .extensions_mut()
+        .insert(axum::extract::ConnectInfo(std::net::SocketAddr::from((
+            from, 4000,
+        ))));
+    let response = server.router().oneshot(request).await?;
+    let status = response.status();
+    let bytes = axum::body::to_bytes(response.into_body(), 1 << 20).await?;
+    Ok((status, String::from_utf8(bytes.to_vec())?))
+}
+
+#[tokio::test]
+async fn the_page_counts_answers_and_logs_and_names_no_one() -> TestResult {
+    let f = fixture()?;
+    let device = enrol(&f).await?;
+    let (status, _) = push(&f.server, &device.token, &[change("m1", 300)]).await?;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = push(&f.server, "ab".repeat(32).as_str(), &[]).await?;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    let (status, page) = scrape(&f.server, [127, 0, 0, 1]).await?;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    let team = &f.team.id;
+    for expected in [
+        "filrouge_requests_total{route=\"/v1/push\",status=\"200\"} 1".to_owned(),
+        "filrouge_requests_total{route=\"/v1/push\",status=\"401\"} 1".to_owned(),
+        "filrouge_requests_total{route=\"/v1/enrol\",status=\"200\"} 1".to_owned(),
+        "filrouge_request_duration_seconds_count{route=\"/v1/push\",status=\"200\"} 1".to_owned(),
+        "filrouge_request_duration_seconds_bucket{route=\"/v1/push\",status=\"200\",le=\"+Inf\"} 1"
+            .to_owned(),
+        format!("filrouge_log_head{{team=\"{team}\"}} 1"),
+        format!("filrouge_log_bytes{{team=\"{team}\"}} 300"),
+        format!("filrouge_devices{{team=\"{team}\",last_seen=\"day\"}} 1"),
+        "filrouge_rate_limited_total 0".to_owned(),
+    ] {
+        assert!(page.lines().any(|l| l == expected), "{expected} in\n{page}");
+    }
+    // Ids only: the team's name and the device's never appear.
+    assert!(!page.contains("Maraude de test"), "{page}");
+    assert!(!page.contains("Téléphone"), "{page}");
+
+    // Anyone else finds no such page.
+    let (status, _) = scrape(&f.server, [192, 0, 2, 7]).await?;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    Ok(())
+}

@@ -419,6 +419,10 @@ impl Storage for BrokenStorage {
         broken()
     }
 
+    fn log_bytes(&self, _: &str) -> Result<u64, ServerError> {
+        broken()
+    }
+
     fn batches_holding(&self, _: &str, _: &str) -> Result<Vec<HeldBatch>, ServerError> {
         broken()
     }

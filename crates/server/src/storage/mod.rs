@@ -429,6 +429,9 @@ pub trait Storage: Send + Sync {
     /// Every team, oldest first.
     fn teams(&self) -> Result<Vec<Team>, ServerError>;
 
+    /// The bytes of the team's stored changes (for the operator's metrics).
+    fn log_bytes(&self, team_id: &str) -> Result<u64, ServerError>;
+
     /// The highest sequence number in the team's log (0 for an empty log).
     fn head(&self, team_id: &str) -> Result<u64, ServerError>;
 

@@ -583,6 +583,18 @@ impl Storage for SqliteStorage {
         self.access_rows_after(team_id, after, max)
     }
 
+    fn log_bytes(&self, team_id: &str) -> Result<u64, ServerError> {
+        let bytes: i64 = self
+            .reader()
+            .query_row(
+                "SELECT COALESCE(SUM(size), 0) FROM changes WHERE team_id = ?1",
+                [team_id],
+                |r| r.get(0),
+            )
+            .during("sum a log's bytes")?;
+        Ok(u64::try_from(bytes).unwrap_or(0))
+    }
+
     fn batches_holding(&self, team_id: &str, doc_id: &str) -> Result<Vec<HeldBatch>, ServerError> {
         batches::holding(&self.conn(), team_id, doc_id)
     }
