@@ -240,3 +240,38 @@ pub fn app_invited(
     })?;
     Ok(device)
 }
+
+/// The team's first coordinator's device, `dir/laptop`, enrolled in `server` (started
+/// with [`TestServer::start_tls`], whose certificate `fingerprint` it pins) with the
+/// operator's first code: it makes the team's key, and its invitations carry it.
+pub fn app_first_coordinator(
+    server: &TestServer,
+    dir: &Path,
+    fingerprint: &str,
+) -> anyhow::Result<filrouge_core::app::Device> {
+    let laptop = open_app_device(dir, "laptop")?;
+    laptop.enrol(filrouge_model::ipc::Enrol {
+        server_url: server.url.clone(),
+        code: server.enrolment_code(Role::Coordinateur)?,
+        device_name: "Portable".into(),
+        server_pin: Some(fingerprint.to_owned()),
+        team_secret: None,
+    })?;
+    Ok(laptop)
+}
+
+/// Whether any of the server's files in `dir` (its database, WAL included) holds
+/// `needle`.
+pub fn server_files_hold(dir: &Path, needle: &str) -> anyhow::Result<bool> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if path.is_file() && name.starts_with("server.sqlite") {
+            let bytes = std::fs::read(&path)?;
+            if bytes.windows(needle.len()).any(|w| w == needle.as_bytes()) {
+                return Ok(true);
+            }
+        }
+    }
+    Ok(false)
+}

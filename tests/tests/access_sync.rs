@@ -7,43 +7,21 @@
 use filrouge_core::sync::TransportError;
 use filrouge_model::PersonDraft;
 use filrouge_model::access::AccessAction;
-use filrouge_model::ipc::{CreatePerson, Enrol, GetAccessLog, GetPerson, SetProfile};
-use filrouge_model::sync::{API_VERSION, AccessPush, ErrorCode, Role, SealedAccessEntry};
+use filrouge_model::ipc::{CreatePerson, GetAccessLog, GetPerson, SetProfile};
+use filrouge_model::sync::{API_VERSION, AccessPush, ErrorCode, SealedAccessEntry};
 use filrouge_model::views::Profile;
 use filrouge_tests::{
-    TestServer, app_invited as invited, app_store as lock, app_sync as sync,
-    app_transport as transport, open_app_device as open_device,
+    TestServer, app_first_coordinator as first_coordinator, app_invited as invited,
+    app_store as lock, app_sync as sync, app_transport as transport, server_files_hold,
 };
 
 const WORKER: &str = "Maëlys-Travailleuse-Q7";
-
-/// Whether any of the server's files (its database, WAL included) holds `needle`.
-fn server_files_hold(dir: &std::path::Path, needle: &str) -> anyhow::Result<bool> {
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        if path.is_file() && name.starts_with("server.sqlite") {
-            let bytes = std::fs::read(&path)?;
-            if bytes.windows(needle.len()).any(|w| w == needle.as_bytes()) {
-                return Ok(true);
-            }
-        }
-    }
-    Ok(false)
-}
 
 #[test]
 fn a_coordinator_sees_who_opened_a_file_on_every_device() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
     let (server, fingerprint) = TestServer::start_tls(dir.path())?;
-    let laptop = open_device(dir.path(), "laptop")?;
-    laptop.enrol(Enrol {
-        server_url: server.url.clone(),
-        code: server.enrolment_code(Role::Coordinateur)?,
-        device_name: "Portable".into(),
-        server_pin: Some(fingerprint),
-        team_secret: None,
-    })?;
+    let laptop = first_coordinator(&server, dir.path(), &fingerprint)?;
     let phone = invited(&laptop, dir.path(), "phone")?;
     phone.set_profile(SetProfile {
         profile: Profile {

@@ -24,8 +24,9 @@ use filrouge_model::sync::{
 };
 use filrouge_model::{Channel, RecordId, RencontreDraft};
 use filrouge_tests::{
-    TestServer, app_invited as invited, app_places as places, app_store as lock, app_sync as sync,
-    app_transport as transport, open_app_device as open_device,
+    TestServer, app_first_coordinator as first_coordinator, app_invited as invited,
+    app_places as places, app_store as lock, app_sync as sync, app_transport as transport,
+    open_app_device as open_device,
 };
 use sha2::Digest as _;
 
@@ -60,14 +61,7 @@ fn blobs_of(laptop: &Device, id: &RecordId) -> anyhow::Result<Vec<ChangeBlob>> {
 fn revoking_a_phone_starts_a_key_epoch_it_can_never_read() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
     let (server, fingerprint) = TestServer::start_tls(dir.path())?;
-    let laptop = open_device(dir.path(), "laptop")?;
-    laptop.enrol(Enrol {
-        server_url: server.url.clone(),
-        code: server.enrolment_code(Role::Coordinateur)?,
-        device_name: "Portable".into(),
-        server_pin: Some(fingerprint),
-        team_secret: None,
-    })?;
+    let laptop = first_coordinator(&server, dir.path(), &fingerprint)?;
     let kept = invited(&laptop, dir.path(), "kept")?;
     let stolen = invited(&laptop, dir.path(), "stolen")?;
     record(&laptop, "Avant la perte")?;

@@ -9,14 +9,12 @@
 use filrouge_core::e2e::open_batch;
 use filrouge_core::sync::{Transport as _, TransportError};
 use filrouge_model::erasure::ErasureReason;
-use filrouge_model::ipc::{Enrol, ErasePerson};
-use filrouge_model::sync::{
-    API_VERSION, BATCH_KIND, ErrorCode, PullQuery, Role, read_batch_header,
-};
+use filrouge_model::ipc::ErasePerson;
+use filrouge_model::sync::{API_VERSION, BATCH_KIND, ErrorCode, PullQuery, read_batch_header};
 use filrouge_model::{PersonDraft, RecordId};
 use filrouge_tests::{
-    TestServer, app_invited as invited, app_store as lock, app_sync as sync,
-    app_transport as transport, open_app_device as open_device,
+    TestServer, app_first_coordinator as first_coordinator, app_invited as invited,
+    app_store as lock, app_sync as sync, app_transport as transport,
 };
 
 /// Every record id any change of the team's log belongs to, each batch opened with
@@ -53,14 +51,7 @@ fn has(device: &filrouge_core::app::Device, id: &RecordId) -> anyhow::Result<boo
 fn erasing_a_person_reseals_every_batch_that_held_her() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
     let (server, fingerprint) = TestServer::start_tls(dir.path())?;
-    let laptop = open_device(dir.path(), "laptop")?;
-    laptop.enrol(Enrol {
-        server_url: server.url.clone(),
-        code: server.enrolment_code(Role::Coordinateur)?,
-        device_name: "Portable".into(),
-        server_pin: Some(fingerprint),
-        team_secret: None,
-    })?;
+    let laptop = first_coordinator(&server, dir.path(), &fingerprint)?;
     let phone = invited(&laptop, dir.path(), "phone")?;
     // Both met on one maraude, recorded offline: one push, one batch for both.
     let her = lock(&phone)?.create_person(PersonDraft::new("Zéphyrine"))?;

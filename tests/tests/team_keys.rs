@@ -6,8 +6,6 @@
 //! to it. A device enrolled without the key reads nothing and its clear writes are
 //! refused by the team; a link whose secret was altered enrols nothing.
 
-use std::path::Path;
-
 use anyhow::Context as _;
 use filrouge_core::CoreError;
 use filrouge_core::app::Device;
@@ -18,6 +16,7 @@ use filrouge_model::sync::Role;
 use filrouge_model::{Channel, RencontreDraft};
 use filrouge_tests::{
     TestServer, app_places as places, app_store as lock, open_app_device as open_device,
+    server_files_hold,
 };
 
 const MARKER: &str = "Marqueur-K4Y5-parole-d-une-personne";
@@ -39,21 +38,6 @@ fn record(device: &Device, place: &str, note: &str) -> anyhow::Result<()> {
         ..RencontreDraft::default()
     })?;
     Ok(())
-}
-
-/// Whether any of the server's files (its database, WAL included) holds `needle`.
-fn server_files_hold(dir: &Path, needle: &str) -> anyhow::Result<bool> {
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        if path.is_file() && name.starts_with("server.sqlite") {
-            let bytes = std::fs::read(&path)?;
-            if bytes.windows(needle.len()).any(|w| w == needle.as_bytes()) {
-                return Ok(true);
-            }
-        }
-    }
-    Ok(false)
 }
 
 #[test]

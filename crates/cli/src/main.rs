@@ -94,6 +94,10 @@ enum Command {
         /// any other machine).
         #[arg(long, conflicts_with_all = ["tls_cert", "tls_key"])]
         insecure_http: bool,
+        /// Serves the operator's metrics (`GET /metrics`, Prometheus text; ids and
+        /// counts, no names) over plain HTTP on this address, e.g. 127.0.0.1:9187.
+        #[arg(long)]
+        metrics_listen: Option<SocketAddr>,
     },
     /// Prints a new single-use enrolment code for the team.
     Code {
@@ -325,13 +329,14 @@ fn main() -> anyhow::Result<()> {
             tls_cert,
             tls_key,
             insecure_http,
+            metrics_listen,
         } => {
             let tls = match (tls_cert, tls_key, insecure_http) {
                 (_, _, true) => Tls::Insecure,
                 (Some(cert), Some(key), false) => Tls::Ca { cert, key },
                 _ => Tls::SelfMade,
             };
-            serve(&data, listen, tls)
+            serve(&data, listen, tls, metrics_listen)
         }
         Command::Code { data, role } => {
             let server = open(&data)?;
@@ -460,7 +465,12 @@ enum Tls {
     Insecure,
 }
 
-fn serve(data: &Path, listen: SocketAddr, tls: Tls) -> anyhow::Result<()> {
+fn serve(
+    data: &Path,
+    listen: SocketAddr,
+    tls: Tls,
+    metrics: Option<SocketAddr>,
+) -> anyhow::Result<()> {
     std::fs::create_dir_all(data)
         .with_context(|| format!("creating the data directory {}", data.display()))?;
     // Held until the process ends: `filrouge restore` refuses to run meanwhile.
@@ -482,6 +492,18 @@ fn serve(data: &Path, listen: SocketAddr, tls: Tls) -> anyhow::Result<()> {
             .await
             .with_context(|| format!("listening on {listen}"))?;
         let address = listener.local_addr()?;
+        if let Some(metrics) = metrics {
+            let listener = tokio::net::TcpListener::bind(metrics)
+                .await
+                .with_context(|| format!("listening on {metrics} for the metrics"))?;
+            let server = server.clone();
+            // Runs as long as the server does: the runtime ends with it.
+            tokio::spawn(async move {
+                if let Err(e) = filrouge_server::serve_metrics(listener, server).await {
+                    tracing::error!(error = %e, "the metrics listener stopped");
+                }
+            });
+        }
         let scheme = if identity.is_some() { "https" } else { "http" };
         let url = format!("{scheme}://{address}");
         // The pin goes in the link only for the server's own certificate: a CA's is

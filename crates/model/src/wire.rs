@@ -304,7 +304,8 @@ pub fn decode_push(bytes: &[u8]) -> Result<PushRequest, WireError> {
     })
 }
 
-pub(crate) fn put_uint(out: &mut Vec<u8>, mut n: u64) {
+/// Writes `n` as an unsigned LEB128 number (the pages' integers).
+pub fn put_uint(out: &mut Vec<u8>, mut n: u64) {
     loop {
         let low = (n & 0x7f) as u8;
         n >>= 7;
@@ -314,6 +315,14 @@ pub(crate) fn put_uint(out: &mut Vec<u8>, mut n: u64) {
         }
         out.push(low | 0x80);
     }
+}
+
+/// Reads an unsigned LEB128 number at the start of `bytes`: its value and how many
+/// bytes it took.
+pub fn read_uint(bytes: &[u8]) -> Option<(u64, usize)> {
+    let mut r = Reader::new(bytes);
+    let n = r.uint().ok()?;
+    Some((n, r.position()))
 }
 
 pub(crate) fn put_bytes(out: &mut Vec<u8>, bytes: &[u8]) {

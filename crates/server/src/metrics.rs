@@ -4,9 +4,9 @@
 //! typed) and status, with its latency in a histogram; the middleware (`observe`)
 //! wraps every route. At scrape time the storage is asked for each team's log head and
 //! size and how recently its devices were seen. Teams appear by id only, devices only
-//! as counts: no name, no record id, nothing a record says. The page answers only to
-//! this machine (a loopback address): an operator scrapes it locally or through a
-//! tunnel; anyone else gets the 404 of a route that does not exist.
+//! as counts: no name, no record id, nothing a record says. The page has a listener of
+//! its own (`filrouge serve --metrics-listen 127.0.0.1:9187`), never the devices'
+//! address: behind a proxy on the same machine every client would look local.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;

@@ -17,6 +17,7 @@
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use filrouge_model::sync::{BatchMember, put_batch_header, read_batch_header};
+use filrouge_model::wire::{put_uint, read_uint};
 
 use super::{Keyring, PLAIN, SealError, TeamKey, ZSTD, hmac};
 
@@ -64,7 +65,7 @@ pub fn seal_batch(key: &TeamKey, epoch: u32, team: &str, changes: &[BatchChange]
     put_batch_header(&mut out, epoch, &members);
     let mut plain = Vec::with_capacity(changes.iter().map(|c| c.data.len() + 3).sum());
     for c in changes {
-        put_len(&mut plain, c.data.len());
+        put_uint(&mut plain, c.data.len() as u64);
         plain.extend_from_slice(&c.data);
     }
     let packed = zstd::bulk::compress(&plain, BATCH_ZSTD_LEVEL)
@@ -130,8 +131,9 @@ pub fn open_batch(
     let mut changes = Vec::with_capacity(header.members.len());
     let mut at = 0;
     for member in header.members {
-        let (len, used) = read_len(&plain[at..]).ok_or(SealError::Unpack)?;
+        let (len, used) = read_uint(&plain[at..]).ok_or(SealError::Unpack)?;
         at += used;
+        let len = usize::try_from(len).map_err(|_| SealError::Unpack)?;
         let end = at.checked_add(len).filter(|&e| e <= plain.len());
         let end = end.ok_or(SealError::Unpack)?;
         changes.push(BatchChange {
@@ -144,29 +146,6 @@ pub fn open_batch(
         return Err(SealError::Unpack);
     }
     Ok(changes)
-}
-
-fn put_len(out: &mut Vec<u8>, mut n: usize) {
-    loop {
-        let low = (n & 0x7f) as u8;
-        n >>= 7;
-        if n == 0 {
-            out.push(low);
-            return;
-        }
-        out.push(low | 0x80);
-    }
-}
-
-fn read_len(bytes: &[u8]) -> Option<(usize, usize)> {
-    let mut n = 0usize;
-    for (i, b) in bytes.iter().take(5).enumerate() {
-        n |= usize::from(b & 0x7f) << (7 * i);
-        if b & 0x80 == 0 {
-            return Some((n, i + 1));
-        }
-    }
-    None
 }
 
 #[cfg(test)]

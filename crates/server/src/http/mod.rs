@@ -13,7 +13,6 @@
 //! | route | auth | body / query | answer |
 //! |---|---|---|---|
 //! | `GET /health` | none | none | `Health` |
-//! | `GET /metrics` | this machine only | none | Prometheus text (`crate::metrics`) |
 //! | `POST /v1/enrol` | none | `EnrolRequest` | `EnrolResponse` |
 //! | `POST /v1/push` | bearer | `PushRequest` (JSON or binary push page) | `PushResponse` |
 //! | `GET /v1/pull` | bearer | `PullQuery` | `PullResponse` (JSON or binary page) |
@@ -68,7 +67,6 @@ impl TeamServer {
     pub fn router(&self) -> Router {
         Router::new()
             .route("/health", get(health))
-            .route("/metrics", get(metrics))
             .route("/v1/enrol", post(enrol))
             .route("/v1/push", post(push))
             .route("/v1/pull", get(pull))
@@ -120,6 +118,29 @@ impl TeamServer {
             )
             .with_state(self.clone())
     }
+}
+
+impl TeamServer {
+    /// The operator's metrics alone (`GET /metrics`, see [`crate::metrics`]), for a
+    /// listener of their own ([`serve_metrics`]): never on the devices' address, where
+    /// a proxy would make every client look local.
+    pub fn metrics_router(&self) -> Router {
+        Router::new()
+            .route("/metrics", get(metrics))
+            .fallback(no_such_route)
+            .with_state(self.clone())
+    }
+}
+
+/// Serves the operator's metrics ([`TeamServer::metrics_router`]) over plain HTTP on
+/// `listener` (normally a loopback address) until the process ends.
+pub async fn serve_metrics(
+    listener: tokio::net::TcpListener,
+    server: TeamServer,
+) -> std::io::Result<()> {
+    let address = listener.local_addr()?;
+    tracing::info!(%address, "metrics listening");
+    axum::serve(listener, server.metrics_router()).await
 }
 
 /// Serves `server` over **plain HTTP** on `listener` until `shutdown` completes, then
@@ -363,16 +384,7 @@ async fn pull_access(
     Ok(Json(response))
 }
 
-async fn metrics(
-    State(server): State<TeamServer>,
-    ClientAddress(address): ClientAddress,
-) -> Result<Response, ServerError> {
-    let local = address
-        .parse::<std::net::IpAddr>()
-        .is_ok_and(|ip| ip.is_loopback());
-    if !local {
-        return Err(ServerError::NoSuchRoute);
-    }
+async fn metrics(State(server): State<TeamServer>) -> Result<Response, ServerError> {
     let text = blocking(move || server.metrics_text()).await?;
     Ok((
         [(CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
