@@ -151,7 +151,7 @@ fn device_plan(
 
 /// Everything in the device's outbox, as the sync engine pages it for a push, each page
 /// then acknowledged as the server would: the changes, in the order they were made.
-fn drain_outbox(store: &mut Store) -> anyhow::Result<Page> {
+pub(crate) fn drain_outbox(store: &mut Store) -> anyhow::Result<Page> {
     let mut engine = SyncEngine::new();
     let mut changes = Vec::new();
     while let Step::Push(sent) = engine.next(store)? {

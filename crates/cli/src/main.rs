@@ -45,6 +45,7 @@ mod bench_merge;
 mod bench_store;
 mod bench_sync;
 mod device;
+mod dictionary;
 mod fill;
 mod generate;
 mod load_changes;
@@ -217,6 +218,14 @@ enum FormatArg {
 
 #[derive(Subcommand, Debug)]
 enum Bench {
+    /// Trains the dictionary sealed batches are compressed with, from generated
+    /// records (a maintainer's tool: the committed file never changes).
+    #[command(hide = true)]
+    Dictionary {
+        /// Where to write it.
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// The access log: one entry appended, and a log of 1,000,000 entries verified,
     /// next to plain SQLite.
     Access {
@@ -364,6 +373,9 @@ fn main() -> anyhow::Result<()> {
             &dir.unwrap_or_else(std::env::temp_dir),
             duplicates_only,
         ),
+        Command::Bench {
+            what: Bench::Dictionary { out },
+        } => dictionary::run(&out),
         Command::Bench {
             what: Bench::Access { dir },
         } => bench_access::run(&dir.unwrap_or_else(std::env::temp_dir)),

@@ -3,9 +3,11 @@
 //!
 //! A team key belongs to an **epoch** (1, 2, …: a new epoch when a device is revoked);
 //! a device keeps every epoch's key it was given in its encrypted store
-//! ([`Keyring`]). Pushing, the sync engine seals each change under the newest key
-//! ([`seal_change`]); pulling, it opens each one under the key of the epoch the blob
-//! names ([`open_change`]) before Automerge ever reads it.
+//! ([`Keyring`]). Pushing, the sync engine seals a page's changes together under the
+//! newest key, as batches ([`seal_batch`], see `batch.rs`); pulling, it opens each
+//! batch (or a change sealed alone by an older version, [`open_change`]) under the key
+//! of the epoch it names before Automerge ever reads it. Access-log entries are sealed
+//! alone ([`seal_change`]).
 //!
 //! - **The same change always seals to the same bytes** under one key: the nonce is an
 //!   HMAC of the associated data and the plaintext (a synthetic nonce, as in SIV
