@@ -10,6 +10,17 @@ bash scripts/setup.sh --test
 export FILROUGE_ARTIFACTS="${FILROUGE_ARTIFACTS:-$PWD/artifacts}"
 step() { echo; echo "== $* ($(( $(date +%s) - start ))s)"; }
 
+# The build directory outlives clones (see env.sh), and every rebuild leaves its old
+# test binaries and incremental caches behind: left alone they filled an 80 GB disk.
+# What has not been touched for two days goes; cargo rebuilds anything still needed.
+step "prune stale build outputs"
+if [ -d "$CARGO_TARGET_DIR/debug/deps" ]; then
+  find "$CARGO_TARGET_DIR/debug/deps" -maxdepth 1 -type f ! -name '*.*' -mtime +2 -delete
+fi
+if [ -d "$CARGO_TARGET_DIR/debug/incremental" ]; then
+  find "$CARGO_TARGET_DIR/debug/incremental" -mindepth 1 -maxdepth 1 -mtime +2 -exec rm -rf {} +
+fi
+
 step "cargo fmt --check"
 cargo fmt --all -- --check
 
