@@ -221,14 +221,7 @@ fn revoking_a_phone_starts_a_key_epoch_it_can_never_read() -> anyhow::Result<()>
 fn the_recovery_key_brings_the_team_back_when_every_device_is_lost() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
     let (server, fingerprint) = TestServer::start_tls(dir.path())?;
-    let laptop = open_device(dir.path(), "laptop")?;
-    laptop.enrol(Enrol {
-        server_url: server.url.clone(),
-        code: server.enrolment_code(Role::Coordinateur)?,
-        device_name: "Portable".into(),
-        server_pin: Some(fingerprint.clone()),
-        team_secret: None,
-    })?;
+    let laptop = first_coordinator(&server, dir.path(), &fingerprint)?;
     let phone = invited(&laptop, dir.path(), "phone")?;
     record(&laptop, "Avant la clé")?;
     sync(&laptop)?;
