@@ -18,8 +18,9 @@ sudo_cmd=()
 packages=(build-essential pkg-config curl file libssl-dev libwebkit2gtk-4.1-dev
   libxdo-dev libayatana-appindicator3-dev librsvg2-dev libdbus-1-dev)
 if [ "$want_test" = 1 ]; then
-  # gnome-keyring: a Secret Service for the keystore test, under dbus-run-session.
-  packages+=(xvfb xauth webkit2gtk-driver gnome-keyring dbus-daemon)
+  # gnome-keyring: a Secret Service for the keystore test, under dbus-run-session;
+  # postgresql: the binaries of the throwaway cluster scripts/with-postgres.sh starts.
+  packages+=(xvfb xauth webkit2gtk-driver gnome-keyring dbus-daemon postgresql)
 fi
 missing=()
 for p in "${packages[@]}"; do

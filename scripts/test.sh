@@ -42,12 +42,13 @@ step "tests"
 mkdir -p "$FILROUGE_ARTIFACTS"
 # The keystore's test needs a Secret Service: it runs in the next step, in a D-Bus
 # session of its own.
+# A throwaway PostgreSQL cluster serves the PostgreSQL storage's tests.
 if command -v cargo-nextest >/dev/null; then
-  xvfb-run -a -s "-screen 0 1920x1080x24" \
+  bash scripts/with-postgres.sh xvfb-run -a -s "-screen 0 1920x1080x24" \
     cargo nextest run --workspace --locked --run-ignored all --no-fail-fast \
     -E 'not test(/needs_secret_service/)'
 else
-  xvfb-run -a -s "-screen 0 1920x1080x24" \
+  bash scripts/with-postgres.sh xvfb-run -a -s "-screen 0 1920x1080x24" \
     cargo test --workspace --locked --no-fail-fast -- --include-ignored \
     --skip needs_secret_service
 fi

@@ -99,6 +99,11 @@ enum Command {
         /// counts, no names) over plain HTTP on this address, e.g. 127.0.0.1:9187.
         #[arg(long)]
         metrics_listen: Option<SocketAddr>,
+        /// Keeps the teams in this PostgreSQL database instead of the SQLite file, e.g.
+        /// `host=/run/postgresql dbname=filrouge` (a Unix socket or a loopback address:
+        /// the connection carries no TLS). Several `filrouge serve` may share it.
+        #[arg(long, env = "FILROUGE_POSTGRES")]
+        postgres: Option<String>,
     },
     /// Prints a new single-use enrolment code for the team.
     Code {
@@ -108,6 +113,9 @@ enum Command {
         /// The role the enrolled device gets.
         #[arg(long, value_enum, default_value_t = RoleArg::Intervenant)]
         role: RoleArg,
+        /// The server's PostgreSQL database, if it keeps its teams there.
+        #[arg(long, env = "FILROUGE_POSTGRES")]
+        postgres: Option<String>,
     },
     /// Copies the server's database to FILE while the server runs (SQLite online backup).
     Backup {
@@ -339,16 +347,21 @@ fn main() -> anyhow::Result<()> {
             tls_key,
             insecure_http,
             metrics_listen,
+            postgres,
         } => {
             let tls = match (tls_cert, tls_key, insecure_http) {
                 (_, _, true) => Tls::Insecure,
                 (Some(cert), Some(key), false) => Tls::Ca { cert, key },
                 _ => Tls::SelfMade,
             };
-            serve(&data, listen, tls, metrics_listen)
+            serve(&data, postgres.as_deref(), listen, tls, metrics_listen)
         }
-        Command::Code { data, role } => {
-            let server = open(&data)?;
+        Command::Code {
+            data,
+            role,
+            postgres,
+        } => {
+            let server = open(&data, postgres.as_deref())?;
             let team = server.ensure_team(DEFAULT_TEAM)?;
             let code = server.create_enrolment_code(&team.id, role.into())?;
             println!("{code}");
@@ -460,7 +473,12 @@ fn main() -> anyhow::Result<()> {
     }
 }
 
-fn open(data: &Path) -> anyhow::Result<TeamServer> {
+/// The server on its database: PostgreSQL at `postgres` if given, else the SQLite file
+/// in `data`.
+fn open(data: &Path, postgres: Option<&str>) -> anyhow::Result<TeamServer> {
+    if let Some(url) = postgres {
+        return TeamServer::connect_postgres(url).context("connecting to PostgreSQL");
+    }
     std::fs::create_dir_all(data)
         .with_context(|| format!("creating the data directory {}", data.display()))?;
     let path = data.join(SERVER_DB);
@@ -479,15 +497,21 @@ enum Tls {
 
 fn serve(
     data: &Path,
+    postgres: Option<&str>,
     listen: SocketAddr,
     tls: Tls,
     metrics: Option<SocketAddr>,
 ) -> anyhow::Result<()> {
     std::fs::create_dir_all(data)
         .with_context(|| format!("creating the data directory {}", data.display()))?;
-    // Held until the process ends: `filrouge restore` refuses to run meanwhile.
-    let _lock = backup::lock(data)?;
-    let server = open(data)?;
+    // Held until the process ends: `filrouge restore` refuses to run meanwhile. Not
+    // with PostgreSQL, where several processes share the database (and the restore
+    // is PostgreSQL's own).
+    let _lock = match postgres {
+        None => Some(backup::lock(data)?),
+        Some(_) => None,
+    };
+    let server = open(data, postgres)?;
     let team = server.ensure_team(DEFAULT_TEAM)?;
     let code = server.create_enrolment_code(&team.id, Role::Coordinateur)?;
     let identity = match &tls {
@@ -537,9 +561,13 @@ fn serve(
         }
         banner += &format!(
             "Lien d'invitation (à coller dans l'application) : {}\n\
-             Autres codes : filrouge code --data {}\n",
+             Autres codes : filrouge code {}\n",
             filrouge_model::invite::invite_link(&url, &code, pin, None),
-            data.display()
+            // The database's address may hold a password: not printed.
+            match postgres {
+                Some(_) => "--postgres URL (la même base)".to_owned(),
+                None => format!("--data {}", data.display()),
+            }
         );
         if identity.is_none() {
             banner += "ATTENTION : HTTP sans chiffrement (--insecure-http).\n";

@@ -148,6 +148,14 @@ pub enum ServerError {
         #[source]
         source: rusqlite::Error,
     },
+    /// A PostgreSQL call failed.
+    #[error("PostgreSQL failed while trying to {operation}: {reason}")]
+    Postgres {
+        /// What the server was doing, e.g. `append changes`.
+        operation: &'static str,
+        /// The SQLSTATE and primary message (never the detail, which can quote values).
+        reason: String,
+    },
     /// The database was written by a newer server, whose schema this one does not know.
     #[error("the database schema is at version {found}; this server knows up to {known}")]
     SchemaTooNew {
@@ -236,6 +244,7 @@ impl ServerError {
             }
             E::Random { .. }
             | E::Sqlite { .. }
+            | E::Postgres { .. }
             | E::SchemaTooNew { .. }
             | E::Corrupt { .. }
             | E::Compression { .. }

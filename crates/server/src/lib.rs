@@ -9,7 +9,8 @@
 //! without touching it. The wire types live in [`filrouge_model::sync`].
 //!
 //! Inside, data flows one way: [`http`] (extractors, handlers) → [`TeamServer`]
-//! (validation, secrets, clock) → [`Storage`] ([`SqliteStorage`] today). Only hashes of
+//! (validation, secrets, clock) → [`Storage`] ([`SqliteStorage`], or [`PostgresStorage`]
+//! for many teams and several server processes). Only hashes of
 //! tokens and codes are stored, and logs carry ids, never names or content.
 //!
 //! ```no_run
@@ -49,5 +50,5 @@ pub use coordinator::INVITE_CODE_TTL_MS;
 pub use error::ServerError;
 pub use http::{serve, serve_metrics};
 pub use service::{BODY_IDLE_TIMEOUT, ENROLMENT_CODE_TTL_MS, MAX_PULL_CHANGES, TeamServer};
-pub use storage::{Device, Role, SqliteStorage, Storage, Team};
+pub use storage::{Device, PostgresStorage, Role, SqliteStorage, Storage, Team};
 pub use tls::{TlsIdentity, serve_tls, serve_tls_limited};

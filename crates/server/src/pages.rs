@@ -22,9 +22,12 @@
 //! The decompressed page is byte for byte the page [`wire::encode_pull`] makes of
 //! [`TeamServer::pull`](crate::TeamServer::pull)'s answer (a test holds it to that): the
 //! same entries, cut at the same place by the same budget, so nothing about paging
-//! changes for a device. An erasure deletes changes from sealed blocks; the service then
-//! drops the team's cached blocks ([`BlockCache::forget_team`]) before it answers, and a
-//! block read before the erasure can no longer be stored (a per-team generation).
+//! changes for a device. An erasure deletes changes from sealed blocks, and moves the
+//! log's erasure generation in its transaction ([`Storage::generation`]): a page reads
+//! the generation before any row and uses only blocks cached under it, so a block read
+//! before an erasure is never served after it, even by another server process on the
+//! same PostgreSQL database. The process that erased also drops the team's blocks at
+//! once ([`BlockCache::forget_team`]).
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -60,6 +63,8 @@ struct Block {
     data_bytes: u64,
     first_seq: u64,
     last_seq: u64,
+    /// The log's erasure generation when it was read ([`Storage::generation`]).
+    generation: u64,
     /// A zstd frame of its entries, without the first entry's seq delta.
     frame: Vec<u8>,
 }
@@ -76,9 +81,6 @@ struct Inner {
     /// Insertion order, for eviction.
     order: VecDeque<(String, u64)>,
     bytes: usize,
-    /// Bumped by each erasure in the team: a block read under an older generation may
-    /// hold erased changes and is not stored.
-    generations: HashMap<String, u64>,
 }
 
 impl BlockCache {
@@ -86,10 +88,10 @@ impl BlockCache {
         self.inner.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Drops every cached block of `team_id`. Called after an erasure commits.
+    /// Drops every cached block of `team_id`. Called after an erasure commits, to free
+    /// them at once; the generation would keep them from being served anyway.
     pub fn forget_team(&self, team_id: &str) {
         let mut inner = self.lock();
-        *inner.generations.entry(team_id.to_owned()).or_default() += 1;
         let gone: Vec<(String, u64)> = inner
             .blocks
             .keys()
@@ -104,21 +106,23 @@ impl BlockCache {
         inner.order.retain(|(team, _)| team != team_id);
     }
 
-    /// Sealed block `index` of the team's log, read and compressed if not cached.
+    /// Sealed block `index` of the team's log, read and compressed if not cached under
+    /// `generation`, which the caller read from the storage before any of the log's
+    /// rows: a block is kept under the generation read before its rows, so one read
+    /// before an erasure (by this process or another) is never served after it.
     fn block(
         &self,
         storage: &dyn Storage,
         team_id: &str,
         index: u64,
+        generation: u64,
     ) -> Result<Arc<Block>, ServerError> {
         let key = (team_id.to_owned(), index);
-        let generation = {
-            let inner = self.lock();
-            if let Some(block) = inner.blocks.get(&key) {
-                return Ok(Arc::clone(block));
-            }
-            inner.generations.get(team_id).copied().unwrap_or(0)
-        };
+        if let Some(block) = self.lock().blocks.get(&key)
+            && block.generation == generation
+        {
+            return Ok(Arc::clone(block));
+        }
         // Read and compressed outside the lock: two pulls may both build it, once.
         let start = index * BLOCK_SEQS;
         let read = storage.changes_after(team_id, start, u64::MAX, BLOCK_SEQS as usize)?;
@@ -136,14 +140,20 @@ impl BlockCache {
             data_bytes: changes.iter().map(|c| c.blob.data.len() as u64).sum(),
             first_seq: changes.first().map_or(0, |c| c.seq),
             last_seq: changes.last().map_or(0, |c| c.seq),
+            generation,
             frame: compress(&entries, BLOCK_LEVEL)?,
         });
         let mut inner = self.lock();
-        if inner.generations.get(team_id).copied().unwrap_or(0) == generation
-            && !inner.blocks.contains_key(&key)
-        {
+        let stale = inner
+            .blocks
+            .get(&key)
+            .map(|cached| cached.generation < generation);
+        if stale != Some(false) {
+            if let Some(old) = inner.blocks.insert(key.clone(), Arc::clone(&block)) {
+                inner.bytes -= old.frame.len();
+                inner.order.retain(|k| k != &key);
+            }
             inner.bytes += block.frame.len();
-            inner.blocks.insert(key.clone(), Arc::clone(&block));
             inner.order.push_back(key);
             while inner.bytes > CACHE_BYTES {
                 let Some(old) = inner.order.pop_front() else {
@@ -179,6 +189,8 @@ pub fn page(
     max_changes: usize,
 ) -> Result<Vec<u8>, ServerError> {
     let max_changes = max_changes.max(1);
+    // Read before the head and any row: see `BlockCache::block`.
+    let generation = storage.generation(team_id)?;
     let head = storage.head(team_id)?;
     let mut pieces = Vec::new();
     let (mut at, mut previous, mut count, mut bytes) = (after, 0u64, 0usize, 0u64);
@@ -190,7 +202,7 @@ pub fn page(
         }
         let end = (at / BLOCK_SEQS + 1) * BLOCK_SEQS;
         if at % BLOCK_SEQS == 0 && end <= head {
-            let block = cache.block(storage, team_id, at / BLOCK_SEQS)?;
+            let block = cache.block(storage, team_id, at / BLOCK_SEQS, generation)?;
             let fits = bytes.saturating_add(block.data_bytes) <= max_bytes
                 && count + block.count <= max_changes;
             if block.count == 0 {

@@ -81,6 +81,17 @@ impl TeamServer {
         ))
     }
 
+    /// A server on the PostgreSQL database at `url` (see
+    /// [`PostgresStorage::connect`](crate::storage::PostgresStorage::connect)),
+    /// with the system clock.
+    pub fn connect_postgres(url: &str) -> Result<TeamServer, ServerError> {
+        let storage = crate::storage::PostgresStorage::connect(url)?;
+        Ok(TeamServer::with_storage(
+            Arc::new(storage),
+            Arc::new(SystemClock),
+        ))
+    }
+
     /// A server on any storage and clock (tests pass a [`crate::ManualClock`]).
     pub fn with_storage(storage: Arc<dyn Storage>, clock: Arc<dyn Clock>) -> TeamServer {
         TeamServer {

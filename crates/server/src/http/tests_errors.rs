@@ -340,6 +340,9 @@ impl Storage for BrokenStorage {
     fn head(&self, _: &str) -> Result<u64, ServerError> {
         broken()
     }
+    fn generation(&self, _: &str) -> Result<u64, ServerError> {
+        broken()
+    }
     fn revoke_device(&self, _: &str, _: i64) -> Result<Option<Device>, ServerError> {
         broken()
     }

@@ -7,9 +7,10 @@
 //! transaction, so a crash never leaves a code used without its device or half a push.
 //! Methods are synchronous; async callers run them on a blocking thread.
 //!
-//! [`SqliteStorage`] is the one backend today. A PostgreSQL backend would implement the
-//! same trait and pass the same story, `storage::suite` (built for tests, or with the
-//! `storage-suite` feature).
+//! [`SqliteStorage`] is the embedded default; [`PostgresStorage`] serves a
+//! département's many teams and several server processes on one database. Both pass
+//! the same story, `storage::suite` (built for tests, or with the `storage-suite`
+//! feature).
 
 use std::collections::BTreeMap;
 
@@ -18,6 +19,7 @@ use filrouge_model::sync::{ChangeBlob, PublishedKey, PulledChange, SealedEpochKe
 
 use crate::error::ServerError;
 
+pub mod postgres;
 mod sqlite;
 #[cfg(any(test, feature = "storage-suite"))]
 pub mod suite;
@@ -26,6 +28,7 @@ pub mod suite_access;
 #[cfg(any(test, feature = "storage-suite"))]
 pub mod suite_batches;
 
+pub use postgres::PostgresStorage;
 pub use sqlite::{BackupSummary, Carried, SqliteStorage};
 
 pub use filrouge_model::sync::Role;
@@ -202,6 +205,17 @@ pub fn check_replacement(
     docs.sort();
     docs.dedup();
     Ok(docs)
+}
+
+/// The distinct records a sealed batch's clear header lists; `None` for a blob that is
+/// not a batch. Every backend notes them at append, to find the batches an erasure
+/// must re-seal.
+pub(crate) fn batch_docs(kind: &str, data: &[u8]) -> Option<std::collections::BTreeSet<String>> {
+    if kind != filrouge_model::sync::BATCH_KIND {
+        return None;
+    }
+    let header = read_batch_header(data).ok()?;
+    Some(header.members.into_iter().map(|m| m.doc_id).collect())
 }
 
 /// What an erasure did.
@@ -434,6 +448,11 @@ pub trait Storage: Send + Sync {
 
     /// The highest sequence number in the team's log (0 for an empty log).
     fn head(&self, team_id: &str) -> Result<u64, ServerError>;
+
+    /// The team log's erasure generation: it grows with each erasure, in the
+    /// erasure's transaction, and never otherwise. A block of the log cached under an
+    /// older generation may hold erased changes, whichever server process cached it.
+    fn generation(&self, team_id: &str) -> Result<u64, ServerError>;
 
     /// The team's changes with a sequence number above `after`, in order, paged by
     /// [`PageFill::new`]`(max_bytes, max_changes)`.

@@ -436,8 +436,14 @@ pub fn erasure_deletes_refuses_and_never_lowers_the_log(
     };
     let page = [blob("k1", "keep"), blob("e1", "gone"), blob("e2", "gone")];
     storage.append_changes(&team.id, &device.id, &page, 1)?;
+    let generation = storage.generation(&team.id)?;
 
     let erasure = storage.erase_document(&team.id, "gone", &device.id, 2, HeldBatchesRule::Drop)?;
+    assert_eq!(
+        storage.generation(&team.id)?,
+        generation + 1,
+        "an erasure moves the generation cached blocks are kept under"
+    );
     assert_eq!((erasure.seq, erasure.deleted), (4, 2));
     let log = storage.changes_after(&team.id, 0, u64::MAX, 100)?;
     let entries: Vec<(u64, &str, &str)> = log
@@ -462,6 +468,11 @@ pub fn erasure_deletes_refuses_and_never_lowers_the_log(
     )?;
     assert_eq!(late.refused, vec![blob("e3", "gone").hash]);
     assert_eq!(late.stored, 1);
+    assert_eq!(
+        storage.generation(&team.id)?,
+        generation + 1,
+        "neither a repeated erasure nor an append moves it"
+    );
     let tail = storage.changes_after(&team.id, 4, u64::MAX, 100)?;
     assert_eq!(tail.changes.len(), 1);
     assert_eq!(

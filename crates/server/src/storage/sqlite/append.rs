@@ -159,7 +159,7 @@ fn store_page(
             continue;
         }
         // A batch touching an erased record is refused whole, naming each such record.
-        let docs = super::batches::batch_docs(&change.kind, &change.data);
+        let docs = crate::storage::batch_docs(&change.kind, &change.data);
         if let Some(docs) = &docs {
             let mut refused = false;
             for doc in docs {

@@ -4,22 +4,13 @@
 
 use std::collections::BTreeSet;
 
-use filrouge_model::sync::{BATCH_KIND, HeldBatch, read_batch_header};
+use filrouge_model::sync::HeldBatch;
 use rusqlite::{Connection, params};
 use sha2::{Digest as _, Sha256};
 
 use super::schema::During;
 use crate::error::ServerError;
 use crate::storage::{HeldBatchesRule, check_replacement};
-
-/// The distinct records a batch's header lists; `None` for a blob that is not a batch.
-pub(super) fn batch_docs(kind: &str, data: &[u8]) -> Option<BTreeSet<String>> {
-    if kind != BATCH_KIND {
-        return None;
-    }
-    let header = read_batch_header(data).ok()?;
-    Some(header.members.into_iter().map(|m| m.doc_id).collect())
-}
 
 /// Notes that the batch numbered `seq` holds `docs`.
 pub(super) fn note_batch(

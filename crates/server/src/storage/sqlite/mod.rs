@@ -650,6 +650,18 @@ impl Storage for SqliteStorage {
     fn head(&self, team_id: &str) -> Result<u64, ServerError> {
         read_head(&self.reader(), team_id)
     }
+
+    fn generation(&self, team_id: &str) -> Result<u64, ServerError> {
+        // The count of the team's erasures: an erasure adds one row, nothing else
+        // adds or removes any (a restore replaces the file with the server stopped).
+        let count: i64 = self
+            .reader()
+            .prepare_cached("SELECT COUNT(*) FROM erasures WHERE team_id = ?1")
+            .during("read the erasure generation")?
+            .query_row([team_id], |r| r.get(0))
+            .during("read the erasure generation")?;
+        Ok(u64::try_from(count).unwrap_or(0))
+    }
 }
 
 /// The sequence number the team's next entry takes. Only under the write lock (in a

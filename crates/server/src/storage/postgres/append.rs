@@ -1,0 +1,298 @@
+//! Appends to the team logs on PostgreSQL, committed in groups.
+//!
+//! As on SQLite ([`crate::storage::SqliteStorage`]'s `append`), a push waiting for the
+//! writer connection leaves its page in a queue, and whoever holds the writer next
+//! stores every waiting page in one transaction, a savepoint each, and commits once: one
+//! WAL flush for many pushes. The transaction first locks the row of every team in the
+//! group, in id order (two processes' groups never deadlock), reading each team's next
+//! sequence number; each page then costs four statements whatever its size: which of
+//! its records are erased, which of its hashes the log holds, the rows inserted from
+//! arrays, and the records its sealed batches hold. The counters are written back
+//! before the commit.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use filrouge_model::sync::{ChangeBlob, erasure_hash};
+use postgres::{Client, Transaction};
+
+use super::PostgresStorage;
+use super::schema::{Counter, During, lock_team};
+use crate::error::ServerError;
+use crate::storage::AppendOutcome;
+
+/// Pages of changes waiting for the writer.
+#[derive(Debug, Default)]
+pub(super) struct AppendQueue {
+    waiting: Mutex<Vec<Arc<Job>>>,
+}
+
+impl AppendQueue {
+    fn waiting(&self) -> MutexGuard<'_, Vec<Arc<Job>>> {
+        self.waiting.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// One push's page and, once committed, what became of it.
+#[derive(Debug)]
+struct Job {
+    team_id: String,
+    device_id: String,
+    changes: Vec<ChangeBlob>,
+    now_ms: i64,
+    outcome: Mutex<Option<Result<AppendOutcome, ServerError>>>,
+}
+
+impl Job {
+    fn outcome(&self) -> MutexGuard<'_, Option<Result<AppendOutcome, ServerError>>> {
+        self.outcome.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+impl PostgresStorage {
+    /// [`crate::storage::Storage::append_changes`], committed with whatever other pages
+    /// are waiting.
+    pub(super) fn append_in_group(
+        &self,
+        team_id: &str,
+        device_id: &str,
+        changes: &[ChangeBlob],
+        now_ms: i64,
+    ) -> Result<AppendOutcome, ServerError> {
+        let job = Arc::new(Job {
+            team_id: team_id.to_owned(),
+            device_id: device_id.to_owned(),
+            changes: changes.to_vec(),
+            now_ms,
+            outcome: Mutex::new(None),
+        });
+        self.appends.waiting().push(Arc::clone(&job));
+        let mut client = match self.writer() {
+            Ok(client) => client,
+            Err(e) => {
+                // Not stored and not to be stored later by another push's group.
+                self.appends.waiting().retain(|j| !Arc::ptr_eq(j, &job));
+                return Err(e);
+            }
+        };
+        // The writer held the lock until its commit: a page it took is stored now.
+        if let Some(outcome) = job.outcome().take() {
+            return outcome;
+        }
+        let mut group = std::mem::take(&mut *self.appends.waiting());
+        if !group.iter().any(|j| Arc::ptr_eq(j, &job)) {
+            group.push(Arc::clone(&job));
+        }
+        let outcomes = commit_group(&mut client, &group);
+        for (other, outcome) in group.iter().zip(outcomes) {
+            *other.outcome() = Some(outcome);
+        }
+        drop(client);
+        job.outcome().take().unwrap_or(Err(ServerError::Corrupt {
+            what: "an append's outcome",
+        }))
+    }
+}
+
+/// Stores every page of `group` in one transaction; one outcome per page, in order.
+fn commit_group(
+    client: &mut Client,
+    group: &[Arc<Job>],
+) -> Vec<Result<AppendOutcome, ServerError>> {
+    let all_fail = |e: &ServerError| group.iter().map(|_| Err(copy(e))).collect();
+    let mut tx = match client.transaction().during("begin append") {
+        Ok(tx) => tx,
+        Err(e) => return all_fail(&e),
+    };
+    let teams: BTreeSet<&str> = group.iter().map(|j| j.team_id.as_str()).collect();
+    // Each team's next number, read under its row's lock; a team that does not exist
+    // is absent, and its pages fail alone.
+    let mut next: HashMap<String, i64> = HashMap::new();
+    let mut unknown: HashSet<&str> = HashSet::new();
+    for team in teams {
+        match lock_team(&mut tx, team, Counter::NextSeq) {
+            Ok(seq) => {
+                next.insert(team.to_owned(), seq);
+            }
+            Err(ServerError::UnknownTeam { .. }) => {
+                unknown.insert(team);
+            }
+            Err(e) => return all_fail(&e),
+        }
+    }
+    let first = next.clone();
+    let mut outcomes = Vec::with_capacity(group.len());
+    for job in group {
+        if unknown.contains(job.team_id.as_str()) {
+            outcomes.push(Err(ServerError::UnknownTeam {
+                team_id: job.team_id.clone(),
+            }));
+            continue;
+        }
+        let seq = next.get(&job.team_id).copied().unwrap_or(1);
+        let outcome = tx
+            .transaction()
+            .during("begin a page")
+            .and_then(|mut page| {
+                let (outcome, after) = store_page(&mut page, job, seq)?;
+                page.commit().during("end a page")?;
+                Ok((outcome, after))
+            });
+        outcomes.push(outcome.map(|(outcome, after)| {
+            next.insert(job.team_id.clone(), after);
+            outcome
+        }));
+    }
+    for (team, seq) in &next {
+        if first.get(team) == Some(seq) {
+            continue;
+        }
+        if let Err(e) = tx
+            .execute("UPDATE teams SET next_seq = $2 WHERE id = $1", &[team, seq])
+            .during("move a log's counter")
+        {
+            return all_fail(&e);
+        }
+    }
+    match tx.commit().during("commit append") {
+        Ok(()) => outcomes,
+        Err(e) => all_fail(&e),
+    }
+}
+
+/// Stores the page's changes the log lacks from number `seq` on; refuses changes to
+/// erased records and batches holding one. Answers the outcome and the next number.
+fn store_page(
+    tx: &mut Transaction<'_>,
+    job: &Job,
+    mut seq: i64,
+) -> Result<(AppendOutcome, i64), ServerError> {
+    let team_id = job.team_id.as_str();
+    let batch_docs: Vec<Option<BTreeSet<String>>> = job
+        .changes
+        .iter()
+        .map(|c| crate::storage::batch_docs(&c.kind, &c.data))
+        .collect();
+    let mut docs: Vec<&str> = job.changes.iter().map(|c| c.doc_id.as_str()).collect();
+    docs.extend(batch_docs.iter().flatten().flatten().map(String::as_str));
+    docs.sort_unstable();
+    docs.dedup();
+    let erased: HashSet<String> = tx
+        .query(
+            "SELECT doc_id FROM erasures WHERE team_id = $1 AND doc_id = ANY($2)",
+            &[&team_id, &docs],
+        )
+        .during("check erasures")?
+        .iter()
+        .map(|r| r.try_get(0))
+        .collect::<Result<_, _>>()
+        .during("check erasures")?;
+    let hashes: Vec<&str> = job.changes.iter().map(|c| c.hash.as_str()).collect();
+    let mut held: HashSet<String> = tx
+        .query(
+            "SELECT hash FROM changes WHERE team_id = $1 AND hash = ANY($2)",
+            &[&team_id, &hashes],
+        )
+        .during("check held changes")?
+        .iter()
+        .map(|r| r.try_get(0))
+        .collect::<Result<_, _>>()
+        .during("check held changes")?;
+
+    let mut outcome = AppendOutcome::default();
+    let mut rows = Rows::default();
+    for (change, in_batch) in job.changes.iter().zip(&batch_docs) {
+        if erased.contains(&change.doc_id) {
+            outcome.refused.push(change.hash.clone());
+            continue;
+        }
+        if let Some(in_batch) = in_batch {
+            let gone: Vec<&String> = in_batch.iter().filter(|d| erased.contains(*d)).collect();
+            if !gone.is_empty() {
+                outcome
+                    .refused
+                    .extend(gone.into_iter().map(|d| erasure_hash(d)));
+                outcome.refused_batches.push(change.hash.clone());
+                continue;
+            }
+        }
+        // A hash seen earlier in the page counts as held, as the log's uniqueness would.
+        if !held.insert(change.hash.clone()) {
+            outcome.already_held += 1;
+            continue;
+        }
+        rows.seqs.push(seq);
+        rows.hashes.push(&change.hash);
+        rows.docs.push(&change.doc_id);
+        rows.kinds.push(&change.kind);
+        rows.sizes
+            .push(i64::try_from(change.data.len()).unwrap_or(i64::MAX));
+        rows.data.push(&change.data);
+        for doc in in_batch.iter().flatten() {
+            rows.batch_docs.push(doc);
+            rows.batch_seqs.push(seq);
+        }
+        seq += 1;
+        outcome.stored += 1;
+    }
+    if !rows.seqs.is_empty() {
+        tx.execute(
+            "INSERT INTO changes
+                 (team_id, seq, hash, doc_id, kind, device_id, size, data, received_at)
+             SELECT $1, s, h, d, k, $2, z, b, $3
+               FROM UNNEST($4::BIGINT[], $5::TEXT[], $6::TEXT[], $7::TEXT[], $8::BIGINT[],
+                           $9::BYTEA[]) AS u(s, h, d, k, z, b)",
+            &[
+                &team_id,
+                &job.device_id,
+                &job.now_ms,
+                &rows.seqs,
+                &rows.hashes,
+                &rows.docs,
+                &rows.kinds,
+                &rows.sizes,
+                &rows.data,
+            ],
+        )
+        .during("append changes")?;
+    }
+    if !rows.batch_docs.is_empty() {
+        tx.execute(
+            "INSERT INTO batch_docs (team_id, doc_id, seq)
+             SELECT $1, d, s FROM UNNEST($2::TEXT[], $3::BIGINT[]) AS u(d, s)
+             ON CONFLICT DO NOTHING",
+            &[&team_id, &rows.batch_docs, &rows.batch_seqs],
+        )
+        .during("note a batch's records")?;
+    }
+    Ok((outcome, seq))
+}
+
+/// The columns of a page's new rows, sent as arrays in one statement.
+#[derive(Default)]
+struct Rows<'a> {
+    seqs: Vec<i64>,
+    hashes: Vec<&'a str>,
+    docs: Vec<&'a str>,
+    kinds: Vec<&'a str>,
+    sizes: Vec<i64>,
+    data: Vec<&'a [u8]>,
+    batch_docs: Vec<&'a str>,
+    batch_seqs: Vec<i64>,
+}
+
+/// The same failure for another page of the group.
+fn copy(error: &ServerError) -> ServerError {
+    match error {
+        ServerError::Postgres { operation, reason } => ServerError::Postgres {
+            operation,
+            reason: reason.clone(),
+        },
+        ServerError::UnknownTeam { team_id } => ServerError::UnknownTeam {
+            team_id: team_id.clone(),
+        },
+        _ => ServerError::Corrupt {
+            what: "an append's outcome",
+        },
+    }
+}

@@ -1,0 +1,607 @@
+//! [`Storage`] on PostgreSQL: the team server's scale-out database, for a département's
+//! many teams and for several server processes on one database.
+//!
+//! Each process holds one writer connection behind a mutex, where pushes waiting for it
+//! are committed together as on SQLite (`append.rs`), and a few reader connections for
+//! pulls and token checks. Several processes may share the database: every number a
+//! team hands out (its log's sequence numbers, its access entries') is a counter column
+//! of the team's row, read and moved under that row's lock in the transaction that uses
+//! it, so numbers are dense and a transaction holding a later number always commits
+//! after the one holding an earlier number: a change never becomes visible below a
+//! number a device has already read (a plain sequence would commit out of order).
+//! Writers lock team rows in id order, so two groups of pushes never deadlock.
+//!
+//! The driver is the synchronous `postgres` crate: the trait is synchronous and called
+//! from blocking threads. Connections are made without TLS, so the database must be
+//! reached over a Unix socket or a loopback address ([`PostgresStorage::connect`]
+//! refuses any other host); the schema is in `schema.rs`.
+//!
+//! Erasure deletes the rows in the erasure's transaction; PostgreSQL keeps the dead
+//! row versions' bytes until VACUUM reuses their space, which autovacuum does soon on
+//! a busy table, and a sealed team's blobs are ciphertext the server cannot read.
+
+use std::collections::BTreeMap;
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+use filrouge_model::sync::{HeldBatch, PublishedKey, SealedEpochKey, TeamAccessEntry};
+use postgres::config::Host;
+use postgres::{Client, Config, NoTls};
+
+use super::{
+    AccessRow, AppendOutcome, ChangePage, Device, Erasure, HeldBatchesRule, KeyHolder, NewDevice,
+    NewEnrolmentCode, Redemption, Storage, Team,
+};
+use crate::error::ServerError;
+
+mod access;
+mod append;
+mod keys;
+mod log;
+mod schema;
+/// Fresh databases on the throwaway cluster the test script starts, for this crate's
+/// tests and the cross-process tests of the tests crate.
+#[cfg(any(test, feature = "storage-suite"))]
+pub mod testing;
+#[cfg(test)]
+mod tests;
+
+use schema::{Counter, DEVICE_COLUMNS, During, TEAM_COLUMNS, lock_team, read_device, read_team};
+
+/// Reader connections beside the writer, per process.
+const READERS: usize = 3;
+
+/// The team server's storage in a PostgreSQL database.
+pub struct PostgresStorage {
+    config: Config,
+    /// Writes, and the reads a write transaction needs.
+    writer: Mutex<Client>,
+    /// Reads that need no transaction with a write (pulls, token checks).
+    readers: Vec<Mutex<Client>>,
+    /// Pushes waiting for the writer, committed together (see [`append`]).
+    appends: append::AppendQueue,
+}
+
+impl std::fmt::Debug for PostgresStorage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PostgresStorage").finish_non_exhaustive()
+    }
+}
+
+impl PostgresStorage {
+    /// Connects to the database at `url` (a `postgresql://` URL or `key=value` pairs)
+    /// and brings its schema up to date. Refused unless every host is a Unix socket or
+    /// a loopback address: the connection carries no TLS.
+    pub fn connect(url: &str) -> Result<PostgresStorage, ServerError> {
+        let config: Config = url
+            .parse()
+            .map_err(|e: postgres::Error| ServerError::Postgres {
+                operation: "read the database URL",
+                reason: e.to_string(),
+            })?;
+        for host in config.get_hosts() {
+            if let Host::Tcp(name) = host
+                && !is_loopback(name)
+            {
+                return Err(ServerError::Postgres {
+                    operation: "check the database address",
+                    reason: "only a Unix socket or a loopback address is accepted: \
+                             the connection is not encrypted"
+                        .to_owned(),
+                });
+            }
+        }
+        let mut writer = open(&config)?;
+        schema::migrate(&mut writer)?;
+        let readers = (0..READERS)
+            .map(|_| open(&config).map(Mutex::new))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(PostgresStorage {
+            config,
+            writer: Mutex::new(writer),
+            readers,
+            appends: append::AppendQueue::default(),
+        })
+    }
+
+    /// The writer connection, made again if the database closed it.
+    fn writer(&self) -> Result<MutexGuard<'_, Client>, ServerError> {
+        let guard = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
+        self.live(guard)
+    }
+
+    /// A reader connection: a free one, else the first.
+    fn reader(&self) -> Result<MutexGuard<'_, Client>, ServerError> {
+        let guard = self
+            .readers
+            .iter()
+            .find_map(|r| r.try_lock().ok())
+            .or_else(|| {
+                self.readers
+                    .first()
+                    .map(|r| r.lock().unwrap_or_else(PoisonError::into_inner))
+            });
+        match guard {
+            Some(guard) => self.live(guard),
+            None => self.writer(),
+        }
+    }
+
+    /// `guard`'s connection, replaced by a new one if it was closed (a database
+    /// restart): a request after the restart works again without restarting the server.
+    fn live<'a>(
+        &self,
+        mut guard: MutexGuard<'a, Client>,
+    ) -> Result<MutexGuard<'a, Client>, ServerError> {
+        if guard.is_closed() {
+            *guard = open(&self.config)?;
+        }
+        Ok(guard)
+    }
+}
+
+fn open(config: &Config) -> Result<Client, ServerError> {
+    config.connect(NoTls).during("connect to the database")
+}
+
+fn is_loopback(host: &str) -> bool {
+    host == "localhost"
+        || host
+            .trim_matches(|c| c == '[' || c == ']')
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+impl Storage for PostgresStorage {
+    fn create_team(&self, team: &Team) -> Result<(), ServerError> {
+        self.writer()?
+            .execute(
+                "INSERT INTO teams (id, name, created_at, log_id) VALUES ($1, $2, $3, $4)",
+                &[&team.id, &team.name, &team.created_at, &team.log_id],
+            )
+            .during("create a team")?;
+        Ok(())
+    }
+
+    fn ensure_team(&self, candidate: &Team) -> Result<Team, ServerError> {
+        let mut client = self.writer()?;
+        let mut tx = client.transaction().during("begin ensure team")?;
+        // Two processes starting on an empty database must not both create a team.
+        tx.execute("LOCK TABLE teams IN SHARE ROW EXCLUSIVE MODE", &[])
+            .during("lock the teams")?;
+        let first = tx
+            .query_opt(
+                &format!("SELECT {TEAM_COLUMNS} FROM teams ORDER BY created_at, ord LIMIT 1"),
+                &[],
+            )
+            .during("read the first team")?;
+        let team = match first {
+            Some(row) => read_team(&row)?,
+            None => {
+                tx.execute(
+                    "INSERT INTO teams (id, name, created_at, log_id) VALUES ($1, $2, $3, $4)",
+                    &[
+                        &candidate.id,
+                        &candidate.name,
+                        &candidate.created_at,
+                        &candidate.log_id,
+                    ],
+                )
+                .during("create a team")?;
+                candidate.clone()
+            }
+        };
+        tx.commit().during("commit ensure team")?;
+        Ok(team)
+    }
+
+    fn team(&self, team_id: &str) -> Result<Option<Team>, ServerError> {
+        self.reader()?
+            .query_opt(
+                &format!("SELECT {TEAM_COLUMNS} FROM teams WHERE id = $1"),
+                &[&team_id],
+            )
+            .during("read a team")?
+            .map(|row| read_team(&row))
+            .transpose()
+    }
+
+    fn teams(&self) -> Result<Vec<Team>, ServerError> {
+        self.reader()?
+            .query(
+                &format!("SELECT {TEAM_COLUMNS} FROM teams ORDER BY created_at, ord"),
+                &[],
+            )
+            .during("list teams")?
+            .iter()
+            .map(read_team)
+            .collect()
+    }
+
+    fn set_log_id(&self, team_id: &str, log_id: &str) -> Result<bool, ServerError> {
+        let changed = self
+            .writer()?
+            .execute(
+                "UPDATE teams SET log_id = $2 WHERE id = $1",
+                &[&team_id, &log_id],
+            )
+            .during("renew a log id")?;
+        Ok(changed == 1)
+    }
+
+    fn insert_enrolment_code(&self, code: &NewEnrolmentCode) -> Result<bool, ServerError> {
+        let inserted = self
+            .writer()?
+            .execute(
+                "INSERT INTO enrolment_codes (code_hash, team_id, role, expires_at, sealed_keys)
+                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (code_hash) DO NOTHING",
+                &[
+                    &code.code_hash,
+                    &code.team_id,
+                    &code.role.as_str(),
+                    &code.expires_at,
+                    &code.sealed_keys,
+                ],
+            )
+            .during("store an enrolment code")?;
+        Ok(inserted == 1)
+    }
+
+    fn redeem_enrolment_code(
+        &self,
+        code_hash: &str,
+        now_ms: i64,
+        device: &NewDevice,
+    ) -> Result<Redemption, ServerError> {
+        let mut client = self.writer()?;
+        let mut tx = client.transaction().during("begin enrolment")?;
+        // Locked, so two processes redeeming the same code at once enrol one device.
+        let code = tx
+            .query_opt(
+                "SELECT team_id, role, expires_at, used_at, sealed_keys FROM enrolment_codes
+                 WHERE code_hash = $1 FOR UPDATE",
+                &[&code_hash],
+            )
+            .during("read an enrolment code")?;
+        let Some(code) = code else {
+            return Ok(Redemption::Unknown);
+        };
+        let team_id: String = code.try_get(0).during("read an enrolment code")?;
+        let role: &str = code.try_get(1).during("read an enrolment code")?;
+        let role = super::Role::parse(role).ok_or(ServerError::Corrupt {
+            what: "enrolment_codes.role",
+        })?;
+        let expires_at: i64 = code.try_get(2).during("read an enrolment code")?;
+        let used_at: Option<i64> = code.try_get(3).during("read an enrolment code")?;
+        let sealed_keys: Option<Vec<u8>> = code.try_get(4).during("read an enrolment code")?;
+        if used_at.is_some() {
+            return Ok(Redemption::AlreadyUsed);
+        }
+        if now_ms >= expires_at {
+            return Ok(Redemption::Expired);
+        }
+        tx.execute(
+            "UPDATE enrolment_codes SET used_at = $2, sealed_keys = NULL WHERE code_hash = $1",
+            &[&code_hash, &now_ms],
+        )
+        .during("mark an enrolment code used")?;
+        tx.execute(
+            "INSERT INTO devices (id, team_id, name, role, token_hash, created_at, last_seen_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $6)",
+            &[
+                &device.id,
+                &team_id,
+                &device.name,
+                &role.as_str(),
+                &device.token_hash,
+                &now_ms,
+            ],
+        )
+        .during("create a device")?;
+        tx.commit().during("commit enrolment")?;
+        Ok(Redemption::Enrolled(
+            Device {
+                id: device.id.clone(),
+                team_id,
+                name: device.name.clone(),
+                role,
+                created_at: now_ms,
+                revoked_at: None,
+                last_seen_at: Some(now_ms),
+            },
+            sealed_keys,
+        ))
+    }
+
+    fn device_by_token_hash(&self, token_hash: &str) -> Result<Option<Device>, ServerError> {
+        self.reader()?
+            .query_opt(
+                &format!("SELECT {DEVICE_COLUMNS} FROM devices WHERE token_hash = $1"),
+                &[&token_hash],
+            )
+            .during("authenticate a device")?
+            .map(|row| read_device(&row))
+            .transpose()
+    }
+
+    fn devices(&self, team_id: &str) -> Result<Vec<Device>, ServerError> {
+        self.reader()?
+            .query(
+                &format!(
+                    "SELECT {DEVICE_COLUMNS} FROM devices WHERE team_id = $1
+                     ORDER BY created_at, ord"
+                ),
+                &[&team_id],
+            )
+            .during("list devices")?
+            .iter()
+            .map(read_device)
+            .collect()
+    }
+
+    fn touch_device(&self, device_id: &str, now_ms: i64) -> Result<(), ServerError> {
+        self.writer()?
+            .execute(
+                "UPDATE devices SET last_seen_at = $2
+                  WHERE id = $1 AND (last_seen_at IS NULL OR last_seen_at <= $2::BIGINT - $3::BIGINT)",
+                &[&device_id, &now_ms, &crate::storage::TOUCH_EVERY_MS],
+            )
+            .during("touch a device")?;
+        Ok(())
+    }
+
+    fn revoke_device(&self, device_id: &str, now_ms: i64) -> Result<Option<Device>, ServerError> {
+        let mut client = self.writer()?;
+        let mut tx = client.transaction().during("begin revocation")?;
+        tx.execute(
+            "UPDATE devices SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL",
+            &[&device_id, &now_ms],
+        )
+        .during("revoke a device")?;
+        let device = tx
+            .query_opt(
+                &format!("SELECT {DEVICE_COLUMNS} FROM devices WHERE id = $1"),
+                &[&device_id],
+            )
+            .during("read a revoked device")?
+            .map(|row| read_device(&row))
+            .transpose()?;
+        tx.commit().during("commit revocation")?;
+        Ok(device)
+    }
+
+    fn lease_days(&self, team_id: &str) -> Result<u32, ServerError> {
+        team_number(&mut *self.reader()?, team_id, Setting::LeaseDays)
+    }
+
+    fn key_epoch(&self, team_id: &str) -> Result<u32, ServerError> {
+        team_number(&mut *self.reader()?, team_id, Setting::KeyEpoch)
+    }
+
+    fn start_key_epoch(&self, team_id: &str, device_id: &str) -> Result<(bool, u32), ServerError> {
+        let mut client = self.writer()?;
+        let mut tx = client.transaction().during("begin a key epoch")?;
+        let epoch = lock_team(&mut tx, team_id, Counter::KeyEpoch)?;
+        if epoch != 0 {
+            return Ok((false, u32::try_from(epoch).unwrap_or(u32::MAX)));
+        }
+        let first_and_empty: bool = tx
+            .query_one(
+                "SELECT NOT EXISTS (SELECT 1 FROM changes WHERE team_id = $1)
+                    AND NOT EXISTS (SELECT 1 FROM erasures WHERE team_id = $1)
+                    AND NOT EXISTS (SELECT 1 FROM devices WHERE team_id = $1 AND id <> $2)",
+                &[&team_id, &device_id],
+            )
+            .during("check the team is new")?
+            .try_get(0)
+            .during("check the team is new")?;
+        if !first_and_empty {
+            return Ok((false, 0));
+        }
+        tx.execute("UPDATE teams SET key_epoch = 1 WHERE id = $1", &[&team_id])
+            .during("start key epoch 1")?;
+        tx.commit().during("commit a key epoch")?;
+        Ok((true, 1))
+    }
+
+    fn publish_device_key(
+        &self,
+        team_id: &str,
+        device_id: &str,
+        key: &PublishedKey,
+    ) -> Result<bool, ServerError> {
+        keys::publish_device_key(&mut *self.writer()?, team_id, device_id, key)
+    }
+
+    fn key_holders(&self, team_id: &str) -> Result<BTreeMap<String, KeyHolder>, ServerError> {
+        keys::key_holders(&mut *self.reader()?, team_id)
+    }
+
+    fn rotate_key_epoch(
+        &self,
+        team_id: &str,
+        from: u32,
+        sealed: &[SealedEpochKey],
+    ) -> Result<(bool, u32), ServerError> {
+        keys::rotate_key_epoch(&mut *self.writer()?, team_id, from, sealed)
+    }
+
+    fn share_epoch_keys(
+        &self,
+        team_id: &str,
+        sealed: &[SealedEpochKey],
+        recovery: Option<&PublishedKey>,
+    ) -> Result<(), ServerError> {
+        keys::share_epoch_keys(&mut *self.writer()?, team_id, sealed, recovery)
+    }
+
+    fn epoch_keys_for(
+        &self,
+        team_id: &str,
+        recipient: &str,
+    ) -> Result<Vec<SealedEpochKey>, ServerError> {
+        keys::epoch_keys_for(&mut *self.reader()?, team_id, recipient)
+    }
+
+    fn set_lease_days(&self, team_id: &str, days: u32) -> Result<(), ServerError> {
+        let changed = self
+            .writer()?
+            .execute(
+                "UPDATE teams SET lease_days = $2 WHERE id = $1",
+                &[&team_id, &i64::from(days)],
+            )
+            .during("set the lease")?;
+        if changed == 0 {
+            return Err(ServerError::UnknownTeam {
+                team_id: team_id.to_owned(),
+            });
+        }
+        Ok(())
+    }
+
+    fn replace_token_hash(&self, device_id: &str, token_hash: &str) -> Result<bool, ServerError> {
+        let changed = self
+            .writer()?
+            .execute(
+                "UPDATE devices SET token_hash = $2 WHERE id = $1 AND revoked_at IS NULL",
+                &[&device_id, &token_hash],
+            )
+            .during("replace a device token")?;
+        Ok(changed == 1)
+    }
+
+    fn append_changes(
+        &self,
+        team_id: &str,
+        device_id: &str,
+        changes: &[filrouge_model::sync::ChangeBlob],
+        now_ms: i64,
+    ) -> Result<AppendOutcome, ServerError> {
+        self.append_in_group(team_id, device_id, changes, now_ms)
+    }
+
+    fn erase_document(
+        &self,
+        team_id: &str,
+        doc_id: &str,
+        device_id: &str,
+        now_ms: i64,
+        batches: HeldBatchesRule<'_>,
+    ) -> Result<Erasure, ServerError> {
+        log::erase_document(
+            &mut *self.writer()?,
+            team_id,
+            doc_id,
+            device_id,
+            now_ms,
+            batches,
+        )
+    }
+
+    fn append_access(
+        &self,
+        team_id: &str,
+        device_id: &str,
+        prev: Option<[u8; 32]>,
+        entries: &[AccessRow],
+        now_ms: i64,
+        purge_before: i64,
+    ) -> Result<u64, ServerError> {
+        access::append_access(
+            &mut *self.writer()?,
+            team_id,
+            device_id,
+            prev,
+            entries,
+            now_ms,
+            purge_before,
+        )
+    }
+
+    fn access_after(
+        &self,
+        team_id: &str,
+        after: u64,
+        max: usize,
+    ) -> Result<(Vec<TeamAccessEntry>, bool), ServerError> {
+        access::access_after(&mut *self.reader()?, team_id, after, max)
+    }
+
+    fn batches_holding(&self, team_id: &str, doc_id: &str) -> Result<Vec<HeldBatch>, ServerError> {
+        log::batches_holding(&mut *self.reader()?, team_id, doc_id)
+    }
+
+    fn log_bytes(&self, team_id: &str) -> Result<u64, ServerError> {
+        let bytes: i64 = self
+            .reader()?
+            .query_one(
+                "SELECT COALESCE(SUM(size), 0)::BIGINT FROM changes WHERE team_id = $1",
+                &[&team_id],
+            )
+            .during("sum a log's bytes")?
+            .try_get(0)
+            .during("sum a log's bytes")?;
+        Ok(u64::try_from(bytes).unwrap_or(0))
+    }
+
+    fn head(&self, team_id: &str) -> Result<u64, ServerError> {
+        log::head(&mut *self.reader()?, team_id)
+    }
+
+    fn generation(&self, team_id: &str) -> Result<u64, ServerError> {
+        let row = self
+            .reader()?
+            .query_opt("SELECT generation FROM teams WHERE id = $1", &[&team_id])
+            .during("read the erasure generation")?;
+        match row {
+            Some(row) => schema::unsigned(
+                row.try_get(0).during("read the erasure generation")?,
+                "teams.generation",
+            ),
+            None => Ok(0),
+        }
+    }
+
+    fn changes_after(
+        &self,
+        team_id: &str,
+        after: u64,
+        max_bytes: u64,
+        max_changes: usize,
+    ) -> Result<ChangePage, ServerError> {
+        log::changes_after(&mut *self.reader()?, team_id, after, max_bytes, max_changes)
+    }
+}
+
+/// A whole-number setting of a team's row.
+#[derive(Clone, Copy)]
+enum Setting {
+    LeaseDays,
+    KeyEpoch,
+}
+
+/// Reads `what` of team `team_id`; an unknown team is [`ServerError::UnknownTeam`].
+fn team_number(
+    client: &mut impl postgres::GenericClient,
+    team_id: &str,
+    what: Setting,
+) -> Result<u32, ServerError> {
+    let (sql, column) = match what {
+        Setting::LeaseDays => (
+            "SELECT lease_days FROM teams WHERE id = $1",
+            "teams.lease_days",
+        ),
+        Setting::KeyEpoch => (
+            "SELECT key_epoch FROM teams WHERE id = $1",
+            "teams.key_epoch",
+        ),
+    };
+    let value: i64 = client
+        .query_opt(sql, &[&team_id])
+        .during("read a team's setting")?
+        .ok_or_else(|| ServerError::UnknownTeam {
+            team_id: team_id.to_owned(),
+        })?
+        .try_get(0)
+        .during("read a team's setting")?;
+    u32::try_from(value).map_err(|_| ServerError::Corrupt { what: column })
+}

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Runs a command beside a throwaway PostgreSQL cluster: initdb in a temporary directory,
+# the server on a Unix socket there (no TCP listener), FILROUGE_TEST_POSTGRES naming it,
+# then the cluster stopped and deleted whatever the command's outcome. Debian's
+# `postgresql` package provides the binaries (scripts/setup.sh --test installs it).
+# As root the cluster runs as the `postgres` user, which initdb requires.
+#   bash scripts/with-postgres.sh cargo test -p filrouge-server postgres
+set -euo pipefail
+bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+if [ -z "$bin" ] || [ ! -x "$bin/initdb" ]; then
+  echo "with-postgres: no PostgreSQL found under /usr/lib/postgresql (apt install postgresql)" >&2
+  exit 1
+fi
+dir=$(mktemp -d /tmp/filrouge-pg.XXXXXX)
+as=()
+user=$(id -un)
+if [ "$(id -u)" = 0 ]; then
+  user=postgres
+  as=(runuser -u postgres --)
+  chown postgres "$dir"
+fi
+stop() {
+  "${as[@]}" "$bin/pg_ctl" -D "$dir/data" -m immediate stop >/dev/null 2>&1 || true
+  rm -rf "$dir"
+}
+trap stop EXIT
+"${as[@]}" "$bin/initdb" -D "$dir/data" -U "$user" --auth=trust -E UTF8 --no-locale >"$dir/initdb.log" 2>&1 \
+  || { cat "$dir/initdb.log" >&2; exit 1; }
+# fsync off: a test cluster is thrown away, and the tests fsync enough elsewhere.
+"${as[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -s \
+  -o "-k $dir -c listen_addresses='' -c fsync=off -c max_connections=300" start \
+  || { cat "$dir/server.log" >&2; exit 1; }
+export FILROUGE_TEST_POSTGRES="host=$dir user=$user dbname=postgres"
+"$@"
