@@ -26,9 +26,11 @@ stop() {
 trap stop EXIT
 "${as[@]}" "$bin/initdb" -D "$dir/data" -U "$user" --auth=trust -E UTF8 --no-locale >"$dir/initdb.log" 2>&1 \
   || { cat "$dir/initdb.log" >&2; exit 1; }
-# fsync off: a test cluster is thrown away, and the tests fsync enough elsewhere.
+# fsync off for tests: the cluster is thrown away. A benchmark compares PostgreSQL with
+# SQLite's synchronous=FULL, so it runs with FILROUGE_PG_FSYNC=on.
+fsync=${FILROUGE_PG_FSYNC:-off}
 "${as[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -s \
-  -o "-k $dir -c listen_addresses='' -c fsync=off -c max_connections=300" start \
+  -o "-k $dir -c listen_addresses='' -c fsync=$fsync -c max_connections=300" start \
   || { cat "$dir/server.log" >&2; exit 1; }
 export FILROUGE_TEST_POSTGRES="host=$dir user=$user dbname=postgres"
 "$@"

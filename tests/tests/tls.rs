@@ -263,7 +263,11 @@ fn connections_past_the_limit_wait_until_one_ends() -> anyhow::Result<()> {
         let shutdown = async {
             let _ = stopped.await;
         };
-        filrouge_server::serve_tls_limited(listener, server, &identity, shutdown, 1).await
+        let limits = filrouge_server::ConnectionLimits {
+            max_connections: 1,
+            ..filrouge_server::ConnectionLimits::default()
+        };
+        filrouge_server::serve_tls_with(listener, server, &identity, shutdown, limits).await
     });
 
     // One connection holds the only slot: the next is not even accepted.
@@ -281,5 +285,113 @@ fn connections_past_the_limit_wait_until_one_ends() -> anyhow::Result<()> {
 
     let _ = stop.send(());
     runtime.block_on(served)??;
+    Ok(())
+}
+
+/// A server within small limits on a free port; answers its address, the pinned
+/// client configuration, and what stops it.
+#[allow(clippy::type_complexity)]
+fn limited_server(
+    limits: filrouge_server::ConnectionLimits,
+) -> anyhow::Result<(
+    std::net::SocketAddr,
+    Arc<rustls::ClientConfig>,
+    tokio::sync::oneshot::Sender<()>,
+    tokio::runtime::Runtime,
+    tempfile::TempDir,
+)> {
+    let dir = tempfile::tempdir()?;
+    let server = filrouge_server::TeamServer::open_sqlite(&dir.path().join("server.sqlite"))?;
+    let identity = TlsIdentity::self_made(dir.path())?;
+    let pin = sync::parse_pin(&identity.fingerprint).ok_or_else(|| anyhow::anyhow!("pin"))?;
+    let config = Arc::new(sync::tls::pinned_config(pin)?);
+    let runtime = tokio::runtime::Runtime::new()?;
+    let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))?;
+    let address = listener.local_addr()?;
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    runtime.spawn(async move {
+        let shutdown = async {
+            let _ = stopped.await;
+        };
+        filrouge_server::serve_tls_with(listener, server, &identity, shutdown, limits).await
+    });
+    Ok((address, config, stop, runtime, dir))
+}
+
+#[test]
+fn one_address_cannot_take_every_connection() -> anyhow::Result<()> {
+    let limits = filrouge_server::ConnectionLimits {
+        per_address: 2,
+        ..filrouge_server::ConnectionLimits::default()
+    };
+    let (address, config, stop, _runtime, _dir) = limited_server(limits)?;
+    let first = handshake(address, &config, Duration::from_secs(10))?;
+    let second = handshake(address, &config, Duration::from_secs(10))?;
+    // A third from the same address is closed at once (not left waiting).
+    let third = handshake(address, &config, Duration::from_secs(10));
+    assert!(
+        third.is_err(),
+        "a third connection from one address was served"
+    );
+    drop(first);
+    // One ended: the address may open another. Its slot is given back when the
+    // server notices the close, so the client tries again until a deadline.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let again = loop {
+        match handshake(address, &config, Duration::from_secs(10)) {
+            Ok(tls) => break tls,
+            Err(e) if std::time::Instant::now() > deadline => return Err(e),
+            Err(_) => std::thread::yield_now(),
+        }
+    };
+    drop((second, again));
+    let _ = stop.send(());
+    Ok(())
+}
+
+#[test]
+fn headers_sent_a_byte_at_a_time_are_cut_off() -> anyhow::Result<()> {
+    use std::io::Write as _;
+    let limits = filrouge_server::ConnectionLimits {
+        headers: Duration::from_millis(500),
+        ..filrouge_server::ConnectionLimits::default()
+    };
+    let (address, config, stop, _runtime, _dir) = limited_server(limits)?;
+    let mut tls = handshake(address, &config, Duration::from_secs(10))?;
+    tls.sock.set_read_timeout(Some(Duration::from_millis(20)))?;
+    tls.write_all(b"GET /health HTTP/1.1\r\nhost: filrouge\r\n")?;
+    // A header byte every 50 ms: never idle, never done, for at most 10 s.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let mut answer = Vec::new();
+    let cut = loop {
+        if std::time::Instant::now() > deadline {
+            break false;
+        }
+        if tls.write_all(b"x").and_then(|()| tls.flush()).is_err() {
+            break true;
+        }
+        let mut buf = [0u8; 512];
+        match tls.read(&mut buf) {
+            // Closed, with or without a last answer before.
+            Ok(0) => break true,
+            Ok(n) => answer.extend_from_slice(&buf[..n]),
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) => {}
+            Err(_) => break true,
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(
+        cut,
+        "a client trickling its headers held the connection 10 s"
+    );
+    assert!(
+        !answer.starts_with(b"HTTP/1.1 200"),
+        "the trickled request was served"
+    );
+    let _ = stop.send(());
     Ok(())
 }

@@ -1,7 +1,7 @@
 //! `filrouge bench load`: the team server under a whole team syncing at once.
 //!
 //! A real team server runs on a free loopback port (see `loopback.rs`) on its SQLite
-//! file, its per-device rate limit on. 200 devices (by default) are enrolled the way
+//! file (or several on PostgreSQL, below), its per-device rate limit on. 200 devices (by default) are enrolled the way
 //! phones are (an operator's code traded for a token over HTTP), each with its own
 //! token, on its own OS thread. Devices have no store: their changes, real Automerge
 //! changes with their true hashes, are made before the clock starts
@@ -36,6 +36,13 @@
 //! every acknowledged change exactly once (`check_log`). Both the server and the
 //! baseline wait on `fsync`, whose time depends on what else the disk is doing.
 //!
+//! `--backend sqlite,postgres` runs the same prepared pages for the same time on each
+//! backend in turn, and prints them side by side; `--servers N` puts N servers on the
+//! PostgreSQL database (each with its own connections, cache and limits, as separate
+//! processes), the devices spread over them, and `--teams N` spreads the devices over N
+//! teams (`load_servers.rs`). Each run's log check pulls every team's log through the
+//! last server.
+//!
 //! The baseline, in the same run after the load: plain SQLite with the server storage's
 //! pragmas (WAL, `synchronous=FULL`, foreign keys, secure delete), a table like the
 //! server's `changes` (team, seq, hash, record id, kind, bytes; unique hash per team),
@@ -55,7 +62,8 @@ use sha2::{Digest as _, Sha256};
 
 use crate::load_changes::{self, Page};
 use crate::load_device::LightDevice;
-use crate::loopback::{self, LocalServer, RateLimit};
+use crate::load_servers::{Backend, Servers};
+use crate::loopback::LocalServer;
 use crate::stats::percentile;
 
 /// How long a device waits after a 429. The server's `Retry-After` is a whole number of
@@ -79,62 +87,115 @@ const INGEST_TARGET_PERCENT: f64 = 25.0;
 /// Byte budget of a pull page: what the app's sync engine asks for.
 const PULL_BUDGET: Option<u64> = Some(MAX_PULL_BYTES);
 
-/// Runs the benchmark with `devices` devices for `seconds`, in a scratch directory
-/// under `dir` (removed afterwards).
-pub fn run(devices: usize, seconds: u64, sealed: bool, dir: &Path) -> anyhow::Result<()> {
+/// What `filrouge bench load` runs.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Devices syncing at once.
+    pub devices: usize,
+    /// Seconds measured, after the warm-up.
+    pub seconds: u64,
+    /// Runs everything again with every device sealing its changes.
+    pub sealed: bool,
+    /// The backends, run one after the other on the same prepared pages.
+    pub backends: Vec<Backend>,
+    /// Server processes' worth of servers on PostgreSQL (SQLite has one).
+    pub servers: usize,
+    /// Teams the devices are spread over.
+    pub teams: usize,
+    /// The PostgreSQL cluster to make the scratch database on.
+    pub postgres: Option<String>,
+    /// Where the scratch directory goes.
+    pub dir: std::path::PathBuf,
+}
+
+/// What one run measured.
+#[derive(Debug, Clone, Copy)]
+struct Measured {
+    /// Changes ingested per second.
+    ingest: f64,
+    /// All requests' p99 latency.
+    p99: Option<Duration>,
+}
+
+/// Runs the benchmark: the pages prepared once, then each backend in turn on them (and
+/// again sealed, with `--sealed`); the backends' figures side by side at the end.
+pub fn run(options: &Options) -> anyhow::Result<()> {
+    let Options {
+        devices,
+        seconds,
+        teams,
+        ..
+    } = *options;
     anyhow::ensure!(
         devices > 0 && seconds > 0,
         "devices and seconds must be > 0"
     );
+    anyhow::ensure!(
+        (1..=devices).contains(&teams),
+        "teams must be between 1 and the number of devices"
+    );
+    anyhow::ensure!(!options.backends.is_empty(), "no backend to run");
     println!("filrouge bench load — release build expected; loopback, this machine");
-    let scratch = dir.join("bench-load");
+    let scratch = options.dir.join("bench-load");
     let _ = std::fs::remove_dir_all(&scratch);
     std::fs::create_dir_all(&scratch)?;
-    let result = measure(devices, seconds, &scratch.join("clear"), None).and_then(|clear| {
-        if !sealed {
-            return Ok(());
-        }
-        println!();
-        println!("the same load, every change sealed end to end (batches, one team key)");
-        let ring = Keyring::with(1, TeamKey::random()?);
-        let sealed = measure(devices, seconds, &scratch.join("sealed"), Some(&ring))?;
-        println!();
-        println!(
-            "{:<42}{:>16}   target ≥ 80%",
-            "sealed ingest ÷ clear ingest",
-            format!("{:.0}%", 100.0 * sealed / clear.max(1e-9))
-        );
-        Ok(())
-    });
+    let result = run_in(options, &scratch);
     let _ = std::fs::remove_dir_all(&scratch);
     result
 }
 
-/// One run; returns the changes ingested per second.
-fn measure(
+fn run_in(options: &Options, scratch: &Path) -> anyhow::Result<()> {
+    let cluster = options
+        .postgres
+        .clone()
+        .or_else(|| std::env::var(filrouge_server::storage::postgres::CLUSTER_VAR).ok());
+    let mut rings = vec![None];
+    if options.sealed {
+        rings.push(Some(Keyring::with(1, TeamKey::random()?)));
+    }
+    let mut summary: Vec<(String, Backend, Measured)> = Vec::new();
+    for ring in &rings {
+        let what = if ring.is_some() { "sealed" } else { "clear" };
+        let plans = prepare(options.devices, options.seconds, ring.as_ref())?;
+        for &backend in &options.backends {
+            let servers = match backend {
+                Backend::Sqlite => 1,
+                Backend::Postgres => options.servers.max(1),
+            };
+            println!();
+            println!(
+                "— {backend}, {servers} server(s), {} team(s), changes in {what}",
+                options.teams
+            );
+            let dir = scratch.join(format!("{what}-{backend}"));
+            std::fs::create_dir_all(&dir)?;
+            let cluster_used = cluster.as_deref().filter(|_| backend == Backend::Postgres);
+            let servers = Servers::start(backend, &dir, servers, options.teams, cluster_used)?;
+            let measured = measure(
+                options.devices,
+                options.seconds,
+                &servers,
+                &plans,
+                &dir,
+                ring.is_some(),
+            )?;
+            summary.push((what.to_owned(), backend, measured));
+        }
+    }
+    print_summary(options, &summary);
+    Ok(())
+}
+
+/// Each device's pages and the bodies the app would send for them, made before any
+/// clock starts.
+fn prepare(
     devices: usize,
     seconds: u64,
-    scratch: &Path,
     ring: Option<&Keyring>,
-) -> anyhow::Result<f64> {
-    std::fs::create_dir_all(scratch)?;
-    let server = loopback::start(scratch, RateLimit::Default)?;
-    let mut transports = Vec::with_capacity(devices);
-    for i in 0..devices {
-        let enrolment = loopback::enrol(&server, &format!("Téléphone {}", i + 1))
-            .with_context(|| format!("enrolling device {}", i + 1))?;
-        // The first device is the app's transport; the others send ready-made pushes
-        // and read only the pulled pages' heads (see `load_device.rs`).
-        transports.push(if i == 0 {
-            Device::App(HttpTransport::new(&server.url, &enrolment.token)?)
-        } else {
-            Device::Light(LightDevice::new(&server.url, &enrolment.token)?)
-        });
-    }
+) -> anyhow::Result<Vec<Vec<Prepared>>> {
     let t = Instant::now();
     let plans = load_changes::plans(devices, load_changes::pages_for(seconds), ring)?;
     let prepared: u64 = plans.iter().flatten().map(|page| changes_in(page)).sum();
-    // The phones' own work, done before the clock starts: each push's body.
     let plans = plans
         .into_iter()
         .map(|plan| {
@@ -150,30 +211,131 @@ fn measure(
         })
         .collect::<Result<Vec<_>, _>>()?;
     println!(
-        "{devices} devices enrolled; {prepared} changes prepared in {:.1?}",
+        "{devices} devices' pages: {prepared} changes prepared in {:.1?}",
         t.elapsed()
     );
+    Ok(plans)
+}
 
-    let load = drive(transports, plans, Duration::from_secs(seconds));
-    let held = check_log(&server, &load.tallies)?;
-    // The server is idle now; stop it all the same so the baseline has the machine.
-    drop(server);
+/// The backends side by side: ingest and p99 for each, PostgreSQL's ingest over
+/// SQLite's, and sealed over clear.
+fn print_summary(options: &Options, summary: &[(String, Backend, Measured)]) {
+    println!();
+    println!(
+        "{:<42}{:>16}{:>16}   target",
+        "side by side (same pages, same duration)", "changes/s", "p99"
+    );
+    for (what, backend, m) in summary {
+        let servers = if *backend == Backend::Postgres {
+            options.servers.max(1)
+        } else {
+            1
+        };
+        println!(
+            "{:<42}{:>16}{:>16}   ≤ {} ms: {}",
+            format!("{backend} ×{servers}, {what}, {} team(s)", options.teams),
+            format!("{:.0}", m.ingest),
+            ms(m.p99),
+            P99_TARGET.as_millis(),
+            verdict(m.p99.is_some_and(|p| p <= P99_TARGET))
+        );
+    }
+    let find = |what: &str, backend| {
+        summary
+            .iter()
+            .find(|(w, b, _)| w == what && *b == backend)
+            .map(|(_, _, m)| m.ingest)
+    };
+    // The issue's targets: half of SQLite's ingest for one team, 80% with many teams,
+    // where the teams' logs no longer share one counter row.
+    let target = if options.teams > 1 { 80.0 } else { 50.0 };
+    for what in ["clear", "sealed"] {
+        if let (Some(sqlite), Some(pg)) =
+            (find(what, Backend::Sqlite), find(what, Backend::Postgres))
+        {
+            let ratio = 100.0 * pg / sqlite.max(1e-9);
+            println!(
+                "{:<42}{:>16}   ≥ {target:.0}%: {}",
+                format!("PostgreSQL ÷ SQLite ingest, {what}"),
+                format!("{ratio:.0}%"),
+                verdict(ratio >= target)
+            );
+        }
+    }
+    for &backend in &options.backends {
+        if let (Some(clear), Some(sealed)) = (find("clear", backend), find("sealed", backend)) {
+            let ratio = 100.0 * sealed / clear.max(1e-9);
+            println!(
+                "{:<42}{:>16}   ≥ 80%: {}",
+                format!("{backend}: sealed ÷ clear ingest"),
+                format!("{ratio:.0}%"),
+                verdict(ratio >= 80.0)
+            );
+        }
+    }
+}
+
+/// One run on `servers`; returns what it measured.
+fn measure(
+    devices: usize,
+    seconds: u64,
+    servers: &Servers,
+    plans: &[Vec<Prepared>],
+    scratch: &Path,
+    sealed: bool,
+) -> anyhow::Result<Measured> {
+    let mut transports = Vec::with_capacity(devices);
+    let mut teams = Vec::with_capacity(devices);
+    for i in 0..devices {
+        let team = servers.team_of(i, devices);
+        let server = servers.server_of(i);
+        let enrolment = servers
+            .enrol(server, team, &format!("Téléphone {}", i + 1))
+            .with_context(|| format!("enrolling device {}", i + 1))?;
+        // The first device is the app's transport; the others send ready-made pushes
+        // and read only the pulled pages' heads (see `load_device.rs`).
+        transports.push(if i == 0 {
+            Device::App(HttpTransport::new(&server.url, &enrolment.token)?)
+        } else {
+            Device::Light(LightDevice::new(&server.url, &enrolment.token)?)
+        });
+        teams.push(team);
+    }
+    let load = drive(transports, plans.to_vec(), Duration::from_secs(seconds));
+    let mut held = 0;
+    for (team, _) in servers.teams.iter().enumerate() {
+        let tallies: Vec<&Tally> = load
+            .tallies
+            .iter()
+            .zip(&teams)
+            .filter(|(_, t)| **t == team)
+            .map(|(tally, _)| tally)
+            .collect();
+        // Read through the last server: the others wrote most of what it serves.
+        let last = &servers.servers[servers.servers.len() - 1];
+        held += check_log(servers, last, team, &tallies)?;
+    }
     let baseline = baseline(&scratch.join("plain.sqlite"), &load.tallies)?;
     let failures: Vec<&String> = load
         .tallies
         .iter()
         .filter_map(|t| t.errors.failure.as_ref())
         .collect();
-    print_table(devices, &load, baseline);
-    if ring.is_some() {
+    let p99 = print_table(devices, &load, baseline);
+    if sealed {
         println!("(sealed: plain SQLite inserts the same batches, a row each)");
     }
-    println!("log check: a fresh device pulled {held} entries, each acknowledged one once");
+    println!(
+        "log check: a fresh device per team pulled {held} entries in all, each acknowledged one once"
+    );
     if let Some(first) = failures.first() {
         anyhow::bail!("{} device(s) failed; first: {first}", failures.len());
     }
     let ingested: u64 = load.tallies.iter().map(|t| t.acknowledged).sum();
-    Ok(ingested as f64 / load.wall.as_secs_f64())
+    Ok(Measured {
+        ingest: ingested as f64 / load.wall.as_secs_f64(),
+        p99,
+    })
 }
 
 /// The changes a pushed page holds: a sealed batch counts those its header lists.
@@ -402,11 +564,17 @@ fn attempt<T>(
     }
 }
 
-/// After the run, a fresh device pulls the whole log with the app's transport (every
-/// change decoded and hashed): it must hold every acknowledged change exactly once and
-/// nothing else. Returns how many it held.
-fn check_log(server: &LocalServer, tallies: &[Tally]) -> anyhow::Result<usize> {
-    let enrolment = loopback::enrol(server, "Vérification")?;
+/// After the run, a fresh device of team `team` pulls its whole log through `server`
+/// with the app's transport (every change decoded and hashed): it must hold every
+/// change acknowledged to the team's devices (`tallies`) exactly once and nothing
+/// else. Returns how many it held.
+fn check_log(
+    servers: &Servers,
+    server: &LocalServer,
+    team: usize,
+    tallies: &[&Tally],
+) -> anyhow::Result<usize> {
+    let enrolment = servers.enrol(server, team, "Vérification")?;
     let mut transport = HttpTransport::new(&server.url, &enrolment.token)?;
     let mut held = Vec::new();
     let mut after = 0;
@@ -509,7 +677,8 @@ fn verdict(met: bool) -> &'static str {
     if met { "met" } else { "MISSED" }
 }
 
-fn print_table(devices: usize, load: &Load, (rows, time): (u64, Duration)) {
+/// Prints the run's table; returns the p99 of all requests.
+fn print_table(devices: usize, load: &Load, (rows, time): (u64, Duration)) -> Option<Duration> {
     let sum = |f: &dyn Fn(&Tally) -> u64| load.tallies.iter().map(f).sum::<u64>();
     let gather = |f: &dyn Fn(&Tally) -> &Vec<Duration>| {
         load.tallies
@@ -647,4 +816,5 @@ fn print_table(devices: usize, load: &Load, (rows, time): (u64, Duration)) {
              not a measure (prepare more pages)"
         );
     }
+    p99_all
 }

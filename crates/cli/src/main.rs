@@ -50,6 +50,7 @@ mod fill;
 mod generate;
 mod load_changes;
 mod load_device;
+mod load_servers;
 mod loopback;
 mod stats;
 
@@ -302,6 +303,21 @@ enum Bench {
         /// batches, under one team key), and prints the two ingests side by side.
         #[arg(long)]
         sealed: bool,
+        /// The servers' databases, run one after the other on the same pages and
+        /// printed side by side, e.g. `sqlite,postgres`.
+        #[arg(long, value_enum, value_delimiter = ',', default_value = "sqlite")]
+        backend: Vec<load_servers::Backend>,
+        /// Servers sharing the PostgreSQL database (SQLite runs one).
+        #[arg(long, default_value_t = 1)]
+        servers: usize,
+        /// Teams the devices are spread over (e.g. 20 teams of 10 devices).
+        #[arg(long, default_value_t = 1)]
+        teams: usize,
+        /// The PostgreSQL cluster to make a scratch database on (`key=value`
+        /// settings); default: FILROUGE_TEST_POSTGRES, which scripts/with-postgres.sh
+        /// sets.
+        #[arg(long)]
+        postgres: Option<String>,
         /// Scratch directory (default: the system's temporary directory).
         #[arg(long)]
         dir: Option<PathBuf>,
@@ -417,14 +433,22 @@ fn main() -> anyhow::Result<()> {
                     devices,
                     seconds,
                     sealed,
+                    backend,
+                    servers,
+                    teams,
+                    postgres,
                     dir,
                 },
-        } => bench_load::run(
+        } => bench_load::run(&bench_load::Options {
             devices,
             seconds,
             sealed,
-            &dir.unwrap_or_else(std::env::temp_dir),
-        ),
+            backends: backend,
+            servers,
+            teams,
+            postgres,
+            dir: dir.unwrap_or_else(std::env::temp_dir),
+        }),
         Command::Generate {
             data,
             records,

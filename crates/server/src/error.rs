@@ -91,6 +91,12 @@ pub enum ServerError {
         /// Seconds until the next request is admitted.
         retry_after_secs: u64,
     },
+    /// The request, its body's arrival included, outlasted the server's deadline.
+    #[error("the request took longer than {seconds} s")]
+    RequestTimeout {
+        /// The deadline, in seconds.
+        seconds: u64,
+    },
     /// No route has this path.
     #[error("no such route")]
     NoSuchRoute,
@@ -234,6 +240,8 @@ impl ServerError {
                 (StatusCode::BAD_REQUEST, ErrorCode::BadRequest)
             }
             E::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, ErrorCode::BadRequest),
+            // 408: the device retries later (a slow link now, a better one then).
+            E::RequestTimeout { .. } => (StatusCode::REQUEST_TIMEOUT, ErrorCode::BadRequest),
             E::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::RateLimited),
             E::Forbidden { .. } => (StatusCode::FORBIDDEN, ErrorCode::Forbidden),
             E::StaleEpoch { .. } => (StatusCode::CONFLICT, ErrorCode::StaleEpoch),

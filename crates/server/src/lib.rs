@@ -49,6 +49,8 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use coordinator::INVITE_CODE_TTL_MS;
 pub use error::ServerError;
 pub use http::{serve, serve_metrics};
-pub use service::{BODY_IDLE_TIMEOUT, ENROLMENT_CODE_TTL_MS, MAX_PULL_CHANGES, TeamServer};
+pub use service::{
+    BODY_IDLE_TIMEOUT, ENROLMENT_CODE_TTL_MS, MAX_PULL_CHANGES, REQUEST_DEADLINE, TeamServer,
+};
 pub use storage::{Device, PostgresStorage, Role, SqliteStorage, Storage, Team};
-pub use tls::{TlsIdentity, serve_tls, serve_tls_limited};
+pub use tls::{ConnectionLimits, TlsIdentity, serve_tls, serve_tls_with};

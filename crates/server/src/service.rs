@@ -57,6 +57,8 @@ pub struct TeamServer {
     log_ids: Arc<Mutex<HashMap<String, String>>>,
     /// How long a request body may go without a byte before the request is dropped.
     pub(crate) body_idle: std::time::Duration,
+    /// How long a request may take, its body's arrival included.
+    pub(crate) request_deadline: std::time::Duration,
     /// What `GET /metrics` shows.
     metrics: Arc<crate::metrics::Metrics>,
 }
@@ -64,6 +66,12 @@ pub struct TeamServer {
 /// How long a request body may go without a byte: a page on 2G arrives steadily, a
 /// client that stops half-way (or trickles on purpose) should not hold its request.
 pub const BODY_IDLE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// How long a request may take, body included: a client trickling a byte every few
+/// seconds is never idle long enough for [`BODY_IDLE_TIMEOUT`], and would otherwise
+/// hold its connection for as long as the body limit allows. Ten minutes carries the
+/// largest push page over a 2G link (8 MB at 20 KB/s is under seven).
+pub const REQUEST_DEADLINE: std::time::Duration = std::time::Duration::from_secs(600);
 
 impl std::fmt::Debug for TeamServer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -102,6 +110,7 @@ impl TeamServer {
             blocks: Arc::new(BlockCache::default()),
             log_ids: Arc::default(),
             body_idle: BODY_IDLE_TIMEOUT,
+            request_deadline: REQUEST_DEADLINE,
             metrics: Arc::default(),
         }
     }
@@ -114,6 +123,12 @@ impl TeamServer {
     /// The same server with another body idle timeout (tests use a short one).
     pub fn with_body_timeout(mut self, idle: std::time::Duration) -> TeamServer {
         self.body_idle = idle;
+        self
+    }
+
+    /// The same server with another request deadline (tests use a short one).
+    pub fn with_request_deadline(mut self, deadline: std::time::Duration) -> TeamServer {
+        self.request_deadline = deadline;
         self
     }
 
@@ -148,6 +163,20 @@ impl TeamServer {
         if team.id == candidate.id {
             tracing::info!(team_id = %team.id, "team created");
         }
+        Ok(team)
+    }
+
+    /// Creates another team named `name` (a server may hold many: a département's).
+    pub fn create_team(&self, name: &str) -> Result<Team, ServerError> {
+        validate::check_text("team_name", name, MAX_NAME_LEN, None)?;
+        let team = Team {
+            id: uuid::Uuid::now_v7().to_string(),
+            name: name.trim().to_owned(),
+            created_at: self.now_ms(),
+            log_id: secret::new_log_id()?,
+        };
+        self.storage.create_team(&team)?;
+        tracing::info!(team_id = %team.id, "team created");
         Ok(team)
     }
 

@@ -176,24 +176,65 @@ fn tls_error(e: rustls::Error) -> ServerError {
 /// task and its buffers (a flood of idle handshakes cannot exhaust the server).
 pub const MAX_CONNECTIONS: usize = 1024;
 
+/// Connections served at once from one address. A phone holds one connection while it
+/// syncs; a team at an event may share one mobile router's address, hence room for
+/// dozens. Past it, a new connection from that address is closed at once: one client
+/// cannot take the server's [`MAX_CONNECTIONS`] for itself.
+pub const PER_ADDRESS_CONNECTIONS: usize = 64;
+
+/// The limits a server on the internet puts on its connections: how many at once, in
+/// all and from one address, and how long a client may take over its handshake and
+/// over each request's headers. (A request's body has an idle timeout and a deadline of
+/// its own, in the router: [`crate::BODY_IDLE_TIMEOUT`], [`crate::REQUEST_DEADLINE`].)
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConnectionLimits {
+    /// Connections served at once, every address together.
+    pub max_connections: usize,
+    /// Connections served at once from one IP address.
+    pub per_address: usize,
+    /// How long a client may take over the TLS handshake.
+    pub handshake: Duration,
+    /// How long a client may take to send a request's headers (whole, however slowly
+    /// the bytes come), and to start the next request on a kept-alive connection.
+    pub headers: Duration,
+}
+
+impl Default for ConnectionLimits {
+    fn default() -> Self {
+        ConnectionLimits {
+            max_connections: MAX_CONNECTIONS,
+            per_address: PER_ADDRESS_CONNECTIONS,
+            handshake: HANDSHAKE_TIMEOUT,
+            headers: HEADER_TIMEOUT,
+        }
+    }
+}
+
 /// Serves `server` over TLS on `listener` until `shutdown` completes, then waits for
-/// open requests (at most ten seconds). At most [`MAX_CONNECTIONS`] at once.
+/// open requests (at most ten seconds), within the default [`ConnectionLimits`].
 pub async fn serve_tls(
     listener: tokio::net::TcpListener,
     server: TeamServer,
     identity: &TlsIdentity,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    serve_tls_limited(listener, server, identity, shutdown, MAX_CONNECTIONS).await
+    serve_tls_with(
+        listener,
+        server,
+        identity,
+        shutdown,
+        ConnectionLimits::default(),
+    )
+    .await
 }
 
-/// [`serve_tls`] with another connection limit (tests use a small one).
-pub async fn serve_tls_limited(
+/// [`serve_tls`] within other limits (tests use small ones).
+pub async fn serve_tls_with(
     listener: tokio::net::TcpListener,
     server: TeamServer,
     identity: &TlsIdentity,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
-    max_connections: usize,
+    limits: ConnectionLimits,
 ) -> std::io::Result<()> {
     let address = listener.local_addr()?;
     tracing::info!(
@@ -206,7 +247,8 @@ pub async fn serve_tls_limited(
     let router = server.router();
     let graceful = GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown);
-    let slots = Arc::new(tokio::sync::Semaphore::new(max_connections.max(1)));
+    let slots = Arc::new(tokio::sync::Semaphore::new(limits.max_connections.max(1)));
+    let per_address = Arc::new(PerAddress::default());
     loop {
         // A free slot first: while none is, nothing more is accepted.
         let slot = tokio::select! {
@@ -228,6 +270,11 @@ pub async fn serve_tls_limited(
                 }
             },
         };
+        let Some(address_slot) = per_address.take(peer.ip(), limits.per_address) else {
+            // Closed at once: the client learns nothing but that it has too many.
+            tracing::debug!("connection refused: too many from one address");
+            continue;
+        };
         let _ = tcp.set_nodelay(true);
         let acceptor = acceptor.clone();
         let service = router
@@ -236,8 +283,8 @@ pub async fn serve_tls_limited(
         let watcher = graceful.watcher();
         tokio::spawn(async move {
             // Held until the connection ends.
-            let _slot = slot;
-            let tls = match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(tcp)).await {
+            let _slots = (slot, address_slot);
+            let tls = match tokio::time::timeout(limits.handshake, acceptor.accept(tcp)).await {
                 Ok(Ok(tls)) => tls,
                 // A client that does not trust the certificate, or not TLS at all.
                 Ok(Err(e)) => return tracing::debug!(error = %e, "TLS handshake failed"),
@@ -247,7 +294,7 @@ pub async fn serve_tls_limited(
             // now and then) is cut off, rather than holding a connection forever.
             let connection = hyper::server::conn::http1::Builder::new()
                 .timer(TokioTimer::new())
-                .header_read_timeout(HEADER_TIMEOUT)
+                .header_read_timeout(limits.headers)
                 .serve_connection(TokioIo::new(tls), TowerToHyperService::new(service));
             if let Err(e) = watcher.watch(connection).await {
                 tracing::debug!(error = %e, "connection ended with an error");
@@ -262,4 +309,54 @@ pub async fn serve_tls_limited(
     }
     tracing::info!("team server stopped");
     Ok(())
+}
+
+/// The connections open from each address.
+#[derive(Debug, Default)]
+struct PerAddress {
+    open: std::sync::Mutex<std::collections::HashMap<std::net::IpAddr, usize>>,
+}
+
+impl PerAddress {
+    /// A slot for one more connection from `ip`, if it has fewer than `max` open.
+    fn take(self: &Arc<Self>, ip: std::net::IpAddr, max: usize) -> Option<AddressSlot> {
+        // An IPv4 client reaching a dual-stack socket is one address, however written.
+        let ip = ip.to_canonical();
+        let mut open = self
+            .open
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let count = open.entry(ip).or_default();
+        if *count >= max.max(1) {
+            return None;
+        }
+        *count += 1;
+        Some(AddressSlot {
+            table: Arc::clone(self),
+            ip,
+        })
+    }
+}
+
+/// One open connection from an address; given back on drop.
+#[derive(Debug)]
+struct AddressSlot {
+    table: Arc<PerAddress>,
+    ip: std::net::IpAddr,
+}
+
+impl Drop for AddressSlot {
+    fn drop(&mut self) {
+        let mut open = self
+            .table
+            .open
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(count) = open.get_mut(&self.ip) {
+            *count = count.saturating_sub(1);
+            if *count == 0 {
+                open.remove(&self.ip);
+            }
+        }
+    }
 }

@@ -92,7 +92,10 @@ impl TransportError {
     pub fn is_transient(&self) -> bool {
         match self {
             TransportError::Unreachable { .. } => true,
-            TransportError::Rejected { status, .. } => *status >= 500 || *status == 429,
+            // 408: the request took too long (a slow link): worth trying again later.
+            TransportError::Rejected { status, .. } => {
+                *status >= 500 || *status == 429 || *status == 408
+            }
             _ => false,
         }
     }

@@ -94,6 +94,10 @@ impl TeamServer {
             .layer(RequestDecompressionLayer::new().gzip(true).zstd(true))
             // Outside the decompression: it times the bytes as they arrive.
             .layer(RequestBodyTimeoutLayer::new(self.body_idle))
+            .layer(axum::middleware::from_fn_with_state(
+                self.clone(),
+                request_deadline,
+            ))
             .layer(
                 CompressionLayer::new()
                     .gzip(true)
@@ -391,6 +395,22 @@ async fn metrics(State(server): State<TeamServer>) -> Result<Response, ServerErr
         text,
     )
         .into_response())
+}
+
+/// Answers `408` when a request (its body's arrival included) outlasts the server's
+/// deadline: a body trickled in a byte at a time is cut off, whatever its pace.
+async fn request_deadline(
+    State(server): State<TeamServer>,
+    request: Request<Body>,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    match tokio::time::timeout(server.request_deadline, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => ServerError::RequestTimeout {
+            seconds: server.request_deadline.as_secs(),
+        }
+        .into_response(),
+    }
 }
 
 async fn no_such_route() -> ServerError {

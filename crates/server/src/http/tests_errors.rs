@@ -539,3 +539,51 @@ async fn a_body_that_stops_arriving_is_dropped_not_waited_for() -> TestResult {
     assert!(response.status().is_client_error(), "{}", response.status());
     Ok(())
 }
+
+/// A request body that sends a byte every 50 ms, forever: never idle, never done.
+struct Trickle(tokio::time::Interval);
+
+impl http_body::Body for Trickle {
+    type Data = axum::body::Bytes;
+    type Error = std::io::Error;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<Self::Data>, Self::Error>>> {
+        match self.0.poll_tick(cx) {
+            std::task::Poll::Ready(_) => std::task::Poll::Ready(Some(Ok(http_body::Frame::data(
+                axum::body::Bytes::from_static(b" "),
+            )))),
+            std::task::Poll::Pending => std::task::Poll::Pending,
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_body_trickled_a_byte_at_a_time_is_cut_off_at_the_deadline() -> TestResult {
+    use tower::ServiceExt as _;
+    let f = fixture()?;
+    let device = enrol(&f).await?;
+    // The body is never idle for the 60 s idle timeout: only the deadline stops it.
+    let server = f
+        .server
+        .clone()
+        .with_request_deadline(std::time::Duration::from_millis(400));
+    let request = axum::http::Request::builder()
+        .method(Method::POST)
+        .uri("/v1/push")
+        .header("authorization", format!("Bearer {}", device.token))
+        .header("content-type", "application/json")
+        .body(axum::body::Body::new(Trickle(tokio::time::interval(
+            std::time::Duration::from_millis(50),
+        ))))?;
+    let response = tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        server.router().oneshot(request),
+    )
+    .await
+    .map_err(|_| "the trickled body was waited for")??;
+    assert_eq!(response.status(), StatusCode::REQUEST_TIMEOUT);
+    Ok(())
+}

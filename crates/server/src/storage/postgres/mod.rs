@@ -47,6 +47,10 @@ mod tests;
 
 use schema::{Counter, DEVICE_COLUMNS, During, TEAM_COLUMNS, lock_team, read_device, read_team};
 
+/// The variable naming a PostgreSQL cluster for tests and benchmarks (`key=value`
+/// connection settings), which `scripts/with-postgres.sh` sets.
+pub const CLUSTER_VAR: &str = "FILROUGE_TEST_POSTGRES";
+
 /// Reader connections beside the writer, per process.
 const READERS: usize = 3;
 

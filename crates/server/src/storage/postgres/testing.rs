@@ -9,8 +9,7 @@
 
 use postgres::{Client, NoTls};
 
-/// The variable naming the test cluster.
-pub const CLUSTER_VAR: &str = "FILROUGE_TEST_POSTGRES";
+pub use super::CLUSTER_VAR;
 
 /// A database made for one test; dropped (its connections closed first) with the value.
 #[derive(Debug)]
