@@ -61,6 +61,7 @@ pub const MAX_PULL_BYTES: u64 = 8 * 1024 * 1024;
 
 /// Exchanges an enrolment code for a device token.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EnrolRequest {
     /// The client's [`API_VERSION`].
     pub api_version: u32,
@@ -72,6 +73,7 @@ pub struct EnrolRequest {
 
 /// A device's credentials, returned once at enrolment.
 #[derive(Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EnrolResponse {
     /// The server's [`API_VERSION`].
     pub api_version: u32,
@@ -85,6 +87,7 @@ pub struct EnrolResponse {
     #[serde(default)]
     pub role: Option<Role>,
     /// The identity of the team's log.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub log_id: LogId,
     /// The team's offline lease: a device that has not synced for this many days locks
     /// until it has. Absent from servers older than this field.
@@ -96,11 +99,13 @@ pub struct EnrolResponse {
     /// The keys the inviting device sealed for this one ([`CodeRequest::sealed_keys`]),
     /// to open with the secret of the invitation link.
     #[serde(default, skip_serializing_if = "Option::is_none", with = "base64_opt")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Byte))]
     pub sealed_keys: Option<Vec<u8>>,
 }
 
 /// What a device may do in its team.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// A field worker: writes and reads the team's records.
@@ -140,6 +145,7 @@ impl std::fmt::Display for Role {
 /// `POST /v1/codes`: a coordinator's device asks for a single-use enrolment code, to
 /// enrol a new device into its own team with `role`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CodeRequest {
     /// The client's [`API_VERSION`].
     pub api_version: u32,
@@ -149,6 +155,7 @@ pub struct CodeRequest {
     /// invitation link carries), for the device that redeems the code: the server keeps
     /// them with the code, hands them over once at enrolment, and cannot open them.
     #[serde(default, skip_serializing_if = "Option::is_none", with = "base64_opt")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = Byte))]
     pub sealed_keys: Option<Vec<u8>>,
 }
 
@@ -166,6 +173,7 @@ pub const MAX_SEALED_KEYS_BYTES: usize = 16 * 1024;
 ///   team's epoch is still e, and from then on refuses changes sealed under an older
 ///   epoch ([`ErrorCode::StaleEpoch`]).
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct KeyEpochRequest {
     /// The client's [`API_VERSION`].
     pub api_version: u32,
@@ -178,6 +186,7 @@ pub struct KeyEpochRequest {
 
 /// The answer to a [`KeyEpochRequest`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct KeyEpochResponse {
     /// The server's [`API_VERSION`].
     pub api_version: u32,
@@ -189,6 +198,7 @@ pub struct KeyEpochResponse {
 
 /// The answer to a [`CodeRequest`]: the code, shown once (the server keeps its hash).
 #[derive(Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CodeResponse {
     /// The server's [`API_VERSION`].
     pub api_version: u32,
@@ -221,6 +231,7 @@ impl std::fmt::Debug for EnrolResponse {
 
 /// `GET /v1/devices` (a coordinator's device): the team's devices, oldest first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeviceList {
     /// The server's [`API_VERSION`].
     pub api_version: u32,
@@ -236,6 +247,7 @@ pub struct DeviceList {
 
 /// One device of the team, as a coordinator sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeviceInfo {
     /// Its id.
     pub id: String,
@@ -261,6 +273,7 @@ pub struct DeviceInfo {
 /// `POST /v1/revoke` (a coordinator's device): cut a device of the team off, a lost
 /// phone say; its token is refused from then on. Answered with the [`DeviceList`].
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RevokeRequest {
     /// The client's [`API_VERSION`].
     pub api_version: u32,
@@ -274,6 +287,7 @@ pub struct RevokeRequest {
 /// again with the new token and the same hash is answered the same (a device killed
 /// before it kept the new token tries that). Answered with [`TokenResponse`].
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TokenRequest {
     /// The client's [`API_VERSION`].
     pub api_version: u32,
@@ -283,6 +297,7 @@ pub struct TokenRequest {
 
 /// The answer to a [`TokenRequest`]: the new token is the device's from now on.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TokenResponse {
     /// The server's [`API_VERSION`].
     pub api_version: u32,
@@ -304,6 +319,7 @@ pub fn sealed_epoch(data: &[u8]) -> Option<u32> {
 
 /// One Automerge change and what the server may know about it.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChangeBlob {
     /// The record (document) the change belongs to.
     pub doc_id: String,
@@ -313,6 +329,7 @@ pub struct ChangeBlob {
     pub hash: String,
     /// The change bytes, opaque to the server.
     #[serde(with = "base64_bytes")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Byte))]
     pub data: Vec<u8>,
 }
 
@@ -329,6 +346,7 @@ impl std::fmt::Debug for ChangeBlob {
 
 /// A page of the device's outbox.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PushRequest {
     /// The client's [`API_VERSION`].
     pub api_version: u32,
@@ -338,10 +356,12 @@ pub struct PushRequest {
 
 /// What the server did with a push page.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PushResponse {
     /// The server's [`API_VERSION`].
     pub api_version: u32,
     /// The identity of the log that now holds the acknowledged changes.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub log_id: LogId,
     /// Hashes now held by the server (newly stored or already there): the device may
     /// drop them from its outbox.
@@ -360,6 +380,7 @@ pub struct PushResponse {
 /// a device may go without syncing before it locks until it has (1 to 365; 30 for a
 /// new team). Answered with the lease now in force, as [`LeaseRequest`].
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LeaseRequest {
     /// The client's (or, in an answer, the server's) [`API_VERSION`].
     pub api_version: u32,
@@ -384,6 +405,7 @@ pub fn erasure_hash(doc_id: &str) -> String {
 
 /// `POST /v1/erase`: a coordinator erases a record from the whole team.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EraseRequest {
     /// The client's [`API_VERSION`].
     pub api_version: u32,
@@ -398,6 +420,7 @@ pub struct EraseRequest {
 
 /// The answer to an erasure.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EraseResponse {
     /// The server's [`API_VERSION`].
     pub api_version: u32,
@@ -409,11 +432,13 @@ pub struct EraseResponse {
 
 /// A page of the team's change log.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PullResponse {
     /// The server's [`API_VERSION`].
     pub api_version: u32,
     /// The identity of the log the page comes from: its sequence numbers, cursor and
     /// head mean something only within that log.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub log_id: LogId,
     /// Changes with a sequence number above the cursor asked for, in order.
     pub changes: Vec<PulledChange>,
@@ -430,6 +455,7 @@ pub struct PullResponse {
 
 /// A change from the team log with its sequence number.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PulledChange {
     /// The per-team sequence number the server gave it.
     pub seq: u64,
@@ -440,6 +466,8 @@ pub struct PulledChange {
 
 /// The query of `GET /v1/pull`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema, utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct PullQuery {
     /// The client's [`API_VERSION`].
     pub api_version: u32,
@@ -451,6 +479,7 @@ pub struct PullQuery {
 
 /// The health probe's answer.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Health {
     /// Always `"ok"` when the server answers.
     pub status: String,
@@ -464,6 +493,7 @@ pub struct Health {
 
 /// A stable error code, part of the API: clients branch on it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     /// Missing, unknown or revoked device token.
@@ -519,6 +549,7 @@ impl ErrorCode {
 
 /// The JSON body of every error response.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApiError {
     /// The stable code.
     pub code: ErrorCode,

@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 
 /// `POST /v1/access`: a device's next entries, in chain order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AccessPush {
     /// The client's [`super::API_VERSION`].
     pub api_version: u32,
@@ -27,6 +28,7 @@ pub struct AccessPush {
 
 /// One entry as it travels to the server.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SealedAccessEntry {
     /// Its number in the writing device's chain.
     pub seq: u64,
@@ -34,11 +36,13 @@ pub struct SealedAccessEntry {
     pub link: String,
     /// The entry, sealed.
     #[serde(with = "super::base64_bytes")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Byte))]
     pub data: Vec<u8>,
 }
 
 /// The answer to [`AccessPush`]: the device's head the server now holds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AccessPushResponse {
     /// The server's [`super::API_VERSION`].
     pub api_version: u32,
@@ -48,6 +52,8 @@ pub struct AccessPushResponse {
 
 /// The query of `GET /v1/access` (coordinators' devices).
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema, utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct AccessQuery {
     /// The client's [`super::API_VERSION`].
     pub api_version: u32,
@@ -58,6 +64,7 @@ pub struct AccessQuery {
 /// A page of the team's access entries, every device's, in the order the server took
 /// them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AccessPage {
     /// The server's [`super::API_VERSION`].
     pub api_version: u32,
@@ -71,6 +78,7 @@ pub struct AccessPage {
 
 /// One entry of the team's access log, as the server holds it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TeamAccessEntry {
     /// The number the server gave it in the team's access log.
     pub team_seq: u64,
@@ -82,6 +90,7 @@ pub struct TeamAccessEntry {
     pub link: String,
     /// The entry, sealed.
     #[serde(with = "super::base64_bytes")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Byte))]
     pub data: Vec<u8>,
 }
 

@@ -110,6 +110,7 @@ pub fn read_batch_header(data: &[u8]) -> Result<BatchHeader, WireError> {
 /// `GET /v1/batches?doc_id=…` (a coordinator's device, before an erasure): the batches
 /// of the team's log that hold a change of the record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HeldBatches {
     /// The server's [`super::API_VERSION`].
     pub api_version: u32,
@@ -119,26 +120,32 @@ pub struct HeldBatches {
 
 /// One batch of the log, as [`HeldBatches`] lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HeldBatch {
     /// Its sequence number in the team's log.
     pub seq: u64,
     /// Its bytes.
     #[serde(with = "super::base64_bytes")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Byte))]
     pub data: Vec<u8>,
 }
 
 /// A batch sealed again without an erased record's changes, sent with the erasure.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BatchReplacement {
     /// The sequence number of the batch it replaces.
     pub seq: u64,
     /// The new batch's bytes; empty when the batch held nothing else.
     #[serde(with = "super::base64_bytes")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Byte))]
     pub data: Vec<u8>,
 }
 
 /// The query of `GET /v1/batches`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema, utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
 pub struct BatchesQuery {
     /// The client's [`super::API_VERSION`].
     pub api_version: u32,

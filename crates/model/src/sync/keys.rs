@@ -24,12 +24,15 @@ pub const MAX_SEALED_EPOCH_KEYS: usize = 2_000;
 /// A device's X25519 public key, with its proof: an HMAC, under a key derived from the
 /// team key of `proof_epoch`, of the team, the device id and the public key.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PublishedKey {
     /// The 32 bytes of the X25519 public key.
     #[serde(with = "base64_bytes")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Byte))]
     pub public_key: Vec<u8>,
     /// The proof (32 bytes).
     #[serde(with = "base64_bytes")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Byte))]
     pub proof: Vec<u8>,
     /// The epoch whose team key made the proof.
     pub proof_epoch: u32,
@@ -38,6 +41,7 @@ pub struct PublishedKey {
 /// `POST /v1/device-key`: the asking device publishes its public key (once: the
 /// server refuses to replace it by another).
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeviceKeyRequest {
     /// The client's [`super::API_VERSION`].
     pub api_version: u32,
@@ -48,6 +52,7 @@ pub struct DeviceKeyRequest {
 /// One epoch's team key, sealed to one recipient (a device id, or
 /// [`RECOVERY_RECIPIENT`]).
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SealedEpochKey {
     /// The epoch of the sealed key.
     pub epoch: u32,
@@ -55,6 +60,7 @@ pub struct SealedEpochKey {
     pub recipient: String,
     /// The seal (opaque to the server).
     #[serde(with = "base64_bytes")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = Byte))]
     pub sealed: Vec<u8>,
 }
 
@@ -70,6 +76,7 @@ impl std::fmt::Debug for SealedEpochKey {
 /// `GET /v1/keys`: the team's key epoch now, and every epoch key sealed to the asking
 /// device.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EpochKeys {
     /// The server's [`super::API_VERSION`].
     pub api_version: u32,
@@ -83,6 +90,7 @@ pub struct EpochKeys {
 /// that lack them (a device that published its key after an epoch began), or to a
 /// new recovery key. Answered with the team's [`super::DeviceList`].
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ShareKeysRequest {
     /// The client's [`super::API_VERSION`].
     pub api_version: u32,
@@ -98,6 +106,7 @@ pub struct ShareKeysRequest {
 /// key sealed to it, so a device given the printed recovery secret gets the team's keys
 /// back when every device holding them is gone.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RecoveryKeys {
     /// The server's [`super::API_VERSION`].
     pub api_version: u32,

@@ -28,23 +28,16 @@
 //! | `GET /v1/keys` | bearer | none | `EpochKeys` |
 //! | `POST /v1/keys` | bearer, coordinator | `ShareKeysRequest` | `DeviceList` |
 //! | `GET /v1/recovery` | bearer, coordinator | none | `RecoveryKeys` |
+//! | `GET /v1/openapi.json` | none | none | this table as OpenAPI 3.1 (`handlers.rs`) |
 
-use axum::Json;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::Request;
-use axum::http::header::{CONTENT_ENCODING, CONTENT_TYPE};
+use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse as _, Response};
-use axum::routing::{get, post};
-use filrouge_model::sync::{
-    API_VERSION, AccessPage, AccessPush, AccessPushResponse, AccessQuery, BatchesQuery,
-    CodeRequest, CodeResponse, DeviceKeyRequest, DeviceList, EnrolRequest, EnrolResponse,
-    EpochKeys, EraseRequest, EraseResponse, Health, HeldBatches, KeyEpochRequest, KeyEpochResponse,
-    LeaseRequest, MAX_BODY_BYTES, PullQuery, PushResponse, RecoveryKeys, RevokeRequest,
-    ShareKeysRequest, TokenRequest, TokenResponse,
-};
-use filrouge_model::wire::{self, PAGE_MEDIA_TYPE};
+use axum::routing::get;
+use filrouge_model::sync::{API_VERSION, MAX_BODY_BYTES};
 use tower_http::LatencyUnit;
 use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::decompression::RequestDecompressionLayer;
@@ -56,8 +49,16 @@ use crate::TeamServer;
 use crate::error::ServerError;
 
 pub mod extract;
+mod handlers;
 
-use extract::{AcceptsZstd, ApiJson, ApiQuery, AuthedDevice, ClientAddress, PushBody, WantsPage};
+/// Where the OpenAPI 3.1 document of the device-facing routes is served.
+pub const OPENAPI_PATH: &str = "/v1/openapi.json";
+
+/// The OpenAPI 3.1 document of the device-facing routes, as served at [`OPENAPI_PATH`].
+pub fn openapi_document() -> String {
+    let (_, api) = handlers::api_router().split_for_parts();
+    api.to_pretty_json().unwrap_or_default()
+}
 
 /// The compression level of JSON answers (gzip or zstd, by the layer).
 const ANSWER_COMPRESSION: i32 = 6;
@@ -65,23 +66,17 @@ impl TeamServer {
     /// The whole HTTP app. Tests drive it without a socket (`tower::ServiceExt::oneshot`);
     /// [`serve`] puts it on a listener.
     pub fn router(&self) -> Router {
-        Router::new()
-            .route("/health", get(health))
-            .route("/v1/enrol", post(enrol))
-            .route("/v1/push", post(push))
-            .route("/v1/pull", get(pull))
-            .route("/v1/erase", post(erase))
-            .route("/v1/batches", get(held_batches))
-            .route("/v1/access", get(pull_access).post(push_access))
-            .route("/v1/codes", post(codes))
-            .route("/v1/devices", get(devices))
-            .route("/v1/revoke", post(revoke))
-            .route("/v1/token", post(token))
-            .route("/v1/lease", post(lease))
-            .route("/v1/epoch", post(epoch))
-            .route("/v1/device-key", post(device_key))
-            .route("/v1/keys", get(epoch_keys).post(share_keys))
-            .route("/v1/recovery", get(recovery))
+        let (routes, api) = handlers::api_router().split_for_parts();
+        // Rendered once: the document only changes with the code.
+        let document = api.to_pretty_json().unwrap_or_else(|e| {
+            tracing::error!(error = %e, "the OpenAPI document could not be written");
+            String::new()
+        });
+        routes
+            .route(
+                OPENAPI_PATH,
+                get(move || async move { ([(CONTENT_TYPE, "application/json")], document) }),
+            )
             .fallback(no_such_route)
             .method_not_allowed_fallback(method_not_allowed)
             .layer(axum::middleware::from_fn_with_state(
@@ -206,188 +201,6 @@ where
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct PlainHttp;
 
-async fn health(plain: Option<axum::Extension<PlainHttp>>) -> Json<Health> {
-    Json(Health {
-        status: "ok".to_owned(),
-        api_version: API_VERSION,
-        insecure_http: plain.is_some(),
-    })
-}
-
-async fn enrol(
-    State(server): State<TeamServer>,
-    address: ClientAddress,
-    ApiJson(request): ApiJson<EnrolRequest>,
-) -> Result<Json<EnrolResponse>, ServerError> {
-    let response = blocking(move || server.enrol_from(&address.0, &request)).await?;
-    Ok(Json(response))
-}
-
-async fn codes(
-    State(server): State<TeamServer>,
-    AuthedDevice(device): AuthedDevice,
-    ApiJson(request): ApiJson<CodeRequest>,
-) -> Result<Json<CodeResponse>, ServerError> {
-    let response = blocking(move || server.create_code_for(&device, &request)).await?;
-    Ok(Json(response))
-}
-
-async fn devices(
-    State(server): State<TeamServer>,
-    AuthedDevice(device): AuthedDevice,
-) -> Result<Json<DeviceList>, ServerError> {
-    let response = blocking(move || server.devices_for(&device)).await?;
-    Ok(Json(response))
-}
-
-async fn revoke(
-    State(server): State<TeamServer>,
-    AuthedDevice(device): AuthedDevice,
-    ApiJson(request): ApiJson<RevokeRequest>,
-) -> Result<Json<DeviceList>, ServerError> {
-    let response = blocking(move || server.revoke_for(&device, &request)).await?;
-    Ok(Json(response))
-}
-
-async fn lease(
-    State(server): State<TeamServer>,
-    AuthedDevice(device): AuthedDevice,
-    ApiJson(request): ApiJson<LeaseRequest>,
-) -> Result<Json<LeaseRequest>, ServerError> {
-    let response = blocking(move || server.set_lease_for(&device, &request)).await?;
-    Ok(Json(response))
-}
-
-async fn epoch(
-    State(server): State<TeamServer>,
-    AuthedDevice(device): AuthedDevice,
-    ApiJson(request): ApiJson<KeyEpochRequest>,
-) -> Result<Json<KeyEpochResponse>, ServerError> {
-    let response = blocking(move || server.start_key_epoch_for(&device, &request)).await?;
-    Ok(Json(response))
-}
-
-async fn device_key(
-    State(server): State<TeamServer>,
-    AuthedDevice(device): AuthedDevice,
-    ApiJson(request): ApiJson<DeviceKeyRequest>,
-) -> Result<Json<EpochKeys>, ServerError> {
-    let response = blocking(move || server.publish_key_for(&device, &request)).await?;
-    Ok(Json(response))
-}
-
-async fn epoch_keys(
-    State(server): State<TeamServer>,
-    AuthedDevice(device): AuthedDevice,
-) -> Result<Json<EpochKeys>, ServerError> {
-    let response = blocking(move || server.epoch_keys_for_device(&device)).await?;
-    Ok(Json(response))
-}
-
-async fn share_keys(
-    State(server): State<TeamServer>,
-    AuthedDevice(device): AuthedDevice,
-    ApiJson(request): ApiJson<ShareKeysRequest>,
-) -> Result<Json<DeviceList>, ServerError> {
-    let response = blocking(move || server.share_keys_for(&device, &request)).await?;
-    Ok(Json(response))
-}
-
-async fn recovery(
-    State(server): State<TeamServer>,
-    AuthedDevice(device): AuthedDevice,
-) -> Result<Json<RecoveryKeys>, ServerError> {
-    let response = blocking(move || server.recovery_for(&device)).await?;
-    Ok(Json(response))
-}
-
-async fn token(
-    State(server): State<TeamServer>,
-    AuthedDevice(device): AuthedDevice,
-    ApiJson(request): ApiJson<TokenRequest>,
-) -> Result<Json<TokenResponse>, ServerError> {
-    let response = blocking(move || server.rotate_token(&device, &request)).await?;
-    Ok(Json(response))
-}
-
-async fn push(
-    State(server): State<TeamServer>,
-    AuthedDevice(device): AuthedDevice,
-    PushBody(request): PushBody,
-) -> Result<Json<PushResponse>, ServerError> {
-    let response = blocking(move || server.push(&device, &request)).await?;
-    Ok(Json(response))
-}
-
-async fn pull(
-    State(server): State<TeamServer>,
-    AuthedDevice(device): AuthedDevice,
-    WantsPage(binary): WantsPage,
-    AcceptsZstd(zstd): AcceptsZstd,
-    ApiQuery(query): ApiQuery<PullQuery>,
-) -> Result<Response, ServerError> {
-    let page = blocking(move || {
-        if binary && zstd {
-            return Ok(Ok((server.pull_page(&device, &query)?, Some("zstd"))));
-        }
-        let response = server.pull(&device, &query)?;
-        if !binary {
-            return Ok(Err(response));
-        }
-        Ok(Ok((wire::encode_pull(&response), None)))
-    })
-    .await?;
-    Ok(match page {
-        // A response with its Content-Encoding set passes the compression layer as is.
-        Ok((bytes, Some(encoding))) => (
-            [
-                (CONTENT_TYPE, PAGE_MEDIA_TYPE),
-                (CONTENT_ENCODING, encoding),
-            ],
-            bytes,
-        )
-            .into_response(),
-        Ok((bytes, None)) => ([(CONTENT_TYPE, PAGE_MEDIA_TYPE)], bytes).into_response(),
-        Err(json) => Json(json).into_response(),
-    })
-}
-
-async fn erase(
-    State(server): State<TeamServer>,
-    AuthedDevice(device): AuthedDevice,
-    ApiJson(request): ApiJson<EraseRequest>,
-) -> Result<Json<EraseResponse>, ServerError> {
-    let response = blocking(move || server.erase(&device, &request)).await?;
-    Ok(Json(response))
-}
-
-async fn held_batches(
-    State(server): State<TeamServer>,
-    AuthedDevice(device): AuthedDevice,
-    ApiQuery(query): ApiQuery<BatchesQuery>,
-) -> Result<Json<HeldBatches>, ServerError> {
-    let response = blocking(move || server.held_batches(&device, &query)).await?;
-    Ok(Json(response))
-}
-
-async fn push_access(
-    State(server): State<TeamServer>,
-    AuthedDevice(device): AuthedDevice,
-    ApiJson(request): ApiJson<AccessPush>,
-) -> Result<Json<AccessPushResponse>, ServerError> {
-    let response = blocking(move || server.push_access(&device, &request)).await?;
-    Ok(Json(response))
-}
-
-async fn pull_access(
-    State(server): State<TeamServer>,
-    AuthedDevice(device): AuthedDevice,
-    ApiQuery(query): ApiQuery<AccessQuery>,
-) -> Result<Json<AccessPage>, ServerError> {
-    let response = blocking(move || server.pull_access(&device, &query)).await?;
-    Ok(Json(response))
-}
-
 async fn metrics(State(server): State<TeamServer>) -> Result<Response, ServerError> {
     let text = blocking(move || server.metrics_text()).await?;
     Ok((
@@ -425,5 +238,7 @@ async fn method_not_allowed() -> ServerError {
 mod tests;
 #[cfg(test)]
 mod tests_errors;
+#[cfg(test)]
+mod tests_openapi;
 #[cfg(test)]
 mod tests_wire;
