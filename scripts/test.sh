@@ -53,6 +53,26 @@ else
     --skip needs_secret_service
 fi
 
+step "the server's Debian package (from the debug build)"
+pkg=$(mktemp -d)
+FILROUGE_PACKAGE_PROFILE=debug FILROUGE_DIST="$pkg" bash scripts/package.sh server >/dev/null
+deb=$(ls "$pkg"/filrouge-server_*.deb)
+contents=$(dpkg-deb -c "$deb")
+for f in ./usr/bin/filrouge ./lib/systemd/system/filrouge.service ./etc/filrouge/filrouge.env; do
+  grep -q " $f\$" <<<"$contents" || { echo "package: $f missing from $deb" >&2; exit 1; }
+done
+[ "$(dpkg-deb -f "$deb" Package)" = filrouge-server ]
+dpkg-deb -e "$deb" "$pkg/control"
+for script in postinst prerm postrm; do sh -n "$pkg/control/$script"; done
+if command -v systemd-analyze >/dev/null; then
+  # The unit as packaged, its binary taken from the unpacked package.
+  dpkg-deb -x "$deb" "$pkg/root"
+  sed "s|/usr/bin/filrouge|$pkg/root/usr/bin/filrouge|" \
+    "$pkg/root/lib/systemd/system/filrouge.service" > "$pkg/filrouge.service"
+  systemd-analyze verify --man=no "$pkg/filrouge.service"
+fi
+rm -rf "$pkg"
+
 step "keystore (a Secret Service in a D-Bus session of its own)"
 dbus-run-session -- bash scripts/keyring-test.sh
 step "done; screenshots in $FILROUGE_ARTIFACTS"

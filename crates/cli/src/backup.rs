@@ -78,3 +78,18 @@ pub fn restore(file: &Path, db: &Path) -> anyhow::Result<()> {
     );
     Ok(())
 }
+
+/// After a PostgreSQL server's database is restored from a dump (`pg_restore`, with
+/// every server process stopped): gives each team's log a new identity, so devices
+/// send back what the dump lacks, as after [`restore`].
+pub fn renew_postgres_logs(url: &str) -> anyhow::Result<()> {
+    let server =
+        filrouge_server::TeamServer::connect_postgres(url).context("connecting to PostgreSQL")?;
+    for (team, log_id) in server.renew_log_ids()? {
+        println!("Équipe {team} : nouveau journal {log_id}");
+    }
+    println!(
+        "Au prochain envoi, chaque appareil renverra au serveur ce que la sauvegarde n'a pas."
+    );
+    Ok(())
+}

@@ -83,13 +83,13 @@ enum Command {
         data: PathBuf,
         /// Address to listen on. Use 0.0.0.0:8787 to let phones on the local network in;
         /// port 0 picks a free port.
-        #[arg(long, default_value = "127.0.0.1:8787")]
+        #[arg(long, env = "FILROUGE_LISTEN", default_value = "127.0.0.1:8787")]
         listen: SocketAddr,
         /// A certificate chain from a public CA (PEM), instead of the server's own.
-        #[arg(long, requires = "tls_key")]
+        #[arg(long, env = "FILROUGE_TLS_CERT", requires = "tls_key")]
         tls_cert: Option<PathBuf>,
         /// The private key of `--tls-cert` (PEM).
-        #[arg(long, requires = "tls_cert")]
+        #[arg(long, env = "FILROUGE_TLS_KEY", requires = "tls_cert")]
         tls_key: Option<PathBuf>,
         /// Plain HTTP, no TLS: device tokens and records travel in clear. Only for a
         /// server behind a TLS proxy on the same machine (devices refuse `http://` to
@@ -98,13 +98,18 @@ enum Command {
         insecure_http: bool,
         /// Serves the operator's metrics (`GET /metrics`, Prometheus text; ids and
         /// counts, no names) over plain HTTP on this address, e.g. 127.0.0.1:9187.
-        #[arg(long)]
+        #[arg(long, env = "FILROUGE_METRICS_LISTEN")]
         metrics_listen: Option<SocketAddr>,
         /// Keeps the teams in this PostgreSQL database instead of the SQLite file, e.g.
         /// `host=/run/postgresql dbname=filrouge` (a Unix socket or a loopback address:
         /// the connection carries no TLS). Several `filrouge serve` may share it.
         #[arg(long, env = "FILROUGE_POSTGRES")]
         postgres: Option<String>,
+        /// The address devices reach the server at, for the invitation link, e.g.
+        /// `https://serveur.example.org:8787` (default: the listening address, which
+        /// is no use to a phone when it is 0.0.0.0).
+        #[arg(long, env = "FILROUGE_PUBLIC_URL")]
+        public_url: Option<String>,
     },
     /// Prints a new single-use enrolment code for the team.
     Code {
@@ -134,7 +139,12 @@ enum Command {
         #[arg(long, env = "FILROUGE_SERVER_DATA", default_value = ".")]
         data: PathBuf,
         /// The backup file, written by `filrouge backup`.
-        file: PathBuf,
+        #[arg(required_unless_present = "postgres", conflicts_with = "postgres")]
+        file: Option<PathBuf>,
+        /// After `pg_restore` of a PostgreSQL server's dump (servers stopped): gives each
+        /// team's log a new identity, as a SQLite restore does.
+        #[arg(long, env = "FILROUGE_POSTGRES")]
+        postgres: Option<String>,
     },
     /// Benchmarks (run a release build: `cargo run --release -p filrouge-cli -- bench store`).
     Bench {
@@ -364,13 +374,21 @@ fn main() -> anyhow::Result<()> {
             insecure_http,
             metrics_listen,
             postgres,
+            public_url,
         } => {
             let tls = match (tls_cert, tls_key, insecure_http) {
                 (_, _, true) => Tls::Insecure,
                 (Some(cert), Some(key), false) => Tls::Ca { cert, key },
                 _ => Tls::SelfMade,
             };
-            serve(&data, postgres.as_deref(), listen, tls, metrics_listen)
+            serve(
+                &data,
+                postgres.as_deref(),
+                listen,
+                tls,
+                metrics_listen,
+                public_url,
+            )
         }
         Command::Code {
             data,
@@ -384,12 +402,20 @@ fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Backup { data, out } => backup::backup(&data.join(SERVER_DB), &out),
-        Command::Restore { data, file } => {
-            std::fs::create_dir_all(&data)
-                .with_context(|| format!("creating the data directory {}", data.display()))?;
-            let _lock = backup::lock(&data)?;
-            backup::restore(&file, &data.join(SERVER_DB))
-        }
+        Command::Restore {
+            data,
+            file,
+            postgres,
+        } => match (file, postgres) {
+            (Some(file), _) => {
+                std::fs::create_dir_all(&data)
+                    .with_context(|| format!("creating the data directory {}", data.display()))?;
+                let _lock = backup::lock(&data)?;
+                backup::restore(&file, &data.join(SERVER_DB))
+            }
+            (None, Some(url)) => backup::renew_postgres_logs(&url),
+            (None, None) => anyhow::bail!("give the backup FILE, or --postgres URL"),
+        },
         Command::Bench {
             what:
                 Bench::Coord {
@@ -525,6 +551,7 @@ fn serve(
     listen: SocketAddr,
     tls: Tls,
     metrics: Option<SocketAddr>,
+    public_url: Option<String>,
 ) -> anyhow::Result<()> {
     std::fs::create_dir_all(data)
         .with_context(|| format!("creating the data directory {}", data.display()))?;
@@ -565,7 +592,10 @@ fn serve(
             });
         }
         let scheme = if identity.is_some() { "https" } else { "http" };
-        let url = format!("{scheme}://{address}");
+        let url = match public_url {
+            Some(url) => url.trim_end_matches('/').to_owned(),
+            None => format!("{scheme}://{address}"),
+        };
         // The pin goes in the link only for the server's own certificate: a CA's is
         // checked against the devices' roots.
         let pin = match (&tls, &identity) {
@@ -595,6 +625,11 @@ fn serve(
         );
         if identity.is_none() {
             banner += "ATTENTION : HTTP sans chiffrement (--insecure-http).\n";
+        }
+        if url.contains("://0.0.0.0") || url.contains("://[::]") {
+            banner += "ATTENTION : le lien nomme 0.0.0.0, qu'aucun téléphone ne joint : \
+                       indiquez l'adresse publique avec --public-url \
+                       (FILROUGE_PUBLIC_URL).\n";
         }
         // Whoever reads it may stop reading (a pipe closed early): the server runs on.
         let _ = std::io::Write::write_all(&mut std::io::stdout(), banner.as_bytes());

@@ -189,9 +189,8 @@ pub fn page(
     max_changes: usize,
 ) -> Result<Vec<u8>, ServerError> {
     let max_changes = max_changes.max(1);
-    // Read before the head and any row: see `BlockCache::block`.
-    let generation = storage.generation(team_id)?;
-    let head = storage.head(team_id)?;
+    // Read before any row: see `BlockCache::block`.
+    let (head, generation) = storage.log_state(team_id)?;
     let mut pieces = Vec::new();
     let (mut at, mut previous, mut count, mut bytes) = (after, 0u64, 0usize, 0u64);
     let more = loop {

@@ -166,6 +166,20 @@ impl TeamServer {
         Ok(team)
     }
 
+    /// Gives every team's log a new identity (after its database was restored from a
+    /// dump, with the servers stopped): devices then send back everything they hold and
+    /// pull the log from its start. Answers each team's id and new log id.
+    pub fn renew_log_ids(&self) -> Result<Vec<(String, String)>, ServerError> {
+        let mut renewed = Vec::new();
+        for team in self.storage.teams()? {
+            let log_id = secret::new_log_id()?;
+            if self.storage.set_log_id(&team.id, &log_id)? {
+                renewed.push((team.id, log_id));
+            }
+        }
+        Ok(renewed)
+    }
+
     /// Creates another team named `name` (a server may hold many: a département's).
     pub fn create_team(&self, name: &str) -> Result<Team, ServerError> {
         validate::check_text("team_name", name, MAX_NAME_LEN, None)?;

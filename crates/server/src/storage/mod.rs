@@ -454,6 +454,12 @@ pub trait Storage: Send + Sync {
     /// older generation may hold erased changes, whichever server process cached it.
     fn generation(&self, team_id: &str) -> Result<u64, ServerError>;
 
+    /// [`Storage::head`] and [`Storage::generation`] together (a backend may read both
+    /// at once: a pull page asks for them first).
+    fn log_state(&self, team_id: &str) -> Result<(u64, u64), ServerError> {
+        Ok((self.head(team_id)?, self.generation(team_id)?))
+    }
+
     /// The team's changes with a sequence number above `after`, in order, paged by
     /// [`PageFill::new`]`(max_bytes, max_changes)`.
     fn changes_after(

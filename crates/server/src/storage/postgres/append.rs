@@ -5,7 +5,7 @@
 //! stores every waiting page in one transaction, a savepoint each, and commits once: one
 //! WAL flush for many pushes. The transaction first locks the row of every team in the
 //! group, in id order (two processes' groups never deadlock), reading each team's next
-//! sequence number; each page then costs four statements whatever its size: which of
+//! sequence number; each page then costs four prepared statements whatever its size: which of
 //! its records are erased, which of its hashes the log holds, the rows inserted from
 //! arrays, and the records its sealed batches hold. The counters are written back
 //! before the commit.
@@ -14,10 +14,10 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use filrouge_model::sync::{ChangeBlob, erasure_hash};
-use postgres::{Client, Transaction};
+use postgres::{Statement, Transaction};
 
-use super::PostgresStorage;
-use super::schema::{Counter, During, lock_team};
+use super::schema::During;
+use super::{Conn, PostgresStorage};
 use crate::error::ServerError;
 use crate::storage::AppendOutcome;
 
@@ -67,8 +67,8 @@ impl PostgresStorage {
             outcome: Mutex::new(None),
         });
         self.appends.waiting().push(Arc::clone(&job));
-        let mut client = match self.writer() {
-            Ok(client) => client,
+        let mut conn = match self.writer() {
+            Ok(conn) => conn,
             Err(e) => {
                 // Not stored and not to be stored later by another push's group.
                 self.appends.waiting().retain(|j| !Arc::ptr_eq(j, &job));
@@ -83,11 +83,11 @@ impl PostgresStorage {
         if !group.iter().any(|j| Arc::ptr_eq(j, &job)) {
             group.push(Arc::clone(&job));
         }
-        let outcomes = commit_group(&mut client, &group);
+        let outcomes = commit_group(&mut conn, &group);
         for (other, outcome) in group.iter().zip(outcomes) {
             *other.outcome() = Some(outcome);
         }
-        drop(client);
+        drop(conn);
         job.outcome().take().unwrap_or(Err(ServerError::Corrupt {
             what: "an append's outcome",
         }))
@@ -95,12 +95,13 @@ impl PostgresStorage {
 }
 
 /// Stores every page of `group` in one transaction; one outcome per page, in order.
-fn commit_group(
-    client: &mut Client,
-    group: &[Arc<Job>],
-) -> Vec<Result<AppendOutcome, ServerError>> {
+fn commit_group(conn: &mut Conn, group: &[Arc<Job>]) -> Vec<Result<AppendOutcome, ServerError>> {
     let all_fail = |e: &ServerError| group.iter().map(|_| Err(copy(e))).collect();
-    let mut tx = match client.transaction().during("begin append") {
+    let statements = match Statements::prepare(conn) {
+        Ok(statements) => statements,
+        Err(e) => return all_fail(&e),
+    };
+    let mut tx = match conn.transaction().during("begin append") {
         Ok(tx) => tx,
         Err(e) => return all_fail(&e),
     };
@@ -110,11 +111,19 @@ fn commit_group(
     let mut next: HashMap<String, i64> = HashMap::new();
     let mut unknown: HashSet<&str> = HashSet::new();
     for team in teams {
-        match lock_team(&mut tx, team, Counter::NextSeq) {
-            Ok(seq) => {
+        let locked = tx
+            .query_opt(&statements.lock, &[&team])
+            .during("lock a team")
+            .and_then(|row| {
+                row.map(|r| r.try_get::<_, i64>(0))
+                    .transpose()
+                    .during("lock a team")
+            });
+        match locked {
+            Ok(Some(seq)) => {
                 next.insert(team.to_owned(), seq);
             }
-            Err(ServerError::UnknownTeam { .. }) => {
+            Ok(None) => {
                 unknown.insert(team);
             }
             Err(e) => return all_fail(&e),
@@ -134,7 +143,7 @@ fn commit_group(
             .transaction()
             .during("begin a page")
             .and_then(|mut page| {
-                let (outcome, after) = store_page(&mut page, job, seq)?;
+                let (outcome, after) = store_page(&mut page, &statements, job, seq)?;
                 page.commit().during("end a page")?;
                 Ok((outcome, after))
             });
@@ -148,7 +157,7 @@ fn commit_group(
             continue;
         }
         if let Err(e) = tx
-            .execute("UPDATE teams SET next_seq = $2 WHERE id = $1", &[team, seq])
+            .execute(&statements.advance, &[team, seq])
             .during("move a log's counter")
         {
             return all_fail(&e);
@@ -164,6 +173,7 @@ fn commit_group(
 /// erased records and batches holding one. Answers the outcome and the next number.
 fn store_page(
     tx: &mut Transaction<'_>,
+    statements: &Statements,
     job: &Job,
     mut seq: i64,
 ) -> Result<(AppendOutcome, i64), ServerError> {
@@ -178,10 +188,7 @@ fn store_page(
     docs.sort_unstable();
     docs.dedup();
     let erased: HashSet<String> = tx
-        .query(
-            "SELECT doc_id FROM erasures WHERE team_id = $1 AND doc_id = ANY($2)",
-            &[&team_id, &docs],
-        )
+        .query(&statements.erased, &[&team_id, &docs])
         .during("check erasures")?
         .iter()
         .map(|r| r.try_get(0))
@@ -189,10 +196,7 @@ fn store_page(
         .during("check erasures")?;
     let hashes: Vec<&str> = job.changes.iter().map(|c| c.hash.as_str()).collect();
     let mut held: HashSet<String> = tx
-        .query(
-            "SELECT hash FROM changes WHERE team_id = $1 AND hash = ANY($2)",
-            &[&team_id, &hashes],
-        )
+        .query(&statements.held, &[&team_id, &hashes])
         .during("check held changes")?
         .iter()
         .map(|r| r.try_get(0))
@@ -237,11 +241,7 @@ fn store_page(
     }
     if !rows.seqs.is_empty() {
         tx.execute(
-            "INSERT INTO changes
-                 (team_id, seq, hash, doc_id, kind, device_id, size, data, received_at)
-             SELECT $1, s, h, d, k, $2, z, b, $3
-               FROM UNNEST($4::BIGINT[], $5::TEXT[], $6::TEXT[], $7::TEXT[], $8::BIGINT[],
-                           $9::BYTEA[]) AS u(s, h, d, k, z, b)",
+            &statements.insert,
             &[
                 &team_id,
                 &job.device_id,
@@ -258,14 +258,47 @@ fn store_page(
     }
     if !rows.batch_docs.is_empty() {
         tx.execute(
-            "INSERT INTO batch_docs (team_id, doc_id, seq)
-             SELECT $1, d, s FROM UNNEST($2::TEXT[], $3::BIGINT[]) AS u(d, s)
-             ON CONFLICT DO NOTHING",
+            &statements.batch_docs,
             &[&team_id, &rows.batch_docs, &rows.batch_seqs],
         )
         .during("note a batch's records")?;
     }
     Ok((outcome, seq))
+}
+
+/// The statements of an append, prepared once per connection.
+struct Statements {
+    lock: Statement,
+    erased: Statement,
+    held: Statement,
+    insert: Statement,
+    batch_docs: Statement,
+    advance: Statement,
+}
+
+impl Statements {
+    fn prepare(conn: &mut Conn) -> Result<Statements, ServerError> {
+        Ok(Statements {
+            lock: conn.prepared("SELECT next_seq FROM teams WHERE id = $1 FOR NO KEY UPDATE")?,
+            erased: conn
+                .prepared("SELECT doc_id FROM erasures WHERE team_id = $1 AND doc_id = ANY($2)")?,
+            held: conn
+                .prepared("SELECT hash FROM changes WHERE team_id = $1 AND hash = ANY($2)")?,
+            insert: conn.prepared(
+                "INSERT INTO changes
+                     (team_id, seq, hash, doc_id, kind, device_id, size, data, received_at)
+                 SELECT $1, s, h, d, k, $2, z, b, $3
+                   FROM UNNEST($4::BIGINT[], $5::TEXT[], $6::TEXT[], $7::TEXT[], $8::BIGINT[],
+                               $9::BYTEA[]) AS u(s, h, d, k, z, b)",
+            )?,
+            batch_docs: conn.prepared(
+                "INSERT INTO batch_docs (team_id, doc_id, seq)
+                 SELECT $1, d, s FROM UNNEST($2::TEXT[], $3::BIGINT[]) AS u(d, s)
+                 ON CONFLICT DO NOTHING",
+            )?,
+            advance: conn.prepared("UPDATE teams SET next_seq = $2 WHERE id = $1")?,
+        })
+    }
 }
 
 /// The columns of a page's new rows, sent as arrays in one statement.

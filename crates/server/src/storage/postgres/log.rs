@@ -1,9 +1,9 @@
 //! Reading a team's log on PostgreSQL, and erasing a record from it.
 //!
-//! A pull page is read in two statements: the numbers and sizes first, which the shared
-//! [`PageFill`] budget cuts, then the blobs of the admitted range only, so a page never
-//! loads a blob it has no room for. The head is the team's counter less one: the
-//! erasure entry takes a number too, so it never goes down. An erasure deletes the
+//! A pull page is read in one prepared statement, the head with it, cut as the shared
+//! [`PageFill`](crate::storage::PageFill) budget cuts, and never loads a blob it has no
+//! room for. The head is the team's counter less one: the erasure entry takes a number
+//! too, so it never goes down. An erasure deletes the
 //! record's changes, deals with the sealed batches holding it (the same rule and
 //! checks as on SQLite, [`check_replacement`]), appends its entry, and bumps the
 //! team's `generation`, all under the team row's lock, so every process's cached
@@ -15,74 +15,92 @@ use filrouge_model::sync::{BATCH_KIND, ERASURE_KIND, HeldBatch, PulledChange, er
 use postgres::{Client, GenericClient, Transaction};
 use sha2::{Digest as _, Sha256};
 
+use super::Conn;
 use super::schema::{Counter, During, lock_team, signed, unsigned};
 use crate::error::ServerError;
-use crate::storage::{ChangePage, Erasure, HeldBatchesRule, PageFill, check_replacement};
+use crate::storage::{ChangePage, Erasure, HeldBatchesRule, check_replacement};
 
-/// The highest sequence number in a team's log, 0 if it is empty or unknown.
-pub(super) fn head(client: &mut impl GenericClient, team_id: &str) -> Result<u64, ServerError> {
-    let row = client
-        .query_opt("SELECT next_seq - 1 FROM teams WHERE id = $1", &[&team_id])
+/// The highest sequence number in a team's log and its erasure generation; zeros for
+/// an unknown team. One prepared statement: a pull page asks for both first.
+pub(super) fn log_state(conn: &mut Conn, team_id: &str) -> Result<(u64, u64), ServerError> {
+    let statement = conn.prepared("SELECT next_seq - 1, generation FROM teams WHERE id = $1")?;
+    let row = conn
+        .query_opt(&statement, &[&team_id])
         .during("read the log head")?;
     match row {
-        Some(row) => unsigned(
-            row.try_get(0).during("read the log head")?,
-            "teams.next_seq",
-        ),
-        None => Ok(0),
+        Some(row) => Ok((
+            unsigned(
+                row.try_get(0).during("read the log head")?,
+                "teams.next_seq",
+            )?,
+            unsigned(
+                row.try_get(1).during("read the log head")?,
+                "teams.generation",
+            )?,
+        )),
+        None => Ok((0, 0)),
     }
 }
 
+/// One pull page in one statement: the team's head, and its changes after the cursor
+/// (one past the count limit), each with its running count and byte total, the blob
+/// only for those the [`PageFill`] budget admits (the first always; then while within
+/// both limits, which only grow along the log). A row without its blob says more
+/// follow. The blobs past the budget are never read: their TOAST pointers are not
+/// followed.
+const PAGE_SQL: &str = "WITH page AS (
+        SELECT seq, hash, doc_id, kind, data,
+               row_number() OVER w AS n, (sum(size) OVER w)::BIGINT AS bytes
+          FROM (SELECT seq, hash, doc_id, kind, data, size FROM changes
+                 WHERE team_id = $1 AND seq > $2 ORDER BY seq LIMIT $3) c
+        WINDOW w AS (ORDER BY seq ROWS UNBOUNDED PRECEDING))
+    SELECT t.next_seq - 1, p.seq, p.hash, p.doc_id, p.kind,
+           CASE WHEN p.n = 1 OR (p.n <= $4 AND p.bytes <= $5) THEN p.data END
+      FROM teams t LEFT JOIN page p ON true
+     WHERE t.id = $1
+     ORDER BY p.seq";
+
 /// [`crate::storage::Storage::changes_after`].
 pub(super) fn changes_after(
-    client: &mut Client,
+    conn: &mut Conn,
     team_id: &str,
     after: u64,
     max_bytes: u64,
     max_changes: usize,
 ) -> Result<ChangePage, ServerError> {
-    let after = signed(after);
-    // One row past the count limit tells whether more remain.
+    let max_changes = max_changes.max(1);
     let limit = i64::try_from(max_changes.saturating_add(1)).unwrap_or(i64::MAX);
-    let sizes = client
+    let count = i64::try_from(max_changes).unwrap_or(i64::MAX);
+    let statement = conn.prepared(PAGE_SQL)?;
+    let rows = conn
         .query(
-            "SELECT seq, size FROM changes WHERE team_id = $1 AND seq > $2
-              ORDER BY seq LIMIT $3",
-            &[&team_id, &after, &limit],
+            &statement,
+            &[&team_id, &signed(after), &limit, &count, &signed(max_bytes)],
         )
         .during("read changes")?;
-    let mut budget = PageFill::new(max_bytes, max_changes);
     let mut page = ChangePage::default();
-    let mut last: Option<i64> = None;
-    for row in &sizes {
-        let size = unsigned(row.try_get(1).during("read changes")?, "changes.size")?;
-        if !budget.admit(size) {
+    for row in &rows {
+        page.head = unsigned(row.try_get(0).during("read changes")?, "teams.next_seq")?;
+        let Some(seq) = row.try_get::<_, Option<i64>>(1).during("read changes")? else {
+            break;
+        };
+        let Some(data) = row
+            .try_get::<_, Option<Vec<u8>>>(5)
+            .during("read changes")?
+        else {
             page.more = true;
             break;
-        }
-        last = Some(row.try_get(0).during("read changes")?);
+        };
+        page.changes.push(PulledChange {
+            seq: unsigned(seq, "changes.seq")?,
+            blob: filrouge_model::sync::ChangeBlob {
+                hash: row.try_get(2).during("read changes")?,
+                doc_id: row.try_get(3).during("read changes")?,
+                kind: row.try_get(4).during("read changes")?,
+                data,
+            },
+        });
     }
-    if let Some(last) = last {
-        let rows = client
-            .query(
-                "SELECT seq, hash, doc_id, kind, data FROM changes
-                  WHERE team_id = $1 AND seq > $2 AND seq <= $3 ORDER BY seq",
-                &[&team_id, &after, &last],
-            )
-            .during("read changes")?;
-        for row in rows {
-            page.changes.push(PulledChange {
-                seq: unsigned(row.try_get(0).during("read changes")?, "changes.seq")?,
-                blob: filrouge_model::sync::ChangeBlob {
-                    hash: row.try_get(1).during("read changes")?,
-                    doc_id: row.try_get(2).during("read changes")?,
-                    kind: row.try_get(3).during("read changes")?,
-                    data: row.try_get(4).during("read changes")?,
-                },
-            });
-        }
-    }
-    page.head = head(client, team_id)?;
     Ok(page)
 }
 

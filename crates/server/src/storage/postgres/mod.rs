@@ -20,12 +20,12 @@
 //! row versions' bytes until VACUUM reuses their space, which autovacuum does soon on
 //! a busy table, and a sealed team's blobs are ciphertext the server cannot read.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use filrouge_model::sync::{HeldBatch, PublishedKey, SealedEpochKey, TeamAccessEntry};
 use postgres::config::Host;
-use postgres::{Client, Config, NoTls};
+use postgres::{Client, Config, NoTls, Statement};
 
 use super::{
     AccessRow, AppendOutcome, ChangePage, Device, Erasure, HeldBatchesRule, KeyHolder, NewDevice,
@@ -54,13 +54,53 @@ pub const CLUSTER_VAR: &str = "FILROUGE_TEST_POSTGRES";
 /// Reader connections beside the writer, per process.
 const READERS: usize = 3;
 
+/// A connection and the statements of the hot paths prepared on it: parsed and planned
+/// once per connection, then only bound and run (a pull or a token check is then one
+/// round trip, not two, and no planning).
+pub(super) struct Conn {
+    client: Client,
+    statements: HashMap<&'static str, Statement>,
+}
+
+impl Conn {
+    fn new(client: Client) -> Conn {
+        Conn {
+            client,
+            statements: HashMap::new(),
+        }
+    }
+
+    /// `sql` prepared on this connection, the first time only.
+    pub(super) fn prepared(&mut self, sql: &'static str) -> Result<Statement, ServerError> {
+        if let Some(statement) = self.statements.get(sql) {
+            return Ok(statement.clone());
+        }
+        let statement = self.client.prepare(sql).during("prepare a statement")?;
+        self.statements.insert(sql, statement.clone());
+        Ok(statement)
+    }
+}
+
+impl std::ops::Deref for Conn {
+    type Target = Client;
+    fn deref(&self) -> &Client {
+        &self.client
+    }
+}
+
+impl std::ops::DerefMut for Conn {
+    fn deref_mut(&mut self) -> &mut Client {
+        &mut self.client
+    }
+}
+
 /// The team server's storage in a PostgreSQL database.
 pub struct PostgresStorage {
     config: Config,
     /// Writes, and the reads a write transaction needs.
-    writer: Mutex<Client>,
+    writer: Mutex<Conn>,
     /// Reads that need no transaction with a write (pulls, token checks).
-    readers: Vec<Mutex<Client>>,
+    readers: Vec<Mutex<Conn>>,
     /// Pushes waiting for the writer, committed together (see [`append`]).
     appends: append::AppendQueue,
 }
@@ -108,13 +148,13 @@ impl PostgresStorage {
     }
 
     /// The writer connection, made again if the database closed it.
-    fn writer(&self) -> Result<MutexGuard<'_, Client>, ServerError> {
+    fn writer(&self) -> Result<MutexGuard<'_, Conn>, ServerError> {
         let guard = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
         self.live(guard)
     }
 
     /// A reader connection: a free one, else the first.
-    fn reader(&self) -> Result<MutexGuard<'_, Client>, ServerError> {
+    fn reader(&self) -> Result<MutexGuard<'_, Conn>, ServerError> {
         let guard = self
             .readers
             .iter()
@@ -134,8 +174,8 @@ impl PostgresStorage {
     /// restart): a request after the restart works again without restarting the server.
     fn live<'a>(
         &self,
-        mut guard: MutexGuard<'a, Client>,
-    ) -> Result<MutexGuard<'a, Client>, ServerError> {
+        mut guard: MutexGuard<'a, Conn>,
+    ) -> Result<MutexGuard<'a, Conn>, ServerError> {
         if guard.is_closed() {
             *guard = open(&self.config)?;
         }
@@ -143,8 +183,11 @@ impl PostgresStorage {
     }
 }
 
-fn open(config: &Config) -> Result<Client, ServerError> {
-    config.connect(NoTls).during("connect to the database")
+fn open(config: &Config) -> Result<Conn, ServerError> {
+    config
+        .connect(NoTls)
+        .map(Conn::new)
+        .during("connect to the database")
 }
 
 fn is_loopback(host: &str) -> bool {
@@ -317,11 +360,13 @@ impl Storage for PostgresStorage {
     }
 
     fn device_by_token_hash(&self, token_hash: &str) -> Result<Option<Device>, ServerError> {
-        self.reader()?
-            .query_opt(
-                &format!("SELECT {DEVICE_COLUMNS} FROM devices WHERE token_hash = $1"),
-                &[&token_hash],
-            )
+        // Every request: prepared once (the columns are DEVICE_COLUMNS').
+        let mut conn = self.reader()?;
+        let statement = conn.prepared(
+            "SELECT id, team_id, name, role, created_at, revoked_at, last_seen_at
+               FROM devices WHERE token_hash = $1",
+        )?;
+        conn.query_opt(&statement, &[&token_hash])
             .during("authenticate a device")?
             .map(|row| read_device(&row))
             .transpose()
@@ -343,13 +388,16 @@ impl Storage for PostgresStorage {
     }
 
     fn touch_device(&self, device_id: &str, now_ms: i64) -> Result<(), ServerError> {
-        self.writer()?
-            .execute(
-                "UPDATE devices SET last_seen_at = $2
-                  WHERE id = $1 AND (last_seen_at IS NULL OR last_seen_at <= $2::BIGINT - $3::BIGINT)",
-                &[&device_id, &now_ms, &crate::storage::TOUCH_EVERY_MS],
-            )
-            .during("touch a device")?;
+        let mut conn = self.writer()?;
+        let statement = conn.prepared(
+            "UPDATE devices SET last_seen_at = $2
+              WHERE id = $1 AND (last_seen_at IS NULL OR last_seen_at <= $2::BIGINT - $3::BIGINT)",
+        )?;
+        conn.execute(
+            &statement,
+            &[&device_id, &now_ms, &crate::storage::TOUCH_EVERY_MS],
+        )
+        .during("touch a device")?;
         Ok(())
     }
 
@@ -374,11 +422,11 @@ impl Storage for PostgresStorage {
     }
 
     fn lease_days(&self, team_id: &str) -> Result<u32, ServerError> {
-        team_number(&mut *self.reader()?, team_id, Setting::LeaseDays)
+        team_number(&mut **self.reader()?, team_id, Setting::LeaseDays)
     }
 
     fn key_epoch(&self, team_id: &str) -> Result<u32, ServerError> {
-        team_number(&mut *self.reader()?, team_id, Setting::KeyEpoch)
+        team_number(&mut **self.reader()?, team_id, Setting::KeyEpoch)
     }
 
     fn start_key_epoch(&self, team_id: &str, device_id: &str) -> Result<(bool, u32), ServerError> {
@@ -531,7 +579,7 @@ impl Storage for PostgresStorage {
     }
 
     fn batches_holding(&self, team_id: &str, doc_id: &str) -> Result<Vec<HeldBatch>, ServerError> {
-        log::batches_holding(&mut *self.reader()?, team_id, doc_id)
+        log::batches_holding(&mut **self.reader()?, team_id, doc_id)
     }
 
     fn log_bytes(&self, team_id: &str) -> Result<u64, ServerError> {
@@ -548,21 +596,15 @@ impl Storage for PostgresStorage {
     }
 
     fn head(&self, team_id: &str) -> Result<u64, ServerError> {
-        log::head(&mut *self.reader()?, team_id)
+        Ok(log::log_state(&mut *self.reader()?, team_id)?.0)
     }
 
     fn generation(&self, team_id: &str) -> Result<u64, ServerError> {
-        let row = self
-            .reader()?
-            .query_opt("SELECT generation FROM teams WHERE id = $1", &[&team_id])
-            .during("read the erasure generation")?;
-        match row {
-            Some(row) => schema::unsigned(
-                row.try_get(0).during("read the erasure generation")?,
-                "teams.generation",
-            ),
-            None => Ok(0),
-        }
+        Ok(log::log_state(&mut *self.reader()?, team_id)?.1)
+    }
+
+    fn log_state(&self, team_id: &str) -> Result<(u64, u64), ServerError> {
+        log::log_state(&mut *self.reader()?, team_id)
     }
 
     fn changes_after(

@@ -271,3 +271,28 @@ fn an_erasure_through_one_server_is_never_served_from_the_others_cache() -> Resu
     }
     Ok(())
 }
+
+/// After a dump is restored, `filrouge restore --postgres` gives every team's log a new
+/// identity, so devices send back what the dump lacked.
+#[test]
+fn a_restored_database_gets_new_log_identities() -> Result<(), ServerError> {
+    use crate::{SystemClock, TeamServer};
+
+    let db = TestDatabase::new();
+    let server = TeamServer::with_storage(
+        Arc::new(PostgresStorage::connect(&db.url)?),
+        Arc::new(SystemClock),
+    );
+    let first = server.ensure_team("Nord")?;
+    let second = server.create_team("Sud")?;
+    let renewed = server.renew_log_ids()?;
+    assert_eq!(renewed.len(), 2);
+    // Read through another connection, as the servers started afterwards will.
+    let storage = PostgresStorage::connect(&db.url)?;
+    for team in [first, second] {
+        let now = storage.team(&team.id)?.expect("the team").log_id;
+        assert_ne!(now, team.log_id, "the log kept its identity");
+        assert!(renewed.contains(&(team.id.clone(), now)));
+    }
+    Ok(())
+}
