@@ -250,25 +250,11 @@ fn handshake(
 
 #[test]
 fn connections_past_the_limit_wait_until_one_ends() -> anyhow::Result<()> {
-    let dir = tempfile::tempdir()?;
-    let server = filrouge_server::TeamServer::open_sqlite(&dir.path().join("server.sqlite"))?;
-    let identity = TlsIdentity::self_made(dir.path())?;
-    let pin = sync::parse_pin(&identity.fingerprint).ok_or_else(|| anyhow::anyhow!("pin"))?;
-    let config = Arc::new(sync::tls::pinned_config(pin)?);
-    let runtime = tokio::runtime::Runtime::new()?;
-    let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))?;
-    let address = listener.local_addr()?;
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let served = runtime.spawn(async move {
-        let shutdown = async {
-            let _ = stopped.await;
-        };
-        let limits = filrouge_server::ConnectionLimits {
-            max_connections: 1,
-            ..filrouge_server::ConnectionLimits::default()
-        };
-        filrouge_server::serve_tls_with(listener, server, &identity, shutdown, limits).await
-    });
+    let limits = filrouge_server::ConnectionLimits {
+        max_connections: 1,
+        ..filrouge_server::ConnectionLimits::default()
+    };
+    let (address, config, stop, _runtime, _dir) = limited_server(limits)?;
 
     // One connection holds the only slot: the next is not even accepted.
     let first = handshake(address, &config, Duration::from_secs(10))?;
@@ -284,7 +270,6 @@ fn connections_past_the_limit_wait_until_one_ends() -> anyhow::Result<()> {
     assert!(third.is_ok(), "{:?}", third.err());
 
     let _ = stop.send(());
-    runtime.block_on(served)??;
     Ok(())
 }
 

@@ -19,6 +19,7 @@ use filrouge_model::sync::{ChangeBlob, PublishedKey, PulledChange, SealedEpochKe
 
 use crate::error::ServerError;
 
+mod group;
 pub mod postgres;
 mod sqlite;
 #[cfg(any(test, feature = "storage-suite"))]
@@ -154,6 +155,65 @@ pub struct AccessRow {
     pub link: [u8; 32],
     /// Its sealed bytes.
     pub data: Vec<u8>,
+}
+
+/// Checks that `entries` continue a device's access chain, whose head the server holds
+/// is `head` (its last number and link; none before its first push) and `prev` the
+/// link the push says comes before its first entry: the first new entry follows the
+/// head, each next one the entry before; an entry already held must come with the link
+/// `held` answers for its number (none once purged). Every backend checks alike; see
+/// [`Storage::append_access`].
+pub(crate) fn check_access_chain(
+    head: Option<(u64, [u8; 32])>,
+    prev: Option<[u8; 32]>,
+    entries: &[AccessRow],
+    mut held: impl FnMut(u64) -> Result<Option<Vec<u8>>, ServerError>,
+) -> Result<(), ServerError> {
+    // The link each entry must follow: the head's, then each new entry's.
+    let mut expected = head;
+    let mut before = prev;
+    for entry in entries {
+        let break_at = ServerError::AccessChainBreak { seq: entry.seq };
+        match expected {
+            Some((seq, _)) if entry.seq <= seq => {
+                // Sent before: it must be what the server holds (a purged one is gone).
+                if held(entry.seq)?.is_some_and(|link| link != entry.link) {
+                    return Err(break_at);
+                }
+            }
+            Some((seq, link)) => {
+                if entry.seq != seq + 1 || before != Some(link) {
+                    return Err(break_at);
+                }
+                expected = Some((entry.seq, entry.link));
+            }
+            // A device's first entries may start anywhere (it may have purged some
+            // before it first sent any), but consecutively.
+            None => expected = Some((entry.seq, entry.link)),
+        }
+        before = Some(entry.link);
+    }
+    Ok(())
+}
+
+/// Checks that an erasure's `replacements` name exactly the batches `held` (those
+/// holding the record now), each once; see [`HeldBatchesRule::Replace`].
+pub(crate) fn check_replacements_cover(
+    held: &[HeldBatch],
+    replacements: &[BatchReplacement],
+) -> Result<(), ServerError> {
+    let asked: std::collections::BTreeSet<u64> = replacements.iter().map(|r| r.seq).collect();
+    let holding: std::collections::BTreeSet<u64> = held.iter().map(|b| b.seq).collect();
+    if asked != holding || asked.len() != replacements.len() {
+        return Err(ServerError::ResealNeeded {
+            reason: format!(
+                "{} batches hold the record, {} replacements were sent",
+                holding.len(),
+                replacements.len()
+            ),
+        });
+    }
+    Ok(())
 }
 
 /// What an erasure does with the sealed batches holding the record, whose bytes the

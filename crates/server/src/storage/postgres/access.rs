@@ -136,36 +136,15 @@ fn check_chain(
         }
         None => None,
     };
-    // The link each entry must follow: the head's, then each new entry's.
-    let mut expected = head;
-    let mut before = prev;
-    for entry in entries {
-        let break_at = ServerError::AccessChainBreak { seq: entry.seq };
-        match expected {
-            Some((seq, _)) if entry.seq <= seq => {
-                // Sent before: it must be what the server holds (a purged one is gone).
-                let held = tx
-                    .query_opt(
-                        "SELECT link FROM access_entries WHERE device_id = $1 AND seq = $2",
-                        &[&device_id, &signed(entry.seq)],
-                    )
-                    .during("read an access entry")?;
-                if let Some(row) = held {
-                    let link: Vec<u8> = row.try_get(0).during("read an access entry")?;
-                    if link != entry.link {
-                        return Err(break_at);
-                    }
-                }
-            }
-            Some((seq, link)) => {
-                if entry.seq != seq + 1 || before != Some(link) {
-                    return Err(break_at);
-                }
-                expected = Some((entry.seq, entry.link));
-            }
-            None => expected = Some((entry.seq, entry.link)),
-        }
-        before = Some(entry.link);
-    }
+    crate::storage::check_access_chain(head, prev, entries, |seq| {
+        tx.query_opt(
+            "SELECT link FROM access_entries WHERE device_id = $1 AND seq = $2",
+            &[&device_id, &signed(seq)],
+        )
+        .during("read an access entry")?
+        .map(|row| row.try_get(0))
+        .transpose()
+        .during("read an access entry")
+    })?;
     Ok(head)
 }

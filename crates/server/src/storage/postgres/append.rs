@@ -1,9 +1,8 @@
 //! Appends to the team logs on PostgreSQL, committed in groups.
 //!
-//! As on SQLite ([`crate::storage::SqliteStorage`]'s `append`), a push waiting for the
-//! writer connection leaves its page in a queue, and whoever holds the writer next
-//! stores every waiting page in one transaction, a savepoint each, and commits once: one
-//! WAL flush for many pushes. The transaction first locks the row of every team in the
+//! As on SQLite, pushes waiting for the writer connection are committed together
+//! ([`crate::storage::group`]): one WAL flush for many pushes, a savepoint per page. The
+//! transaction first locks the row of every team in the
 //! group, in id order (two processes' groups never deadlock), reading each team's next
 //! sequence number; each page then costs four prepared statements whatever its size: which of
 //! its records are erased, which of its hashes the log holds, the rows inserted from
@@ -11,7 +10,7 @@
 //! before the commit.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::Arc;
 
 use filrouge_model::sync::{ChangeBlob, erasure_hash};
 use postgres::{Statement, Transaction};
@@ -20,34 +19,7 @@ use super::schema::During;
 use super::{Conn, PostgresStorage};
 use crate::error::ServerError;
 use crate::storage::AppendOutcome;
-
-/// Pages of changes waiting for the writer.
-#[derive(Debug, Default)]
-pub(super) struct AppendQueue {
-    waiting: Mutex<Vec<Arc<Job>>>,
-}
-
-impl AppendQueue {
-    fn waiting(&self) -> MutexGuard<'_, Vec<Arc<Job>>> {
-        self.waiting.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-}
-
-/// One push's page and, once committed, what became of it.
-#[derive(Debug)]
-struct Job {
-    team_id: String,
-    device_id: String,
-    changes: Vec<ChangeBlob>,
-    now_ms: i64,
-    outcome: Mutex<Option<Result<AppendOutcome, ServerError>>>,
-}
-
-impl Job {
-    fn outcome(&self) -> MutexGuard<'_, Option<Result<AppendOutcome, ServerError>>> {
-        self.outcome.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-}
+use crate::storage::group::Job;
 
 impl PostgresStorage {
     /// [`crate::storage::Storage::append_changes`], committed with whatever other pages
@@ -59,38 +31,11 @@ impl PostgresStorage {
         changes: &[ChangeBlob],
         now_ms: i64,
     ) -> Result<AppendOutcome, ServerError> {
-        let job = Arc::new(Job {
-            team_id: team_id.to_owned(),
-            device_id: device_id.to_owned(),
-            changes: changes.to_vec(),
-            now_ms,
-            outcome: Mutex::new(None),
-        });
-        self.appends.waiting().push(Arc::clone(&job));
-        let mut conn = match self.writer() {
-            Ok(conn) => conn,
-            Err(e) => {
-                // Not stored and not to be stored later by another push's group.
-                self.appends.waiting().retain(|j| !Arc::ptr_eq(j, &job));
-                return Err(e);
-            }
-        };
-        // The writer held the lock until its commit: a page it took is stored now.
-        if let Some(outcome) = job.outcome().take() {
-            return outcome;
-        }
-        let mut group = std::mem::take(&mut *self.appends.waiting());
-        if !group.iter().any(|j| Arc::ptr_eq(j, &job)) {
-            group.push(Arc::clone(&job));
-        }
-        let outcomes = commit_group(&mut conn, &group);
-        for (other, outcome) in group.iter().zip(outcomes) {
-            *other.outcome() = Some(outcome);
-        }
-        drop(conn);
-        job.outcome().take().unwrap_or(Err(ServerError::Corrupt {
-            what: "an append's outcome",
-        }))
+        self.appends.append(
+            (team_id, device_id, changes, now_ms),
+            || self.writer(),
+            |conn, group| commit_group(conn, group),
+        )
     }
 }
 

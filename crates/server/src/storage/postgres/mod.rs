@@ -102,7 +102,7 @@ pub struct PostgresStorage {
     /// Reads that need no transaction with a write (pulls, token checks).
     readers: Vec<Mutex<Conn>>,
     /// Pushes waiting for the writer, committed together (see [`append`]).
-    appends: append::AppendQueue,
+    appends: crate::storage::group::AppendQueue,
 }
 
 impl std::fmt::Debug for PostgresStorage {
@@ -143,7 +143,7 @@ impl PostgresStorage {
             config,
             writer: Mutex::new(writer),
             readers,
-            appends: append::AppendQueue::default(),
+            appends: crate::storage::group::AppendQueue::default(),
         })
     }
 
@@ -184,10 +184,14 @@ impl PostgresStorage {
 }
 
 fn open(config: &Config) -> Result<Conn, ServerError> {
-    config
-        .connect(NoTls)
-        .map(Conn::new)
-        .during("connect to the database")
+    let mut client = config.connect(NoTls).during("connect to the database")?;
+    // Prepared statements are parsed once but planned at each run with their values:
+    // a generic plan for "the page after cursor N, at most M" cannot know whether it
+    // reads ten rows or the whole log.
+    client
+        .batch_execute("SET plan_cache_mode = force_custom_plan")
+        .during("set the plan cache mode")?;
+    Ok(Conn::new(client))
 }
 
 fn is_loopback(host: &str) -> bool {

@@ -141,40 +141,15 @@ fn check_chain(
         }
         (u64::try_from(seq).unwrap_or(0), fixed)
     });
-    // The link each entry must follow: the head's, then each new entry's.
-    let mut expected: Option<(u64, [u8; 32])> = head;
-    let mut before = prev;
-    for entry in entries {
-        let break_at = ServerError::AccessChainBreak { seq: entry.seq };
-        match expected {
-            Some((seq, _)) if entry.seq <= seq => {
-                // Sent before: it must be what the server holds (a purged one is gone).
-                let held: Option<Vec<u8>> = tx
-                    .prepare_cached(
-                        "SELECT link FROM access_entries WHERE device_id = ?1 AND seq = ?2",
-                    )
-                    .during("read an access entry")?
-                    .query_row(
-                        params![device_id, i64::try_from(entry.seq).unwrap_or(i64::MAX)],
-                        |r| r.get(0),
-                    )
-                    .optional()
-                    .during("read an access entry")?;
-                if held.is_some_and(|l| l != entry.link) {
-                    return Err(break_at);
-                }
-            }
-            Some((seq, link)) => {
-                if entry.seq != seq + 1 || before != Some(link) {
-                    return Err(break_at);
-                }
-                expected = Some((entry.seq, entry.link));
-            }
-            // A device's first entries may start anywhere (it may have purged some
-            // before it first sent any), but consecutively.
-            None => expected = Some((entry.seq, entry.link)),
-        }
-        before = Some(entry.link);
-    }
+    crate::storage::check_access_chain(head, prev, entries, |seq| {
+        tx.prepare_cached("SELECT link FROM access_entries WHERE device_id = ?1 AND seq = ?2")
+            .during("read an access entry")?
+            .query_row(
+                params![device_id, i64::try_from(seq).unwrap_or(i64::MAX)],
+                |r| r.get(0),
+            )
+            .optional()
+            .during("read an access entry")
+    })?;
     Ok(head)
 }

@@ -1,17 +1,11 @@
-//! Appends to the team logs, committed in groups.
+//! Appends to the team logs on SQLite, committed in groups ([`crate::storage::group`]).
 //!
-//! Every acknowledged push must be on disk, so each commit waits for `fsync`, and the
-//! writer connection is busy for that whole wait: with many devices pushing at once,
-//! one commit per push makes the disk, not the cores, set how many pushes the server
-//! takes. So a push waiting for the writer leaves its page in a queue: whoever holds the
-//! writer next takes every page waiting, stores each in its own savepoint of one
-//! transaction, and commits once; the pushes taken along find their outcome ready when
-//! they get the writer in turn, after the commit, and return it without touching the
-//! database. A page that fails (a database error) rolls back its savepoint alone; a
+//! The group is stored in one `BEGIN IMMEDIATE` transaction, each page in its own
+//! savepoint. A page that fails (a database error) rolls back its savepoint alone; a
 //! failed commit fails every page of the group, and none of them was acknowledged.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::Arc;
 
 use filrouge_model::sync::{ChangeBlob, erasure_hash};
 use rusqlite::{Connection, TransactionBehavior, params};
@@ -20,34 +14,7 @@ use super::schema::During;
 use super::{SqliteStorage, next_seq};
 use crate::error::ServerError;
 use crate::storage::AppendOutcome;
-
-/// Pages of changes waiting for the writer.
-#[derive(Debug, Default)]
-pub(super) struct AppendQueue {
-    waiting: Mutex<Vec<Arc<Job>>>,
-}
-
-/// One push's page and, once committed, what became of it.
-#[derive(Debug)]
-struct Job {
-    team_id: String,
-    device_id: String,
-    changes: Vec<ChangeBlob>,
-    now_ms: i64,
-    outcome: Mutex<Option<Result<AppendOutcome, ServerError>>>,
-}
-
-impl Job {
-    fn outcome(&self) -> MutexGuard<'_, Option<Result<AppendOutcome, ServerError>>> {
-        self.outcome.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-}
-
-impl AppendQueue {
-    fn waiting(&self) -> MutexGuard<'_, Vec<Arc<Job>>> {
-        self.waiting.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-}
+use crate::storage::group::Job;
 
 impl SqliteStorage {
     /// [`crate::storage::Storage::append_changes`], committed with whatever other pages
@@ -59,32 +26,11 @@ impl SqliteStorage {
         changes: &[ChangeBlob],
         now_ms: i64,
     ) -> Result<AppendOutcome, ServerError> {
-        let job = Arc::new(Job {
-            team_id: team_id.to_owned(),
-            device_id: device_id.to_owned(),
-            changes: changes.to_vec(),
-            now_ms,
-            outcome: Mutex::new(None),
-        });
-        self.appends.waiting().push(Arc::clone(&job));
-        let mut conn = self.conn();
-        // The writer held the lock until its commit: a page it took is on disk now.
-        if let Some(outcome) = job.outcome().take() {
-            return outcome;
-        }
-        let mut group = std::mem::take(&mut *self.appends.waiting());
-        // A writer that panicked took this page and never stored it: store it now.
-        if !group.iter().any(|j| Arc::ptr_eq(j, &job)) {
-            group.push(Arc::clone(&job));
-        }
-        let outcomes = commit_group(&mut conn, &group);
-        for (other, outcome) in group.iter().zip(outcomes) {
-            *other.outcome() = Some(outcome);
-        }
-        drop(conn);
-        job.outcome().take().unwrap_or(Err(ServerError::Corrupt {
-            what: "an append's outcome",
-        }))
+        self.appends.append(
+            (team_id, device_id, changes, now_ms),
+            || Ok(self.conn()),
+            |conn, group| commit_group(conn, group),
+        )
     }
 }
 

@@ -76,17 +76,7 @@ pub(super) fn take_out(
         }
         HeldBatchesRule::Replace(replacements) => replacements,
     };
-    let asked: BTreeSet<u64> = replacements.iter().map(|r| r.seq).collect();
-    let holding_now: BTreeSet<u64> = held.iter().map(|b| b.seq).collect();
-    if asked != holding_now || asked.len() != replacements.len() {
-        return Err(ServerError::ResealNeeded {
-            reason: format!(
-                "{} batches hold the record, {} replacements were sent",
-                holding_now.len(),
-                replacements.len()
-            ),
-        });
-    }
+    crate::storage::check_replacements_cover(&held, replacements)?;
     for batch in &held {
         let Some(new) = replacements.iter().find(|r| r.seq == batch.seq) else {
             continue;

@@ -55,7 +55,7 @@ pub struct SqliteStorage {
     /// checks); empty for an in-memory database, which has no second connection.
     readers: Vec<Mutex<Connection>>,
     /// Pushes waiting for the writer, committed together (see [`append`]).
-    appends: append::AppendQueue,
+    appends: crate::storage::group::AppendQueue,
     /// The WAL's checkpoints, off the writer (see [`checkpoint`]); none in memory.
     checkpointer: Option<checkpoint::Checkpointer>,
 }
@@ -117,7 +117,7 @@ impl SqliteStorage {
         Ok(SqliteStorage {
             conn: Mutex::new(conn),
             readers: Vec::new(),
-            appends: append::AppendQueue::default(),
+            appends: crate::storage::group::AppendQueue::default(),
             checkpointer: None,
         })
     }
