@@ -62,6 +62,7 @@ use sha2::{Digest as _, Sha256};
 
 use crate::load_changes::{self, Page};
 use crate::load_device::LightDevice;
+use crate::load_report::{Measured, ms, print_summary, verdict};
 use crate::load_servers::{Backend, Servers};
 use crate::loopback::LocalServer;
 use crate::stats::percentile;
@@ -81,7 +82,7 @@ const STAGGER: Duration = Duration::from_secs(1);
 /// warm-up's slowest requests.
 const WARM_UP: Duration = Duration::from_secs(5);
 /// The latency target for all requests, p99.
-const P99_TARGET: Duration = Duration::from_millis(500);
+pub(crate) const P99_TARGET: Duration = Duration::from_millis(500);
 /// The ingest target: changes/s ingested over plain SQLite's rows/s, in percent.
 const INGEST_TARGET_PERCENT: f64 = 25.0;
 /// Byte budget of a pull page: what the app's sync engine asks for.
@@ -106,15 +107,6 @@ pub struct Options {
     pub postgres: Option<String>,
     /// Where the scratch directory goes.
     pub dir: std::path::PathBuf,
-}
-
-/// What one run measured.
-#[derive(Debug, Clone, Copy)]
-struct Measured {
-    /// Changes ingested per second.
-    ingest: f64,
-    /// All requests' p99 latency.
-    p99: Option<Duration>,
 }
 
 /// Runs the benchmark: the pages prepared once, then each backend in turn on them (and
@@ -215,64 +207,6 @@ fn prepare(
         t.elapsed()
     );
     Ok(plans)
-}
-
-/// The backends side by side: ingest and p99 for each, PostgreSQL's ingest over
-/// SQLite's, and sealed over clear.
-fn print_summary(options: &Options, summary: &[(String, Backend, Measured)]) {
-    println!();
-    println!(
-        "{:<42}{:>16}{:>16}   target",
-        "side by side (same pages, same duration)", "changes/s", "p99"
-    );
-    for (what, backend, m) in summary {
-        let servers = if *backend == Backend::Postgres {
-            options.servers.max(1)
-        } else {
-            1
-        };
-        println!(
-            "{:<42}{:>16}{:>16}   ≤ {} ms: {}",
-            format!("{backend} ×{servers}, {what}, {} team(s)", options.teams),
-            format!("{:.0}", m.ingest),
-            ms(m.p99),
-            P99_TARGET.as_millis(),
-            verdict(m.p99.is_some_and(|p| p <= P99_TARGET))
-        );
-    }
-    let find = |what: &str, backend| {
-        summary
-            .iter()
-            .find(|(w, b, _)| w == what && *b == backend)
-            .map(|(_, _, m)| m.ingest)
-    };
-    // The targets: half of SQLite's ingest for one team, 80% with many teams,
-    // where the teams' logs no longer share one counter row.
-    let target = if options.teams > 1 { 80.0 } else { 50.0 };
-    for what in ["clear", "sealed"] {
-        if let (Some(sqlite), Some(pg)) =
-            (find(what, Backend::Sqlite), find(what, Backend::Postgres))
-        {
-            let ratio = 100.0 * pg / sqlite.max(1e-9);
-            println!(
-                "{:<42}{:>16}   ≥ {target:.0}%: {}",
-                format!("PostgreSQL ÷ SQLite ingest, {what}"),
-                format!("{ratio:.0}%"),
-                verdict(ratio >= target)
-            );
-        }
-    }
-    for &backend in &options.backends {
-        if let (Some(clear), Some(sealed)) = (find("clear", backend), find("sealed", backend)) {
-            let ratio = 100.0 * sealed / clear.max(1e-9);
-            println!(
-                "{:<42}{:>16}   ≥ 80%: {}",
-                format!("{backend}: sealed ÷ clear ingest"),
-                format!("{ratio:.0}%"),
-                verdict(ratio >= 80.0)
-            );
-        }
-    }
 }
 
 /// One run on `servers`; returns what it measured.
@@ -664,17 +598,6 @@ fn baseline(path: &Path, tallies: &[Tally]) -> anyhow::Result<(u64, Duration)> {
         tx.commit()?;
     }
     Ok((u64::try_from(seq)?, started.elapsed()))
-}
-
-fn ms(d: Option<Duration>) -> String {
-    d.map_or_else(
-        || "—".into(),
-        |d| format!("{:.1} ms", d.as_secs_f64() * 1000.0),
-    )
-}
-
-fn verdict(met: bool) -> &'static str {
-    if met { "met" } else { "MISSED" }
 }
 
 /// Prints the run's table; returns the p99 of all requests.

@@ -50,6 +50,7 @@ mod fill;
 mod generate;
 mod load_changes;
 mod load_device;
+mod load_report;
 mod load_servers;
 mod loopback;
 mod stats;
