@@ -134,6 +134,7 @@ sync-failure-protocol = The server gave an unexpected answer. Try again later.
 sync-failure-untrusted = The server does not show the expected certificate: nothing was sent. If it changed its key, ask your coordinator for a new invitation.
 sync-failure-insecure = Unsafe address: only an https server is accepted (http only on this very device). Nothing was sent.
 sync-failure-storage = The device's storage failed during the sync.
+sync-failure-no-team-key = Your team now encrypts its data and this device does not have the key: ask the coordination for a new invitation and open its link on this device, in the settings. What you recorded stays here and will leave encrypted.
 
 ## Why a command failed
 
@@ -147,6 +148,8 @@ error-key-destroyed = The notebook's key was destroyed after too many wrong atte
 error-keystore = The device's keyring does not answer: without it the PIN cannot open the notebook. Unlock the device's session, then restart the app. No attempt was counted.
 error-team-key-none = This device does not hold the team's key: invite it with an invitation link, or get the keys back with the recovery key.
 error-team-key-not-the-teams = This recovery key is not the team's (a newer one may have replaced it).
+error-team-key-already-sealed = The team already encrypts its data: another coordination device may have encrypted the history first. Ask it for an invitation for this device.
+error-team-key-log-moving = The team's devices are still sending records: try again in a moment, once they have finished syncing.
 error-coordinator-only = Only a coordinator's device can do this.
 error-spreadsheet = This file does not read as a spreadsheet (CSV or XLSX): { $reason }.
 error-definitions = The team's indicators file (indicateurs.json) cannot be used: { $reason }. Fix or remove it; the default indicators work without it.
@@ -485,6 +488,14 @@ team-notice-words-en = Your own words, in English (optional)
 team-notice-save = Save the notice
 team-notice-version = Version in force: { $version }
 team-notice-saved = Notice saved. Version in force: { $version }
+team-seal-title = Encrypt the team's history
+team-seal-hint = This team's data began on the server before end-to-end encryption: the server can still read it. Encrypting the history sends it back encrypted with a key only your devices hold, and the server deletes its readable copies.
+team-seal-warning = Afterwards, every other device of the team must be invited again, with one invitation link per device; then remove the old one. Until then they receive nothing and keep what they record. This device must stay online while it sends everything back. Continue?
+team-seal-start = Encrypt the history
+team-seal-confirm = Yes, encrypt the history
+team-seal-cancel = Cancel
+team-seal-sealing = Encrypting…
+team-seal-done = The history is encrypted: it goes back to the server during the next syncs. Now invite the team's other devices again.
 team-recovery-title = Recovery key
 team-recovery-hint = The server cannot read the team's data. If every one of its devices were lost, only the recovery key could get it back: make it once, print it or copy it out, and keep it in the association's safe. Without a device and without this key, the data is lost.
 team-recovery-create = Make the recovery key

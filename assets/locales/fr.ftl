@@ -147,6 +147,7 @@ sync-failure-protocol = Le serveur a répondu de façon inattendue. Réessayez p
 sync-failure-untrusted = Le serveur ne présente pas le certificat attendu : rien n'a été envoyé. S'il a changé de clé, demandez une nouvelle invitation à votre coordinateur·rice.
 sync-failure-insecure = Adresse non sécurisée : seul un serveur en https est accepté (http seulement sur cet appareil même). Rien n'a été envoyé.
 sync-failure-storage = Le stockage de l'appareil a échoué pendant la synchronisation.
+sync-failure-no-team-key = Votre équipe chiffre désormais ses données et cet appareil n'en a pas la clé : demandez à la coordination une nouvelle invitation et ouvrez son lien sur cet appareil, dans les réglages. Vos saisies restent ici et partiront chiffrées.
 
 ## Why a command failed
 
@@ -160,6 +161,8 @@ error-key-destroyed = La clé du carnet a été détruite après trop d'essais f
 error-keystore = Le trousseau de l'appareil ne répond pas : sans lui, le code ne peut pas ouvrir le carnet. Déverrouillez la session de l'appareil, puis redémarrez l'application. Aucun essai n'a été compté.
 error-team-key-none = Cet appareil ne détient pas la clé de l'équipe : il faut l'inviter avec un lien d'invitation, ou retrouver les clés avec la clé de secours.
 error-team-key-not-the-teams = Cette clé de secours n'est pas celle de l'équipe (une plus récente l'a peut-être remplacée).
+error-team-key-already-sealed = L'équipe chiffre déjà ses données : un autre appareil de la coordination a peut-être chiffré l'historique avant celui-ci. Demandez-lui une invitation pour cet appareil.
+error-team-key-log-moving = Les appareils de l'équipe envoient encore des saisies : réessayez dans un moment, quand ils auront fini de se synchroniser.
 error-coordinator-only = Seul l'appareil d'un·e coordinateur·rice peut faire cela.
 error-spreadsheet = Ce fichier ne se lit pas comme un tableur (CSV ou XLSX) : { $reason }.
 error-definitions = Le fichier des indicateurs de l'équipe (indicateurs.json) ne peut pas être utilisé : { $reason }. Corrigez-le ou retirez-le ; les indicateurs par défaut restent disponibles sans lui.
@@ -524,6 +527,14 @@ team-notice-words-en = Vos mots, en anglais (facultatif)
 team-notice-save = Enregistrer la notice
 team-notice-version = Version en vigueur : { $version }
 team-notice-saved = Notice enregistrée. Version en vigueur : { $version }
+team-seal-title = Chiffrer l'historique de l'équipe
+team-seal-hint = Les données de cette équipe ont commencé sur le serveur avant le chiffrement de bout en bout : le serveur peut encore les lire. Chiffrer l'historique les lui renvoie chiffrées avec une clé que seuls vos appareils détiennent, et il efface ses copies en clair.
+team-seal-warning = Ensuite, chaque autre appareil de l'équipe doit être invité à nouveau, avec un lien d'invitation par appareil ; retirez ensuite l'ancien. D'ici là, ils ne reçoivent plus rien et gardent leurs saisies. Cet appareil doit rester connecté le temps de tout renvoyer. Continuer ?
+team-seal-start = Chiffrer l'historique
+team-seal-confirm = Oui, chiffrer l'historique
+team-seal-cancel = Annuler
+team-seal-sealing = Chiffrement…
+team-seal-done = L'historique est chiffré : il repart vers le serveur pendant les prochaines synchronisations. Invitez maintenant à nouveau les autres appareils de l'équipe.
 team-recovery-title = Clé de secours
 team-recovery-hint = Le serveur ne peut pas lire les données de l'équipe. Si tous ses appareils étaient perdus, seule la clé de secours permettrait de les retrouver : créez-la une fois, imprimez-la ou recopiez-la, et rangez-la dans le coffre de l'association. Sans appareil et sans cette clé, les données sont perdues.
 team-recovery-create = Créer la clé de secours

@@ -23,7 +23,7 @@ use filrouge_core::{Clock as _, CoreError, Gate, SystemClock};
 use filrouge_model::Day;
 use filrouge_model::ipc::{
     LOCK_STATUS_EVENT, LockStatus, SYNC_STATUS_EVENT, SyncFailure, SyncProgress, SyncStage,
-    SyncStatus,
+    SyncStatus, TeamKeyProblem,
 };
 use tauri::{Emitter, Manager};
 
@@ -230,6 +230,9 @@ impl SyncWorker {
                         // Never "erased" unless it was: a failed wipe is the store's failure.
                         _ if wiped.is_err() => SyncFailure::Storage,
                         CoreError::Transport(t) => t.failure(),
+                        CoreError::TeamKey {
+                            problem: TeamKeyProblem::NoKey,
+                        } => SyncFailure::NoTeamKey,
                         _ => SyncFailure::Storage,
                     };
                     let delay = self.inner.retry.delay_after(&failure, live.failures);

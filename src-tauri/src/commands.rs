@@ -26,9 +26,9 @@ use filrouge_model::ipc::{
     Invite, IpcError, LastPlace, ListConflicts, ListDevices, ListDuplicates, ListErasures,
     ListEvents, ListFigure, ListPartners, ListRelances, ListRencontres, Lock, LockStatus,
     MergePersons, MyCaseload, Orient, PlanRelance, PreviewImport, RecoverTeamKeys, RecoveryKey,
-    Register, RevokeDevice, SaveFormDraft, SearchPersons, SetIdleLock, SetLease, SetProfile,
-    SetRelanceStatus, SettleConflict, SyncNow, SyncStatus, TeamDevice, UndoMerge, Unlock,
-    UpdatePerson, UpdateRencontre,
+    Register, RevokeDevice, SaveFormDraft, SealTeamHistory, SearchPersons, SetIdleLock, SetLease,
+    SetProfile, SetRelanceStatus, SettleConflict, SyncNow, SyncStatus, TeamDevice, UndoMerge,
+    Unlock, UpdatePerson, UpdateRencontre,
 };
 use filrouge_model::ipc::{GetNotice, SetNotice};
 use tauri::State;
@@ -218,6 +218,14 @@ pub async fn create_recovery_key(
     args: CreateRecoveryKey,
 ) -> Res<RecoveryKey> {
     on_blocking(&state, |device| device.create_recovery_key(args)).await
+}
+
+/// The history goes back sealed at the next syncs: the worker is woken for them.
+#[tauri::command]
+pub async fn seal_team_history(state: State<'_, AppState>, args: SealTeamHistory) -> Res<()> {
+    on_blocking(&state, |device| device.seal_team_history(args)).await?;
+    state.sync.local_change();
+    Ok(())
 }
 
 /// The recovered keys open what was waiting for them: the worker tells the UI.

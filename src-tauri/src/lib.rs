@@ -62,6 +62,7 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::list_devices,
         commands::revoke_device,
         commands::create_recovery_key,
+        commands::seal_team_history,
         commands::get_notice,
         commands::set_notice,
         commands::recover_team_keys,

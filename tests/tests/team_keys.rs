@@ -4,15 +4,15 @@
 //! never hold a person's words. An invitation seals the keys under a secret that only
 //! its link carries: the phone enrolled with the link reads the team's data and writes
 //! to it. A device enrolled without the key reads nothing and its clear writes are
-//! refused by the team; a link whose secret was altered enrols nothing.
+//! refused by the server; a link whose secret was altered enrols nothing.
 
 use anyhow::Context as _;
 use filrouge_core::CoreError;
 use filrouge_core::app::Device;
-use filrouge_core::sync::{self, HttpTransport, SyncReport};
+use filrouge_core::sync::{self, HttpTransport, SyncReport, TransportError};
 use filrouge_model::invite::{invite_link, parse_invite_link};
 use filrouge_model::ipc::{CreateInvite, Enrol};
-use filrouge_model::sync::Role;
+use filrouge_model::sync::{ErrorCode, Role};
 use filrouge_model::{Channel, RencontreDraft};
 use filrouge_tests::{
     TestServer, app_places as places, app_store as lock, open_app_device as open_device,
@@ -132,7 +132,8 @@ fn a_new_team_seals_its_log_and_only_an_invitation_link_opens_it() -> anyhow::Re
 
     // A device enrolled without the key (a code made on the server itself) reads
     // nothing: what it pulls stays sealed, waiting for a key. What it writes in clear
-    // is refused by the team's devices.
+    // is refused by the server (409 stale epoch: clear is epoch 0) and stays in its
+    // outbox; the team's devices would refuse it too (`sealing_tests`).
     let mut keyless = server.device(dir.path(), "sans-cle")?;
     keyless.sync()?;
     assert!(keyless.store().list_rencontres_since(0)?.is_empty());
@@ -145,11 +146,21 @@ fn a_new_team_seals_its_log_and_only_an_invitation_link_opens_it() -> anyhow::Re
         headcount: 1,
         ..RencontreDraft::default()
     })?;
-    keyless.sync()?;
+    let refused = keyless.sync();
+    assert!(
+        matches!(
+            refused,
+            Err(CoreError::Transport(TransportError::Rejected {
+                status: 409,
+                code: Some(ErrorCode::StaleEpoch)
+            }))
+        ),
+        "{refused:?}"
+    );
+    assert!(keyless.store().sync_status()?.pending_changes > 0, "kept");
     sync_app(&laptop)?;
     assert_eq!(places(&laptop)?, ["Gare du Nord", "Parc de la Villette"]);
-    let (_, refused) = lock(&laptop)?.set_aside_counts()?;
-    assert!(refused >= 1, "the clear change is refused");
+    assert!(!server_files_hold(dir.path(), "Écrit en clair")?);
 
     // Nothing the team's devices wrote is readable in the server's files.
     assert!(!server_files_hold(dir.path(), MARKER)?);

@@ -30,7 +30,7 @@ pub use duplicates::{
     DismissDuplicate, FindSimilarPersons, ListDuplicates, MergePersons, UndoMerge,
 };
 pub use events::{CheckIn, CreateEvent, GetEvent, ListEvents, Register};
-pub use keys::{CreateRecoveryKey, RecoverTeamKeys, RecoveryKey, TeamKeyProblem};
+pub use keys::{CreateRecoveryKey, RecoverTeamKeys, RecoveryKey, SealTeamHistory, TeamKeyProblem};
 pub use lock::{
     ChangeSecret, ChooseSecret, GetLockStatus, LOCK_STATUS_EVENT, Lock, LockState, LockStatus,
     SecretKind, SetIdleLock, Unlock,
@@ -302,6 +302,9 @@ pub struct SyncStatus {
     /// stolen phone), in ms since the Unix epoch.
     #[serde(default)]
     pub wiped_at: Option<i64>,
+    /// Whether this device holds its team's keys: its team seals its log end to end.
+    #[serde(default)]
+    pub sealed: bool,
     /// Grows with every status the shell computes. Command answers and events travel on
     /// different channels and can arrive out of order: the UI keeps the highest version.
     #[serde(default)]
@@ -367,6 +370,10 @@ pub enum SyncFailure {
     /// The address is not safe: `http://` to another machine than this one (nothing was
     /// sent), or a redirect, which is never followed.
     Insecure,
+    /// The team seals its log end to end and this device holds no key for it (its
+    /// team's history was sealed after it joined): a coordinator invites it again.
+    /// What it records stays on it meanwhile.
+    NoTeamKey,
     /// This device's own store failed.
     Storage,
 }

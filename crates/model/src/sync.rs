@@ -165,9 +165,10 @@ pub const MAX_SEALED_KEYS_BYTES: usize = 16 * 1024;
 /// `POST /v1/epoch` (a coordinator's device): the team starts a key epoch its device
 /// has just made.
 ///
-/// - **Epoch 1**: the team starts sealing its changes end to end. Only the team's first
-///   device may, on an empty log: a team whose history is in clear, or whose devices
-///   joined before, stays in clear (converting one is for a later version).
+/// - **Epoch 1**: the team starts sealing its changes end to end. The team's first
+///   device may on an empty log. A team whose history began in clear starts it with
+///   `history` ([`HistorySeal`]): the server then drops the clear changes, and the
+///   asking device sends the whole history back sealed.
 /// - **Epoch e + 1**, after a revocation: `sealed` carries the new key sealed to each
 ///   remaining device (and to the recovery key). The server starts it only if the
 ///   team's epoch is still e, and from then on refuses changes sealed under an older
@@ -182,6 +183,31 @@ pub struct KeyEpochRequest {
     /// The new epoch's key sealed to its recipients (none for epoch 1).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sealed: Vec<SealedEpochKey>,
+    /// Epoch 1 on a team whose log began in clear: where the asking device stands.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub history: Option<HistorySeal>,
+}
+
+/// Sealing the history of a team whose log began in clear (a coordinator's device, in
+/// a [`KeyEpochRequest`] for epoch 1).
+///
+/// The server starts epoch 1 only if the device has pulled the whole log (`log_id` is
+/// the team's log and its head is at most `pulled_to`), so that the device holds every
+/// change the server is about to drop. In the same transaction it deletes every change
+/// but the erasure entries, and every invitation not yet redeemed (none carries a key),
+/// and gives the log the identity `new_log_id`: every device then heals it, and the
+/// asking device, the only one holding the key, sends back the whole history sealed.
+/// The same request asked again (its answer lost) is answered `started` again: the new
+/// log id, random and known only to the asker until then, says it was this one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HistorySeal {
+    /// The log the device pulled.
+    pub log_id: LogId,
+    /// The sequence number the device pulled it to.
+    pub pulled_to: u64,
+    /// The log's identity from now on, made by the device (a random UUID).
+    pub new_log_id: LogId,
 }
 
 /// The answer to a [`KeyEpochRequest`].

@@ -14,9 +14,9 @@
 use std::collections::BTreeSet;
 
 use filrouge_model::sync::{
-    API_VERSION, ChangeBlob, DeviceKeyRequest, EpochKeys, KeyEpochRequest, KeyEpochResponse,
-    MAX_SEALED_EPOCH_KEY_BYTES, MAX_SEALED_EPOCH_KEYS, PublishedKey, RECOVERY_RECIPIENT,
-    RecoveryKeys, SealedEpochKey, ShareKeysRequest, sealed_epoch,
+    API_VERSION, ChangeBlob, DeviceKeyRequest, ERASURE_KIND, EpochKeys, KeyEpochRequest,
+    KeyEpochResponse, MAX_SEALED_EPOCH_KEY_BYTES, MAX_SEALED_EPOCH_KEYS, PublishedKey,
+    RECOVERY_RECIPIENT, RecoveryKeys, SealedEpochKey, ShareKeysRequest, sealed_epoch,
 };
 
 use crate::TeamServer;
@@ -74,9 +74,20 @@ impl TeamServer {
                     index: None,
                 });
             }
-            1 if request.sealed.is_empty() => self
-                .storage()
-                .start_key_epoch(&device.team_id, &device.id)?,
+            1 if request.sealed.is_empty() => match &request.history {
+                None => self
+                    .storage()
+                    .start_key_epoch(&device.team_id, &device.id)?,
+                Some(seal) => {
+                    validate::check_log_id(&seal.new_log_id)?;
+                    let answer = self.storage().seal_history(&device.team_id, seal)?;
+                    if answer.0 {
+                        self.forget_log(&device.team_id);
+                        tracing::info!(team_id = %device.team_id, "the team's history in clear was dropped; its devices heal the log sealed");
+                    }
+                    answer
+                }
+            },
             next => {
                 self.check_seals(device, &request.sealed, Some(next))?;
                 self.storage()
@@ -139,17 +150,23 @@ impl TeamServer {
         })
     }
 
-    /// Refuses a push holding a change sealed under an epoch older than the team's.
+    /// Refuses a push holding a change sealed under an epoch older than the team's, or
+    /// a change in clear (epoch 0 here) once the team seals: a device without the key
+    /// keeps it in its outbox until it is invited again, instead of writing what the
+    /// team's devices would refuse. The server's own erasure entries are clear.
     pub(crate) fn check_epochs(
         &self,
         device: &Device,
         changes: &[ChangeBlob],
     ) -> Result<(), ServerError> {
-        let sealed = changes
+        let epochs = changes
             .iter()
             .enumerate()
-            .filter_map(|(i, c)| sealed_epoch(&c.data).map(|e| (i, e)));
-        let oldest = sealed.min_by_key(|(_, e)| *e);
+            .filter_map(|(i, c)| match sealed_epoch(&c.data) {
+                Some(e) => Some((i, e)),
+                None => (c.kind != ERASURE_KIND).then_some((i, 0)),
+            });
+        let oldest = epochs.min_by_key(|(_, e)| *e);
         let Some((index, sealed)) = oldest else {
             return Ok(());
         };

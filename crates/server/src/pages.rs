@@ -178,12 +178,13 @@ enum Piece {
 
 /// The zstd-compressed binary page of the team log after `after`, within `max_bytes`
 /// blob bytes and `max_changes` changes (the first change always), as
-/// [`Storage::changes_after`] pages it.
+/// [`Storage::changes_after`] pages it. `log_id` answers the log's identity as of the
+/// generation read before any row (a history seal moves both in one transaction).
 pub fn page(
     storage: &dyn Storage,
     cache: &BlockCache,
     team_id: &str,
-    log_id: &str,
+    log_id: impl FnOnce(u64) -> Result<String, ServerError>,
     after: u64,
     max_bytes: u64,
     max_changes: usize,
@@ -191,6 +192,7 @@ pub fn page(
     let max_changes = max_changes.max(1);
     // Read before any row: see `BlockCache::block`.
     let (head, generation) = storage.log_state(team_id)?;
+    let log_id = log_id(generation)?;
     let mut pieces = Vec::new();
     let (mut at, mut previous, mut count, mut bytes) = (after, 0u64, 0usize, 0u64);
     let more = loop {
@@ -267,7 +269,7 @@ pub fn page(
         &mut header,
         &PageHeader {
             api_version: API_VERSION,
-            log_id: log_id.to_owned(),
+            log_id,
             cursor,
             // Entries may have arrived since the head was read; never the cursor asked
             // for, which a device compares the head with (see `TeamServer::pull`).

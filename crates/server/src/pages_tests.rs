@@ -148,7 +148,7 @@ fn both_limited(
         &storage,
         cache,
         team,
-        &log_id,
+        |_| Ok(log_id.clone()),
         after,
         max_bytes,
         max_changes,

@@ -52,9 +52,12 @@ pub struct TeamServer {
     enrol_failures: Arc<RateLimiter>,
     /// Compressed sealed blocks of the team logs, for binary pulls.
     blocks: Arc<BlockCache>,
-    /// Each team's log id, read once: it changes only by a restore, which is done
-    /// with the server stopped (`filrouge restore` holds the data directory's lock).
-    log_ids: Arc<Mutex<HashMap<String, String>>>,
+    /// Each team's log id, with the log's generation read before it. A restore changes
+    /// it with the server stopped (`filrouge restore` holds the data directory's
+    /// lock); a history seal changes it and moves the generation, which a pull page
+    /// reads first ([`TeamServer::log_id_at`]), so another server process on the same
+    /// database follows at its devices' next pull.
+    log_ids: Arc<Mutex<HashMap<String, (String, u64)>>>,
     /// How long a request body may go without a byte before the request is dropped.
     pub(crate) body_idle: std::time::Duration,
     /// How long a request may take, its body's arrival included.
@@ -269,10 +272,32 @@ impl TeamServer {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .get(team_id)
-            .cloned();
-        if let Some(log_id) = cached {
-            return Ok(log_id);
+            .map(|(log_id, _)| log_id.clone());
+        match cached {
+            Some(log_id) => Ok(log_id),
+            None => self.read_log_id(team_id, self.storage.generation(team_id)?),
         }
+    }
+
+    /// The identity of `team_id`'s log as of its `generation` (read before): read
+    /// again when the one held was read under an older generation.
+    pub(crate) fn log_id_at(&self, team_id: &str, generation: u64) -> Result<String, ServerError> {
+        let cached = self
+            .log_ids
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(team_id)
+            .filter(|(_, read_at)| *read_at >= generation)
+            .map(|(log_id, _)| log_id.clone());
+        match cached {
+            Some(log_id) => Ok(log_id),
+            None => self.read_log_id(team_id, generation),
+        }
+    }
+
+    /// Reads `team_id`'s log id from the storage, `generation` having been read before
+    /// it, and keeps it.
+    fn read_log_id(&self, team_id: &str, generation: u64) -> Result<String, ServerError> {
         let team = self
             .storage
             .team(team_id)?
@@ -287,8 +312,19 @@ impl TeamServer {
         self.log_ids
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .insert(team.id, team.log_id.clone());
+            .insert(team.id, (team.log_id.clone(), generation));
         Ok(team.log_id)
+    }
+
+    /// Forgets what this process keeps of `team_id`'s log (its identity and cached
+    /// blocks), after a change of the log that every process sees through its
+    /// generation anyway.
+    pub(crate) fn forget_log(&self, team_id: &str) {
+        self.log_ids
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(team_id);
+        self.blocks.forget_team(team_id);
     }
 
     /// The team's devices, oldest first, revoked ones included.
@@ -597,7 +633,7 @@ impl TeamServer {
             &*self.storage,
             &self.blocks,
             &device.team_id,
-            &self.log_id(&device.team_id)?,
+            |generation| self.log_id_at(&device.team_id, generation),
             query.after,
             pull_budget(query),
             MAX_PULL_CHANGES,

@@ -122,6 +122,21 @@ pub fn check_erase(request: &EraseRequest) -> Result<(), ServerError> {
     check_text("doc_id", &request.doc_id, MAX_DOC_ID_LEN, None)
 }
 
+/// Checks that `log_id` is a log identity a device may propose: a UUID in its
+/// lowercase hyphenated form, as the server makes them.
+pub fn check_log_id(log_id: &str) -> Result<(), ServerError> {
+    let bad = || ServerError::BadField {
+        field: "new_log_id",
+        max_len: 36,
+        index: None,
+    };
+    let parsed = uuid::Uuid::try_parse(log_id).map_err(|_| bad())?;
+    if parsed.hyphenated().to_string() != log_id {
+        return Err(bad());
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use filrouge_model::sync::ChangeBlob;
@@ -205,4 +220,19 @@ mod tests {
         assert!(check_text("device_name", "  ", MAX_NAME_LEN, None).is_err());
         assert!(check_text("device_name", "a\nb", MAX_NAME_LEN, None).is_err());
     }
+
+    #[test]
+    fn a_proposed_log_id_is_a_lowercase_hyphenated_uuid() {
+        assert!(check_log_id("0192f3a4-5b6c-4d7e-8f90-a1b2c3d4e5f6").is_ok());
+        for bad in [
+            "",
+            "0192F3A4-5B6C-4D7E-8F90-A1B2C3D4E5F6",
+            "0192f3a45b6c4d7e8f90a1b2c3d4e5f6",
+            "{0192f3a4-5b6c-4d7e-8f90-a1b2c3d4e5f6}",
+            "pas-un-identifiant",
+        ] {
+            assert!(check_log_id(bad).is_err(), "{bad}");
+        }
+    }
 }
+

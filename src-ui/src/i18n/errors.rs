@@ -197,6 +197,7 @@ pub fn sync_failure_sentence(lang: Lang, failure: &SyncFailure) -> String {
         SyncFailure::Untrusted => Key("sync-failure-untrusted"),
         SyncFailure::Revoked => Key("sync-failure-revoked"),
         SyncFailure::Insecure => Key("sync-failure-insecure"),
+        SyncFailure::NoTeamKey => Key("sync-failure-no-team-key"),
         SyncFailure::Storage => Key("sync-failure-storage"),
     };
     tr(lang, key)
@@ -241,6 +242,12 @@ pub fn error_sentence(lang: Lang, error: &IpcError) -> String {
         IpcError::TeamKey {
             problem: TeamKeyProblem::NotTheTeams,
         } => Key("error-team-key-not-the-teams"),
+        IpcError::TeamKey {
+            problem: TeamKeyProblem::AlreadySealed,
+        } => Key("error-team-key-already-sealed"),
+        IpcError::TeamKey {
+            problem: TeamKeyProblem::LogMoving,
+        } => Key("error-team-key-log-moving"),
         IpcError::Spreadsheet { reason } => {
             return super::tr_args(
                 lang,

@@ -340,6 +340,7 @@ fn every_builder_finds_its_messages_in_both_languages() {
             code: Some(ErrorCode::InvalidEnrolmentCode),
         },
         SyncFailure::Protocol,
+        SyncFailure::NoTeamKey,
         SyncFailure::Storage,
     ];
     let errors = [

@@ -66,6 +66,23 @@ pub const RECOVERY_INPUT: Key = Key("team-recovery-input");
 /// The button that recovers.
 pub const RECOVERY_RECOVER: Key = Key("team-recovery-recover");
 
+/// Title of the part that seals a history begun in clear.
+pub const SEAL_TITLE: Key = Key("team-seal-title");
+/// What sealing does.
+pub const SEAL_HINT: Key = Key("team-seal-hint");
+/// What it asks of the team's other devices, said before the second tap.
+pub const SEAL_WARNING: Key = Key("team-seal-warning");
+/// The first tap.
+pub const SEAL_START: Key = Key("team-seal-start");
+/// The second.
+pub const SEAL_CONFIRM: Key = Key("team-seal-confirm");
+/// Changing one's mind.
+pub const SEAL_CANCEL: Key = Key("team-seal-cancel");
+/// The button while the device catches up and asks.
+pub const SEAL_SEALING: Key = Key("team-seal-sealing");
+/// Once the server started sealing.
+pub const SEAL_DONE: Key = Key("team-seal-done");
+
 /// Title of the information notice's part.
 pub const NOTICE_TITLE: Key = Key("team-notice-title");
 /// What it is for.

@@ -120,6 +120,11 @@ mod server {
             transport: &mut HttpTransport,
             progress: &mut (dyn FnMut(SyncProgress) + Send),
         ) -> Result<SyncReport, CoreError> {
+            // A history seal whose answer was lost: asked again before anything is
+            // pushed in clear to a team that may seal now.
+            if let Err(e) = self.finish_history_seal(transport) {
+                tracing::warn!(error = %e, "the history seal is not confirmed yet");
+            }
             // Not published (no network, or a server that does not know the epoch yet):
             // the sync still runs and says what is wrong; publishing waits for the next.
             if let Err(e) = self.publish_key(transport) {
@@ -132,6 +137,13 @@ mod server {
                 })) => {
                     // A coordinator started a new epoch: its key first, then again.
                     self.fetch_keys(transport)?;
+                    if self.read(|s| s.keyring())?.is_empty() {
+                        // The team seals now and nothing was sealed to this device: its
+                        // history was sealed after it joined. Invited again, it reads.
+                        return Err(CoreError::TeamKey {
+                            problem: TeamKeyProblem::NoKey,
+                        });
+                    }
                     sync::run_with_progress(self.store(), transport, progress)?
                 }
                 other => other?,

@@ -35,6 +35,7 @@ mod events;
 mod gate;
 #[cfg(test)]
 mod gate_tests;
+mod history;
 mod keys;
 mod people;
 mod rencontres;

@@ -169,8 +169,14 @@ mod server {
             self.unit(|s| {
                 // Keys of another team (a device moving teams, or a team started again
                 // on a new server) would shadow this team's epochs: they go.
-                if s.meta("team_id")?.as_deref() != Some(enrolment.team_id.as_str()) {
+                let same_team = s.meta("team_id")?.as_deref() == Some(enrolment.team_id.as_str());
+                if !same_team {
                     s.forget_keys()?;
+                }
+                // A device of the team that held no key, invited again since its team's
+                // history was sealed.
+                if same_team && given.is_some() && s.keyring()?.is_empty() {
+                    s.rejoined_sealed_log(&enrolment.log_id)?;
                 }
                 // A new device to the team: a key pair of its own.
                 s.forget_device_secret()?;

@@ -282,6 +282,10 @@ impl Store {
                 .meta("role")?
                 .and_then(|r| filrouge_model::sync::Role::parse(&r)),
             wiped_at: self.wiped_at()?,
+            sealed: self
+                .conn
+                .prepare_cached("SELECT 1 FROM team_keys LIMIT 1")?
+                .exists([])?,
             version: 0,
         })
     }

@@ -12,9 +12,9 @@ use std::time::Duration;
 use filrouge_model::sync::{
     API_VERSION, AccessPage, AccessPush, AccessPushResponse, BatchReplacement, CodeRequest,
     CodeResponse, DeviceKeyRequest, DeviceList, EnrolRequest, EnrolResponse, EpochKeys,
-    EraseRequest, EraseResponse, HeldBatches, KeyEpochRequest, KeyEpochResponse, LeaseRequest,
-    PublishedKey, PullQuery, PullResponse, PushRequest, PushResponse, RecoveryKeys, RevokeRequest,
-    Role, SealedEpochKey, ShareKeysRequest, TokenRequest, TokenResponse,
+    EraseRequest, EraseResponse, HeldBatches, HistorySeal, KeyEpochRequest, KeyEpochResponse,
+    LeaseRequest, PublishedKey, PullQuery, PullResponse, PushRequest, PushResponse, RecoveryKeys,
+    RevokeRequest, Role, SealedEpochKey, ShareKeysRequest, TokenRequest, TokenResponse,
 };
 use filrouge_model::wire::{self, PAGE_MEDIA_TYPE, PUSH_MEDIA_TYPE};
 use reqwest::blocking::{Client, RequestBuilder};
@@ -181,6 +181,17 @@ impl HttpTransport {
         self.new_key_epoch(1, Vec::new())
     }
 
+    /// Asks the server to seal the history of a team whose log began in clear: key
+    /// epoch 1, whose key this device has just made (see [`HistorySeal`]).
+    pub fn seal_history(&self, seal: HistorySeal) -> Result<KeyEpochResponse, TransportError> {
+        self.epoch_request(KeyEpochRequest {
+            api_version: API_VERSION,
+            epoch: 1,
+            sealed: Vec::new(),
+            history: Some(seal),
+        })
+    }
+
     /// Asks the server to start key epoch `epoch` (after a revocation), whose key this
     /// device has made and `sealed` to the team's other devices and recovery key.
     pub fn new_key_epoch(
@@ -188,11 +199,15 @@ impl HttpTransport {
         epoch: u32,
         sealed: Vec<SealedEpochKey>,
     ) -> Result<KeyEpochResponse, TransportError> {
-        let req = KeyEpochRequest {
+        self.epoch_request(KeyEpochRequest {
             api_version: API_VERSION,
             epoch,
             sealed,
-        };
+            history: None,
+        })
+    }
+
+    fn epoch_request(&self, req: KeyEpochRequest) -> Result<KeyEpochResponse, TransportError> {
         let answer: KeyEpochResponse = json(send(
             self.client
                 .post(format!("{}/v1/epoch", self.base))

@@ -27,6 +27,7 @@
 
 mod apply;
 pub(crate) use apply::erase_local;
+pub(crate) use logs::follow as follow_log;
 mod driver;
 mod faults;
 mod heal;

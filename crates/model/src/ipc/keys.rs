@@ -1,6 +1,7 @@
-//! The IPC commands of the team's recovery key: made once by a coordinator's device and
-//! printed for the association's safe; typed into a coordinator's device enrolled anew
-//! when every device holding the team's keys is gone. The key never appears in `Debug`.
+//! The IPC commands of the team's keys: the recovery key, made once by a coordinator's
+//! device and printed for the association's safe, typed into a coordinator's device
+//! enrolled anew when every device holding the team's keys is gone (the key never
+//! appears in `Debug`); and the sealing of a history that began in clear.
 
 use serde::{Deserialize, Serialize};
 
@@ -50,6 +51,19 @@ impl std::fmt::Debug for RecoverTeamKeys {
     }
 }
 
+/// Seals the history of a team whose log began in clear (a coordinator's device of
+/// such a team): the device sends what it holds, pulls the whole log, makes the team's
+/// first key and asks the server to start sealing; the server then drops every change
+/// it held in clear, and the device's next syncs send the whole history back sealed.
+/// The team's other devices are invited again (their links carry the key); until then
+/// what they record stays on them.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct SealTeamHistory {}
+impl Command for SealTeamHistory {
+    const NAME: &'static str = "seal_team_history";
+    type Output = ();
+}
+
 /// Why a team-key command could not be done.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -59,4 +73,10 @@ pub enum TeamKeyProblem {
     NoKey,
     /// The recovery key typed is well formed but is not the team's current one.
     NotTheTeams,
+    /// The team already seals its log (this device holds its key, or another
+    /// coordinator's device sealed the history first: this one is invited again).
+    AlreadySealed,
+    /// The team's log kept growing while this device caught up with it: try again
+    /// when the team's devices are quieter.
+    LogMoving,
 }

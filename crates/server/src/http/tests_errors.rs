@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use axum::http::{Method, StatusCode};
 use filrouge_model::sync::{
-    API_VERSION, ChangeBlob, HeldBatch, MAX_BLOB_BYTES, MAX_BODY_BYTES, MAX_PUSH_CHANGES,
-    PublishedKey, SealedEpochKey, TeamAccessEntry,
+    API_VERSION, ChangeBlob, HeldBatch, HistorySeal, MAX_BLOB_BYTES, MAX_BODY_BYTES,
+    MAX_PUSH_CHANGES, PublishedKey, SealedEpochKey, TeamAccessEntry,
 };
 use serde_json::json;
 
@@ -362,6 +362,9 @@ impl Storage for BrokenStorage {
         broken()
     }
     fn start_key_epoch(&self, _: &str, _: &str) -> Result<(bool, u32), ServerError> {
+        broken()
+    }
+    fn seal_history(&self, _: &str, _: &HistorySeal) -> Result<(bool, u32), ServerError> {
         broken()
     }
     fn publish_device_key(&self, _: &str, _: &str, _: &PublishedKey) -> Result<bool, ServerError> {

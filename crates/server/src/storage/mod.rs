@@ -15,7 +15,7 @@
 use std::collections::BTreeMap;
 
 use filrouge_model::sync::{BatchReplacement, HeldBatch, TeamAccessEntry, read_batch_header};
-use filrouge_model::sync::{ChangeBlob, PublishedKey, PulledChange, SealedEpochKey};
+use filrouge_model::sync::{ChangeBlob, HistorySeal, PublishedKey, PulledChange, SealedEpochKey};
 
 use crate::error::ServerError;
 
@@ -28,6 +28,8 @@ pub mod suite;
 pub mod suite_access;
 #[cfg(any(test, feature = "storage-suite"))]
 pub mod suite_batches;
+#[cfg(any(test, feature = "storage-suite"))]
+pub mod suite_history;
 
 pub use postgres::PostgresStorage;
 pub use sqlite::{BackupSummary, Carried, SqliteStorage};
@@ -393,6 +395,15 @@ pub trait Storage: Send + Sync {
     /// Returns whether it started it, and the team's epoch after.
     fn start_key_epoch(&self, team_id: &str, device_id: &str) -> Result<(bool, u32), ServerError>;
 
+    /// In one transaction, for a team whose log began in clear ([`HistorySeal`]): if the
+    /// team has no key epoch yet, its log is `seal.log_id` and its head is at most
+    /// `seal.pulled_to`, starts key epoch 1, deletes every change but the erasure
+    /// entries, and every enrolment code not yet redeemed that carries no keys, gives
+    /// the log the identity `seal.new_log_id` and moves its [generation](Self::generation).
+    /// Returns whether it started (again `true` for the same request once done: the
+    /// team at epoch 1 under `seal.new_log_id`), and the team's epoch after.
+    fn seal_history(&self, team_id: &str, seal: &HistorySeal) -> Result<(bool, u32), ServerError>;
+
     /// Keeps `device_id`'s published key unless the device published one before:
     /// whether the key now held is `key` (`false`: another one stays, never replaced).
     fn publish_device_key(
@@ -509,9 +520,10 @@ pub trait Storage: Send + Sync {
     /// The highest sequence number in the team's log (0 for an empty log).
     fn head(&self, team_id: &str) -> Result<u64, ServerError>;
 
-    /// The team log's erasure generation: it grows with each erasure, in the
-    /// erasure's transaction, and never otherwise. A block of the log cached under an
-    /// older generation may hold erased changes, whichever server process cached it.
+    /// The team log's generation: it grows in the transaction of each erasure and of
+    /// each history seal ([`Storage::seal_history`]), whatever else may move it too. A
+    /// block of the log, or the log's identity, cached under an older generation may
+    /// hold deleted changes or be outdated, whichever server process cached it.
     fn generation(&self, team_id: &str) -> Result<u64, ServerError>;
 
     /// [`Storage::head`] and [`Storage::generation`] together (a backend may read both

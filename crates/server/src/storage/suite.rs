@@ -33,6 +33,7 @@ pub fn run_all(storage: Arc<dyn Storage>) -> Result<(), ServerError> {
     erasure_deletes_refuses_and_never_lowers_the_log(storage.clone())?;
     super::suite_batches::batches_are_noted_refused_and_replaced(storage.clone())?;
     super::suite_access::access_chains_continue_or_are_refused(storage.clone())?;
+    super::suite_history::history_in_clear_is_dropped_under_a_new_log_id(storage.clone())?;
     log_ids_are_kept_and_renewed(storage.clone())?;
     paging_returns_every_change_once(storage)
 }

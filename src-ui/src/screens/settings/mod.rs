@@ -16,6 +16,7 @@ pub mod locking;
 pub mod notice;
 pub mod profile;
 pub mod recovery;
+pub mod seal;
 
 use filrouge_model::error::{Field, Problem, ValidationError};
 use filrouge_model::invite::parse_invite_link;
@@ -34,6 +35,7 @@ use crate::screens::settings::locking::LockSettings;
 use crate::screens::settings::notice::TeamNotice;
 use crate::screens::settings::profile::WhoAmI;
 use crate::screens::settings::recovery::RecoveryKeySection;
+use crate::screens::settings::seal::SealHistorySection;
 use crate::{clock, ipc};
 
 /// The enrolment fields, checked before anything is sent. An empty device name
@@ -308,6 +310,7 @@ pub fn Settings(
             </p>
             <InviteDevice shared />
             <TeamDevices shared />
+            <SealHistorySection shared />
             <RecoveryKeySection shared />
             <TeamNotice shared />
             <TeamLease shared />

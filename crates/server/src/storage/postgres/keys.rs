@@ -6,7 +6,9 @@
 
 use std::collections::BTreeMap;
 
-use filrouge_model::sync::{PublishedKey, RECOVERY_RECIPIENT, SealedEpochKey};
+use filrouge_model::sync::{
+    ERASURE_KIND, HistorySeal, PublishedKey, RECOVERY_RECIPIENT, SealedEpochKey,
+};
 use postgres::{Client, GenericClient};
 
 use super::schema::{Counter, During, lock_team};
@@ -195,4 +197,55 @@ pub(super) fn epoch_keys_for(
             })
         })
         .collect()
+}
+
+/// [`Storage::seal_history`](crate::storage::Storage::seal_history) on PostgreSQL: the
+/// team's row locked for the whole transaction, the generation moved in it, so a
+/// block or a log identity another server process cached before is never used after.
+pub(super) fn seal_history(
+    client: &mut Client,
+    team_id: &str,
+    seal: &HistorySeal,
+) -> Result<(bool, u32), ServerError> {
+    let mut tx = client.transaction().during("begin a history seal")?;
+    let epoch = epoch_of(
+        lock_team(&mut tx, team_id, Counter::KeyEpoch)?,
+        "teams.key_epoch",
+    )?;
+    let row = tx
+        .query_one(
+            "SELECT log_id, next_seq - 1 FROM teams WHERE id = $1",
+            &[&team_id],
+        )
+        .during("read the log id")?;
+    let log_id: String = row.try_get(0).during("read the log id")?;
+    let head: i64 = row.try_get(1).during("read the log head")?;
+    if epoch != 0 {
+        return Ok((epoch == 1 && log_id == seal.new_log_id, epoch));
+    }
+    let pulled_to = i64::try_from(seal.pulled_to).unwrap_or(i64::MAX);
+    if log_id != seal.log_id || head > pulled_to {
+        return Ok((false, 0));
+    }
+    tx.execute(
+        "DELETE FROM changes WHERE team_id = $1 AND kind <> $2",
+        &[&team_id, &ERASURE_KIND],
+    )
+    .during("delete the changes in clear")?;
+    tx.execute("DELETE FROM batch_docs WHERE team_id = $1", &[&team_id])
+        .during("delete the batch index")?;
+    tx.execute(
+        "DELETE FROM enrolment_codes
+         WHERE team_id = $1 AND used_at IS NULL AND sealed_keys IS NULL",
+        &[&team_id],
+    )
+    .during("delete the invitations without keys")?;
+    tx.execute(
+        "UPDATE teams SET key_epoch = 1, log_id = $2, generation = generation + 1
+         WHERE id = $1",
+        &[&team_id, &seal.new_log_id],
+    )
+    .during("start key epoch 1")?;
+    tx.commit().during("commit a history seal")?;
+    Ok((true, 1))
 }

@@ -23,7 +23,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
-use filrouge_model::sync::{HeldBatch, PublishedKey, SealedEpochKey, TeamAccessEntry};
+use filrouge_model::sync::{HeldBatch, HistorySeal, PublishedKey, SealedEpochKey, TeamAccessEntry};
 use postgres::config::Host;
 use postgres::{Client, Config, NoTls, Statement};
 
@@ -457,6 +457,10 @@ impl Storage for PostgresStorage {
             .during("start key epoch 1")?;
         tx.commit().during("commit a key epoch")?;
         Ok((true, 1))
+    }
+
+    fn seal_history(&self, team_id: &str, seal: &HistorySeal) -> Result<(bool, u32), ServerError> {
+        keys::seal_history(&mut *self.writer()?, team_id, seal)
     }
 
     fn publish_device_key(

@@ -9,7 +9,7 @@ use filrouge_model::sync::ChangeBlob;
 
 use super::testing::TestDatabase;
 use super::*;
-use crate::storage::{suite, suite_access, suite_batches};
+use crate::storage::{suite, suite_access, suite_batches, suite_history};
 
 fn storage() -> Result<(TestDatabase, Arc<dyn Storage>), ServerError> {
     let db = TestDatabase::new();
@@ -46,6 +46,8 @@ suite_tests! {
         suite_batches::batches_are_noted_refused_and_replaced,
     suite_access_chains_continue_or_are_refused =>
         suite_access::access_chains_continue_or_are_refused,
+    suite_history_in_clear_is_dropped_under_a_new_log_id =>
+        suite_history::history_in_clear_is_dropped_under_a_new_log_id,
     suite_log_ids_are_kept_and_renewed => suite::log_ids_are_kept_and_renewed,
     suite_paging_returns_every_change_once => suite::paging_returns_every_change_once,
     suite_runs_whole_on_one_database => suite::run_all,

@@ -17,8 +17,8 @@ use std::time::Duration;
 use std::collections::BTreeMap;
 
 use filrouge_model::sync::{
-    BATCH_KIND, ChangeBlob, ERASURE_KIND, HeldBatch, PublishedKey, PulledChange, SealedEpochKey,
-    TeamAccessEntry, erasure_hash,
+    BATCH_KIND, ChangeBlob, ERASURE_KIND, HeldBatch, HistorySeal, PublishedKey, PulledChange,
+    SealedEpochKey, TeamAccessEntry, erasure_hash,
 };
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
@@ -32,6 +32,7 @@ mod append;
 mod backup;
 mod batches;
 mod checkpoint;
+mod history;
 mod keys;
 
 pub use backup::{BackupSummary, Carried};
@@ -413,6 +414,10 @@ impl Storage for SqliteStorage {
         Ok((true, 1))
     }
 
+    fn seal_history(&self, team_id: &str, seal: &HistorySeal) -> Result<(bool, u32), ServerError> {
+        self.seal_history_rows(team_id, seal)
+    }
+
     fn publish_device_key(
         &self,
         team_id: &str,
@@ -652,11 +657,16 @@ impl Storage for SqliteStorage {
     }
 
     fn generation(&self, team_id: &str) -> Result<u64, ServerError> {
-        // The count of the team's erasures: an erasure adds one row, nothing else
-        // adds or removes any (a restore replaces the file with the server stopped).
+        // The count of the team's erasures plus its key epoch: an erasure adds one
+        // row, nothing else adds or removes any (a restore replaces the file with the
+        // server stopped); a history seal moves the epoch from 0 to 1, and a rotation
+        // moves it too, which only drops cached blocks that were still good.
         let count: i64 = self
             .reader()
-            .prepare_cached("SELECT COUNT(*) FROM erasures WHERE team_id = ?1")
+            .prepare_cached(
+                "SELECT (SELECT COUNT(*) FROM erasures WHERE team_id = ?1)
+                     + COALESCE((SELECT key_epoch FROM teams WHERE id = ?1), 0)",
+            )
             .during("read the erasure generation")?
             .query_row([team_id], |r| r.get(0))
             .during("read the erasure generation")?;

@@ -93,6 +93,12 @@ fn suite_access_chains_continue_or_are_refused() -> Result<(), ServerError> {
 }
 
 #[test]
+fn suite_history_in_clear_is_dropped_under_a_new_log_id() -> Result<(), ServerError> {
+    let (_dir, storage) = file_storage()?;
+    crate::storage::suite_history::history_in_clear_is_dropped_under_a_new_log_id(storage)
+}
+
+#[test]
 fn suite_log_ids_are_kept_and_renewed() -> Result<(), ServerError> {
     let (_dir, storage) = file_storage()?;
     suite::log_ids_are_kept_and_renewed(storage)

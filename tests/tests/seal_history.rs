@@ -1,0 +1,171 @@
+//! A team whose log began in clear has its history sealed, through a real server over
+//! TLS. The field worker's phone joined first (so the team never got a key at its
+//! start) and recorded in clear; the coordinator's laptop seals the history: the server
+//! drops every change it held in clear, the laptop sends the history back sealed, and
+//! a phone invited afterwards reads all of it. The first phone, holding no key, has
+//! what it records refused and kept in its outbox, and is told why; invited again, it
+//! reads the team's data and sends its outbox sealed, without sending the history back
+//! a second time. The server's files never hold the team's words again.
+
+use anyhow::Context as _;
+use filrouge_core::CoreError;
+use filrouge_core::app::Device;
+use filrouge_model::invite::{invite_link, parse_invite_link};
+use filrouge_model::ipc::{CreateInvite, Enrol, SealTeamHistory, TeamKeyProblem};
+use filrouge_model::sync::Role;
+use filrouge_model::{Channel, RencontreDraft};
+use filrouge_tests::{
+    TestServer, app_invited, app_places as places, app_store as lock, app_sync,
+    open_app_device as open_device, server_files_hold,
+};
+
+const MARKER: &str = "Marqueur-H1ST-recit-en-clair";
+const AFTER: &str = "Marqueur-H1ST-apres-le-scellement";
+
+fn record(device: &Device, place: &str, note: &str) -> anyhow::Result<()> {
+    lock(device)?.create_rencontre(RencontreDraft {
+        channel: Channel::Maraude,
+        place: place.into(),
+        note: note.into(),
+        occurred_at: Some(1_790_000_000_000),
+        headcount: 1,
+        ..RencontreDraft::default()
+    })?;
+    Ok(())
+}
+
+/// Enrols `device` again with an invitation `inviter` makes (its link carries the key).
+fn invite_again(inviter: &Device, device: &Device) -> anyhow::Result<()> {
+    let invite = inviter.create_invite(CreateInvite {
+        role: Role::Intervenant,
+    })?;
+    let parsed = parse_invite_link(&invite_link(
+        &invite.server_url,
+        &invite.code,
+        invite.server_pin.as_deref(),
+        invite.team_secret.as_deref(),
+    ))
+    .context("the link parses")?;
+    assert!(parsed.key.is_some(), "the link carries the team's key");
+    device.enrol(Enrol {
+        server_url: parsed.server,
+        code: parsed.code,
+        device_name: "Téléphone de Lina".into(),
+        server_pin: parsed.pin,
+        team_secret: parsed.key,
+    })?;
+    Ok(())
+}
+
+#[test]
+fn a_history_in_clear_is_sealed_and_the_team_keeps_all_of_it() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let (server, fingerprint) = TestServer::start_tls(dir.path())?;
+
+    // The phone joins first, with an operator's code: the team gets no key, and what
+    // the phone records reaches the server in clear.
+    let phone = open_device(dir.path(), "phone")?;
+    phone.enrol(Enrol {
+        server_url: server.url.clone(),
+        code: server.enrolment_code(Role::Intervenant)?,
+        device_name: "Téléphone de Lina".into(),
+        server_pin: Some(fingerprint.clone()),
+        team_secret: None,
+    })?;
+    record(&phone, "Gare du Nord", MARKER)?;
+    app_sync(&phone)?;
+    let laptop = open_device(dir.path(), "laptop")?;
+    laptop.enrol(Enrol {
+        server_url: server.url.clone(),
+        code: server.enrolment_code(Role::Coordinateur)?,
+        device_name: "Portable de la coordination".into(),
+        server_pin: Some(fingerprint.clone()),
+        team_secret: None,
+    })?;
+    assert!(
+        lock(&laptop)?.keyring()?.is_empty(),
+        "a team begun in clear"
+    );
+    record(&laptop, "Square Villemin", "Noté par la coordination")?;
+    app_sync(&laptop)?;
+    assert!(!lock(&laptop)?.sync_status()?.sealed);
+    assert!(
+        server_files_hold(dir.path(), MARKER)?,
+        "the history is in clear on the server before the seal"
+    );
+
+    // A field worker's device may not seal the team's history.
+    let refused = phone.seal_team_history(SealTeamHistory {});
+    assert!(
+        matches!(refused, Err(CoreError::CoordinatorOnly)),
+        "{refused:?}"
+    );
+
+    // The coordinator's laptop seals it: the server drops its copies in clear at once.
+    laptop.seal_team_history(SealTeamHistory {})?;
+    assert!(lock(&laptop)?.sync_status()?.sealed);
+    assert_eq!(
+        lock(&laptop)?.keyring()?.current().map(|(epoch, _)| epoch),
+        Some(1)
+    );
+    assert!(
+        !server_files_hold(dir.path(), MARKER)?,
+        "dropped with the seal"
+    );
+    let again = laptop.seal_team_history(SealTeamHistory {});
+    assert!(
+        matches!(
+            again,
+            Err(CoreError::TeamKey {
+                problem: TeamKeyProblem::AlreadySealed
+            })
+        ),
+        "{again:?}"
+    );
+
+    // Its next sync sends the whole history back, sealed.
+    let healed = app_sync(&laptop)?;
+    assert!(healed.healed >= 2, "{healed:?}");
+    assert!(!server_files_hold(dir.path(), MARKER)?, "sent back sealed");
+
+    // A phone invited now reads the whole history from the sealed log.
+    let newcomer = app_invited(&laptop, dir.path(), "newcomer")?;
+    app_sync(&newcomer)?;
+    assert_eq!(places(&newcomer)?, ["Gare du Nord", "Square Villemin"]);
+
+    // The first phone holds no key: what it records now is refused by the server and
+    // kept; the sync says it must be invited again.
+    record(&phone, "Parc de Belleville", AFTER)?;
+    let keyless = app_sync(&phone);
+    assert!(
+        matches!(
+            keyless,
+            Err(CoreError::TeamKey {
+                problem: TeamKeyProblem::NoKey
+            })
+        ),
+        "{keyless:?}"
+    );
+    assert!(
+        lock(&phone)?.sync_status()?.pending_changes > 0,
+        "kept in its outbox"
+    );
+    assert!(!server_files_hold(dir.path(), AFTER)?);
+
+    // Invited again, it follows the sealed log without sending the history back, and
+    // what it kept leaves sealed.
+    invite_again(&laptop, &phone)?;
+    let report = app_sync(&phone)?;
+    assert_eq!(report.healed, 0, "the history is not sent a second time");
+    assert_eq!(lock(&phone)?.sync_status()?.pending_changes, 0);
+    app_sync(&laptop)?;
+    assert_eq!(
+        places(&laptop)?,
+        ["Gare du Nord", "Parc de Belleville", "Square Villemin"]
+    );
+    app_sync(&newcomer)?;
+    assert_eq!(places(&newcomer)?.len(), 3);
+    assert!(!server_files_hold(dir.path(), MARKER)?);
+    assert!(!server_files_hold(dir.path(), AFTER)?);
+    Ok(())
+}
