@@ -76,7 +76,11 @@ pub fn history_in_clear_is_dropped_under_a_new_log_id(
     assert_eq!(storage.seal_history(&team.id, &asked)?, (true, 1));
     assert_eq!(storage.key_epoch(&team.id)?, 1);
     let stored = storage.team(&team.id)?.map(|t| t.log_id);
-    assert_eq!(stored, Some(new_log_id.clone()), "the log has a new identity");
+    assert_eq!(
+        stored,
+        Some(new_log_id.clone()),
+        "the log has a new identity"
+    );
     assert!(
         storage.generation(&team.id)? > generation,
         "the generation moved"
