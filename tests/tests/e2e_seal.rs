@@ -62,10 +62,18 @@ fn a_coordinator_seals_a_history_begun_in_clear_from_the_settings() -> anyhow::R
         s.wait_text("#seal-warning", |t| t.contains("invité à nouveau"))?;
         s.execute("document.getElementById('seal-history').scrollIntoView()")?;
         s.screenshot(&shots.join("e2e-seal-360x720.png"))?;
+        // Tap targets of 44 px at least, on a phone.
+        let smallest = s.execute(
+            "return Math.min(...['seal-confirm', 'seal-cancel'].map(id => \
+             document.getElementById(id).getBoundingClientRect().height))",
+        )?;
+        assert!(smallest.as_f64().unwrap_or(0.0) >= 44.0, "{smallest}");
         s.click_css("#seal-confirm")?;
         s.wait_text("#seal-done", |t| t.contains("L'historique est chiffré"))?;
+        // Still said once the status shows the team sealing (the section stays).
         s.resize(1280, 800)?;
-        s.execute("document.getElementById('seal-history').scrollIntoView()")?;
+        s.wait_shown("#seal-done", true)?;
+        s.execute("document.getElementById('seal-history').scrollIntoView({block: 'center'})")?;
         s.screenshot(&shots.join("e2e-seal-1280x800.png"))?;
         Ok::<_, anyhow::Error>(())
     })();
