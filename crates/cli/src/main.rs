@@ -42,6 +42,7 @@ mod bench_dups;
 mod bench_heal;
 mod bench_load;
 mod bench_merge;
+mod bench_seal;
 mod bench_store;
 mod bench_sync;
 mod device;
@@ -290,6 +291,16 @@ enum Bench {
         #[arg(long)]
         dir: Option<PathBuf>,
     },
+    /// A team begun in clear sealing its history: the history sent back sealed, and
+    /// pulled by a device invited afterwards, beside the same history in clear.
+    Seal {
+        /// Records the team's history holds.
+        #[arg(long, default_value_t = 20_000)]
+        records: usize,
+        /// Where the scratch stores go (default: the system's temporary directory).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
     /// A team putting an emptied server back: every device sends back what it holds.
     Heal {
         /// Devices of the team.
@@ -446,6 +457,9 @@ fn main() -> anyhow::Result<()> {
                     dir,
                 },
         } => bench_sync::run(records, shared, &dir.unwrap_or_else(std::env::temp_dir)),
+        Command::Bench {
+            what: Bench::Seal { records, dir },
+        } => bench_seal::run(records, &dir.unwrap_or_else(std::env::temp_dir)),
         Command::Bench {
             what:
                 Bench::Heal {
