@@ -14,6 +14,11 @@
 //! never slowed; guessing codes stays hopeless on top of their 50 bits. Behind a
 //! reverse proxy every client shares the proxy's address, so the limit becomes the
 //! server's as a whole, which still stops guessing.
+//!
+//! Several server processes on one PostgreSQL database share their buckets: they live
+//! in the database ([`crate::storage::Storage::rate_token`], one statement a request on
+//! an unlogged table), so a balancer spreading a device over the processes does not
+//! multiply its rate. With SQLite (one process) they live here.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -91,9 +96,29 @@ impl RateLimiter {
             }
             Ok(())
         } else {
-            let wait_ms = (1.0 - bucket.tokens) / self.per_ms;
-            Err((wait_ms / 1000.0).ceil().max(1.0) as u64)
+            Err(self.wait_secs(bucket.tokens))
         }
+    }
+}
+
+impl RateLimiter {
+    /// The buckets' shape, for a storage that keeps them ([`crate::storage::Storage::rate_token`]).
+    pub fn params(&self) -> crate::storage::RateParams {
+        crate::storage::RateParams {
+            burst: self.burst,
+            per_ms: self.per_ms,
+        }
+    }
+
+    /// Whether this limiter never refuses (a benchmark's server, `with_rate_limit(u32::MAX, …)`).
+    pub fn is_unlimited(&self) -> bool {
+        self.burst >= f64::from(u32::MAX)
+    }
+
+    /// The seconds to wait for a token when the bucket holds `tokens` (fewer than one).
+    pub fn wait_secs(&self, tokens: f64) -> u64 {
+        let wait_ms = (1.0 - tokens).max(0.0) / self.per_ms;
+        (wait_ms / 1000.0).ceil().max(1.0) as u64
     }
 }
 

@@ -141,11 +141,36 @@ impl TeamServer {
         self
     }
 
-    /// Admits one more request from `device_id`, or says how long it must wait.
+    /// Admits one more request from `device_id`, or says how long it must wait. Blocks
+    /// on the database when the storage shares the limits across processes.
     pub fn admit(&self, device_id: &str) -> Result<(), ServerError> {
-        self.limiter
-            .admit(device_id, self.now_ms())
-            .map_err(|retry_after_secs| ServerError::RateLimited { retry_after_secs })
+        self.rate(&self.limiter, "device", device_id, true)
+    }
+
+    /// Takes (or, without `take`, only checks) a token of `limiter`'s bucket for `key`
+    /// (of kind `kind`): in the storage when it shares the limits across server
+    /// processes, else in this process.
+    fn rate(
+        &self,
+        limiter: &RateLimiter,
+        kind: &str,
+        key: &str,
+        take: bool,
+    ) -> Result<(), ServerError> {
+        let now = self.now_ms();
+        let answer = if limiter.is_unlimited() {
+            Ok(())
+        } else if self.storage.shares_rate_limits() {
+            self.storage
+                .rate_token(&format!("{kind}:{key}"), now, limiter.params(), take)?
+                .map(|_| ())
+                .map_err(|tokens| limiter.wait_secs(tokens))
+        } else if take {
+            limiter.admit(key, now)
+        } else {
+            limiter.check(key, now)
+        };
+        answer.map_err(|retry_after_secs| ServerError::RateLimited { retry_after_secs })
     }
 
     /// The current time from the injected clock, in ms since the Unix epoch.
@@ -358,15 +383,12 @@ impl TeamServer {
         address: &str,
         request: &EnrolRequest,
     ) -> Result<EnrolResponse, ServerError> {
-        let now = self.now_ms();
-        self.enrol_failures
-            .check(address, now)
-            .map_err(|retry_after_secs| ServerError::RateLimited { retry_after_secs })?;
+        self.rate(&self.enrol_failures, "enrol", address, false)?;
         let result = self.redeem(request);
         if matches!(result, Err(ServerError::InvalidEnrolmentCode)) {
             // Checked above; if another failure took the last token meanwhile, the
             // next attempt waits.
-            let _ = self.enrol_failures.admit(address, now);
+            let _ = self.rate(&self.enrol_failures, "enrol", address, true);
             tracing::info!("failed enrolment counted against its address");
         }
         result

@@ -191,11 +191,15 @@ impl FromRequestParts<TeamServer> for AuthedDevice {
         let token = bearer_token(&parts.headers)
             .ok_or(ServerError::Unauthorized)?
             .to_owned();
-        let server_ref = server;
         let server = server.clone();
-        let device = blocking(move || server.authenticate(&token)).await?;
-        // Counted per device once it is known: unknown tokens cost a lookup, not a slot.
-        server_ref.admit(&device.id)?;
+        let device = blocking(move || {
+            let device = server.authenticate(&token)?;
+            // Counted per device once it is known: unknown tokens cost a lookup, not a
+            // slot. On a blocking thread: with PostgreSQL the buckets are in the database.
+            server.admit(&device.id)?;
+            Ok(device)
+        })
+        .await?;
         Ok(AuthedDevice(device))
     }
 }

@@ -280,6 +280,15 @@ pub(crate) fn batch_docs(kind: &str, data: &[u8]) -> Option<std::collections::BT
     Some(header.members.into_iter().map(|m| m.doc_id).collect())
 }
 
+/// A token bucket's shape: its capacity and its refill rate.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RateParams {
+    /// Tokens a full bucket holds.
+    pub burst: f64,
+    /// Tokens it regains a millisecond.
+    pub per_ms: f64,
+}
+
 /// What an erasure did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Erasure {
@@ -386,6 +395,29 @@ pub trait Storage: Send + Sync {
 
     /// The days a device of `team_id` may go without syncing before it locks.
     fn lease_days(&self, team_id: &str) -> Result<u32, ServerError>;
+
+    /// Whether the request rate limits live in this storage, shared by every server
+    /// process on it ([`Storage::rate_token`]); otherwise each process keeps its own.
+    fn shares_rate_limits(&self) -> bool {
+        false
+    }
+
+    /// The token bucket `key` (full at `burst`, refilled by `per_ms` tokens a
+    /// millisecond) at `now_ms`: takes a token when there is one and `take`; answers
+    /// the tokens left when there was one, `Err(tokens)` when there was none. Only for a
+    /// storage that [shares rate limits](Storage::shares_rate_limits).
+    fn rate_token(
+        &self,
+        key: &str,
+        now_ms: i64,
+        limit: RateParams,
+        take: bool,
+    ) -> Result<Result<f64, f64>, ServerError> {
+        let _ = (key, now_ms, limit, take);
+        Err(ServerError::Corrupt {
+            what: "rate limits asked of a storage that keeps none",
+        })
+    }
 
     /// The team's key epoch (0: it does not seal its changes end to end).
     fn key_epoch(&self, team_id: &str) -> Result<u32, ServerError>;

@@ -29,7 +29,7 @@ use postgres::{Client, Config, NoTls, Statement};
 
 use super::{
     AccessRow, AppendOutcome, ChangePage, Device, Erasure, HeldBatchesRule, KeyHolder, NewDevice,
-    NewEnrolmentCode, Redemption, Storage, Team,
+    NewEnrolmentCode, RateParams, Redemption, Storage, Team,
 };
 use crate::error::ServerError;
 
@@ -37,6 +37,7 @@ mod access;
 mod append;
 mod keys;
 mod log;
+mod rate;
 mod schema;
 /// Fresh databases on the throwaway cluster the test script starts, for this crate's
 /// tests and the cross-process tests of the tests crate.
@@ -44,6 +45,8 @@ mod schema;
 pub mod testing;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_rate;
 
 use schema::{Counter, DEVICE_COLUMNS, During, TEAM_COLUMNS, lock_team, read_device, read_team};
 
@@ -457,6 +460,20 @@ impl Storage for PostgresStorage {
             .during("start key epoch 1")?;
         tx.commit().during("commit a key epoch")?;
         Ok((true, 1))
+    }
+
+    fn shares_rate_limits(&self) -> bool {
+        true
+    }
+
+    fn rate_token(
+        &self,
+        key: &str,
+        now_ms: i64,
+        limit: RateParams,
+        take: bool,
+    ) -> Result<Result<f64, f64>, ServerError> {
+        rate::rate_token(&mut *self.reader()?, key, now_ms, limit, take)
     }
 
     fn seal_history(&self, team_id: &str, seal: &HistorySeal) -> Result<(bool, u32), ServerError> {

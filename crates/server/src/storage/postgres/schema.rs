@@ -117,6 +117,16 @@ pub(super) const MIGRATIONS: &[&str] = &[
         seq BIGINT NOT NULL,
         link BYTEA NOT NULL
     );",
+    // 2: the request rate limits' token buckets, shared by every server process on the
+    // database. Unlogged: a crash empties them (every bucket full again), and their
+    // writes never wait for a WAL flush.
+    "CREATE UNLOGGED TABLE rate_buckets (
+        key TEXT PRIMARY KEY,
+        tokens DOUBLE PRECISION NOT NULL,
+        at_ms BIGINT NOT NULL,
+        admitted BOOLEAN NOT NULL
+    );
+    CREATE INDEX rate_buckets_by_age ON rate_buckets (at_ms);",
 ];
 
 /// The advisory lock key the migrations run under ("filrouge" in ASCII).
