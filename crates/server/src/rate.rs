@@ -16,9 +16,10 @@
 //! server's as a whole, which still stops guessing.
 //!
 //! Several server processes on one PostgreSQL database share their buckets: they live
-//! in the database ([`crate::storage::Storage::rate_token`], one statement a request on
-//! an unlogged table), so a balancer spreading a device over the processes does not
-//! multiply its rate. With SQLite (one process) they live here.
+//! in the database ([`crate::storage::Storage::rate_tokens`], an unlogged table), so a
+//! balancer spreading a device over the processes does not multiply its rate. Each
+//! process takes a few tokens at once ([`lease_size`]) and spends them itself. With
+//! SQLite (one process) they live here.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -102,7 +103,7 @@ impl RateLimiter {
 }
 
 impl RateLimiter {
-    /// The buckets' shape, for a storage that keeps them ([`crate::storage::Storage::rate_token`]).
+    /// The buckets' shape, for a storage that keeps them ([`crate::storage::Storage::rate_tokens`]).
     pub fn params(&self) -> crate::storage::RateParams {
         crate::storage::RateParams {
             burst: self.burst,
@@ -119,6 +120,50 @@ impl RateLimiter {
     pub fn wait_secs(&self, tokens: f64) -> u64 {
         let wait_ms = (1.0 - tokens).max(0.0) / self.per_ms;
         (wait_ms / 1000.0).ceil().max(1.0) as u64
+    }
+}
+
+/// How many tokens a server process takes at once from a bucket shared by several
+/// processes (and then spends itself): a sixteenth of the burst, so a device keeps to
+/// its rate within a sixteenth of its burst per process, and one that keeps to one
+/// process costs a statement every few requests; a single token for a small burst.
+pub fn lease_size(burst: f64) -> u32 {
+    ((burst / 16.0).floor() as u32).clamp(1, 16)
+}
+
+/// Tokens a process took ahead from shared buckets, by bucket.
+#[derive(Debug, Default)]
+pub struct Leases {
+    left: Mutex<HashMap<String, u32>>,
+}
+
+impl Leases {
+    /// Spends one token taken ahead for `key`, if one is left.
+    pub fn take_one(&self, key: &str) -> bool {
+        let mut left = self
+            .left
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        match left.get_mut(key) {
+            Some(n) if *n > 1 => {
+                *n -= 1;
+                true
+            }
+            Some(_) => {
+                left.remove(key);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Keeps `count` tokens taken ahead for `key`.
+    pub fn keep(&self, key: String, count: u32) {
+        let mut left = self
+            .left
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        *left.entry(key).or_insert(0) += count;
     }
 }
 

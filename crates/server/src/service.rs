@@ -22,7 +22,7 @@ use filrouge_model::wire;
 use crate::clock::{Clock, SystemClock};
 use crate::error::ServerError;
 use crate::pages::{self, BlockCache};
-use crate::rate::RateLimiter;
+use crate::rate::{RateLimiter, lease_size};
 use crate::secret;
 use crate::storage::{
     Device, HeldBatchesRule, NewDevice, NewEnrolmentCode, Redemption, Role, SqliteStorage, Storage,
@@ -52,6 +52,8 @@ pub struct TeamServer {
     enrol_failures: Arc<RateLimiter>,
     /// Compressed sealed blocks of the team logs, for binary pulls.
     blocks: Arc<BlockCache>,
+    /// Rate tokens this process took ahead from the storage's shared buckets.
+    leased: Arc<crate::rate::Leases>,
     /// Each team's log id, with the log's generation read before it. A restore changes
     /// it with the server stopped (`filrouge restore` holds the data directory's
     /// lock); a history seal changes it and moves the generation, which a pull page
@@ -112,6 +114,7 @@ impl TeamServer {
             enrol_failures: Arc::new(RateLimiter::enrolments()),
             blocks: Arc::new(BlockCache::default()),
             log_ids: Arc::default(),
+            leased: Arc::default(),
             body_idle: BODY_IDLE_TIMEOUT,
             request_deadline: REQUEST_DEADLINE,
             metrics: Arc::default(),
@@ -148,8 +151,10 @@ impl TeamServer {
     }
 
     /// Takes (or, without `take`, only checks) a token of `limiter`'s bucket for `key`
-    /// (of kind `kind`): in the storage when it shares the limits across server
-    /// processes, else in this process.
+    /// (of kind `kind`): in this process, or, when the storage shares the limits across
+    /// server processes, from the tokens this process took from the storage's bucket
+    /// ahead (up to a sixteenth of the burst at once: [`lease_size`]), else from the
+    /// storage's bucket itself.
     fn rate(
         &self,
         limiter: &RateLimiter,
@@ -161,10 +166,27 @@ impl TeamServer {
         let answer = if limiter.is_unlimited() {
             Ok(())
         } else if self.storage.shares_rate_limits() {
-            self.storage
-                .rate_token(&format!("{kind}:{key}"), now, limiter.params(), take)?
-                .map(|_| ())
-                .map_err(|tokens| limiter.wait_secs(tokens))
+            let key = format!("{kind}:{key}");
+            let params = limiter.params();
+            if take && self.leased.take_one(&key) {
+                Ok(())
+            } else {
+                let want = if take { lease_size(params.burst) } else { 0 };
+                let got = self.storage.rate_tokens(&key, now, params, want)?;
+                if got.taken > 1 {
+                    self.leased.keep(key, got.taken - 1);
+                }
+                let has = if take {
+                    got.taken > 0
+                } else {
+                    got.tokens >= 1.0
+                };
+                if has {
+                    Ok(())
+                } else {
+                    Err(limiter.wait_secs(got.tokens))
+                }
+            }
         } else if take {
             limiter.admit(key, now)
         } else {

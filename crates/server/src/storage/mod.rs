@@ -289,6 +289,15 @@ pub struct RateParams {
     pub per_ms: f64,
 }
 
+/// What [`Storage::rate_tokens`] did with a bucket.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RateAnswer {
+    /// Whole tokens taken.
+    pub taken: u32,
+    /// Tokens left in the bucket after.
+    pub tokens: f64,
+}
+
 /// What an erasure did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Erasure {
@@ -397,23 +406,22 @@ pub trait Storage: Send + Sync {
     fn lease_days(&self, team_id: &str) -> Result<u32, ServerError>;
 
     /// Whether the request rate limits live in this storage, shared by every server
-    /// process on it ([`Storage::rate_token`]); otherwise each process keeps its own.
+    /// process on it ([`Storage::rate_tokens`]); otherwise each process keeps its own.
     fn shares_rate_limits(&self) -> bool {
         false
     }
 
-    /// The token bucket `key` (full at `burst`, refilled by `per_ms` tokens a
-    /// millisecond) at `now_ms`: takes a token when there is one and `take`; answers
-    /// the tokens left when there was one, `Err(tokens)` when there was none. Only for a
-    /// storage that [shares rate limits](Storage::shares_rate_limits).
-    fn rate_token(
+    /// The token bucket `key` (full at `limit.burst`, refilled by `limit.per_ms` tokens
+    /// a millisecond) at `now_ms`: takes up to `want` whole tokens (none: only looks).
+    /// Only for a storage that [shares rate limits](Storage::shares_rate_limits).
+    fn rate_tokens(
         &self,
         key: &str,
         now_ms: i64,
         limit: RateParams,
-        take: bool,
-    ) -> Result<Result<f64, f64>, ServerError> {
-        let _ = (key, now_ms, limit, take);
+        want: u32,
+    ) -> Result<RateAnswer, ServerError> {
+        let _ = (key, now_ms, limit, want);
         Err(ServerError::Corrupt {
             what: "rate limits asked of a storage that keeps none",
         })

@@ -29,7 +29,7 @@ use postgres::{Client, Config, NoTls, Statement};
 
 use super::{
     AccessRow, AppendOutcome, ChangePage, Device, Erasure, HeldBatchesRule, KeyHolder, NewDevice,
-    NewEnrolmentCode, RateParams, Redemption, Storage, Team,
+    NewEnrolmentCode, RateAnswer, RateParams, Redemption, Storage, Team,
 };
 use crate::error::ServerError;
 
@@ -466,14 +466,14 @@ impl Storage for PostgresStorage {
         true
     }
 
-    fn rate_token(
+    fn rate_tokens(
         &self,
         key: &str,
         now_ms: i64,
         limit: RateParams,
-        take: bool,
-    ) -> Result<Result<f64, f64>, ServerError> {
-        rate::rate_token(&mut *self.reader()?, key, now_ms, limit, take)
+        want: u32,
+    ) -> Result<RateAnswer, ServerError> {
+        rate::rate_tokens(&mut *self.reader()?, key, now_ms, limit, want)
     }
 
     fn seal_history(&self, team_id: &str, seal: &HistorySeal) -> Result<(bool, u32), ServerError> {

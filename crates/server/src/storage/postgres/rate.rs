@@ -1,11 +1,13 @@
 //! The request rate limits' token buckets on PostgreSQL, shared by every server
-//! process on the database ([`Storage::rate_token`](crate::storage::Storage::rate_token)):
+//! process on the database ([`Storage::rate_tokens`](crate::storage::Storage::rate_tokens)):
 //! a device spread over several processes by a balancer gets its rate once, not once
 //! per process.
 //!
-//! One statement per request, on an unlogged table (no WAL flush): the bucket is
-//! refilled from the time it was last met and a token taken in the same `UPSERT`, under
-//! the row's lock, so two processes never both take the last token. Buckets not met for
+//! One statement, on an unlogged table (no WAL flush): the bucket is refilled from the
+//! time it was last met and tokens taken in the same `UPSERT`, under the row's lock, so
+//! two processes never both take the last token. A process takes up to a sixteenth of
+//! the burst at once and spends it itself ([`crate::TeamServer::admit`]), so a device
+//! that keeps to one process costs one statement every few requests. Buckets not met for
 //! an hour (full again by then) are deleted now and then, so addresses that failed to
 //! enrol once do not pile up.
 
@@ -14,7 +16,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use super::Conn;
 use super::schema::During as _;
 use crate::error::ServerError;
-use crate::storage::RateParams;
+use crate::storage::{RateAnswer, RateParams};
 
 /// One in this many token requests also deletes the buckets not met for an hour.
 const PURGE_EVERY: u64 = 4096;
@@ -23,29 +25,32 @@ const FORGET_AFTER_MS: i64 = 60 * 60 * 1000;
 
 static CALLS: AtomicU64 = AtomicU64::new(0);
 
-/// Refills the bucket to `now`, then takes a token if one is there; answers whether one
-/// was there, and the tokens left.
-const TAKE: &str = "INSERT INTO rate_buckets AS b (key, tokens, at_ms, admitted)
-     VALUES ($1::text, $2::float8 - 1, $3::int8, TRUE)
+/// Refills the bucket to `now`, then takes up to `$5` whole tokens; answers how many it
+/// took and the tokens left.
+const TAKE: &str = "INSERT INTO rate_buckets AS b (key, tokens, at_ms, admitted, taken)
+     VALUES ($1::text, $2::float8 - LEAST($5::int4, FLOOR($2::float8)), $3::int8,
+             $2::float8 >= 1, LEAST($5::int4, FLOOR($2::float8))::int4)
      ON CONFLICT (key) DO UPDATE SET
+       taken = LEAST($5::int4,
+         FLOOR(LEAST($2::float8, b.tokens + GREATEST($3::int8 - b.at_ms, 0) * $4::float8)))::int4,
        admitted = LEAST($2::float8, b.tokens + GREATEST($3::int8 - b.at_ms, 0) * $4::float8) >= 1,
        tokens = LEAST($2::float8, b.tokens + GREATEST($3::int8 - b.at_ms, 0) * $4::float8)
-         - CASE WHEN LEAST($2::float8, b.tokens + GREATEST($3::int8 - b.at_ms, 0) * $4::float8) >= 1
-                THEN 1 ELSE 0 END,
+         - LEAST($5::int4,
+             FLOOR(LEAST($2::float8, b.tokens + GREATEST($3::int8 - b.at_ms, 0) * $4::float8))),
        at_ms = GREATEST(b.at_ms, $3::int8)
-     RETURNING admitted, tokens";
+     RETURNING taken, tokens";
 
 /// The bucket as it would be at `now`, untouched.
 const CHECK: &str = "SELECT LEAST($2::float8, tokens + GREATEST($3::int8 - at_ms, 0) * $4::float8)
      FROM rate_buckets WHERE key = $1::text";
 
-pub(super) fn rate_token(
+pub(super) fn rate_tokens(
     conn: &mut Conn,
     key: &str,
     now_ms: i64,
     limit: RateParams,
-    take: bool,
-) -> Result<Result<f64, f64>, ServerError> {
+    want: u32,
+) -> Result<RateAnswer, ServerError> {
     if CALLS.fetch_add(1, Ordering::Relaxed) % PURGE_EVERY == PURGE_EVERY - 1 {
         conn.execute(
             "DELETE FROM rate_buckets WHERE at_ms < $1",
@@ -53,28 +58,28 @@ pub(super) fn rate_token(
         )
         .during("forget old rate buckets")?;
     }
-    let args: [&(dyn postgres::types::ToSql + Sync); 4] =
-        [&key, &limit.burst, &now_ms, &limit.per_ms];
-    if take {
+    if want > 0 {
+        let want = i32::try_from(want).unwrap_or(i32::MAX);
         let statement = conn.prepared(TAKE)?;
         let row = conn
-            .query_one(&statement, &args)
-            .during("take a rate token")?;
-        let admitted: bool = row.try_get(0).during("take a rate token")?;
-        let tokens: f64 = row.try_get(1).during("take a rate token")?;
-        return Ok(if admitted { Ok(tokens) } else { Err(tokens) });
+            .query_one(
+                &statement,
+                &[&key, &limit.burst, &now_ms, &limit.per_ms, &want],
+            )
+            .during("take rate tokens")?;
+        let taken: i32 = row.try_get(0).during("take rate tokens")?;
+        return Ok(RateAnswer {
+            taken: u32::try_from(taken).unwrap_or(0),
+            tokens: row.try_get(1).during("take rate tokens")?,
+        });
     }
     let statement = conn.prepared(CHECK)?;
     let row = conn
-        .query_opt(&statement, &args)
+        .query_opt(&statement, &[&key, &limit.burst, &now_ms, &limit.per_ms])
         .during("check a rate bucket")?;
     let tokens = match row {
         Some(row) => row.try_get(0).during("check a rate bucket")?,
         None => limit.burst,
     };
-    Ok(if tokens >= 1.0 {
-        Ok(tokens)
-    } else {
-        Err(tokens)
-    })
+    Ok(RateAnswer { taken: 0, tokens })
 }

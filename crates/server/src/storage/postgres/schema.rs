@@ -127,6 +127,9 @@ pub(super) const MIGRATIONS: &[&str] = &[
         admitted BOOLEAN NOT NULL
     );
     CREATE INDEX rate_buckets_by_age ON rate_buckets (at_ms);",
+    // 3: a process takes up to a few of a bucket's tokens at once and spends them
+    // itself; the row says how many the last request took.
+    "ALTER TABLE rate_buckets ADD COLUMN taken INTEGER NOT NULL DEFAULT 0;",
 ];
 
 /// The advisory lock key the migrations run under ("filrouge" in ASCII).

@@ -97,3 +97,37 @@ fn failed_enrolments_from_one_address_count_across_servers() -> Result<(), Serve
     );
     Ok(())
 }
+
+#[test]
+fn tokens_taken_ahead_never_add_up_to_more_than_the_burst() -> Result<(), ServerError> {
+    let db = TestDatabase::new();
+    let clock = Arc::new(ManualClock::new(1_000_000));
+    let server = || -> Result<TeamServer, ServerError> {
+        Ok(
+            TeamServer::with_storage(Arc::new(PostgresStorage::connect(&db.url)?), clock.clone())
+                .with_rate_limit(64, 1),
+        )
+    };
+    let (a, b) = (server()?, server()?);
+    assert_eq!(crate::rate::lease_size(64.0), 4, "each takes four at once");
+    let team = a.ensure_team("Deux serveurs")?;
+    let code = a.create_enrolment_code(&team.id, Role::Intervenant)?;
+    let token = a
+        .enrol(&EnrolRequest {
+            api_version: API_VERSION,
+            code,
+            device_name: "téléphone".into(),
+        })?
+        .token;
+    let phone = a.authenticate(&token)?;
+    // Two requests through one, three through the other, and so on, until both refuse.
+    let mut admitted = 0;
+    for i in 0..200 {
+        let server = if i % 5 < 2 { &a } else { &b };
+        if server.admit(&phone.id).is_ok() {
+            admitted += 1;
+        }
+    }
+    assert_eq!(admitted, 64, "the burst, whichever server took it");
+    Ok(())
+}
