@@ -217,6 +217,18 @@ pub fn app_invited(
     dir: &Path,
     name: &str,
 ) -> anyhow::Result<filrouge_core::app::Device> {
+    let device = open_app_device(dir, name)?;
+    app_enrol_invited(inviter, &device, name)?;
+    Ok(device)
+}
+
+/// Enrols `device` (new, or enrolled before) as `name` through an invitation link
+/// `inviter` makes for a field worker; the link must carry the team's key.
+pub fn app_enrol_invited(
+    inviter: &filrouge_core::app::Device,
+    device: &filrouge_core::app::Device,
+    name: &str,
+) -> anyhow::Result<()> {
     use anyhow::Context as _;
     use filrouge_model::invite::{invite_link, parse_invite_link};
     use filrouge_model::ipc::{CreateInvite, Enrol};
@@ -230,7 +242,6 @@ pub fn app_invited(
         invite.team_secret.as_deref(),
     ))
     .context("the link parses")?;
-    let device = open_app_device(dir, name)?;
     device.enrol(Enrol {
         server_url: parsed.server,
         code: parsed.code,
@@ -238,7 +249,25 @@ pub fn app_invited(
         server_pin: parsed.pin,
         team_secret: parsed.key,
     })?;
-    Ok(device)
+    Ok(())
+}
+
+/// Records a rencontre (a maraude, one person met) at `place` with `note` on an
+/// app-layer device.
+pub fn app_record(
+    device: &filrouge_core::app::Device,
+    place: &str,
+    note: &str,
+) -> anyhow::Result<()> {
+    app_store(device)?.create_rencontre(filrouge_model::RencontreDraft {
+        channel: filrouge_model::Channel::Maraude,
+        place: place.into(),
+        note: note.into(),
+        occurred_at: Some(1_790_000_000_000),
+        headcount: 1,
+        ..filrouge_model::RencontreDraft::default()
+    })?;
+    Ok(())
 }
 
 /// The team's first coordinator's device, `dir/laptop`, enrolled in `server` (started

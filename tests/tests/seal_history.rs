@@ -7,55 +7,16 @@
 //! reads the team's data and sends its outbox sealed, without sending the history back
 //! a second time. The server's files never hold the team's words again.
 
-use anyhow::Context as _;
 use filrouge_core::CoreError;
-use filrouge_core::app::Device;
-use filrouge_model::invite::{invite_link, parse_invite_link};
-use filrouge_model::ipc::{CreateInvite, Enrol, SealTeamHistory, TeamKeyProblem};
+use filrouge_model::ipc::{Enrol, SealTeamHistory, TeamKeyProblem};
 use filrouge_model::sync::Role;
-use filrouge_model::{Channel, RencontreDraft};
 use filrouge_tests::{
-    TestServer, app_invited, app_places as places, app_store as lock, app_sync,
-    open_app_device as open_device, server_files_hold,
+    TestServer, app_enrol_invited, app_invited, app_places as places, app_record,
+    app_store as lock, app_sync, open_app_device as open_device, server_files_hold,
 };
 
 const MARKER: &str = "Marqueur-H1ST-recit-en-clair";
 const AFTER: &str = "Marqueur-H1ST-apres-le-scellement";
-
-fn record(device: &Device, place: &str, note: &str) -> anyhow::Result<()> {
-    lock(device)?.create_rencontre(RencontreDraft {
-        channel: Channel::Maraude,
-        place: place.into(),
-        note: note.into(),
-        occurred_at: Some(1_790_000_000_000),
-        headcount: 1,
-        ..RencontreDraft::default()
-    })?;
-    Ok(())
-}
-
-/// Enrols `device` again with an invitation `inviter` makes (its link carries the key).
-fn invite_again(inviter: &Device, device: &Device) -> anyhow::Result<()> {
-    let invite = inviter.create_invite(CreateInvite {
-        role: Role::Intervenant,
-    })?;
-    let parsed = parse_invite_link(&invite_link(
-        &invite.server_url,
-        &invite.code,
-        invite.server_pin.as_deref(),
-        invite.team_secret.as_deref(),
-    ))
-    .context("the link parses")?;
-    assert!(parsed.key.is_some(), "the link carries the team's key");
-    device.enrol(Enrol {
-        server_url: parsed.server,
-        code: parsed.code,
-        device_name: "Téléphone de Lina".into(),
-        server_pin: parsed.pin,
-        team_secret: parsed.key,
-    })?;
-    Ok(())
-}
 
 #[test]
 fn a_history_in_clear_is_sealed_and_the_team_keeps_all_of_it() -> anyhow::Result<()> {
@@ -72,7 +33,7 @@ fn a_history_in_clear_is_sealed_and_the_team_keeps_all_of_it() -> anyhow::Result
         server_pin: Some(fingerprint.clone()),
         team_secret: None,
     })?;
-    record(&phone, "Gare du Nord", MARKER)?;
+    app_record(&phone, "Gare du Nord", MARKER)?;
     app_sync(&phone)?;
     let laptop = open_device(dir.path(), "laptop")?;
     laptop.enrol(Enrol {
@@ -86,7 +47,7 @@ fn a_history_in_clear_is_sealed_and_the_team_keeps_all_of_it() -> anyhow::Result
         lock(&laptop)?.keyring()?.is_empty(),
         "a team begun in clear"
     );
-    record(&laptop, "Square Villemin", "Noté par la coordination")?;
+    app_record(&laptop, "Square Villemin", "Noté par la coordination")?;
     app_sync(&laptop)?;
     assert!(!lock(&laptop)?.sync_status()?.sealed);
     assert!(
@@ -135,7 +96,7 @@ fn a_history_in_clear_is_sealed_and_the_team_keeps_all_of_it() -> anyhow::Result
 
     // The first phone holds no key: what it records now is refused by the server and
     // kept; the sync says it must be invited again.
-    record(&phone, "Parc de Belleville", AFTER)?;
+    app_record(&phone, "Parc de Belleville", AFTER)?;
     let keyless = app_sync(&phone);
     assert!(
         matches!(
@@ -154,7 +115,7 @@ fn a_history_in_clear_is_sealed_and_the_team_keeps_all_of_it() -> anyhow::Result
 
     // Invited again, it follows the sealed log without sending the history back, and
     // what it kept leaves sealed.
-    invite_again(&laptop, &phone)?;
+    app_enrol_invited(&laptop, &phone, "Téléphone de Lina")?;
     let report = app_sync(&phone)?;
     assert_eq!(report.healed, 0, "the history is not sent a second time");
     assert_eq!(lock(&phone)?.sync_status()?.pending_changes, 0);

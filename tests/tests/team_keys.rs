@@ -15,8 +15,8 @@ use filrouge_model::ipc::{CreateInvite, Enrol};
 use filrouge_model::sync::{ErrorCode, Role};
 use filrouge_model::{Channel, RencontreDraft};
 use filrouge_tests::{
-    TestServer, app_places as places, app_store as lock, open_app_device as open_device,
-    server_files_hold,
+    TestServer, app_places as places, app_record, app_store as lock,
+    open_app_device as open_device, server_files_hold,
 };
 
 const MARKER: &str = "Marqueur-K4Y5-parole-d-une-personne";
@@ -26,18 +26,6 @@ fn sync_app(device: &Device) -> anyhow::Result<SyncReport> {
     let conn = lock(device)?.connection()?.context("enrolled")?;
     let mut transport = HttpTransport::pinned(&conn.url, &conn.token, conn.pin)?;
     Ok(sync::run(device.store(), &mut transport)?)
-}
-
-fn record(device: &Device, place: &str, note: &str) -> anyhow::Result<()> {
-    lock(device)?.create_rencontre(RencontreDraft {
-        channel: Channel::Maraude,
-        place: place.into(),
-        note: note.into(),
-        occurred_at: Some(1_790_000_000_000),
-        headcount: 1,
-        ..RencontreDraft::default()
-    })?;
-    Ok(())
 }
 
 #[test]
@@ -59,7 +47,7 @@ fn a_new_team_seals_its_log_and_only_an_invitation_link_opens_it() -> anyhow::Re
         lock(&laptop)?.keyring()?.current().map(|(epoch, _)| epoch),
         Some(1)
     );
-    record(&laptop, "Gare du Nord", MARKER)?;
+    app_record(&laptop, "Gare du Nord", MARKER)?;
     sync_app(&laptop)?;
 
     // The invitation: its secret is in the link, never in what the server keeps.
@@ -125,7 +113,7 @@ fn a_new_team_seals_its_log_and_only_an_invitation_link_opens_it() -> anyhow::Re
     })?;
     sync_app(&phone)?;
     assert_eq!(places(&phone)?, ["Gare du Nord"]);
-    record(&phone, "Parc de la Villette", MARKER)?;
+    app_record(&phone, "Parc de la Villette", MARKER)?;
     sync_app(&phone)?;
     sync_app(&laptop)?;
     assert_eq!(places(&laptop)?, ["Gare du Nord", "Parc de la Villette"]);

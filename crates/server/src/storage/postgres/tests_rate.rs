@@ -9,6 +9,7 @@ use filrouge_model::sync::{API_VERSION, EnrolRequest};
 use super::PostgresStorage;
 use super::testing::TestDatabase;
 use crate::error::ServerError;
+use crate::storage::Device;
 use crate::{ManualClock, Role, TeamServer};
 
 fn two_servers(
@@ -24,21 +25,26 @@ fn two_servers(
     Ok((server()?, server()?))
 }
 
-#[test]
-fn a_device_spread_over_two_servers_gets_its_rate_once() -> Result<(), ServerError> {
-    let db = TestDatabase::new();
-    let clock = Arc::new(ManualClock::new(1_000_000));
-    let (a, b) = two_servers(&db, &clock)?;
-    let team = a.ensure_team("Deux serveurs")?;
-    let code = a.create_enrolment_code(&team.id, Role::Intervenant)?;
-    let token = a
+/// A phone enrolled in a new team through `server`.
+fn phone(server: &TeamServer) -> Result<Device, ServerError> {
+    let team = server.ensure_team("Deux serveurs")?;
+    let code = server.create_enrolment_code(&team.id, Role::Intervenant)?;
+    let token = server
         .enrol(&EnrolRequest {
             api_version: API_VERSION,
             code,
             device_name: "téléphone".into(),
         })?
         .token;
-    let phone = a.authenticate(&token)?;
+    server.authenticate(&token)
+}
+
+#[test]
+fn a_device_spread_over_two_servers_gets_its_rate_once() -> Result<(), ServerError> {
+    let db = TestDatabase::new();
+    let clock = Arc::new(ManualClock::new(1_000_000));
+    let (a, b) = two_servers(&db, &clock)?;
+    let phone = phone(&a)?;
     // The burst of four, two through each server.
     for server in [&a, &b, &a, &b] {
         server.admit(&phone.id)?;
@@ -110,16 +116,7 @@ fn tokens_taken_ahead_never_add_up_to_more_than_the_burst() -> Result<(), Server
     };
     let (a, b) = (server()?, server()?);
     assert_eq!(crate::rate::lease_size(64.0), 4, "each takes four at once");
-    let team = a.ensure_team("Deux serveurs")?;
-    let code = a.create_enrolment_code(&team.id, Role::Intervenant)?;
-    let token = a
-        .enrol(&EnrolRequest {
-            api_version: API_VERSION,
-            code,
-            device_name: "téléphone".into(),
-        })?
-        .token;
-    let phone = a.authenticate(&token)?;
+    let phone = phone(&a)?;
     // Two requests through one, three through the other, and so on, until both refuse.
     let mut admitted = 0;
     for i in 0..200 {
