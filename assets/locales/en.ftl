@@ -134,7 +134,7 @@ sync-failure-protocol = The server gave an unexpected answer. Try again later.
 sync-failure-untrusted = The server does not show the expected certificate: nothing was sent. If it changed its key, ask your coordinator for a new invitation.
 sync-failure-insecure = Unsafe address: only an https server is accepted (http only on this very device). Nothing was sent.
 sync-failure-storage = The device's storage failed during the sync.
-sync-failure-no-team-key = Your team now encrypts its data and this device does not have the key: ask the coordination for a new invitation and open its link on this device, in the settings. What you recorded stays here and will leave encrypted.
+sync-failure-no-team-key = Your team now encrypts its data and this device does not have the key: ask the coordination for a new invitation and open its link on this device, in the settings (or, if every device of the team was lost, recover its keys with the recovery key). What you recorded stays here and will leave encrypted.
 
 ## Why a command failed
 

@@ -147,7 +147,7 @@ sync-failure-protocol = Le serveur a répondu de façon inattendue. Réessayez p
 sync-failure-untrusted = Le serveur ne présente pas le certificat attendu : rien n'a été envoyé. S'il a changé de clé, demandez une nouvelle invitation à votre coordinateur·rice.
 sync-failure-insecure = Adresse non sécurisée : seul un serveur en https est accepté (http seulement sur cet appareil même). Rien n'a été envoyé.
 sync-failure-storage = Le stockage de l'appareil a échoué pendant la synchronisation.
-sync-failure-no-team-key = Votre équipe chiffre désormais ses données et cet appareil n'en a pas la clé : demandez à la coordination une nouvelle invitation et ouvrez son lien sur cet appareil, dans les réglages. Vos saisies restent ici et partiront chiffrées.
+sync-failure-no-team-key = Votre équipe chiffre désormais ses données et cet appareil n'en a pas la clé : demandez à la coordination une nouvelle invitation et ouvrez son lien sur cet appareil, dans les réglages (ou, si tous les appareils de l'équipe ont été perdus, retrouvez ses clés avec la clé de secours). Vos saisies restent ici et partiront chiffrées.
 
 ## Why a command failed
 
