@@ -278,15 +278,27 @@ pub fn app_first_coordinator(
     dir: &Path,
     fingerprint: &str,
 ) -> anyhow::Result<filrouge_core::app::Device> {
-    let laptop = open_app_device(dir, "laptop")?;
-    laptop.enrol(filrouge_model::ipc::Enrol {
+    app_operator_enrolled(server, dir, "laptop", Role::Coordinateur, fingerprint)
+}
+
+/// An app-layer device `dir/name` enrolled in `server` with a code the operator made
+/// for `role` (no invitation link: it gets no team key), pinning `fingerprint`.
+pub fn app_operator_enrolled(
+    server: &TestServer,
+    dir: &Path,
+    name: &str,
+    role: Role,
+    fingerprint: &str,
+) -> anyhow::Result<filrouge_core::app::Device> {
+    let device = open_app_device(dir, name)?;
+    device.enrol(filrouge_model::ipc::Enrol {
         server_url: server.url.clone(),
-        code: server.enrolment_code(Role::Coordinateur)?,
-        device_name: "Portable".into(),
+        code: server.enrolment_code(role)?,
+        device_name: name.into(),
         server_pin: Some(fingerprint.to_owned()),
         team_secret: None,
     })?;
-    Ok(laptop)
+    Ok(device)
 }
 
 /// Whether any of the server's files in `dir` (its database, WAL included) holds

@@ -8,11 +8,11 @@
 //! a second time. The server's files never hold the team's words again.
 
 use filrouge_core::CoreError;
-use filrouge_model::ipc::{Enrol, SealTeamHistory, TeamKeyProblem};
+use filrouge_model::ipc::{SealTeamHistory, TeamKeyProblem};
 use filrouge_model::sync::Role;
 use filrouge_tests::{
-    TestServer, app_enrol_invited, app_invited, app_places as places, app_record,
-    app_store as lock, app_sync, open_app_device as open_device, server_files_hold,
+    TestServer, app_enrol_invited, app_invited, app_operator_enrolled, app_places as places,
+    app_record, app_store as lock, app_sync, server_files_hold,
 };
 
 const MARKER: &str = "Marqueur-H1ST-recit-en-clair";
@@ -25,24 +25,22 @@ fn a_history_in_clear_is_sealed_and_the_team_keeps_all_of_it() -> anyhow::Result
 
     // The phone joins first, with an operator's code: the team gets no key, and what
     // the phone records reaches the server in clear.
-    let phone = open_device(dir.path(), "phone")?;
-    phone.enrol(Enrol {
-        server_url: server.url.clone(),
-        code: server.enrolment_code(Role::Intervenant)?,
-        device_name: "Téléphone de Lina".into(),
-        server_pin: Some(fingerprint.clone()),
-        team_secret: None,
-    })?;
+    let phone = app_operator_enrolled(
+        &server,
+        dir.path(),
+        "phone",
+        Role::Intervenant,
+        &fingerprint,
+    )?;
     app_record(&phone, "Gare du Nord", MARKER)?;
     app_sync(&phone)?;
-    let laptop = open_device(dir.path(), "laptop")?;
-    laptop.enrol(Enrol {
-        server_url: server.url.clone(),
-        code: server.enrolment_code(Role::Coordinateur)?,
-        device_name: "Portable de la coordination".into(),
-        server_pin: Some(fingerprint.clone()),
-        team_secret: None,
-    })?;
+    let laptop = app_operator_enrolled(
+        &server,
+        dir.path(),
+        "laptop",
+        Role::Coordinateur,
+        &fingerprint,
+    )?;
     assert!(
         lock(&laptop)?.keyring()?.is_empty(),
         "a team begun in clear"
