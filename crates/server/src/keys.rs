@@ -22,7 +22,7 @@ use filrouge_model::sync::{
 use crate::TeamServer;
 use crate::coordinator::coordinator;
 use crate::error::ServerError;
-use crate::storage::Device;
+use crate::storage::{Caller, Device};
 use crate::validate;
 
 impl TeamServer {
@@ -154,31 +154,17 @@ impl TeamServer {
     /// a change in clear (epoch 0 here) once the team seals: a device without the key
     /// keeps it in its outbox until it is invited again, instead of writing what the
     /// team's devices would refuse. The server's own erasure entries are clear.
+    ///
+    /// Checked here against the epoch read with the token, to refuse early, and again
+    /// by the storage against the epoch read under the team's lock in the append's
+    /// transaction ([`check_page_epochs`]): a seal or a rotation committed while the
+    /// page was on its way cannot let it in.
     pub(crate) fn check_epochs(
         &self,
-        device: &Device,
+        caller: &Caller,
         changes: &[ChangeBlob],
     ) -> Result<(), ServerError> {
-        let epochs = changes
-            .iter()
-            .enumerate()
-            .filter_map(|(i, c)| match sealed_epoch(&c.data) {
-                Some(e) => Some((i, e)),
-                None => (c.kind != ERASURE_KIND).then_some((i, 0)),
-            });
-        let oldest = epochs.min_by_key(|(_, e)| *e);
-        let Some((index, sealed)) = oldest else {
-            return Ok(());
-        };
-        let current = self.storage().key_epoch(&device.team_id)?;
-        if sealed < current {
-            return Err(ServerError::StaleEpoch {
-                index,
-                sealed,
-                current,
-            });
-        }
-        Ok(())
+        check_page_epochs(changes, caller.key_epoch)
     }
 
     /// Checks the seals' sizes, epochs (all `epoch`, when given) and recipients: a
@@ -246,5 +232,26 @@ fn check_published(key: &PublishedKey, epoch: u32) -> Result<(), ServerError> {
             index: None,
         }),
         None => Ok(()),
+    }
+}
+
+/// [`ServerError::StaleEpoch`] for the first change of `changes` sealed under the oldest
+/// epoch, if that is older than `current` (a change in clear counts as epoch 0; the
+/// server's own erasure entries are clear and pass). Reads each blob's seal header only.
+pub(crate) fn check_page_epochs(changes: &[ChangeBlob], current: u32) -> Result<(), ServerError> {
+    let epochs = changes
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| match sealed_epoch(&c.data) {
+            Some(e) => Some((i, e)),
+            None => (c.kind != ERASURE_KIND).then_some((i, 0)),
+        });
+    match epochs.min_by_key(|(_, e)| *e) {
+        Some((index, sealed)) if sealed < current => Err(ServerError::StaleEpoch {
+            index,
+            sealed,
+            current,
+        }),
+        _ => Ok(()),
     }
 }

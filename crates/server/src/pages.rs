@@ -176,23 +176,38 @@ enum Piece {
     Cached(Arc<Block>, u64),
 }
 
+/// What a page says of its log, read before any of the page's rows: the head and the
+/// generation in one read ([`Storage::log_state`]; see `BlockCache::block` for why
+/// before), and the log's identity as of that generation (a history seal moves both in
+/// one transaction).
+#[derive(Debug, Clone)]
+pub struct LogAt {
+    /// The log's head.
+    pub head: u64,
+    /// Its generation.
+    pub generation: u64,
+    /// Its identity.
+    pub log_id: String,
+}
+
 /// The zstd-compressed binary page of the team log after `after`, within `max_bytes`
 /// blob bytes and `max_changes` changes (the first change always), as
-/// [`Storage::changes_after`] pages it. `log_id` answers the log's identity as of the
-/// generation read before any row (a history seal moves both in one transaction).
+/// [`Storage::changes_after`] pages it.
 pub fn page(
     storage: &dyn Storage,
     cache: &BlockCache,
     team_id: &str,
-    log_id: impl FnOnce(u64) -> Result<String, ServerError>,
+    log: LogAt,
     after: u64,
     max_bytes: u64,
     max_changes: usize,
 ) -> Result<Vec<u8>, ServerError> {
     let max_changes = max_changes.max(1);
-    // Read before any row: see `BlockCache::block`.
-    let (head, generation) = storage.log_state(team_id)?;
-    let log_id = log_id(generation)?;
+    let LogAt {
+        head,
+        generation,
+        log_id,
+    } = log;
     let mut pieces = Vec::new();
     let (mut at, mut previous, mut count, mut bytes) = (after, 0u64, 0usize, 0u64);
     let more = loop {

@@ -12,13 +12,13 @@ use proptest::prelude::*;
 use super::BLOCK_SEQS;
 use crate::TeamServer;
 use crate::secret::sha256_hex;
-use crate::storage::{Device, Role, Storage as _};
+use crate::storage::{Caller, Device, Role, Storage as _};
 
 /// A server on a scratch file, with an intervenant's and a coordinator's device.
 struct Scratch {
     _dir: tempfile::TempDir,
     server: TeamServer,
-    phone: Device,
+    phone: Caller,
     coordinator: Device,
 }
 
@@ -35,7 +35,7 @@ fn scratch() -> Scratch {
                 device_name: name.into(),
             })
             .expect("enrol");
-        server.authenticate(&enrolled.token).expect("device")
+        server.caller(&enrolled.token).expect("device")
     };
     let phone = device(Role::Intervenant, "téléphone");
     let coordinator = device(Role::Coordinateur, "portable");
@@ -43,7 +43,7 @@ fn scratch() -> Scratch {
         _dir: dir,
         server,
         phone,
-        coordinator,
+        coordinator: coordinator.device,
     }
 }
 
@@ -93,8 +93,8 @@ fn both(s: &Scratch, after: u64, max_bytes: Option<u64>) -> (Vec<u8>, Vec<u8>) {
         after,
         max_bytes,
     };
-    let blocks = s.server.pull_page(&s.phone, &query).expect("page");
-    let plain = wire::encode_pull(&s.server.pull(&s.phone, &query).expect("pull"));
+    let blocks = s.server.pull_page(&s.phone.device, &query).expect("page");
+    let plain = wire::encode_pull(&s.server.pull(&s.phone.device, &query).expect("pull"));
     (unzstd(&blocks), plain)
 }
 
@@ -142,18 +142,16 @@ fn both_limited(
     max_changes: usize,
 ) -> (Vec<u8>, Vec<u8>) {
     let storage = crate::SqliteStorage::open(&s._dir.path().join("team.sqlite3")).expect("open");
-    let team = &s.phone.team_id;
-    let log_id = s.server.log_id(team).expect("log id");
-    let blocks = super::page(
-        &storage,
-        cache,
-        team,
-        |_| Ok(log_id.clone()),
-        after,
-        max_bytes,
-        max_changes,
-    )
-    .expect("page");
+    let team = &s.phone.device.team_id;
+    let (head, generation) = storage.log_state(team).expect("log state");
+    let log = super::LogAt {
+        head,
+        generation,
+        log_id: s.server.log_id(team).expect("log id"),
+    };
+    let log_id = log.log_id.clone();
+    let blocks =
+        super::page(&storage, cache, team, log, after, max_bytes, max_changes).expect("page");
     let page = storage
         .changes_after(team, after, max_bytes, max_changes)
         .expect("changes");
@@ -181,13 +179,13 @@ fn a_long_catch_up_is_one_frame_of_the_plain_page() {
         after: 0,
         max_bytes: None,
     };
-    let wire = s.server.pull_page(&s.phone, &query).expect("page");
+    let wire = s.server.pull_page(&s.phone.device, &query).expect("page");
     assert_eq!(frames(&wire), 1, "a catch-up is one frame");
     let near = PullQuery {
         after: count as u64 - 600,
         ..query
     };
-    let wire = s.server.pull_page(&s.phone, &near).expect("page");
+    let wire = s.server.pull_page(&s.phone.device, &near).expect("page");
     assert!(frames(&wire) > 2, "a device near the head reads blocks");
 }
 

@@ -25,8 +25,8 @@ use crate::pages::{self, BlockCache};
 use crate::rate::{RateLimiter, lease_size};
 use crate::secret;
 use crate::storage::{
-    Device, HeldBatchesRule, NewDevice, NewEnrolmentCode, Redemption, Role, SqliteStorage, Storage,
-    Team,
+    Caller, Device, HeldBatchesRule, NewDevice, NewEnrolmentCode, Redemption, Role, SqliteStorage,
+    Storage, Team,
 };
 use crate::validate::{self, MAX_NAME_LEN};
 
@@ -468,9 +468,16 @@ impl TeamServer {
 
     /// The active device holding `token`; [`ServerError::Unauthorized`] otherwise.
     pub fn authenticate(&self, token: &str) -> Result<Device, ServerError> {
+        Ok(self.caller(token)?.device)
+    }
+
+    /// [`TeamServer::authenticate`], with the team's settings read alongside (what a
+    /// request handler is given).
+    pub fn caller(&self, token: &str) -> Result<Caller, ServerError> {
         let token_hash = secret::hash_token(token).ok_or(ServerError::Unauthorized)?;
         match self.storage.device_by_token_hash(&token_hash)? {
-            Some(device) if device.revoked_at.is_none() => {
+            Some(caller) if caller.device.revoked_at.is_none() => {
+                let device = &caller.device;
                 // The coordinator's figures say which devices have not synced lately;
                 // at most one write an hour per device.
                 let now = self.clock.now_ms();
@@ -483,10 +490,10 @@ impl TeamServer {
                         tracing::warn!(device_id = %device.id, error = %e, "last contact not recorded");
                     }
                 }
-                Ok(device)
+                Ok(caller)
             }
-            Some(device) => {
-                tracing::info!(device_id = %device.id, "revoked device refused");
+            Some(caller) => {
+                tracing::info!(device_id = %caller.device.id, "revoked device refused");
                 Err(ServerError::Revoked)
             }
             None => Err(ServerError::Unauthorized),
@@ -531,11 +538,12 @@ impl TeamServer {
     /// refusal, and never applies the record again itself).
     pub fn push(
         &self,
-        device: &Device,
+        caller: &Caller,
         request: &PushRequest,
     ) -> Result<PushResponse, ServerError> {
+        let device = &caller.device;
         validate::check_push(request)?;
-        self.check_epochs(device, &request.changes)?;
+        self.check_epochs(caller, &request.changes)?;
         let (erasures, changes): (Vec<&ChangeBlob>, Vec<&ChangeBlob>) =
             request.changes.iter().partition(|c| c.kind == ERASURE_KIND);
         let mut refused = Vec::new();
@@ -573,7 +581,7 @@ impl TeamServer {
             log_id: self.log_id(&device.team_id)?,
             acknowledged,
             refused,
-            lease_days: Some(self.lease_days(&device.team_id)?),
+            lease_days: Some(caller.lease_days),
         })
     }
 
@@ -667,7 +675,8 @@ impl TeamServer {
     /// one frame for a long catch-up (see `pages.rs`).
     pub fn pull_page(&self, device: &Device, query: &PullQuery) -> Result<Vec<u8>, ServerError> {
         validate::check_version(query.api_version)?;
-        let head = self.storage.head(&device.team_id)?;
+        // One read for the head and the generation, before any row (`pages::LogAt`).
+        let (head, generation) = self.storage.log_state(&device.team_id)?;
         if head.saturating_sub(query.after) > pages::CATCH_UP_SEQS {
             // A long catch-up: one frame, the fewest bytes for the phone.
             let response = self.pull(device, query)?;
@@ -677,7 +686,11 @@ impl TeamServer {
             &*self.storage,
             &self.blocks,
             &device.team_id,
-            |generation| self.log_id_at(&device.team_id, generation),
+            pages::LogAt {
+                head,
+                generation,
+                log_id: self.log_id_at(&device.team_id, generation)?,
+            },
             query.after,
             pull_budget(query),
             MAX_PULL_CHANGES,

@@ -5,7 +5,8 @@
 //! any rejection into a [`ServerError`], so every failure a client sees is an
 //! `ApiError` body: an over-limit body becomes `too_large`, anything else `bad_request`.
 //! [`AuthedDevice`] reads the bearer token and asks the [`TeamServer`] who it belongs
-//! to, on a blocking thread since that is a database lookup. [`PushBody`] and
+//! to, on a blocking thread since that is a database lookup ([`AuthedCaller`] keeps
+//! the team's settings read with it). [`PushBody`] and
 //! [`WantsPage`] choose between JSON and the binary pages of [`filrouge_model::wire`]
 //! from the `Content-Type` and `Accept` headers.
 
@@ -24,7 +25,7 @@ use serde::de::DeserializeOwned;
 use super::blocking;
 use crate::TeamServer;
 use crate::error::ServerError;
-use crate::storage::Device;
+use crate::storage::{Caller, Device};
 
 /// A JSON body, or a JSON error.
 #[derive(Debug, Clone)]
@@ -188,20 +189,40 @@ impl FromRequestParts<TeamServer> for AuthedDevice {
         parts: &mut Parts,
         server: &TeamServer,
     ) -> Result<Self, Self::Rejection> {
-        let token = bearer_token(&parts.headers)
-            .ok_or(ServerError::Unauthorized)?
-            .to_owned();
-        let server = server.clone();
-        let device = blocking(move || {
-            let device = server.authenticate(&token)?;
-            // Counted per device once it is known: unknown tokens cost a lookup, not a
-            // slot. On a blocking thread: with PostgreSQL the buckets are in the database.
-            server.admit(&device.id)?;
-            Ok(device)
-        })
-        .await?;
-        Ok(AuthedDevice(device))
+        Ok(AuthedDevice(caller(parts, server).await?.device))
     }
+}
+
+/// [`AuthedDevice`] with its team's settings, read in the same statement (a push needs
+/// them).
+#[derive(Debug, Clone)]
+pub struct AuthedCaller(pub Caller);
+
+impl FromRequestParts<TeamServer> for AuthedCaller {
+    type Rejection = ServerError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        server: &TeamServer,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(AuthedCaller(caller(parts, server).await?))
+    }
+}
+
+/// The active device of the bearer token, admitted by its rate limit.
+async fn caller(parts: &Parts, server: &TeamServer) -> Result<Caller, ServerError> {
+    let token = bearer_token(&parts.headers)
+        .ok_or(ServerError::Unauthorized)?
+        .to_owned();
+    let server = server.clone();
+    blocking(move || {
+        let caller = server.caller(&token)?;
+        // Counted per device once it is known: unknown tokens cost a lookup, not a
+        // slot. On a blocking thread: with PostgreSQL the buckets are in the database.
+        server.admit(&caller.device.id)?;
+        Ok(caller)
+    })
+    .await
 }
 
 /// The token of an `Authorization: Bearer <token>` header (scheme in any case).

@@ -25,7 +25,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::extract::{
-    AcceptsZstd, ApiJson, ApiQuery, AuthedDevice, ClientAddress, PushBody, WantsPage,
+    AcceptsZstd, ApiJson, ApiQuery, AuthedCaller, AuthedDevice, ClientAddress, PushBody, WantsPage,
 };
 use super::{PlainHttp, blocking};
 use crate::TeamServer;
@@ -369,10 +369,10 @@ pub(super) async fn token(
 )]
 pub(super) async fn push(
     State(server): State<TeamServer>,
-    AuthedDevice(device): AuthedDevice,
+    AuthedCaller(caller): AuthedCaller,
     PushBody(request): PushBody,
 ) -> Result<Json<PushResponse>, ServerError> {
-    let response = blocking(move || server.push(&device, &request)).await?;
+    let response = blocking(move || server.push(&caller, &request)).await?;
     Ok(Json(response))
 }
 

@@ -15,8 +15,8 @@ use super::tests::{TestResult, assert_api_error, call, enrol, fixture, push, try
 use crate::error::ServerError;
 use crate::storage::suite::change;
 use crate::storage::{
-    AccessRow, AppendOutcome, ChangePage, Device, Erasure, HeldBatchesRule, KeyHolder, NewDevice,
-    NewEnrolmentCode, Redemption, Storage, Team,
+    AccessRow, AppendOutcome, Caller, ChangePage, Device, Erasure, HeldBatchesRule, KeyHolder,
+    NewDevice, NewEnrolmentCode, Redemption, Storage, Team,
 };
 use crate::{ENROLMENT_CODE_TTL_MS, ManualClock, Role, TeamServer};
 
@@ -331,7 +331,7 @@ impl Storage for BrokenStorage {
     ) -> Result<Redemption, ServerError> {
         broken()
     }
-    fn device_by_token_hash(&self, _: &str) -> Result<Option<Device>, ServerError> {
+    fn device_by_token_hash(&self, _: &str) -> Result<Option<Caller>, ServerError> {
         broken()
     }
     fn devices(&self, _: &str) -> Result<Vec<Device>, ServerError> {

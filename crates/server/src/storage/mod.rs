@@ -50,6 +50,20 @@ pub struct Team {
     pub log_id: String,
 }
 
+/// A device found by its token, with what its team asks of each of its requests, read
+/// in the same statement: on PostgreSQL every statement is a round trip, and a push
+/// needs both (its seals' epochs are checked against the key epoch, and its answer
+/// carries the lease).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Caller {
+    /// The device.
+    pub device: Device,
+    /// Its team's key epoch when the token was checked ([`Storage::key_epoch`]).
+    pub key_epoch: u32,
+    /// Its team's offline lease in days ([`Storage::lease_days`]).
+    pub lease_days: u32,
+}
+
 /// An enrolled device.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Device {
@@ -388,8 +402,8 @@ pub trait Storage: Send + Sync {
         device: &NewDevice,
     ) -> Result<Redemption, ServerError>;
 
-    /// The device holding this token hash, revoked or not.
-    fn device_by_token_hash(&self, token_hash: &str) -> Result<Option<Device>, ServerError>;
+    /// The device holding this token hash, revoked or not, with its team's settings.
+    fn device_by_token_hash(&self, token_hash: &str) -> Result<Option<Caller>, ServerError>;
 
     /// The team's devices, oldest first.
     fn devices(&self, team_id: &str) -> Result<Vec<Device>, ServerError>;

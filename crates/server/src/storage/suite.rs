@@ -12,7 +12,9 @@ use filrouge_model::sync::{
     ChangeBlob, ERASURE_KIND, PublishedKey, RECOVERY_RECIPIENT, SealedEpochKey,
 };
 
-use super::{HeldBatchesRule, NewDevice, NewEnrolmentCode, Redemption, Role, Storage, Team};
+use super::{
+    Caller, HeldBatchesRule, NewDevice, NewEnrolmentCode, Redemption, Role, Storage, Team,
+};
 use crate::error::ServerError;
 use crate::secret::sha256_hex;
 
@@ -99,6 +101,17 @@ pub fn change(seed: &str, size: usize) -> ChangeBlob {
     }
 }
 
+/// A change sealed under key `epoch`: the envelope's mark and epoch, then `size` opaque
+/// bytes (all the server reads of it is that header).
+pub fn sealed_change(seed: &str, epoch: u32, size: usize) -> ChangeBlob {
+    let mut blob = change(seed, size);
+    let mut data = vec![filrouge_model::sync::SEALED_MARK];
+    data.extend_from_slice(&epoch.to_be_bytes());
+    data.extend_from_slice(&blob.data);
+    blob.data = data;
+    blob
+}
+
 /// `ensure_team` creates the first team once, then always returns it.
 pub fn first_team_is_created_once(storage: Arc<dyn Storage>) -> Result<(), ServerError> {
     let a = Team {
@@ -162,7 +175,15 @@ pub fn enrolment_codes_are_single_use_and_expire(
     assert_eq!(enrolled.role, Role::Coordinateur);
     assert_eq!(enrolled.revoked_at, None);
     let found = storage.device_by_token_hash(&device.token_hash)?;
-    assert_eq!(found, Some(enrolled.clone()));
+    assert_eq!(
+        found,
+        Some(Caller {
+            device: enrolled.clone(),
+            key_epoch: 0,
+            lease_days: 30
+        }),
+        "with the team's settings"
+    );
 
     let again = NewDevice {
         id: new_id(),
@@ -200,7 +221,7 @@ pub fn revocation_is_recorded_once(storage: Arc<dyn Storage>) -> Result<(), Serv
     let again = storage.revoke_device(&device.id, 9_000)?;
     assert_eq!(again.map(|d| d.revoked_at), Some(Some(7_000)));
     let found = storage.device_by_token_hash(&device.token_hash)?;
-    assert_eq!(found.and_then(|d| d.revoked_at), Some(7_000));
+    assert_eq!(found.and_then(|d| d.device.revoked_at), Some(7_000));
     assert_eq!(storage.revoke_device("no-such-device", 1)?, None);
     Ok(())
 }
@@ -212,7 +233,7 @@ pub fn devices_are_seen_to_the_hour(storage: Arc<dyn Storage>) -> Result<(), Ser
     let seen = |storage: &dyn Storage| -> Result<Option<i64>, ServerError> {
         Ok(storage
             .device_by_token_hash(&device.token_hash)?
-            .and_then(|d| d.last_seen_at))
+            .and_then(|d| d.device.last_seen_at))
     };
     let base = 10 * DAY_MS;
     storage.touch_device(&device.id, base)?;
@@ -243,7 +264,7 @@ pub fn tokens_are_replaced_but_not_revived(storage: Arc<dyn Storage>) -> Result<
     );
     assert_eq!(storage.device_by_token_hash(&device.token_hash)?, None);
     let found = storage.device_by_token_hash(&new_hash)?;
-    assert_eq!(found.map(|d| d.id), Some(device.id.clone()));
+    assert_eq!(found.map(|d| d.device.id), Some(device.id.clone()));
     storage.revoke_device(&device.id, 7_000)?;
     assert!(!storage.replace_token_hash(&device.id, &sha256_hex(b"encore un"))?);
     assert!(!storage.replace_token_hash("no-such-device", &sha256_hex(b"x"))?);
@@ -342,6 +363,25 @@ pub fn key_epochs_rotate_once_and_keep_their_seals(
     let rotation = [seal(2, &a.id, 8), seal(2, &b.id, 9)];
     assert_eq!(storage.rotate_key_epoch(&team.id, 1, &rotation)?, (true, 2));
     assert_eq!(storage.key_epoch(&team.id)?, 2);
+    let caller = storage.device_by_token_hash(&b.token_hash)?;
+    assert_eq!(caller.map(|c| c.key_epoch), Some(2), "read with the token");
+    // The append itself refuses a page sealed under the old epoch (a push checks it
+    // earlier, against the epoch read with its token: a rotation may commit between).
+    let stale = [
+        sealed_change("nouvelle clé", 2, 40),
+        sealed_change("ancienne clé", 1, 40),
+    ];
+    assert!(matches!(
+        storage.append_changes(&team.id, &b.id, &stale, 5_000),
+        Err(ServerError::StaleEpoch {
+            index: 1,
+            sealed: 1,
+            current: 2
+        })
+    ));
+    assert_eq!(storage.head(&team.id)?, 0, "nothing of the page stored");
+    let fresh = storage.append_changes(&team.id, &b.id, &stale[..1], 5_000)?;
+    assert_eq!(fresh.stored, 1);
     assert_eq!(
         storage.rotate_key_epoch(&team.id, 1, &[seal(2, &b.id, 10)])?,
         (false, 2),

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use filrouge_model::sync::HistorySeal;
 
-use super::suite::{change, new_device, new_team};
+use super::suite::{change, new_device, new_team, sealed_change};
 use super::{HeldBatchesRule, NewDevice, NewEnrolmentCode, Redemption, Role, Storage};
 use crate::error::ServerError;
 use crate::secret::sha256_hex;
@@ -110,9 +110,23 @@ pub fn history_in_clear_is_dropped_under_a_new_log_id(
         Redemption::Enrolled(_, Some(_))
     ));
 
-    // The log goes on: the devices send the history back, sealed, and it is stored.
-    let outcome = storage.append_changes(&team.id, &laptop.id, &[change("sceau", 40)], 7_000)?;
+    // The log goes on: the devices send the history back, sealed, and it is stored; a
+    // page in clear is refused by the append itself, whatever epoch its push read.
+    let outcome = storage.append_changes(
+        &team.id,
+        &laptop.id,
+        &[sealed_change("sceau", 1, 40)],
+        7_000,
+    )?;
     assert_eq!(outcome.stored, 1);
+    assert!(matches!(
+        storage.append_changes(&team.id, &phone.id, &[change("en retard", 40)], 7_000),
+        Err(ServerError::StaleEpoch {
+            index: 0,
+            sealed: 0,
+            current: 1
+        })
+    ));
     assert!(storage.seal_history("no-such-team", &asked).is_err());
     Ok(())
 }

@@ -4,7 +4,7 @@
 //! ([`crate::storage::group`]): one WAL flush for many pushes, a savepoint per page. The
 //! transaction first locks the row of every team in the
 //! group, in id order (two processes' groups never deadlock), reading each team's next
-//! sequence number; each page then costs four prepared statements whatever its size: which of
+//! sequence number and key epoch (a page sealed under an older epoch fails alone); each page then costs four prepared statements whatever its size: which of
 //! its records are erased, which of its hashes the log holds, the rows inserted from
 //! arrays, and the records its sealed batches hold. The counters are written back
 //! before the commit.
@@ -54,19 +54,25 @@ fn commit_group(conn: &mut Conn, group: &[Arc<Job>]) -> Vec<Result<AppendOutcome
     // Each team's next number, read under its row's lock; a team that does not exist
     // is absent, and its pages fail alone.
     let mut next: HashMap<String, i64> = HashMap::new();
+    // Each team's key epoch, read under the same lock: a seal or rotation waits for it,
+    // so none commits between this check and the pages' rows.
+    let mut epochs: HashMap<&str, u32> = HashMap::new();
     let mut unknown: HashSet<&str> = HashSet::new();
     for team in teams {
         let locked = tx
             .query_opt(&statements.lock, &[&team])
             .during("lock a team")
             .and_then(|row| {
-                row.map(|r| r.try_get::<_, i64>(0))
-                    .transpose()
-                    .during("lock a team")
+                row.map(|r| {
+                    Ok::<_, postgres::Error>((r.try_get::<_, i64>(0)?, r.try_get::<_, i64>(1)?))
+                })
+                .transpose()
+                .during("lock a team")
             });
         match locked {
-            Ok(Some(seq)) => {
+            Ok(Some((seq, epoch))) => {
                 next.insert(team.to_owned(), seq);
+                epochs.insert(team, u32::try_from(epoch).unwrap_or(u32::MAX));
             }
             Ok(None) => {
                 unknown.insert(team);
@@ -81,6 +87,11 @@ fn commit_group(conn: &mut Conn, group: &[Arc<Job>]) -> Vec<Result<AppendOutcome
             outcomes.push(Err(ServerError::UnknownTeam {
                 team_id: job.team_id.clone(),
             }));
+            continue;
+        }
+        let epoch = epochs.get(job.team_id.as_str()).copied().unwrap_or(0);
+        if let Err(e) = crate::keys::check_page_epochs(&job.changes, epoch) {
+            outcomes.push(Err(e));
             continue;
         }
         let seq = next.get(&job.team_id).copied().unwrap_or(1);
@@ -224,7 +235,9 @@ struct Statements {
 impl Statements {
     fn prepare(conn: &mut Conn) -> Result<Statements, ServerError> {
         Ok(Statements {
-            lock: conn.prepared("SELECT next_seq FROM teams WHERE id = $1 FOR NO KEY UPDATE")?,
+            lock: conn.prepared(
+                "SELECT next_seq, key_epoch FROM teams WHERE id = $1 FOR NO KEY UPDATE",
+            )?,
             erased: conn
                 .prepared("SELECT doc_id FROM erasures WHERE team_id = $1 AND doc_id = ANY($2)")?,
             held: conn

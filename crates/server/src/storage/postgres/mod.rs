@@ -28,8 +28,8 @@ use postgres::config::Host;
 use postgres::{Client, Config, NoTls, Statement};
 
 use super::{
-    AccessRow, AppendOutcome, ChangePage, Device, Erasure, HeldBatchesRule, KeyHolder, NewDevice,
-    NewEnrolmentCode, RateAnswer, RateParams, Redemption, Storage, Team,
+    AccessRow, AppendOutcome, Caller, ChangePage, Device, Erasure, HeldBatchesRule, KeyHolder,
+    NewDevice, NewEnrolmentCode, RateAnswer, RateParams, Redemption, Storage, Team,
 };
 use crate::error::ServerError;
 
@@ -366,17 +366,30 @@ impl Storage for PostgresStorage {
         ))
     }
 
-    fn device_by_token_hash(&self, token_hash: &str) -> Result<Option<Device>, ServerError> {
-        // Every request: prepared once (the columns are DEVICE_COLUMNS').
+    fn device_by_token_hash(&self, token_hash: &str) -> Result<Option<Caller>, ServerError> {
+        // Every request: prepared once (the first columns are DEVICE_COLUMNS').
         let mut conn = self.reader()?;
         let statement = conn.prepared(
-            "SELECT id, team_id, name, role, created_at, revoked_at, last_seen_at
-               FROM devices WHERE token_hash = $1",
+            "SELECT d.id, d.team_id, d.name, d.role, d.created_at, d.revoked_at,
+                    d.last_seen_at, t.key_epoch, t.lease_days
+               FROM devices d JOIN teams t ON t.id = d.team_id
+              WHERE d.token_hash = $1",
         )?;
-        conn.query_opt(&statement, &[&token_hash])
+        let Some(row) = conn
+            .query_opt(&statement, &[&token_hash])
             .during("authenticate a device")?
-            .map(|row| read_device(&row))
-            .transpose()
+        else {
+            return Ok(None);
+        };
+        let number = |i: usize, column: &'static str| -> Result<u32, ServerError> {
+            let value: i64 = row.try_get(i).during("authenticate a device")?;
+            u32::try_from(value).map_err(|_| ServerError::Corrupt { what: column })
+        };
+        Ok(Some(Caller {
+            device: read_device(&row)?,
+            key_epoch: number(7, "teams.key_epoch")?,
+            lease_days: number(8, "teams.lease_days")?,
+        }))
     }
 
     fn devices(&self, team_id: &str) -> Result<Vec<Device>, ServerError> {

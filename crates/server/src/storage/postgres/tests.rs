@@ -200,7 +200,7 @@ fn an_erasure_through_one_server_is_never_served_from_the_others_cache() -> Resu
     };
     let phone_token = enrol(Role::Intervenant, "téléphone")?;
     let laptop_token = enrol(Role::Coordinateur, "portable")?;
-    let phone = a.authenticate(&phone_token)?;
+    let phone = a.caller(&phone_token)?;
     // Enrolled through the first, known to the second.
     let laptop = b.authenticate(&laptop_token)?;
     let coordinator = a.authenticate(&laptop_token)?;

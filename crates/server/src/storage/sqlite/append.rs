@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use filrouge_model::sync::{ChangeBlob, erasure_hash};
-use rusqlite::{Connection, TransactionBehavior, params};
+use rusqlite::{Connection, OptionalExtension as _, TransactionBehavior, params};
 
 use super::schema::During;
 use super::{SqliteStorage, next_seq};
@@ -69,13 +69,23 @@ fn commit_group(
 }
 
 /// Gives each change of the page whose hash the team's log lacks the next sequence
-/// number and stores it; refuses changes to erased records.
+/// number and stores it; refuses changes to erased records, and the whole page if it
+/// holds a change sealed under an epoch older than the team's.
 fn store_page(
     conn: &Connection,
     next: &mut HashMap<String, i64>,
     job: &Job,
 ) -> Result<AppendOutcome, ServerError> {
     let team_id = job.team_id.as_str();
+    // Under the write lock: no seal or rotation can commit between this read and the
+    // page's rows (the push checked the epoch read with its token, earlier).
+    let epoch: Option<u32> = conn
+        .prepare_cached("SELECT key_epoch FROM teams WHERE id = ?1")
+        .and_then(|mut stmt| stmt.query_row([team_id], |r| r.get(0)).optional())
+        .during("read the key epoch")?;
+    if let Some(epoch) = epoch {
+        crate::keys::check_page_epochs(&job.changes, epoch)?;
+    }
     let seq = match next.get_mut(team_id) {
         Some(seq) => seq,
         None => {

@@ -23,8 +23,8 @@ use filrouge_model::sync::{
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 use super::{
-    AccessRow, AppendOutcome, ChangePage, Device, Erasure, HeldBatchesRule, KeyHolder, NewDevice,
-    NewEnrolmentCode, PageFill, Redemption, Storage, Team,
+    AccessRow, AppendOutcome, Caller, ChangePage, Device, Erasure, HeldBatchesRule, KeyHolder,
+    NewDevice, NewEnrolmentCode, PageFill, Redemption, Storage, Team,
 };
 use crate::error::ServerError;
 mod access;
@@ -313,14 +313,26 @@ impl Storage for SqliteStorage {
         ))
     }
 
-    fn device_by_token_hash(&self, token_hash: &str) -> Result<Option<Device>, ServerError> {
+    fn device_by_token_hash(&self, token_hash: &str) -> Result<Option<Caller>, ServerError> {
         // Read on a reader: a revocation committed by the writer is seen by the next
         // statement here, so a revoked token stops working at once all the same.
         self.reader()
-            .prepare_cached(&format!(
-                "SELECT {DEVICE_COLUMNS} FROM devices WHERE token_hash = ?1"
-            ))
-            .and_then(|mut stmt| stmt.query_row([token_hash], read_device).optional())
+            .prepare_cached(
+                "SELECT d.id, d.team_id, d.name, d.role, d.created_at, d.revoked_at,
+                        d.last_seen_at, t.key_epoch, t.lease_days
+                   FROM devices d JOIN teams t ON t.id = d.team_id
+                  WHERE d.token_hash = ?1",
+            )
+            .and_then(|mut stmt| {
+                stmt.query_row([token_hash], |row| {
+                    Ok(Caller {
+                        device: read_device(row)?,
+                        key_epoch: row.get(7)?,
+                        lease_days: row.get(8)?,
+                    })
+                })
+                .optional()
+            })
             .during("authenticate a device")
     }
 

@@ -232,11 +232,13 @@ fn a_restore_in_place_keeps_later_erasures_and_renews_log_ids() -> Result<(), Se
         let storage = SqliteStorage::open(&db)?;
         let (team, device) = suite::team_and_device(&storage)?;
         assert_eq!(storage.start_key_epoch(&team, &device)?, (true, 1));
+        // Sealed under the team's epoch, as its devices send them.
         let gone = ChangeBlob {
             doc_id: "gone".into(),
-            ..suite::change("g1", 40)
+            ..suite::sealed_change("g1", 1, 40)
         };
-        storage.append_changes(&team, &device, &[gone, suite::change("k1", 40)], 1)?;
+        let kept = suite::sealed_change("k1", 1, 40);
+        storage.append_changes(&team, &device, &[gone, kept], 1)?;
         let summary = SqliteStorage::backup_file(&db, &backup)?;
         assert_eq!((summary.teams.len(), summary.entries), (1, 2));
         storage.erase_document(&team, "gone", &device, 2, HeldBatchesRule::Drop)?;
@@ -273,7 +275,11 @@ fn a_restore_in_place_keeps_later_erasures_and_renews_log_ids() -> Result<(), Se
     assert_ne!(after, before, "a new log identity");
     assert_eq!(restored.devices(&team)?.len(), 1);
     let found = restored.device_by_token_hash(&"ab".repeat(32))?;
-    assert_eq!(found.map(|d| d.id), Some(device.clone()), "the newer token");
+    assert_eq!(
+        found.map(|d| d.device.id),
+        Some(device.clone()),
+        "the newer token"
+    );
     assert_eq!(restored.lease_days(&team)?, 9, "the newer lease");
     assert_eq!(restored.devices(&team)?[0].id, device);
     assert_eq!(restored.key_epoch(&team)?, 2, "a key epoch never goes back");
