@@ -66,6 +66,9 @@ pub struct TeamServer {
     pub(crate) request_deadline: std::time::Duration,
     /// What `GET /metrics` shows.
     metrics: Arc<crate::metrics::Metrics>,
+    /// Turns for storage work (`http::blocking`): each server has its own, as each
+    /// process has its own connections.
+    turns: Arc<tokio::sync::Semaphore>,
 }
 
 /// How long a request body may go without a byte: a page on 2G arrives steadily, a
@@ -118,10 +121,18 @@ impl TeamServer {
             body_idle: BODY_IDLE_TIMEOUT,
             request_deadline: REQUEST_DEADLINE,
             metrics: Arc::default(),
+            turns: Arc::new(tokio::sync::Semaphore::new(
+                crate::http::STORAGE_WORK_AT_ONCE,
+            )),
         }
     }
 
     /// The server's counters (see [`crate::metrics`]).
+    /// The turns storage work waits for (see `http::blocking`).
+    pub(crate) fn turns(&self) -> Arc<tokio::sync::Semaphore> {
+        Arc::clone(&self.turns)
+    }
+
     pub(crate) fn metrics(&self) -> &crate::metrics::Metrics {
         &self.metrics
     }

@@ -215,7 +215,7 @@ async fn caller(parts: &Parts, server: &TeamServer) -> Result<Caller, ServerErro
         .ok_or(ServerError::Unauthorized)?
         .to_owned();
     let server = server.clone();
-    blocking(move || {
+    blocking(server.turns(), move || {
         let caller = server.caller(&token)?;
         // Counted per device once it is known: unknown tokens cost a lookup, not a
         // slot. On a blocking thread: with PostgreSQL the buckets are in the database.

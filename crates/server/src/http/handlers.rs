@@ -133,7 +133,10 @@ pub(super) async fn enrol(
     address: ClientAddress,
     ApiJson(request): ApiJson<EnrolRequest>,
 ) -> Result<Json<EnrolResponse>, ServerError> {
-    let response = blocking(move || server.enrol_from(&address.0, &request)).await?;
+    let response = blocking(server.turns(), move || {
+        server.enrol_from(&address.0, &request)
+    })
+    .await?;
     Ok(Json(response))
 }
 
@@ -155,7 +158,10 @@ pub(super) async fn codes(
     AuthedDevice(device): AuthedDevice,
     ApiJson(request): ApiJson<CodeRequest>,
 ) -> Result<Json<CodeResponse>, ServerError> {
-    let response = blocking(move || server.create_code_for(&device, &request)).await?;
+    let response = blocking(server.turns(), move || {
+        server.create_code_for(&device, &request)
+    })
+    .await?;
     Ok(Json(response))
 }
 
@@ -175,7 +181,7 @@ pub(super) async fn devices(
     State(server): State<TeamServer>,
     AuthedDevice(device): AuthedDevice,
 ) -> Result<Json<DeviceList>, ServerError> {
-    let response = blocking(move || server.devices_for(&device)).await?;
+    let response = blocking(server.turns(), move || server.devices_for(&device)).await?;
     Ok(Json(response))
 }
 
@@ -197,7 +203,7 @@ pub(super) async fn revoke(
     AuthedDevice(device): AuthedDevice,
     ApiJson(request): ApiJson<RevokeRequest>,
 ) -> Result<Json<DeviceList>, ServerError> {
-    let response = blocking(move || server.revoke_for(&device, &request)).await?;
+    let response = blocking(server.turns(), move || server.revoke_for(&device, &request)).await?;
     Ok(Json(response))
 }
 
@@ -219,7 +225,10 @@ pub(super) async fn lease(
     AuthedDevice(device): AuthedDevice,
     ApiJson(request): ApiJson<LeaseRequest>,
 ) -> Result<Json<LeaseRequest>, ServerError> {
-    let response = blocking(move || server.set_lease_for(&device, &request)).await?;
+    let response = blocking(server.turns(), move || {
+        server.set_lease_for(&device, &request)
+    })
+    .await?;
     Ok(Json(response))
 }
 
@@ -241,7 +250,10 @@ pub(super) async fn epoch(
     AuthedDevice(device): AuthedDevice,
     ApiJson(request): ApiJson<KeyEpochRequest>,
 ) -> Result<Json<KeyEpochResponse>, ServerError> {
-    let response = blocking(move || server.start_key_epoch_for(&device, &request)).await?;
+    let response = blocking(server.turns(), move || {
+        server.start_key_epoch_for(&device, &request)
+    })
+    .await?;
     Ok(Json(response))
 }
 
@@ -263,7 +275,10 @@ pub(super) async fn device_key(
     AuthedDevice(device): AuthedDevice,
     ApiJson(request): ApiJson<DeviceKeyRequest>,
 ) -> Result<Json<EpochKeys>, ServerError> {
-    let response = blocking(move || server.publish_key_for(&device, &request)).await?;
+    let response = blocking(server.turns(), move || {
+        server.publish_key_for(&device, &request)
+    })
+    .await?;
     Ok(Json(response))
 }
 
@@ -283,7 +298,10 @@ pub(super) async fn epoch_keys(
     State(server): State<TeamServer>,
     AuthedDevice(device): AuthedDevice,
 ) -> Result<Json<EpochKeys>, ServerError> {
-    let response = blocking(move || server.epoch_keys_for_device(&device)).await?;
+    let response = blocking(server.turns(), move || {
+        server.epoch_keys_for_device(&device)
+    })
+    .await?;
     Ok(Json(response))
 }
 
@@ -305,7 +323,10 @@ pub(super) async fn share_keys(
     AuthedDevice(device): AuthedDevice,
     ApiJson(request): ApiJson<ShareKeysRequest>,
 ) -> Result<Json<DeviceList>, ServerError> {
-    let response = blocking(move || server.share_keys_for(&device, &request)).await?;
+    let response = blocking(server.turns(), move || {
+        server.share_keys_for(&device, &request)
+    })
+    .await?;
     Ok(Json(response))
 }
 
@@ -325,7 +346,7 @@ pub(super) async fn recovery(
     State(server): State<TeamServer>,
     AuthedDevice(device): AuthedDevice,
 ) -> Result<Json<RecoveryKeys>, ServerError> {
-    let response = blocking(move || server.recovery_for(&device)).await?;
+    let response = blocking(server.turns(), move || server.recovery_for(&device)).await?;
     Ok(Json(response))
 }
 
@@ -347,7 +368,10 @@ pub(super) async fn token(
     AuthedDevice(device): AuthedDevice,
     ApiJson(request): ApiJson<TokenRequest>,
 ) -> Result<Json<TokenResponse>, ServerError> {
-    let response = blocking(move || server.rotate_token(&device, &request)).await?;
+    let response = blocking(server.turns(), move || {
+        server.rotate_token(&device, &request)
+    })
+    .await?;
     Ok(Json(response))
 }
 
@@ -372,7 +396,7 @@ pub(super) async fn push(
     AuthedCaller(caller): AuthedCaller,
     PushBody(request): PushBody,
 ) -> Result<Json<PushResponse>, ServerError> {
-    let response = blocking(move || server.push(&caller, &request)).await?;
+    let response = blocking(server.turns(), move || server.push(&caller, &request)).await?;
     Ok(Json(response))
 }
 
@@ -399,7 +423,7 @@ pub(super) async fn pull(
     AcceptsZstd(zstd): AcceptsZstd,
     ApiQuery(query): ApiQuery<PullQuery>,
 ) -> Result<Response, ServerError> {
-    let page = blocking(move || {
+    let page = blocking(server.turns(), move || {
         if binary && zstd {
             return Ok(Ok((server.pull_page(&device, &query)?, Some("zstd"))));
         }
@@ -443,7 +467,7 @@ pub(super) async fn erase(
     AuthedDevice(device): AuthedDevice,
     ApiJson(request): ApiJson<EraseRequest>,
 ) -> Result<Json<EraseResponse>, ServerError> {
-    let response = blocking(move || server.erase(&device, &request)).await?;
+    let response = blocking(server.turns(), move || server.erase(&device, &request)).await?;
     Ok(Json(response))
 }
 
@@ -465,7 +489,7 @@ pub(super) async fn held_batches(
     AuthedDevice(device): AuthedDevice,
     ApiQuery(query): ApiQuery<BatchesQuery>,
 ) -> Result<Json<HeldBatches>, ServerError> {
-    let response = blocking(move || server.held_batches(&device, &query)).await?;
+    let response = blocking(server.turns(), move || server.held_batches(&device, &query)).await?;
     Ok(Json(response))
 }
 
@@ -487,7 +511,10 @@ pub(super) async fn push_access(
     AuthedDevice(device): AuthedDevice,
     ApiJson(request): ApiJson<AccessPush>,
 ) -> Result<Json<AccessPushResponse>, ServerError> {
-    let response = blocking(move || server.push_access(&device, &request)).await?;
+    let response = blocking(server.turns(), move || {
+        server.push_access(&device, &request)
+    })
+    .await?;
     Ok(Json(response))
 }
 
@@ -509,6 +536,6 @@ pub(super) async fn pull_access(
     AuthedDevice(device): AuthedDevice,
     ApiQuery(query): ApiQuery<AccessQuery>,
 ) -> Result<Json<AccessPage>, ServerError> {
-    let response = blocking(move || server.pull_access(&device, &query)).await?;
+    let response = blocking(server.turns(), move || server.pull_access(&device, &query)).await?;
     Ok(Json(response))
 }

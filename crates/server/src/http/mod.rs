@@ -30,6 +30,8 @@
 //! | `GET /v1/recovery` | bearer, coordinator | none | `RecoveryKeys` |
 //! | `GET /v1/openapi.json` | none | none | this table as OpenAPI 3.1 (`handlers.rs`) |
 
+use std::sync::Arc;
+
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, State};
@@ -175,23 +177,27 @@ pub async fn serve(
     Ok(())
 }
 
-/// Storage work running at once. Requests beyond it wait their turn in arrival order
-/// (tokio's semaphore is first-come, first-served): left to the connections' locks,
-/// which are not fair, a few requests waited seconds under load while most took
-/// milliseconds (`filrouge bench load`).
-const STORAGE_WORK_AT_ONCE: usize = 4;
-static STORAGE_TURNS: tokio::sync::Semaphore =
-    tokio::sync::Semaphore::const_new(STORAGE_WORK_AT_ONCE);
+/// Storage work running at once, per server. Requests beyond it wait their turn in
+/// arrival order (tokio's semaphore is first-come, first-served): left to the
+/// connections' locks, which are not fair, a few requests waited seconds under load while
+/// most took milliseconds (`filrouge bench load`). Each [`TeamServer`] holds its own
+/// turns, as each server process holds its own connections (the benchmark runs several
+/// servers in one process).
+pub(crate) const STORAGE_WORK_AT_ONCE: usize = 4;
 
-/// Runs blocking storage work off the async threads, in turn.
-pub(crate) async fn blocking<T, F>(work: F) -> Result<T, ServerError>
+/// Runs blocking storage work off the async threads, in turn (`turns`: the server's,
+/// [`TeamServer::turns`]).
+pub(crate) async fn blocking<T, F>(
+    turns: Arc<tokio::sync::Semaphore>,
+    work: F,
+) -> Result<T, ServerError>
 where
     F: FnOnce() -> Result<T, ServerError> + Send + 'static,
     T: Send + 'static,
 {
     // The semaphore is never closed, so acquiring cannot fail; if it did, the work
     // would simply run without waiting its turn.
-    let _turn = STORAGE_TURNS.acquire().await.ok();
+    let _turn = turns.acquire_owned().await.ok();
     tokio::task::spawn_blocking(work)
         .await
         .map_err(|source| ServerError::TaskFailed { source })?
@@ -202,7 +208,7 @@ where
 pub(crate) struct PlainHttp;
 
 async fn metrics(State(server): State<TeamServer>) -> Result<Response, ServerError> {
-    let text = blocking(move || server.metrics_text()).await?;
+    let text = blocking(server.turns(), move || server.metrics_text()).await?;
     Ok((
         [(CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
         text,

@@ -38,6 +38,17 @@ pub(crate) struct Job {
 }
 
 impl Job {
+    /// A page as a push queues it, its outcome still to come.
+    pub(crate) fn new(team_id: &str, device_id: &str, changes: &[ChangeBlob], now_ms: i64) -> Job {
+        Job {
+            team_id: team_id.to_owned(),
+            device_id: device_id.to_owned(),
+            changes: changes.to_vec(),
+            now_ms,
+            outcome: Mutex::new(None),
+        }
+    }
+
     fn outcome(&self) -> MutexGuard<'_, Option<Result<AppendOutcome, ServerError>>> {
         self.outcome.lock().unwrap_or_else(PoisonError::into_inner)
     }
@@ -59,13 +70,7 @@ impl AppendQueue {
         commit: impl FnOnce(&mut W, &[Arc<Job>]) -> Vec<Result<AppendOutcome, ServerError>>,
     ) -> Result<AppendOutcome, ServerError> {
         let (team_id, device_id, changes, now_ms) = page;
-        let job = Arc::new(Job {
-            team_id: team_id.to_owned(),
-            device_id: device_id.to_owned(),
-            changes: changes.to_vec(),
-            now_ms,
-            outcome: Mutex::new(None),
-        });
+        let job = Arc::new(Job::new(team_id, device_id, changes, now_ms));
         self.waiting().push(Arc::clone(&job));
         let mut writer = match writer() {
             Ok(writer) => writer,

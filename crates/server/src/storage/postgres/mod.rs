@@ -46,6 +46,8 @@ pub mod testing;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_append;
+#[cfg(test)]
 mod tests_rate;
 
 use schema::{Counter, DEVICE_COLUMNS, During, TEAM_COLUMNS, lock_team, read_device, read_team};
