@@ -685,9 +685,28 @@ impl TeamServer {
     /// compressed: from the log's cached blocks when the device is near the head, as
     /// one frame for a long catch-up (see `pages.rs`).
     pub fn pull_page(&self, device: &Device, query: &PullQuery) -> Result<Vec<u8>, ServerError> {
-        validate::check_version(query.api_version)?;
         // One read for the head and the generation, before any row (`pages::LogAt`).
-        let (head, generation) = self.storage.log_state(&device.team_id)?;
+        let log_state = self.storage.log_state(&device.team_id)?;
+        self.pull_page_at(device, log_state, query)
+    }
+
+    /// [`TeamServer::pull_page`] for a request answered at once: the log's state as
+    /// read with its token ([`Caller::log_state`]), one statement less per pull.
+    pub fn pull_page_for(
+        &self,
+        caller: &Caller,
+        query: &PullQuery,
+    ) -> Result<Vec<u8>, ServerError> {
+        self.pull_page_at(&caller.device, caller.log_state, query)
+    }
+
+    fn pull_page_at(
+        &self,
+        device: &Device,
+        (head, generation): (u64, u64),
+        query: &PullQuery,
+    ) -> Result<Vec<u8>, ServerError> {
+        validate::check_version(query.api_version)?;
         if head.saturating_sub(query.after) > pages::CATCH_UP_SEQS {
             // A long catch-up: one frame, the fewest bytes for the phone.
             let response = self.pull(device, query)?;

@@ -418,16 +418,16 @@ pub(super) async fn push(
 )]
 pub(super) async fn pull(
     State(server): State<TeamServer>,
-    AuthedDevice(device): AuthedDevice,
+    AuthedCaller(caller): AuthedCaller,
     WantsPage(binary): WantsPage,
     AcceptsZstd(zstd): AcceptsZstd,
     ApiQuery(query): ApiQuery<PullQuery>,
 ) -> Result<Response, ServerError> {
     let page = blocking(server.turns(), move || {
         if binary && zstd {
-            return Ok(Ok((server.pull_page(&device, &query)?, Some("zstd"))));
+            return Ok(Ok((server.pull_page_for(&caller, &query)?, Some("zstd"))));
         }
-        let response = server.pull(&device, &query)?;
+        let response = server.pull(&caller.device, &query)?;
         if !binary {
             return Ok(Err(response));
         }

@@ -62,6 +62,10 @@ pub struct Caller {
     pub key_epoch: u32,
     /// Its team's offline lease in days ([`Storage::lease_days`]).
     pub lease_days: u32,
+    /// Its team log's head and generation when the token was checked
+    /// ([`Storage::log_state`]), which a pull page needs read before any row: a pull
+    /// answered at once uses them, so they are only as fresh as the request.
+    pub log_state: (u64, u64),
 }
 
 /// An enrolled device.

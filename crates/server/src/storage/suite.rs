@@ -180,7 +180,8 @@ pub fn enrolment_codes_are_single_use_and_expire(
         Some(Caller {
             device: enrolled.clone(),
             key_epoch: 0,
-            lease_days: 30
+            lease_days: 30,
+            log_state: storage.log_state(&team.id)?,
         }),
         "with the team's settings"
     );
@@ -486,6 +487,12 @@ pub fn erasure_deletes_refuses_and_never_lowers_the_log(
         "an erasure moves the generation cached blocks are kept under"
     );
     assert_eq!((erasure.seq, erasure.deleted), (4, 2));
+    let caller = storage.device_by_token_hash(&device.token_hash)?;
+    assert_eq!(
+        caller.map(|c| c.log_state),
+        Some((4, generation + 1)),
+        "the token's check reads the log's state as log_state does"
+    );
     let log = storage.changes_after(&team.id, 0, u64::MAX, 100)?;
     let entries: Vec<(u64, &str, &str)> = log
         .changes

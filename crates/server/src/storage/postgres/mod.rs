@@ -373,7 +373,7 @@ impl Storage for PostgresStorage {
         let mut conn = self.reader()?;
         let statement = conn.prepared(
             "SELECT d.id, d.team_id, d.name, d.role, d.created_at, d.revoked_at,
-                    d.last_seen_at, t.key_epoch, t.lease_days
+                    d.last_seen_at, t.key_epoch, t.lease_days, t.next_seq - 1, t.generation
                FROM devices d JOIN teams t ON t.id = d.team_id
               WHERE d.token_hash = $1",
         )?;
@@ -383,14 +383,23 @@ impl Storage for PostgresStorage {
         else {
             return Ok(None);
         };
-        let number = |i: usize, column: &'static str| -> Result<u32, ServerError> {
+        let number = |i: usize, column: &'static str| -> Result<i64, ServerError> {
             let value: i64 = row.try_get(i).during("authenticate a device")?;
-            u32::try_from(value).map_err(|_| ServerError::Corrupt { what: column })
+            (value >= 0)
+                .then_some(value)
+                .ok_or(ServerError::Corrupt { what: column })
+        };
+        let small = |i: usize, column: &'static str| -> Result<u32, ServerError> {
+            u32::try_from(number(i, column)?).map_err(|_| ServerError::Corrupt { what: column })
         };
         Ok(Some(Caller {
             device: read_device(&row)?,
-            key_epoch: number(7, "teams.key_epoch")?,
-            lease_days: number(8, "teams.lease_days")?,
+            key_epoch: small(7, "teams.key_epoch")?,
+            lease_days: small(8, "teams.lease_days")?,
+            log_state: (
+                number(9, "teams.next_seq")?.unsigned_abs(),
+                number(10, "teams.generation")?.unsigned_abs(),
+            ),
         }))
     }
 

@@ -318,8 +318,11 @@ impl Storage for SqliteStorage {
         // statement here, so a revoked token stops working at once all the same.
         self.reader()
             .prepare_cached(
+                // The head and the generation as `log_state` and `generation` read them.
                 "SELECT d.id, d.team_id, d.name, d.role, d.created_at, d.revoked_at,
-                        d.last_seen_at, t.key_epoch, t.lease_days
+                        d.last_seen_at, t.key_epoch, t.lease_days,
+                        (SELECT COALESCE(MAX(seq), 0) FROM changes WHERE team_id = t.id),
+                        (SELECT COUNT(*) FROM erasures WHERE team_id = t.id) + t.key_epoch
                    FROM devices d JOIN teams t ON t.id = d.team_id
                   WHERE d.token_hash = ?1",
             )
@@ -329,6 +332,10 @@ impl Storage for SqliteStorage {
                         device: read_device(row)?,
                         key_epoch: row.get(7)?,
                         lease_days: row.get(8)?,
+                        log_state: (
+                            row.get::<_, i64>(9)?.unsigned_abs(),
+                            row.get::<_, i64>(10)?.unsigned_abs(),
+                        ),
                     })
                 })
                 .optional()
