@@ -19,6 +19,8 @@ use filrouge_model::sync::{ChangeBlob, HistorySeal, PublishedKey, PulledChange, 
 
 use crate::error::ServerError;
 
+#[cfg(test)]
+mod fixtures;
 mod group;
 pub mod postgres;
 mod sqlite;

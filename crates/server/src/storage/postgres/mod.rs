@@ -48,6 +48,8 @@ mod tests;
 #[cfg(test)]
 mod tests_append;
 #[cfg(test)]
+mod tests_fixtures;
+#[cfg(test)]
 mod tests_rate;
 
 use schema::{Counter, DEVICE_COLUMNS, During, TEAM_COLUMNS, lock_team, read_device, read_team};

@@ -728,6 +728,8 @@ fn open_reader(path: &Path) -> Result<Connection, ServerError> {
 mod schema;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_fixtures;
 
 /// A whole-number setting of a team's row.
 #[derive(Clone, Copy)]
