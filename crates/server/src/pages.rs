@@ -81,6 +81,9 @@ struct Inner {
     /// Insertion order, for eviction.
     order: VecDeque<(String, u64)>,
     bytes: usize,
+    /// Each team's highest head a page of this process has read, with the generation
+    /// it was read under ([`BlockCache::freshest_head`]).
+    heads: HashMap<String, (u64, u64)>,
 }
 
 impl BlockCache {
@@ -104,6 +107,29 @@ impl BlockCache {
             }
         }
         inner.order.retain(|(team, _)| team != team_id);
+        inner.heads.remove(team_id);
+    }
+
+    /// The highest head of the team's log known under `generation`: `head`, read by
+    /// the caller, or a higher one another page read earlier under the same generation.
+    /// A request's head may be a little old (read with its token, before it waited for
+    /// its turn), and every block it takes for unsealed is read and compressed for that
+    /// page alone; a head read earlier under the same generation is still a lower bound
+    /// of the log's (a head only grows, and an erasure or a seal moves the generation),
+    /// so the blocks below it are sealed.
+    fn freshest_head(&self, team_id: &str, generation: u64, head: u64) -> u64 {
+        let mut inner = self.lock();
+        match inner.heads.get_mut(team_id) {
+            Some((known_generation, known)) if *known_generation == generation => {
+                *known = (*known).max(head);
+                *known
+            }
+            Some((known_generation, _)) if *known_generation > generation => head,
+            _ => {
+                inner.heads.insert(team_id.to_owned(), (generation, head));
+                head
+            }
+        }
     }
 
     /// Sealed block `index` of the team's log, read and compressed if not cached under
@@ -208,6 +234,7 @@ pub fn page(
         generation,
         log_id,
     } = log;
+    let head = cache.freshest_head(team_id, generation, head);
     let mut pieces = Vec::new();
     let (mut at, mut previous, mut count, mut bytes) = (after, 0u64, 0usize, 0u64);
     let more = loop {

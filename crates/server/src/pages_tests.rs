@@ -215,6 +215,47 @@ fn the_count_limit_cuts_pages_alike() {
 }
 
 #[test]
+fn a_stale_head_uses_the_blocks_a_fresher_page_saw_sealed() {
+    let s = scratch();
+    let count = 3 * BLOCK_SEQS as usize + 10;
+    push(&s, (0..count).map(|i| change(i, 40, 30)).collect());
+    let storage = crate::SqliteStorage::open(&s._dir.path().join("team.sqlite3")).expect("open");
+    let team = &s.phone.device.team_id;
+    let (head, generation) = storage.log_state(team).expect("log state");
+    let log_id = s.server.log_id(team).expect("log id");
+    let page = |cache: &super::BlockCache, head: u64| {
+        let log = super::LogAt {
+            head,
+            generation,
+            log_id: log_id.clone(),
+        };
+        super::page(&storage, cache, team, log, 0, u64::MAX, 10_000).expect("page")
+    };
+    // A head read before the first block sealed: alone, it takes every block for
+    // unsealed and reads each for its page (the head's frame, one per block).
+    let stale = BLOCK_SEQS - 1;
+    let alone = page(&super::BlockCache::default(), stale);
+    assert_eq!(frames(&alone), 1 + 4);
+    // After a page that read the true head, the same stale head serves the blocks: the
+    // head's frame, then a delta frame and a block for each of the three.
+    let cache = super::BlockCache::default();
+    let fresh = page(&cache, head);
+    let late = page(&cache, stale);
+    assert_eq!(
+        frames(&late),
+        1 + 3 * 2 + 1,
+        "the sealed blocks, then the rest"
+    );
+    assert_eq!(late, fresh);
+    let entries = |bytes: &[u8]| wire::decode_pull(&unzstd(bytes)).expect("page").entries;
+    assert_eq!(
+        entries(&late),
+        entries(&alone),
+        "the same entries either way"
+    );
+}
+
+#[test]
 fn an_erased_record_is_not_served_from_a_cached_block() {
     let s = scratch();
     let count = 2 * BLOCK_SEQS as usize + 10;
