@@ -127,12 +127,12 @@ impl TeamServer {
         }
     }
 
-    /// The server's counters (see [`crate::metrics`]).
     /// The turns storage work waits for (see `http::blocking`).
     pub(crate) fn turns(&self) -> Arc<tokio::sync::Semaphore> {
         Arc::clone(&self.turns)
     }
 
+    /// The server's counters (see [`crate::metrics`]).
     pub(crate) fn metrics(&self) -> &crate::metrics::Metrics {
         &self.metrics
     }
@@ -482,8 +482,8 @@ impl TeamServer {
         Ok(self.caller(token)?.device)
     }
 
-    /// [`TeamServer::authenticate`], with the team's settings read alongside (what a
-    /// request handler is given).
+    /// [`TeamServer::authenticate`], with the team's settings and log state read in the
+    /// same statement ([`Caller`]; what a request handler is given).
     pub fn caller(&self, token: &str) -> Result<Caller, ServerError> {
         let token_hash = secret::hash_token(token).ok_or(ServerError::Unauthorized)?;
         match self.storage.device_by_token_hash(&token_hash)? {
