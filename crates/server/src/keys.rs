@@ -8,7 +8,7 @@
 //! The server checks sizes, roles and recipients, and that a new epoch follows the
 //! team's; it cannot check a proof or open a seal (it holds no team key), so the
 //! devices check them. From the start of an epoch it refuses a push sealed under an
-//! older one ([`TeamServer::check_epochs`]), so every device moves to the new key and
+//! older one ([`check_page_epochs`]), so every device moves to the new key and
 //! nothing a revoked device could read is written after its revocation.
 
 use std::collections::BTreeSet;
@@ -22,7 +22,7 @@ use filrouge_model::sync::{
 use crate::TeamServer;
 use crate::coordinator::coordinator;
 use crate::error::ServerError;
-use crate::storage::{Caller, Device};
+use crate::storage::Device;
 use crate::validate;
 
 impl TeamServer {
@@ -150,23 +150,6 @@ impl TeamServer {
         })
     }
 
-    /// Refuses a push holding a change sealed under an epoch older than the team's, or
-    /// a change in clear (epoch 0 here) once the team seals: a device without the key
-    /// keeps it in its outbox until it is invited again, instead of writing what the
-    /// team's devices would refuse. The server's own erasure entries are clear.
-    ///
-    /// Checked here against the epoch read with the token, to refuse early, and again
-    /// by the storage against the epoch read under the team's lock in the append's
-    /// transaction ([`check_page_epochs`]): a seal or a rotation committed while the
-    /// page was on its way cannot let it in.
-    pub(crate) fn check_epochs(
-        &self,
-        caller: &Caller,
-        changes: &[ChangeBlob],
-    ) -> Result<(), ServerError> {
-        check_page_epochs(changes, caller.key_epoch)
-    }
-
     /// Checks the seals' sizes, epochs (all `epoch`, when given) and recipients: a
     /// device of the team that is not revoked, or the recovery key.
     fn check_seals(
@@ -235,9 +218,17 @@ fn check_published(key: &PublishedKey, epoch: u32) -> Result<(), ServerError> {
     }
 }
 
-/// [`ServerError::StaleEpoch`] for the first change of `changes` sealed under the oldest
-/// epoch, if that is older than `current` (a change in clear counts as epoch 0; the
-/// server's own erasure entries are clear and pass). Reads each blob's seal header only.
+/// Refuses a push holding a change sealed under an epoch older than the team's
+/// (`current`), or a change in clear (epoch 0 here) once the team seals: a device
+/// without the key keeps it in its outbox until it is invited again, instead of writing
+/// what the team's devices would refuse. The server's own erasure entries are clear and
+/// pass. Reads each blob's seal header only; the error names the first change sealed
+/// under the oldest epoch.
+///
+/// A push checks it against the epoch read with its token, to refuse early, and the
+/// storage again against the epoch read under the team's lock in the append's
+/// transaction: a seal or a rotation committed while the page was on its way cannot
+/// let it in.
 pub(crate) fn check_page_epochs(changes: &[ChangeBlob], current: u32) -> Result<(), ServerError> {
     let epochs = changes
         .iter()

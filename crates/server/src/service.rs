@@ -554,7 +554,7 @@ impl TeamServer {
     ) -> Result<PushResponse, ServerError> {
         let device = &caller.device;
         validate::check_push(request)?;
-        self.check_epochs(caller, &request.changes)?;
+        crate::keys::check_page_epochs(&request.changes, caller.key_epoch)?;
         let (erasures, changes): (Vec<&ChangeBlob>, Vec<&ChangeBlob>) =
             request.changes.iter().partition(|c| c.kind == ERASURE_KIND);
         let mut refused = Vec::new();

@@ -385,22 +385,22 @@ impl Storage for PostgresStorage {
         else {
             return Ok(None);
         };
-        let number = |i: usize, column: &'static str| -> Result<i64, ServerError> {
+        // Each column a whole number the type it is read as holds, or the row is corrupt.
+        fn number<T: TryFrom<i64>>(
+            row: &postgres::Row,
+            i: usize,
+            column: &'static str,
+        ) -> Result<T, ServerError> {
             let value: i64 = row.try_get(i).during("authenticate a device")?;
-            (value >= 0)
-                .then_some(value)
-                .ok_or(ServerError::Corrupt { what: column })
-        };
-        let small = |i: usize, column: &'static str| -> Result<u32, ServerError> {
-            u32::try_from(number(i, column)?).map_err(|_| ServerError::Corrupt { what: column })
-        };
+            T::try_from(value).map_err(|_| ServerError::Corrupt { what: column })
+        }
         Ok(Some(Caller {
             device: read_device(&row)?,
-            key_epoch: small(7, "teams.key_epoch")?,
-            lease_days: small(8, "teams.lease_days")?,
+            key_epoch: number(&row, 7, "teams.key_epoch")?,
+            lease_days: number(&row, 8, "teams.lease_days")?,
             log_state: (
-                number(9, "teams.next_seq")?.unsigned_abs(),
-                number(10, "teams.generation")?.unsigned_abs(),
+                number(&row, 9, "teams.next_seq")?,
+                number(&row, 10, "teams.generation")?,
             ),
         }))
     }
