@@ -37,7 +37,10 @@ use filrouge_model::sync::{API_VERSION, PulledChange};
 use filrouge_model::wire::{self, PageHeader};
 
 use crate::error::ServerError;
-use crate::storage::Storage;
+use crate::storage::{ChangePage, Storage};
+
+#[path = "pages_tail.rs"]
+mod tail;
 
 /// Sequence numbers per block: about 60 KB of typical records, big enough to compress
 /// well on its own, small enough that the pieces of a page made for it alone (before a
@@ -84,6 +87,8 @@ struct Inner {
     /// Each team's highest head a page of this process has read, with the generation
     /// it was read under ([`BlockCache::freshest_head`]).
     heads: HashMap<String, (u64, u64)>,
+    /// Each team's changes of its unsealed block read so far ([`BlockCache::tail_after`]).
+    tails: tail::Tails,
 }
 
 impl BlockCache {
@@ -108,6 +113,7 @@ impl BlockCache {
         }
         inner.order.retain(|(team, _)| team != team_id);
         inner.heads.remove(team_id);
+        inner.tails.remove(team_id);
     }
 
     /// The highest head of the team's log known under `generation`: `head`, read by
@@ -194,6 +200,46 @@ impl BlockCache {
     }
 }
 
+impl BlockCache {
+    /// The changes after `after` (in a block not sealed under `head`) as
+    /// [`Storage::changes_after`] would page them within `max_bytes` and `max_changes`,
+    /// from the team's tail (see `pages_tail.rs`): the storage is asked only for what
+    /// lies past the tail, and the tail keeps it. `None` when this page read an older
+    /// state of the log than the tail's: the storage answers it.
+    #[allow(clippy::too_many_arguments)]
+    fn tail_after(
+        &self,
+        storage: &dyn Storage,
+        team_id: &str,
+        generation: u64,
+        head: u64,
+        after: u64,
+        max_bytes: u64,
+        max_changes: usize,
+    ) -> Result<Option<ChangePage>, ServerError> {
+        let block = after / BLOCK_SEQS;
+        let plan = tail::plan(&self.lock().tails, team_id, generation, block, head, after);
+        let changes = match plan {
+            tail::Plan::Behind => return Ok(None),
+            tail::Plan::Held(changes) => changes,
+            tail::Plan::Read { from, mut held } => {
+                // Read outside the lock, as a block is.
+                let (read, through) = tail::read(storage, team_id, block, head, from)?;
+                let kept = tail::Kept {
+                    generation,
+                    block,
+                    from,
+                    through,
+                };
+                tail::keep(&mut self.lock().tails, team_id, &kept, &read);
+                held.extend(read.into_iter().filter(|c| c.seq > after));
+                held
+            }
+        };
+        Ok(Some(tail::page(&changes, max_bytes, max_changes)))
+    }
+}
+
 /// A stretch of the page.
 enum Piece {
     /// Entries read for this page, uncompressed, each with its seq delta.
@@ -267,7 +313,17 @@ pub fn page(
         let wanted = usize::try_from(end - at)
             .unwrap_or(usize::MAX)
             .min(max_changes - count);
-        let read = storage.changes_after(team_id, at, max_bytes - bytes.min(max_bytes), wanted)?;
+        let budget = max_bytes - bytes.min(max_bytes);
+        // The block the head is in: its changes come from the tail other pages read.
+        let from_tail = if end > head {
+            cache.tail_after(storage, team_id, generation, head, at, budget, wanted)?
+        } else {
+            None
+        };
+        let read = match from_tail {
+            Some(read) => read,
+            None => storage.changes_after(team_id, at, budget, wanted)?,
+        };
         let past_end = read.changes.iter().any(|c| c.seq > end);
         let mut entries = Vec::new();
         let mut taken = 0usize;

@@ -337,3 +337,120 @@ proptest! {
         walk(&s, Some(4_000));
     }
 }
+
+/// A page of `storage`'s log for `team` after `after`, through `cache`, under the log's
+/// state as `storage` reads it now.
+fn page_with(
+    s: &Scratch,
+    storage: &crate::SqliteStorage,
+    cache: &super::BlockCache,
+    after: u64,
+) -> wire::PullPage {
+    let team = &s.phone.device.team_id;
+    let (head, generation) = storage.log_state(team).expect("log state");
+    let log = super::LogAt {
+        head,
+        generation,
+        log_id: s.server.log_id(team).expect("log id"),
+    };
+    let bytes = super::page(storage, cache, team, log, after, u64::MAX, 10_000).expect("page");
+    wire::decode_pull(&unzstd(&bytes)).expect("page")
+}
+
+#[test]
+fn the_changes_past_the_last_block_are_read_once_then_served_from_memory() {
+    let s = scratch();
+    let count = BLOCK_SEQS as usize + 30;
+    push(&s, (0..count).map(|i| change(i, 50, 20)).collect());
+    let storage = crate::SqliteStorage::open(&s._dir.path().join("team.sqlite3")).expect("open");
+    let cache = super::BlockCache::default();
+    let first = page_with(&s, &storage, &cache, count as u64 - 5);
+    assert_eq!(first.entries.len(), 5);
+
+    // A second storage on the same file whose log lost the last change: a page that
+    // asked the storage for the tail again would miss it.
+    let copy = tempfile::tempdir().expect("dir");
+    let path = copy.path().join("copy.sqlite3");
+    let conn = rusqlite::Connection::open(s._dir.path().join("team.sqlite3")).expect("open");
+    conn.execute("VACUUM INTO ?1", [path.to_str().expect("utf-8 path")])
+        .expect("copy");
+    drop(conn);
+    let conn = rusqlite::Connection::open(&path).expect("open copy");
+    conn.execute("DELETE FROM changes WHERE seq = ?1", [count as i64])
+        .expect("delete");
+    drop(conn);
+    let other = crate::SqliteStorage::open(&path).expect("open copy");
+    let team = &s.phone.device.team_id;
+    let log = super::LogAt {
+        head: count as u64,
+        generation: storage.log_state(team).expect("state").1,
+        log_id: s.server.log_id(team).expect("log id"),
+    };
+    let bytes = super::page(
+        &other,
+        &cache,
+        team,
+        log,
+        count as u64 - 20,
+        u64::MAX,
+        10_000,
+    )
+    .expect("page");
+    let from_memory = wire::decode_pull(&unzstd(&bytes)).expect("page");
+    assert_eq!(
+        from_memory.entries.len(),
+        20,
+        "the tail answered, not the storage"
+    );
+    assert_eq!(
+        from_memory.entries.last().map(|e| e.seq),
+        Some(count as u64)
+    );
+
+    // Changes pushed since extend the tail: the next page holds them all, as plain.
+    push(&s, (count..count + 40).map(|i| change(i, 50, 20)).collect());
+    let (blocks, plain) = both(&s, count as u64 - 3, None);
+    assert_eq!(blocks, plain);
+    assert_eq!(
+        page_with(&s, &storage, &cache, count as u64 - 3)
+            .entries
+            .len(),
+        43
+    );
+}
+
+#[test]
+fn an_erasure_by_another_process_is_never_served_from_the_tail() {
+    let s = scratch();
+    let changes: Vec<ChangeBlob> = (0..40).map(|i| change(i, 64, 10)).collect();
+    let victim = changes[35].doc_id.clone();
+    let marker = changes[35].data.clone();
+    push(&s, changes);
+    // This cache stands for another server process: the erasure below does not reach
+    // it, only the generation it moves in the log.
+    let storage = crate::SqliteStorage::open(&s._dir.path().join("team.sqlite3")).expect("open");
+    let cache = super::BlockCache::default();
+    let before = page_with(&s, &storage, &cache, 30);
+    assert!(before.entries.iter().any(|e| e.doc_id == victim));
+    s.server
+        .erase(
+            &s.coordinator,
+            &EraseRequest {
+                api_version: API_VERSION,
+                doc_id: victim.clone(),
+                replacements: Vec::new(),
+            },
+        )
+        .expect("erase");
+    let after = page_with(&s, &storage, &cache, 30);
+    assert!(
+        after
+            .entries
+            .iter()
+            .all(|e| e.doc_id != victim || e.kind == filrouge_model::sync::ERASURE_KIND),
+        "an erased change was served from the tail"
+    );
+    assert!(!after.entries.iter().any(|e| contains(&e.data, &marker)));
+    let (blocks, plain) = both(&s, 30, None);
+    assert_eq!(blocks, plain);
+}
