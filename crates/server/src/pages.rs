@@ -29,6 +29,7 @@
 //! same PostgreSQL database. The process that erased also drops the team's blocks at
 //! once ([`BlockCache::forget_team`]).
 
+use std::cell::RefCell;
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -173,7 +174,12 @@ impl BlockCache {
             first_seq: changes.first().map_or(0, |c| c.seq),
             last_seq: changes.last().map_or(0, |c| c.seq),
             generation,
-            frame: compress(&entries, BLOCK_LEVEL)?,
+            // The buffer was sized for the entries; the cache counts the frame's bytes.
+            frame: {
+                let mut frame = compress(&entries, BLOCK_LEVEL)?;
+                frame.shrink_to_fit();
+                frame
+            },
         });
         let mut inner = self.lock();
         let stale = inner
@@ -437,8 +443,32 @@ impl Drop for HighLevelSlot {
     }
 }
 
+thread_local! {
+    /// Each thread's zstd context for blocks and the pieces of a page, kept between
+    /// pages: making one per call allocated and zeroed its tables every time (under `bench load`, more of the server's time
+    /// than compressing the small pieces of a page).
+    static COMPRESSOR: RefCell<Option<zstd::bulk::Compressor<'static>>> =
+        const { RefCell::new(None) };
+}
+
 fn compress(bytes: &[u8], level: i32) -> Result<Vec<u8>, ServerError> {
-    zstd::bulk::compress(bytes, level).map_err(|source| ServerError::Compression { source })
+    // A large page (a catch-up) gets a context of its own, so that no thread keeps
+    // tables sized for it.
+    if bytes.len() >= LARGE_PAGE_BYTES {
+        return zstd::bulk::compress(bytes, level)
+            .map_err(|source| ServerError::Compression { source });
+    }
+    COMPRESSOR
+        .with(|slot| {
+            let mut slot = slot.borrow_mut();
+            let compressor = match slot.as_mut() {
+                Some(compressor) => compressor,
+                None => slot.insert(zstd::bulk::Compressor::new(level)?),
+            };
+            compressor.set_compression_level(level)?;
+            compressor.compress(bytes)
+        })
+        .map_err(|source| ServerError::Compression { source })
 }
 
 /// Appends `content` as a zstd frame of one raw block (RFC 8878, §3.1.1): nine bytes of

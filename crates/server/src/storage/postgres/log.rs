@@ -46,7 +46,7 @@ pub(super) fn log_state(conn: &mut Conn, team_id: &str) -> Result<(u64, u64), Se
 /// both limits, which only grow along the log). A row without its blob says more
 /// follow. The blobs past the budget are never read: their TOAST pointers are not
 /// followed.
-const PAGE_SQL: &str = "WITH page AS (
+pub(super) const PAGE_SQL: &str = "WITH page AS (
         SELECT seq, hash, doc_id, kind, data,
                row_number() OVER w AS n, (sum(size) OVER w)::BIGINT AS bytes
           FROM (SELECT seq, hash, doc_id, kind, data, size FROM changes
