@@ -10,6 +10,8 @@
 //! block (preceded by the few bytes of its first entry's seq delta, which depends on the
 //! entry before it in the page) or the entries read for this page alone (the part of a
 //! block before the device's cursor or after the head, or what the byte budget cuts).
+//! The entries of the block the head is in, which every device of the team reads a
+//! moment apart, come from the team's tail that the process keeps (`pages_tail.rs`).
 //!
 //! Blocks compressed apart lose what one frame would share between them (a long
 //! catch-up takes markedly more bytes in blocks than in one frame: `filrouge bench sync`
@@ -204,9 +206,7 @@ impl BlockCache {
         }
         Ok(block)
     }
-}
 
-impl BlockCache {
     /// The changes after `after` (in a block not sealed under `head`) as
     /// [`Storage::changes_after`] would page them within `max_bytes` and `max_changes`,
     /// from the team's tail (see `pages_tail.rs`): the storage is asked only for what
@@ -445,8 +445,8 @@ impl Drop for HighLevelSlot {
 
 thread_local! {
     /// Each thread's zstd context for blocks and the pieces of a page, kept between
-    /// pages: making one per call allocated and zeroed its tables every time (under `bench load`, more of the server's time
-    /// than compressing the small pieces of a page).
+    /// pages: making one per call allocated and zeroed its tables every time (a
+    /// profile of `bench load` showed both).
     static COMPRESSOR: RefCell<Option<zstd::bulk::Compressor<'static>>> =
         const { RefCell::new(None) };
 }

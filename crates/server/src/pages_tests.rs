@@ -77,6 +77,20 @@ fn push(s: &Scratch, changes: Vec<ChangeBlob>) {
     }
 }
 
+/// Erases the record `doc_id` through the server, as a coordinator.
+fn erase(s: &Scratch, doc_id: &str) {
+    s.server
+        .erase(
+            &s.coordinator,
+            &EraseRequest {
+                api_version: API_VERSION,
+                doc_id: doc_id.to_owned(),
+                replacements: Vec::new(),
+            },
+        )
+        .expect("erase");
+}
+
 fn unzstd(bytes: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
     zstd::stream::read::Decoder::new(bytes)
@@ -133,6 +147,17 @@ fn a_page_from_blocks_is_the_plain_page() {
     assert!(walk(&s, Some(5_000)) > 10);
 }
 
+/// The phone's team log as `storage` reads it now.
+fn log_at(s: &Scratch, storage: &crate::SqliteStorage) -> super::LogAt {
+    let team = &s.phone.device.team_id;
+    let (head, generation) = storage.log_state(team).expect("log state");
+    super::LogAt {
+        head,
+        generation,
+        log_id: s.server.log_id(team).expect("log id"),
+    }
+}
+
 /// The two pages straight from the storage, with a count limit of `max_changes`.
 fn both_limited(
     s: &Scratch,
@@ -143,12 +168,7 @@ fn both_limited(
 ) -> (Vec<u8>, Vec<u8>) {
     let storage = crate::SqliteStorage::open(&s._dir.path().join("team.sqlite3")).expect("open");
     let team = &s.phone.device.team_id;
-    let (head, generation) = storage.log_state(team).expect("log state");
-    let log = super::LogAt {
-        head,
-        generation,
-        log_id: s.server.log_id(team).expect("log id"),
-    };
+    let log = log_at(s, &storage);
     let log_id = log.log_id.clone();
     let blocks =
         super::page(&storage, cache, team, log, after, max_bytes, max_changes).expect("page");
@@ -268,16 +288,7 @@ fn an_erased_record_is_not_served_from_a_cached_block() {
     let before = both(&s, 0, None).0;
     assert!(contains(&before, &marker), "the record is there before");
 
-    s.server
-        .erase(
-            &s.coordinator,
-            &EraseRequest {
-                api_version: API_VERSION,
-                doc_id: victim.clone(),
-                replacements: Vec::new(),
-            },
-        )
-        .expect("erase");
+    erase(&s, &victim);
     let (blocks, plain) = both(&s, 0, None);
     assert_eq!(blocks, plain);
     assert!(!contains(&blocks, &marker), "an erased change was served");
@@ -322,10 +333,7 @@ proptest! {
         // Cache what is sealed so far, so the erasures must drop blocks.
         walk(&s, None);
         for doc in &erased {
-            let doc_id = change(*doc, 0, 30).doc_id;
-            s.server
-                .erase(&s.coordinator, &EraseRequest { api_version: API_VERSION, doc_id, replacements: Vec::new() })
-                .expect("erase");
+            erase(&s, &change(*doc, 0, 30).doc_id);
         }
         push(&s, rest.iter().filter(|c| {
             !erased.iter().any(|d| change(*d, 0, 30).doc_id == c.doc_id)
@@ -347,12 +355,7 @@ fn page_with(
     after: u64,
 ) -> wire::PullPage {
     let team = &s.phone.device.team_id;
-    let (head, generation) = storage.log_state(team).expect("log state");
-    let log = super::LogAt {
-        head,
-        generation,
-        log_id: s.server.log_id(team).expect("log id"),
-    };
+    let log = log_at(s, storage);
     let bytes = super::page(storage, cache, team, log, after, u64::MAX, 10_000).expect("page");
     wire::decode_pull(&unzstd(&bytes)).expect("page")
 }
@@ -432,16 +435,7 @@ fn an_erasure_by_another_process_is_never_served_from_the_tail() {
     let cache = super::BlockCache::default();
     let before = page_with(&s, &storage, &cache, 30);
     assert!(before.entries.iter().any(|e| e.doc_id == victim));
-    s.server
-        .erase(
-            &s.coordinator,
-            &EraseRequest {
-                api_version: API_VERSION,
-                doc_id: victim.clone(),
-                replacements: Vec::new(),
-            },
-        )
-        .expect("erase");
+    erase(&s, &victim);
     let after = page_with(&s, &storage, &cache, 30);
     assert!(
         after
