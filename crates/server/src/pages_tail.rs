@@ -6,7 +6,7 @@
 //! the same changes a moment later: without this cache each read is a statement and the
 //! same blobs copied out of the database once per device (on PostgreSQL, a round trip and
 //! the blobs over the socket each time). Here a page's read of that block goes through
-//! [`Tails::after`]: the team's tail holds the block's changes up to a sequence number
+//! `BlockCache::tail_after`: the team's tail holds the block's changes up to a sequence number
 //! it knows complete; a read asks the storage only for what lies past it, once, and
 //! answers from memory with the same paging rule ([`PageFill`]) as
 //! [`Storage::changes_after`].
@@ -20,6 +20,7 @@
 //! was read under, and a page that read an older generation than the tail's reads the
 //! storage itself.
 
+use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -79,29 +80,24 @@ pub(super) fn plan(
             .cloned()
             .collect()
     };
-    match tails.get(team_id) {
-        Some(tail) if tail.generation == generation && tail.block == block => {
-            if tail.through >= head {
-                Plan::Held(after_cursor(tail))
-            } else {
-                Plan::Read {
-                    from: tail.through,
-                    held: after_cursor(tail),
-                }
-            }
-        }
-        Some(tail)
-            if tail.generation > generation
-                || (tail.generation == generation && tail.block > block) =>
-        {
-            Plan::Behind
-        }
-        // None yet, or one of an older block or generation: read the block from its
-        // start, so the tail serves every cursor in it.
-        _ => Plan::Read {
-            from: block * BLOCK_SEQS,
-            held: Vec::new(),
+    // A tail of an older generation, or of an earlier block, is replaced by a read of
+    // the block from its start, so that it serves every cursor in it; a newer one means
+    // this page read an older state of the log.
+    let from_start = || Plan::Read {
+        from: block * BLOCK_SEQS,
+        held: Vec::new(),
+    };
+    let Some(tail) = tails.get(team_id) else {
+        return from_start();
+    };
+    match (tail.generation, tail.block).cmp(&(generation, block)) {
+        Ordering::Equal if tail.through >= head => Plan::Held(after_cursor(tail)),
+        Ordering::Equal => Plan::Read {
+            from: tail.through,
+            held: after_cursor(tail),
         },
+        Ordering::Less => from_start(),
+        Ordering::Greater => Plan::Behind,
     }
 }
 
@@ -152,38 +148,26 @@ pub(super) fn keep(tails: &mut Tails, team_id: &str, kept: &Kept, read: &[Arc<Pu
         from,
         through,
     } = *kept;
-    let start = block * BLOCK_SEQS;
+    let fresh = || Tail {
+        generation,
+        block,
+        through,
+        changes: read.to_vec(),
+    };
+    let from_start = from == block * BLOCK_SEQS;
     match tails.get_mut(team_id) {
-        Some(tail)
-            if tail.generation == generation && tail.block == block && tail.through == from =>
-        {
-            tail.changes.extend(read.iter().cloned());
-            tail.through = through;
+        Some(tail) => match (tail.generation, tail.block).cmp(&(generation, block)) {
+            Ordering::Equal if tail.through == from => {
+                tail.changes.extend(read.iter().cloned());
+                tail.through = through;
+            }
+            Ordering::Less if from_start => *tail = fresh(),
+            _ => {}
+        },
+        None if from_start => {
+            tails.insert(team_id.to_owned(), fresh());
         }
-        Some(tail)
-            if from == start
-                && (tail.generation < generation
-                    || (tail.generation == generation && tail.block < block)) =>
-        {
-            *tail = Tail {
-                generation,
-                block,
-                through,
-                changes: read.to_vec(),
-            };
-        }
-        None if from == start => {
-            tails.insert(
-                team_id.to_owned(),
-                Tail {
-                    generation,
-                    block,
-                    through,
-                    changes: read.to_vec(),
-                },
-            );
-        }
-        _ => {}
+        None => {}
     }
 }
 
