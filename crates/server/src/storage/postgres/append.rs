@@ -407,6 +407,21 @@ impl Rows<'_> {
     }
 }
 
+/// Which of a group's records are erased (`false`, team, record) and which of its
+/// hashes the logs hold (`true`, team, hash). Each element is looked up by key on its
+/// own (a lateral subquery with a limit is never turned into a join), so the plan
+/// PostgreSQL keeps for it never reads the log whole, whatever the sizes it was made
+/// with (`tests_plans.rs`).
+pub(super) const CHECK_SQL: &str = "SELECT false, u.t, u.d
+       FROM UNNEST($1::TEXT[], $2::TEXT[]) AS u(t, d)
+       CROSS JOIN LATERAL (SELECT FROM erasures e
+                            WHERE e.team_id = u.t AND e.doc_id = u.d LIMIT 1) AS found
+     UNION ALL
+     SELECT true, u.t, u.h
+       FROM UNNEST($3::TEXT[], $4::TEXT[]) AS u(t, h)
+       CROSS JOIN LATERAL (SELECT FROM changes c
+                            WHERE c.team_id = u.t AND c.hash = u.h LIMIT 1) AS found";
+
 /// The statements of an append, prepared once per connection.
 struct Statements {
     lock: Statement,
@@ -424,15 +439,7 @@ impl Statements {
                 "SELECT id, next_seq, key_epoch FROM teams WHERE id = ANY($1)
                   ORDER BY id FOR NO KEY UPDATE",
             )?,
-            check: conn.prepared(
-                "SELECT false, e.team_id, e.doc_id
-                   FROM UNNEST($1::TEXT[], $2::TEXT[]) AS u(t, d)
-                   JOIN erasures e ON e.team_id = u.t AND e.doc_id = u.d
-                 UNION ALL
-                 SELECT true, c.team_id, c.hash
-                   FROM UNNEST($3::TEXT[], $4::TEXT[]) AS u(t, h)
-                   JOIN changes c ON c.team_id = u.t AND c.hash = u.h",
-            )?,
+            check: conn.prepared(CHECK_SQL)?,
             insert: conn.prepared(
                 "INSERT INTO changes
                      (team_id, seq, hash, doc_id, kind, device_id, size, data, received_at)

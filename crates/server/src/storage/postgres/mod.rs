@@ -143,10 +143,10 @@ impl PostgresStorage {
                 });
             }
         }
-        let mut writer = open(&config, Plans::Custom)?;
+        let mut writer = open(&config)?;
         schema::migrate(&mut writer)?;
         let readers = (0..READERS)
-            .map(|_| open(&config, Plans::Kept).map(Mutex::new))
+            .map(|_| open(&config).map(Mutex::new))
             .collect::<Result<Vec<_>, _>>()?;
         Ok(PostgresStorage {
             config,
@@ -159,7 +159,7 @@ impl PostgresStorage {
     /// The writer connection, made again if the database closed it.
     fn writer(&self) -> Result<MutexGuard<'_, Conn>, ServerError> {
         let guard = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
-        self.live(guard, Plans::Custom)
+        self.live(guard)
     }
 
     /// A reader connection: a free one, else the first.
@@ -174,7 +174,7 @@ impl PostgresStorage {
                     .map(|r| r.lock().unwrap_or_else(PoisonError::into_inner))
             });
         match guard {
-            Some(guard) => self.live(guard, Plans::Kept),
+            Some(guard) => self.live(guard),
             None => self.writer(),
         }
     }
@@ -184,40 +184,25 @@ impl PostgresStorage {
     fn live<'a>(
         &self,
         mut guard: MutexGuard<'a, Conn>,
-        plans: Plans,
     ) -> Result<MutexGuard<'a, Conn>, ServerError> {
         if guard.is_closed() {
-            *guard = open(&self.config, plans)?;
+            *guard = open(&self.config)?;
         }
         Ok(guard)
     }
 }
 
-/// How a connection's prepared statements are planned.
-#[derive(Debug, Clone, Copy)]
-enum Plans {
-    /// Planned at each run with its values: the writer's statements join the arrays of
-    /// a group (its pages' hashes and records) with the log, and a plan made without
-    /// them can take the whole log for the other side (tried: `bench load` fell from
-    /// 8,600 changes/s to 5,500, p99 from 300 ms to 1 s).
-    Custom,
-    /// PostgreSQL's default (`auto`): after a few runs it keeps a generic plan when
-    /// planning for each run's values finds nothing cheaper. The readers' statements
-    /// look a row up by its key, or read the log after a cursor, whose generic plan
-    /// reads it in order by its primary key and stops at the count (`tests_plans.rs`).
-    /// Planning them at every run cost the database as much time as running them.
-    Kept,
-}
-
-fn open(config: &Config, plans: Plans) -> Result<Conn, ServerError> {
+/// A connection whose prepared statements PostgreSQL may run on a generic plan, made
+/// once without the values of their parameters (`plan_cache_mode = auto`, set in case
+/// the cluster's configuration differs): planning each run for its values cost the
+/// database as much time as running the statements. Every statement is written so that
+/// its generic plan is sound whatever the values and the tables' sizes: a row by its
+/// key, the log read in order after a cursor up to a count, and a group's arrays of
+/// hashes and records looked up one by one by key (`tests_plans.rs`).
+fn open(config: &Config) -> Result<Conn, ServerError> {
     let mut client = config.connect(NoTls).during("connect to the database")?;
-    // Set either way, in case the cluster's configuration differs from the default.
-    let mode = match plans {
-        Plans::Custom => "SET plan_cache_mode = force_custom_plan",
-        Plans::Kept => "SET plan_cache_mode = auto",
-    };
     client
-        .batch_execute(mode)
+        .batch_execute("SET plan_cache_mode = auto")
         .during("set the plan cache mode")?;
     Ok(Conn::new(client))
 }
