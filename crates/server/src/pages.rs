@@ -9,9 +9,10 @@
 //! (RFC 8878, §3.1): the page's head, then for each stretch of the log either a cached
 //! block (preceded by the few bytes of its first entry's seq delta, which depends on the
 //! entry before it in the page) or the entries read for this page alone (the part of a
-//! block before the device's cursor or after the head, or what the byte budget cuts).
-//! The entries of the block the head is in, which every device of the team reads a
-//! moment apart, come from the team's tail that the process keeps (`pages_tail.rs`).
+//! block before the device's cursor or after the head). The entries of the block the
+//! head is in, which every device of the team reads a moment apart, come from the
+//! team's tail that the process keeps (`pages_tail.rs`); the first entries of a cached
+//! block that the byte budget cuts, from the block's own frame (`pages_block.rs`).
 //!
 //! Blocks compressed apart lose what one frame would share between them (a long
 //! catch-up takes markedly more bytes in blocks than in one frame: `filrouge bench sync`
@@ -42,8 +43,12 @@ use filrouge_model::wire::{self, PageHeader};
 use crate::error::ServerError;
 use crate::storage::{ChangePage, Storage};
 
+#[path = "pages_block.rs"]
+mod block;
 #[path = "pages_tail.rs"]
 mod tail;
+
+use block::Block;
 
 /// Sequence numbers per block: about 60 KB of typical records, big enough to compress
 /// well on its own, small enough that the pieces of a page made for it alone (before a
@@ -59,21 +64,6 @@ const PIECE_LEVEL: i32 = 3;
 /// Compressed bytes the cache keeps, all teams together (about 1.5 million typical
 /// changes); past it the oldest blocks are dropped.
 const CACHE_BYTES: usize = 128 * 1024 * 1024;
-
-/// One sealed block of a team's log, compressed.
-#[derive(Debug)]
-struct Block {
-    /// Entries (0 if every change in it was erased).
-    count: usize,
-    /// Blob bytes of its entries, as the page budget counts them.
-    data_bytes: u64,
-    first_seq: u64,
-    last_seq: u64,
-    /// The log's erasure generation when it was read ([`Storage::generation`]).
-    generation: u64,
-    /// A zstd frame of its entries, without the first entry's seq delta.
-    frame: Vec<u8>,
-}
 
 /// Compressed sealed blocks of every team's log, shared by all pulls.
 #[derive(Debug, Default)]
@@ -111,7 +101,7 @@ impl BlockCache {
             .collect();
         for key in gone {
             if let Some(block) = inner.blocks.remove(&key) {
-                inner.bytes -= block.frame.len();
+                inner.bytes -= block.cached_bytes();
             }
         }
         inner.order.retain(|(team, _)| team != team_id);
@@ -163,26 +153,7 @@ impl BlockCache {
         let read = storage.changes_after(team_id, start, u64::MAX, BLOCK_SEQS as usize)?;
         let end = start + BLOCK_SEQS;
         let changes: Vec<&PulledChange> = read.changes.iter().filter(|c| c.seq <= end).collect();
-        let mut entries = Vec::new();
-        for (i, change) in changes.iter().enumerate() {
-            if i > 0 {
-                wire::put_seq_delta(&mut entries, changes[i - 1].seq, change.seq);
-            }
-            wire::put_entry_body(&mut entries, change);
-        }
-        let block = Arc::new(Block {
-            count: changes.len(),
-            data_bytes: changes.iter().map(|c| c.blob.data.len() as u64).sum(),
-            first_seq: changes.first().map_or(0, |c| c.seq),
-            last_seq: changes.last().map_or(0, |c| c.seq),
-            generation,
-            // The buffer was sized for the entries; the cache counts the frame's bytes.
-            frame: {
-                let mut frame = compress(&entries, BLOCK_LEVEL)?;
-                frame.shrink_to_fit();
-                frame
-            },
-        });
+        let block = Arc::new(Block::build(&changes, generation)?);
         let mut inner = self.lock();
         let stale = inner
             .blocks
@@ -190,17 +161,17 @@ impl BlockCache {
             .map(|cached| cached.generation < generation);
         if stale != Some(false) {
             if let Some(old) = inner.blocks.insert(key.clone(), Arc::clone(&block)) {
-                inner.bytes -= old.frame.len();
+                inner.bytes -= old.cached_bytes();
                 inner.order.retain(|k| k != &key);
             }
-            inner.bytes += block.frame.len();
+            inner.bytes += block.cached_bytes();
             inner.order.push_back(key);
             while inner.bytes > CACHE_BYTES {
                 let Some(old) = inner.order.pop_front() else {
                     break;
                 };
                 if let Some(gone) = inner.blocks.remove(&old) {
-                    inner.bytes -= gone.frame.len();
+                    inner.bytes -= gone.cached_bytes();
                 }
             }
         }
@@ -314,7 +285,24 @@ pub fn page(
                 bytes += block.data_bytes;
                 continue;
             }
-            // The budget ends inside this block: its first entries go one by one.
+            // The budget ends inside this block: its first entries, from its frame.
+            if let Some(prefix) = block.prefix(previous, count, bytes, max_bytes, max_changes)? {
+                if prefix.count > 0 {
+                    pieces.push(Piece::Fresh(prefix.entries));
+                    previous = prefix.last_seq;
+                    count += prefix.count;
+                    bytes += prefix.data_bytes;
+                }
+                if prefix.budget_cut {
+                    break true;
+                }
+                if count < max_changes {
+                    // Its lone first entry, over the budget, was the whole block.
+                    at = end;
+                }
+                // Otherwise the count ran out; the loop's top says if more waits.
+                continue;
+            }
         }
         let wanted = usize::try_from(end - at)
             .unwrap_or(usize::MAX)

@@ -360,6 +360,64 @@ fn page_with(
     wire::decode_pull(&unzstd(&bytes)).expect("page")
 }
 
+/// A copy of the scratch log without its change `seq` (in a directory kept alive with
+/// it): a page read from it that holds `seq` came from memory.
+fn copy_without(s: &Scratch, seq: u64) -> (tempfile::TempDir, crate::SqliteStorage) {
+    let copy = tempfile::tempdir().expect("dir");
+    let path = copy.path().join("copy.sqlite3");
+    let conn = rusqlite::Connection::open(s._dir.path().join("team.sqlite3")).expect("open");
+    conn.execute("VACUUM INTO ?1", [path.to_str().expect("utf-8 path")])
+        .expect("copy");
+    drop(conn);
+    let conn = rusqlite::Connection::open(&path).expect("open copy");
+    conn.execute("DELETE FROM changes WHERE seq = ?1", [seq as i64])
+        .expect("delete");
+    drop(conn);
+    let storage = crate::SqliteStorage::open(&path).expect("open copy");
+    (copy, storage)
+}
+
+#[test]
+fn a_budget_ending_inside_a_cached_block_takes_its_first_entries_from_it() {
+    let s = scratch();
+    let count = 2 * BLOCK_SEQS as usize + 10;
+    push(&s, (0..count).map(|i| change(i, 50, 20)).collect());
+    let storage = crate::SqliteStorage::open(&s._dir.path().join("team.sqlite3")).expect("open");
+    let cache = super::BlockCache::default();
+    // Caches both sealed blocks.
+    assert_eq!(page_with(&s, &storage, &cache, 0).entries.len(), count);
+
+    let lost = BLOCK_SEQS + 40;
+    let (_copy, other) = copy_without(&s, lost);
+    let team = &s.phone.device.team_id;
+    // 100 entries of 50 bytes: the budget ends inside the second block.
+    let bytes = super::page(
+        &other,
+        &cache,
+        team,
+        log_at(&s, &storage),
+        BLOCK_SEQS,
+        100 * 50,
+        10_000,
+    )
+    .expect("page");
+    let page = wire::decode_pull(&unzstd(&bytes)).expect("page");
+    let seqs: Vec<u64> = page.entries.iter().map(|e| e.seq).collect();
+    let expected: Vec<u64> = (BLOCK_SEQS + 1..=BLOCK_SEQS + 100).collect();
+    assert_eq!(seqs, expected, "the block answered, not the storage");
+    assert!(page.more);
+    assert_eq!(page.cursor, BLOCK_SEQS + 100);
+    // And the page is the storage's own, byte for byte, at every budget around it.
+    for budget in [1, 49, 50, 51, 4_999, 5_000, 5_001, 12_000] {
+        let (blocks, plain) = both_limited(&s, &cache, BLOCK_SEQS, budget, 10_000);
+        assert_eq!(blocks, plain, "budget {budget}");
+    }
+    for max_changes in [1, 7, 100] {
+        let (blocks, plain) = both_limited(&s, &cache, BLOCK_SEQS, 100 * 50, max_changes);
+        assert_eq!(blocks, plain, "{max_changes} changes at most");
+    }
+}
+
 #[test]
 fn the_changes_past_the_last_block_are_read_once_then_served_from_memory() {
     let s = scratch();
@@ -370,19 +428,9 @@ fn the_changes_past_the_last_block_are_read_once_then_served_from_memory() {
     let first = page_with(&s, &storage, &cache, count as u64 - 5);
     assert_eq!(first.entries.len(), 5);
 
-    // A second storage on the same file whose log lost the last change: a page that
-    // asked the storage for the tail again would miss it.
-    let copy = tempfile::tempdir().expect("dir");
-    let path = copy.path().join("copy.sqlite3");
-    let conn = rusqlite::Connection::open(s._dir.path().join("team.sqlite3")).expect("open");
-    conn.execute("VACUUM INTO ?1", [path.to_str().expect("utf-8 path")])
-        .expect("copy");
-    drop(conn);
-    let conn = rusqlite::Connection::open(&path).expect("open copy");
-    conn.execute("DELETE FROM changes WHERE seq = ?1", [count as i64])
-        .expect("delete");
-    drop(conn);
-    let other = crate::SqliteStorage::open(&path).expect("open copy");
+    // A copy of the log that lost the last change: a page that asked the storage for
+    // the tail again would miss it.
+    let (_copy, other) = copy_without(&s, count as u64);
     let team = &s.phone.device.team_id;
     let log = super::LogAt {
         head: count as u64,

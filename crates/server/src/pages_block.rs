@@ -1,0 +1,170 @@
+//! One sealed block of a team's log as the cache keeps it: its entries compressed in one
+//! zstd frame, and where each entry ends, so that a page whose byte budget ends inside
+//! the block takes the block's first entries from the frame instead of the storage.
+//!
+//! A device far behind the head gets pages cut by the byte budget, and the cut falls
+//! inside some block almost every time. Those first entries used to be read from the
+//! storage for each such page: under `bench load` with one team, that was about one
+//! statement per pull on PostgreSQL, the blobs of up to a block copied out of the
+//! database each time. Here [`Block::prefix`] decompresses the frame (with the thread's
+//! context) and cuts it after the last entry the page admits, with the page's rule
+//! (the page's first entry always, then while the budget and the count allow), so the
+//! page is the same as from the storage.
+
+use std::cell::RefCell;
+
+use filrouge_model::sync::PulledChange;
+use filrouge_model::wire;
+
+use super::{BLOCK_LEVEL, compress};
+use crate::error::ServerError;
+
+/// One sealed block of a team's log, compressed.
+#[derive(Debug)]
+pub(super) struct Block {
+    /// Entries (0 if every change in it was erased).
+    pub(super) count: usize,
+    /// Blob bytes of its entries, as the page budget counts them.
+    pub(super) data_bytes: u64,
+    pub(super) first_seq: u64,
+    pub(super) last_seq: u64,
+    /// The log's erasure generation when it was read (`Storage::generation`).
+    pub(super) generation: u64,
+    /// A zstd frame of its entries, without the first entry's seq delta.
+    pub(super) frame: Vec<u8>,
+    /// Per entry, in order: where it ends in the decompressed frame, its blob's bytes
+    /// and its seq. Empty if the entries do not fit these numbers (never, with the
+    /// API's body limit): pages then read a cut block from the storage.
+    marks: Vec<Mark>,
+}
+
+/// Where an entry of a block ends, what it weighs, and its seq, in 12 bytes (a block
+/// keeps 256 of them beside a frame of some 20 KB).
+#[derive(Debug, Clone, Copy)]
+struct Mark {
+    end: u32,
+    size: u32,
+    /// The seq, from the block's first entry's.
+    after_first: u8,
+}
+
+/// The first entries of a block that a page admits.
+pub(super) struct Prefix {
+    /// The entries, uncompressed, the first with its seq delta from the page's entry
+    /// before it.
+    pub(super) entries: Vec<u8>,
+    pub(super) count: usize,
+    pub(super) data_bytes: u64,
+    pub(super) last_seq: u64,
+    /// The byte budget stopped it: the page ends here with more to come.
+    pub(super) budget_cut: bool,
+}
+
+thread_local! {
+    /// Each thread's zstd decompression context, kept between pages.
+    static DECOMPRESSOR: RefCell<Option<zstd::bulk::Decompressor<'static>>> =
+        const { RefCell::new(None) };
+}
+
+impl Block {
+    /// The block of `changes` (its entries, in order, at most [`BLOCK_SEQS`](super::BLOCK_SEQS)) as read
+    /// under `generation`.
+    pub(super) fn build(changes: &[&PulledChange], generation: u64) -> Result<Block, ServerError> {
+        let first_seq = changes.first().map_or(0, |c| c.seq);
+        let mut entries = Vec::new();
+        let mut marks = Vec::with_capacity(changes.len());
+        for (i, change) in changes.iter().enumerate() {
+            if i > 0 {
+                wire::put_seq_delta(&mut entries, changes[i - 1].seq, change.seq);
+            }
+            wire::put_entry_body(&mut entries, change);
+            let mark = (
+                u32::try_from(entries.len()),
+                u32::try_from(change.blob.data.len()),
+                u8::try_from(change.seq.wrapping_sub(first_seq)),
+            );
+            if let (Ok(end), Ok(size), Ok(after_first)) = mark {
+                marks.push(Mark {
+                    end,
+                    size,
+                    after_first,
+                });
+            }
+        }
+        if marks.len() != changes.len() {
+            marks = Vec::new();
+        }
+        // The buffer was sized for the entries; the cache counts the frame's bytes.
+        let mut frame = compress(&entries, BLOCK_LEVEL)?;
+        frame.shrink_to_fit();
+        Ok(Block {
+            count: changes.len(),
+            data_bytes: changes.iter().map(|c| c.blob.data.len() as u64).sum(),
+            first_seq,
+            last_seq: changes.last().map_or(0, |c| c.seq),
+            generation,
+            frame,
+            marks,
+        })
+    }
+
+    /// The bytes the cache counts for this block.
+    pub(super) fn cached_bytes(&self) -> usize {
+        self.frame.len() + self.marks.len() * std::mem::size_of::<Mark>()
+    }
+
+    /// The block's first entries that a page holding `count` entries and `bytes` blob
+    /// bytes so far, its last entry at `previous`, admits within `max_bytes` and
+    /// `max_changes`: its first entry always, then while both allow. `None` when the
+    /// block has no marks (the storage is read instead).
+    pub(super) fn prefix(
+        &self,
+        previous: u64,
+        count: usize,
+        bytes: u64,
+        max_bytes: u64,
+        max_changes: usize,
+    ) -> Result<Option<Prefix>, ServerError> {
+        let Some(last_mark) = self.marks.last() else {
+            return Ok(None);
+        };
+        let (mut taken, mut taken_bytes, mut budget_cut) = (0usize, 0u64, false);
+        for mark in &self.marks {
+            if count + taken >= max_changes {
+                break;
+            }
+            let size = u64::from(mark.size);
+            if count + taken > 0 && (bytes + taken_bytes).saturating_add(size) > max_bytes {
+                budget_cut = true;
+                break;
+            }
+            taken += 1;
+            taken_bytes += size;
+        }
+        let mut entries = Vec::new();
+        let mut last_seq = previous;
+        if let Some(mark) = taken.checked_sub(1).and_then(|i| self.marks.get(i)) {
+            let raw = DECOMPRESSOR
+                .with(|slot| {
+                    let mut slot = slot.borrow_mut();
+                    let decompressor = match slot.as_mut() {
+                        Some(decompressor) => decompressor,
+                        None => slot.insert(zstd::bulk::Decompressor::new()?),
+                    };
+                    decompressor.decompress(&self.frame, last_mark.end as usize)
+                })
+                .map_err(|source| ServerError::Compression { source })?;
+            let end = (mark.end as usize).min(raw.len());
+            wire::put_seq_delta(&mut entries, previous, self.first_seq);
+            entries.extend_from_slice(&raw[..end]);
+            last_seq = self.first_seq + u64::from(mark.after_first);
+        }
+        Ok(Some(Prefix {
+            entries,
+            count: taken,
+            data_bytes: taken_bytes,
+            last_seq,
+            budget_cut,
+        }))
+    }
+}
