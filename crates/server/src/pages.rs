@@ -8,11 +8,11 @@
 //! covers it. A page is a run of zstd frames, which a zstd reader takes as one stream
 //! (RFC 8878, §3.1): the page's head, then for each stretch of the log either a cached
 //! block (preceded by the few bytes of its first entry's seq delta, which depends on the
-//! entry before it in the page) or the entries read for this page alone (the part of a
-//! block before the device's cursor or after the head). The entries of the block the
-//! head is in, which every device of the team reads a moment apart, come from the
-//! team's tail that the process keeps (`pages_tail.rs`); the first entries of a cached
-//! block that the byte budget cuts, from the block's own frame (`pages_block.rs`).
+//! entry before it in the page) or a stretch compressed for this page alone: the part
+//! of a sealed block after the device's cursor or before the byte budget's cut, taken
+//! from the block's own frame (`pages_block.rs`), and the entries of the block the head
+//! is in, which every device of the team reads a moment apart, from the team's tail
+//! that the process keeps (`pages_tail.rs`).
 //!
 //! Blocks compressed apart lose what one frame would share between them (a long
 //! catch-up takes markedly more bytes in blocks than in one frame: `filrouge bench sync`
@@ -267,15 +267,16 @@ pub fn page(
             break !next.changes.is_empty();
         }
         let end = (at / BLOCK_SEQS + 1) * BLOCK_SEQS;
-        if at % BLOCK_SEQS == 0 && end <= head {
+        if end <= head {
             let block = cache.block(storage, team_id, at / BLOCK_SEQS, generation)?;
-            let fits = bytes.saturating_add(block.data_bytes) <= max_bytes
-                && count + block.count <= max_changes;
-            if block.count == 0 {
+            let whole = at % BLOCK_SEQS == 0;
+            if whole && block.count == 0 {
                 at = end;
                 continue;
             }
-            if fits {
+            let fits = bytes.saturating_add(block.data_bytes) <= max_bytes
+                && count + block.count <= max_changes;
+            if whole && fits {
                 pieces.push(Piece::Cached(
                     Arc::clone(&block),
                     block.first_seq.wrapping_sub(previous),
@@ -285,19 +286,26 @@ pub fn page(
                 bytes += block.data_bytes;
                 continue;
             }
-            // The budget ends inside this block: its first entries, from its frame.
-            if let Some(prefix) = block.prefix(previous, count, bytes, max_bytes, max_changes)? {
-                if prefix.count > 0 {
-                    pieces.push(Piece::Fresh(prefix.entries));
-                    previous = prefix.last_seq;
-                    count += prefix.count;
-                    bytes += prefix.data_bytes;
+            // The block past the device's cursor, or as far as the budget or the count
+            // admits: entries from its frame.
+            let limits = block::Limits {
+                count,
+                bytes,
+                max_bytes,
+                max_changes,
+            };
+            if let Some(part) = block.part(at, previous, limits)? {
+                if part.count > 0 {
+                    pieces.push(Piece::Fresh(part.entries));
+                    previous = part.last_seq;
+                    count += part.count;
+                    bytes += part.data_bytes;
                 }
-                if prefix.budget_cut {
+                if part.budget_cut {
                     break true;
                 }
                 if count < max_changes {
-                    // Its lone first entry, over the budget, was the whole block.
+                    // It took the rest of the block.
                     at = end;
                 }
                 // Otherwise the count ran out; the loop's top says if more waits.

@@ -1,15 +1,16 @@
 //! One sealed block of a team's log as the cache keeps it: its entries compressed in one
-//! zstd frame, and where each entry ends, so that a page whose byte budget ends inside
-//! the block takes the block's first entries from the frame instead of the storage.
+//! zstd frame, and where each entry ends, so that a page that takes only part of the
+//! block takes it from the frame instead of the storage.
 //!
-//! A device far behind the head gets pages cut by the byte budget, and the cut falls
-//! inside some block almost every time. Those first entries used to be read from the
-//! storage for each such page: under `bench load` with one team, that was about one
-//! statement per pull on PostgreSQL, the blobs of up to a block copied out of the
-//! database each time. Here [`Block::prefix`] decompresses the frame (with the thread's
-//! context) and cuts it after the last entry the page admits, with the page's rule
-//! (the page's first entry always, then while the budget and the count allow), so the
-//! page is the same as from the storage.
+//! A page takes part of a block when the device's cursor is inside it (at almost every
+//! pull: a cursor is wherever the last page ended) or when the byte budget ends inside
+//! it (at almost every page of a device far behind). Both parts used to be read from
+//! the storage for each page: under `bench load` with one team on PostgreSQL, the page
+//! statement was the database's largest cost, the blobs of up to a block copied out of
+//! it each time. Here [`Block::part`] decompresses the frame (with the thread's context)
+//! and cuts it after the cursor and after the last entry the page admits, with the
+//! page's rule (the page's first entry always, then while the budget and the count
+//! allow), so the page is the same as from the storage.
 
 use std::cell::RefCell;
 
@@ -48,8 +49,19 @@ struct Mark {
     after_first: u8,
 }
 
-/// The first entries of a block that a page admits.
-pub(super) struct Prefix {
+/// What a page holds so far, and its limits.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Limits {
+    /// Entries in the page so far.
+    pub(super) count: usize,
+    /// Their blob bytes.
+    pub(super) bytes: u64,
+    pub(super) max_bytes: u64,
+    pub(super) max_changes: usize,
+}
+
+/// The entries of a block that a page takes.
+pub(super) struct Part {
     /// The entries, uncompressed, the first with its seq delta from the page's entry
     /// before it.
     pub(super) entries: Vec<u8>,
@@ -113,23 +125,28 @@ impl Block {
         self.frame.len() + self.marks.len() * std::mem::size_of::<Mark>()
     }
 
-    /// The block's first entries that a page holding `count` entries and `bytes` blob
-    /// bytes so far, its last entry at `previous`, admits within `max_bytes` and
-    /// `max_changes`: its first entry always, then while both allow. `None` when the
-    /// block has no marks (the storage is read instead).
-    pub(super) fn prefix(
+    /// The block's entries after seq `after` that a page admits under `limits`, its
+    /// last entry at `previous`: its first entry always, then while the budget and the
+    /// count allow. `None` when the block has no marks (the storage is read instead).
+    pub(super) fn part(
         &self,
+        after: u64,
         previous: u64,
-        count: usize,
-        bytes: u64,
-        max_bytes: u64,
-        max_changes: usize,
-    ) -> Result<Option<Prefix>, ServerError> {
+        limits: Limits,
+    ) -> Result<Option<Part>, ServerError> {
         let Some(last_mark) = self.marks.last() else {
             return Ok(None);
         };
+        let Limits {
+            count,
+            bytes,
+            max_bytes,
+            max_changes,
+        } = limits;
+        let seq = |mark: &Mark| self.first_seq + u64::from(mark.after_first);
+        let first = self.marks.partition_point(|mark| seq(mark) <= after);
         let (mut taken, mut taken_bytes, mut budget_cut) = (0usize, 0u64, false);
-        for mark in &self.marks {
+        for mark in &self.marks[first..] {
             if count + taken >= max_changes {
                 break;
             }
@@ -143,7 +160,7 @@ impl Block {
         }
         let mut entries = Vec::new();
         let mut last_seq = previous;
-        if let Some(mark) = taken.checked_sub(1).and_then(|i| self.marks.get(i)) {
+        if taken > 0 {
             let raw = DECOMPRESSOR
                 .with(|slot| {
                     let mut slot = slot.borrow_mut();
@@ -154,12 +171,31 @@ impl Block {
                     decompressor.decompress(&self.frame, last_mark.end as usize)
                 })
                 .map_err(|source| ServerError::Compression { source })?;
-            let end = (mark.end as usize).min(raw.len());
-            wire::put_seq_delta(&mut entries, previous, self.first_seq);
-            entries.extend_from_slice(&raw[..end]);
-            last_seq = self.first_seq + u64::from(mark.after_first);
+            // The first entry's delta is from the page's entry before it: the one in
+            // the frame (from the block's entry before) is skipped.
+            let mut start = match first.checked_sub(1).and_then(|i| self.marks.get(i)) {
+                Some(before) => before.end as usize,
+                None => 0,
+            };
+            if first > 0 {
+                let Some((_, len)) = raw.get(start..).and_then(wire::read_uint) else {
+                    return Err(ServerError::Corrupt {
+                        what: "a cached block's entries",
+                    });
+                };
+                start += len;
+            }
+            let last = &self.marks[first + taken - 1];
+            let Some(bodies) = raw.get(start..last.end as usize) else {
+                return Err(ServerError::Corrupt {
+                    what: "a cached block's entries",
+                });
+            };
+            wire::put_seq_delta(&mut entries, previous, seq(&self.marks[first]));
+            entries.extend_from_slice(bodies);
+            last_seq = seq(last);
         }
-        Ok(Some(Prefix {
+        Ok(Some(Part {
             entries,
             count: taken,
             data_bytes: taken_bytes,

@@ -378,7 +378,7 @@ fn copy_without(s: &Scratch, seq: u64) -> (tempfile::TempDir, crate::SqliteStora
 }
 
 #[test]
-fn a_budget_ending_inside_a_cached_block_takes_its_first_entries_from_it() {
+fn a_cached_block_cut_by_the_cursor_or_the_budget_is_read_from_its_frame() {
     let s = scratch();
     let count = 2 * BLOCK_SEQS as usize + 10;
     push(&s, (0..count).map(|i| change(i, 50, 20)).collect());
@@ -407,14 +407,29 @@ fn a_budget_ending_inside_a_cached_block_takes_its_first_entries_from_it() {
     assert_eq!(seqs, expected, "the block answered, not the storage");
     assert!(page.more);
     assert_eq!(page.cursor, BLOCK_SEQS + 100);
-    // And the page is the storage's own, byte for byte, at every budget around it.
-    for budget in [1, 49, 50, 51, 4_999, 5_000, 5_001, 12_000] {
-        let (blocks, plain) = both_limited(&s, &cache, BLOCK_SEQS, budget, 10_000);
-        assert_eq!(blocks, plain, "budget {budget}");
-    }
-    for max_changes in [1, 7, 100] {
-        let (blocks, plain) = both_limited(&s, &cache, BLOCK_SEQS, 100 * 50, max_changes);
-        assert_eq!(blocks, plain, "{max_changes} changes at most");
+    // A cursor inside the block: the rest of it comes from the frame too.
+    let rest = page_with(&s, &other, &cache, BLOCK_SEQS + 20);
+    assert_eq!(rest.entries.len(), count - BLOCK_SEQS as usize - 20);
+    assert!(rest.entries.iter().any(|e| e.seq == lost));
+    // And the page is the storage's own, byte for byte, at every cursor, budget and
+    // count around the cuts.
+    for after in [
+        BLOCK_SEQS - 1,
+        BLOCK_SEQS,
+        BLOCK_SEQS + 20,
+        2 * BLOCK_SEQS - 1,
+    ] {
+        for budget in [1, 49, 50, 51, 4_999, 5_000, 5_001, 12_000] {
+            let (blocks, plain) = both_limited(&s, &cache, after, budget, 10_000);
+            assert_eq!(blocks, plain, "after {after}, budget {budget}");
+        }
+        for max_changes in [1, 7, 100] {
+            let (blocks, plain) = both_limited(&s, &cache, after, 100 * 50, max_changes);
+            assert_eq!(
+                blocks, plain,
+                "after {after}, {max_changes} changes at most"
+            );
+        }
     }
 }
 

@@ -9,8 +9,9 @@
 //! fails alone, before any statement of its own); one statement says which of the
 //! pages' records are erased and which of their hashes the logs hold; the numbers are
 //! given here, in the pages' order; then one statement inserts every row from arrays
-//! (`UNNEST`), one the records the sealed batches hold, one moves the counters, and
-//! the commit.
+//! (`UNNEST`) and the records the sealed batches hold and moves the counters (a
+//! statement of data-modifying `WITH` parts: one round trip, not three, while the teams
+//! are locked), and the commit.
 //!
 //! A database error in that transaction rolls it back whole. The group is then stored
 //! again page by page, each in its own savepoint, so that a page the database refuses
@@ -99,8 +100,7 @@ fn commit_together(
         next.insert(team.to_owned(), after);
         outcomes.push(Ok(outcome));
     }
-    rows.store(&mut tx, statements)?;
-    locked.advance(&mut tx, statements, &next)?;
+    rows.store(&mut tx, statements, &locked.moved(&next))?;
     tx.commit().during("commit append")?;
     Ok(outcomes)
 }
@@ -143,7 +143,7 @@ fn commit_apart(
                 let held = held.entry(team.to_owned()).or_default();
                 let mut rows = Rows::default();
                 let planned = plan_page(job, page_docs, is_erased, held, seq, &mut rows);
-                rows.store(&mut page, statements)?;
+                rows.store(&mut page, statements, &Moved::default())?;
                 page.commit().during("end a page")?;
                 Ok(planned)
             });
@@ -152,7 +152,7 @@ fn commit_apart(
             outcome
         }));
     }
-    if let Err(e) = locked.advance(&mut tx, statements, &next) {
+    if let Err(e) = Rows::default().store(&mut tx, statements, &locked.moved(&next)) {
         return all_fail(&e);
     }
     match tx.commit().during("commit append") {
@@ -210,24 +210,22 @@ impl Locked {
         }
     }
 
-    /// Writes back the counters that moved.
-    fn advance(
-        &self,
-        tx: &mut Transaction<'_>,
-        statements: &Statements,
-        next: &HashMap<String, i64>,
-    ) -> Result<(), ServerError> {
-        let (teams, seqs): (Vec<&str>, Vec<i64>) = next
+    /// The counters that moved, to write back.
+    fn moved<'a>(&self, next: &'a HashMap<String, i64>) -> Moved<'a> {
+        let (teams, seqs) = next
             .iter()
             .filter(|(team, seq)| self.next.get(*team) != Some(seq))
             .map(|(team, seq)| (team.as_str(), *seq))
             .unzip();
-        if !teams.is_empty() {
-            tx.execute(&statements.advance, &[&teams, &seqs])
-                .during("move the logs' counters")?;
-        }
-        Ok(())
+        Moved { teams, seqs }
     }
+}
+
+/// Teams whose next sequence number moved, and where to.
+#[derive(Default)]
+struct Moved<'a> {
+    teams: Vec<&'a str>,
+    seqs: Vec<i64>,
 }
 
 /// The records a page names: each change's own, and those its sealed batches hold.
@@ -378,31 +376,37 @@ struct Rows<'a> {
 }
 
 impl Rows<'_> {
-    fn store(&self, tx: &mut Transaction<'_>, statements: &Statements) -> Result<(), ServerError> {
-        if !self.seqs.is_empty() {
-            tx.execute(
-                &statements.insert,
-                &[
-                    &self.teams,
-                    &self.seqs,
-                    &self.hashes,
-                    &self.docs,
-                    &self.kinds,
-                    &self.devices,
-                    &self.sizes,
-                    &self.data,
-                    &self.received,
-                ],
-            )
-            .during("append changes")?;
+    /// Inserts the rows and the batches' records, and moves the counters, in one
+    /// statement: each is a round trip made while the teams' rows are locked.
+    fn store(
+        &self,
+        tx: &mut Transaction<'_>,
+        statements: &Statements,
+        moved: &Moved<'_>,
+    ) -> Result<(), ServerError> {
+        if self.seqs.is_empty() && moved.teams.is_empty() {
+            return Ok(());
         }
-        if !self.batch_docs.is_empty() {
-            tx.execute(
-                &statements.batch_docs,
-                &[&self.batch_teams, &self.batch_docs, &self.batch_seqs],
-            )
-            .during("note a batch's records")?;
-        }
+        tx.execute(
+            &statements.write,
+            &[
+                &self.teams,
+                &self.seqs,
+                &self.hashes,
+                &self.docs,
+                &self.kinds,
+                &self.devices,
+                &self.sizes,
+                &self.data,
+                &self.received,
+                &self.batch_teams,
+                &self.batch_docs,
+                &self.batch_seqs,
+                &moved.teams,
+                &moved.seqs,
+            ],
+        )
+        .during("append changes")?;
         Ok(())
     }
 }
@@ -426,9 +430,7 @@ pub(super) const CHECK_SQL: &str = "SELECT false, u.t, u.d
 struct Statements {
     lock: Statement,
     check: Statement,
-    insert: Statement,
-    batch_docs: Statement,
-    advance: Statement,
+    write: Statement,
 }
 
 impl Statements {
@@ -440,23 +442,28 @@ impl Statements {
                   ORDER BY id FOR NO KEY UPDATE",
             )?,
             check: conn.prepared(CHECK_SQL)?,
-            insert: conn.prepared(
-                "INSERT INTO changes
-                     (team_id, seq, hash, doc_id, kind, device_id, size, data, received_at)
-                 SELECT t, s, h, d, k, v, z, b, r
-                   FROM UNNEST($1::TEXT[], $2::BIGINT[], $3::TEXT[], $4::TEXT[], $5::TEXT[],
-                               $6::TEXT[], $7::BIGINT[], $8::BYTEA[], $9::BIGINT[])
-                        AS u(t, s, h, d, k, v, z, b, r)",
-            )?,
-            batch_docs: conn.prepared(
-                "INSERT INTO batch_docs (team_id, doc_id, seq)
-                 SELECT t, d, s FROM UNNEST($1::TEXT[], $2::TEXT[], $3::BIGINT[]) AS u(t, d, s)
-                 ON CONFLICT DO NOTHING",
-            )?,
-            advance: conn.prepared(
-                "UPDATE teams SET next_seq = u.s
-                   FROM UNNEST($1::TEXT[], $2::BIGINT[]) AS u(t, s)
-                  WHERE teams.id = u.t",
+            // Every part runs, whichever the main query reads; an empty array is a
+            // part that writes nothing.
+            write: conn.prepared(
+                "WITH stored AS (
+                     INSERT INTO changes
+                         (team_id, seq, hash, doc_id, kind, device_id, size, data, received_at)
+                     SELECT t, s, h, d, k, v, z, b, r
+                       FROM UNNEST($1::TEXT[], $2::BIGINT[], $3::TEXT[], $4::TEXT[],
+                                   $5::TEXT[], $6::TEXT[], $7::BIGINT[], $8::BYTEA[],
+                                   $9::BIGINT[])
+                            AS u(t, s, h, d, k, v, z, b, r)
+                 ), noted AS (
+                     INSERT INTO batch_docs (team_id, doc_id, seq)
+                     SELECT t, d, s
+                       FROM UNNEST($10::TEXT[], $11::TEXT[], $12::BIGINT[]) AS u(t, d, s)
+                     ON CONFLICT DO NOTHING
+                 ), moved AS (
+                     UPDATE teams SET next_seq = u.s
+                       FROM UNNEST($13::TEXT[], $14::BIGINT[]) AS u(t, s)
+                      WHERE teams.id = u.t
+                 )
+                 SELECT",
             )?,
         })
     }
