@@ -79,8 +79,8 @@ thread_local! {
 }
 
 impl Block {
-    /// The block of `changes` (its entries, in order, at most [`BLOCK_SEQS`](super::BLOCK_SEQS)) as read
-    /// under `generation`.
+    /// The block of `changes` (its entries, in order, at most
+    /// [`BLOCK_SEQS`](super::BLOCK_SEQS)) as read under `generation`.
     pub(super) fn build(changes: &[&PulledChange], generation: u64) -> Result<Block, ServerError> {
         let first_seq = changes.first().map_or(0, |c| c.seq);
         let mut entries = Vec::new();
