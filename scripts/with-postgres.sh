@@ -29,8 +29,28 @@ trap stop EXIT
 # fsync off for tests: the cluster is thrown away. A benchmark compares PostgreSQL with
 # SQLite's synchronous=FULL, so it runs with FILROUGE_PG_FSYNC=on.
 fsync=${FILROUGE_PG_FSYNC:-off}
+# FILROUGE_PG_STATS=1: the statements' calls, planning and execution times
+# (pg_stat_statements) on stderr after the command, the costliest first: how the
+# foreign keys' triggers and the pages read again were found under `bench load`.
+stats=()
+if [ -n "${FILROUGE_PG_STATS:-}" ]; then
+  stats=(-c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track_planning=on)
+fi
 "${as[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -s \
-  -o "-k $dir -c listen_addresses='' -c fsync=$fsync -c max_connections=300" start \
+  -o "-k $dir -c listen_addresses='' -c fsync=$fsync -c max_connections=300 ${stats[*]}" start \
   || { cat "$dir/server.log" >&2; exit 1; }
 export FILROUGE_TEST_POSTGRES="host=$dir user=$user dbname=postgres"
-"$@"
+if [ ${#stats[@]} -eq 0 ]; then
+  "$@"
+  exit
+fi
+status=0
+"$@" || status=$?
+"$bin/psql" "$FILROUGE_TEST_POSTGRES" -X -q \
+  -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" \
+  -c "SELECT calls, plans, round(total_plan_time::numeric) AS plan_ms,
+             round(total_exec_time::numeric) AS exec_ms,
+             left(regexp_replace(query, '\s+', ' ', 'g'), 100) AS statement
+        FROM pg_stat_statements ORDER BY total_plan_time + total_exec_time DESC LIMIT 12" >&2 \
+  || true
+exit $status
