@@ -173,24 +173,21 @@ impl Block {
                 .map_err(|source| ServerError::Compression { source })?;
             // The first entry's delta is from the page's entry before it: the one in
             // the frame (from the block's entry before) is skipped.
-            let mut start = match first.checked_sub(1).and_then(|i| self.marks.get(i)) {
-                Some(before) => before.end as usize,
+            let corrupt = || ServerError::Corrupt {
+                what: "a cached block's entries",
+            };
+            let start = match first.checked_sub(1).map(|i| self.marks[i].end as usize) {
                 None => 0,
+                Some(delta) => {
+                    let (_, len) = raw
+                        .get(delta..)
+                        .and_then(wire::read_uint)
+                        .ok_or_else(corrupt)?;
+                    delta + len
+                }
             };
-            if first > 0 {
-                let Some((_, len)) = raw.get(start..).and_then(wire::read_uint) else {
-                    return Err(ServerError::Corrupt {
-                        what: "a cached block's entries",
-                    });
-                };
-                start += len;
-            }
             let last = &self.marks[first + taken - 1];
-            let Some(bodies) = raw.get(start..last.end as usize) else {
-                return Err(ServerError::Corrupt {
-                    what: "a cached block's entries",
-                });
-            };
+            let bodies = raw.get(start..last.end as usize).ok_or_else(corrupt)?;
             wire::put_seq_delta(&mut entries, previous, seq(&self.marks[first]));
             entries.extend_from_slice(bodies);
             last_seq = seq(last);

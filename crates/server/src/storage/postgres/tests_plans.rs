@@ -6,19 +6,19 @@
 //! append's check must look each hash and record up by key, whatever the tables' sizes
 //! when the plan was made.
 
-use filrouge_model::sync::ChangeBlob;
-
 use super::PostgresStorage;
 use super::append::CHECK_SQL;
 use super::log::PAGE_SQL;
 use super::testing::TestDatabase;
 use crate::error::ServerError;
+use crate::storage::Storage as _;
 use crate::storage::suite::{change, team_and_device};
-use crate::storage::{HeldBatchesRule, Storage as _};
 
 /// The generic plan of `sql` (its parameters' types spelled out) run with `args`, one
-/// line per node.
-fn generic_plan(conn: &mut postgres::Client, sql: &str, args: &str) -> Vec<String> {
+/// line per node, on a connection of its own (the storage's keep their settings and
+/// prepared statements).
+fn generic_plan(url: &str, sql: &str, args: &str) -> Vec<String> {
+    let mut conn = postgres::Client::connect(url, postgres::NoTls).expect("connect");
     conn.batch_execute("SET plan_cache_mode = force_generic_plan")
         .expect("generic plans");
     conn.batch_execute(&format!("PREPARE planned AS {sql}"))
@@ -48,15 +48,14 @@ fn the_generic_plan_of_a_page_reads_the_log_in_order_and_stops_at_the_count()
             storage.append_changes(team, device, &changes, 1_000)?;
         }
     }
-    let mut conn = storage.reader()?;
-    conn.batch_execute("ANALYZE").expect("analyze");
+    storage.reader()?.batch_execute("ANALYZE").expect("analyze");
     // The parameters' types, which the driver's prepare infers, spelled out for SQL.
     let sql = PAGE_SQL
         .replace("$1", "$1::text")
         .replace("$2", "$2::bigint")
         .replace("$3", "$3::bigint");
     let team = &teams[0].0;
-    let plan = generic_plan(&mut conn, &sql, &format!("'{team}', 0, 501, 500, 1000000"));
+    let plan = generic_plan(&db.url, &sql, &format!("'{team}', 0, 501, 500, 1000000"));
     let at = |needle: &str| plan.iter().position(|line| line.contains(needle));
     let (Some(limit), Some(scan)) = (at("Limit"), at("Index Scan using changes_pkey on changes"))
     else {
@@ -92,10 +91,8 @@ fn the_generic_plan_of_an_append_check_looks_each_hash_and_record_up_by_key()
     let storage = PostgresStorage::connect(&db.url)?;
     let (team, device) = team_and_device(&storage)?;
     let args = format!("'{{{team}}}', '{{doc-1}}', '{{{team},{team}}}', '{{a,b}}'");
-    // A connection of its own for each plan: its prepared statement is its alone.
     let check = |when: &str| {
-        let mut conn = postgres::Client::connect(&db.url, postgres::NoTls).expect("connect");
-        let plan = generic_plan(&mut conn, CHECK_SQL, &args);
+        let plan = generic_plan(&db.url, CHECK_SQL, &args);
         let text = plan.join("\n");
         for (table, index) in [
             ("changes", "changes_team_id_hash_key"),
@@ -124,15 +121,11 @@ fn the_generic_plan_of_an_append_check_looks_each_hash_and_record_up_by_key()
     // were never analysed, and kept while the log grows.
     check("nearly empty");
     for page in 0..40 {
-        let changes: Vec<ChangeBlob> = (0..100)
-            .map(|i| ChangeBlob {
-                doc_id: format!("record-{page}-{}", i % 10),
-                ..change(&format!("{page}-{i}"), 200)
-            })
+        let changes: Vec<_> = (0..100)
+            .map(|i| change(&format!("{page}-{i}"), 200))
             .collect();
         storage.append_changes(&team, &device, &changes, 1_000)?;
     }
-    storage.erase_document(&team, "record-0-0", &device, 2_000, HeldBatchesRule::Drop)?;
     // Thousands of erasures (a table of one page is rightly read whole), written
     // directly: only their number matters to the plan.
     storage
