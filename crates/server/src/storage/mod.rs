@@ -22,6 +22,7 @@ use crate::error::ServerError;
 #[cfg(test)]
 mod fixtures;
 mod group;
+mod pool;
 pub mod postgres;
 mod sqlite;
 #[cfg(any(test, feature = "storage-suite"))]

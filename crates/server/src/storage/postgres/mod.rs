@@ -32,6 +32,7 @@ use super::{
     NewDevice, NewEnrolmentCode, RateAnswer, RateParams, Redemption, Storage, Team,
 };
 use crate::error::ServerError;
+use crate::storage::pool::{Lease, Pool};
 
 mod access;
 mod append;
@@ -109,7 +110,7 @@ pub struct PostgresStorage {
     /// Writes, and the reads a write transaction needs.
     writer: Mutex<Conn>,
     /// Reads that need no transaction with a write (pulls, token checks).
-    readers: Vec<Mutex<Conn>>,
+    readers: Pool<Conn>,
     /// Pushes waiting for the writer, committed together (see [`append`]).
     appends: crate::storage::group::AppendQueue,
 }
@@ -145,9 +146,11 @@ impl PostgresStorage {
         }
         let mut writer = open(&config)?;
         schema::migrate(&mut writer)?;
-        let readers = (0..READERS)
-            .map(|_| open(&config).map(Mutex::new))
-            .collect::<Result<Vec<_>, _>>()?;
+        let readers = Pool::new(
+            (0..READERS)
+                .map(|_| open(&config))
+                .collect::<Result<Vec<_>, _>>()?,
+        );
         Ok(PostgresStorage {
             config,
             writer: Mutex::new(writer),
@@ -162,24 +165,17 @@ impl PostgresStorage {
         self.live(guard)
     }
 
-    /// A reader connection: a free one, else the first.
-    fn reader(&self) -> Result<MutexGuard<'_, Conn>, ServerError> {
-        let guard = self
-            .readers
-            .iter()
-            .find_map(|r| r.try_lock().ok())
-            .or_else(|| {
-                self.readers
-                    .first()
-                    .map(|r| r.lock().unwrap_or_else(PoisonError::into_inner))
-            });
-        match guard {
-            Some(guard) => self.live(guard),
-            None => self.writer(),
+    /// A reader connection in its turn (see [`Pool`]), made again if the database
+    /// closed it.
+    fn reader(&self) -> Result<Lease<'_, Conn>, ServerError> {
+        let mut lease = self.readers.get()?;
+        if lease.is_closed() {
+            *lease = open(&self.config)?;
         }
+        Ok(lease)
     }
 
-    /// `guard`'s connection, replaced by a new one if it was closed (a database
+    /// The writer connection, replaced by a new one if it was closed (a database
     /// restart): a request after the restart works again without restarting the server.
     fn live<'a>(
         &self,

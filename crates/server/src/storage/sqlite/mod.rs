@@ -27,6 +27,7 @@ use super::{
     NewDevice, NewEnrolmentCode, PageFill, Redemption, Storage, Team,
 };
 use crate::error::ServerError;
+use crate::storage::pool::{Lease, Pool};
 mod access;
 mod append;
 mod backup;
@@ -54,11 +55,27 @@ pub struct SqliteStorage {
     conn: Mutex<Connection>,
     /// Connections for reads that need no transaction with a write (pulls, token
     /// checks); empty for an in-memory database, which has no second connection.
-    readers: Vec<Mutex<Connection>>,
+    readers: Pool<Connection>,
     /// Pushes waiting for the writer, committed together (see [`append`]).
     appends: crate::storage::group::AppendQueue,
     /// The WAL's checkpoints, off the writer (see [`checkpoint`]); none in memory.
     checkpointer: Option<checkpoint::Checkpointer>,
+}
+
+/// A connection to read with ([`SqliteStorage::reader`]).
+enum Reading<'a> {
+    Pooled(Lease<'a, Connection>),
+    Writer(MutexGuard<'a, Connection>),
+}
+
+impl std::ops::Deref for Reading<'_> {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        match self {
+            Reading::Pooled(lease) => lease,
+            Reading::Writer(guard) => guard,
+        }
+    }
 }
 
 impl std::fmt::Debug for SqliteStorage {
@@ -82,9 +99,11 @@ impl SqliteStorage {
         }
         let mut storage = SqliteStorage::setup(conn)?;
         if mode.eq_ignore_ascii_case("wal") {
-            for _ in 0..READERS {
-                storage.readers.push(Mutex::new(open_reader(path)?));
-            }
+            storage.readers = Pool::new(
+                (0..READERS)
+                    .map(|_| open_reader(path))
+                    .collect::<Result<_, _>>()?,
+            );
             storage
                 .conn()
                 .pragma_update(
@@ -117,23 +136,22 @@ impl SqliteStorage {
         migrate(&mut conn)?;
         Ok(SqliteStorage {
             conn: Mutex::new(conn),
-            readers: Vec::new(),
+            readers: Pool::new(Vec::new()),
             appends: crate::storage::group::AppendQueue::default(),
             checkpointer: None,
         })
     }
 
-    /// A connection to read with: a free reader, else the first reader, else (in
-    /// memory) the writer.
-    fn reader(&self) -> MutexGuard<'_, Connection> {
-        for reader in &self.readers {
-            if let Ok(guard) = reader.try_lock() {
-                return guard;
-            }
+    /// A connection to read with: a reader in its turn (see [`Pool`]), or, in memory,
+    /// the writer.
+    fn reader(&self) -> Reading<'_> {
+        if self.readers.is_empty() {
+            return Reading::Writer(self.conn());
         }
-        match self.readers.first() {
-            Some(reader) => reader.lock().unwrap_or_else(PoisonError::into_inner),
-            None => self.conn(),
+        match self.readers.get() {
+            Ok(lease) => Reading::Pooled(lease),
+            // Never with readers in the pool; the writer reads as well.
+            Err(_) => Reading::Writer(self.conn()),
         }
     }
 
