@@ -61,8 +61,10 @@ use schema::{Counter, DEVICE_COLUMNS, During, TEAM_COLUMNS, lock_team, read_devi
 /// connection settings), which `scripts/with-postgres.sh` sets.
 pub const CLUSTER_VAR: &str = "FILROUGE_TEST_POSTGRES";
 
-/// Reader connections beside the writer, per process.
-const READERS: usize = 3;
+/// Reader connections beside the writer, per process: one per turn of storage work
+/// (`http::STORAGE_WORK_AT_ONCE`), so that a request in its turn never waits for a
+/// connection too.
+const READERS: usize = 4;
 
 /// A connection and the statements of the hot paths prepared on it: parsed and planned
 /// once per connection, then only bound and run (a pull or a token check is then one
