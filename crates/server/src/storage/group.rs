@@ -163,9 +163,9 @@ impl Drop for Lead<'_> {
 #[cfg(test)]
 mod tests {
     use std::sync::atomic::{AtomicUsize, Ordering};
-    use std::time::{Duration, Instant};
 
     use super::*;
+    use crate::storage::wait_for;
 
     fn outcome(job: &Job) -> Result<AppendOutcome, ServerError> {
         Ok(AppendOutcome {
@@ -183,15 +183,6 @@ mod tests {
                 data: vec![1, 2, 3],
             })
             .collect()
-    }
-
-    /// Polls `done` until it holds or five seconds pass.
-    fn wait_for(what: &str, done: impl Fn() -> bool) {
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while !done() {
-            assert!(Instant::now() < deadline, "timed out waiting for {what}");
-            std::thread::yield_now();
-        }
     }
 
     #[test]

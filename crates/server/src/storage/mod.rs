@@ -604,6 +604,20 @@ pub trait Storage: Send + Sync {
     ) -> Result<ChangePage, ServerError>;
 }
 
+/// Polls `done` until it holds, failing the test after five seconds: for the tests of
+/// the group queue and the reader pool, which wait for a thread to queue.
+#[cfg(test)]
+pub(crate) fn wait_for(what: &str, done: impl Fn() -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while !done() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
+        std::thread::yield_now();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -144,18 +144,9 @@ impl<C> Drop for Lease<'_, C> {
 #[cfg(test)]
 mod tests {
     use std::sync::Arc;
-    use std::time::{Duration, Instant};
 
     use super::*;
-
-    /// Polls `done` until it holds or five seconds pass.
-    fn wait_for(what: &str, done: impl Fn() -> bool) {
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while !done() {
-            assert!(Instant::now() < deadline, "timed out waiting for {what}");
-            std::thread::yield_now();
-        }
-    }
+    use crate::storage::wait_for;
 
     #[test]
     fn a_waiting_request_gets_whichever_connection_comes_free() {
