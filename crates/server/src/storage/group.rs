@@ -247,8 +247,9 @@ mod tests {
                         queue.append(
                             ("team", "device", &changes(n), 0),
                             || Ok(writer.lock().expect("writer")),
-                            |commits, group| {
-                                **commits += 1;
+                            |committed, group| {
+                                // Pages committed, over every group.
+                                **committed += group.len();
                                 group.iter().map(|job| outcome(job)).collect()
                             },
                         )
@@ -261,7 +262,11 @@ mod tests {
                 .collect()
         });
         assert_eq!(stored, (1..=32).collect::<Vec<usize>>());
-        assert!(*writer.lock().expect("writer") <= 32);
+        assert_eq!(
+            *writer.lock().expect("writer"),
+            32,
+            "every page committed exactly once"
+        );
         assert_eq!(queue.waiting(), 0);
     }
 
