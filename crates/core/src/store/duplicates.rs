@@ -48,12 +48,14 @@ fn sketch_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(String, Sketch)> {
 }
 
 /// Rewrites a person's lookup keys where they changed (called with the person's
-/// projection; `contact` is what the consent lets the projection keep).
+/// projection; `contact` is what the consent lets the projection keep). `first`: the
+/// person had no row before this one, so it has no keys to read back.
 pub(crate) fn project_keys(
     tx: &Connection,
     id: &str,
     p: &PersonDraft,
     contact: Option<&Contact>,
+    first: bool,
 ) -> Result<(), CoreError> {
     let sketch = Sketch::new(SketchOf {
         pseudonym: &p.pseudonym,
@@ -63,7 +65,9 @@ pub(crate) fn project_keys(
         ..SketchOf::default()
     });
     let wanted: BTreeSet<String> = sketch.lookup_keys().into_iter().collect();
-    let have: BTreeSet<String> = {
+    let have: BTreeSet<String> = if first {
+        BTreeSet::new()
+    } else {
         let mut stmt = tx.prepare_cached("SELECT key FROM person_keys WHERE person_id = ?1")?;
         let rows = stmt.query_map([id], |r| r.get(0))?;
         rows.collect::<Result<_, _>>()?

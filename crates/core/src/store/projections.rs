@@ -300,6 +300,11 @@ fn personne(tx: &Connection, id: &str, p: &PersonDraft, meta: Meta) -> Result<bo
         contact.and_then(|c| c.handle.as_deref()),
         p.retention_hold.is_some(),
     ];
+    // A person with no row yet has no tags and no keys either (`unproject_person` drops
+    // all three): nothing to read back. In a rebuild this matters most, since the
+    // indexes that find a person's keys are dropped until the end, and reading them
+    // would scan the whole table once per person.
+    let first = existing.is_none();
     let (rowid, names_changed) = match existing {
         Some((rowid, pseudonym, last_name)) => {
             // A UUIDv7 id carries its creation time, which never changes: leaving
@@ -357,7 +362,9 @@ fn personne(tx: &Connection, id: &str, p: &PersonDraft, meta: Meta) -> Result<bo
         .map(|c| ("category", c.code()))
         .chain(p.freins.iter().map(|f| ("frein", f.code())))
         .collect();
-    let have: BTreeSet<(String, String)> = {
+    let have: BTreeSet<(String, String)> = if first {
+        BTreeSet::new()
+    } else {
         let mut stmt =
             tx.prepare_cached("SELECT vocab, code FROM person_tags WHERE person_id = ?1")?;
         let rows = stmt.query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
@@ -379,7 +386,7 @@ fn personne(tx: &Connection, id: &str, p: &PersonDraft, meta: Meta) -> Result<bo
             add_tag.execute(params![id, vocab, code])?;
         }
     }
-    crate::store::duplicates::project_keys(tx, id, p, contact)?;
+    crate::store::duplicates::project_keys(tx, id, p, contact, first)?;
     Ok(standing == Standing::Survivor)
 }
 
