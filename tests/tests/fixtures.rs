@@ -135,6 +135,11 @@ fn store_v22_still_opens_reads_and_edits() -> anyhow::Result<()> {
     check_persons(22)
 }
 
+#[test]
+fn store_v23_still_opens_reads_and_edits() -> anyhow::Result<()> {
+    check_persons(23)
+}
+
 /// Version 20 adds the access log: a store upgraded from 19 starts an empty chain,
 /// which the next action begins and verification accepts.
 #[test]

@@ -173,17 +173,25 @@ impl Store {
         };
         let ms: [&dyn ToSql; 2] = [&b.from, &b.to];
         let all: [&dyn ToSql; 4] = [&b.from, &b.to, &b.from_day, &b.to_day];
-        f.persons_met = one(&format!("SELECT COUNT(*) FROM ({MET})"), &ms)?;
         f.new_persons = one(&format!("SELECT COUNT(*) FROM ({NEW})"), &all)?;
-        (f.qpv, f.zrr, f.outre_mer) = self
+        // The persons met and their territories in one pass: joining the existing
+        // persons is what `MET`'s EXISTS does.
+        (f.persons_met, f.qpv, f.zrr, f.outre_mer) = self
             .conn
-            .prepare_cached(&format!(
-                "SELECT COALESCE(SUM(p.qpv), 0), COALESCE(SUM(p.zrr), 0),
+            .prepare_cached(
+                "SELECT COUNT(*), COALESCE(SUM(p.qpv), 0), COALESCE(SUM(p.zrr), 0),
                         COALESCE(SUM(p.outre_mer), 0)
-                   FROM ({MET}) m JOIN personnes p ON p.id = m.id"
-            ))?
+                   FROM (SELECT DISTINCT person_id FROM rencontre_persons
+                          WHERE occurred_at >= ?1 AND occurred_at < ?2) m
+                   JOIN personnes p ON p.id = m.person_id",
+            )?
             .query_row(ms, |r| {
-                Ok((count(r.get(0)?), count(r.get(1)?), count(r.get(2)?)))
+                Ok((
+                    count(r.get(0)?),
+                    count(r.get(1)?),
+                    count(r.get(2)?),
+                    count(r.get(3)?),
+                ))
             })?;
         f.reached = self.keyed(
             "SELECT e.stage, COUNT(DISTINCT e.person_id) FROM etapes e

@@ -560,6 +560,14 @@ const MIGRATIONS: &[&str] = &[
     CREATE TRIGGER team_access_no_update BEFORE UPDATE ON team_access
     BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END;
     "#,
+    // 23: the persons met in a period, read from the time index alone. Since 16 the
+    // table is keyed by (rencontre, recorded person), so the person shown was one more
+    // b-tree lookup per row of the period: a month's dashboard reads a few thousand.
+    // The same one index, one entry per row, so a save writes no more pages.
+    r#"
+    DROP INDEX rencontre_persons_by_time;
+    CREATE INDEX rencontre_persons_by_time ON rencontre_persons (occurred_at, person_id);
+    "#,
 ];
 
 /// The schema version this code writes.
