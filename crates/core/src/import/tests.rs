@@ -198,6 +198,7 @@ fn imported_persons_are_new_when_first_met_not_when_imported() {
         0,
         "the import is no first contact"
     );
+    assert_eq!(reperes(&s, month), 0, "nor in the funder's table");
     // Amine met this month: new now.
     let amine = s.search_persons("amine", 1).unwrap()[0].id.clone();
     s.create_rencontre(filrouge_model::RencontreDraft {
@@ -209,6 +210,18 @@ fn imported_persons_are_new_when_first_met_not_when_imported() {
     })
     .unwrap();
     assert_eq!(s.figures(month).unwrap().new_persons, 1);
+    assert_eq!(reperes(&s, month), 1);
+}
+
+/// The funder's "repérés" total for `period`, by the default definitions.
+fn reperes(s: &crate::Store, period: filrouge_model::dashboard::Period) -> u64 {
+    use filrouge_model::indicators::{Cell, DEFAULT_SET, IndicatorSet};
+    let set = IndicatorSet::parse(DEFAULT_SET).unwrap();
+    let table = s.funder_table(&set, period, false).unwrap();
+    match table.rows.iter().find(|r| r.id == "reperes").unwrap().total {
+        Cell::Count(n) => n,
+        Cell::Suppressed => panic!("not in the funder's mode"),
+    }
 }
 
 #[test]

@@ -64,7 +64,12 @@ impl Fixture {
         self.clock.0.store(ms, Ordering::SeqCst);
     }
 
-    fn person(&mut self, name: &str, created: &str, build: impl FnOnce(&mut PersonDraft)) {
+    pub(crate) fn person(
+        &mut self,
+        name: &str,
+        created: &str,
+        build: impl FnOnce(&mut PersonDraft),
+    ) {
         self.now(at(created, 9, 0));
         let mut p = PersonDraft::new(name);
         build(&mut p);

@@ -15,10 +15,10 @@ use filrouge_model::dashboard::{Period, PeriodKind};
 use filrouge_model::indicators::{
     Cell, DateRule, Event, FunderRow, FunderTable, Indicator, IndicatorSet, TerritoryFlag, band_of,
 };
-use filrouge_model::{AgeBand, PublicCategory};
+use filrouge_model::{AgeBand, Day, PublicCategory};
 use rusqlite::{ToSql, params_from_iter};
 
-use crate::store::dashboard::{MET, NEW};
+use crate::store::dashboard::MET;
 use crate::{CoreError, Store};
 
 /// What the populations are checked against, read once per person.
@@ -133,6 +133,8 @@ impl Store {
         let columns = columns(period);
         // Read once, when a population first needs them.
         let mut people: Option<HashMap<String, Attributes>> = None;
+        // Read once, when a "repérés" line first needs them.
+        let mut first_seen: Option<HashMap<String, i64>> = None;
         // Indicators often share an event ("repérés", then "dont QPV"…): its persons
         // are found once per column.
         let mut events: HashMap<(&Event, DateRule, usize), BTreeSet<String>> = HashMap::new();
@@ -147,10 +149,15 @@ impl Store {
                 let key = (&indicator.event, indicator.date_rule, i);
                 let mut ids = match events.get(&key) {
                     Some(ids) => ids.clone(),
-                    None => events
-                        .entry(key)
-                        .or_insert(self.event_persons(&indicator.event, indicator.date_rule, *p)?)
-                        .clone(),
+                    None => {
+                        let found = self.event_persons(
+                            &indicator.event,
+                            indicator.date_rule,
+                            *p,
+                            &mut first_seen,
+                        )?;
+                        events.entry(key).or_insert(found).clone()
+                    }
                 };
                 if !indicator.population.is_everyone() {
                     let people = match &mut people {
@@ -199,25 +206,25 @@ impl Store {
     }
 
     /// The existing persons to whom `event` happened in `period`, by `rule`.
+    /// `first_seen` keeps [`Store::first_seen`] once read, for the other columns.
     fn event_persons(
         &self,
         event: &Event,
         rule: DateRule,
         period: Period,
+        first_seen: &mut Option<HashMap<String, i64>>,
     ) -> Result<BTreeSet<String>, CoreError> {
         let (from, to) = period.bounds_ms();
         let (from_day, to_day) = (period.start.to_string(), period.end_excluded().to_string());
         let first = rule == DateRule::First;
         let (sql, values): (String, Vec<Box<dyn ToSql>>) = match event {
-            Event::Repere => (
-                NEW.to_owned(),
-                vec![
-                    Box::new(from),
-                    Box::new(to),
-                    Box::new(from_day),
-                    Box::new(to_day),
-                ],
-            ),
+            Event::Repere => {
+                let seen = match first_seen {
+                    Some(seen) => seen,
+                    None => first_seen.insert(self.first_seen()?),
+                };
+                return Ok(seen_in(seen, period));
+            }
             Event::Met if first => (
                 format!(
                     "SELECT m.id FROM ({MET}) m WHERE NOT EXISTS (SELECT 1 FROM rencontre_persons r
@@ -273,6 +280,50 @@ impl Store {
         (sql, values)
     }
 
+    /// When each existing person was first seen, in milliseconds: the earliest of their
+    /// record's creation (not for a person imported from a spreadsheet, met before the
+    /// import), their first rencontre and the day of their first étape. A person is
+    /// "repéré" in the period this falls in: the dashboard's `NEW` rule (a test holds
+    /// both to the same counts), read in three passes for every column at once instead
+    /// of one query per column, which cost most of a year's table.
+    fn first_seen(&self) -> Result<HashMap<String, i64>, CoreError> {
+        let mut seen = HashMap::new();
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, CASE WHEN id IN (SELECT record_id FROM imported) THEN NULL
+                             ELSE created_at END
+               FROM personnes",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let created: Option<i64> = r.get(1)?;
+            seen.insert(r.get::<_, String>(0)?, created.unwrap_or(i64::MAX));
+        }
+        let mut earlier = |sql: &str, at: fn(&rusqlite::Row) -> rusqlite::Result<Option<i64>>| {
+            let mut stmt = self.conn.prepare_cached(sql)?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                // Persons without a row (deleted, merged away) are none of the table's.
+                if let (Some(first), Some(at)) = (seen.get_mut(&r.get::<_, String>(0)?), at(r)?) {
+                    *first = (*first).min(at);
+                }
+            }
+            Ok::<_, CoreError>(())
+        };
+        earlier(
+            "SELECT person_id, min(occurred_at) FROM rencontre_persons GROUP BY person_id",
+            |r| r.get(1),
+        )?;
+        earlier(
+            "SELECT person_id, min(date) FROM etapes GROUP BY person_id",
+            |r| {
+                Ok(Day::parse(&r.get::<_, String>(1)?)
+                    .ok()
+                    .map(Day::to_epoch_ms))
+            },
+        )?;
+        Ok(seen)
+    }
+
     /// Every person's attributes the populations are checked against: two reads.
     fn attributes(&self) -> Result<HashMap<String, Attributes>, CoreError> {
         let mut people = HashMap::new();
@@ -313,6 +364,15 @@ impl Store {
         }
         Ok(people)
     }
+}
+
+/// The persons first seen in `period` (see [`Store::first_seen`]).
+fn seen_in(seen: &HashMap<String, i64>, period: Period) -> BTreeSet<String> {
+    let (from, to) = period.bounds_ms();
+    seen.iter()
+        .filter(|(_, at)| (from..to).contains(*at))
+        .map(|(id, _)| id.clone())
+        .collect()
 }
 
 /// Whether a person with `attributes` (`None`: no row) belongs to `indicator`'s

@@ -193,3 +193,44 @@ fn a_lone_hidden_cell_takes_another_with_it() {
     let hide = super::funder::suppressed(&[vec![20], vec![20], vec![0]], &set);
     assert_eq!(hide, [[false], [false], [false]]);
 }
+
+#[test]
+fn the_tables_reperes_are_the_dashboards_new_persons_in_every_period() {
+    // The table reads when each person was first seen in one pass for all its columns,
+    // the dashboard asks `NEW` for its one period: the same persons either way. Fanta,
+    // recorded on 1 December, had a stage change on 10 March: first seen in March.
+    let mut f = with_exits();
+    f.person("Fanta", "2026-12-01", |_| {});
+    let fanta = f.persons.last().unwrap().clone();
+    f.store
+        .record_stage(EtapeDraft {
+            person_id: fanta,
+            stage: Stage::Remobilisation,
+            date: day("2026-03-10"),
+            note: None,
+            exit: None,
+        })
+        .unwrap();
+    let year = Period::containing(PeriodKind::Year, day("2026-11-20"));
+    let mut periods = vec![year];
+    for kind in [PeriodKind::Quarter, PeriodKind::Month] {
+        let mut p = Period::containing(kind, year.start);
+        while p.start <= year.end {
+            periods.push(p);
+            p = p.next();
+        }
+    }
+    let mut seen = 0;
+    for period in periods {
+        let table = f.store.funder_table(&set(), period, false).unwrap();
+        let reperes = table.rows.iter().find(|r| r.id == "reperes").unwrap();
+        let new = f.store.figures(period).unwrap().new_persons;
+        assert_eq!(reperes.total, Cell::Count(new), "{period:?}");
+        seen += new;
+    }
+    assert_eq!(
+        seen,
+        6 * 3,
+        "each person once in the year, its quarter and its month"
+    );
+}
