@@ -36,8 +36,11 @@ stats=()
 if [ -n "${FILROUGE_PG_STATS:-}" ]; then
   stats=(-c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track_planning=on)
 fi
+# FILROUGE_PG_SETTINGS: more server settings, e.g. "-c shared_buffers=1GB" (README's
+# "Deploy a team server" says which a département's server wants).
+settings=${FILROUGE_PG_SETTINGS:-}
 "${as[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -s \
-  -o "-k $dir -c listen_addresses='' -c fsync=$fsync -c max_connections=300 ${stats[*]}" start \
+  -o "-k $dir -c listen_addresses='' -c fsync=$fsync -c max_connections=300 ${stats[*]} $settings" start \
   || { cat "$dir/server.log" >&2; exit 1; }
 export FILROUGE_TEST_POSTGRES="host=$dir user=$user dbname=postgres"
 if [ ${#stats[@]} -eq 0 ]; then
