@@ -127,6 +127,21 @@ pub(super) fn read(
 }
 
 /// Where a read of the storage stands, for [`keep`].
+/// What the team's tail holds of `block` under `generation`: its changes from the
+/// block's start, and the seq they are complete through. `None` if the tail is of
+/// another block or generation. When the log's head passes the block's end, the block
+/// is sealed and built from these (`BlockCache::block`), reading only the rest.
+pub(super) fn held(
+    tails: &Tails,
+    team_id: &str,
+    generation: u64,
+    block: u64,
+) -> Option<(Vec<Arc<PulledChange>>, u64)> {
+    let tail = tails.get(team_id)?;
+    ((tail.generation, tail.block) == (generation, block))
+        .then(|| (tail.changes.clone(), tail.through))
+}
+
 pub(super) struct Kept {
     /// The generation the page read before any row.
     pub generation: u64,

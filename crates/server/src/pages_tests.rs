@@ -511,3 +511,137 @@ fn an_erasure_by_another_process_is_never_served_from_the_tail() {
     let (blocks, plain) = both(&s, 30, None);
     assert_eq!(blocks, plain);
 }
+
+/// Polls `cache` until `n` pages wait for a block being built (a deadline, no sleep).
+fn until_waiting(cache: &super::BlockCache, n: usize) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while cache.lock().waiting < n {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no page waited for the block"
+        );
+        std::thread::yield_now();
+    }
+}
+
+#[test]
+fn a_page_waits_for_the_block_another_page_is_building_and_takes_it() {
+    let s = scratch();
+    let count = BLOCK_SEQS as usize + 10;
+    push(&s, (0..count).map(|i| change(i, 50, 20)).collect());
+    let storage = crate::SqliteStorage::open(&s._dir.path().join("team.sqlite3")).expect("open");
+    let team = s.phone.device.team_id.clone();
+    let generation = storage.log_state(&team).expect("state").1;
+    // A copy of the log without change 100: a block built from it lacks that change.
+    let (_copy, other) = copy_without(&s, 100);
+    let cache = super::BlockCache::default();
+    let key = (team.clone(), 0);
+
+    // Another page is building block 0 (from the whole log).
+    cache.lock().building.insert(key.clone());
+    let builder = super::Building {
+        cache: &cache,
+        key: &key,
+    };
+    std::thread::scope(|scope| {
+        let waiter = scope.spawn(|| cache.block(&other, &team, 0, generation));
+        until_waiting(&cache, 1);
+        let read = storage
+            .changes_after(&team, 0, u64::MAX, BLOCK_SEQS as usize)
+            .expect("read");
+        let changes: Vec<_> = read.changes.iter().collect();
+        let ours = std::sync::Arc::new(super::Block::build(&changes, generation).expect("block"));
+        cache.keep(key.clone(), &ours);
+        drop(builder);
+        let got = waiter.join().expect("waiter").expect("block");
+        assert!(
+            std::sync::Arc::ptr_eq(&got, &ours),
+            "the waiting page built the block again instead of taking the one built"
+        );
+        assert_eq!(got.count, BLOCK_SEQS as usize);
+    });
+}
+
+#[test]
+fn a_page_waiting_for_a_build_that_failed_builds_the_block_itself() {
+    let s = scratch();
+    let count = BLOCK_SEQS as usize + 10;
+    push(&s, (0..count).map(|i| change(i, 50, 20)).collect());
+    let storage = crate::SqliteStorage::open(&s._dir.path().join("team.sqlite3")).expect("open");
+    let team = s.phone.device.team_id.clone();
+    let generation = storage.log_state(&team).expect("state").1;
+    let cache = super::BlockCache::default();
+    let key = (team.clone(), 0);
+
+    cache.lock().building.insert(key.clone());
+    let builder = super::Building {
+        cache: &cache,
+        key: &key,
+    };
+    std::thread::scope(|scope| {
+        let waiters: Vec<_> = (0..2)
+            .map(|_| scope.spawn(|| cache.block(&storage, &team, 0, generation)))
+            .collect();
+        until_waiting(&cache, 2);
+        // The build fails: nothing is kept, the waiting pages are woken.
+        drop(builder);
+        let blocks: Vec<_> = waiters
+            .into_iter()
+            .map(|w| w.join().expect("waiter").expect("block"))
+            .collect();
+        assert!(blocks.iter().all(|b| b.count == BLOCK_SEQS as usize));
+        assert!(
+            std::sync::Arc::ptr_eq(&blocks[0], &blocks[1]),
+            "one of the two waiting pages built the block, the other took it"
+        );
+    });
+    assert!(cache.lock().building.is_empty());
+    assert_eq!(cache.lock().waiting, 0);
+}
+
+#[test]
+fn a_block_sealed_past_the_tail_is_built_from_it_and_the_rows_after() {
+    let s = scratch();
+    let first = BLOCK_SEQS as usize - 10;
+    push(&s, (0..first).map(|i| change(i, 50, 20)).collect());
+    let storage = crate::SqliteStorage::open(&s._dir.path().join("team.sqlite3")).expect("open");
+    let cache = super::BlockCache::default();
+    // A page near the head: the tail now holds the first block's changes so far.
+    assert_eq!(
+        page_with(&s, &storage, &cache, first as u64 - 5)
+            .entries
+            .len(),
+        5
+    );
+
+    // The head passes the block's end: the block is sealed at the next page.
+    let count = BLOCK_SEQS as usize + 20;
+    push(&s, (first..count).map(|i| change(i, 50, 20)).collect());
+    // A log that lost change 100 (held by the tail) and change 250 (past it).
+    let (_copy, other) = copy_without(&s, 100);
+    let conn = rusqlite::Connection::open(_copy.path().join("copy.sqlite3")).expect("copy");
+    conn.execute("DELETE FROM changes WHERE seq = 250", [])
+        .expect("delete");
+    drop(conn);
+    let near = page_with(&s, &other, &cache, first as u64 - 2);
+    assert_eq!(near.entries.first().map(|e| e.seq), Some(first as u64 - 1));
+    // The block came from the tail (change 100) and the storage past it (no change 250).
+    let whole = page_with(&s, &other, &cache, 0);
+    let seqs: Vec<u64> = whole.entries.iter().map(|e| e.seq).collect();
+    assert!(
+        seqs.contains(&100),
+        "the sealed block read again what the tail held"
+    );
+    assert!(!seqs.contains(&250), "the rows past the tail were not read");
+    // With the whole log, the page is the storage's own, byte for byte.
+    let s2 = scratch();
+    push(&s2, (0..first).map(|i| change(i, 50, 20)).collect());
+    let cache2 = super::BlockCache::default();
+    let storage2 = crate::SqliteStorage::open(&s2._dir.path().join("team.sqlite3")).expect("open");
+    page_with(&s2, &storage2, &cache2, first as u64 - 5);
+    push(&s2, (first..count).map(|i| change(i, 50, 20)).collect());
+    for after in [0, 3, first as u64 - 2, BLOCK_SEQS - 1, BLOCK_SEQS + 5] {
+        let (blocks, plain) = both_limited(&s2, &cache2, after, u64::MAX, 10_000);
+        assert_eq!(blocks, plain, "after {after}");
+    }
+}
