@@ -80,13 +80,9 @@ impl Store {
     pub fn rebuild_projections(&mut self) -> Result<RebuildReport, CoreError> {
         let (max_bytes, max_ops) = (self.options().max_doc_bytes, self.options().max_doc_ops);
         let now = self.env.clock.now_ms();
-        // A larger page cache for the rebuild only: every index takes inserts all over.
-        let cache: i64 = self.conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
-        self.conn.execute_batch("PRAGMA cache_size = -65536")?;
-        let result = self.rebuild_in_transaction(max_bytes, max_ops, now);
-        self.conn
-            .execute_batch(&format!("PRAGMA cache_size = {cache}"))?;
-        result
+        // Every index takes inserts all over: the store's page cache (up to 128 MiB, see
+        // `schema::open`) holds them, as the 64 MiB this used to set for itself did.
+        self.rebuild_in_transaction(max_bytes, max_ops, now)
     }
 
     /// Rebuilds the projections if an earlier version wrote them (see [`PROJECTIONS`]);
