@@ -126,7 +126,6 @@ pub(super) fn read(
     Ok((changes, through))
 }
 
-/// Where a read of the storage stands, for [`keep`].
 /// What the team's tail holds of `block` under `generation`: its changes from the
 /// block's start, and the seq they are complete through. `None` if the tail is of
 /// another block or generation. When the log's head passes the block's end, the block
@@ -142,6 +141,7 @@ pub(super) fn held(
         .then(|| (tail.changes.clone(), tail.through))
 }
 
+/// Where a read of the storage stands, for [`keep`].
 pub(super) struct Kept {
     /// The generation the page read before any row.
     pub generation: u64,

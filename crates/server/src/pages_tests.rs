@@ -524,25 +524,49 @@ fn until_waiting(cache: &super::BlockCache, n: usize) {
     }
 }
 
-#[test]
-fn a_page_waits_for_the_block_another_page_is_building_and_takes_it() {
+/// A log whose first block is sealed, its storage, team and generation.
+struct Sealed {
+    s: Scratch,
+    storage: crate::SqliteStorage,
+    team: String,
+    generation: u64,
+}
+
+fn sealed() -> Sealed {
     let s = scratch();
     let count = BLOCK_SEQS as usize + 10;
     push(&s, (0..count).map(|i| change(i, 50, 20)).collect());
     let storage = crate::SqliteStorage::open(&s._dir.path().join("team.sqlite3")).expect("open");
     let team = s.phone.device.team_id.clone();
     let generation = storage.log_state(&team).expect("state").1;
+    Sealed {
+        s,
+        storage,
+        team,
+        generation,
+    }
+}
+
+/// Marks block `key` as being built by another page, until the guard drops.
+fn building<'a>(cache: &'a super::BlockCache, key: &'a (String, u64)) -> super::Building<'a> {
+    cache.lock().building.insert(key.clone());
+    super::Building { cache, key }
+}
+
+#[test]
+fn a_page_waits_for_the_block_another_page_is_building_and_takes_it() {
+    let Sealed {
+        s,
+        storage,
+        team,
+        generation,
+    } = sealed();
     // A copy of the log without change 100: a block built from it lacks that change.
     let (_copy, other) = copy_without(&s, 100);
     let cache = super::BlockCache::default();
     let key = (team.clone(), 0);
-
     // Another page is building block 0 (from the whole log).
-    cache.lock().building.insert(key.clone());
-    let builder = super::Building {
-        cache: &cache,
-        key: &key,
-    };
+    let builder = building(&cache, &key);
     std::thread::scope(|scope| {
         let waiter = scope.spawn(|| cache.block(&other, &team, 0, generation));
         until_waiting(&cache, 1);
@@ -564,20 +588,16 @@ fn a_page_waits_for_the_block_another_page_is_building_and_takes_it() {
 
 #[test]
 fn a_page_waiting_for_a_build_that_failed_builds_the_block_itself() {
-    let s = scratch();
-    let count = BLOCK_SEQS as usize + 10;
-    push(&s, (0..count).map(|i| change(i, 50, 20)).collect());
-    let storage = crate::SqliteStorage::open(&s._dir.path().join("team.sqlite3")).expect("open");
-    let team = s.phone.device.team_id.clone();
-    let generation = storage.log_state(&team).expect("state").1;
+    // The scratch directory is kept to the end: the storage reads its file.
+    let Sealed {
+        s: _s,
+        storage,
+        team,
+        generation,
+    } = sealed();
     let cache = super::BlockCache::default();
     let key = (team.clone(), 0);
-
-    cache.lock().building.insert(key.clone());
-    let builder = super::Building {
-        cache: &cache,
-        key: &key,
-    };
+    let builder = building(&cache, &key);
     std::thread::scope(|scope| {
         let waiters: Vec<_> = (0..2)
             .map(|_| scope.spawn(|| cache.block(&storage, &team, 0, generation)))
