@@ -14,6 +14,10 @@
 //! is in, which every device of the team reads a moment apart, from the team's tail
 //! that the process keeps (`pages_tail.rs`). When the head passes a block's end, one
 //! page builds the block, mostly from that tail, while the others that need it wait.
+//! The two stretches compressed for a page, the rest of a block after its cursor and
+//! the tail, repeat from page to page (the cursors are a handful of heads, and the
+//! pages between two commits end at the same head): one taken whole is kept for the
+//! next pages that start where it does (`pages_shared.rs`).
 //!
 //! Blocks compressed apart lose what one frame would share between them (a long
 //! catch-up takes markedly more bytes in blocks than in one frame: `filrouge bench sync`
@@ -46,10 +50,13 @@ use crate::storage::{ChangePage, Storage};
 
 #[path = "pages_block.rs"]
 mod block;
+#[path = "pages_shared.rs"]
+mod shared;
 #[path = "pages_tail.rs"]
 mod tail;
 
 use block::Block;
+use shared::Stretch;
 
 /// Sequence numbers per block: about 60 KB of typical records, big enough to compress
 /// well on its own, small enough that the pieces of a page made for it alone (before a
@@ -90,6 +97,8 @@ struct Inner {
     building: HashSet<(String, u64)>,
     /// Pages waiting for a block another page is building.
     waiting: usize,
+    /// Stretches compressed for a page and kept for the next that take them whole.
+    stretches: shared::Stretches,
 }
 
 impl BlockCache {
@@ -115,6 +124,7 @@ impl BlockCache {
         inner.order.retain(|(team, _)| team != team_id);
         inner.heads.remove(team_id);
         inner.tails.remove(team_id);
+        inner.stretches.forget_team(team_id);
     }
 
     /// The highest head of the team's log known under `generation`: `head`, read by
@@ -232,6 +242,20 @@ impl BlockCache {
         }
     }
 
+    /// The team's kept stretch after seq `after`, read under `generation`
+    /// (`pages_shared.rs`).
+    fn stretch(&self, team_id: &str, generation: u64, after: u64) -> Option<Arc<Stretch>> {
+        self.lock().stretches.get(team_id, generation, after)
+    }
+
+    /// Keeps `stretch` as the team's stretch after seq `after` (unless a longer one or
+    /// one of a later generation is kept), and hands it back for the page.
+    fn keep_stretch(&self, team_id: &str, after: u64, stretch: Stretch) -> Arc<Stretch> {
+        let stretch = Arc::new(stretch);
+        self.lock().stretches.keep(team_id, after, &stretch);
+        stretch
+    }
+
     /// The changes after `after` (in a block not sealed under `head`) as
     /// [`Storage::changes_after`] would page them within `max_bytes` and `max_changes`,
     /// from the team's tail (see `pages_tail.rs`): the storage is asked only for what
@@ -291,6 +315,8 @@ enum Piece {
     Fresh(Vec<u8>),
     /// A cached block and its first entry's seq delta.
     Cached(Arc<Block>, u64),
+    /// A kept stretch and its first entry's seq delta.
+    Shared(Arc<Stretch>, u64),
 }
 
 /// What a page says of its log, read before any of the page's rows: the head and the
@@ -354,6 +380,38 @@ pub fn page(
                 bytes += block.data_bytes;
                 continue;
             }
+            // The rest of the block after the device's cursor, taken whole: kept for the
+            // pages whose cursor is the same.
+            if let Some(rest) = block.rest(at).filter(|_| !whole)
+                && shared::takes_whole(
+                    (count, bytes),
+                    (max_bytes, max_changes),
+                    (rest.count, rest.data_bytes),
+                )
+            {
+                let stretch = match cache.stretch(team_id, generation, at) {
+                    Some(kept) if kept.last_seq == rest.seqs.1 && kept.count == rest.count => kept,
+                    _ => {
+                        let bodies = block.rest_bodies(&rest)?;
+                        let made = Stretch::of(
+                            generation,
+                            rest.seqs,
+                            (rest.count, rest.data_bytes),
+                            &bodies,
+                        )?;
+                        cache.keep_stretch(team_id, at, made)
+                    }
+                };
+                take(
+                    &mut pieces,
+                    stretch,
+                    (&mut previous, &mut count, &mut bytes),
+                );
+                if count < max_changes {
+                    at = end;
+                }
+                continue;
+            }
             // The block past the device's cursor, or as far as the budget or the count
             // admits: entries from its frame.
             let limits = block::Limits {
@@ -380,6 +438,28 @@ pub fn page(
                 continue;
             }
         }
+        // The block the head is in, after the same cursor or block start as a page
+        // before, as far as that page's head or further.
+        if end > head
+            && let Some(stretch) = cache.stretch(team_id, generation, at)
+            && stretch.last_seq >= head
+            && stretch.last_seq < end
+            && shared::takes_whole(
+                (count, bytes),
+                (max_bytes, max_changes),
+                (stretch.count, stretch.data_bytes),
+            )
+        {
+            take(
+                &mut pieces,
+                stretch,
+                (&mut previous, &mut count, &mut bytes),
+            );
+            if count >= max_changes {
+                continue;
+            }
+            break false;
+        }
         let wanted = usize::try_from(end - at)
             .unwrap_or(usize::MAX)
             .min(max_changes - count);
@@ -390,12 +470,16 @@ pub fn page(
         } else {
             None
         };
-        let read = match from_tail {
+        let read = match &from_tail {
             Some(read) => read,
-            None => storage.changes_after(team_id, at, budget, wanted)?,
+            None => &storage.changes_after(team_id, at, budget, wanted)?,
         };
         let past_end = read.changes.iter().any(|c| c.seq > end);
+        let tail_read = from_tail.is_some();
+        let (previous_before, bytes_before) = (previous, bytes);
         let mut entries = Vec::new();
+        // Where the first entry's body starts, after its seq delta.
+        let mut bodies_at = 0;
         let mut taken = 0usize;
         // The read stopped before its count: the byte budget ran out.
         let mut budget_cut = read.more && read.changes.len() < wanted && !past_end;
@@ -408,13 +492,28 @@ pub fn page(
                 break;
             }
             wire::put_seq_delta(&mut entries, previous, change.seq);
+            if taken == 0 {
+                bodies_at = entries.len();
+            }
             wire::put_entry_body(&mut entries, change);
             previous = change.seq;
             count += 1;
             bytes += size;
             taken += 1;
         }
-        if !entries.is_empty() {
+        // The tail after this cursor or block start, whole: kept for the next pages.
+        let whole_tail = tail_read && !budget_cut && taken == read.changes.len() && previous < end;
+        if taken > 0 && whole_tail {
+            let seqs = (read.changes[0].seq, previous);
+            let made = Stretch::of(
+                generation,
+                seqs,
+                (taken, bytes - bytes_before),
+                &entries[bodies_at..],
+            )?;
+            let stretch = cache.keep_stretch(team_id, at, made);
+            pieces.push(Piece::Shared(stretch, seqs.0.wrapping_sub(previous_before)));
+        } else if !entries.is_empty() {
             pieces.push(Piece::Fresh(entries));
         }
         let through_end = past_end || taken as u64 == end - at;
@@ -451,15 +550,35 @@ pub fn page(
     for piece in pieces {
         match piece {
             Piece::Fresh(entries) => out.extend_from_slice(&compress(&entries, PIECE_LEVEL)?),
-            Piece::Cached(block, delta) => {
-                let mut bytes = Vec::with_capacity(10);
-                wire::put_seq_delta(&mut bytes, 0, delta);
-                raw_frame(&mut out, &bytes)?;
-                out.extend_from_slice(&block.frame);
-            }
+            Piece::Cached(block, delta) => delta_then(&mut out, delta, &block.frame)?,
+            Piece::Shared(stretch, delta) => delta_then(&mut out, delta, &stretch.frame)?,
         }
     }
     Ok(out)
+}
+
+/// Adds a kept stretch to the page's pieces, and its entries to the page's last seq,
+/// count and blob bytes.
+fn take(
+    pieces: &mut Vec<Piece>,
+    stretch: Arc<Stretch>,
+    (previous, count, bytes): (&mut u64, &mut usize, &mut u64),
+) {
+    let delta = stretch.first_seq.wrapping_sub(*previous);
+    *previous = stretch.last_seq;
+    *count += stretch.count;
+    *bytes += stretch.data_bytes;
+    pieces.push(Piece::Shared(stretch, delta));
+}
+
+/// Appends a first entry's seq `delta` as a raw frame, then `frame`, which holds the
+/// entries without that delta.
+fn delta_then(out: &mut Vec<u8>, delta: u64, frame: &[u8]) -> Result<(), ServerError> {
+    let mut bytes = Vec::with_capacity(10);
+    wire::put_seq_delta(&mut bytes, 0, delta);
+    raw_frame(out, &bytes)?;
+    out.extend_from_slice(frame);
+    Ok(())
 }
 
 /// A whole page compressed as one frame (a long catch-up), at a level by size and

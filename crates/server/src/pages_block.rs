@@ -13,6 +13,7 @@
 //! allow), so the page is the same as from the storage.
 
 use std::cell::RefCell;
+use std::ops::Range;
 
 use filrouge_model::sync::PulledChange;
 use filrouge_model::wire;
@@ -134,9 +135,9 @@ impl Block {
         previous: u64,
         limits: Limits,
     ) -> Result<Option<Part>, ServerError> {
-        let Some(last_mark) = self.marks.last() else {
+        if self.marks.is_empty() {
             return Ok(None);
-        };
+        }
         let Limits {
             count,
             bytes,
@@ -161,36 +162,10 @@ impl Block {
         let mut entries = Vec::new();
         let mut last_seq = previous;
         if taken > 0 {
-            let raw = DECOMPRESSOR
-                .with(|slot| {
-                    let mut slot = slot.borrow_mut();
-                    let decompressor = match slot.as_mut() {
-                        Some(decompressor) => decompressor,
-                        None => slot.insert(zstd::bulk::Decompressor::new()?),
-                    };
-                    decompressor.decompress(&self.frame, last_mark.end as usize)
-                })
-                .map_err(|source| ServerError::Compression { source })?;
-            // The first entry's delta is from the page's entry before it: the one in
-            // the frame (from the block's entry before) is skipped.
-            let corrupt = || ServerError::Corrupt {
-                what: "a cached block's entries",
-            };
-            let start = match first.checked_sub(1).map(|i| self.marks[i].end as usize) {
-                None => 0,
-                Some(delta) => {
-                    let (_, len) = raw
-                        .get(delta..)
-                        .and_then(wire::read_uint)
-                        .ok_or_else(corrupt)?;
-                    delta + len
-                }
-            };
-            let last = &self.marks[first + taken - 1];
-            let bodies = raw.get(start..last.end as usize).ok_or_else(corrupt)?;
+            let (raw, bodies) = self.cut(first, taken)?;
             wire::put_seq_delta(&mut entries, previous, seq(&self.marks[first]));
-            entries.extend_from_slice(bodies);
-            last_seq = seq(last);
+            entries.extend_from_slice(&raw[bodies]);
+            last_seq = seq(&self.marks[first + taken - 1]);
         }
         Ok(Some(Part {
             entries,
@@ -200,4 +175,73 @@ impl Block {
             budget_cut,
         }))
     }
+
+    /// The block's entries after seq `after`, to its end: `None` when none is left, or
+    /// when the block has no marks.
+    pub(super) fn rest(&self, after: u64) -> Option<Rest> {
+        let seq = |mark: &Mark| self.first_seq + u64::from(mark.after_first);
+        let first = self.marks.partition_point(|mark| seq(mark) <= after);
+        let rest = self.marks.get(first..).filter(|rest| !rest.is_empty())?;
+        Some(Rest {
+            first,
+            count: rest.len(),
+            data_bytes: rest.iter().map(|mark| u64::from(mark.size)).sum(),
+            seqs: (seq(&rest[0]), seq(&rest[rest.len() - 1])),
+        })
+    }
+
+    /// The entries of `rest`, without the first one's seq delta.
+    pub(super) fn rest_bodies(&self, rest: &Rest) -> Result<Vec<u8>, ServerError> {
+        let (mut raw, bodies) = self.cut(rest.first, rest.count)?;
+        raw.truncate(bodies.end);
+        raw.drain(..bodies.start);
+        Ok(raw)
+    }
+
+    /// The decompressed frame, and where in it the `taken` entries from mark `first`
+    /// lie, without the first one's seq delta (from the block's entry before it).
+    fn cut(&self, first: usize, taken: usize) -> Result<(Vec<u8>, Range<usize>), ServerError> {
+        let corrupt = || ServerError::Corrupt {
+            what: "a cached block's entries",
+        };
+        let last = self
+            .marks
+            .get(first + taken.max(1) - 1)
+            .ok_or_else(corrupt)?;
+        let raw = DECOMPRESSOR
+            .with(|slot| {
+                let mut slot = slot.borrow_mut();
+                let decompressor = match slot.as_mut() {
+                    Some(decompressor) => decompressor,
+                    None => slot.insert(zstd::bulk::Decompressor::new()?),
+                };
+                let size = self.marks.last().map_or(0, |mark| mark.end as usize);
+                decompressor.decompress(&self.frame, size)
+            })
+            .map_err(|source| ServerError::Compression { source })?;
+        let start = match first.checked_sub(1).map(|i| self.marks[i].end as usize) {
+            None => 0,
+            Some(delta) => {
+                let (_, len) = raw
+                    .get(delta..)
+                    .and_then(wire::read_uint)
+                    .ok_or_else(corrupt)?;
+                delta + len
+            }
+        };
+        let end = last.end as usize;
+        if start > end || end > raw.len() {
+            return Err(corrupt());
+        }
+        Ok((raw, start..end))
+    }
+}
+
+/// The entries of a sealed block after a cursor, to the block's end ([`Block::rest`]).
+pub(super) struct Rest {
+    first: usize,
+    pub(super) count: usize,
+    pub(super) data_bytes: u64,
+    /// The first and last entries' seqs.
+    pub(super) seqs: (u64, u64),
 }

@@ -2,6 +2,7 @@
 //! the cursor and the budget; an erasure is never served from the cache.
 
 use std::io::Read as _;
+use std::sync::Arc;
 
 use filrouge_model::sync::{
     API_VERSION, ChangeBlob, EnrolRequest, EraseRequest, PullQuery, PushRequest,
@@ -252,18 +253,21 @@ fn a_stale_head_uses_the_blocks_a_fresher_page_saw_sealed() {
         super::page(&storage, cache, team, log, 0, u64::MAX, 10_000).expect("page")
     };
     // A head read before the first block sealed: alone, it takes every block for
-    // unsealed and reads each for its page (the head's frame, one per block).
+    // unsealed and reads each for its page: the head's frame, the first block from the
+    // tail (kept for the next pages: its seq delta's frame, then its own), then a frame
+    // for each of the others.
     let stale = BLOCK_SEQS - 1;
     let alone = page(&super::BlockCache::default(), stale);
-    assert_eq!(frames(&alone), 1 + 4);
+    assert_eq!(frames(&alone), 1 + 2 + 3);
     // After a page that read the true head, the same stale head serves the blocks: the
-    // head's frame, then a delta frame and a block for each of the three.
+    // head's frame, then a delta frame and a block for each of the three, and the same
+    // for the tail after them, kept by the first page.
     let cache = super::BlockCache::default();
     let fresh = page(&cache, head);
     let late = page(&cache, stale);
     assert_eq!(
         frames(&late),
-        1 + 3 * 2 + 1,
+        1 + 3 * 2 + 2,
         "the sealed blocks, then the rest"
     );
     assert_eq!(late, fresh);
@@ -663,5 +667,112 @@ fn a_block_sealed_past_the_tail_is_built_from_it_and_the_rows_after() {
     for after in [0, 3, first as u64 - 2, BLOCK_SEQS - 1, BLOCK_SEQS + 5] {
         let (blocks, plain) = both_limited(&s2, &cache2, after, u64::MAX, 10_000);
         assert_eq!(blocks, plain, "after {after}");
+    }
+}
+
+/// The team's stretch kept after `after`, with the log's generation now.
+fn kept(s: &Scratch, cache: &super::BlockCache, after: u64) -> Option<Arc<super::Stretch>> {
+    let storage = crate::SqliteStorage::open(&s._dir.path().join("team.sqlite3")).expect("open");
+    let generation = log_at(s, &storage).generation;
+    cache.stretch(&s.phone.device.team_id, generation, after)
+}
+
+/// Keeps in `cache`, in place of `stretch`, the same entries compressed at zstd's level
+/// 1: other bytes, which a page holds only if it took the kept stretch.
+fn doctor(s: &Scratch, cache: &super::BlockCache, after: u64, stretch: &super::Stretch) -> Vec<u8> {
+    let bodies = unzstd(&stretch.frame);
+    let frame = zstd::bulk::compress(&bodies, 1).expect("compress");
+    assert_ne!(frame, stretch.frame);
+    let doctored = super::Stretch {
+        frame: frame.clone(),
+        ..*stretch
+    };
+    cache.keep_stretch(&s.phone.device.team_id, after, doctored);
+    frame
+}
+
+#[test]
+fn pages_from_one_cursor_take_the_rest_of_its_block_compressed_once() {
+    let s = scratch();
+    let count = 2 * BLOCK_SEQS as usize + 10;
+    push(&s, (0..count).map(|i| change(i, 50, 20)).collect());
+    let cache = super::BlockCache::default();
+    let cursor = BLOCK_SEQS + 20;
+    let (blocks, plain) = both_limited(&s, &cache, cursor, u64::MAX, 10_000);
+    assert_eq!(blocks, plain);
+    let stretch = kept(&s, &cache, cursor).expect("the rest of the block is kept");
+    assert_eq!(
+        (stretch.first_seq, stretch.last_seq, stretch.count),
+        (cursor + 1, 2 * BLOCK_SEQS, BLOCK_SEQS as usize - 20)
+    );
+
+    let frame = doctor(&s, &cache, cursor, &stretch);
+    let storage = crate::SqliteStorage::open(&s._dir.path().join("team.sqlite3")).expect("open");
+    let team = &s.phone.device.team_id;
+    let again = super::page(
+        &storage,
+        &cache,
+        team,
+        log_at(&s, &storage),
+        cursor,
+        u64::MAX,
+        10_000,
+    )
+    .expect("page");
+    assert!(
+        contains(&again, &frame),
+        "the next page compressed the stretch again"
+    );
+    assert_eq!(unzstd(&again), plain);
+    // A budget that ends inside the rest of the block cuts it from the block's frame.
+    let (blocks, plain) = both_limited(&s, &cache, cursor, 100 * 50, 10_000);
+    assert_eq!(blocks, plain);
+}
+
+#[test]
+fn the_tail_after_a_cursor_is_shared_up_to_its_head_never_short_of_a_later_one() {
+    let s = scratch();
+    let count = BLOCK_SEQS as usize + 30;
+    push(&s, (0..count).map(|i| change(i, 50, 20)).collect());
+    let cache = super::BlockCache::default();
+    let cursor = count as u64 - 20;
+    let (blocks, plain) = both_limited(&s, &cache, cursor, u64::MAX, 10_000);
+    assert_eq!(blocks, plain);
+    let stretch = kept(&s, &cache, cursor).expect("the tail after the cursor is kept");
+    assert_eq!(
+        (stretch.first_seq, stretch.last_seq),
+        (cursor + 1, count as u64)
+    );
+    // A device behind the tail's block takes the tail from the block's start.
+    let (behind, behind_plain) = both_limited(&s, &cache, 100, u64::MAX, 10_000);
+    assert_eq!(behind, behind_plain);
+    assert!(kept(&s, &cache, BLOCK_SEQS).is_some());
+
+    let frame = doctor(&s, &cache, cursor, &stretch);
+    let storage = crate::SqliteStorage::open(&s._dir.path().join("team.sqlite3")).expect("open");
+    let team = &s.phone.device.team_id;
+    let again = super::page(
+        &storage,
+        &cache,
+        team,
+        log_at(&s, &storage),
+        cursor,
+        u64::MAX,
+        10_000,
+    )
+    .expect("page");
+    assert!(
+        contains(&again, &frame),
+        "the next page compressed the tail again"
+    );
+    assert_eq!(unzstd(&again), plain);
+
+    // Once the head has moved past the kept stretch, pages hold the new changes.
+    push(&s, (count..count + 10).map(|i| change(i, 50, 20)).collect());
+    for after in [cursor, 100] {
+        let (blocks, plain) = both_limited(&s, &cache, after, u64::MAX, 10_000);
+        assert_eq!(blocks, plain, "after {after}");
+        let page = wire::decode_pull(&blocks).expect("page");
+        assert_eq!(page.cursor, count as u64 + 10);
     }
 }
