@@ -25,7 +25,11 @@
 //! than [`CATCH_UP_SEQS`] behind the head gets its page as one frame
 //! ([`compress_whole`]): the blocks serve the devices that keep up, who read the same
 //! recent stretch of the log again and again, and a long catch-up, rare, costs the phone
-//! few bytes.
+//! few bytes. Unless the cache holds the block the catch-up starts in
+//! ([`BlockCache::holds`]): then the device has only fallen behind the others (a slow
+//! network, a busy server), its blocks cost the server nothing to send, and a frame
+//! would cost a read and a compression of a whole page (a few hundred milliseconds
+//! under load, on one of the server's turns).
 //!
 //! The decompressed page is byte for byte the page [`wire::encode_pull`] makes of
 //! [`TeamServer::pull`](crate::TeamServer::pull)'s answer (a test holds it to that): the
@@ -125,6 +129,14 @@ impl BlockCache {
         inner.heads.remove(team_id);
         inner.tails.remove(team_id);
         inner.stretches.forget_team(team_id);
+    }
+
+    /// Whether the team's block `index` is cached under `generation`.
+    pub(crate) fn holds(&self, team_id: &str, generation: u64, index: u64) -> bool {
+        self.lock()
+            .blocks
+            .get(&(team_id.to_owned(), index))
+            .is_some_and(|block| block.generation == generation)
     }
 
     /// The highest head of the team's log known under `generation`: `head`, read by

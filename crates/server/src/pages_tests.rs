@@ -210,6 +210,32 @@ fn a_long_catch_up_is_one_frame_of_the_plain_page() {
     assert!(frames(&wire) > 2, "a device near the head reads blocks");
 }
 
+#[test]
+fn a_long_catch_up_over_cached_blocks_takes_them_and_elsewhere_one_frame() {
+    let s = scratch();
+    push(&s, (0..2_000).map(|i| change(i, 16, 100)).collect());
+    // Pages near the head seal and cache the blocks so far, as devices keeping up do.
+    walk(&s, None);
+    let count = 2_000 + super::CATCH_UP_SEQS as usize + 300;
+    push(&s, (2_000..count).map(|i| change(i, 16, 100)).collect());
+    let page = |after| {
+        let query = PullQuery {
+            api_version: API_VERSION,
+            after,
+            max_bytes: None,
+        };
+        s.server.pull_page(&s.phone.device, &query).expect("page")
+    };
+    // A block no page has cached: one frame.
+    let further = page(8 * BLOCK_SEQS);
+    assert_eq!(frames(&further), 1, "a catch-up the cache does not hold");
+    assert_eq!(unzstd(&further), both(&s, 8 * BLOCK_SEQS, None).1);
+    // A device fallen behind the others: the blocks they cached.
+    let behind = page(0);
+    assert!(frames(&behind) > 2, "a catch-up over cached blocks");
+    assert_eq!(unzstd(&behind), both(&s, 0, None).1);
+}
+
 /// How many zstd frames a body holds.
 fn frames(mut body: &[u8]) -> usize {
     let mut n = 0;

@@ -707,8 +707,15 @@ impl TeamServer {
         query: &PullQuery,
     ) -> Result<Vec<u8>, ServerError> {
         validate::check_version(query.api_version)?;
-        if head.saturating_sub(query.after) > pages::CATCH_UP_SEQS {
-            // A long catch-up: one frame, the fewest bytes for the phone.
+        if head.saturating_sub(query.after) > pages::CATCH_UP_SEQS
+            && !self
+                .blocks
+                .holds(&device.team_id, generation, query.after / pages::BLOCK_SEQS)
+        {
+            // A long catch-up: one frame, the fewest bytes for the phone. Unless the
+            // cache holds the blocks it starts with: a device fallen behind the
+            // others, whose blocks cost nothing to send, where a frame costs a read and
+            // a compression of a whole page.
             let response = self.pull(device, query)?;
             return pages::compress_whole(&wire::encode_pull(&response));
         }
