@@ -10,7 +10,10 @@
 //! it each time. Here [`Block::part`] decompresses the frame (with the thread's context)
 //! and cuts it after the cursor and after the last entry the page admits, with the
 //! page's rule (the page's first entry always, then while the budget and the count
-//! allow), so the page is the same as from the storage.
+//! allow), so the page is the same as from the storage. The rest of the block after a
+//! cursor, when a page takes it whole, comes from [`Block::rest`] and
+//! [`Block::rest_bodies`], compressed once for the pages that share the cursor
+//! (`pages_shared.rs`).
 
 use std::cell::RefCell;
 use std::ops::Range;

@@ -717,6 +717,27 @@ fn doctor(s: &Scratch, cache: &super::BlockCache, after: u64, stretch: &super::S
     frame
 }
 
+/// Doctors the kept `stretch` after `cursor` ([`doctor`]), then checks that the next
+/// page from that cursor holds the doctored frame, and is still `plain`.
+fn takes_kept(
+    s: &Scratch,
+    cache: &super::BlockCache,
+    cursor: u64,
+    stretch: &super::Stretch,
+    plain: &[u8],
+) {
+    let frame = doctor(s, cache, cursor, stretch);
+    let storage = crate::SqliteStorage::open(&s._dir.path().join("team.sqlite3")).expect("open");
+    let log = log_at(s, &storage);
+    let team = &s.phone.device.team_id;
+    let again = super::page(&storage, cache, team, log, cursor, u64::MAX, 10_000).expect("page");
+    assert!(
+        contains(&again, &frame),
+        "the next page compressed the stretch again"
+    );
+    assert_eq!(unzstd(&again), plain);
+}
+
 #[test]
 fn pages_from_one_cursor_take_the_rest_of_its_block_compressed_once() {
     let s = scratch();
@@ -732,24 +753,7 @@ fn pages_from_one_cursor_take_the_rest_of_its_block_compressed_once() {
         (cursor + 1, 2 * BLOCK_SEQS, BLOCK_SEQS as usize - 20)
     );
 
-    let frame = doctor(&s, &cache, cursor, &stretch);
-    let storage = crate::SqliteStorage::open(&s._dir.path().join("team.sqlite3")).expect("open");
-    let team = &s.phone.device.team_id;
-    let again = super::page(
-        &storage,
-        &cache,
-        team,
-        log_at(&s, &storage),
-        cursor,
-        u64::MAX,
-        10_000,
-    )
-    .expect("page");
-    assert!(
-        contains(&again, &frame),
-        "the next page compressed the stretch again"
-    );
-    assert_eq!(unzstd(&again), plain);
+    takes_kept(&s, &cache, cursor, &stretch, &plain);
     // A budget that ends inside the rest of the block cuts it from the block's frame.
     let (blocks, plain) = both_limited(&s, &cache, cursor, 100 * 50, 10_000);
     assert_eq!(blocks, plain);
@@ -774,24 +778,7 @@ fn the_tail_after_a_cursor_is_shared_up_to_its_head_never_short_of_a_later_one()
     assert_eq!(behind, behind_plain);
     assert!(kept(&s, &cache, BLOCK_SEQS).is_some());
 
-    let frame = doctor(&s, &cache, cursor, &stretch);
-    let storage = crate::SqliteStorage::open(&s._dir.path().join("team.sqlite3")).expect("open");
-    let team = &s.phone.device.team_id;
-    let again = super::page(
-        &storage,
-        &cache,
-        team,
-        log_at(&s, &storage),
-        cursor,
-        u64::MAX,
-        10_000,
-    )
-    .expect("page");
-    assert!(
-        contains(&again, &frame),
-        "the next page compressed the tail again"
-    );
-    assert_eq!(unzstd(&again), plain);
+    takes_kept(&s, &cache, cursor, &stretch, &plain);
 
     // Once the head has moved past the kept stretch, pages hold the new changes.
     push(&s, (count..count + 10).map(|i| change(i, 50, 20)).collect());
