@@ -394,7 +394,8 @@ pub fn page(
             }
             // The rest of the block after the device's cursor, taken whole: kept for the
             // pages whose cursor is the same.
-            if let Some(rest) = block.rest(at).filter(|_| !whole)
+            if !whole
+                && let Some(rest) = block.rest(at)
                 && shared::takes_whole(
                     (count, bytes),
                     (max_bytes, max_changes),
