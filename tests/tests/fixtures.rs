@@ -140,6 +140,16 @@ fn store_v23_still_opens_reads_and_edits() -> anyhow::Result<()> {
     check_persons(23)
 }
 
+#[test]
+fn store_v24_still_opens_reads_and_edits() -> anyhow::Result<()> {
+    check_persons(24)
+}
+
+#[test]
+fn store_v25_still_opens_reads_and_edits() -> anyhow::Result<()> {
+    check_persons(25)
+}
+
 /// Version 20 adds the access log: a store upgraded from 19 starts an empty chain,
 /// which the next action begins and verification accepts.
 #[test]

@@ -496,11 +496,14 @@ fn quarantine_reason(conn: &Connection, id: &str, reason: &str, now: i64) -> Res
 
 /// Writes a `meta` value on a connection or inside a transaction.
 pub(crate) fn set_meta_tx(tx: &Connection, key: &str, value: &str) -> Result<(), CoreError> {
-    tx.execute(
+    // A value written again unchanged writes nothing, so its page stays out of the
+    // commit (the last place, written with every rencontre, is most often the same).
+    tx.prepare_cached(
         "INSERT INTO meta (key, value) VALUES (?1, ?2)
-         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        params![key, value],
-    )?;
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value
+          WHERE value IS NOT excluded.value",
+    )?
+    .execute(params![key, value])?;
     Ok(())
 }
 
@@ -511,9 +514,8 @@ pub(crate) fn queue_outbox(
     doc_id: &str,
     changes: Vec<Change>,
 ) -> Result<(), CoreError> {
-    let mut stmt = tx.prepare_cached(
-        "INSERT OR IGNORE INTO outbox (hash, doc_id, data) VALUES (?1, ?2, NULL)",
-    )?;
+    let mut stmt =
+        tx.prepare_cached("INSERT INTO outbox (hash, doc_id, data) VALUES (?1, ?2, NULL)")?;
     for change in changes {
         stmt.execute(params![&change.hash().0[..], doc_id])?;
     }

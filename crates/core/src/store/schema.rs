@@ -568,6 +568,58 @@ const MIGRATIONS: &[&str] = &[
     DROP INDEX rencontre_persons_by_time;
     CREATE INDEX rencontre_persons_by_time ON rencontre_persons (occurred_at, person_id);
     "#,
+    // 24: rencontres are stored in time order (a table keyed by time, without a rowid).
+    // Rows went to the end of a rowid table in the order they arrived, so a day's
+    // rencontres recorded or synced out of order lay on as many pages as rows, and the
+    // first screen (today's list) read each of them: 62 rows on ~60 pages at 100,000
+    // records, every one decrypted and checked in an encrypted store. Keyed by
+    // (occurred_at, id), a day is a few consecutive pages, and a period's counts read
+    // the table itself, so the index that held their columns goes. The indexes by
+    // channel and by commune go too (no query asks for a channel or a commune outside
+    // a period): a rencontre saved writes 3 b-trees instead of 5. The id stays unique
+    // through a constraint, whose index the projection rebuild keeps.
+    r#"
+    CREATE TABLE rencontres_by_time (
+        id           TEXT NOT NULL,
+        channel      TEXT NOT NULL,
+        place        TEXT NOT NULL,
+        occurred_at  INTEGER NOT NULL,
+        headcount    INTEGER NOT NULL,
+        pseudonym    TEXT,
+        note         TEXT NOT NULL,
+        updated_at   INTEGER NOT NULL,
+        commune      TEXT,
+        follow_up    TEXT,
+        person_count INTEGER NOT NULL DEFAULT 0,
+        worker       TEXT,
+        PRIMARY KEY (occurred_at, id),
+        UNIQUE (id)
+    ) STRICT, WITHOUT ROWID;
+    INSERT INTO rencontres_by_time
+        (id, channel, place, occurred_at, headcount, pseudonym, note, updated_at, commune,
+         follow_up, person_count, worker)
+        SELECT id, channel, place, occurred_at, headcount, pseudonym, note, updated_at,
+               commune, follow_up, person_count, worker
+          FROM rencontres;
+    DROP TABLE rencontres;
+    ALTER TABLE rencontres_by_time RENAME TO rencontres;
+    "#,
+    // 25: the outbox loses its unique index on the change hash: every save of every
+    // record wrote a page of it at a random place (1.2 to 1.5 pages a commit, counted in
+    // the WAL), and an encrypted page costs its encryption and HMAC. Local changes are
+    // new by construction, so nothing needs the check; the acknowledgements find their
+    // rows at the outbox's start, where the pushes take them (`Store::acknowledge`).
+    r#"
+    CREATE TABLE outbox_v25 (
+        n      INTEGER PRIMARY KEY,
+        hash   BLOB NOT NULL,
+        doc_id TEXT NOT NULL,
+        data   BLOB
+    ) STRICT;
+    INSERT INTO outbox_v25 (n, hash, doc_id, data) SELECT n, hash, doc_id, data FROM outbox;
+    DROP TABLE outbox;
+    ALTER TABLE outbox_v25 RENAME TO outbox;
+    "#,
 ];
 
 /// The schema version this code writes.

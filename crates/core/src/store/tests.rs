@@ -303,3 +303,58 @@ pub(crate) fn dump(s: &Store) -> Vec<String> {
     }
     out
 }
+
+/// Today's list, the first screen, reads a day's rencontres from consecutive pages of
+/// the table kept in time order, however they arrived: here recorded in shuffled
+/// times, then one moved to another day by an edit.
+#[test]
+fn rencontres_are_kept_in_time_order_whatever_order_they_arrive_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("store.sqlite"), test_env(NOW, 1)).unwrap();
+    let hour = 3_600_000;
+    let mut ids = Vec::new();
+    for i in [7_i64, 2, 9, 0, 5, 3, 8, 1, 6, 4] {
+        let r = RencontreDraft {
+            occurred_at: Some(NOW - i * hour),
+            ..draft("Gare", &format!("rencontre {i}"))
+        };
+        ids.push(store.create_rencontre(r).unwrap().id);
+    }
+    let notes = |s: &Store, since: i64| -> Vec<String> {
+        s.list_rencontres_since(since)
+            .unwrap()
+            .into_iter()
+            .map(|r| r.note)
+            .collect()
+    };
+    let expected: Vec<String> = (0..10).map(|i| format!("rencontre {i}")).collect();
+    assert_eq!(notes(&store, 0), expected, "newest first");
+    assert_eq!(notes(&store, NOW - 2 * hour), expected[..3]);
+
+    // An edit that changes the time moves the row: it is listed once, at its new time.
+    let moved = RencontreDraft {
+        occurred_at: Some(NOW - 20 * hour),
+        ..draft("Gare", "rencontre 0")
+    };
+    store.update_rencontre(&ids[3], moved).unwrap();
+    let mut after = expected[1..].to_vec();
+    after.push("rencontre 0".into());
+    assert_eq!(notes(&store, 0), after);
+
+    // The plan walks the table's own key backwards: no index, no lookup, no sort.
+    let plan: Vec<String> = store
+        .conn
+        .prepare(
+            "EXPLAIN QUERY PLAN SELECT id, note FROM rencontres
+              WHERE occurred_at >= ?1 ORDER BY occurred_at DESC, id DESC",
+        )
+        .unwrap()
+        .query_map([0], |r| r.get(3))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(
+        plan,
+        vec!["SEARCH rencontres USING PRIMARY KEY (occurred_at>?)".to_owned()]
+    );
+}

@@ -61,7 +61,7 @@ pub(crate) const LEASE_DAYS: &str = "lease_days";
 pub(crate) const ROTATE_TOKEN: &str = "rotate_token";
 pub use transport::{Transport, TransportError, refusal};
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use filrouge_model::ipc::{SyncProgress, SyncStage};
 use filrouge_model::sync::{
@@ -476,20 +476,47 @@ impl Store {
     }
 
     /// Removes acknowledged changes from the outbox; returns how many were removed.
+    ///
+    /// The outbox has no index by hash (one page less in every save, schema 25). A push
+    /// takes the oldest rows, so the acknowledged ones are found at the start of the
+    /// outbox read in order, and the read stops when every one has been found; a hash
+    /// that is not there costs one read of the whole outbox, once per answer.
     pub(crate) fn acknowledge(&mut self, hashes: &[String]) -> Result<usize, CoreError> {
+        // A hash the server sends back that is not a change hash matches nothing.
+        let mut wanted: HashSet<[u8; 32]> = hashes
+            .iter()
+            .filter_map(|h| h.parse::<automerge::ChangeHash>().ok())
+            .map(|h| h.0)
+            .collect();
+        if wanted.is_empty() {
+            return Ok(0);
+        }
         let tx = self.conn.transaction()?;
-        let mut removed = 0;
-        {
-            let mut stmt = tx.prepare_cached("DELETE FROM outbox WHERE hash = ?1")?;
-            for h in hashes {
-                // A hash the server sends back that is not a change hash matches nothing.
-                if let Ok(h) = h.parse::<automerge::ChangeHash>() {
-                    removed += stmt.execute([&h.0[..]])?;
+        let found: Vec<i64> = {
+            let mut stmt = tx.prepare_cached("SELECT n, hash FROM outbox ORDER BY n")?;
+            let mut rows = stmt.query([])?;
+            let mut found = Vec::new();
+            while let Some(row) = rows.next()? {
+                let hash = row.get_ref(1)?.as_blob().map_err(rusqlite::Error::from)?;
+                if let Ok(hash) = <[u8; 32]>::try_from(hash)
+                    && wanted.remove(&hash)
+                {
+                    found.push(row.get(0)?);
+                    if wanted.is_empty() {
+                        break;
+                    }
                 }
+            }
+            found
+        };
+        {
+            let mut stmt = tx.prepare_cached("DELETE FROM outbox WHERE n = ?1")?;
+            for n in &found {
+                stmt.execute([n])?;
             }
         }
         tx.commit()?;
-        Ok(removed)
+        Ok(found.len())
     }
 
     /// The team's offline lease in days, as the server last said it (30 until it has).

@@ -241,3 +241,44 @@ fn pins_are_sixty_four_hex_digits_and_kept_by_the_store() {
         Err(CoreError::DamagedSetting { key: "server_pin" })
     ));
 }
+
+/// An answer removes from the outbox exactly the changes it acknowledges, wherever they
+/// are in it; a hash it does not hold, or text that is no hash, removes nothing.
+#[test]
+fn an_acknowledgement_removes_exactly_its_changes_from_the_outbox() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = device(&dir, 1);
+    let mut s = a.lock().unwrap();
+    for place in ["Gare", "Stade", "Marché", "Parc"] {
+        s.create_rencontre(draft(place, "note")).unwrap();
+    }
+    let hashes: Vec<String> = s
+        .outbox_page(10, 1 << 20)
+        .unwrap()
+        .into_iter()
+        .map(|c| c.hash)
+        .collect();
+    assert_eq!(hashes.len(), 4);
+    let unknown = "ab".repeat(32);
+    let answer = [
+        hashes[2].clone(),
+        unknown,
+        "pas un hash".to_owned(),
+        hashes[1].clone(),
+    ];
+    assert_eq!(s.acknowledge(&answer).unwrap(), 2);
+    let left: Vec<String> = s
+        .outbox_page(10, 1 << 20)
+        .unwrap()
+        .into_iter()
+        .map(|c| c.hash)
+        .collect();
+    assert_eq!(left, vec![hashes[0].clone(), hashes[3].clone()], "in order");
+    assert_eq!(
+        s.acknowledge(&answer).unwrap(),
+        0,
+        "a repeat removes nothing"
+    );
+    assert_eq!(s.acknowledge(&hashes).unwrap(), 2);
+    assert_eq!(s.sync_status().unwrap().pending_changes, 0);
+}
