@@ -252,12 +252,11 @@ fn an_acknowledgement_removes_exactly_its_changes_from_the_outbox() {
     for place in ["Gare", "Stade", "Marché", "Parc"] {
         s.create_rencontre(draft(place, "note")).unwrap();
     }
-    let hashes: Vec<String> = s
-        .outbox_page(10, 1 << 20)
-        .unwrap()
-        .into_iter()
-        .map(|c| c.hash)
-        .collect();
+    let waiting = |s: &Store| -> Vec<String> {
+        let page = s.outbox_page(10, 1 << 20).unwrap();
+        page.into_iter().map(|c| c.hash).collect()
+    };
+    let hashes = waiting(&s);
     assert_eq!(hashes.len(), 4);
     let unknown = "ab".repeat(32);
     let answer = [
@@ -267,13 +266,11 @@ fn an_acknowledgement_removes_exactly_its_changes_from_the_outbox() {
         hashes[1].clone(),
     ];
     assert_eq!(s.acknowledge(&answer).unwrap(), 2);
-    let left: Vec<String> = s
-        .outbox_page(10, 1 << 20)
-        .unwrap()
-        .into_iter()
-        .map(|c| c.hash)
-        .collect();
-    assert_eq!(left, vec![hashes[0].clone(), hashes[3].clone()], "in order");
+    assert_eq!(
+        waiting(&s),
+        vec![hashes[0].clone(), hashes[3].clone()],
+        "in order"
+    );
     assert_eq!(
         s.acknowledge(&answer).unwrap(),
         0,
