@@ -18,6 +18,7 @@ use std::time::{Duration, Instant};
 use anyhow::Context as _;
 use filrouge_core::vault::{DataKey, Protection, Vault};
 use filrouge_core::{Env, Store};
+use filrouge_model::records::RecordKind;
 use filrouge_model::{Day, Stage};
 use rusqlite::{Connection, params};
 
@@ -149,7 +150,7 @@ impl Side {
     /// (timed into `plain`).
     fn create_one(
         &mut self,
-        kind: Kind,
+        kind: RecordKind,
         now: i64,
         ours: &mut Duration,
         plain: &mut Duration,
@@ -157,28 +158,29 @@ impl Side {
         let (rng, persons) = (&mut self.rng, &self.persons);
         let store = self.store.as_mut().context("the store is closed")?;
         let (id, json) = match kind {
-            Kind::Personne => {
+            RecordKind::Personne => {
                 let p = generate::person(rng);
                 let json = serde_json::to_string(&p)?;
                 (timed(ours, || Ok(store.create_person(p)?))?, json)
             }
-            Kind::Rencontre => {
+            RecordKind::Rencontre => {
                 let r = generate::rencontre(rng, persons, now);
                 let json = serde_json::to_string(&r)?;
                 (timed(ours, || Ok(store.create_rencontre(r)?.id))?, json)
             }
             // An étape or a relance alone, as an import writes it (the app's stage
             // change also edits the person: that is the edit measured below).
-            Kind::Etape => {
+            RecordKind::Etape => {
                 let e = generate::etape(rng, persons, now);
                 let json = serde_json::to_string(&e)?;
                 (timed(ours, || one(store.import(vec![e])?))?, json)
             }
-            Kind::Relance => {
+            RecordKind::Relance => {
                 let r = generate::relance(rng, persons, now);
                 let json = serde_json::to_string(&r)?;
                 (timed(ours, || one(store.import(vec![r])?))?, json)
             }
+            other => anyhow::bail!("the bench makes no {} records", other.code()),
         };
         let conn = self.plain.as_ref().context("the plain file is closed")?;
         timed(plain, || {
@@ -187,30 +189,10 @@ impl Side {
                 params![id.as_str(), kind.code(), json, now],
             )?)
         })?;
-        if kind == Kind::Personne {
+        if kind == RecordKind::Personne {
             self.persons.push(id);
         }
         Ok(())
-    }
-}
-
-/// The kinds of record the run creates, in its order.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    Personne,
-    Rencontre,
-    Etape,
-    Relance,
-}
-
-impl Kind {
-    fn code(self) -> &'static str {
-        match self {
-            Kind::Personne => "personne",
-            Kind::Rencontre => "rencontre",
-            Kind::Etape => "etape",
-            Kind::Relance => "relance",
-        }
     }
 }
 
@@ -227,10 +209,10 @@ fn timed<T>(total: &mut Duration, work: impl FnOnce() -> anyhow::Result<T>) -> a
 fn create(n: usize, now: i64, sides: &mut [Side; 2]) -> anyhow::Result<()> {
     let (n_persons, n_rencontres, n_etapes, n_relances) = generate::split(n);
     let kinds = [
-        (Kind::Personne, n_persons),
-        (Kind::Rencontre, n_rencontres),
-        (Kind::Etape, n_etapes),
-        (Kind::Relance, n_relances),
+        (RecordKind::Personne, n_persons),
+        (RecordKind::Rencontre, n_rencontres),
+        (RecordKind::Etape, n_etapes),
+        (RecordKind::Relance, n_relances),
     ];
     let mut ours = [Duration::ZERO; 2];
     let mut plain = [Duration::ZERO; 2];
