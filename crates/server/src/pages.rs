@@ -145,9 +145,14 @@ impl BlockCache {
     /// its turn), and every block it takes for unsealed is read and compressed for that
     /// page alone; a head read earlier under the same generation is still a lower bound
     /// of the log's (a head only grows, and an erasure or a seal moves the generation),
-    /// so the blocks below it are sealed.
+    /// so the blocks below it are sealed. The team's tail counts too: a page reads on
+    /// past its own head to the block's end and into the next, so the tail runs ahead
+    /// of every head read with a token, and a page given an older head took each block
+    /// in between for unsealed, read it from the storage and compressed it for itself
+    /// (under `bench load`, one team, about one such block per page).
     fn freshest_head(&self, team_id: &str, generation: u64, head: u64) -> u64 {
         let mut inner = self.lock();
+        let head = head.max(tail::last_seq(&inner.tails, team_id, generation).unwrap_or(0));
         match inner.heads.get_mut(team_id) {
             Some((known_generation, known)) if *known_generation == generation => {
                 *known = (*known).max(head);
@@ -363,7 +368,7 @@ pub fn page(
         generation,
         log_id,
     } = log;
-    let head = cache.freshest_head(team_id, generation, head);
+    let mut head = cache.freshest_head(team_id, generation, head);
     let mut pieces = Vec::new();
     let (mut at, mut previous, mut count, mut bytes) = (after, 0u64, 0usize, 0u64);
     let more = loop {
@@ -373,6 +378,11 @@ pub fn page(
             break !next.changes.is_empty();
         }
         let end = (at / BLOCK_SEQS + 1) * BLOCK_SEQS;
+        if end > head {
+            // The tail may have moved past this block since the page began (this page's
+            // own reads move it): then the block is sealed.
+            head = cache.freshest_head(team_id, generation, head);
+        }
         if end <= head {
             let block = cache.block(storage, team_id, at / BLOCK_SEQS, generation)?;
             let whole = at % BLOCK_SEQS == 0;

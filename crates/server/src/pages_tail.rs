@@ -59,7 +59,8 @@ pub(super) enum Plan {
         /// The tail's changes after the cursor, through `from`.
         held: Vec<Arc<PulledChange>>,
     },
-    /// This page read an older state of the log than the tail's: the storage answers.
+    /// This page read an older state of the log than the tail's, or its cursor is
+    /// past the block of the head it knows: the storage answers.
     Behind,
 }
 
@@ -87,6 +88,12 @@ pub(super) fn plan(
         from: block * BLOCK_SEQS,
         held: Vec::new(),
     };
+    // A cursor past the head's block is the device's word, not the log's: moving the
+    // tail there on it would leave every page of the head's block behind the tail, each
+    // reading the storage, and a cursor far past the log would do so for good.
+    if block > head / BLOCK_SEQS {
+        return Plan::Behind;
+    }
     let Some(tail) = tails.get(team_id) else {
         return from_start();
     };
@@ -139,6 +146,16 @@ pub(super) fn held(
     let tail = tails.get(team_id)?;
     ((tail.generation, tail.block) == (generation, block))
         .then(|| (tail.changes.clone(), tail.through))
+}
+
+/// The highest seq of a change the team's tail holds under `generation`: read from the
+/// storage, so the log's head is at least that far (a change is visible only once
+/// every change before it is), whatever head the page that read it had been given.
+pub(super) fn last_seq(tails: &Tails, team_id: &str, generation: u64) -> Option<u64> {
+    let tail = tails.get(team_id)?;
+    (tail.generation == generation)
+        .then(|| tail.changes.last().map(|c| c.seq))
+        .flatten()
 }
 
 /// Where a read of the storage stands, for [`keep`].

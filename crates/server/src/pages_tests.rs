@@ -789,3 +789,6 @@ fn the_tail_after_a_cursor_is_shared_up_to_its_head_never_short_of_a_later_one()
         assert_eq!(page.cursor, count as u64 + 10);
     }
 }
+
+#[path = "pages_tests_tail.rs"]
+mod tail;
