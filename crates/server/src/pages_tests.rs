@@ -262,7 +262,7 @@ fn the_count_limit_cuts_pages_alike() {
 }
 
 #[test]
-fn a_stale_head_uses_the_blocks_a_fresher_page_saw_sealed() {
+fn a_stale_head_uses_the_blocks_a_fresher_page_or_the_tail_saw_sealed() {
     let s = scratch();
     let count = 3 * BLOCK_SEQS as usize + 10;
     push(&s, (0..count).map(|i| change(i, 40, 30)).collect());
@@ -283,7 +283,8 @@ fn a_stale_head_uses_the_blocks_a_fresher_page_saw_sealed() {
     // tail (kept for the next pages: its seq delta's frame, then its own), then a frame
     // for each of the others.
     let stale = BLOCK_SEQS - 1;
-    let alone = page(&super::BlockCache::default(), stale);
+    let lone = super::BlockCache::default();
+    let alone = page(&lone, stale);
     assert_eq!(frames(&alone), 1 + 2 + 3);
     // After a page that read the true head, the same stale head serves the blocks: the
     // head's frame, then a delta frame and a block for each of the three, and the same
@@ -297,6 +298,10 @@ fn a_stale_head_uses_the_blocks_a_fresher_page_saw_sealed() {
         "the sealed blocks, then the rest"
     );
     assert_eq!(late, fresh);
+    // That first page read on past its head, so its tail proves the three blocks
+    // sealed: a second page given the same stale head takes them as such (before, each
+    // was read from the storage and compressed for that page: one frame each).
+    assert_eq!(page(&lone, stale), fresh, "the blocks the tail passed");
     let entries = |bytes: &[u8]| wire::decode_pull(&unzstd(bytes)).expect("page").entries;
     assert_eq!(
         entries(&late),
