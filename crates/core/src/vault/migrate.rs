@@ -117,6 +117,7 @@ pub fn encrypt_plaintext(
         let literal = key.sqlcipher_literal();
         let copy_name = copy.to_string_lossy();
         // The copy is attached with the settings every keyed open uses.
+        super::use_page_cipher();
         plain.execute_batch(&format!(
             "PRAGMA cipher_default_hmac_algorithm = {};",
             super::PAGE_HMAC

@@ -152,6 +152,7 @@ pub(crate) const PAGE_HMAC: &str = "HMAC_SHA256";
 /// Keys `conn` with `key`: the first statements on a new connection. SQLCipher's own
 /// log is silenced: a wrong key is our error to report, not a line on stderr.
 pub(crate) fn apply_key(conn: &rusqlite::Connection, key: &DataKey) -> Result<(), CoreError> {
+    use_page_cipher();
     // The literal is our own hex, never user input.
     let statement = Zeroizing::new(format!(
         "PRAGMA cipher_log_level = NONE; PRAGMA key = \"{}\";
@@ -160,6 +161,20 @@ pub(crate) fn apply_key(conn: &rusqlite::Connection, key: &DataKey) -> Result<()
     ));
     conn.execute_batch(&statement)?;
     Ok(())
+}
+
+/// Makes SQLCipher encrypt and check pages through `filrouge-cipher` (once per
+/// process, before a codec is made: a codec takes the provider in force when its key is
+/// set). SQLCipher's own OpenSSL provider sets up its contexts and the AES key schedule
+/// again for every page: at 10,000 records a create cost 1.22× the store in clear with
+/// it and 1.15× to 1.17× with ours, a cold open 1.24× and 1.14× (`bench store`). Same
+/// algorithms, same file format. Should SQLCipher refuse it, its own provider serves,
+/// as safe and slower, and the log says so once.
+pub(crate) fn use_page_cipher() {
+    static WARNED: std::sync::Once = std::sync::Once::new();
+    if let Err(error) = filrouge_cipher::install() {
+        WARNED.call_once(|| tracing::warn!(%error, "pages encrypted by SQLCipher's own provider"));
+    }
 }
 
 /// Where a store's key file lives: beside it, named after it.
