@@ -167,8 +167,8 @@ pub(crate) fn apply_key(conn: &rusqlite::Connection, key: &DataKey) -> Result<()
 /// process, before a codec is made: a codec takes the provider in force when its key is
 /// set). SQLCipher's own OpenSSL provider sets up its contexts and the AES key schedule
 /// again for every page: at 10,000 records a create cost 1.22× the store in clear with
-/// it and 1.15× to 1.17× with ours, a cold open 1.24× and 1.14× (`bench store`). Same
-/// algorithms, same file format. Should SQLCipher refuse it, its own provider serves,
+/// it and 1.17× with ours, a cold open 1.24× and 1.15× (`bench store`, same hour; at
+/// 100,000 records 1.15× each with ours). Same algorithms, same file format. Should SQLCipher refuse it, its own provider serves,
 /// as safe and slower, and the log says so once.
 pub(crate) fn use_page_cipher() {
     static WARNED: std::sync::Once = std::sync::Once::new();
