@@ -46,15 +46,15 @@ impl Keys {
         Ok(cipher)
     }
 
-    fn mac(&mut self, key: &[u8]) -> Hmac<Sha256> {
+    fn mac(&mut self, key: &[u8]) -> Result<Hmac<Sha256>, Unsupported> {
         if let Some((kept, mac)) = &self.mac
             && kept.as_slice() == key
         {
-            return mac.clone();
+            return Ok(mac.clone());
         }
-        let mac = keyed::<Hmac<Sha256>>(key);
+        let mac = keyed::<Hmac<Sha256>>(key)?;
         self.mac = Some((Zeroizing::new(key.to_vec()), mac.clone()));
-        mac
+        Ok(mac)
     }
 
     /// AES-256-CBC of `input` into `out` (same length, a whole number of blocks):
@@ -94,36 +94,28 @@ impl Keys {
         second: &[u8],
         out: &mut [u8],
     ) -> Result<(), Unsupported> {
-        let digest = match algorithm {
-            SHA256 => {
-                let mut mac = self.mac(key);
-                mac.update(first);
-                mac.update(second);
-                mac.finalize().into_bytes().to_vec()
-            }
-            SHA512 => {
-                let mut mac = keyed::<Hmac<Sha512>>(key);
-                mac.update(first);
-                mac.update(second);
-                mac.finalize().into_bytes().to_vec()
-            }
+        // The tag goes straight into `out`: this runs for every page.
+        let out = out.get_mut(..hmac_size(algorithm)).ok_or(Unsupported)?;
+        match algorithm {
+            SHA256 => tag(self.mac(key)?, first, second, out),
+            SHA512 => tag(keyed::<Hmac<Sha512>>(key)?, first, second, out),
             _ => return Err(Unsupported),
-        };
-        out.get_mut(..digest.len())
-            .ok_or(Unsupported)?
-            .copy_from_slice(&digest);
+        }
         Ok(())
     }
 }
 
-/// HMAC accepts a key of any length (longer ones are hashed first), so keying it
-/// cannot fail; `KeyInit::new_from_slice`'s error is for fixed-size MACs.
-fn keyed<M: Mac + KeyInit>(key: &[u8]) -> M {
-    match <M as KeyInit>::new_from_slice(key) {
-        Ok(mac) => mac,
-        // Unreachable for HMAC; an empty key is as valid as any.
-        Err(_) => <M as KeyInit>::new(&Default::default()),
-    }
+/// `mac` over `first` then `second`, its tag written into `out` (as long as the tag).
+fn tag<M: Mac>(mut mac: M, first: &[u8], second: &[u8], out: &mut [u8]) {
+    mac.update(first);
+    mac.update(second);
+    out.copy_from_slice(&mac.finalize().into_bytes());
+}
+
+/// A MAC keyed with `key`. HMAC takes a key of any length (a longer one is hashed
+/// first), so this never fails for it; the error is `KeyInit`'s, for fixed-size MACs.
+fn keyed<M: Mac + KeyInit>(key: &[u8]) -> Result<M, Unsupported> {
+    <M as KeyInit>::new_from_slice(key).map_err(|_| Unsupported)
 }
 
 /// The digest size of `algorithm`, 0 for one this provider does not offer.
@@ -148,13 +140,17 @@ pub fn pbkdf2(
     match algorithm {
         SHA256 => pbkdf2_with::<Hmac<Sha256>>(pass, salt, rounds, out),
         SHA512 => pbkdf2_with::<Hmac<Sha512>>(pass, salt, rounds, out),
-        _ => return Err(Unsupported),
+        _ => Err(Unsupported),
     }
-    Ok(())
 }
 
-fn pbkdf2_with<M: Mac + KeyInit + Clone>(pass: &[u8], salt: &[u8], rounds: u32, out: &mut [u8]) {
-    let prf = keyed::<M>(pass);
+fn pbkdf2_with<M: Mac + KeyInit + Clone>(
+    pass: &[u8],
+    salt: &[u8],
+    rounds: u32,
+    out: &mut [u8],
+) -> Result<(), Unsupported> {
+    let prf = keyed::<M>(pass)?;
     let size = <M as hmac::digest::OutputSizeUser>::output_size();
     for (i, chunk) in out.chunks_mut(size).enumerate() {
         let mut mac = prf.clone();
@@ -170,6 +166,7 @@ fn pbkdf2_with<M: Mac + KeyInit + Clone>(pass: &[u8], salt: &[u8], rounds: u32, 
         }
         chunk.copy_from_slice(&t[..chunk.len()]);
     }
+    Ok(())
 }
 
 #[cfg(test)]
