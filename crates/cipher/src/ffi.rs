@@ -186,21 +186,23 @@ extern "C" fn version(_: *mut c_void) -> *const c_char {
 }
 
 extern "C" fn add_random(_: *mut c_void, _: *const c_void, _: c_int) -> c_int {
-    // The IVs come from the operating system's generator, which needs no seeding.
+    // Each generator is keyed from the operating system's, which needs no seeding.
     SQLITE_OK
 }
 
-extern "C" fn random(_: *mut c_void, buffer: *mut c_void, length: c_int) -> c_int {
+extern "C" fn random(ctx: *mut c_void, buffer: *mut c_void, length: c_int) -> c_int {
     let Ok(length) = usize::try_from(length) else {
         return SQLITE_ERROR;
     };
     // SAFETY: SQLCipher passes a buffer of `length` bytes.
     let out = unsafe { bytes_mut(buffer.cast(), length) };
-    if getrandom::fill(out).is_ok() {
-        SQLITE_OK
-    } else {
-        SQLITE_ERROR
-    }
+    // SAFETY: `ctx` is null or the context `ctx_init` made. Without one (SQLCipher
+    // seeding its own generators), the bytes come from the operating system.
+    let done = match unsafe { keys(ctx) } {
+        Some(keys) => keys.random(out).is_ok(),
+        None => getrandom::fill(out).is_ok(),
+    };
+    if done { SQLITE_OK } else { SQLITE_ERROR }
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -5,7 +5,10 @@
 
 use aes::Aes256;
 use aes::cipher::block_padding::NoPadding;
-use aes::cipher::{BlockDecryptMut, BlockEncryptMut, InnerIvInit, KeyInit};
+use aes::cipher::{
+    BlockDecryptMut, BlockEncryptMut, InnerIvInit, KeyInit, KeyIvInit, StreamCipher,
+};
+use chacha20::ChaCha20;
 use hmac::{Hmac, Mac};
 use sha2::{Sha256, Sha512};
 use zeroize::Zeroizing;
@@ -20,8 +23,13 @@ pub const SHA512: i32 = 2;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Unsupported;
 
-/// One codec's kept set-up: the last AES key's schedule and the last HMAC-SHA256 key's
-/// keyed state. A codec uses one key of each for its whole life, so each is made once.
+/// The operating system gave no random bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NoRandomness;
+
+/// One codec's kept set-up: the last AES key's schedule, the last HMAC-SHA256 key's
+/// keyed state, and the generator of its pages' IVs. A codec uses one key of each for
+/// its whole life, so each is made once.
 #[derive(Default)]
 pub struct Keys {
     /// The key and its expanded schedule (wiped on drop: `aes`'s `zeroize` feature).
@@ -31,6 +39,13 @@ pub struct Keys {
     /// lets one forge a page's tag, not read a page, and whoever can read this
     /// process's freed memory can read the data key in SQLCipher's own codec too.
     mac: Option<(Zeroizing<Vec<u8>>, Hmac<Sha256>)>,
+    /// ChaCha20's keystream under a key from the operating system, made at the first
+    /// IV (wiped on drop: `chacha20`'s `zeroize` feature). Every page written takes a
+    /// fresh IV, and asking the kernel each time cost a system call per page (9% of
+    /// the page cipher's time in `bench store`'s creates). This is the construction of
+    /// `rand_chacha` and of the kernel's own generator; an IV must be unpredictable,
+    /// and it is, to whoever does not hold the key, which never leaves this struct.
+    ivs: Option<ChaCha20>,
 }
 
 impl Keys {
@@ -55,6 +70,26 @@ impl Keys {
         let mac = keyed::<Hmac<Sha256>>(key)?;
         self.mac = Some((Zeroizing::new(key.to_vec()), mac.clone()));
         Ok(mac)
+    }
+
+    /// Random bytes into `out`, for a page's IV. The keystream is drawn from a new
+    /// key at the first call and if it ever runs out (256 GiB, some five billion
+    /// pages).
+    pub fn random(&mut self, out: &mut [u8]) -> Result<(), NoRandomness> {
+        out.fill(0);
+        if let Some(ivs) = &mut self.ivs
+            && ivs.try_apply_keystream(out).is_ok()
+        {
+            return Ok(());
+        }
+        let mut seed = Zeroizing::new([0u8; 32]);
+        getrandom::fill(seed.as_mut()).map_err(|_| NoRandomness)?;
+        // A key used once: the nonce can be fixed.
+        let mut ivs = ChaCha20::new(&(*seed).into(), &[0u8; 12].into());
+        out.fill(0);
+        ivs.try_apply_keystream(out).map_err(|_| NoRandomness)?;
+        self.ivs = Some(ivs);
+        Ok(())
     }
 
     /// AES-256-CBC of `input` into `out` (same length, a whole number of blocks):

@@ -89,12 +89,15 @@ pub fn encrypt_plaintext(
     key: &DataKey,
     observe: &mut dyn FnMut(Step),
 ) -> Result<bool, CoreError> {
-    let copy = copy_path(store);
-    remove_if_present(&copy)?;
-    remove_if_present(&beside(&copy, "-journal"))?;
     if !is_plaintext(store)? {
         return Ok(false);
     }
+    // Leftovers of an encryption killed half-way exist only beside a store still in
+    // clear (the copy replaces the store in one rename, its journal gone long before),
+    // so an encrypted store's every open is spared looking for them.
+    let copy = copy_path(store);
+    remove_if_present(&copy)?;
+    remove_if_present(&beside(&copy, "-journal"))?;
     tracing::info!("encrypting a store written in clear");
 
     // Fold the WAL into the file and leave WAL mode, so nothing lives beside it.
@@ -117,11 +120,7 @@ pub fn encrypt_plaintext(
         let literal = key.sqlcipher_literal();
         let copy_name = copy.to_string_lossy();
         // The copy is attached with the settings every keyed open uses.
-        super::use_page_cipher();
-        plain.execute_batch(&format!(
-            "PRAGMA cipher_default_hmac_algorithm = {};",
-            super::PAGE_HMAC
-        ))?;
+        super::cipher_defaults(&plain)?;
         plain.execute(
             "ATTACH DATABASE ?1 AS encrypted KEY ?2",
             [copy_name.as_ref(), literal.as_str()],

@@ -255,7 +255,8 @@ fn a_destruction_cut_short_reads_as_destroyed_and_a_damaged_file_counts_nothing(
 fn pages_are_authenticated_with_hmac_sha256_at_every_open() {
     let dir = tempfile::tempdir().unwrap();
     let path = store_path(&dir);
-    let key = DataKey::random().unwrap();
+    let bytes: [u8; 32] = std::array::from_fn(|i| (i as u8).wrapping_mul(37) ^ 0xa5);
+    let key = DataKey::from_bytes(bytes);
     {
         // A store written in clear, then encrypted by the migration.
         let mut store = Store::open(&path, Env::default()).unwrap();
@@ -268,18 +269,19 @@ fn pages_are_authenticated_with_hmac_sha256_at_every_open() {
         .unwrap();
     assert_eq!(used, PAGE_HMAC);
     drop(store);
+    // Keyed by hand with the raw key's hex and each HMAC named on the connection: the
+    // key is the bytes themselves (a store an earlier version keyed opens), and
     // SQLCipher's own default (SHA-512) cannot read it: the setting is in force.
-    let other = rusqlite::Connection::open(&path).unwrap();
-    other
-        .execute_batch(&format!(
-            "PRAGMA key = \"{}\"; PRAGMA cipher_hmac_algorithm = HMAC_SHA512;",
-            key.sqlcipher_literal().as_str()
-        ))
-        .unwrap();
-    assert!(
+    let by_hand = |hmac: &str| {
+        let other = rusqlite::Connection::open(&path).unwrap();
         other
-            .query_row("SELECT count(*) FROM sqlite_master", [], |r| r
-                .get::<_, i64>(0))
-            .is_err()
-    );
+            .execute_batch(&format!(
+                "PRAGMA key = \"x'{}'\"; PRAGMA cipher_hmac_algorithm = {hmac};",
+                hex::encode(bytes)
+            ))
+            .unwrap();
+        other.query_row("SELECT count(*) FROM personnes", [], |r| r.get::<_, i64>(0))
+    };
+    assert_eq!(by_hand("HMAC_SHA256").unwrap(), 1);
+    assert!(by_hand("HMAC_SHA512").is_err());
 }
