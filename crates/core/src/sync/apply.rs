@@ -388,3 +388,46 @@ fn stash(tx: &Transaction<'_>, doc_id: &str, changes: &[Incoming]) -> Result<(),
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use automerge::transaction::Transactable as _;
+
+    /// A record's first change as its maker stores it (compressed, as `first_save`
+    /// does), and as it comes back in a pull (the raw chunk it was pushed as).
+    fn change(text: &str) -> (Vec<u8>, Incoming) {
+        let mut doc = AutoCommit::new();
+        doc.put(automerge::ROOT, "note", text).unwrap();
+        // Long enough for Automerge to compress the stored chunk.
+        doc.put(automerge::ROOT, "more", "x".repeat(2_000)).unwrap();
+        let mut change = doc.get_last_local_change().unwrap().clone();
+        let incoming = Incoming {
+            hash: change.hash().to_string(),
+            kind: "rencontre".to_owned(),
+            data: change.raw_bytes().to_vec(),
+        };
+        let stored = change.bytes().into_owned();
+        assert!(stored.len() < incoming.data.len(), "stored compressed");
+        (stored, incoming)
+    }
+
+    fn copy(c: &Incoming) -> Incoming {
+        Incoming {
+            hash: c.hash.clone(),
+            kind: c.kind.clone(),
+            data: c.data.clone(),
+        }
+    }
+
+    #[test]
+    fn a_record_met_again_is_its_stored_change_and_another_is_not() {
+        let (snapshot, again) = change("a");
+        let (_, other) = change("b");
+        assert!(is_only(&snapshot, &[copy(&again)]));
+        assert!(is_only(&snapshot, &[copy(&again), copy(&again)]));
+        assert!(!is_only(&snapshot, &[copy(&other)]));
+        assert!(!is_only(&snapshot, &[copy(&again), copy(&other)]));
+        assert!(!is_only(b"not a chunk", &[copy(&again)]));
+    }
+}
