@@ -26,8 +26,8 @@
 //!   pulling at once: changes/s ingested and request latency, next to plain SQLite.
 //!
 //! The binary is thin: everything it does is a call into `filrouge-server` or
-//! `filrouge-core`. Logs go to stderr (`FILROUGE_LOG` sets the filter) and carry ids
-//! only; what a person reads goes to stdout.
+//! `filrouge-core`. Logs go to stderr (`FILROUGE_LOG` sets the filter; benchmarks log
+//! warnings only by default) and carry ids only; what a person reads goes to stdout.
 
 #![forbid(unsafe_code)]
 
@@ -370,14 +370,22 @@ impl From<RoleArg> for Role {
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    // A benchmark's servers answer thousands of requests a second, each an access-log
+    // line at `info` (10 MB on stderr in a 30 s `bench load`): benchmarks print their
+    // tables on stdout and log warnings only, unless `FILROUGE_LOG` asks for more.
+    let default_filter = match cli.command {
+        Command::Bench { .. } => "warn",
+        _ => filrouge_core::DEFAULT_LOG_FILTER,
+    };
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("FILROUGE_LOG")
-                .unwrap_or_else(|_| filrouge_core::DEFAULT_LOG_FILTER.into()),
+                .unwrap_or_else(|_| default_filter.into()),
         )
         .init();
-    match Cli::parse().command {
+    match cli.command {
         Command::Serve {
             data,
             listen,
