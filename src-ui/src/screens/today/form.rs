@@ -225,6 +225,23 @@ pub fn NewRencontre(shared: Shared, composer: Composer) -> impl IntoView {
         };
     };
 
+    // What is typed is kept a moment after each change (below). The shell runs commands
+    // concurrently, so a keep sent just before a save could land after it and bring the
+    // saved rencontre back as a draft at the next start (to be saved twice). A save
+    // therefore cancels the keeps still waiting and is sent once the keeps already on
+    // their way have landed.
+    let keeping = StoredValue::new(0u64);
+    let keeps_in_flight = StoredValue::new(0u32);
+    let after_keeps = StoredValue::new_local(None::<Box<dyn FnOnce()>>);
+    let kept = move || {
+        keeps_in_flight.update_value(|n| *n = n.saturating_sub(1));
+        if keeps_in_flight.get_value() == 0
+            && let Some(next) = after_keeps.try_update_value(Option::take).flatten()
+        {
+            next();
+        }
+    };
+
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         if busy.get_untracked() {
@@ -237,20 +254,28 @@ pub fn NewRencontre(shared: Shared, composer: Composer) -> impl IntoView {
         error.set(None);
         invalid.set(None);
         busy.set(true);
-        spawn_local(async move {
-            let result = ipc::call(&CreateRencontre { draft }).await;
-            busy.set(false);
-            match result {
-                Ok(saved) => {
-                    fields.reset_person();
-                    composer.saved(clock::local(saved.occurred_at));
-                    // Listed at once; the reads that follow confirm it.
-                    shared.show_saved(saved);
-                    shared.refresh();
+        keeping.update_value(|g| *g += 1);
+        let save = move || {
+            spawn_local(async move {
+                let result = ipc::call(&CreateRencontre { draft }).await;
+                busy.set(false);
+                match result {
+                    Ok(saved) => {
+                        fields.reset_person();
+                        composer.saved(clock::local(saved.occurred_at));
+                        // Listed at once; the reads that follow confirm it.
+                        shared.show_saved(saved);
+                        shared.refresh();
+                    }
+                    Err(e) => show_error(e),
                 }
-                Err(e) => show_error(e),
-            }
-        });
+            });
+        };
+        if keeps_in_flight.get_value() == 0 {
+            save();
+        } else {
+            after_keeps.set_value(Some(Box::new(save)));
+        }
     };
 
     // What was being typed when the app stopped comes back, unless the user was faster.
@@ -266,7 +291,6 @@ pub fn NewRencontre(shared: Shared, composer: Composer) -> impl IntoView {
     // Keep the form a moment after each change; an empty form forgets what was kept.
     // (The shell keeps it behind an idle lock too: the last keystrokes before the lock
     // are not lost.)
-    let keeping = StoredValue::new(0u64);
     Effect::new(move |first: Option<()>| {
         // Subscribe to every field (is_pristine stops reading at the first answer).
         fields.channel.track();
@@ -294,10 +318,12 @@ pub fn NewRencontre(shared: Shared, composer: Composer) -> impl IntoView {
                     return;
                 }
                 let draft = (!fields.is_pristine_untracked()).then(|| fields.kept());
+                keeps_in_flight.update_value(|n| *n += 1);
                 spawn_local(async move {
                     // A failure to keep a draft must not disturb the user: the next
                     // change tries again, and the save itself reports real trouble.
                     let _ = ipc::call(&SaveFormDraft { draft }).await;
+                    kept();
                 });
             },
             KEEP_AFTER,
