@@ -182,7 +182,7 @@ extern "C" fn name(_: *mut c_void) -> *const c_char {
 }
 
 extern "C" fn version(_: *mut c_void) -> *const c_char {
-    c"aes 0.8, cbc 0.1, hmac 0.12, sha2 0.10".as_ptr()
+    c"aes 0.8, cbc 0.1, chacha20 0.9, hmac 0.12, sha2 0.10".as_ptr()
 }
 
 extern "C" fn add_random(_: *mut c_void, _: *const c_void, _: c_int) -> c_int {

@@ -185,9 +185,9 @@ pub(crate) fn apply_key(conn: &rusqlite::Connection, key: &DataKey) -> Result<()
 pub(crate) fn cipher_defaults(conn: &rusqlite::Connection) -> Result<(), CoreError> {
     use std::sync::atomic::{AtomicBool, Ordering};
     static DONE: AtomicBool = AtomicBool::new(false);
-    use_page_cipher();
     if !DONE.load(Ordering::Acquire) {
         // Two threads may both get here: each sets the same values before its own key.
+        use_page_cipher();
         conn.execute_batch(&format!(
             "PRAGMA cipher_log_level = NONE; PRAGMA cipher_default_hmac_algorithm = {PAGE_HMAC};"
         ))?;

@@ -233,7 +233,7 @@ pub fn NewRencontre(shared: Shared, composer: Composer) -> impl IntoView {
     let keeping = StoredValue::new(0u64);
     let keeps_in_flight = StoredValue::new(0u32);
     let after_keeps = StoredValue::new_local(None::<Box<dyn FnOnce()>>);
-    let kept = move || {
+    let keep_landed = move || {
         keeps_in_flight.update_value(|n| *n = n.saturating_sub(1));
         if keeps_in_flight.get_value() == 0
             && let Some(next) = after_keeps.try_update_value(Option::take).flatten()
@@ -323,7 +323,7 @@ pub fn NewRencontre(shared: Shared, composer: Composer) -> impl IntoView {
                     // A failure to keep a draft must not disturb the user: the next
                     // change tries again, and the save itself reports real trouble.
                     let _ = ipc::call(&SaveFormDraft { draft }).await;
-                    kept();
+                    keep_landed();
                 });
             },
             KEEP_AFTER,
